@@ -1,0 +1,114 @@
+# Samewise: one non-recursive Makefile. Every folder contributes a module.mk that
+# declares its libraries, programs and drivers with the three functions below;
+# nothing else in a module.mk should need a recipe of its own.
+#
+#   $(eval $(call add_library,NAME,SOURCES))   -> build/lib/libNAME.a
+#   $(eval $(call add_program,NAME,SOURCES))   -> build/bin/NAME (links every library)
+#   $(eval $(call add_driver,NAME,SOURCES))    -> build/drivers/NAME.so (loaded by lwiod)
+#
+# C unit tests are t/*.c -> build/t/*.t; script tests are t/*.t. `make check` runs
+# both with prove.
+
+ifeq ($(wildcard config.mk),)
+$(error config.mk is missing: run ./configure first (./configure --install-deps on a fresh machine))
+endif
+include config.mk
+
+B := build
+AR ?= ar
+PROVE_JOBS ?= 2
+
+PKG_CFLAGS := $(SQLITE_CFLAGS) $(YAML_CFLAGS) $(NCURSES_CFLAGS) $(KRB5_CFLAGS) \
+              $(LDAP_CFLAGS) $(OPENSSL_CFLAGS) $(JANSSON_CFLAGS)
+PKG_LIBS   := $(SQLITE_LIBS) $(YAML_LIBS) $(NCURSES_LIBS) $(KRB5_LIBS) \
+              $(LDAP_LIBS) $(OPENSSL_LIBS) $(JANSSON_LIBS) -lpthread -ldl -lm
+
+# -fPIC everywhere: the same objects go into programs and into driver .so files.
+SW_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC -Wall -Wextra -Werror -Wshadow \
+             -Wno-unused-parameter -Wstrict-prototypes -Wmissing-prototypes \
+             -Wvla -Wformat=2 -I. $(PKG_CFLAGS) $(OPT_CFLAGS) $(SAN_FLAGS) $(EXTRA_CFLAGS)
+SW_LDFLAGS := $(SAN_FLAGS) $(EXTRA_LDFLAGS) -Wl,--as-needed
+
+LIBRARY_FILES :=
+PROGRAMS :=
+DRIVERS :=
+DATA_FILES :=
+
+define add_library
+LIBRARY_FILES += $(B)/lib/lib$(1).a
+$(B)/lib/lib$(1).a: $(patsubst %.c,$(B)/%.o,$(2))
+	@mkdir -p $$(@D)
+	@rm -f $$@
+	$$(AR) rcs $$@ $$^
+endef
+
+define add_program
+PROGRAMS += $(B)/bin/$(1)
+$(B)/bin/$(1): $(patsubst %.c,$(B)/%.o,$(2))
+endef
+
+define add_driver
+DRIVERS += $(B)/drivers/$(1).so
+$(B)/drivers/$(1).so: $(patsubst %.c,$(B)/%.o,$(2))
+	@mkdir -p $$(@D)
+	$$(CC) -shared $$(SW_LDFLAGS) -o $$@ $$^
+endef
+
+MODULE_FILES := $(sort $(wildcard */module.mk */*/module.mk))
+include $(MODULE_FILES)
+
+# Programs link every library (order-free thanks to the group) and export their
+# symbols so that drivers loaded with dlopen() resolve against them.
+$(PROGRAMS): $(B)/bin/%: $(LIBRARY_FILES)
+	@mkdir -p $(@D)
+	$(CC) $(SW_LDFLAGS) -rdynamic -o $@ $(filter %.o,$^) \
+	    -Wl,--whole-archive -Wl,--start-group $(LIBRARY_FILES) -Wl,--end-group \
+	    -Wl,--no-whole-archive $(PKG_LIBS)
+
+$(B)/%.o: %.c config.h
+	@mkdir -p $(@D)
+	$(CC) $(SW_CFLAGS) -MMD -MP -c -o $@ $<
+
+TEST_C_SOURCES := $(sort $(wildcard t/*.c))
+TEST_PROGRAMS := $(patsubst t/%.c,$(B)/t/%.t,$(TEST_C_SOURCES))
+TEST_SCRIPTS := $(sort $(wildcard t/*.t))
+
+$(B)/t/%.t: $(B)/t/%.o $(B)/t/tap/tap.o $(LIBRARY_FILES)
+	@mkdir -p $(@D)
+	$(CC) $(SW_LDFLAGS) -rdynamic -o $@ $< $(B)/t/tap/tap.o \
+	    -Wl,--start-group $(LIBRARY_FILES) -Wl,--end-group $(PKG_LIBS)
+
+.PHONY: all check check-build run install clean distclean
+.DEFAULT_GOAL := all
+# Keep objects of test programs: they are intermediates to make, not to us.
+.SECONDARY:
+
+all: $(LIBRARY_FILES) $(PROGRAMS) $(DRIVERS)
+
+check-build: all $(TEST_PROGRAMS)
+
+# SW_BUILD and SW_SRC tell script tests where the binaries and sources are.
+check: check-build
+	SW_BUILD=$(abspath $(B)) SW_SRC=$(CURDIR) \
+	    prove --exec '' -j $(PROVE_JOBS) $(PROVE_FLAGS) $(TEST_PROGRAMS) $(TEST_SCRIPTS)
+
+# The README's "run the appliance" command.
+run: all
+	SW_BUILD=$(abspath $(B)) SW_SRC=$(CURDIR) sh tools/run-demo.sh
+
+install: all
+	install -d $(DESTDIR)$(prefix)/bin $(DESTDIR)$(prefix)/lib/samewise/drivers \
+	    $(DESTDIR)$(prefix)/share/samewise $(DESTDIR)$(prefix)/share/man/man8 \
+	    $(DESTDIR)$(prefix)/var/lib/samewise
+	install -m 0755 $(PROGRAMS) $(DESTDIR)$(prefix)/bin/
+	$(if $(DRIVERS),install -m 0755 $(DRIVERS) $(DESTDIR)$(prefix)/lib/samewise/drivers/)
+	$(if $(DATA_FILES),install -m 0644 $(DATA_FILES) $(DESTDIR)$(prefix)/share/samewise/)
+	install -m 0644 docs/*.8 $(DESTDIR)$(prefix)/share/man/man8/
+
+clean:
+	rm -rf $(B)
+
+distclean: clean
+	rm -f config.mk config.h
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
