@@ -78,14 +78,39 @@ $(B)/t/%.t: $(B)/t/%.o $(B)/t/tap/tap.o $(LIBRARY_FILES)
 	$(CC) $(SW_LDFLAGS) -rdynamic -o $@ $< $(B)/t/tap/tap.o \
 	    -Wl,--start-group $(LIBRARY_FILES) -Wl,--end-group $(PKG_LIBS)
 
-.PHONY: all check check-build run install clean distclean
+# Fuzz targets: fuzz/NAME.c defines LLVMFuzzerTestOneInput. `make check` links
+# each with a replay driver and feeds it its seed corpus fuzz/corpus/NAME/ (so
+# every parser's seeds and past crashes run in every build, ASan included);
+# `make fuzz` builds real libFuzzer binaries with clang into build-fuzz/.
+FUZZ_SOURCES := $(sort $(wildcard fuzz/*.c))
+FUZZ_REPLAYERS := $(patsubst fuzz/%.c,$(B)/fuzz/%-replay,$(FUZZ_SOURCES))
+
+$(B)/fuzz/%-replay: $(B)/fuzz/%.o $(B)/fuzz/replay/replay.o $(LIBRARY_FILES)
+	@mkdir -p $(@D)
+	$(CC) $(SW_LDFLAGS) -rdynamic -o $@ $< $(B)/fuzz/replay/replay.o \
+	    -Wl,--start-group $(LIBRARY_FILES) -Wl,--end-group $(PKG_LIBS)
+
+$(B)/fuzz/%-fuzzer: $(B)/fuzz/%.o $(LIBRARY_FILES)
+	@mkdir -p $(@D)
+	$(CC) $(SW_LDFLAGS) -fsanitize=fuzzer -o $@ $< \
+	    -Wl,--start-group $(LIBRARY_FILES) -Wl,--end-group $(PKG_LIBS)
+
+fuzz-binaries: $(patsubst fuzz/%.c,$(B)/fuzz/%-fuzzer,$(FUZZ_SOURCES))
+
+fuzz:
+	$(MAKE) B=build-fuzz CC=clang OPT_CFLAGS="-O1 -g" EXTRA_CFLAGS=-Wno-error \
+	    SAN_FLAGS="-fsanitize=address,undefined -fsanitize=fuzzer-no-link" fuzz-binaries
+	@echo "libFuzzer binaries are in build-fuzz/fuzz/; run e.g."
+	@echo "  build-fuzz/fuzz/NAME-fuzzer -max_total_time=60 fuzz/corpus/NAME"
+
+.PHONY: all check check-build run install clean distclean fuzz fuzz-binaries
 .DEFAULT_GOAL := all
 # Keep objects of test programs: they are intermediates to make, not to us.
 .SECONDARY:
 
 all: $(LIBRARY_FILES) $(PROGRAMS) $(DRIVERS)
 
-check-build: all $(TEST_PROGRAMS)
+check-build: all $(TEST_PROGRAMS) $(FUZZ_REPLAYERS)
 
 # SW_BUILD and SW_SRC tell script tests where the binaries and sources are.
 check: check-build
@@ -106,7 +131,7 @@ install: all
 	install -m 0644 docs/*.8 $(DESTDIR)$(prefix)/share/man/man8/
 
 clean:
-	rm -rf $(B)
+	rm -rf $(B) build-fuzz
 
 distclean: clean
 	rm -f config.mk config.h
