@@ -185,6 +185,9 @@ struct setting_def {
 };
 
 /* The schema, sorted by name. NULL / out of range if unknown. */
+/* NULL if every embedded schema file parsed cleanly, else the first problem
+ * ("file:line: what"); bad lines are left out of the schema. */
+const char *registry_schema_problem(void);
 const struct setting_def *registry_setting_find(const char *name);
 size_t registry_setting_count(void);
 const struct setting_def *registry_setting_at(size_t index);
