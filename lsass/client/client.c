@@ -59,6 +59,14 @@ static int take_connection(struct lsass_client *c, bool *reused)
     return fd >= 0 ? fd : connect_socket(c);
 }
 
+static void drain_pool(struct lsass_client *c)
+{
+    pthread_mutex_lock(&c->lock);
+    while (c->idle_count)
+        close(c->idle[--c->idle_count]);
+    pthread_mutex_unlock(&c->lock);
+}
+
 static void give_back(struct lsass_client *c, int fd)
 {
     pthread_mutex_lock(&c->lock);
@@ -97,10 +105,11 @@ static NTSTATUS call(struct lsass_client *c, struct buf *request, struct buf *re
             return STATUS_INVALID_NETWORK_RESPONSE;
         }
         close(fd);
-        /* A pooled connection may have outlived an lsassd restart: one more
-         * try on a fresh one. */
+        /* A pooled connection may have outlived an lsassd restart, and then
+         * so have all the others: drop them and try once more afresh. */
         if (!reused)
             break;
+        drain_pool(c);
     }
     return STATUS_NO_LOGON_SERVERS;
 }
@@ -167,11 +176,9 @@ void lsass_client_set_timeout(struct lsass_client *c, unsigned seconds)
 {
     pthread_mutex_lock(&c->lock);
     c->timeout_seconds = seconds;
-    /* Pooled connections keep their old timeout: start afresh. */
-    for (size_t i = 0; i < c->idle_count; i++)
-        close(c->idle[i]);
-    c->idle_count = 0;
     pthread_mutex_unlock(&c->lock);
+    /* Pooled connections keep their old timeout: start afresh. */
+    drain_pool(c);
 }
 
 static NTSTATUS copy_out(const uint8_t *data, size_t len, uint8_t **out, size_t *out_len)
