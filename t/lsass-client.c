@@ -61,13 +61,17 @@ static struct lsass_client *start_daemon(void)
     return client;
 }
 
-static void stop_daemon(void)
+/* Stops our lsassd by its PID; its exit status (-1 if none ran). */
+static int stop_daemon(void)
 {
+    int status = -1;
     if (daemon_pid > 0) {
         kill(daemon_pid, SIGTERM);
-        waitpid(daemon_pid, NULL, 0);
+        if (waitpid(daemon_pid, &status, 0) == daemon_pid)
+            status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
         daemon_pid = -1;
     }
+    return status;
 }
 
 static void cleanup(void)
@@ -246,7 +250,7 @@ int main(void)
     is_int(lsass_delete_security_context(client, stale), STATUS_INVALID_HANDLE, "deleting twice: STATUS_INVALID_HANDLE");
 
     /* lsassd goes away and comes back: the same client recovers. */
-    stop_daemon();
+    is_int(stop_daemon(), 0, "lsassd exits 0 on SIGTERM (with clients connected)");
     r = (struct logon_run){ .client = client, .user = "alice", .password = "Alice-Pass1" };
     is_int(do_logon(&r), STATUS_NO_LOGON_SERVERS, "lsassd stopped: STATUS_NO_LOGON_SERVERS");
     struct lsass_client *second = start_daemon();

@@ -121,14 +121,28 @@ class Instance:
         return self.proc is not None and self.proc.poll() is None
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()  # by PID: the process we started
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        """Stops lsassd (SIGTERM to the PID we started); its exit status."""
+        rc = None
+        if self.proc:
+            if self.proc.poll() is None:
+                self.proc.terminate()
+                try:
+                    self.proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    self.proc.wait()
+            rc = self.proc.returncode
         self.proc = None
+        return rc
+
+    def stop_cleanly(self, tap):
+        """Stops lsassd and checks it exited 0 without a sanitizer report."""
+        rc = self.stop()
+        err = self.stderr()
+        bad = [l for l in err.splitlines() if "Sanitizer" in l or "runtime error" in l]
+        if not tap.ok(rc == 0 and not bad, "lsassd stops on SIGTERM with status 0 and no sanitizer report"):
+            tap.diag("exit status %s" % rc)
+            tap.diag("\n".join(err.splitlines()[-40:]))
 
     def cleanup(self):
         self.stop()

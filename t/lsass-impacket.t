@@ -277,5 +277,5 @@ os.chmod(inst.dir, 0o700)
 
 c.close()
 t.ok(inst.alive(), "lsassd survived everything")
-inst.stop()
+inst.stop_cleanly(t)
 t.done()

@@ -98,5 +98,5 @@ for i in range(THRESHOLD + 2):
 t.status(h.logon(c, "bob", "Bob-Pass1")["status"], "SUCCESS", "lsass.lockout-threshold 0 never locks")
 c.close()
 t.ok(inst.alive(), "lsassd is still running")
-inst.stop()
+inst.stop_cleanly(t)
 t.done()

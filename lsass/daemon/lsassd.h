@@ -39,6 +39,10 @@ void lsassd_settings(struct lsassd *d, struct lsa_settings *out);
  * uid; writes the whole response message into response. */
 void lsassd_handle(struct lsassd *d, uid_t uid, const uint8_t *message, size_t len, struct buf *response);
 
+/* Breaks off every connection and waits (at most timeout_ms) for their
+ * threads to end; true if none is left, so shared state may be freed. */
+bool lsassd_stop_connections(unsigned timeout_ms);
+
 /* Serves connections on listen_fd until a signal arrives on signal_fd. */
 int lsassd_serve(struct lsassd *d, int listen_fd, int signal_fd);
 

@@ -184,6 +184,7 @@ int main(int argc, char **argv)
     struct lsassd d;
     char *socket_path = NULL, *pid_path = NULL, *log_path = NULL;
     int listen_fd = -1, signal_fd = -1, ready_fd = -1, log_fd = -1, rc = 1;
+    bool all_stopped = true; /* no connection thread was ever started */
     NTSTATUS status;
 
     if (parse_options(argc, argv, &opt) != 0) {
@@ -258,6 +259,8 @@ int main(int argc, char **argv)
     rc = lsassd_serve(&d, listen_fd, signal_fd) == 0 ? 0 : 1;
     unlink(socket_path);
     unlink(pid_path);
+    /* Shared state is freed only when no connection thread can touch it. */
+    all_stopped = lsassd_stop_connections(15000);
 out:
     if (listen_fd >= 0)
         close(listen_fd);
@@ -267,8 +270,14 @@ out:
         close(ready_fd);
     if (log_fd >= 0)
         close(log_fd);
-    /* Connection threads may still run: the context table and providers
-     * stay allocated until the process is gone. */
+    if (all_stopped) {
+        lsa_context_table_free(d.contexts);
+        for (size_t i = 0; i < d.provider_count; i++)
+            d.providers[i]->ops->free(d.providers[i]);
+        registry_close(d.reg);
+        pthread_mutex_destroy(&d.settings_lock);
+        free(d.db_path);
+    }
     free(socket_path);
     free(pid_path);
     free(log_path);

@@ -5,6 +5,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -21,10 +22,49 @@
 static atomic_int connection_count;
 
 struct connection {
+    struct connection *next;
     struct lsassd *daemon;
     int fd;
     uid_t uid;
 };
+
+/* Live connections, so that shutdown can break them off. */
+static pthread_mutex_t connections_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct connection *connections;
+
+static void track(struct connection *conn)
+{
+    pthread_mutex_lock(&connections_lock);
+    conn->next = connections;
+    connections = conn;
+    pthread_mutex_unlock(&connections_lock);
+}
+
+static void untrack(struct connection *conn)
+{
+    pthread_mutex_lock(&connections_lock);
+    struct connection **p = &connections;
+    while (*p && *p != conn)
+        p = &(*p)->next;
+    if (*p)
+        *p = conn->next;
+    pthread_mutex_unlock(&connections_lock);
+}
+
+bool lsassd_stop_connections(unsigned timeout_ms)
+{
+    pthread_mutex_lock(&connections_lock);
+    for (struct connection *c = connections; c; c = c->next)
+        shutdown(c->fd, SHUT_RDWR);
+    pthread_mutex_unlock(&connections_lock);
+    /* A thread may be inside a logon (at most the failed-logon delay); give
+     * them the time to notice, bounded. */
+    for (unsigned waited = 0; atomic_load(&connection_count) > 0 && waited < timeout_ms; waited += 10) {
+        struct timespec ts = { 0, 10 * 1000000L };
+        nanosleep(&ts, NULL);
+    }
+    return atomic_load(&connection_count) == 0;
+}
 
 static void *connection_thread(void *arg)
 {
@@ -43,6 +83,7 @@ static void *connection_thread(void *arg)
     crypto_wipe(response.data, response.len);
     buf_free(&request);
     buf_free(&response);
+    untrack(conn);
     close(conn->fd);
     free(conn);
     atomic_fetch_sub(&connection_count, 1);
@@ -75,9 +116,11 @@ static void start_connection(struct lsassd *d, int fd)
     conn->daemon = d;
     conn->fd = fd;
     conn->uid = cred.uid;
+    track(conn);
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     if (pthread_create(&thread, &attr, connection_thread, conn) != 0) {
+        untrack(conn);
         atomic_fetch_sub(&connection_count, 1);
         close(fd);
         free(conn);
