@@ -77,9 +77,11 @@ struct share {
  * STATUS_INVALID_PARAMETER for bad flags, max_uses, comment or sd. */
 NTSTATUS share_db_add(struct registry *reg, const struct share *share,
                       const struct audit_actor *actor, char **error_message);
-/* Replaces every field of the existing share named share->name (found
- * case-insensitively; the stored name takes share->name's case). Same checks
- * as add. IPC$ keeps its type and path. STATUS_BAD_NETWORK_NAME if absent. */
+/* Replaces the fields of the existing share named share->name (found
+ * case-insensitively; the stored name takes share->name's case): flags and
+ * max_uses always; path, comment and sd unless NULL (NULL keeps the current
+ * one). Same checks as add. IPC$ keeps its type and path. The usual pattern is
+ * share_db_get, change fields, share_db_set. STATUS_BAD_NETWORK_NAME if absent. */
 NTSTATUS share_db_set(struct registry *reg, const struct share *share,
                       const struct audit_actor *actor, char **error_message);
 /* STATUS_BAD_NETWORK_NAME if absent; STATUS_ACCESS_DENIED for IPC$. */

@@ -94,7 +94,7 @@ static void test_names(void)
     static const char *const bad[] = { "", ".", "..", "  ", "IPC$", "ipc$", "ADMIN$", "print$",
                                        "CON", "nul", "COM1", "lpt9", "bad\xff", "tab\there" };
     const char *forbidden = "\"/\\[]:|<>+=;,*?";
-    char name[100], *error = NULL;
+    char name[200], *error = NULL;
     int forbidden_refused = 0;
 
     for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
