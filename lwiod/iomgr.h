@@ -31,6 +31,8 @@ int lwiod_config_init(struct lwiod_config *config, const char *db_path);
 void lwiod_config_free(struct lwiod_config *config);
 /* Replaces a list (drivers, required drivers) by a comma-separated one. */
 int lwiod_config_set_list(char ***list, size_t *count, const char *comma_separated);
+/* A deep copy; 0 or -1. */
+int lwiod_config_copy(struct lwiod_config *dst, const struct lwiod_config *src);
 /* Adds a "driver.name=value" setting (a later one with the same key wins). */
 int lwiod_config_add_setting(struct lwiod_config *config, const char *assignment);
 
