@@ -176,6 +176,12 @@ NTSTATUS registry_open(const char *db_path, struct registry **out)
         log_error("registry %s: cannot create: %s", db_path, strerror(nt_status_to_errno(status)));
         goto out;
     }
+    /* SQLite would only say "unable to open database file". */
+    if (access(db_path, R_OK | W_OK) != 0) {
+        status = nt_status_from_errno(errno);
+        log_error("registry %s: cannot open: %s", db_path, strerror(errno));
+        goto out;
+    }
     rc = sqlite3_open_v2(db_path, &reg->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL);
     if (rc != SQLITE_OK) {
         status = registry_sql_status(reg, rc, "open");
