@@ -205,7 +205,9 @@ size_t secdesc_wire_size(const struct security_descriptor *sd);
  * and their control flags cleared. */
 NTSTATUS secdesc_select(struct security_descriptor *dst, const struct security_descriptor *src,
                         uint32_t secinfo);
-/* Replaces in sd the parts of update that secinfo selects (a SET_INFO).
+/* Replaces in sd the parts of update that secinfo selects (a SET_INFO); a
+ * selected owner or group that update does not have is left as it is (the
+ * caller checks whether the new owner is allowed).
  * PROTECTED_/UNPROTECTED_DACL_SECURITY_INFORMATION set or clear
  * SE_DACL_PROTECTED (likewise for the SACL); otherwise the protected and
  * auto-inherited bits come from update with its ACL. */
@@ -229,7 +231,8 @@ NTSTATUS secdesc_build_simple(struct security_descriptor *sd, const struct sid *
 /* The descriptor of a new object (a file, or a directory when is_container)
  * created under parent ([MS-DTYP] 2.5.3.4 CreateSecurityDescriptor with
  * automatic inheritance, as NTFS does):
- *   - owner and group come from creator when it has them, else from the given
+ *   - owner and group come from creator when it has them (the caller checks
+ *     the creator may name that owner), else from the given
  *     owner and group (the creating token's user and primary group). An owner
  *     is required (else STATUS_INVALID_PARAMETER); without a group, effective
  *     CREATOR GROUP ACEs are dropped;

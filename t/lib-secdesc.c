@@ -65,6 +65,25 @@ static void test_windows_round_trip(void)
     is_mem(out, out_len, bytes, n, "byte-for-byte round trip of the Windows descriptor");
     free(out);
 
+    /* The same parts in Samba's NDR order (owner, group, DACL) parse to the same
+     * descriptor, and are written back in Windows order. */
+    uint8_t samba[116];
+    memcpy(samba, bytes, 4);
+    le32_store(samba + 4, 20);      /* owner: 28 bytes */
+    le32_store(samba + 8, 48);      /* group: 16 bytes */
+    le32_store(samba + 12, 0);
+    le32_store(samba + 16, 64);     /* DACL: 52 bytes */
+    memcpy(samba + 20, bytes + 0x48, 28);
+    memcpy(samba + 48, bytes + 0x64, 16);
+    memcpy(samba + 64, bytes + 0x14, 52);
+    struct security_descriptor other;
+    is_int(secdesc_parse(samba, sizeof samba, &other), STATUS_SUCCESS, "Samba-ordered parts parse");
+    ok(secdesc_equal(&other, &sd), "  to the same descriptor");
+    is_int(secdesc_to_bytes(&other, &out, &out_len), STATUS_SUCCESS, "  serialize");
+    is_mem(out, out_len, bytes, n, "  in Windows order");
+    free(out);
+    secdesc_free(&other);
+
     /* Every prefix is refused (each part ends at the very end) and never crashes. */
     int prefixes_refused = 0;
     for (size_t len = 0; len < n; len++) {
@@ -284,6 +303,10 @@ static void test_build_round_trip(void)
     ok(acl_equal(target.dacl, back.dacl) && sid_equal(&target.owner, &user) &&
            (target.control & SE_DACL_PROTECTED),
        "DACL replaced, owner kept, DACL protected");
+    is_int(secdesc_merge(&target, &part, OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION),
+           STATUS_SUCCESS, "merge owner and group");
+    ok(sid_equal(&target.owner, &SID_BUILTIN_ADMINISTRATORS) && sid_equal(&target.group, &user),
+       "owner replaced; the group update lacks is kept");
     secdesc_free(&target);
     secdesc_free(&part);
     secdesc_free(&back);
