@@ -2,8 +2,8 @@
  * registry database (tables sam_domain, sam_users, sam_groups, sam_members).
  *
  * The tables are made by the SQL files in lsass/sam/migrations/ (applied by registry_open),
- * the settings lsass.min-password-length and lsass.password-complexity are
- * described in lsass/sam/settings.schema.
+ * the password policy comes from the registry settings lsass.min-password-length
+ * and lsass.password-complexity (registry/settings.schema).
  *
  * Who uses it: lwadmin and lwconsole (administration), lsassd (authentication:
  * a user's NT hash and flags by name, bad-password and logon bookkeeping, the
