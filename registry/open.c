@@ -113,34 +113,48 @@ static NTSTATUS create_private_file(const char *path)
     return STATUS_SUCCESS;
 }
 
+/* PRAGMA journal_mode's answer ("wal", "delete", ...) into mode. */
+static int journal_mode(struct registry *reg, const char *sql, char *mode, size_t size)
+{
+    sqlite3_stmt *stmt = NULL;
+    int rc = sqlite3_prepare_v2(reg->db, sql, -1, &stmt, NULL);
+
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+        snprintf(mode, size, "%s", (const char *)sqlite3_column_text(stmt, 0));
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
 static NTSTATUS set_pragmas(struct registry *reg)
 {
     NTSTATUS status;
-    sqlite3_stmt *stmt = NULL;
+    char mode[16] = "";
     int rc;
 
     sqlite3_busy_timeout(reg->db, REGISTRY_BUSY_TIMEOUT_MS);
     status = registry_exec(reg, "PRAGMA foreign_keys = ON");
     if (!NT_SUCCESS(status))
-        goto out;
-    /* Switching to WAL needs an exclusive lock; the busy timeout above makes
-     * concurrent first opens wait rather than fail. */
-    rc = sqlite3_prepare_v2(reg->db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(stmt);
-    if (rc != SQLITE_ROW) {
-        status = registry_sql_status(reg, rc, "PRAGMA journal_mode = WAL");
-        goto out;
+        return status;
+    rc = journal_mode(reg, "PRAGMA journal_mode", mode, sizeof(mode));
+    /* Switching to WAL needs an exclusive lock and SQLite does not call the
+     * busy handler for it: when several processes open a new registry at
+     * once, the losers retry here (bounded by the busy timeout). */
+    for (int waited_ms = 0; rc == SQLITE_OK && strcmp(mode, "wal") != 0; waited_ms += 10) {
+        rc = journal_mode(reg, "PRAGMA journal_mode = WAL", mode, sizeof(mode));
+        if ((rc & 0xff) == SQLITE_BUSY && waited_ms < REGISTRY_BUSY_TIMEOUT_MS) {
+            usleep(10000);
+            rc = SQLITE_OK;
+            mode[0] = '\0';
+        } else if (rc == SQLITE_OK && strcmp(mode, "wal") != 0) {
+            log_error("registry %s: cannot use WAL journal mode", reg->path);
+            return STATUS_NOT_SUPPORTED;
+        }
     }
-    if (strcmp((const char *)sqlite3_column_text(stmt, 0), "wal") != 0) {
-        log_error("registry %s: cannot use WAL journal mode", reg->path);
-        status = STATUS_NOT_SUPPORTED;
-        goto out;
-    }
-    status = STATUS_SUCCESS;
-out:
-    sqlite3_finalize(stmt);
-    return status;
+    return registry_sql_status(reg, rc, "PRAGMA journal_mode = WAL");
 }
 
 NTSTATUS registry_open(const char *db_path, struct registry **out)
@@ -160,6 +174,12 @@ NTSTATUS registry_open(const char *db_path, struct registry **out)
     status = create_private_file(db_path);
     if (!NT_SUCCESS(status)) {
         log_error("registry %s: cannot create: %s", db_path, strerror(nt_status_to_errno(status)));
+        goto out;
+    }
+    /* SQLite would only say "unable to open database file". */
+    if (access(db_path, R_OK | W_OK) != 0) {
+        status = nt_status_from_errno(errno);
+        log_error("registry %s: cannot open: %s", db_path, strerror(errno));
         goto out;
     }
     rc = sqlite3_open_v2(db_path, &reg->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL);

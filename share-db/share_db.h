@@ -64,7 +64,9 @@ struct share {
                          SHARE_FLAG_HIDDEN when the name ends in '$' */
     int32_t max_uses; /* -1 = unlimited */
     uint8_t *sd;      /* self-relative security descriptor; NULL on input =
-                         the default (Administrators full, Everyone read) */
+                         the default (Administrators full, Everyone read).
+                         NULL in results only for IPC$: no share-level check
+                         (anonymous access is governed by settings) */
     size_t sd_len;
 };
 
@@ -75,9 +77,11 @@ struct share {
  * STATUS_INVALID_PARAMETER for bad flags, max_uses, comment or sd. */
 NTSTATUS share_db_add(struct registry *reg, const struct share *share,
                       const struct audit_actor *actor, char **error_message);
-/* Replaces every field of the existing share named share->name (found
- * case-insensitively; the stored name takes share->name's case). Same checks
- * as add. IPC$ keeps its type and path. STATUS_BAD_NETWORK_NAME if absent. */
+/* Replaces the fields of the existing share named share->name (found
+ * case-insensitively; the stored name takes share->name's case): flags and
+ * max_uses always; path, comment and sd unless NULL (NULL keeps the current
+ * one). Same checks as add. IPC$ keeps its type and path. The usual pattern is
+ * share_db_get, change fields, share_db_set. STATUS_BAD_NETWORK_NAME if absent. */
 NTSTATUS share_db_set(struct registry *reg, const struct share *share,
                       const struct audit_actor *actor, char **error_message);
 /* STATUS_BAD_NETWORK_NAME if absent; STATUS_ACCESS_DENIED for IPC$. */
@@ -91,6 +95,12 @@ void share_free(struct share *share);
 void share_list_free(struct share **shares, size_t count);
 /* True for SHARE_FLAG_HIDDEN or a name ending in '$'. */
 bool share_is_hidden(const struct share *share);
+/* "read-only,hidden,encrypt-data,access-based-enumeration,caching=manual":
+ * the flags in words, for listings and the audit log (malloc'd). */
+char *share_flags_describe(uint32_t flags);
+/* Parses one caching mode word (manual, documents, programs, none) into its
+ * SHARE_CACHING_* value; false if unknown. */
+bool share_caching_parse(const char *word, uint32_t *caching);
 
 /* Windows' share name rules: 1..80 UTF-16 units of well-formed UTF-8, none of
  * " / \ [ ] : | < > + = ; , * ? or control characters, not "." or "..", not a
@@ -105,8 +115,8 @@ NTSTATUS share_validate_path(const char *path, char **canonical, char **error_me
 typedef NTSTATUS (*share_principal_resolver)(void *context, const char *name,
                                               struct sid *sid);
 
-/* Builds a self-relative security descriptor (owner and group BUILTIN\
- * Administrators, a DACL of one ACCESS_ALLOWED ACE per principal) from grants
+/* Builds a self-relative security descriptor (owner BUILTIN\Administrators,
+ * group SYSTEM, a DACL of one ACCESS_ALLOWED ACE per principal) from grants
  * "PRINCIPAL:read|change|full". Principals: Everyone, Administrators, Users,
  * Guests, Authenticated Users (also with a BUILTIN\ or NT AUTHORITY\
  * prefix, any case), a SID string "S-1-...", or any name resolve knows (resolve
