@@ -65,6 +65,8 @@ extern const struct cli_command cli_command_share;
 extern const struct cli_command cli_command_user;
 extern const struct cli_command cli_command_group;
 extern const struct cli_command cli_command_log;
+extern const struct cli_command cli_command_apply;
+extern const struct cli_command cli_command_export;
 extern const struct cli_command cli_command_help;
 
 /* Runs a command, dispatching to its subcommand if it has them (also handles
