@@ -87,7 +87,16 @@ static struct {
     atomic_bool stop;
     atomic_uint created;
     atomic_int failures;
+    atomic_bool lost;          /* lwiod went away: said once, not per instance */
 } echo;
+
+static void echo_failed(const char *what, NTSTATUS status)
+{
+    atomic_fetch_add(&echo.failures, 1);
+    if (status == STATUS_CONNECTION_DISCONNECTED && atomic_exchange(&echo.lost, true))
+        return;
+    tool_fail(what, status);
+}
 
 /* Waits for an asynchronous call, cancelling it if the server stops. */
 struct pending {
@@ -179,8 +188,7 @@ static void *echo_instance(void *arg)
             FILE_PIPE_MESSAGE_MODE, FILE_PIPE_QUEUE_OPERATION, echo.instances, 65536, 65536, NULL);
     atomic_fetch_add(&echo.created, 1);
     if (status) {
-        tool_fail(echo.path, status);
-        atomic_fetch_add(&echo.failures, 1);
+        echo_failed(echo.path, status);
         atomic_store(&echo.stop, true);
         free(buffer);
         return NULL;
@@ -191,16 +199,15 @@ static void *echo_instance(void *arg)
         if (status == STATUS_CANCELLED && atomic_load(&echo.stop))
             break;
         if (status != STATUS_SUCCESS && status != STATUS_PIPE_CONNECTED) {
-            tool_fail("listen", status);
-            atomic_fetch_add(&echo.failures, 1);
+            echo_failed("listen", status);
             atomic_store(&echo.stop, true);
             break;
         }
         status = serve_client(pipe, &p, buffer);
-        if (status && !(status == STATUS_CANCELLED && atomic_load(&echo.stop))) {
-            tool_fail("echo", status);
-            atomic_fetch_add(&echo.failures, 1);
-        }
+        if (status == STATUS_CONNECTION_DISCONNECTED)
+            atomic_store(&echo.stop, true);
+        if (status && !(status == STATUS_CANCELLED && atomic_load(&echo.stop)))
+            echo_failed("echo", status);
         LwNtFsControlFile(pipe, NULL, &sb, FSCTL_PIPE_DISCONNECT, NULL, 0, NULL, 0);
         long served = atomic_fetch_add(&echo.connections_served, 1) + 1;
         if (echo.connections_wanted && served >= echo.connections_wanted)
