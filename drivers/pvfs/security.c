@@ -242,7 +242,9 @@ NTSTATUS pvfs_access_check(int fd, int parent_fd, const struct access_token *tok
      * FILE_DELETE_CHILD instead of the file's own descriptor. */
     if (status == STATUS_ACCESS_DENIED && (mapped & DELETE) &&
         parent_grants_delete_child(parent_fd, token)) {
-        status = access_check(&sd, token, mapped & ~DELETE, NULL, flags, granted);
+        uint32_t rest = mapped & ~DELETE;
+        *granted = 0;
+        status = rest ? access_check(&sd, token, rest, NULL, flags, granted) : STATUS_SUCCESS;
         if (status == STATUS_SUCCESS)
             *granted |= DELETE;
     } else if (status == STATUS_SUCCESS && (mapped & MAXIMUM_ALLOWED) && !(*granted & DELETE) &&
