@@ -31,6 +31,7 @@ static NTSTATUS set_basic(struct pvfs_file *file, struct buf_reader *r)
     for (int i = 0; i < 4; i++)
         times[i] = rd_u64(r);
     uint32_t attributes = rd_u32(r);
+    rd_u32(r); /* Reserved: the structure is 40 bytes */
     if (!rd_ok(r))
         return STATUS_INFO_LENGTH_MISMATCH;
     if (!(file->granted_access & FILE_WRITE_ATTRIBUTES))
