@@ -31,3 +31,12 @@ $(B)/fuzz/smb2_%-fuzzer: $(B)/fuzz/smb2_%.o $(SRV_OBJECTS) $(SRV_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(SW_LDFLAGS) -fsanitize=fuzzer -o $@ $< $(SRV_OBJECTS) \
 	    -Wl,--start-group $(SRV_LIBS) -Wl,--end-group $(PKG_LIBS)
+
+# The stand-alone test server (see drivers/srv/test/srv-test-server.c), built
+# with the tests; script tests find it as $SW_BUILD/t/srv-test-server.
+$(B)/t/srv-test-server: $(B)/drivers/srv/test/srv-test-server.o $(SRV_OBJECTS) $(SRV_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(SW_LDFLAGS) -o $@ $< $(SRV_OBJECTS) \
+	    -Wl,--start-group $(SRV_LIBS) -Wl,--end-group $(PKG_LIBS)
+
+check-build: $(B)/t/srv-test-server
