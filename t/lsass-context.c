@@ -256,6 +256,9 @@ static void run_exchange(struct run *r)
         r->status = STATUS_UNSUCCESSFUL;
     lsa_accept_result_clear(&extra);
 out:
+    /* Only a success leaves something for the caller to look at (and clear). */
+    if (r->status != STATUS_SUCCESS)
+        lsa_accept_result_clear(&r->result);
     buf_free(&neg);
     buf_free(&auth);
     buf_free(&token);
