@@ -28,7 +28,7 @@ static void cap_release(struct srv_conn *conn) {}
 
 static const struct srv_transport transport = { cap_send, cap_shutdown, cap_release };
 
-static NTSTATUS auth_begin(void *ctx, void **x)
+static NTSTATUS auth_begin(void *ctx, const char *peer, void **x)
 {
     *x = calloc(1, 1);
     return *x ? STATUS_SUCCESS : STATUS_NO_MEMORY;

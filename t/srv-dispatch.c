@@ -64,7 +64,7 @@ static const struct srv_transport capture_transport = { cap_send, cap_shutdown, 
 static const uint8_t session_key[16] = { 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17,
                                          0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f };
 
-static NTSTATUS auth_begin(void *ctx, void **x)
+static NTSTATUS auth_begin(void *ctx, const char *peer, void **x)
 {
     *x = calloc(1, 1);
     return STATUS_SUCCESS;

@@ -32,7 +32,8 @@ void srv_config_defaults(struct srv_config *c)
     c->ciphers[3] = SMB2_ENCRYPTION_AES256_CCM;
     c->signing_algorithms[0] = SMB2_SIGNING_AES_GMAC;
     c->signing_algorithms[1] = SMB2_SIGNING_AES_CMAC;
-    c->signing_algorithm_count = 2;
+    c->signing_algorithms[2] = SMB2_SIGNING_HMAC_SHA256;
+    c->signing_algorithm_count = 3;
     c->network_threads = 1;
     c->worker_threads = 2;
 }

@@ -45,8 +45,10 @@ struct srv_auth {
      * (mechanisms offered); append nothing for an empty buffer. Must not
      * block: it runs on a network thread. May be NULL. */
     NTSTATUS (*negotiate_token)(void *context, struct buf *out);
-    /* Starts one authentication exchange (a SESSION_SETUP sequence). */
-    NTSTATUS (*begin)(void *context, void **exchange);
+    /* Starts one authentication exchange (a SESSION_SETUP sequence) for a
+     * client at client_address ("192.0.2.7:49152", for logs). Runs on a
+     * worker thread, like step. */
+    NTSTATUS (*begin)(void *context, const char *client_address, void **exchange);
     /* One leg: reads the client's token, appends the answer to out, returns
      * STATUS_MORE_PROCESSING_REQUIRED (another leg follows), STATUS_SUCCESS
      * (result filled in) or the logon error. May block: srv calls it from a
@@ -55,6 +57,12 @@ struct srv_auth {
                      struct buf *out, struct srv_auth_result *result);
     void (*end)(void *context, void *exchange);
 };
+
+/* The production srv_auth: lsassd, through lsass/client/lsass_client.h.
+ * Connects lazily (lsassd may start after srv) and caches the NEGOTIATE
+ * token, so nothing blocks a network thread. Fills *auth. */
+NTSTATUS srv_auth_lsass_open(const char *db_path, struct srv_auth *auth);
+void srv_auth_lsass_close(struct srv_auth *auth);
 
 /* ---- Shares ------------------------------------------------------------- */
 
@@ -111,7 +119,7 @@ struct srv_config {
 
 /* Sensible defaults: all dialects, signing enabled, no encryption, 8 MiB
  * I/O sizes, 512 credits, ciphers AES-128-GCM, AES-128-CCM, AES-256-GCM,
- * AES-256-CCM, signing AES-GMAC then AES-CMAC, port 445 on 0.0.0.0. The
+ * AES-256-CCM, signing AES-GMAC, AES-CMAC, HMAC-SHA256, port 445 on 0.0.0.0. The
  * caller still sets auth, shares and server_guid. */
 void srv_config_defaults(struct srv_config *config);
 

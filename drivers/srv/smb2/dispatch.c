@@ -603,6 +603,8 @@ static struct srv_session *decrypt_frame(struct srv_conn *conn, uint8_t **data, 
     size_t plain_len = 0;
     if (ok && smb2_decrypt(cipher, key, *data, *len, &plain, &plain_len) == STATUS_SUCCESS &&
         plain_len >= 4 && memcmp(plain, SMB2_PROTOCOL_ID, 4) == 0) {
+        log_debug("srv: %s: decrypted a frame of session 0x%llx (cipher %u)", conn->peer,
+                  (unsigned long long)s->id, cipher);
         free(*data);
         *data = plain;
         *len = plain_len;

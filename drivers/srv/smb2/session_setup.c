@@ -101,7 +101,7 @@ static void setup_work(void *context)
      * second SESSION_SETUP off this session meanwhile. */
     void *exchange = s->auth_exchange;
     if (!exchange)
-        status = auth->begin(auth->context, &exchange);
+        status = auth->begin(auth->context, conn->peer, &exchange);
     if (status == STATUS_SUCCESS) {
         size_t len = rd_remaining(&st->token);
         status = auth->step(auth->context, exchange, rd_bytes(&st->token, len), len, &token_out,

@@ -5,15 +5,15 @@
  *   srv-test-server [--listen ADDR] [--port N] [--min-dialect D] [--max-dialect D]
  *                   [--signing disabled|enabled|required]
  *                   [--encryption off|desired|required]
- *                   [--share NAME=PATH]... [--log-level LEVEL]
+ *                   [--share NAME=PATH]... [--db REGISTRY] [--log-level LEVEL]
  *
  * Prints "PORT <n>" on stdout once it listens (port 0 picks a free one) and
  * serves until SIGTERM or SIGINT.
  *
- * Authentication: there is no account database here, so every logon is
- * refused (STATUS_LOGON_FAILURE) after the client's first token reached the
- * srv_auth interface: enough to see NEGOTIATE and SESSION_SETUP work end to
- * end. Real logons come from lsass once it is wired in. */
+ * Authentication: with --db, logons go to the lsassd serving that registry
+ * (srv_auth_lsass_open, what lwiod uses). Without it there is no account
+ * database, so every logon is refused (STATUS_LOGON_FAILURE) once the
+ * client's first token reached the srv_auth interface. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,7 +43,7 @@ struct exchange {
     unsigned legs;
 };
 
-static NTSTATUS deny_begin(void *context, void **exchange)
+static NTSTATUS deny_begin(void *context, const char *peer, void **exchange)
 {
     *exchange = calloc(1, sizeof(struct exchange));
     return *exchange ? STATUS_SUCCESS : STATUS_NO_MEMORY;
@@ -93,6 +93,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < 16; i++)
         config.server_guid[i] = (uint8_t)(0x50 + i);
     enum log_level level = LOG_LEVEL_WARNING;
+    const char *db = NULL;
     add_share("IPC$=\\npfs", SRV_SHARE_PIPE);
 
     for (int i = 1; i < argc; i++) {
@@ -124,6 +125,8 @@ int main(int argc, char **argv)
         } else if (strcmp(arg, "--share") == 0) {
             if (add_share(val, SRV_SHARE_DISK) != 0)
                 return usage();
+        } else if (strcmp(arg, "--db") == 0) {
+            db = val;
         } else if (strcmp(arg, "--log-level") == 0) {
             int l = log_level_parse(val);
             if (l < 0)
@@ -135,7 +138,12 @@ int main(int argc, char **argv)
     }
     log_open("srv-test-server", level, 0);
 
-    config.auth = (struct srv_auth){ .begin = deny_begin, .step = deny_step, .end = deny_end };
+    if (db) {
+        if (srv_auth_lsass_open(db, &config.auth) != STATUS_SUCCESS)
+            return 1;
+    } else {
+        config.auth = (struct srv_auth){ .begin = deny_begin, .step = deny_step, .end = deny_end };
+    }
     config.shares = (struct srv_shares){ .lookup = lookup_share };
 
     /* Signals are taken with sigwait below, never by a handler. */
@@ -156,5 +164,7 @@ int main(int argc, char **argv)
     int sig = 0;
     sigwait(&set, &sig);
     srv_engine_stop(engine);
+    if (db)
+        srv_auth_lsass_close(&config.auth);
     return 0;
 }
