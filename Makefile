@@ -16,6 +16,12 @@ include config.mk
 
 B := build
 AR ?= ar
+# `make V=1` shows full command lines.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
 PROVE_JOBS ?= 2
 
 PKG_CFLAGS := $(SQLITE_CFLAGS) $(YAML_CFLAGS) $(NCURSES_CFLAGS) $(KRB5_CFLAGS) \
@@ -39,7 +45,8 @@ LIBRARY_FILES += $(B)/lib/lib$(1).a
 $(B)/lib/lib$(1).a: $(patsubst %.c,$(B)/%.o,$(2))
 	@mkdir -p $$(@D)
 	@rm -f $$@
-	$$(AR) rcs $$@ $$^
+	@echo "  AR      $$@"
+	$$(Q)$$(AR) rcs $$@ $$^
 endef
 
 define add_program
@@ -51,7 +58,8 @@ define add_driver
 DRIVERS += $(B)/drivers/$(1).so
 $(B)/drivers/$(1).so: $(patsubst %.c,$(B)/%.o,$(2))
 	@mkdir -p $$(@D)
-	$$(CC) -shared $$(SW_LDFLAGS) -o $$@ $$^
+	@echo "  LD      $$@"
+	$$(Q)$$(CC) -shared $$(SW_LDFLAGS) -o $$@ $$^
 endef
 
 MODULE_FILES := $(sort $(wildcard */module.mk */*/module.mk))
@@ -61,13 +69,15 @@ include $(MODULE_FILES)
 # symbols so that drivers loaded with dlopen() resolve against them.
 $(PROGRAMS): $(B)/bin/%: $(LIBRARY_FILES)
 	@mkdir -p $(@D)
-	$(CC) $(SW_LDFLAGS) -rdynamic -o $@ $(filter %.o,$^) \
+	@echo "  LD      $@"
+	$(Q)$(CC) $(SW_LDFLAGS) -rdynamic -o $@ $(filter %.o,$^) \
 	    -Wl,--whole-archive -Wl,--start-group $(LIBRARY_FILES) -Wl,--end-group \
 	    -Wl,--no-whole-archive $(PKG_LIBS)
 
 $(B)/%.o: %.c config.h
 	@mkdir -p $(@D)
-	$(CC) $(SW_CFLAGS) -MMD -MP -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(SW_CFLAGS) -MMD -MP -c -o $@ $<
 
 TEST_C_SOURCES := $(sort $(wildcard t/*.c))
 TEST_PROGRAMS := $(patsubst t/%.c,$(B)/t/%.t,$(TEST_C_SOURCES))
@@ -75,7 +85,8 @@ TEST_SCRIPTS := $(sort $(wildcard t/*.t))
 
 $(B)/t/%.t: $(B)/t/%.o $(B)/t/tap/tap.o $(LIBRARY_FILES)
 	@mkdir -p $(@D)
-	$(CC) $(SW_LDFLAGS) -rdynamic -o $@ $< $(B)/t/tap/tap.o \
+	@echo "  LD      $@"
+	$(Q)$(CC) $(SW_LDFLAGS) -rdynamic -o $@ $< $(B)/t/tap/tap.o \
 	    -Wl,--start-group $(LIBRARY_FILES) -Wl,--end-group $(PKG_LIBS)
 
 # Fuzz targets: fuzz/NAME.c defines LLVMFuzzerTestOneInput. `make check` links
@@ -87,7 +98,8 @@ FUZZ_REPLAYERS := $(patsubst fuzz/%.c,$(B)/fuzz/%-replay,$(FUZZ_SOURCES))
 
 $(B)/fuzz/%-replay: $(B)/fuzz/%.o $(B)/fuzz/replay/replay.o $(LIBRARY_FILES)
 	@mkdir -p $(@D)
-	$(CC) $(SW_LDFLAGS) -rdynamic -o $@ $< $(B)/fuzz/replay/replay.o \
+	@echo "  LD      $@"
+	$(Q)$(CC) $(SW_LDFLAGS) -rdynamic -o $@ $< $(B)/fuzz/replay/replay.o \
 	    -Wl,--start-group $(LIBRARY_FILES) -Wl,--end-group $(PKG_LIBS)
 
 $(B)/fuzz/%-fuzzer: $(B)/fuzz/%.o $(LIBRARY_FILES)

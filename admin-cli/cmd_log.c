@@ -1,0 +1,161 @@
+/* lwadmin log [--since TIME] [--limit N]: the audit log, oldest first. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "admin-cli/cli.h"
+
+/* TIME: "@SECONDS" (Unix time), "N[smhdw]" (that long ago), "today",
+ * "yesterday", or "YYYY-MM-DD[(T| )HH:MM[:SS]][Z]" (local time unless Z).
+ * Returns Unix seconds, or -1 if not understood. */
+static int64_t parse_time(const char *text, time_t now)
+{
+    uint64_t n;
+    if (text[0] == '@')
+        return cli_parse_uint(text + 1, INT64_MAX, &n) ? (int64_t)n : -1;
+    size_t len = strlen(text);
+    if (len >= 2 && strchr("smhdw", text[len - 1]) && isdigit((unsigned char)text[0])) {
+        char number[24];
+        if (len - 1 >= sizeof number)
+            return -1;
+        memcpy(number, text, len - 1);
+        number[len - 1] = '\0';
+        static const int64_t units[] = { ['s' - 'a'] = 1, ['m' - 'a'] = 60, ['h' - 'a'] = 3600,
+                                         ['d' - 'a'] = 86400, ['w' - 'a'] = 604800 };
+        int64_t unit = units[text[len - 1] - 'a'];
+        if (!cli_parse_uint(number, (uint64_t)(now / unit), &n))
+            return -1;
+        return (int64_t)now - (int64_t)n * unit;
+    }
+    struct tm tm;
+    if (strcmp(text, "today") == 0 || strcmp(text, "yesterday") == 0) {
+        if (!localtime_r(&now, &tm))
+            return -1;
+        tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+        if (text[0] == 'y')
+            tm.tm_mday--;
+        tm.tm_isdst = -1;
+        return (int64_t)mktime(&tm);
+    }
+    static const char *const formats[] = { "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S",
+                                           "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d" };
+    for (size_t i = 0; i < sizeof formats / sizeof *formats; i++) {
+        memset(&tm, 0, sizeof tm);
+        const char *end = strptime(text, formats[i], &tm);
+        if (!end)
+            continue;
+        bool utc = false;
+        if (*end == 'Z' || *end == 'z') {
+            utc = true;
+            end++;
+        }
+        if (*end)
+            continue;
+        tm.tm_isdst = -1;
+        return utc ? (int64_t)timegm(&tm) : (int64_t)mktime(&tm);
+    }
+    return -1;
+}
+
+static json_t *entry_json(const struct audit_entry *e)
+{
+    char at[96];
+    time_t seconds = (time_t)(e->at_ms / 1000);
+    struct tm tm;
+    if (gmtime_r(&seconds, &tm))
+        snprintf(at, sizeof at, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                 (int)(e->at_ms % 1000));
+    else
+        snprintf(at, sizeof at, "?");
+    json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)e->id, "at", at, "via",
+                          e->via ? e->via : "", "user", e->user ? e->user : "", "action",
+                          e->action ? e->action : "");
+    if (!o)
+        return NULL;
+    json_object_set_new(o, "uid", e->uid >= 0 ? json_integer(e->uid) : json_null());
+    json_object_set_new(o, "source", e->source ? json_string(e->source) : json_null());
+    json_object_set_new(o, "object", e->object ? json_string(e->object) : json_null());
+    json_object_set_new(o, "detail", e->detail ? json_string(e->detail) : json_null());
+    return o;
+}
+
+static int run_log(struct cli *cli, const struct cli_command *command, int argc, char **argv)
+{
+    static const struct option options[] = {
+        { "since", required_argument, NULL, 's' },
+        { "limit", required_argument, NULL, 'n' },
+        CLI_COMMON_OPTIONS,
+        { NULL, 0, NULL, 0 },
+    };
+    int64_t since = 0;
+    uint64_t limit = 0;
+    cli_getopt_reset();
+    int c;
+    while ((c = cli_getopt(cli, command, argc, argv, "n:", options)) != -1) {
+        switch (c) {
+        case 's':
+            since = parse_time(optarg, time(NULL));
+            if (since < 0)
+                return cli_usage_error(cli, "--since: cannot understand '%s' (use e.g. "
+                                            "2024-05-01, '2024-05-01 13:00', 2h, 3d, today "
+                                            "or @UNIXTIME)", optarg);
+            break;
+        case 'n':
+            if (!cli_parse_uint(optarg, 1000000000, &limit))
+                return cli_usage_error(cli, "--limit: not a number: '%s'", optarg);
+            break;
+        case CLI_GETOPT_HELP:
+            return CLI_OK;
+        default:
+            return CLI_USAGE;
+        }
+    }
+    if (!cli_positional(cli, argc, argv, 0, 0))
+        return CLI_USAGE;
+    int rc = cli_open(cli, false);
+    if (rc != CLI_OK)
+        return rc;
+    struct audit_entry *entries = NULL;
+    size_t count = 0;
+    NTSTATUS status = registry_audit_list(cli->reg, since * 1000, (size_t)limit, &entries, &count);
+    if (!NT_SUCCESS(status))
+        return cli_fail_status(cli, status, NULL, "cannot read the audit log");
+    if (cli->json) {
+        json_t *array = json_array();
+        for (size_t i = 0; array && i < count; i++)
+            if (json_array_append_new(array, entry_json(&entries[i])) != 0) {
+                json_decref(array);
+                array = NULL;
+            }
+        rc = cli_print_json(cli, array);
+    } else {
+        struct cli_table table;
+        static const char *const headings[] = { "TIME", "VIA", "USER", "ACTION", "OBJECT",
+                                                "DETAIL" };
+        cli_table_init(&table, 6, headings);
+        for (size_t i = 0; i < count; i++) {
+            const struct audit_entry *e = &entries[i];
+            char at[32];
+            cli_format_time(e->at_ms / 1000, at, sizeof at);
+            const char *row[] = { at, e->via, e->user, e->action, e->object, e->detail };
+            cli_table_add(&table, row);
+        }
+        rc = cli_table_print(cli, &table);
+    }
+    registry_audit_list_free(entries, count);
+    return rc;
+}
+
+const struct cli_command cli_command_log = {
+    .name = "log",
+    .summary = "the audit log: who changed what, when, through which front end",
+    .usage = "[--since TIME] [--limit N]\n"
+             "    --since TIME  only changes from TIME on: 2024-05-01, '2024-05-01 13:00',\n"
+             "                  2024-05-01T13:00:00Z, 30m, 2h, 3d, 1w (ago), today,\n"
+             "                  yesterday, @UNIXTIME\n"
+             "    --limit N     only the newest N records\n",
+    .run = run_log,
+};

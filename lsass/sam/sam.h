@@ -1,0 +1,297 @@
+/* The SAM: local users, groups (aliases) and the machine domain, kept in the
+ * registry database (tables sam_domain, sam_users, sam_groups, sam_members).
+ *
+ * The tables are made by the SQL files in lsass/sam/migrations/ (applied by registry_open),
+ * the password policy comes from the registry settings lsass.min-password-length
+ * and lsass.password-complexity (registry/settings.schema).
+ *
+ * Who uses it: lwadmin and lwconsole (administration), lsassd (authentication:
+ * a user's NT hash and flags by name, bad-password and logon bookkeeping, the
+ * alias SIDs that go into an access token), share-db callers (resolving the
+ * principal names of share grants to SIDs and back), and later samr.
+ *
+ * Accounts ([MS-SAMR] 3.1.1): the machine domain SID S-1-5-21-x-y-z is made
+ * once at sam_init() with random x, y, z. Users and local groups share one RID
+ * counter that starts at SAM_FIRST_RID (1000), as on Windows; a RID is never
+ * reused, even after a delete, so an old ACE never names a new account. The
+ * built-in aliases Administrators (S-1-5-32-544), Users (-545) and Guests (-546)
+ * live in the BUILTIN domain and cannot be deleted. Names are unique across users
+ * and groups and compared case-insensitively (Unicode simple case folding).
+ *
+ * Every mutation is atomic (its own nested transaction: inside a caller's
+ * transaction it commits or rolls back with it) and is written to the audit log
+ * with the actor given. Logon bookkeeping (last logon, bad-password count) is
+ * not an administrative change and is not audited, except a lockout.
+ *
+ * Secrets: the NT hash is only returned by sam_user_get_nt_hash(); struct
+ * sam_user never carries it, so printing a struct sam_user cannot leak it.
+ * Passwords given to this module are never stored, logged or audited.
+ *
+ * Errors (NTSTATUS): STATUS_NO_SUCH_USER, STATUS_NO_SUCH_ALIAS,
+ * STATUS_USER_EXISTS / STATUS_ALIAS_EXISTS (name taken by a user / a group),
+ * STATUS_INVALID_ACCOUNT_NAME, STATUS_PASSWORD_RESTRICTION,
+ * STATUS_SPECIAL_ACCOUNT (built-in alias), STATUS_MEMBER_IN_ALIAS,
+ * STATUS_MEMBER_NOT_IN_ALIAS, STATUS_NONE_MAPPED (unknown principal),
+ * STATUS_INVALID_DEVICE_STATE (the registry was never initialised: lwadmin init),
+ * STATUS_NO_MEMORY, STATUS_INTERNAL_ERROR (database failure). */
+#ifndef SW_SAM_H
+#define SW_SAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/ntstatus.h"
+#include "lib/sid.h"
+#include "lib/token.h"
+
+struct registry;
+struct audit_actor;
+
+#define SAM_FIRST_RID 1000
+#define SAM_USER_NAME_MAX 20     /* characters (UTF-16 code units), as Windows */
+#define SAM_GROUP_NAME_MAX 256
+#define SAM_FULL_NAME_MAX 256
+#define SAM_DESCRIPTION_MAX 1024
+#define SAM_PASSWORD_MAX 256     /* characters; SamrUnicodeChangePasswordUser2's limit */
+#define SAM_NT_HASH_LENGTH 16
+
+/* User account control bits: the [MS-SAMR] 2.2.1.12 values, so samr can pass
+ * them through unchanged. */
+#define SAM_USER_DISABLED               0x00000001u /* USER_ACCOUNT_DISABLED */
+#define SAM_USER_NORMAL_ACCOUNT         0x00000010u /* USER_NORMAL_ACCOUNT */
+#define SAM_USER_PASSWORD_NEVER_EXPIRES 0x00000200u /* USER_DONT_EXPIRE_PASSWORD */
+#define SAM_USER_LOCKED_OUT             0x00000400u /* USER_ACCOUNT_AUTO_LOCKED */
+#define SAM_USER_PASSWORD_EXPIRED       0x00020000u /* USER_PASSWORD_EXPIRED */
+/* The bits an administrator may set or clear through sam_user_update(). */
+#define SAM_USER_SETTABLE_FLAGS \
+    (SAM_USER_DISABLED | SAM_USER_PASSWORD_NEVER_EXPIRES | SAM_USER_LOCKED_OUT | \
+     SAM_USER_PASSWORD_EXPIRED)
+
+/* ---- the domain --------------------------------------------------------- */
+
+/* Creates what is missing and leaves the rest: the machine domain SID, the
+ * RID counter and the built-in aliases (Users starts with Authenticated Users
+ * as a member, as on Windows). Idempotent; *created (may be NULL) says whether
+ * the domain SID was made now. Audited when it changes something. */
+NTSTATUS sam_init(struct registry *reg, const struct audit_actor *actor, bool *created);
+
+/* The machine domain SID (STATUS_INVALID_DEVICE_STATE before sam_init). */
+NTSTATUS sam_domain_sid(struct registry *reg, struct sid *sid);
+
+/* ---- users --------------------------------------------------------------- */
+
+struct sam_user {
+    uint32_t rid;
+    struct sid sid;
+    char *name;
+    char *full_name;            /* "" when unset, never NULL */
+    char *description;          /* "" when unset, never NULL */
+    uint32_t flags;             /* SAM_USER_* */
+    bool has_password;          /* false: no password set, the account cannot log on */
+    int64_t created;            /* unix seconds */
+    int64_t password_last_set;  /* unix seconds; 0 never */
+    int64_t last_logon;         /* unix seconds; 0 never */
+    uint32_t bad_password_count;
+    int64_t last_bad_password;  /* unix seconds; 0 never */
+    int64_t lockout_time;       /* unix seconds when locked out; 0 not locked */
+};
+
+struct sam_user_list {
+    size_t count;
+    struct sam_user *users;
+};
+
+/* A new account. name, full_name, description: UTF-8 (full_name/description may
+ * be NULL). flags: SAM_USER_DISABLED and/or SAM_USER_PASSWORD_NEVER_EXPIRES
+ * (SAM_USER_NORMAL_ACCOUNT is always added). password may be NULL (no password:
+ * the account exists but cannot log on until one is set); otherwise it is
+ * checked against the registry's password policy. *rid (may be NULL) gets the
+ * new RID. */
+NTSTATUS sam_user_add(struct registry *reg, const struct audit_actor *actor, const char *name,
+                      const char *full_name, const char *description, uint32_t flags,
+                      const char *password, uint32_t *rid);
+
+/* Sets a new password (checked against the policy), records the time, and
+ * clears SAM_USER_PASSWORD_EXPIRED. */
+NTSTATUS sam_user_set_password(struct registry *reg, const struct audit_actor *actor,
+                               uint32_t rid, const char *password);
+
+/* Sets the NT hash itself (provisioning files carry hashes, not passwords):
+ * no policy check is possible; records the time and clears
+ * SAM_USER_PASSWORD_EXPIRED like sam_user_set_password. */
+NTSTATUS sam_user_set_nt_hash(struct registry *reg, const struct audit_actor *actor,
+                              uint32_t rid, const uint8_t nt_hash[SAM_NT_HASH_LENGTH]);
+
+/* Changes to an account; NULL / 0 fields are left alone. Clearing
+ * SAM_USER_LOCKED_OUT unlocks (and resets the bad-password count); setting it is
+ * refused (only bad passwords lock an account). */
+struct sam_user_change {
+    const char *new_name;
+    const char *full_name;
+    const char *description;
+    uint32_t flags_set;
+    uint32_t flags_clear;
+};
+NTSTATUS sam_user_update(struct registry *reg, const struct audit_actor *actor, uint32_t rid,
+                         const struct sam_user_change *change);
+
+/* Deletes the account and its group memberships. */
+NTSTATUS sam_user_delete(struct registry *reg, const struct audit_actor *actor, uint32_t rid);
+
+/* Lookups fill *user (free with sam_user_free) or return STATUS_NO_SUCH_USER. */
+NTSTATUS sam_user_by_name(struct registry *reg, const char *name, struct sam_user *user);
+NTSTATUS sam_user_by_rid(struct registry *reg, uint32_t rid, struct sam_user *user);
+NTSTATUS sam_user_by_sid(struct registry *reg, const struct sid *sid, struct sam_user *user);
+/* Every user, sorted by name. Free with sam_user_list_free. */
+NTSTATUS sam_user_list(struct registry *reg, struct sam_user_list *list);
+void sam_user_free(struct sam_user *user);
+void sam_user_list_free(struct sam_user_list *list);
+
+/* The NT hash (MD4 of the UTF-16LE password) for authentication. A secret:
+ * compare it, derive keys from it, crypto_wipe() it; never print or log it.
+ * STATUS_NO_SUCH_USER, or STATUS_NOT_FOUND if the account has no password. */
+NTSTATUS sam_user_get_nt_hash(struct registry *reg, uint32_t rid,
+                              uint8_t nt_hash[SAM_NT_HASH_LENGTH]);
+
+/* ---- logon bookkeeping (lsassd) ----------------------------------------- */
+
+/* Account lockout policy, as lsassd reads it from its settings. */
+struct sam_lockout_policy {
+    uint32_t threshold;         /* bad passwords before lockout; 0 never locks */
+    int64_t duration;           /* seconds an account stays locked; 0 until unlocked */
+    int64_t observation_window; /* seconds after the last bad password that the
+                                   count restarts from zero; 0 never restarts */
+};
+
+/* True if the account is locked out at time now: SAM_USER_LOCKED_OUT is set and
+ * the lockout has not yet expired under the policy. */
+bool sam_user_is_locked_out(const struct sam_user *user, const struct sam_lockout_policy *policy,
+                            int64_t now);
+
+/* A successful logon: last logon = now, bad-password count = 0, an expired
+ * lockout is cleared. */
+NTSTATUS sam_user_logon_success(struct registry *reg, uint32_t rid, int64_t now);
+
+/* A bad password: counts it (restarting the count after the observation window)
+ * and locks the account at the threshold (that one is audited). *locked_out (may
+ * be NULL) says whether the account is now locked. */
+NTSTATUS sam_user_logon_failure(struct registry *reg, uint32_t rid, int64_t now,
+                                const struct sam_lockout_policy *policy, bool *locked_out);
+
+/* ---- password policy ---------------------------------------------------- */
+
+struct sam_password_policy {
+    uint32_t min_length;        /* lsass.min-password-length */
+    bool complexity;            /* lsass.password-complexity */
+};
+
+/* Reads the policy from the registry's settings (defaults if unset). */
+NTSTATUS sam_password_policy_load(struct registry *reg, struct sam_password_policy *policy);
+
+/* Checks a password against a policy, the way Windows does: length in
+ * characters; with complexity, three of the five character classes (upper,
+ * lower, digit, other symbol, other letter) and not containing the account name
+ * or any 3+-character part of the full name. STATUS_PASSWORD_RESTRICTION with
+ * *why (may be NULL; a static string that never contains the password) set. */
+NTSTATUS sam_password_check(const struct sam_password_policy *policy, const char *user_name,
+                            const char *full_name, const char *password, const char **why);
+
+/* ---- names --------------------------------------------------------------- */
+
+/* Windows' rules for account names: 1..max characters (SAM_USER_NAME_MAX for
+ * users, SAM_GROUP_NAME_MAX for groups), not only dots and spaces, no leading or
+ * trailing space, none of " / \ [ ] : ; | = , + * ? < > @ and no control
+ * characters, well-formed UTF-8. STATUS_INVALID_ACCOUNT_NAME with *why. */
+NTSTATUS sam_name_check(const char *name, size_t max, const char **why);
+
+/* ---- groups (aliases) ---------------------------------------------------- */
+
+struct sam_group {
+    uint32_t rid;
+    struct sid sid;             /* S-1-5-32-rid (built-in) or domain SID + rid */
+    bool builtin;
+    char *name;
+    char *description;          /* "" when unset, never NULL */
+    size_t member_count;
+};
+
+struct sam_group_list {
+    size_t count;
+    struct sam_group *groups;
+};
+
+/* A new local group in the machine domain. */
+NTSTATUS sam_group_add(struct registry *reg, const struct audit_actor *actor, const char *name,
+                       const char *description, uint32_t *rid);
+NTSTATUS sam_group_set_description(struct registry *reg, const struct audit_actor *actor,
+                                   const struct sid *group, const char *description);
+/* Deletes a local group and its memberships; built-in aliases:
+ * STATUS_SPECIAL_ACCOUNT. */
+NTSTATUS sam_group_delete(struct registry *reg, const struct audit_actor *actor,
+                          const struct sid *group);
+
+/* Lookups fill *group (free with sam_group_free) or STATUS_NO_SUCH_ALIAS.
+ * By name, "BUILTIN\Users" and "Users" both find the built-in alias. */
+NTSTATUS sam_group_by_name(struct registry *reg, const char *name, struct sam_group *group);
+NTSTATUS sam_group_by_sid(struct registry *reg, const struct sid *sid, struct sam_group *group);
+/* Built-in aliases first, then local groups, each sorted by name. */
+NTSTATUS sam_group_list(struct registry *reg, struct sam_group_list *list);
+void sam_group_free(struct sam_group *group);
+void sam_group_list_free(struct sam_group_list *list);
+
+/* Membership. A member is a local user or a SID from outside the machine domain
+ * (a well-known SID such as Authenticated Users, or a domain account); local
+ * groups do not nest, as on Windows (STATUS_INVALID_PARAMETER). */
+NTSTATUS sam_group_add_member(struct registry *reg, const struct audit_actor *actor,
+                              const struct sid *group, const struct sid *member);
+NTSTATUS sam_group_remove_member(struct registry *reg, const struct audit_actor *actor,
+                                 const struct sid *group, const struct sid *member);
+/* The member SIDs of a group, sorted (free *members with free()). */
+NTSTATUS sam_group_members(struct registry *reg, const struct sid *group, struct sid **members,
+                           size_t *count);
+
+/* The aliases any of sids is a member of, like SamrGetAliasMembership (free
+ * *aliases with free(); duplicates removed). */
+NTSTATUS sam_alias_membership(struct registry *reg, const struct sid *sids, size_t sid_count,
+                              struct sid **aliases, size_t *alias_count);
+/* Adds to token the aliases its user or any of its groups belong to (call
+ * after adding Everyone, Authenticated Users, Network, ...). */
+NTSTATUS sam_token_add_aliases(struct registry *reg, struct access_token *token);
+
+/* ---- principals: names <-> SIDs ------------------------------------------ */
+
+enum sam_principal_type {
+    SAM_PRINCIPAL_USER,           /* a local user (SidTypeUser) */
+    SAM_PRINCIPAL_GROUP,          /* a local group (SidTypeAlias) */
+    SAM_PRINCIPAL_BUILTIN_GROUP,  /* a BUILTIN alias (SidTypeAlias) */
+    SAM_PRINCIPAL_WELL_KNOWN,     /* Everyone, SYSTEM, ... (SidTypeWellKnownGroup) */
+    SAM_PRINCIPAL_UNKNOWN,        /* a SID string naming no known account */
+};
+
+/* A principal as an administrator writes it: "alice", "MACHINE\alice",
+ * ".\alice", "Administrators", "BUILTIN\Administrators", "Everyone",
+ * "Authenticated Users", "NT AUTHORITY\SYSTEM", ... or a SID string
+ * "S-1-5-21-...". Known accounts only: STATUS_NONE_MAPPED otherwise (a SID
+ * string is accepted as is). type may be NULL. */
+NTSTATUS sam_principal_to_sid(struct registry *reg, const char *principal, struct sid *sid,
+                              enum sam_principal_type *type);
+
+/* The short display name of a SID ("alice", "Administrators", "Everyone"),
+ * newly allocated in *name; STATUS_NONE_MAPPED if unknown (callers show the SID
+ * string instead: see sam_sid_display). */
+NTSTATUS sam_sid_to_principal(struct registry *reg, const struct sid *sid, char **name,
+                              enum sam_principal_type *type);
+
+/* The name if known, else the SID string; newly allocated, NULL only on
+ * allocation failure. */
+char *sam_sid_display(struct registry *reg, const struct sid *sid);
+
+/* Adapters with the signatures of share-db's share_principal_resolver and
+ * share_sid_namer; pass the struct registry * as the context:
+ *   share_sd_from_grants(grants, n, sam_principal_resolver, reg, ...)
+ *   share_sd_to_grants(sd, len, sam_principal_namer, reg, ...) */
+NTSTATUS sam_principal_resolver(void *registry, const char *name, struct sid *sid);
+char *sam_principal_namer(void *registry, const struct sid *sid);
+
+#endif

@@ -1,0 +1,2 @@
+# provision: declarative provisioning (lwadmin apply / export) over YAML.
+$(eval $(call add_library,provision,$(wildcard provision/*.c)))
