@@ -123,8 +123,6 @@ struct io_file *conn_handle_take(struct conn *conn, uint64_t handle)
     return file;
 }
 
-/* Under conn->lock. 0 when the table is full. */
-uint64_t conn_handle_add_locked(struct conn *conn, struct io_file *file);
 uint64_t conn_handle_add_locked(struct conn *conn, struct io_file *file)
 {
     if (conn->handles_used >= CONN_MAX_HANDLES)
