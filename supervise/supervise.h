@@ -99,6 +99,16 @@ int64_t supervise_log_size(const char *db_path, const char *name);
 char *supervise_log_tail(const char *db_path, const char *name, int64_t offset,
                          unsigned max_lines);
 
+/* The SMB server's settings: where it listens, and whether it runs at all. */
+struct registry;
+struct supervise_smb {
+    char *listen;  /* srv.listen */
+    uint32_t port; /* srv.port */
+    bool enabled;  /* lwiod.drivers lists srv */
+};
+NTSTATUS supervise_smb_settings(struct registry *reg, struct supervise_smb *smb);
+void supervise_smb_free(struct supervise_smb *smb);
+
 /* Can lwiod load driver NAME: does NAME.so exist in its driver directory
  * (sw_driver_dir(), the same directory lwiod uses) and export DriverEntry?
  * When false, *why (malloc'd, may be NULL) says what is missing. A file that

@@ -22,6 +22,9 @@ pid_of() { cat "${1%.db}.run/$2.pid" 2>/dev/null; }
 # Every pid this test sees is killed at exit if it is still a daemon of one
 # of its registries (appliance.sh does the same for instance A).
 reap_later() { tap_at_exit "tr '\\0' '\\n' < /proc/$1/cmdline | grep -qxF '$2' && kill -9 $1"; }
+# The pids in an instance's pid files.
+pids_of() { cat "${1%.db}.run/"*.pid 2>/dev/null; }
+all_gone() { for p in $1; do gone "$p" || return 1; done; }
 json_get() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
@@ -55,6 +58,15 @@ is "$("$LWADMIN" --json status | json_get 'd["running"], d["daemons"][0]["pid"],
 "$LWADMIN" start >/dev/null 2>&1; rc=$?
 is "$rc" 0 "a second start is a no-op"
 is "$(pid_of "$A" lwiod)" "$pa" "... and keeps the same lwiod"
+all_a=$(pids_of "$A")
+if [ -x "$BIN/lsassd" ]; then
+    la=$(pid_of "$A" lsassd)
+    ok "lsassd runs too" alive "$la"
+    like "$(tr '\0' ' ' < "/proc/$la/cmdline")" "lsassd --db $A" "... for this registry"
+    like "$("$LWADMIN" status)" "lsassd: +running \\(pid $la," "status shows lsassd"
+else
+    for _ in 1 2 3; do _tap_record 0 "# SKIP lsassd is not built"; done
+fi
 
 # ---- a second instance side by side -----------------------------------------
 B=$T/b/registry.db
@@ -64,7 +76,8 @@ tap_at_exit "'$LWADMIN' --db '$B' stop --timeout 5"
 "$LWADMIN" --db "$B" start >/dev/null 2>&1; rc=$?
 is "$rc" 0 "a second instance with another registry starts"
 pb=$(pid_of "$B" lwiod)
-[ -n "$pb" ] && reap_later "$pb" "$B"
+all_b=$(pids_of "$B")
+for p in $all_b; do reap_later "$p" "$B"; done
 ok "... with its own lwiod" test -n "$pb" -a "$pb" != "$pa"
 ok "both lwiods run" alive "$pa"
 ok "... B's too" alive "$pb"
@@ -75,6 +88,8 @@ is "$rc" 0 "stop exits 0"
 like "$out" "Stopped lwiod \\(pid $pa\\)" "stop says what it stopped"
 ok "A's lwiod is gone (/proc)" gone "$pa"
 nok "its pid file is removed" test -e "$APPLIANCE_RUN_DIR/lwiod.pid"
+ok "every daemon A ran is gone ($(echo $all_a))" all_gone "$all_a"
+nok "... and no pid file is left" sh -c "ls '$APPLIANCE_RUN_DIR' | grep -q '[.]pid\$'"
 ok "B's lwiod still runs" alive "$pb"
 "$LWADMIN" status >/dev/null; rc=$?
 is "$rc" 1 "status of A exits 1 again"
@@ -108,32 +123,37 @@ err=$("$LWADMIN" start 2>&1 >/dev/null); rc=$?
 is "$rc" 0 "start over a stale pid file succeeds"
 like "$err" "removed a stale pid file of lwiod \\(pid $foreign" "... after removing it"
 pa2=$(pid_of "$A" lwiod)
-[ -n "$pa2" ] && reap_later "$pa2" "$A"
+all_a=$(pids_of "$A")
+for p in $all_a; do reap_later "$p" "$A"; done
 ok "... with a new lwiod" alive "$pa2"
 ok "... and the foreign process untouched" alive "$foreign"
 "$LWADMIN" stop >/dev/null
 ok "stop ends it" gone "$pa2"
+ok "... and every daemon of A" all_gone "$all_a"
 
 "$LWADMIN" --db "$B" stop >/dev/null
 ok "stop of B ends B's lwiod" gone "$pb"
+ok "... and all of B's daemons" all_gone "$all_b"
 
 # ---- --foreground ------------------------------------------------------------
 "$LWADMIN" start --foreground > "$T/fg.out" 2> "$T/fg.err" &
 fg=$!
 tap_at_exit "kill $fg"
-pf=
+# It prints what runs once everything is up.
 for _ in $(seq 100); do
-    pf=$(pid_of "$A" lwiod)
-    [ -n "$pf" ] && "$LWADMIN" status >/dev/null 2>&1 && break
+    grep -q "^lwiod " "$T/fg.out" && break
     sleep 0.1
 done
-[ -n "$pf" ] && reap_later "$pf" "$A"
+pf=$(pid_of "$A" lwiod)
+all_f=$(pids_of "$A")
+for p in $all_f; do reap_later "$p" "$A"; done
 ok "start --foreground starts lwiod" alive "$pf"
 ok "... and stays" alive "$fg"
 kill -TERM "$fg"
 wait "$fg"; rc=$?
 is "$rc" 0 "on SIGTERM it exits 0"
 ok "... having stopped lwiod" gone "$pf"
+ok "... and every daemon" all_gone "$all_f"
 like "$(cat "$T/fg.out")" "Stopped lwiod \\(pid $pf\\)" "... and says so"
 
 # ---- no SMB server driver ------------------------------------------------------
