@@ -1,5 +1,5 @@
 /* lwadmin start [--foreground] [--timeout SECONDS]: starts the instance's
- * daemons (lwiod, then lsassd and srvsvcd once they are built) and returns
+ * daemons (lsassd, lwiod, and srvsvcd once it is built) and returns
  * once the SMB port accepts connections; on failure it stops what it started
  * and says why, with the end of the daemon's log. docs/appliance.md. */
 #include <errno.h>
@@ -43,7 +43,7 @@ static int start_daemons(struct cli *cli, const struct supervise_smb *smb, unsig
     int rc = CLI_OK;
 
     for (size_t i = 0; i < SUPERVISE_DAEMON_COUNT; i++) {
-        const char *name = supervise_daemon_names[i];
+        const char *name = supervise_daemons[i].name;
         if (!NT_SUCCESS(supervise_find(db, name, &procs[i])))
             return cli_fail(cli, "out of memory");
         if (procs[i].stale) {
@@ -56,15 +56,15 @@ static int start_daemons(struct cli *cli, const struct supervise_smb *smb, unsig
                      (long)pid);
         }
     }
-    if (!procs[0].running && smb->enabled && (rc = check_smb(cli, smb)) != CLI_OK)
+    if (!procs[SUPERVISE_LWIOD].running && smb->enabled && (rc = check_smb(cli, smb)) != CLI_OK)
         return rc;
 
     int64_t lwiod_log = supervise_log_size(db, "lwiod");
     for (size_t i = 0; i < SUPERVISE_DAEMON_COUNT && rc == CLI_OK; i++) {
-        const char *name = supervise_daemon_names[i];
+        const char *name = supervise_daemons[i].name;
         if (procs[i].running)
             continue;
-        if (i > 0 && !supervise_program_exists(name)) {
+        if (!supervise_daemons[i].required && !supervise_program_exists(name)) {
             cli_note(cli, "%s is not built yet: not started", name);
             continue;
         }
@@ -80,14 +80,14 @@ static int start_daemons(struct cli *cli, const struct supervise_smb *smb, unsig
         }
     }
     if (rc == CLI_OK && smb->enabled &&
-        !supervise_wait_port(smb->listen, (uint16_t)smb->port, procs[0].pid, timeout_ms)) {
+        !supervise_wait_port(smb->listen, (uint16_t)smb->port, procs[SUPERVISE_LWIOD].pid, timeout_ms)) {
         char *tail = supervise_log_tail(db, "lwiod", lwiod_log, 20);
         const char *address = supervise_connect_address(smb->listen);
         rc = cli_fail(cli,
                       "nothing accepts connections on %s port %u%s: the SMB server driver is "
                       "not available yet, or it could not listen%s%s%s",
                       address, smb->port,
-                      supervise_pid_alive(procs[0].pid) ? "" : " (lwiod exited)",
+                      supervise_pid_alive(procs[SUPERVISE_LWIOD].pid) ? "" : " (lwiod exited)",
                       smb->port < 1024 && geteuid() != 0 ? " (ports below 1024 need root)" : "",
                       tail && *tail ? "\n" : "", tail ? tail : "");
         free(tail);
@@ -103,7 +103,7 @@ static void print_started(const struct supervise_smb *smb, const struct supervis
 {
     for (size_t i = 0; i < SUPERVISE_DAEMON_COUNT; i++)
         if (procs[i].running)
-            printf("%-8s running, pid %ld\n", supervise_daemon_names[i], (long)procs[i].pid);
+            printf("%-8s running, pid %ld\n", supervise_daemons[i].name, (long)procs[i].pid);
     if (smb->enabled)
         printf("SMB server accepts connections on %s port %u\n",
                supervise_connect_address(smb->listen), smb->port);
@@ -125,7 +125,7 @@ static int run_foreground(struct cli *cli, const sigset_t *signals,
         if (sig == SIGHUP) {
             for (size_t i = 0; i < SUPERVISE_DAEMON_COUNT; i++)
                 if (procs[i].running)
-                    supervise_signal(db, supervise_daemon_names[i], SIGHUP);
+                    supervise_signal(db, supervise_daemons[i].name, SIGHUP);
             continue;
         }
         if (sig == SIGINT || sig == SIGTERM) {
@@ -134,7 +134,7 @@ static int run_foreground(struct cli *cli, const sigset_t *signals,
         }
         for (size_t i = 0; i < SUPERVISE_DAEMON_COUNT; i++) {
             struct supervise_process now;
-            const char *name = supervise_daemon_names[i];
+            const char *name = supervise_daemons[i].name;
             if (!procs[i].running || !NT_SUCCESS(supervise_find(db, name, &now)) ||
                 (now.running && now.pid == procs[i].pid))
                 continue;

@@ -25,7 +25,11 @@ reap_later() { tap_at_exit "tr '\\0' '\\n' < /proc/$1/cmdline | grep -qxF '$2' &
 # The pids in an instance's pid files.
 pids_of() { cat "${1%.db}.run/"*.pid 2>/dev/null; }
 all_gone() { for p in $1; do gone "$p" || return 1; done; }
-json_get() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+# Prints a Python expression over the JSON on stdin: d is the document, and
+# lwiod its entry in d["daemons"].
+json_get() {
+    /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); lwiod=[x for x in d['daemons'] if x['name']=='lwiod'][0]; print($1)"
+}
 
 appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
 A=$APPLIANCE_DB
@@ -37,7 +41,7 @@ is "$rc" 1 "status exits 1 when nothing runs"
 like "$out" "lwiod: +stopped" "... and says lwiod is stopped"
 out=$("$LWADMIN" --json status); rc=$?
 is "$rc" 1 "status --json exits 1 too"
-is "$(printf '%s' "$out" | json_get 'd["running"], d["daemons"][0]["state"]')" "False stopped" \
+is "$(printf '%s' "$out" | json_get 'd["running"], lwiod["state"]')" "False stopped" \
     "--json: not running, lwiod stopped"
 
 # ---- start, status ---------------------------------------------------------
@@ -53,7 +57,7 @@ ok "lwiod.log is in the run directory" test -f "$APPLIANCE_RUN_DIR/lwiod.log"
 out=$("$LWADMIN" status); rc=$?
 is "$rc" 0 "status exits 0 while lwiod runs"
 like "$out" "lwiod: +running \\(pid $pa, since [0-9-]+ [0-9:]+\\)" "status shows pid and start time"
-is "$("$LWADMIN" --json status | json_get 'd["running"], d["daemons"][0]["pid"], d["daemons"][0]["since"] is not None, d["smb"]["listen"], d["smb"]["port"]')" \
+is "$("$LWADMIN" --json status | json_get 'd["running"], lwiod["pid"], lwiod["since"] is not None, d["smb"]["listen"], d["smb"]["port"]')" \
     "True $pa True 127.0.0.1 $APPLIANCE_PORT" "--json status: pid, since, listen address and port"
 "$LWADMIN" start >/dev/null 2>&1; rc=$?
 is "$rc" 0 "a second start is a no-op"
@@ -157,12 +161,14 @@ ok "... and every daemon" all_gone "$all_f"
 like "$(cat "$T/fg.out")" "Stopped lwiod \\(pid $pf\\)" "... and says so"
 
 # ---- no SMB server driver ------------------------------------------------------
-# An installed layout (bin/ and drivers/ side by side) holding lwadmin, lwiod
-# and npfs.so only: what `lwadmin start` finds is what lies beside it.
+# An installed layout (bin/ and drivers/ side by side) holding lwadmin, the
+# daemons and npfs.so only: what `lwadmin start` finds is what lies beside it.
 inst=$T/inst
 mkdir -p "$inst/bin" "$inst/drivers" "$T/c"
-cp "$SW_BUILD/bin/lwadmin" "$SW_BUILD/bin/lwiod" "$inst/bin/" &&
-    cp "$SW_BUILD/drivers/npfs.so" "$inst/drivers/"
+for d in lwadmin lwiod lsassd srvsvcd; do
+    [ -x "$SW_BUILD/bin/$d" ] && cp "$SW_BUILD/bin/$d" "$inst/bin/"
+done
+cp "$SW_BUILD/drivers/npfs.so" "$inst/drivers/"
 C=$T/c/registry.db
 IL=$inst/bin/lwadmin
 "$IL" --db "$C" init >/dev/null
