@@ -8,7 +8,8 @@ SRV_OBJECTS := $(patsubst %.c,$(B)/%.o,$(SRV_SOURCES))
 # The libraries srv's own programs link. Named here rather than taken from
 # $(LIBRARY_FILES), which is still incomplete when this file is read (make
 # expands a rule's prerequisites as it reads them).
-SRV_LIBS := $(B)/lib/libswbase.a $(B)/lib/liblsass_client.a
+SRV_LIBS := $(B)/lib/libswbase.a $(B)/lib/liblsass_client.a $(B)/lib/liblwiod.a \
+            $(B)/lib/libregistry.a $(B)/lib/libsharedb.a
 
 $(eval $(call add_driver,srv,$(SRV_SOURCES)))
 # A driver is loaded into lwiod, which may not link OpenSSL itself: record the

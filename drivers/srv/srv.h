@@ -75,13 +75,20 @@ struct srv_share_info {
     bool read_only;
     bool encrypt_data;   /* SMB2_SHAREFLAG_ENCRYPT_DATA */
     uint32_t max_uses;   /* 0: unlimited */
+    uint8_t *sd;         /* share permissions, self-relative (malloc'd; the
+                            holder frees it, see srv_share_info_clear);
+                            NULL: no share-level check */
+    size_t sd_len;
 };
+
+void srv_share_info_clear(struct srv_share_info *info);
 
 struct srv_shares {
     void *context;
     /* Fills *info for a share name (compared without regard to case);
      * STATUS_BAD_NETWORK_NAME if there is none. Must not block for long: it
-     * runs on a network thread (the share database is a local SQLite read). */
+     * runs on a network thread (the share database is a local SQLite read).
+     * info->sd, if set, becomes the caller's. */
     NTSTATUS (*lookup)(void *context, const char *name, struct srv_share_info *info);
 };
 

@@ -11,6 +11,8 @@ struct srv_tree *srv_tree_new(struct srv_engine *engine, const struct srv_share_
     atomic_init(&t->refs, 1);
     t->engine = engine;
     t->share = *share;
+    t->share.sd = NULL; /* checked at connect; files are checked by their driver */
+    t->share.sd_len = 0;
     pthread_mutex_init(&t->lock, NULL);
     atomic_fetch_add(&engine->trees_open, 1);
     return t;
@@ -36,4 +38,11 @@ void srv_tree_kill(struct srv_tree *tree)
     pthread_mutex_lock(&tree->lock);
     tree->dead = true;
     pthread_mutex_unlock(&tree->lock);
+}
+
+void srv_share_info_clear(struct srv_share_info *info)
+{
+    free(info->sd);
+    info->sd = NULL;
+    info->sd_len = 0;
 }

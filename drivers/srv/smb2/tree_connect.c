@@ -4,9 +4,32 @@
 #include <string.h>
 
 #include "drivers/srv/smb2/request.h"
+#include "lib/access.h"
 #include "lib/log.h"
+#include "lib/secdesc.h"
 #include "lib/utf16.h"
 #include "lwiod/ntfile.h"
+
+/* What the session may do on the share (3.3.5.7: Share.SecurityDescriptor
+ * against Session.UserCredentials); 0 if nothing. Read-only shares never
+ * grant writing. */
+static uint32_t share_access(const struct srv_share_info *info, const struct access_token *token)
+{
+    uint32_t granted = FILE_ALL_ACCESS;
+    if (info->sd) {
+        struct security_descriptor sd;
+        secdesc_init(&sd);
+        granted = 0;
+        if (token && secdesc_parse(info->sd, info->sd_len, &sd) == STATUS_SUCCESS)
+            access_check(&sd, token, MAXIMUM_ALLOWED, NULL, 0, &granted);
+        secdesc_free(&sd);
+    }
+    if (info->read_only)
+        granted &= ~(uint32_t)(FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_WRITE_EA |
+                               FILE_WRITE_ATTRIBUTES | FILE_DELETE_CHILD | DELETE | WRITE_DAC |
+                               WRITE_OWNER);
+    return granted;
+}
 
 /* The share part of "\\server\share" (UTF-8, in place), or NULL. */
 static const char *share_of(char *path)
@@ -52,19 +75,26 @@ NTSTATUS smb2_tree_connect(struct smb2_request *req)
     if (status != STATUS_SUCCESS) {
         log_info("srv: %s: no share '%s'", conn->peer, share_name ? share_name : path);
         free(path);
+        srv_share_info_clear(&info);
         return STATUS_BAD_NETWORK_NAME;
     }
     free(path);
 
     pthread_mutex_lock(&s->lock);
+    uint32_t maximal_access = share_access(&info, s->token);
     bool anonymous = s->is_anonymous;
     bool encrypted_session = s->encrypt_data;
     uint16_t dialect = s->dialect;
     uint16_t cipher = s->cipher;
     pthread_mutex_unlock(&s->lock);
+    srv_share_info_clear(&info);
     /* A null session reaches IPC$ and nothing else. */
     if (anonymous && info.type != SRV_SHARE_PIPE)
         return STATUS_ACCESS_DENIED;
+    if (maximal_access == 0) {
+        log_info("srv: %s: share permissions deny %s", conn->peer, info.name);
+        return STATUS_ACCESS_DENIED;
+    }
     /* An encrypted share needs a client that can encrypt (3.3.5.7). */
     if (info.encrypt_data && (!SMB2_DIALECT_IS_3(dialect) || cipher == SMB2_ENCRYPTION_NONE) &&
         !encrypted_session)
@@ -73,9 +103,7 @@ NTSTATUS smb2_tree_connect(struct smb2_request *req)
     struct srv_tree *tree = srv_tree_new(conn->engine, &info);
     if (!tree)
         return STATUS_INSUFFICIENT_RESOURCES;
-    /* The share's security descriptor is checked here once the share
-     * database provides one; today the access is the share's mode. */
-    tree->maximal_access = info.read_only ? FILE_GENERIC_READ | FILE_GENERIC_EXECUTE : FILE_ALL_ACCESS;
+    tree->maximal_access = maximal_access;
     status = srv_session_add_tree(s, tree);
     if (status != STATUS_SUCCESS) {
         srv_tree_unref(tree);
