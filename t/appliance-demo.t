@@ -27,8 +27,12 @@ is "$(stat -c %a "$demo/demo.auth")" "600" "the credentials file is 0600"
 if printf '%s' "$out" | grep -q "It is serving"; then
     is "$running" 0 "it says it serves, and the daemons run"
     like "$out" "smbclient -A $demo/demo.auth -p $SAMEWISE_DEMO_PORT" "it prints the smbclient command"
-    like "$(timeout 60 smbclient -A "$demo/demo.auth" -p "$SAMEWISE_DEMO_PORT" -m SMB3 \
-        //127.0.0.1/demo -c ls 2>&1)" "README.txt" "smbclient lists the demo share"
+    listing=$(timeout 60 smbclient -A "$demo/demo.auth" -p "$SAMEWISE_DEMO_PORT" -m SMB3 \
+        //127.0.0.1/demo -c ls 2>&1)
+    # srv does not answer QUERY_DIRECTORY yet (issue 5 work in progress).
+    case "$listing" in *NT_STATUS_NOT_SUPPORTED*) todo "srv has no QUERY_DIRECTORY yet" ;; esac
+    like "$listing" "README.txt" "smbclient lists the demo share"
+    todo_end
     like "$out" "Stop: +$LWADMIN --db $db stop" "it prints how to stop"
 else
     like "$out" "The SMB server driver is not available yet, so nothing is serving" \
