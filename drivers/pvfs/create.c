@@ -425,10 +425,42 @@ static void detach(struct pvfs_file *file)
     file->node = NULL;
 }
 
+static NTSTATUS retire_and_set(struct pvfs_file *file, char **field, const char *value)
+{
+    char *copy = strdup(value);
+    struct pvfs_retired *r = malloc(sizeof *r);
+    if (!copy || !r) {
+        free(copy);
+        free(r);
+        return STATUS_NO_MEMORY;
+    }
+    r->string = *field;
+    r->next = file->retired;
+    file->retired = r;
+    __atomic_store_n(field, copy, __ATOMIC_RELEASE);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS pvfs_file_set_path(struct pvfs_file *file, const char *path)
+{
+    return retire_and_set(file, &file->path, path);
+}
+
+NTSTATUS pvfs_file_set_stream(struct pvfs_file *file, const char *stream)
+{
+    return retire_and_set(file, &file->stream, stream);
+}
+
 static void file_free(struct pvfs_file *file)
 {
     if (!file)
         return;
+    while (file->retired) {
+        struct pvfs_retired *r = file->retired;
+        file->retired = r->next;
+        free(r->string);
+        free(r);
+    }
     if (file->fd >= 0)
         close(file->fd);
     token_free(file->token);
