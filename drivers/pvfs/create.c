@@ -221,13 +221,22 @@ static NTSTATUS open_existing(struct create_state *s)
         check |= FILE_WRITE_DATA;
     if (disp == FILE_SUPERSEDE && !new_stream)
         check |= DELETE;
-    status = pvfs_access_check(s->r.fd, s->r.parent_fd, s->token, check, opts, &s->granted);
-    if (status != STATUS_SUCCESS)
-        return status;
+    if (check == 0) {
+        /* An open for no access at all (to see that the file is there)
+         * succeeds with nothing granted, as on NTFS. */
+        s->granted = 0;
+    } else {
+        status = pvfs_access_check(s->r.fd, s->r.parent_fd, s->token, check, opts, &s->granted);
+        if (status != STATUS_SUCCESS)
+            return status;
+    }
     if (!(s->desired & MAXIMUM_ALLOWED))
         s->granted &= s->desired | SYNCHRONIZE; /* NT always adds SYNCHRONIZE */
     if ((opts & FILE_DELETE_ON_CLOSE) && !(s->granted & DELETE))
         return STATUS_ACCESS_DENIED;
+    /* The volume root and the confinement directory (a share's root) stay. */
+    if ((opts & FILE_DELETE_ON_CLOSE) && !stream && strcmp(s->r.path, s->beneath) == 0)
+        return STATUS_CANNOT_DELETE;
 
     if (st.attributes & FILE_ATTRIBUTE_READONLY && !s->is_directory) {
         if (opts & FILE_DELETE_ON_CLOSE)

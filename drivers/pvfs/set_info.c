@@ -75,8 +75,8 @@ static NTSTATUS check_deletable(struct pvfs_file *file)
 {
     if (!(file->granted_access & DELETE))
         return STATUS_ACCESS_DENIED;
-    if (!*pvfs_file_path(file) && !pvfs_file_stream(file))
-        return STATUS_CANNOT_DELETE; /* the volume root */
+    if (!pvfs_file_stream(file) && strcmp(pvfs_file_path(file), file->beneath) == 0)
+        return STATUS_CANNOT_DELETE; /* the volume root, or a share's root */
     struct pvfs_stat st;
     NTSTATUS status = pvfs_stat_fd(file->fd, NULL, &st);
     if (status != STATUS_SUCCESS)
@@ -289,6 +289,10 @@ static NTSTATUS rename_or_link(struct pvfs_file *file, struct buf_reader *r, boo
     if (pvfs_file_stream(file) || !*pvfs_file_path(file)) {
         free(a.name);
         return STATUS_INVALID_PARAMETER;
+    }
+    if (!link && strcmp(pvfs_file_path(file), file->beneath) == 0) {
+        free(a.name);
+        return STATUS_ACCESS_DENIED; /* a share's root keeps its name */
     }
     if (link && file->is_directory) {
         free(a.name);
