@@ -8,6 +8,12 @@
 #include "admin-cli/cli.h"
 #include "provision/apply.h"
 
+/* How a file is named in messages and in the audit log. */
+static const char *shown_name(const char *file)
+{
+    return strcmp(file, "-") == 0 ? "<stdin>" : file;
+}
+
 static int run_apply(struct cli *cli, const struct cli_command *command, int argc, char **argv)
 {
     static const struct option options[] = {
@@ -55,13 +61,13 @@ static int run_apply(struct cli *cli, const struct cli_command *command, int arg
             free(files);
             return CLI_FAILED;
         }
-        sources_len += strlen(files[i]) + 2;
+        sources_len += strlen(shown_name(files[i])) + 2;
     }
     char *sources = calloc(1, sources_len);
     for (size_t i = 0; sources && i < file_count; i++) {
         if (i)
             strcat(sources, ", ");
-        strcat(sources, strcmp(files[i], "-") == 0 ? "<stdin>" : files[i]);
+        strcat(sources, shown_name(files[i]));
     }
     free(files);
     rc = spec && sources ? cli_open(cli, false) : cli_fail(cli, "out of memory");

@@ -73,17 +73,19 @@ static bool record(struct apply *a, char op, const char *kind, const char *name,
     return true;
 }
 
-/* Fails with the callee's message (or the status name) and frees message. */
+/* Fails with the callee's message (or the status name) and frees *message.
+ * The message is passed by address so that it is read only after the call
+ * that sets it has run (argument evaluation order is unspecified in C). */
 static bool check(struct apply *a, NTSTATUS status, const struct prov_origin *at,
-                  const char *what, char *message)
+                  const char *what, char **message)
 {
-    if (NT_SUCCESS(status)) {
-        free(message);
-        return true;
-    }
-    fail(a, at, "%s: %s", what, message ? message : nt_status_name(status));
-    free(message);
-    return false;
+    char *text = message ? *message : NULL;
+    if (message)
+        *message = NULL;
+    if (!NT_SUCCESS(status))
+        fail(a, at, "%s: %s", what, text ? text : nt_status_name(status));
+    free(text);
+    return NT_SUCCESS(status);
 }
 
 static bool text_differs(const char *current, const char *desired)
@@ -115,7 +117,7 @@ static bool apply_settings(struct apply *a)
         char what[160];
         snprintf(what, sizeof what, "settings.%s", s->name);
         if (!check(a, registry_setting_validate(def, s->value, &normalized, &message), &s->at,
-                   what, message))
+                   what, &message))
             return false;
         bool is_default = false;
         bool good = check(a, registry_setting_get_text(a->reg, s->name, &current, &is_default),
@@ -124,7 +126,7 @@ static bool apply_settings(struct apply *a)
             good = record(a, '~', "setting", s->name, "%s -> %s", current, normalized) &&
                    check(a, registry_setting_set(a->reg, s->name, normalized, a->opt->actor,
                                                  &message),
-                         &s->at, what, message);
+                         &s->at, what, &message);
         }
         free(current);
         free(normalized);
@@ -147,7 +149,7 @@ static bool apply_settings(struct apply *a)
             good = record(a, '-', "setting", def->name, "%s -> default %s", current,
                           def->default_text) &&
                    check(a, registry_setting_unset(a->reg, def->name, a->opt->actor, &message),
-                         NULL, def->name, message);
+                         NULL, def->name, &message);
         free(current);
         if (!good)
             return false;
@@ -246,6 +248,10 @@ static bool user_password(struct apply *a, const struct prov_user *u, uint8_t ha
     return true;
 }
 
+static const char password_policy_message[] =
+    "the password does not meet the password policy (lsass.min-password-length, "
+    "lsass.password-complexity)";
+
 static void free_secret(char *plain)
 {
     if (plain) {
@@ -261,10 +267,8 @@ static bool set_user_password(struct apply *a, const struct prov_user *u, uint32
                             : sam_user_set_nt_hash(a->reg, a->opt->actor, rid, hash);
     char what[96];
     snprintf(what, sizeof what, "users.%s.password", u->name);
-    return check(a, status, &u->at, what,
-                 status == STATUS_PASSWORD_RESTRICTION
-                     ? strdup("the password does not meet the password policy")
-                     : NULL);
+    char *message = status == STATUS_PASSWORD_RESTRICTION ? strdup(password_policy_message) : NULL;
+    return check(a, status, &u->at, what, &message);
 }
 
 static bool apply_one_user(struct apply *a, const struct prov_user *u)
@@ -290,12 +294,11 @@ static bool apply_one_user(struct apply *a, const struct prov_user *u)
                                   want_flags, plain, &rid);
             char what[96];
             snprintf(what, sizeof what, "users.%s", u->name);
+            char *message =
+                status == STATUS_PASSWORD_RESTRICTION ? strdup(password_policy_message) : NULL;
             good = record(a, '+', "user", u->name, "%s%s", u->enabled ? "enabled" : "disabled",
                           has_password ? ", password set" : ", no password") &&
-                   check(a, status, &u->at, what,
-                         status == STATUS_PASSWORD_RESTRICTION
-                             ? strdup("the password does not meet the password policy")
-                             : NULL);
+                   check(a, status, &u->at, what, &message);
             if (good && has_password && !plain)
                 good = set_user_password(a, u, rid, hash, NULL);
         }
@@ -605,7 +608,7 @@ static bool share_sd(struct apply *a, const struct prov_share *sh, uint8_t **sd,
         good = check(a,
                      share_sd_from_grants(grants, sh->grant_count, sam_principal_resolver, a->reg,
                                           sd, len, &message),
-                     sh->grant_count ? &sh->grants[0].at : &sh->at, what, message);
+                     sh->grant_count ? &sh->grants[0].at : &sh->at, what, &message);
     for (size_t i = 0; owned && i < sh->grant_count; i++)
         free(owned[i]);
     free(owned);
@@ -622,14 +625,14 @@ static bool apply_one_share(struct apply *a, const struct prov_share *sh)
         fail(a, &sh->at, "%s: IPC$ is built in and cannot be provisioned", what);
         return false;
     }
-    if (!check(a, share_validate_name(sh->name, &message), &sh->at, what, message))
+    if (!check(a, share_validate_name(sh->name, &message), &sh->at, what, &message))
         return false;
     bool will_create = false;
     if (!ensure_path(a, sh, &will_create))
         return false;
     char *canonical = NULL;
     if (!will_create &&
-        !check(a, share_validate_path(sh->path, &canonical, &message), &sh->at, what, message))
+        !check(a, share_validate_path(sh->path, &canonical, &message), &sh->at, what, &message))
         return false;
     struct share want = {
         .name = sh->name,
@@ -651,7 +654,7 @@ static bool apply_one_share(struct apply *a, const struct prov_share *sh)
          * so the share cannot be added even tentatively. */
         if (good && !will_create)
             good = check(a, share_db_add(a->reg, &want, a->opt->actor, &message), &sh->at, what,
-                         message);
+                         &message);
     } else if (check(a, status, &sh->at, what, NULL)) {
         /* Stored flags include HIDDEN for a $ name; so does what we compare. */
         uint32_t want_flags = want.flags | (share_is_hidden(&want) ? SHARE_FLAG_HIDDEN : 0);
@@ -671,7 +674,7 @@ static bool apply_one_share(struct apply *a, const struct prov_share *sh)
         if (changed[0])
             good = record(a, '~', "share", cur->name, "%s", changed + 1) &&
                    check(a, share_db_set(a->reg, &want, a->opt->actor, &message), &sh->at, what,
-                         message);
+                         &message);
         share_free(cur);
     } else {
         good = false;
@@ -699,7 +702,7 @@ static bool prune(struct apply *a)
         if (!listed && shares[i]->type != STYPE_IPC)
             good = record(a, '-', "share", name, "path=%s", shares[i]->path) &&
                    check(a, share_db_delete(a->reg, name, a->opt->actor, &message), NULL, name,
-                         message);
+                         &message);
     }
     share_list_free(shares, share_count);
 
