@@ -95,7 +95,7 @@ void pvfs_lock_complete(struct pvfs_lock_waiter *done_list)
 NTSTATUS pvfs_lock(struct pvfs_file *file, uint64_t offset, uint64_t length, uint32_t key,
                    uint32_t flags, pvfs_lock_done_fn done, void *context)
 {
-    if (file->is_directory && !file->stream)
+    if (file->is_directory && !pvfs_file_stream(file))
         return STATUS_INVALID_DEVICE_REQUEST;
     if (!(file->granted_access & (FILE_READ_DATA | FILE_WRITE_DATA)))
         return STATUS_ACCESS_DENIED;
