@@ -9,7 +9,8 @@
  * the local user (root: SYSTEM), for tests and debugging. Without
  * --foreground the daemon detaches once both pipes listen; its pid file and
  * log are in the registry's run directory. If lwiod goes away, srvsvcd
- * reconnects when it comes back. SIGTERM or SIGINT stops it. */
+ * reconnects when it comes back. SIGTERM or SIGINT stops it; SIGHUP re-reads
+ * the log level (shares and settings are read on every call anyway). */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -234,6 +235,7 @@ int main(int argc, char **argv)
     int rc = parse(argc, argv, &o);
     if (rc)
         return rc;
+    int command_line_level = o.log_level;
     settings(o.db_path, &o);
     if (!o.instances)
         o.instances = 8;
@@ -316,6 +318,16 @@ int main(int argc, char **argv)
         if (sig == SIGTERM || sig == SIGINT) {
             log_info("%s: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
             break;
+        }
+        if (sig == SIGHUP) {
+            /* Shares and server settings are read on every call; what is
+             * left to re-read is the log level (unless given on the
+             * command line). The instance count applies at the next start. */
+            struct options fresh = { .db_path = o.db_path, .log_level = command_line_level, .instances = 1 };
+            settings(o.db_path, &fresh);
+            if (fresh.log_level >= 0)
+                log_set_level((enum log_level)fresh.log_level);
+            log_info("SIGHUP: settings re-read");
         }
         if (service_lost(&service)) {
             if (service.lwio)

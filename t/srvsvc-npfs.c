@@ -257,9 +257,12 @@ int main(void)
         pthread_join(threads[i], NULL);
     is_int(served, 4, "four clients served at once");
 
-    /* Still serving after those connections came and went. */
+    /* Still serving after those connections came and went, and a SIGHUP. */
+    kill(srvsvcd_pid, SIGHUP);
+    sleep_ms(50);
     st = client_open(&c, "\\npfs\\srvsvc", &srvsvc_interface);
-    ok(st == STATUS_SUCCESS && share_count(&c, arena, &ipc) == 1, "instances listen again after their clients");
+    ok(st == STATUS_SUCCESS && share_count(&c, arena, &ipc) == 1,
+       "instances listen again after their clients (and after SIGHUP)");
     client_close(&c);
     ndr_arena_free(arena);
 
