@@ -4,9 +4,10 @@
  * The registry handle belongs to one thread at a time, and pipe instances
  * run in parallel: every call takes store->lock for its whole duration.
  *
- * srv does not yet publish its sessions, tree connects and open files (the
- * \srv device's IOCTLs are to come): until it does, those lists are empty
- * and nothing can be closed. */
+ * Live state comes from srv through the \srv device controls of
+ * srvsvc/srv_live.h, over the lwio connection srvsvcd hands in; without one
+ * (srvsvcd --stdio), or while srv does not answer those controls, the lists
+ * are empty and nothing can be closed. */
 #include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -15,14 +16,22 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/utf16.h"
 #include "registry/registry.h"
 #include "share-db/share_db.h"
+#include "srvsvc/srv_live.h"
 #include "srvsvc/srvsvc_store.h"
 
 struct srvsvc_store {
     struct registry *reg;
     pthread_mutex_t lock;
+    struct lwio_context *lwio; /* set between RPC calls only (srvsvcd) */
 };
+
+void srvsvc_store_set_lwio(struct srvsvc_store *s, struct lwio_context *lwio)
+{
+    s->lwio = lwio;
+}
 
 /* The SHI1005 flags srvsvc passes through; the high bits are Samewise's. */
 #define SHI1005_MASK 0x0000FFFFu
@@ -101,6 +110,30 @@ static NTSTATUS from_share_db(NTSTATUS status)
     return status == STATUS_BAD_NETWORK_NAME ? STATUS_OBJECT_NAME_NOT_FOUND : status;
 }
 
+/* Tree connects per share name, for current_uses. */
+static uint32_t current_uses(const struct srvsvc_connection *trees, size_t count, const char *share)
+{
+    uint32_t n = 0;
+    for (size_t i = 0; i < count; i++)
+        if (trees[i].share && utf8_casecmp(trees[i].share, share) == 0)
+            n++;
+    return n;
+}
+
+static void live_trees(struct srvsvc_store *s, struct ndr_arena *arena, struct srvsvc_connection **trees,
+                       size_t *count)
+{
+    uint8_t *data;
+    size_t len;
+    *trees = NULL;
+    *count = 0;
+    if (srv_live_query(s->lwio, SRV_IOCTL_ENUM_TREES, arena, &data, &len) != STATUS_SUCCESS ||
+        srv_live_parse_trees(data, len, arena, trees, count) != STATUS_SUCCESS) {
+        *trees = NULL;
+        *count = 0;
+    }
+}
+
 static NTSTATUS store_share_enum(void *ctx, struct ndr_arena *arena, struct srvsvc_share **shares, size_t *count)
 {
     struct srvsvc_store *s = ctx;
@@ -127,6 +160,11 @@ static NTSTATUS store_share_enum(void *ctx, struct ndr_arena *arena, struct srvs
     share_list_free(list, n);
     if (!out)
         return STATUS_NO_MEMORY;
+    struct srvsvc_connection *trees;
+    size_t tree_count;
+    live_trees(s, arena, &trees, &tree_count);
+    for (size_t i = 0; i < k; i++)
+        out[i].current_uses = current_uses(trees, tree_count, out[i].name);
     *shares = out;
     *count = k;
     return STATUS_SUCCESS;
@@ -143,7 +181,13 @@ static NTSTATUS store_share_get(void *ctx, struct ndr_arena *arena, const char *
         return from_share_db(status);
     bool ok = copy_share(arena, share, found);
     share_free(found);
-    return ok ? STATUS_SUCCESS : STATUS_NO_MEMORY;
+    if (!ok)
+        return STATUS_NO_MEMORY;
+    struct srvsvc_connection *trees;
+    size_t tree_count;
+    live_trees(s, arena, &trees, &tree_count);
+    share->current_uses = current_uses(trees, tree_count, share->name);
+    return STATUS_SUCCESS;
 }
 
 static NTSTATUS max_uses_of(uint32_t wire, int32_t *max_uses)
@@ -237,33 +281,52 @@ static NTSTATUS store_share_del(void *ctx, const char *name, const struct access
     return from_share_db(status);
 }
 
-/* ---- Live state (srv): nothing published yet ---- */
+/* ---- Live state (srv) ---- */
 
 static NTSTATUS store_session_enum(void *ctx, struct ndr_arena *arena, struct srvsvc_session **out, size_t *count)
 {
-    *out = NULL;
-    *count = 0;
-    return STATUS_SUCCESS;
+    struct srvsvc_store *s = ctx;
+    uint8_t *data;
+    size_t len;
+    NTSTATUS status = srv_live_query(s->lwio, SRV_IOCTL_ENUM_SESSIONS, arena, &data, &len);
+    if (status == STATUS_SUCCESS)
+        status = srv_live_parse_sessions(data, len, arena, out, count);
+    return status;
 }
 
 static NTSTATUS store_connection_enum(void *ctx, struct ndr_arena *arena, struct srvsvc_connection **out,
                                       size_t *count)
 {
-    *out = NULL;
-    *count = 0;
-    return STATUS_SUCCESS;
+    struct srvsvc_store *s = ctx;
+    uint8_t *data;
+    size_t len;
+    NTSTATUS status = srv_live_query(s->lwio, SRV_IOCTL_ENUM_TREES, arena, &data, &len);
+    if (status == STATUS_SUCCESS)
+        status = srv_live_parse_trees(data, len, arena, out, count);
+    return status;
 }
 
 static NTSTATUS store_file_enum(void *ctx, struct ndr_arena *arena, struct srvsvc_file **out, size_t *count)
 {
-    *out = NULL;
-    *count = 0;
-    return STATUS_SUCCESS;
+    struct srvsvc_store *s = ctx;
+    uint8_t *data;
+    size_t len;
+    NTSTATUS status = srv_live_query(s->lwio, SRV_IOCTL_ENUM_FILES, arena, &data, &len);
+    if (status == STATUS_SUCCESS)
+        status = srv_live_parse_files(data, len, arena, out, count);
+    return status;
 }
 
-static NTSTATUS store_close_nothing(void *ctx, uint32_t id, const struct access_token *actor)
+static NTSTATUS store_session_close(void *ctx, uint32_t id, const struct access_token *actor)
 {
-    return STATUS_OBJECT_NAME_NOT_FOUND;
+    struct srvsvc_store *s = ctx;
+    return srv_live_close(s->lwio, SRV_IOCTL_CLOSE_SESSION, id);
+}
+
+static NTSTATUS store_file_close(void *ctx, uint32_t id, const struct access_token *actor)
+{
+    struct srvsvc_store *s = ctx;
+    return srv_live_close(s->lwio, SRV_IOCTL_CLOSE_FILE, id);
 }
 
 /* ---- Server settings ---- */
@@ -361,10 +424,10 @@ void srvsvc_store_backend(struct srvsvc_store *s, struct srvsvc_backend *b)
     b->share_set = store_share_set;
     b->share_del = store_share_del;
     b->session_enum = store_session_enum;
-    b->session_close = store_close_nothing;
+    b->session_close = store_session_close;
     b->connection_enum = store_connection_enum;
     b->file_enum = store_file_enum;
-    b->file_close = store_close_nothing;
+    b->file_close = store_file_close;
     b->server_info_get = store_server_info_get;
     b->server_info_set = store_server_info_set;
 }

@@ -190,25 +190,29 @@ struct service {
     struct dcerpc_np_listener *srvsvc, *wkssvc;
 };
 
-static void service_stop(struct service *s)
+static void service_stop(struct service *s, struct srvsvc_store *store)
 {
     dcerpc_np_stop(s->srvsvc);
     dcerpc_np_stop(s->wkssvc);
+    srvsvc_store_set_lwio(store, NULL); /* no call runs: the pipes are stopped */
     if (s->lwio)
         LwIoDisconnect(s->lwio);
     memset(s, 0, sizeof *s);
 }
 
-static NTSTATUS service_start(struct service *s, struct dcerpc_server *server, const struct options *o)
+static NTSTATUS service_start(struct service *s, struct dcerpc_server *server, struct srvsvc_store *store,
+                              const struct options *o)
 {
     memset(s, 0, sizeof *s);
     NTSTATUS status = LwIoConnect(o->db_path, &s->lwio);
+    if (status == STATUS_SUCCESS)
+        srvsvc_store_set_lwio(store, s->lwio);
     if (status == STATUS_SUCCESS)
         status = dcerpc_np_listen(server, s->lwio, "\\npfs\\srvsvc", "\\PIPE\\srvsvc", o->instances, &s->srvsvc);
     if (status == STATUS_SUCCESS)
         status = dcerpc_np_listen(server, s->lwio, "\\npfs\\wkssvc", "\\PIPE\\wkssvc", o->instances, &s->wkssvc);
     if (status != STATUS_SUCCESS)
-        service_stop(s);
+        service_stop(s, store);
     return status;
 }
 
@@ -298,7 +302,7 @@ int main(int argc, char **argv)
     /* lwiod may be starting too: wait for it a while. */
     status = STATUS_CONNECTION_DISCONNECTED;
     for (int waited = 0; waited < START_WAIT_MS && status != STATUS_SUCCESS; waited += 200) {
-        status = service_start(&service, server, &o);
+        status = service_start(&service, server, store, &o);
         if (status != STATUS_SUCCESS) {
             struct timespec pause = { 0, 200 * 1000000L };
             nanosleep(&pause, NULL);
@@ -332,15 +336,16 @@ int main(int argc, char **argv)
         if (service_lost(&service)) {
             if (service.lwio)
                 log_warning("lost lwiod; reconnecting");
-            service_stop(&service);
-            if (service_start(&service, server, &o) == STATUS_SUCCESS)
+            service_stop(&service, store);
+            if (service_start(&service, server, store, &o) == STATUS_SUCCESS)
                 log_info("serving the pipes again");
         }
     }
     rc = 0;
 out:
     tell_parent(&ready_fd, 1);
-    service_stop(&service);
+    if (store)
+        service_stop(&service, store);
     if (pid_written)
         unlink(pid_path);
     dcerpc_server_free(server);

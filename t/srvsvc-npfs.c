@@ -230,6 +230,13 @@ int main(void)
     ok(sg.Result == 0 && sg.InfoStruct.ServerInfo102 &&
        strcmp(sg.InfoStruct.ServerInfo102->sv102_comment, "set over RPC") == 0 &&
        sg.InfoStruct.ServerInfo102->sv102_disc == 15, "NetrServerGetInfo 102 reads the settings back");
+    /* No srv driver in this lwiod: no live state, nothing to close. */
+    struct NetrSessionEnum se = { .InfoStruct = { .Level = 10 }, .PreferedMaximumLength = MAX_PREFERRED_LENGTH };
+    dcerpc_client_call(c.rpc, c.ctx, &srvsvc_interface, SRVSVC_NetrSessionEnum, &se, arena, &fault);
+    struct NetrFileClose fc = { .FileId = 5 };
+    dcerpc_client_call(c.rpc, c.ctx, &srvsvc_interface, SRVSVC_NetrFileClose, &fc, arena, &fault);
+    ok(se.Result == 0 && se.TotalEntries == 0 && fc.Result == NERR_FileIdNotFound,
+       "without srv: no sessions, no file to close");
     struct NetrShareDel del2 = { .NetName = "rpcshare" };
     dcerpc_client_call(c.rpc, c.ctx, &srvsvc_interface, SRVSVC_NetrShareDel, &del2, arena, &fault);
     if (reg)
