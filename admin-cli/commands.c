@@ -12,6 +12,11 @@ const struct cli_command *const cli_commands[] = {
     &cli_command_user,
     &cli_command_group,
     &cli_command_log,
+    &cli_command_apply,
+    &cli_command_export,
+    &cli_command_start,
+    &cli_command_stop,
+    &cli_command_status,
     &cli_command_help,
     NULL,
 };

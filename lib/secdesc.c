@@ -632,14 +632,16 @@ NTSTATUS secdesc_merge(struct security_descriptor *sd, const struct security_des
                        uint32_t secinfo)
 {
     NTSTATUS status = STATUS_SUCCESS;
-    if (secinfo & OWNER_SECURITY_INFORMATION) {
-        sd->has_owner = update->has_owner;
+    /* A selected owner or group that update lacks leaves the current one, as
+     * Samba does: a descriptor never loses its owner through a SET_INFO. */
+    if ((secinfo & OWNER_SECURITY_INFORMATION) && update->has_owner) {
+        sd->has_owner = true;
         sd->owner = update->owner;
         sd->control = (uint16_t)((sd->control & ~SE_OWNER_DEFAULTED) |
                                  (update->control & SE_OWNER_DEFAULTED));
     }
-    if (secinfo & GROUP_SECURITY_INFORMATION) {
-        sd->has_group = update->has_group;
+    if ((secinfo & GROUP_SECURITY_INFORMATION) && update->has_group) {
+        sd->has_group = true;
         sd->group = update->group;
         sd->control = (uint16_t)((sd->control & ~SE_GROUP_DEFAULTED) |
                                  (update->control & SE_GROUP_DEFAULTED));

@@ -205,7 +205,9 @@ size_t secdesc_wire_size(const struct security_descriptor *sd);
  * and their control flags cleared. */
 NTSTATUS secdesc_select(struct security_descriptor *dst, const struct security_descriptor *src,
                         uint32_t secinfo);
-/* Replaces in sd the parts of update that secinfo selects (a SET_INFO).
+/* Replaces in sd the parts of update that secinfo selects (a SET_INFO); a
+ * selected owner or group that update does not have is left as it is (the
+ * caller checks whether the new owner is allowed).
  * PROTECTED_/UNPROTECTED_DACL_SECURITY_INFORMATION set or clear
  * SE_DACL_PROTECTED (likewise for the SACL); otherwise the protected and
  * auto-inherited bits come from update with its ACL. */
@@ -225,5 +227,37 @@ struct secdesc_entry {
 NTSTATUS secdesc_build_simple(struct security_descriptor *sd, const struct sid *owner,
                               const struct sid *group, const struct secdesc_entry *entries,
                               size_t count);
+
+/* The descriptor of a new object (a file, or a directory when is_container)
+ * created under parent ([MS-DTYP] 2.5.3.4 CreateSecurityDescriptor with
+ * automatic inheritance, as NTFS does):
+ *   - owner and group come from creator when it has them (the caller checks
+ *     the creator may name that owner), else from the given
+ *     owner and group (the creating token's user and primary group). An owner
+ *     is required (else STATUS_INVALID_PARAMETER); without a group, effective
+ *     CREATOR GROUP ACEs are dropped;
+ *   - the DACL is creator's explicit ACEs (inherited ones dropped), then, unless
+ *     creator's DACL is SE_DACL_PROTECTED, the ACEs inherited from parent's DACL:
+ *     OBJECT_INHERIT ACEs reach files, CONTAINER_INHERIT ACEs reach directories,
+ *     OBJECT_INHERIT-only ACEs reach directories as INHERIT_ONLY ones to pass on
+ *     to their files, NO_PROPAGATE_INHERIT stops at the child; every inherited
+ *     ACE carries INHERITED_ACE. CREATOR OWNER and CREATOR GROUP become owner and
+ *     group and generic rights are mapped in effective ACEs; where such an ACE
+ *     must also pass on further, an INHERIT_ONLY copy keeps the original SID and
+ *     mask (as Windows splits it);
+ *   - when creator gives no DACL and nothing is inherited (no parent, a NULL
+ *     parent DACL, nothing inheritable) the DACL is the default one a Windows
+ *     token carries: full access (mapping->generic_all) for owner and SYSTEM;
+ *   - a creator DACL that is present and NULL stays a NULL DACL;
+ *   - SE_DACL_AUTO_INHERITED is set when parent's DACL was inherited from;
+ *     SE_DACL_PROTECTED comes from creator;
+ *   - the SACL follows the same rules from parent's SACL and creator's SACL;
+ *     with nothing in it there is no SACL.
+ * parent, creator and mapping may be NULL (mapping: file_generic_mapping). */
+NTSTATUS secdesc_inherit(struct security_descriptor *child,
+                         const struct security_descriptor *parent,
+                         const struct security_descriptor *creator, const struct sid *owner,
+                         const struct sid *group, bool is_container,
+                         const struct generic_mapping *mapping);
 
 #endif

@@ -341,7 +341,12 @@ struct shutdown_close {
     struct io_status_block status;
 };
 
-static void shutdown_close_done(void *context) { free(context); }
+static void shutdown_close_done(void *context)
+{
+    struct shutdown_close *c = context;
+    IoCancelRefRelease(c->async.cancel);
+    free(c);
+}
 
 /* Files of a driver not yet closed; under files_lock. A CLOSED file may stay
  * in the list while a caller still holds a cancel reference to one of its
@@ -377,10 +382,8 @@ bool file_close_all(struct io_driver *driver, int timeout_ms)
             if (c) {
                 c->async.callback = shutdown_close_done;
                 c->async.context = c;
-                NTSTATUS status = IoCloseFile(files[i], &c->async, &c->status);
-                if (status == STATUS_PENDING)
-                    IoCancelRefRelease(c->async.cancel);
-                else
+                /* When pending, the callback frees c (perhaps before we return). */
+                if (IoCloseFile(files[i], &c->async, &c->status) != STATUS_PENDING)
                     free(c);
             }
             file_unref(files[i]);

@@ -1,5 +1,8 @@
-# lwiod: the I/O manager core (library "lwiod"), the daemon, and lwio-tool.
-# The client library lives in lwiod/client/ (its own module.mk).
+# lwiod: the I/O manager core and socket server (library "lwiod"), the daemon
+# and lwio-tool. The client library lives in lwiod/client/ (its own module.mk).
 LWIOD_CORE := lwiod/calls.c lwiod/config.c lwiod/driver.c lwiod/ecp.c lwiod/file.c \
-              lwiod/iomgr.c lwiod/irp.c lwiod/ntfile.c lwiod/workpool.c
+              lwiod/iomgr.c lwiod/irp.c lwiod/ntfile.c lwiod/workpool.c \
+              lwiod/server.c lwiod/server_ops.c
 $(eval $(call add_library,lwiod,$(LWIOD_CORE)))
+$(eval $(call add_program,lwiod,lwiod/main.c))
+$(eval $(call add_program,lwio-tool,$(wildcard lwiod/tool/*.c)))

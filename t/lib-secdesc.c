@@ -1,10 +1,11 @@
 /* Self-relative security descriptors: a descriptor written by Windows round-trips
  * byte for byte, built descriptors round-trip through parse, malformed ones are
  * refused (and never read out of bounds: run this under ASan), SECURITY_INFORMATION
- * selection and merge. */
+ * selection and merge, inheritance to new files and directories. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/sddl.h"
 #include "lib/secdesc.h"
 #include "t/tap/tap.h"
 
@@ -63,6 +64,25 @@ static void test_windows_round_trip(void)
     is_int(secdesc_to_bytes(&sd, &out, &out_len), STATUS_SUCCESS, "serializes");
     is_mem(out, out_len, bytes, n, "byte-for-byte round trip of the Windows descriptor");
     free(out);
+
+    /* The same parts in Samba's NDR order (owner, group, DACL) parse to the same
+     * descriptor, and are written back in Windows order. */
+    uint8_t samba[116];
+    memcpy(samba, bytes, 4);
+    le32_store(samba + 4, 20);      /* owner: 28 bytes */
+    le32_store(samba + 8, 48);      /* group: 16 bytes */
+    le32_store(samba + 12, 0);
+    le32_store(samba + 16, 64);     /* DACL: 52 bytes */
+    memcpy(samba + 20, bytes + 0x48, 28);
+    memcpy(samba + 48, bytes + 0x64, 16);
+    memcpy(samba + 64, bytes + 0x14, 52);
+    struct security_descriptor other;
+    is_int(secdesc_parse(samba, sizeof samba, &other), STATUS_SUCCESS, "Samba-ordered parts parse");
+    ok(secdesc_equal(&other, &sd), "  to the same descriptor");
+    is_int(secdesc_to_bytes(&other, &out, &out_len), STATUS_SUCCESS, "  serialize");
+    is_mem(out, out_len, bytes, n, "  in Windows order");
+    free(out);
+    secdesc_free(&other);
 
     /* Every prefix is refused (each part ends at the very end) and never crashes. */
     int prefixes_refused = 0;
@@ -283,6 +303,10 @@ static void test_build_round_trip(void)
     ok(acl_equal(target.dacl, back.dacl) && sid_equal(&target.owner, &user) &&
            (target.control & SE_DACL_PROTECTED),
        "DACL replaced, owner kept, DACL protected");
+    is_int(secdesc_merge(&target, &part, OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION),
+           STATUS_SUCCESS, "merge owner and group");
+    ok(sid_equal(&target.owner, &SID_BUILTIN_ADMINISTRATORS) && sid_equal(&target.group, &user),
+       "owner replaced; the group update lacks is kept");
     secdesc_free(&target);
     secdesc_free(&part);
     secdesc_free(&back);
@@ -299,11 +323,119 @@ static void test_build_round_trip(void)
     secdesc_free(&null_dacl);
 }
 
+/* Inherits parent_sddl (creator_sddl may be NULL) for alice and checks the
+ * child's SDDL. */
+static void inherits(const char *parent_sddl, const char *creator_sddl, bool is_container,
+                     const char *want, const char *what)
+{
+    struct sid alice, users;
+    sid_parse("S-1-5-21-1-2-3-1000", &alice);
+    sid_parse("S-1-5-21-1-2-3-513", &users);
+    struct security_descriptor parent, creator, child;
+    bool have_parent = parent_sddl != NULL, have_creator = creator_sddl != NULL;
+    if (have_parent && sddl_parse(parent_sddl, &parent) != STATUS_SUCCESS)
+        diag("bad parent SDDL in test");
+    if (have_creator && sddl_parse(creator_sddl, &creator) != STATUS_SUCCESS)
+        diag("bad creator SDDL in test");
+    NTSTATUS status = secdesc_inherit(&child, have_parent ? &parent : NULL,
+                                      have_creator ? &creator : NULL, &alice, &users,
+                                      is_container, NULL);
+    is_int(status, STATUS_SUCCESS, "inherit: %s", what);
+    char *text = NULL;
+    sddl_format(&child, &text);
+    is_str(text, want, "  %s", what);
+    free(text);
+    /* The result is a well-formed descriptor. */
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    struct security_descriptor back;
+    ok(secdesc_to_bytes(&child, &bytes, &len) == STATUS_SUCCESS &&
+           secdesc_parse(bytes, len, &back) == STATUS_SUCCESS && secdesc_equal(&back, &child),
+       "  binary round trip");
+    free(bytes);
+    secdesc_free(&back);
+    secdesc_free(&child);
+    if (have_parent)
+        secdesc_free(&parent);
+    if (have_creator)
+        secdesc_free(&creator);
+}
+
+static void test_inherit(void)
+{
+    /* A volume root like Windows', plus an OBJECT_INHERIT-only ACE (staff), a
+     * directory-only no-propagate ACE (S-1-5-21-1-2-3-3000) and a file-only
+     * no-propagate ACE (Network). */
+    const char *root = "O:SYG:SYD:PAI(A;OICIIO;GA;;;CO)(A;OICIIO;GA;;;SY)(A;;FA;;;SY)"
+                       "(A;OICIIO;GA;;;BA)(A;;FA;;;BA)(A;OICI;0x1200a9;;;BU)"
+                       "(A;OICIIO;SDGXGWGR;;;AU)(A;;0x1301bf;;;AU)"
+                       "(A;OI;FR;;;S-1-5-21-1-2-3-2000)(A;CINP;FX;;;S-1-5-21-1-2-3-3000)"
+                       "(A;OINP;FW;;;NU)"
+                       "S:(AU;OICISA;FA;;;WD)(AU;FA;FA;;;AU)";
+    const char *dir = "O:S-1-5-21-1-2-3-1000G:S-1-5-21-1-2-3-513"
+                      "D:AI(A;ID;FA;;;S-1-5-21-1-2-3-1000)(A;OICIIOID;GA;;;CO)"
+                      "(A;ID;FA;;;SY)(A;OICIIOID;GA;;;SY)(A;ID;FA;;;BA)(A;OICIIOID;GA;;;BA)"
+                      "(A;OICIID;0x1200a9;;;BU)(A;ID;0x1301bf;;;AU)(A;OICIIOID;SDGXGWGR;;;AU)"
+                      "(A;OIIOID;FR;;;S-1-5-21-1-2-3-2000)(A;ID;FX;;;S-1-5-21-1-2-3-3000)"
+                      "S:AI(AU;OICIIDSA;FA;;;WD)";
+    inherits(root, NULL, true, dir, "a directory under the root");
+    inherits(root, NULL, false,
+             "O:S-1-5-21-1-2-3-1000G:S-1-5-21-1-2-3-513"
+             "D:AI(A;ID;FA;;;S-1-5-21-1-2-3-1000)(A;ID;FA;;;SY)(A;ID;FA;;;BA)"
+             "(A;ID;0x1200a9;;;BU)(A;ID;0x1301bf;;;AU)(A;ID;FR;;;S-1-5-21-1-2-3-2000)"
+             "(A;ID;FW;;;NU)S:AI(AU;IDSA;FA;;;WD)",
+             "a file under the root");
+    /* One level down: what the directory passes on. */
+    inherits(dir, NULL, false,
+             "O:S-1-5-21-1-2-3-1000G:S-1-5-21-1-2-3-513"
+             "D:AI(A;ID;FA;;;S-1-5-21-1-2-3-1000)(A;ID;FA;;;SY)(A;ID;FA;;;BA)"
+             "(A;ID;0x1200a9;;;BU)(A;ID;0x1301bf;;;AU)(A;ID;FR;;;S-1-5-21-1-2-3-2000)"
+             "S:AI(AU;IDSA;FA;;;WD)",
+             "a file in that directory");
+    inherits(dir, NULL, true,
+             "O:S-1-5-21-1-2-3-1000G:S-1-5-21-1-2-3-513"
+             "D:AI(A;ID;FA;;;S-1-5-21-1-2-3-1000)(A;OICIIOID;GA;;;CO)"
+             "(A;ID;FA;;;SY)(A;OICIIOID;GA;;;SY)(A;ID;FA;;;BA)(A;OICIIOID;GA;;;BA)"
+             "(A;OICIID;0x1200a9;;;BU)(A;ID;0x1301bf;;;AU)(A;OICIIOID;SDGXGWGR;;;AU)"
+             "(A;OIIOID;FR;;;S-1-5-21-1-2-3-2000)S:AI(AU;OICIIDSA;FA;;;WD)",
+             "a directory in that directory");
+    /* CREATOR GROUP, and an ACE that propagates unchanged. */
+    inherits("D:(A;OICI;FR;;;CG)(A;OICI;FR;;;BU)", NULL, true,
+             "O:S-1-5-21-1-2-3-1000G:S-1-5-21-1-2-3-513"
+             "D:AI(A;ID;FR;;;S-1-5-21-1-2-3-513)(A;OICIIOID;FR;;;CG)(A;OICIID;FR;;;BU)",
+             "CREATOR GROUP becomes the group");
+    /* The creator's own DACL comes first; inherited ACEs it carried are dropped. */
+    inherits("D:(A;OICI;FR;;;BU)", "D:(A;;FA;;;BA)(A;ID;FA;;;WD)(A;OICI;GA;;;CO)", true,
+             "O:S-1-5-21-1-2-3-1000G:S-1-5-21-1-2-3-513"
+             "D:AI(A;;FA;;;BA)(A;;FA;;;S-1-5-21-1-2-3-1000)(A;OICIIO;GA;;;CO)(A;OICIID;FR;;;BU)",
+             "creator DACL plus inherited ACEs");
+    inherits("D:(A;OICI;FR;;;BU)", "O:BAD:P(A;;FA;;;BA)", false,
+             "O:BAG:S-1-5-21-1-2-3-513D:P(A;;FA;;;BA)", "a protected creator DACL inherits nothing");
+    inherits("D:(A;OICI;FR;;;BU)", "D:NO_ACCESS_CONTROL", false,
+             "O:S-1-5-21-1-2-3-1000G:S-1-5-21-1-2-3-513D:NO_ACCESS_CONTROL",
+             "a creator's NULL DACL stays");
+    /* Nothing to inherit: the token's default DACL. */
+    inherits(NULL, NULL, false,
+             "O:S-1-5-21-1-2-3-1000G:S-1-5-21-1-2-3-513D:(A;;FA;;;S-1-5-21-1-2-3-1000)(A;;FA;;;SY)",
+             "no parent: default DACL");
+    inherits("D:NO_ACCESS_CONTROL", NULL, true,
+             "O:S-1-5-21-1-2-3-1000G:S-1-5-21-1-2-3-513D:(A;;FA;;;S-1-5-21-1-2-3-1000)(A;;FA;;;SY)",
+             "NULL parent DACL: default DACL");
+    inherits("D:(A;CI;FA;;;BA)(A;;FA;;;WD)", NULL, false,
+             "O:S-1-5-21-1-2-3-1000G:S-1-5-21-1-2-3-513D:AI(A;;FA;;;S-1-5-21-1-2-3-1000)(A;;FA;;;SY)",
+             "nothing inheritable by a file: default DACL");
+
+    struct security_descriptor child;
+    is_int(secdesc_inherit(&child, NULL, NULL, NULL, NULL, false, NULL), STATUS_INVALID_PARAMETER,
+           "no owner at all is refused");
+}
+
 int main(void)
 {
     test_windows_round_trip();
     test_malformed();
     test_build_round_trip();
+    test_inherit();
     struct security_descriptor sd;
     is_int(parse_hex("0100048014000000", &sd), STATUS_INVALID_SECURITY_DESCR, "8-byte header");
     return done_testing();

@@ -117,6 +117,12 @@ NTSTATUS sam_user_add(struct registry *reg, const struct audit_actor *actor, con
 NTSTATUS sam_user_set_password(struct registry *reg, const struct audit_actor *actor,
                                uint32_t rid, const char *password);
 
+/* Sets the NT hash itself (provisioning files carry hashes, not passwords):
+ * no policy check is possible; records the time and clears
+ * SAM_USER_PASSWORD_EXPIRED like sam_user_set_password. */
+NTSTATUS sam_user_set_nt_hash(struct registry *reg, const struct audit_actor *actor,
+                              uint32_t rid, const uint8_t nt_hash[SAM_NT_HASH_LENGTH]);
+
 /* Changes to an account; NULL / 0 fields are left alone. Clearing
  * SAM_USER_LOCKED_OUT unlocks (and resets the bad-password count); setting it is
  * refused (only bad passwords lock an account). */

@@ -1,0 +1,193 @@
+/* DCE/RPC over connection-oriented transports ([C706] chapter 12, [MS-RPCE]):
+ * interface tables, the server runtime and a client runtime.
+ *
+ * The runtimes move bytes, not sockets. A server association takes the bytes a
+ * client wrote (any split: half a PDU, several PDUs) and appends the bytes to
+ * send back, so the same code serves an npfs pipe instance, a socketpair in a
+ * test or a fuzz input. The client takes a send/receive pair of callbacks.
+ *
+ * Thread safety: a dcerpc_server may be shared by threads once its interfaces
+ * are registered (association groups are looked up under its lock); one
+ * association is used by one thread at a time. */
+#ifndef SW_DCERPC_DCERPC_H
+#define SW_DCERPC_DCERPC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dcerpc/ndr.h"
+#include "lib/buf.h"
+#include "lib/ntstatus.h"
+#include "lib/token.h"
+
+/* A UUID in its fields ([C706] appendix A); on the wire the first three are
+ * little-endian and the last eight bytes go as they are. */
+struct dcerpc_uuid {
+    uint32_t time_low;
+    uint16_t time_mid;
+    uint16_t time_hi_and_version;
+    uint8_t clock_seq[2];
+    uint8_t node[6];
+};
+
+/* An interface or transfer syntax: UUID and version (major.minor). */
+struct dcerpc_syntax_id {
+    struct dcerpc_uuid uuid;
+    uint16_t major;
+    uint16_t minor;
+};
+
+extern const struct dcerpc_syntax_id dcerpc_ndr20_syntax; /* 8a885d04-1ceb-11c9-9fe8-08002b104860 v2 */
+extern const struct dcerpc_syntax_id dcerpc_ndr64_syntax; /* 71710533-beba-4937-8319-b5dbef9ccc36 v1 */
+
+/* "4B324FC8-1670-01D3-1278-5A47BF6EE188" to fields; 0 on success, -1 if malformed. */
+int dcerpc_uuid_parse(const char *text, struct dcerpc_uuid *uuid);
+bool dcerpc_uuid_equal(const struct dcerpc_uuid *a, const struct dcerpc_uuid *b);
+
+/* Fault status codes ([C706] appendix E, [MS-RPCE] 2.2.2.11). */
+#define DCERPC_NCA_S_OP_RNG_ERROR        0x1C010002u /* no such opnum */
+#define DCERPC_NCA_S_UNK_IF              0x1C010003u /* no such interface/context */
+#define DCERPC_NCA_S_PROTO_ERROR         0x1C01000Bu
+#define DCERPC_NCA_S_FAULT_INVALID_TAG   0x1C000006u /* union discriminant without arm */
+#define DCERPC_NCA_S_FAULT_INVALID_BOUND 0x1C000007u
+#define DCERPC_NCA_S_FAULT_CONTEXT_MISMATCH 0x1C00001Au /* bad context handle */
+#define DCERPC_NCA_S_FAULT_REMOTE_NO_MEMORY 0x1C00001Bu
+#define DCERPC_FAULT_ACCESS_DENIED       0x00000005u
+#define DCERPC_FAULT_CANT_PERFORM        0x000006D8u
+#define DCERPC_FAULT_NDR                 0x000006F7u /* the stub received bad data */
+
+/* ---- Interfaces ---- */
+
+struct dcerpc_call;
+
+/* An operation's server routine: r is the operation's PARAMS value with the
+ * [in] members filled; it fills the [out] members (allocating from
+ * dcerpc_call_arena) and returns 0, or a fault status to send instead of a
+ * response. Protocol-level errors (NET_API_STATUS, NTSTATUS results) are [out]
+ * members, not faults. */
+typedef uint32_t (*dcerpc_handler)(struct dcerpc_call *call, void *r);
+
+struct dcerpc_operation {
+    const char *name;
+    const struct ndr_type *params; /* NULL: opnum not served (fault op_rng_error) */
+    dcerpc_handler handler;
+};
+
+struct dcerpc_interface {
+    const char *name;
+    struct dcerpc_syntax_id syntax;
+    const struct dcerpc_operation *ops; /* indexed by opnum */
+    size_t op_count;
+};
+
+/* ---- Server ---- */
+
+struct dcerpc_server_config {
+    uint16_t max_frag;        /* largest fragment sent or accepted (default 5840) */
+    size_t max_request;       /* largest reassembled request stub (default 4 MiB) */
+    size_t call_memory;       /* per-call arena cap: [in] data plus the reply's (default 16 MiB) */
+};
+
+struct dcerpc_server;
+struct dcerpc_server *dcerpc_server_new(const struct dcerpc_server_config *config);
+/* Serves iface; iface_ctx is handed to its handlers (dcerpc_call_iface_ctx). */
+NTSTATUS dcerpc_server_register(struct dcerpc_server *server, const struct dcerpc_interface *iface,
+                                void *iface_ctx);
+void dcerpc_server_free(struct dcerpc_server *server);
+
+/* Who is at the other end of an association: from the transport (for
+ * ncacn_np, the SMB session behind the pipe open). Copied at creation. */
+struct dcerpc_caller {
+    const struct access_token *token; /* NULL: anonymous */
+    const uint8_t *session_key;       /* the SMB session key, for samr/lsarpc */
+    size_t session_key_len;
+    const char *client_address;       /* "127.0.0.1", or NULL */
+    const char *endpoint;             /* bind_ack secondary address, "\\PIPE\\srvsvc" */
+};
+
+struct dcerpc_association;
+struct dcerpc_association *dcerpc_association_new(struct dcerpc_server *server,
+                                                  const struct dcerpc_caller *caller);
+/* Feeds received bytes; appends whatever must be sent to out. Returns
+ * STATUS_SUCCESS, or STATUS_CONNECTION_DISCONNECTED once the association is
+ * over (a protocol violation or a shutdown): send out, then close the
+ * transport. STATUS_NO_MEMORY if out could not grow. */
+NTSTATUS dcerpc_association_input(struct dcerpc_association *assoc, const uint8_t *data, size_t len,
+                                  struct buf *out);
+bool dcerpc_association_closed(const struct dcerpc_association *assoc);
+void dcerpc_association_free(struct dcerpc_association *assoc);
+
+/* Serves one association over a pair of file descriptors (a pipe, a socket)
+ * until end of input or close: for tests and `--stdio` modes. */
+NTSTATUS dcerpc_serve_fd(struct dcerpc_server *server, const struct dcerpc_caller *caller,
+                         int in_fd, int out_fd);
+
+/* Inside a handler. */
+void *dcerpc_call_iface_ctx(const struct dcerpc_call *call);
+struct ndr_arena *dcerpc_call_arena(struct dcerpc_call *call);
+const struct access_token *dcerpc_call_token(const struct dcerpc_call *call); /* NULL: anonymous */
+const uint8_t *dcerpc_call_session_key(const struct dcerpc_call *call, size_t *len);
+const char *dcerpc_call_client_address(const struct dcerpc_call *call); /* may be NULL */
+uint16_t dcerpc_call_opnum(const struct dcerpc_call *call);
+
+/* ---- Client ---- */
+
+struct dcerpc_client_transport {
+    /* Sends all len bytes. */
+    NTSTATUS (*send)(void *ctx, const uint8_t *data, size_t len);
+    /* Receives between 1 and cap bytes into data (*got); an error or
+     * STATUS_END_OF_FILE when nothing more will come. */
+    NTSTATUS (*recv)(void *ctx, uint8_t *data, size_t cap, size_t *got);
+    void *ctx;
+};
+
+struct dcerpc_client_options {
+    uint16_t max_xmit_frag;  /* proposed (default 4280) */
+    uint16_t max_recv_frag;  /* proposed (default 4280) */
+    uint32_t assoc_group_id; /* 0: a new group */
+    bool feature_negotiation; /* add the bind time feature negotiation context */
+    bool offer_ndr64;         /* offer NDR64 as well as NDR 2.0 */
+    size_t max_response;      /* reassembly cap (default 16 MiB) */
+};
+
+struct dcerpc_client;
+struct dcerpc_client *dcerpc_client_new(const struct dcerpc_client_transport *transport,
+                                        const struct dcerpc_client_options *options);
+/* Binds (first call) or alters context (later calls) to iface; *context_id
+ * names it in dcerpc_client_call. STATUS_RPC_PROTOCOL_ERROR with *reject set
+ * (result << 16 | reason, or the bind_nak reason) if refused. */
+NTSTATUS dcerpc_client_bind(struct dcerpc_client *client, const struct dcerpc_interface *iface,
+                            uint16_t *context_id, uint32_t *reject);
+/* Calls opnum with r (the operation's PARAMS value, [in] members filled); on
+ * success the [out] members are replaced by values allocated from arena. A
+ * fault gives STATUS_RPC_PROTOCOL_ERROR with *fault set. */
+NTSTATUS dcerpc_client_call(struct dcerpc_client *client, uint16_t context_id,
+                            const struct dcerpc_interface *iface, uint16_t opnum, void *r,
+                            struct ndr_arena *arena, uint32_t *fault);
+/* Sends raw bytes and reads one whole reply (all fragments of one PDU
+ * sequence): for tests of malformed input. */
+NTSTATUS dcerpc_client_raw(struct dcerpc_client *client, const uint8_t *data, size_t len,
+                           struct buf *reply);
+/* Negotiated values after bind. */
+uint16_t dcerpc_client_max_xmit(const struct dcerpc_client *client);
+uint32_t dcerpc_client_assoc_group(const struct dcerpc_client *client);
+uint8_t dcerpc_client_features(const struct dcerpc_client *client);
+void dcerpc_client_free(struct dcerpc_client *client);
+
+/* A client transport that talks to a server association in memory. */
+struct dcerpc_loopback;
+struct dcerpc_loopback *dcerpc_loopback_new(struct dcerpc_server *server,
+                                            const struct dcerpc_caller *caller,
+                                            struct dcerpc_client_transport *transport);
+void dcerpc_loopback_free(struct dcerpc_loopback *loop);
+/* A client transport over a connected fd (send with write, receive with poll
+ * and read; timeout_ms bounds each wait). ctx must outlive the client. */
+struct dcerpc_fd_transport {
+    int fd;
+    int timeout_ms;
+};
+void dcerpc_fd_transport_init(struct dcerpc_fd_transport *ctx, int fd, int timeout_ms,
+                              struct dcerpc_client_transport *transport);
+
+#endif

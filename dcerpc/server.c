@@ -1,0 +1,603 @@
+/* The connection-oriented server runtime ([C706] 12.6, [MS-RPCE] 3.3.3):
+ * bind and alter_context negotiation, request reassembly, dispatch through
+ * the interface tables, response fragmentation and faults.
+ *
+ * Objects: the server (interfaces, association groups, under server->lock),
+ * an association (one connection: its presentation contexts and the request
+ * being reassembled; used by one thread at a time), an association group
+ * (shared by the associations a client binds into it; reference counted under
+ * server->lock). A call lives only inside dispatch().
+ *
+ * Policy on errors: a malformed header, a PDU that may not come in the
+ * current state, or a fragment beyond the negotiated size ends the
+ * association (after a fault or bind_nak where the PDU can be answered); a
+ * well-formed request that cannot be served gets a fault and the association
+ * goes on. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dcerpc/pdu.h"
+#include "lib/log.h"
+
+#define DEFAULT_MAX_FRAG 5840
+#define DEFAULT_MAX_REQUEST (4u << 20)
+#define DEFAULT_CALL_MEMORY (16u << 20)
+#define MAX_CONTEXTS 64
+/* What one bind PDU may make the parser allocate (its contexts). */
+#define BIND_PARSE_MEMORY (256u << 10)
+/* Feature bits this server grants: it never closes a connection because of
+ * an orphaned PDU; it has no security contexts to multiplex. */
+#define SUPPORTED_FEATURES DCERPC_BTFN_KEEP_CONNECTION_ON_ORPHAN
+
+struct assoc_group {
+    uint32_t id;
+    unsigned refs;
+    struct assoc_group *next;
+};
+
+struct registered_iface {
+    const struct dcerpc_interface *iface;
+    void *ctx;
+};
+
+struct dcerpc_server {
+    struct dcerpc_server_config config;
+    struct registered_iface *ifaces;
+    size_t iface_count;
+    pthread_mutex_t lock; /* groups, next_group_id */
+    struct assoc_group *groups;
+    uint32_t next_group_id;
+};
+
+struct presentation_context {
+    uint16_t id;
+    const struct registered_iface *iface;
+};
+
+struct dcerpc_association {
+    struct dcerpc_server *server;
+    struct assoc_group *group;
+    struct access_token *token;
+    uint8_t *session_key;
+    size_t session_key_len;
+    char *client_address;
+    char *endpoint;
+    bool bound;
+    bool closed;
+    bool features_negotiated;
+    uint8_t features;
+    uint8_t minor; /* rpc_vers_minor of the bind, echoed in replies */
+    uint16_t max_xmit;
+    uint16_t max_recv;
+    struct presentation_context contexts[MAX_CONTEXTS];
+    size_t context_count;
+    struct buf in; /* bytes received, not yet a whole PDU */
+    /* The request being reassembled (no concurrent multiplexing). */
+    bool in_call;
+    bool discard; /* already answered with a fault: drop its fragments */
+    uint32_t call_id;
+    uint16_t call_context;
+    uint16_t call_opnum;
+    const struct registered_iface *call_iface;
+    struct buf stub;
+};
+
+struct dcerpc_call {
+    struct dcerpc_association *assoc;
+    struct ndr_arena *arena;
+    void *iface_ctx;
+    uint16_t opnum;
+};
+
+struct dcerpc_server *dcerpc_server_new(const struct dcerpc_server_config *config)
+{
+    struct dcerpc_server *server = calloc(1, sizeof *server);
+    if (!server)
+        return NULL;
+    if (config)
+        server->config = *config;
+    if (server->config.max_frag < DCERPC_MUST_RECV_FRAG_SIZE)
+        server->config.max_frag = DEFAULT_MAX_FRAG;
+    if (!server->config.max_request)
+        server->config.max_request = DEFAULT_MAX_REQUEST;
+    if (!server->config.call_memory)
+        server->config.call_memory = DEFAULT_CALL_MEMORY;
+    pthread_mutex_init(&server->lock, NULL);
+    server->next_group_id = 0x1000;
+    return server;
+}
+
+NTSTATUS dcerpc_server_register(struct dcerpc_server *server, const struct dcerpc_interface *iface,
+                                void *iface_ctx)
+{
+    struct registered_iface *grown = realloc(server->ifaces, (server->iface_count + 1) * sizeof *grown);
+    if (!grown)
+        return STATUS_NO_MEMORY;
+    server->ifaces = grown;
+    server->ifaces[server->iface_count].iface = iface;
+    server->ifaces[server->iface_count].ctx = iface_ctx;
+    server->iface_count++;
+    return STATUS_SUCCESS;
+}
+
+void dcerpc_server_free(struct dcerpc_server *server)
+{
+    if (!server)
+        return;
+    struct assoc_group *g = server->groups;
+    while (g) {
+        struct assoc_group *next = g->next;
+        free(g);
+        g = next;
+    }
+    pthread_mutex_destroy(&server->lock);
+    free(server->ifaces);
+    free(server);
+}
+
+/* ---- Association groups ([MS-RPCE] 3.3.1.5.2.2) ---- */
+
+static struct assoc_group *group_join(struct dcerpc_server *server, uint32_t id)
+{
+    struct assoc_group *found = NULL;
+    pthread_mutex_lock(&server->lock);
+    if (id == 0) {
+        found = calloc(1, sizeof *found);
+        if (found) {
+            /* Never hand out 0 (it asks for a new group) on wrap-around. */
+            if (++server->next_group_id == 0)
+                server->next_group_id = 1;
+            found->id = server->next_group_id;
+            found->next = server->groups;
+            server->groups = found;
+        }
+    } else {
+        for (struct assoc_group *g = server->groups; g; g = g->next)
+            if (g->id == id)
+                found = g;
+    }
+    if (found)
+        found->refs++;
+    pthread_mutex_unlock(&server->lock);
+    return found;
+}
+
+static void group_leave(struct dcerpc_server *server, struct assoc_group *group)
+{
+    if (!group)
+        return;
+    pthread_mutex_lock(&server->lock);
+    if (--group->refs == 0) {
+        for (struct assoc_group **p = &server->groups; *p; p = &(*p)->next) {
+            if (*p == group) {
+                *p = group->next;
+                break;
+            }
+        }
+        free(group);
+    }
+    pthread_mutex_unlock(&server->lock);
+}
+
+/* ---- Associations ---- */
+
+struct dcerpc_association *dcerpc_association_new(struct dcerpc_server *server,
+                                                  const struct dcerpc_caller *caller)
+{
+    struct dcerpc_association *a = calloc(1, sizeof *a);
+    if (!a)
+        return NULL;
+    a->server = server;
+    buf_init(&a->in);
+    buf_init(&a->stub);
+    bool ok = true;
+    if (caller && caller->token)
+        ok = ok && (a->token = token_copy(caller->token)) != NULL;
+    if (caller && caller->session_key_len) {
+        a->session_key = malloc(caller->session_key_len);
+        ok = ok && a->session_key;
+        if (a->session_key) {
+            memcpy(a->session_key, caller->session_key, caller->session_key_len);
+            a->session_key_len = caller->session_key_len;
+        }
+    }
+    if (caller && caller->client_address)
+        ok = ok && (a->client_address = strdup(caller->client_address)) != NULL;
+    a->endpoint = strdup(caller && caller->endpoint ? caller->endpoint : "");
+    ok = ok && a->endpoint;
+    if (!ok) {
+        dcerpc_association_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+void dcerpc_association_free(struct dcerpc_association *a)
+{
+    if (!a)
+        return;
+    group_leave(a->server, a->group);
+    token_free(a->token);
+    if (a->session_key)
+        memset(a->session_key, 0, a->session_key_len);
+    free(a->session_key);
+    free(a->client_address);
+    free(a->endpoint);
+    buf_free(&a->in);
+    buf_free(&a->stub);
+    free(a);
+}
+
+bool dcerpc_association_closed(const struct dcerpc_association *a) { return a->closed; }
+
+static void end_call(struct dcerpc_association *a)
+{
+    a->in_call = false;
+    a->discard = false;
+    a->call_iface = NULL;
+    buf_reset(&a->stub);
+}
+
+/* Answers what can be answered, then ends the association. */
+static void protocol_error(struct dcerpc_association *a, uint32_t call_id, struct buf *out)
+{
+    if (a->bound)
+        dcerpc_fault_write(out, a->minor, call_id, 0, DCERPC_PFC_DID_NOT_EXECUTE, DCERPC_NCA_S_PROTO_ERROR);
+    a->closed = true;
+    end_call(a);
+}
+
+/* ---- bind and alter_context ---- */
+
+static const struct registered_iface *find_iface(const struct dcerpc_server *server,
+                                                 const struct dcerpc_syntax_id *abstract)
+{
+    for (size_t i = 0; i < server->iface_count; i++) {
+        const struct dcerpc_syntax_id *s = &server->ifaces[i].iface->syntax;
+        /* Same UUID and major version; a client may ask for an older minor. */
+        if (dcerpc_uuid_equal(&s->uuid, &abstract->uuid) && s->major == abstract->major &&
+            abstract->minor <= s->minor)
+            return &server->ifaces[i];
+    }
+    return NULL;
+}
+
+static struct presentation_context *find_context(struct dcerpc_association *a, uint16_t id)
+{
+    for (size_t i = 0; i < a->context_count; i++)
+        if (a->contexts[i].id == id)
+            return &a->contexts[i];
+    return NULL;
+}
+
+static bool offers_ndr20(const struct dcerpc_context_elem *e)
+{
+    for (unsigned k = 0; k < e->transfer_count; k++)
+        if (dcerpc_syntax_equal(&e->transfer[k], &dcerpc_ndr20_syntax))
+            return true;
+    return false;
+}
+
+/* One p_result_t per offered context, in order ([C706] 12.6.3.1). */
+static void negotiate_context(struct dcerpc_association *a, const struct dcerpc_context_elem *e,
+                              struct dcerpc_result *r)
+{
+    memset(r, 0, sizeof *r);
+    uint8_t bits;
+    if (e->transfer_count == 1 && dcerpc_syntax_is_btfn(&e->transfer[0], &bits)) {
+        if (a->features_negotiated) {
+            r->result = DCERPC_RESULT_PROVIDER_REJECTION;
+            r->reason = DCERPC_REASON_NOT_SPECIFIED;
+            return;
+        }
+        /* The reason field carries the features the server grants. */
+        a->features_negotiated = true;
+        a->features = bits & SUPPORTED_FEATURES;
+        r->result = DCERPC_RESULT_NEGOTIATE_ACK;
+        r->reason = a->features;
+        return;
+    }
+    const struct registered_iface *iface = find_iface(a->server, &e->abstract);
+    r->result = DCERPC_RESULT_PROVIDER_REJECTION;
+    if (!iface) {
+        r->reason = DCERPC_REASON_ABSTRACT_SYNTAX_NOT_SUPPORTED;
+        return;
+    }
+    /* NDR 2.0 is the one transfer syntax served: NDR64 alone is refused. */
+    if (!offers_ndr20(e)) {
+        r->reason = DCERPC_REASON_TRANSFER_SYNTAXES_NOT_SUPPORTED;
+        return;
+    }
+    struct presentation_context *existing = find_context(a, e->context_id);
+    if (existing && existing->iface != iface) {
+        r->reason = DCERPC_REASON_NOT_SPECIFIED; /* an id may not change its syntax */
+        return;
+    }
+    if (!existing) {
+        if (a->context_count == MAX_CONTEXTS) {
+            r->reason = DCERPC_REASON_LOCAL_LIMIT_EXCEEDED;
+            return;
+        }
+        a->contexts[a->context_count].id = e->context_id;
+        a->contexts[a->context_count].iface = iface;
+        a->context_count++;
+    }
+    r->result = DCERPC_RESULT_ACCEPTANCE;
+    r->reason = 0;
+    r->transfer = dcerpc_ndr20_syntax;
+}
+
+static void handle_bind(struct dcerpc_association *a, const struct dcerpc_header *h,
+                        const uint8_t *pdu, struct buf *out)
+{
+    struct ndr_arena *arena = ndr_arena_new(BIND_PARSE_MEMORY);
+    struct dcerpc_bind_ack *ack = calloc(1, sizeof *ack);
+    struct dcerpc_bind bind;
+    uint16_t nak = DCERPC_NAK_REASON_NOT_SPECIFIED;
+    bool ok = false;
+    if (!arena || !ack)
+        goto done;
+    if (dcerpc_bind_read(pdu, h->frag_length, arena, &bind) != STATUS_SUCCESS)
+        goto done;
+    /* No RPC-level authentication: the pipe's SMB session authenticates. */
+    if (h->auth_length) {
+        nak = DCERPC_NAK_AUTHENTICATION_TYPE_NOT_RECOGNIZED;
+        goto done;
+    }
+    if (bind.max_xmit_frag < DCERPC_MUST_RECV_FRAG_SIZE || bind.max_recv_frag < DCERPC_MUST_RECV_FRAG_SIZE) {
+        nak = DCERPC_NAK_LOCAL_LIMIT_EXCEEDED;
+        goto done;
+    }
+    a->group = group_join(a->server, bind.assoc_group_id);
+    if (!a->group)
+        goto done; /* an unknown group: reason not specified */
+    uint16_t limit = a->server->config.max_frag;
+    a->max_xmit = bind.max_recv_frag < limit ? bind.max_recv_frag : limit;
+    a->max_recv = bind.max_xmit_frag < limit ? bind.max_xmit_frag : limit;
+    a->minor = h->rpc_vers_minor;
+    a->bound = true;
+    ack->max_xmit_frag = a->max_xmit;
+    ack->max_recv_frag = a->max_recv;
+    ack->assoc_group_id = a->group->id;
+    snprintf(ack->secondary_address, sizeof ack->secondary_address, "%s", a->endpoint);
+    ack->result_count = bind.context_count;
+    for (unsigned i = 0; i < bind.context_count; i++)
+        negotiate_context(a, &bind.contexts[i], &ack->results[i]);
+    dcerpc_bind_ack_write(out, DCERPC_PKT_BIND_ACK, a->minor, h->call_id, ack);
+    ok = true;
+done:
+    if (!ok) {
+        dcerpc_bind_nak_write(out, h->rpc_vers_minor, h->call_id, nak);
+        a->closed = true;
+    }
+    free(ack);
+    ndr_arena_free(arena);
+}
+
+static void handle_alter(struct dcerpc_association *a, const struct dcerpc_header *h,
+                         const uint8_t *pdu, struct buf *out)
+{
+    struct ndr_arena *arena = ndr_arena_new(BIND_PARSE_MEMORY);
+    struct dcerpc_bind_ack *ack = calloc(1, sizeof *ack);
+    struct dcerpc_bind bind;
+    if (!arena || !ack || h->auth_length ||
+        dcerpc_bind_read(pdu, h->frag_length, arena, &bind) != STATUS_SUCCESS) {
+        protocol_error(a, h->call_id, out);
+    } else {
+        /* Sizes and group were settled by the bind; the response repeats
+         * them and has no secondary address. */
+        ack->max_xmit_frag = a->max_xmit;
+        ack->max_recv_frag = a->max_recv;
+        ack->assoc_group_id = a->group->id;
+        ack->result_count = bind.context_count;
+        for (unsigned i = 0; i < bind.context_count; i++)
+            negotiate_context(a, &bind.contexts[i], &ack->results[i]);
+        dcerpc_bind_ack_write(out, DCERPC_PKT_ALTER_RESP, a->minor, h->call_id, ack);
+    }
+    free(ack);
+    ndr_arena_free(arena);
+}
+
+/* ---- Requests ---- */
+
+static uint32_t fault_for(NTSTATUS status)
+{
+    switch (status) {
+    case STATUS_INVALID_LEVEL: return DCERPC_NCA_S_FAULT_INVALID_TAG;
+    case STATUS_INSUFFICIENT_RESOURCES:
+    case STATUS_NO_MEMORY: return DCERPC_NCA_S_FAULT_REMOTE_NO_MEMORY;
+    default: return DCERPC_FAULT_NDR;
+    }
+}
+
+static void dispatch(struct dcerpc_association *a, struct buf *out)
+{
+    const struct dcerpc_interface *iface = a->call_iface->iface;
+    const struct dcerpc_operation *op = a->call_opnum < iface->op_count ? &iface->ops[a->call_opnum] : NULL;
+    struct ndr_arena *arena = NULL;
+    struct buf reply;
+    buf_init(&reply);
+    if (!op || !op->params || !op->handler) {
+        dcerpc_fault_write(out, a->minor, a->call_id, a->call_context, DCERPC_PFC_DID_NOT_EXECUTE,
+                           DCERPC_NCA_S_OP_RNG_ERROR);
+        goto done;
+    }
+    arena = ndr_arena_new(a->server->config.call_memory);
+    void *r = arena ? ndr_arena_alloc(arena, op->params->size) : NULL;
+    if (!r) {
+        dcerpc_fault_write(out, a->minor, a->call_id, a->call_context, DCERPC_PFC_DID_NOT_EXECUTE,
+                           DCERPC_NCA_S_FAULT_REMOTE_NO_MEMORY);
+        goto done;
+    }
+    NTSTATUS status = ndr_pull(arena, a->stub.data, a->stub.len, op->params, r, NDR_IN);
+    if (status != STATUS_SUCCESS) {
+        log_debug("dcerpc: %s.%s: bad request stub: %s", iface->name, op->name, nt_status_name(status));
+        dcerpc_fault_write(out, a->minor, a->call_id, a->call_context, DCERPC_PFC_DID_NOT_EXECUTE,
+                           fault_for(status));
+        goto done;
+    }
+    struct dcerpc_call call = { a, arena, a->call_iface->ctx, a->call_opnum };
+    uint32_t fault = op->handler(&call, r);
+    if (fault) {
+        dcerpc_fault_write(out, a->minor, a->call_id, a->call_context, 0, fault);
+        goto done;
+    }
+    status = ndr_push(&reply, op->params, r, NDR_OUT);
+    if (status != STATUS_SUCCESS) {
+        log_warning("dcerpc: %s.%s: cannot marshal the reply: %s", iface->name, op->name,
+                    nt_status_name(status));
+        dcerpc_fault_write(out, a->minor, a->call_id, a->call_context, 0,
+                           status == STATUS_INVALID_LEVEL ? DCERPC_NCA_S_FAULT_INVALID_TAG
+                                                          : DCERPC_FAULT_CANT_PERFORM);
+        goto done;
+    }
+    dcerpc_fragments_write(out, DCERPC_PKT_RESPONSE, a->minor, a->call_id, a->call_context, 0,
+                           reply.data, reply.len, a->max_xmit);
+done:
+    buf_free(&reply);
+    ndr_arena_free(arena);
+    end_call(a);
+}
+
+static void handle_request(struct dcerpc_association *a, const struct dcerpc_header *h,
+                           const uint8_t *pdu, struct buf *out)
+{
+    struct dcerpc_request req;
+    if (h->auth_length || dcerpc_request_read(pdu, h->frag_length, &req) != STATUS_SUCCESS) {
+        protocol_error(a, h->call_id, out);
+        return;
+    }
+    if (h->pfc_flags & DCERPC_PFC_FIRST_FRAG) {
+        if (a->in_call) { /* a new call before the last one was whole */
+            protocol_error(a, h->call_id, out);
+            return;
+        }
+        a->in_call = true;
+        a->call_id = h->call_id;
+        a->call_context = req.context_id;
+        a->call_opnum = req.opnum;
+        struct presentation_context *pc = find_context(a, req.context_id);
+        if (!pc) {
+            dcerpc_fault_write(out, a->minor, h->call_id, req.context_id, DCERPC_PFC_DID_NOT_EXECUTE,
+                               DCERPC_NCA_S_UNK_IF);
+            a->discard = true;
+        } else {
+            a->call_iface = pc->iface;
+        }
+    } else if (!a->in_call || h->call_id != a->call_id || req.context_id != a->call_context) {
+        protocol_error(a, h->call_id, out);
+        return;
+    }
+    if (!a->discard) {
+        if (req.stub_len > a->server->config.max_request - a->stub.len) {
+            protocol_error(a, h->call_id, out);
+            return;
+        }
+        wr_bytes(&a->stub, req.stub, req.stub_len);
+        if (!wr_ok(&a->stub)) {
+            protocol_error(a, h->call_id, out);
+            return;
+        }
+    }
+    if (h->pfc_flags & DCERPC_PFC_LAST_FRAG) {
+        if (a->discard)
+            end_call(a);
+        else
+            dispatch(a, out);
+    }
+}
+
+static void process_pdu(struct dcerpc_association *a, const struct dcerpc_header *h,
+                        const uint8_t *pdu, struct buf *out)
+{
+    switch (h->ptype) {
+    case DCERPC_PKT_BIND:
+        if (a->bound) { /* one bind per association */
+            dcerpc_bind_nak_write(out, h->rpc_vers_minor, h->call_id, DCERPC_NAK_REASON_NOT_SPECIFIED);
+            a->closed = true;
+        } else {
+            handle_bind(a, h, pdu, out);
+        }
+        return;
+    case DCERPC_PKT_ALTER:
+        if (a->bound)
+            handle_alter(a, h, pdu, out);
+        else
+            protocol_error(a, h->call_id, out);
+        return;
+    case DCERPC_PKT_REQUEST:
+        if (a->bound)
+            handle_request(a, h, pdu, out);
+        else
+            protocol_error(a, h->call_id, out);
+        return;
+    case DCERPC_PKT_ORPHANED:
+        /* The client abandoned the call it was sending. */
+        if (a->in_call && a->call_id == h->call_id)
+            end_call(a);
+        return;
+    case DCERPC_PKT_CO_CANCEL:
+    case DCERPC_PKT_AUTH3:
+        /* Calls run to completion at once, and there is no authentication
+         * to finish: nothing to do. */
+        if (!a->bound)
+            protocol_error(a, h->call_id, out);
+        return;
+    default:
+        /* Server-to-client PDUs, and connectionless ones. */
+        protocol_error(a, h->call_id, out);
+        return;
+    }
+}
+
+NTSTATUS dcerpc_association_input(struct dcerpc_association *a, const uint8_t *data, size_t len,
+                                  struct buf *out)
+{
+    if (a->closed)
+        return STATUS_CONNECTION_DISCONNECTED;
+    wr_bytes(&a->in, data, len);
+    if (!wr_ok(&a->in))
+        return STATUS_NO_MEMORY;
+    size_t pos = 0;
+    while (!a->closed && a->in.len - pos >= DCERPC_HEADER_LEN) {
+        struct dcerpc_header h;
+        const uint8_t *pdu = a->in.data + pos;
+        if (dcerpc_header_read(pdu, a->in.len - pos, &h) != STATUS_SUCCESS) {
+            a->closed = true; /* cannot even tell where the PDU ends */
+            break;
+        }
+        uint16_t limit = a->bound ? a->max_recv : a->server->config.max_frag;
+        if (h.frag_length > limit) {
+            protocol_error(a, h.call_id, out);
+            break;
+        }
+        if (a->in.len - pos < h.frag_length)
+            break; /* wait for the rest */
+        process_pdu(a, &h, pdu, out);
+        pos += h.frag_length;
+    }
+    /* Keep only the partial PDU. */
+    if (pos) {
+        memmove(a->in.data, a->in.data + pos, a->in.len - pos);
+        a->in.len -= pos;
+    }
+    if (!wr_ok(out))
+        return STATUS_NO_MEMORY;
+    return a->closed ? STATUS_CONNECTION_DISCONNECTED : STATUS_SUCCESS;
+}
+
+/* ---- Call accessors ---- */
+
+void *dcerpc_call_iface_ctx(const struct dcerpc_call *call) { return call->iface_ctx; }
+struct ndr_arena *dcerpc_call_arena(struct dcerpc_call *call) { return call->arena; }
+const struct access_token *dcerpc_call_token(const struct dcerpc_call *call) { return call->assoc->token; }
+const char *dcerpc_call_client_address(const struct dcerpc_call *call) { return call->assoc->client_address; }
+uint16_t dcerpc_call_opnum(const struct dcerpc_call *call) { return call->opnum; }
+
+const uint8_t *dcerpc_call_session_key(const struct dcerpc_call *call, size_t *len)
+{
+    *len = call->assoc->session_key_len;
+    return call->assoc->session_key;
+}

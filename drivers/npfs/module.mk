@@ -1,0 +1,2 @@
+# drivers/npfs: in-memory named pipes (build/drivers/npfs.so).
+$(eval $(call add_driver,npfs,$(wildcard drivers/npfs/*.c)))

@@ -1,0 +1,221 @@
+/* lsass authentication core: the settings a logon obeys, the provider
+ * interface (where accounts come from), the security context state machine
+ * the SMB server drives across SESSION_SETUP round trips, a table of contexts
+ * behind opaque handles, and the helpers that build access tokens.
+ *
+ * Flow of one logon (see docs/lsass.md):
+ *
+ *   lsa_context_accept(ctx, token)  -> STATUS_MORE_PROCESSING_REQUIRED + token
+ *   lsa_context_accept(ctx, token)  -> STATUS_SUCCESS + token, session key,
+ *                                      access token, user name
+ *                                   or an error status (the context is dead)
+ *
+ * The context speaks SPNEGO ([RFC 4178], [MS-SPNG]) or raw NTLMSSP (whichever
+ * the first token is), runs NTLMSSP itself, and hands the credential check to
+ * the providers: the first provider that knows the user decides. A provider
+ * may also bring its own GSS mechanism (Kerberos), offered in SPNEGO next to
+ * NTLMSSP.
+ *
+ * Failed logons are serialised per account name and delayed by
+ * lsass.failed-logon-delay inside that serialisation, so parallel attempts on
+ * one account cannot run faster than one per delay (see lsa_gate below). */
+#ifndef SW_LSASS_AUTH_H
+#define SW_LSASS_AUTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "lib/buf.h"
+#include "lib/ntstatus.h"
+#include "lib/token.h"
+#include "lsass/ntlm/ntlm.h"
+#include "lsass/spnego/spnego.h"
+
+struct registry;
+
+/* ---- Settings -------------------------------------------------------- */
+
+/* A snapshot of the settings that govern logons, taken when a context starts. */
+struct lsa_settings {
+    char server_name[64];         /* NetBIOS name: srv.server-name, or the host name */
+    char dns_computer_name[256];  /* the host's FQDN ("" if unknown) */
+    char dns_domain_name[256];    /* its DNS domain ("" if none) */
+    bool allow_anonymous;         /* lsass.allow-anonymous */
+    bool guest;                   /* srv.guest: unknown users (and null sessions
+                                     when anonymous is off) log on as Guest */
+    uint32_t lockout_threshold;   /* lsass.lockout-threshold (0: never lock) */
+    int64_t lockout_duration;     /* seconds (lsass.lockout-duration is minutes; 0: until unlocked) */
+    int64_t lockout_reset;        /* seconds (lsass.lockout-reset is minutes) */
+    uint32_t failed_logon_delay_ms; /* lsass.failed-logon-delay */
+    uint32_t max_password_age_days; /* lsass.max-password-age (0: never expires) */
+    char unix_fallback_user[64];  /* lsass.unix-fallback-user: who a SAM user
+                                     without a unix account of the same name acts as */
+};
+
+/* Defaults (the shipped schema's) with the host's names. */
+void lsa_settings_default(struct lsa_settings *settings);
+/* Reads the settings from the registry; unknown or unset ones keep their default. */
+NTSTATUS lsa_settings_load(struct registry *reg, struct lsa_settings *settings);
+
+/* ---- Providers ------------------------------------------------------- */
+
+/* The outcome of a successful logon. */
+struct lsa_logon_result {
+    struct access_token *token;
+    char *user;                   /* the account name as the provider spells it */
+    char *domain;                 /* the provider's NetBIOS domain name */
+    bool is_guest;
+    bool is_anonymous;
+    bool has_session_base_key;    /* NTLMv2: verified, key below is valid */
+    uint8_t session_base_key[16];
+};
+void lsa_logon_result_clear(struct lsa_logon_result *result);
+
+/* What a GSS mechanism of a provider (Kerberos) reports when it completes. */
+struct lsa_mech_result {
+    char *principal;              /* "alice@EXAMPLE.COM" */
+    uint8_t *authz_data;          /* the PAC, if any */
+    size_t authz_len;
+    uint8_t session_key[32];
+    size_t session_key_len;
+};
+
+struct lsa_provider;
+
+struct lsa_provider_ops {
+    const char *name;             /* "local", "krb5", "ldap" */
+
+    /* NTLM network logon ([MS-APDS] 3.1.5): find the account req->user
+     * (req->domain as the client typed it), check the NTLMv2 response with
+     * ntlm_ntowfv2() + ntlm_v2_verify() against the account's NT hash, apply
+     * the account policy (lockout, disabled, expired), record the outcome, and
+     * build the token. STATUS_NO_SUCH_USER means "not mine": the next provider
+     * is asked. Called with the account's lsa_gate held. NULL: no NTLM. */
+    NTSTATUS (*ntlm_logon)(struct lsa_provider *provider, const struct lsa_settings *settings,
+                           const struct ntlm_logon_request *req, struct lsa_logon_result *result);
+
+    /* A Guest logon, when srv.guest is on and no provider knows the user.
+     * NULL: this provider has no guest account. */
+    NTSTATUS (*guest_logon)(struct lsa_provider *provider, const struct lsa_settings *settings,
+                            struct lsa_logon_result *result);
+
+    /* A GSS mechanism offered in SPNEGO under the OIDs mech_oids (Kerberos:
+     * SPNEGO_OID_MS_KRB5 and SPNEGO_OID_KRB5; count 0 for none). mech_accept
+     * consumes one token and appends its answer to out: it returns
+     * STATUS_MORE_PROCESSING_REQUIRED, or STATUS_SUCCESS with *mech filled, or
+     * an error; *state starts NULL and is released with mech_free. get_mic and
+     * verify_mic protect SPNEGO's mechListMIC. principal_logon then turns the
+     * authenticated principal into a token. */
+    const struct spnego_bytes *mech_oids;
+    size_t mech_oid_count;
+    NTSTATUS (*mech_accept)(struct lsa_provider *provider, void **state, const uint8_t *in, size_t len,
+                            struct buf *out, struct lsa_mech_result *mech);
+    NTSTATUS (*mech_get_mic)(struct lsa_provider *provider, void *state, const uint8_t *msg, size_t len,
+                             struct buf *mic);
+    NTSTATUS (*mech_verify_mic)(struct lsa_provider *provider, void *state, const uint8_t *msg,
+                                size_t len, const uint8_t *mic, size_t mic_len);
+    void (*mech_free)(struct lsa_provider *provider, void *state);
+    NTSTATUS (*principal_logon)(struct lsa_provider *provider, const struct lsa_settings *settings,
+                                const struct lsa_mech_result *mech, struct lsa_logon_result *result);
+
+    void (*free)(struct lsa_provider *provider);
+};
+
+struct lsa_provider {
+    const struct lsa_provider_ops *ops;
+    void *data;
+};
+
+void lsa_mech_result_clear(struct lsa_mech_result *mech);
+
+/* ---- The security context --------------------------------------------- */
+
+struct lsa_context;
+
+struct lsa_accept_result {
+    struct buf output;            /* the token for the client (may be empty) */
+    /* Filled on STATUS_SUCCESS: */
+    uint8_t session_key[32];      /* NTLM: the ExportedSessionKey (16 bytes) */
+    size_t session_key_len;       /* 0 for a Guest logon: nothing to sign with */
+    struct lsa_logon_result logon;
+};
+void lsa_accept_result_init(struct lsa_accept_result *result);
+void lsa_accept_result_clear(struct lsa_accept_result *result);
+
+/* A new context over providers (borrowed: they must outlive it). */
+struct lsa_context *lsa_context_new(struct lsa_provider *const *providers, size_t count,
+                                    const struct lsa_settings *settings);
+/* One round trip. in may be empty on the first call (the answer is then the
+ * NegTokenInit2). Returns STATUS_MORE_PROCESSING_REQUIRED (send
+ * result->output, call again with the client's next token), STATUS_SUCCESS
+ * (send result->output; the session key and logon are in result), or an error
+ * (the context accepts nothing more). */
+NTSTATUS lsa_context_accept(struct lsa_context *ctx, const uint8_t *in, size_t len,
+                            struct lsa_accept_result *result);
+void lsa_context_free(struct lsa_context *ctx);
+
+/* The acceptor's first SPNEGO token (for the SMB2 NEGOTIATE response):
+ * NegTokenInit2 offering every provider's mechanism, then NTLMSSP. */
+void lsa_negotiate_token(struct lsa_provider *const *providers, size_t count, struct buf *out);
+
+/* ---- Contexts behind handles ----------------------------------------- */
+
+/* Contexts between round trips live in a table under opaque random 64-bit
+ * handles, each tied to the uid that created it. A context unused for longer
+ * than the timeout is reclaimed; a context is used by one caller at a time. */
+struct lsa_context_table;
+
+struct lsa_context_table *lsa_context_table_new(size_t max_contexts, unsigned timeout_seconds);
+/* Frees the table and every context in it. */
+void lsa_context_table_free(struct lsa_context_table *table);
+/* Stores ctx; *handle gets its new handle. STATUS_INSUFF_SERVER_RESOURCES when
+ * full (after reclaiming expired ones). */
+NTSTATUS lsa_context_table_add(struct lsa_context_table *table, struct lsa_context *ctx, uid_t owner,
+                               uint64_t *handle);
+/* Takes the context out for one round trip (NULL if unknown, expired, in use
+ * or another uid's): give it back with lsa_context_table_put or free it. */
+struct lsa_context *lsa_context_table_take(struct lsa_context_table *table, uint64_t handle, uid_t owner);
+/* Puts a taken context back under the same handle (its idle clock restarts). */
+void lsa_context_table_put(struct lsa_context_table *table, uint64_t handle);
+/* Drops a taken context's entry (the caller frees the context). */
+void lsa_context_table_forget(struct lsa_context_table *table, uint64_t handle);
+/* Deletes an idle context: STATUS_SUCCESS or STATUS_INVALID_HANDLE. */
+NTSTATUS lsa_context_table_delete(struct lsa_context_table *table, uint64_t handle, uid_t owner);
+/* Frees the contexts idle for longer than the timeout; returns how many. */
+size_t lsa_context_table_reap(struct lsa_context_table *table);
+size_t lsa_context_table_count(struct lsa_context_table *table);
+
+/* ---- Access tokens ---------------------------------------------------- */
+
+/* The groups every network logon carries: Everyone and Network, plus
+ * Authenticated Users unless guest or anonymous. Call before adding aliases
+ * (BUILTIN\Users holds Authenticated Users). */
+NTSTATUS lsa_token_add_logon_groups(struct access_token *token, bool guest_or_anonymous);
+/* Privileges from group membership (Administrators: backup, restore, take
+ * ownership, security; everyone: change notify) and the unix identity pvfs
+ * acts as: the unix account named unix_name if one exists, else
+ * settings->unix_fallback_user, else 65534:65534. */
+NTSTATUS lsa_token_finish(struct access_token *token, const char *unix_name,
+                          const struct lsa_settings *settings);
+/* The anonymous logon token: S-1-5-7, Everyone, Network, the fallback unix identity. */
+struct access_token *lsa_token_anonymous(const struct lsa_settings *settings);
+/* A unix account by name: 0, or -1 if there is none. */
+int lsa_unix_identity(const char *name, uid_t *uid, gid_t *gid);
+
+/* A copy of a client-supplied string fit for a log line: control characters
+ * become '?' (no forged log lines), cut to size - 1 bytes. Returns out. */
+char *lsa_log_safe(const char *in, char *out, size_t size);
+
+/* ---- The failed-logon gate -------------------------------------------- */
+
+/* Serialises logons per account name (case-insensitive) across threads. A
+ * failed logon keeps the gate for the delay before it answers, so N parallel
+ * wrong passwords on one account take N delays, and the bad-password count is
+ * updated by one logon at a time. */
+struct lsa_gate_entry;
+struct lsa_gate_entry *lsa_gate_enter(const char *account_name);
+void lsa_gate_leave(struct lsa_gate_entry *entry, uint32_t delay_ms);
+
+#endif

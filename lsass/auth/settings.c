@@ -1,0 +1,88 @@
+/* The logon settings snapshot (lsass.*, srv.guest, srv.server-name). */
+#include "lsass/auth/auth.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "registry/registry.h"
+
+static void copy_string(char *dst, size_t size, const char *src)
+{
+    snprintf(dst, size, "%s", src ? src : "");
+}
+
+/* NetBIOS names are at most 15 characters and upper case. */
+static void netbios_name(char *dst, size_t size, const char *src)
+{
+    size_t n = 0;
+    for (; src[n] && src[n] != '.' && n < 15 && n + 1 < size; n++)
+        dst[n] = (char)toupper((unsigned char)src[n]);
+    dst[n] = 0;
+}
+
+void lsa_settings_default(struct lsa_settings *s)
+{
+    char host[256] = "";
+    memset(s, 0, sizeof *s);
+    if (gethostname(host, sizeof host - 1) != 0 || !host[0])
+        copy_string(host, sizeof host, "samewise");
+    netbios_name(s->server_name, sizeof s->server_name, host);
+    copy_string(s->dns_computer_name, sizeof s->dns_computer_name, host);
+    const char *dot = strchr(host, '.');
+    copy_string(s->dns_domain_name, sizeof s->dns_domain_name, dot ? dot + 1 : "");
+    s->allow_anonymous = false;
+    s->guest = false;
+    s->lockout_threshold = 0;
+    s->lockout_duration = 30 * 60;
+    s->lockout_reset = 30 * 60;
+    s->failed_logon_delay_ms = 0;
+    s->max_password_age_days = 0;
+    copy_string(s->unix_fallback_user, sizeof s->unix_fallback_user, "nobody");
+}
+
+/* Each getter leaves the default in place when the setting is unknown to this
+ * build's schema: lsassd must start against a registry from another version. */
+static void get_dword(struct registry *reg, const char *name, uint32_t *value)
+{
+    uint32_t v;
+    if (NT_SUCCESS(registry_setting_get_dword(reg, name, &v)))
+        *value = v;
+}
+
+static void get_minutes(struct registry *reg, const char *name, int64_t *seconds)
+{
+    uint32_t v;
+    if (NT_SUCCESS(registry_setting_get_dword(reg, name, &v)))
+        *seconds = (int64_t)v * 60;
+}
+
+static void get_bool(struct registry *reg, const char *name, bool *value)
+{
+    bool v;
+    if (NT_SUCCESS(registry_setting_get_bool(reg, name, &v)))
+        *value = v;
+}
+
+NTSTATUS lsa_settings_load(struct registry *reg, struct lsa_settings *s)
+{
+    char *text = NULL;
+    lsa_settings_default(s);
+    if (NT_SUCCESS(registry_setting_get_string(reg, "srv.server-name", &text)) && text[0])
+        netbios_name(s->server_name, sizeof s->server_name, text);
+    free(text);
+    text = NULL;
+    if (NT_SUCCESS(registry_setting_get_string(reg, "lsass.unix-fallback-user", &text)) && text[0])
+        copy_string(s->unix_fallback_user, sizeof s->unix_fallback_user, text);
+    free(text);
+    get_bool(reg, "lsass.allow-anonymous", &s->allow_anonymous);
+    get_bool(reg, "srv.guest", &s->guest);
+    get_dword(reg, "lsass.lockout-threshold", &s->lockout_threshold);
+    get_minutes(reg, "lsass.lockout-duration", &s->lockout_duration);
+    get_minutes(reg, "lsass.lockout-reset", &s->lockout_reset);
+    get_dword(reg, "lsass.failed-logon-delay", &s->failed_logon_delay_ms);
+    get_dword(reg, "lsass.max-password-age", &s->max_password_age_days);
+    return STATUS_SUCCESS;
+}

@@ -1,0 +1,588 @@
+/* The connection-oriented runtimes against each other and against raw PDUs:
+ * bind/alter negotiation (several contexts, NDR64 refused, bind time feature
+ * negotiation, association groups, fragment sizes), fragmented requests and
+ * responses, faults for what cannot be served, and associations that end on
+ * protocol violations. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "dcerpc/dcerpc.h"
+#include "dcerpc/pdu.h"
+#include "lib/sid.h"
+#include "t/tap/tap.h"
+
+/* ---- A toy interface ---- */
+struct add_call {
+    uint32_t a, b; /* [in] */
+    uint32_t sum;  /* [out] */
+};
+static const struct ndr_member add_members[] = {
+    NDR_MEMBER(struct add_call, a, ndr_u32, .direction = NDR_IN),
+    NDR_MEMBER(struct add_call, b, ndr_u32, .direction = NDR_IN),
+    NDR_MEMBER(struct add_call, sum, ndr_u32, .direction = NDR_OUT),
+};
+static NDR_PARAMS_TYPE(struct add_call, add_params, add_members);
+
+struct echo_call {
+    uint32_t len;   /* [in, out] */
+    uint8_t *data;  /* [in, out, size_is(len)] */
+};
+static NDR_POINTER_TYPE(bytes_ref, NDR_POINTER_REF, ndr_u8_array);
+static const struct ndr_member echo_members[] = {
+    NDR_MEMBER(struct echo_call, len, ndr_u32, .direction = NDR_IN | NDR_OUT),
+    NDR_MEMBER(struct echo_call, data, bytes_ref, .direction = NDR_IN | NDR_OUT,
+               .size_is = NDR_FIELD(struct echo_call, len)),
+};
+static NDR_PARAMS_TYPE(struct echo_call, echo_params, echo_members);
+
+struct whoami_call {
+    char *user;        /* [out, string, unique] */
+    uint32_t key_len;  /* [out] */
+    char *address;     /* [out, string, unique] */
+};
+static const struct ndr_member whoami_members[] = {
+    NDR_MEMBER(struct whoami_call, user, ndr_wstring_unique, .direction = NDR_OUT),
+    NDR_MEMBER(struct whoami_call, key_len, ndr_u32, .direction = NDR_OUT),
+    NDR_MEMBER(struct whoami_call, address, ndr_wstring_unique, .direction = NDR_OUT),
+};
+static NDR_PARAMS_TYPE(struct whoami_call, whoami_params, whoami_members);
+
+static uint32_t do_add(struct dcerpc_call *call, void *r)
+{
+    struct add_call *c = r;
+    c->sum = c->a + c->b;
+    return 0;
+}
+
+static uint32_t do_echo(struct dcerpc_call *call, void *r)
+{
+    struct echo_call *c = r;
+    for (uint32_t i = 0; i < c->len; i++)
+        c->data[i] ^= 0xFF;
+    return 0;
+}
+
+static uint32_t do_whoami(struct dcerpc_call *call, void *r)
+{
+    struct whoami_call *c = r;
+    const struct access_token *t = dcerpc_call_token(call);
+    if (t) {
+        char text[SID_STRING_MAX];
+        sid_format(&t->user, text, sizeof text);
+        c->user = ndr_arena_strdup(dcerpc_call_arena(call), text);
+    }
+    size_t len;
+    dcerpc_call_session_key(call, &len);
+    c->key_len = (uint32_t)len;
+    const char *addr = dcerpc_call_client_address(call);
+    c->address = addr ? ndr_arena_strdup(dcerpc_call_arena(call), addr) : NULL;
+    return 0;
+}
+
+static uint32_t do_deny(struct dcerpc_call *call, void *r) { return DCERPC_FAULT_ACCESS_DENIED; }
+
+static const struct dcerpc_operation toy_ops[] = {
+    { "Add", &add_params, do_add },
+    { "Echo", &echo_params, do_echo },
+    { "Whoami", &whoami_params, do_whoami },
+    { "Unused", NULL, NULL },
+    { "Deny", &add_params, do_deny },
+};
+static struct dcerpc_interface toy_iface = { "toy", { { 0 }, 1, 0 }, toy_ops, NDR_ARRAY_LEN(toy_ops) };
+static struct dcerpc_interface toy2_iface = { "toy2", { { 0 }, 2, 1 }, toy_ops, 3 };
+static struct dcerpc_interface absent_iface = { "absent", { { 0 }, 1, 0 }, toy_ops, 1 };
+
+static struct dcerpc_server *server;
+
+/* ---- helpers ---- */
+struct conn {
+    struct dcerpc_loopback *loop;
+    struct dcerpc_client *client;
+};
+
+static void conn_open(struct conn *c, const struct dcerpc_client_options *opt, const struct dcerpc_caller *caller)
+{
+    struct dcerpc_client_transport t;
+    c->loop = dcerpc_loopback_new(server, caller, &t);
+    c->client = dcerpc_client_new(&t, opt);
+}
+
+static void conn_close(struct conn *c)
+{
+    dcerpc_client_free(c->client);
+    dcerpc_loopback_free(c->loop);
+}
+
+/* Feeds raw bytes to a fresh association; returns its output. */
+static NTSTATUS raw_session(const uint8_t *data, size_t len, size_t chunk, struct buf *out, bool *closed)
+{
+    struct dcerpc_association *a = dcerpc_association_new(server, NULL);
+    NTSTATUS st = STATUS_SUCCESS;
+    for (size_t off = 0; off < len && st == STATUS_SUCCESS; off += chunk) {
+        size_t n = len - off < chunk ? len - off : chunk;
+        st = dcerpc_association_input(a, data + off, n, out);
+    }
+    *closed = dcerpc_association_closed(a);
+    dcerpc_association_free(a);
+    return st;
+}
+
+static void bind_pdu(struct buf *b, uint8_t ptype, uint32_t call_id, uint16_t max_frag, uint32_t group,
+                     struct dcerpc_context_elem *elems, uint8_t count)
+{
+    struct dcerpc_bind bind = { max_frag, max_frag, group, count, elems };
+    dcerpc_bind_write(b, ptype, call_id, &bind);
+}
+
+static struct dcerpc_context_elem elem(uint16_t id, const struct dcerpc_syntax_id *abstract,
+                                       struct dcerpc_syntax_id *transfers, uint8_t n)
+{
+    struct dcerpc_context_elem e = { id, *abstract, n, transfers };
+    return e;
+}
+
+/* The PDU at offset *pos of out: its header, and *pos moved past it. */
+static bool next_pdu(const struct buf *out, size_t *pos, struct dcerpc_header *h, const uint8_t **pdu)
+{
+    if (*pos >= out->len || dcerpc_header_read(out->data + *pos, out->len - *pos, h) != STATUS_SUCCESS ||
+        h->frag_length > out->len - *pos)
+        return false;
+    *pdu = out->data + *pos;
+    *pos += h->frag_length;
+    return true;
+}
+
+/* ---- tests ---- */
+
+static void test_calls(void)
+{
+    struct conn c;
+    conn_open(&c, NULL, NULL);
+    uint16_t ctx;
+    uint32_t reject, fault;
+    ok(dcerpc_client_bind(c.client, &toy_iface, &ctx, &reject) == STATUS_SUCCESS, "bind");
+    ok(dcerpc_client_assoc_group(c.client) != 0, "bind_ack gives an association group");
+    struct ndr_arena *arena = ndr_arena_new(1 << 24);
+    struct add_call add = { 40, 2, 0 };
+    ok(dcerpc_client_call(c.client, ctx, &toy_iface, 0, &add, arena, &fault) == STATUS_SUCCESS && add.sum == 42,
+       "a call returns its [out] values");
+
+    /* 100000 bytes each way: both directions fragmented. */
+    size_t n = 100000;
+    uint8_t *data = malloc(n);
+    for (size_t i = 0; i < n; i++)
+        data[i] = (uint8_t)(i * 7);
+    struct echo_call echo = { (uint32_t)n, data };
+    NTSTATUS st = dcerpc_client_call(c.client, ctx, &toy_iface, 1, &echo, arena, &fault);
+    int same = st == STATUS_SUCCESS && echo.len == n;
+    for (size_t i = 0; same && i < n; i++)
+        same = echo.data[i] == (uint8_t)~(uint8_t)(i * 7);
+    ok(same, "100000 bytes through fragmented request and response (%s)", nt_status_name(st));
+    free(data);
+
+    /* Faults leave the association usable. */
+    struct add_call dummy = { 1, 2, 0 };
+    st = dcerpc_client_call(c.client, ctx, &toy_iface, 4, &dummy, arena, &fault);
+    ok(st == STATUS_RPC_PROTOCOL_ERROR && fault == DCERPC_FAULT_ACCESS_DENIED, "handler fault reaches the client");
+    ok(dcerpc_client_call(c.client, ctx, &toy_iface, 0, &add, arena, &fault) == STATUS_SUCCESS,
+       "association still serves after a fault");
+
+    /* alter_context adds a second interface on the same association. */
+    uint16_t ctx2;
+    ok(dcerpc_client_bind(c.client, &toy2_iface, &ctx2, &reject) == STATUS_SUCCESS && ctx2 != ctx,
+       "alter_context adds a presentation context");
+    add.a = 1;
+    ok(dcerpc_client_call(c.client, ctx2, &toy2_iface, 0, &add, arena, &fault) == STATUS_SUCCESS && add.sum == 3,
+       "call on the altered context");
+    st = dcerpc_client_bind(c.client, &absent_iface, &ctx2, &reject);
+    ok(st == STATUS_RPC_PROTOCOL_ERROR &&
+       reject == ((uint32_t)DCERPC_RESULT_PROVIDER_REJECTION << 16 | DCERPC_REASON_ABSTRACT_SYNTAX_NOT_SUPPORTED),
+       "alter_context to an unknown interface is rejected (0x%x)", (unsigned)reject);
+    ndr_arena_free(arena);
+    conn_close(&c);
+}
+
+static void test_caller(void)
+{
+    struct sid user;
+    sid_parse("S-1-5-21-1-2-3-1000", &user);
+    struct access_token *token = token_new(&user, &user);
+    uint8_t key[16] = { 1 };
+    struct dcerpc_caller caller = { token, key, sizeof key, "127.0.0.1", "\\PIPE\\toy" };
+    struct conn c;
+    conn_open(&c, NULL, &caller);
+    token_free(token); /* the association keeps its own copy */
+    uint16_t ctx;
+    uint32_t reject, fault;
+    dcerpc_client_bind(c.client, &toy_iface, &ctx, &reject);
+    struct ndr_arena *arena = ndr_arena_new(1 << 20);
+    struct whoami_call who = { 0 };
+    NTSTATUS st = dcerpc_client_call(c.client, ctx, &toy_iface, 2, &who, arena, &fault);
+    ok(st == STATUS_SUCCESS && who.user && strcmp(who.user, "S-1-5-21-1-2-3-1000") == 0,
+       "the handler sees the caller's token");
+    ok(who.key_len == 16 && who.address && strcmp(who.address, "127.0.0.1") == 0,
+       "and its session key and address");
+    ndr_arena_free(arena);
+    conn_close(&c);
+}
+
+static void test_negotiation(void)
+{
+    struct dcerpc_syntax_id ndr20 = dcerpc_ndr20_syntax, ndr64 = dcerpc_ndr64_syntax;
+    struct dcerpc_syntax_id both[2] = { ndr64, ndr20 };
+    struct dcerpc_syntax_id btfn = { { DCERPC_BTFN_TIME_LOW, DCERPC_BTFN_TIME_MID, DCERPC_BTFN_TIME_HI,
+                                       { 0x03, 0 }, { 0 } }, 1, 0 };
+    struct dcerpc_context_elem elems[5] = {
+        elem(0, &toy_iface.syntax, &ndr64, 1),      /* NDR64 only */
+        elem(1, &absent_iface.syntax, &ndr20, 1),   /* unknown interface */
+        elem(2, &toy_iface.syntax, both, 2),        /* NDR64 and NDR 2.0 */
+        elem(3, &toy_iface.syntax, &btfn, 1),       /* feature negotiation */
+        elem(4, &toy2_iface.syntax, &ndr20, 1),
+    };
+    struct buf in, out;
+    buf_init(&in);
+    buf_init(&out);
+    bind_pdu(&in, DCERPC_PKT_BIND, 7, 4280, 0, elems, 5);
+    bool closed;
+    NTSTATUS st = raw_session(in.data, in.len, 1, &out, &closed); /* one byte at a time */
+    ok(st == STATUS_SUCCESS && !closed, "bind fed one byte at a time");
+    struct dcerpc_bind_ack *ack = calloc(1, sizeof *ack);
+    size_t pos = 0;
+    struct dcerpc_header h;
+    const uint8_t *pdu;
+    ok(next_pdu(&out, &pos, &h, &pdu) && h.ptype == DCERPC_PKT_BIND_ACK && h.call_id == 7 &&
+       dcerpc_bind_ack_read(pdu, h.frag_length, ack) == STATUS_SUCCESS && pos == out.len, "one bind_ack");
+    is_int(ack->result_count, 5, "a result per context");
+    ok(ack->results[0].result == DCERPC_RESULT_PROVIDER_REJECTION &&
+       ack->results[0].reason == DCERPC_REASON_TRANSFER_SYNTAXES_NOT_SUPPORTED, "NDR64 alone refused");
+    ok(ack->results[1].result == DCERPC_RESULT_PROVIDER_REJECTION &&
+       ack->results[1].reason == DCERPC_REASON_ABSTRACT_SYNTAX_NOT_SUPPORTED, "unknown interface refused");
+    ok(ack->results[2].result == DCERPC_RESULT_ACCEPTANCE &&
+       dcerpc_syntax_equal(&ack->results[2].transfer, &dcerpc_ndr20_syntax), "NDR 2.0 chosen over NDR64");
+    ok(ack->results[3].result == DCERPC_RESULT_NEGOTIATE_ACK &&
+       ack->results[3].reason == DCERPC_BTFN_KEEP_CONNECTION_ON_ORPHAN, "feature negotiation acknowledged");
+    ok(ack->results[4].result == DCERPC_RESULT_ACCEPTANCE, "second interface in the same bind");
+    ok(ack->max_xmit_frag == 4280 && ack->max_recv_frag == 4280, "fragment sizes follow the client's");
+    ok(ack->assoc_group_id != 0, "group id assigned");
+    buf_free(&in);
+    buf_free(&out);
+
+    /* The client's options: feature negotiation and NDR64 offered. */
+    struct dcerpc_client_options opt = { .feature_negotiation = true, .offer_ndr64 = true,
+                                         .max_recv_frag = 2000, .max_xmit_frag = 1500 };
+    struct conn c;
+    conn_open(&c, &opt, NULL);
+    uint16_t ctx;
+    uint32_t reject;
+    ok(dcerpc_client_bind(c.client, &toy_iface, &ctx, &reject) == STATUS_SUCCESS, "bind with options");
+    is_int(dcerpc_client_features(c.client), DCERPC_BTFN_KEEP_CONNECTION_ON_ORPHAN, "client learns features");
+    is_int(dcerpc_client_max_xmit(c.client), 1500, "server receives what the client transmits");
+    conn_close(&c);
+
+    /* Fragment sizes below the minimum every implementation must accept. */
+    buf_init(&in);
+    buf_init(&out);
+    bind_pdu(&in, DCERPC_PKT_BIND, 1, 1000, 0, elems + 2, 1);
+    st = raw_session(in.data, in.len, in.len, &out, &closed);
+    pos = 0;
+    uint16_t reason = 0;
+    ok(next_pdu(&out, &pos, &h, &pdu) && h.ptype == DCERPC_PKT_BIND_NAK &&
+       dcerpc_bind_nak_read(pdu, h.frag_length, &reason) == STATUS_SUCCESS &&
+       reason == DCERPC_NAK_LOCAL_LIMIT_EXCEEDED && closed, "max frag below 1432: bind_nak");
+    buf_free(&in);
+    buf_free(&out);
+    free(ack);
+}
+
+static void test_fragment_sizes(void)
+{
+    /* A client that can only receive 1500 bytes gets 1500-byte fragments. */
+    struct dcerpc_syntax_id ndr20 = dcerpc_ndr20_syntax;
+    struct dcerpc_context_elem e = elem(0, &toy_iface.syntax, &ndr20, 1);
+    struct buf in, out;
+    buf_init(&in);
+    buf_init(&out);
+    struct dcerpc_bind bind = { 1500, 1500, 0, 1, &e };
+    dcerpc_bind_write(&in, DCERPC_PKT_BIND, 1, &bind);
+    /* Echo of 5000 bytes, itself sent in 1000-byte fragments. */
+    struct echo_call echo = { 5000, calloc(1, 5000) };
+    struct buf stub;
+    buf_init(&stub);
+    ndr_push(&stub, &echo_params, &echo, NDR_IN);
+    dcerpc_fragments_write(&in, DCERPC_PKT_REQUEST, 0, 2, 0, 1, stub.data, stub.len, 1000);
+    bool closed;
+    raw_session(in.data, in.len, 333, &out, &closed);
+    size_t pos = 0, frags = 0, total = 0;
+    struct dcerpc_header h;
+    const uint8_t *pdu;
+    int sizes_ok = 1, flags_ok = 1;
+    next_pdu(&out, &pos, &h, &pdu); /* bind_ack */
+    while (next_pdu(&out, &pos, &h, &pdu)) {
+        struct dcerpc_response resp;
+        if (h.ptype != DCERPC_PKT_RESPONSE || dcerpc_response_read(pdu, h.frag_length, &resp) != STATUS_SUCCESS)
+            break;
+        sizes_ok &= h.frag_length <= 1500;
+        flags_ok &= ((h.pfc_flags & DCERPC_PFC_FIRST_FRAG) != 0) == (frags == 0);
+        flags_ok &= (resp.alloc_hint == stub.len - total);
+        total += resp.stub_len;
+        frags++;
+        if (h.pfc_flags & DCERPC_PFC_LAST_FRAG)
+            break;
+    }
+    ok(frags >= 4 && total == stub.len && pos == out.len, "response in %zu fragments, all of it", frags);
+    ok(sizes_ok, "every fragment within the negotiated max_xmit");
+    ok(flags_ok, "first/last flags and alloc_hint as specified");
+    free(echo.data);
+    buf_free(&stub);
+    buf_free(&in);
+    buf_free(&out);
+}
+
+static void test_faults(void)
+{
+    struct dcerpc_syntax_id ndr20 = dcerpc_ndr20_syntax;
+    struct dcerpc_context_elem e = elem(5, &toy_iface.syntax, &ndr20, 1);
+    struct buf in, out;
+    buf_init(&in);
+    buf_init(&out);
+    bind_pdu(&in, DCERPC_PKT_BIND, 1, 4280, 0, &e, 1);
+    uint8_t add_stub[8] = { 1, 0, 0, 0, 2, 0, 0, 0 };
+    dcerpc_fragments_write(&in, DCERPC_PKT_REQUEST, 0, 2, 5, 3, add_stub, 8, 4280);  /* opnum not served */
+    dcerpc_fragments_write(&in, DCERPC_PKT_REQUEST, 0, 3, 5, 99, add_stub, 8, 4280); /* beyond the table */
+    dcerpc_fragments_write(&in, DCERPC_PKT_REQUEST, 0, 4, 5, 0, add_stub, 3, 4280);  /* short stub */
+    dcerpc_fragments_write(&in, DCERPC_PKT_REQUEST, 0, 5, 9, 0, add_stub, 8, 4280);  /* unknown context */
+    uint8_t huge[12] = { 0xff, 0xff, 0xff, 0x7f, 0, 0, 0, 0, 0, 0, 0, 0 };
+    dcerpc_fragments_write(&in, DCERPC_PKT_REQUEST, 0, 6, 5, 1, huge, 12, 4280);     /* huge array count */
+    dcerpc_fragments_write(&in, DCERPC_PKT_REQUEST, 0, 7, 5, 0, add_stub, 8, 4280);  /* fine */
+    bool closed;
+    raw_session(in.data, in.len, in.len, &out, &closed);
+    static const struct { uint32_t call_id; uint32_t status; const char *what; } expect[] = {
+        { 2, DCERPC_NCA_S_OP_RNG_ERROR, "opnum without a routine" },
+        { 3, DCERPC_NCA_S_OP_RNG_ERROR, "opnum beyond the interface" },
+        { 4, DCERPC_FAULT_NDR, "truncated stub" },
+        { 5, DCERPC_NCA_S_UNK_IF, "unknown presentation context" },
+        { 6, DCERPC_FAULT_NDR, "conformant array with a huge count" },
+    };
+    size_t pos = 0;
+    struct dcerpc_header h;
+    const uint8_t *pdu;
+    next_pdu(&out, &pos, &h, &pdu);
+    for (size_t i = 0; i < NDR_ARRAY_LEN(expect); i++) {
+        struct dcerpc_fault f = { 0 };
+        bool good = next_pdu(&out, &pos, &h, &pdu) && h.ptype == DCERPC_PKT_FAULT &&
+                    h.call_id == expect[i].call_id && dcerpc_fault_read(pdu, h.frag_length, &f) == STATUS_SUCCESS &&
+                    f.status == expect[i].status && (h.pfc_flags & DCERPC_PFC_DID_NOT_EXECUTE);
+        ok(good, "%s: fault 0x%08x, did not execute", expect[i].what, (unsigned)f.status);
+    }
+    struct dcerpc_response resp;
+    ok(next_pdu(&out, &pos, &h, &pdu) && h.ptype == DCERPC_PKT_RESPONSE && h.call_id == 7 &&
+       dcerpc_response_read(pdu, h.frag_length, &resp) == STATUS_SUCCESS && resp.stub_len == 4 &&
+       resp.stub[0] == 3 && resp.context_id == 5, "and then a good call is answered");
+    ok(!closed, "association survives call faults");
+    buf_free(&in);
+    buf_free(&out);
+}
+
+/* Each case: bytes after a good bind; the association must end, maybe after
+ * a fault, and never with a response. */
+static void test_protocol_errors(void)
+{
+    struct dcerpc_syntax_id ndr20 = dcerpc_ndr20_syntax;
+    struct dcerpc_context_elem e = elem(0, &toy_iface.syntax, &ndr20, 1);
+    uint8_t stub[8] = { 0 };
+    for (int which = 0; which < 8; which++) {
+        struct buf in, out;
+        buf_init(&in);
+        buf_init(&out);
+        if (which != 0)
+            bind_pdu(&in, DCERPC_PKT_BIND, 1, 2048, 0, &e, 1);
+        const char *what = "";
+        size_t start = in.len;
+        switch (which) {
+        case 0:
+            what = "request before bind";
+            dcerpc_fragments_write(&in, DCERPC_PKT_REQUEST, 0, 2, 0, 0, stub, 8, 4280);
+            break;
+        case 1:
+            what = "second bind";
+            bind_pdu(&in, DCERPC_PKT_BIND, 2, 2048, 0, &e, 1);
+            break;
+        case 2: {
+            what = "fragment beyond max_recv";
+            static uint8_t big[3000];
+            dcerpc_fragments_write(&in, DCERPC_PKT_REQUEST, 0, 2, 0, 1, big, sizeof big, 4000);
+            break;
+        }
+        case 3:
+            what = "frag_length shorter than the header";
+            dcerpc_fragments_write(&in, DCERPC_PKT_REQUEST, 0, 2, 0, 0, stub, 8, 4280);
+            wr_put_u16_at(&in, start + 8, 10);
+            break;
+        case 4:
+            what = "wrong RPC version";
+            dcerpc_fragments_write(&in, DCERPC_PKT_REQUEST, 0, 2, 0, 0, stub, 8, 4280);
+            in.data[start] = 4;
+            break;
+        case 5:
+            what = "big-endian data representation";
+            dcerpc_fragments_write(&in, DCERPC_PKT_REQUEST, 0, 2, 0, 0, stub, 8, 4280);
+            in.data[start + 4] = 0x00;
+            break;
+        case 6:
+            what = "middle fragment of no call";
+            dcerpc_fragments_write(&in, DCERPC_PKT_REQUEST, 0, 2, 0, 0, stub, 8, 4280);
+            in.data[start + 3] = 0;
+            break;
+        case 7:
+            what = "server-to-client PDU";
+            dcerpc_fault_write(&in, 0, 2, 0, 0, 5);
+            break;
+        }
+        bool closed;
+        NTSTATUS st = raw_session(in.data, in.len, in.len, &out, &closed);
+        size_t pos = 0;
+        struct dcerpc_header h;
+        const uint8_t *pdu;
+        int answered = 0;
+        while (next_pdu(&out, &pos, &h, &pdu))
+            answered |= h.ptype == DCERPC_PKT_RESPONSE;
+        ok(closed && st == STATUS_CONNECTION_DISCONNECTED && !answered, "%s ends the association", what);
+        buf_free(&in);
+        buf_free(&out);
+    }
+
+    /* A fragment that claims more bytes than ever arrive: no answer, no crash;
+     * the transport's end closes it. */
+    struct buf in, out;
+    buf_init(&in);
+    buf_init(&out);
+    bind_pdu(&in, DCERPC_PKT_BIND, 1, 4280, 0, &e, 1);
+    size_t start = in.len;
+    dcerpc_fragments_write(&in, DCERPC_PKT_REQUEST, 0, 2, 0, 0, stub, 8, 4280);
+    wr_put_u16_at(&in, start + 8, 2000);
+    bool closed;
+    raw_session(in.data, in.len, in.len, &out, &closed);
+    size_t pos = 0;
+    struct dcerpc_header h;
+    const uint8_t *pdu;
+    next_pdu(&out, &pos, &h, &pdu);
+    ok(pos == out.len && !closed, "fragment length beyond the data: waits for the rest");
+    buf_free(&in);
+    buf_free(&out);
+}
+
+static void test_groups_and_orphans(void)
+{
+    struct conn a, b, c;
+    conn_open(&a, NULL, NULL);
+    uint16_t ctx;
+    uint32_t reject;
+    dcerpc_client_bind(a.client, &toy_iface, &ctx, &reject);
+    uint32_t group = dcerpc_client_assoc_group(a.client);
+    struct dcerpc_client_options opt = { .assoc_group_id = group };
+    conn_open(&b, &opt, NULL);
+    ok(dcerpc_client_bind(b.client, &toy_iface, &ctx, &reject) == STATUS_SUCCESS &&
+       dcerpc_client_assoc_group(b.client) == group, "second association joins the group");
+    struct dcerpc_client_options bad = { .assoc_group_id = group + 77 };
+    conn_open(&c, &bad, NULL);
+    NTSTATUS st = dcerpc_client_bind(c.client, &toy_iface, &ctx, &reject);
+    ok(st == STATUS_RPC_PROTOCOL_ERROR && reject == DCERPC_NAK_REASON_NOT_SPECIFIED, "unknown group: bind_nak");
+    conn_close(&c);
+    conn_close(&a);
+    conn_close(&b);
+    conn_open(&c, &opt, NULL);
+    ok(dcerpc_client_bind(c.client, &toy_iface, &ctx, &reject) == STATUS_RPC_PROTOCOL_ERROR,
+       "group gone with its last association");
+    conn_close(&c);
+
+    /* An orphaned call is dropped; the next one is served. */
+    struct dcerpc_syntax_id ndr20 = dcerpc_ndr20_syntax;
+    struct dcerpc_context_elem e = elem(0, &toy_iface.syntax, &ndr20, 1);
+    struct buf in, out;
+    buf_init(&in);
+    buf_init(&out);
+    bind_pdu(&in, DCERPC_PKT_BIND, 1, 4280, 0, &e, 1);
+    uint8_t stub[8] = { 5, 0, 0, 0, 6, 0, 0, 0 };
+    size_t start = in.len;
+    dcerpc_fragments_write(&in, DCERPC_PKT_REQUEST, 0, 2, 0, 0, stub, 8, 4280);
+    in.data[start + 3] = DCERPC_PFC_FIRST_FRAG; /* not the last */
+    size_t o = dcerpc_pdu_begin(&in, DCERPC_PKT_ORPHANED, 0, DCERPC_PFC_FIRST_FRAG | DCERPC_PFC_LAST_FRAG, 2);
+    dcerpc_pdu_end(&in, o);
+    dcerpc_fragments_write(&in, DCERPC_PKT_REQUEST, 0, 3, 0, 0, stub, 8, 4280);
+    bool closed;
+    raw_session(in.data, in.len, in.len, &out, &closed);
+    size_t pos = 0;
+    struct dcerpc_header h;
+    const uint8_t *pdu;
+    next_pdu(&out, &pos, &h, &pdu);
+    ok(next_pdu(&out, &pos, &h, &pdu) && h.ptype == DCERPC_PKT_RESPONSE && h.call_id == 3 && pos == out.len &&
+       !closed, "orphaned call dropped, next call answered");
+    buf_free(&in);
+    buf_free(&out);
+}
+
+struct serve_args {
+    int fd;
+};
+
+static void *serve_thread(void *p)
+{
+    struct serve_args *args = p;
+    dcerpc_serve_fd(server, NULL, args->fd, args->fd);
+    close(args->fd);
+    return NULL;
+}
+
+static void test_socketpair(void)
+{
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) {
+        skip(2, "socketpair");
+        return;
+    }
+    struct serve_args args = { sv[1] };
+    pthread_t thread;
+    pthread_create(&thread, NULL, serve_thread, &args);
+    struct dcerpc_fd_transport fdt;
+    struct dcerpc_client_transport t;
+    dcerpc_fd_transport_init(&fdt, sv[0], 5000, &t);
+    struct dcerpc_client *client = dcerpc_client_new(&t, NULL);
+    uint16_t ctx;
+    uint32_t reject, fault;
+    ok(dcerpc_client_bind(client, &toy_iface, &ctx, &reject) == STATUS_SUCCESS, "bind over a socketpair");
+    struct ndr_arena *arena = ndr_arena_new(1 << 20);
+    struct add_call add = { 2, 3, 0 };
+    ok(dcerpc_client_call(client, ctx, &toy_iface, 0, &add, arena, &fault) == STATUS_SUCCESS && add.sum == 5,
+       "call over a socketpair");
+    ndr_arena_free(arena);
+    dcerpc_client_free(client);
+    close(sv[0]);
+    pthread_join(thread, NULL);
+}
+
+int main(void)
+{
+    dcerpc_uuid_parse("12345678-1234-abcd-ef00-0123456789ab", &toy_iface.syntax.uuid);
+    dcerpc_uuid_parse("12345678-1234-abcd-ef00-0123456789ac", &toy2_iface.syntax.uuid);
+    dcerpc_uuid_parse("12345678-1234-abcd-ef00-0123456789ad", &absent_iface.syntax.uuid);
+    struct dcerpc_uuid u;
+    ok(dcerpc_uuid_parse("4B324FC8-1670-01D3-1278-5A47BF6EE188", &u) == 0 && u.time_low == 0x4B324FC8 &&
+       u.time_mid == 0x1670 && u.clock_seq[0] == 0x12 && u.node[5] == 0x88, "UUID parse");
+    ok(dcerpc_uuid_parse("4B324FC8-1670-01D3-1278-5A47BF6EE18", &u) != 0, "short UUID refused");
+    server = dcerpc_server_new(NULL);
+    dcerpc_server_register(server, &toy_iface, NULL);
+    dcerpc_server_register(server, &toy2_iface, NULL);
+    test_calls();
+    test_caller();
+    test_negotiation();
+    test_fragment_sizes();
+    test_faults();
+    test_protocol_errors();
+    test_groups_and_orphans();
+    test_socketpair();
+    dcerpc_server_free(server);
+    return done_testing();
+}

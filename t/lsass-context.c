@@ -1,0 +1,513 @@
+/* The security context state machine, driven by our NTLM initiator over
+ * SPNEGO and raw NTLMSSP, against an in-memory provider; a fake GSS
+ * mechanism shows where Kerberos slots in; the context table; the
+ * failed-logon gate under parallel threads. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lib/crypto.h"
+#include "lsass/auth/auth.h"
+#include "t/tap/tap.h"
+
+/* ---- an in-memory provider: alice (password "Secret1!"), bob (disabled),
+ * admin (an Administrator) ---- */
+
+static const struct sid test_domain = { 1, 4, { 0, 0, 0, 0, 0, 5 }, { 21, 1, 2, 3 } };
+static int memory_logons;
+
+struct memory_account {
+    const char *name;
+    const char *password;
+    uint32_t rid;
+    NTSTATUS policy; /* what the account policy says once the password is right */
+    bool admin;
+};
+static const struct memory_account accounts[] = {
+    { "alice", "Secret1!", 1000, STATUS_SUCCESS, false },
+    { "bob", "Secret2!", 1001, STATUS_ACCOUNT_DISABLED, false },
+    { "admin", "Secret3!", 1002, STATUS_SUCCESS, true },
+    { "root", "Secret4!", 1003, STATUS_SUCCESS, false },
+};
+
+static NTSTATUS build_token(const struct lsa_settings *settings, uint32_t rid, bool admin, bool guest,
+                            const char *unix_name, struct lsa_logon_result *result)
+{
+    struct sid user, group;
+    sid_append(&user, &test_domain, rid);
+    sid_append(&group, &test_domain, 513);
+    result->token = token_new(&user, &group);
+    if (!result->token)
+        return STATUS_NO_MEMORY;
+    lsa_token_add_logon_groups(result->token, guest);
+    if (admin)
+        token_add_group(result->token, &SID_BUILTIN_ADMINISTRATORS);
+    if (guest)
+        token_add_group(result->token, &SID_BUILTIN_GUESTS);
+    result->token->is_guest = guest;
+    return lsa_token_finish(result->token, unix_name, settings);
+}
+
+static NTSTATUS memory_ntlm_logon(struct lsa_provider *p, const struct lsa_settings *settings,
+                                  const struct ntlm_logon_request *req, struct lsa_logon_result *result)
+{
+    const struct memory_account *a = NULL;
+    for (size_t i = 0; i < sizeof accounts / sizeof accounts[0]; i++)
+        if (strcmp(accounts[i].name, req->user) == 0)
+            a = &accounts[i];
+    if (!a)
+        return STATUS_NO_SUCH_USER;
+    __atomic_add_fetch(&memory_logons, 1, __ATOMIC_SEQ_CST);
+    uint8_t hash[16], key[16];
+    crypto_nt_hash(a->password, hash);
+    ntlm_ntowfv2(hash, req->user, req->domain, key);
+    NTSTATUS status = ntlm_v2_verify(key, req->server_challenge, req->nt_response.data, req->nt_response.len,
+                                     result->session_base_key);
+    if (!NT_SUCCESS(status))
+        return STATUS_LOGON_FAILURE;
+    if (!NT_SUCCESS(a->policy))
+        return a->policy;
+    result->has_session_base_key = true;
+    result->user = strdup(a->name);
+    result->domain = strdup("TEST");
+    return build_token(settings, a->rid, a->admin, false, a->name, result);
+}
+
+static NTSTATUS memory_guest_logon(struct lsa_provider *p, const struct lsa_settings *settings,
+                                   struct lsa_logon_result *result)
+{
+    result->user = strdup("Guest");
+    result->domain = strdup("TEST");
+    return build_token(settings, 501, false, true, NULL, result);
+}
+
+static const struct lsa_provider_ops memory_ops = {
+    .name = "memory", .ntlm_logon = memory_ntlm_logon, .guest_logon = memory_guest_logon };
+static struct lsa_provider memory_provider = { &memory_ops, NULL };
+
+/* ---- a fake two-leg GSS mechanism under the Kerberos OID ---- */
+
+static NTSTATUS fake_accept(struct lsa_provider *p, void **state, const uint8_t *in, size_t len, struct buf *out,
+                            struct lsa_mech_result *mech)
+{
+    if (!*state && len == 5 && memcmp(in, "hello", 5) == 0) {
+        *state = malloc(1);
+        wr_bytes(out, "world", 5);
+        return STATUS_MORE_PROCESSING_REQUIRED;
+    }
+    if (*state && len == 5 && memcmp(in, "again", 5) == 0) {
+        wr_bytes(out, "done!", 5);
+        mech->principal = strdup("carol@EXAMPLE.COM");
+        memset(mech->session_key, 0x42, 16);
+        mech->session_key_len = 16;
+        return STATUS_SUCCESS;
+    }
+    return STATUS_LOGON_FAILURE;
+}
+static NTSTATUS fake_get_mic(struct lsa_provider *p, void *state, const uint8_t *msg, size_t len, struct buf *mic)
+{
+    wr_bytes(mic, "server-mic", 10);
+    return STATUS_SUCCESS;
+}
+static NTSTATUS fake_verify_mic(struct lsa_provider *p, void *state, const uint8_t *msg, size_t len,
+                                const uint8_t *mic, size_t mic_len)
+{
+    return mic_len == 10 && memcmp(mic, "client-mic", 10) == 0 ? STATUS_SUCCESS : STATUS_ACCESS_DENIED;
+}
+static void fake_free(struct lsa_provider *p, void *state) { free(state); }
+static NTSTATUS fake_principal_logon(struct lsa_provider *p, const struct lsa_settings *settings,
+                                     const struct lsa_mech_result *mech, struct lsa_logon_result *result)
+{
+    result->user = strdup(mech->principal);
+    return build_token(settings, 1100, false, false, NULL, result);
+}
+static const struct spnego_bytes fake_oids[1] = { { NULL, 0 } };
+static struct spnego_bytes krb_oids[2];
+static struct lsa_provider_ops fake_ops = {
+    .name = "fake-krb5", .mech_oids = fake_oids, .mech_oid_count = 0, .mech_accept = fake_accept,
+    .mech_get_mic = fake_get_mic, .mech_verify_mic = fake_verify_mic, .mech_free = fake_free,
+    .principal_logon = fake_principal_logon };
+static struct lsa_provider fake_provider = { &fake_ops, NULL };
+
+/* ---- helpers ---- */
+
+static struct lsa_settings settings;
+static uint8_t alice_hash[16];
+
+static struct lsa_provider *providers[2] = { &memory_provider, NULL };
+
+/* Drives one whole SPNEGO exchange with our NTLM client. */
+struct run {
+    const char *user, *password;
+    bool anonymous;
+    bool raw;             /* raw NTLMSSP, no SPNEGO */
+    bool client_mic;      /* send SPNEGO mechListMIC */
+    bool krb5_first;      /* offer Kerberos first with an optimistic token */
+    NTSTATUS status;
+    struct lsa_accept_result result;
+    bool server_mic_ok;   /* our mechListMIC verified by the client keys */
+    bool server_mic_sent;
+    bool session_key_match;
+};
+
+static void run_exchange(struct run *r)
+{
+    uint8_t hash[16];
+    if (!r->anonymous)
+        crypto_nt_hash(r->password, hash);
+    struct ntlm_client_config cc = { .user = r->anonymous ? "" : r->user, .domain = "TEST",
+                                     .workstation = "WS", .nt_hash = r->anonymous ? NULL : hash,
+                                     .send_mic = true };
+    struct ntlm_client *client = ntlm_client_new(&cc);
+    struct lsa_context *ctx = lsa_context_new(providers, 1, &settings);
+    struct buf neg, auth, token, mechs;
+    struct spnego_token parsed;
+    buf_init(&neg);
+    buf_init(&auth);
+    buf_init(&token);
+    buf_init(&mechs);
+    lsa_accept_result_init(&r->result);
+    r->server_mic_ok = r->server_mic_sent = r->session_key_match = false;
+
+    ntlm_client_negotiate(client, &neg);
+    struct spnego_bytes list[2] = { SPNEGO_OID_NTLMSSP };
+    size_t list_len = 1;
+    if (r->krb5_first) {
+        list[0] = SPNEGO_OID_KRB5;
+        list[1] = SPNEGO_OID_NTLMSSP;
+        list_len = 2;
+    }
+    spnego_write_mech_type_list(&mechs, list, list_len);
+    if (r->raw)
+        wr_bytes(&token, neg.data, neg.len);
+    else if (r->krb5_first)
+        spnego_write_neg_token_init(&token, list, list_len, (const uint8_t *)"krb5-ap-req", 11);
+    else
+        spnego_write_neg_token_init(&token, list, list_len, neg.data, neg.len);
+    r->status = lsa_context_accept(ctx, token.data, token.len, &r->result);
+    if (r->status != STATUS_MORE_PROCESSING_REQUIRED)
+        goto out;
+
+    if (r->krb5_first) {
+        /* We must have answered request-mic, NTLMSSP, no token: send NEGOTIATE now. */
+        if (spnego_parse(r->result.output.data, r->result.output.len, &parsed) != STATUS_SUCCESS ||
+            parsed.resp.neg_state != SPNEGO_REQUEST_MIC || parsed.resp.has_response_token ||
+            !spnego_oid_equal(parsed.resp.supported_mech, SPNEGO_OID_NTLMSSP)) {
+            r->status = STATUS_UNSUCCESSFUL;
+            goto out;
+        }
+        buf_reset(&token);
+        struct spnego_neg_token_resp resp = { .neg_state = SPNEGO_NEG_STATE_ABSENT, .has_response_token = true,
+                                              .response_token = { neg.data, neg.len } };
+        spnego_write_neg_token_resp(&token, &resp);
+        r->status = lsa_context_accept(ctx, token.data, token.len, &r->result);
+        if (r->status != STATUS_MORE_PROCESSING_REQUIRED)
+            goto out;
+    }
+
+    const uint8_t *challenge = r->result.output.data;
+    size_t challenge_len = r->result.output.len;
+    if (!r->raw) {
+        if (spnego_parse(r->result.output.data, r->result.output.len, &parsed) != STATUS_SUCCESS ||
+            !parsed.resp.has_response_token) {
+            r->status = STATUS_UNSUCCESSFUL;
+            goto out;
+        }
+        challenge = parsed.resp.response_token.data;
+        challenge_len = parsed.resp.response_token.len;
+    }
+    if (ntlm_client_authenticate(client, challenge, challenge_len, &auth) != STATUS_SUCCESS) {
+        r->status = STATUS_UNSUCCESSFUL;
+        goto out;
+    }
+    buf_reset(&token);
+    uint8_t client_mic[16];
+    if (r->raw) {
+        wr_bytes(&token, auth.data, auth.len);
+    } else {
+        struct spnego_neg_token_resp resp = { .neg_state = SPNEGO_NEG_STATE_ABSENT, .has_response_token = true,
+                                              .response_token = { auth.data, auth.len } };
+        if (r->client_mic && ntlm_client_keys(client)) {
+            ntlm_sign(ntlm_client_keys(client), false, mechs.data, mechs.len, client_mic);
+            resp.has_mech_list_mic = true;
+            resp.mech_list_mic.data = client_mic;
+            resp.mech_list_mic.len = 16;
+        }
+        spnego_write_neg_token_resp(&token, &resp);
+    }
+    r->status = lsa_context_accept(ctx, token.data, token.len, &r->result);
+    if (r->status != STATUS_SUCCESS)
+        goto out;
+    struct ntlm_keys *keys = ntlm_client_keys(client);
+    r->session_key_match = r->result.session_key_len == 16 && keys &&
+                           memcmp(r->result.session_key, keys->exported_session_key, 16) == 0;
+    if (!r->raw && spnego_parse(r->result.output.data, r->result.output.len, &parsed) == STATUS_SUCCESS &&
+        parsed.resp.neg_state == SPNEGO_ACCEPT_COMPLETED && parsed.resp.has_mech_list_mic) {
+        r->server_mic_sent = true;
+        r->server_mic_ok = parsed.resp.mech_list_mic.len == 16 && keys &&
+                           ntlm_verify(keys, false, mechs.data, mechs.len, parsed.resp.mech_list_mic.data) ==
+                               STATUS_SUCCESS;
+    }
+    /* A finished context accepts nothing more. */
+    struct lsa_accept_result extra;
+    lsa_accept_result_init(&extra);
+    if (lsa_context_accept(ctx, token.data, token.len, &extra) != STATUS_INVALID_PARAMETER)
+        r->status = STATUS_UNSUCCESSFUL;
+    lsa_accept_result_clear(&extra);
+out:
+    /* Only a success leaves something for the caller to look at (and clear). */
+    if (r->status != STATUS_SUCCESS)
+        lsa_accept_result_clear(&r->result);
+    buf_free(&neg);
+    buf_free(&auth);
+    buf_free(&token);
+    buf_free(&mechs);
+    lsa_context_free(ctx);
+    ntlm_client_free(client);
+}
+
+static void spnego_ntlm_tests(void)
+{
+    struct lsa_context *ctx = lsa_context_new(providers, 1, &settings);
+    struct lsa_accept_result res;
+    struct spnego_token parsed;
+    lsa_accept_result_init(&res);
+    is_int(lsa_context_accept(ctx, NULL, 0, &res), STATUS_MORE_PROCESSING_REQUIRED,
+           "an empty first token continues");
+    ok(spnego_parse(res.output.data, res.output.len, &parsed) == STATUS_SUCCESS &&
+       parsed.type == SPNEGO_NEG_TOKEN_INIT && parsed.init.mech_count == 1 &&
+       spnego_oid_equal(parsed.init.mechs[0], SPNEGO_OID_NTLMSSP), "... with a NegTokenInit2 offering NTLMSSP");
+    is_int(lsa_context_accept(ctx, (const uint8_t *)"\xa1\x03\x30\x01", 4, &res), STATUS_INVALID_PARAMETER,
+           "a truncated negTokenResp is refused");
+    is_int(lsa_context_accept(ctx, NULL, 0, &res), STATUS_INVALID_PARAMETER, "a failed context stays failed");
+    lsa_accept_result_clear(&res);
+    lsa_context_free(ctx);
+
+    struct run r = { .user = "alice", .password = "Secret1!", .client_mic = true };
+    run_exchange(&r);
+    is_int(r.status, STATUS_SUCCESS, "SPNEGO/NTLMv2 logon of alice with mechListMIC");
+    ok(r.session_key_match, "the session key is the client's ExportedSessionKey");
+    ok(r.server_mic_sent && r.server_mic_ok, "our mechListMIC verifies with the client's keys");
+    struct access_token *t = r.result.logon.token;
+    struct sid alice_sid;
+    sid_append(&alice_sid, &test_domain, 1000);
+    ok(t && sid_equal(&t->user, &alice_sid) && token_has_sid(t, &SID_EVERYONE) &&
+       token_has_sid(t, &SID_AUTHENTICATED_USERS) && token_has_sid(t, &SID_NETWORK),
+       "alice's token: her SID, Everyone, Authenticated Users, Network");
+    ok(t && t->privileges == SE_PRIV_CHANGE_NOTIFY, "alice has only SeChangeNotifyPrivilege");
+    ok(t && t->uid == 65534, "alice has no unix account: she acts as the fallback user (nobody)");
+    is_str(r.result.logon.user, "alice", "the logon names the user");
+    lsa_accept_result_clear(&r.result);
+
+    r = (struct run){ .user = "alice", .password = "Secret1!" };
+    run_exchange(&r);
+    ok(r.status == STATUS_SUCCESS && !r.server_mic_sent, "without a client mechListMIC none is required or sent");
+    lsa_accept_result_clear(&r.result);
+
+    r = (struct run){ .user = "alice", .password = "Secret1!", .raw = true };
+    run_exchange(&r);
+    ok(r.status == STATUS_SUCCESS && r.session_key_match && r.result.output.len == 0,
+       "raw NTLMSSP logon (no SPNEGO) succeeds with no final token");
+    lsa_accept_result_clear(&r.result);
+
+    r = (struct run){ .user = "admin", .password = "Secret3!" };
+    run_exchange(&r);
+    t = r.result.logon.token;
+    ok(r.status == STATUS_SUCCESS && t &&
+       (t->privileges & (SE_PRIV_BACKUP | SE_PRIV_RESTORE | SE_PRIV_TAKE_OWNERSHIP)) ==
+           (SE_PRIV_BACKUP | SE_PRIV_RESTORE | SE_PRIV_TAKE_OWNERSHIP),
+       "an Administrator gets backup, restore and take-ownership");
+    lsa_accept_result_clear(&r.result);
+
+    r = (struct run){ .user = "root", .password = "Secret4!" };
+    run_exchange(&r);
+    ok(r.status == STATUS_SUCCESS && r.result.logon.token && r.result.logon.token->uid == 65534,
+       "a SAM user named root never acts as uid 0");
+    lsa_accept_result_clear(&r.result);
+
+    r = (struct run){ .user = "alice", .password = "wrong" };
+    run_exchange(&r);
+    is_int(r.status, STATUS_LOGON_FAILURE, "a wrong password: STATUS_LOGON_FAILURE");
+    ok(r.result.logon.token == NULL && r.result.output.len == 0, "a failure leaves nothing in the result");
+
+    r = (struct run){ .user = "bob", .password = "Secret2!" };
+    run_exchange(&r);
+    is_int(r.status, STATUS_ACCOUNT_DISABLED, "the provider's policy status reaches the caller");
+
+    r = (struct run){ .user = "mallory", .password = "x" };
+    run_exchange(&r);
+    is_int(r.status, STATUS_LOGON_FAILURE, "an unknown user with guest off: STATUS_LOGON_FAILURE");
+    settings.guest = true;
+    r = (struct run){ .user = "mallory", .password = "x" };
+    run_exchange(&r);
+    ok(r.status == STATUS_SUCCESS && r.result.logon.is_guest && r.result.session_key_len == 0 &&
+       r.result.logon.token && token_has_sid(r.result.logon.token, &SID_BUILTIN_GUESTS) &&
+       !token_has_sid(r.result.logon.token, &SID_AUTHENTICATED_USERS),
+       "an unknown user with srv.guest on: Guest, no session key, not Authenticated Users");
+    lsa_accept_result_clear(&r.result);
+    r = (struct run){ .user = "alice", .password = "wrong" };
+    run_exchange(&r);
+    is_int(r.status, STATUS_LOGON_FAILURE, "a known user with a wrong password never becomes Guest");
+    settings.guest = false;
+
+    r = (struct run){ .anonymous = true };
+    run_exchange(&r);
+    is_int(r.status, STATUS_LOGON_FAILURE, "anonymous refused while lsass.allow-anonymous is off");
+    settings.allow_anonymous = true;
+    r = (struct run){ .anonymous = true };
+    run_exchange(&r);
+    ok(r.status == STATUS_SUCCESS && r.result.logon.is_anonymous && r.result.logon.token &&
+       sid_equal(&r.result.logon.token->user, &SID_ANONYMOUS), "anonymous allowed: the S-1-5-7 token");
+    lsa_accept_result_clear(&r.result);
+    settings.allow_anonymous = false;
+
+    r = (struct run){ .user = "alice", .password = "Secret1!", .krb5_first = true };
+    run_exchange(&r);
+    is_int(r.status, STATUS_LOGON_FAILURE, "NTLMSSP chosen over the initiator's Kerberos: a missing MIC fails");
+    r = (struct run){ .user = "alice", .password = "Secret1!", .krb5_first = true, .client_mic = true };
+    run_exchange(&r);
+    ok(r.status == STATUS_SUCCESS && r.server_mic_ok, "... and with the MIC exchange it succeeds");
+    lsa_accept_result_clear(&r.result);
+}
+
+static void gss_tests(void)
+{
+    krb_oids[0] = SPNEGO_OID_MS_KRB5;
+    krb_oids[1] = SPNEGO_OID_KRB5;
+    fake_ops.mech_oids = krb_oids;
+    fake_ops.mech_oid_count = 2;
+    providers[1] = &fake_provider;
+    struct lsa_provider *both[2] = { &memory_provider, &fake_provider };
+
+    struct buf tok;
+    struct spnego_token parsed;
+    buf_init(&tok);
+    lsa_negotiate_token(both, 2, &tok);
+    ok(spnego_parse(tok.data, tok.len, &parsed) == STATUS_SUCCESS && parsed.init.mech_count == 3 &&
+       spnego_oid_equal(parsed.init.mechs[0], SPNEGO_OID_MS_KRB5) &&
+       spnego_oid_equal(parsed.init.mechs[2], SPNEGO_OID_NTLMSSP),
+       "a provider's mechanism is offered before NTLMSSP");
+
+    struct lsa_context *ctx = lsa_context_new(both, 2, &settings);
+    struct lsa_accept_result res;
+    lsa_accept_result_init(&res);
+    struct spnego_bytes list[2] = { SPNEGO_OID_KRB5, SPNEGO_OID_NTLMSSP };
+    buf_reset(&tok);
+    spnego_write_neg_token_init(&tok, list, 2, (const uint8_t *)"hello", 5);
+    is_int(lsa_context_accept(ctx, tok.data, tok.len, &res), STATUS_MORE_PROCESSING_REQUIRED,
+           "the provider's mechanism takes the optimistic token");
+    ok(spnego_parse(res.output.data, res.output.len, &parsed) == STATUS_SUCCESS &&
+       spnego_oid_equal(parsed.resp.supported_mech, SPNEGO_OID_KRB5) && parsed.resp.response_token.len == 5,
+       "... and answers under the OID the initiator named");
+    buf_reset(&tok);
+    struct spnego_neg_token_resp resp = { .neg_state = SPNEGO_NEG_STATE_ABSENT, .has_response_token = true,
+                                          .response_token = { (const uint8_t *)"again", 5 },
+                                          .has_mech_list_mic = true,
+                                          .mech_list_mic = { (const uint8_t *)"client-mic", 10 } };
+    spnego_write_neg_token_resp(&tok, &resp);
+    is_int(lsa_context_accept(ctx, tok.data, tok.len, &res), STATUS_SUCCESS, "the mechanism completes");
+    ok(res.session_key_len == 16 && res.session_key[0] == 0x42 && res.logon.user &&
+       strcmp(res.logon.user, "carol@EXAMPLE.COM") == 0, "principal_logon made the logon, with the mech's key");
+    ok(spnego_parse(res.output.data, res.output.len, &parsed) == STATUS_SUCCESS &&
+       parsed.resp.neg_state == SPNEGO_ACCEPT_COMPLETED && parsed.resp.mech_list_mic.len == 10,
+       "accept-completed with the mechanism's final token and mechListMIC");
+    lsa_accept_result_clear(&res);
+    lsa_context_free(ctx);
+    buf_free(&tok);
+    providers[1] = NULL;
+}
+
+static void table_tests(void)
+{
+    struct lsa_context_table *table = lsa_context_table_new(2, 60);
+    uint64_t h1 = 0, h2 = 0, h3 = 0;
+    struct lsa_context *c1 = lsa_context_new(providers, 1, &settings);
+    struct lsa_context *c2 = lsa_context_new(providers, 1, &settings);
+    struct lsa_context *c3 = lsa_context_new(providers, 1, &settings);
+    ok(lsa_context_table_add(table, c1, 0, &h1) == STATUS_SUCCESS && h1 != 0, "table: add gives a handle");
+    ok(lsa_context_table_add(table, c2, 1000, &h2) == STATUS_SUCCESS && h2 != h1, "table: handles differ");
+    is_int(lsa_context_table_add(table, c3, 0, &h3), STATUS_INSUFF_SERVER_RESOURCES, "table: full is refused");
+    ok(lsa_context_table_take(table, h2, 0) == NULL, "table: another uid cannot take a context");
+    ok(lsa_context_table_take(table, h1 ^ 1, 0) == NULL, "table: a wrong handle finds nothing");
+    ok(lsa_context_table_take(table, h1, 0) == c1, "table: the owner takes it");
+    ok(lsa_context_table_take(table, h1, 0) == NULL, "table: a context in use cannot be taken twice");
+    lsa_context_table_put(table, h1);
+    ok(lsa_context_table_take(table, h1, 0) == c1, "table: back after put");
+    lsa_context_table_forget(table, h1);
+    lsa_context_free(c1);
+    is_int(lsa_context_table_delete(table, h2, 1000), STATUS_SUCCESS, "table: delete");
+    is_int(lsa_context_table_delete(table, h2, 1000), STATUS_INVALID_HANDLE, "table: deleted twice");
+    is_int((long long)lsa_context_table_count(table), 0, "table: empty");
+    lsa_context_table_free(table);
+
+    /* Timeout 0: everything idle is expired at once. */
+    table = lsa_context_table_new(4, 0);
+    lsa_context_table_add(table, c3, 0, &h3);
+    ok(lsa_context_table_take(table, h3, 0) == NULL, "table: an abandoned context is not handed out");
+    struct lsa_context *c4 = lsa_context_new(providers, 1, &settings);
+    lsa_context_table_add(table, c4, 0, &h3);
+    is_int((long long)lsa_context_table_reap(table), 1, "table: the reaper reclaims abandoned contexts");
+    lsa_context_table_free(table);
+}
+
+/* Parallel wrong passwords through the gate: the delays add up. */
+static void *wrong_password_thread(void *arg)
+{
+    struct run *r = arg;
+    run_exchange(r);
+    return NULL;
+}
+
+static double seconds_since(const struct timespec *start)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+static void gate_tests(void)
+{
+    enum { THREADS = 5 };
+    pthread_t threads[THREADS];
+    struct run runs[THREADS];
+    struct timespec start;
+    settings.failed_logon_delay_ms = 100;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (int i = 0; i < THREADS; i++) {
+        runs[i] = (struct run){ .user = "alice", .password = "wrong" };
+        pthread_create(&threads[i], NULL, wrong_password_thread, &runs[i]);
+    }
+    int failures = 0;
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(threads[i], NULL);
+        failures += runs[i].status == STATUS_LOGON_FAILURE;
+    }
+    double elapsed = seconds_since(&start);
+    is_int(failures, THREADS, "5 parallel wrong passwords all fail");
+    ok(elapsed >= 0.5, "... and take at least 5 x 100 ms (%.2f s): parallelism does not bypass the delay",
+       elapsed);
+
+    /* Another account is not held up by alice's queue. */
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    struct run r = { .user = "admin", .password = "Secret3!" };
+    run_exchange(&r);
+    ok(r.status == STATUS_SUCCESS && seconds_since(&start) < 0.1, "a good logon is not delayed");
+    lsa_accept_result_clear(&r.result);
+    settings.failed_logon_delay_ms = 0;
+}
+
+int main(void)
+{
+    char safe[8];
+    is_str(lsa_log_safe("a\nb\x1b[1mlong", safe, sizeof safe), "a?b?[1m",
+           "client strings are made safe for log lines (no control characters, bounded)");
+    lsa_settings_default(&settings);
+    strcpy(settings.server_name, "SAMEWISE");
+    crypto_nt_hash("Secret1!", alice_hash);
+    spnego_ntlm_tests();
+    gss_tests();
+    table_tests();
+    gate_tests();
+    return done_testing();
+}
