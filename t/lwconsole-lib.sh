@@ -6,7 +6,7 @@
 #   screen               the screen as text (capture-pane)
 #   wait_for REGEX [N]   poll the screen until it matches (N tries, 0.1 s apart)
 #   wait_gone REGEX [N]  poll until it no longer matches
-#   console_stop         quit lwconsole and wait for it to exit
+#   console_stop         quit with F10; true if lwconsole exited with status 0
 # The tmux server has its own socket under $T and is killed at exit.
 
 command -v tmux >/dev/null 2>&1 || skip_all "tmux is not installed"
@@ -67,9 +67,16 @@ wait_gone() {
     return 1
 }
 
+# Quits with F10; true if lwconsole exited with status 0 (a sanitizer report
+# or a crash makes it non-zero). Ends the tmux session either way.
 console_stop() {
     keys F10
     wait_for '\[lwconsole exited [0-9]+\]'
+    screen | grep -q '\[lwconsole exited 0\]'
+    _rc=$?
+    [ $_rc -eq 0 ] || diag "$(screen)"
+    tm kill-session -t c
+    return $_rc
 }
 
 # Selects the list row containing TEXT (literal): filters the list down to it.

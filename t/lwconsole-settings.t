@@ -5,7 +5,7 @@
 # changes shown without a restart, the audit log filtered.
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/lwconsole-lib.sh"
-plan 20
+plan 21
 
 "$LWADMIN" init >/dev/null || exit 1
 console_start 80 24
@@ -68,4 +68,4 @@ keys 8
 wait_for 'Audit log' >/dev/null
 select_row console
 ok "the filter keeps the console's entries" wait_for 'Audit log \(3 of [0-9]+, filter: console'
-console_stop >/dev/null
+ok "lwconsole quits cleanly (F10, exit status 0)" console_stop

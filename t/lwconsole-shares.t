@@ -6,7 +6,7 @@
 # without a restart; every change is audited as "console".
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/lwconsole-lib.sh"
-plan 34
+plan 35
 
 "$LWADMIN" init >/dev/null || exit 1
 mkdir -p "$T/projects" "$T/other"
@@ -122,4 +122,4 @@ wait_for "Delete the share 'IPC\\\$'" >/dev/null
 keys y
 ok "deleting IPC\$ is refused on the status line" wait_for 'Error: Cannot delete .IPC\$.: IPC\$ cannot be deleted'
 like "$("$LWADMIN" share list)" "^IPC\\$ " "IPC\$ is still there"
-console_stop >/dev/null
+ok "lwconsole quits cleanly (F10, exit status 0)" console_stop

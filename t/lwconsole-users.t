@@ -6,7 +6,7 @@
 # once the server can be started (skipped, with the reason, until then).
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/lwconsole-lib.sh"
-plan 37
+plan 42
 
 "$LWADMIN" init >/dev/null || exit 1
 console_start 80 24
@@ -126,27 +126,29 @@ wait_for "Delete the user 'carol'\?" >/dev/null
 keys y
 ok "y deletes the user" wait_for "User 'carol' deleted"
 unlike "$("$LWADMIN" user list)" "^carol " "lwadmin no longer lists carol"
-console_stop >/dev/null
+ok "lwconsole quits cleanly (F10, exit status 0)" console_stop
 
 # ---- log on as the user the console made ----
-if ! "$LWADMIN" start --help >/dev/null 2>&1; then
-    reason="'lwadmin start' is not available yet (the server, srv, is not built)"
-    skip_test "lwadmin start: $reason"
-    skip_test "smbclient logon as alice: $reason"
+skip_rest() {
+    skip_test "lwadmin start: $1"
+    skip_test "smbclient logon as alice: $1"
+    skip_test "a wrong password is refused: $1"
+    skip_test "the dashboard sees the server running: $1"
+    skip_test "the sessions screen sees the server running: $1"
+    skip_test "lwconsole quits cleanly while the server runs: $1"
     exit 0
-fi
-if ! command -v smbclient >/dev/null 2>&1; then
-    skip_test "lwadmin start: smbclient is not installed"
-    skip_test "smbclient logon as alice: smbclient is not installed"
-    exit 0
-fi
-port=$(tap_free_port)
+}
+"$LWADMIN" start --help >/dev/null 2>&1 ||
+    skip_rest "'lwadmin start' is not available yet (the server, srv, is not built)"
+command -v smbclient >/dev/null 2>&1 || skip_rest "smbclient is not installed"
+. "$SW_SRC/t/tap/appliance.sh"
+APPLIANCE_PORT=$(tap_free_port)
 "$LWADMIN" config set srv.listen 127.0.0.1 >/dev/null
-"$LWADMIN" config set srv.port "$port" >/dev/null
-mkdir -p "$T/share" "$T/client"
-"$LWADMIN" share add data "$T/share" --grant alice:full >/dev/null
-tap_at_exit "'$LWADMIN' stop"
-ok "lwadmin start" "$LWADMIN" start || exit 1
+"$LWADMIN" config set srv.port "$APPLIANCE_PORT" >/dev/null
+appliance_start >/dev/null ||
+    skip_rest "lwadmin start: $(sed -n '1s/^lwadmin: start: //p' "$T/appliance-start.err")"
+ok "lwadmin start" true
+mkdir -p "$T/client/ncalrpc"
 cat > "$T/client.conf" <<CONF
 [global]
     workgroup = WORKGROUP
@@ -159,7 +161,17 @@ cat > "$T/client.conf" <<CONF
     ncalrpc dir = $T/client/ncalrpc
     disable netbios = yes
 CONF
-printf 'username = alice\npassword = N3wer!Secret\n' > "$T/auth.txt"
-chmod 600 "$T/auth.txt"
-out=$(smbclient -s "$T/client.conf" -A "$T/auth.txt" -p "$port" -m SMB3 //127.0.0.1/data -c 'ls' 2>&1)
-like "$out" "blocks (of size|available)" "alice, made in the console, logs on with smbclient"
+(umask 077 && printf 'username = alice\npassword = N3wer!Secret\n' > "$T/alice.txt" &&
+    printf 'username = alice\npassword = Sw0rdfish!x\n' > "$T/old.txt")
+smb() {
+    timeout 20 smbclient -s "$T/client.conf" -p "$APPLIANCE_PORT" -m SMB3 "$@" \
+        '//127.0.0.1/IPC$' -c exit 2>&1
+    echo "exit=$?"
+}
+like "$(smb -A "$T/alice.txt")" "exit=0" "alice, made in the console, logs on with smbclient (the new password)"
+like "$(smb -A "$T/old.txt")" "NT_STATUS_LOGON_FAILURE" "the password replaced in the console is refused"
+console_start 80 24
+ok "the dashboard sees the server running" wait_for 'Status: +running' 40
+keys 6
+ok "the sessions screen sees the server running" wait_for 'The server is running|Sessions \(' 40
+ok "lwconsole quits cleanly while the server runs" console_stop
