@@ -20,20 +20,21 @@ TMUX_NAME="lwconsole-$$"
 tm() { tmux -L "$TMUX_NAME" "$@"; }
 PYTHON=/usr/bin/python3
 
+# One tmux server for the whole test, kept alive between sessions (a server
+# that exits with its last session races with the next one starting).
+tm -f /dev/null start-server \; set-option -s exit-empty off || skip_all "tmux cannot start a server"
+TMUX_PID=$(tm display-message -p '#{pid}')
+tap_at_exit "tmux -L $TMUX_NAME kill-server"
+[ -n "$TMUX_PID" ] && tap_at_exit "kill $TMUX_PID"
+
 console_start() {
     _w=$1
     _h=$2
     shift 2
     # The pane waits on `read` after lwconsole exits, so its last words stay
     # on the screen; killing the tmux server ends it.
-    tm -f /dev/null new-session -d -x "$_w" -y "$_h" -s c \
-        "env LC_ALL=C.UTF-8 TERM=screen $* '$LWCONSOLE' --db '$SAMEWISE_DB'; echo \"[lwconsole exited \$?]\"; read _" ||
-        return 1
-    if [ -z "${TMUX_PID:-}" ]; then
-        TMUX_PID=$(tm display-message -p '#{pid}' 2>/dev/null)
-        tap_at_exit "tmux -L $TMUX_NAME kill-server"
-        [ -n "$TMUX_PID" ] && tap_at_exit "kill $TMUX_PID"
-    fi
+    tm new-session -d -x "$_w" -y "$_h" -s c \
+        "env LC_ALL=C.UTF-8 TERM=screen $* '$LWCONSOLE' --db '$SAMEWISE_DB'; echo \"[lwconsole exited \$?]\"; read _"
 }
 
 # A skipped test point (tap.sh has skip_all only): "ok N # SKIP reason".

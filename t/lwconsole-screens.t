@@ -19,11 +19,8 @@ like "$out" "must be a terminal" "not a terminal: says so"
 out=$("$LWCONSOLE" --db "$T/missing.db" 2>&1)
 like "$out" "no registry at .*missing.db.*lwadmin init" "no registry: says how to make one"
 
-tm -f /dev/null new-session -d -x 80 -y 24 -s dumb \
+tm new-session -d -x 80 -y 24 -s dumb \
     "env TERM=dumb '$LWCONSOLE'; echo \"[lwconsole exited \$?]\"; read _"
-TMUX_PID=$(tm display-message -p '#{pid}')
-tap_at_exit "tmux -L $TMUX_NAME kill-server"
-tap_at_exit "kill $TMUX_PID"
 n=50
 while [ $n -gt 0 ] && ! tm capture-pane -p -t dumb | grep -q 'exited'; do sleep 0.1; n=$((n - 1)); done
 dumb=$(tm capture-pane -p -t dumb)
@@ -85,7 +82,7 @@ ok "200x60: audit layout" layout_ok 200 60 TIME USER VIA ACTION OBJECT DETAIL
 tm kill-session -t c
 
 # ---- monochrome: a vt100 has no colours and no F10 ----
-tm -f /dev/null new-session -d -x 80 -y 24 -s c \
+tm new-session -d -x 80 -y 24 -s c \
     "env LC_ALL=C.UTF-8 TERM=vt100 '$LWCONSOLE'; echo \"[lwconsole exited \$?]\"; read _"
 wait_for 'Status:' >/dev/null
 keys 2
