@@ -325,6 +325,13 @@ static void test_principals(struct registry *reg)
     sam_user_by_name(reg, "robert", &robert);
     is_int(sam_principal_to_sid(reg, ".\\ROBERT", &sid, &type), STATUS_SUCCESS, ".\\ROBERT");
     ok(sid_equal(&sid, &robert.sid) && type == SAM_PRINCIPAL_USER, "  is robert, a user");
+    registry_setting_set(reg, "srv.server-name", "FILER1", &actor, NULL);
+    is_int(sam_principal_to_sid(reg, "filer1\\robert", &sid, NULL), STATUS_SUCCESS,
+           "SERVER-NAME\\robert (srv.server-name, any case)");
+    ok(sid_equal(&sid, &robert.sid), "  is robert");
+    registry_setting_unset(reg, "srv.server-name", &actor, NULL);
+    is_int(sam_principal_to_sid(reg, "FILER1\\robert", &sid, NULL), STATUS_NONE_MAPPED,
+           "  not once the server has another name");
     is_int(sam_principal_to_sid(reg, "nobody", &sid, NULL), STATUS_NONE_MAPPED, "unknown name");
     is_int(sam_principal_to_sid(reg, "OTHERDOM\\robert", &sid, NULL), STATUS_NONE_MAPPED,
            "a foreign domain is not ours");
