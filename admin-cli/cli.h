@@ -68,6 +68,17 @@ extern const struct cli_command cli_command_log;
 extern const struct cli_command cli_command_apply;
 extern const struct cli_command cli_command_export;
 extern const struct cli_command cli_command_help;
+extern const struct cli_command cli_command_start;
+extern const struct cli_command cli_command_stop;
+extern const struct cli_command cli_command_status;
+
+/* Stops the instance's daemons, newest first (cmd_stop.c): those with
+ * which[i] set (indexes of supervise_daemon_names), or all when which is
+ * NULL; prints what it stopped. The caller holds the instance's lock. */
+int cli_stop_daemons(struct cli *cli, const char *db_path, const bool *which,
+                     unsigned timeout_ms);
+/* Takes the instance's lock and stops all its daemons. */
+int cli_stop_instance(struct cli *cli, const char *db_path, unsigned timeout_ms);
 
 /* Runs a command, dispatching to its subcommand if it has them (also handles
  * `CMD --help`, `CMD help`, and a missing or unknown subcommand). */

@@ -80,6 +80,7 @@ typedef uint32_t NTSTATUS;
     X(STATUS_NETWORK_ACCESS_DENIED,          0xC00000CA) \
     X(STATUS_BAD_NETWORK_NAME,               0xC00000CC) \
     X(STATUS_REQUEST_NOT_ACCEPTED,           0xC00000D0) \
+    X(STATUS_INSTANCE_NOT_AVAILABLE,         0xC00000AB) \
     X(STATUS_PIPE_NOT_AVAILABLE,             0xC00000AC) \
     X(STATUS_INVALID_PIPE_STATE,             0xC00000AD) \
     X(STATUS_PIPE_BUSY,                      0xC00000AE) \
@@ -91,6 +92,7 @@ typedef uint32_t NTSTATUS;
     X(STATUS_IO_TIMEOUT,                     0xC00000B5) \
     X(STATUS_FILE_FORCED_CLOSED,             0xC00000B6) \
     X(STATUS_NOT_SAME_DEVICE,                0xC00000D4) \
+    X(STATUS_PIPE_EMPTY,                     0xC00000D9) \
     X(STATUS_FILE_RENAMED,                   0xC00000D5) \
     X(STATUS_INTERNAL_ERROR,                 0xC00000E5) \
     X(STATUS_DIRECTORY_NOT_EMPTY,            0xC0000101) \

@@ -1,0 +1,240 @@
+/* srv as an lwiod driver (srv.so): DriverEntry reads the srv.* settings from
+ * the registry (an lwiod --set srv.NAME=VALUE overrides one), connects the
+ * engine to lsassd for logons, to the share database for TREE_CONNECT and to
+ * lwiod's worker pool for blocking work, creates the \srv device and starts
+ * listening. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "drivers/srv/srv.h"
+#include "drivers/srv/smb2/smb2.h"
+#include "lib/log.h"
+#include "lwiod/driver.h"
+#include "registry/registry.h"
+#include "share-db/share_db.h"
+
+struct srv_driver {
+    struct srv_engine *engine;
+    struct srv_config config;
+    pthread_mutex_t registry_lock; /* the handle is not thread-safe */
+    struct registry *registry;
+};
+
+/* A setting: lwiod's --set srv.NAME=VALUE first, else the registry (which
+ * gives the schema default when never set). malloc'd or NULL. */
+static char *setting(struct io_driver *driver, struct registry *reg, const char *name)
+{
+    char *value = IoDriverGetSetting(driver, name);
+    if (value)
+        return value;
+    char full[64];
+    snprintf(full, sizeof full, "srv.%s", name);
+    if (reg && registry_setting_get_text(reg, full, &value, NULL) == STATUS_SUCCESS)
+        return value;
+    return NULL;
+}
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* "00112233-4455-6677-8899-aabbccddeeff" (braces optional) to the GUID's wire
+ * form: the first three fields little-endian, the last eight bytes as they
+ * are. */
+static bool parse_guid(const char *text, uint8_t out[16])
+{
+    uint8_t raw[16];
+    size_t n = 0;
+    for (const char *p = text; *p; p++) {
+        if (*p == '-' || *p == '{' || *p == '}')
+            continue;
+        int hi = hex_value(p[0]), lo = p[1] ? hex_value(p[1]) : -1;
+        if (hi < 0 || lo < 0 || n == 16)
+            return false;
+        raw[n++] = (uint8_t)(hi << 4 | lo);
+        p++;
+    }
+    if (n != 16)
+        return false;
+    static const int order[16] = { 3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15 };
+    for (int i = 0; i < 16; i++)
+        out[i] = raw[order[i]];
+    return true;
+}
+
+static NTSTATUS load_config(struct io_driver *driver, struct registry *reg, struct srv_config *c)
+{
+    srv_config_defaults(c);
+    char *v;
+    if ((v = setting(driver, reg, "listen")))
+        snprintf(c->listen_address, sizeof c->listen_address, "%s", v);
+    free(v);
+    if ((v = setting(driver, reg, "port"))) {
+        long port = strtol(v, NULL, 0);
+        if (port < 0 || port > 65535) {
+            log_error("srv: srv.port %s is not a port", v);
+            free(v);
+            return STATUS_INVALID_PARAMETER;
+        }
+        c->port = (uint16_t)port;
+    }
+    free(v);
+    if ((v = setting(driver, reg, "signing")))
+        c->signing = strcasecmp(v, "required") == 0   ? SRV_SIGNING_REQUIRED
+                     : strcasecmp(v, "disabled") == 0 ? SRV_SIGNING_DISABLED
+                                                      : SRV_SIGNING_ENABLED;
+    free(v);
+    if ((v = setting(driver, reg, "encryption")))
+        c->encryption = strcasecmp(v, "required") == 0  ? SRV_ENCRYPTION_REQUIRED
+                        : strcasecmp(v, "desired") == 0 ? SRV_ENCRYPTION_DESIRED
+                                                        : SRV_ENCRYPTION_OFF;
+    free(v);
+    const char *names[2] = { "min-dialect", "max-dialect" };
+    uint16_t *targets[2] = { &c->min_dialect, &c->max_dialect };
+    for (int i = 0; i < 2; i++) {
+        if ((v = setting(driver, reg, names[i]))) {
+            uint16_t d = srv_dialect_parse(v);
+            if (!d) {
+                log_error("srv: srv.%s %s is not a dialect", names[i], v);
+                free(v);
+                return STATUS_INVALID_PARAMETER;
+            }
+            *targets[i] = d;
+        }
+        free(v);
+    }
+    if ((v = setting(driver, reg, "server-guid")) && *v && !parse_guid(v, c->server_guid))
+        log_warning("srv: srv.server-guid %s is not a GUID; using zeros", v);
+    free(v);
+    if ((v = setting(driver, reg, "server-name")) && *v)
+        snprintf(c->server_name, sizeof c->server_name, "%s", v);
+    free(v);
+    return STATUS_SUCCESS;
+}
+
+/* srv_shares over the share database. */
+static NTSTATUS lookup_share(void *context, const char *name, struct srv_share_info *info)
+{
+    struct srv_driver *d = context;
+    struct share *share = NULL;
+    pthread_mutex_lock(&d->registry_lock);
+    NTSTATUS status = share_db_get(d->registry, name, &share);
+    pthread_mutex_unlock(&d->registry_lock);
+    if (status != STATUS_SUCCESS)
+        return STATUS_BAD_NETWORK_NAME;
+    memset(info, 0, sizeof *info);
+    snprintf(info->name, sizeof info->name, "%s", share->name);
+    if (share->type == STYPE_IPC) {
+        info->type = SRV_SHARE_PIPE;
+        snprintf(info->path, sizeof info->path, "\\npfs");
+    } else {
+        /* A share's directory is an absolute POSIX path; pvfs names it
+         * \pvfs\ followed by the path with backslashes. */
+        info->type = SRV_SHARE_DISK;
+        int n = snprintf(info->path, sizeof info->path, "\\pvfs%s", share->path);
+        if (n < 0 || (size_t)n >= sizeof info->path)
+            status = STATUS_BAD_NETWORK_NAME;
+        for (char *p = info->path; *p; p++)
+            if (*p == '/')
+                *p = '\\';
+    }
+    info->read_only = share->flags & SHARE_FLAG_READ_ONLY;
+    info->encrypt_data = share->flags & SHARE_FLAG_ENCRYPT_DATA;
+    info->max_uses = share->max_uses < 0 ? 0 : (uint32_t)share->max_uses;
+    if (share->sd && share->sd_len) {
+        info->sd = malloc(share->sd_len);
+        if (info->sd) {
+            memcpy(info->sd, share->sd, share->sd_len);
+            info->sd_len = share->sd_len;
+        } else {
+            status = STATUS_INSUFFICIENT_RESOURCES;
+        }
+    }
+    share_free(share);
+    if (status != STATUS_SUCCESS)
+        srv_share_info_clear(info);
+    return status;
+}
+
+static NTSTATUS queue_work(srv_work_fn fn, void *context)
+{
+    return IoWorkQueue(fn, context);
+}
+
+static NTSTATUS srv_dispatch(struct io_device *device, struct io_irp *irp)
+{
+    /* The \srv device will answer srvsvcd's live questions (sessions,
+     * connections, open files) through device I/O controls. */
+    irp->status_block.status = STATUS_INVALID_DEVICE_REQUEST;
+    irp->status_block.information = 0;
+    return STATUS_INVALID_DEVICE_REQUEST;
+}
+
+static void srv_driver_free(struct srv_driver *d)
+{
+    if (!d)
+        return;
+    srv_engine_stop(d->engine);
+    srv_auth_lsass_close(&d->config.auth);
+    if (d->registry)
+        registry_close(d->registry);
+    pthread_mutex_destroy(&d->registry_lock);
+    free(d);
+}
+
+static void srv_shutdown(struct io_driver *driver)
+{
+    srv_driver_free(IoDriverGetContext(driver));
+}
+
+NTSTATUS DriverEntry(struct io_driver *driver, uint32_t interface_version);
+
+NTSTATUS DriverEntry(struct io_driver *driver, uint32_t interface_version)
+{
+    if (interface_version != IO_DRIVER_INTERFACE_VERSION)
+        return STATUS_REVISION_MISMATCH;
+    struct srv_driver *d = calloc(1, sizeof *d);
+    if (!d)
+        return STATUS_NO_MEMORY;
+    pthread_mutex_init(&d->registry_lock, NULL);
+    const char *db = IoGetDatabasePath();
+    NTSTATUS status = registry_open(db, &d->registry);
+    if (status != STATUS_SUCCESS) {
+        log_error("srv: cannot open the registry %s: %s", db, nt_status_name(status));
+        goto fail;
+    }
+    status = load_config(driver, d->registry, &d->config);
+    if (status != STATUS_SUCCESS)
+        goto fail;
+    d->config.shares = (struct srv_shares){ .context = d, .lookup = lookup_share };
+    d->config.queue_work = queue_work;
+    status = srv_auth_lsass_open(db, &d->config.auth);
+    if (status != STATUS_SUCCESS)
+        goto fail;
+    status = IoDriverInitialize(driver, d, srv_shutdown, srv_dispatch);
+    if (status != STATUS_SUCCESS)
+        goto fail;
+    status = IoDeviceCreate(NULL, driver, "srv", d);
+    if (status != STATUS_SUCCESS)
+        goto fail;
+    status = srv_engine_start(&d->config, &d->engine);
+    if (status != STATUS_SUCCESS)
+        goto fail;
+    log_info("srv: serving SMB on %s port %u", d->config.listen_address,
+             srv_engine_port(d->engine));
+    return STATUS_SUCCESS;
+fail:
+    /* lwiod does not call shutdown for a driver whose DriverEntry failed. */
+    srv_driver_free(d);
+    return status;
+}

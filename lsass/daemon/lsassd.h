@@ -1,0 +1,49 @@
+/* lsassd internals: the daemon's shared state and its request handlers.
+ *
+ * Threads: the main thread accepts connections and reaps abandoned contexts
+ * once a second; each connection gets a thread that reads one request,
+ * answers it, and reads the next. Shared state is the settings cache (under
+ * settings_lock), the context table (its own lock), and the providers (each
+ * locks its own resources). */
+#ifndef SW_LSASSD_H
+#define SW_LSASSD_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "lib/buf.h"
+#include "lsass/auth/auth.h"
+
+#define LSASSD_MAX_PROVIDERS 4
+
+struct lsassd {
+    char *db_path;
+    pthread_mutex_t settings_lock;
+    struct registry *reg;          /* settings reads, under settings_lock */
+    uint64_t settings_counter;
+    bool settings_loaded;
+    struct lsa_settings settings;
+    bool log_level_forced;         /* --log-level given: ignore lsass.log-level */
+    struct lsa_provider *providers[LSASSD_MAX_PROVIDERS];
+    size_t provider_count;
+    struct lsa_context_table *contexts;
+    uid_t trusted_uid;             /* besides root, who may authenticate: our own uid */
+};
+
+/* The current settings (re-read when the registry changed). */
+void lsassd_settings(struct lsassd *d, struct lsa_settings *out);
+
+/* Handles one request (opcode and id already read from r) from a peer with
+ * uid; writes the whole response message into response. */
+void lsassd_handle(struct lsassd *d, uid_t uid, const uint8_t *message, size_t len, struct buf *response);
+
+/* Breaks off every connection and waits (at most timeout_ms) for their
+ * threads to end; true if none is left, so shared state may be freed. */
+bool lsassd_stop_connections(unsigned timeout_ms);
+
+/* Serves connections on listen_fd until a signal arrives on signal_fd. */
+int lsassd_serve(struct lsassd *d, int listen_fd, int signal_fd);
+
+#endif

@@ -1,0 +1,285 @@
+/* lsassd: authentication for one Samewise instance.
+ *
+ *   lsassd [--db PATH] [--foreground] [--log-level LEVEL]
+ *          [--context-timeout SECONDS] [--max-contexts N]
+ *
+ * Listens on sw_run_path(db, "lsassd.sock"); writes its pid to
+ * sw_run_path(db, "lsassd.pid"). Without --foreground it detaches and logs to
+ * sw_run_path(db, "lsassd.log"); it returns only once the socket accepts
+ * connections (exit 0) or startup failed (exit 1, reason on stderr). */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+#include "lib/paths.h"
+#include "lsass/client/protocol.h"
+#include "lsass/daemon/lsassd.h"
+#include "lsass/local/local_provider.h"
+#include "registry/registry.h"
+
+struct options {
+    const char *db;
+    bool foreground;
+    const char *log_level;
+    unsigned context_timeout;
+    unsigned max_contexts;
+};
+
+static void usage(FILE *to)
+{
+    fprintf(to, "usage: lsassd [--db PATH] [--foreground] [--log-level error|warning|info|debug]\n"
+                "              [--context-timeout SECONDS] [--max-contexts N]\n");
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+    static const struct option longopts[] = {
+        { "db", required_argument, NULL, 'd' },
+        { "foreground", no_argument, NULL, 'f' },
+        { "log-level", required_argument, NULL, 'l' },
+        { "context-timeout", required_argument, NULL, 't' },
+        { "max-contexts", required_argument, NULL, 'm' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    *o = (struct options){ .context_timeout = 120, .max_contexts = 4096 };
+    int c;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        char *end;
+        unsigned long v;
+        switch (c) {
+        case 'd': o->db = optarg; break;
+        case 'f': o->foreground = true; break;
+        case 'l':
+            if (log_level_parse(optarg) < 0)
+                return -1;
+            o->log_level = optarg;
+            break;
+        case 't':
+        case 'm':
+            errno = 0;
+            v = strtoul(optarg, &end, 10);
+            if (errno || *end || end == optarg || v > 1000000 || (c == 'm' && v == 0))
+                return -1;
+            if (c == 't')
+                o->context_timeout = (unsigned)v;
+            else
+                o->max_contexts = (unsigned)v;
+            break;
+        case 'h': usage(stdout); exit(0);
+        default: return -1;
+        }
+    }
+    return optind == argc ? 0 : -1;
+}
+
+void lsassd_settings(struct lsassd *d, struct lsa_settings *out)
+{
+    pthread_mutex_lock(&d->settings_lock);
+    uint64_t counter = registry_change_counter(d->reg);
+    if (!d->settings_loaded || counter != d->settings_counter) {
+        lsa_settings_load(d->reg, &d->settings);
+        d->settings_counter = counter;
+        d->settings_loaded = true;
+        char *level = NULL;
+        if (!d->log_level_forced && NT_SUCCESS(registry_setting_get_string(d->reg, "lsass.log-level", &level)) &&
+            log_level_parse(level) >= 0)
+            log_set_level((enum log_level)log_level_parse(level));
+        free(level);
+    }
+    *out = d->settings;
+    pthread_mutex_unlock(&d->settings_lock);
+}
+
+/* Binds the socket, refusing to steal it from a running lsassd. */
+static int listen_socket(const char *path)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    if (strlen(path) >= sizeof addr.sun_path) {
+        fprintf(stderr, "lsassd: socket path too long: %s\n", path);
+        return -1;
+    }
+    strcpy(addr.sun_path, path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) == 0) {
+        fprintf(stderr, "lsassd: another lsassd already serves %s\n", path);
+        close(fd);
+        return -1;
+    }
+    close(fd);
+    unlink(path); /* a stale socket from a crashed lsassd */
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    /* Anyone who can reach the run directory (0700) may connect: peer
+     * credentials decide what each caller may do. */
+    mode_t old = umask(0);
+    int rc = fd >= 0 ? bind(fd, (struct sockaddr *)&addr, sizeof addr) : -1;
+    umask(old);
+    if (rc != 0 || listen(fd, 64) != 0) {
+        fprintf(stderr, "lsassd: cannot listen on %s: %s\n", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int write_pid_file(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fprintf(f, "%ld\n", (long)getpid());
+    return fclose(f);
+}
+
+/* Detaches; the parent waits for the child's word that it is serving. */
+static int daemonize(int *ready_fd, const char *log_path)
+{
+    int pipefd[2];
+    if (pipe(pipefd) != 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid > 0) {
+        char ok = 0;
+        close(pipefd[1]);
+        ssize_t n;
+        do
+            n = read(pipefd[0], &ok, 1);
+        while (n < 0 && errno == EINTR);
+        _exit(n == 1 && ok == '1' ? 0 : 1);
+    }
+    close(pipefd[0]);
+    setsid();
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    int log = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (null >= 0) {
+        dup2(null, STDIN_FILENO);
+        dup2(null, STDOUT_FILENO);
+    }
+    /* stderr stays the terminal until startup succeeded, so the reason for a
+     * failure reaches whoever started us. */
+    *ready_fd = pipefd[1];
+    if (null > STDERR_FILENO)
+        close(null);
+    return log;
+}
+
+int main(int argc, char **argv)
+{
+    struct options opt;
+    struct lsassd d;
+    char *socket_path = NULL, *pid_path = NULL, *log_path = NULL;
+    int listen_fd = -1, signal_fd = -1, ready_fd = -1, log_fd = -1, rc = 1;
+    bool all_stopped = true; /* no connection thread was ever started */
+    NTSTATUS status;
+
+    if (parse_options(argc, argv, &opt) != 0) {
+        usage(stderr);
+        return 2;
+    }
+    memset(&d, 0, sizeof d);
+    pthread_mutex_init(&d.settings_lock, NULL);
+    log_open("lsassd", opt.log_level ? (enum log_level)log_level_parse(opt.log_level) : LOG_LEVEL_WARNING, 0);
+    d.log_level_forced = opt.log_level != NULL;
+    d.trusted_uid = geteuid();
+
+    d.db_path = sw_db_path(opt.db);
+    if (!d.db_path || sw_run_dir_create(d.db_path) != 0) {
+        fprintf(stderr, "lsassd: cannot create the run directory for %s\n", d.db_path ? d.db_path : "?");
+        goto out;
+    }
+    socket_path = sw_run_path(d.db_path, LSASS_SOCKET_NAME);
+    pid_path = sw_run_path(d.db_path, LSASS_PID_NAME);
+    log_path = sw_run_path(d.db_path, "lsassd.log");
+    if (!socket_path || !pid_path || !log_path)
+        goto out;
+
+    if (!opt.foreground && (log_fd = daemonize(&ready_fd, log_path)) < 0) {
+        fprintf(stderr, "lsassd: cannot detach: %s\n", strerror(errno));
+        goto out;
+    }
+
+    status = registry_open(d.db_path, &d.reg);
+    if (!NT_SUCCESS(status)) {
+        fprintf(stderr, "lsassd: cannot open the registry %s: %s\n", d.db_path, nt_status_name(status));
+        goto out;
+    }
+    struct lsa_settings settings;
+    lsassd_settings(&d, &settings);
+    status = lsa_local_provider_new(d.db_path, &d.providers[d.provider_count]);
+    if (!NT_SUCCESS(status)) {
+        fprintf(stderr, "lsassd: local provider: %s\n", nt_status_name(status));
+        goto out;
+    }
+    d.provider_count++;
+    d.contexts = lsa_context_table_new(opt.max_contexts, opt.context_timeout);
+    if (!d.contexts)
+        goto out;
+
+    /* Signals arrive through a signalfd in the main loop; blocking them here,
+     * before any thread exists, keeps them away from connection threads. */
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGHUP);
+    sigprocmask(SIG_BLOCK, &signals, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    signal_fd = signalfd(-1, &signals, SFD_CLOEXEC);
+    listen_fd = listen_socket(socket_path);
+    if (signal_fd < 0 || listen_fd < 0)
+        goto out;
+    if (write_pid_file(pid_path) != 0) {
+        fprintf(stderr, "lsassd: cannot write %s: %s\n", pid_path, strerror(errno));
+        goto out;
+    }
+    log_info("serving %s (server name %s)", socket_path, settings.server_name);
+    if (ready_fd >= 0) {
+        if (log_fd >= 0)
+            dup2(log_fd, STDERR_FILENO);
+        if (write(ready_fd, "1", 1) != 1)
+            goto out;
+        close(ready_fd);
+        ready_fd = -1;
+    }
+    rc = lsassd_serve(&d, listen_fd, signal_fd) == 0 ? 0 : 1;
+    unlink(socket_path);
+    unlink(pid_path);
+    /* Shared state is freed only when no connection thread can touch it. */
+    all_stopped = lsassd_stop_connections(15000);
+out:
+    if (listen_fd >= 0)
+        close(listen_fd);
+    if (signal_fd >= 0)
+        close(signal_fd);
+    if (ready_fd >= 0)
+        close(ready_fd);
+    if (log_fd >= 0)
+        close(log_fd);
+    if (all_stopped) {
+        lsa_context_table_free(d.contexts);
+        for (size_t i = 0; i < d.provider_count; i++)
+            d.providers[i]->ops->free(d.providers[i]);
+        registry_close(d.reg);
+        pthread_mutex_destroy(&d.settings_lock);
+        free(d.db_path);
+    }
+    free(socket_path);
+    free(pid_path);
+    free(log_path);
+    return rc;
+}

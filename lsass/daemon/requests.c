@@ -1,0 +1,168 @@
+/* lsassd request handlers: one function per opcode (protocol.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/crypto.h"
+#include "lib/log.h"
+#include "lsass/client/protocol.h"
+#include "lsass/daemon/lsassd.h"
+
+/* Who may ask for what: HELLO is open to anyone who can reach the socket;
+ * everything that authenticates is for lwiod, which runs as root or as
+ * lsassd's own user. */
+static bool may_authenticate(const struct lsassd *d, uid_t uid)
+{
+    return uid == 0 || uid == d->trusted_uid;
+}
+
+static NTSTATUS handle_hello(struct lsassd *d, struct buf_reader *r, struct buf *out)
+{
+    if (rd_remaining(r) != 0)
+        return STATUS_INVALID_PARAMETER;
+    wr_u32(out, LSASS_PROTOCOL_VERSION);
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS handle_negotiate_token(struct lsassd *d, struct buf_reader *r, struct buf *out)
+{
+    struct buf token;
+    if (rd_remaining(r) != 0)
+        return STATUS_INVALID_PARAMETER;
+    buf_init(&token);
+    lsa_negotiate_token(d->providers, d->provider_count, &token);
+    lsass_put_bytes(out, token.data, token.len);
+    NTSTATUS status = wr_ok(&token) ? STATUS_SUCCESS : STATUS_NO_MEMORY;
+    buf_free(&token);
+    return status;
+}
+
+static void put_logon(struct buf *out, const struct lsa_accept_result *result)
+{
+    struct buf token;
+    buf_init(&token);
+    token_write(&token, result->logon.token);
+    uint32_t flags = (result->logon.is_guest ? LSASS_LOGON_GUEST : 0) |
+                     (result->logon.is_anonymous ? LSASS_LOGON_ANONYMOUS : 0);
+    lsass_put_bytes(out, result->session_key, result->session_key_len);
+    wr_u32(out, flags);
+    lsass_put_string(out, result->logon.user);
+    lsass_put_string(out, result->logon.domain);
+    if (!wr_ok(&token))
+        out->failed = true;
+    lsass_put_bytes(out, token.data, token.len);
+    buf_free(&token);
+}
+
+static NTSTATUS handle_accept(struct lsassd *d, uid_t uid, struct buf_reader *r, struct buf *out)
+{
+    uint64_t handle = rd_u64(r);
+    uint32_t flags = rd_u32(r);
+    size_t token_len;
+    const uint8_t *token = lsass_get_bytes(r, LSASS_MAX_TOKEN, &token_len);
+    char *client = lsass_get_string(r);
+    struct lsa_context *ctx = NULL;
+    struct lsa_accept_result result;
+    NTSTATUS status;
+
+    lsa_accept_result_init(&result);
+    if (!token || !client || rd_remaining(r) != 0 || flags != 0) {
+        status = STATUS_INVALID_PARAMETER;
+        goto fail;
+    }
+    if (handle == 0) {
+        struct lsa_settings settings;
+        lsassd_settings(d, &settings);
+        ctx = lsa_context_new(d->providers, d->provider_count, &settings);
+        if (!ctx) {
+            status = STATUS_NO_MEMORY;
+            goto fail;
+        }
+    } else {
+        ctx = lsa_context_table_take(d->contexts, handle, uid);
+        if (!ctx) {
+            status = STATUS_INVALID_HANDLE;
+            goto fail;
+        }
+    }
+    char safe_client[64];
+    log_debug("accept: context %016llx, %zu-byte token from %s", (unsigned long long)handle, token_len,
+              client[0] ? lsa_log_safe(client, safe_client, sizeof safe_client) : "?");
+    status = lsa_context_accept(ctx, token, token_len, &result);
+    if (status == STATUS_MORE_PROCESSING_REQUIRED) {
+        if (handle == 0) {
+            NTSTATUS added = lsa_context_table_add(d->contexts, ctx, uid, &handle);
+            if (!NT_SUCCESS(added)) {
+                lsa_context_free(ctx);
+                status = added;
+                goto fail;
+            }
+        } else {
+            lsa_context_table_put(d->contexts, handle);
+        }
+    } else {
+        if (handle != 0)
+            lsa_context_table_forget(d->contexts, handle);
+        lsa_context_free(ctx);
+        handle = 0;
+    }
+    if (status != STATUS_SUCCESS && status != STATUS_MORE_PROCESSING_REQUIRED)
+        goto fail;
+    wr_u64(out, handle);
+    lsass_put_bytes(out, result.output.data, result.output.len);
+    if (status == STATUS_SUCCESS)
+        put_logon(out, &result);
+    lsa_accept_result_clear(&result);
+    free(client);
+    return wr_ok(out) ? status : STATUS_NO_MEMORY;
+fail:
+    wr_u64(out, 0);
+    lsass_put_bytes(out, NULL, 0);
+    lsa_accept_result_clear(&result);
+    free(client);
+    return status;
+}
+
+static NTSTATUS handle_delete(struct lsassd *d, uid_t uid, struct buf_reader *r, struct buf *out)
+{
+    uint64_t handle = rd_u64(r);
+    if (!rd_ok(r) || rd_remaining(r) != 0)
+        return STATUS_INVALID_PARAMETER;
+    return lsa_context_table_delete(d->contexts, handle, uid);
+}
+
+void lsassd_handle(struct lsassd *d, uid_t uid, const uint8_t *message, size_t len, struct buf *response)
+{
+    struct buf_reader r;
+    struct buf body;
+    NTSTATUS status;
+    rd_init(&r, message, len);
+    uint32_t opcode = rd_u32(&r), id = rd_u32(&r);
+    buf_init(&body);
+    switch (opcode) {
+    case LSASS_OP_HELLO:
+        status = handle_hello(d, &r, &body);
+        break;
+    case LSASS_OP_NEGOTIATE_TOKEN:
+        status = may_authenticate(d, uid) ? handle_negotiate_token(d, &r, &body) : STATUS_ACCESS_DENIED;
+        break;
+    case LSASS_OP_ACCEPT:
+        status = may_authenticate(d, uid) ? handle_accept(d, uid, &r, &body) : STATUS_ACCESS_DENIED;
+        break;
+    case LSASS_OP_DELETE_CONTEXT:
+        status = may_authenticate(d, uid) ? handle_delete(d, uid, &r, &body) : STATUS_ACCESS_DENIED;
+        break;
+    default:
+        status = STATUS_NOT_IMPLEMENTED;
+        break;
+    }
+    if (status == STATUS_ACCESS_DENIED)
+        log_warning("uid %u may not call opcode %u", (unsigned)uid, opcode);
+    lsass_msg_begin(response, opcode, id);
+    wr_u32(response, status);
+    /* A failed handler's partial body is dropped, except ACCEPT's fixed
+     * part (handle, empty token), which callers parse for every status. */
+    if (NT_SUCCESS(status) || status == STATUS_MORE_PROCESSING_REQUIRED || opcode == LSASS_OP_ACCEPT)
+        wr_bytes(response, body.data, body.len);
+    crypto_wipe(body.data, body.len);
+    buf_free(&body);
+}

@@ -1,0 +1,199 @@
+/* The local provider over the SAM (see local_provider.h). */
+#include "lsass/local/local_provider.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lib/crypto.h"
+#include "lib/log.h"
+#include "lsass/sam/sam.h"
+#include "registry/registry.h"
+
+#define DOMAIN_RID_NONE   513 /* a local account's primary group, "None" */
+#define DOMAIN_RID_GUESTS 514
+#define USER_RID_GUEST    501
+
+struct local_provider {
+    struct lsa_provider provider;
+    pthread_mutex_t lock; /* the registry connection is used by one thread at a time */
+    struct registry *reg;
+};
+
+static struct local_provider *local_of(struct lsa_provider *p) { return p->data; }
+
+/* The account policy that decides before and after the password check. */
+static NTSTATUS check_account_policy(const struct sam_user *user, const struct lsa_settings *settings,
+                                     int64_t now)
+{
+    if (user->flags & SAM_USER_DISABLED)
+        return STATUS_ACCOUNT_DISABLED;
+    if (user->flags & SAM_USER_PASSWORD_EXPIRED)
+        return STATUS_PASSWORD_EXPIRED;
+    if (settings->max_password_age_days && !(user->flags & SAM_USER_PASSWORD_NEVER_EXPIRES) &&
+        user->password_last_set > 0 &&
+        now - user->password_last_set > (int64_t)settings->max_password_age_days * 86400)
+        return STATUS_PASSWORD_EXPIRED;
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS build_token(struct registry *reg, const struct sid *user_sid, uint32_t primary_rid, bool guest,
+                            const char *unix_name, const struct lsa_settings *settings,
+                            struct lsa_logon_result *result)
+{
+    struct sid domain, primary;
+    NTSTATUS status = sam_domain_sid(reg, &domain);
+    if (!NT_SUCCESS(status))
+        return status;
+    status = sid_append(&primary, &domain, primary_rid);
+    if (!NT_SUCCESS(status))
+        return status;
+    result->token = token_new(user_sid, &primary);
+    if (!result->token)
+        return STATUS_NO_MEMORY;
+    result->token->is_guest = guest;
+    if (token_add_group(result->token, &primary) || (guest && token_add_group(result->token, &SID_BUILTIN_GUESTS)))
+        return STATUS_NO_MEMORY;
+    status = lsa_token_add_logon_groups(result->token, guest);
+    if (NT_SUCCESS(status))
+        status = sam_token_add_aliases(reg, result->token);
+    if (NT_SUCCESS(status))
+        status = lsa_token_finish(result->token, unix_name, settings);
+    return status;
+}
+
+static NTSTATUS verify_password(struct registry *reg, const struct sam_user *user,
+                                const struct ntlm_logon_request *req, uint8_t session_base_key[16])
+{
+    uint8_t hash[SAM_NT_HASH_LENGTH], key[16];
+    NTSTATUS status = sam_user_get_nt_hash(reg, user->rid, hash);
+    if (status == STATUS_NOT_FOUND)
+        return STATUS_WRONG_PASSWORD; /* no password: nothing can match */
+    if (!NT_SUCCESS(status))
+        return status;
+    /* NTOWFv2 uses the user and domain exactly as the client sent them. */
+    status = ntlm_ntowfv2(hash, req->user, req->domain, key);
+    if (NT_SUCCESS(status))
+        status = ntlm_v2_verify(key, req->server_challenge, req->nt_response.data, req->nt_response.len,
+                                session_base_key);
+    crypto_wipe(hash, sizeof hash);
+    crypto_wipe(key, sizeof key);
+    return status;
+}
+
+static NTSTATUS local_ntlm_logon(struct lsa_provider *p, const struct lsa_settings *settings,
+                                 const struct ntlm_logon_request *req, struct lsa_logon_result *result)
+{
+    struct local_provider *lp = local_of(p);
+    struct sam_user user;
+    struct sam_lockout_policy policy = { .threshold = settings->lockout_threshold,
+                                         .duration = settings->lockout_duration,
+                                         .observation_window = settings->lockout_reset };
+    int64_t now = (int64_t)time(NULL);
+    NTSTATUS status;
+    bool have_user = false;
+
+    memset(&user, 0, sizeof user);
+    pthread_mutex_lock(&lp->lock);
+    status = sam_user_by_name(lp->reg, req->user, &user);
+    if (status == STATUS_INVALID_DEVICE_STATE)
+        status = STATUS_NO_SUCH_USER; /* an uninitialised SAM has no accounts */
+    if (!NT_SUCCESS(status))
+        goto out;
+    have_user = true;
+
+    if (sam_user_is_locked_out(&user, &policy, now)) {
+        status = STATUS_ACCOUNT_LOCKED_OUT;
+        goto out;
+    }
+    status = verify_password(lp->reg, &user, req, result->session_base_key);
+    if (status == STATUS_WRONG_PASSWORD) {
+        bool locked = false;
+        NTSTATUS recorded = sam_user_logon_failure(lp->reg, user.rid, now, &policy, &locked);
+        if (!NT_SUCCESS(recorded))
+            log_error("local: cannot record a bad password for %s: %s", user.name, nt_status_name(recorded));
+        else if (locked)
+            log_warning("local: account %s is now locked out", user.name);
+        status = STATUS_LOGON_FAILURE;
+        goto out;
+    }
+    if (!NT_SUCCESS(status))
+        goto out;
+    status = check_account_policy(&user, settings, now);
+    if (!NT_SUCCESS(status))
+        goto out;
+    status = sam_user_logon_success(lp->reg, user.rid, now);
+    if (!NT_SUCCESS(status))
+        goto out;
+    result->has_session_base_key = true;
+    result->user = strdup(user.name);
+    result->domain = strdup(settings->server_name);
+    if (!result->user || !result->domain) {
+        status = STATUS_NO_MEMORY;
+        goto out;
+    }
+    status = build_token(lp->reg, &user.sid, DOMAIN_RID_NONE, false, user.name, settings, result);
+out:
+    pthread_mutex_unlock(&lp->lock);
+    if (!NT_SUCCESS(status))
+        crypto_wipe(result->session_base_key, sizeof result->session_base_key);
+    if (have_user)
+        sam_user_free(&user);
+    return status;
+}
+
+static NTSTATUS local_guest_logon(struct lsa_provider *p, const struct lsa_settings *settings,
+                                  struct lsa_logon_result *result)
+{
+    struct local_provider *lp = local_of(p);
+    struct sid domain, guest;
+    pthread_mutex_lock(&lp->lock);
+    NTSTATUS status = sam_domain_sid(lp->reg, &domain);
+    if (NT_SUCCESS(status))
+        status = sid_append(&guest, &domain, USER_RID_GUEST);
+    if (NT_SUCCESS(status)) {
+        result->user = strdup("Guest");
+        result->domain = strdup(settings->server_name);
+        status = result->user && result->domain ? STATUS_SUCCESS : STATUS_NO_MEMORY;
+    }
+    if (NT_SUCCESS(status))
+        status = build_token(lp->reg, &guest, DOMAIN_RID_GUESTS, true, NULL, settings, result);
+    pthread_mutex_unlock(&lp->lock);
+    if (NT_SUCCESS(status))
+        result->is_guest = true;
+    return status;
+}
+
+static void local_free(struct lsa_provider *p)
+{
+    struct local_provider *lp = local_of(p);
+    registry_close(lp->reg);
+    pthread_mutex_destroy(&lp->lock);
+    free(lp);
+}
+
+static const struct lsa_provider_ops local_ops = {
+    .name = "local",
+    .ntlm_logon = local_ntlm_logon,
+    .guest_logon = local_guest_logon,
+    .free = local_free,
+};
+
+NTSTATUS lsa_local_provider_new(const char *db_path, struct lsa_provider **provider)
+{
+    struct local_provider *lp = calloc(1, sizeof *lp);
+    *provider = NULL;
+    if (!lp)
+        return STATUS_NO_MEMORY;
+    NTSTATUS status = registry_open(db_path, &lp->reg);
+    if (!NT_SUCCESS(status)) {
+        free(lp);
+        return status;
+    }
+    pthread_mutex_init(&lp->lock, NULL);
+    lp->provider.ops = &local_ops;
+    lp->provider.data = lp;
+    *provider = &lp->provider;
+    return STATUS_SUCCESS;
+}

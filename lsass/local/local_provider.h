@@ -1,0 +1,36 @@
+/* The local provider: accounts from the SAM in the registry (lsass/sam).
+ *
+ * NTLM logons are checked against the account's NT hash and the account
+ * policy, in this order (the order Windows uses, so a wrong password never
+ * reveals whether an account is disabled):
+ *
+ *   unknown name                          STATUS_NO_SUCH_USER (next provider,
+ *                                          then Guest or STATUS_LOGON_FAILURE)
+ *   locked out (lsass.lockout-*)          STATUS_ACCOUNT_LOCKED_OUT, password unchecked
+ *   no password set, or a wrong one       STATUS_LOGON_FAILURE; a wrong one counts
+ *                                          towards the lockout threshold
+ *   disabled                              STATUS_ACCOUNT_DISABLED
+ *   password expired (flag, or older than
+ *     lsass.max-password-age)             STATUS_PASSWORD_EXPIRED
+ *   otherwise                             success: last logon recorded, the
+ *                                          bad-password count reset
+ *
+ * Tokens: the user's SID, primary group MACHINE\None (RID 513), Everyone,
+ * Network, Authenticated Users, and every alias the SAM puts those in
+ * (BUILTIN\Users holds Authenticated Users; Administrators, local groups);
+ * uid/gid of the unix account with the user's name, else
+ * lsass.unix-fallback-user. A Guest logon gets RID 501, MACHINE\Guests
+ * (514), BUILTIN\Guests, Everyone and Network, and the fallback unix identity.
+ *
+ * The provider keeps its own registry connection, used under a lock, so it
+ * may be called from several threads. */
+#ifndef SW_LSASS_LOCAL_PROVIDER_H
+#define SW_LSASS_LOCAL_PROVIDER_H
+
+#include "lib/ntstatus.h"
+#include "lsass/auth/auth.h"
+
+/* Opens the registry at db_path for the provider. Free with provider->ops->free. */
+NTSTATUS lsa_local_provider_new(const char *db_path, struct lsa_provider **provider);
+
+#endif

@@ -1,0 +1,55 @@
+#!/bin/sh
+# tools/run-demo.sh (`make run`, the README's first command) in a scratch
+# directory: it sets up registry, share, user and a loopback port, and either
+# serves (then smbclient lists the demo share with the printed command) or
+# says plainly that the SMB server driver is not available yet and exits 0.
+# It never claims to serve when nothing listens.
+. "$SW_SRC/t/tap/tap.sh"
+
+demo=$T/demo
+db=$demo/registry.db
+export SAMEWISE_DEMO_DIR=$demo
+SAMEWISE_DEMO_PORT=$(tap_free_port)
+export SAMEWISE_DEMO_PORT
+tap_at_exit "'$LWADMIN' --db '$db' stop --timeout 5"
+# By pid too, should stop fail: every lwiod of the demo registry.
+tap_at_exit "for f in '$demo'/registry.run/*.pid; do p=\$(cat \"\$f\"); tr '\\0' '\\n' < /proc/\$p/cmdline | grep -qxF '$db' && kill -9 \$p; done"
+
+out=$(sh "$SW_SRC/tools/run-demo.sh" 2>&1); rc=$?
+is "$rc" 0 "run-demo.sh exits 0"
+like "$out" "listens +127.0.0.1 port $SAMEWISE_DEMO_PORT" "it prints the loopback address and port"
+like "$("$LWADMIN" --db "$db" share show demo 2>&1)" "$demo/share" "the demo share exists"
+like "$("$LWADMIN" --db "$db" user list 2>&1)" "demo" "the demo user exists"
+is "$("$LWADMIN" --db "$db" config get srv.listen 2>&1)" "127.0.0.1" "srv.listen is loopback"
+is "$(stat -c %a "$demo/demo.auth")" "600" "the credentials file is 0600"
+
+"$LWADMIN" --db "$db" status >/dev/null 2>&1; running=$?
+if printf '%s' "$out" | grep -q "It is serving"; then
+    is "$running" 0 "it says it serves, and the daemons run"
+    like "$out" "smbclient -A $demo/demo.auth -p $SAMEWISE_DEMO_PORT" "it prints the smbclient command"
+    listing=$(timeout 60 smbclient -A "$demo/demo.auth" -p "$SAMEWISE_DEMO_PORT" -m SMB3 \
+        //127.0.0.1/demo -c ls 2>&1)
+    # srv does not answer QUERY_DIRECTORY yet (issue 5 work in progress).
+    case "$listing" in *NT_STATUS_NOT_SUPPORTED*) todo "srv has no QUERY_DIRECTORY yet" ;; esac
+    like "$listing" "README.txt" "smbclient lists the demo share"
+    todo_end
+    like "$out" "Stop: +$LWADMIN --db $db stop" "it prints how to stop"
+else
+    like "$out" "The SMB server driver is not available yet, so nothing is serving" \
+        "without srv it says so plainly"
+    is "$running" 1 "... and nothing runs (status exits 1)"
+    unlike "$out" "It is serving" "... and never claims to serve"
+    unlike "$out" "smbclient" "... nor prints a command that cannot work"
+fi
+
+# A second run replaces the first (same directory, a fresh registry): the
+# first run's lwiod, if one ran, is stopped.
+first=$(cat "$demo/registry.run/lwiod.pid" 2>/dev/null)
+out=$(sh "$SW_SRC/tools/run-demo.sh" 2>&1); rc=$?
+is "$rc" 0 "a second run exits 0 too"
+if [ -n "$first" ]; then
+    is "$(cat "$demo/registry.run/lwiod.pid" 2>/dev/null | grep -cx "$first")" 0 \
+        "... with another lwiod than the first run's"
+else
+    nok "... and still nothing runs" sh -c "'$LWADMIN' --db '$db' status >/dev/null 2>&1"
+fi
