@@ -1,9 +1,11 @@
 /* lwiod's settings in one structure (struct lwiod_config), so that moving
  * them from the command line to the registry touches one place. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lwiod/iomgr.h"
+#include "registry/registry.h"
 
 static void free_list(char **list, size_t count)
 {
@@ -123,4 +125,62 @@ int lwiod_config_copy(struct lwiod_config *dst, const struct lwiod_config *src)
         return -1;
     }
     return 0;
+}
+
+/* ---- from the registry ---- */
+
+static int set_from_multi(struct registry *reg, const char *name, char ***list, size_t *count)
+{
+    char **items = NULL;
+    size_t n = 0;
+    if (registry_setting_get_multi(reg, name, &items, &n) != STATUS_SUCCESS)
+        return -1;
+    int rc = 0;
+    char **copy = n ? calloc(n, sizeof *copy) : NULL;
+    if (n && !copy)
+        rc = -1;
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        if (!(copy[i] = strdup(items[i])))
+            rc = -1;
+    registry_strv_free(items);
+    if (rc) {
+        free_list(copy, n);
+        return -1;
+    }
+    free_list(*list, *count);
+    *list = copy;
+    *count = n;
+    return 0;
+}
+
+NTSTATUS lwiod_config_load_registry(struct lwiod_config *config, struct registry *reg)
+{
+    char *level = NULL;
+    if (set_from_multi(reg, "lwiod.drivers", &config->drivers, &config->driver_count) ||
+        set_from_multi(reg, "lwiod.required-drivers", &config->required_drivers,
+                       &config->required_count))
+        return STATUS_INSUFFICIENT_RESOURCES;
+    if (registry_setting_get_string(reg, "lwiod.log-level", &level) == STATUS_SUCCESS) {
+        int parsed = log_level_parse(level);
+        if (parsed >= 0)
+            config->log_level = (enum log_level)parsed;
+        free(level);
+    }
+    /* Every setting, so that a driver reads "srv.port" with IoDriverGetSetting;
+     * --set on the command line, added later, overrides. */
+    for (size_t i = 0; i < registry_setting_count(); i++) {
+        const struct setting_def *def = registry_setting_at(i);
+        char *value = NULL, *pair = NULL;
+        bool is_default;
+        if (registry_setting_get_text(reg, def->name, &value, &is_default) != STATUS_SUCCESS)
+            continue;
+        int rc = asprintf(&pair, "%s=%s", def->name, value) < 0 ? -1 : 0;
+        free(value);
+        if (rc == 0)
+            rc = lwiod_config_add_setting(config, pair);
+        free(pair);
+        if (rc)
+            return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    return STATUS_SUCCESS;
 }

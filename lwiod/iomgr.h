@@ -9,9 +9,8 @@
 #include "lib/ntstatus.h"
 #include "lwiod/driver.h"
 
-/* Everything lwiod reads from its settings. Today it comes from the command
- * line and defaults; when the registry lands, lwiod_config_load() fills the
- * same structure from it (lwiod.drivers, lwiod.required-drivers, ...). */
+/* Everything lwiod reads from its settings: defaults, then the registry
+ * (lwiod_config_load_registry), then the command line. */
 struct lwiod_config {
     char *db_path;            /* absolute registry path */
     char *driver_dir;         /* where NAME.so live; NULL: sw_driver_dir() */
@@ -35,6 +34,11 @@ int lwiod_config_set_list(char ***list, size_t *count, const char *comma_separat
 int lwiod_config_copy(struct lwiod_config *dst, const struct lwiod_config *src);
 /* Adds a "driver.name=value" setting (a later one with the same key wins). */
 int lwiod_config_add_setting(struct lwiod_config *config, const char *assignment);
+
+struct registry;
+/* Takes lwiod.drivers, lwiod.required-drivers, lwiod.log-level and every
+ * setting (as "name=value" for IoDriverGetSetting) from an open registry. */
+NTSTATUS lwiod_config_load_registry(struct lwiod_config *config, struct registry *reg);
 
 /* Starts the I/O manager (worker pool, namespace) with a copy of config. */
 NTSTATUS iomgr_init(const struct lwiod_config *config);

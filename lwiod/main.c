@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -25,6 +26,7 @@
 #include "lib/paths.h"
 #include "lwiod/iomgr.h"
 #include "lwiod/server.h"
+#include "registry/registry.h"
 
 static void usage(FILE *out)
 {
@@ -34,8 +36,8 @@ static void usage(FILE *out)
             "             [--set DRIVER.NAME=VALUE]... [--workers MIN:MAX]\n");
 }
 
-/* Builds the settings: defaults, then the command line. When the registry
- * lands, its lwiod.* values go between the two. 0, or 2 for bad usage. */
+/* Builds the settings: defaults, then the registry, then the command line.
+ * 0; 1 if the registry cannot be read; 2 for bad usage. */
 static int load_config(struct lwiod_config *config, int argc, char **argv, bool *foreground)
 {
     static const struct option options[] = {
@@ -67,6 +69,15 @@ static int load_config(struct lwiod_config *config, int argc, char **argv, bool 
         return 1;
     }
     free(db_path);
+    struct registry *reg = NULL;
+    NTSTATUS status = registry_open(config->db_path, &reg);
+    if (status == STATUS_SUCCESS)
+        status = lwiod_config_load_registry(config, reg);
+    registry_close(reg);
+    if (status) {
+        log_error("cannot read settings from %s: %s", config->db_path, nt_status_name(status));
+        return 1;
+    }
 
     optind = 1;
     opterr = 1;
@@ -201,6 +212,20 @@ static void tell_parent(int ready_fd, char verdict)
     close(ready_fd);
 }
 
+/* SIGHUP, or the registry changed: take the settings that apply live. */
+static void reload(int argc, char **argv)
+{
+    struct lwiod_config fresh;
+    bool ignored = false;
+    memset(&fresh, 0, sizeof fresh);
+    if (load_config(&fresh, argc, argv, &ignored) == 0 &&
+        iomgr_reconfigure(&fresh) == STATUS_SUCCESS)
+        log_info("settings reloaded");
+    else
+        log_error("settings not reloaded");
+    lwiod_config_free(&fresh);
+}
+
 int main(int argc, char **argv)
 {
     struct lwiod_config config;
@@ -267,25 +292,29 @@ int main(int argc, char **argv)
     tell_parent(ready_fd, 0);
     ready_fd = -1;
 
+    /* The registry changes under us (lwadmin config set): look once a second. */
+    struct registry *reg = NULL;
+    if (registry_open(config.db_path, &reg) != STATUS_SUCCESS)
+        log_warning("cannot watch %s for changes; use SIGHUP", config.db_path);
+    uint64_t seen = reg ? registry_change_counter(reg) : 0;
     for (;;) {
-        int sig = 0;
-        if (sigwait(&signals, &sig) != 0)
+        struct timespec second = { 1, 0 };
+        int sig = sigtimedwait(&signals, NULL, &second);
+        if (sig < 0) {
+            if (reg && registry_change_counter(reg) != seen) {
+                seen = registry_change_counter(reg);
+                reload(argc, argv);
+            }
             continue;
+        }
         if (sig == SIGHUP) {
-            struct lwiod_config fresh;
-            bool ignored = false;
-            memset(&fresh, 0, sizeof fresh);
-            if (load_config(&fresh, argc, argv, &ignored) == 0 &&
-                iomgr_reconfigure(&fresh) == STATUS_SUCCESS)
-                log_info("settings reloaded");
-            else
-                log_error("settings not reloaded");
-            lwiod_config_free(&fresh);
+            reload(argc, argv);
             continue;
         }
         log_info("%s: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
         break;
     }
+    registry_close(reg);
     server_stop(server);
     iomgr_shutdown();
     server_free(server);

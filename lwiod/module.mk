@@ -5,3 +5,4 @@ LWIOD_CORE := lwiod/calls.c lwiod/config.c lwiod/driver.c lwiod/ecp.c lwiod/file
               lwiod/server.c lwiod/server_ops.c
 $(eval $(call add_library,lwiod,$(LWIOD_CORE)))
 $(eval $(call add_program,lwiod,lwiod/main.c))
+$(eval $(call add_program,lwio-tool,$(wildcard lwiod/tool/*.c)))

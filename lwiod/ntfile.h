@@ -163,6 +163,15 @@ enum file_information_class {
     FileRenameInformationEx = 65,
 };
 
+/* Conventions of this I/O manager for the classes that carry a name:
+ *   FileRenameInformation / FileLinkInformation take the [MS-FSCC] 2.4.37
+ *   FILE_RENAME_INFORMATION_TYPE_2 layout (ReplaceIfExists u8, 7 reserved
+ *   bytes, RootDirectory u64 = 0, FileNameLength u32, FileName UTF-16LE), and
+ *   FileName is the target's path relative to the same device, as a driver
+ *   sees paths at create ("dir\new", no leading backslash). srv turns an SMB2
+ *   share-relative name into that form.
+ *   FileDispositionInformation is one byte, DeletePending. */
+
 /* ---- File system (volume) information classes ([MS-FSCC] 2.5) ---- */
 enum fs_information_class {
     FileFsVolumeInformation = 1,
