@@ -3,3 +3,4 @@
 # drive it directly; the driver .so wraps it for lwiod.
 PVFS_ENGINE_SRCS := $(filter-out drivers/pvfs/driver.c,$(wildcard drivers/pvfs/*.c))
 $(eval $(call add_library,pvfs,$(PVFS_ENGINE_SRCS)))
+$(eval $(call add_driver,pvfs,drivers/pvfs/driver.c $(PVFS_ENGINE_SRCS)))

@@ -8,7 +8,7 @@ SRV_OBJECTS := $(patsubst %.c,$(B)/%.o,$(SRV_SOURCES))
 # The libraries srv's own programs link. Named here rather than taken from
 # $(LIBRARY_FILES), which is still incomplete when this file is read (make
 # expands a rule's prerequisites as it reads them).
-SRV_LIBS := $(B)/lib/libswbase.a
+SRV_LIBS := $(B)/lib/libswbase.a $(B)/lib/liblsass_client.a
 
 $(eval $(call add_driver,srv,$(SRV_SOURCES)))
 # A driver is loaded into lwiod, which may not link OpenSSL itself: record the
@@ -31,3 +31,12 @@ $(B)/fuzz/smb2_%-fuzzer: $(B)/fuzz/smb2_%.o $(SRV_OBJECTS) $(SRV_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(SW_LDFLAGS) -fsanitize=fuzzer -o $@ $< $(SRV_OBJECTS) \
 	    -Wl,--start-group $(SRV_LIBS) -Wl,--end-group $(PKG_LIBS)
+
+# The stand-alone test server (see drivers/srv/test/srv-test-server.c), built
+# with the tests; script tests find it as $SW_BUILD/t/srv-test-server.
+$(B)/t/srv-test-server: $(B)/drivers/srv/test/srv-test-server.o $(SRV_OBJECTS) $(SRV_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(SW_LDFLAGS) -o $@ $< $(SRV_OBJECTS) \
+	    -Wl,--start-group $(SRV_LIBS) -Wl,--end-group $(PKG_LIBS)
+
+check-build: $(B)/t/srv-test-server

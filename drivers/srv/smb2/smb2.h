@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "lib/ntstatus.h"
+#include "lwiod/ntfile.h" /* NT constants: access masks, FSCTLs, info classes */
 
 /* Status codes srv needs that lib/ntstatus.h does not list yet. */
 #define STATUS_SMB_NO_PREAUTH_INTEGRITY_HASH_OVERLAP ((NTSTATUS)0xC05D0000)
@@ -148,14 +149,7 @@ enum smb2_command {
 
 /* IOCTL */
 #define SMB2_0_IOCTL_IS_FSCTL 0x00000001u
-#define FSCTL_VALIDATE_NEGOTIATE_INFO 0x00140204u
-#define FSCTL_PIPE_TRANSCEIVE 0x0011C017u
-#define FSCTL_DFS_GET_REFERRALS 0x00060194u
 #define SMB2_FILE_ID_ANY UINT64_C(0xFFFFFFFFFFFFFFFF)
-
-/* Access masks a tree connect reports. */
-#define FILE_ALL_ACCESS 0x001F01FFu
-#define FILE_GENERIC_READ_EXECUTE 0x001200A9u
 
 /* Fixed part sizes of every request, the StructureSize field (2.2.x). The odd
  * sizes count one byte of the variable buffer. */

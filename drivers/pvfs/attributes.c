@@ -1,0 +1,130 @@
+/* What NT asks of a file beyond its bytes: four timestamps, DOS attributes,
+ * allocation size. The creation time and the attributes are not POSIX: they
+ * live in user.DOSATTRIB (Samba's format); without it the creation time is
+ * the birth time statx reports (or the oldest time we have), and the
+ * attributes follow from the type and name, as smbd derives them. */
+#include "drivers/pvfs/pvfs_private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "drivers/pvfs/samba_xattr.h"
+
+/* Seconds from 1601-01-01 to 1970-01-01. */
+#define NT_EPOCH_OFFSET 11644473600ull
+
+uint64_t pvfs_nt_time(const struct timespec *ts)
+{
+    if (ts->tv_sec < -(long long)NT_EPOCH_OFFSET)
+        return 0;
+    return ((uint64_t)(ts->tv_sec + (long long)NT_EPOCH_OFFSET)) * 10000000ull +
+           (uint64_t)ts->tv_nsec / 100;
+}
+
+struct timespec pvfs_timespec(uint64_t nt)
+{
+    struct timespec ts;
+    ts.tv_sec = (time_t)(nt / 10000000ull) - (time_t)NT_EPOCH_OFFSET;
+    ts.tv_nsec = (long)(nt % 10000000ull) * 100;
+    return ts;
+}
+
+static struct timespec from_statx(const struct statx_timestamp *t)
+{
+    struct timespec ts = { t->tv_sec, t->tv_nsec };
+    return ts;
+}
+
+NTSTATUS pvfs_stat_fd(int fd, const char *display_name, struct pvfs_stat *out)
+{
+    struct statx sx;
+    memset(out, 0, sizeof *out);
+    if (statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS | STATX_BTIME, &sx) != 0)
+        return nt_status_from_errno(errno);
+    struct stat *st = &out->st;
+    st->st_dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
+    st->st_ino = sx.stx_ino;
+    st->st_mode = sx.stx_mode;
+    st->st_nlink = sx.stx_nlink;
+    st->st_uid = sx.stx_uid;
+    st->st_gid = sx.stx_gid;
+    st->st_size = (off_t)sx.stx_size;
+    st->st_blocks = (blkcnt_t)sx.stx_blocks;
+    st->st_blksize = (blksize_t)sx.stx_blksize;
+    st->st_atim = from_statx(&sx.stx_atime);
+    st->st_mtim = from_statx(&sx.stx_mtime);
+    st->st_ctim = from_statx(&sx.stx_ctime);
+    out->last_access_time = pvfs_nt_time(&st->st_atim);
+    out->last_write_time = pvfs_nt_time(&st->st_mtim);
+    out->change_time = pvfs_nt_time(&st->st_ctim);
+    if (sx.stx_mask & STATX_BTIME) {
+        struct timespec b = from_statx(&sx.stx_btime);
+        out->creation_time = pvfs_nt_time(&b);
+    } else {
+        uint64_t t = out->last_write_time;
+        if (out->change_time < t)
+            t = out->change_time;
+        if (out->last_access_time < t)
+            t = out->last_access_time;
+        out->creation_time = t;
+    }
+    bool dir = S_ISDIR(st->st_mode);
+    out->allocation_size = dir ? 0 : (uint64_t)st->st_blocks * 512u;
+
+    /* user.DOSATTRIB: an O_PATH fd has no xattr calls of its own, but its
+     * /proc link reaches the same inode. */
+    uint8_t blob[256];
+    ssize_t n = fgetxattr(fd, XATTR_DOSATTRIB_NAME, blob, sizeof blob);
+    if (n < 0 && errno == EBADF) {
+        char proc[64];
+        snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+        n = getxattr(proc, XATTR_DOSATTRIB_NAME, blob, sizeof blob);
+    }
+    uint32_t attributes = 0;
+    struct samba_dosinfo info;
+    if (n > 0 && samba_dosattrib_decode(blob, (size_t)n, &info) == STATUS_SUCCESS) {
+        attributes = info.attrib & (PVFS_SETTABLE_ATTRIBUTES | FILE_ATTRIBUTE_SPARSE_FILE |
+                                    FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_COMPRESSED |
+                                    FILE_ATTRIBUTE_ENCRYPTED);
+        out->stored_attributes = attributes;
+        if (info.valid_flags & XATTR_DOSINFO_CREATE_TIME)
+            out->creation_time = info.create_time;
+    }
+    if (dir)
+        attributes |= FILE_ATTRIBUTE_DIRECTORY;
+    /* smbd's "hide dot files" default. */
+    if (display_name && display_name[0] == '.' && strcmp(display_name, ".") != 0 &&
+        strcmp(display_name, "..") != 0)
+        attributes |= FILE_ATTRIBUTE_HIDDEN;
+    if (attributes == 0)
+        attributes = FILE_ATTRIBUTE_NORMAL;
+    out->attributes = attributes;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS pvfs_dosattrib_store(int fd, bool is_directory, uint32_t attributes,
+                              uint64_t creation_time)
+{
+    struct samba_dosinfo info = { XATTR_DOSINFO_ATTRIB | XATTR_DOSINFO_CREATE_TIME,
+                                  attributes & PVFS_SETTABLE_ATTRIBUTES, creation_time };
+    /* smbd stores the directory bit of a directory too. */
+    if (is_directory)
+        info.attrib |= FILE_ATTRIBUTE_DIRECTORY;
+    struct buf b;
+    buf_init(&b);
+    samba_dosattrib_encode(&info, &b);
+    NTSTATUS status = STATUS_NO_MEMORY;
+    if (wr_ok(&b)) {
+        status = STATUS_SUCCESS;
+        if (fsetxattr(fd, XATTR_DOSATTRIB_NAME, b.data, b.len, 0) != 0)
+            status = nt_status_from_errno(errno);
+    }
+    buf_free(&b);
+    return status;
+}

@@ -1,0 +1,263 @@
+/* The \pvfs device: lwiod's IRPs mapped onto the pvfs engine (pvfs.h).
+ *
+ * Settings (lwiod --set or the registry, "pvfs.<name>"):
+ *   pvfs.root   the directory \pvfs\ stands for (default "/"): \pvfs\a\b is
+ *               root/a/b, and nothing outside root is reachable.
+ *
+ * Every request that touches the disk runs on the I/O manager's worker pool
+ * (the IRP pends meanwhile), so a slow disk never holds up the thread that
+ * dispatched it; if the pool cannot take work the request runs at once. A
+ * byte-range lock that must wait pends without any thread: the engine keeps
+ * the IRP as its waiter and completes it when the range is released or the
+ * IRP is cancelled. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "drivers/pvfs/pvfs.h"
+#include "lib/log.h"
+#include "lwiod/driver.h"
+
+struct pvfs_driver {
+    struct pvfs_volume *volume;
+};
+
+/* ---- Requests run on a worker ---- */
+
+static NTSTATUS do_create(struct pvfs_driver *drv, struct io_irp *irp)
+{
+    const struct io_create_params *p = &irp->args.create;
+    char *beneath = NULL;
+    const void *data;
+    size_t size;
+    if (p->ea_buffer && p->ea_size)
+        return STATUS_EAS_NOT_SUPPORTED; /* FileFsAttributeInformation says so too */
+    if (IoEcpListFind(p->ecps, PVFS_ECP_BENEATH, &data, &size) == STATUS_SUCCESS) {
+        if (memchr(data, '\0', size))
+            return STATUS_INVALID_PARAMETER;
+        beneath = strndup(data, size);
+        if (!beneath)
+            return STATUS_NO_MEMORY;
+        IoEcpAcknowledge(p->ecps, PVFS_ECP_BENEATH);
+    }
+    struct pvfs_create_args args = {
+        .path = p->path,
+        .beneath = beneath,
+        .desired_access = p->desired_access,
+        .share_access = p->share_access,
+        .create_disposition = p->create_disposition,
+        .create_options = p->create_options,
+        .file_attributes = p->file_attributes,
+        .allocation_size = p->allocation_size,
+        .security_descriptor = p->security_descriptor,
+        .security_descriptor_size = p->security_descriptor_size,
+    };
+    struct pvfs_file *file = NULL;
+    uint32_t action = 0;
+    NTSTATUS status = pvfs_create(drv->volume, irp->token, &args, &file, &action);
+    free(beneath);
+    if (status == STATUS_SUCCESS) {
+        IoFileSetContext(irp->file, file);
+        irp->status_block.information = action;
+    }
+    return status;
+}
+
+static NTSTATUS run(struct pvfs_driver *drv, struct io_irp *irp)
+{
+    if (irp->type == IRP_TYPE_CREATE)
+        return do_create(drv, irp);
+    struct pvfs_file *file = IoIrpGetFileContext(irp);
+    if (!file)
+        return STATUS_INVALID_HANDLE;
+    uint32_t n = 0;
+    NTSTATUS status;
+    switch (irp->type) {
+    case IRP_TYPE_CLOSE:
+        pvfs_close(file);
+        IoFileSetContext(irp->file, NULL);
+        return STATUS_SUCCESS;
+    case IRP_TYPE_READ:
+        status = pvfs_read(file, irp->args.read.buffer, irp->args.read.length,
+                           irp->args.read.has_offset ? &irp->args.read.offset : NULL,
+                           irp->args.read.key, &n);
+        break;
+    case IRP_TYPE_WRITE:
+        status = pvfs_write(file, irp->args.write.buffer, irp->args.write.length,
+                            irp->args.write.has_offset ? &irp->args.write.offset : NULL,
+                            irp->args.write.key, &n);
+        break;
+    case IRP_TYPE_FLUSH_BUFFERS:
+        status = pvfs_flush(file);
+        break;
+    case IRP_TYPE_QUERY_INFORMATION:
+        status = pvfs_query_information(file, irp->args.query_information.info_class,
+                                        irp->args.query_information.buffer,
+                                        irp->args.query_information.length, &n);
+        break;
+    case IRP_TYPE_SET_INFORMATION:
+        status = pvfs_set_information(file, irp->args.set_information.info_class,
+                                      irp->args.set_information.buffer,
+                                      irp->args.set_information.length);
+        break;
+    case IRP_TYPE_QUERY_DIRECTORY: {
+        uint32_t flags = (irp->args.query_directory.restart_scan ? SL_RESTART_SCAN : 0) |
+                         (irp->args.query_directory.return_single_entry ? SL_RETURN_SINGLE_ENTRY
+                                                                        : 0);
+        status = pvfs_query_directory(file, irp->args.query_directory.info_class,
+                                      irp->args.query_directory.pattern, flags,
+                                      irp->args.query_directory.buffer,
+                                      irp->args.query_directory.length, &n);
+        break;
+    }
+    case IRP_TYPE_QUERY_VOLUME_INFORMATION:
+        status = pvfs_query_volume_information(file, irp->args.query_information.info_class,
+                                               irp->args.query_information.buffer,
+                                               irp->args.query_information.length, &n);
+        break;
+    case IRP_TYPE_QUERY_SECURITY:
+        status = pvfs_query_security(file, irp->args.query_security.security_information,
+                                     irp->args.query_security.buffer,
+                                     irp->args.query_security.length, &n);
+        break;
+    case IRP_TYPE_SET_SECURITY:
+        status = pvfs_set_security(file, irp->args.set_security.security_information,
+                                   irp->args.set_security.buffer,
+                                   irp->args.set_security.length);
+        break;
+    default:
+        status = STATUS_INVALID_DEVICE_REQUEST;
+        break;
+    }
+    irp->status_block.information = n;
+    return status;
+}
+
+struct work {
+    struct pvfs_driver *drv;
+    struct io_irp *irp;
+};
+
+static void work_run(void *context)
+{
+    struct work *w = context;
+    struct io_irp *irp = w->irp;
+    NTSTATUS status = run(w->drv, irp);
+    free(w);
+    irp->status_block.status = status;
+    IoIrpComplete(irp);
+}
+
+/* Hands the IRP to a worker, or runs it here when the pool cannot take it. */
+static NTSTATUS queue(struct pvfs_driver *drv, struct io_irp *irp)
+{
+    struct work *w = malloc(sizeof *w);
+    if (w) {
+        w->drv = drv;
+        w->irp = irp;
+        IoIrpMarkPending(irp, NULL, NULL);
+        if (IoWorkQueue(work_run, w) == STATUS_SUCCESS)
+            return STATUS_PENDING;
+        free(w);
+        /* Marked pending already: finish it here and say so by completing. */
+        irp->status_block.status = run(drv, irp);
+        IoIrpComplete(irp);
+        return STATUS_PENDING;
+    }
+    return run(drv, irp);
+}
+
+/* ---- Byte-range locks: no worker, maybe no thread at all ---- */
+
+static void lock_done(void *context, NTSTATUS status)
+{
+    struct io_irp *irp = context;
+    irp->status_block.status = status;
+    irp->status_block.information = 0;
+    IoIrpComplete(irp);
+}
+
+static void lock_cancel(struct io_irp *irp, void *context)
+{
+    /* Completes the IRP (through lock_done) if it still waits. */
+    (void)pvfs_lock_cancel(context, irp);
+}
+
+static NTSTATUS lock_control(struct io_irp *irp)
+{
+    struct pvfs_file *file = IoIrpGetFileContext(irp);
+    if (!file)
+        return STATUS_INVALID_HANDLE;
+    if (irp->args.lock_control.operation == IO_LOCK_CONTROL_UNLOCK)
+        return pvfs_unlock(file, irp->args.lock_control.offset, irp->args.lock_control.length,
+                           irp->args.lock_control.key);
+    if (irp->args.lock_control.operation != IO_LOCK_CONTROL_LOCK)
+        return STATUS_INVALID_PARAMETER;
+    if (irp->args.lock_control.flags & SL_FAIL_IMMEDIATELY)
+        return pvfs_lock(file, irp->args.lock_control.offset, irp->args.lock_control.length,
+                         irp->args.lock_control.key, irp->args.lock_control.flags, NULL, NULL);
+    /* Pending before the engine sees it: an unlock on another thread may
+     * grant (and complete) the lock before pvfs_lock even returns. */
+    IoIrpMarkPending(irp, lock_cancel, file);
+    NTSTATUS status = pvfs_lock(file, irp->args.lock_control.offset,
+                                irp->args.lock_control.length, irp->args.lock_control.key,
+                                irp->args.lock_control.flags, lock_done, irp);
+    if (status != STATUS_PENDING)
+        lock_done(irp, status);
+    return STATUS_PENDING;
+}
+
+static NTSTATUS pvfs_dispatch(struct io_device *device, struct io_irp *irp)
+{
+    struct pvfs_driver *drv = IoDeviceGetContext(device);
+    switch (irp->type) {
+    case IRP_TYPE_LOCK_CONTROL:
+        return lock_control(irp);
+    case IRP_TYPE_DEVICE_IO_CONTROL:
+    case IRP_TYPE_FS_CONTROL:
+    case IRP_TYPE_SET_VOLUME_INFORMATION:
+        return STATUS_INVALID_DEVICE_REQUEST;
+    default:
+        return queue(drv, irp);
+    }
+}
+
+static void pvfs_shutdown(struct io_driver *driver)
+{
+    struct pvfs_driver *drv = IoDriverGetContext(driver);
+    if (!drv)
+        return;
+    pvfs_volume_close(drv->volume);
+    free(drv);
+}
+
+NTSTATUS DriverEntry(struct io_driver *driver, uint32_t interface_version);
+
+NTSTATUS DriverEntry(struct io_driver *driver, uint32_t interface_version)
+{
+    if (interface_version != IO_DRIVER_INTERFACE_VERSION)
+        return STATUS_REVISION_MISMATCH;
+    char *root = IoDriverGetSetting(driver, "root");
+    struct pvfs_driver *drv = calloc(1, sizeof *drv);
+    if (!drv) {
+        free(root);
+        return STATUS_NO_MEMORY;
+    }
+    NTSTATUS status = pvfs_volume_open(root && *root ? root : "/", &drv->volume);
+    if (status != STATUS_SUCCESS) {
+        log_error("pvfs: cannot use %s as the root: %s", root && *root ? root : "/",
+                  nt_status_name(status));
+        free(root);
+        free(drv);
+        return status;
+    }
+    log_info("pvfs: \\pvfs is %s", root && *root ? root : "/");
+    free(root);
+    status = IoDriverInitialize(driver, drv, pvfs_shutdown, pvfs_dispatch);
+    if (status == STATUS_SUCCESS)
+        status = IoDeviceCreate(NULL, driver, "pvfs", drv);
+    if (status != STATUS_SUCCESS) {
+        pvfs_volume_close(drv->volume);
+        free(drv);
+    }
+    return status;
+}

@@ -1,0 +1,138 @@
+/* pvfs: NT file semantics over a POSIX file system.
+ *
+ * The engine behind the \pvfs device: a volume is one directory tree (its
+ * root, "/" by default, so \pvfs\srv\share\a.txt is /srv/share/a.txt); a file
+ * is one open of a path in it. The engine implements NtCreateFile's
+ * dispositions and options, access checks of the caller's token against the
+ * file's security descriptor, share modes and byte-range locks across every
+ * open of a file (keyed by device and inode), delete-on-close and delete
+ * pending, the query/set information classes SMB2 needs, directory
+ * enumeration with the NT and DOS wildcards, volume information, alternate
+ * data streams, and case-insensitive lookup on a case-sensitive disk.
+ *
+ * Metadata lives in extended attributes in Samba's formats (security.NTACL,
+ * user.DOSATTRIB, user.DosStream.*), so a tree moves between smbd and
+ * Samewise with its ACLs, attributes and streams.
+ *
+ * driver.c adapts this API to lwiod's IRPs; unit tests call it directly.
+ *
+ * Threads: every call may come from any thread. A volume's shared state (the
+ * open-file table, share modes, locks, delete-pending flags) is guarded by
+ * one mutex per volume, never held across a callback; per-open state (file
+ * position, directory cursor) by one mutex per file, taken before the
+ * volume's. The caller must not close a file while other calls on it are
+ * running (lwiod guarantees that).
+ *
+ * Paths: device-relative NT paths in UTF-8 with backslashes ("dir\a.txt",
+ * "a.txt:stream:$DATA"; "" is the root). A path component "." or "..", an
+ * empty component, or a character NT forbids in names is refused with
+ * STATUS_OBJECT_NAME_INVALID; a symbolic link that leads outside the volume
+ * root (or outside the caller's PVFS_ECP_BENEATH directory) with
+ * STATUS_ACCESS_DENIED. */
+#ifndef SW_PVFS_H
+#define SW_PVFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/ntstatus.h"
+#include "lib/token.h"
+#include "lwiod/ntfile.h"
+
+/* An ECP (see lwiod/driver.h) a caller attaches to a create to confine it:
+ * its bytes are a device-relative directory path (UTF-8, no NUL, e.g.
+ * "srv\share"); the opened path must lie beneath it, symbolic links may not
+ * lead out of it, rename and link targets given relative to it stay within
+ * it, and the names the file reports (FileNameInformation, ...) are relative
+ * to it. srv sets it to a share's path so that a link in a share never
+ * reaches outside the share. */
+#define PVFS_ECP_BENEATH "samewise.pvfs.beneath"
+
+struct pvfs_volume;
+struct pvfs_file;
+
+/* Opens a volume rooted at root (an existing directory; resolved once with
+ * realpath, so the root may itself be reached through links). */
+NTSTATUS pvfs_volume_open(const char *root, struct pvfs_volume **volume);
+/* Frees the volume; every file on it must be closed. */
+void pvfs_volume_close(struct pvfs_volume *volume);
+
+/* NtCreateFile's arguments (see struct io_create_params). */
+struct pvfs_create_args {
+    const char *path;
+    const char *beneath;            /* PVFS_ECP_BENEATH, or NULL */
+    uint32_t desired_access;
+    uint32_t share_access;
+    uint32_t create_disposition;
+    uint32_t create_options;
+    uint32_t file_attributes;
+    uint64_t allocation_size;
+    const void *security_descriptor; /* for a new file; NULL: inherit */
+    size_t security_descriptor_size;
+};
+
+/* Opens or creates; on success *file is the new open and *create_action
+ * FILE_OPENED, FILE_CREATED, FILE_OVERWRITTEN or FILE_SUPERSEDED. token is
+ * copied into the open (later calls check against the open's token and
+ * granted access, as NT does). */
+NTSTATUS pvfs_create(struct pvfs_volume *volume, const struct access_token *token,
+                     const struct pvfs_create_args *args, struct pvfs_file **file,
+                     uint32_t *create_action);
+
+/* Cleanup and close in one: releases the open's byte-range locks (waking
+ * locks that waited for them), completes its own waiting locks with
+ * STATUS_CANCELLED, and if this was the last open of a file that is to be
+ * deleted, deletes it. Always succeeds. */
+void pvfs_close(struct pvfs_file *file);
+
+/* offset NULL: at (and advancing) the file's current position. A read at or
+ * past the end is STATUS_END_OF_FILE. Reads and writes that overlap another
+ * open's byte-range lock fail with STATUS_FILE_LOCK_CONFLICT. */
+NTSTATUS pvfs_read(struct pvfs_file *file, void *buffer, uint32_t length, const uint64_t *offset,
+                   uint32_t key, uint32_t *bytes_read);
+NTSTATUS pvfs_write(struct pvfs_file *file, const void *buffer, uint32_t length,
+                    const uint64_t *offset, uint32_t key, uint32_t *bytes_written);
+NTSTATUS pvfs_flush(struct pvfs_file *file);
+
+/* The query calls write at most length bytes of the [MS-FSCC] structure into
+ * buffer and set *written. A buffer too small for the fixed part gives
+ * STATUS_INFO_LENGTH_MISMATCH; one too small for a variable part a truncated
+ * structure and STATUS_BUFFER_OVERFLOW. */
+NTSTATUS pvfs_query_information(struct pvfs_file *file, uint32_t info_class, void *buffer,
+                                uint32_t length, uint32_t *written);
+NTSTATUS pvfs_set_information(struct pvfs_file *file, uint32_t info_class, const void *buffer,
+                              uint32_t length);
+/* flags: SL_RESTART_SCAN, SL_RETURN_SINGLE_ENTRY. The pattern (NULL = "*")
+ * of the first call after an open or a restart holds until the next restart.
+ * STATUS_NO_SUCH_FILE if nothing ever matched, STATUS_NO_MORE_FILES once the
+ * listing is exhausted. */
+NTSTATUS pvfs_query_directory(struct pvfs_file *file, uint32_t info_class, const char *pattern,
+                              uint32_t flags, void *buffer, uint32_t length, uint32_t *written);
+NTSTATUS pvfs_query_volume_information(struct pvfs_file *file, uint32_t info_class,
+                                       void *buffer, uint32_t length, uint32_t *written);
+/* A self-relative descriptor with the parts secinfo selects. If length is too
+ * small: STATUS_BUFFER_TOO_SMALL and *written = the size needed. */
+NTSTATUS pvfs_query_security(struct pvfs_file *file, uint32_t secinfo, void *buffer,
+                             uint32_t length, uint32_t *written);
+NTSTATUS pvfs_set_security(struct pvfs_file *file, uint32_t secinfo, const void *buffer,
+                           uint32_t length);
+
+/* Byte-range locks ([MS-FSA] 2.1.5.7). flags: SL_EXCLUSIVE_LOCK,
+ * SL_FAIL_IMMEDIATELY. A conflicting lock with SL_FAIL_IMMEDIATELY fails with
+ * STATUS_LOCK_NOT_GRANTED; without it the call returns STATUS_PENDING and
+ * queues the request with `context` as its identity: done(context, status)
+ * then runs exactly once, on the thread that released the range (status
+ * STATUS_SUCCESS), that cancelled it (STATUS_CANCELLED) or that closed the
+ * file, and never with a pvfs lock held. */
+typedef void (*pvfs_lock_done_fn)(void *context, NTSTATUS status);
+NTSTATUS pvfs_lock(struct pvfs_file *file, uint64_t offset, uint64_t length, uint32_t key,
+                   uint32_t flags, pvfs_lock_done_fn done, void *context);
+/* Cancels the waiting lock queued with context on file: returns true (after
+ * calling its done with STATUS_CANCELLED) if it was still waiting. */
+bool pvfs_lock_cancel(struct pvfs_file *file, void *context);
+/* Removes the lock of exactly [offset, offset+length) taken by this open with
+ * this key; STATUS_RANGE_NOT_LOCKED if there is none. */
+NTSTATUS pvfs_unlock(struct pvfs_file *file, uint64_t offset, uint64_t length, uint32_t key);
+
+#endif

@@ -1,0 +1,276 @@
+/* pvfs internals shared by the engine's files (not for other modules).
+ *
+ * Objects and lifetime:
+ *   volume  one directory tree; owns the node table and the mutex that guards
+ *           every node (see pvfs.h for the lock order).
+ *   node    the shared state of one stream of one file, keyed by (device,
+ *           inode, stream): its opens (for share modes), delete-pending flag,
+ *           byte-range locks and waiting locks. Created by the first open,
+ *           freed when the last open closes. A named stream's node holds a
+ *           reference on its file's default-stream node ("base").
+ *   file    one open; references its node.
+ * All node fields and the node lists of opens are read and written only with
+ * volume->lock held. */
+#ifndef SW_PVFS_PRIVATE_H
+#define SW_PVFS_PRIVATE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "drivers/pvfs/pvfs.h"
+#include "lib/buf.h"
+#include "lib/ntstatus.h"
+#include "lib/token.h"
+
+/* Linux's largest xattr value; a file system may allow less (ext4: a block). */
+#define PVFS_XATTR_MAX 65536u
+/* NT limits a name component to 255 UTF-16 code units. */
+#define PVFS_NAME_MAX_UNITS 255
+
+struct pvfs_node;
+
+struct pvfs_volume {
+    char *root;           /* realpath of the root, no trailing slash ("/" stays "/") */
+    int root_fd;          /* O_PATH | O_DIRECTORY */
+    dev_t root_dev;
+    uint32_t serial;      /* volume serial number reported to clients */
+    uint64_t created;     /* NT time: the root's birth (or change) time */
+    pthread_mutex_t lock;
+    struct pvfs_node **buckets;
+    size_t bucket_count;
+    size_t node_count;
+};
+
+struct pvfs_lock_range {
+    uint64_t offset;
+    uint64_t length;
+    uint32_t key;
+    bool exclusive;
+    const struct pvfs_file *owner;
+};
+
+struct pvfs_lock_waiter {
+    struct pvfs_lock_waiter *next;
+    struct pvfs_file *file;
+    struct pvfs_lock_range range;
+    pvfs_lock_done_fn done;
+    void *context;
+    NTSTATUS status; /* set when taken off the queue, for the done call */
+};
+
+struct pvfs_node {
+    struct pvfs_node *hash_next;
+    dev_t dev;
+    ino_t ino;
+    char *stream;            /* NULL for the default stream; else the name as stored */
+    struct pvfs_node *base;  /* a stream's default-stream node (referenced) */
+    unsigned refs;           /* opens + stream nodes that point here */
+    struct pvfs_file *opens; /* list through file->node_next */
+    bool delete_pending;
+    char *delete_path;       /* root-relative path to remove, set with delete_pending */
+    struct pvfs_lock_range *locks;
+    size_t lock_count;
+    size_t lock_capacity;
+    struct pvfs_lock_waiter *waiters; /* FIFO */
+};
+
+struct pvfs_dir_entry {
+    char *name;
+    unsigned char d_type;
+};
+
+struct pvfs_dir_cursor {
+    struct pvfs_dir_entry *entries; /* matching entries, "." and ".." first */
+    size_t count;
+    size_t next;
+    bool started;
+    bool matched_any;
+    char *pattern;
+};
+
+struct pvfs_file {
+    struct pvfs_volume *volume;
+    struct pvfs_node *node;
+    struct pvfs_file *node_next;
+    struct access_token *token;
+    int fd;                   /* the file or directory itself, never O_PATH */
+    bool is_directory;
+    bool writable_fd;         /* fd is O_RDWR */
+    char *path;               /* root-relative, on-disk spelling, no symlinks ("" = root) */
+    char *beneath;            /* root-relative confinement directory ("" = root) */
+    char *stream;             /* NULL: default stream; else as stored in the xattr name */
+    uint32_t granted_access;
+    uint32_t share_access;
+    uint32_t mode;            /* FileModeInformation bits */
+    bool delete_on_close;
+    pthread_mutex_t lock;     /* position, dir cursor */
+    uint64_t position;
+    uint64_t allocation_size; /* as last set, for reporting (0: derived) */
+    struct pvfs_dir_cursor dir;
+};
+
+/* ---- path.c: NT names ---- */
+struct pvfs_path {
+    char **components;      /* validated UTF-8 names */
+    size_t count;
+    char *stream;           /* NULL: the default stream */
+    bool trailing_backslash;
+};
+NTSTATUS pvfs_path_parse(const char *nt_path, struct pvfs_path *path);
+void pvfs_path_free(struct pvfs_path *path);
+/* One name component: no \ / : * ? " < > | or control characters, not "."
+ * or "..", at most 255 UTF-16 units, valid UTF-8. */
+NTSTATUS pvfs_name_valid(const char *name, size_t len);
+/* A stream name (between the colons): like a name, without ':' or '\'. */
+NTSTATUS pvfs_stream_name_valid(const char *name, size_t len);
+/* "a/b" + "c" -> "a/b/c"; "" + "c" -> "c". Newly allocated. */
+char *pvfs_path_join(const char *dir, const char *name);
+/* The directory part and last component of a root-relative path. */
+char *pvfs_path_dirname(const char *path);
+const char *pvfs_path_basename(const char *path);
+/* The NT name of a root-relative path as seen from beneath: "\dir\a.txt"
+ * ("\" for beneath itself), plus ":stream" when stream is set. */
+char *pvfs_nt_name(const char *path, const char *beneath, const char *stream);
+
+/* ---- lookup.c: safe, case-insensitive resolution ---- */
+/* Opens (O_PATH) the directory `beneath` (root-relative) of the volume. */
+NTSTATUS pvfs_open_beneath(struct pvfs_volume *volume, const char *beneath, int *fd);
+struct pvfs_resolved {
+    char *parent;      /* root-relative canonical path of the parent directory */
+    char *name;        /* the last component, as on disk when it exists */
+    char *path;        /* root-relative canonical path when it exists, else parent/name */
+    bool exists;
+    int fd;            /* O_PATH fd of the target when it exists, else -1 */
+    int parent_fd;     /* O_PATH fd of the parent directory, or -1 for the root */
+};
+/* Resolves components beneath beneath_fd (which is the root-relative
+ * directory `beneath`). Missing final component: exists false, parent set.
+ * Missing earlier component: STATUS_OBJECT_PATH_NOT_FOUND. */
+NTSTATUS pvfs_resolve(struct pvfs_volume *volume, const char *beneath, int beneath_fd,
+                      char *const *components, size_t count, struct pvfs_resolved *out);
+void pvfs_resolved_free(struct pvfs_resolved *resolved);
+/* The canonical root-relative path of an open fd (via /proc/self/fd), or
+ * STATUS_ACCESS_DENIED if it lies outside the volume root. */
+NTSTATUS pvfs_fd_path(struct pvfs_volume *volume, int fd, char **path);
+/* True if path is beneath (or equal to) dir; both root-relative. */
+bool pvfs_path_is_beneath(const char *path, const char *dir);
+/* Opens a root-relative canonical path's parent directory (O_PATH), refusing
+ * any symlink on the way (paths stored in opens are symlink-free). */
+NTSTATUS pvfs_open_parent(struct pvfs_volume *volume, const char *path, int *fd);
+
+/* ---- node.c: the open-file table, share modes ---- */
+NTSTATUS pvfs_node_get(struct pvfs_volume *volume, dev_t dev, ino_t ino, const char *stream,
+                       struct pvfs_node **node);
+void pvfs_node_put(struct pvfs_volume *volume, struct pvfs_node *node);
+/* Share-mode check of a new open against the node's opens ([MS-FSA]
+ * 2.1.5.1.2.2 "Algorithm to check sharing access"), and, for DELETE on a
+ * file's default stream, against the opens of its named streams. */
+NTSTATUS pvfs_share_check(struct pvfs_volume *volume, struct pvfs_node *node, uint32_t access,
+                          uint32_t share);
+void pvfs_node_add_open(struct pvfs_node *node, struct pvfs_file *file);
+void pvfs_node_remove_open(struct pvfs_node *node, struct pvfs_file *file);
+/* True if an open of a file beneath dir (root-relative) exists, other than
+ * the ones of except. */
+bool pvfs_volume_has_open_beneath(struct pvfs_volume *volume, const char *dir,
+                                  const struct pvfs_node *except);
+/* Opens on the node of any other stream of the same file? */
+bool pvfs_node_file_has_other_opens(struct pvfs_volume *volume, const struct pvfs_node *node);
+/* Calls fn for every open of every stream of the file (dev, ino). */
+void pvfs_volume_for_each_open(struct pvfs_volume *volume, dev_t dev, ino_t ino,
+                               void (*fn)(struct pvfs_file *file, void *ctx), void *ctx);
+
+/* ---- attributes.c: stat, times, DOS attributes ---- */
+struct pvfs_stat {
+    struct stat st;
+    uint64_t creation_time;   /* NT times */
+    uint64_t last_access_time;
+    uint64_t last_write_time;
+    uint64_t change_time;
+    uint32_t attributes;      /* FILE_ATTRIBUTE_*, never 0 */
+    uint32_t stored_attributes; /* as user.DOSATTRIB has them (0 without it) */
+    uint64_t allocation_size;
+};
+uint64_t pvfs_nt_time(const struct timespec *ts);
+struct timespec pvfs_timespec(uint64_t nt_time);
+/* Everything about fd (O_PATH fds too). name: the last component, for the
+ * hidden-dot-file rule (may be NULL). */
+NTSTATUS pvfs_stat_fd(int fd, const char *name, struct pvfs_stat *out);
+/* Stores DOS attributes and creation time (user.DOSATTRIB). */
+NTSTATUS pvfs_dosattrib_store(int fd, bool is_directory, uint32_t attributes,
+                              uint64_t creation_time);
+/* The attributes a client may set ([MS-FSCC] 2.6). */
+#define PVFS_SETTABLE_ATTRIBUTES (FILE_ATTRIBUTE_READONLY | FILE_ATTRIBUTE_HIDDEN | \
+    FILE_ATTRIBUTE_SYSTEM | FILE_ATTRIBUTE_ARCHIVE | FILE_ATTRIBUTE_TEMPORARY | \
+    FILE_ATTRIBUTE_OFFLINE | FILE_ATTRIBUTE_NOT_CONTENT_INDEXED)
+
+/* ---- security.c ---- */
+/* The token an open acts with: the caller's plus the Unix User/Group SIDs
+ * (S-1-22-1-uid, S-1-22-2-gid) of its unix identity, so that the owner of a
+ * file without a stored descriptor is recognised. */
+struct access_token *pvfs_token_for_open(const struct access_token *token);
+/* Access check of desired against fd's descriptor (stored or derived from
+ * owner and mode). parent_fd (may be -1): a directory whose
+ * FILE_DELETE_CHILD grants DELETE. */
+NTSTATUS pvfs_access_check(int fd, int parent_fd, const struct access_token *token,
+                           uint32_t desired, uint32_t create_options, uint32_t *granted);
+/* Access check on a directory for creating a child in it. */
+NTSTATUS pvfs_access_check_parent(int parent_fd, const struct access_token *token,
+                                  bool directory);
+/* Stores the descriptor of a new file: sd (self-relative, may be NULL) and
+ * what it inherits from the parent directory parent_fd. */
+NTSTATUS pvfs_security_new_file(int fd, int parent_fd, const struct access_token *token,
+                                bool is_directory, const void *sd, size_t sd_size);
+/* Reads fd's descriptor (stored or derived) in self-relative form. */
+NTSTATUS pvfs_security_read(int fd, uint8_t **sd, size_t *sd_size);
+/* Stores a self-relative descriptor (replacing it whole) in Samba's format. */
+NTSTATUS pvfs_security_write(int fd, const uint8_t *sd, size_t sd_size);
+
+/* ---- streams.c: user.DosStream.NAME:$DATA ---- */
+/* Finds the stored spelling of stream `name` (case-insensitive) on fd. */
+NTSTATUS pvfs_stream_find(int fd, const char *name, char **stored);
+NTSTATUS pvfs_stream_create(int fd, const char *name);
+NTSTATUS pvfs_stream_read_all(int fd, const char *stored, uint8_t **data, size_t *size);
+NTSTATUS pvfs_stream_write_all(int fd, const char *stored, const uint8_t *data, size_t size);
+NTSTATUS pvfs_stream_remove(int fd, const char *stored);
+/* Lists the streams of fd (names as stored, sizes), for FileStreamInformation. */
+struct pvfs_stream_info {
+    char *name;
+    uint64_t size;
+};
+NTSTATUS pvfs_stream_list(int fd, struct pvfs_stream_info **streams, size_t *count);
+void pvfs_stream_list_free(struct pvfs_stream_info *streams, size_t count);
+
+/* ---- lock.c ---- */
+/* Would a read (write) of [offset, offset+length) by file conflict with a
+ * byte-range lock? Called without the volume lock. */
+NTSTATUS pvfs_lock_check_io(struct pvfs_file *file, uint64_t offset, uint64_t length,
+                            uint32_t key, bool write);
+/* Drops file's locks and waiters; collects the waiters to complete into
+ * *done_list (called with volume->lock held; complete after unlocking). */
+void pvfs_lock_release_file(struct pvfs_file *file, struct pvfs_lock_waiter **done_list);
+void pvfs_lock_complete(struct pvfs_lock_waiter *done_list);
+
+/* ---- directory.c / wildcard.c ---- */
+/* [MS-FSA] 2.1.4.4 IsNameInExpression, case-insensitive: * ? < > " */
+bool pvfs_name_matches(const char *pattern, const char *name);
+void pvfs_dir_cursor_free(struct pvfs_dir_cursor *dir);
+
+/* ---- query_info.c helpers shared with directory.c ---- */
+/* UTF-8 to UTF-16LE appended to b; returns the byte length, or -1. */
+long pvfs_put_utf16(struct buf *b, const char *utf8);
+/* Copies the structure in b into the caller's buffer with the truncation
+ * rules of pvfs.h: fixed is the size below which nothing is returned. */
+NTSTATUS pvfs_return_info(const struct buf *b, size_t fixed, void *buffer, uint32_t length,
+                          uint32_t *written);
+
+/* ---- create.c helpers used by set_info.c ---- */
+/* Removes the file (or stream) whose delete is pending; called once its last
+ * open is gone. */
+void pvfs_delete_now(struct pvfs_volume *volume, struct pvfs_node *node, int fd);
+/* True if the directory (root-relative path) has entries other than . and .. */
+NTSTATUS pvfs_directory_is_empty(int dir_fd, bool *empty);
+
+#endif

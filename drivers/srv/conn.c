@@ -1,0 +1,205 @@
+/* Connections: creation, teardown, the session table, framing of sends. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "drivers/srv/server.h"
+#include "drivers/srv/smb2/request.h"
+#include "lib/log.h"
+
+struct srv_conn *srv_conn_new(struct srv_engine *engine, const struct srv_transport *transport,
+                              void *transport_state, const char *peer)
+{
+    struct srv_conn *conn = calloc(1, sizeof *conn);
+    if (!conn)
+        return NULL;
+    if (!smb2_credits_init(&conn->credits, engine->config.max_credits)) {
+        free(conn);
+        return NULL;
+    }
+    /* One reference for the caller, one for the engine's list. */
+    atomic_init(&conn->refs, 2);
+    conn->engine = engine;
+    conn->transport = transport;
+    conn->transport_state = transport_state;
+    snprintf(conn->peer, sizeof conn->peer, "%s", peer ? peer : "?");
+    pthread_mutex_init(&conn->lock, NULL);
+    pthread_mutex_lock(&engine->lock);
+    conn->next = engine->conns;
+    if (engine->conns)
+        engine->conns->prev = conn;
+    engine->conns = conn;
+    engine->connections_total++;
+    engine->connections_live++;
+    pthread_mutex_unlock(&engine->lock);
+    return conn;
+}
+
+void srv_conn_ref(struct srv_conn *conn)
+{
+    atomic_fetch_add(&conn->refs, 1);
+}
+
+void srv_conn_unref(struct srv_conn *conn)
+{
+    if (atomic_fetch_sub(&conn->refs, 1) != 1)
+        return;
+    struct srv_engine *engine = conn->engine;
+    /* A connection freed without a disconnect (tests) still drops its
+     * sessions here; normally the table is already empty. */
+    for (size_t i = 0; i < conn->session_count; i++)
+        srv_session_unref(conn->sessions[i]);
+    free(conn->sessions);
+    smb2_credits_free(&conn->credits);
+    if (conn->transport && conn->transport->release)
+        conn->transport->release(conn);
+    pthread_mutex_destroy(&conn->lock);
+    free(conn);
+    pthread_mutex_lock(&engine->lock);
+    engine->connections_live--;
+    pthread_cond_broadcast(&engine->conns_gone);
+    pthread_mutex_unlock(&engine->lock);
+}
+
+bool srv_conn_is_dead(struct srv_conn *conn)
+{
+    pthread_mutex_lock(&conn->lock);
+    bool dead = conn->dead;
+    pthread_mutex_unlock(&conn->lock);
+    return dead;
+}
+
+void srv_conn_disconnect(struct srv_conn *conn, const char *why)
+{
+    pthread_mutex_lock(&conn->lock);
+    if (conn->dead) {
+        pthread_mutex_unlock(&conn->lock);
+        return;
+    }
+    conn->dead = true;
+    struct srv_session **sessions = conn->sessions;
+    size_t count = conn->session_count;
+    conn->sessions = NULL;
+    conn->session_count = conn->session_capacity = 0;
+    pthread_mutex_unlock(&conn->lock);
+
+    log_info("srv: %s: disconnecting: %s", conn->peer, why);
+    if (conn->transport && conn->transport->shutdown)
+        conn->transport->shutdown(conn);
+    for (size_t i = 0; i < count; i++) {
+        srv_session_kill(sessions[i]);
+        srv_session_unref(sessions[i]);
+    }
+    free(sessions);
+    smb2_cancel_all(conn);
+
+    struct srv_engine *engine = conn->engine;
+    pthread_mutex_lock(&engine->lock);
+    if (conn->prev)
+        conn->prev->next = conn->next;
+    else
+        engine->conns = conn->next;
+    if (conn->next)
+        conn->next->prev = conn->prev;
+    conn->prev = conn->next = NULL;
+    pthread_mutex_unlock(&engine->lock);
+    srv_conn_unref(conn); /* the engine list's reference */
+}
+
+size_t srv_conn_max_frame(struct srv_conn *conn)
+{
+    /* Before anyone has logged on, a frame only needs to carry NEGOTIATE or
+     * a SESSION_SETUP token: keep unauthenticated memory use small. */
+    pthread_mutex_lock(&conn->lock);
+    bool authenticated = conn->has_valid_session;
+    pthread_mutex_unlock(&conn->lock);
+    if (!authenticated)
+        return 1024 * 1024;
+    const struct srv_config *c = &conn->engine->config;
+    size_t largest = c->max_write_size > c->max_transact_size ? c->max_write_size
+                                                               : c->max_transact_size;
+    if (c->max_read_size > largest)
+        largest = c->max_read_size;
+    size_t limit = largest + 1024 * 1024; /* headers, compound, transform */
+    return limit > SMB2_TRANSPORT_MAX_LENGTH ? SMB2_TRANSPORT_MAX_LENGTH : limit;
+}
+
+void srv_conn_send_message(struct srv_conn *conn, const uint8_t *msg, size_t len)
+{
+    if (len > SMB2_TRANSPORT_MAX_LENGTH) {
+        srv_conn_disconnect(conn, "response larger than the transport allows");
+        return;
+    }
+    if (srv_conn_is_dead(conn))
+        return;
+    uint8_t *frame = malloc(len + SMB2_TRANSPORT_HEADER_SIZE);
+    if (!frame) {
+        srv_conn_disconnect(conn, "out of memory");
+        return;
+    }
+    /* 2.1: a zero byte, then the length in 24 bits, big-endian. */
+    frame[0] = 0;
+    frame[1] = (uint8_t)(len >> 16);
+    frame[2] = (uint8_t)(len >> 8);
+    frame[3] = (uint8_t)len;
+    memcpy(frame + SMB2_TRANSPORT_HEADER_SIZE, msg, len);
+    conn->transport->send(conn, frame, len + SMB2_TRANSPORT_HEADER_SIZE);
+}
+
+/* ---- The session table -------------------------------------------------- */
+
+NTSTATUS srv_conn_add_session(struct srv_conn *conn, struct srv_session *session)
+{
+    NTSTATUS status = STATUS_SUCCESS;
+    pthread_mutex_lock(&conn->lock);
+    if (conn->dead) {
+        status = STATUS_USER_SESSION_DELETED;
+    } else if (conn->session_count == conn->session_capacity) {
+        size_t cap = conn->session_capacity ? conn->session_capacity * 2 : 4;
+        struct srv_session **grown = cap > 4096 ? NULL
+                                                : realloc(conn->sessions, cap * sizeof *grown);
+        if (!grown) {
+            status = STATUS_INSUFFICIENT_RESOURCES;
+        } else {
+            conn->sessions = grown;
+            conn->session_capacity = cap;
+        }
+    }
+    if (status == STATUS_SUCCESS) {
+        srv_session_ref(session);
+        conn->sessions[conn->session_count++] = session;
+    }
+    pthread_mutex_unlock(&conn->lock);
+    return status;
+}
+
+struct srv_session *srv_conn_find_session(struct srv_conn *conn, uint64_t id)
+{
+    struct srv_session *found = NULL;
+    pthread_mutex_lock(&conn->lock);
+    for (size_t i = 0; i < conn->session_count && !found; i++)
+        if (conn->sessions[i]->id == id)
+            found = conn->sessions[i];
+    if (found)
+        srv_session_ref(found);
+    pthread_mutex_unlock(&conn->lock);
+    return found;
+}
+
+void srv_conn_remove_session(struct srv_conn *conn, struct srv_session *session)
+{
+    bool found = false;
+    pthread_mutex_lock(&conn->lock);
+    for (size_t i = 0; i < conn->session_count; i++) {
+        if (conn->sessions[i] == session) {
+            conn->sessions[i] = conn->sessions[--conn->session_count];
+            found = true;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&conn->lock);
+    if (found) {
+        srv_session_kill(session);
+        srv_session_unref(session);
+    }
+}

@@ -1,0 +1,202 @@
+/* The engine: configuration, start and stop, shared counters. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <openssl/rand.h>
+
+#include "drivers/srv/server.h"
+#include "drivers/srv/smb2/smb2.h"
+#include "lib/log.h"
+
+void srv_config_defaults(struct srv_config *c)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->listen_address, sizeof c->listen_address, "0.0.0.0");
+    c->port = 445;
+    c->min_dialect = SMB2_DIALECT_202;
+    c->max_dialect = SMB2_DIALECT_311;
+    c->signing = SRV_SIGNING_ENABLED;
+    c->encryption = SRV_ENCRYPTION_OFF;
+    snprintf(c->server_name, sizeof c->server_name, "SAMEWISE");
+    c->max_transact_size = 8 * 1024 * 1024;
+    c->max_read_size = 8 * 1024 * 1024;
+    c->max_write_size = 8 * 1024 * 1024;
+    c->max_credits = 512;
+    c->ciphers[0] = SMB2_ENCRYPTION_AES128_GCM;
+    c->ciphers[1] = SMB2_ENCRYPTION_AES128_CCM;
+    c->ciphers[2] = SMB2_ENCRYPTION_AES256_GCM;
+    c->ciphers[3] = SMB2_ENCRYPTION_AES256_CCM;
+    c->signing_algorithms[0] = SMB2_SIGNING_AES_GMAC;
+    c->signing_algorithms[1] = SMB2_SIGNING_AES_CMAC;
+    c->signing_algorithms[2] = SMB2_SIGNING_HMAC_SHA256;
+    c->signing_algorithm_count = 3;
+    c->network_threads = 1;
+    c->worker_threads = 2;
+}
+
+uint16_t srv_dialect_parse(const char *text)
+{
+    static const struct { const char *name; uint16_t dialect; } names[] = {
+        { "2.0.2", SMB2_DIALECT_202 }, { "2.02", SMB2_DIALECT_202 },
+        { "SMB2_02", SMB2_DIALECT_202 }, { "0x0202", SMB2_DIALECT_202 },
+        { "2.1", SMB2_DIALECT_210 }, { "2.10", SMB2_DIALECT_210 },
+        { "SMB2_10", SMB2_DIALECT_210 }, { "0x0210", SMB2_DIALECT_210 },
+        { "3.0", SMB2_DIALECT_300 }, { "3.00", SMB2_DIALECT_300 },
+        { "SMB3_00", SMB2_DIALECT_300 }, { "0x0300", SMB2_DIALECT_300 },
+        { "3.0.2", SMB2_DIALECT_302 }, { "3.02", SMB2_DIALECT_302 },
+        { "SMB3_02", SMB2_DIALECT_302 }, { "0x0302", SMB2_DIALECT_302 },
+        { "3.1.1", SMB2_DIALECT_311 }, { "3.11", SMB2_DIALECT_311 },
+        { "SMB3_11", SMB2_DIALECT_311 }, { "0x0311", SMB2_DIALECT_311 },
+    };
+    for (size_t i = 0; text && i < sizeof names / sizeof names[0]; i++)
+        if (strcasecmp(text, names[i].name) == 0)
+            return names[i].dialect;
+    return 0;
+}
+
+uint64_t srv_filetime_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    /* 11644473600 seconds from 1601-01-01 to 1970-01-01. */
+    return ((uint64_t)ts.tv_sec + 11644473600ull) * 10000000ull + (uint64_t)ts.tv_nsec / 100;
+}
+
+static bool dialect_known(uint16_t d)
+{
+    return d == SMB2_DIALECT_202 || d == SMB2_DIALECT_210 || d == SMB2_DIALECT_300 ||
+           d == SMB2_DIALECT_302 || d == SMB2_DIALECT_311;
+}
+
+NTSTATUS srv_engine_create(const struct srv_config *config, struct srv_engine **out)
+{
+    *out = NULL;
+    if (!dialect_known(config->min_dialect) || !dialect_known(config->max_dialect) ||
+        config->min_dialect > config->max_dialect)
+        return STATUS_INVALID_PARAMETER;
+    if (!config->auth.begin || !config->auth.step || !config->shares.lookup)
+        return STATUS_INVALID_PARAMETER;
+    struct srv_engine *e = calloc(1, sizeof *e);
+    if (!e)
+        return STATUS_NO_MEMORY;
+    e->config = *config;
+    if (e->config.max_read_size < 65536)
+        e->config.max_read_size = 65536;
+    if (e->config.max_write_size < 65536)
+        e->config.max_write_size = 65536;
+    if (e->config.max_transact_size < 65536)
+        e->config.max_transact_size = 65536;
+    pthread_mutex_init(&e->lock, NULL);
+    pthread_cond_init(&e->conns_gone, NULL);
+    e->listen_fd = e->epoll_fd = e->wake_fd = -1;
+    e->start_time = srv_filetime_now();
+    /* Session ids: a random start keeps ids of a restarted server from
+     * matching ones a client remembers from before. */
+    uint32_t start = 0;
+    RAND_bytes((unsigned char *)&start, sizeof start);
+    atomic_init(&e->next_session_id, ((uint64_t)start << 16) | 1);
+    if (!e->config.queue_work) {
+        e->workers = srv_workers_start(e->config.worker_threads);
+        if (!e->workers) {
+            srv_engine_destroy(e);
+            return STATUS_INSUFFICIENT_RESOURCES;
+        }
+    }
+    *out = e;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS srv_engine_queue_work(struct srv_engine *engine, srv_work_fn fn, void *context)
+{
+    if (engine->config.queue_work)
+        return engine->config.queue_work(fn, context);
+    return srv_workers_queue(engine->workers, fn, context);
+}
+
+void srv_engine_destroy(struct srv_engine *e)
+{
+    if (!e)
+        return;
+    atomic_store(&e->stopping, true);
+    /* Disconnect everyone: parked requests are asked to finish. */
+    for (;;) {
+        pthread_mutex_lock(&e->lock);
+        struct srv_conn *conn = e->conns;
+        if (conn)
+            srv_conn_ref(conn);
+        pthread_mutex_unlock(&e->lock);
+        if (!conn)
+            break;
+        srv_conn_disconnect(conn, "server stopping");
+        srv_conn_unref(conn);
+    }
+    /* Our own workers finish what is queued (those requests see their
+     * connection dead and only free themselves). */
+    srv_workers_stop(e->workers);
+    e->workers = NULL;
+    /* Work lent to the host's pool may still hold connections: wait for them
+     * (bounded, so a stuck call cannot hang shutdown forever). */
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += 10;
+    pthread_mutex_lock(&e->lock);
+    while (e->connections_live > 0) {
+        if (pthread_cond_timedwait(&e->conns_gone, &e->lock, &deadline) == ETIMEDOUT) {
+            log_error("srv: %llu connection(s) still referenced at shutdown",
+                      (unsigned long long)e->connections_live);
+            break;
+        }
+    }
+    bool leaked = e->connections_live > 0;
+    pthread_mutex_unlock(&e->lock);
+    if (leaked)
+        return; /* freeing would let the stragglers touch freed memory */
+    pthread_cond_destroy(&e->conns_gone);
+    pthread_mutex_destroy(&e->lock);
+    free(e);
+}
+
+NTSTATUS srv_engine_start(const struct srv_config *config, struct srv_engine **out)
+{
+    struct srv_engine *e;
+    NTSTATUS status = srv_engine_create(config, &e);
+    if (status != STATUS_SUCCESS)
+        return status;
+    status = srv_net_start(e);
+    if (status != STATUS_SUCCESS) {
+        srv_engine_destroy(e);
+        return status;
+    }
+    *out = e;
+    return STATUS_SUCCESS;
+}
+
+uint16_t srv_engine_port(const struct srv_engine *engine)
+{
+    return engine->port;
+}
+
+void srv_engine_stop(struct srv_engine *engine)
+{
+    if (!engine)
+        return;
+    srv_net_stop(engine);
+    srv_engine_destroy(engine);
+}
+
+void srv_engine_get_stats(struct srv_engine *e, struct srv_engine_stats *stats)
+{
+    pthread_mutex_lock(&e->lock);
+    uint64_t open = 0;
+    for (struct srv_conn *c = e->conns; c; c = c->next)
+        open++;
+    stats->connections = open;
+    stats->connections_total = e->connections_total;
+    pthread_mutex_unlock(&e->lock);
+    stats->sessions = (uint64_t)atomic_load(&e->sessions_valid);
+    stats->trees = (uint64_t)atomic_load(&e->trees_open);
+}

@@ -1,0 +1,233 @@
+/* srv's objects: engine, connection, session, tree connect, and how they
+ * live, die and lock. Private to drivers/srv (and its tests).
+ *
+ * LIFETIME. Every object is reference counted (atomic). A table holds one
+ * reference on each object in it: the engine's connection list, a
+ * connection's session table, a session's tree table. A request element holds
+ * one reference on each object it resolved (its connection, and for the
+ * element being processed its session and tree), looked up afresh by id for
+ * every compound element. Removing an object from its table (logoff, tree
+ * disconnect, connection teardown) marks it dead and drops the table's
+ * reference; a request still holding one sees the dead flag and fails cleanly
+ * with STATUS_USER_SESSION_DELETED / STATUS_NETWORK_NAME_DELETED; the memory
+ * goes when the last reference does.
+ *
+ * LOCK ORDER (take left before right, never the other way):
+ *
+ *     engine->lock -> conn->lock -> session->lock -> tree->lock
+ *
+ * and conn->send_lock is a leaf: nothing is taken while it is held. No lock
+ * is held while calling out of srv (srv_auth, srv_shares, the I/O manager,
+ * queue_work) or while calling a request's completion, so those may call back
+ * into srv on any thread. Reference counts are plain atomics and need no lock;
+ * an object's fields that never change after creation (ids, share info) are
+ * read without a lock.
+ *
+ * THREADS. The network thread owns the socket read side and the epoll set;
+ * it runs the dispatcher for each received frame. Workers (queue_work) run
+ * blocking calls; I/O manager completions arrive on driver threads. Any of
+ * them may finish a parked request and send its response: sends go through
+ * conn->send_lock. */
+#ifndef SW_SRV_SERVER_H
+#define SW_SRV_SERVER_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "drivers/srv/smb2/credits.h"
+#include "drivers/srv/smb2/crypto.h"
+#include "drivers/srv/smb2/smb2.h"
+#include "drivers/srv/srv.h"
+#include "lib/buf.h"
+
+struct smb2_request;
+struct srv_conn;
+struct srv_workers;
+
+/* ---- Engine ------------------------------------------------------------- */
+
+struct srv_engine {
+    struct srv_config config;
+    pthread_mutex_t lock;          /* conns list, counters */
+    struct srv_conn *conns;        /* doubly linked, each holds a reference */
+    uint64_t connections_total;
+    uint64_t connections_live;     /* allocated, in the list or not */
+    pthread_cond_t conns_gone;     /* signalled as connections_live drops */
+    atomic_uint_fast64_t next_session_id;
+    atomic_int sessions_valid;
+    atomic_int trees_open;
+    uint64_t start_time;           /* FILETIME */
+    struct srv_workers *workers;   /* NULL when config.queue_work is set */
+    /* network side (net.c); listen_fd < 0 for an engine without network
+     * (unit tests, fuzzing) */
+    int listen_fd;
+    int epoll_fd;
+    int wake_fd;
+    uint16_t port;
+    pthread_t net_thread;
+    bool net_running;
+    atomic_bool stopping;
+};
+
+/* An engine without a listener, for tests and fuzzing: connections are made
+ * with srv_conn_new and fed with srv_conn_receive. */
+NTSTATUS srv_engine_create(const struct srv_config *config, struct srv_engine **engine);
+void srv_engine_destroy(struct srv_engine *engine);
+/* Queues blocking work (config.queue_work or srv's own pool). */
+NTSTATUS srv_engine_queue_work(struct srv_engine *engine, srv_work_fn fn, void *context);
+/* Now as a Windows FILETIME (100 ns since 1601). */
+uint64_t srv_filetime_now(void);
+
+/* net.c: the listener and the network thread. */
+NTSTATUS srv_net_start(struct srv_engine *engine);
+void srv_net_stop(struct srv_engine *engine);
+
+/* worker.c: a small fixed pool. */
+struct srv_workers *srv_workers_start(unsigned threads);
+NTSTATUS srv_workers_queue(struct srv_workers *workers, srv_work_fn fn, void *context);
+/* Runs what is queued, then joins the threads. */
+void srv_workers_stop(struct srv_workers *workers);
+
+/* ---- Connection --------------------------------------------------------- */
+
+/* How a connection's bytes leave (the TCP socket in net.c; a capture buffer
+ * in tests). */
+struct srv_transport {
+    /* Sends one frame (4-byte length included); takes ownership of data.
+     * Called from any thread, under no srv lock except possibly none. */
+    void (*send)(struct srv_conn *conn, uint8_t *data, size_t len);
+    /* Stops reading and writing (the connection is being torn down). */
+    void (*shutdown)(struct srv_conn *conn);
+    /* Frees the transport's state (last reference gone). */
+    void (*release)(struct srv_conn *conn);
+};
+
+struct srv_conn {
+    atomic_int refs;
+    struct srv_engine *engine;
+    const struct srv_transport *transport;
+    void *transport_state;
+    char peer[64];                  /* "127.0.0.1:51234", for logs */
+    struct srv_conn *prev, *next;   /* engine->conns, under engine->lock */
+
+    pthread_mutex_t lock;           /* everything below */
+    bool dead;                      /* torn down: drop everything new */
+    /* [MS-SMB2] 3.3.1.7 Connection.* */
+    uint16_t dialect;               /* 0 until NEGOTIATE; 0x02FF after the SMB1 wildcard */
+    bool negotiated;                /* a final dialect is chosen */
+    uint32_t client_capabilities;
+    uint16_t client_security_mode;
+    uint8_t client_guid[16];
+    uint16_t client_dialects[64];
+    size_t client_dialect_count;
+    uint32_t server_capabilities;
+    uint16_t server_security_mode;
+    uint16_t cipher;                /* SMB2_ENCRYPTION_*, 0 if none */
+    uint16_t signing_algorithm;     /* SMB2_SIGNING_* */
+    bool supports_multi_credit;
+    uint32_t max_transact_size, max_read_size, max_write_size;
+    uint8_t preauth_hash[SMB2_PREAUTH_HASH_SIZE];
+    struct smb2_credits credits;
+    struct srv_session **sessions;  /* table; each entry holds a reference */
+    size_t session_count, session_capacity;
+    struct smb2_request *pending;   /* parked requests (CANCEL looks here) */
+    uint64_t next_async_id;
+    bool has_valid_session;         /* raises the frame size limit */
+};
+
+/* A new connection with one reference for the caller (the transport). */
+struct srv_conn *srv_conn_new(struct srv_engine *engine, const struct srv_transport *transport,
+                              void *transport_state, const char *peer);
+void srv_conn_ref(struct srv_conn *conn);
+void srv_conn_unref(struct srv_conn *conn);
+/* Feeds one received frame (without its 4-byte length). Takes ownership of
+ * data (malloc'd). Runs the dispatcher; may send responses. */
+void srv_conn_receive(struct srv_conn *conn, uint8_t *data, size_t len);
+/* Tears the connection down: transport shut, sessions logged off, parked
+ * requests cancelled. Idempotent; any thread. */
+void srv_conn_disconnect(struct srv_conn *conn, const char *why);
+bool srv_conn_is_dead(struct srv_conn *conn);
+/* The largest frame this connection accepts now. */
+size_t srv_conn_max_frame(struct srv_conn *conn);
+/* Sends a complete SMB2 message (compound); adds the 4-byte length. */
+void srv_conn_send_message(struct srv_conn *conn, const uint8_t *msg, size_t len);
+
+/* ---- Session ------------------------------------------------------------ */
+
+enum srv_session_state { SRV_SESSION_IN_PROGRESS, SRV_SESSION_VALID, SRV_SESSION_EXPIRED };
+
+struct srv_session {
+    atomic_int refs;
+    uint64_t id;                    /* never changes */
+    struct srv_engine *engine;
+
+    pthread_mutex_t lock;           /* everything below */
+    enum srv_session_state state;
+    bool dead;                      /* logged off or connection gone */
+    bool auth_busy;                 /* a SESSION_SETUP leg is running */
+    void *auth_exchange;            /* srv_auth exchange, between legs */
+    struct access_token *token;
+    char user_name[256];
+    bool is_guest, is_anonymous;
+    bool signing_required;
+    bool encrypt_data;
+    uint8_t session_key[64];        /* Session.FullSessionKey */
+    size_t session_key_len;
+    bool has_keys;
+    struct smb2_keys keys;
+    uint16_t dialect;               /* copied from the connection at creation */
+    uint16_t cipher;
+    uint16_t signing_algorithm;
+    uint8_t preauth_hash[SMB2_PREAUTH_HASH_SIZE];
+    uint64_t nonce_counter;         /* encryption nonces: counter + salt */
+    uint8_t nonce_salt[4];
+    struct srv_tree **trees;        /* table; each entry holds a reference */
+    size_t tree_count, tree_capacity;
+    uint32_t next_tree_id;
+};
+
+struct srv_session *srv_session_new(struct srv_engine *engine, struct srv_conn *conn);
+void srv_session_ref(struct srv_session *session);
+void srv_session_unref(struct srv_session *session);
+
+/* conn->session table. Lookups return a new reference, or NULL. */
+NTSTATUS srv_conn_add_session(struct srv_conn *conn, struct srv_session *session);
+struct srv_session *srv_conn_find_session(struct srv_conn *conn, uint64_t id);
+/* Removes it from the table, marks it dead, disconnects its trees (logoff). */
+void srv_conn_remove_session(struct srv_conn *conn, struct srv_session *session);
+/* Marks a session dead and disconnects its trees (it may stay referenced). */
+void srv_session_kill(struct srv_session *session);
+
+/* Copies what signing a message for this session needs; false if the
+ * session has no keys (yet). */
+bool srv_session_signing_key(struct srv_session *session, uint16_t *alg, uint8_t key[16]);
+/* Encrypts a message for the session into out (transform header added). */
+NTSTATUS srv_session_encrypt(struct srv_session *session, const uint8_t *msg, size_t len,
+                             struct buf *out);
+
+/* ---- Tree connect ------------------------------------------------------- */
+
+struct srv_tree {
+    atomic_int refs;
+    uint32_t id;                    /* never changes */
+    struct srv_share_info share;    /* copied at connect, never changes */
+    uint32_t maximal_access;
+    struct srv_engine *engine;
+    pthread_mutex_t lock;
+    bool dead;
+};
+
+struct srv_tree *srv_tree_new(struct srv_engine *engine, const struct srv_share_info *share);
+void srv_tree_ref(struct srv_tree *tree);
+void srv_tree_unref(struct srv_tree *tree);
+/* Marks a tree connect dead (TREE_DISCONNECT, logoff, teardown). */
+void srv_tree_kill(struct srv_tree *tree);
+
+/* session->tree table. */
+NTSTATUS srv_session_add_tree(struct srv_session *session, struct srv_tree *tree);
+struct srv_tree *srv_session_find_tree(struct srv_session *session, uint32_t id);
+void srv_session_remove_tree(struct srv_session *session, struct srv_tree *tree);
+
+#endif

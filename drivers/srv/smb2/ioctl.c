@@ -1,0 +1,74 @@
+/* SMB2 IOCTL ([MS-SMB2] 2.2.31, 2.2.32, 3.3.5.15). Requests on the server
+ * itself (FileId all ones) are answered here: FSCTL_VALIDATE_NEGOTIATE_INFO,
+ * and DFS referrals (no DFS: STATUS_FS_DRIVER_REQUIRED, as Windows says
+ * without the DFS service). Everything else goes to the file's driver. */
+#include "drivers/srv/smb2/request.h"
+
+static void write_response(struct smb2_request *req, uint32_t ctl_code, uint64_t persistent,
+                           uint64_t volatile_id, const struct buf *output)
+{
+    struct buf *out = &req->out;
+    size_t data_offset = smb2_rsp_offset(req) + (SMB2_IOCTL_RESPONSE_SIZE & ~1);
+    wr_u16(out, SMB2_IOCTL_RESPONSE_SIZE);
+    wr_u16(out, 0);
+    wr_u32(out, ctl_code);
+    wr_u64(out, persistent);
+    wr_u64(out, volatile_id);
+    wr_u32(out, (uint32_t)data_offset); /* InputOffset: no input echoed */
+    wr_u32(out, 0);
+    wr_u32(out, output->len ? (uint32_t)data_offset : 0);
+    wr_u32(out, (uint32_t)output->len);
+    wr_u32(out, 0); /* Flags */
+    wr_u32(out, 0); /* Reserved2 */
+    wr_bytes(out, output->data, output->len);
+}
+
+NTSTATUS smb2_ioctl(struct smb2_request *req)
+{
+    struct buf_reader *r = &req->body;
+    rd_skip(r, 2 + 2);                 /* StructureSize, Reserved */
+    uint32_t ctl_code = rd_u32(r);
+    uint64_t persistent = rd_u64(r);
+    uint64_t volatile_id = rd_u64(r);
+    uint32_t input_offset = rd_u32(r);
+    uint32_t input_count = rd_u32(r);
+    rd_skip(r, 4);                     /* MaxInputResponse */
+    rd_skip(r, 4 + 4);                 /* OutputOffset, OutputCount */
+    uint32_t max_output = rd_u32(r);
+    uint32_t flags = rd_u32(r);
+    if (!rd_ok(r))
+        return STATUS_INVALID_PARAMETER;
+    struct buf_reader input = smb2_req_area(req, input_offset, input_count);
+    if (!rd_ok(&input))
+        return STATUS_INVALID_PARAMETER;
+    if (!(flags & SMB2_0_IOCTL_IS_FSCTL))
+        return STATUS_NOT_SUPPORTED; /* 3.3.5.15: only FSCTLs travel over SMB2 */
+
+    bool on_server = persistent == SMB2_FILE_ID_ANY && volatile_id == SMB2_FILE_ID_ANY;
+    NTSTATUS status;
+    struct buf output;
+    buf_init(&output);
+    switch (ctl_code) {
+    case FSCTL_VALIDATE_NEGOTIATE_INFO:
+        if (!on_server) {
+            status = STATUS_INVALID_PARAMETER;
+            break;
+        }
+        status = smb2_validate_negotiate_info(req, &input, max_output, &output,
+                                              &req->disconnect);
+        break;
+    case FSCTL_DFS_GET_REFERRALS:
+    case FSCTL_DFS_GET_REFERRALS_EX:
+        status = STATUS_FS_DRIVER_REQUIRED;
+        break;
+    default:
+        /* Per-file FSCTLs reach the file's driver once srv opens files
+         * through the I/O manager. */
+        status = on_server ? STATUS_NOT_SUPPORTED : STATUS_FILE_CLOSED;
+        break;
+    }
+    if (status == STATUS_SUCCESS)
+        write_response(req, ctl_code, persistent, volatile_id, &output);
+    buf_free(&output);
+    return status;
+}

@@ -1,0 +1,207 @@
+/* The dispatcher and the command handlers' side of it.
+ *
+ * The dispatcher (dispatch.c) owns the envelope: it decrypts, splits a
+ * compound, checks each element's MessageId against the credit window,
+ * validates it (validate.c), verifies its signature, resolves its session and
+ * tree by id, calls the command's handler, then writes the response header,
+ * credits, padding, NextCommand, signature and encryption.
+ *
+ * A handler only parses its request body (req->body, a reader over the
+ * element after the header) and appends its response body to req->out. Its
+ * return value is the response status. On an error status the dispatcher
+ * discards whatever the handler appended and writes the error body, unless
+ * the handler set req->keep_body (SESSION_SETUP's
+ * STATUS_MORE_PROCESSING_REQUIRED, READ's STATUS_BUFFER_OVERFLOW ...).
+ *
+ * A handler that must wait returns STATUS_PENDING after calling
+ * smb2_request_park(); whoever finishes the work appends the body and calls
+ * smb2_request_resume(req, status) exactly once, on any thread. After
+ * returning STATUS_PENDING a handler must not touch req again (the resume
+ * may already have run and freed it). */
+#ifndef SW_SRV_SMB2_REQUEST_H
+#define SW_SRV_SMB2_REQUEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "drivers/srv/server.h"
+#include "drivers/srv/smb2/smb2.h"
+#include "lib/buf.h"
+
+/* A parsed SMB2 header (2.2.1). */
+struct smb2_header {
+    uint16_t credit_charge;
+    uint32_t status;          /* ChannelSequence/Reserved in a request */
+    uint16_t command;
+    uint16_t credit_request;
+    uint32_t flags;
+    uint32_t next_command;
+    uint64_t message_id;
+    uint64_t async_id;        /* SMB2_FLAGS_ASYNC_COMMAND */
+    uint32_t tree_id;         /* sync header */
+    uint64_t session_id;
+    uint8_t signature[16];
+};
+
+/* Reads a 64-byte header; false if too short, not 0xFE 'SMB' or its
+ * StructureSize is not 64. */
+bool smb2_header_parse(const uint8_t *data, size_t len, struct smb2_header *hdr);
+
+/* Which 3.1.1 pre-authentication hash a response element extends. */
+enum smb2_preauth_kind { SMB2_PREAUTH_NONE, SMB2_PREAUTH_CONNECTION, SMB2_PREAUTH_SESSION };
+
+/* One response element already built, waiting for the compound to be sent. */
+struct smb2_response_element {
+    size_t offset;            /* in req->out */
+    bool sign;
+    uint16_t sign_alg;
+    uint8_t sign_key[16];
+    enum smb2_preauth_kind preauth_kind;
+    struct srv_session *preauth_session; /* reference, for SMB2_PREAUTH_SESSION */
+};
+
+#define SMB2_MAX_COMPOUND 64
+
+typedef void (*smb2_cancel_fn)(struct smb2_request *req, void *context);
+
+struct smb2_request {
+    atomic_int refs;
+    struct srv_conn *conn;              /* reference */
+    uint8_t *msg;                       /* the whole (decrypted) compound */
+    size_t msg_len;
+    bool encrypted;                     /* arrived in a TRANSFORM_HEADER */
+    uint64_t transform_session_id;
+
+    /* The element being processed. */
+    size_t elem_offset, elem_len;
+    struct smb2_header hdr;
+    struct buf_reader body;             /* element bytes after the header */
+    struct srv_session *session;        /* reference, resolved for this element */
+    struct srv_tree *tree;              /* reference */
+    bool signed_ok;                     /* request carried a valid signature */
+    bool sig_failed;                    /* ... or a bad one: answer unsigned */
+
+    /* Related operations (3.3.5.2.7.2): what the next element inherits. */
+    uint64_t related_session_id;
+    uint32_t related_tree_id;
+    uint64_t related_file_persistent, related_file_volatile;
+    bool related_has_file;
+    NTSTATUS related_status;
+
+    /* The response being built. */
+    struct buf out;
+    size_t rsp_offset;                  /* current element's header in out */
+    struct smb2_response_element elems[SMB2_MAX_COMPOUND];
+    size_t elem_count;
+    uint64_t rsp_session_id;            /* SessionId/TreeId of the response */
+    uint32_t rsp_tree_id;
+    bool keep_body;                     /* keep the handler's body on an error */
+    bool sign_response;                 /* force signing (final SESSION_SETUP) */
+    bool no_response;                   /* CANCEL */
+    bool disconnect;                    /* handler: drop the connection, no reply */
+    enum smb2_preauth_kind preauth_kind; /* handler: hash the response into ... */
+    /* The session to encrypt the response with (3.x), reference. */
+    struct srv_session *encrypt_session;
+
+    /* Parked state (under conn->lock). */
+    bool parked;
+    uint64_t async_id;                  /* nonzero once an interim was sent */
+    smb2_cancel_fn cancel;
+    void *cancel_context;
+    bool cancelled;
+    struct smb2_request *pending_prev, *pending_next;
+
+    /* Handler scratch space for work that outlives the handler call. */
+    void *handler_state;
+};
+
+/* ---- Handlers ----------------------------------------------------------- */
+
+typedef NTSTATUS (*smb2_handler_fn)(struct smb2_request *req);
+
+struct smb2_command_info {
+    const char *name;
+    uint16_t structure_size;           /* request StructureSize */
+    smb2_handler_fn handler;           /* NULL: STATUS_NOT_SUPPORTED */
+    bool needs_session;
+    bool needs_tree;
+    bool allowed_unsigned;             /* may arrive unsigned on a signing session */
+};
+
+/* The command table (commands.c), indexed by command; NULL past the end. */
+const struct smb2_command_info *smb2_command_lookup(uint16_t command);
+
+/* The request validator (validate.c): checks the element's StructureSize,
+ * that every data area (offset/length pairs, counted arrays) lies inside the
+ * element and outside the fixed part, and the credit charge against the
+ * payload size. Returns STATUS_SUCCESS or STATUS_INVALID_PARAMETER. */
+NTSTATUS smb2_validate_request(const uint8_t *elem, size_t len, bool multi_credit);
+
+/* ---- For handlers ------------------------------------------------------- */
+
+/* The current offset in the response element, counted from its header: what
+ * a handler writes into a *Offset field before appending the data. */
+size_t smb2_rsp_offset(const struct smb2_request *req);
+/* A sub-reader over an offset/length area of the request element (offset
+ * counted from the element's header, as the wire fields are). */
+struct buf_reader smb2_req_area(const struct smb2_request *req, size_t offset, size_t len);
+
+/* Parks the request: it stays in conn->pending (so CANCEL finds it) until
+ * smb2_request_resume. cancel may be NULL. */
+void smb2_request_park(struct smb2_request *req, smb2_cancel_fn cancel, void *context);
+/* Sends an interim STATUS_PENDING response now (3.3.4.2) with the responses
+ * built so far; the final response will carry SMB2_FLAGS_ASYNC_COMMAND. */
+void smb2_request_go_async(struct smb2_request *req);
+/* Finishes a parked element with status and continues the compound. */
+void smb2_request_resume(struct smb2_request *req, NTSTATUS status);
+/* Asks every parked request of a dying connection to finish. */
+void smb2_cancel_all(struct srv_conn *conn);
+
+/* The handlers (one file each in drivers/srv/smb2/). */
+NTSTATUS smb2_negotiate(struct smb2_request *req);
+NTSTATUS smb2_session_setup(struct smb2_request *req);
+NTSTATUS smb2_logoff(struct smb2_request *req);
+NTSTATUS smb2_tree_connect(struct smb2_request *req);
+NTSTATUS smb2_tree_disconnect(struct smb2_request *req);
+NTSTATUS smb2_echo(struct smb2_request *req);
+NTSTATUS smb2_cancel(struct smb2_request *req);
+NTSTATUS smb2_ioctl(struct smb2_request *req);
+
+/* FSCTL_VALIDATE_NEGOTIATE_INFO (validate_negotiate.c): input in, output
+ * appended to out. Sets *disconnect when the spec says to drop the
+ * connection. */
+NTSTATUS smb2_validate_negotiate_info(struct smb2_request *req, struct buf_reader *input,
+                                      uint32_t max_output, struct buf *out, bool *disconnect);
+
+/* The SMB1 multi-protocol NEGOTIATE (negotiate_smb1.c): answers a frame
+ * starting with 0xFF 'SMB' with an SMB2 NEGOTIATE response, or returns false
+ * if the connection must be dropped. */
+bool smb1_negotiate(struct srv_conn *conn, const uint8_t *msg, size_t len);
+
+/* Builds the NEGOTIATE response body for the chosen dialect (negotiate.c),
+ * for both negotiate paths; the body starts at out->len, right after an
+ * 8-byte aligned header. contexts: the 3.1.1 negotiate contexts, or NULL. */
+NTSTATUS smb2_negotiate_response_body(struct srv_conn *conn, uint16_t dialect,
+                                      const struct buf *contexts, uint16_t context_count,
+                                      struct buf *out);
+/* The greatest dialect of offered[] the configuration allows; 0 if none. */
+uint16_t smb2_choose_dialect(const struct srv_config *cfg, const uint16_t *offered, size_t n);
+
+/* 3.1.1 negotiate contexts (negotiate_context.c). */
+struct smb2_negotiate_contexts {
+    bool has_preauth, has_encryption, has_signing;
+    uint16_t cipher;             /* chosen, SMB2_ENCRYPTION_NONE if none common */
+    uint16_t signing_algorithm;  /* chosen, AES-CMAC by default */
+};
+/* Reads count contexts from the element (offsets from its header). */
+NTSTATUS smb2_negotiate_contexts_parse(const struct srv_config *cfg, struct buf_reader *elem,
+                                       uint32_t offset, uint16_t count,
+                                       struct smb2_negotiate_contexts *nc);
+/* Writes the response contexts, each 8-byte aligned from out's start. */
+NTSTATUS smb2_negotiate_contexts_write(const struct smb2_negotiate_contexts *nc, struct buf *out,
+                                       uint16_t *count);
+/* Sets the connection's negotiated state (negotiate.c; conn->lock held). */
+void smb2_set_negotiated(struct srv_conn *conn, uint16_t dialect, uint16_t cipher,
+                         uint16_t signing_algorithm);
+
+#endif

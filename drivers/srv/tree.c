@@ -1,0 +1,39 @@
+/* Tree connects: one per TREE_CONNECT, bound to a session and a share. */
+#include <stdlib.h>
+
+#include "drivers/srv/server.h"
+
+struct srv_tree *srv_tree_new(struct srv_engine *engine, const struct srv_share_info *share)
+{
+    struct srv_tree *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    atomic_init(&t->refs, 1);
+    t->engine = engine;
+    t->share = *share;
+    pthread_mutex_init(&t->lock, NULL);
+    atomic_fetch_add(&engine->trees_open, 1);
+    return t;
+}
+
+void srv_tree_ref(struct srv_tree *tree)
+{
+    atomic_fetch_add(&tree->refs, 1);
+}
+
+void srv_tree_unref(struct srv_tree *tree)
+{
+    if (atomic_fetch_sub(&tree->refs, 1) != 1)
+        return;
+    atomic_fetch_sub(&tree->engine->trees_open, 1);
+    pthread_mutex_destroy(&tree->lock);
+    free(tree);
+}
+
+void srv_tree_kill(struct srv_tree *tree)
+{
+    /* Open files will be closed here once srv opens files through lwiod. */
+    pthread_mutex_lock(&tree->lock);
+    tree->dead = true;
+    pthread_mutex_unlock(&tree->lock);
+}

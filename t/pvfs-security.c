@@ -1,0 +1,374 @@
+/* pvfs security: descriptors stored and read back byte for byte, a DACL
+ * that denies a user's write enforced, inheritance into new files,
+ * descriptors derived from owner and mode, DELETE through the parent's
+ * FILE_DELETE_CHILD, the rights that querying and setting need, and -- when
+ * Samba's Python bindings are installed -- security.NTACL written by us read
+ * by Samba's own NDR code and the other way round. */
+#include "t/pvfs-util.h"
+
+#include <sys/xattr.h>
+
+#include "drivers/pvfs/samba_xattr.h"
+#include "lib/sddl.h"
+
+static struct pvfs_volume *vol;
+static struct access_token *alice, *bob, *unix_root;
+
+#define SECINFO_OGD (OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION | \
+                     DACL_SECURITY_INFORMATION)
+
+static uint8_t *sd_bytes(const char *sddl, size_t *len)
+{
+    struct security_descriptor sd;
+    uint8_t *out = NULL;
+    *len = 0;
+    if (sddl_parse(sddl, &sd) != STATUS_SUCCESS)
+        return NULL;
+    secdesc_to_bytes(&sd, &out, len);
+    secdesc_free(&sd);
+    return out;
+}
+
+/* The descriptor of an open, as SDDL (NULL on failure). */
+static char *query_sddl(struct pvfs_file *f, uint32_t secinfo)
+{
+    uint8_t buf[4096];
+    uint32_t n = 0;
+    if (pvfs_query_security(f, secinfo, buf, sizeof buf, &n) != STATUS_SUCCESS)
+        return NULL;
+    struct security_descriptor sd;
+    if (secdesc_parse(buf, n, &sd) != STATUS_SUCCESS)
+        return NULL;
+    char *text = NULL;
+    sddl_format(&sd, &text);
+    secdesc_free(&sd);
+    return text;
+}
+
+static NTSTATUS try_open(struct access_token *t, const char *path, uint32_t access)
+{
+    struct pvfs_file *f = NULL;
+    NTSTATUS st = open_file(vol, t, path, access, SHARE_ALL, FILE_OPEN, 0, &f, NULL);
+    pvfs_close(f);
+    return st;
+}
+
+static void deny_write(void)
+{
+    struct pvfs_file *f = NULL;
+    is_int(open_file(vol, alice, "deny.txt", FILE_GENERIC_WRITE | WRITE_DAC | WRITE_OWNER,
+                     SHARE_ALL, FILE_CREATE, 0, &f, NULL),
+           STATUS_SUCCESS, "alice creates a file");
+    size_t len;
+    uint8_t *sd = sd_bytes("O:S-1-5-21-1-2-3-1000G:S-1-5-21-1-2-3-513"
+                           "D:P(D;;0x116;;;S-1-5-21-1-2-3-1001)(A;;FA;;;WD)", &len);
+    is_int(pvfs_set_security(f, SECINFO_OGD, sd, (uint32_t)len), STATUS_SUCCESS,
+           "a DACL denying bob write data/append/attributes/EA");
+    pvfs_close(f);
+    free(sd);
+    is_int(try_open(bob, "deny.txt", FILE_WRITE_DATA), STATUS_ACCESS_DENIED,
+           "bob cannot open it for writing");
+    is_int(try_open(bob, "deny.txt", FILE_APPEND_DATA), STATUS_ACCESS_DENIED,
+           "  nor for appending");
+    is_int(try_open(bob, "deny.txt", GENERIC_WRITE), STATUS_ACCESS_DENIED,
+           "  nor with GENERIC_WRITE");
+    is_int(try_open(bob, "deny.txt", FILE_READ_DATA), STATUS_SUCCESS, "bob can read it");
+    is_int(try_open(alice, "deny.txt", FILE_WRITE_DATA), STATUS_SUCCESS, "alice can write it");
+    f = NULL;
+    is_int(open_file(vol, bob, "deny.txt", MAXIMUM_ALLOWED, SHARE_ALL, FILE_OPEN, 0, &f, NULL),
+           STATUS_SUCCESS, "bob with MAXIMUM_ALLOWED");
+    uint8_t buf[4];
+    uint32_t n;
+    if (f && pvfs_query_information(f, FileAccessInformation, buf, 4, &n) == STATUS_SUCCESS) {
+        ok(!(le32_load(buf) & FILE_WRITE_DATA) && (le32_load(buf) & FILE_READ_DATA),
+           "  gets read but not write");
+    } else {
+        ok(0, "  query the granted access");
+    }
+    is_int(f ? pvfs_write(f, "x", 1, NULL, 0, &n) : STATUS_INVALID_HANDLE, STATUS_ACCESS_DENIED,
+           "  and cannot write through it");
+    pvfs_close(f);
+    f = NULL;
+    open_file(vol, alice, "deny.txt:s", FILE_WRITE_DATA, SHARE_ALL, FILE_CREATE, 0, &f, NULL);
+    ok(f != NULL, "alice adds a stream");
+    pvfs_close(f);
+    is_int(try_open(bob, "deny.txt:s", FILE_WRITE_DATA), STATUS_ACCESS_DENIED,
+           "a stream is protected by its file's DACL");
+    struct pvfs_create_args sa = args_of("deny.txt:s2", FILE_READ_DATA, SHARE_ALL,
+                                         FILE_OPEN_IF, 0);
+    uint32_t act;
+    f = NULL;
+    is_int(pvfs_create(vol, bob, &sa, &f, &act), STATUS_ACCESS_DENIED,
+           "  and bob cannot add one");
+}
+
+static void round_trip(void)
+{
+    struct pvfs_file *f = NULL;
+    open_file(vol, alice, "rt.txt", WRITE_DAC | WRITE_OWNER | READ_CONTROL, SHARE_ALL,
+              FILE_CREATE, 0, &f, NULL);
+    if (!f) {
+        ok(0, "create rt.txt");
+        return;
+    }
+    size_t len;
+    uint8_t *sd = sd_bytes("O:S-1-5-21-1-2-3-1000G:S-1-5-32-545"
+                           "D:AI(A;;0x1f01ff;;;S-1-5-21-1-2-3-1000)(A;ID;0x1200a9;;;WD)"
+                           "(D;OICI;0x10000;;;S-1-5-21-1-2-3-1001)", &len);
+    is_int(pvfs_set_security(f, SECINFO_OGD, sd, (uint32_t)len), STATUS_SUCCESS,
+           "store a descriptor");
+    uint8_t back[4096];
+    uint32_t n = 0;
+    is_int(pvfs_query_security(f, SECINFO_OGD, back, sizeof back, &n), STATUS_SUCCESS,
+           "read it back");
+    is_mem(back, n, sd, len, "byte for byte");
+    uint32_t need = 0;
+    is_int(pvfs_query_security(f, SECINFO_OGD, back, 10, &need), STATUS_BUFFER_TOO_SMALL,
+           "a small buffer gives STATUS_BUFFER_TOO_SMALL");
+    is_int(need, (long long)len, "  with the size needed");
+
+    /* On disk: Samba's xattr_NTACL v4 holding exactly those bytes. */
+    const char *xname = geteuid() == 0 ? "security.NTACL" : "user.NTACL";
+    uint8_t raw[4096];
+    ssize_t rl = getxattr(on_disk("rt.txt"), xname, raw, sizeof raw);
+    uint8_t *stored = NULL;
+    size_t stored_len = 0;
+    ok(rl > 0 && samba_ntacl_decode(raw, (size_t)rl, &stored, &stored_len) == STATUS_SUCCESS,
+       "%s holds a Samba NTACL blob", xname);
+    ok(rl > 4 && raw[0] == 4 && raw[2] == 4, "  of version 4");
+    is_mem(stored, stored_len, sd, len, "  with the descriptor inside");
+    free(stored);
+
+    /* Parts: owner only, then a DACL-only update keeps the owner. */
+    char *text = query_sddl(f, OWNER_SECURITY_INFORMATION);
+    is_str(text, "O:S-1-5-21-1-2-3-1000", "querying the owner alone");
+    free(text);
+    free(sd);
+    sd = sd_bytes("D:(A;;FA;;;S-1-5-21-1-2-3-1001)", &len);
+    is_int(pvfs_set_security(f, DACL_SECURITY_INFORMATION, sd, (uint32_t)len), STATUS_SUCCESS,
+           "set the DACL alone");
+    text = query_sddl(f, SECINFO_OGD);
+    is_str(text, "O:S-1-5-21-1-2-3-1000G:BUD:(A;;FA;;;S-1-5-21-1-2-3-1001)",
+           "  owner and group are kept");
+    free(text);
+    free(sd);
+    pvfs_close(f);
+
+    /* Rights: READ_CONTROL to query, WRITE_DAC to set, ACCESS_SYSTEM_SECURITY for SACLs. */
+    f = NULL;
+    open_file(vol, bob, "rt.txt", FILE_READ_DATA, SHARE_ALL, FILE_OPEN, 0, &f, NULL);
+    is_int(f ? pvfs_query_security(f, SECINFO_OGD, back, sizeof back, &n) : 0,
+           STATUS_ACCESS_DENIED, "querying needs READ_CONTROL");
+    sd = sd_bytes("D:(A;;FA;;;WD)", &len);
+    is_int(f ? pvfs_set_security(f, DACL_SECURITY_INFORMATION, sd, (uint32_t)len) : 0,
+           STATUS_ACCESS_DENIED, "setting needs WRITE_DAC");
+    pvfs_close(f);
+    f = NULL;
+    open_file(vol, bob, "rt.txt", READ_CONTROL, SHARE_ALL, FILE_OPEN, 0, &f, NULL);
+    is_int(f ? pvfs_query_security(f, SACL_SECURITY_INFORMATION, back, sizeof back, &n) : 0,
+           STATUS_ACCESS_DENIED, "the SACL needs ACCESS_SYSTEM_SECURITY");
+    is_int(f ? pvfs_set_security(f, DACL_SECURITY_INFORMATION, (const uint8_t *)"junk", 4) : 0,
+           STATUS_ACCESS_DENIED, "  (and rights are checked before the bytes)");
+    pvfs_close(f);
+    free(sd);
+}
+
+static void inheritance(void)
+{
+    size_t len;
+    uint8_t *sd = sd_bytes("O:S-1-5-21-1-2-3-1000G:S-1-5-21-1-2-3-513"
+                           "D:P(A;OICI;FA;;;S-1-5-21-1-2-3-1000)(A;OICI;FR;;;S-1-5-21-1-2-3-1001)",
+                           &len);
+    struct pvfs_create_args a = args_of("inh", FILE_LIST_DIRECTORY | READ_CONTROL, SHARE_ALL,
+                                        FILE_CREATE, FILE_DIRECTORY_FILE);
+    a.security_descriptor = sd;
+    a.security_descriptor_size = len;
+    struct pvfs_file *d = NULL;
+    uint32_t act;
+    is_int(pvfs_create(vol, alice, &a, &d, &act), STATUS_SUCCESS,
+           "create a directory with a protected DACL");
+    char *text = d ? query_sddl(d, DACL_SECURITY_INFORMATION) : NULL;
+    is_str(text, "D:P(A;OICI;FA;;;S-1-5-21-1-2-3-1000)(A;OICI;FR;;;S-1-5-21-1-2-3-1001)",
+           "  it has the DACL given");
+    free(text);
+    pvfs_close(d);
+    free(sd);
+    struct pvfs_file *f = NULL;
+    is_int(open_file(vol, alice, "inh\\child.txt", FILE_GENERIC_WRITE | READ_CONTROL, SHARE_ALL,
+                     FILE_CREATE, 0, &f, NULL),
+           STATUS_SUCCESS, "alice creates a file inside");
+    text = f ? query_sddl(f, SECINFO_OGD) : NULL;
+    is_str(text, "O:S-1-5-21-1-2-3-1000G:S-1-5-21-1-2-3-513"
+                 "D:AI(A;ID;FA;;;S-1-5-21-1-2-3-1000)(A;ID;FR;;;S-1-5-21-1-2-3-1001)",
+           "  it inherits both ACEs");
+    free(text);
+    pvfs_close(f);
+    is_int(try_open(bob, "inh\\child.txt", FILE_READ_DATA), STATUS_SUCCESS,
+           "bob reads the child through the inherited ACE");
+    is_int(try_open(bob, "inh\\child.txt", FILE_WRITE_DATA), STATUS_ACCESS_DENIED,
+           "  but cannot write it");
+    f = NULL;
+    is_int(open_file(vol, bob, "inh\\bobs.txt", FILE_GENERIC_WRITE, SHARE_ALL, FILE_CREATE, 0, &f,
+                     NULL),
+           STATUS_ACCESS_DENIED, "bob cannot create files in the directory");
+    pvfs_close(f);
+}
+
+static void derived(void)
+{
+    write_disk_file("plain.txt", "p");
+    chmod(on_disk("plain.txt"), 0640);
+    struct stat st;
+    stat(on_disk("plain.txt"), &st);
+    struct pvfs_file *f = NULL;
+    open_file(vol, unix_root, "plain.txt", READ_CONTROL | FILE_WRITE_DATA, SHARE_ALL, FILE_OPEN, 0,
+              &f, NULL);
+    ok(f != NULL, "the file's unix owner opens a file without a stored descriptor for writing");
+    char *text = f ? query_sddl(f, SECINFO_OGD) : NULL;
+    char want[256];
+    snprintf(want, sizeof want,
+             "O:S-1-22-1-%uG:S-1-22-2-%uD:(A;;0x12019f;;;S-1-22-1-%u)(A;;FR;;;S-1-22-2-%u)"
+             "(A;;FA;;;SY)",
+             (unsigned)st.st_uid, (unsigned)st.st_gid, (unsigned)st.st_uid, (unsigned)st.st_gid);
+    is_str(text, want, "its descriptor follows owner, group and mode");
+    free(text);
+    pvfs_close(f);
+    is_int(try_open(alice, "plain.txt", FILE_READ_DATA), STATUS_ACCESS_DENIED,
+           "others get what the mode gives them (nothing)");
+    chmod(on_disk("plain.txt"), 0644);
+    is_int(try_open(alice, "plain.txt", FILE_READ_DATA), STATUS_SUCCESS,
+           "  and read access once the mode has it");
+    ok(getxattr(on_disk("plain.txt"), geteuid() == 0 ? "security.NTACL" : "user.NTACL", NULL,
+                0) < 0,
+       "  (nothing was written to the file)");
+}
+
+static void delete_child(void)
+{
+    size_t len;
+    uint8_t *sd = sd_bytes("D:P(A;;FA;;;S-1-5-21-1-2-3-1000)(A;;0x1200e9;;;S-1-5-21-1-2-3-1001)",
+                           &len);
+    struct pvfs_create_args a = args_of("dc", FILE_LIST_DIRECTORY, SHARE_ALL, FILE_CREATE,
+                                        FILE_DIRECTORY_FILE);
+    a.security_descriptor = sd;
+    a.security_descriptor_size = len;
+    struct pvfs_file *d = NULL;
+    uint32_t act;
+    pvfs_create(vol, alice, &a, &d, &act);
+    pvfs_close(d);
+    free(sd);
+    sd = sd_bytes("D:P(A;;FA;;;S-1-5-21-1-2-3-1000)", &len);
+    a = args_of("dc\\victim.txt", FILE_GENERIC_WRITE, SHARE_ALL, FILE_CREATE, 0);
+    a.security_descriptor = sd;
+    a.security_descriptor_size = len;
+    d = NULL;
+    pvfs_create(vol, alice, &a, &d, &act);
+    pvfs_close(d);
+    free(sd);
+    /* 0x1200e9 on the directory includes FILE_DELETE_CHILD (0x40). */
+    struct pvfs_file *f = NULL;
+    is_int(open_file(vol, bob, "dc\\victim.txt", DELETE, SHARE_ALL, FILE_OPEN, FILE_DELETE_ON_CLOSE,
+                     &f, NULL),
+           STATUS_SUCCESS, "FILE_DELETE_CHILD on the directory grants DELETE on its file");
+    pvfs_close(f);
+    ok(access(on_disk("dc/victim.txt"), F_OK) != 0, "  and bob deleted it");
+    is_int(try_open(bob, "inh\\child.txt", DELETE), STATUS_ACCESS_DENIED,
+           "without it (and without DELETE on the file) there is no DELETE");
+}
+
+/* Runs a Python script (with Samba's bindings) and returns its first line. */
+static bool run_python(const char *script, char *out, size_t out_size)
+{
+    const char *path = on_disk("script.py");
+    char cmd[700];
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return false;
+    fputs(script, f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s 2>&1", path);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return false;
+    out[0] = '\0';
+    if (!fgets(out, (int)out_size, p))
+        out[0] = '\0';
+    int rc = pclose(p);
+    out[strcspn(out, "\n")] = '\0';
+    return rc == 0;
+}
+
+static void samba_interop(void)
+{
+    char line[2048];
+    if (!run_python("import samba.dcerpc.xattr, samba.ndr\nprint('ok')\n", line, sizeof line)) {
+        skip(3, "Samba's Python bindings are not installed");
+        return;
+    }
+    const char *xname = geteuid() == 0 ? "security.NTACL" : "user.NTACL";
+    /* Ours, read by Samba. */
+    char script[2048];
+    snprintf(script, sizeof script,
+             "import os\n"
+             "from samba.dcerpc import xattr\n"
+             "from samba.ndr import ndr_unpack\n"
+             "n = ndr_unpack(xattr.NTACL, os.getxattr('%s', '%s'))\n"
+             "sd = n.info.sd\n"
+             "print(n.version, sd.owner_sid, sd.group_sid, ' '.join('%%d/%%d/%%#x/%%s' %% "
+             "(a.type, a.flags, a.access_mask, a.trustee) for a in sd.dacl.aces))\n",
+             on_disk("deny.txt"), xname);
+    ok(run_python(script, line, sizeof line), "Samba parses our %s", xname);
+    is_str(line, "4 S-1-5-21-1-2-3-1000 S-1-5-21-1-2-3-513 1/0/0x116/S-1-5-21-1-2-3-1001 "
+                 "0/0/0x1f01ff/S-1-1-0",
+           "  and finds our descriptor in it");
+
+    /* Samba's, enforced by us. */
+    write_disk_file("fromsamba.txt", "s");
+    chmod(on_disk("fromsamba.txt"), 0666);
+    snprintf(script, sizeof script,
+             "import os\n"
+             "from samba.dcerpc import xattr, security\n"
+             "from samba.ndr import ndr_pack\n"
+             "sd = security.descriptor.from_sddl('O:S-1-5-21-1-2-3-1000G:S-1-5-21-1-2-3-513"
+             "D:(A;;0x1f01ff;;;S-1-5-21-1-2-3-1000)(A;;0x1200a9;;;S-1-5-21-1-2-3-1001)', "
+             "security.dom_sid('S-1-5-21-1-2-3'))\n"
+             "h = xattr.security_descriptor_hash_v4()\n"
+             "h.sd = sd; h.hash_type = 1; h.hash = [0]*64; h.description = 'posix_acl'\n"
+             "h.time = 0; h.sys_acl_hash = [0]*64\n"
+             "n = xattr.NTACL(); n.version = 4; n.info = h\n"
+             "os.setxattr('%s', '%s', ndr_pack(n))\n"
+             "print('written')\n",
+             on_disk("fromsamba.txt"), xname);
+    bool wrote = run_python(script, line, sizeof line);
+    ok(wrote && try_open(bob, "fromsamba.txt", FILE_WRITE_DATA) == STATUS_ACCESS_DENIED &&
+           try_open(bob, "fromsamba.txt", FILE_READ_DATA) == STATUS_SUCCESS &&
+           try_open(alice, "fromsamba.txt", FILE_WRITE_DATA) == STATUS_SUCCESS,
+       "a descriptor Samba wrote is enforced (%s)", line);
+}
+
+int main(void)
+{
+    umask(0);
+    const char *root = scratch_dir();
+    chmod(root, 0777);
+    alice = make_token(ALICE);
+    bob = make_token(BOB);
+    unix_root = make_token("S-1-5-21-1-2-3-1500");
+    unix_root->uid = geteuid();
+    unix_root->gid = getegid();
+    if (pvfs_volume_open(root, &vol) != STATUS_SUCCESS) {
+        ok(0, "open the volume");
+        return done_testing();
+    }
+    deny_write();
+    round_trip();
+    inheritance();
+    derived();
+    delete_child();
+    samba_interop();
+    pvfs_volume_close(vol);
+    token_free(alice);
+    token_free(bob);
+    token_free(unix_root);
+    return done_testing();
+}
