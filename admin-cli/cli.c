@@ -102,7 +102,8 @@ int cli_fail_status(struct cli *cli, NTSTATUS status, char *error_message, const
     fputs("lwadmin: ", stderr);
     if (cli->command_path)
         fprintf(stderr, "%s: ", cli->command_path);
-    if (fmt && *fmt) {
+    /* A library's own message already names what it is about. */
+    if (fmt && *fmt && !(error_message && *error_message)) {
         va_list ap;
         va_start(ap, fmt);
         vfprintf(stderr, fmt, ap);
