@@ -21,7 +21,7 @@ smb2.compound: related1 related2 related4 related5 related6 related7 related8 re
 smb2.lock: valid-request rw-shared rw-exclusive auto-unlock lock async cancel cancel-tdis
   cancel-logoff errorcode zerobytelength zerobyteread unlock multiple-unlock stacking
   contend context range overlap truncate
-smb2.create: brlocked multi delete leading-slash impersonation mkdir-dup
+smb2.create: brlocked multi delete leading-slash impersonation
 "
 mkdir -p "$T/work"
 suite=
