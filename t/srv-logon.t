@@ -16,15 +16,12 @@ i=0
 while [ $i -lt 100 ] && [ ! -S "$T/registry.run/lsassd.sock" ]; do sleep 0.05; i=$((i + 1)); done
 
 start_server() {
-    # The previous server's PORT line must not be read as this one's: the
-    # redirection below truncates the file only once the child runs.
-    rm -f "$T/port"
+    rm -f "$T/port" # never read the previous server's port
     "$SW_BUILD/t/srv-test-server" --db "$DB" --log-level debug "$@" > "$T/port" 2> "$T/server.log" &
     PID=$!
     tap_at_exit "kill $PID"
     i=0
-    # Bounded at 30 s: an ASan build on a loaded machine starts slowly.
-    while [ $i -lt 300 ] && ! grep -qs '^PORT' "$T/port"; do sleep 0.1; i=$((i + 1)); done
+    while [ $i -lt 50 ] && ! grep -qs '^PORT' "$T/port"; do sleep 0.1; i=$((i + 1)); done
     PORT=$(awk '/^PORT/ {print $2}' "$T/port")
 }
 stop_server() { kill "$PID"; wait "$PID" 2>/dev/null; }

@@ -14,6 +14,16 @@
 #define SMB2_CREATE_RESPONSE_SIZE 89
 #define NETWORK_OPEN_INFO_SIZE 56
 #define SMB2_IMPERSONATION_DELEGATE 3
+/* CreateOptions bits no file system defines. */
+#define CREATE_OPTIONS_RESERVED 0xFF000000u
+/* Options a server does not support over SMB2 (3.3.5.9). */
+#define CREATE_OPTIONS_NOT_SUPPORTED \
+    (FILE_CREATE_TREE_CONNECTION | FILE_OPEN_BY_FILE_ID | FILE_RESERVE_OPFILTER)
+/* Attribute bits a client may not set: volume label, device, integrity,
+ * and everything above the defined ones. */
+#define FILE_ATTRIBUTES_INVALID 0xFFFF8048u
+/* Access mask bits that are neither defined rights nor generic rights. */
+#define ACCESS_MASK_RESERVED 0x0CE0FE00u
 
 struct create_state {
     struct io_create_params params;
@@ -53,6 +63,10 @@ static NTSTATUS parse_contexts(struct buf_reader contexts, struct create_state *
         struct buf_reader self = rd_sub(&contexts, start, len);
         struct buf_reader name = rd_sub(&self, name_offset, name_length);
         struct buf_reader data = rd_sub(&self, data_offset, data_length);
+        /* A context name is at least four bytes ("MxAc"); shorter ones are
+         * malformed, longer ones are GUIDs or vendor tags. */
+        if (name_length < 4)
+            return STATUS_INVALID_PARAMETER;
         if (!rd_ok(&r) || !rd_ok(&self) || !rd_ok(&name) || !rd_ok(&data) ||
             (next && next % 8) || (data_length && data_offset < name_offset + name_length))
             return STATUS_INVALID_PARAMETER;
@@ -67,6 +81,10 @@ static NTSTATUS parse_contexts(struct buf_reader contexts, struct create_state *
             st->want_maximal_access = true;
         } else if (tag && memcmp(tag, "TWrp", 4) == 0) {
             return STATUS_NOT_SUPPORTED; /* previous versions: none kept */
+        } else if (tag && memcmp(tag, "AlSi", 4) == 0) {
+            if (data_length != 8)
+                return STATUS_INVALID_PARAMETER;
+            st->params.allocation_size = rd_u64(&data);
         }
         if (!next)
             break;
@@ -200,8 +218,14 @@ NTSTATUS smb2_create(struct smb2_request *req)
         return STATUS_INVALID_PARAMETER;
     if (impersonation > SMB2_IMPERSONATION_DELEGATE)
         return STATUS_BAD_IMPERSONATION_LEVEL;
-    if (disposition > FILE_MAXIMUM_DISPOSITION || (share_access & ~FILE_SHARE_VALID_FLAGS))
+    /* In Windows' order: undefined access bits first, then bad values. */
+    if (desired_access & ACCESS_MASK_RESERVED)
+        return STATUS_ACCESS_DENIED;
+    if (disposition > FILE_MAXIMUM_DISPOSITION || (share_access & ~FILE_SHARE_VALID_FLAGS) ||
+        (options & CREATE_OPTIONS_RESERVED) || (file_attributes & FILE_ATTRIBUTES_INVALID))
         return STATUS_INVALID_PARAMETER;
+    if (options & CREATE_OPTIONS_NOT_SUPPORTED)
+        return STATUS_NOT_SUPPORTED;
 
     /* The share's permissions bound what an open may ask for (3.3.5.9). */
     uint32_t wanted = access_map_generic(desired_access & ~MAXIMUM_ALLOWED, &file_generic_mapping);
