@@ -346,6 +346,85 @@ static void samba_interop(void)
        "a descriptor Samba wrote is enforced (%s)", line);
 }
 
+/* smbd's own ACL code (vfs_acl_xattr, through `samba-tool ntacl --use-s3fs`)
+ * reads what we stored: it must take our descriptor as current, which it
+ * does only if our hash of the POSIX permissions matches its own. */
+static bool samba_tool(const char *args, char *out, size_t out_size)
+{
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && timeout 60 samba-tool ntacl %s -s smb.conf --use-s3fs --service=s 2>&1",
+             scratch_root, args);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return false;
+    out[0] = '\0';
+    if (!fgets(out, (int)out_size, p))
+        out[0] = '\0';
+    char rest[256];
+    while (fgets(rest, sizeof rest, p))
+        ;
+    int rc = pclose(p);
+    out[strcspn(out, "\n")] = '\0';
+    return rc == 0;
+}
+
+static void smbd_reads_ours(void)
+{
+    if (geteuid() != 0 || system("command -v samba-tool >/dev/null 2>&1 && "
+                                 "command -v net >/dev/null 2>&1") != 0) {
+        skip(4, "needs root and samba-tool (package samba)");
+        return;
+    }
+    FILE *f = fopen(on_disk("smb.conf"), "w");
+    if (!f) {
+        skip(4, "cannot write smb.conf");
+        return;
+    }
+    fprintf(f, "[global]\n  workgroup = WORKGROUP\n  netbios name = PVFSTEST\n");
+    static const char *const dirs[] = { "private dir", "lock directory", "state directory",
+                                        "cache directory", "pid directory", "ncalrpc dir" };
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        fprintf(f, "  %s = %s/samba/%zu\n", dirs[i], scratch_root, i);
+        char d[600];
+        snprintf(d, sizeof d, "%s/samba", scratch_root);
+        mkdir(d, 0700);
+        snprintf(d, sizeof d, "%s/samba/%zu", scratch_root, i);
+        mkdir(d, 0700);
+    }
+    fprintf(f, "  vfs objects = acl_xattr\n[s]\n  path = %s\n", scratch_root);
+    fclose(f);
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "cd '%s' && timeout 60 net -s smb.conf setlocalsid S-1-5-21-9-9-9 "
+             ">/dev/null 2>&1 && timeout 60 net -s smb.conf setdomainsid S-1-5-21-9-9-9 "
+             ">/dev/null 2>&1", scratch_root);
+    if (system(cmd) != 0) {
+        skip(4, "net setlocalsid failed");
+        return;
+    }
+    char line[1024];
+    ok(samba_tool("get --as-sddl deny.txt", line, sizeof line), "samba-tool reads deny.txt");
+    is_str(line, "O:S-1-5-21-1-2-3-1000G:S-1-5-21-1-2-3-513"
+                 "D:P(D;;RPCRDCLC;;;S-1-5-21-1-2-3-1001)(A;;0x001f01ff;;;WD)",
+           "  smbd takes the descriptor we set as the file's");
+    samba_tool("get --as-sddl inh/child.txt", line, sizeof line);
+    is_str(line, "O:S-1-5-21-1-2-3-1000G:S-1-5-21-1-2-3-513"
+                 "D:AI(A;ID;0x001f01ff;;;S-1-5-21-1-2-3-1000)"
+                 "(A;ID;0x00120089;;;S-1-5-21-1-2-3-1001)",
+           "  and the one a new file inherited");
+    /* smbd's own writer (which also rewrites the POSIX ACL), enforced by us. */
+    struct pvfs_file *n = NULL;
+    open_file(vol, alice, "bysmbd.txt", FILE_GENERIC_WRITE, SHARE_ALL, FILE_CREATE, 0, &n, NULL);
+    pvfs_close(n);
+    ok(samba_tool("set 'O:S-1-5-21-1-2-3-1000G:S-1-5-21-1-2-3-513D:(A;;0x1f01ff;;;"
+                  "S-1-5-21-1-2-3-1000)(A;;0x1200a9;;;S-1-5-21-1-2-3-1001)' bysmbd.txt",
+                  line, sizeof line) &&
+           try_open(bob, "bysmbd.txt", FILE_WRITE_DATA) == STATUS_ACCESS_DENIED &&
+           try_open(bob, "bysmbd.txt", FILE_READ_DATA) == STATUS_SUCCESS &&
+           try_open(alice, "bysmbd.txt", FILE_WRITE_DATA) == STATUS_SUCCESS,
+       "a descriptor smbd's VFS stored is enforced by pvfs");
+}
+
 int main(void)
 {
     umask(0);
@@ -366,6 +445,7 @@ int main(void)
     derived();
     delete_child();
     samba_interop();
+    smbd_reads_ours();
     pvfs_volume_close(vol);
     token_free(alice);
     token_free(bob);

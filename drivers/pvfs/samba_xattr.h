@@ -72,6 +72,15 @@ NTSTATUS samba_ntacl_encode(const uint8_t *sd, size_t sd_len, const char *descri
  * after the 20-byte header. 0 if malformed. */
 size_t samba_sd_extent(const uint8_t *sd, size_t len);
 
+/* Samba's hash of a file's POSIX permissions (posix_sys_acl_blob_get_fd):
+ * SHA-256 over the NDR form of smb_acl_wrapper {access ACL (from
+ * system.posix_acl_access, or the three entries the mode implies), default
+ * ACL (directories only; empty when there is none), owner, group, mode}.
+ * Stored in a v4 security.NTACL, it tells smbd the descriptor is still
+ * current: smbd ignores a stored descriptor whose hash does not match.
+ * fd may be an O_PATH fd. hash receives 32 bytes, zero-padded to 64. */
+NTSTATUS samba_sys_acl_hash(int fd, uint8_t hash[XATTR_SD_HASH_SIZE]);
+
 struct samba_dosinfo {
     uint32_t valid_flags; /* XATTR_DOSINFO_ATTRIB, XATTR_DOSINFO_CREATE_TIME */
     uint32_t attrib;      /* FILE_ATTRIBUTE_* */

@@ -194,9 +194,14 @@ NTSTATUS pvfs_security_read(int fd, uint8_t **bytes, size_t *size)
 
 NTSTATUS pvfs_security_write(int fd, const uint8_t *bytes, size_t size)
 {
+    /* With the hash of the POSIX permissions as they are now, smbd takes our
+     * descriptor as current (until someone changes the mode or owner). */
+    uint8_t sys_acl_hash[XATTR_SD_HASH_SIZE];
+    bool have_hash = samba_sys_acl_hash(fd, sys_acl_hash) == STATUS_SUCCESS;
     struct buf b;
     buf_init(&b);
-    NTSTATUS status = samba_ntacl_encode(bytes, size, NTACL_DESCRIPTION, NULL, &b);
+    NTSTATUS status = samba_ntacl_encode(bytes, size, NTACL_DESCRIPTION,
+                                         have_hash ? sys_acl_hash : NULL, &b);
     if (status == STATUS_SUCCESS && xattr_set(fd, ntacl_name(), b.data, b.len) != 0)
         status = nt_status_from_errno(errno);
     buf_free(&b);
@@ -235,7 +240,8 @@ NTSTATUS pvfs_access_check(int fd, int parent_fd, const struct access_token *tok
     NTSTATUS status = load_sd(fd, &sd);
     if (status != STATUS_SUCCESS)
         return status;
-    uint32_t flags = (create_options & FILE_OPEN_FOR_BACKUP_INTENT) ? ACCESS_CHECK_BACKUP_INTENT : 0;
+    uint32_t flags =
+        (create_options & FILE_OPEN_FOR_BACKUP_INTENT) ? ACCESS_CHECK_BACKUP_INTENT : 0;
     uint32_t mapped = access_map_generic(desired, &file_generic_mapping);
     status = access_check(&sd, token, mapped, NULL, flags, granted);
     /* [MS-FSA] 2.1.5.1.2.1: DELETE may come from the parent's

@@ -18,7 +18,6 @@
 
 enum step { STEP_NEXT, STEP_LAST, STEP_PARKED, STEP_DISCONNECT };
 
-static void request_unref(struct smb2_request *req);
 static void run_chain(struct smb2_request *req);
 
 /* ---- Request objects ---------------------------------------------------- */
@@ -48,11 +47,23 @@ static void element_release(struct smb2_request *req)
     req->tree = NULL;
 }
 
-static void request_unref(struct smb2_request *req)
+void smb2_request_ref(struct smb2_request *req)
+{
+    atomic_fetch_add(&req->refs, 1);
+}
+
+void smb2_request_unref(struct smb2_request *req)
 {
     if (atomic_fetch_sub(&req->refs, 1) != 1)
         return;
     element_release(req);
+    while (req->allocations) {
+        struct smb2_allocation *a = req->allocations;
+        req->allocations = a->next;
+        if (a->cleanup)
+            a->cleanup(a->data);
+        free(a);
+    }
     if (req->encrypt_session)
         srv_session_unref(req->encrypt_session);
     for (size_t i = 0; i < req->elem_count; i++)
@@ -63,6 +74,17 @@ static void request_unref(struct smb2_request *req)
     free(req->msg);
     buf_free(&req->out);
     free(req);
+}
+
+void *smb2_request_alloc(struct smb2_request *req, size_t size, void (*cleanup)(void *))
+{
+    struct smb2_allocation *a = calloc(1, sizeof *a + size);
+    if (!a)
+        return NULL;
+    a->cleanup = cleanup;
+    a->next = req->allocations;
+    req->allocations = a;
+    return a->data;
 }
 
 size_t smb2_rsp_offset(const struct smb2_request *req)
@@ -126,7 +148,7 @@ static void deliver_cancel(struct smb2_request *req)
 {
     if (req->cancel)
         req->cancel(req, req->cancel_context);
-    request_unref(req);
+    smb2_request_unref(req);
 }
 
 NTSTATUS smb2_cancel(struct smb2_request *req)
@@ -160,6 +182,25 @@ void smb2_cancel_all(struct srv_conn *conn)
         pthread_mutex_lock(&conn->lock);
         for (struct smb2_request *p = conn->pending; p && !found; p = p->pending_next)
             found = take_for_cancel(p);
+        pthread_mutex_unlock(&conn->lock);
+        if (!found)
+            return;
+        deliver_cancel(found);
+    }
+}
+
+void smb2_cancel_on(struct srv_conn *conn, struct srv_session *session, struct srv_tree *tree,
+                    struct srv_open *open)
+{
+    for (;;) {
+        struct smb2_request *found = NULL;
+        pthread_mutex_lock(&conn->lock);
+        for (struct smb2_request *p = conn->pending; p && !found; p = p->pending_next) {
+            bool match = (session && p->session == session) || (tree && p->tree == tree) ||
+                         (open && p->io_open == open);
+            if (match)
+                found = take_for_cancel(p);
+        }
         pthread_mutex_unlock(&conn->lock);
         if (!found)
             return;
@@ -279,8 +320,12 @@ static void finish_element(struct smb2_request *req, NTSTATUS status)
     /* What a following related element inherits (3.3.5.2.7.2). */
     req->related_session_id = req->rsp_session_id;
     req->related_tree_id = req->rsp_tree_id;
-    if (!NT_SUCCESS(status))
+    /* A failed CREATE leaves no FileId: related elements after it that use
+     * "the previous FileId" fail with its status (3.3.5.2.7.2). */
+    if (req->hdr.command == SMB2_CREATE && NT_ERROR(status)) {
         req->related_status = status;
+        req->related_has_file = false;
+    }
     element_release(req);
     req->async_id = 0;
 }
@@ -554,7 +599,7 @@ static void run_chain(struct smb2_request *req)
             break;
         }
     }
-    request_unref(req);
+    smb2_request_unref(req);
 }
 
 void smb2_request_resume(struct smb2_request *req, NTSTATUS status)
@@ -562,7 +607,7 @@ void smb2_request_resume(struct smb2_request *req, NTSTATUS status)
     unpark(req);
     if (req->disconnect) {
         srv_conn_disconnect(req->conn, "protocol violation");
-        request_unref(req);
+        smb2_request_unref(req);
         return;
     }
     bool last = req->hdr.next_command == 0 ||
@@ -571,7 +616,7 @@ void smb2_request_resume(struct smb2_request *req, NTSTATUS status)
     advance(req);
     if (last) {
         send_out(req);
-        request_unref(req);
+        smb2_request_unref(req);
         return;
     }
     run_chain(req);
