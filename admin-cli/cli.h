@@ -131,9 +131,10 @@ int cli_begin(struct cli *cli);
 
 /* "lwadmin: share add: MESSAGE" on stderr; returns CLI_FAILED. */
 int cli_fail(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* A failure from a library call: the library's message if it gave one, else
- * what the status means; then a hint of what to do when there is one.
- * Returns CLI_FAILED. Frees error_message. */
+/* A failure from a library call: "context: " (fmt, skipped when the library
+ * gave a message, which names its object itself) and the library's message if
+ * it gave one, else what the status means; then a hint of what to do when
+ * there is one. Returns CLI_FAILED. Frees error_message. */
 int cli_fail_status(struct cli *cli, NTSTATUS status, char *error_message, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* "lwadmin: share add: MESSAGE" plus "Try 'lwadmin share add --help'." on

@@ -1,5 +1,5 @@
 /* lwadmin start [--foreground] [--timeout SECONDS]: starts the instance's
- * daemons (lwiod, then lsassd and srvsvcd once they are built) and returns
+ * daemons (lsassd, lwiod, and srvsvcd once it is built) and returns
  * once the SMB port accepts connections; on failure it stops what it started
  * and says why, with the end of the daemon's log. docs/appliance.md. */
 #include <errno.h>
@@ -13,62 +13,9 @@
 #include "admin-cli/cli.h"
 #include "supervise/supervise.h"
 
-/* What the registry says about starting, read once before anything starts. */
-struct start_plan {
-    char *listen;          /* srv.listen */
-    uint32_t port;         /* srv.port */
-    char *drivers;         /* lwiod.drivers, comma-separated */
-    char *required;        /* lwiod.required-drivers */
-    char *log_level;       /* lwiod.log-level */
-    bool smb;              /* srv is among the drivers: wait for the SMB port */
-};
-
-static void plan_free(struct start_plan *plan)
-{
-    free(plan->listen);
-    free(plan->drivers);
-    free(plan->required);
-    free(plan->log_level);
-}
-
-static bool list_has(const char *comma_list, const char *item)
-{
-    size_t len = strlen(item);
-    for (const char *p = comma_list; *p;) {
-        size_t n = strcspn(p, ",");
-        if (n == len && strncmp(p, item, len) == 0)
-            return true;
-        p += n;
-        if (*p == ',')
-            p++;
-    }
-    return false;
-}
-
-static int read_plan(struct cli *cli, struct start_plan *plan)
-{
-    bool is_default;
-    NTSTATUS status = registry_setting_get_string(cli->reg, "srv.listen", &plan->listen);
-    if (NT_SUCCESS(status))
-        status = registry_setting_get_dword(cli->reg, "srv.port", &plan->port);
-    if (NT_SUCCESS(status))
-        status = registry_setting_get_text(cli->reg, "lwiod.drivers", &plan->drivers,
-                                           &is_default);
-    if (NT_SUCCESS(status))
-        status = registry_setting_get_text(cli->reg, "lwiod.required-drivers", &plan->required,
-                                           &is_default);
-    if (NT_SUCCESS(status))
-        status = registry_setting_get_text(cli->reg, "lwiod.log-level", &plan->log_level,
-                                           &is_default);
-    if (!NT_SUCCESS(status))
-        return cli_fail_status(cli, status, NULL, "cannot read the settings");
-    plan->smb = list_has(plan->drivers, "srv");
-    return CLI_OK;
-}
-
 /* Before lwiod starts: is the SMB server there to start, and is its port
  * free? Refusing here means nothing was started for nothing. */
-static int check_smb(struct cli *cli, const struct start_plan *plan)
+static int check_smb(struct cli *cli, const struct supervise_smb *smb)
 {
     char *why = NULL;
     if (!supervise_driver_available("srv", &why)) {
@@ -77,18 +24,18 @@ static int check_smb(struct cli *cli, const struct start_plan *plan)
         free(why);
         return CLI_FAILED;
     }
-    if (supervise_port_accepts(plan->listen, (uint16_t)plan->port, 500))
+    if (supervise_port_accepts(smb->listen, (uint16_t)smb->port, 500))
         return cli_fail(cli,
                         "%s port %u already accepts connections: another program uses it "
                         "(choose another with 'lwadmin config set srv.port N'); nothing was "
                         "started",
-                        supervise_connect_address(plan->listen), plan->port);
+                        supervise_connect_address(smb->listen), smb->port);
     return CLI_OK;
 }
 
 /* Starts every daemon that is not running yet; on failure stops the ones it
  * started. The caller holds the instance's lock. */
-static int start_daemons(struct cli *cli, const struct start_plan *plan, unsigned timeout_ms,
+static int start_daemons(struct cli *cli, const struct supervise_smb *smb, unsigned timeout_ms,
                          struct supervise_process *procs)
 {
     const char *db = cli->db_path;
@@ -96,7 +43,7 @@ static int start_daemons(struct cli *cli, const struct start_plan *plan, unsigne
     int rc = CLI_OK;
 
     for (size_t i = 0; i < SUPERVISE_DAEMON_COUNT; i++) {
-        const char *name = supervise_daemon_names[i];
+        const char *name = supervise_daemons[i].name;
         if (!NT_SUCCESS(supervise_find(db, name, &procs[i])))
             return cli_fail(cli, "out of memory");
         if (procs[i].stale) {
@@ -109,22 +56,20 @@ static int start_daemons(struct cli *cli, const struct start_plan *plan, unsigne
                      (long)pid);
         }
     }
-    if (!procs[0].running && plan->smb && (rc = check_smb(cli, plan)) != CLI_OK)
+    if (!procs[SUPERVISE_LWIOD].running && smb->enabled && (rc = check_smb(cli, smb)) != CLI_OK)
         return rc;
 
     int64_t lwiod_log = supervise_log_size(db, "lwiod");
-    const char *lwiod_args[] = { "--drivers", plan->drivers, "--required-drivers",
-                                 plan->required, "--log-level", plan->log_level, NULL };
     for (size_t i = 0; i < SUPERVISE_DAEMON_COUNT && rc == CLI_OK; i++) {
-        const char *name = supervise_daemon_names[i];
+        const char *name = supervise_daemons[i].name;
         if (procs[i].running)
             continue;
-        if (i > 0 && !supervise_program_exists(name)) {
+        if (!supervise_daemons[i].required && !supervise_program_exists(name)) {
             cli_note(cli, "%s is not built yet: not started", name);
             continue;
         }
         char *error = NULL;
-        NTSTATUS status = supervise_start(db, name, i == 0 ? lwiod_args : NULL, timeout_ms,
+        NTSTATUS status = supervise_start(db, name, NULL, timeout_ms,
                                           &procs[i], &error);
         if (!NT_SUCCESS(status)) {
             rc = error ? cli_fail(cli, "%s", error)
@@ -134,15 +79,16 @@ static int start_daemons(struct cli *cli, const struct start_plan *plan, unsigne
             started[i] = true;
         }
     }
-    if (rc == CLI_OK && plan->smb && !supervise_wait_port(plan->listen, (uint16_t)plan->port, procs[0].pid, timeout_ms)) {
+    if (rc == CLI_OK && smb->enabled &&
+        !supervise_wait_port(smb->listen, (uint16_t)smb->port, procs[SUPERVISE_LWIOD].pid, timeout_ms)) {
         char *tail = supervise_log_tail(db, "lwiod", lwiod_log, 20);
-        const char *address = supervise_connect_address(plan->listen);
+        const char *address = supervise_connect_address(smb->listen);
         rc = cli_fail(cli,
                       "nothing accepts connections on %s port %u%s: the SMB server driver is "
                       "not available yet, or it could not listen%s%s%s",
-                      address, plan->port,
-                      supervise_pid_alive(procs[0].pid) ? "" : " (lwiod exited)",
-                      plan->port < 1024 && geteuid() != 0 ? " (ports below 1024 need root)" : "",
+                      address, smb->port,
+                      supervise_pid_alive(procs[SUPERVISE_LWIOD].pid) ? "" : " (lwiod exited)",
+                      smb->port < 1024 && geteuid() != 0 ? " (ports below 1024 need root)" : "",
                       tail && *tail ? "\n" : "", tail ? tail : "");
         free(tail);
     }
@@ -153,14 +99,14 @@ static int start_daemons(struct cli *cli, const struct start_plan *plan, unsigne
     return rc;
 }
 
-static void print_started(const struct start_plan *plan, const struct supervise_process *procs)
+static void print_started(const struct supervise_smb *smb, const struct supervise_process *procs)
 {
     for (size_t i = 0; i < SUPERVISE_DAEMON_COUNT; i++)
         if (procs[i].running)
-            printf("%-8s running, pid %ld\n", supervise_daemon_names[i], (long)procs[i].pid);
-    if (plan->smb)
+            printf("%-8s running, pid %ld\n", supervise_daemons[i].name, (long)procs[i].pid);
+    if (smb->enabled)
         printf("SMB server accepts connections on %s port %u\n",
-               supervise_connect_address(plan->listen), plan->port);
+               supervise_connect_address(smb->listen), smb->port);
     else
         printf("SMB server not started: lwiod.drivers does not list srv\n");
 }
@@ -179,7 +125,7 @@ static int run_foreground(struct cli *cli, const sigset_t *signals,
         if (sig == SIGHUP) {
             for (size_t i = 0; i < SUPERVISE_DAEMON_COUNT; i++)
                 if (procs[i].running)
-                    supervise_signal(db, supervise_daemon_names[i], SIGHUP);
+                    supervise_signal(db, supervise_daemons[i].name, SIGHUP);
             continue;
         }
         if (sig == SIGINT || sig == SIGTERM) {
@@ -188,7 +134,7 @@ static int run_foreground(struct cli *cli, const sigset_t *signals,
         }
         for (size_t i = 0; i < SUPERVISE_DAEMON_COUNT; i++) {
             struct supervise_process now;
-            const char *name = supervise_daemon_names[i];
+            const char *name = supervise_daemons[i].name;
             if (!procs[i].running || !NT_SUCCESS(supervise_find(db, name, &now)) ||
                 (now.running && now.pid == procs[i].pid))
                 continue;
@@ -212,11 +158,11 @@ static int run_start(struct cli *cli, const struct cli_command *command, int arg
     };
     bool foreground = false;
     uint64_t timeout = 30;
-    struct start_plan plan;
+    struct supervise_smb smb;
     struct supervise_process procs[SUPERVISE_DAEMON_COUNT];
     int c, rc, lock = -1;
     char *error = NULL;
-    memset(&plan, 0, sizeof plan);
+    memset(&smb, 0, sizeof smb);
 
     cli_getopt_reset();
     while ((c = cli_getopt(cli, command, argc, argv, "", options)) != -1) {
@@ -242,28 +188,35 @@ static int run_start(struct cli *cli, const struct cli_command *command, int arg
     if (foreground)
         sigprocmask(SIG_BLOCK, &signals, NULL);
 
-    if ((rc = cli_open(cli, false)) != CLI_OK || (rc = read_plan(cli, &plan)) != CLI_OK)
+    if ((rc = cli_open(cli, false)) != CLI_OK)
         goto out;
+    /* lwadmin reads these only to know what to wait for: the daemons read
+     * their own settings (lwiod its drivers, srv its address and port). */
+    NTSTATUS status = supervise_smb_settings(cli->reg, &smb);
+    if (!NT_SUCCESS(status)) {
+        rc = cli_fail_status(cli, status, NULL, "cannot read the settings");
+        goto out;
+    }
     /* The daemons open the registry themselves; lwadmin needs it no more. */
     registry_close(cli->reg);
     cli->reg = NULL;
 
-    NTSTATUS status = supervise_lock(cli->db_path, (unsigned)timeout * 1000, &lock, &error);
+    status = supervise_lock(cli->db_path, (unsigned)timeout * 1000, &lock, &error);
     if (!NT_SUCCESS(status)) {
         rc = cli_fail_status(cli, status, error, "cannot start");
         goto out;
     }
-    rc = start_daemons(cli, &plan, (unsigned)timeout * 1000, procs);
+    rc = start_daemons(cli, &smb, (unsigned)timeout * 1000, procs);
     supervise_unlock(lock);
     if (rc != CLI_OK)
         goto out;
-    print_started(&plan, procs);
+    print_started(&smb, procs);
     if (foreground) {
         fflush(stdout);
         rc = run_foreground(cli, &signals, procs);
     }
 out:
-    plan_free(&plan);
+    supervise_smb_free(&smb);
     return rc;
 }
 

@@ -13,9 +13,7 @@
 struct smb_state {
     bool registry;   /* the registry file exists */
     bool known;      /* the registry could be read */
-    bool configured; /* lwiod.drivers lists srv */
-    char *listen;
-    uint32_t port;
+    struct supervise_smb settings;
     bool accepting;
 };
 
@@ -24,23 +22,11 @@ struct smb_state {
 static void read_smb(struct cli *cli, const char *db_path, struct smb_state *smb)
 {
     struct stat st;
-    char *drivers = NULL;
-    bool is_default;
     if (stat(db_path, &st) != 0)
         return;
     smb->registry = true;
-    if (cli_open(cli, false) != CLI_OK)
-        return;
-    if (NT_SUCCESS(registry_setting_get_string(cli->reg, "srv.listen", &smb->listen)) &&
-        NT_SUCCESS(registry_setting_get_dword(cli->reg, "srv.port", &smb->port)) &&
-        NT_SUCCESS(registry_setting_get_text(cli->reg, "lwiod.drivers", &drivers, &is_default))) {
-        smb->known = true;
-        /* Element by element: "srv" inside another driver's name is not srv. */
-        for (char *item = strtok(drivers, ","); item; item = strtok(NULL, ","))
-            if (strcmp(item, "srv") == 0)
-                smb->configured = true;
-    }
-    free(drivers);
+    smb->known = cli_open(cli, false) == CLI_OK &&
+                 NT_SUCCESS(supervise_smb_settings(cli->reg, &smb->settings));
 }
 
 static const char *state_name(const struct supervise_process *process, bool installed)
@@ -58,7 +44,7 @@ static int print_json(struct cli *cli, const char *db_path, const char *run_dir,
 {
     json_t *daemons = json_array();
     for (size_t i = 0; daemons && i < SUPERVISE_DAEMON_COUNT; i++) {
-        json_t *d = json_pack("{s:s, s:s}", "name", supervise_daemon_names[i], "state",
+        json_t *d = json_pack("{s:s, s:s}", "name", supervise_daemons[i].name, "state",
                               state_name(&procs[i], installed[i]));
         if (d && procs[i].pid) {
             json_object_set_new(d, "pid", json_integer(procs[i].pid));
@@ -67,18 +53,20 @@ static int print_json(struct cli *cli, const char *db_path, const char *run_dir,
         }
         json_array_append_new(daemons, d);
     }
+    const struct supervise_smb *settings = &smb->settings;
     json_t *smb_json = json_null();
     if (smb->known)
-        smb_json = json_pack("{s:b, s:s, s:i, s:b}", "configured", smb->configured, "listen",
-                             smb->listen, "port", (json_int_t)smb->port, "accepting",
+        smb_json = json_pack("{s:b, s:s, s:I, s:b}", "configured", settings->enabled, "listen",
+                             settings->listen, "port", (json_int_t)settings->port, "accepting",
                              smb->accepting);
     return cli_print_json(cli, json_pack("{s:s, s:s, s:b, s:o, s:o}", "registry", db_path,
                                          "run_dir", run_dir, "running", any, "daemons",
                                          daemons, "smb", smb_json));
 }
 
-static void print_text(const char *db_path, const char *run_dir, const struct supervise_process *procs,
-                      const bool *installed, const struct smb_state *smb)
+static void print_text(const char *db_path, const char *run_dir,
+                       const struct supervise_process *procs, const bool *installed,
+                       const struct smb_state *smb)
 {
     char lines[SUPERVISE_DAEMON_COUNT][128], since[32], smb_line[160];
     const char *pairs[2 * SUPERVISE_DAEMON_COUNT + 8];
@@ -99,16 +87,17 @@ static void print_text(const char *db_path, const char *run_dir, const struct su
         } else {
             snprintf(lines[i], sizeof lines[i], "%s", installed[i] ? "stopped" : "not installed");
         }
-        pairs[n++] = supervise_daemon_names[i];
+        pairs[n++] = supervise_daemons[i].name;
         pairs[n++] = lines[i];
     }
     if (!smb->known)
         snprintf(smb_line, sizeof smb_line, "unknown (%s)",
                  smb->registry ? "the registry cannot be read" : "no registry");
-    else if (!smb->configured)
+    else if (!smb->settings.enabled)
         snprintf(smb_line, sizeof smb_line, "not configured (lwiod.drivers does not list srv)");
     else
-        snprintf(smb_line, sizeof smb_line, "%s port %u, %s", smb->listen, smb->port,
+        snprintf(smb_line, sizeof smb_line, "%s port %u, %s", smb->settings.listen,
+                 smb->settings.port,
                  smb->accepting ? "accepting connections" : "not accepting connections");
     pairs[n++] = "smb";
     pairs[n++] = smb_line;
@@ -137,16 +126,16 @@ static int run_status(struct cli *cli, const struct cli_command *command, int ar
     char *run_dir = db_path ? sw_run_dir(db_path) : NULL;
     rc = run_dir ? CLI_OK : cli_fail(cli, "out of memory");
     for (size_t i = 0; rc == CLI_OK && i < SUPERVISE_DAEMON_COUNT; i++) {
-        if (!NT_SUCCESS(supervise_find(db_path, supervise_daemon_names[i], &procs[i])))
+        if (!NT_SUCCESS(supervise_find(db_path, supervise_daemons[i].name, &procs[i])))
             rc = cli_fail(cli, "out of memory");
-        installed[i] = supervise_program_exists(supervise_daemon_names[i]);
+        installed[i] = supervise_program_exists(supervise_daemons[i].name);
         any = any || procs[i].running;
     }
     if (rc != CLI_OK)
         goto out;
     read_smb(cli, db_path, &smb);
-    smb.accepting = smb.known && smb.configured && procs[0].running &&
-                    supervise_port_accepts(smb.listen, (uint16_t)smb.port, 500);
+    smb.accepting = smb.known && smb.settings.enabled && procs[SUPERVISE_LWIOD].running &&
+                    supervise_port_accepts(smb.settings.listen, (uint16_t)smb.settings.port, 500);
     if (cli->json) {
         rc = print_json(cli, db_path, run_dir, any, procs, installed, &smb);
     } else {
@@ -155,7 +144,7 @@ static int run_status(struct cli *cli, const struct cli_command *command, int ar
 out:
     free(db_path);
     free(run_dir);
-    free(smb.listen);
+    supervise_smb_free(&smb.settings);
     if (rc == CLI_OK && !any)
         rc = CLI_FAILED; /* nothing runs: said above, not an error message */
     return rc;

@@ -1,5 +1,5 @@
 /* lwadmin stop [--timeout SECONDS]: stops the instance's daemons, newest
- * first (srvsvcd, lsassd, lwiod): SIGTERM, a bounded wait, SIGKILL as the
+ * first (srvsvcd, lwiod, lsassd): SIGTERM, a bounded wait, SIGKILL as the
  * last resort. A pid file whose pid is not that daemon of this registry is
  * removed and its pid left alone. Needs no registry: an instance whose
  * registry is gone can still be stopped. */
@@ -16,7 +16,7 @@ int cli_stop_daemons(struct cli *cli, const char *db_path, const bool *which,
 {
     int rc = CLI_OK;
     for (size_t i = SUPERVISE_DAEMON_COUNT; i-- > 0;) {
-        const char *name = supervise_daemon_names[i];
+        const char *name = supervise_daemons[i].name;
         if (which && !which[i])
             continue;
         enum supervise_stopped how;
@@ -97,7 +97,7 @@ static int run_stop(struct cli *cli, const struct cli_command *command, int argc
     bool any = false;
     for (size_t i = 0; i < SUPERVISE_DAEMON_COUNT; i++) {
         struct supervise_process process;
-        if (NT_SUCCESS(supervise_find(db_path, supervise_daemon_names[i], &process)) &&
+        if (NT_SUCCESS(supervise_find(db_path, supervise_daemons[i].name, &process)) &&
             process.running)
             any = true;
     }

@@ -3,6 +3,12 @@
 #include "srvsvc/srvsvc_private.h"
 
 #define M NDR_MEMBER
+/* Every level union here gets an empty default arm (as Samba's IDL has):
+ * the methods must answer an unknown level with ERROR_INVALID_LEVEL
+ * ([MS-SRVS] 3.1.4, [MS-WKST] 3.2.4), which a union without one could not
+ * carry - a request would end in an invalid-tag fault instead, and so would
+ * the reply to a Get of a level the [out] union has no arm for. */
+#define LEVEL_DEFAULT true
 #define WSTR ndr_wstring_unique
 
 /* A container { DWORD EntriesRead; [size_is(EntriesRead)] T *Buffer; } and a
@@ -88,7 +94,7 @@ static const struct ndr_arm share_enum_arms[] = {
     { 2, &share_container_2_ptr },     { 501, &share_container_501_ptr },
     { 502, &share_container_502_ptr }, { 503, &share_container_503_ptr },
 };
-static NDR_UNION_TYPE(union SHARE_ENUM_UNION, share_enum_union, share_enum_arms, false);
+static NDR_UNION_TYPE(union SHARE_ENUM_UNION, share_enum_union, share_enum_arms, LEVEL_DEFAULT);
 static const struct ndr_member share_enum_struct_members[] = {
     M(struct SHARE_ENUM_STRUCT, Level, ndr_u32),
     M(struct SHARE_ENUM_STRUCT, ShareInfo, share_enum_union,
@@ -96,7 +102,7 @@ static const struct ndr_member share_enum_struct_members[] = {
 };
 static NDR_STRUCT_TYPE(struct SHARE_ENUM_STRUCT, share_enum_struct, share_enum_struct_members);
 
-/* [MS-SRVS] 2.2.3.6: the one share union with an empty [default] arm. */
+/* [MS-SRVS] 2.2.3.6: the one share union whose [default] arm is in the spec. */
 static const struct ndr_arm share_info_arms[] = {
     { 0, &share_info_0_ptr },       { 1, &share_info_1_ptr },       { 2, &share_info_2_ptr },
     { 502, &share_info_502_ptr },   { 1004, &share_info_1004_ptr }, { 1006, &share_info_1006_ptr },
@@ -145,7 +151,7 @@ static const struct ndr_arm session_enum_arms[] = {
     { 0, &session_container_0_ptr },   { 1, &session_container_1_ptr }, { 2, &session_container_2_ptr },
     { 10, &session_container_10_ptr }, { 502, &session_container_502_ptr },
 };
-static NDR_UNION_TYPE(union SESSION_ENUM_UNION, session_enum_union, session_enum_arms, false);
+static NDR_UNION_TYPE(union SESSION_ENUM_UNION, session_enum_union, session_enum_arms, LEVEL_DEFAULT);
 static const struct ndr_member session_enum_struct_members[] = {
     M(struct SESSION_ENUM_STRUCT, Level, ndr_u32),
     M(struct SESSION_ENUM_STRUCT, SessionInfo, session_enum_union,
@@ -169,7 +175,7 @@ static const struct ndr_arm connect_enum_arms[] = {
     { 0, &connect_container_0_ptr },
     { 1, &connect_container_1_ptr },
 };
-static NDR_UNION_TYPE(union CONNECT_ENUM_UNION, connect_enum_union, connect_enum_arms, false);
+static NDR_UNION_TYPE(union CONNECT_ENUM_UNION, connect_enum_union, connect_enum_arms, LEVEL_DEFAULT);
 static const struct ndr_member connect_enum_struct_members[] = {
     M(struct CONNECT_ENUM_STRUCT, Level, ndr_u32),
     M(struct CONNECT_ENUM_STRUCT, ConnectInfo, connect_enum_union,
@@ -191,7 +197,7 @@ static const struct ndr_arm file_enum_arms[] = {
     { 2, &file_container_2_ptr },
     { 3, &file_container_3_ptr },
 };
-static NDR_UNION_TYPE(union FILE_ENUM_UNION, file_enum_union, file_enum_arms, false);
+static NDR_UNION_TYPE(union FILE_ENUM_UNION, file_enum_union, file_enum_arms, LEVEL_DEFAULT);
 static const struct ndr_member file_enum_struct_members[] = {
     M(struct FILE_ENUM_STRUCT, Level, ndr_u32),
     M(struct FILE_ENUM_STRUCT, FileInfo, file_enum_union, .switch_is = NDR_FIELD(struct FILE_ENUM_STRUCT, Level)),
@@ -201,7 +207,7 @@ static const struct ndr_arm file_info_arms[] = {
     { 2, &file_info_2_ptr },
     { 3, &file_info_3_ptr },
 };
-static NDR_UNION_TYPE(union FILE_INFO, file_info_union, file_info_arms, false);
+static NDR_UNION_TYPE(union FILE_INFO, file_info_union, file_info_arms, LEVEL_DEFAULT);
 
 /* ---- Server ---- */
 STRUCT(SERVER_INFO_100, server_info_100,
@@ -230,8 +236,8 @@ STRUCT(SERVER_INFO_102, server_info_102,
        M(struct SERVER_INFO_102, sv102_userpath, WSTR));
 STRUCT(SERVER_INFO_1005, server_info_1005, M(struct SERVER_INFO_1005, sv1005_comment, WSTR));
 STRUCT(SERVER_INFO_DWORD, server_info_dword, M(struct SERVER_INFO_DWORD, value, ndr_u32));
-/* [MS-SRVS] 2.2.3.7. Levels 103, 502, 503 and 599 are not described: a
- * request for them ends in an invalid-tag fault rather than a reply. */
+/* [MS-SRVS] 2.2.3.7. Levels 103, 502, 503 and 599 are not described: they
+ * fall to the default arm and are answered ERROR_INVALID_LEVEL. */
 static const struct ndr_arm server_info_arms[] = {
     { 100, &server_info_100_ptr },    { 101, &server_info_101_ptr },    { 102, &server_info_102_ptr },
     { 1005, &server_info_1005_ptr },  { 1107, &server_info_dword_ptr }, { 1010, &server_info_dword_ptr },
@@ -250,7 +256,7 @@ static const struct ndr_arm server_info_arms[] = {
     { 1552, &server_info_dword_ptr }, { 1553, &server_info_dword_ptr }, { 1554, &server_info_dword_ptr },
     { 1555, &server_info_dword_ptr }, { 1556, &server_info_dword_ptr },
 };
-static NDR_UNION_TYPE(union SERVER_INFO, server_info_union, server_info_arms, false);
+static NDR_UNION_TYPE(union SERVER_INFO, server_info_union, server_info_arms, LEVEL_DEFAULT);
 
 STRUCT(TIME_OF_DAY_INFO, time_of_day_info,
        M(struct TIME_OF_DAY_INFO, tod_elapsedt, ndr_u32),

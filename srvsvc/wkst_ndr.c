@@ -2,6 +2,12 @@
 #include "srvsvc/srvsvc_private.h"
 
 #define M NDR_MEMBER
+/* Every level union here gets an empty default arm (as Samba's IDL has):
+ * the methods must answer an unknown level with ERROR_INVALID_LEVEL
+ * ([MS-SRVS] 3.1.4, [MS-WKST] 3.2.4), which a union without one could not
+ * carry - a request would end in an invalid-tag fault instead, and so would
+ * the reply to a Get of a level the [out] union has no arm for. */
+#define LEVEL_DEFAULT true
 #define WSTR ndr_wstring_unique
 
 #define STRUCT(T, ident, ...)                                           \
@@ -32,12 +38,12 @@ STRUCT(WKSTA_INFO_102, wksta_info_102,
        M(struct WKSTA_INFO_102, wki102_logged_on_users, ndr_u32));
 STRUCT(WKSTA_INFO_DWORD, wksta_info_dword, M(struct WKSTA_INFO_DWORD, value, ndr_u32));
 /* [MS-WKST] 2.2.4.1; level 502 (a long list of redirector tunables) is not
- * described and so ends in an invalid-tag fault. */
+ * described: it falls to the default arm, answered ERROR_INVALID_LEVEL. */
 static const struct ndr_arm wksta_info_arms[] = {
     { 100, &wksta_info_100_ptr },   { 101, &wksta_info_101_ptr },   { 102, &wksta_info_102_ptr },
     { 1013, &wksta_info_dword_ptr }, { 1018, &wksta_info_dword_ptr }, { 1046, &wksta_info_dword_ptr },
 };
-static NDR_UNION_TYPE(union WKSTA_INFO, wksta_info_union, wksta_info_arms, false);
+static NDR_UNION_TYPE(union WKSTA_INFO, wksta_info_union, wksta_info_arms, LEVEL_DEFAULT);
 
 STRUCT(WKSTA_USER_INFO_0, wksta_user_info_0, M(struct WKSTA_USER_INFO_0, wkui0_username, WSTR));
 STRUCT(WKSTA_USER_INFO_1, wksta_user_info_1,
@@ -60,7 +66,7 @@ static const struct ndr_arm wksta_user_enum_arms[] = {
     { 0, &wksta_user_container_0_ptr },
     { 1, &wksta_user_container_1_ptr },
 };
-static NDR_UNION_TYPE(union WKSTA_USER_ENUM_UNION, wksta_user_enum_union, wksta_user_enum_arms, false);
+static NDR_UNION_TYPE(union WKSTA_USER_ENUM_UNION, wksta_user_enum_union, wksta_user_enum_arms, LEVEL_DEFAULT);
 static const struct ndr_member wksta_user_enum_struct_members[] = {
     M(struct WKSTA_USER_ENUM_STRUCT, Level, ndr_u32),
     M(struct WKSTA_USER_ENUM_STRUCT, WkstaUserInfo, wksta_user_enum_union,

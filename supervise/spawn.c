@@ -93,6 +93,9 @@ static void exec_daemon(const char *program, char *const *argv, int null_fd, int
     /* Its own session: a Ctrl-C meant for lwadmin --foreground is not the
      * daemon's (lwadmin stops it in order instead). */
     setsid();
+    /* Every path it gets is absolute; it must not hold lwadmin's directory. */
+    if (chdir("/") != 0)
+        _exit(127);
     if (dup2(null_fd, STDIN_FILENO) < 0 || dup2(log_fd, STDOUT_FILENO) < 0 ||
         dup2(log_fd, STDERR_FILENO) < 0)
         _exit(127);

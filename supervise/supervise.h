@@ -28,11 +28,17 @@
 
 #include "lib/ntstatus.h"
 
-/* The daemons of an instance in start order: lwiod first, since lsassd and
- * srvsvcd serve their RPC pipes through its npfs driver; stop goes in
- * reverse. Only lwiod is indispensable: a daemon not built yet is left out. */
-enum { SUPERVISE_DAEMON_COUNT = 3 };
-extern const char *const supervise_daemon_names[SUPERVISE_DAEMON_COUNT];
+/* The daemons of an instance in start order; stop goes in reverse. lsassd
+ * comes first because srv, inside lwiod, asks it to authenticate every
+ * session (and looks for it as it starts); srvsvcd last because it serves its
+ * RPC pipes through lwiod's npfs driver. A daemon that is not required and
+ * not built yet is left out. */
+enum { SUPERVISE_LSASSD, SUPERVISE_LWIOD, SUPERVISE_SRVSVCD, SUPERVISE_DAEMON_COUNT };
+struct supervise_daemon {
+    const char *name;
+    bool required; /* start fails without it */
+};
+extern const struct supervise_daemon supervise_daemons[SUPERVISE_DAEMON_COUNT];
 
 /* A daemon as its pid file shows it. */
 struct supervise_process {
@@ -98,6 +104,16 @@ int64_t supervise_log_size(const char *db_path, const char *name);
  * none. Newly allocated or NULL. */
 char *supervise_log_tail(const char *db_path, const char *name, int64_t offset,
                          unsigned max_lines);
+
+/* The SMB server's settings: where it listens, and whether it runs at all. */
+struct registry;
+struct supervise_smb {
+    char *listen;  /* srv.listen */
+    uint32_t port; /* srv.port */
+    bool enabled;  /* lwiod.drivers lists srv */
+};
+NTSTATUS supervise_smb_settings(struct registry *reg, struct supervise_smb *smb);
+void supervise_smb_free(struct supervise_smb *smb);
 
 /* Can lwiod load driver NAME: does NAME.so exist in its driver directory
  * (sw_driver_dir(), the same directory lwiod uses) and export DriverEntry?

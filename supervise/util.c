@@ -14,8 +14,11 @@
 #include "supervise/internal.h"
 #include "supervise/supervise.h"
 
-const char *const supervise_daemon_names[SUPERVISE_DAEMON_COUNT] = { "lwiod", "lsassd",
-                                                                     "srvsvcd" };
+const struct supervise_daemon supervise_daemons[SUPERVISE_DAEMON_COUNT] = {
+    [SUPERVISE_LSASSD] = { "lsassd", true },
+    [SUPERVISE_LWIOD] = { "lwiod", true },
+    [SUPERVISE_SRVSVCD] = { "srvsvcd", false },
+};
 
 int64_t supervise_now_ms(void)
 {

@@ -22,7 +22,14 @@ pid_of() { cat "${1%.db}.run/$2.pid" 2>/dev/null; }
 # Every pid this test sees is killed at exit if it is still a daemon of one
 # of its registries (appliance.sh does the same for instance A).
 reap_later() { tap_at_exit "tr '\\0' '\\n' < /proc/$1/cmdline | grep -qxF '$2' && kill -9 $1"; }
-json_get() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+# The pids in an instance's pid files.
+pids_of() { cat "${1%.db}.run/"*.pid 2>/dev/null; }
+all_gone() { for p in $1; do gone "$p" || return 1; done; }
+# Prints a Python expression over the JSON on stdin: d is the document, and
+# lwiod its entry in d["daemons"].
+json_get() {
+    /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); lwiod=[x for x in d['daemons'] if x['name']=='lwiod'][0]; print($1)"
+}
 
 appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
 A=$APPLIANCE_DB
@@ -34,7 +41,7 @@ is "$rc" 1 "status exits 1 when nothing runs"
 like "$out" "lwiod: +stopped" "... and says lwiod is stopped"
 out=$("$LWADMIN" --json status); rc=$?
 is "$rc" 1 "status --json exits 1 too"
-is "$(printf '%s' "$out" | json_get 'd["running"], d["daemons"][0]["state"]')" "False stopped" \
+is "$(printf '%s' "$out" | json_get 'd["running"], lwiod["state"]')" "False stopped" \
     "--json: not running, lwiod stopped"
 
 # ---- start, status ---------------------------------------------------------
@@ -50,11 +57,20 @@ ok "lwiod.log is in the run directory" test -f "$APPLIANCE_RUN_DIR/lwiod.log"
 out=$("$LWADMIN" status); rc=$?
 is "$rc" 0 "status exits 0 while lwiod runs"
 like "$out" "lwiod: +running \\(pid $pa, since [0-9-]+ [0-9:]+\\)" "status shows pid and start time"
-is "$("$LWADMIN" --json status | json_get 'd["running"], d["daemons"][0]["pid"], d["daemons"][0]["since"] is not None, d["smb"]["listen"], d["smb"]["port"]')" \
+is "$("$LWADMIN" --json status | json_get 'd["running"], lwiod["pid"], lwiod["since"] is not None, d["smb"]["listen"], d["smb"]["port"]')" \
     "True $pa True 127.0.0.1 $APPLIANCE_PORT" "--json status: pid, since, listen address and port"
 "$LWADMIN" start >/dev/null 2>&1; rc=$?
 is "$rc" 0 "a second start is a no-op"
 is "$(pid_of "$A" lwiod)" "$pa" "... and keeps the same lwiod"
+all_a=$(pids_of "$A")
+if [ -x "$BIN/lsassd" ]; then
+    la=$(pid_of "$A" lsassd)
+    ok "lsassd runs too" alive "$la"
+    like "$(tr '\0' ' ' < "/proc/$la/cmdline")" "lsassd --db $A" "... for this registry"
+    like "$("$LWADMIN" status)" "lsassd: +running \\(pid $la," "status shows lsassd"
+else
+    for _ in 1 2 3; do _tap_record 0 "# SKIP lsassd is not built"; done
+fi
 
 # ---- a second instance side by side -----------------------------------------
 B=$T/b/registry.db
@@ -64,7 +80,8 @@ tap_at_exit "'$LWADMIN' --db '$B' stop --timeout 5"
 "$LWADMIN" --db "$B" start >/dev/null 2>&1; rc=$?
 is "$rc" 0 "a second instance with another registry starts"
 pb=$(pid_of "$B" lwiod)
-[ -n "$pb" ] && reap_later "$pb" "$B"
+all_b=$(pids_of "$B")
+for p in $all_b; do reap_later "$p" "$B"; done
 ok "... with its own lwiod" test -n "$pb" -a "$pb" != "$pa"
 ok "both lwiods run" alive "$pa"
 ok "... B's too" alive "$pb"
@@ -75,6 +92,8 @@ is "$rc" 0 "stop exits 0"
 like "$out" "Stopped lwiod \\(pid $pa\\)" "stop says what it stopped"
 ok "A's lwiod is gone (/proc)" gone "$pa"
 nok "its pid file is removed" test -e "$APPLIANCE_RUN_DIR/lwiod.pid"
+ok "every daemon A ran is gone ($(echo $all_a))" all_gone "$all_a"
+nok "... and no pid file is left" sh -c "ls '$APPLIANCE_RUN_DIR' | grep -q '[.]pid\$'"
 ok "B's lwiod still runs" alive "$pb"
 "$LWADMIN" status >/dev/null; rc=$?
 is "$rc" 1 "status of A exits 1 again"
@@ -108,41 +127,48 @@ err=$("$LWADMIN" start 2>&1 >/dev/null); rc=$?
 is "$rc" 0 "start over a stale pid file succeeds"
 like "$err" "removed a stale pid file of lwiod \\(pid $foreign" "... after removing it"
 pa2=$(pid_of "$A" lwiod)
-[ -n "$pa2" ] && reap_later "$pa2" "$A"
+all_a=$(pids_of "$A")
+for p in $all_a; do reap_later "$p" "$A"; done
 ok "... with a new lwiod" alive "$pa2"
 ok "... and the foreign process untouched" alive "$foreign"
 "$LWADMIN" stop >/dev/null
 ok "stop ends it" gone "$pa2"
+ok "... and every daemon of A" all_gone "$all_a"
 
 "$LWADMIN" --db "$B" stop >/dev/null
 ok "stop of B ends B's lwiod" gone "$pb"
+ok "... and all of B's daemons" all_gone "$all_b"
 
 # ---- --foreground ------------------------------------------------------------
 "$LWADMIN" start --foreground > "$T/fg.out" 2> "$T/fg.err" &
 fg=$!
 tap_at_exit "kill $fg"
-pf=
+# It prints what runs once everything is up.
 for _ in $(seq 100); do
-    pf=$(pid_of "$A" lwiod)
-    [ -n "$pf" ] && "$LWADMIN" status >/dev/null 2>&1 && break
+    grep -q "^lwiod " "$T/fg.out" && break
     sleep 0.1
 done
-[ -n "$pf" ] && reap_later "$pf" "$A"
+pf=$(pid_of "$A" lwiod)
+all_f=$(pids_of "$A")
+for p in $all_f; do reap_later "$p" "$A"; done
 ok "start --foreground starts lwiod" alive "$pf"
 ok "... and stays" alive "$fg"
 kill -TERM "$fg"
 wait "$fg"; rc=$?
 is "$rc" 0 "on SIGTERM it exits 0"
 ok "... having stopped lwiod" gone "$pf"
+ok "... and every daemon" all_gone "$all_f"
 like "$(cat "$T/fg.out")" "Stopped lwiod \\(pid $pf\\)" "... and says so"
 
 # ---- no SMB server driver ------------------------------------------------------
-# An installed layout (bin/ and drivers/ side by side) holding lwadmin, lwiod
-# and npfs.so only: what `lwadmin start` finds is what lies beside it.
+# An installed layout (bin/ and drivers/ side by side) holding lwadmin, the
+# daemons and npfs.so only: what `lwadmin start` finds is what lies beside it.
 inst=$T/inst
 mkdir -p "$inst/bin" "$inst/drivers" "$T/c"
-cp "$SW_BUILD/bin/lwadmin" "$SW_BUILD/bin/lwiod" "$inst/bin/" &&
-    cp "$SW_BUILD/drivers/npfs.so" "$inst/drivers/"
+for d in lwadmin lwiod lsassd srvsvcd; do
+    [ -x "$SW_BUILD/bin/$d" ] && cp "$SW_BUILD/bin/$d" "$inst/bin/"
+done
+cp "$SW_BUILD/drivers/npfs.so" "$inst/drivers/"
 C=$T/c/registry.db
 IL=$inst/bin/lwadmin
 "$IL" --db "$C" init >/dev/null

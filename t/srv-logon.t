@@ -20,7 +20,8 @@ start_server() {
     PID=$!
     tap_at_exit "kill $PID"
     i=0
-    while [ $i -lt 50 ] && ! grep -qs '^PORT' "$T/port"; do sleep 0.1; i=$((i + 1)); done
+    # Bounded at 30 s: an ASan build on a loaded machine starts slowly.
+    while [ $i -lt 300 ] && ! grep -qs '^PORT' "$T/port"; do sleep 0.1; i=$((i + 1)); done
     PORT=$(awk '/^PORT/ {print $2}' "$T/port")
 }
 stop_server() { kill "$PID"; wait "$PID" 2>/dev/null; }
