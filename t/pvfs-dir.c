@@ -233,7 +233,8 @@ static void wildcards(void)
             is_int(first, STATUS_NO_SUCH_FILE, "  no match is STATUS_NO_SUCH_FILE");
         free(l);
     }
-    ok(!pvfs_name_matches("*a*b*c*d*e*f*g*h*i*j*k*", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+    ok(!pvfs_name_matches("*a*b*c*d*e*f*g*h*i*j*k*",
+                          "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
        "a pathological pattern ends (and does not match)");
     ok(pvfs_name_matches("\xc3\x89T\xc3\x89.TXT", "\xc3\xa9t\xc3\xa9.txt"),
        "case folding beyond ASCII");

@@ -409,7 +409,8 @@ static void smbd_reads_ours(void)
            "  smbd takes the descriptor we set as the file's");
     samba_tool("get --as-sddl inh/child.txt", line, sizeof line);
     is_str(line, "O:S-1-5-21-1-2-3-1000G:S-1-5-21-1-2-3-513"
-                 "D:AI(A;ID;0x001f01ff;;;S-1-5-21-1-2-3-1000)(A;ID;0x00120089;;;S-1-5-21-1-2-3-1001)",
+                 "D:AI(A;ID;0x001f01ff;;;S-1-5-21-1-2-3-1000)"
+                 "(A;ID;0x00120089;;;S-1-5-21-1-2-3-1001)",
            "  and the one a new file inherited");
     /* smbd's own writer (which also rewrites the POSIX ACL), enforced by us. */
     struct pvfs_file *n = NULL;

@@ -14,7 +14,8 @@ static const uint32_t accesses[] = { FILE_READ_DATA, FILE_WRITE_DATA, FILE_APPEN
  * each side's data rights must be allowed by the other side's sharing. */
 static bool expect_conflict(uint32_t a1, uint32_t s1, uint32_t a2, uint32_t s2)
 {
-    const uint32_t data = FILE_READ_DATA | FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_EXECUTE | DELETE;
+    const uint32_t data =
+        FILE_READ_DATA | FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_EXECUTE | DELETE;
     if (!(a1 & data) || !(a2 & data))
         return false;
     struct { uint32_t rights; uint32_t share; } need[] = {

@@ -90,9 +90,10 @@ static inline struct pvfs_create_args args_of(const char *path, uint32_t access,
 }
 
 /* Opens path; returns the status, *file on success. */
-static inline NTSTATUS open_file(struct pvfs_volume *v, const struct access_token *t, const char *path,
-                          uint32_t access, uint32_t share, uint32_t disposition, uint32_t options,
-                          struct pvfs_file **file, uint32_t *action)
+static inline NTSTATUS open_file(struct pvfs_volume *v, const struct access_token *t,
+                                 const char *path, uint32_t access, uint32_t share,
+                                 uint32_t disposition, uint32_t options, struct pvfs_file **file,
+                                 uint32_t *action)
 {
     struct pvfs_create_args a = args_of(path, access, share, disposition, options);
     uint32_t ignored;

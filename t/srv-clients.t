@@ -8,6 +8,7 @@ command -v smbclient >/dev/null || skip_all "smbclient not installed"
 /usr/bin/python3 -c 'import impacket' 2>/dev/null || skip_all "python3-impacket not installed"
 
 start_server() { # extra arguments; sets PORT and PID
+    rm -f "$T/port" # never read the previous server's port
     "$SERVER" "$@" > "$T/port" 2> "$T/server.log" &
     PID=$!
     tap_at_exit "kill $PID"

@@ -16,6 +16,7 @@ i=0
 while [ $i -lt 100 ] && [ ! -S "$T/registry.run/lsassd.sock" ]; do sleep 0.05; i=$((i + 1)); done
 
 start_server() {
+    rm -f "$T/port" # never read the previous server's port
     "$SW_BUILD/t/srv-test-server" --db "$DB" --log-level debug "$@" > "$T/port" 2> "$T/server.log" &
     PID=$!
     tap_at_exit "kill $PID"

@@ -255,8 +255,9 @@ static NTSTATUS open_existing(struct create_state *s)
              * names those attributes ([MS-FSA] 2.1.5.1.2.1); a dot file's
              * derived "hidden" does not count. */
             uint32_t want = a->file_attributes;
-            if (((st.stored_attributes & FILE_ATTRIBUTE_HIDDEN) && !(want & FILE_ATTRIBUTE_HIDDEN)) ||
-                ((st.stored_attributes & FILE_ATTRIBUTE_SYSTEM) && !(want & FILE_ATTRIBUTE_SYSTEM)))
+            uint32_t have = st.stored_attributes;
+            if (((have & FILE_ATTRIBUTE_HIDDEN) && !(want & FILE_ATTRIBUTE_HIDDEN)) ||
+                ((have & FILE_ATTRIBUTE_SYSTEM) && !(want & FILE_ATTRIBUTE_SYSTEM)))
                 return STATUS_ACCESS_DENIED;
         }
         bool write = !s->is_directory && (wants_write_fd(s->granted) || overwrite);
@@ -267,7 +268,8 @@ static NTSTATUS open_existing(struct create_state *s)
 
     if (overwrite) {
         s->truncate = true;
-        s->new_attributes = (a->file_attributes & PVFS_SETTABLE_ATTRIBUTES) | FILE_ATTRIBUTE_ARCHIVE;
+        s->new_attributes =
+            (a->file_attributes & PVFS_SETTABLE_ATTRIBUTES) | FILE_ATTRIBUTE_ARCHIVE;
         s->action = disp == FILE_SUPERSEDE ? FILE_SUPERSEDED : FILE_OVERWRITTEN;
     } else {
         s->action = FILE_OPENED;

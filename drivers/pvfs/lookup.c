@@ -217,7 +217,8 @@ NTSTATUS pvfs_resolve(struct pvfs_volume *volume, const char *beneath, int benea
                 status = STATUS_NO_MEMORY;
                 goto done;
             }
-            int fd = openat2_beneath(beneath_fd, candidate, last ? O_PATH : O_PATH | O_DIRECTORY, 0);
+            int kind = last ? O_PATH : O_PATH | O_DIRECTORY;
+            int fd = openat2_beneath(beneath_fd, candidate, kind, 0);
             int err = errno;
             free(candidate);
             if (fd < 0 && err == ENOENT) {
@@ -236,8 +237,7 @@ NTSTATUS pvfs_resolve(struct pvfs_volume *volume, const char *beneath, int benea
                         status = STATUS_NO_MEMORY;
                         goto done;
                     }
-                    fd = openat2_beneath(beneath_fd, candidate,
-                                         last ? O_PATH : O_PATH | O_DIRECTORY, 0);
+                    fd = openat2_beneath(beneath_fd, candidate, kind, 0);
                     err = errno;
                     free(candidate);
                 }

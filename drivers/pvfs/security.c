@@ -240,7 +240,8 @@ NTSTATUS pvfs_access_check(int fd, int parent_fd, const struct access_token *tok
     NTSTATUS status = load_sd(fd, &sd);
     if (status != STATUS_SUCCESS)
         return status;
-    uint32_t flags = (create_options & FILE_OPEN_FOR_BACKUP_INTENT) ? ACCESS_CHECK_BACKUP_INTENT : 0;
+    uint32_t flags =
+        (create_options & FILE_OPEN_FOR_BACKUP_INTENT) ? ACCESS_CHECK_BACKUP_INTENT : 0;
     uint32_t mapped = access_map_generic(desired, &file_generic_mapping);
     status = access_check(&sd, token, mapped, NULL, flags, granted);
     /* [MS-FSA] 2.1.5.1.2.1: DELETE may come from the parent's

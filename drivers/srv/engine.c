@@ -25,7 +25,7 @@ void srv_config_defaults(struct srv_config *c)
     c->max_transact_size = 8 * 1024 * 1024;
     c->max_read_size = 8 * 1024 * 1024;
     c->max_write_size = 8 * 1024 * 1024;
-    c->max_credits = 512;
+    c->max_credits = 8192;
     c->ciphers[0] = SMB2_ENCRYPTION_AES128_GCM;
     c->ciphers[1] = SMB2_ENCRYPTION_AES128_CCM;
     c->ciphers[2] = SMB2_ENCRYPTION_AES256_GCM;

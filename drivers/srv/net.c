@@ -191,7 +191,7 @@ static void accept_all(struct srv_engine *e)
         }
         int one = 1;
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        char host[NI_MAXHOST] = "?", serv[NI_MAXSERV] = "?", peer[NI_MAXHOST + NI_MAXSERV + 1];
+        char host[INET6_ADDRSTRLEN] = "?", serv[8] = "?", peer[64];
         getnameinfo((struct sockaddr *)&addr, addr_len, host, sizeof host, serv, sizeof serv,
                     NI_NUMERICHOST | NI_NUMERICSERV);
         snprintf(peer, sizeof peer, "%s:%s", host, serv);

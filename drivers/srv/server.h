@@ -14,7 +14,7 @@
  *
  * LOCK ORDER (take left before right, never the other way):
  *
- *     engine->lock -> conn->lock -> session->lock -> tree->lock
+ *     engine->lock -> conn->lock -> session->lock -> tree->lock -> open->lock
  *
  * and conn->send_lock is a leaf: nothing is taken while it is held. No lock
  * is held while calling out of srv (srv_auth, srv_shares, the I/O manager,
@@ -42,8 +42,10 @@
 #include "drivers/srv/srv.h"
 #include "lib/buf.h"
 
+struct io_file;
 struct smb2_request;
 struct srv_conn;
+struct srv_open;
 struct srv_workers;
 
 /* ---- Engine ------------------------------------------------------------- */
@@ -186,6 +188,9 @@ struct srv_session {
     struct srv_tree **trees;        /* table; each entry holds a reference */
     size_t tree_count, tree_capacity;
     uint32_t next_tree_id;
+    struct srv_open **opens;        /* Session.OpenTable; each holds a reference */
+    size_t open_count, open_capacity;
+    uint64_t next_open_id;
 };
 
 struct srv_session *srv_session_new(struct srv_engine *engine, struct srv_conn *conn);
@@ -229,5 +234,51 @@ void srv_tree_kill(struct srv_tree *tree);
 NTSTATUS srv_session_add_tree(struct srv_session *session, struct srv_tree *tree);
 struct srv_tree *srv_session_find_tree(struct srv_session *session, uint32_t id);
 void srv_session_remove_tree(struct srv_session *session, struct srv_tree *tree);
+
+/* ---- Opens -------------------------------------------------------------- */
+
+/* An open file or pipe (Open in [MS-SMB2] 3.3.1.10): one I/O manager file.
+ * I/O on it is counted (inflight); a CLOSE, logoff, tree disconnect or
+ * teardown marks it closed (no new I/O), asks pending requests on it to
+ * finish, and closes the I/O manager file once the last call in flight has
+ * completed. */
+typedef void (*srv_open_closed_fn)(void *context, NTSTATUS status);
+
+struct srv_open {
+    atomic_int refs;
+    uint64_t id;                    /* both FileId halves (no durable handles) */
+    struct srv_engine *engine;
+    struct srv_tree *tree;          /* reference */
+    struct io_file *file;
+    bool is_pipe;
+    char path[512];                 /* share-relative, for listings and logs */
+    pthread_mutex_t lock;           /* below */
+    bool closed;
+    bool close_issued;
+    unsigned inflight;
+    srv_open_closed_fn closed_fn;   /* who waits for the close (CLOSE) */
+    void *closed_context;
+};
+
+struct srv_open *srv_open_new(struct srv_engine *engine, struct srv_tree *tree,
+                              struct io_file *file);
+void srv_open_ref(struct srv_open *open);
+void srv_open_unref(struct srv_open *open);
+/* Starts an I/O call on the open: false if it is closing. */
+bool srv_open_begin_io(struct srv_open *open);
+void srv_open_end_io(struct srv_open *open);
+/* Closes: no new I/O; the I/O manager file is closed once nothing is in
+ * flight, then fn(context, status) runs (fn may be NULL). Idempotent. */
+void srv_open_close(struct srv_open *open, srv_open_closed_fn fn, void *context);
+
+/* session->opens. */
+NTSTATUS srv_session_add_open(struct srv_session *session, struct srv_open *open);
+struct srv_open *srv_session_find_open(struct srv_session *session, uint64_t persistent,
+                                       uint64_t volatile_id);
+/* Takes it out of the table (new) reference returned, or NULL. */
+struct srv_open *srv_session_take_open(struct srv_session *session, uint64_t persistent,
+                                       uint64_t volatile_id);
+/* Closes every open of the tree (tree disconnect). */
+void srv_session_close_tree_opens(struct srv_session *session, struct srv_tree *tree);
 
 #endif

@@ -51,6 +51,11 @@ void srv_session_unref(struct srv_session *s)
     for (size_t i = 0; i < s->tree_count; i++)
         srv_tree_unref(s->trees[i]);
     free(s->trees);
+    for (size_t i = 0; i < s->open_count; i++) {
+        srv_open_close(s->opens[i], NULL, NULL);
+        srv_open_unref(s->opens[i]);
+    }
+    free(s->opens);
     if (s->token)
         token_free(s->token);
     pthread_mutex_destroy(&s->lock);
@@ -72,6 +77,7 @@ void srv_session_kill(struct srv_session *s)
     s->trees = NULL;
     s->tree_count = s->tree_capacity = 0;
     pthread_mutex_unlock(&s->lock);
+    srv_session_close_tree_opens(s, NULL);
     for (size_t i = 0; i < count; i++) {
         srv_tree_kill(trees[i]);
         srv_tree_unref(trees[i]);
@@ -175,6 +181,7 @@ void srv_session_remove_tree(struct srv_session *s, struct srv_tree *tree)
     }
     pthread_mutex_unlock(&s->lock);
     if (found) {
+        srv_session_close_tree_opens(s, tree);
         srv_tree_kill(tree);
         srv_tree_unref(tree);
     }

@@ -125,7 +125,7 @@ struct srv_config {
 };
 
 /* Sensible defaults: all dialects, signing enabled, no encryption, 8 MiB
- * I/O sizes, 512 credits, ciphers AES-128-GCM, AES-128-CCM, AES-256-GCM,
+ * I/O sizes, 8192 credits, ciphers AES-128-GCM, AES-128-CCM, AES-256-GCM,
  * AES-256-CCM, signing AES-GMAC, AES-CMAC, HMAC-SHA256, port 445 on 0.0.0.0. The
  * caller still sets auth, shares and server_guid. */
 void srv_config_defaults(struct srv_config *config);

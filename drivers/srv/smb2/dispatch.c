@@ -18,7 +18,6 @@
 
 enum step { STEP_NEXT, STEP_LAST, STEP_PARKED, STEP_DISCONNECT };
 
-static void request_unref(struct smb2_request *req);
 static void run_chain(struct smb2_request *req);
 
 /* ---- Request objects ---------------------------------------------------- */
@@ -48,11 +47,23 @@ static void element_release(struct smb2_request *req)
     req->tree = NULL;
 }
 
-static void request_unref(struct smb2_request *req)
+void smb2_request_ref(struct smb2_request *req)
+{
+    atomic_fetch_add(&req->refs, 1);
+}
+
+void smb2_request_unref(struct smb2_request *req)
 {
     if (atomic_fetch_sub(&req->refs, 1) != 1)
         return;
     element_release(req);
+    while (req->allocations) {
+        struct smb2_allocation *a = req->allocations;
+        req->allocations = a->next;
+        if (a->cleanup)
+            a->cleanup(a->data);
+        free(a);
+    }
     if (req->encrypt_session)
         srv_session_unref(req->encrypt_session);
     for (size_t i = 0; i < req->elem_count; i++)
@@ -63,6 +74,17 @@ static void request_unref(struct smb2_request *req)
     free(req->msg);
     buf_free(&req->out);
     free(req);
+}
+
+void *smb2_request_alloc(struct smb2_request *req, size_t size, void (*cleanup)(void *))
+{
+    struct smb2_allocation *a = calloc(1, sizeof *a + size);
+    if (!a)
+        return NULL;
+    a->cleanup = cleanup;
+    a->next = req->allocations;
+    req->allocations = a;
+    return a->data;
 }
 
 size_t smb2_rsp_offset(const struct smb2_request *req)
@@ -126,7 +148,7 @@ static void deliver_cancel(struct smb2_request *req)
 {
     if (req->cancel)
         req->cancel(req, req->cancel_context);
-    request_unref(req);
+    smb2_request_unref(req);
 }
 
 NTSTATUS smb2_cancel(struct smb2_request *req)
@@ -167,6 +189,25 @@ void smb2_cancel_all(struct srv_conn *conn)
     }
 }
 
+void smb2_cancel_on(struct srv_conn *conn, struct srv_session *session, struct srv_tree *tree,
+                    struct srv_open *open)
+{
+    for (;;) {
+        struct smb2_request *found = NULL;
+        pthread_mutex_lock(&conn->lock);
+        for (struct smb2_request *p = conn->pending; p && !found; p = p->pending_next) {
+            bool match = (session && p->session == session) || (tree && p->tree == tree) ||
+                         (open && p->io_open == open);
+            if (match && (found = take_for_cancel(p)))
+                found->cancelled_by_close = true;
+        }
+        pthread_mutex_unlock(&conn->lock);
+        if (!found)
+            return;
+        deliver_cancel(found);
+    }
+}
+
 /* ---- Building response elements ----------------------------------------- */
 
 static void write_error_body(struct buf *out)
@@ -194,6 +235,8 @@ static void begin_element(struct smb2_request *req)
     req->preauth_kind = SMB2_PREAUTH_NONE;
     req->sig_failed = false;
     req->signed_ok = false;
+    req->elem_session_ok = false;
+    req->elem_tree_ok = false;
 }
 
 /* Writes the header of the current element (3.3.4.3/3.3.4.4). */
@@ -276,11 +319,18 @@ static void finish_element(struct smb2_request *req, NTSTATUS status)
     }
     req->elem_count++;
 
-    /* What a following related element inherits (3.3.5.2.7.2). */
+    /* What a following related element inherits (3.3.5.2.7.2): the ids this
+     * element verified; none if it failed before verifying them. */
     req->related_session_id = req->rsp_session_id;
     req->related_tree_id = req->rsp_tree_id;
-    if (!NT_SUCCESS(status))
+    req->related_session_valid = req->elem_session_ok || (req->session && NT_SUCCESS(status));
+    req->related_tree_valid = req->elem_tree_ok || (req->tree && NT_SUCCESS(status));
+    /* A failed CREATE leaves no FileId: related elements after it that use
+     * "the previous FileId" fail with its status (3.3.5.2.7.2). */
+    if (req->hdr.command == SMB2_CREATE && NT_ERROR(status)) {
         req->related_status = status;
+        req->related_has_file = false;
+    }
     element_release(req);
     req->async_id = 0;
 }
@@ -292,6 +342,10 @@ static void send_out(struct smb2_request *req)
     struct buf *out = &req->out;
     if (req->elem_count == 0 || !wr_ok(out))
         goto done;
+    /* In a compound every element is padded to 8 bytes, the last one too
+     * (as Windows does); a lone response is not. */
+    if (req->elem_count > 1)
+        wr_align(out, 8);
     for (size_t i = 0; i < req->elem_count; i++) {
         struct smb2_response_element *e = &req->elems[i];
         size_t end = i + 1 < req->elem_count ? req->elems[i + 1].offset : out->len;
@@ -435,7 +489,11 @@ static NTSTATUS check_and_dispatch(struct smb2_request *req, const uint8_t *elem
     if (req->hdr.flags & SMB2_FLAGS_ASYNC_COMMAND)
         return STATUS_INVALID_PARAMETER; /* only CANCEL may be async */
     if (req->hdr.flags & SMB2_FLAGS_RELATED_OPERATIONS) {
-        if (first)
+        /* The first element has nothing to be related to; a related one
+         * after an element that never verified its session (or tree) has
+         * nothing to inherit. */
+        if (first || (info->needs_session && !req->related_session_valid) ||
+            (info->needs_tree && !req->related_tree_valid))
             return STATUS_INVALID_PARAMETER;
         req->hdr.session_id = req->related_session_id;
         req->hdr.tree_id = req->related_tree_id;
@@ -466,10 +524,20 @@ static NTSTATUS check_and_dispatch(struct smb2_request *req, const uint8_t *elem
     if (status != STATUS_SUCCESS && !(req->hdr.command == SMB2_SESSION_SETUP &&
                                       status == STATUS_USER_SESSION_DELETED && !req->session))
         return status;
+    req->elem_session_ok = req->session != NULL && status == STATUS_SUCCESS;
     if (info->needs_tree) {
         status = resolve_tree(req);
         if (status != STATUS_SUCCESS)
             return status;
+        req->elem_tree_ok = true;
+    }
+    /* "The previous FileId" after a CREATE that failed: that CREATE's status
+     * (3.3.5.2.7.2), whatever the command. */
+    if ((req->hdr.flags & SMB2_FLAGS_RELATED_OPERATIONS) && info->file_id_offset &&
+        !req->related_has_file && req->related_status != STATUS_SUCCESS) {
+        struct buf_reader id = rd_sub(&req->body, info->file_id_offset, 16);
+        if (rd_u64(&id) == SMB2_FILE_ID_ANY && rd_u64(&id) == SMB2_FILE_ID_ANY && rd_ok(&id))
+            return req->related_status;
     }
     if (!info->handler)
         return STATUS_NOT_SUPPORTED;
@@ -554,7 +622,7 @@ static void run_chain(struct smb2_request *req)
             break;
         }
     }
-    request_unref(req);
+    smb2_request_unref(req);
 }
 
 void smb2_request_resume(struct smb2_request *req, NTSTATUS status)
@@ -562,7 +630,7 @@ void smb2_request_resume(struct smb2_request *req, NTSTATUS status)
     unpark(req);
     if (req->disconnect) {
         srv_conn_disconnect(req->conn, "protocol violation");
-        request_unref(req);
+        smb2_request_unref(req);
         return;
     }
     bool last = req->hdr.next_command == 0 ||
@@ -571,7 +639,7 @@ void smb2_request_resume(struct smb2_request *req, NTSTATUS status)
     advance(req);
     if (last) {
         send_out(req);
-        request_unref(req);
+        smb2_request_unref(req);
         return;
     }
     run_chain(req);

@@ -1,11 +1,12 @@
 /* SMB2 IOCTL ([MS-SMB2] 2.2.31, 2.2.32, 3.3.5.15). Requests on the server
  * itself (FileId all ones) are answered here: FSCTL_VALIDATE_NEGOTIATE_INFO,
  * and DFS referrals (no DFS: STATUS_FS_DRIVER_REQUIRED, as Windows says
- * without the DFS service). Everything else goes to the file's driver. */
+ * without the DFS service). FSCTLs on an open go to its driver
+ * (ioctl_file.c). */
 #include "drivers/srv/smb2/request.h"
 
-static void write_response(struct smb2_request *req, uint32_t ctl_code, uint64_t persistent,
-                           uint64_t volatile_id, const struct buf *output)
+void smb2_ioctl_response(struct smb2_request *req, uint32_t ctl_code, uint64_t persistent,
+                         uint64_t volatile_id, const uint8_t *output, size_t output_len)
 {
     struct buf *out = &req->out;
     size_t data_offset = smb2_rsp_offset(req) + (SMB2_IOCTL_RESPONSE_SIZE & ~1);
@@ -16,11 +17,11 @@ static void write_response(struct smb2_request *req, uint32_t ctl_code, uint64_t
     wr_u64(out, volatile_id);
     wr_u32(out, (uint32_t)data_offset); /* InputOffset: no input echoed */
     wr_u32(out, 0);
-    wr_u32(out, output->len ? (uint32_t)data_offset : 0);
-    wr_u32(out, (uint32_t)output->len);
+    wr_u32(out, output_len ? (uint32_t)data_offset : 0);
+    wr_u32(out, (uint32_t)output_len);
     wr_u32(out, 0); /* Flags */
     wr_u32(out, 0); /* Reserved2 */
-    wr_bytes(out, output->data, output->len);
+    wr_bytes(out, output, output_len);
 }
 
 NTSTATUS smb2_ioctl(struct smb2_request *req)
@@ -35,6 +36,9 @@ NTSTATUS smb2_ioctl(struct smb2_request *req)
     rd_skip(r, 4);                     /* MaxInputResponse */
     rd_skip(r, 4 + 4);                 /* OutputOffset, OutputCount */
     uint32_t max_output = rd_u32(r);
+    pthread_mutex_lock(&req->conn->lock);
+    uint32_t max_transact = req->conn->max_transact_size;
+    pthread_mutex_unlock(&req->conn->lock);
     uint32_t flags = rd_u32(r);
     if (!rd_ok(r))
         return STATUS_INVALID_PARAMETER;
@@ -43,8 +47,11 @@ NTSTATUS smb2_ioctl(struct smb2_request *req)
         return STATUS_INVALID_PARAMETER;
     if (!(flags & SMB2_0_IOCTL_IS_FSCTL))
         return STATUS_NOT_SUPPORTED; /* 3.3.5.15: only FSCTLs travel over SMB2 */
+    if (max_output > max_transact || input_count > max_transact)
+        return STATUS_INVALID_PARAMETER;
 
-    bool on_server = persistent == SMB2_FILE_ID_ANY && volatile_id == SMB2_FILE_ID_ANY;
+    bool on_server = persistent == SMB2_FILE_ID_ANY && volatile_id == SMB2_FILE_ID_ANY &&
+                     !(req->hdr.flags & SMB2_FLAGS_RELATED_OPERATIONS);
     NTSTATUS status;
     struct buf output;
     buf_init(&output);
@@ -62,13 +69,13 @@ NTSTATUS smb2_ioctl(struct smb2_request *req)
         status = STATUS_FS_DRIVER_REQUIRED;
         break;
     default:
-        /* Per-file FSCTLs reach the file's driver once srv opens files
-         * through the I/O manager. */
-        status = on_server ? STATUS_NOT_SUPPORTED : STATUS_FILE_CLOSED;
-        break;
+        /* Everything else names a file, even with an all-ones FileId (which
+         * in a related compound is the previous CREATE's). */
+        buf_free(&output);
+        return smb2_ioctl_file(req, ctl_code, persistent, volatile_id, &input, max_output);
     }
     if (status == STATUS_SUCCESS)
-        write_response(req, ctl_code, persistent, volatile_id, &output);
+        smb2_ioctl_response(req, ctl_code, persistent, volatile_id, output.data, output.len);
     buf_free(&output);
     return status;
 }

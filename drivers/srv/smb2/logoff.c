@@ -4,6 +4,8 @@
 
 NTSTATUS smb2_logoff(struct smb2_request *req)
 {
+    /* Requests still waiting on the session's files end now (3.3.5.6). */
+    smb2_cancel_on(req->conn, req->session, NULL, NULL);
     srv_conn_remove_session(req->conn, req->session);
     wr_u16(&req->out, SMB2_LOGOFF_SIZE);
     wr_u16(&req->out, 0);

@@ -64,6 +64,13 @@ struct smb2_response_element {
 
 typedef void (*smb2_cancel_fn)(struct smb2_request *req, void *context);
 
+/* Memory that lives as long as the request (smb2_request_alloc). */
+struct smb2_allocation {
+    struct smb2_allocation *next;
+    void (*cleanup)(void *data);
+    _Alignas(16) uint8_t data[];
+};
+
 struct smb2_request {
     atomic_int refs;
     struct srv_conn *conn;              /* reference */
@@ -84,6 +91,9 @@ struct smb2_request {
     /* Related operations (3.3.5.2.7.2): what the next element inherits. */
     uint64_t related_session_id;
     uint32_t related_tree_id;
+    bool related_session_valid;         /* the previous element verified them */
+    bool related_tree_valid;
+    bool elem_session_ok, elem_tree_ok; /* ... this element did */
     uint64_t related_file_persistent, related_file_volatile;
     bool related_has_file;
     NTSTATUS related_status;
@@ -109,11 +119,21 @@ struct smb2_request {
     smb2_cancel_fn cancel;
     void *cancel_context;
     bool cancelled;
+    bool cancelled_by_close;            /* ... by a close, logoff or disconnect */
     struct smb2_request *pending_prev, *pending_next;
 
     /* Handler scratch space for work that outlives the handler call. */
     void *handler_state;
+    struct srv_open *io_open;           /* the open a parked I/O call is on */
+    struct smb2_allocation *allocations;
 };
+
+void smb2_request_ref(struct smb2_request *req);
+void smb2_request_unref(struct smb2_request *req);
+/* Zeroed memory freed (after cleanup(data), if given) with the request: what
+ * an I/O call in flight points into stays valid even if the request is
+ * cancelled meanwhile. */
+void *smb2_request_alloc(struct smb2_request *req, size_t size, void (*cleanup)(void *));
 
 /* ---- Handlers ----------------------------------------------------------- */
 
@@ -126,6 +146,7 @@ struct smb2_command_info {
     bool needs_session;
     bool needs_tree;
     bool allowed_unsigned;             /* may arrive unsigned on a signing session */
+    uint8_t file_id_offset;            /* where the FileId is in the body; 0: none */
 };
 
 /* The command table (commands.c), indexed by command; NULL past the end. */
@@ -156,6 +177,10 @@ void smb2_request_go_async(struct smb2_request *req);
 void smb2_request_resume(struct smb2_request *req, NTSTATUS status);
 /* Asks every parked request of a dying connection to finish. */
 void smb2_cancel_all(struct srv_conn *conn);
+/* Asks the parked requests working on a session, a tree connect or an open
+ * (whichever is not NULL) to finish: logoff, tree disconnect, close. */
+void smb2_cancel_on(struct srv_conn *conn, struct srv_session *session, struct srv_tree *tree,
+                    struct srv_open *open);
 
 /* The handlers (one file each in drivers/srv/smb2/). */
 NTSTATUS smb2_negotiate(struct smb2_request *req);
@@ -166,6 +191,21 @@ NTSTATUS smb2_tree_disconnect(struct smb2_request *req);
 NTSTATUS smb2_echo(struct smb2_request *req);
 NTSTATUS smb2_cancel(struct smb2_request *req);
 NTSTATUS smb2_ioctl(struct smb2_request *req);
+NTSTATUS smb2_create(struct smb2_request *req);
+NTSTATUS smb2_close(struct smb2_request *req);
+NTSTATUS smb2_flush(struct smb2_request *req);
+NTSTATUS smb2_read(struct smb2_request *req);
+NTSTATUS smb2_write(struct smb2_request *req);
+NTSTATUS smb2_lock(struct smb2_request *req);
+NTSTATUS smb2_query_directory(struct smb2_request *req);
+NTSTATUS smb2_query_info(struct smb2_request *req);
+NTSTATUS smb2_set_info(struct smb2_request *req);
+/* IOCTL on an open (ioctl_file.c). */
+NTSTATUS smb2_ioctl_file(struct smb2_request *req, uint32_t ctl_code, uint64_t persistent,
+                         uint64_t volatile_id, struct buf_reader *input, uint32_t max_output);
+/* Writes an IOCTL response body (ioctl.c). */
+void smb2_ioctl_response(struct smb2_request *req, uint32_t ctl_code, uint64_t persistent,
+                         uint64_t volatile_id, const uint8_t *output, size_t output_len);
 
 /* FSCTL_VALIDATE_NEGOTIATE_INFO (validate_negotiate.c): input in, output
  * appended to out. Sets *disconnect when the spec says to drop the

@@ -1,0 +1,275 @@
+/* SMB2 CREATE ([MS-SMB2] 2.2.13, 2.2.14, 3.3.5.9): IoCreateFile on the
+ * share's path, then FileNetworkOpenInformation for the response; the new
+ * open joins the session's open table. No oplocks or leases are granted and
+ * durable-handle requests are not answered (the client then knows it has
+ * none). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "drivers/srv/smb2/io.h"
+#include "lib/access.h"
+#include "lib/log.h"
+
+#define SMB2_CREATE_RESPONSE_SIZE 89
+#define NETWORK_OPEN_INFO_SIZE 56
+#define SMB2_IMPERSONATION_DELEGATE 3
+/* CreateOptions bits no file system defines. */
+#define CREATE_OPTIONS_RESERVED 0xFF000000u
+/* Options a server does not support over SMB2 (3.3.5.9). */
+#define CREATE_OPTIONS_NOT_SUPPORTED \
+    (FILE_CREATE_TREE_CONNECTION | FILE_OPEN_BY_FILE_ID | FILE_RESERVE_OPFILTER)
+/* Attribute bits a client may not set: volume label, device, integrity,
+ * and everything above the defined ones. */
+#define FILE_ATTRIBUTES_INVALID 0xFFFF8048u
+/* Access mask bits that are neither defined rights nor generic rights. */
+#define ACCESS_MASK_RESERVED 0x0CE0FE00u
+
+struct create_state {
+    struct io_create_params params;
+    struct io_ecp_list *ecps;
+    char *path;
+    char *relative;
+    struct io_file *file;
+    struct srv_open *open;  /* made before the call, so success cannot fail */
+    uint32_t action;
+    bool want_maximal_access;
+};
+
+static void state_cleanup(void *data)
+{
+    struct create_state *st = data;
+    if (st->open)
+        srv_open_unref(st->open);
+    IoEcpListFree(st->ecps);
+    free(st->path);
+    free(st->relative);
+}
+
+/* Walks the create contexts (2.2.13.2): checks the chain and picks out what
+ * srv acts on. */
+static NTSTATUS parse_contexts(struct buf_reader contexts, struct create_state *st)
+{
+    size_t start = 0;
+    for (int n = 0; rd_remaining(&contexts) > 0 && n < 64; n++) {
+        struct buf_reader r = rd_sub(&contexts, start, contexts.size - start);
+        uint32_t next = rd_u32(&r);
+        uint16_t name_offset = rd_u16(&r);
+        uint16_t name_length = rd_u16(&r);
+        rd_skip(&r, 2);
+        uint16_t data_offset = rd_u16(&r);
+        uint32_t data_length = rd_u32(&r);
+        size_t len = next ? next : contexts.size - start;
+        struct buf_reader self = rd_sub(&contexts, start, len);
+        struct buf_reader name = rd_sub(&self, name_offset, name_length);
+        struct buf_reader data = rd_sub(&self, data_offset, data_length);
+        /* A context name is at least four bytes ("MxAc"); shorter ones are
+         * malformed, longer ones are GUIDs or vendor tags. */
+        if (name_length < 4)
+            return STATUS_INVALID_PARAMETER;
+        if (!rd_ok(&r) || !rd_ok(&self) || !rd_ok(&name) || !rd_ok(&data) ||
+            (next && next % 8) || (data_length && data_offset < name_offset + name_length))
+            return STATUS_INVALID_PARAMETER;
+        const uint8_t *tag = name_length == 4 ? rd_bytes(&name, 4) : NULL;
+        if (tag && memcmp(tag, "SecD", 4) == 0) {
+            st->params.security_descriptor = rd_bytes(&data, data_length);
+            st->params.security_descriptor_size = data_length;
+        } else if (tag && memcmp(tag, "ExtA", 4) == 0) {
+            st->params.ea_buffer = rd_bytes(&data, data_length);
+            st->params.ea_size = data_length;
+        } else if (tag && memcmp(tag, "MxAc", 4) == 0) {
+            st->want_maximal_access = true;
+        } else if (tag && memcmp(tag, "TWrp", 4) == 0) {
+            return STATUS_NOT_SUPPORTED; /* previous versions: none kept */
+        } else if (tag && memcmp(tag, "AlSi", 4) == 0) {
+            if (data_length != 8)
+                return STATUS_INVALID_PARAMETER;
+            st->params.allocation_size = rd_u64(&data);
+        }
+        if (!next)
+            break;
+        start += next;
+        if (start >= contexts.size)
+            return STATUS_INVALID_PARAMETER;
+    }
+    return STATUS_SUCCESS;
+}
+
+static void write_response(struct smb2_io *io, const uint8_t *info, bool have_info)
+{
+    struct smb2_request *req = io->req;
+    struct create_state *st = io->state;
+    struct srv_open *open = io->open;
+    struct buf *out = &req->out;
+    wr_u16(out, SMB2_CREATE_RESPONSE_SIZE);
+    wr_u8(out, 0); /* OplockLevel: SMB2_OPLOCK_LEVEL_NONE */
+    wr_u8(out, 0);
+    wr_u32(out, st->action);
+    if (have_info) {
+        wr_bytes(out, info, 48);             /* four times, AllocationSize, EndofFile */
+        wr_u32(out, le32_load(info + 48));   /* FileAttributes */
+    } else {
+        wr_zeros(out, 48);
+        wr_u32(out, FILE_ATTRIBUTE_NORMAL);
+    }
+    wr_u32(out, 0);
+    wr_u64(out, open->id);
+    wr_u64(out, open->id);
+    size_t contexts_at = wr_reserve(out, 8);
+    if (st->want_maximal_access) {
+        /* MxAc response (2.2.14.2.5): QueryStatus, MaximalAccess; the
+         * share's grant, the file's own check being pvfs's. */
+        wr_align(out, 8);
+        size_t offset = smb2_rsp_offset(req);
+        wr_u32(out, 0);      /* Next */
+        wr_u16(out, 16);     /* NameOffset */
+        wr_u16(out, 4);
+        wr_u16(out, 0);
+        wr_u16(out, 24);     /* DataOffset */
+        wr_u32(out, 8);
+        wr_bytes(out, "MxAc", 4);
+        wr_zeros(out, 4);
+        wr_u32(out, STATUS_SUCCESS);
+        wr_u32(out, open->tree->maximal_access);
+        wr_put_u32_at(out, contexts_at, (uint32_t)offset);
+        wr_put_u32_at(out, contexts_at + 4, (uint32_t)(smb2_rsp_offset(req) - offset));
+    } else {
+        wr_u8(out, 0); /* the buffer byte StructureSize 89 counts */
+    }
+}
+
+static void info_done(struct smb2_io *io)
+{
+    bool have_info = io->iosb.status == STATUS_SUCCESS &&
+                     io->iosb.information >= NETWORK_OPEN_INFO_SIZE;
+    write_response(io, io->buffer, have_info);
+    smb2_io_finish(io, STATUS_SUCCESS);
+}
+
+static void create_done(struct smb2_io *io)
+{
+    struct smb2_request *req = io->req;
+    struct create_state *st = io->state;
+    NTSTATUS status = io->iosb.status;
+    if (status != STATUS_SUCCESS) {
+        smb2_io_finish(io, status);
+        return;
+    }
+    st->action = (uint32_t)io->iosb.information;
+    struct srv_open *open = st->open;
+    st->open = NULL;
+    open->file = st->file;
+    status = srv_session_add_open(req->session, open);
+    if (status != STATUS_SUCCESS) {
+        /* The file is open in the I/O manager but nobody may use it. */
+        srv_open_close(open, NULL, NULL);
+        srv_open_unref(open);
+        smb2_io_finish(io, status);
+        return;
+    }
+    req->related_has_file = true;
+    req->related_file_persistent = req->related_file_volatile = open->id;
+    /* Count the query on the new open, like any I/O on it. */
+    if (!srv_open_begin_io(open)) {
+        srv_open_unref(open);
+        write_response(io, NULL, false);
+        smb2_io_finish(io, STATUS_SUCCESS);
+        return;
+    }
+    io->open = open; /* the reference from srv_open_new */
+    smb2_io_again(io, info_done);
+    smb2_io_issued(io, IoQueryInformationFile(open->file, &io->async, &io->iosb, io->token,
+                                              io->buffer, NETWORK_OPEN_INFO_SIZE,
+                                              FileNetworkOpenInformation));
+}
+
+/* The device-relative directory the open must stay beneath: the share's
+ * path without "\pvfs\" ("srv\data"); NULL for a share at the device root. */
+static const char *beneath_of(const struct srv_tree *tree)
+{
+    const char *p = tree->share.path;
+    if (p[0] == '\\')
+        p++;
+    const char *sep = strchr(p, '\\');
+    return sep && sep[1] ? sep + 1 : NULL;
+}
+
+NTSTATUS smb2_create(struct smb2_request *req)
+{
+    struct srv_tree *tree = req->tree;
+    struct buf_reader *r = &req->body;
+    rd_skip(r, 2);                        /* StructureSize */
+    rd_skip(r, 1);                        /* SecurityFlags */
+    rd_skip(r, 1);                        /* RequestedOplockLevel: none granted */
+    uint32_t impersonation = rd_u32(r);
+    rd_skip(r, 8 + 8);                    /* SmbCreateFlags, Reserved */
+    uint32_t desired_access = rd_u32(r);
+    uint32_t file_attributes = rd_u32(r);
+    uint32_t share_access = rd_u32(r);
+    uint32_t disposition = rd_u32(r);
+    uint32_t options = rd_u32(r);
+    uint16_t name_offset = rd_u16(r);
+    uint16_t name_length = rd_u16(r);
+    uint32_t contexts_offset = rd_u32(r);
+    uint32_t contexts_length = rd_u32(r);
+    struct buf_reader name = smb2_req_area(req, name_offset, name_length);
+    struct buf_reader contexts = smb2_req_area(req, contexts_offset, contexts_length);
+    if (!rd_ok(r) || !rd_ok(&name) || !rd_ok(&contexts))
+        return STATUS_INVALID_PARAMETER;
+    if (impersonation > SMB2_IMPERSONATION_DELEGATE)
+        return STATUS_BAD_IMPERSONATION_LEVEL;
+    /* In Windows' order: undefined access bits first, then bad values. */
+    if (desired_access & ACCESS_MASK_RESERVED)
+        return STATUS_ACCESS_DENIED;
+    if (disposition > FILE_MAXIMUM_DISPOSITION || (share_access & ~FILE_SHARE_VALID_FLAGS) ||
+        (options & CREATE_OPTIONS_RESERVED) || (file_attributes & FILE_ATTRIBUTES_INVALID))
+        return STATUS_INVALID_PARAMETER;
+    if (options & CREATE_OPTIONS_NOT_SUPPORTED)
+        return STATUS_NOT_SUPPORTED;
+
+    /* The share's permissions bound what an open may ask for (3.3.5.9). */
+    uint32_t wanted = access_map_generic(desired_access & ~MAXIMUM_ALLOWED, &file_generic_mapping);
+    if (wanted & ~(tree->maximal_access | SYNCHRONIZE | ACCESS_SYSTEM_SECURITY))
+        return STATUS_ACCESS_DENIED;
+    if (tree->share.read_only &&
+        (disposition != FILE_OPEN || (options & FILE_DELETE_ON_CLOSE)))
+        return STATUS_ACCESS_DENIED;
+
+    struct create_state *st = smb2_request_alloc(req, sizeof *st, state_cleanup);
+    if (!st)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    st->open = srv_open_new(req->conn->engine, tree, NULL);
+    if (!st->open)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    NTSTATUS status = smb2_share_path(tree, &name, &st->path, &st->relative);
+    if (status != STATUS_SUCCESS)
+        return status;
+    snprintf(st->open->path, sizeof st->open->path, "%s", st->relative);
+    if (contexts_length) {
+        status = parse_contexts(contexts, st);
+        if (status != STATUS_SUCCESS)
+            return status;
+    }
+    const char *beneath = tree->share.type == SRV_SHARE_DISK ? beneath_of(tree) : NULL;
+    if (beneath) {
+        if (IoEcpListCreate(&st->ecps) != STATUS_SUCCESS ||
+            IoEcpListAdd(st->ecps, "samewise.pvfs.beneath", beneath, strlen(beneath)) !=
+                STATUS_SUCCESS)
+            return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    st->params.path = st->path;
+    st->params.desired_access = desired_access;
+    st->params.share_access = share_access;
+    st->params.create_disposition = disposition;
+    st->params.create_options = options;
+    st->params.file_attributes = file_attributes;
+    st->params.ecps = st->ecps;
+
+    struct smb2_io *io;
+    status = smb2_io_begin(req, NULL, create_done, NETWORK_OPEN_INFO_SIZE, &io);
+    if (status != STATUS_SUCCESS)
+        return status;
+    io->state = st;
+    smb2_io_issued(io, IoCreateFile(&st->file, &io->async, &io->iosb, io->token, &st->params));
+    return STATUS_PENDING;
+}

@@ -1,0 +1,92 @@
+/* SMB2 QUERY_INFO ([MS-SMB2] 2.2.37, 2.2.38, 3.3.5.20): file, file system
+ * and security information from the open's driver. */
+#include "drivers/srv/smb2/io.h"
+
+#define SMB2_0_INFO_FILE 0x01
+#define SMB2_0_INFO_FILESYSTEM 0x02
+#define SMB2_0_INFO_SECURITY 0x03
+#define SMB2_0_INFO_QUOTA 0x04
+#define SMB2_QUERY_INFO_RESPONSE_SIZE 9
+
+struct query_state {
+    uint8_t info_type;
+};
+
+static void query_done(struct smb2_io *io)
+{
+    struct query_state *st = io->state;
+    struct smb2_request *req = io->req;
+    NTSTATUS status = io->iosb.status;
+    uint64_t n = io->iosb.information;
+    struct buf *out = &req->out;
+    if (status == STATUS_SUCCESS || status == STATUS_BUFFER_OVERFLOW) {
+        if (n > io->buffer_size)
+            n = io->buffer_size;
+        wr_u16(out, SMB2_QUERY_INFO_RESPONSE_SIZE);
+        wr_u16(out, (uint16_t)(smb2_rsp_offset(req) + 6));
+        wr_u32(out, (uint32_t)n);
+        wr_bytes(out, io->buffer, (size_t)n);
+        if (n == 0)
+            wr_u8(out, 0);
+    } else if (status == STATUS_BUFFER_TOO_SMALL && st->info_type == SMB2_0_INFO_SECURITY) {
+        /* 3.3.5.20.3: the error data is the size the descriptor needs. */
+        wr_u16(out, SMB2_ERROR_RESPONSE_SIZE);
+        wr_u8(out, 0);
+        wr_u8(out, 0);
+        wr_u32(out, 4);
+        wr_u32(out, (uint32_t)n);
+        req->keep_body = true;
+    }
+    smb2_io_finish(io, status);
+}
+
+NTSTATUS smb2_query_info(struct smb2_request *req)
+{
+    struct buf_reader *r = &req->body;
+    rd_skip(r, 2);
+    uint8_t info_type = rd_u8(r);
+    uint8_t info_class = rd_u8(r);
+    uint32_t output_length = rd_u32(r);
+    rd_skip(r, 2 + 2 + 4);            /* InputBufferOffset, Reserved, InputBufferLength */
+    uint32_t additional = rd_u32(r);
+    rd_skip(r, 4);                    /* Flags */
+    uint64_t persistent = rd_u64(r);
+    uint64_t volatile_id = rd_u64(r);
+    if (!rd_ok(r))
+        return STATUS_INVALID_PARAMETER;
+    pthread_mutex_lock(&req->conn->lock);
+    uint32_t max_transact = req->conn->max_transact_size;
+    pthread_mutex_unlock(&req->conn->lock);
+    if (output_length > max_transact)
+        return STATUS_INVALID_PARAMETER;
+    if (info_type == SMB2_0_INFO_QUOTA)
+        return STATUS_NOT_SUPPORTED;
+    if (info_type < SMB2_0_INFO_FILE || info_type > SMB2_0_INFO_SECURITY)
+        return STATUS_INVALID_PARAMETER;
+
+    struct srv_open *open;
+    NTSTATUS status = smb2_lookup_open(req, persistent, volatile_id, &open);
+    if (status != STATUS_SUCCESS)
+        return status;
+    struct query_state *st = smb2_request_alloc(req, sizeof *st, NULL);
+    struct smb2_io *io = NULL;
+    status = st ? smb2_io_begin(req, open, query_done, output_length ? output_length : 1, &io)
+                : STATUS_INSUFFICIENT_RESOURCES;
+    if (status == STATUS_SUCCESS) {
+        st->info_type = info_type;
+        io->state = st;
+        NTSTATUS call;
+        if (info_type == SMB2_0_INFO_FILE)
+            call = IoQueryInformationFile(open->file, &io->async, &io->iosb, io->token,
+                                          io->buffer, output_length, info_class);
+        else if (info_type == SMB2_0_INFO_FILESYSTEM)
+            call = IoQueryVolumeInformationFile(open->file, &io->async, &io->iosb, io->token,
+                                                io->buffer, output_length, info_class);
+        else
+            call = IoQuerySecurityFile(open->file, &io->async, &io->iosb, io->token, additional,
+                                       io->buffer, output_length);
+        smb2_io_issued(io, call);
+    }
+    srv_open_unref(open);
+    return status == STATUS_SUCCESS ? STATUS_PENDING : status;
+}
