@@ -16,7 +16,7 @@ appliance_start() { # extra lwiod arguments...
     "$BIN/lsassd" --db "$DB" --foreground 2> "$T/lsassd.log" &
     tap_at_exit "kill $!"
     PORT=$(tap_free_port)
-    "$BIN/lwiod" --db "$DB" --foreground --log-level warning --drivers npfs,pvfs,srv \
+    "$BIN/lwiod" --db "$DB" --foreground --log-level info --drivers npfs,pvfs,srv \
         --required-drivers pvfs,srv --set srv.port="$PORT" --set srv.listen=127.0.0.1 \
         "$@" 2> "$T/lwiod.log" &
     LWIOD=$!

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "drivers/srv/devctl.h"
 #include "drivers/srv/srv.h"
 #include "drivers/srv/smb2/smb2.h"
 #include "lib/log.h"
@@ -173,11 +174,10 @@ static NTSTATUS queue_work(srv_work_fn fn, void *context)
 
 static NTSTATUS srv_dispatch(struct io_device *device, struct io_irp *irp)
 {
-    /* The \srv device will answer srvsvcd's live questions (sessions,
-     * connections, open files) through device I/O controls. */
-    irp->status_block.status = STATUS_INVALID_DEVICE_REQUEST;
-    irp->status_block.information = 0;
-    return STATUS_INVALID_DEVICE_REQUEST;
+    /* The \srv device answers the live questions of administrators and
+     * srvsvcd (sessions, connections, open files) with device controls. */
+    struct srv_driver *d = IoDeviceGetContext(device);
+    return srv_devctl_dispatch(d->engine, irp);
 }
 
 static void srv_driver_free(struct srv_driver *d)
