@@ -68,6 +68,17 @@ extern const struct cli_command cli_command_log;
 extern const struct cli_command cli_command_apply;
 extern const struct cli_command cli_command_export;
 extern const struct cli_command cli_command_help;
+extern const struct cli_command cli_command_start;
+extern const struct cli_command cli_command_stop;
+extern const struct cli_command cli_command_status;
+
+/* Stops the instance's daemons, newest first (cmd_stop.c): those with
+ * which[i] set (indexes of supervise_daemon_names), or all when which is
+ * NULL; prints what it stopped. The caller holds the instance's lock. */
+int cli_stop_daemons(struct cli *cli, const char *db_path, const bool *which,
+                     unsigned timeout_ms);
+/* Takes the instance's lock and stops all its daemons. */
+int cli_stop_instance(struct cli *cli, const char *db_path, unsigned timeout_ms);
 
 /* Runs a command, dispatching to its subcommand if it has them (also handles
  * `CMD --help`, `CMD help`, and a missing or unknown subcommand). */
@@ -120,9 +131,10 @@ int cli_begin(struct cli *cli);
 
 /* "lwadmin: share add: MESSAGE" on stderr; returns CLI_FAILED. */
 int cli_fail(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* A failure from a library call: the library's message if it gave one, else
- * what the status means; then a hint of what to do when there is one.
- * Returns CLI_FAILED. Frees error_message. */
+/* A failure from a library call: "context: " (fmt, skipped when the library
+ * gave a message, which names its object itself) and the library's message if
+ * it gave one, else what the status means; then a hint of what to do when
+ * there is one. Returns CLI_FAILED. Frees error_message. */
 int cli_fail_status(struct cli *cli, NTSTATUS status, char *error_message, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* "lwadmin: share add: MESSAGE" plus "Try 'lwadmin share add --help'." on

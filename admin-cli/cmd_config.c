@@ -29,9 +29,11 @@ static int common_options(struct cli *cli, const struct cli_command *command, in
 static bool prefix_matches(const char *prefix, const char *name)
 {
     size_t len = strlen(prefix);
+    if (len == 0)
+        return true;
     if (strncmp(prefix, name, len) != 0)
         return false;
-    return name[len] == '\0' || name[len] == '.' || (len > 0 && prefix[len - 1] == '.');
+    return name[len] == '\0' || name[len] == '.' || prefix[len - 1] == '.';
 }
 
 static json_t *setting_json(const struct setting_def *def, const char *value, bool is_default)

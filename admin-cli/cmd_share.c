@@ -194,6 +194,11 @@ static json_t *share_json(struct cli *cli, const struct share *share)
         return NULL;
     json_object_set_new(o, "max_uses",
                         share->max_uses < 0 ? json_null() : json_integer(share->max_uses));
+    if (!share->sd || share->sd_len == 0) {
+        /* No share-level descriptor (IPC$): nothing is checked at tree connect. */
+        json_object_set_new(o, "permissions", json_null());
+        return o;
+    }
     char **grants = NULL;
     size_t count = 0;
     json_t *permissions = json_array();
@@ -450,8 +455,10 @@ static int run_del(struct cli *cli, const struct cli_command *command, int argc,
         return rc;
     char *error = NULL;
     NTSTATUS status = share_db_delete(cli->reg, argv[optind], &cli->actor, &error);
-    if (status == STATUS_ACCESS_DENIED && !error)
+    if (status == STATUS_ACCESS_DENIED) { /* IPC$: not a permission problem */
+        free(error);
         return cli_fail(cli, "%s cannot be deleted (every server has it)", argv[optind]);
+    }
     if (!NT_SUCCESS(status))
         return cli_fail_status(cli, status, error, "%s", argv[optind]);
     return CLI_OK;
@@ -534,7 +541,9 @@ static int run_show(struct cli *cli, const struct cli_command *command, int argc
         };
         cli_print_fields(fields);
         json_t *permissions = json_object_get(o, "permissions");
-        printf("Permissions:%s\n", json_array_size(permissions) ? "" : " (none)");
+        printf("Permissions:%s\n", json_is_null(permissions)     ? " (no share-level check)"
+                                    : json_array_size(permissions) ? ""
+                                                                   : " (none: nobody may connect)");
         for (size_t i = 0; i < json_array_size(permissions); i++)
             printf("  %s\n", json_string_value(json_array_get(permissions, i)));
         json_decref(o);

@@ -14,6 +14,9 @@ const struct cli_command *const cli_commands[] = {
     &cli_command_log,
     &cli_command_apply,
     &cli_command_export,
+    &cli_command_start,
+    &cli_command_stop,
+    &cli_command_status,
     &cli_command_help,
     NULL,
 };

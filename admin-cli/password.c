@@ -54,7 +54,7 @@ static bool echo_off(int fd)
 
 static void echo_on(int fd)
 {
-    tcsetattr(fd, TCSAFLUSH, &saved_termios);
+    tcsetattr(fd, TCSANOW, &saved_termios);
     echo_fd = -1;
     for (size_t i = 0; i < sizeof fatal_signals / sizeof *fatal_signals; i++)
         signal(fatal_signals[i], SIG_DFL);
@@ -105,11 +105,13 @@ static void write_all(int fd, const char *text)
     }
 }
 
-/* Reads a line from a terminal with echo off after showing prompt. */
+/* Reads a line from a terminal with echo off after showing prompt. Echo goes
+ * off before the prompt appears: whoever answers the prompt (a person or a
+ * script on a pty) must never race the terminal mode change. */
 static int ask(int fd, const char *prompt, char *buf, size_t size)
 {
-    write_all(fd, prompt);
     bool quiet = echo_off(fd);
+    write_all(fd, prompt);
     int rc = read_line(fd, buf, size);
     if (quiet)
         echo_on(fd);

@@ -17,7 +17,9 @@
  *                    itself ([string] wchar_t * is `char *`, a
  *                    [size_is(n)] T * is `T *`)
  *   STRING           `char *`, UTF-8, NUL-terminated (wire: conformant varying
- *                    UTF-16 or 8-bit string with its terminator)
+ *                    UTF-16 or 8-bit string with its terminator; on input the
+ *                    string ends at its first NUL, as the C string Windows
+ *                    would see)
  *   ARRAY            `T *` to size_is elements (conformant, optionally varying);
  *                    inline as the last member of a struct it makes the struct
  *                    conformant (max_count hoisted in front of the struct)
@@ -184,9 +186,8 @@ NTSTATUS ndr_push(struct buf *out, const struct ndr_type *type, const void *valu
  * Trailing bytes after the last member are ignored (stub padding).
  * Errors: STATUS_DATA_ERROR (malformed or truncated), STATUS_INVALID_LEVEL (a
  * discriminant with no arm, or different from its switch_is member),
- * STATUS_INSUFFICIENT_RESOURCES (the arena's cap, or a count that the
- * remaining bytes cannot hold), STATUS_ILLEGAL_CHARACTER /
- * STATUS_OBJECT_NAME_INVALID (bad UTF-16, embedded NUL). */
+ * STATUS_INSUFFICIENT_RESOURCES (the arena's cap), STATUS_ILLEGAL_CHARACTER
+ * (a string that is not well-formed UTF-16). */
 NTSTATUS ndr_pull(struct ndr_arena *arena, const uint8_t *data, size_t len,
                   const struct ndr_type *type, void *value, unsigned direction);
 

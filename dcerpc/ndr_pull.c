@@ -102,17 +102,15 @@ static void pull_string(struct pull_ctx *c, const struct ndr_type *t, void *slot
     const uint8_t *data = rd_bytes(&c->r, (size_t)actual * unit);
     if (!reader_ok(c))
         return;
-    size_t len = (size_t)actual * unit;
-    /* The terminator is part of the string's representation; drop it. A
-     * string without one is accepted as counted. */
-    if (len >= unit && data[len - 1] == 0 && (unit == 1 || data[len - 2] == 0))
-        len -= unit;
+    /* A [string] ends at its first NUL, as the C string it becomes on
+     * Windows: what follows is not part of it (impacket, for one, sends a
+     * server name of ten NULs). No terminator at all is taken as counted. */
+    size_t len = 0;
+    while (len < (size_t)actual && (data[len * unit] != 0 || (unit == 2 && data[len * unit + 1] != 0)))
+        len++;
+    len *= unit;
     char *s;
     if (unit == 1) {
-        if (memchr(data, 0, len)) {
-            fail(c, STATUS_OBJECT_NAME_INVALID);
-            return;
-        }
         s = alloc(c, len + 1, 1);
         if (!s)
             return;

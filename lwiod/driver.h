@@ -86,10 +86,12 @@ NTSTATUS IoDriverInitialize(struct io_driver *driver, void *driver_context,
 void *IoDriverGetContext(struct io_driver *driver);
 /* The name the driver was loaded as ("pvfs"). */
 const char *IoDriverGetName(struct io_driver *driver);
-/* A setting of this driver: a new copy (free() it) of the value of
- * "<driver name>.<name>" (e.g. "srv.port") from lwiod's settings, or NULL if
- * unset. Drivers that need more than that open the registry at
- * IoGetDatabasePath(). */
+/* A setting of this driver: a new copy (free() it) of the text value of
+ * "<driver name>.<name>" (e.g. "srv.port"): the registry's value (its default
+ * if never set), unless `lwiod --set srv.port=4450` overrides it; NULL if no
+ * such setting. Values are re-read on SIGHUP and when the registry changes, so
+ * read them where they apply (a new connection) rather than once. Drivers
+ * that need more (shares) open the registry at IoGetDatabasePath(). */
 char *IoDriverGetSetting(struct io_driver *driver, const char *name);
 /* The registry path lwiod runs with (absolute). */
 const char *IoGetDatabasePath(void);

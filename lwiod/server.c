@@ -29,6 +29,9 @@ struct lwiod_server {
     struct conn *conns;            /* loop thread only */
 };
 
+/* A HELLO frame is 12 bytes; anything before it may be this long at most. */
+#define LWIO_HELLO_MAX 64u
+
 /* epoll data for the two non-connection descriptors. */
 static char listen_tag, wake_tag;
 
@@ -123,8 +126,6 @@ struct io_file *conn_handle_take(struct conn *conn, uint64_t handle)
     return file;
 }
 
-/* Under conn->lock. 0 when the table is full. */
-uint64_t conn_handle_add_locked(struct conn *conn, struct io_file *file);
 uint64_t conn_handle_add_locked(struct conn *conn, struct io_file *file)
 {
     if (conn->handles_used >= CONN_MAX_HANDLES)
@@ -370,7 +371,10 @@ static void conn_read(struct conn *conn)
             if (conn->prefix_got < sizeof conn->prefix)
                 break;
             uint32_t len;
-            if (!lwio_frame_length(conn->prefix, &len)) {
+            /* Until HELLO has been answered, any local user may be talking:
+             * no big allocations for them. */
+            if (!lwio_frame_length(conn->prefix, &len) ||
+                (!conn->hello_done && len > LWIO_HELLO_MAX)) {
                 log_warning("client uid %lu: bad frame length; dropping client", conn->uid);
                 conn_kill(conn, "bad frame length");
                 return;

@@ -94,6 +94,8 @@ void conn_unref(struct conn *conn);
 void conn_send(struct conn *conn, const struct lwio_response *response);
 
 struct io_file *conn_handle_lookup(struct conn *conn, uint64_t handle);
+/* Under conn->lock: a new handle for file; 0 when the table is full. */
+uint64_t conn_handle_add_locked(struct conn *conn, struct io_file *file);
 /* Removes a handle, returning its file (NULL if unknown). */
 struct io_file *conn_handle_take(struct conn *conn, uint64_t handle);
 

@@ -7,8 +7,6 @@
 #include "lib/log.h"
 #include "lwiod/server_conn.h"
 
-uint64_t conn_handle_add_locked(struct conn *conn, struct io_file *file);
-
 static void op_unref(struct op *op)
 {
     if (atomic_fetch_sub(&op->refs, 1) != 1)

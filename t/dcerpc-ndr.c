@@ -407,7 +407,9 @@ static void test_strings(void)
     NTSTATUS st = pull_hex(arena, "03000000" "00000000" "02000000" "41004200", &ndr_wstring, &s, 0);
     ok(st == STATUS_SUCCESS && s && strcmp(s, "AB") == 0, "string without terminator accepted as counted");
     st = pull_hex(arena, "03000000" "00000000" "03000000" "410000004200", &ndr_wstring, &s, 0);
-    is_int(st, STATUS_OBJECT_NAME_INVALID, "embedded NUL refused");
+    ok(st == STATUS_SUCCESS && strcmp(s, "A") == 0, "a string ends at its first NUL");
+    st = pull_hex(arena, "03000000" "00000000" "03000000" "41000000" "00d8", &ndr_wstring, &s, 0);
+    ok(st == STATUS_SUCCESS && strcmp(s, "A") == 0, "what follows the NUL is not looked at");
     st = pull_hex(arena, "02000000" "00000000" "02000000" "00d80000", &ndr_wstring, &s, 0);
     is_int(st, STATUS_ILLEGAL_CHARACTER, "unpaired surrogate refused");
     st = pull_hex(arena, "02000000" "00000000" "03000000" "410042000000", &ndr_wstring, &s, 0);

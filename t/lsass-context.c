@@ -499,6 +499,9 @@ static void gate_tests(void)
 
 int main(void)
 {
+    char safe[8];
+    is_str(lsa_log_safe("a\nb\x1b[1mlong", safe, sizeof safe), "a?b?[1m",
+           "client strings are made safe for log lines (no control characters, bounded)");
     lsa_settings_default(&settings);
     strcpy(settings.server_name, "SAMEWISE");
     crypto_nt_hash("Secret1!", alice_hash);

@@ -3,6 +3,8 @@
  * marked the IRP pending), close rundown order, ECPs, driver loading, and a
  * shutdown with requests still pending. */
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,55 @@ static void note(const char *what)
     pthread_mutex_lock(&drv_lock);
     strncat(events, what, sizeof events - strlen(events) - 1);
     pthread_mutex_unlock(&drv_lock);
+}
+
+/* "race" files park reads in a queue that a completer thread drains, while
+ * the issuer cancels: cancel and completion race on every IRP. */
+#define RACE_QUEUE 4096
+static struct io_irp *race_queue[RACE_QUEUE];
+static int race_count;
+static bool race_stop;
+
+static bool race_remove(struct io_irp *irp)
+{
+    for (int i = 0; i < race_count; i++) {
+        if (race_queue[i] == irp) {
+            race_queue[i] = race_queue[--race_count];
+            return true;
+        }
+    }
+    return false;
+}
+
+static void on_race_cancel(struct io_irp *irp, void *context)
+{
+    pthread_mutex_lock(&drv_lock);
+    bool mine = race_remove(irp);
+    pthread_mutex_unlock(&drv_lock);
+    if (mine) {
+        irp->status_block.status = STATUS_CANCELLED;
+        IoIrpComplete(irp);
+    }
+}
+
+static void *race_completer(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        pthread_mutex_lock(&drv_lock);
+        struct io_irp *irp = race_count ? race_queue[--race_count] : NULL;
+        bool stop = race_stop;
+        pthread_mutex_unlock(&drv_lock);
+        if (irp) {
+            irp->status_block.status = STATUS_SUCCESS;
+            irp->status_block.information = 1;
+            IoIrpComplete(irp);
+        } else if (stop) {
+            return NULL;
+        } else {
+            sched_yield();
+        }
+    }
 }
 
 static void on_cancel(struct io_irp *irp, void *context)
@@ -87,6 +138,16 @@ static NTSTATUS test_dispatch(struct io_device *device, struct io_irp *irp)
             irp->status_block.status = STATUS_END_OF_FILE;
             IoIrpComplete(irp);
             return STATUS_PENDING;
+        }
+        if (strcmp(tf->name, "race") == 0) {
+            pthread_mutex_lock(&drv_lock);
+            bool room = race_count < RACE_QUEUE;
+            if (room) {
+                race_queue[race_count++] = irp;
+                IoIrpMarkPending(irp, on_race_cancel, NULL);
+            }
+            pthread_mutex_unlock(&drv_lock);
+            return room ? STATUS_PENDING : STATUS_INSUFFICIENT_RESOURCES;
         }
         if (cancel_me_during_dispatch)
             IoCancel(cancel_me_during_dispatch->cancel);
@@ -201,6 +262,81 @@ static void *complete_later(void *arg)
         usleep(2000);
     }
     return NULL;
+}
+
+/* ---- cancel racing completion ---- */
+
+#define RACE_THREADS 4
+#define RACE_ROUNDS 1500
+
+struct race_call {
+    struct io_async_control async;
+    struct io_status_block status;
+    atomic_int callbacks;
+    uint8_t buf[4];
+};
+
+static struct io_file *race_file;
+static struct access_token *race_token;
+
+static void race_done(void *context)
+{
+    struct race_call *c = context;
+    atomic_fetch_add(&c->callbacks, 1);
+}
+
+static void *race_issuer(void *arg)
+{
+    struct race_call *calls = arg;
+    for (int i = 0; i < RACE_ROUNDS; i++) {
+        struct race_call *c = &calls[i];
+        c->async.callback = race_done;
+        c->async.context = c;
+        NTSTATUS status = IoReadFile(race_file, &c->async, &c->status, race_token, c->buf, 4,
+                                     NULL, 0);
+        if (status == STATUS_PENDING) {
+            if (i & 1)
+                IoCancel(c->async.cancel);
+            IoCancelRefRelease(c->async.cancel);
+        } else {
+            /* Finished synchronously: no callback will come; count it here. */
+            atomic_fetch_add(&c->callbacks, 1);
+        }
+    }
+    return NULL;
+}
+
+static void cancel_race(struct access_token *token)
+{
+    race_token = token;
+    if (!ok(open_file(token, "\\test\\race", &race_file) == STATUS_SUCCESS, "open 'race'"))
+        return;
+    static struct race_call calls[RACE_THREADS][RACE_ROUNDS];
+    pthread_t completer, issuers[RACE_THREADS];
+    race_stop = false;
+    pthread_create(&completer, NULL, race_completer, NULL);
+    for (int t = 0; t < RACE_THREADS; t++)
+        pthread_create(&issuers[t], NULL, race_issuer, calls[t]);
+    for (int t = 0; t < RACE_THREADS; t++)
+        pthread_join(issuers[t], NULL);
+    pthread_mutex_lock(&drv_lock);
+    race_stop = true;
+    pthread_mutex_unlock(&drv_lock);
+    pthread_join(completer, NULL);
+    int once = 0, cancelled = 0, completed = 0;
+    for (int t = 0; t < RACE_THREADS; t++) {
+        for (int i = 0; i < RACE_ROUNDS; i++) {
+            once += atomic_load(&calls[t][i].callbacks) == 1;
+            cancelled += calls[t][i].status.status == STATUS_CANCELLED;
+            completed += calls[t][i].status.status == STATUS_SUCCESS;
+        }
+    }
+    is_int(once, RACE_THREADS * RACE_ROUNDS,
+           "cancel racing completion: every call finished exactly once");
+    is_int(cancelled + completed, RACE_THREADS * RACE_ROUNDS,
+           "each either cancelled (%d) or completed (%d)", cancelled, completed);
+    struct io_status_block sb;
+    IoCloseFile(race_file, NULL, &sb);
 }
 
 int main(void)
@@ -328,6 +464,8 @@ int main(void)
     ok(strncmp(events, "r", 1) == 0, "the read completed before the close (%s)", events);
     IoCancelRefRelease(rw.async.cancel);
     IoCancelRefRelease(cw.async.cancel);
+
+    cancel_race(token);
 
     /* Shutdown with a file open and a read pending. */
     ok(open_file(token, "\\test\\parked", &f2) == STATUS_SUCCESS, "open 'parked'");

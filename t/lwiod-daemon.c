@@ -127,6 +127,7 @@ static void malformed_messages(void)
         { "a second HELLO", true, { 0x01, 0x00, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0 }, 12, 0, 0 },
         { "frame length 3", false, { 0 }, 0, 1, 3 },
         { "frame length 2^31", true, { 0 }, 0, 1, 0x80000000u },
+        { "a 1 MiB frame before HELLO", false, { 0 }, 0, 1, 1u << 20 },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const struct malformed *m = &cases[i];

@@ -242,6 +242,22 @@ static void byte_mode(struct lwio_context *c)
     ok(LwNtQueryVolumeInformationFile(root, NULL, &sb, dev, sizeof dev, FileFsDeviceInformation) ==
            STATUS_SUCCESS && le32_load(dev) == FILE_DEVICE_NAMED_PIPE,
        "FileFsDeviceInformation says FILE_DEVICE_NAMED_PIPE");
+    /* FSCTL_PIPE_WAIT: FILE_PIPE_WAIT_FOR_BUFFER naming "bytes". */
+    uint8_t wait[14 + 10] = { 0 };
+    le32_store(wait + 8, 10);
+    memcpy(wait + 14, "b\0y\0t\0e\0s\0", 10);
+    is_int(LwNtFsControlFile(root, NULL, &sb, FSCTL_PIPE_WAIT, wait, sizeof wait, NULL, 0),
+           STATUS_OBJECT_NAME_NOT_FOUND, "FSCTL_PIPE_WAIT for a pipe that is gone");
+    make_server(c, "\\npfs\\bytes", FILE_PIPE_BYTE_STREAM_TYPE, 1, &s, &sb);
+    is_int(LwNtFsControlFile(root, NULL, &sb, FSCTL_PIPE_WAIT, wait, sizeof wait, NULL, 0),
+           STATUS_SUCCESS, "FSCTL_PIPE_WAIT with an instance listening");
+    open_client(c, "\\npfs\\bytes", NULL, 0, &cl);
+    is_int(LwNtFsControlFile(root, NULL, &sb, FSCTL_PIPE_WAIT, wait, sizeof wait, NULL, 0),
+           STATUS_IO_TIMEOUT, "FSCTL_PIPE_WAIT with every instance busy");
+    is_int(LwNtFsControlFile(root, NULL, &sb, FSCTL_PIPE_WAIT, wait, 13, NULL, 0),
+           STATUS_INVALID_PARAMETER, "a short FILE_PIPE_WAIT_FOR_BUFFER");
+    LwNtClose(cl, NULL, &sb);
+    LwNtClose(s, NULL, &sb);
     LwNtClose(root, NULL, &sb);
 }
 

@@ -52,7 +52,7 @@ static NTSTATUS create_server_end(struct io_irp *irp, const struct io_ecp_named_
         }
         if (pipe->maximum_instances != FILE_PIPE_UNLIMITED_INSTANCES &&
             pipe->instance_count >= pipe->maximum_instances) {
-            status = NPFS_STATUS_INSTANCE_NOT_AVAILABLE;
+            status = STATUS_INSTANCE_NOT_AVAILABLE;
             goto out;
         }
     } else {

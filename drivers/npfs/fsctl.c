@@ -1,9 +1,11 @@
 /* IRP_TYPE_FS_CONTROL: listen, disconnect, peek, transceive ([MS-FSCC] 2.3)
  * and the private calls that tell a server about its client. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "drivers/npfs/npfs.h"
 #include "lib/buf.h"
+#include "lib/utf16.h"
 
 static NTSTATUS pipe_listen(struct io_irp *irp, struct npfs_ccb *ccb)
 {
@@ -107,6 +109,36 @@ static NTSTATUS pipe_transceive(struct io_irp *irp, struct npfs_ccb *ccb, struct
     return npfs_park(readers, irp);
 }
 
+/* FSCTL_PIPE_WAIT on \npfs: FILE_PIPE_WAIT_FOR_BUFFER ([MS-FSCC] 2.3.49) names
+ * a pipe. Answered at once: STATUS_SUCCESS if an instance is listening,
+ * STATUS_OBJECT_NAME_NOT_FOUND if there is no such pipe, else STATUS_IO_TIMEOUT
+ * (waiting out the caller's timeout is not implemented; callers retry). */
+static NTSTATUS pipe_wait(struct io_irp *irp)
+{
+    struct buf_reader r;
+    rd_init(&r, irp->args.io_control.input_buffer, irp->args.io_control.input_length);
+    rd_u64(&r); /* Timeout */
+    uint32_t name_length = rd_u32(&r);
+    rd_u8(&r);  /* TimeoutSpecified */
+    rd_u8(&r);  /* Padding */
+    const uint8_t *name16 = rd_bytes(&r, name_length);
+    char *name = NULL;
+    if (!rd_ok(&r) || name_length == 0 || (name_length & 1) ||
+        utf16le_to_utf8(name16, name_length, &name) != STATUS_SUCCESS)
+        return STATUS_INVALID_PARAMETER;
+    NTSTATUS status = STATUS_OBJECT_NAME_NOT_FOUND;
+    for (struct npfs_pipe *p = npfs.pipes; p; p = p->next) {
+        if (utf8_casecmp(p->name, name) != 0)
+            continue;
+        status = STATUS_IO_TIMEOUT;
+        for (struct npfs_instance *i = p->instances; i; i = i->next)
+            if (i->state == FILE_PIPE_LISTENING_STATE && !i->client)
+                status = STATUS_SUCCESS;
+    }
+    free(name);
+    return status;
+}
+
 static NTSTATUS copy_out(struct io_irp *irp, const void *data, size_t size)
 {
     irp->status_block.information = size;
@@ -150,7 +182,15 @@ NTSTATUS npfs_fs_control(struct io_irp *irp, struct npfs_ccb *ccb)
                        code == FSCTL_NPFS_GET_CLIENT_TOKEN ||
                        code == FSCTL_NPFS_GET_SESSION_KEY || code == FSCTL_NPFS_GET_PEER_ADDRESS;
 
-    if (ccb->is_root)
+    if (ccb->is_root) {
+        if (code != FSCTL_PIPE_WAIT)
+            return STATUS_INVALID_DEVICE_REQUEST;
+        pthread_mutex_lock(&npfs.lock);
+        status = pipe_wait(irp);
+        pthread_mutex_unlock(&npfs.lock);
+        return status;
+    }
+    if (code == FSCTL_PIPE_WAIT)
         return STATUS_INVALID_DEVICE_REQUEST;
     pthread_mutex_lock(&npfs.lock);
     if (server_only && ccb->end != NPFS_END_SERVER) {

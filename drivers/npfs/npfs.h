@@ -26,10 +26,6 @@
 
 #include "lwiod/driver.h"
 
-/* Not (yet) in lib/ntstatus.h. */
-#define NPFS_STATUS_INSTANCE_NOT_AVAILABLE ((NTSTATUS)0xC00000ABu)
-#define NPFS_STATUS_PIPE_EMPTY ((NTSTATUS)0xC00000D9u)
-
 /* Bytes a direction may hold before writes fail: a reader that never reads
  * must not make lwiod grow without bound. */
 #define NPFS_MAX_QUEUED (16u * 1024u * 1024u)

@@ -39,7 +39,7 @@ NTSTATUS npfs_read(struct io_irp *irp, struct npfs_ccb *ccb)
         irp->status_block.information = got;
     } else if (ccb->completion_mode == FILE_PIPE_COMPLETE_OPERATION) {
         /* Non-blocking mode: nothing there now. */
-        status = NPFS_STATUS_PIPE_EMPTY;
+        status = STATUS_PIPE_EMPTY;
     } else {
         status = npfs_park(readers, irp);
     }

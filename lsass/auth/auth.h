@@ -204,6 +204,10 @@ struct access_token *lsa_token_anonymous(const struct lsa_settings *settings);
 /* A unix account by name: 0, or -1 if there is none. */
 int lsa_unix_identity(const char *name, uid_t *uid, gid_t *gid);
 
+/* A copy of a client-supplied string fit for a log line: control characters
+ * become '?' (no forged log lines), cut to size - 1 bytes. Returns out. */
+char *lsa_log_safe(const char *in, char *out, size_t size);
+
 /* ---- The failed-logon gate -------------------------------------------- */
 
 /* Serialises logons per account name (case-insensitive) across threads. A

@@ -279,8 +279,10 @@ static NTSTATUS ntlm_authenticate_step(struct lsa_context *ctx, const uint8_t *i
         lsa_gate_leave(gate, !NT_SUCCESS(status) && status != STATUS_ACCOUNT_LOCKED_OUT
                                  ? ctx->settings.failed_logon_delay_ms : 0);
     }
-    log_info("logon %s\\%s from %s: %s%s", req->domain, req->user, req->workstation, nt_status_name(status),
-             NT_SUCCESS(status) && logon->is_guest ? " (as Guest)" : "");
+    char domain[64], user[64], workstation[64];
+    log_info("logon %s\\%s from %s: %s%s", lsa_log_safe(req->domain, domain, sizeof domain),
+             lsa_log_safe(req->user, user, sizeof user), lsa_log_safe(req->workstation, workstation, sizeof workstation),
+             nt_status_name(status), NT_SUCCESS(status) && logon->is_guest ? " (as Guest)" : "");
     if (!NT_SUCCESS(status))
         goto out;
 
@@ -321,7 +323,9 @@ static NTSTATUS gss_step(struct lsa_context *ctx, const uint8_t *in, size_t len,
         goto out;
     status = p->ops->principal_logon ? p->ops->principal_logon(p, &ctx->settings, &mech, &result->logon)
                                      : STATUS_LOGON_FAILURE;
-    log_info("logon %s (%s): %s", mech.principal ? mech.principal : "?", p->ops->name, nt_status_name(status));
+    char principal[128];
+    log_info("logon %s (%s): %s", lsa_log_safe(mech.principal ? mech.principal : "?", principal, sizeof principal),
+             p->ops->name, nt_status_name(status));
     if (!NT_SUCCESS(status))
         goto out;
     if (mech.session_key_len > sizeof result->session_key) {

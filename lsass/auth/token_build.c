@@ -68,3 +68,16 @@ struct access_token *lsa_token_anonymous(const struct lsa_settings *settings)
     }
     return token;
 }
+
+char *lsa_log_safe(const char *in, char *out, size_t size)
+{
+    size_t n = 0;
+    if (!size)
+        return out;
+    for (; in && in[n] && n + 1 < size; n++) {
+        unsigned char ch = (unsigned char)in[n];
+        out[n] = ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
+    }
+    out[n] = 0;
+    return out;
+}

@@ -104,10 +104,12 @@ static NTSTATUS call(struct lsass_client *c, struct buf *request, struct buf *re
             close(fd);
             return STATUS_INVALID_NETWORK_RESPONSE;
         }
+        bool timed_out = errno == EAGAIN || errno == EWOULDBLOCK;
         close(fd);
         /* A pooled connection may have outlived an lsassd restart, and then
-         * so have all the others: drop them and try once more afresh. */
-        if (!reused)
+         * so have all the others: drop them and try once more afresh. Not
+         * after a timeout: lsassd may still be working on the request. */
+        if (!reused || timed_out)
             break;
         drain_pool(c);
     }

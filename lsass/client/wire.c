@@ -87,6 +87,8 @@ static int read_all(int fd, void *data, size_t len)
         ssize_t n = read(fd, p, len);
         if (n < 0 && errno == EINTR)
             continue;
+        if (n == 0)
+            errno = ECONNRESET; /* the peer closed: not a timeout */
         if (n <= 0)
             return -1;
         p += n;

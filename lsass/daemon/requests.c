@@ -84,8 +84,9 @@ static NTSTATUS handle_accept(struct lsassd *d, uid_t uid, struct buf_reader *r,
             goto fail;
         }
     }
+    char safe_client[64];
     log_debug("accept: context %016llx, %zu-byte token from %s", (unsigned long long)handle, token_len,
-              client[0] ? client : "?");
+              client[0] ? lsa_log_safe(client, safe_client, sizeof safe_client) : "?");
     status = lsa_context_accept(ctx, token, token_len, &result);
     if (status == STATUS_MORE_PROCESSING_REQUIRED) {
         if (handle == 0) {

@@ -69,7 +69,8 @@ NTSTATUS LwIoConnect(const char *db_path, struct lwio_context **context);
 NTSTATUS LwIoConnectSocket(const char *socket_path, struct lwio_context **context);
 /* Drops the connection: calls in flight finish with
  * STATUS_CONNECTION_DISCONNECTED (their callbacks run before this returns),
- * lwiod closes the files still open, and their lwio_file objects are freed. */
+ * lwiod closes the files still open, and their lwio_file objects are freed.
+ * No other thread may be inside, or start, a call on it meanwhile. */
 void LwIoDisconnect(struct lwio_context *context);
 
 NTSTATUS LwNtCreateFile(struct lwio_context *context, struct lwio_file **file,

@@ -1,0 +1,230 @@
+/* lwadmin start [--foreground] [--timeout SECONDS]: starts the instance's
+ * daemons (lsassd, lwiod, and srvsvcd once it is built) and returns
+ * once the SMB port accepts connections; on failure it stops what it started
+ * and says why, with the end of the daemon's log. docs/appliance.md. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "admin-cli/cli.h"
+#include "supervise/supervise.h"
+
+/* Before lwiod starts: is the SMB server there to start, and is its port
+ * free? Refusing here means nothing was started for nothing. */
+static int check_smb(struct cli *cli, const struct supervise_smb *smb)
+{
+    char *why = NULL;
+    if (!supervise_driver_available("srv", &why)) {
+        cli_fail(cli, "the SMB server driver is not available yet (%s); nothing was started",
+                 why ? why : "srv.so is missing");
+        free(why);
+        return CLI_FAILED;
+    }
+    if (supervise_port_accepts(smb->listen, (uint16_t)smb->port, 500))
+        return cli_fail(cli,
+                        "%s port %u already accepts connections: another program uses it "
+                        "(choose another with 'lwadmin config set srv.port N'); nothing was "
+                        "started",
+                        supervise_connect_address(smb->listen), smb->port);
+    return CLI_OK;
+}
+
+/* Starts every daemon that is not running yet; on failure stops the ones it
+ * started. The caller holds the instance's lock. */
+static int start_daemons(struct cli *cli, const struct supervise_smb *smb, unsigned timeout_ms,
+                         struct supervise_process *procs)
+{
+    const char *db = cli->db_path;
+    bool started[SUPERVISE_DAEMON_COUNT] = { false };
+    int rc = CLI_OK;
+
+    for (size_t i = 0; i < SUPERVISE_DAEMON_COUNT; i++) {
+        const char *name = supervise_daemons[i].name;
+        if (!NT_SUCCESS(supervise_find(db, name, &procs[i])))
+            return cli_fail(cli, "out of memory");
+        if (procs[i].stale) {
+            /* A pid file left by a crash: the daemon would refuse to start
+             * over it, and its pid is not ours to signal. */
+            enum supervise_stopped how;
+            pid_t pid;
+            supervise_stop(db, name, 0, &how, &pid, NULL);
+            cli_note(cli, "removed a stale pid file of %s (pid %ld is not running it)", name,
+                     (long)pid);
+        }
+    }
+    if (!procs[SUPERVISE_LWIOD].running && smb->enabled && (rc = check_smb(cli, smb)) != CLI_OK)
+        return rc;
+
+    int64_t lwiod_log = supervise_log_size(db, "lwiod");
+    for (size_t i = 0; i < SUPERVISE_DAEMON_COUNT && rc == CLI_OK; i++) {
+        const char *name = supervise_daemons[i].name;
+        if (procs[i].running)
+            continue;
+        if (!supervise_daemons[i].required && !supervise_program_exists(name)) {
+            cli_note(cli, "%s is not built yet: not started", name);
+            continue;
+        }
+        char *error = NULL;
+        NTSTATUS status = supervise_start(db, name, NULL, timeout_ms,
+                                          &procs[i], &error);
+        if (!NT_SUCCESS(status)) {
+            rc = error ? cli_fail(cli, "%s", error)
+                       : cli_fail_status(cli, status, NULL, "cannot start %s", name);
+            free(error);
+        } else {
+            started[i] = true;
+        }
+    }
+    if (rc == CLI_OK && smb->enabled &&
+        !supervise_wait_port(smb->listen, (uint16_t)smb->port, procs[SUPERVISE_LWIOD].pid, timeout_ms)) {
+        char *tail = supervise_log_tail(db, "lwiod", lwiod_log, 20);
+        const char *address = supervise_connect_address(smb->listen);
+        rc = cli_fail(cli,
+                      "nothing accepts connections on %s port %u%s: the SMB server driver is "
+                      "not available yet, or it could not listen%s%s%s",
+                      address, smb->port,
+                      supervise_pid_alive(procs[SUPERVISE_LWIOD].pid) ? "" : " (lwiod exited)",
+                      smb->port < 1024 && geteuid() != 0 ? " (ports below 1024 need root)" : "",
+                      tail && *tail ? "\n" : "", tail ? tail : "");
+        free(tail);
+    }
+    if (rc != CLI_OK) {
+        cli_stop_daemons(cli, db, started, 10000);
+        memset(procs, 0, SUPERVISE_DAEMON_COUNT * sizeof *procs);
+    }
+    return rc;
+}
+
+static void print_started(const struct supervise_smb *smb, const struct supervise_process *procs)
+{
+    for (size_t i = 0; i < SUPERVISE_DAEMON_COUNT; i++)
+        if (procs[i].running)
+            printf("%-8s running, pid %ld\n", supervise_daemons[i].name, (long)procs[i].pid);
+    if (smb->enabled)
+        printf("SMB server accepts connections on %s port %u\n",
+               supervise_connect_address(smb->listen), smb->port);
+    else
+        printf("SMB server not started: lwiod.drivers does not list srv\n");
+}
+
+/* --foreground: stays until SIGINT or SIGTERM, then stops the daemons.
+ * SIGHUP is passed on (the daemons re-read their settings). A daemon that
+ * dies meanwhile ends the whole instance, so a supervisor above lwadmin
+ * (systemd, a container) sees the failure. */
+static int run_foreground(struct cli *cli, const sigset_t *signals,
+                          const struct supervise_process *procs)
+{
+    const char *db = cli->db_path;
+    for (;;) {
+        struct timespec second = { .tv_sec = 1 };
+        int sig = sigtimedwait(signals, NULL, &second);
+        if (sig == SIGHUP) {
+            for (size_t i = 0; i < SUPERVISE_DAEMON_COUNT; i++)
+                if (procs[i].running)
+                    supervise_signal(db, supervise_daemons[i].name, SIGHUP);
+            continue;
+        }
+        if (sig == SIGINT || sig == SIGTERM) {
+            cli_note(cli, "%s: stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+            return cli_stop_instance(cli, db, 10000);
+        }
+        for (size_t i = 0; i < SUPERVISE_DAEMON_COUNT; i++) {
+            struct supervise_process now;
+            const char *name = supervise_daemons[i].name;
+            if (!procs[i].running || !NT_SUCCESS(supervise_find(db, name, &now)) ||
+                (now.running && now.pid == procs[i].pid))
+                continue;
+            char *tail = supervise_log_tail(db, name, 0, 10);
+            cli_fail(cli, "%s (pid %ld) is no longer running; stopping the others%s%s", name,
+                     (long)procs[i].pid, tail && *tail ? "\n" : "", tail ? tail : "");
+            free(tail);
+            cli_stop_instance(cli, db, 10000);
+            return CLI_FAILED;
+        }
+    }
+}
+
+static int run_start(struct cli *cli, const struct cli_command *command, int argc, char **argv)
+{
+    static const struct option options[] = {
+        { "foreground", no_argument, NULL, 'f' },
+        { "timeout", required_argument, NULL, 't' },
+        CLI_COMMON_OPTIONS,
+        { NULL, 0, NULL, 0 },
+    };
+    bool foreground = false;
+    uint64_t timeout = 30;
+    struct supervise_smb smb;
+    struct supervise_process procs[SUPERVISE_DAEMON_COUNT];
+    int c, rc, lock = -1;
+    char *error = NULL;
+    memset(&smb, 0, sizeof smb);
+
+    cli_getopt_reset();
+    while ((c = cli_getopt(cli, command, argc, argv, "", options)) != -1) {
+        switch (c) {
+        case 'f': foreground = true; break;
+        case 't':
+            if (!cli_parse_uint(optarg, 3600, &timeout) || timeout == 0)
+                return cli_usage_error(cli, "--timeout wants seconds from 1 to 3600");
+            break;
+        case CLI_GETOPT_HELP: return CLI_OK;
+        default: return CLI_USAGE;
+        }
+    }
+    if (!cli_positional(cli, argc, argv, 0, 0))
+        return CLI_USAGE;
+    /* Blocked from the start, so that a SIGTERM in the middle of starting
+     * still finds lwadmin there to stop what it started. */
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGHUP);
+    if (foreground)
+        sigprocmask(SIG_BLOCK, &signals, NULL);
+
+    if ((rc = cli_open(cli, false)) != CLI_OK)
+        goto out;
+    /* lwadmin reads these only to know what to wait for: the daemons read
+     * their own settings (lwiod its drivers, srv its address and port). */
+    NTSTATUS status = supervise_smb_settings(cli->reg, &smb);
+    if (!NT_SUCCESS(status)) {
+        rc = cli_fail_status(cli, status, NULL, "cannot read the settings");
+        goto out;
+    }
+    /* The daemons open the registry themselves; lwadmin needs it no more. */
+    registry_close(cli->reg);
+    cli->reg = NULL;
+
+    status = supervise_lock(cli->db_path, (unsigned)timeout * 1000, &lock, &error);
+    if (!NT_SUCCESS(status)) {
+        rc = cli_fail_status(cli, status, error, "cannot start");
+        goto out;
+    }
+    rc = start_daemons(cli, &smb, (unsigned)timeout * 1000, procs);
+    supervise_unlock(lock);
+    if (rc != CLI_OK)
+        goto out;
+    print_started(&smb, procs);
+    if (foreground) {
+        fflush(stdout);
+        rc = run_foreground(cli, &signals, procs);
+    }
+out:
+    supervise_smb_free(&smb);
+    return rc;
+}
+
+const struct cli_command cli_command_start = {
+    .name = "start",
+    .summary = "start the daemons and wait until the SMB port accepts connections",
+    .usage = "[--foreground] [--timeout SECONDS]\n"
+             "    --foreground       stay until SIGINT or SIGTERM, then stop the daemons\n"
+             "    --timeout SECONDS  how long each daemon and the SMB port may take (30)\n",
+    .run = run_start,
+};

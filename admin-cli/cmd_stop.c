@@ -1,0 +1,117 @@
+/* lwadmin stop [--timeout SECONDS]: stops the instance's daemons, newest
+ * first (srvsvcd, lwiod, lsassd): SIGTERM, a bounded wait, SIGKILL as the
+ * last resort. A pid file whose pid is not that daemon of this registry is
+ * removed and its pid left alone. Needs no registry: an instance whose
+ * registry is gone can still be stopped. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "admin-cli/cli.h"
+#include "lib/paths.h"
+#include "supervise/supervise.h"
+
+int cli_stop_daemons(struct cli *cli, const char *db_path, const bool *which,
+                     unsigned timeout_ms)
+{
+    int rc = CLI_OK;
+    for (size_t i = SUPERVISE_DAEMON_COUNT; i-- > 0;) {
+        const char *name = supervise_daemons[i].name;
+        if (which && !which[i])
+            continue;
+        enum supervise_stopped how;
+        pid_t pid;
+        char *error = NULL;
+        NTSTATUS status = supervise_stop(db_path, name, timeout_ms, &how, &pid, &error);
+        if (!NT_SUCCESS(status)) {
+            rc = cli_fail_status(cli, status, error, "cannot stop %s", name);
+            continue;
+        }
+        switch (how) {
+        case SUPERVISE_NOT_RUNNING:
+            break;
+        case SUPERVISE_STALE:
+            cli_note(cli, "removed a stale pid file of %s (pid %ld is not running it)", name,
+                     (long)pid);
+            break;
+        case SUPERVISE_TERMINATED:
+            printf("Stopped %s (pid %ld).\n", name, (long)pid);
+            break;
+        case SUPERVISE_KILLED:
+            printf("Killed %s (pid %ld): it did not stop within %u s of SIGTERM.\n", name,
+                   (long)pid, (timeout_ms + 999) / 1000);
+            break;
+        }
+    }
+    return rc;
+}
+
+int cli_stop_instance(struct cli *cli, const char *db_path, unsigned timeout_ms)
+{
+    int lock;
+    char *error = NULL;
+    NTSTATUS status = supervise_lock(db_path, timeout_ms + 10000, &lock, &error);
+    if (!NT_SUCCESS(status))
+        return cli_fail_status(cli, status, error, "cannot stop");
+    int rc = cli_stop_daemons(cli, db_path, NULL, timeout_ms);
+    supervise_unlock(lock);
+    return rc;
+}
+
+static int run_stop(struct cli *cli, const struct cli_command *command, int argc, char **argv)
+{
+    static const struct option options[] = {
+        { "timeout", required_argument, NULL, 't' },
+        CLI_COMMON_OPTIONS,
+        { NULL, 0, NULL, 0 },
+    };
+    uint64_t timeout = 10;
+    int c;
+    cli_getopt_reset();
+    while ((c = cli_getopt(cli, command, argc, argv, "", options)) != -1) {
+        switch (c) {
+        case 't':
+            if (!cli_parse_uint(optarg, 3600, &timeout))
+                return cli_usage_error(cli, "--timeout wants seconds from 0 to 3600");
+            break;
+        case CLI_GETOPT_HELP: return CLI_OK;
+        default: return CLI_USAGE;
+        }
+    }
+    if (!cli_positional(cli, argc, argv, 0, 0))
+        return CLI_USAGE;
+    /* The path only: the registry itself is not opened (see above). */
+    char *db_path = sw_db_path(cli->db_argument);
+    if (!db_path)
+        return cli_fail(cli, "out of memory");
+    /* No run directory: this instance never ran (do not create one to lock). */
+    char *run_dir = sw_run_dir(db_path);
+    struct stat st;
+    bool exists = run_dir && stat(run_dir, &st) == 0;
+    free(run_dir);
+    if (!exists) {
+        printf("Nothing was running for %s.\n", db_path);
+        free(db_path);
+        return CLI_OK;
+    }
+    bool any = false;
+    for (size_t i = 0; i < SUPERVISE_DAEMON_COUNT; i++) {
+        struct supervise_process process;
+        if (NT_SUCCESS(supervise_find(db_path, supervise_daemons[i].name, &process)) &&
+            process.running)
+            any = true;
+    }
+    int rc = cli_stop_instance(cli, db_path, (unsigned)timeout * 1000);
+    if (rc == CLI_OK && !any)
+        printf("Nothing was running for %s.\n", db_path);
+    free(db_path);
+    return rc;
+}
+
+const struct cli_command cli_command_stop = {
+    .name = "stop",
+    .summary = "stop the daemons (SIGTERM, then SIGKILL after the timeout)",
+    .usage = "[--timeout SECONDS]\n"
+             "    --timeout SECONDS  how long each daemon has to exit after SIGTERM (10)\n",
+    .run = run_stop,
+};
