@@ -81,7 +81,8 @@ static const struct status_text status_texts[] = {
     { STATUS_BAD_NETWORK_NAME, "no such share", "'lwadmin share list' shows the shares" },
     { STATUS_OBJECT_NAME_COLLISION, "a share with that name already exists", NULL },
     { STATUS_OBJECT_NAME_INVALID, "invalid name", NULL },
-    { STATUS_OBJECT_NAME_NOT_FOUND, "unknown setting", "'lwadmin config list' shows the settings" },
+    { STATUS_OBJECT_NAME_NOT_FOUND, "not found", NULL },
+    { STATUS_FILE_CORRUPT_ERROR, "not a Samewise registry, or damaged", NULL },
     { STATUS_OBJECT_PATH_NOT_FOUND, "no such directory", "create the directory first" },
     { STATUS_NOT_A_DIRECTORY, "not a directory", NULL },
     { STATUS_INVALID_PARAMETER, "invalid value", NULL },
@@ -211,6 +212,9 @@ int cli_open(struct cli *cli, bool create)
     NTSTATUS status = registry_open(cli->db_path, &cli->reg);
     if (!NT_SUCCESS(status)) {
         cli->reg = NULL;
+        if (status == STATUS_OBJECT_NAME_NOT_FOUND || status == STATUS_OBJECT_PATH_NOT_FOUND)
+            return cli_fail(cli, "cannot create the registry %s: its directory does not exist",
+                            cli->db_path);
         return cli_fail_status(cli, status, NULL, "cannot open the registry %s", cli->db_path);
     }
     audit_actor_self(&cli->actor, "cli", NULL);

@@ -93,6 +93,9 @@ static int run_add(struct cli *cli, const struct cli_command *command, int argc,
     if (NT_SUCCESS(sam_principal_to_sid(cli->reg, name, &existing, NULL)))
         return cli_fail(cli, "'%s' already exists (a user, group or well-known name)", name);
     NTSTATUS status = sam_group_add(cli->reg, &cli->actor, name, description, NULL);
+    if (status == STATUS_INVALID_PARAMETER)
+        return cli_fail(cli, "%s: invalid description (no control characters; at most 1024 "
+                             "characters)", name);
     if (!NT_SUCCESS(status))
         return cli_fail_status(cli, status, NULL, "%s", name);
     return CLI_OK;
@@ -126,7 +129,10 @@ static int run_set(struct cli *cli, const struct cli_command *command, int argc,
     if ((rc = find_group(cli, argv[optind], &group)) != CLI_OK)
         return rc;
     NTSTATUS status = sam_group_set_description(cli->reg, &cli->actor, &group.sid, description);
-    if (!NT_SUCCESS(status))
+    if (status == STATUS_INVALID_PARAMETER)
+        rc = cli_fail(cli, "%s: invalid description (no control characters; at most 1024 "
+                           "characters)", group.name);
+    else if (!NT_SUCCESS(status))
         rc = cli_fail_status(cli, status, NULL, "%s", group.name);
     sam_group_free(&group);
     return rc;

@@ -82,6 +82,10 @@ static json_t *user_json(struct cli *cli, const struct sam_user *user)
     return o;
 }
 
+static const char bad_text_message[] =
+    "invalid full name or description (no control characters; at most 256 and 1024 "
+    "characters)";
+
 /* ---- shared steps ---------------------------------------------------------------- */
 
 static int find_user(struct cli *cli, const char *name, struct sam_user *user)
@@ -159,6 +163,10 @@ static int run_add(struct cli *cli, const struct cli_command *command, int argc,
     uint32_t rid = 0;
     NTSTATUS status = sam_user_add(cli->reg, &cli->actor, name, full_name, description, flags,
                                    password, &rid);
+    if (status == STATUS_INVALID_PARAMETER) {
+        rc = cli_fail(cli, "%s: %s", name, bad_text_message);
+        goto out;
+    }
     if (!NT_SUCCESS(status)) {
         rc = cli_fail_status(cli, status, NULL, "%s", name);
         goto out;
@@ -272,7 +280,9 @@ static int run_set(struct cli *cli, const struct cli_command *command, int argc,
     if ((rc = find_user(cli, name, &user)) != CLI_OK)
         return rc;
     NTSTATUS status = sam_user_update(cli->reg, &cli->actor, user.rid, &change);
-    if (!NT_SUCCESS(status))
+    if (status == STATUS_INVALID_PARAMETER)
+        rc = cli_fail(cli, "%s: %s", user.name, bad_text_message);
+    else if (!NT_SUCCESS(status))
         rc = cli_fail_status(cli, status, NULL, "%s", user.name);
     sam_user_free(&user);
     return rc;

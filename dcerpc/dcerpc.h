@@ -190,4 +190,28 @@ struct dcerpc_fd_transport {
 void dcerpc_fd_transport_init(struct dcerpc_fd_transport *ctx, int fd, int timeout_ms,
                               struct dcerpc_client_transport *transport);
 
+/* ---- ncacn_np (over lwiod's npfs) ---- */
+
+/* ncacn_np: serves server on the npfs pipe pipe_path (\npfs\srvsvc)
+ * through a connection to lwiod: `instances` server ends, each in its own
+ * thread (listen, serve one client with the token, session key and address
+ * npfs recorded at the client's open, disconnect, listen again). endpoint is
+ * the bind_ack secondary address (\PIPE\srvsvc). Returns once every
+ * instance exists. dcerpc_np_lost says lwiod went away (the listener is then
+ * idle: stop it and listen again on a new connection); dcerpc_np_stop
+ * cancels what is pending, waits for the threads and frees. */
+struct lwio_context;
+struct dcerpc_np_listener;
+NTSTATUS dcerpc_np_listen(struct dcerpc_server *server, struct lwio_context *lwio, const char *pipe_path,
+                          const char *endpoint, unsigned instances, struct dcerpc_np_listener **listener);
+bool dcerpc_np_lost(const struct dcerpc_np_listener *listener);
+void dcerpc_np_stop(struct dcerpc_np_listener *listener);
+/* A client transport over the client end of an npfs pipe (what srv opens
+ * for \pipe\NAME), for tests and local tools. Reads block until the server
+ * answers. */
+struct dcerpc_np_pipe;
+NTSTATUS dcerpc_np_open(struct lwio_context *lwio, const char *pipe_path, struct dcerpc_np_pipe **pipe,
+                        struct dcerpc_client_transport *transport);
+void dcerpc_np_close(struct dcerpc_np_pipe *pipe);
+
 #endif

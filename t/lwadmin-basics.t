@@ -44,6 +44,15 @@ ok "  with its own machine SID" [ "$other" != "$sid1" ]
 run "$LWADMIN" user list --db "$T/missing.db"
 is "$rc" 1 "--db after the command is honoured (missing registry: 1)"
 
+run "$LWADMIN" --db "$T/no/such/dir/r.db" init
+is "$rc" 1 "init in a missing directory fails with 1"
+like "$err" "directory does not exist" "  saying why"
+printf 'not a database, just text\n' >"$T/garbage.db"
+run "$LWADMIN" --db "$T/garbage.db" user list
+is "$rc" 1 "a file that is not a registry fails with 1"
+like "$err" "not a Samewise registry" "  saying so"
+is "$(cat "$T/garbage.db")" "not a database, just text" "  and is left untouched"
+
 # ---- help and usage ----------------------------------------------------------------
 run "$LWADMIN" help
 is "$rc" 0 "lwadmin help exits 0"

@@ -222,6 +222,27 @@ is "$rc" 0 "group del"
 run "$LWADMIN" group show Editors
 is "$rc" 1 "  it is gone"
 
+# ---- text fields and concurrency -------------------------------------------------------------
+run "$LWADMIN" user add ivan --full-name "$(printf 'bad\001name')" </dev/null
+is "$rc" 1 "a control character in a full name is refused"
+like "$err" "invalid full name" "  saying so"
+run "$LWADMIN" user show ivan
+is "$rc" 1 "  and ivan was not created"
+# Eight writers at once: each gets its own RID, none is lost (BEGIN IMMEDIATE).
+pids=""
+for i in 1 2 3 4 5 6 7 8; do
+    "$LWADMIN" user add "par$i" </dev/null 2>/dev/null &
+    pids="$pids $!"
+done
+failed=0
+for p in $pids; do wait "$p" || failed=$((failed + 1)); done
+is "$failed" 0 "eight concurrent user adds all succeed"
+rids=$("$LWADMIN" --json user list | /usr/bin/python3 -c '
+import json, sys
+users = [u for u in json.load(sys.stdin) if u["name"].startswith("par")]
+print(len(users), len(set(u["rid"] for u in users)))')
+is "$rids" "8 8" "  eight users with eight different RIDs"
+
 # ---- the audit log has each change ----------------------------------------------------------
 run "$LWADMIN" log
 for entry in "user.add +alice" "user.passwd +alice" "user.set +bob" "user.del +robert" \

@@ -106,6 +106,7 @@ static void dispositions(void)
 
 static void options(void)
 {
+    char longbuf[8];
     uint32_t action;
     is_int(try_open("newdir", FILE_CREATE, FILE_DIRECTORY_FILE, &action), STATUS_SUCCESS,
            "FILE_DIRECTORY_FILE creates a directory");
@@ -131,6 +132,12 @@ static void options(void)
            STATUS_INVALID_PARAMETER, "delete-on-close without DELETE access");
     is_int(try_open("x", FILE_OPEN_IF, FILE_WRITE_THROUGH | FILE_NO_INTERMEDIATE_BUFFERING, NULL),
            STATUS_SUCCESS, "write-through and no-intermediate-buffering are accepted");
+    f = NULL;
+    is_int(open_file(vol, alice, "existing1", 0, 0, FILE_OPEN, 0, &f, NULL), STATUS_SUCCESS,
+           "an open for no access at all");
+    is_int(f ? pvfs_read(f, longbuf, 1, NULL, 0, &(uint32_t){ 0 }) : 0, STATUS_ACCESS_DENIED,
+           "  can do nothing");
+    pvfs_close(f);
     is_int(try_open("nodir\\x", FILE_OPEN_IF, 0, NULL), STATUS_OBJECT_PATH_NOT_FOUND,
            "missing parent directory");
     is_int(try_open("existing1\\x", FILE_OPEN_IF, 0, NULL), STATUS_OBJECT_PATH_NOT_FOUND,
@@ -284,6 +291,21 @@ static void escapes(void)
     a.path = "other\\secret.txt";
     is_int(pvfs_create(vol, alice, &a, &f, &act), STATUS_ACCESS_DENIED,
            "a path outside the share is refused");
+    a = args_of("share", DELETE | FILE_LIST_DIRECTORY, SHARE_ALL, FILE_OPEN,
+                FILE_DELETE_ON_CLOSE);
+    a.beneath = "share";
+    f = NULL;
+    is_int(pvfs_create(vol, alice, &a, &f, &act), STATUS_CANNOT_DELETE,
+           "a share's root cannot be deleted through the share");
+    a = args_of("share", DELETE | FILE_LIST_DIRECTORY, SHARE_ALL, FILE_OPEN, 0);
+    a.beneath = "share";
+    f = NULL;
+    pvfs_create(vol, alice, &a, &f, &act);
+    uint8_t yes = 1;
+    is_int(f ? pvfs_set_information(f, FileDispositionInformation, &yes, 1) : 0,
+           STATUS_CANNOT_DELETE, "  nor marked for deletion");
+    pvfs_close(f);
+    a = args_of("share\\doc.txt", FILE_GENERIC_READ, SHARE_ALL, FILE_OPEN, 0);
     a.path = "SHARE\\DOC.TXT";
     a.beneath = "Share";
     f = NULL;

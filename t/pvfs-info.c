@@ -143,6 +143,19 @@ static void file_classes(void)
     le32_store(mode, FILE_DELETE_ON_CLOSE);
     is_int(pvfs_set_information(f, FileModeInformation, mode, 4), STATUS_INVALID_PARAMETER,
            "  a mode bit one cannot set");
+    /* File system controls. */
+    uint8_t range[16], out[32];
+    le64_store(range, 1);
+    le64_store(range + 8, 100);
+    n = 0;
+    is_int(pvfs_fs_control(f, FSCTL_QUERY_ALLOCATED_RANGES, range, 16, out, sizeof out, &n),
+           STATUS_SUCCESS, "FSCTL_QUERY_ALLOCATED_RANGES");
+    ok(n == 16 && le64_load(out) == 1 && le64_load(out + 8) == 1,
+       "  one range, clipped to the end of file");
+    is_int(pvfs_fs_control(f, FSCTL_GET_REPARSE_POINT, NULL, 0, out, sizeof out, &n),
+           STATUS_NOT_A_REPARSE_POINT, "FSCTL_GET_REPARSE_POINT: not a reparse point");
+    is_int(pvfs_fs_control(f, FSCTL_SET_SPARSE, NULL, 0, NULL, 0, &n),
+           STATUS_INVALID_DEVICE_REQUEST, "FSCTL_SET_SPARSE is not supported");
     pvfs_close(f);
 
     /* A directory. */

@@ -175,7 +175,12 @@ static void locks(void)
     is_int(LwNtUnlockFile(b, NULL, &sb, 0, 10, 0), STATUS_SUCCESS, "B unlocks");
     is_int(LwNtLockFile(a, NULL, &sb, 0, 10, 0, true, true), STATUS_SUCCESS,
            "  the cancelled lock did not take the range");
+    /* A waiting lock whose file is closed is cancelled. */
+    is_int(LwNtLockFile(b, harness_async(&h), &h.status, 0, 10, 0, false, true), STATUS_PENDING,
+           "B waits for A's range");
     close_file(b);
+    ok(harness_async_wait(&h, 5000) && h.status.status != STATUS_SUCCESS,
+       "  closing B ends the wait (%s)", nt_status_name(h.status.status));
     close_file(a);
 }
 
@@ -235,7 +240,55 @@ static void listing(void)
     is_int(LwNtQueryDirectoryFile(dir, NULL, &sb, buf, sizeof buf, FileNamesInformation, false,
                                   NULL, false),
            STATUS_NO_MORE_FILES, "  and then no more");
+    /* Every class, each from a restart: ".", "..", one.txt, two.doc. */
+    static const uint32_t classes[] = { FileDirectoryInformation, FileFullDirectoryInformation,
+                                        FileBothDirectoryInformation, FileNamesInformation,
+                                        FileIdBothDirectoryInformation,
+                                        FileIdFullDirectoryInformation };
+    for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++) {
+        int entries = 0;
+        st = LwNtQueryDirectoryFile(dir, NULL, &sb, buf, sizeof buf, classes[i], false, "*",
+                                    true);
+        for (size_t at = 0; st == STATUS_SUCCESS && at + 4 <= sb.information && entries < 10;) {
+            entries++;
+            uint32_t next = le32_load(buf + at);
+            if (!next)
+                break;
+            at += next;
+        }
+        ok(st == STATUS_SUCCESS && entries == 4, "class %u lists 4 entries", classes[i]);
+    }
     close_file(dir);
+}
+
+static void information(void)
+{
+    struct lwio_file *f;
+    struct io_status_block sb;
+    create("info.txt", RW, ALL_SHARE, FILE_CREATE, 0, &f, NULL);
+    LwNtWriteFile(f, NULL, &sb, "12345", 5, &(uint64_t){ 0 }, NULL);
+    uint8_t buf[512];
+    is_int(LwNtQueryInformationFile(f, NULL, &sb, buf, sizeof buf, FileAllInformation),
+           STATUS_SUCCESS, "FileAllInformation through lwiod");
+    char *name = NULL;
+    if (sb.information > 100)
+        utf16le_to_utf8(buf + 100, le32_load(buf + 96), &name);
+    ok(le64_load(buf + 48) == 5 && name && strcmp(name, "\\info.txt") == 0,
+       "  size 5, name \\info.txt");
+    free(name);
+    is_int(LwNtQueryInformationFile(f, NULL, &sb, buf, 104, FileAllInformation),
+           STATUS_BUFFER_OVERFLOW, "  a short buffer: STATUS_BUFFER_OVERFLOW");
+    uint8_t eof[8];
+    le64_store(eof, 2);
+    is_int(LwNtSetInformationFile(f, NULL, &sb, eof, 8, FileEndOfFileInformation),
+           STATUS_SUCCESS, "set the end of file");
+    is_int(LwNtQueryVolumeInformationFile(f, NULL, &sb, buf, sizeof buf,
+                                          FileFsFullSizeInformation),
+           STATUS_SUCCESS, "FileFsFullSizeInformation");
+    is_int((long long)sb.information, 32, "  32 bytes");
+    close_file(f);
+    struct stat st;
+    ok(stat(disk("info.txt"), &st) == 0 && st.st_size == 2, "  the file was cut to 2 bytes");
 }
 
 static void escapes(void)
@@ -310,6 +363,7 @@ int main(void)
     locks();
     renames();
     listing();
+    information();
     escapes();
     security();
     streams();

@@ -160,6 +160,18 @@ static void test_users(struct registry *reg)
     is_mem(hash, 16, expected, 16, "  the stored hash is the new password's");
     is_str(last_audit(reg), "user.passwd robert", "  audited");
 
+    /* Provisioning sets hashes directly (no password, so no policy check). */
+    uint8_t given[16];
+    tap_hex("00112233445566778899aabbccddeeff", given, sizeof given);
+    is_int(sam_user_set_nt_hash(reg, &actor, rid2, given), STATUS_SUCCESS, "set an NT hash");
+    sam_user_get_nt_hash(reg, rid2, hash);
+    is_mem(hash, 16, given, 16, "  stored as given");
+    ok(!audit_mentions(reg, "00112233"), "  and not in the audit log");
+    is_int(sam_user_set_nt_hash(reg, &actor, 99999, given), STATUS_NO_SUCH_USER,
+           "  unknown RID refused");
+    is_int(sam_user_set_password(reg, &actor, rid2, "Secret123"), STATUS_SUCCESS,
+           "  and back to the password");
+
     struct sam_user_list list;
     is_int(sam_user_list(reg, &list), STATUS_SUCCESS, "list users");
     ok(list.count == 2 && strcmp(list.users[0].name, "Alice") == 0 &&
@@ -313,6 +325,13 @@ static void test_principals(struct registry *reg)
     sam_user_by_name(reg, "robert", &robert);
     is_int(sam_principal_to_sid(reg, ".\\ROBERT", &sid, &type), STATUS_SUCCESS, ".\\ROBERT");
     ok(sid_equal(&sid, &robert.sid) && type == SAM_PRINCIPAL_USER, "  is robert, a user");
+    registry_setting_set(reg, "srv.server-name", "FILER1", &actor, NULL);
+    is_int(sam_principal_to_sid(reg, "filer1\\robert", &sid, NULL), STATUS_SUCCESS,
+           "SERVER-NAME\\robert (srv.server-name, any case)");
+    ok(sid_equal(&sid, &robert.sid), "  is robert");
+    registry_setting_unset(reg, "srv.server-name", &actor, NULL);
+    is_int(sam_principal_to_sid(reg, "FILER1\\robert", &sid, NULL), STATUS_NONE_MAPPED,
+           "  not once the server has another name");
     is_int(sam_principal_to_sid(reg, "nobody", &sid, NULL), STATUS_NONE_MAPPED, "unknown name");
     is_int(sam_principal_to_sid(reg, "OTHERDOM\\robert", &sid, NULL), STATUS_NONE_MAPPED,
            "a foreign domain is not ours");

@@ -180,13 +180,11 @@ void ui_edit_draw(struct ui_edit *edit, int y, int x, int width, attr_t attr, bo
     }
     if (edit->cursor >= edit->scroll + n)
         cursor_at = used;
-    size_t text_chars = n;
     while (used < width) {
         shown[n++] = pad;
         used++;
     }
     ui_draw_wide(y, x, width, shown, n, attr);
-    (void)text_chars;
     crypto_wipe(shown, ((size_t)width + 1) * sizeof *shown);
     free(shown);
     if (focus && cursor_x)

@@ -318,7 +318,7 @@ static bool try_save(struct ui_form *form)
     for (size_t i = 0; i < form->field_count; i++)
         if (form->fields[i]->error) {
             form->focus = i;
-            ui_status(UI_STATUS_ERROR, "%s: %s (not saved)", form->fields[i]->label,
+            ui_status(UI_STATUS_ERROR, "not saved: %s: %s", form->fields[i]->label,
                       form->fields[i]->error);
             return false;
         }
@@ -329,7 +329,7 @@ static bool try_save(struct ui_form *form)
         return true;
     }
     char *text = console_message(status, message);
-    ui_status(UI_STATUS_ERROR, "%s (not saved)", text ? text : "cannot save");
+    ui_status(UI_STATUS_ERROR, "not saved: %s", text ? text : "the change failed");
     free(text);
     return false;
 }

@@ -80,18 +80,17 @@ static char *validate_password(struct ui_form *form, struct ui_field *field, voi
     (void)form;
     struct user_form *f = context;
     char *password = ui_field_value(field);
-    char *name = f->name && f->name->kind == UI_FIELD_TEXT ? ui_field_value(f->name)
-                                                            : strdup(f->existing.name);
-    char *full_name = f->full_name ? ui_field_value(f->full_name)
-                                   : strdup(f->existing.full_name ? f->existing.full_name : "");
+    /* The add form has name fields; the password form checks against the
+     * account being changed. */
+    char *name = f->name ? ui_field_value(f->name) : strdup(f->existing.name);
+    char *full_name = f->full_name ? ui_field_value(f->full_name) : strdup(f->existing.full_name);
     char *error = NULL;
     if (!password || !name || !full_name) {
         error = strdup("out of memory");
     } else if (!*password) {
-        if (!f->name || f->name->kind != UI_FIELD_TEXT || f->editing)
+        if (f->editing)
             error = strdup("type the new password");
-        else
-            error = NULL; /* adding without a password */
+        /* else: adding an account without a password (it cannot log on) */
     } else {
         struct sam_password_policy policy;
         const char *why = NULL;

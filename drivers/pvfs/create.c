@@ -221,13 +221,22 @@ static NTSTATUS open_existing(struct create_state *s)
         check |= FILE_WRITE_DATA;
     if (disp == FILE_SUPERSEDE && !new_stream)
         check |= DELETE;
-    status = pvfs_access_check(s->r.fd, s->r.parent_fd, s->token, check, opts, &s->granted);
-    if (status != STATUS_SUCCESS)
-        return status;
+    if (check == 0) {
+        /* An open for no access at all (to see that the file is there)
+         * succeeds with nothing granted, as on NTFS. */
+        s->granted = 0;
+    } else {
+        status = pvfs_access_check(s->r.fd, s->r.parent_fd, s->token, check, opts, &s->granted);
+        if (status != STATUS_SUCCESS)
+            return status;
+    }
     if (!(s->desired & MAXIMUM_ALLOWED))
         s->granted &= s->desired | SYNCHRONIZE; /* NT always adds SYNCHRONIZE */
     if ((opts & FILE_DELETE_ON_CLOSE) && !(s->granted & DELETE))
         return STATUS_ACCESS_DENIED;
+    /* The volume root and the confinement directory (a share's root) stay. */
+    if ((opts & FILE_DELETE_ON_CLOSE) && !stream && strcmp(s->r.path, s->beneath) == 0)
+        return STATUS_CANNOT_DELETE;
 
     if (st.attributes & FILE_ATTRIBUTE_READONLY && !s->is_directory) {
         if (opts & FILE_DELETE_ON_CLOSE)
@@ -425,10 +434,42 @@ static void detach(struct pvfs_file *file)
     file->node = NULL;
 }
 
+static NTSTATUS retire_and_set(struct pvfs_file *file, char **field, const char *value)
+{
+    char *copy = strdup(value);
+    struct pvfs_retired *r = malloc(sizeof *r);
+    if (!copy || !r) {
+        free(copy);
+        free(r);
+        return STATUS_NO_MEMORY;
+    }
+    r->string = *field;
+    r->next = file->retired;
+    file->retired = r;
+    __atomic_store_n(field, copy, __ATOMIC_RELEASE);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS pvfs_file_set_path(struct pvfs_file *file, const char *path)
+{
+    return retire_and_set(file, &file->path, path);
+}
+
+NTSTATUS pvfs_file_set_stream(struct pvfs_file *file, const char *stream)
+{
+    return retire_and_set(file, &file->stream, stream);
+}
+
 static void file_free(struct pvfs_file *file)
 {
     if (!file)
         return;
+    while (file->retired) {
+        struct pvfs_retired *r = file->retired;
+        file->retired = r->next;
+        free(r->string);
+        free(r);
+    }
     if (file->fd >= 0)
         close(file->fd);
     token_free(file->token);

@@ -94,7 +94,7 @@ static int open_entry(struct pvfs_file *file, const struct pvfs_dir_entry *e)
     if (strcmp(e->name, ".") == 0)
         return openat(file->fd, ".", O_PATH | O_CLOEXEC);
     if (strcmp(e->name, "..") == 0) {
-        if (!*file->path || strcmp(file->path, file->beneath) == 0)
+        if (!*pvfs_file_path(file) || strcmp(pvfs_file_path(file), file->beneath) == 0)
             return openat(file->fd, ".", O_PATH | O_CLOEXEC);
         return openat(file->fd, "..", O_PATH | O_CLOEXEC);
     }
@@ -205,7 +205,7 @@ NTSTATUS pvfs_query_directory(struct pvfs_file *file, uint32_t info_class, const
                               uint32_t flags, void *buffer, uint32_t length, uint32_t *written)
 {
     *written = 0;
-    if (!file->is_directory || file->stream)
+    if (!file->is_directory || pvfs_file_stream(file))
         return STATUS_INVALID_PARAMETER;
     size_t fixed = fixed_size(info_class);
     if (fixed == 0)

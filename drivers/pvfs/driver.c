@@ -29,6 +29,8 @@ static NTSTATUS do_create(struct pvfs_driver *drv, struct io_irp *irp)
     char *beneath = NULL;
     const void *data;
     size_t size;
+    if (!irp->token)
+        return STATUS_ACCESS_DENIED;
     if (p->ea_buffer && p->ea_size)
         return STATUS_EAS_NOT_SUPPORTED; /* FileFsAttributeInformation says so too */
     if (IoEcpListFind(p->ecps, PVFS_ECP_BENEATH, &data, &size) == STATUS_SUCCESS) {
@@ -118,6 +120,13 @@ static NTSTATUS run(struct pvfs_driver *drv, struct io_irp *irp)
         status = pvfs_query_security(file, irp->args.query_security.security_information,
                                      irp->args.query_security.buffer,
                                      irp->args.query_security.length, &n);
+        break;
+    case IRP_TYPE_FS_CONTROL:
+        status = pvfs_fs_control(file, irp->args.io_control.control_code,
+                                 irp->args.io_control.input_buffer,
+                                 irp->args.io_control.input_length,
+                                 irp->args.io_control.output_buffer,
+                                 irp->args.io_control.output_length, &n);
         break;
     case IRP_TYPE_SET_SECURITY:
         status = pvfs_set_security(file, irp->args.set_security.security_information,
@@ -213,7 +222,6 @@ static NTSTATUS pvfs_dispatch(struct io_device *device, struct io_irp *irp)
     case IRP_TYPE_LOCK_CONTROL:
         return lock_control(irp);
     case IRP_TYPE_DEVICE_IO_CONTROL:
-    case IRP_TYPE_FS_CONTROL:
     case IRP_TYPE_SET_VOLUME_INFORMATION:
         return STATUS_INVALID_DEVICE_REQUEST;
     default:

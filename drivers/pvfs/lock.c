@@ -15,9 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Not yet in lib/ntstatus.h. */
-#define STATUS_INVALID_LOCK_RANGE_ ((NTSTATUS)0xC00001A1)
-
 typedef unsigned __int128 u128;
 
 static bool overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
@@ -95,12 +92,12 @@ void pvfs_lock_complete(struct pvfs_lock_waiter *done_list)
 NTSTATUS pvfs_lock(struct pvfs_file *file, uint64_t offset, uint64_t length, uint32_t key,
                    uint32_t flags, pvfs_lock_done_fn done, void *context)
 {
-    if (file->is_directory && !file->stream)
+    if (file->is_directory && !pvfs_file_stream(file))
         return STATUS_INVALID_DEVICE_REQUEST;
     if (!(file->granted_access & (FILE_READ_DATA | FILE_WRITE_DATA)))
         return STATUS_ACCESS_DENIED;
     if (length > 0 && offset + (length - 1) < offset)
-        return STATUS_INVALID_LOCK_RANGE_;
+        return STATUS_INVALID_LOCK_RANGE;
     struct pvfs_lock_range want = { offset, length, key, (flags & SL_EXCLUSIVE_LOCK) != 0, file };
     struct pvfs_volume *volume = file->volume;
     struct pvfs_node *node = file->node;

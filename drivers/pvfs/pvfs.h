@@ -118,6 +118,14 @@ NTSTATUS pvfs_query_security(struct pvfs_file *file, uint32_t secinfo, void *buf
 NTSTATUS pvfs_set_security(struct pvfs_file *file, uint32_t secinfo, const void *buffer,
                            uint32_t length);
 
+/* File system controls with an answer on this file system:
+ * FSCTL_GET_REPARSE_POINT (STATUS_NOT_A_REPARSE_POINT), FSCTL_IS_PATHNAME_VALID,
+ * FSCTL_QUERY_ALLOCATED_RANGES (nothing is sparse); others
+ * STATUS_INVALID_DEVICE_REQUEST. */
+NTSTATUS pvfs_fs_control(struct pvfs_file *file, uint32_t code, const void *input,
+                         uint32_t input_length, void *output, uint32_t output_length,
+                         uint32_t *written);
+
 /* Byte-range locks ([MS-FSA] 2.1.5.7). flags: SL_EXCLUSIVE_LOCK,
  * SL_FAIL_IMMEDIATELY. A conflicting lock with SL_FAIL_IMMEDIATELY fails with
  * STATUS_LOCK_NOT_GRANTED; without it the call returns STATUS_PENDING and

@@ -91,6 +91,12 @@ struct pvfs_dir_cursor {
     char *pattern;
 };
 
+/* A string an open no longer uses but another thread may still be reading. */
+struct pvfs_retired {
+    struct pvfs_retired *next;
+    char *string;
+};
+
 struct pvfs_file {
     struct pvfs_volume *volume;
     struct pvfs_node *node;
@@ -99,9 +105,14 @@ struct pvfs_file {
     int fd;                   /* the file or directory itself, never O_PATH */
     bool is_directory;
     bool writable_fd;         /* fd is O_RDWR */
+    /* path and stream change when the file (or stream) is renamed, through
+     * any open of it, under volume->lock; read them with pvfs_file_path()
+     * and pvfs_file_stream(). A replaced string stays allocated until this
+     * open closes (retired), so a reader never sees freed memory. */
     char *path;               /* root-relative, on-disk spelling, no symlinks ("" = root) */
     char *beneath;            /* root-relative confinement directory ("" = root) */
     char *stream;             /* NULL: default stream; else as stored in the xattr name */
+    struct pvfs_retired *retired;
     uint32_t granted_access;
     uint32_t share_access;
     uint32_t mode;            /* FileModeInformation bits */
@@ -111,6 +122,20 @@ struct pvfs_file {
     uint64_t allocation_size; /* as last set, for reporting (0: derived) */
     struct pvfs_dir_cursor dir;
 };
+
+static inline const char *pvfs_file_path(const struct pvfs_file *file)
+{
+    return __atomic_load_n(&file->path, __ATOMIC_ACQUIRE);
+}
+
+static inline const char *pvfs_file_stream(const struct pvfs_file *file)
+{
+    return __atomic_load_n(&file->stream, __ATOMIC_ACQUIRE);
+}
+
+/* Replace an open's path or stream name (volume->lock held). */
+NTSTATUS pvfs_file_set_path(struct pvfs_file *file, const char *path);
+NTSTATUS pvfs_file_set_stream(struct pvfs_file *file, const char *stream);
 
 /* ---- path.c: NT names ---- */
 struct pvfs_path {

@@ -50,13 +50,13 @@ struct stream_view {
 
 static NTSTATUS view(struct pvfs_file *file, struct stream_view *v)
 {
-    NTSTATUS status = pvfs_stat_fd(file->fd, pvfs_path_basename(file->path), &v->st);
+    NTSTATUS status = pvfs_stat_fd(file->fd, pvfs_path_basename(pvfs_file_path(file)), &v->st);
     if (status != STATUS_SUCCESS)
         return status;
-    if (file->stream) {
+    if (pvfs_file_stream(file)) {
         uint8_t *data;
         size_t size;
-        status = pvfs_stream_read_all(file->fd, file->stream, &data, &size);
+        status = pvfs_stream_read_all(file->fd, pvfs_file_stream(file), &data, &size);
         if (status != STATUS_SUCCESS)
             return status;
         free(data);
@@ -101,7 +101,7 @@ static void put_standard(struct buf *b, const struct pvfs_file *file, const stru
     wr_u64(b, v->end_of_file);
     wr_u32(b, v->links);
     wr_u8(b, v->delete_pending);
-    wr_u8(b, file->is_directory && !file->stream);
+    wr_u8(b, file->is_directory && !pvfs_file_stream(file));
     wr_u16(b, 0);
 }
 
@@ -117,7 +117,7 @@ static uint64_t current_position(struct pvfs_file *file)
  * open's confinement directory, with a leading backslash). */
 static NTSTATUS put_name(struct buf *b, const struct pvfs_file *file, bool with_stream)
 {
-    char *name = pvfs_nt_name(file->path, file->beneath, with_stream ? file->stream : NULL);
+    char *name = pvfs_nt_name(pvfs_file_path(file), file->beneath, with_stream ? pvfs_file_stream(file) : NULL);
     if (!name)
         return STATUS_NO_MEMORY;
     size_t at = wr_reserve(b, 4);
@@ -289,8 +289,8 @@ NTSTATUS pvfs_query_information(struct pvfs_file *file, uint32_t info_class, voi
         fixed = 100;
         break;
     case FileAlternateNameInformation: {
-        const char *base = pvfs_path_basename(file->path);
-        if (file->stream || !*file->path || !is_8dot3(base)) {
+        const char *base = pvfs_path_basename(pvfs_file_path(file));
+        if (pvfs_file_stream(file) || !*pvfs_file_path(file) || !is_8dot3(base)) {
             status = STATUS_OBJECT_NAME_NOT_FOUND;
             break;
         }

@@ -36,7 +36,7 @@ NTSTATUS pvfs_read(struct pvfs_file *file, void *buffer, uint32_t length, const 
                    uint32_t key, uint32_t *bytes_read)
 {
     *bytes_read = 0;
-    if (file->is_directory && !file->stream)
+    if (file->is_directory && !pvfs_file_stream(file))
         return STATUS_INVALID_DEVICE_REQUEST;
     /* SMB clients read executables they may only execute (smbd allows it too). */
     if (!(file->granted_access & (FILE_READ_DATA | FILE_EXECUTE)))
@@ -49,10 +49,10 @@ NTSTATUS pvfs_read(struct pvfs_file *file, void *buffer, uint32_t length, const 
         return status;
     uint8_t *out = buffer;
     size_t got = 0;
-    if (file->stream) {
+    if (pvfs_file_stream(file)) {
         uint8_t *data;
         size_t size;
-        status = pvfs_stream_read_all(file->fd, file->stream, &data, &size);
+        status = pvfs_stream_read_all(file->fd, pvfs_file_stream(file), &data, &size);
         if (status != STATUS_SUCCESS)
             return status;
         if (off < size) {
@@ -90,14 +90,14 @@ static NTSTATUS stream_write(struct pvfs_file *file, const uint8_t *data, uint32
     /* Read-modify-write under the volume lock: two writers to one stream
      * must not lose each other's bytes. */
     pthread_mutex_lock(&volume->lock);
-    status = pvfs_stream_read_all(file->fd, file->stream, &old, &size);
+    status = pvfs_stream_read_all(file->fd, pvfs_file_stream(file), &old, &size);
     if (status != STATUS_SUCCESS)
         goto out;
     if (at_end)
         off = size;
     if (off >= PVFS_XATTR_MAX || length >= PVFS_XATTR_MAX - off) {
         log_warning("pvfs: stream %s: writing past %u bytes, more than a stream can hold",
-                    file->stream, PVFS_XATTR_MAX - 1);
+                    pvfs_file_stream(file), PVFS_XATTR_MAX - 1);
         status = STATUS_FILE_SYSTEM_LIMITATION;
         goto out;
     }
@@ -112,7 +112,7 @@ static NTSTATUS stream_write(struct pvfs_file *file, const uint8_t *data, uint32
     if (off > size)
         memset(old + size, 0, (size_t)off - size);
     memcpy(old + off, data, length);
-    status = pvfs_stream_write_all(file->fd, file->stream, old, new_size);
+    status = pvfs_stream_write_all(file->fd, pvfs_file_stream(file), old, new_size);
     *written_at = off;
 out:
     pthread_mutex_unlock(&volume->lock);
@@ -124,7 +124,7 @@ NTSTATUS pvfs_write(struct pvfs_file *file, const void *buffer, uint32_t length,
                     const uint64_t *offset, uint32_t key, uint32_t *bytes_written)
 {
     *bytes_written = 0;
-    if (file->is_directory && !file->stream)
+    if (file->is_directory && !pvfs_file_stream(file))
         return STATUS_INVALID_DEVICE_REQUEST;
     uint32_t g = file->granted_access;
     if (!(g & (FILE_WRITE_DATA | FILE_APPEND_DATA)))
@@ -134,7 +134,7 @@ NTSTATUS pvfs_write(struct pvfs_file *file, const void *buffer, uint32_t length,
                   !(g & FILE_WRITE_DATA);
     uint64_t off = at_end ? 0 : take_offset(file, offset);
     NTSTATUS status;
-    if (file->stream) {
+    if (pvfs_file_stream(file)) {
         uint64_t at = off;
         if (!at_end) {
             status = pvfs_lock_check_io(file, off, length, key, true);

@@ -75,15 +75,15 @@ static NTSTATUS check_deletable(struct pvfs_file *file)
 {
     if (!(file->granted_access & DELETE))
         return STATUS_ACCESS_DENIED;
-    if (!*file->path && !file->stream)
-        return STATUS_CANNOT_DELETE; /* the volume root */
+    if (!pvfs_file_stream(file) && strcmp(pvfs_file_path(file), file->beneath) == 0)
+        return STATUS_CANNOT_DELETE; /* the volume root, or a share's root */
     struct pvfs_stat st;
     NTSTATUS status = pvfs_stat_fd(file->fd, NULL, &st);
     if (status != STATUS_SUCCESS)
         return status;
-    if (!file->stream && (st.attributes & FILE_ATTRIBUTE_READONLY))
+    if (!pvfs_file_stream(file) && (st.attributes & FILE_ATTRIBUTE_READONLY))
         return STATUS_CANNOT_DELETE;
-    if (file->is_directory && !file->stream) {
+    if (file->is_directory && !pvfs_file_stream(file)) {
         bool empty;
         status = pvfs_directory_is_empty(file->fd, &empty);
         if (status != STATUS_SUCCESS)
@@ -110,7 +110,7 @@ static NTSTATUS set_disposition(struct pvfs_file *file, bool delete, bool on_clo
     if (on_close) {
         file->delete_on_close = delete;
     } else if (delete) {
-        char *p = strdup(file->path);
+        char *p = strdup(pvfs_file_path(file));
         if (!p) {
             status = STATUS_NO_MEMORY;
         } else {
@@ -140,7 +140,7 @@ static NTSTATUS target_path(const struct pvfs_file *file, const char *name, char
     } else if (strchr(name, '\\')) {
         base = strdup("");
     } else {
-        base = pvfs_path_dirname(file->path);
+        base = pvfs_path_dirname(pvfs_file_path(file));
     }
     if (!base)
         return STATUS_NO_MEMORY;
@@ -192,7 +192,7 @@ static NTSTATUS parse_rename(struct buf_reader *r, bool ex, struct rename_args *
 /* Renames a named stream within its file (":new[:$DATA]"). */
 static NTSTATUS rename_stream(struct pvfs_file *file, const struct rename_args *a)
 {
-    if (!file->stream)
+    if (!pvfs_file_stream(file))
         return STATUS_INVALID_PARAMETER; /* renaming the default stream away */
     struct pvfs_path p;
     char *fake = malloc(strlen(a->name) + 2);
@@ -212,20 +212,20 @@ static NTSTATUS rename_stream(struct pvfs_file *file, const struct rename_args *
     pthread_mutex_lock(&volume->lock);
     char *existing = NULL;
     status = pvfs_stream_find(file->fd, p.stream, &existing);
-    if (status == STATUS_SUCCESS && utf8_casecmp(existing, file->stream) != 0 && !a->replace)
+    if (status == STATUS_SUCCESS && utf8_casecmp(existing, pvfs_file_stream(file)) != 0 && !a->replace)
         status = STATUS_OBJECT_NAME_COLLISION;
     else if (status == STATUS_SUCCESS || status == STATUS_OBJECT_NAME_NOT_FOUND)
         status = STATUS_SUCCESS;
     uint8_t *data = NULL;
     size_t size = 0;
     if (status == STATUS_SUCCESS)
-        status = pvfs_stream_read_all(file->fd, file->stream, &data, &size);
+        status = pvfs_stream_read_all(file->fd, pvfs_file_stream(file), &data, &size);
     if (status == STATUS_SUCCESS && existing)
         status = pvfs_stream_remove(file->fd, existing);
     if (status == STATUS_SUCCESS)
         status = pvfs_stream_write_all(file->fd, p.stream, data, size);
-    if (status == STATUS_SUCCESS && utf8_casecmp(p.stream, file->stream) != 0)
-        status = pvfs_stream_remove(file->fd, file->stream);
+    if (status == STATUS_SUCCESS && utf8_casecmp(p.stream, pvfs_file_stream(file)) != 0)
+        status = pvfs_stream_remove(file->fd, pvfs_file_stream(file));
     if (status == STATUS_SUCCESS) {
         /* The node and every open of it now go by the new name. */
         struct pvfs_node *node = file->node;
@@ -234,13 +234,9 @@ static NTSTATUS rename_stream(struct pvfs_file *file, const struct rename_args *
             free(node->stream);
             node->stream = n;
         }
-        for (struct pvfs_file *f = node->opens; f; f = f->node_next) {
-            char *fn = strdup(p.stream);
-            if (fn) {
-                free(f->stream);
-                f->stream = fn;
-            }
-        }
+        for (struct pvfs_file *f = node->opens; f; f = f->node_next)
+            if (pvfs_file_set_stream(f, p.stream) != STATUS_SUCCESS)
+                status = STATUS_NO_MEMORY;
     }
     pthread_mutex_unlock(&volume->lock);
     free(data);
@@ -260,13 +256,8 @@ static void update_open_path(struct pvfs_file *f, void *ctx)
     struct path_update *u = ctx;
     if (strcmp(f->path, u->old_path) != 0)
         return;
-    char *p = strdup(u->new_path);
-    if (!p) {
+    if (pvfs_file_set_path(f, u->new_path) != STATUS_SUCCESS)
         u->status = STATUS_NO_MEMORY;
-        return;
-    }
-    free(f->path);
-    f->path = p;
 }
 
 struct open_probe {
@@ -295,9 +286,13 @@ static NTSTATUS rename_or_link(struct pvfs_file *file, struct buf_reader *r, boo
         free(a.name);
         return STATUS_ACCESS_DENIED;
     }
-    if (file->stream || !*file->path) {
+    if (pvfs_file_stream(file) || !*pvfs_file_path(file)) {
         free(a.name);
         return STATUS_INVALID_PARAMETER;
+    }
+    if (!link && strcmp(pvfs_file_path(file), file->beneath) == 0) {
+        free(a.name);
+        return STATUS_ACCESS_DENIED; /* a share's root keeps its name */
     }
     if (link && file->is_directory) {
         free(a.name);
@@ -344,10 +339,10 @@ static NTSTATUS rename_or_link(struct pvfs_file *file, struct buf_reader *r, boo
     status = pvfs_access_check_parent(t.parent_fd, file->token, file->is_directory);
     if (status != STATUS_SUCCESS)
         goto out;
-    status = pvfs_open_parent(volume, file->path, &src_parent);
+    status = pvfs_open_parent(volume, pvfs_file_path(file), &src_parent);
     if (status != STATUS_SUCCESS)
         goto out;
-    const char *src_name = pvfs_path_basename(file->path);
+    const char *src_name = pvfs_path_basename(pvfs_file_path(file));
     /* The new name as the client spelled it (the resolver may have found an
      * existing entry under another case). */
     const char *dst_name = tp.components[tp.count - 1];
@@ -373,11 +368,11 @@ static NTSTATUS rename_or_link(struct pvfs_file *file, struct buf_reader *r, boo
             goto out;
         }
         bool same = tst.st_ino == sst.st_ino && tst.st_dev == sst.st_dev;
-        if (same && strcmp(t.path, file->path) == 0 && strcmp(t.name, dst_name) == 0) {
+        if (same && strcmp(t.path, pvfs_file_path(file)) == 0 && strcmp(t.name, dst_name) == 0) {
             status = STATUS_SUCCESS; /* renamed to itself */
             goto out;
         }
-        if (!same || strcmp(t.path, file->path) != 0) {
+        if (!same || strcmp(t.path, pvfs_file_path(file)) != 0) {
             /* Another file (or another link of this one) is in the way. */
             if (!a.replace) {
                 status = STATUS_OBJECT_NAME_COLLISION;
@@ -413,7 +408,7 @@ static NTSTATUS rename_or_link(struct pvfs_file *file, struct buf_reader *r, boo
         }
     }
     if (!link && file->is_directory &&
-        pvfs_volume_has_open_beneath(volume, file->path, file->node)) {
+        pvfs_volume_has_open_beneath(volume, pvfs_file_path(file), file->node)) {
         status = STATUS_ACCESS_DENIED; /* open files below a directory pin its name */
         goto out;
     }
@@ -437,8 +432,8 @@ static NTSTATUS rename_or_link(struct pvfs_file *file, struct buf_reader *r, boo
         goto out;
     }
     /* Every open that came through this name now sees the new one. */
-    struct path_update u = { file->path, new_path, STATUS_SUCCESS };
-    char *old_path = strdup(file->path);
+    struct path_update u = { pvfs_file_path(file), new_path, STATUS_SUCCESS };
+    char *old_path = strdup(pvfs_file_path(file));
     if (old_path) {
         u.old_path = old_path;
         pvfs_volume_for_each_open(volume, sst.st_dev, sst.st_ino, update_open_path, &u);
@@ -472,16 +467,16 @@ static NTSTATUS set_size(struct pvfs_file *file, uint64_t size, bool allocation)
 {
     if (!(file->granted_access & (FILE_WRITE_DATA | (allocation ? 0 : FILE_APPEND_DATA))))
         return STATUS_ACCESS_DENIED;
-    if (file->is_directory && !file->stream)
+    if (file->is_directory && !pvfs_file_stream(file))
         return STATUS_INVALID_PARAMETER;
     if (size > (uint64_t)INT64_MAX)
         return STATUS_INVALID_PARAMETER;
-    if (file->stream) {
+    if (pvfs_file_stream(file)) {
         uint8_t *data;
         size_t old;
         struct pvfs_volume *volume = file->volume;
         pthread_mutex_lock(&volume->lock);
-        NTSTATUS status = pvfs_stream_read_all(file->fd, file->stream, &data, &old);
+        NTSTATUS status = pvfs_stream_read_all(file->fd, pvfs_file_stream(file), &data, &old);
         if (status == STATUS_SUCCESS) {
             if (allocation && size >= old) {
                 free(data);
@@ -498,7 +493,7 @@ static NTSTATUS set_size(struct pvfs_file *file, uint64_t size, bool allocation)
                     data = grown;
                     if (size > old)
                         memset(data + old, 0, (size_t)size - old);
-                    status = pvfs_stream_write_all(file->fd, file->stream, data, (size_t)size);
+                    status = pvfs_stream_write_all(file->fd, pvfs_file_stream(file), data, (size_t)size);
                 }
             }
             free(data);

@@ -2,6 +2,7 @@
  * well-known names, then the BUILTIN domain, then the machine's accounts. */
 #include "lsass/sam/sam_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -29,17 +30,24 @@ static const struct well_known well_known_names[] = {
 
 enum domain_scope { SCOPE_ANY, SCOPE_NT_AUTHORITY, SCOPE_BUILTIN, SCOPE_MACHINE };
 
-/* "." and this host's name (first label, any case) name the machine domain. */
-static bool is_machine_name(const char *domain, size_t len)
+/* "." and the server's name name the machine domain: srv.server-name, or
+ * when that is empty the host name's first label (as the server itself
+ * chooses its name), in any case. */
+static bool is_machine_name(struct registry *reg, const char *domain, size_t len)
 {
     if (len == 1 && domain[0] == '.')
         return true;
-    char host[256];
-    if (gethostname(host, sizeof host) != 0)
-        return false;
+    char host[256] = "";
+    char *configured = NULL;
+    if (NT_SUCCESS(registry_setting_get_string(reg, "srv.server-name", &configured)) &&
+        configured && *configured)
+        snprintf(host, sizeof host, "%s", configured);
+    else if (gethostname(host, sizeof host) != 0)
+        host[0] = '\0';
+    free(configured);
     host[sizeof host - 1] = '\0';
     size_t host_len = strcspn(host, ".");
-    return host_len == len && strncasecmp(host, domain, len) == 0;
+    return host_len > 0 && host_len == len && strncasecmp(host, domain, len) == 0;
 }
 
 static NTSTATUS lookup_well_known(const char *name, enum domain_scope scope, struct sid *sid)
@@ -89,7 +97,7 @@ NTSTATUS sam_principal_to_sid(struct registry *reg, const char *principal, struc
             scope = SCOPE_BUILTIN;
         else if (len == 12 && strncasecmp(principal, "NT AUTHORITY", 12) == 0)
             scope = SCOPE_NT_AUTHORITY;
-        else if (is_machine_name(principal, len))
+        else if (is_machine_name(reg, principal, len))
             scope = SCOPE_MACHINE;
         else
             return STATUS_NONE_MAPPED;

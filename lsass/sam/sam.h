@@ -1,9 +1,11 @@
 /* The SAM: local users, groups (aliases) and the machine domain, kept in the
  * registry database (tables sam_domain, sam_users, sam_groups, sam_members).
  *
- * The tables are made by the SQL files in lsass/sam/migrations/ (applied by registry_open),
- * the password policy comes from the registry settings lsass.min-password-length
- * and lsass.password-complexity (registry/settings.schema).
+ * The tables are made by the SQL files in lsass/sam/migrations/ (registry_open
+ * applies them); the password policy comes from the settings
+ * lsass.min-password-length and lsass.password-complexity. Password history and
+ * minimum age apply to a user changing their own password (samr), not to an
+ * administrator's reset, and are not kept here yet.
  *
  * Who uses it: lwadmin and lwconsole (administration), lsassd (authentication:
  * a user's NT hash and flags by name, bad-password and logon bookkeeping, the
@@ -32,6 +34,8 @@
  * STATUS_INVALID_ACCOUNT_NAME, STATUS_PASSWORD_RESTRICTION,
  * STATUS_SPECIAL_ACCOUNT (built-in alias), STATUS_MEMBER_IN_ALIAS,
  * STATUS_MEMBER_NOT_IN_ALIAS, STATUS_NONE_MAPPED (unknown principal),
+ * STATUS_INVALID_PARAMETER (a bad flag, full name or description; a group
+ * as a member of a group),
  * STATUS_INVALID_DEVICE_STATE (the registry was never initialised: lwadmin init),
  * STATUS_NO_MEMORY, STATUS_INTERNAL_ERROR (database failure). */
 #ifndef SW_SAM_H
@@ -169,8 +173,9 @@ struct sam_lockout_policy {
 bool sam_user_is_locked_out(const struct sam_user *user, const struct sam_lockout_policy *policy,
                             int64_t now);
 
-/* A successful logon: last logon = now, bad-password count = 0, an expired
- * lockout is cleared. */
+/* A successful logon: last logon = now, bad-password count = 0, and the
+ * lockout flag cleared (call it only after sam_user_is_locked_out() said the
+ * account is not locked, so only an expired lockout is cleared). */
 NTSTATUS sam_user_logon_success(struct registry *reg, uint32_t rid, int64_t now);
 
 /* A bad password: counts it (restarting the count after the observation window)
@@ -269,8 +274,8 @@ enum sam_principal_type {
     SAM_PRINCIPAL_UNKNOWN,        /* a SID string naming no known account */
 };
 
-/* A principal as an administrator writes it: "alice", "MACHINE\alice",
- * ".\alice", "Administrators", "BUILTIN\Administrators", "Everyone",
+/* A principal as an administrator writes it: "alice", "SERVER\alice" (SERVER is
+ * srv.server-name, or the host name while that is empty), ".\alice", "Administrators", "BUILTIN\Administrators", "Everyone",
  * "Authenticated Users", "NT AUTHORITY\SYSTEM", ... or a SID string
  * "S-1-5-21-...". Known accounts only: STATUS_NONE_MAPPED otherwise (a SID
  * string is accepted as is). type may be NULL. */

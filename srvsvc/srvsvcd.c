@@ -1,0 +1,357 @@
+/* srvsvcd: serves srvsvc and wkssvc on \pipe\srvsvc and \pipe\wkssvc (the
+ * npfs pipes \npfs\srvsvc and \npfs\wkssvc of a running lwiod), from the
+ * registry's shares and settings.
+ *
+ *   srvsvcd [--db PATH] [--foreground] [--log-level LEVEL] [--instances N]
+ *   srvsvcd [--db PATH] --stdio
+ *
+ * --stdio serves one association on standard input and output instead, as
+ * the local user (root: SYSTEM), for tests and debugging. Without
+ * --foreground the daemon detaches once both pipes listen; its pid file and
+ * log are in the registry's run directory. If lwiod goes away, srvsvcd
+ * reconnects when it comes back. SIGTERM or SIGINT stops it; SIGHUP re-reads
+ * the log level (shares and settings are read on every call anyway). */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "dcerpc/dcerpc.h"
+#include "lib/log.h"
+#include "lib/paths.h"
+#include "lwiod/client/lwio.h"
+#include "registry/registry.h"
+#include "srvsvc/srvsvc.h"
+#include "srvsvc/srvsvc_store.h"
+
+/* How long startup waits for lwiod, and how often a lost one is retried. */
+#define START_WAIT_MS 10000
+#define RETRY_MS 1000
+
+struct options {
+    char *db_path;
+    bool foreground;
+    bool stdio;
+    int log_level; /* -1: from the registry */
+    unsigned instances; /* 0: from the registry */
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "Usage: srvsvcd [--db PATH] [--foreground] [--log-level error|warning|info|debug]\n"
+                 "               [--instances N]\n"
+                 "       srvsvcd [--db PATH] --stdio\n");
+}
+
+static int parse(int argc, char **argv, struct options *o)
+{
+    static const struct option long_options[] = {
+        { "db", required_argument, NULL, 'd' },        { "foreground", no_argument, NULL, 'f' },
+        { "stdio", no_argument, NULL, 's' },           { "log-level", required_argument, NULL, 'l' },
+        { "instances", required_argument, NULL, 'i' }, { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *db = NULL;
+    o->log_level = -1;
+    int c;
+    while ((c = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 'f': o->foreground = true; break;
+        case 's': o->stdio = true; break;
+        case 'l':
+            o->log_level = log_level_parse(optarg);
+            if (o->log_level < 0) {
+                fprintf(stderr, "srvsvcd: unknown log level '%s'\n", optarg);
+                return 2;
+            }
+            break;
+        case 'i': {
+            char *end;
+            unsigned long n = strtoul(optarg, &end, 10);
+            if (*end || n < 1 || n > 256) {
+                fprintf(stderr, "srvsvcd: --instances wants 1..256\n");
+                return 2;
+            }
+            o->instances = (unsigned)n;
+            break;
+        }
+        case 'h': usage(stdout); exit(0);
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind < argc) {
+        usage(stderr);
+        return 2;
+    }
+    o->db_path = sw_db_path(db);
+    return o->db_path ? 0 : 1;
+}
+
+/* Settings the options leave open, read once at start. */
+static void settings(const char *db_path, struct options *o)
+{
+    struct registry *reg = NULL;
+    if (registry_open(db_path, &reg) != STATUS_SUCCESS)
+        return;
+    char *level = NULL;
+    if (o->log_level < 0 && registry_setting_get_string(reg, "srvsvc.log-level", &level) == STATUS_SUCCESS)
+        o->log_level = log_level_parse(level);
+    free(level);
+    uint32_t instances = 0;
+    if (!o->instances && registry_setting_get_dword(reg, "srvsvc.pipe-instances", &instances) == STATUS_SUCCESS)
+        o->instances = instances;
+    registry_close(reg);
+}
+
+static bool already_running(const char *pid_path)
+{
+    FILE *f = fopen(pid_path, "r");
+    if (!f)
+        return false;
+    long pid = 0;
+    bool live = fscanf(f, "%ld", &pid) == 1 && pid > 0 && pid != (long)getpid() &&
+                (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+    fclose(f);
+    return live;
+}
+
+static int write_pid_file(const char *pid_path)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", pid_path);
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return -1;
+    fprintf(f, "%ld\n", (long)getpid());
+    if (fclose(f) != 0 || rename(tmp, pid_path) != 0) {
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+/* Detaches; the parent exits with the child's verdict (0 once it serves). */
+static int daemonize(const char *log_path)
+{
+    int fds[2];
+    if (pipe(fds) != 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid > 0) {
+        close(fds[1]);
+        char verdict = 1;
+        ssize_t n;
+        do
+            n = read(fds[0], &verdict, 1);
+        while (n < 0 && errno == EINTR);
+        _exit(n == 1 && verdict == 0 ? 0 : 1);
+    }
+    close(fds[0]);
+    setsid();
+    if (chdir("/") != 0)
+        return -1;
+    int null = open("/dev/null", O_RDWR);
+    int log = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (null >= 0) {
+        dup2(null, STDIN_FILENO);
+        dup2(null, STDOUT_FILENO);
+        close(null);
+    }
+    if (log >= 0) {
+        dup2(log, STDERR_FILENO);
+        close(log);
+    }
+    return fds[1];
+}
+
+static void tell_parent(int *ready_fd, char verdict)
+{
+    if (*ready_fd < 0)
+        return;
+    ssize_t n = write(*ready_fd, &verdict, 1);
+    (void)n;
+    close(*ready_fd);
+    *ready_fd = -1;
+}
+
+/* One connection to lwiod and the two pipes served over it. */
+struct service {
+    struct lwio_context *lwio;
+    struct dcerpc_np_listener *srvsvc, *wkssvc;
+};
+
+static void service_stop(struct service *s, struct srvsvc_store *store)
+{
+    dcerpc_np_stop(s->srvsvc);
+    dcerpc_np_stop(s->wkssvc);
+    srvsvc_store_set_lwio(store, NULL); /* no call runs: the pipes are stopped */
+    if (s->lwio)
+        LwIoDisconnect(s->lwio);
+    memset(s, 0, sizeof *s);
+}
+
+static NTSTATUS service_start(struct service *s, struct dcerpc_server *server, struct srvsvc_store *store,
+                              const struct options *o)
+{
+    memset(s, 0, sizeof *s);
+    NTSTATUS status = LwIoConnect(o->db_path, &s->lwio);
+    if (status == STATUS_SUCCESS)
+        srvsvc_store_set_lwio(store, s->lwio);
+    if (status == STATUS_SUCCESS)
+        status = dcerpc_np_listen(server, s->lwio, "\\npfs\\srvsvc", "\\PIPE\\srvsvc", o->instances, &s->srvsvc);
+    if (status == STATUS_SUCCESS)
+        status = dcerpc_np_listen(server, s->lwio, "\\npfs\\wkssvc", "\\PIPE\\wkssvc", o->instances, &s->wkssvc);
+    if (status != STATUS_SUCCESS)
+        service_stop(s, store);
+    return status;
+}
+
+static bool service_lost(const struct service *s)
+{
+    return !s->lwio || dcerpc_np_lost(s->srvsvc) || dcerpc_np_lost(s->wkssvc);
+}
+
+static int serve_stdio(struct dcerpc_server *server)
+{
+    /* Whoever can run srvsvcd with this registry is its administrator. */
+    struct access_token *token = token_new_system();
+    struct dcerpc_caller caller = { .token = token, .client_address = "stdio", .endpoint = "\\PIPE\\srvsvc" };
+    signal(SIGPIPE, SIG_IGN);
+    NTSTATUS status = dcerpc_serve_fd(server, &caller, STDIN_FILENO, STDOUT_FILENO);
+    token_free(token);
+    return status == STATUS_SUCCESS ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    struct options o;
+    memset(&o, 0, sizeof o);
+    int rc = parse(argc, argv, &o);
+    if (rc)
+        return rc;
+    int command_line_level = o.log_level;
+    settings(o.db_path, &o);
+    if (!o.instances)
+        o.instances = 8;
+    log_open("srvsvcd", o.log_level < 0 ? LOG_LEVEL_WARNING : (enum log_level)o.log_level, 0);
+
+    rc = 1;
+    char *pid_path = NULL, *log_path = NULL;
+    int ready_fd = -1;
+    bool pid_written = false;
+    struct srvsvc_store *store = NULL;
+    struct dcerpc_server *server = NULL;
+    struct service service;
+    memset(&service, 0, sizeof service);
+
+    NTSTATUS status = srvsvc_store_open(o.db_path, &store);
+    if (status != STATUS_SUCCESS) {
+        log_error("cannot open the registry %s: %s", o.db_path, nt_status_name(status));
+        goto out;
+    }
+    struct srvsvc_backend backend;
+    srvsvc_store_backend(store, &backend);
+    server = dcerpc_server_new(NULL);
+    if (!server || srvsvc_register(server, &backend) != STATUS_SUCCESS)
+        goto out;
+    if (o.stdio) {
+        rc = serve_stdio(server);
+        goto out;
+    }
+
+    if (sw_run_dir_create(o.db_path) != 0) {
+        log_error("cannot create the run directory for %s: %s", o.db_path, strerror(errno));
+        goto out;
+    }
+    pid_path = sw_run_path(o.db_path, "srvsvcd.pid");
+    log_path = sw_run_path(o.db_path, "srvsvcd.log");
+    if (!pid_path || !log_path)
+        goto out;
+    if (already_running(pid_path)) {
+        log_error("srvsvcd is already running for %s (see %s)", o.db_path, pid_path);
+        goto out;
+    }
+    if (!o.foreground && (ready_fd = daemonize(log_path)) < 0) {
+        log_error("cannot detach: %s", strerror(errno));
+        goto out;
+    }
+    /* Signals go to sigtimedwait below: block them before any thread. */
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &signals, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    if (write_pid_file(pid_path) != 0) {
+        log_error("cannot write %s: %s", pid_path, strerror(errno));
+        goto out;
+    }
+    pid_written = true;
+
+    /* lwiod may be starting too: wait for it a while. */
+    status = STATUS_CONNECTION_DISCONNECTED;
+    for (int waited = 0; waited < START_WAIT_MS && status != STATUS_SUCCESS; waited += 200) {
+        status = service_start(&service, server, store, &o);
+        if (status != STATUS_SUCCESS) {
+            struct timespec pause = { 0, 200 * 1000000L };
+            nanosleep(&pause, NULL);
+        }
+    }
+    if (status != STATUS_SUCCESS) {
+        log_error("cannot serve the pipes (is lwiod running with npfs?): %s", nt_status_name(status));
+        goto out;
+    }
+    log_info("srvsvcd %s serving \\pipe\\srvsvc and \\pipe\\wkssvc (%u instances each)", SW_VERSION,
+             o.instances);
+    tell_parent(&ready_fd, 0);
+
+    for (;;) {
+        struct timespec tick = { RETRY_MS / 1000, (RETRY_MS % 1000) * 1000000L };
+        int sig = sigtimedwait(&signals, NULL, &tick);
+        if (sig == SIGTERM || sig == SIGINT) {
+            log_info("%s: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+            break;
+        }
+        if (sig == SIGHUP) {
+            /* Shares and server settings are read on every call; what is
+             * left to re-read is the log level (unless given on the
+             * command line). The instance count applies at the next start. */
+            struct options fresh = { .db_path = o.db_path, .log_level = command_line_level, .instances = 1 };
+            settings(o.db_path, &fresh);
+            if (fresh.log_level >= 0)
+                log_set_level((enum log_level)fresh.log_level);
+            log_info("SIGHUP: settings re-read");
+        }
+        if (service_lost(&service)) {
+            if (service.lwio)
+                log_warning("lost lwiod; reconnecting");
+            service_stop(&service, store);
+            if (service_start(&service, server, store, &o) == STATUS_SUCCESS)
+                log_info("serving the pipes again");
+        }
+    }
+    rc = 0;
+out:
+    tell_parent(&ready_fd, 1);
+    if (store)
+        service_stop(&service, store);
+    if (pid_written)
+        unlink(pid_path);
+    dcerpc_server_free(server);
+    srvsvc_store_close(store);
+    free(pid_path);
+    free(log_path);
+    free(o.db_path);
+    return rc;
+}
