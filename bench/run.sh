@@ -40,16 +40,16 @@ die() { echo "bench: $*" >&2; exit 1; }
 
 # smbd, smbpasswd and nss_wrapper (which gives smbd the Unix account "alice"
 # without touching /etc/passwd) come from Debian packages.
-nss_wrapper=$(ls /usr/lib/*/libnss_wrapper.so /usr/lib/libnss_wrapper.so 2>/dev/null | head -1)
-if ! command -v smbd >/dev/null || ! command -v smbpasswd >/dev/null || [ -z "$nss_wrapper" ]; then
+. "$here/bench/smbd.sh"
+if ! smbd_available; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        echo "bench: installing samba and libnss-wrapper (apt-get)" >&2
+        echo "bench: $SMBD_WHY; installing samba and libnss-wrapper (apt-get)" >&2
         apt-get install -y samba libnss-wrapper >/dev/null 2>&1 ||
             { apt-get update >/dev/null 2>&1 && apt-get install -y samba libnss-wrapper >/dev/null 2>&1; } ||
             die "apt-get install samba libnss-wrapper failed"
-        nss_wrapper=$(ls /usr/lib/*/libnss_wrapper.so /usr/lib/libnss_wrapper.so 2>/dev/null | head -1)
+        smbd_available || die "$SMBD_WHY"
     else
-        die "needs smbd, smbpasswd and libnss_wrapper: apt-get install samba libnss-wrapper"
+        die "$SMBD_WHY: apt-get install samba libnss-wrapper"
     fi
 fi
 command -v smbclient >/dev/null || die "needs smbclient (apt-get install smbclient)"
@@ -83,78 +83,18 @@ appliance_available || die "Samewise cannot start: $APPLIANCE_WHY"
 sw_port=$APPLIANCE_PORT
 
 # ---------------------------------------------------------------- smbd
-S=$T/smbd
-mkdir -p "$S"/{lock,state,cache,private,pid,log,ncalrpc}
-smbd_port=$(tap_free_port) || die "no free port"
-smbd_conf=$S/smb.conf
-cat > "$smbd_conf" <<EOF
-[global]
-    workgroup = WORKGROUP
-    server role = standalone server
-    smb ports = $smbd_port
-    interfaces = 127.0.0.1/8
-    bind interfaces only = yes
-    disable netbios = yes
-    lock directory = $S/lock
-    state directory = $S/state
-    cache directory = $S/cache
-    private dir = $S/private
-    pid directory = $S/pid
-    ncalrpc dir = $S/ncalrpc
-    log file = $S/log/log.%m
-    passdb backend = tdbsam:$S/private/passdb.tdb
-    map to guest = never
-    server min protocol = SMB2_02
-    load printers = no
-    printing = bsd
-    printcap name = /dev/null
-    disable spoolss = yes
-[test]
-    path = $B/smbd
-    read only = no
-    comment = test share
-EOF
-# alice acts as nobody on disk, as a Samewise user without a Unix account does
-# (lsass.unix-fallback-user).
-{
-    getent passwd root
-    echo "alice:x:65534:65534:alice:/nonexistent:/bin/false"
-    getent passwd nobody
-} > "$S/passwd"
-{ getent group root; echo "nogroup:x:65534:"; } > "$S/group"
-smbd_env=(env LD_PRELOAD="$nss_wrapper" NSS_WRAPPER_PASSWD="$S/passwd" NSS_WRAPPER_GROUP="$S/group")
-printf '%s\n%s\n' "$APPLIANCE_PASSWORD" "$APPLIANCE_PASSWORD" |
-    "${smbd_env[@]}" smbpasswd -c "$smbd_conf" -a -s alice >/dev/null || die "smbpasswd -a failed"
-
-# smbd's processes: the main one, its children, and samba-dcerpcd with its
-# workers (started on demand, reparented to init): every process whose
-# command line names our private configuration. Samewise's: every process
-# whose command line names its registry.
-pids_naming() { # TEXT
-    ps -eo pid=,args= | awk -v t="$1" 'index($0, t) && $2 != "awk" {print $1}'
-}
-smbd_pids() { pids_naming "$smbd_conf"; }
-stop_smbd() {
-    local p i=0
-    [ -n "${smbd_main:-}" ] && kill -TERM "$smbd_main" 2>/dev/null
-    while [ $i -lt 50 ] && [ -n "${smbd_main:-}" ] && kill -0 "$smbd_main" 2>/dev/null; do
-        sleep 0.1; i=$((i + 1))
-    done
-    for p in $(smbd_pids); do kill -9 "$p" 2>/dev/null; done
-}
-# Its own session (smbd --foreground calls setsid without
-# --no-process-group): at exit smbd signals its whole process group.
-"${smbd_env[@]}" smbd --foreground -s "$smbd_conf" > "$S/log/stdout" 2>&1 &
-smbd_main=$!
-tap_at_exit stop_smbd
-i=0
-while [ $i -lt 100 ] && ! (exec 3<>"/dev/tcp/127.0.0.1/$smbd_port") 2>/dev/null; do
-    sleep 0.1; i=$((i + 1))
-done
-kill -0 "$smbd_main" 2>/dev/null || die "smbd did not start: $(tail -3 "$S/log/stdout")"
+# bench/smbd.sh: a private configuration under $T/smbd, the same user and
+# password; alice acts as nobody on disk, as a Samewise user without a Unix
+# account does (lsass.unix-fallback-user).
+smbd_setup "$T/smbd" "$B/smbd" alice "$APPLIANCE_PASSWORD" || die "smbd setup failed: $SMBD_WHY"
+tap_at_exit smbd_stop
+smbd_start || die "$SMBD_WHY"
+smbd_port=$SMBD_PORT
 
 # ---------------------------------------------------------------- memory
-samewise_pids() { pids_naming "$APPLIANCE_DB"; }
+samewise_pids() {
+    ps -eo pid=,args= | awk -v t="$APPLIANCE_DB" 'index($0, t) && $2 != "awk" {print $1}'
+}
 # mem SERVER: "RSS PSS" in KiB, summed over the server's processes.
 mem() {
     local pids p rss=0 pss=0 v
