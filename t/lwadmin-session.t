@@ -1,9 +1,10 @@
 #!/bin/sh
 # lwadmin session and file against a running appliance: what they say when the
 # server is not running, the sessions of real clients (impacket at 2.1 and
-# 3.0, smbclient at 3.1.1) with user, address and dialect, a forced logoff
-# that the client notices while the other sessions go on, the audit record,
-# usage errors, and a caller lwiod does not accept.
+# 3.0, smbclient at 3.1.1) with user, address and dialect, the files they hold
+# open, a forced file close and a forced logoff that the client notices while
+# the others go on, the audit records, usage errors, and a caller lwiod does
+# not accept.
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/tap/appliance.sh"
 command -v smbclient >/dev/null || skip_all "smbclient not installed"
@@ -22,6 +23,7 @@ out=$("$LWADMIN" session close 12 2>&1); rc=$?
 is "$rc" 1 "session close exits 1 when the server is not running"
 like "$out" "not running" "and says so"
 
+chmod 777 "$APPLIANCE_SHARE_DIR"   # alice has no unix account: pvfs acts as nobody
 appliance_available || skip_all "$APPLIANCE_WHY"
 
 is "$("$LWADMIN" --json session list)" "[]" "no sessions before any client"
@@ -41,12 +43,12 @@ hold() {
     done
     grep -qs '^ready' "$T/$1/out"
 }
-# probe NAME N: the client makes requests on its session and tree; waits for
-# the answers and prints them.
+# probe NAME N: the client makes requests on its session, its tree connect
+# and its open file; waits for the answers and prints them.
 probe() {
     touch "$T/$1/probe-$2"
     i=0
-    while [ $i -lt 200 ] && ! grep -qs "^probe-$2 tree" "$T/$1/out"; do
+    while [ $i -lt 200 ] && ! grep -qs "^probe-$2 file" "$T/$1/out"; do
         sleep 0.05; i=$((i + 1))
     done
     grep "^probe-$2 " "$T/$1/out"
@@ -91,19 +93,50 @@ is "$(printf '%s\n' "$text" | grep -c alice)" 3 "one line per session"
 
 out=$("$LWADMIN" --json file list); rc=$?
 is "$rc" 0 "file list --json succeeds while clients are connected"
-todo "srv has no CREATE yet (branch smb2): no open files to list"
 like "$(grep -h '^open' "$T/a21/out" "$T/a30/out")" "^open ok" "the clients opened files"
-like "$out" "hello-[0-9]+\\.txt" "file list shows the file a client holds open"
-like "$("$LWADMIN" file list)" "alice +127\\.0\\.0\\.1 +test +hello-" "the text listing too"
-todo_end
+files=$(printf '%s' "$out" | /usr/bin/python3 -c '
+import json, sys
+f = json.load(sys.stdin)
+for x in sorted(f, key=lambda x: x["path"]):
+    print(x["session_id"], x["id"], x["user"], x["client"], x["share"], x["path"],
+          x["local_path"], x["pipe"], x["locks"])
+')
+is "$(printf '%s\n' "$files" | grep -c ' alice 127\.0\.0\.1 test hello-[0-9]*\.txt ')" 2 \
+    "file list shows the file each impacket client holds open, with user, client and share"
+like "$files" "^$id21 [0-9]+ alice .* $APPLIANCE_SHARE_DIR/hello-[0-9]+\.txt False 0" \
+    "with the session, the path on the server, not a pipe, no locks"
+like "$("$LWADMIN" file list)" "alice +127\.0\.0\.1 +test +hello-[0-9]+\.txt" "the text listing too"
+like "$("$LWADMIN" --json session list)" "\"open_files\": 1," "a session counts its open file"
+
+# ---- a forced file close -------------------------------------------------------------
+fid21=$(printf '%s\n' "$files" | awk -v s="$id21" '$1 == s && $6 ~ /^hello-/ { print $2 }')
+fid30=$(printf '%s\n' "$files" | awk -v s="$id30" '$1 == s && $6 ~ /^hello-/ { print $2 }')
+if [ "$fid21" = "$fid30" ]; then
+    # File ids are unique within a session: the same id in two needs --session.
+    out=$("$LWADMIN" file close "$fid21" 2>&1); rc=$?
+    is "$rc" 1 "file close of an id open in two sessions, without --session, exits 1"
+    like "$out" "several sessions; say which with --session" "and asks for the session"
+else
+    ok "file ids differ across sessions: no ambiguity to test" true
+    ok "(nothing to ask for)" true
+fi
+like "$(probe a21 1)" "probe-1 file ok" "before the close the 2.1 client writes to its file"
+ok "file close closes the 2.1 client's file" "$LWADMIN" file close "$fid21" --session "$id21"
+unlike "$("$LWADMIN" --json file list)" "\"session_id\": $id21," "the file is gone from the listing"
+out=$(probe a21 2)
+like "$out" "probe-2 file failed STATUS_FILE_CLOSED" "the client's next write on it fails: STATUS_FILE_CLOSED"
+like "$out" "probe-2 tree ok" "its tree connect goes on working"
+like "$("$LWADMIN" log)" "file\.close +file $fid21 +test.hello-[0-9]+\.txt, opened by [^ ]*alice from 127\.0\.0\.1" \
+    "the close is in the audit log, with what and whose"
 
 # ---- a forced logoff --------------------------------------------------------------
-like "$(probe a30 1)" "probe-1 session ok" "before the close the 3.0 client's session works"
+like "$(probe a30 1)" "probe-1 session ok" "before the logoff the 3.0 client's session works"
 ok "session close logs the 3.0 session off" "$LWADMIN" session close "$id30"
 unlike "$("$LWADMIN" --json session list)" "\"id\": $id30," "it is gone from the listing"
 like "$("$LWADMIN" --json session list)" "\"id\": $id21," "the 2.1 session is still listed"
+unlike "$("$LWADMIN" --json file list)" "\"session_id\": $id30," "the 3.0 session's open file went with it"
 like "$(probe a30 2)" "probe-2 session failed" "the 3.0 client's next request fails"
-like "$(probe a21 1)" "probe-1 session ok" "the 2.1 client goes on working"
+like "$(probe a21 3)" "probe-3 session ok" "the 2.1 client goes on working"
 like "$("$LWADMIN" log)" "session\\.close +session $id30 +[^ ]*alice from 127\\.0\\.0\\.1" \
     "the close is in the audit log, with who it was"
 

@@ -14,13 +14,20 @@
  *   srvctl-client.t reload DB
  *
  * prints one line per record (key=value), or "affected=N", and exits 0; on
- * failure prints the status name on stderr and exits 1. */
+ * failure prints the status name on stderr and exits 1. And, so that a test
+ * client has a pipe to open on IPC$:
+ *
+ *   srvctl-client.t pipe-server DB NAME SECONDS
+ *
+ * creates a listening instance of \npfs\NAME, prints "listening", and keeps
+ * it for at most SECONDS. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "lwiod/client/lwio.h"
 #include "srvctl/srvctl.h"
 #include "t/tap/tap.h"
 
@@ -30,9 +37,48 @@ static int fail(NTSTATUS status)
     return 1;
 }
 
+static void listen_done(void *context)
+{
+    (void)context;
+}
+
+/* A pipe instance waiting for a client, until the time is up. */
+static int pipe_server(const char *db, const char *name, unsigned seconds)
+{
+    struct lwio_context *lwio;
+    NTSTATUS status = LwIoConnect(db, &lwio);
+    if (status != STATUS_SUCCESS)
+        return fail(status);
+    char path[256];
+    snprintf(path, sizeof path, "\\npfs\\%s", name);
+    struct lwio_file *pipe;
+    struct io_status_block sb;
+    status = LwNtCreateNamedPipeFile(lwio, &pipe, NULL, &sb, path,
+                                     FILE_GENERIC_READ | FILE_GENERIC_WRITE,
+                                     FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_OPEN_IF, 0,
+                                     FILE_PIPE_MESSAGE_TYPE, FILE_PIPE_MESSAGE_MODE,
+                                     FILE_PIPE_QUEUE_OPERATION, 1, 4096, 4096, NULL);
+    struct io_status_block listen_sb;
+    struct lwio_async async = { .callback = listen_done };
+    if (status == STATUS_SUCCESS) {
+        status = LwNtFsControlFile(pipe, &async, &listen_sb, FSCTL_PIPE_LISTEN, NULL, 0, NULL, 0);
+        if (status == STATUS_PENDING)
+            status = STATUS_SUCCESS;
+    }
+    if (status == STATUS_SUCCESS) {
+        printf("listening\n");
+        fflush(stdout);
+        sleep(seconds);
+    }
+    LwIoDisconnect(lwio);
+    return status == STATUS_SUCCESS ? 0 : fail(status);
+}
+
 static int tool(int argc, char **argv)
 {
     const char *command = argv[1], *db = argv[2];
+    if (strcmp(command, "pipe-server") == 0 && argc == 5)
+        return pipe_server(db, argv[3], (unsigned)strtoul(argv[4], NULL, 10) % 300);
     struct srvctl *ctl;
     NTSTATUS status = srvctl_open(db, &ctl);
     if (status != STATUS_SUCCESS)
@@ -64,9 +110,9 @@ static int tool(int argc, char **argv)
         status = srvctl_files(ctl, &f, &count);
         for (size_t i = 0; status == STATUS_SUCCESS && i < count; i++)
             printf("id=%" PRIu64 " session=%" PRIu64 " share=%s path=%s local=%s user=%s "
-                   "access=0x%08x locks=%u\n",
+                   "flags=%u access=0x%08x locks=%u\n",
                    f[i].id, f[i].session_id, f[i].share, f[i].path, f[i].local_path, f[i].user,
-                   f[i].granted_access, f[i].lock_count);
+                   f[i].flags, f[i].granted_access, f[i].lock_count);
         if (status == STATUS_SUCCESS)
             srvctl_files_free(f, count);
     } else if (strcmp(command, "close-session") == 0 && argc == 4) {

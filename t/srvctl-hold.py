@@ -5,12 +5,13 @@
 #   srvctl-hold.py PORT PASSWORD DIALECT DIR
 #
 # Logs on as alice (DIALECT: 2.0.2, 2.1, 3.0 or default), connects the share
-# "test", tries to create the file hello-PID.txt on it and keeps it open, then
-# writes "open ok" (or "open failed STATUS") and "ready" to DIR/out. After that, each time a file
-# DIR/probe-N appears (N = 1, 2, ...), it makes one request on the session
-# (a tree connect to IPC$ and its disconnect) and one on the "test" tree connect (a CREATE) and
-# appends "probe-N session ok|failed STATUS" and "probe-N tree ok|failed
-# STATUS" to DIR/out. It exits when DIR/quit appears, or after 90 seconds.
+# "test", creates the file hello-PID.txt on it and keeps it open, then writes
+# "open ok" (or "open failed STATUS") and "ready" to DIR/out. After that, each
+# time a file DIR/probe-N appears (N = 1, 2, ...), it makes a request on the
+# session (a tree connect to IPC$ and its disconnect), one on the "test" tree
+# connect (a CREATE and CLOSE of another file) and one on the open file (a
+# WRITE), and appends "probe-N session|tree|file ok|failed STATUS" to DIR/out,
+# file last. It exits when DIR/quit appears, or after 90 seconds.
 import os
 import sys
 import time
@@ -49,8 +50,9 @@ try:
 except Exception as e:
     say('error ' + str(e))
     sys.exit(1)
+fid = None
 try:
-    c.createFile(tid, 'hello-%d.txt' % os.getpid())
+    fid = c.createFile(tid, 'hello-%d.txt' % os.getpid())
     say('open ok')
 except Exception as e:
     say('open failed ' + status_of(e))
@@ -70,8 +72,15 @@ while time.time() < deadline and not os.path.exists(os.path.join(work, 'quit')):
     except Exception as e:
         say('probe-%d session failed %s' % (n, status_of(e)))
     try:
-        c.createFile(tid, 'probe-%d-%d.txt' % (os.getpid(), n))
+        c.closeFile(tid, c.createFile(tid, 'probe-%d-%d.txt' % (os.getpid(), n)))
         say('probe-%d tree ok' % n)
     except Exception as e:
         say('probe-%d tree failed %s' % (n, status_of(e)))
+    try:
+        if fid is None:
+            raise Exception('no file')
+        c.writeFile(tid, fid, b'probe', 0)
+        say('probe-%d file ok' % n)
+    except Exception as e:
+        say('probe-%d file failed %s' % (n, status_of(e)))
     n += 1

@@ -19,15 +19,24 @@ is "$out" "STATUS_PORT_DISCONNECTED" "with STATUS_PORT_DISCONNECTED"
 # A second share on its own directory, to move it later.
 mkdir -p "$T/other" "$T/moved"
 "$LWADMIN" share add other "$T/other" --grant alice:full >/dev/null
+chmod 777 "$APPLIANCE_SHARE_DIR" "$T/other" "$T/moved"  # pvfs acts as nobody for alice
 appliance_available || skip_all "$APPLIANCE_WHY"
 
 is "$("$TOOL" sessions "$DB")" "" "no sessions before any client"
 is "$("$TOOL" connections "$DB")" "" "no tree connects either"
 
+# A pipe for the client to open on IPC$ (srvsvcd may not be built).
+"$TOOL" pipe-server "$DB" srvctltest 90 > "$T/pipe.out" 2>&1 &
+tap_at_exit "kill $!"
+i=0
+while [ $i -lt 200 ] && ! grep -qs listening "$T/pipe.out"; do sleep 0.05; i=$((i + 1)); done
+
 mkdir -p "$T/c"
 /usr/bin/python3 - "$APPLIANCE_PORT" "$APPLIANCE_PASSWORD" "$T/c" <<'PY' 2>"$T/c/err" &
-# Connects test, other and IPC$, then answers probes of the two disk trees
-# (a CREATE on each: refused with NETWORK_NAME_DELETED once the tree is gone).
+# Connects test, other and IPC$, holds test\held.txt and the pipe srvctltest
+# open, then answers
+# probes of the two disk trees (a CREATE and CLOSE on each: refused with
+# NETWORK_NAME_DELETED once the tree is gone).
 import os, sys, time
 from impacket.smbconnection import SMBConnection
 from impacket.nt_errors import ERROR_MESSAGES
@@ -37,7 +46,7 @@ def say(line):
         f.write(line + '\n')
 def attempt(tid, name):
     try:
-        c.createFile(tid, name)
+        c.closeFile(tid, c.createFile(tid, name))
         return 'ok'
     except Exception as e:
         try:
@@ -47,7 +56,9 @@ def attempt(tid, name):
 c = SMBConnection('127.0.0.1', '127.0.0.1', sess_port=port, timeout=10)
 c.login('alice', password)
 trees = {'test': c.connectTree('test'), 'other': c.connectTree('other')}
-c.connectTree('IPC$')
+ipc = c.connectTree('IPC$')
+held = c.createFile(trees['test'], 'held.txt')
+pipe = c.openFile(ipc, 'srvctltest', creationOption=0)
 say('ready')
 deadline, n = time.time() + 90, 1
 while time.time() < deadline and not os.path.exists(os.path.join(work, 'quit')):
@@ -61,7 +72,7 @@ CLIENT=$!
 tap_at_exit "kill $CLIENT"
 i=0
 while [ $i -lt 200 ] && ! grep -qs '^ready' "$T/c/out"; do sleep 0.05; i=$((i + 1)); done
-ok "an impacket client connects test, other and IPC\$" grep -qs '^ready' "$T/c/out"
+ok "an impacket client connects test, other and IPC\$ and opens a file and a pipe" grep -qs '^ready' "$T/c/out"
 probe() {
     touch "$T/c/probe-$1"
     i=0
@@ -83,11 +94,18 @@ is "$(printf '%s\n' "$conns" | grep -c "^session=$sid tree=[0-9]* .* user=alice 
 
 out=$("$TOOL" files "$DB"); rc=$?
 is "$rc" 0 "files enumerate"
-todo "srv has no CREATE yet (branch smb2): nothing is open"
-like "$out" "session=$sid share=test path=p" "a file the client created is listed"
-todo_end
+like "$out" "^id=[0-9]+ session=$sid share=test path=held\\.txt local=$APPLIANCE_SHARE_DIR/held\\.txt user=alice flags=0 " \
+    "the file the client holds open: session, share, path, path on the server, user"
+like "$out" "^id=[0-9]+ session=$sid share=IPC\\\$ path=srvctltest local= user=alice flags=1 " \
+    "and the pipe, flagged as one, with no path on the server"
+is "$(printf '%s\n' "$out" | grep -c '^id=')" 2 "and nothing else"
+like "$("$TOOL" connections "$DB")" "share=test type=1 user=alice client=127\\.0\\.0\\.1 opens=1" \
+    "its tree connect counts it"
+like "$("$TOOL" sessions "$DB")" "opens=2 trees=3" "its session counts both"
 out=$("$TOOL" close-file "$DB" "$sid" 999 2>&1); rc=$?
 is "$out" "STATUS_NOT_FOUND" "closing a file that is not open: STATUS_NOT_FOUND"
+out=$("$TOOL" close-file "$DB" 12345 1 2>&1); rc=$?
+is "$out" "STATUS_NOT_FOUND" "closing a file of a session that does not exist: STATUS_NOT_FOUND"
 
 # ---- reloading shares ---------------------------------------------------------------
 before=$(probe 1)
@@ -102,7 +120,11 @@ is "$("$TOOL" connections "$DB" | sed -n 's/.* share=\([^ ]*\) .*/\1/p')" "IPC\$
 after=$(probe 2)
 like "$after" "probe-2 test STATUS_NETWORK_NAME_DELETED" "the client's next request on test fails"
 like "$after" "probe-2 other STATUS_NETWORK_NAME_DELETED" "and on other"
-like "$("$TOOL" sessions "$DB")" "id=$sid .* trees=1" "the session itself stays"
+like "$("$TOOL" sessions "$DB")" "id=$sid .* opens=1 trees=1" \
+    "the session itself stays, without the file that was open on test"
+files=$("$TOOL" files "$DB")
+is "$(printf '%s\n' "$files" | grep -c '^id=')" 1 "one open is left"
+like "$files" "share=IPC\\\$ path=srvctltest " "the pipe"
 
 # ---- callers that are not administrators ----------------------------------------------
 if command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then

@@ -2,12 +2,14 @@
  * srvsvcd (devctl.h; docs/srvctl.md).
  *
  * Enumerations walk the objects under their locks in the documented order
- * (engine -> connection -> session -> tree, server.h) and write the answer
- * while walking, so a listing is one consistent snapshot; nothing is called
- * out of srv meanwhile. Closing a session or a tree connect goes through the
- * same calls LOGOFF and TREE_DISCONNECT use, after the locks are dropped and
- * with references held. The share reload asks the share database, which may
- * block, so it runs on a worker and the IRP pends until it is done.
+ * (engine -> connection -> session -> tree -> open, server.h) and write the
+ * answer while walking, so a listing is one consistent snapshot; nothing is
+ * called out of srv meanwhile. Closing a session, a tree connect or an open
+ * goes through the same calls LOGOFF, TREE_DISCONNECT and CLOSE use, after
+ * the locks are dropped and with references held. A file close pends until
+ * the I/O manager has closed the file (so the name can be opened again at
+ * once); the share reload asks the share database, which may block, so it
+ * runs on a worker and its IRP pends too.
  *
  * Who may ask: any caller lwiod let in may enumerate; closing and reloading
  * need SYSTEM or a member of Administrators (S-1-5-32-544), checked against
@@ -19,6 +21,7 @@
 
 #include "drivers/srv/devctl.h"
 #include "drivers/srv/server.h"
+#include "drivers/srv/smb2/request.h"
 #include "drivers/srv/smb2/smb2.h"
 #include "lib/log.h"
 #include "lwiod/driver.h"
@@ -128,6 +131,7 @@ static void list_session(struct srv_conn *conn, struct srv_session *s, void *con
                  (s->is_anonymous ? SRVCTL_SESSION_ANONYMOUS : 0) |
                  (s->signing_required ? SRVCTL_SESSION_SIGNING_REQUIRED : 0) |
                  (s->encrypt_data ? SRVCTL_SESSION_ENCRYPT_DATA : 0),
+        .open_count = (uint32_t)s->open_count,
         .tree_count = (uint32_t)s->tree_count,
     };
     srv_devctl_write_session(l->out, &record);
@@ -150,6 +154,9 @@ static void list_connections(struct srv_conn *conn, struct srv_session *s, void 
     who_of(conn, s, &w);
     for (size_t i = 0; i < s->tree_count; i++) {
         const struct srv_tree *tree = s->trees[i];
+        uint32_t opens = 0;
+        for (size_t j = 0; j < s->open_count; j++)
+            opens += s->opens[j]->tree == tree;
         struct srvctl_connection record = {
             .session_id = s->id,
             .tree_id = tree->id,
@@ -158,18 +165,68 @@ static void list_connections(struct srv_conn *conn, struct srv_session *s, void 
             .user = w.user,
             .domain = w.domain,
             .client = w.client,
+            .open_count = opens,
         };
         srv_devctl_write_connection(l->out, &record);
         l->count++;
     }
 }
 
+/* Where an open is on the server: a disk share's \\pvfs path becomes the POSIX
+ * path pvfs serves ("\\pvfs\\srv\\data" + "dir\\a.txt" is "/srv/data/dir/a.txt");
+ * pipes have none. */
+static void local_path(const struct srv_tree *tree, const char *path, char *out, size_t size)
+{
+    static const char device[] = "\\pvfs";
+    const size_t device_len = sizeof device - 1;
+    const char *root = tree->share.path;
+    out[0] = 0;
+    if (tree->share.type != SRV_SHARE_DISK || strncmp(root, device, device_len) != 0 ||
+        (root[device_len] && root[device_len] != '\\'))
+        return;
+    root += device_len; /* "\\srv\\data"; "" or "\\" for a share of "/" */
+    size_t root_len = strlen(root);
+    while (root_len > 0 && root[root_len - 1] == '\\')
+        root_len--;
+    int n = *path ? snprintf(out, size, "%.*s\\%s", (int)root_len, root, path)
+                  : snprintf(out, size, "%.*s", (int)root_len, root);
+    if (n < 0 || (size_t)n >= size) {
+        out[0] = 0; /* better nothing than a wrong, cut path */
+        return;
+    }
+    if (!out[0])
+        snprintf(out, size, "\\");
+    for (char *p = out; *p; p++)
+        if (*p == '\\')
+            *p = '/';
+}
+
 static void list_files(struct srv_conn *conn, struct srv_session *s, void *context)
 {
-    /* Files are listed once srv opens them (CREATE). */
-    (void)conn;
-    (void)s;
-    (void)context;
+    struct listing *l = context;
+    struct who w;
+    who_of(conn, s, &w);
+    for (size_t i = 0; i < s->open_count; i++) {
+        struct srv_open *o = s->opens[i];
+        /* The path is written before the open enters the table and never
+         * changes; the tree is the open's own reference. */
+        char where[sizeof o->path + sizeof o->tree->share.path + 2];
+        local_path(o->tree, o->path, where, sizeof where);
+        struct srvctl_file record = {
+            .id = o->id,
+            .session_id = s->id,
+            .tree_id = o->tree->id,
+            .flags = o->is_pipe ? SRVCTL_FILE_PIPE : 0,
+            .share = o->tree->share.name,
+            .path = o->path,
+            .local_path = where,
+            .user = w.user,
+            .domain = w.domain,
+            .client = w.client,
+        };
+        srv_devctl_write_file(l->out, &record);
+        l->count++;
+    }
 }
 
 /* Writes a whole listing. */
@@ -187,6 +244,19 @@ static NTSTATUS enumerate(struct srv_engine *e, uint32_t control, struct buf *ou
 }
 
 /* ---- Closing --------------------------------------------------------------------- */
+
+/* Copies a result into the IRP's output buffer. */
+static NTSTATUS answer(struct io_irp *irp, const struct buf *out)
+{
+    irp->status_block.information = out->len;
+    if (!wr_ok(out))
+        return STATUS_INSUFFICIENT_RESOURCES;
+    if (out->len > irp->args.io_control.output_length || !irp->args.io_control.output_buffer)
+        return STATUS_BUFFER_TOO_SMALL; /* information says how much is needed */
+    memcpy(irp->args.io_control.output_buffer, out->data, out->len);
+    return STATUS_SUCCESS;
+}
+
 
 /* The session with this id and its connection (new references), or
  * STATUS_NOT_FOUND. */
@@ -226,9 +296,10 @@ static NTSTATUS close_session(struct srv_engine *e, uint64_t id, uint32_t *affec
     pthread_mutex_unlock(&s->lock);
     log_info("srv: %s: session 0x%016" PRIx64 " (%s) closed by an administrator", conn->peer,
              id, user);
-    /* What LOGOFF does: out of the connection's table, dead, its tree
-     * connects (and so its opens) gone; the client's next request on it
-     * fails with STATUS_USER_SESSION_DELETED. */
+    /* What LOGOFF does: requests waiting on its files end, it leaves the
+     * connection's table, dead, with its tree connects and opens; the
+     * client's next request on it fails with STATUS_USER_SESSION_DELETED. */
+    smb2_cancel_on(conn, s, NULL, NULL);
     srv_conn_remove_session(conn, s);
     srv_session_unref(s);
     srv_conn_unref(conn);
@@ -236,15 +307,96 @@ static NTSTATUS close_session(struct srv_engine *e, uint64_t id, uint32_t *affec
     return STATUS_SUCCESS;
 }
 
-static NTSTATUS close_file(struct srv_engine *e, uint64_t session_id, uint64_t file_id,
-                           uint32_t *affected)
+/* The open with this id (in this session, unless session_id is 0), with
+ * references on it, its session and connection. STATUS_NOT_FOUND, or
+ * STATUS_OBJECT_NAME_COLLISION when session_id is 0 and several sessions
+ * have an open with that id. */
+static NTSTATUS find_open(struct srv_engine *e, uint64_t session_id, uint64_t file_id,
+                          struct srv_conn **conn_out, struct srv_session **session_out,
+                          struct srv_open **open_out)
 {
-    /* srv has no opens until CREATE exists; none can match. */
-    (void)e;
-    (void)session_id;
-    (void)file_id;
-    *affected = 0;
-    return STATUS_NOT_FOUND;
+    size_t matches = 0;
+    *conn_out = NULL;
+    *session_out = NULL;
+    *open_out = NULL;
+    pthread_mutex_lock(&e->lock);
+    for (struct srv_conn *conn = e->conns; conn; conn = conn->next) {
+        pthread_mutex_lock(&conn->lock);
+        for (size_t i = 0; !conn->dead && i < conn->session_count; i++) {
+            struct srv_session *s = conn->sessions[i];
+            if (session_id && s->id != session_id)
+                continue;
+            pthread_mutex_lock(&s->lock);
+            for (size_t j = 0; !s->dead && j < s->open_count; j++) {
+                if (s->opens[j]->id != file_id || matches++)
+                    continue;
+                *open_out = s->opens[j];
+                srv_open_ref(*open_out);
+                *session_out = s;
+                srv_session_ref(s);
+                *conn_out = conn;
+                srv_conn_ref(conn);
+            }
+            pthread_mutex_unlock(&s->lock);
+        }
+        pthread_mutex_unlock(&conn->lock);
+    }
+    pthread_mutex_unlock(&e->lock);
+    if (matches == 1)
+        return STATUS_SUCCESS;
+    if (*open_out) {
+        srv_open_unref(*open_out);
+        srv_session_unref(*session_out);
+        srv_conn_unref(*conn_out);
+        *open_out = NULL;
+        *session_out = NULL;
+        *conn_out = NULL;
+    }
+    return matches ? STATUS_OBJECT_NAME_COLLISION : STATUS_NOT_FOUND;
+}
+
+/* The I/O manager closed the file: the close control is answered. */
+static void file_closed(void *context, NTSTATUS status)
+{
+    struct io_irp *irp = context;
+    (void)status; /* a driver's close error is logged by the I/O manager */
+    struct buf out;
+    buf_init(&out);
+    srv_devctl_write_result(&out, 1);
+    NTSTATUS answered = answer(irp, &out);
+    buf_free(&out);
+    irp->status_block.status = answered;
+    IoIrpComplete(irp);
+}
+
+/* What CLOSE does, for an administrator: the open leaves its session's table
+ * at once (the client's handle then fails with STATUS_FILE_CLOSED), whatever
+ * waits on it ends, and the IRP is completed once the file is closed. */
+static NTSTATUS close_file(struct srv_engine *e, struct io_irp *irp, uint64_t session_id,
+                           uint64_t file_id)
+{
+    struct srv_conn *conn;
+    struct srv_session *s;
+    struct srv_open *found;
+    NTSTATUS status = find_open(e, session_id, file_id, &conn, &s, &found);
+    if (status != STATUS_SUCCESS)
+        return status;
+    struct srv_open *o = srv_session_take_open(s, found->id, found->id);
+    srv_open_unref(found);
+    if (!o) {
+        status = STATUS_NOT_FOUND; /* closed meanwhile (CLOSE, logoff) */
+    } else {
+        log_info("srv: %s: file %s\\%s (session 0x%016" PRIx64 ") closed by an administrator",
+                 conn->peer, o->tree->share.name, o->path, s->id);
+        smb2_cancel_on(conn, NULL, NULL, o);
+        IoIrpMarkPending(irp, NULL, NULL); /* bounded: cancelled I/O ends */
+        srv_open_close(o, file_closed, irp);
+        srv_open_unref(o); /* the table's reference; the close holds its own */
+        status = STATUS_PENDING;
+    }
+    srv_session_unref(s);
+    srv_conn_unref(conn);
+    return status;
 }
 
 /* ---- Reloading shares -------------------------------------------------------------- */
@@ -318,6 +470,7 @@ static uint32_t reload_shares(struct srv_engine *e)
                      r->conn->peer, r->tree->share.name, r->tree->id);
             /* What TREE_DISCONNECT does: the client's next request on it
              * fails with STATUS_NETWORK_NAME_DELETED. */
+            smb2_cancel_on(r->conn, NULL, r->tree, NULL);
             srv_session_remove_tree(r->session, r->tree);
             dropped++;
         }
@@ -333,18 +486,6 @@ struct reload_work {
     struct srv_engine *engine;
     struct io_irp *irp;
 };
-
-/* Copies a result into the IRP's output buffer. */
-static NTSTATUS answer(struct io_irp *irp, const struct buf *out)
-{
-    irp->status_block.information = out->len;
-    if (!wr_ok(out))
-        return STATUS_INSUFFICIENT_RESOURCES;
-    if (out->len > irp->args.io_control.output_length || !irp->args.io_control.output_buffer)
-        return STATUS_BUFFER_TOO_SMALL; /* information says how much is needed */
-    memcpy(irp->args.io_control.output_buffer, out->data, out->len);
-    return STATUS_SUCCESS;
-}
 
 static void reload_run(void *context)
 {
@@ -380,6 +521,8 @@ static NTSTATUS control(struct srv_engine *e, struct io_irp *irp)
     if (!srv_devctl_allowed(code, irp->token))
         return STATUS_ACCESS_DENIED;
 
+    if (code == SRV_DEVCTL_CLOSE_FILE)
+        return close_file(e, irp, request.session_id, request.file_id);
     if (code == SRV_DEVCTL_RELOAD_SHARES) {
         struct reload_work *w = calloc(1, sizeof *w);
         if (!w)
@@ -402,10 +545,6 @@ static NTSTATUS control(struct srv_engine *e, struct io_irp *irp)
     switch (code) {
     case SRV_DEVCTL_CLOSE_SESSION:
         status = close_session(e, request.session_id, &affected);
-        srv_devctl_write_result(&out, affected);
-        break;
-    case SRV_DEVCTL_CLOSE_FILE:
-        status = close_file(e, request.session_id, request.file_id, &affected);
         srv_devctl_write_result(&out, affected);
         break;
     default:
