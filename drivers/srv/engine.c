@@ -66,6 +66,22 @@ uint64_t srv_filetime_now(void)
     return ((uint64_t)ts.tv_sec + 11644473600ull) * 10000000ull + (uint64_t)ts.tv_nsec / 100;
 }
 
+uint64_t srv_monotonic_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec;
+}
+
+uint32_t srv_engine_live_id(struct srv_engine *engine)
+{
+    uint32_t id;
+    do {
+        id = atomic_fetch_add(&engine->next_live_id, 1);
+    } while (id == 0);
+    return id;
+}
+
 static bool dialect_known(uint16_t d)
 {
     return d == SMB2_DIALECT_202 || d == SMB2_DIALECT_210 || d == SMB2_DIALECT_300 ||

@@ -455,6 +455,7 @@ static NTSTATUS resolve_session(struct smb2_request *req, const struct smb2_comm
         return status;
     if (req->encrypted && req->transform_session_id != sid)
         return STATUS_ACCESS_DENIED;
+    atomic_store(&s->last_used, srv_monotonic_seconds());
     if (info->needs_session) {
         if (dead || state == SRV_SESSION_IN_PROGRESS)
             return STATUS_USER_SESSION_DELETED;
