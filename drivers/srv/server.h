@@ -123,6 +123,7 @@ struct srv_conn {
     const struct srv_transport *transport;
     void *transport_state;
     char peer[64];                  /* "127.0.0.1:51234", for logs */
+    atomic_uint_fast64_t last_activity; /* monotonic seconds of the last frame */
     struct srv_conn *prev, *next;   /* engine->conns, under engine->lock */
 
     pthread_mutex_t lock;           /* everything below */
@@ -162,6 +163,8 @@ void srv_conn_receive(struct srv_conn *conn, uint8_t *data, size_t len);
  * requests cancelled. Idempotent; any thread. */
 void srv_conn_disconnect(struct srv_conn *conn, const char *why);
 bool srv_conn_is_dead(struct srv_conn *conn);
+/* True if nothing holds the connection: no open file, no parked request. */
+bool srv_conn_is_idle(struct srv_conn *conn);
 /* The largest frame this connection accepts now. */
 size_t srv_conn_max_frame(struct srv_conn *conn);
 /* Sends a complete SMB2 message (compound); adds the 4-byte length. */

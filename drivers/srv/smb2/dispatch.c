@@ -689,6 +689,7 @@ static struct srv_session *decrypt_frame(struct srv_conn *conn, uint8_t **data, 
 void srv_conn_receive(struct srv_conn *conn, uint8_t *data, size_t len)
 {
     struct srv_session *encrypt_session = NULL;
+    atomic_store(&conn->last_activity, srv_monotonic_seconds());
     if (srv_conn_is_dead(conn) || len < 4) {
         free(data);
         if (len < 4)
