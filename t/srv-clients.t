@@ -8,12 +8,15 @@ command -v smbclient >/dev/null || skip_all "smbclient not installed"
 /usr/bin/python3 -c 'import impacket' 2>/dev/null || skip_all "python3-impacket not installed"
 
 start_server() { # extra arguments; sets PORT and PID
-    rm -f "$T/port" # never read the previous server's port
+    # The previous server's PORT line must not be read as this one's: the
+    # redirection below truncates the file only once the child runs.
+    rm -f "$T/port"
     "$SERVER" "$@" > "$T/port" 2> "$T/server.log" &
     PID=$!
     tap_at_exit "kill $PID"
     i=0
-    while [ $i -lt 50 ] && ! grep -qs '^PORT' "$T/port"; do sleep 0.1; i=$((i + 1)); done
+    # Bounded at 30 s: an ASan build on a loaded machine starts slowly.
+    while [ $i -lt 300 ] && ! grep -qs '^PORT' "$T/port"; do sleep 0.1; i=$((i + 1)); done
     PORT=$(awk '/^PORT/ {print $2}' "$T/port")
 }
 

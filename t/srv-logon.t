@@ -16,12 +16,15 @@ i=0
 while [ $i -lt 100 ] && [ ! -S "$T/registry.run/lsassd.sock" ]; do sleep 0.05; i=$((i + 1)); done
 
 start_server() {
-    rm -f "$T/port" # never read the previous server's port
+    # The previous server's PORT line must not be read as this one's: the
+    # redirection below truncates the file only once the child runs.
+    rm -f "$T/port"
     "$SW_BUILD/t/srv-test-server" --db "$DB" --log-level debug "$@" > "$T/port" 2> "$T/server.log" &
     PID=$!
     tap_at_exit "kill $PID"
     i=0
-    while [ $i -lt 50 ] && ! grep -qs '^PORT' "$T/port"; do sleep 0.1; i=$((i + 1)); done
+    # Bounded at 30 s: an ASan build on a loaded machine starts slowly.
+    while [ $i -lt 300 ] && ! grep -qs '^PORT' "$T/port"; do sleep 0.1; i=$((i + 1)); done
     PORT=$(awk '/^PORT/ {print $2}' "$T/port")
 }
 stop_server() { kill "$PID"; wait "$PID" 2>/dev/null; }

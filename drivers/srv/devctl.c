@@ -557,6 +557,12 @@ static NTSTATUS control(struct srv_engine *e, struct io_irp *irp)
     return status;
 }
 
+bool srv_devctl_handles(const struct io_irp *irp)
+{
+    return (irp->type == IRP_TYPE_DEVICE_IO_CONTROL || irp->type == IRP_TYPE_FS_CONTROL) &&
+           irp->args.io_control.control_code >> 16 == SRV_DEVCTL_DEVICE_TYPE;
+}
+
 NTSTATUS srv_devctl_dispatch(struct srv_engine *engine, struct io_irp *irp)
 {
     NTSTATUS status;

@@ -34,6 +34,7 @@ void srv_config_defaults(struct srv_config *c)
     c->signing_algorithms[1] = SMB2_SIGNING_AES_CMAC;
     c->signing_algorithms[2] = SMB2_SIGNING_HMAC_SHA256;
     c->signing_algorithm_count = 3;
+    c->idle_timeout = 900; /* Windows' autodisconnect: 15 minutes */
     c->network_threads = 1;
     c->worker_threads = 2;
 }
@@ -64,6 +65,22 @@ uint64_t srv_filetime_now(void)
     clock_gettime(CLOCK_REALTIME, &ts);
     /* 11644473600 seconds from 1601-01-01 to 1970-01-01. */
     return ((uint64_t)ts.tv_sec + 11644473600ull) * 10000000ull + (uint64_t)ts.tv_nsec / 100;
+}
+
+uint64_t srv_monotonic_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec;
+}
+
+uint32_t srv_engine_live_id(struct srv_engine *engine)
+{
+    uint32_t id;
+    do {
+        id = atomic_fetch_add(&engine->next_live_id, 1);
+    } while (id == 0);
+    return id;
 }
 
 static bool dialect_known(uint16_t d)
