@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "drivers/srv/devctl.h"
 #include "drivers/srv/server.h"
 #include "drivers/srv/srv.h"
 #include "drivers/srv/smb2/smb2.h"
@@ -190,6 +191,8 @@ static bool is_system(const struct access_token *token)
 static NTSTATUS srv_dispatch(struct io_device *device, struct io_irp *irp)
 {
     struct srv_driver *d = IoDeviceGetContext(device);
+    if (srv_devctl_handles(irp)) /* srvctl's controls (devctl.h) */
+        return srv_devctl_dispatch(d->engine, irp);
     NTSTATUS status;
     uint64_t information = 0;
     switch (irp->type) {
