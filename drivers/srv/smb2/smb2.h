@@ -11,7 +11,6 @@
 #include "lib/ntstatus.h"
 #include "lwiod/ntfile.h" /* NT constants: access masks, FSCTLs, info classes */
 
-
 /* 2.1 Direct TCP transport: a zero byte and a 24-bit big-endian length. */
 #define SMB2_TRANSPORT_HEADER_SIZE 4
 #define SMB2_TRANSPORT_MAX_LENGTH 0x00FFFFFFu
