@@ -125,9 +125,13 @@ all: $(LIBRARY_FILES) $(PROGRAMS) $(DRIVERS)
 check-build: all $(TEST_PROGRAMS) $(FUZZ_REPLAYERS)
 
 # SW_BUILD and SW_SRC tell script tests where the binaries and sources are.
+# Each test runs through t/tap/run-logged.sh, which keeps its output in
+# build/test-logs/; on failure the failing tests' output is printed.
 check: check-build
+	@rm -rf $(B)/test-logs
 	SW_BUILD=$(abspath $(B)) SW_SRC=$(CURDIR) \
-	    prove --exec '' -j $(PROVE_JOBS) $(PROVE_FLAGS) $(TEST_PROGRAMS) $(TEST_SCRIPTS)
+	    prove --exec $(CURDIR)/t/tap/run-logged.sh -j $(PROVE_JOBS) $(PROVE_FLAGS) \
+	    $(TEST_PROGRAMS) $(TEST_SCRIPTS) || { tools/show-failed-tests.sh $(B)/test-logs; exit 1; }
 
 # The README's "run the appliance" command.
 run: all

@@ -71,6 +71,8 @@ extern const struct cli_command cli_command_help;
 extern const struct cli_command cli_command_start;
 extern const struct cli_command cli_command_stop;
 extern const struct cli_command cli_command_status;
+extern const struct cli_command cli_command_session;
+extern const struct cli_command cli_command_file;
 
 /* Stops the instance's daemons, newest first (cmd_stop.c): those with
  * which[i] set (indexes of supervise_daemon_names), or all when which is

@@ -1,5 +1,5 @@
 /* lwadmin start [--foreground] [--timeout SECONDS]: starts the instance's
- * daemons (lsassd, lwiod, and srvsvcd once it is built) and returns
+ * daemons (lsassd, lwiod, srvsvcd) and returns
  * once the SMB port accepts connections; on failure it stops what it started
  * and says why, with the end of the daemon's log. docs/appliance.md. */
 #include <errno.h>

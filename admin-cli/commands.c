@@ -17,6 +17,8 @@ const struct cli_command *const cli_commands[] = {
     &cli_command_start,
     &cli_command_stop,
     &cli_command_status,
+    &cli_command_session,
+    &cli_command_file,
     &cli_command_help,
     NULL,
 };

@@ -32,7 +32,8 @@
  * comes first because srv, inside lwiod, asks it to authenticate every
  * session (and looks for it as it starts); srvsvcd last because it serves its
  * RPC pipes through lwiod's npfs driver. A daemon that is not required and
- * not built yet is left out. */
+ * not built is left out (all are required today: the flag is for daemons to
+ * come). */
 enum { SUPERVISE_LSASSD, SUPERVISE_LWIOD, SUPERVISE_SRVSVCD, SUPERVISE_DAEMON_COUNT };
 struct supervise_daemon {
     const char *name;

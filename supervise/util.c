@@ -17,7 +17,7 @@
 const struct supervise_daemon supervise_daemons[SUPERVISE_DAEMON_COUNT] = {
     [SUPERVISE_LSASSD] = { "lsassd", true },
     [SUPERVISE_LWIOD] = { "lwiod", true },
-    [SUPERVISE_SRVSVCD] = { "srvsvcd", false },
+    [SUPERVISE_SRVSVCD] = { "srvsvcd", true },
 };
 
 int64_t supervise_now_ms(void)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The whole appliance with the SMB server: `lwadmin start` returns with the
 # port accepting connections, smbclient logs on through lsassd and connects to
-# a share, a wrong password is refused, `lwadmin stop` closes the port, a
+# a share, rpcclient reaches srvsvcd, a wrong password is refused, `lwadmin stop` closes the port, a
 # restart takes the same port again, and a port already taken by another
 # program is refused before anything starts. Skipped (with the reason) until
 # the srv driver is built.
@@ -23,6 +23,8 @@ is "$("$LWADMIN" --json status | /usr/bin/python3 -c 'import json,sys; s=json.lo
 out=$(appliance_smbclient "$APPLIANCE_SHARE" -m SMB3 -c pwd 2>&1)
 like "$out" "Current directory is \\\\\\\\127.0.0.1\\\\$APPLIANCE_SHARE" \
     "smbclient logs on as alice and connects to the test share"
+out=$(appliance_rpcclient -c 'netshareenum 1' 2>&1)
+like "$out" "netname: $APPLIANCE_SHARE" "rpcclient lists the shares (srvsvcd through lwiod's npfs)"
 (umask 077 && printf 'username = alice\npassword = wrong-%s\n' "$APPLIANCE_PASSWORD" > "$T/bad.txt")
 out=$(timeout 60 smbclient -s "$APPLIANCE_CONF" -A "$T/bad.txt" -p "$APPLIANCE_PORT" \
     "//127.0.0.1/$APPLIANCE_SHARE" -c pwd 2>&1)

@@ -8,6 +8,9 @@ command -v smbclient >/dev/null || skip_all "smbclient not installed"
 /usr/bin/python3 -c 'import impacket' 2>/dev/null || skip_all "python3-impacket not installed"
 
 start_server() { # extra arguments; sets PORT and PID
+    # The previous server's PORT line must not be read as this one's: the
+    # redirection below truncates the file only once the child runs.
+    rm -f "$T/port"
     "$SERVER" "$@" > "$T/port" 2> "$T/server.log" &
     PID=$!
     tap_at_exit "kill $PID"

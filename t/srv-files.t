@@ -4,42 +4,13 @@
 . "$SW_SRC/t/tap/tap.sh"
 command -v smbclient >/dev/null || skip_all "smbclient not installed"
 
-DB=$T/registry.db
-SHARE=$T/share
+. "$SW_SRC/t/srv-appliance.sh"
+appliance_start
 mkdir -p "$SHARE/sub"
-chmod 777 "$SHARE"   # alice has no unix account: pvfs acts as nobody
 printf 'hello\n' > "$SHARE/hello.txt"
-"$LWADMIN" --db "$DB" init >/dev/null || skip_all "lwadmin init failed"
-echo 'Alice-Pass1' | "$LWADMIN" --db "$DB" user add alice --password-stdin >/dev/null
-"$LWADMIN" --db "$DB" share add data "$SHARE" --grant Everyone:full >/dev/null
 mkdir -p "$T/ro"
 "$LWADMIN" --db "$DB" share add ro "$T/ro" --read-only --grant Everyone:full >/dev/null
 
-"$BIN/lsassd" --db "$DB" --foreground 2> "$T/lsassd.log" &
-tap_at_exit "kill $!"
-PORT=$(tap_free_port)
-"$BIN/lwiod" --db "$DB" --foreground --log-level info --drivers npfs,pvfs,srv \
-    --required-drivers pvfs,srv --set srv.port="$PORT" --set srv.listen=127.0.0.1 \
-    2> "$T/lwiod.log" &
-LWIOD=$!
-tap_at_exit "kill $LWIOD"
-i=0
-while [ $i -lt 100 ] && ! grep -qs 'ready on' "$T/lwiod.log"; do sleep 0.05; i=$((i + 1)); done
-
-mkdir -p "$T/client"
-cat > "$T/client.conf" <<CONF
-[global]
-    client min protocol = SMB2_02
-    client max protocol = SMB3
-    lock directory = $T/client
-    state directory = $T/client
-    cache directory = $T/client
-    private dir = $T/client
-    ncalrpc dir = $T/client/ncalrpc
-    disable netbios = yes
-CONF
-printf 'username = alice\npassword = Alice-Pass1\n' > "$T/alice.txt"
-chmod 600 "$T/alice.txt"
 smb() { # dialect, extra options..., then the command string last
     d=$1; shift
     timeout 60 smbclient -s "$T/client.conf" -A "$T/alice.txt" -p "$PORT" \

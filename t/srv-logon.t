@@ -16,6 +16,9 @@ i=0
 while [ $i -lt 100 ] && [ ! -S "$T/registry.run/lsassd.sock" ]; do sleep 0.05; i=$((i + 1)); done
 
 start_server() {
+    # The previous server's PORT line must not be read as this one's: the
+    # redirection below truncates the file only once the child runs.
+    rm -f "$T/port"
     "$SW_BUILD/t/srv-test-server" --db "$DB" --log-level debug "$@" > "$T/port" 2> "$T/server.log" &
     PID=$!
     tap_at_exit "kill $PID"

@@ -66,6 +66,12 @@ lw share add demo "$share_dir" --comment "Samewise demo share" --grant "$user:fu
     >/dev/null || fail "cannot create the demo share"
 [ -e "$share_dir/README.txt" ] ||
     echo "Hello from Samewise. This file lives in $share_dir." > "$share_dir/README.txt"
+# pvfs gives a file without a stored NT descriptor one made from its mode, the
+# "other" bits becoming Everyone's ACE: open the share's root and README to the
+# demo user that way (only demo may connect to the share, and the 0700
+# directory around it keeps other local Unix users out).
+chmod 0777 "$share_dir" && chmod 0666 "$share_dir/README.txt" ||
+    fail "cannot open $share_dir to the demo user"
 # smbclient reads the credentials from this file (-A), not from its command line.
 printf 'username = %s\npassword = %s\n' "$user" "$password" > "$demo/demo.auth"
 

@@ -107,7 +107,7 @@ static void field(int y, int x, int width, const char *label, const char *value,
 
 static void draw(int top, int height)
 {
-    int half = COLS / 2;
+    int half = COLS / 2 < 56 ? COLS / 2 : 56; /* two columns, kept together when wide */
     int y = top + 1;
     ui_draw_text(y, 1, half - 2, "Server", ui_attr(UI_HEADING), -1);
     ui_draw_text(y, half + 1, COLS - half - 2, "Configuration", ui_attr(UI_HEADING), -1);

@@ -9,9 +9,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "drivers/srv/devctl.h"
+#include "drivers/srv/server.h"
 #include "drivers/srv/srv.h"
 #include "drivers/srv/smb2/smb2.h"
 #include "lib/log.h"
+#include "lib/sid.h"
 #include "lwiod/driver.h"
 #include "registry/registry.h"
 #include "share-db/share_db.h"
@@ -113,6 +116,12 @@ static NTSTATUS load_config(struct io_driver *driver, struct registry *reg, stru
         }
         free(v);
     }
+    if ((v = setting(driver, reg, "max-connections")))
+        c->max_connections = (uint32_t)strtoul(v, NULL, 0);
+    free(v);
+    if ((v = setting(driver, reg, "idle-timeout")))
+        c->idle_timeout = (uint32_t)strtoul(v, NULL, 0);
+    free(v);
     if ((v = setting(driver, reg, "server-guid")) && *v && !parse_guid(v, c->server_guid))
         log_warning("srv: srv.server-guid %s is not a GUID; using zeros", v);
     free(v);
@@ -171,13 +180,49 @@ static NTSTATUS queue_work(srv_work_fn fn, void *context)
     return IoWorkQueue(fn, context);
 }
 
+/* Only the system (root; srvsvcd runs as root) sees and closes other
+ * users' sessions. */
+static bool is_system(const struct access_token *token)
+{
+    return token && (token->uid == 0 || sid_equal(&token->user, &SID_LOCAL_SYSTEM));
+}
+
+/* The \srv device: srvsvcd's window on live state (srvsvc/srv_live.h). */
 static NTSTATUS srv_dispatch(struct io_device *device, struct io_irp *irp)
 {
-    /* The \srv device will answer srvsvcd's live questions (sessions,
-     * connections, open files) through device I/O controls. */
-    irp->status_block.status = STATUS_INVALID_DEVICE_REQUEST;
-    irp->status_block.information = 0;
-    return STATUS_INVALID_DEVICE_REQUEST;
+    struct srv_driver *d = IoDeviceGetContext(device);
+    if (srv_devctl_handles(irp)) /* srvctl's controls (devctl.h) */
+        return srv_devctl_dispatch(d->engine, irp);
+    NTSTATUS status;
+    uint64_t information = 0;
+    switch (irp->type) {
+    case IRP_TYPE_CREATE:
+        /* Only the device itself, not a path beneath it. */
+        status = irp->args.create.path[0] ? STATUS_OBJECT_NAME_NOT_FOUND
+                 : is_system(irp->token) ? STATUS_SUCCESS
+                                         : STATUS_ACCESS_DENIED;
+        information = status == STATUS_SUCCESS ? FILE_OPENED : 0;
+        break;
+    case IRP_TYPE_CLOSE:
+        status = STATUS_SUCCESS;
+        break;
+    case IRP_TYPE_DEVICE_IO_CONTROL:
+        status = !d->engine ? STATUS_INVALID_DEVICE_STATE
+                 : is_system(irp->token)
+                     ? srv_live_control(d->engine, irp->args.io_control.control_code,
+                                        irp->args.io_control.input_buffer,
+                                        irp->args.io_control.input_length,
+                                        irp->args.io_control.output_buffer,
+                                        irp->args.io_control.output_length, &information)
+                     : STATUS_ACCESS_DENIED;
+        break;
+    default:
+        status = STATUS_INVALID_DEVICE_REQUEST;
+        break;
+    }
+    irp->status_block.status = status;
+    irp->status_block.information = information;
+    return status;
 }
 
 static void srv_driver_free(struct srv_driver *d)

@@ -8,12 +8,24 @@
 #include <string.h>
 
 #include "drivers/srv/smb2/io.h"
+#include <openssl/crypto.h>
+
 #include "lib/access.h"
 #include "lib/log.h"
 
 #define SMB2_CREATE_RESPONSE_SIZE 89
 #define NETWORK_OPEN_INFO_SIZE 56
 #define SMB2_IMPERSONATION_DELEGATE 3
+/* CreateOptions bits no file system defines. */
+#define CREATE_OPTIONS_RESERVED 0xFF000000u
+/* Options a server does not support over SMB2 (3.3.5.9). */
+#define CREATE_OPTIONS_NOT_SUPPORTED \
+    (FILE_CREATE_TREE_CONNECTION | FILE_OPEN_BY_FILE_ID | FILE_RESERVE_OPFILTER)
+/* Attribute bits a client may not set: volume label, device, integrity,
+ * and everything above the defined ones. */
+#define FILE_ATTRIBUTES_INVALID 0xFFFF8048u
+/* Access mask bits that are neither defined rights nor generic rights. */
+#define ACCESS_MASK_RESERVED 0x0CE0FE00u
 
 struct create_state {
     struct io_create_params params;
@@ -53,6 +65,10 @@ static NTSTATUS parse_contexts(struct buf_reader contexts, struct create_state *
         struct buf_reader self = rd_sub(&contexts, start, len);
         struct buf_reader name = rd_sub(&self, name_offset, name_length);
         struct buf_reader data = rd_sub(&self, data_offset, data_length);
+        /* A context name is at least four bytes ("MxAc"); shorter ones are
+         * malformed, longer ones are GUIDs or vendor tags. */
+        if (name_length < 4)
+            return STATUS_INVALID_PARAMETER;
         if (!rd_ok(&r) || !rd_ok(&self) || !rd_ok(&name) || !rd_ok(&data) ||
             (next && next % 8) || (data_length && data_offset < name_offset + name_length))
             return STATUS_INVALID_PARAMETER;
@@ -67,6 +83,10 @@ static NTSTATUS parse_contexts(struct buf_reader contexts, struct create_state *
             st->want_maximal_access = true;
         } else if (tag && memcmp(tag, "TWrp", 4) == 0) {
             return STATUS_NOT_SUPPORTED; /* previous versions: none kept */
+        } else if (tag && memcmp(tag, "AlSi", 4) == 0) {
+            if (data_length != 8)
+                return STATUS_INVALID_PARAMETER;
+            st->params.allocation_size = rd_u64(&data);
         }
         if (!next)
             break;
@@ -141,6 +161,7 @@ static void create_done(struct smb2_io *io)
     struct srv_open *open = st->open;
     st->open = NULL;
     open->file = st->file;
+    open->created = st->action == FILE_CREATED;
     status = srv_session_add_open(req->session, open);
     if (status != STATUS_SUCCESS) {
         /* The file is open in the I/O manager but nobody may use it. */
@@ -176,6 +197,27 @@ static const char *beneath_of(const struct srv_tree *tree)
     return sep && sep[1] ? sep + 1 : NULL;
 }
 
+/* What an RPC service behind a pipe learns about its client: the key of
+ * the SMB session (Session.ApplicationKey from 3.0 on, the session key
+ * before, [MS-SMB2] 3.3.5.5.3) and the client's address. */
+static NTSTATUS add_pipe_ecps(struct smb2_request *req, struct create_state *st)
+{
+    struct srv_session *s = req->session;
+    uint8_t key[SMB2_KEY_SIZE];
+    pthread_mutex_lock(&s->lock);
+    bool have_key = s->has_keys;
+    memcpy(key, SMB2_DIALECT_IS_3(s->dialect) ? s->keys.application : s->keys.signing, sizeof key);
+    pthread_mutex_unlock(&s->lock);
+    NTSTATUS status = IoEcpListCreate(&st->ecps);
+    if (status == STATUS_SUCCESS && have_key)
+        status = IoEcpListAdd(st->ecps, IO_ECP_TYPE_SESSION_KEY, key, sizeof key);
+    if (status == STATUS_SUCCESS)
+        status = IoEcpListAdd(st->ecps, IO_ECP_TYPE_PEER_ADDRESS, req->conn->peer,
+                              strlen(req->conn->peer));
+    OPENSSL_cleanse(key, sizeof key);
+    return status == STATUS_SUCCESS ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;
+}
+
 NTSTATUS smb2_create(struct smb2_request *req)
 {
     struct srv_tree *tree = req->tree;
@@ -200,8 +242,14 @@ NTSTATUS smb2_create(struct smb2_request *req)
         return STATUS_INVALID_PARAMETER;
     if (impersonation > SMB2_IMPERSONATION_DELEGATE)
         return STATUS_BAD_IMPERSONATION_LEVEL;
-    if (disposition > FILE_MAXIMUM_DISPOSITION || (share_access & ~FILE_SHARE_VALID_FLAGS))
+    /* In Windows' order: undefined access bits first, then bad values. */
+    if (desired_access & ACCESS_MASK_RESERVED)
+        return STATUS_ACCESS_DENIED;
+    if (disposition > FILE_MAXIMUM_DISPOSITION || (share_access & ~FILE_SHARE_VALID_FLAGS) ||
+        (options & CREATE_OPTIONS_RESERVED) || (file_attributes & FILE_ATTRIBUTES_INVALID))
         return STATUS_INVALID_PARAMETER;
+    if (options & CREATE_OPTIONS_NOT_SUPPORTED)
+        return STATUS_NOT_SUPPORTED;
 
     /* The share's permissions bound what an open may ask for (3.3.5.9). */
     uint32_t wanted = access_map_generic(desired_access & ~MAXIMUM_ALLOWED, &file_generic_mapping);
@@ -221,6 +269,7 @@ NTSTATUS smb2_create(struct smb2_request *req)
     if (status != STATUS_SUCCESS)
         return status;
     snprintf(st->open->path, sizeof st->open->path, "%s", st->relative);
+    st->open->access = access_map_generic(desired_access, &file_generic_mapping);
     if (contexts_length) {
         status = parse_contexts(contexts, st);
         if (status != STATUS_SUCCESS)
@@ -232,6 +281,10 @@ NTSTATUS smb2_create(struct smb2_request *req)
             IoEcpListAdd(st->ecps, "samewise.pvfs.beneath", beneath, strlen(beneath)) !=
                 STATUS_SUCCESS)
             return STATUS_INSUFFICIENT_RESOURCES;
+    } else if (tree->share.type == SRV_SHARE_PIPE) {
+        status = add_pipe_ecps(req, st);
+        if (status != STATUS_SUCCESS)
+            return status;
     }
     st->params.path = st->path;
     st->params.desired_access = desired_access;

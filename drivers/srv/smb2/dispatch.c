@@ -198,8 +198,8 @@ void smb2_cancel_on(struct srv_conn *conn, struct srv_session *session, struct s
         for (struct smb2_request *p = conn->pending; p && !found; p = p->pending_next) {
             bool match = (session && p->session == session) || (tree && p->tree == tree) ||
                          (open && p->io_open == open);
-            if (match)
-                found = take_for_cancel(p);
+            if (match && (found = take_for_cancel(p)))
+                found->cancelled_by_close = true;
         }
         pthread_mutex_unlock(&conn->lock);
         if (!found)
@@ -235,6 +235,8 @@ static void begin_element(struct smb2_request *req)
     req->preauth_kind = SMB2_PREAUTH_NONE;
     req->sig_failed = false;
     req->signed_ok = false;
+    req->elem_session_ok = false;
+    req->elem_tree_ok = false;
 }
 
 /* Writes the header of the current element (3.3.4.3/3.3.4.4). */
@@ -317,9 +319,12 @@ static void finish_element(struct smb2_request *req, NTSTATUS status)
     }
     req->elem_count++;
 
-    /* What a following related element inherits (3.3.5.2.7.2). */
+    /* What a following related element inherits (3.3.5.2.7.2): the ids this
+     * element verified; none if it failed before verifying them. */
     req->related_session_id = req->rsp_session_id;
     req->related_tree_id = req->rsp_tree_id;
+    req->related_session_valid = req->elem_session_ok || (req->session && NT_SUCCESS(status));
+    req->related_tree_valid = req->elem_tree_ok || (req->tree && NT_SUCCESS(status));
     /* A failed CREATE leaves no FileId: related elements after it that use
      * "the previous FileId" fail with its status (3.3.5.2.7.2). */
     if (req->hdr.command == SMB2_CREATE && NT_ERROR(status)) {
@@ -337,6 +342,10 @@ static void send_out(struct smb2_request *req)
     struct buf *out = &req->out;
     if (req->elem_count == 0 || !wr_ok(out))
         goto done;
+    /* In a compound every element is padded to 8 bytes, the last one too
+     * (as Windows does); a lone response is not. */
+    if (req->elem_count > 1)
+        wr_align(out, 8);
     for (size_t i = 0; i < req->elem_count; i++) {
         struct smb2_response_element *e = &req->elems[i];
         size_t end = i + 1 < req->elem_count ? req->elems[i + 1].offset : out->len;
@@ -446,6 +455,7 @@ static NTSTATUS resolve_session(struct smb2_request *req, const struct smb2_comm
         return status;
     if (req->encrypted && req->transform_session_id != sid)
         return STATUS_ACCESS_DENIED;
+    atomic_store(&s->last_used, srv_monotonic_seconds());
     if (info->needs_session) {
         if (dead || state == SRV_SESSION_IN_PROGRESS)
             return STATUS_USER_SESSION_DELETED;
@@ -480,7 +490,11 @@ static NTSTATUS check_and_dispatch(struct smb2_request *req, const uint8_t *elem
     if (req->hdr.flags & SMB2_FLAGS_ASYNC_COMMAND)
         return STATUS_INVALID_PARAMETER; /* only CANCEL may be async */
     if (req->hdr.flags & SMB2_FLAGS_RELATED_OPERATIONS) {
-        if (first)
+        /* The first element has nothing to be related to; a related one
+         * after an element that never verified its session (or tree) has
+         * nothing to inherit. */
+        if (first || (info->needs_session && !req->related_session_valid) ||
+            (info->needs_tree && !req->related_tree_valid))
             return STATUS_INVALID_PARAMETER;
         req->hdr.session_id = req->related_session_id;
         req->hdr.tree_id = req->related_tree_id;
@@ -511,10 +525,20 @@ static NTSTATUS check_and_dispatch(struct smb2_request *req, const uint8_t *elem
     if (status != STATUS_SUCCESS && !(req->hdr.command == SMB2_SESSION_SETUP &&
                                       status == STATUS_USER_SESSION_DELETED && !req->session))
         return status;
+    req->elem_session_ok = req->session != NULL && status == STATUS_SUCCESS;
     if (info->needs_tree) {
         status = resolve_tree(req);
         if (status != STATUS_SUCCESS)
             return status;
+        req->elem_tree_ok = true;
+    }
+    /* "The previous FileId" after a CREATE that failed: that CREATE's status
+     * (3.3.5.2.7.2), whatever the command. */
+    if ((req->hdr.flags & SMB2_FLAGS_RELATED_OPERATIONS) && info->file_id_offset &&
+        !req->related_has_file && req->related_status != STATUS_SUCCESS) {
+        struct buf_reader id = rd_sub(&req->body, info->file_id_offset, 16);
+        if (rd_u64(&id) == SMB2_FILE_ID_ANY && rd_u64(&id) == SMB2_FILE_ID_ANY && rd_ok(&id))
+            return req->related_status;
     }
     if (!info->handler)
         return STATUS_NOT_SUPPORTED;
@@ -665,6 +689,7 @@ static struct srv_session *decrypt_frame(struct srv_conn *conn, uint8_t **data, 
 void srv_conn_receive(struct srv_conn *conn, uint8_t *data, size_t len)
 {
     struct srv_session *encrypt_session = NULL;
+    atomic_store(&conn->last_activity, srv_monotonic_seconds());
     if (srv_conn_is_dead(conn) || len < 4) {
         free(data);
         if (len < 4)

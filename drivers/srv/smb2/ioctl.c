@@ -50,7 +50,8 @@ NTSTATUS smb2_ioctl(struct smb2_request *req)
     if (max_output > max_transact || input_count > max_transact)
         return STATUS_INVALID_PARAMETER;
 
-    bool on_server = persistent == SMB2_FILE_ID_ANY && volatile_id == SMB2_FILE_ID_ANY;
+    bool on_server = persistent == SMB2_FILE_ID_ANY && volatile_id == SMB2_FILE_ID_ANY &&
+                     !(req->hdr.flags & SMB2_FLAGS_RELATED_OPERATIONS);
     NTSTATUS status;
     struct buf output;
     buf_init(&output);
@@ -68,10 +69,8 @@ NTSTATUS smb2_ioctl(struct smb2_request *req)
         status = STATUS_FS_DRIVER_REQUIRED;
         break;
     default:
-        if (on_server) {
-            status = STATUS_NOT_SUPPORTED; /* no server-wide FSCTL beyond those above */
-            break;
-        }
+        /* Everything else names a file, even with an all-ones FileId (which
+         * in a related compound is the previous CREATE's). */
         buf_free(&output);
         return smb2_ioctl_file(req, ctl_code, persistent, volatile_id, &input, max_output);
     }

@@ -24,6 +24,7 @@ struct lock_state {
     uint16_t next;                 /* element being applied */
     uint16_t undo;                 /* while rolling back: elements left to undo */
     bool rolling_back;
+    bool unlocking;                /* the first element is an unlock */
     NTSTATUS failure;
 };
 
@@ -36,6 +37,25 @@ static void element_at(const struct lock_state *st, uint16_t i, struct lock_elem
 }
 
 static void step(struct smb2_io *io);
+
+/* 3.3.5.14.1/2: a request either unlocks or locks (as its first element
+ * does); a lock is shared xor exclusive; in a request of several locks each
+ * must fail immediately rather than wait. Checked as the elements are
+ * reached, so the unlocks before a bad element stay done. */
+static NTSTATUS check_element(const struct lock_state *st, const struct lock_element *e)
+{
+    uint32_t kind = e->flags & (SMB2_LOCKFLAG_SHARED_LOCK | SMB2_LOCKFLAG_EXCLUSIVE_LOCK);
+    if (st->unlocking)
+        return e->flags == SMB2_LOCKFLAG_UNLOCK ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER;
+    if ((e->flags & SMB2_LOCKFLAG_UNLOCK) ||
+        (kind != SMB2_LOCKFLAG_SHARED_LOCK && kind != SMB2_LOCKFLAG_EXCLUSIVE_LOCK) ||
+        (e->flags & ~(kind | SMB2_LOCKFLAG_FAIL_IMMEDIATELY)) ||
+        (st->count > 1 && !(e->flags & SMB2_LOCKFLAG_FAIL_IMMEDIATELY)))
+        return STATUS_INVALID_PARAMETER;
+    if (e->length && e->offset + (e->length - 1) < e->offset)
+        return STATUS_INVALID_LOCK_RANGE;
+    return STATUS_SUCCESS;
+}
 
 static void issue(struct smb2_io *io, const struct lock_element *e, bool unlock)
 {
@@ -71,8 +91,11 @@ static void step_done(struct smb2_io *io)
         return;
     }
     if (status != STATUS_SUCCESS) {
-        /* A lock that had to wait and was cancelled is reported as such;
-         * STATUS_FILE_LOCK_CONFLICT for a failed immediate lock. */
+        /* A waiting lock ended by the close of its handle (or a tree
+         * disconnect or logoff) was never granted: RANGE_NOT_LOCKED, as
+         * Windows says; by a CANCEL: CANCELLED. */
+        if (status == STATUS_CANCELLED && io->req->cancelled_by_close)
+            status = STATUS_RANGE_NOT_LOCKED;
         st->failure = status;
         st->rolling_back = true;
         st->undo = st->next; /* elements [0, next) were applied */
@@ -108,6 +131,14 @@ static void step(struct smb2_io *io)
         return;
     }
     element_at(st, st->next, &e);
+    NTSTATUS status = check_element(st, &e);
+    if (status != STATUS_SUCCESS) {
+        st->failure = status;
+        st->rolling_back = true;
+        st->undo = st->next;
+        step(io);
+        return;
+    }
     smb2_io_again(io, step_done);
     issue(io, &e, e.flags & SMB2_LOCKFLAG_UNLOCK);
 }
@@ -124,29 +155,6 @@ NTSTATUS smb2_lock(struct smb2_request *req)
     if (!rd_ok(r) || count == 0 || count > SMB2_LOCK_MAX_ELEMENTS)
         return STATUS_INVALID_PARAMETER;
 
-    /* 3.3.5.14: all unlocks or all locks; locks are shared xor exclusive;
-     * several locks in one request must all fail immediately. */
-    struct lock_state probe = { .raw = raw, .count = count };
-    struct lock_element first;
-    element_at(&probe, 0, &first);
-    bool unlocking = first.flags & SMB2_LOCKFLAG_UNLOCK;
-    for (uint16_t i = 0; i < count; i++) {
-        struct lock_element e;
-        element_at(&probe, i, &e);
-        uint32_t kind = e.flags & (SMB2_LOCKFLAG_SHARED_LOCK | SMB2_LOCKFLAG_EXCLUSIVE_LOCK);
-        if (unlocking) {
-            if (e.flags != SMB2_LOCKFLAG_UNLOCK)
-                return STATUS_INVALID_PARAMETER;
-        } else if ((e.flags & SMB2_LOCKFLAG_UNLOCK) ||
-                   (kind != SMB2_LOCKFLAG_SHARED_LOCK && kind != SMB2_LOCKFLAG_EXCLUSIVE_LOCK) ||
-                   (e.flags & ~(kind | SMB2_LOCKFLAG_FAIL_IMMEDIATELY)) ||
-                   (count > 1 && !(e.flags & SMB2_LOCKFLAG_FAIL_IMMEDIATELY))) {
-            return STATUS_INVALID_PARAMETER;
-        }
-        if (e.length && e.offset + e.length - 1 < e.offset)
-            return STATUS_INVALID_LOCK_RANGE;
-    }
-
     struct srv_open *open;
     NTSTATUS status = smb2_lookup_open(req, persistent, volatile_id, &open);
     if (status != STATUS_SUCCESS)
@@ -160,10 +168,17 @@ NTSTATUS smb2_lock(struct smb2_request *req)
     st->raw = raw;
     st->count = count;
     io->state = st;
+    struct lock_element first;
+    element_at(st, 0, &first);
+    st->unlocking = first.flags & SMB2_LOCKFLAG_UNLOCK;
     /* A lock that may wait gets its interim response now: the wait has no
      * bound (3.3.4.2). */
-    if (!unlocking && count == 1 && !(first.flags & SMB2_LOCKFLAG_FAIL_IMMEDIATELY))
+    if (!st->unlocking && count == 1 && check_element(st, &first) == STATUS_SUCCESS &&
+        !(first.flags & SMB2_LOCKFLAG_FAIL_IMMEDIATELY))
         smb2_request_go_async(req);
-    issue(io, &first, unlocking);
+    /* The first element goes through step() like the others; the call that
+     * smb2_io_begin prepared for is then made by step's smb2_io_again. */
+    smb2_io_detach(io);
+    step(io);
     return STATUS_PENDING;
 }

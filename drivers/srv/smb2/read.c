@@ -6,6 +6,7 @@
 
 struct read_state {
     uint32_t minimum;
+    uint32_t length;
     bool is_pipe;
 };
 
@@ -16,9 +17,14 @@ static void read_done(struct smb2_io *io)
     uint64_t n = io->iosb.information;
     if (n > io->buffer_size)
         n = io->buffer_size;
-    /* STATUS_BUFFER_OVERFLOW: a pipe message longer than the read; the part
-     * read goes back with it (3.3.5.12). */
-    if (status == STATUS_SUCCESS && !st->is_pipe && (n == 0 || n < st->minimum))
+    /* A zero-length read succeeds anywhere, even past the end, unless a
+     * minimum was asked for (3.3.5.12); fewer bytes than MinimumCount, or
+     * none when some were asked, is the end of the file. STATUS_BUFFER_OVERFLOW
+     * (a pipe message longer than the read) returns the part read. */
+    if (status == STATUS_END_OF_FILE && st->length == 0 && st->minimum == 0)
+        status = STATUS_SUCCESS, n = 0;
+    if (status == STATUS_SUCCESS && !st->is_pipe &&
+        (n < st->minimum || (n == 0 && st->length > 0)))
         status = STATUS_END_OF_FILE;
     if (status == STATUS_SUCCESS || status == STATUS_BUFFER_OVERFLOW) {
         struct buf *out = &io->req->out;
@@ -50,18 +56,24 @@ NTSTATUS smb2_read(struct smb2_request *req)
     pthread_mutex_lock(&req->conn->lock);
     uint32_t max_read = req->conn->max_read_size;
     pthread_mutex_unlock(&req->conn->lock);
-    if (length > max_read || channel != 0 || minimum > length)
+    if (length > max_read || channel != 0)
         return STATUS_INVALID_PARAMETER;
     struct srv_open *open;
     NTSTATUS status = smb2_lookup_open(req, persistent, volatile_id, &open);
     if (status != STATUS_SUCCESS)
         return status;
+    /* A file offset is a signed 64-bit quantity (3.3.5.12). */
+    if (!open->is_pipe && (offset > INT64_MAX || length > (uint64_t)INT64_MAX - offset)) {
+        srv_open_unref(open);
+        return STATUS_INVALID_PARAMETER;
+    }
     struct read_state *st = smb2_request_alloc(req, sizeof *st, NULL);
     struct smb2_io *io = NULL;
     status = st ? smb2_io_begin(req, open, read_done, length ? length : 1, &io)
                 : STATUS_INSUFFICIENT_RESOURCES;
     if (status == STATUS_SUCCESS) {
         st->minimum = minimum;
+        st->length = length;
         st->is_pipe = open->is_pipe;
         io->state = st;
         smb2_io_issued(io, IoReadFile(open->file, &io->async, &io->iosb, io->token, io->buffer,

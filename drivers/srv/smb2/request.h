@@ -91,6 +91,9 @@ struct smb2_request {
     /* Related operations (3.3.5.2.7.2): what the next element inherits. */
     uint64_t related_session_id;
     uint32_t related_tree_id;
+    bool related_session_valid;         /* the previous element verified them */
+    bool related_tree_valid;
+    bool elem_session_ok, elem_tree_ok; /* ... this element did */
     uint64_t related_file_persistent, related_file_volatile;
     bool related_has_file;
     NTSTATUS related_status;
@@ -116,6 +119,7 @@ struct smb2_request {
     smb2_cancel_fn cancel;
     void *cancel_context;
     bool cancelled;
+    bool cancelled_by_close;            /* ... by a close, logoff or disconnect */
     struct smb2_request *pending_prev, *pending_next;
 
     /* Handler scratch space for work that outlives the handler call. */
@@ -142,6 +146,7 @@ struct smb2_command_info {
     bool needs_session;
     bool needs_tree;
     bool allowed_unsigned;             /* may arrive unsigned on a signing session */
+    uint8_t file_id_offset;            /* where the FileId is in the body; 0: none */
 };
 
 /* The command table (commands.c), indexed by command; NULL past the end. */

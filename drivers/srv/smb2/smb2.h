@@ -14,7 +14,6 @@
 /* Status codes srv needs that lib/ntstatus.h does not list yet. */
 #define STATUS_SMB_NO_PREAUTH_INTEGRITY_HASH_OVERLAP ((NTSTATUS)0xC05D0000)
 #define STATUS_FILE_NOT_AVAILABLE ((NTSTATUS)0xC0000467)
-#define STATUS_INVALID_LOCK_RANGE ((NTSTATUS)0xC00001A1)
 
 /* 2.1 Direct TCP transport: a zero byte and a 24-bit big-endian length. */
 #define SMB2_TRANSPORT_HEADER_SIZE 4

@@ -110,6 +110,7 @@ NTSTATUS smb2_tree_connect(struct smb2_request *req)
         return status;
     }
     req->rsp_tree_id = tree->id;
+    req->elem_tree_ok = true; /* a related element may use the new tree */
 
     uint8_t share_type = info.type == SRV_SHARE_PIPE    ? SMB2_SHARE_TYPE_PIPE
                          : info.type == SRV_SHARE_PRINT ? SMB2_SHARE_TYPE_PRINT

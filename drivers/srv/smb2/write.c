@@ -44,6 +44,12 @@ NTSTATUS smb2_write(struct smb2_request *req)
     NTSTATUS status = smb2_lookup_open(req, persistent, volatile_id, &open);
     if (status != STATUS_SUCCESS)
         return status;
+    /* A file offset is a signed 64-bit quantity (3.3.5.13); there is no
+     * "append" offset in SMB2. */
+    if (!open->is_pipe && (offset > INT64_MAX || length > (uint64_t)INT64_MAX - offset)) {
+        srv_open_unref(open);
+        return STATUS_INVALID_PARAMETER;
+    }
     struct smb2_io *io;
     status = smb2_io_begin(req, open, write_done, 0, &io);
     if (status == STATUS_SUCCESS)
