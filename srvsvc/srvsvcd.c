@@ -118,29 +118,25 @@ struct service {
     struct dcerpc_np_listener *srvsvc, *wkssvc;
 };
 
-static void service_stop(struct service *s, struct srvsvc_store *store)
+static void service_stop(struct service *s)
 {
     dcerpc_np_stop(s->srvsvc);
     dcerpc_np_stop(s->wkssvc);
-    srvsvc_store_set_lwio(store, NULL); /* no call runs: the pipes are stopped */
     if (s->lwio)
         LwIoDisconnect(s->lwio);
     memset(s, 0, sizeof *s);
 }
 
-static NTSTATUS service_start(struct service *s, struct dcerpc_server *server, struct srvsvc_store *store,
-                              const struct options *o)
+static NTSTATUS service_start(struct service *s, struct dcerpc_server *server, const struct options *o)
 {
     memset(s, 0, sizeof *s);
     NTSTATUS status = LwIoConnect(o->db_path, &s->lwio);
-    if (status == STATUS_SUCCESS)
-        srvsvc_store_set_lwio(store, s->lwio);
     if (status == STATUS_SUCCESS)
         status = dcerpc_np_listen(server, s->lwio, "\\npfs\\srvsvc", "\\PIPE\\srvsvc", o->instances, &s->srvsvc);
     if (status == STATUS_SUCCESS)
         status = dcerpc_np_listen(server, s->lwio, "\\npfs\\wkssvc", "\\PIPE\\wkssvc", o->instances, &s->wkssvc);
     if (status != STATUS_SUCCESS)
-        service_stop(s, store);
+        service_stop(s);
     return status;
 }
 
@@ -230,7 +226,7 @@ int main(int argc, char **argv)
     /* lwiod may be starting too: wait for it a while. */
     status = STATUS_CONNECTION_DISCONNECTED;
     for (int waited = 0; waited < START_WAIT_MS && status != STATUS_SUCCESS; waited += 200) {
-        status = service_start(&service, server, store, &o);
+        status = service_start(&service, server, &o);
         if (status != STATUS_SUCCESS) {
             struct timespec pause = { 0, 200 * 1000000L };
             nanosleep(&pause, NULL);
@@ -264,8 +260,8 @@ int main(int argc, char **argv)
         if (service_lost(&service)) {
             if (service.lwio)
                 log_warning("lost lwiod; reconnecting");
-            service_stop(&service, store);
-            if (service_start(&service, server, store, &o) == STATUS_SUCCESS)
+            service_stop(&service);
+            if (service_start(&service, server, &o) == STATUS_SUCCESS)
                 log_info("serving the pipes again");
         }
     }
@@ -273,7 +269,7 @@ int main(int argc, char **argv)
 out:
     daemon_ready(&detach, false);
     if (store)
-        service_stop(&service, store);
+        service_stop(&service);
     if (pid_written)
         unlink(pid_path);
     dcerpc_server_free(server);

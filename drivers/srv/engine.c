@@ -74,15 +74,6 @@ uint64_t srv_monotonic_seconds(void)
     return (uint64_t)ts.tv_sec;
 }
 
-uint32_t srv_engine_live_id(struct srv_engine *engine)
-{
-    uint32_t id;
-    do {
-        id = atomic_fetch_add(&engine->next_live_id, 1);
-    } while (id == 0);
-    return id;
-}
-
 static bool dialect_known(uint16_t d)
 {
     return d == SMB2_DIALECT_202 || d == SMB2_DIALECT_210 || d == SMB2_DIALECT_300 ||

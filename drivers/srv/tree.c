@@ -13,7 +13,6 @@ struct srv_tree *srv_tree_new(struct srv_engine *engine, const struct srv_share_
     t->share = *share;
     t->share.sd = NULL; /* checked at connect; files are checked by their driver */
     t->share.sd_len = 0;
-    t->live_id = srv_engine_live_id(engine);
     t->created = srv_monotonic_seconds();
     pthread_mutex_init(&t->lock, NULL);
     atomic_fetch_add(&engine->trees_open, 1);
