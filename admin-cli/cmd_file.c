@@ -1,17 +1,21 @@
 /* lwadmin file: the files and pipes SMB clients hold open on the running
  * server (live, from srv through srvctl).
  *
- *   file list        every open: who, which share, where on the server
- *   file close ID    forced close of one open
+ *   file list                        every open, with its session and share
+ *   file close ID [--session ID]     forced close of one open
  *
- * The ids are srv's (the ones srvsvc shows too), unique while srv runs. */
+ * File ids are the FileIds srv gave the clients, unique within a session:
+ * when the same id is open in several sessions, --session says which. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "admin-cli/cli.h"
+#include "lib/access.h"
 #include "lib/paths.h"
 #include "srvctl/srvctl.h"
+
+#define OPT_SESSION 0x2001
 
 static const struct option plain_options[] = { CLI_COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
 
@@ -31,29 +35,40 @@ static int connect_server(struct cli *cli, struct srvctl **ctl)
     return cli_fail_status(cli, status, NULL, "cannot reach the SMB server");
 }
 
-/* "read,write,create", or "-". */
-static void access_text(uint32_t flags, char *out, size_t size)
+/* What the granted access allows, "read,write,delete", or "-". */
+static void access_text(uint32_t granted, char *out, size_t size)
 {
-    snprintf(out, size, "%s%s%s%s%s", (flags & SRVCTL_FILE_READ) ? "read" : "",
-             (flags & SRVCTL_FILE_READ) && (flags & (SRVCTL_FILE_WRITE | SRVCTL_FILE_CREATE))
-                 ? ","
-                 : "",
-             (flags & SRVCTL_FILE_WRITE) ? "write" : "",
-             (flags & SRVCTL_FILE_WRITE) && (flags & SRVCTL_FILE_CREATE) ? "," : "",
-             (flags & SRVCTL_FILE_CREATE) ? "create" : "");
-    if (!out[0])
+    static const struct { uint32_t mask; const char *name; } rights[] = {
+        { FILE_READ_DATA | GENERIC_READ | GENERIC_ALL, "read" },
+        { FILE_WRITE_DATA | FILE_APPEND_DATA | GENERIC_WRITE | GENERIC_ALL, "write" },
+        { DELETE | GENERIC_ALL, "delete" },
+    };
+    size_t used = 0;
+    out[0] = 0;
+    for (size_t i = 0; i < sizeof rights / sizeof rights[0]; i++) {
+        if (!(granted & rights[i].mask))
+            continue;
+        int n = snprintf(out + used, size - used, "%s%s", used ? "," : "", rights[i].name);
+        if (n > 0 && (size_t)n < size - used)
+            used += (size_t)n;
+    }
+    if (!used)
         snprintf(out, size, "-");
 }
 
 static json_t *file_json(const struct srvctl_file *f)
 {
-    char access[32];
-    access_text(f->flags, access, sizeof access);
-    return json_pack("{s:I, s:o, s:o, s:o, s:o, s:b, s:I, s:s}", "id", (json_int_t)f->id,
-                     "user", cli_json_string(f->user), "domain", cli_json_string(f->domain),
-                     "share", cli_json_string(f->share), "path", cli_json_string(f->path),
+    char access[64];
+    access_text(f->granted_access, access, sizeof access);
+    return json_pack("{s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:I, s:I, s:s}",
+                     "id", (json_int_t)f->id, "session_id", (json_int_t)f->session_id,
+                     "tree_id", (json_int_t)f->tree_id, "user", cli_json_string(f->user),
+                     "domain", cli_json_string(f->domain), "client",
+                     cli_json_string(f->client), "share", cli_json_string(f->share), "path",
+                     cli_json_string(f->path), "local_path", cli_json_string(f->local_path),
                      "pipe", (f->flags & SRVCTL_FILE_PIPE) != 0, "locks",
-                     (json_int_t)f->lock_count, "access", access);
+                     (json_int_t)f->lock_count, "granted_access", (json_int_t)f->granted_access,
+                     "access", access);
 }
 
 static int run_list(struct cli *cli, const struct cli_command *command, int argc, char **argv)
@@ -87,17 +102,20 @@ static int run_list(struct cli *cli, const struct cli_command *command, int argc
         rc = cli_print_json(cli, array);
     } else {
         struct cli_table table;
-        static const char *const headings[] = { "ID", "USER", "SHARE", "PATH", "LOCKS", "ACCESS" };
-        cli_table_init(&table, 6, headings);
+        static const char *const headings[] = { "ID",   "SESSION", "USER",  "CLIENT",
+                                                "SHARE", "PATH",   "LOCKS", "ACCESS" };
+        cli_table_init(&table, 8, headings);
         for (size_t i = 0; i < count; i++) {
             const struct srvctl_file *f = &files[i];
-            char id[16], user[600], locks[16], access[32];
-            snprintf(id, sizeof id, "%u", f->id);
+            char id[24], session[24], user[600], locks[16], access[64];
+            snprintf(id, sizeof id, "%llu", (unsigned long long)f->id);
+            snprintf(session, sizeof session, "%llu", (unsigned long long)f->session_id);
             snprintf(user, sizeof user, "%s%s%s", f->domain, f->domain[0] ? "\\" : "",
                      f->user[0] ? f->user : "(anonymous)");
             snprintf(locks, sizeof locks, "%u", f->lock_count);
-            access_text(f->flags, access, sizeof access);
-            const char *row[] = { id, user, f->share, f->path, locks, access };
+            access_text(f->granted_access, access, sizeof access);
+            const char *row[] = { id, session, user, f->client, f->share, f->path, locks,
+                                  access };
             cli_table_add(&table, row);
         }
         rc = cli_table_print(cli, &table);
@@ -108,14 +126,27 @@ static int run_list(struct cli *cli, const struct cli_command *command, int argc
 
 static int run_close(struct cli *cli, const struct cli_command *command, int argc, char **argv)
 {
+    static const struct option options[] = {
+        { "session", required_argument, NULL, OPT_SESSION },
+        CLI_COMMON_OPTIONS,
+        { NULL, 0, NULL, 0 },
+    };
+    uint64_t session = 0, id;
+    int c;
     cli_getopt_reset();
-    int c = cli_getopt(cli, command, argc, argv, "", plain_options);
-    if (c == CLI_GETOPT_HELP)
-        return CLI_OK;
-    if (c != -1 || !cli_positional(cli, argc, argv, 1, 1))
+    while ((c = cli_getopt(cli, command, argc, argv, "", options)) != -1) {
+        switch (c) {
+        case OPT_SESSION:
+            if (!cli_parse_uint(optarg, UINT64_MAX, &session) || session == 0)
+                return cli_usage_error(cli, "'%s' is not a session id", optarg);
+            break;
+        case CLI_GETOPT_HELP: return CLI_OK;
+        default: return CLI_USAGE;
+        }
+    }
+    if (!cli_positional(cli, argc, argv, 1, 1))
         return CLI_USAGE;
-    uint64_t id;
-    if (!cli_parse_uint(argv[optind], UINT32_MAX, &id) || id == 0)
+    if (!cli_parse_uint(argv[optind], UINT64_MAX, &id) || id == 0)
         return cli_usage_error(cli, "'%s' is not a file id (see 'lwadmin file list')",
                                argv[optind]);
     /* The close is recorded in the audit log, in this command's transaction. */
@@ -131,23 +162,27 @@ static int run_close(struct cli *cli, const struct cli_command *command, int arg
     char detail[1200] = "";
     if (srvctl_files(ctl, &files, &count) == STATUS_SUCCESS) {
         for (size_t i = 0; i < count; i++)
-            if (files[i].id == id)
-                snprintf(detail, sizeof detail, "%s on %s, opened by %s%s%s", files[i].path,
-                         files[i].share, files[i].domain, files[i].domain[0] ? "\\" : "",
-                         files[i].user);
+            if (files[i].id == id && (!session || files[i].session_id == session))
+                snprintf(detail, sizeof detail, "%s\\%s, opened by %s%s%s from %s",
+                         files[i].share, files[i].path, files[i].domain,
+                         files[i].domain[0] ? "\\" : "", files[i].user, files[i].client);
     }
     srvctl_files_free(files, count);
-    NTSTATUS status = srvctl_close_file(ctl, (uint32_t)id);
+    NTSTATUS status = srvctl_close_file(ctl, session, id);
     srvctl_close(ctl);
     if (status == STATUS_NOT_FOUND)
-        return cli_fail(cli, "no open file %s (see 'lwadmin file list')", argv[optind]);
+        return cli_fail(cli, "no open file %s%s (see 'lwadmin file list')", argv[optind],
+                        session ? " in that session" : "");
+    if (status == STATUS_OBJECT_NAME_COLLISION)
+        return cli_fail(cli, "file id %s is open in several sessions; say which with "
+                             "--session (see 'lwadmin file list')", argv[optind]);
     if (status != STATUS_SUCCESS) {
         const char *message = srvctl_status_message(status);
         return message ? cli_fail(cli, "%s", message)
                        : cli_fail_status(cli, status, NULL, "cannot close the file");
     }
-    char object[32];
-    snprintf(object, sizeof object, "file %u", (unsigned)id);
+    char object[64];
+    snprintf(object, sizeof object, "file %llu", (unsigned long long)id);
     status = registry_audit(cli->reg, &cli->actor, "file.close", object,
                             detail[0] ? detail : NULL);
     if (!NT_SUCCESS(status))
@@ -160,7 +195,10 @@ static const struct cli_command file_subcommands[] = {
     { .name = "list", .summary = "the files and pipes open on the running server",
       .usage = "\n", .run = run_list },
     { .name = "close", .summary = "close an open file (the client loses its handle)",
-      .usage = "ID\n", .run = run_close },
+      .usage = "ID [--session ID]\n"
+               "    --session ID       the session the file id belongs to (needed only when\n"
+               "                       the same id is open in several sessions)\n",
+      .run = run_close },
     { .name = NULL },
 };
 

@@ -55,6 +55,8 @@ static int fail_call(struct cli *cli, NTSTATUS status, const char *what)
 /* "12s", "5m03s", "3h07m", "2d04h". */
 static void format_duration(int64_t seconds, char *out, size_t size)
 {
+    if (seconds < 0)
+        seconds = 0;
     if (seconds < 60)
         snprintf(out, size, "%llds", (long long)seconds);
     else if (seconds < 3600)
@@ -70,25 +72,52 @@ static void format_duration(int64_t seconds, char *out, size_t size)
 /* "SAMEWISE\alice", "(anonymous)", "alice (guest)". */
 static void user_text(const struct srvctl_session *s, char *out, size_t size)
 {
-    if (s->flags & SRVCTL_SESSION_ANONYMOUS)
+    if ((s->flags & SRVCTL_SESSION_ANONYMOUS) || !s->user[0])
         snprintf(out, size, "(anonymous)");
     else
         snprintf(out, size, "%s%s%s%s", s->domain, s->domain[0] ? "\\" : "", s->user,
                  (s->flags & SRVCTL_SESSION_GUEST) ? " (guest)" : "");
 }
 
-static json_t *session_json(const struct srvctl_session *s, int64_t now)
+/* The share names of a session's tree connects, "test,IPC$". */
+static void shares_text(const struct srvctl_connection *conns, size_t count, uint64_t session,
+                        char *out, size_t size)
 {
-    return json_pack("{s:I, s:o, s:o, s:o, s:s, s:b, s:b, s:b, s:o, s:I, s:I, s:I}", "id",
-                     (json_int_t)s->id, "user", cli_json_string(s->user), "domain",
-                     cli_json_string(s->domain), "client", cli_json_string(s->client),
-                     "dialect", srvctl_dialect_name(s->dialect), "encrypted",
-                     (s->flags & SRVCTL_SESSION_ENCRYPTED) != 0, "guest",
-                     (s->flags & SRVCTL_SESSION_GUEST) != 0, "anonymous",
-                     (s->flags & SRVCTL_SESSION_ANONYMOUS) != 0, "logon_time",
-                     cli_json_time(now - (int64_t)s->connected_seconds), "connected_seconds",
-                     (json_int_t)s->connected_seconds, "idle_seconds",
-                     (json_int_t)s->idle_seconds, "open_files", (json_int_t)s->open_count);
+    size_t used = 0;
+    out[0] = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (conns[i].session_id != session)
+            continue;
+        int n = snprintf(out + used, size - used, "%s%s", used ? "," : "", conns[i].share);
+        if (n < 0 || (size_t)n >= size - used)
+            break;
+        used += (size_t)n;
+    }
+}
+
+static json_t *session_json(const struct srvctl_session *s, const struct srvctl_connection *conns,
+                            size_t conn_count, int64_t now)
+{
+    json_t *shares = json_array();
+    for (size_t i = 0; shares && i < conn_count; i++)
+        if (conns[i].session_id == s->id)
+            json_array_append_new(shares, cli_json_string(conns[i].share));
+    bool encrypted = s->flags & SRVCTL_SESSION_ENCRYPT_DATA;
+    json_t *o = json_pack(
+        "{s:I, s:o, s:o, s:o, s:I, s:s, s:s, s:o, s:b, s:b, s:b, s:b, s:o, s:o, s:I, s:I, s:o}",
+        "id", (json_int_t)s->id, "user", cli_json_string(s->user), "domain",
+        cli_json_string(s->domain), "client", cli_json_string(s->client), "client_port",
+        (json_int_t)s->client_port, "dialect", srvctl_dialect_name(s->dialect), "signing",
+        srvctl_signing_name(s->signing_algorithm), "cipher",
+        s->cipher ? json_string(srvctl_cipher_name(s->cipher)) : json_null(),
+        "signing_required", (s->flags & SRVCTL_SESSION_SIGNING_REQUIRED) != 0, "encrypted",
+        encrypted, "guest", (s->flags & SRVCTL_SESSION_GUEST) != 0, "anonymous",
+        (s->flags & SRVCTL_SESSION_ANONYMOUS) != 0, "logon_time", cli_json_time(s->logon_time),
+        "idle_seconds",
+        s->last_active_time > 0 ? json_integer(now - s->last_active_time) : json_null(),
+        "open_files", (json_int_t)s->open_count, "tree_connects", (json_int_t)s->tree_count,
+        "shares", shares ? shares : json_array());
+    return o;
 }
 
 static int run_list(struct cli *cli, const struct cli_command *command, int argc, char **argv)
@@ -100,46 +129,62 @@ static int run_list(struct cli *cli, const struct cli_command *command, int argc
     if ((rc = connect_server(cli, &ctl)) != CLI_OK)
         return rc;
     struct srvctl_session *sessions = NULL;
-    size_t count = 0;
+    struct srvctl_connection *conns = NULL;
+    size_t count = 0, conn_count = 0;
     NTSTATUS status = srvctl_sessions(ctl, &sessions, &count);
+    if (status == STATUS_SUCCESS)
+        status = srvctl_connections(ctl, &conns, &conn_count);
     srvctl_close(ctl);
-    if (status != STATUS_SUCCESS)
-        return fail_call(cli, status, "cannot list the sessions");
+    if (status != STATUS_SUCCESS) {
+        rc = fail_call(cli, status, "cannot list the sessions");
+        goto out;
+    }
     int64_t now = (int64_t)time(NULL);
     if (cli->json) {
         json_t *array = json_array();
         for (size_t i = 0; array && i < count; i++)
-            if (json_array_append_new(array, session_json(&sessions[i], now)) != 0) {
+            if (json_array_append_new(array, session_json(&sessions[i], conns, conn_count,
+                                                          now)) != 0) {
                 json_decref(array);
                 array = NULL;
             }
         rc = cli_print_json(cli, array);
-    } else {
-        struct cli_table table;
-        static const char *const headings[] = { "ID",        "USER",  "CLIENT",    "DIALECT",
-                                                "ENCRYPTED", "OPENS", "CONNECTED", "IDLE" };
-        cli_table_init(&table, 8, headings);
-        for (size_t i = 0; i < count; i++) {
-            const struct srvctl_session *s = &sessions[i];
-            char id[16], user[600], opens[16], connected[32], idle[32];
-            snprintf(id, sizeof id, "%u", s->id);
-            user_text(s, user, sizeof user);
-            snprintf(opens, sizeof opens, "%u", s->open_count);
-            format_duration(s->connected_seconds, connected, sizeof connected);
-            format_duration(s->idle_seconds, idle, sizeof idle);
-            const char *row[] = { id,
-                                  user,
-                                  s->client,
-                                  srvctl_dialect_name(s->dialect),
-                                  (s->flags & SRVCTL_SESSION_ENCRYPTED) ? "yes" : "no",
-                                  opens,
-                                  connected,
-                                  idle };
-            cli_table_add(&table, row);
-        }
-        rc = cli_table_print(cli, &table);
+        goto out;
     }
+    struct cli_table table;
+    static const char *const headings[] = { "ID",    "USER",  "CLIENT", "DIALECT", "SECURITY",
+                                            "OPENS", "SHARES", "LOGON",  "IDLE" };
+    cli_table_init(&table, 9, headings);
+    for (size_t i = 0; i < count; i++) {
+        const struct srvctl_session *s = &sessions[i];
+        char id[24], user[600], security[64], opens[16], shares[256], logon[32], idle[32];
+        snprintf(id, sizeof id, "%llu", (unsigned long long)s->id);
+        user_text(s, user, sizeof user);
+        if (s->flags & SRVCTL_SESSION_ENCRYPT_DATA)
+            snprintf(security, sizeof security, "encrypted (%s)", srvctl_cipher_name(s->cipher));
+        else if (s->flags & SRVCTL_SESSION_SIGNING_REQUIRED)
+            snprintf(security, sizeof security, "signed (%s)",
+                     srvctl_signing_name(s->signing_algorithm));
+        else
+            snprintf(security, sizeof security, "-");
+        snprintf(opens, sizeof opens, "%u", s->open_count);
+        shares_text(conns, conn_count, s->id, shares, sizeof shares);
+        if (s->logon_time > 0)
+            cli_format_time(s->logon_time, logon, sizeof logon);
+        else
+            snprintf(logon, sizeof logon, "-");
+        if (s->last_active_time > 0)
+            format_duration(now - s->last_active_time, idle, sizeof idle);
+        else
+            snprintf(idle, sizeof idle, "-");
+        const char *row[] = { id,    user,   s->client, srvctl_dialect_name(s->dialect), security,
+                              opens, shares, logon,     idle };
+        cli_table_add(&table, row);
+    }
+    rc = cli_table_print(cli, &table);
+out:
     srvctl_sessions_free(sessions, count);
+    srvctl_connections_free(conns, conn_count);
     return rc;
 }
 
@@ -149,7 +194,7 @@ static int run_close(struct cli *cli, const struct cli_command *command, int arg
     if (rc >= 0)
         return rc;
     uint64_t id;
-    if (!cli_parse_uint(argv[optind], UINT32_MAX, &id) || id == 0)
+    if (!cli_parse_uint(argv[optind], UINT64_MAX, &id) || id == 0)
         return cli_usage_error(cli, "'%s' is not a session id (see 'lwadmin session list')",
                                argv[optind]);
     /* The close is recorded in the audit log, in this command's transaction. */
@@ -172,14 +217,14 @@ static int run_close(struct cli *cli, const struct cli_command *command, int arg
         }
     }
     srvctl_sessions_free(sessions, count);
-    NTSTATUS status = srvctl_close_session(ctl, (uint32_t)id);
+    NTSTATUS status = srvctl_close_session(ctl, id);
     srvctl_close(ctl);
     if (status == STATUS_NOT_FOUND)
         return cli_fail(cli, "no session %s (see 'lwadmin session list')", argv[optind]);
     if (status != STATUS_SUCCESS)
         return fail_call(cli, status, "cannot close the session");
-    char object[32];
-    snprintf(object, sizeof object, "session %u", (unsigned)id);
+    char object[40];
+    snprintf(object, sizeof object, "session %llu", (unsigned long long)id);
     status = registry_audit(cli->reg, &cli->actor, "session.close", object,
                             detail[0] ? detail : NULL);
     if (!NT_SUCCESS(status))

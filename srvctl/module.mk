@@ -1,7 +1,6 @@
 # srvctl: the client library of the \srv device controls (library "srvctl").
-# srvctl's own controls have their codec and access rule beside srv's side
-# (drivers/srv/devctl_wire.c, devctl_access.c, also linked into srv.so); they
-# are built into this library too, so both sides share the same code. The
-# listings are read with srvsvc's parsers (srvsvc/srv_live.h).
+# The wire codec and the access rule live beside srv's side of the controls
+# (drivers/srv/devctl_wire.c, devctl_access.c, also linked into srv.so) and
+# are built into this library too, so both sides share the same code.
 $(eval $(call add_library,srvctl,$(wildcard srvctl/*.c) drivers/srv/devctl_wire.c \
                                  drivers/srv/devctl_access.c))

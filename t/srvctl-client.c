@@ -10,7 +10,7 @@
  *
  *   srvctl-client.t sessions|connections|files DB
  *   srvctl-client.t close-session DB SESSION
- *   srvctl-client.t close-file DB FILE
+ *   srvctl-client.t close-file DB SESSION FILE
  *   srvctl-client.t reload DB
  *
  * prints one line per record (key=value), or "affected=N", and exits 0; on
@@ -21,6 +21,7 @@
  *
  * creates a listening instance of \npfs\NAME, prints "listening", and keeps
  * it for at most SECONDS. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,35 +89,39 @@ static int tool(int argc, char **argv)
         struct srvctl_session *s;
         status = srvctl_sessions(ctl, &s, &count);
         for (size_t i = 0; status == STATUS_SUCCESS && i < count; i++)
-            printf("id=%u user=%s domain=%s client=%s dialect=%s flags=%u opens=%u "
-                   "connected=%u idle=%u\n",
-                   s[i].id, s[i].user, s[i].domain, s[i].client,
+            printf("id=%" PRIu64 " user=%s domain=%s client=%s port=%u dialect=%s flags=%u "
+                   "opens=%u trees=%u\n",
+                   s[i].id, s[i].user, s[i].domain, s[i].client, s[i].client_port,
                    srvctl_dialect_name(s[i].dialect), s[i].flags, s[i].open_count,
-                   s[i].connected_seconds, s[i].idle_seconds);
+                   s[i].tree_count);
         if (status == STATUS_SUCCESS)
             srvctl_sessions_free(s, count);
     } else if (strcmp(command, "connections") == 0) {
         struct srvctl_connection *c;
         status = srvctl_connections(ctl, &c, &count);
         for (size_t i = 0; status == STATUS_SUCCESS && i < count; i++)
-            printf("id=%u share=%s type=%u user=%s client=%s opens=%u\n", c[i].id, c[i].share,
-                   c[i].share_type, c[i].user, c[i].client, c[i].open_count);
+            printf("session=%" PRIu64 " tree=%u share=%s type=%u user=%s client=%s opens=%u\n",
+                   c[i].session_id, c[i].tree_id, c[i].share, c[i].share_type, c[i].user,
+                   c[i].client, c[i].open_count);
         if (status == STATUS_SUCCESS)
             srvctl_connections_free(c, count);
     } else if (strcmp(command, "files") == 0) {
         struct srvctl_file *f;
         status = srvctl_files(ctl, &f, &count);
         for (size_t i = 0; status == STATUS_SUCCESS && i < count; i++)
-            printf("id=%u share=%s path=%s user=%s flags=%u locks=%u\n", f[i].id, f[i].share,
-                   f[i].path, f[i].user, f[i].flags, f[i].lock_count);
+            printf("id=%" PRIu64 " session=%" PRIu64 " share=%s path=%s local=%s user=%s "
+                   "flags=%u access=0x%08x locks=%u\n",
+                   f[i].id, f[i].session_id, f[i].share, f[i].path, f[i].local_path, f[i].user,
+                   f[i].flags, f[i].granted_access, f[i].lock_count);
         if (status == STATUS_SUCCESS)
             srvctl_files_free(f, count);
     } else if (strcmp(command, "close-session") == 0 && argc == 4) {
-        status = srvctl_close_session(ctl, (uint32_t)strtoul(argv[3], NULL, 10));
+        status = srvctl_close_session(ctl, strtoull(argv[3], NULL, 10));
+        affected = status == STATUS_SUCCESS;
         if (status == STATUS_SUCCESS)
-            printf("affected=1\n");
-    } else if (strcmp(command, "close-file") == 0 && argc == 4) {
-        status = srvctl_close_file(ctl, (uint32_t)strtoul(argv[3], NULL, 10));
+            printf("affected=%u\n", affected);
+    } else if (strcmp(command, "close-file") == 0 && argc == 5) {
+        status = srvctl_close_file(ctl, strtoull(argv[3], NULL, 10), strtoull(argv[4], NULL, 10));
         if (status == STATUS_SUCCESS)
             printf("affected=1\n");
     } else if (strcmp(command, "reload") == 0) {
@@ -168,5 +173,8 @@ int main(int argc, char **argv)
     is_str(srvctl_dialect_name(0x0311), "3.1.1", "dialect 3.1.1");
     is_str(srvctl_dialect_name(0x0202), "2.0.2", "dialect 2.0.2");
     is_str(srvctl_dialect_name(0x02FF), "?", "the wildcard is no dialect");
+    is_str(srvctl_cipher_name(0x0004), "AES-256-GCM", "cipher name");
+    is_str(srvctl_cipher_name(0), "", "no cipher");
+    is_str(srvctl_signing_name(0x0002), "AES-GMAC", "signing name");
     return done_testing();
 }

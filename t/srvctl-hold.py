@@ -6,7 +6,7 @@
 #
 # Logs on as alice (DIALECT: 2.0.2, 2.1, 3.0 or default), connects the share
 # "test", creates the file hello-PID.txt on it and keeps it open, then writes
-# "pid PID", "open ok" (or "open failed STATUS") and "ready" to DIR/out. After that, each
+# "open ok" (or "open failed STATUS") and "ready" to DIR/out. After that, each
 # time a file DIR/probe-N appears (N = 1, 2, ...), it makes a request on the
 # session (a tree connect to IPC$ and its disconnect), one on the "test" tree
 # connect (a CREATE and CLOSE of another file) and one on the open file (a
@@ -50,7 +50,6 @@ try:
 except Exception as e:
     say('error ' + str(e))
     sys.exit(1)
-say('pid %d' % os.getpid())
 fid = None
 try:
     fid = c.createFile(tid, 'hello-%d.txt' % os.getpid())

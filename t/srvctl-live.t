@@ -82,30 +82,30 @@ probe() {
 
 sessions=$("$TOOL" sessions "$DB")
 is "$(printf '%s\n' "$sessions" | grep -c '^id=')" 1 "one session"
-like "$sessions" "user=alice domain=[^ ]+ client=127\\.0\\.0\\.1 dialect=3\\.0 " \
+like "$sessions" "user=alice domain=[^ ]+ client=127\\.0\\.0\\.1 port=[0-9]+ dialect=3\\.0 " \
     "alice from 127.0.0.1 at SMB 3.0"
-like "$sessions" "opens=2 connected=[0-9]+ idle=[0-9]+$" \
-    "with its two opens and how long it has been connected and idle"
+like "$sessions" "trees=3" "with three tree connects"
 sid=$(printf '%s\n' "$sessions" | sed -n 's/^id=\([0-9]*\) .*/\1/p')
 conns=$("$TOOL" connections "$DB")
 is "$(printf '%s\n' "$conns" | sed -n 's/.* share=\([^ ]*\) type=\([0-9]\).*/\1:\2/p' | sort | tr '\n' ' ')" \
     "IPC\$:2 other:1 test:1 " "connections: IPC\$ (a pipe share), other and test (disk shares)"
-is "$(printf '%s\n' "$conns" | grep -c " user=alice client=127\\.0\\.0\\.1 ")" 3 \
-    "each of alice, from 127.0.0.1"
-like "$conns" "share=test type=1 user=alice client=127\\.0\\.0\\.1 opens=1" \
-    "test's tree connect counts the file open on it"
-like "$conns" "share=IPC\\\$ type=2 user=alice client=127\\.0\\.0\\.1 opens=1" \
-    "IPC\$'s the pipe"
+is "$(printf '%s\n' "$conns" | grep -c "^session=$sid tree=[0-9]* .* user=alice client=127\\.0\\.0\\.1")" 3 \
+    "each of the session, alice, from 127.0.0.1"
 
 out=$("$TOOL" files "$DB"); rc=$?
 is "$rc" 0 "files enumerate"
-like "$out" "^id=[0-9]+ share=test path=$APPLIANCE_SHARE_DIR/held\\.txt user=alice flags=7 locks=0" \
-    "the file the client holds open: share, path on the server, user, read/write/created"
-like "$out" "^id=[0-9]+ share=IPC\\\$ path=\\\\PIPE\\\\srvctltest user=alice flags=2[0-9]{2} " \
-    "and the pipe, flagged as one"
+like "$out" "^id=[0-9]+ session=$sid share=test path=held\\.txt local=$APPLIANCE_SHARE_DIR/held\\.txt user=alice flags=0 " \
+    "the file the client holds open: session, share, path, path on the server, user"
+like "$out" "^id=[0-9]+ session=$sid share=IPC\\\$ path=srvctltest local= user=alice flags=1 " \
+    "and the pipe, flagged as one, with no path on the server"
 is "$(printf '%s\n' "$out" | grep -c '^id=')" 2 "and nothing else"
-out=$("$TOOL" close-file "$DB" 999999 2>&1); rc=$?
+like "$("$TOOL" connections "$DB")" "share=test type=1 user=alice client=127\\.0\\.0\\.1 opens=1" \
+    "its tree connect counts it"
+like "$("$TOOL" sessions "$DB")" "opens=2 trees=3" "its session counts both"
+out=$("$TOOL" close-file "$DB" "$sid" 999 2>&1); rc=$?
 is "$out" "STATUS_NOT_FOUND" "closing a file that is not open: STATUS_NOT_FOUND"
+out=$("$TOOL" close-file "$DB" 12345 1 2>&1); rc=$?
+is "$out" "STATUS_NOT_FOUND" "closing a file of a session that does not exist: STATUS_NOT_FOUND"
 
 # ---- reloading shares ---------------------------------------------------------------
 before=$(probe 1)
@@ -120,11 +120,11 @@ is "$("$TOOL" connections "$DB" | sed -n 's/.* share=\([^ ]*\) .*/\1/p')" "IPC\$
 after=$(probe 2)
 like "$after" "probe-2 test STATUS_NETWORK_NAME_DELETED" "the client's next request on test fails"
 like "$after" "probe-2 other STATUS_NETWORK_NAME_DELETED" "and on other"
-like "$("$TOOL" sessions "$DB")" "id=$sid .* opens=1 " \
+like "$("$TOOL" sessions "$DB")" "id=$sid .* opens=1 trees=1" \
     "the session itself stays, without the file that was open on test"
 files=$("$TOOL" files "$DB")
 is "$(printf '%s\n' "$files" | grep -c '^id=')" 1 "one open is left"
-like "$files" "share=IPC\\\$ path=.PIPE.srvctltest " "the pipe"
+like "$files" "share=IPC\\\$ path=srvctltest " "the pipe"
 
 # ---- callers that are not administrators ----------------------------------------------
 if command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
