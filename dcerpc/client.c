@@ -238,7 +238,8 @@ static NTSTATUS recv_reply(struct dcerpc_client *c, uint32_t call_id, struct buf
             status = STATUS_BUFFER_OVERFLOW;
             break;
         }
-        wr_bytes(stub, resp.stub, resp.stub_len);
+        if (resp.stub_len)
+            wr_bytes(stub, resp.stub, resp.stub_len);
         if (h.pfc_flags & DCERPC_PFC_LAST_FRAG) {
             status = wr_ok(stub) ? STATUS_SUCCESS : STATUS_NO_MEMORY;
             break;

@@ -102,6 +102,13 @@ static void push_string(struct push_ctx *c, const struct ndr_type *t, const void
         wr_bytes(c->out, s, len + 1);
         return;
     }
+    if (len == 0) { /* just the terminator */
+        wr_u32(c->out, 1);
+        wr_u32(c->out, 0);
+        wr_u32(c->out, 1);
+        wr_u16(c->out, 0);
+        return;
+    }
     uint8_t *utf16 = NULL;
     size_t utf16_len = 0;
     NTSTATUS status = utf8_to_utf16le(s, len, &utf16, &utf16_len);

@@ -495,7 +495,9 @@ static void handle_request(struct dcerpc_association *a, const struct dcerpc_hea
             protocol_error(a, h->call_id, out);
             return;
         }
-        wr_bytes(&a->stub, req.stub, req.stub_len);
+        /* (No zero-length append: an empty buffer has no data pointer.) */
+        if (req.stub_len)
+            wr_bytes(&a->stub, req.stub, req.stub_len);
         if (!wr_ok(&a->stub)) {
             protocol_error(a, h->call_id, out);
             return;
@@ -557,7 +559,8 @@ NTSTATUS dcerpc_association_input(struct dcerpc_association *a, const uint8_t *d
 {
     if (a->closed)
         return STATUS_CONNECTION_DISCONNECTED;
-    wr_bytes(&a->in, data, len);
+    if (len)
+        wr_bytes(&a->in, data, len);
     if (!wr_ok(&a->in))
         return STATUS_NO_MEMORY;
     size_t pos = 0;

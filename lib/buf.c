@@ -151,10 +151,12 @@ uint8_t *buf_steal(struct buf *b, size_t *len)
     return data;
 }
 
-/* Makes room for len more bytes; returns a pointer to them or NULL (failed). */
+/* Makes room for len more bytes; returns a pointer to them or NULL (failed).
+ * Callers never ask for 0 bytes: on an empty buffer data is NULL, and
+ * NULL + 0 is undefined behaviour in C. */
 static uint8_t *grow(struct buf *b, size_t len)
 {
-    if (b->failed)
+    if (b->failed || len == 0)
         return NULL;
     if (len > SIZE_MAX - b->len || (b->limit && b->len + len > b->limit)) {
         b->failed = true;

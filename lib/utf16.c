@@ -86,7 +86,6 @@ NTSTATUS utf8_to_utf16le(const char *utf8, size_t len, uint8_t **out, size_t *ou
         }
         i += n;
     }
-    wr_zeros(&b, 0);
     if (!wr_ok(&b)) {
         buf_free(&b);
         return STATUS_NO_MEMORY;

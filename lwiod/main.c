@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "lib/daemon.h"
 #include "lib/log.h"
 #include "lib/paths.h"
 #include "lwiod/iomgr.h"
@@ -138,80 +139,6 @@ static int load_config(struct lwiod_config *config, int argc, char **argv, bool 
     return 0;
 }
 
-/* Another lwiod on this registry? (Its pid file names a live process.) */
-static bool already_running(const char *pid_path)
-{
-    FILE *f = fopen(pid_path, "r");
-    if (!f)
-        return false;
-    long pid = 0;
-    bool live = fscanf(f, "%ld", &pid) == 1 && pid > 0 && pid != (long)getpid() &&
-                (kill((pid_t)pid, 0) == 0 || errno == EPERM);
-    fclose(f);
-    return live;
-}
-
-static int write_pid_file(const char *pid_path)
-{
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", pid_path);
-    FILE *f = fopen(tmp, "w");
-    if (!f)
-        return -1;
-    fprintf(f, "%ld\n", (long)getpid());
-    if (fclose(f) != 0 || rename(tmp, pid_path) != 0) {
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
-}
-
-/* Detaches; the parent waits on ready_fd for the child's verdict. Returns
- * the write end in the child. */
-static int daemonize(const char *log_path)
-{
-    int fds[2];
-    if (pipe(fds) != 0)
-        return -1;
-    pid_t pid = fork();
-    if (pid < 0)
-        return -1;
-    if (pid > 0) {
-        close(fds[1]);
-        char verdict = 1;
-        ssize_t n;
-        do
-            n = read(fds[0], &verdict, 1);
-        while (n < 0 && errno == EINTR);
-        _exit(n == 1 && verdict == 0 ? 0 : 1);
-    }
-    close(fds[0]);
-    setsid();
-    if (chdir("/") != 0)
-        return -1;
-    int null = open("/dev/null", O_RDWR);
-    int log = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (null >= 0) {
-        dup2(null, STDIN_FILENO);
-        dup2(null, STDOUT_FILENO);
-        close(null);
-    }
-    if (log >= 0) {
-        dup2(log, STDERR_FILENO);
-        close(log);
-    }
-    return fds[1];
-}
-
-static void tell_parent(int ready_fd, char verdict)
-{
-    if (ready_fd < 0)
-        return;
-    ssize_t n = write(ready_fd, &verdict, 1);
-    (void)n;
-    close(ready_fd);
-}
-
 /* SIGHUP, or the registry changed: take the settings that apply live. */
 static void reload(int argc, char **argv)
 {
@@ -232,7 +159,8 @@ int main(int argc, char **argv)
     bool foreground = false;
     struct lwiod_server *server = NULL;
     char *sock_path = NULL, *pid_path = NULL, *log_path = NULL;
-    int ready_fd = -1, rc = 1;
+    struct daemon_detach detach = { .ready_fd = -1, .log_fd = -1 };
+    int rc = 1;
     bool pid_written = false;
 
     memset(&config, 0, sizeof config);
@@ -252,11 +180,11 @@ int main(int argc, char **argv)
     log_path = sw_run_path(config.db_path, "lwiod.log");
     if (!sock_path || !pid_path || !log_path)
         goto out;
-    if (already_running(pid_path)) {
+    if (daemon_already_running(pid_path)) {
         log_error("lwiod is already running for %s (see %s)", config.db_path, pid_path);
         goto out;
     }
-    if (!foreground && (ready_fd = daemonize(log_path)) < 0) {
+    if (!foreground && daemon_detach(log_path, &detach) != 0) {
         log_error("cannot detach: %s", strerror(errno));
         goto out;
     }
@@ -271,7 +199,7 @@ int main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &signals, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    if (write_pid_file(pid_path) != 0) {
+    if (daemon_write_pid_file(pid_path) != 0) {
         log_error("cannot write %s: %s", pid_path, strerror(errno));
         goto out;
     }
@@ -289,8 +217,7 @@ int main(int argc, char **argv)
         goto out;
     }
     log_info("lwiod %s ready on %s", SW_VERSION, sock_path);
-    tell_parent(ready_fd, 0);
-    ready_fd = -1;
+    daemon_ready(&detach, true);
 
     /* The registry changes under us (lwadmin config set): look once a second. */
     struct registry *reg = NULL;
@@ -321,7 +248,7 @@ int main(int argc, char **argv)
     log_info("stopped");
     rc = 0;
 out:
-    tell_parent(ready_fd, 1);
+    daemon_ready(&detach, false);
     if (pid_written)
         unlink(pid_path);
     free(sock_path);

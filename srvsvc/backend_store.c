@@ -2,12 +2,13 @@
  * settings from the registry, live sessions and open files from srv.
  *
  * The registry handle belongs to one thread at a time, and pipe instances
- * run in parallel: every call takes store->lock for its whole duration.
+ * run in parallel: every registry access holds store->lock.
  *
- * Live state comes from srv through the \srv device controls of
- * srvsvc/srv_live.h, over the lwio connection srvsvcd hands in; without one
- * (srvsvcd --stdio), or while srv does not answer those controls, the lists
- * are empty and nothing can be closed. */
+ * Live state comes from srv through srvctl (srvsvc/live.h); when the SMB
+ * server does not run (srvsvcd --stdio without lwiod), the lists are empty
+ * and nothing can be closed. A change to the shares is followed by a share
+ * reload in srv, so a deleted share's tree connects go at once (new tree
+ * connects read the share database anyway). */
 #include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -19,19 +20,15 @@
 #include "lib/utf16.h"
 #include "registry/registry.h"
 #include "share-db/share_db.h"
-#include "srvsvc/srv_live.h"
+#include "lsass/sam/sam.h"
+#include "srvsvc/live.h"
 #include "srvsvc/srvsvc_store.h"
 
 struct srvsvc_store {
     struct registry *reg;
     pthread_mutex_t lock;
-    struct lwio_context *lwio; /* set between RPC calls only (srvsvcd) */
+    struct srvsvc_live live;
 };
-
-void srvsvc_store_set_lwio(struct srvsvc_store *s, struct lwio_context *lwio)
-{
-    s->lwio = lwio;
-}
 
 /* The SHI1005 flags srvsvc passes through; the high bits are Samewise's. */
 #define SHI1005_MASK 0x0000FFFFu
@@ -47,6 +44,12 @@ NTSTATUS srvsvc_store_open(const char *db_path, struct srvsvc_store **out)
         free(s);
         return status;
     }
+    status = srvsvc_live_init(&s->live, db_path);
+    if (status != STATUS_SUCCESS) {
+        registry_close(s->reg);
+        free(s);
+        return status;
+    }
     pthread_mutex_init(&s->lock, NULL);
     *out = s;
     return STATUS_SUCCESS;
@@ -57,23 +60,41 @@ void srvsvc_store_close(struct srvsvc_store *s)
     if (!s)
         return;
     registry_close(s->reg);
+    srvsvc_live_destroy(&s->live);
     pthread_mutex_destroy(&s->lock);
     free(s);
 }
 
-/* The audit record's actor: the caller's SID (names are lsassd's to give). */
-static struct audit_actor *actor_for(const struct access_token *token, struct audit_actor *actor,
-                                     char *text, size_t text_size)
+/* The audit record's actor: the caller's account name from the SAM
+ * ("bob"), or its SID string when the SAM does not know it (a domain
+ * account). Called with store->lock held. */
+struct actor_text {
+    struct audit_actor actor;
+    char *name; /* malloc'd, or NULL */
+    char sid[SID_STRING_MAX];
+};
+
+static const struct audit_actor *actor_for(struct srvsvc_store *s, const struct access_token *token,
+                                           struct actor_text *who)
 {
-    if (token)
-        sid_format(&token->user, text, text_size);
-    else
-        snprintf(text, text_size, "anonymous");
-    actor->via = "rpc";
-    actor->uid = (uid_t)-1;
-    actor->user = text;
-    actor->source = NULL;
-    return actor;
+    memset(who, 0, sizeof *who);
+    if (token && !token->is_anonymous) {
+        sid_format(&token->user, who->sid, sizeof who->sid);
+        who->name = sam_sid_display(s->reg, &token->user);
+    } else {
+        snprintf(who->sid, sizeof who->sid, "anonymous");
+    }
+    who->actor.via = "rpc";
+    who->actor.uid = (uid_t)-1;
+    who->actor.user = who->name ? who->name : who->sid;
+    who->actor.source = NULL;
+    return &who->actor;
+}
+
+static void actor_done(struct actor_text *who)
+{
+    free(who->name);
+    who->name = NULL;
 }
 
 static bool ends_with_dollar(const char *name)
@@ -123,12 +144,7 @@ static uint32_t current_uses(const struct srvsvc_connection *trees, size_t count
 static void live_trees(struct srvsvc_store *s, struct ndr_arena *arena, struct srvsvc_connection **trees,
                        size_t *count)
 {
-    uint8_t *data;
-    size_t len;
-    *trees = NULL;
-    *count = 0;
-    if (srv_live_query(s->lwio, SRV_IOCTL_ENUM_TREES, arena, &data, &len) != STATUS_SUCCESS ||
-        srv_live_parse_trees(data, len, arena, trees, count) != STATUS_SUCCESS) {
+    if (srvsvc_live_connections(&s->live, arena, trees, count) != STATUS_SUCCESS) {
         *trees = NULL;
         *count = 0;
     }
@@ -217,11 +233,11 @@ static NTSTATUS store_share_add(void *ctx, const struct srvsvc_share *share, con
     NTSTATUS status = max_uses_of(share->max_uses, &add.max_uses);
     if (status != STATUS_SUCCESS)
         return status;
-    struct audit_actor who;
-    char text[SID_STRING_MAX];
+    struct actor_text who;
     char *message = NULL;
     pthread_mutex_lock(&s->lock);
-    status = share_db_add(s->reg, &add, actor_for(actor, &who, text, sizeof text), &message);
+    status = share_db_add(s->reg, &add, actor_for(s, actor, &who), &message);
+    actor_done(&who);
     pthread_mutex_unlock(&s->lock);
     if (message)
         log_info("srvsvc: share add %s: %s", share->name, message);
@@ -229,13 +245,22 @@ static NTSTATUS store_share_add(void *ctx, const struct srvsvc_share *share, con
     return status;
 }
 
+/* After a change that may take a share away from its tree connects (a
+ * deletion, another directory). A failure is logged, not returned: the
+ * change is made, and new tree connects see it whatever srv does. */
+static void reload_shares(struct srvsvc_store *s)
+{
+    NTSTATUS status = srvsvc_live_reload_shares(&s->live);
+    if (status != STATUS_SUCCESS)
+        log_warning("srvsvc: the SMB server did not reload its shares: %s", nt_status_name(status));
+}
+
 static NTSTATUS store_share_set(void *ctx, const char *name, const struct srvsvc_share *share, uint32_t fields,
                                 const struct access_token *actor)
 {
     struct srvsvc_store *s = ctx;
     struct share *current = NULL;
-    struct audit_actor who;
-    char text[SID_STRING_MAX];
+    struct actor_text who;
     char *message = NULL;
     pthread_mutex_lock(&s->lock);
     NTSTATUS status = share_db_get(s->reg, name, &current);
@@ -258,26 +283,34 @@ static NTSTATUS store_share_set(void *ctx, const char *name, const struct srvsvc
     }
     if (fields & SRVSVC_SHARE_MAX_USES)
         status = max_uses_of(share->max_uses, &update.max_uses);
-    if (status == STATUS_SUCCESS)
-        status = share_db_set(s->reg, &update, actor_for(actor, &who, text, sizeof text), &message);
+    if (status == STATUS_SUCCESS) {
+        status = share_db_set(s->reg, &update, actor_for(s, actor, &who), &message);
+        actor_done(&who);
+    }
     pthread_mutex_unlock(&s->lock);
     if (message)
         log_info("srvsvc: share set %s: %s", name, message);
     free(message);
     share_free(current);
+    if (status == STATUS_SUCCESS)
+        reload_shares(s);
     return from_share_db(status);
 }
 
 static NTSTATUS store_share_del(void *ctx, const char *name, const struct access_token *actor)
 {
     struct srvsvc_store *s = ctx;
-    struct audit_actor who;
-    char text[SID_STRING_MAX];
+    struct actor_text who;
     char *message = NULL;
     pthread_mutex_lock(&s->lock);
-    NTSTATUS status = share_db_delete(s->reg, name, actor_for(actor, &who, text, sizeof text), &message);
+    NTSTATUS status = share_db_delete(s->reg, name, actor_for(s, actor, &who), &message);
+    actor_done(&who);
     pthread_mutex_unlock(&s->lock);
+    if (message)
+        log_info("srvsvc: share delete %s: %s", name, message);
     free(message);
+    if (status == STATUS_SUCCESS)
+        reload_shares(s);
     return from_share_db(status);
 }
 
@@ -286,47 +319,61 @@ static NTSTATUS store_share_del(void *ctx, const char *name, const struct access
 static NTSTATUS store_session_enum(void *ctx, struct ndr_arena *arena, struct srvsvc_session **out, size_t *count)
 {
     struct srvsvc_store *s = ctx;
-    uint8_t *data;
-    size_t len;
-    NTSTATUS status = srv_live_query(s->lwio, SRV_IOCTL_ENUM_SESSIONS, arena, &data, &len);
-    if (status == STATUS_SUCCESS)
-        status = srv_live_parse_sessions(data, len, arena, out, count);
-    return status;
+    return srvsvc_live_sessions(&s->live, arena, out, count);
 }
 
 static NTSTATUS store_connection_enum(void *ctx, struct ndr_arena *arena, struct srvsvc_connection **out,
                                       size_t *count)
 {
     struct srvsvc_store *s = ctx;
-    uint8_t *data;
-    size_t len;
-    NTSTATUS status = srv_live_query(s->lwio, SRV_IOCTL_ENUM_TREES, arena, &data, &len);
-    if (status == STATUS_SUCCESS)
-        status = srv_live_parse_trees(data, len, arena, out, count);
-    return status;
+    return srvsvc_live_connections(&s->live, arena, out, count);
 }
 
 static NTSTATUS store_file_enum(void *ctx, struct ndr_arena *arena, struct srvsvc_file **out, size_t *count)
 {
     struct srvsvc_store *s = ctx;
-    uint8_t *data;
-    size_t len;
-    NTSTATUS status = srv_live_query(s->lwio, SRV_IOCTL_ENUM_FILES, arena, &data, &len);
-    if (status == STATUS_SUCCESS)
-        status = srv_live_parse_files(data, len, arena, out, count);
-    return status;
+    return srvsvc_live_files(&s->live, arena, out, count);
+}
+
+/* A close over RPC is audited as lwadmin's are (session.close, file.close,
+ * with srv's ids, which lwadmin session list and file list show). */
+static void audit_close(struct srvsvc_store *s, const struct access_token *actor, const char *action,
+                        const char *object, const char *detail)
+{
+    struct actor_text who;
+    pthread_mutex_lock(&s->lock);
+    NTSTATUS status = registry_audit(s->reg, actor_for(s, actor, &who), action, object, detail);
+    actor_done(&who);
+    pthread_mutex_unlock(&s->lock);
+    if (status != STATUS_SUCCESS)
+        log_warning("srvsvc: cannot audit %s of %s: %s", action, object, nt_status_name(status));
 }
 
 static NTSTATUS store_session_close(void *ctx, uint32_t id, const struct access_token *actor)
 {
     struct srvsvc_store *s = ctx;
-    return srv_live_close(s->lwio, SRV_IOCTL_CLOSE_SESSION, id);
+    uint64_t session_id;
+    NTSTATUS status = srvsvc_live_close_session(&s->live, id, &session_id);
+    if (status == STATUS_SUCCESS) {
+        char object[40];
+        snprintf(object, sizeof object, "session %llu", (unsigned long long)session_id);
+        audit_close(s, actor, "session.close", object, NULL);
+    }
+    return status;
 }
 
 static NTSTATUS store_file_close(void *ctx, uint32_t id, const struct access_token *actor)
 {
     struct srvsvc_store *s = ctx;
-    return srv_live_close(s->lwio, SRV_IOCTL_CLOSE_FILE, id);
+    uint64_t session_id, file_id;
+    NTSTATUS status = srvsvc_live_close_file(&s->live, id, &session_id, &file_id);
+    if (status == STATUS_SUCCESS) {
+        char object[40], detail[40];
+        snprintf(object, sizeof object, "file %llu", (unsigned long long)file_id);
+        snprintf(detail, sizeof detail, "session %llu", (unsigned long long)session_id);
+        audit_close(s, actor, "file.close", object, detail);
+    }
+    return status;
 }
 
 /* ---- Server settings ---- */
@@ -390,23 +437,23 @@ static NTSTATUS store_server_info_set(void *ctx, const struct srvsvc_server_info
     char users[16], idle[16];
     snprintf(users, sizeof users, "%u", info->users == 0xFFFFFFFFu ? 0u : info->users);
     snprintf(idle, sizeof idle, "%u", info->disc < 0 ? 0u : (unsigned)info->disc * 60u);
-    struct audit_actor who;
-    char text[SID_STRING_MAX];
-    actor_for(actor, &who, text, sizeof text);
+    struct actor_text who;
     char *message = NULL;
     pthread_mutex_lock(&s->lock);
+    const struct audit_actor *by = actor_for(s, actor, &who);
     NTSTATUS status = registry_begin(s->reg);
     if (status == STATUS_SUCCESS && (fields & SRVSVC_SERVER_COMMENT))
-        status = registry_setting_set(s->reg, "srv.server-comment", info->comment ? info->comment : "", &who,
+        status = registry_setting_set(s->reg, "srv.server-comment", info->comment ? info->comment : "", by,
                                       &message);
     if (status == STATUS_SUCCESS && (fields & SRVSVC_SERVER_USERS))
-        status = registry_setting_set(s->reg, "srv.max-connections", users, &who, &message);
+        status = registry_setting_set(s->reg, "srv.max-connections", users, by, &message);
     if (status == STATUS_SUCCESS && (fields & SRVSVC_SERVER_DISC))
-        status = registry_setting_set(s->reg, "srv.idle-timeout", idle, &who, &message);
+        status = registry_setting_set(s->reg, "srv.idle-timeout", idle, by, &message);
     if (status == STATUS_SUCCESS)
         status = registry_commit(s->reg);
     else if (registry_transaction_depth(s->reg))
         registry_rollback(s->reg);
+    actor_done(&who);
     pthread_mutex_unlock(&s->lock);
     if (message)
         log_info("srvsvc: server settings: %s", message);

@@ -111,6 +111,9 @@ char *srvsvc_path_to_windows(struct ndr_arena *arena, const char *posix_path)
 {
     if (!posix_path || !posix_path[0])
         return ndr_arena_strdup(arena, "");
+    /* Already a Windows name (a pipe's "\PIPE\srvsvc"). */
+    if (posix_path[0] == '\\')
+        return ndr_arena_strdup(arena, posix_path);
     size_t len = strlen(posix_path);
     char *s = ndr_arena_alloc(arena, len + 3);
     if (!s)

@@ -65,7 +65,7 @@ struct srvsvc_connection { /* a tree connect */
 
 struct srvsvc_file {
     uint32_t id;
-    char *path;         /* the open file's POSIX path */
+    char *path;         /* the open file's POSIX path; "\PIPE\name" for a pipe */
     char *share;
     char *user;
     uint32_t permissions; /* PERM_FILE_READ | PERM_FILE_WRITE | PERM_FILE_CREATE */
@@ -130,7 +130,9 @@ NTSTATUS srvsvc_memory_add_file(struct srvsvc_memory *mem, const struct srvsvc_f
 void srvsvc_memory_free(struct srvsvc_memory *mem);
 
 /* Share path conventions: "/srv/data" <-> "C:\srv\data". The results are
- * allocated from arena; NULL for a path that cannot be mapped. */
+ * allocated from arena; NULL for a path that cannot be mapped. A path that
+ * begins with a backslash is already a Windows name ("\PIPE\srvsvc") and
+ * goes out as it is. */
 char *srvsvc_path_to_windows(struct ndr_arena *arena, const char *posix_path);
 char *srvsvc_path_from_windows(struct ndr_arena *arena, const char *windows_path);
 /* True if name is acceptable as a share name ([MS-SRVS] 3.1.4.7: at most

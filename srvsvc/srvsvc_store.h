@@ -1,6 +1,6 @@
 /* The srvsvc back end over the appliance's stores (share-db and the
- * registry's settings; srv's live state through \srv, srvsvc/srv_live.h). Used by
- * srvsvcd; tests use it through srvsvcd --stdio. */
+ * registry's settings; srv's live state through srvctl). Used by srvsvcd;
+ * tests use it through srvsvcd --stdio. */
 #ifndef SW_SRVSVC_STORE_H
 #define SW_SRVSVC_STORE_H
 
@@ -11,9 +11,5 @@ struct srvsvc_store;
 NTSTATUS srvsvc_store_open(const char *db_path, struct srvsvc_store **store);
 void srvsvc_store_backend(struct srvsvc_store *store, struct srvsvc_backend *backend);
 void srvsvc_store_close(struct srvsvc_store *store);
-/* The lwiod connection live state is asked through (NULL: none). Change it
- * only while no RPC call runs (srvsvcd: with its pipes stopped). */
-struct lwio_context;
-void srvsvc_store_set_lwio(struct srvsvc_store *store, struct lwio_context *lwio);
 
 #endif

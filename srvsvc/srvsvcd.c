@@ -24,6 +24,7 @@
 
 #include "config.h"
 #include "dcerpc/dcerpc.h"
+#include "lib/daemon.h"
 #include "lib/log.h"
 #include "lib/paths.h"
 #include "lwiod/client/lwio.h"
@@ -111,108 +112,31 @@ static void settings(const char *db_path, struct options *o)
     registry_close(reg);
 }
 
-static bool already_running(const char *pid_path)
-{
-    FILE *f = fopen(pid_path, "r");
-    if (!f)
-        return false;
-    long pid = 0;
-    bool live = fscanf(f, "%ld", &pid) == 1 && pid > 0 && pid != (long)getpid() &&
-                (kill((pid_t)pid, 0) == 0 || errno == EPERM);
-    fclose(f);
-    return live;
-}
-
-static int write_pid_file(const char *pid_path)
-{
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", pid_path);
-    FILE *f = fopen(tmp, "w");
-    if (!f)
-        return -1;
-    fprintf(f, "%ld\n", (long)getpid());
-    if (fclose(f) != 0 || rename(tmp, pid_path) != 0) {
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
-}
-
-/* Detaches; the parent exits with the child's verdict (0 once it serves). */
-static int daemonize(const char *log_path)
-{
-    int fds[2];
-    if (pipe(fds) != 0)
-        return -1;
-    pid_t pid = fork();
-    if (pid < 0)
-        return -1;
-    if (pid > 0) {
-        close(fds[1]);
-        char verdict = 1;
-        ssize_t n;
-        do
-            n = read(fds[0], &verdict, 1);
-        while (n < 0 && errno == EINTR);
-        _exit(n == 1 && verdict == 0 ? 0 : 1);
-    }
-    close(fds[0]);
-    setsid();
-    if (chdir("/") != 0)
-        return -1;
-    int null = open("/dev/null", O_RDWR);
-    int log = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (null >= 0) {
-        dup2(null, STDIN_FILENO);
-        dup2(null, STDOUT_FILENO);
-        close(null);
-    }
-    if (log >= 0) {
-        dup2(log, STDERR_FILENO);
-        close(log);
-    }
-    return fds[1];
-}
-
-static void tell_parent(int *ready_fd, char verdict)
-{
-    if (*ready_fd < 0)
-        return;
-    ssize_t n = write(*ready_fd, &verdict, 1);
-    (void)n;
-    close(*ready_fd);
-    *ready_fd = -1;
-}
-
 /* One connection to lwiod and the two pipes served over it. */
 struct service {
     struct lwio_context *lwio;
     struct dcerpc_np_listener *srvsvc, *wkssvc;
 };
 
-static void service_stop(struct service *s, struct srvsvc_store *store)
+static void service_stop(struct service *s)
 {
     dcerpc_np_stop(s->srvsvc);
     dcerpc_np_stop(s->wkssvc);
-    srvsvc_store_set_lwio(store, NULL); /* no call runs: the pipes are stopped */
     if (s->lwio)
         LwIoDisconnect(s->lwio);
     memset(s, 0, sizeof *s);
 }
 
-static NTSTATUS service_start(struct service *s, struct dcerpc_server *server, struct srvsvc_store *store,
-                              const struct options *o)
+static NTSTATUS service_start(struct service *s, struct dcerpc_server *server, const struct options *o)
 {
     memset(s, 0, sizeof *s);
     NTSTATUS status = LwIoConnect(o->db_path, &s->lwio);
-    if (status == STATUS_SUCCESS)
-        srvsvc_store_set_lwio(store, s->lwio);
     if (status == STATUS_SUCCESS)
         status = dcerpc_np_listen(server, s->lwio, "\\npfs\\srvsvc", "\\PIPE\\srvsvc", o->instances, &s->srvsvc);
     if (status == STATUS_SUCCESS)
         status = dcerpc_np_listen(server, s->lwio, "\\npfs\\wkssvc", "\\PIPE\\wkssvc", o->instances, &s->wkssvc);
     if (status != STATUS_SUCCESS)
-        service_stop(s, store);
+        service_stop(s);
     return status;
 }
 
@@ -247,7 +171,7 @@ int main(int argc, char **argv)
 
     rc = 1;
     char *pid_path = NULL, *log_path = NULL;
-    int ready_fd = -1;
+    struct daemon_detach detach = { .ready_fd = -1, .log_fd = -1 };
     bool pid_written = false;
     struct srvsvc_store *store = NULL;
     struct dcerpc_server *server = NULL;
@@ -277,11 +201,11 @@ int main(int argc, char **argv)
     log_path = sw_run_path(o.db_path, "srvsvcd.log");
     if (!pid_path || !log_path)
         goto out;
-    if (already_running(pid_path)) {
+    if (daemon_already_running(pid_path)) {
         log_error("srvsvcd is already running for %s (see %s)", o.db_path, pid_path);
         goto out;
     }
-    if (!o.foreground && (ready_fd = daemonize(log_path)) < 0) {
+    if (!o.foreground && daemon_detach(log_path, &detach) != 0) {
         log_error("cannot detach: %s", strerror(errno));
         goto out;
     }
@@ -293,7 +217,7 @@ int main(int argc, char **argv)
     sigaddset(&signals, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &signals, NULL);
     signal(SIGPIPE, SIG_IGN);
-    if (write_pid_file(pid_path) != 0) {
+    if (daemon_write_pid_file(pid_path) != 0) {
         log_error("cannot write %s: %s", pid_path, strerror(errno));
         goto out;
     }
@@ -302,7 +226,7 @@ int main(int argc, char **argv)
     /* lwiod may be starting too: wait for it a while. */
     status = STATUS_CONNECTION_DISCONNECTED;
     for (int waited = 0; waited < START_WAIT_MS && status != STATUS_SUCCESS; waited += 200) {
-        status = service_start(&service, server, store, &o);
+        status = service_start(&service, server, &o);
         if (status != STATUS_SUCCESS) {
             struct timespec pause = { 0, 200 * 1000000L };
             nanosleep(&pause, NULL);
@@ -314,7 +238,7 @@ int main(int argc, char **argv)
     }
     log_info("srvsvcd %s serving \\pipe\\srvsvc and \\pipe\\wkssvc (%u instances each)", SW_VERSION,
              o.instances);
-    tell_parent(&ready_fd, 0);
+    daemon_ready(&detach, true);
 
     for (;;) {
         struct timespec tick = { RETRY_MS / 1000, (RETRY_MS % 1000) * 1000000L };
@@ -336,16 +260,16 @@ int main(int argc, char **argv)
         if (service_lost(&service)) {
             if (service.lwio)
                 log_warning("lost lwiod; reconnecting");
-            service_stop(&service, store);
-            if (service_start(&service, server, store, &o) == STATUS_SUCCESS)
+            service_stop(&service);
+            if (service_start(&service, server, &o) == STATUS_SUCCESS)
                 log_info("serving the pipes again");
         }
     }
     rc = 0;
 out:
-    tell_parent(&ready_fd, 1);
+    daemon_ready(&detach, false);
     if (store)
-        service_stop(&service, store);
+        service_stop(&service);
     if (pid_written)
         unlink(pid_path);
     dcerpc_server_free(server);

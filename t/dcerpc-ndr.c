@@ -425,6 +425,8 @@ static void test_strings(void)
     buf_free(&b);
     s = "ab";
     push_is(&ndr_cstring, &s, 0, "03000000" "00000000" "03000000" "616200", "8-bit string");
+    s = "";
+    push_is(&ndr_wstring, &s, 0, "01000000" "00000000" "01000000" "0000", "empty string: the terminator alone");
     ndr_arena_free(arena);
 }
 

@@ -55,6 +55,12 @@ int main(void)
     ok(!wr_ok(&b), "patching past the end fails the writer");
     buf_free(&b);
 
+    buf_init(&b);
+    wr_bytes(&b, NULL, 0);
+    wr_zeros(&b, 0);
+    ok(wr_ok(&b) && b.len == 0 && b.data == NULL, "zero-length writes to an empty buffer are no-ops");
+    buf_free(&b);
+
     buf_init_limit(&b, 4);
     wr_u32(&b, 1);
     ok(wr_ok(&b), "write up to the limit");

@@ -98,8 +98,9 @@ try:
     check(len(held) == 1 and share.replace("/", "\\") in held[0]["fi3_path_name"],
           "NetrFileEnum: the held file, by its path on disk",
           [f["fi3_path_name"] for f in files])
-    check(held and held[0]["fi3_username"].rstrip("\x00").endswith("\\alice") and
-          held[0]["fi3_permissions"] & 1, "with its user and read permission")
+    check(held and held[0]["fi3_username"].rstrip("\x00").split("\\")[-1] == "alice" and
+          held[0]["fi3_permissions"] & 1, "with its user and read permission",
+          [(f["fi3_username"], f["fi3_permissions"]) for f in held])
 
     if held:
         srvs.hNetrFileClose(dce, held[0]["fi3_id"])

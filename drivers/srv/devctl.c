@@ -217,6 +217,7 @@ static void list_files(struct srv_conn *conn, struct srv_session *s, void *conte
             .session_id = s->id,
             .tree_id = o->tree->id,
             .flags = o->is_pipe ? SRVCTL_FILE_PIPE : 0,
+            .granted_access = o->access,
             .share = o->tree->share.name,
             .path = o->path,
             .local_path = where,
@@ -555,12 +556,6 @@ static NTSTATUS control(struct srv_engine *e, struct io_irp *irp)
         status = answer(irp, &out);
     buf_free(&out);
     return status;
-}
-
-bool srv_devctl_handles(const struct io_irp *irp)
-{
-    return (irp->type == IRP_TYPE_DEVICE_IO_CONTROL || irp->type == IRP_TYPE_FS_CONTROL) &&
-           irp->args.io_control.control_code >> 16 == SRV_DEVCTL_DEVICE_TYPE;
 }
 
 NTSTATUS srv_devctl_dispatch(struct srv_engine *engine, struct io_irp *irp)

@@ -112,10 +112,6 @@ bool srv_devctl_allowed(uint32_t control, const struct access_token *token);
 struct srv_engine;
 struct io_irp;
 
-/* Whether an IRP on \srv is one of these controls (a DEVICE_IO_CONTROL or
- * FS_CONTROL of SRV_DEVCTL_DEVICE_TYPE): the driver's dispatch routine
- * hands those to srv_devctl_dispatch. */
-bool srv_devctl_handles(const struct io_irp *irp);
 /* Handles an IRP sent to the \srv device (the driver's dispatch routine
  * passes every one here): CREATE of the device itself, CLOSE, and the
  * controls above as DEVICE_IO_CONTROL or FS_CONTROL; anything else is

@@ -10,7 +10,6 @@
 #include <strings.h>
 
 #include "drivers/srv/devctl.h"
-#include "drivers/srv/server.h"
 #include "drivers/srv/srv.h"
 #include "drivers/srv/smb2/smb2.h"
 #include "lib/log.h"
@@ -180,49 +179,12 @@ static NTSTATUS queue_work(srv_work_fn fn, void *context)
     return IoWorkQueue(fn, context);
 }
 
-/* Only the system (root; srvsvcd runs as root) sees and closes other
- * users' sessions. */
-static bool is_system(const struct access_token *token)
-{
-    return token && (token->uid == 0 || sid_equal(&token->user, &SID_LOCAL_SYSTEM));
-}
-
-/* The \srv device: srvsvcd's window on live state (srvsvc/srv_live.h). */
 static NTSTATUS srv_dispatch(struct io_device *device, struct io_irp *irp)
 {
+    /* The \srv device answers the live questions of administrators and
+     * srvsvcd (sessions, connections, open files) with device controls. */
     struct srv_driver *d = IoDeviceGetContext(device);
-    if (srv_devctl_handles(irp)) /* srvctl's controls (devctl.h) */
-        return srv_devctl_dispatch(d->engine, irp);
-    NTSTATUS status;
-    uint64_t information = 0;
-    switch (irp->type) {
-    case IRP_TYPE_CREATE:
-        /* Only the device itself, not a path beneath it. */
-        status = irp->args.create.path[0] ? STATUS_OBJECT_NAME_NOT_FOUND
-                 : is_system(irp->token) ? STATUS_SUCCESS
-                                         : STATUS_ACCESS_DENIED;
-        information = status == STATUS_SUCCESS ? FILE_OPENED : 0;
-        break;
-    case IRP_TYPE_CLOSE:
-        status = STATUS_SUCCESS;
-        break;
-    case IRP_TYPE_DEVICE_IO_CONTROL:
-        status = !d->engine ? STATUS_INVALID_DEVICE_STATE
-                 : is_system(irp->token)
-                     ? srv_live_control(d->engine, irp->args.io_control.control_code,
-                                        irp->args.io_control.input_buffer,
-                                        irp->args.io_control.input_length,
-                                        irp->args.io_control.output_buffer,
-                                        irp->args.io_control.output_length, &information)
-                     : STATUS_ACCESS_DENIED;
-        break;
-    default:
-        status = STATUS_INVALID_DEVICE_REQUEST;
-        break;
-    }
-    irp->status_block.status = status;
-    irp->status_block.information = information;
-    return status;
+    return srv_devctl_dispatch(d->engine, irp);
 }
 
 static void srv_driver_free(struct srv_driver *d)

@@ -74,15 +74,6 @@ uint64_t srv_monotonic_seconds(void)
     return (uint64_t)ts.tv_sec;
 }
 
-uint32_t srv_engine_live_id(struct srv_engine *engine)
-{
-    uint32_t id;
-    do {
-        id = atomic_fetch_add(&engine->next_live_id, 1);
-    } while (id == 0);
-    return id;
-}
-
 static bool dialect_known(uint16_t d)
 {
     return d == SMB2_DIALECT_202 || d == SMB2_DIALECT_210 || d == SMB2_DIALECT_300 ||
@@ -155,20 +146,22 @@ void srv_engine_destroy(struct srv_engine *e)
      * connection dead and only free themselves). */
     srv_workers_stop(e->workers);
     e->workers = NULL;
-    /* Work lent to the host's pool may still hold connections: wait for them
-     * (bounded, so a stuck call cannot hang shutdown forever). */
+    /* Work lent to the host's pool may still hold connections, and closes of
+     * opens may still be on their way through the I/O manager (an open holds
+     * its tree): wait for both (bounded, so a stuck call cannot hang shutdown
+     * forever). */
     struct timespec deadline;
     clock_gettime(CLOCK_REALTIME, &deadline);
     deadline.tv_sec += 10;
     pthread_mutex_lock(&e->lock);
-    while (e->connections_live > 0) {
+    while (e->connections_live > 0 || atomic_load(&e->trees_open) > 0) {
         if (pthread_cond_timedwait(&e->conns_gone, &e->lock, &deadline) == ETIMEDOUT) {
-            log_error("srv: %llu connection(s) still referenced at shutdown",
-                      (unsigned long long)e->connections_live);
+            log_error("srv: %llu connection(s), %d tree connect(s) still referenced at shutdown",
+                      (unsigned long long)e->connections_live, atomic_load(&e->trees_open));
             break;
         }
     }
-    bool leaked = e->connections_live > 0;
+    bool leaked = e->connections_live > 0 || atomic_load(&e->trees_open) > 0;
     pthread_mutex_unlock(&e->lock);
     if (leaked)
         return; /* freeing would let the stragglers touch freed memory */

@@ -19,7 +19,6 @@ struct srv_open *srv_open_new(struct srv_engine *engine, struct srv_tree *tree,
     o->tree = tree;
     o->file = file;
     o->is_pipe = tree->share.type == SRV_SHARE_PIPE;
-    o->live_id = srv_engine_live_id(engine);
     pthread_mutex_init(&o->lock, NULL);
     return o;
 }

@@ -60,7 +60,6 @@ struct srv_engine {
     atomic_uint_fast64_t next_session_id;
     atomic_int sessions_valid;
     atomic_int trees_open;
-    atomic_uint next_live_id;      /* the 32-bit ids srvsvcd sees (live.c) */
     uint64_t start_time;           /* FILETIME */
     struct srv_workers *workers;   /* NULL when config.queue_work is set */
     /* network side (net.c); listen_fd < 0 for an engine without network
@@ -84,14 +83,6 @@ NTSTATUS srv_engine_queue_work(struct srv_engine *engine, srv_work_fn fn, void *
 uint64_t srv_filetime_now(void);
 /* Seconds on the monotonic clock. */
 uint64_t srv_monotonic_seconds(void);
-/* A new nonzero 32-bit id for srvsvcd's listings. */
-uint32_t srv_engine_live_id(struct srv_engine *engine);
-
-/* live.c: the \srv device controls srvsvcd uses (srvsvc/srv_live.h):
- * listings of sessions, tree connects and opens, and closing one. */
-NTSTATUS srv_live_control(struct srv_engine *engine, uint32_t control, const void *input,
-                          uint32_t input_length, void *output, uint32_t output_length,
-                          uint64_t *information);
 
 /* net.c: the listener and the network thread. */
 NTSTATUS srv_net_start(struct srv_engine *engine);
@@ -177,7 +168,6 @@ enum srv_session_state { SRV_SESSION_IN_PROGRESS, SRV_SESSION_VALID, SRV_SESSION
 struct srv_session {
     atomic_int refs;
     uint64_t id;                    /* never changes */
-    uint32_t live_id;               /* for srvsvcd, never changes */
     uint64_t created;               /* monotonic seconds */
     atomic_uint_fast64_t last_used; /* monotonic seconds of the last request */
     char client[64];                /* the client's address, no port */
@@ -235,7 +225,6 @@ NTSTATUS srv_session_encrypt(struct srv_session *session, const uint8_t *msg, si
 struct srv_tree {
     atomic_int refs;
     uint32_t id;                    /* never changes */
-    uint32_t live_id;
     uint64_t created;
     struct srv_share_info share;    /* copied at connect, never changes */
     uint32_t maximal_access;
@@ -267,7 +256,6 @@ typedef void (*srv_open_closed_fn)(void *context, NTSTATUS status);
 struct srv_open {
     atomic_int refs;
     uint64_t id;                    /* both FileId halves (no durable handles) */
-    uint32_t live_id;
     uint32_t access;                /* DesiredAccess of the CREATE */
     bool created;                   /* the CREATE made the file */
     struct srv_engine *engine;

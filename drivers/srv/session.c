@@ -28,7 +28,6 @@ struct srv_session *srv_session_new(struct srv_engine *engine, struct srv_conn *
     s->id = id;
     s->state = SRV_SESSION_IN_PROGRESS;
     s->next_tree_id = 1;
-    s->live_id = srv_engine_live_id(engine);
     s->created = srv_monotonic_seconds();
     atomic_init(&s->last_used, s->created);
     /* "127.0.0.1:50001" -> "127.0.0.1" ("[::1]:50001" keeps its brackets off) */

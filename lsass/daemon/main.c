@@ -20,6 +20,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "lib/daemon.h"
 #include "lib/log.h"
 #include "lib/paths.h"
 #include "lsass/client/protocol.h"
@@ -135,55 +136,13 @@ static int listen_socket(const char *path)
     return fd;
 }
 
-static int write_pid_file(const char *path)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return -1;
-    fprintf(f, "%ld\n", (long)getpid());
-    return fclose(f);
-}
-
-/* Detaches; the parent waits for the child's word that it is serving. */
-static int daemonize(int *ready_fd, const char *log_path)
-{
-    int pipefd[2];
-    if (pipe(pipefd) != 0)
-        return -1;
-    pid_t pid = fork();
-    if (pid < 0)
-        return -1;
-    if (pid > 0) {
-        char ok = 0;
-        close(pipefd[1]);
-        ssize_t n;
-        do
-            n = read(pipefd[0], &ok, 1);
-        while (n < 0 && errno == EINTR);
-        _exit(n == 1 && ok == '1' ? 0 : 1);
-    }
-    close(pipefd[0]);
-    setsid();
-    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-    int log = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (null >= 0) {
-        dup2(null, STDIN_FILENO);
-        dup2(null, STDOUT_FILENO);
-    }
-    /* stderr stays the terminal until startup succeeded, so the reason for a
-     * failure reaches whoever started us. */
-    *ready_fd = pipefd[1];
-    if (null > STDERR_FILENO)
-        close(null);
-    return log;
-}
-
 int main(int argc, char **argv)
 {
     struct options opt;
     struct lsassd d;
     char *socket_path = NULL, *pid_path = NULL, *log_path = NULL;
-    int listen_fd = -1, signal_fd = -1, ready_fd = -1, log_fd = -1, rc = 1;
+    struct daemon_detach detach = { .ready_fd = -1, .log_fd = -1 };
+    int listen_fd = -1, signal_fd = -1, rc = 1;
     bool all_stopped = true; /* no connection thread was ever started */
     NTSTATUS status;
 
@@ -208,7 +167,11 @@ int main(int argc, char **argv)
     if (!socket_path || !pid_path || !log_path)
         goto out;
 
-    if (!opt.foreground && (log_fd = daemonize(&ready_fd, log_path)) < 0) {
+    if (daemon_already_running(pid_path)) {
+        fprintf(stderr, "lsassd: already running for %s (see %s)\n", d.db_path, pid_path);
+        goto out;
+    }
+    if (!opt.foreground && daemon_detach(log_path, &detach) != 0) {
         fprintf(stderr, "lsassd: cannot detach: %s\n", strerror(errno));
         goto out;
     }
@@ -243,19 +206,12 @@ int main(int argc, char **argv)
     listen_fd = listen_socket(socket_path);
     if (signal_fd < 0 || listen_fd < 0)
         goto out;
-    if (write_pid_file(pid_path) != 0) {
+    if (daemon_write_pid_file(pid_path) != 0) {
         fprintf(stderr, "lsassd: cannot write %s: %s\n", pid_path, strerror(errno));
         goto out;
     }
     log_info("serving %s (server name %s)", socket_path, settings.server_name);
-    if (ready_fd >= 0) {
-        if (log_fd >= 0)
-            dup2(log_fd, STDERR_FILENO);
-        if (write(ready_fd, "1", 1) != 1)
-            goto out;
-        close(ready_fd);
-        ready_fd = -1;
-    }
+    daemon_ready(&detach, true);
     rc = lsassd_serve(&d, listen_fd, signal_fd) == 0 ? 0 : 1;
     unlink(socket_path);
     unlink(pid_path);
@@ -266,10 +222,7 @@ out:
         close(listen_fd);
     if (signal_fd >= 0)
         close(signal_fd);
-    if (ready_fd >= 0)
-        close(ready_fd);
-    if (log_fd >= 0)
-        close(log_fd);
+    daemon_ready(&detach, false);
     if (all_stopped) {
         lsa_context_table_free(d.contexts);
         for (size_t i = 0; i < d.provider_count; i++)
