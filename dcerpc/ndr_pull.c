@@ -514,15 +514,14 @@ static void pull_param(struct pull_ctx *c, const struct ndr_type *params, size_t
                 (names_later(params, index, &m->size_is, direction) ||
                  names_later(params, index, &m->length_is, direction));
     struct ndr_args a;
-    if (late) {
-        memset(&a, 0, sizeof a);
-        a.from_wire = true;
-    } else if (!ndr_member_args(m, base, &a)) {
-        fail(c, STATUS_DATA_ERROR);
-        return;
-    }
+    memset(&a, 0, sizeof a);
+    a.from_wire = late;
     void *slot = base + m->offset;
     if (m->type->kind != NDR_KIND_POINTER) {
+        if (!ndr_member_args(m, base, &a)) {
+            fail(c, STATUS_DATA_ERROR);
+            return;
+        }
         pull_scalars(c, m->type, slot, &a);
         pull_buffers(c, m->type, slot, &a);
         check_range(c, m, slot);
@@ -536,8 +535,14 @@ static void pull_param(struct pull_ctx *c, const struct ndr_type *params, size_t
             return;
     }
     store_ptr(slot, NULL);
+    /* A NULL pointer is its ID alone: its sizes are not needed (and what
+     * would give them may be NULL too). */
     if (id == 0)
         return;
+    if (!late && !ndr_member_args(m, base, &a)) {
+        fail(c, STATUS_DATA_ERROR);
+        return;
+    }
     pull_pointee(c, m->type, id, slot, &a);
     if (late && c->status == STATUS_SUCCESS) {
         if (c->late_count == NDR_MAX_LATE) {

@@ -511,6 +511,12 @@ static void test_late_size(void)
     st = pull_hex(arena, "00000000" "04000200" "00010000" "00000000", &query_type, &got, NDR_IN);
     ok(st == STATUS_SUCCESS && !got.data && got.cb && *got.cb == 256 && !got.len,
        "no data, a size alone: nothing to check");
+    struct query none = { 0 };
+    push_is(&query_type, &none, NDR_IN | NDR_OUT, "00000000" "00000000" "00000000" "00000000",
+            "a NULL parameter whose size_is names a NULL pointer is its ID alone");
+    memset(&got, 0, sizeof got);
+    st = pull_hex(arena, "00000000" "00000000" "00000000" "00000000", &query_type, &got, NDR_OUT);
+    ok(st == STATUS_SUCCESS && !got.data && !got.cb && !got.len, "... and pulls back so");
     memset(&got, 0, sizeof got);
     st = pull_hex(arena, "00000200" "ffffff7f" "00000000" "04000000" "53004e00", &query_type, &got, NDR_IN);
     ok(st != STATUS_SUCCESS, "a huge max_count sent first is refused before the check (%s)", nt_status_name(st));

@@ -11,7 +11,8 @@
 # security descriptor, read it back, change the comment; then smbclient in
 # the new share and `lwadmin share show` with the same permissions; then the
 # live state (sessions, tree connects, open files, NetrFileClose), a plain
-# user's refusals, the deletion and the audit log.
+# user's refusals, the deletion and the audit log; wkssvc; and the winreg
+# answer that identifies the server (ProductType).
 import json
 import os
 import signal
@@ -19,7 +20,7 @@ import struct
 import subprocess
 import sys
 
-from impacket.dcerpc.v5 import srvs, transport, wkst
+from impacket.dcerpc.v5 import rrp, srvs, transport, wkst
 from impacket.dcerpc.v5.dtypes import LPULONG, NULL, ULONG
 from impacket.dcerpc.v5.ndr import NDRCALL
 from impacket.dcerpc.v5.rpcrt import DCERPCException
@@ -317,3 +318,20 @@ alice_wks = connect('alice', env['ALICE_PASSWORD'], 'wkssvc', wkst.MSRPC_UUID_WK
 check(error_code(lambda: wkst.hNetrWkstaGetInfo(alice_wks, 102)) == ERROR_ACCESS_DENIED,
       'NetrWkstaGetInfo 102 needs an administrator')
 check(wkst.hNetrWkstaGetInfo(alice_wks, 100)['ErrorCode'] == 0, '... 100 does not')
+
+
+# ---- 12. winreg: what identifies the server ----
+reg = connect('bob', env['BOB_PASSWORD'], 'winreg', rrp.MSRPC_UUID_RRP)
+hklm = rrp.hOpenLocalMachine(reg)['phKey']
+key = rrp.hBaseRegOpenKey(reg, hklm, 'SYSTEM\\CurrentControlSet\\Control\\ProductOptions')['phkResult']
+value_type, value = rrp.hBaseRegQueryValue(reg, key, 'ProductType')
+check(value_type == rrp.REG_SZ and s(value) == 'ServerNT', 'winreg: ProductType is REG_SZ "ServerNT"', (value_type, value))
+value_type, value = rrp.hBaseRegQueryValue(reg, key, 'ProductType', 4)
+check(s(value) == 'ServerNT', '... also after ERROR_MORE_DATA with a 4-byte buffer')
+check(rrp.hBaseRegGetVersion(reg, hklm)['lpdwVersion'] == 5, 'winreg: BaseRegGetVersion')
+check(error_code(lambda: rrp.hBaseRegOpenKey(reg, hklm, 'SOFTWARE\\Microsoft')) == 2,
+      'winreg: any other key is ERROR_FILE_NOT_FOUND')
+check(rrp.hBaseRegCloseKey(reg, key)['ErrorCode'] == 0, 'winreg: BaseRegCloseKey')
+alice_reg = connect('alice', env['ALICE_PASSWORD'], 'winreg', rrp.MSRPC_UUID_RRP)
+check(error_code(lambda: rrp.hOpenLocalMachine(alice_reg)) == ERROR_ACCESS_DENIED,
+      'winreg: a plain user is refused (ERROR_ACCESS_DENIED)')
