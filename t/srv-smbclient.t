@@ -51,7 +51,7 @@ mkdir "$SHARE/many"
 (cd "$SHARE/many" && seq -f 'f%04g.txt' 0 4999 | xargs touch)
 dialects="SMB2_02 SMB2_10 SMB3_00 SMB3_11"
 # 11 checks a dialect; 2 refusals; signing: 4 sessions, 2 put/get pairs, the
-# log; encryption: 2 x (session, put/get pair), the log, 2 refusals.
+# log; encryption: 2 x (session, put/get pair), the log, 2 refusals; the stop.
 plan $((4 * 11 + 2 + 4 + 4 + 1 + 6 + 1 + 2 + 1))
 
 # put then get SIZE with dialect D (names carry TAG); two checks.
