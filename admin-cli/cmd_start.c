@@ -43,7 +43,7 @@ static int start_daemons(struct cli *cli, const struct supervise_smb *smb, unsig
     int rc = CLI_OK;
 
     for (size_t i = 0; i < SUPERVISE_DAEMON_COUNT; i++) {
-        const char *name = supervise_daemons[i].name;
+        const char *name = supervise_daemon_names[i];
         if (!NT_SUCCESS(supervise_find(db, name, &procs[i])))
             return cli_fail(cli, "out of memory");
         if (procs[i].stale) {
@@ -56,21 +56,17 @@ static int start_daemons(struct cli *cli, const struct supervise_smb *smb, unsig
                      (long)pid);
         }
     }
-    if (!procs[SUPERVISE_LWIOD].running && smb->enabled && (rc = check_smb(cli, smb)) != CLI_OK)
+    const struct supervise_process *lwiod = &procs[SUPERVISE_LWIOD];
+    if (!lwiod->running && smb->enabled && (rc = check_smb(cli, smb)) != CLI_OK)
         return rc;
 
     int64_t lwiod_log = supervise_log_size(db, "lwiod");
     for (size_t i = 0; i < SUPERVISE_DAEMON_COUNT && rc == CLI_OK; i++) {
-        const char *name = supervise_daemons[i].name;
+        const char *name = supervise_daemon_names[i];
         if (procs[i].running)
             continue;
-        if (!supervise_daemons[i].required && !supervise_program_exists(name)) {
-            cli_note(cli, "%s is not built yet: not started", name);
-            continue;
-        }
         char *error = NULL;
-        NTSTATUS status = supervise_start(db, name, NULL, timeout_ms,
-                                          &procs[i], &error);
+        NTSTATUS status = supervise_start(db, name, timeout_ms, &procs[i], &error);
         if (!NT_SUCCESS(status)) {
             rc = error ? cli_fail(cli, "%s", error)
                        : cli_fail_status(cli, status, NULL, "cannot start %s", name);
@@ -80,14 +76,14 @@ static int start_daemons(struct cli *cli, const struct supervise_smb *smb, unsig
         }
     }
     if (rc == CLI_OK && smb->enabled &&
-        !supervise_wait_port(smb->listen, (uint16_t)smb->port, procs[SUPERVISE_LWIOD].pid, timeout_ms)) {
+        !supervise_wait_port(smb->listen, (uint16_t)smb->port, lwiod->pid, timeout_ms)) {
         char *tail = supervise_log_tail(db, "lwiod", lwiod_log, 20);
         const char *address = supervise_connect_address(smb->listen);
         rc = cli_fail(cli,
                       "nothing accepts connections on %s port %u%s: the SMB server driver is "
                       "not available yet, or it could not listen%s%s%s",
                       address, smb->port,
-                      supervise_pid_alive(procs[SUPERVISE_LWIOD].pid) ? "" : " (lwiod exited)",
+                      supervise_pid_alive(lwiod->pid) ? "" : " (lwiod exited)",
                       smb->port < 1024 && geteuid() != 0 ? " (ports below 1024 need root)" : "",
                       tail && *tail ? "\n" : "", tail ? tail : "");
         free(tail);
@@ -103,7 +99,7 @@ static void print_started(const struct supervise_smb *smb, const struct supervis
 {
     for (size_t i = 0; i < SUPERVISE_DAEMON_COUNT; i++)
         if (procs[i].running)
-            printf("%-8s running, pid %ld\n", supervise_daemons[i].name, (long)procs[i].pid);
+            printf("%-8s running, pid %ld\n", supervise_daemon_names[i], (long)procs[i].pid);
     if (smb->enabled)
         printf("SMB server accepts connections on %s port %u\n",
                supervise_connect_address(smb->listen), smb->port);
@@ -125,7 +121,7 @@ static int run_foreground(struct cli *cli, const sigset_t *signals,
         if (sig == SIGHUP) {
             for (size_t i = 0; i < SUPERVISE_DAEMON_COUNT; i++)
                 if (procs[i].running)
-                    supervise_signal(db, supervise_daemons[i].name, SIGHUP);
+                    supervise_signal(db, supervise_daemon_names[i], SIGHUP);
             continue;
         }
         if (sig == SIGINT || sig == SIGTERM) {
@@ -134,7 +130,7 @@ static int run_foreground(struct cli *cli, const sigset_t *signals,
         }
         for (size_t i = 0; i < SUPERVISE_DAEMON_COUNT; i++) {
             struct supervise_process now;
-            const char *name = supervise_daemons[i].name;
+            const char *name = supervise_daemon_names[i];
             if (!procs[i].running || !NT_SUCCESS(supervise_find(db, name, &now)) ||
                 (now.running && now.pid == procs[i].pid))
                 continue;

@@ -44,7 +44,7 @@ static int print_json(struct cli *cli, const char *db_path, const char *run_dir,
 {
     json_t *daemons = json_array();
     for (size_t i = 0; daemons && i < SUPERVISE_DAEMON_COUNT; i++) {
-        json_t *d = json_pack("{s:s, s:s}", "name", supervise_daemons[i].name, "state",
+        json_t *d = json_pack("{s:s, s:s}", "name", supervise_daemon_names[i], "state",
                               state_name(&procs[i], installed[i]));
         if (d && procs[i].pid) {
             json_object_set_new(d, "pid", json_integer(procs[i].pid));
@@ -87,7 +87,7 @@ static void print_text(const char *db_path, const char *run_dir,
         } else {
             snprintf(lines[i], sizeof lines[i], "%s", installed[i] ? "stopped" : "not installed");
         }
-        pairs[n++] = supervise_daemons[i].name;
+        pairs[n++] = supervise_daemon_names[i];
         pairs[n++] = lines[i];
     }
     if (!smb->known)
@@ -126,9 +126,9 @@ static int run_status(struct cli *cli, const struct cli_command *command, int ar
     char *run_dir = db_path ? sw_run_dir(db_path) : NULL;
     rc = run_dir ? CLI_OK : cli_fail(cli, "out of memory");
     for (size_t i = 0; rc == CLI_OK && i < SUPERVISE_DAEMON_COUNT; i++) {
-        if (!NT_SUCCESS(supervise_find(db_path, supervise_daemons[i].name, &procs[i])))
+        if (!NT_SUCCESS(supervise_find(db_path, supervise_daemon_names[i], &procs[i])))
             rc = cli_fail(cli, "out of memory");
-        installed[i] = supervise_program_exists(supervise_daemons[i].name);
+        installed[i] = supervise_program_exists(supervise_daemon_names[i]);
         any = any || procs[i].running;
     }
     if (rc != CLI_OK)

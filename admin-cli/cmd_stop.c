@@ -16,7 +16,7 @@ int cli_stop_daemons(struct cli *cli, const char *db_path, const bool *which,
 {
     int rc = CLI_OK;
     for (size_t i = SUPERVISE_DAEMON_COUNT; i-- > 0;) {
-        const char *name = supervise_daemons[i].name;
+        const char *name = supervise_daemon_names[i];
         if (which && !which[i])
             continue;
         enum supervise_stopped how;
@@ -97,7 +97,7 @@ static int run_stop(struct cli *cli, const struct cli_command *command, int argc
     bool any = false;
     for (size_t i = 0; i < SUPERVISE_DAEMON_COUNT; i++) {
         struct supervise_process process;
-        if (NT_SUCCESS(supervise_find(db_path, supervise_daemons[i].name, &process)) &&
+        if (NT_SUCCESS(supervise_find(db_path, supervise_daemon_names[i], &process)) &&
             process.running)
             any = true;
     }

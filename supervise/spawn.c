@@ -132,36 +132,20 @@ static int wait_child(pid_t child, unsigned timeout_ms)
     }
 }
 
-static char **build_argv(const char *program, const char *db_path, const char *const *args)
-{
-    size_t count = 0;
-    while (args && args[count])
-        count++;
-    char **argv = calloc(count + 4, sizeof *argv);
-    if (!argv)
-        return NULL;
-    argv[0] = (char *)program;
-    argv[1] = (char *)"--db";
-    argv[2] = (char *)db_path;
-    for (size_t i = 0; i < count; i++)
-        argv[3 + i] = (char *)args[i];
-    return argv;
-}
-
-NTSTATUS supervise_start(const char *db_path, const char *name, const char *const *args,
-                         unsigned timeout_ms, struct supervise_process *out,
-                         char **error_message)
+NTSTATUS supervise_start(const char *db_path, const char *name, unsigned timeout_ms,
+                         struct supervise_process *out, char **error_message)
 {
     NTSTATUS status = STATUS_SUCCESS;
     char *program = supervise_program_path(name), *logp = log_path(db_path, name);
-    char **argv = NULL, *reason = NULL;
+    char *reason = NULL;
     int null_fd = -1, log_fd = -1;
     int64_t offset = supervise_log_size(db_path, name);
     memset(out, 0, sizeof *out);
     if (error_message)
         *error_message = NULL;
 
-    if (!program || !logp || !(argv = build_argv(program, db_path, args))) {
+    char *const argv[] = { program, (char *)"--db", (char *)db_path, NULL };
+    if (!program || !logp) {
         status = STATUS_NO_MEMORY;
         goto out;
     }
@@ -229,7 +213,6 @@ out:
     if (log_fd >= 0)
         close(log_fd);
     free(reason);
-    free(argv);
     free(logp);
     free(program);
     return status;

@@ -31,15 +31,9 @@
 /* The daemons of an instance in start order; stop goes in reverse. lsassd
  * comes first because srv, inside lwiod, asks it to authenticate every
  * session (and looks for it as it starts); srvsvcd last because it serves its
- * RPC pipes through lwiod's npfs driver. A daemon that is not required and
- * not built is left out (all are required today: the flag is for daemons to
- * come). */
+ * RPC pipes through lwiod's npfs driver. All are needed. */
 enum { SUPERVISE_LSASSD, SUPERVISE_LWIOD, SUPERVISE_SRVSVCD, SUPERVISE_DAEMON_COUNT };
-struct supervise_daemon {
-    const char *name;
-    bool required; /* start fails without it */
-};
-extern const struct supervise_daemon supervise_daemons[SUPERVISE_DAEMON_COUNT];
+extern const char *const supervise_daemon_names[SUPERVISE_DAEMON_COUNT];
 
 /* A daemon as its pid file shows it. */
 struct supervise_process {
@@ -68,15 +62,15 @@ bool supervise_pid_is(pid_t pid, const char *name, const char *db_path);
 /* Is pid alive (exists and is not a zombie)? */
 bool supervise_pid_alive(pid_t pid);
 
-/* Starts program NAME (from supervise_program_path) as
- * `NAME --db DB_PATH ARGS...` with standard output and error appended to
+/* Starts program NAME (from supervise_program_path) as `NAME --db DB_PATH`
+ * (the daemon reads its settings from the registry) with standard output and
+ * error appended to
  * NAME.log, and waits up to timeout_ms for it to say it is ready. On success
  * *out describes the running daemon. On failure nothing of it is left running
  * and *error_message (malloc'd) says why, followed by the lines the attempt
- * added to NAME.log. args may be NULL; it ends with NULL. */
-NTSTATUS supervise_start(const char *db_path, const char *name, const char *const *args,
-                         unsigned timeout_ms, struct supervise_process *out,
-                         char **error_message);
+ * added to NAME.log. */
+NTSTATUS supervise_start(const char *db_path, const char *name, unsigned timeout_ms,
+                         struct supervise_process *out, char **error_message);
 
 /* How supervise_stop ended. */
 enum supervise_stopped {

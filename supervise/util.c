@@ -14,10 +14,10 @@
 #include "supervise/internal.h"
 #include "supervise/supervise.h"
 
-const struct supervise_daemon supervise_daemons[SUPERVISE_DAEMON_COUNT] = {
-    [SUPERVISE_LSASSD] = { "lsassd", true },
-    [SUPERVISE_LWIOD] = { "lwiod", true },
-    [SUPERVISE_SRVSVCD] = { "srvsvcd", true },
+const char *const supervise_daemon_names[SUPERVISE_DAEMON_COUNT] = {
+    [SUPERVISE_LSASSD] = "lsassd",
+    [SUPERVISE_LWIOD] = "lwiod",
+    [SUPERVISE_SRVSVCD] = "srvsvcd",
 };
 
 int64_t supervise_now_ms(void)

@@ -176,6 +176,16 @@ int main(void)
             sleep_ms(20);
         }
     }
+    /* srvsvcd creates \npfs\wkssvc just after \npfs\srvsvc: wait for it
+     * too, or a loaded machine finds it missing later in the test. */
+    NTSTATUS wk = STATUS_UNSUCCESSFUL;
+    for (int i = 0; st == STATUS_SUCCESS && i < 500 && wk != STATUS_SUCCESS; i++) {
+        struct client probe;
+        wk = client_open(&probe, "\\npfs\\wkssvc", &wkssvc_interface);
+        client_close(&probe);
+        if (wk != STATUS_SUCCESS)
+            sleep_ms(20);
+    }
     if (!ok(st == STATUS_SUCCESS, "bind srvsvc over \\npfs\\srvsvc (%s)", nt_status_name(st))) {
         diag("see %s and %s", lwiod_log, srvsvcd_log);
         return done_testing();
@@ -253,6 +263,8 @@ int main(void)
         st = dcerpc_client_call(w.rpc, w.ctx, &wkssvc_interface, WKSSVC_NetrWkstaGetInfo, &wg, arena, &fault);
     ok(st == STATUS_SUCCESS && wg.Result == 0 && wg.WkstaInfo.WkstaInfo100 &&
        strcmp(wg.WkstaInfo.WkstaInfo100->wki100_langroup, "WORKGROUP") == 0, "wkssvc over \\npfs\\wkssvc");
+    if (st != STATUS_SUCCESS)
+        diag("wkssvc: %s", nt_status_name(st));
     client_close(&w);
 
     /* Four instances: four clients at once, each served. */

@@ -4,18 +4,21 @@
  * lwconsole never reads live state from the registry (it is not there): it
  * asks lwiod over its socket, sw_run_path(db, "lwiod.sock"). The session and
  * file lists come from srv through device controls on \srv (the calls srvsvc
- * uses for NetrSessionEnum and NetrFileEnum); until srv offers them, the
- * enumerations below answer STATUS_NOT_IMPLEMENTED and the screens say so.
- * Each is one small function: fill in live_sessions(), live_files() and the
- * two close calls with LwNtDeviceIoControlFile() on \srv when they land. */
+ * uses for NetrSessionEnum and NetrFileEnum), through the srvctl library.
+ * Each call opens srvctl afresh: the console refreshes every few seconds,
+ * and a server that was restarted in between is simply found again. */
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "lib/paths.h"
+#include "lwiod/ntfile.h"
+#include "srvctl/srvctl.h"
 #include "tui/console.h"
 
 bool live_server_running(void)
@@ -39,40 +42,139 @@ bool live_server_running(void)
     return running;
 }
 
+/* Opens srvctl for this registry; every server-not-running status becomes
+ * STATUS_PORT_DISCONNECTED, which the screens show as "server not running". */
+static NTSTATUS open_srvctl(struct srvctl **ctl)
+{
+    NTSTATUS status = srvctl_open(app.db_path, ctl);
+    if (srvctl_server_not_running(status))
+        return STATUS_PORT_DISCONNECTED;
+    return status;
+}
+
+static char *text_or_empty(const char *text)
+{
+    return strdup(text ? text : "");
+}
+
+/* "DOMAIN\\alice", "alice", or "(anonymous)"; malloc'd. */
+static char *account_name(const struct srvctl_session *s)
+{
+    if (!s->user[0])
+        return strdup("(anonymous)");
+    if (!s->domain[0])
+        return strdup(s->user);
+    char *name;
+    return asprintf(&name, "%s\\%s", s->domain, s->user) < 0 ? NULL : name;
+}
+
 NTSTATUS live_sessions(struct live_session **sessions, size_t *count)
 {
     *sessions = NULL;
     *count = 0;
-    if (!live_server_running())
+    struct srvctl *ctl;
+    NTSTATUS status = open_srvctl(&ctl);
+    if (status != STATUS_SUCCESS)
+        return status;
+    struct srvctl_session *in = NULL;
+    size_t n = 0;
+    status = srvctl_sessions(ctl, &in, &n);
+    srvctl_close(ctl);
+    if (srvctl_server_not_running(status))
         return STATUS_PORT_DISCONNECTED;
-    /* srv's session enumeration device control goes here. */
-    return STATUS_NOT_IMPLEMENTED;
+    if (status != STATUS_SUCCESS)
+        return status;
+    struct live_session *out = calloc(n ? n : 1, sizeof *out);
+    int64_t now = (int64_t)time(NULL);
+    for (size_t i = 0; out && i < n; i++) {
+        char client[128];
+        snprintf(client, sizeof client, "%s:%u", in[i].client, (unsigned)in[i].client_port);
+        out[i].id = in[i].id;
+        out[i].user = account_name(&in[i]);
+        out[i].client = strdup(client);
+        out[i].dialect = text_or_empty(srvctl_dialect_name(in[i].dialect));
+        out[i].open_files = in[i].open_count;
+        out[i].connected_seconds = in[i].logon_time ? now - in[i].logon_time : 0;
+        out[i].idle_seconds = in[i].last_active_time ? now - in[i].last_active_time : 0;
+        if (!out[i].user || !out[i].client || !out[i].dialect) {
+            live_sessions_free(out, i + 1);
+            out = NULL;
+        }
+    }
+    srvctl_sessions_free(in, n);
+    if (!out)
+        return STATUS_NO_MEMORY;
+    *sessions = out;
+    *count = n;
+    return STATUS_SUCCESS;
+}
+
+/* "read", "read,write", "write", or "" from an open's granted access. */
+static char *access_text(uint32_t access)
+{
+    bool read = access & (FILE_READ_DATA | FILE_EXECUTE);
+    bool write = access & (FILE_WRITE_DATA | FILE_APPEND_DATA);
+    return strdup(read && write ? "read,write" : read ? "read" : write ? "write" : "");
 }
 
 NTSTATUS live_files(struct live_file **files, size_t *count)
 {
     *files = NULL;
     *count = 0;
-    if (!live_server_running())
+    struct srvctl *ctl;
+    NTSTATUS status = open_srvctl(&ctl);
+    if (status != STATUS_SUCCESS)
+        return status;
+    struct srvctl_file *in = NULL;
+    size_t n = 0;
+    status = srvctl_files(ctl, &in, &n);
+    srvctl_close(ctl);
+    if (srvctl_server_not_running(status))
         return STATUS_PORT_DISCONNECTED;
-    /* srv's open file enumeration device control goes here. */
-    return STATUS_NOT_IMPLEMENTED;
+    if (status != STATUS_SUCCESS)
+        return status;
+    struct live_file *out = calloc(n ? n : 1, sizeof *out);
+    for (size_t i = 0; out && i < n; i++) {
+        out[i].id = in[i].id;
+        out[i].user = text_or_empty(in[i].user);
+        out[i].share = text_or_empty(in[i].share);
+        out[i].path = text_or_empty(in[i].path);
+        out[i].locks = in[i].lock_count;
+        out[i].access = access_text(in[i].granted_access);
+        if (!out[i].user || !out[i].share || !out[i].path || !out[i].access) {
+            live_files_free(out, i + 1);
+            out = NULL;
+        }
+    }
+    srvctl_files_free(in, n);
+    if (!out)
+        return STATUS_NO_MEMORY;
+    *files = out;
+    *count = n;
+    return STATUS_SUCCESS;
 }
 
 NTSTATUS live_session_close(uint64_t id)
 {
-    (void)id;
-    if (!live_server_running())
-        return STATUS_PORT_DISCONNECTED;
-    return STATUS_NOT_IMPLEMENTED;
+    struct srvctl *ctl;
+    NTSTATUS status = open_srvctl(&ctl);
+    if (status != STATUS_SUCCESS)
+        return status;
+    status = srvctl_close_session(ctl, id);
+    srvctl_close(ctl);
+    return srvctl_server_not_running(status) ? STATUS_PORT_DISCONNECTED : status;
 }
 
 NTSTATUS live_file_close(uint64_t id)
 {
-    (void)id;
-    if (!live_server_running())
-        return STATUS_PORT_DISCONNECTED;
-    return STATUS_NOT_IMPLEMENTED;
+    struct srvctl *ctl;
+    NTSTATUS status = open_srvctl(&ctl);
+    if (status != STATUS_SUCCESS)
+        return status;
+    /* Session 0: whichever session holds the open (the list shows one id). */
+    status = srvctl_close_file(ctl, 0, id);
+    srvctl_close(ctl);
+    return srvctl_server_not_running(status) ? STATUS_PORT_DISCONNECTED : status;
 }
 
 void live_sessions_free(struct live_session *sessions, size_t count)

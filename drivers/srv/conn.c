@@ -23,6 +23,7 @@ struct srv_conn *srv_conn_new(struct srv_engine *engine, const struct srv_transp
     conn->transport = transport;
     conn->transport_state = transport_state;
     snprintf(conn->peer, sizeof conn->peer, "%s", peer ? peer : "?");
+    atomic_init(&conn->last_activity, srv_monotonic_seconds());
     pthread_mutex_init(&conn->lock, NULL);
     pthread_mutex_lock(&engine->lock);
     conn->next = engine->conns;
@@ -104,6 +105,20 @@ void srv_conn_disconnect(struct srv_conn *conn, const char *why)
     conn->prev = conn->next = NULL;
     pthread_mutex_unlock(&engine->lock);
     srv_conn_unref(conn); /* the engine list's reference */
+}
+
+bool srv_conn_is_idle(struct srv_conn *conn)
+{
+    pthread_mutex_lock(&conn->lock);
+    bool idle = !conn->dead && conn->pending == NULL;
+    for (size_t i = 0; idle && i < conn->session_count; i++) {
+        struct srv_session *s = conn->sessions[i];
+        pthread_mutex_lock(&s->lock);
+        idle = s->open_count == 0;
+        pthread_mutex_unlock(&s->lock);
+    }
+    pthread_mutex_unlock(&conn->lock);
+    return idle;
 }
 
 size_t srv_conn_max_frame(struct srv_conn *conn)

@@ -217,6 +217,7 @@ static void list_files(struct srv_conn *conn, struct srv_session *s, void *conte
             .session_id = s->id,
             .tree_id = o->tree->id,
             .flags = o->is_pipe ? SRVCTL_FILE_PIPE : 0,
+            .granted_access = o->access,
             .share = o->tree->share.name,
             .path = o->path,
             .local_path = where,

@@ -13,6 +13,7 @@
 #include "drivers/srv/srv.h"
 #include "drivers/srv/smb2/smb2.h"
 #include "lib/log.h"
+#include "lib/sid.h"
 #include "lwiod/driver.h"
 #include "registry/registry.h"
 #include "share-db/share_db.h"
@@ -114,6 +115,12 @@ static NTSTATUS load_config(struct io_driver *driver, struct registry *reg, stru
         }
         free(v);
     }
+    if ((v = setting(driver, reg, "max-connections")))
+        c->max_connections = (uint32_t)strtoul(v, NULL, 0);
+    free(v);
+    if ((v = setting(driver, reg, "idle-timeout")))
+        c->idle_timeout = (uint32_t)strtoul(v, NULL, 0);
+    free(v);
     if ((v = setting(driver, reg, "server-guid")) && *v && !parse_guid(v, c->server_guid))
         log_warning("srv: srv.server-guid %s is not a GUID; using zeros", v);
     free(v);

@@ -34,6 +34,7 @@ void srv_config_defaults(struct srv_config *c)
     c->signing_algorithms[1] = SMB2_SIGNING_AES_CMAC;
     c->signing_algorithms[2] = SMB2_SIGNING_HMAC_SHA256;
     c->signing_algorithm_count = 3;
+    c->idle_timeout = 900; /* Windows' autodisconnect: 15 minutes */
     c->network_threads = 1;
     c->worker_threads = 2;
 }
@@ -64,6 +65,13 @@ uint64_t srv_filetime_now(void)
     clock_gettime(CLOCK_REALTIME, &ts);
     /* 11644473600 seconds from 1601-01-01 to 1970-01-01. */
     return ((uint64_t)ts.tv_sec + 11644473600ull) * 10000000ull + (uint64_t)ts.tv_nsec / 100;
+}
+
+uint64_t srv_monotonic_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec;
 }
 
 static bool dialect_known(uint16_t d)
@@ -138,20 +146,22 @@ void srv_engine_destroy(struct srv_engine *e)
      * connection dead and only free themselves). */
     srv_workers_stop(e->workers);
     e->workers = NULL;
-    /* Work lent to the host's pool may still hold connections: wait for them
-     * (bounded, so a stuck call cannot hang shutdown forever). */
+    /* Work lent to the host's pool may still hold connections, and closes of
+     * opens may still be on their way through the I/O manager (an open holds
+     * its tree): wait for both (bounded, so a stuck call cannot hang shutdown
+     * forever). */
     struct timespec deadline;
     clock_gettime(CLOCK_REALTIME, &deadline);
     deadline.tv_sec += 10;
     pthread_mutex_lock(&e->lock);
-    while (e->connections_live > 0) {
+    while (e->connections_live > 0 || atomic_load(&e->trees_open) > 0) {
         if (pthread_cond_timedwait(&e->conns_gone, &e->lock, &deadline) == ETIMEDOUT) {
-            log_error("srv: %llu connection(s) still referenced at shutdown",
-                      (unsigned long long)e->connections_live);
+            log_error("srv: %llu connection(s), %d tree connect(s) still referenced at shutdown",
+                      (unsigned long long)e->connections_live, atomic_load(&e->trees_open));
             break;
         }
     }
-    bool leaked = e->connections_live > 0;
+    bool leaked = e->connections_live > 0 || atomic_load(&e->trees_open) > 0;
     pthread_mutex_unlock(&e->lock);
     if (leaked)
         return; /* freeing would let the stragglers touch freed memory */

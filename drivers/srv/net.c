@@ -175,6 +175,44 @@ static void close_conn(struct srv_engine *e, struct srv_conn *conn, const char *
     }
 }
 
+/* Drops connections idle for srv.idle-timeout seconds with no open file and
+ * no request waiting (Windows' autodisconnect; the client reconnects when it
+ * needs to). Runs on the network thread between events. */
+static void idle_sweep(struct srv_engine *e)
+{
+    uint64_t now = srv_monotonic_seconds();
+    for (int rounds = 0; rounds < 1024; rounds++) {
+        struct srv_conn *victim = NULL;
+        pthread_mutex_lock(&e->lock);
+        for (struct srv_conn *c = e->conns; c && !victim; c = c->next)
+            if (now - atomic_load(&c->last_activity) >= e->config.idle_timeout) {
+                srv_conn_ref(c);
+                victim = c;
+            }
+        pthread_mutex_unlock(&e->lock);
+        if (!victim)
+            return;
+        if (srv_conn_is_idle(victim))
+            srv_conn_disconnect(victim, "idle");
+        else
+            atomic_store(&victim->last_activity, now); /* busy: look again later */
+        srv_conn_unref(victim);
+    }
+}
+
+/* Room for one more connection under srv.max-connections. */
+static bool below_limit(struct srv_engine *e)
+{
+    if (e->config.max_connections == 0)
+        return true;
+    uint64_t open = 0;
+    pthread_mutex_lock(&e->lock);
+    for (struct srv_conn *c = e->conns; c; c = c->next)
+        open++;
+    pthread_mutex_unlock(&e->lock);
+    return open < e->config.max_connections;
+}
+
 static void accept_all(struct srv_engine *e)
 {
     for (;;) {
@@ -188,6 +226,12 @@ static void accept_all(struct srv_engine *e)
             if (errno != EAGAIN && errno != EWOULDBLOCK)
                 log_warning("srv: accept: %s", strerror(errno));
             return;
+        }
+        if (!below_limit(e)) {
+            log_warning("srv: srv.max-connections (%u) reached: refusing a connection",
+                        e->config.max_connections);
+            close(fd);
+            continue;
         }
         int one = 1;
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -294,8 +338,20 @@ static void *net_main(void *arg)
 {
     struct srv_engine *e = arg;
     struct epoll_event events[64];
+    /* The idle sweep runs a few times per timeout period, at most once a
+     * second and at least once a minute. */
+    int sweep_ms = -1;
+    if (e->config.idle_timeout) {
+        uint32_t period = e->config.idle_timeout / 4;
+        sweep_ms = (int)(period < 1 ? 1 : period > 60 ? 60 : period) * 1000;
+    }
+    uint64_t last_sweep = srv_monotonic_seconds();
     while (!atomic_load(&e->stopping)) {
-        int n = epoll_wait(e->epoll_fd, events, 64, -1);
+        int n = epoll_wait(e->epoll_fd, events, 64, sweep_ms);
+        if (sweep_ms > 0 && srv_monotonic_seconds() - last_sweep >= (uint64_t)sweep_ms / 1000) {
+            idle_sweep(e);
+            last_sweep = srv_monotonic_seconds();
+        }
         if (n < 0) {
             if (errno == EINTR)
                 continue;

@@ -81,6 +81,8 @@ void srv_engine_destroy(struct srv_engine *engine);
 NTSTATUS srv_engine_queue_work(struct srv_engine *engine, srv_work_fn fn, void *context);
 /* Now as a Windows FILETIME (100 ns since 1601). */
 uint64_t srv_filetime_now(void);
+/* Seconds on the monotonic clock. */
+uint64_t srv_monotonic_seconds(void);
 
 /* net.c: the listener and the network thread. */
 NTSTATUS srv_net_start(struct srv_engine *engine);
@@ -112,6 +114,7 @@ struct srv_conn {
     const struct srv_transport *transport;
     void *transport_state;
     char peer[64];                  /* "127.0.0.1:51234", for logs */
+    atomic_uint_fast64_t last_activity; /* monotonic seconds of the last frame */
     struct srv_conn *prev, *next;   /* engine->conns, under engine->lock */
 
     pthread_mutex_t lock;           /* everything below */
@@ -151,6 +154,8 @@ void srv_conn_receive(struct srv_conn *conn, uint8_t *data, size_t len);
  * requests cancelled. Idempotent; any thread. */
 void srv_conn_disconnect(struct srv_conn *conn, const char *why);
 bool srv_conn_is_dead(struct srv_conn *conn);
+/* True if nothing holds the connection: no open file, no parked request. */
+bool srv_conn_is_idle(struct srv_conn *conn);
 /* The largest frame this connection accepts now. */
 size_t srv_conn_max_frame(struct srv_conn *conn);
 /* Sends a complete SMB2 message (compound); adds the 4-byte length. */
@@ -163,6 +168,9 @@ enum srv_session_state { SRV_SESSION_IN_PROGRESS, SRV_SESSION_VALID, SRV_SESSION
 struct srv_session {
     atomic_int refs;
     uint64_t id;                    /* never changes */
+    uint64_t created;               /* monotonic seconds */
+    atomic_uint_fast64_t last_used; /* monotonic seconds of the last request */
+    char client[64];                /* the client's address, no port */
     struct srv_engine *engine;
 
     pthread_mutex_t lock;           /* everything below */
@@ -217,6 +225,7 @@ NTSTATUS srv_session_encrypt(struct srv_session *session, const uint8_t *msg, si
 struct srv_tree {
     atomic_int refs;
     uint32_t id;                    /* never changes */
+    uint64_t created;
     struct srv_share_info share;    /* copied at connect, never changes */
     uint32_t maximal_access;
     struct srv_engine *engine;
@@ -247,6 +256,8 @@ typedef void (*srv_open_closed_fn)(void *context, NTSTATUS status);
 struct srv_open {
     atomic_int refs;
     uint64_t id;                    /* both FileId halves (no durable handles) */
+    uint32_t access;                /* DesiredAccess of the CREATE */
+    bool created;                   /* the CREATE made the file */
     struct srv_engine *engine;
     struct srv_tree *tree;          /* reference */
     struct io_file *file;

@@ -1,4 +1,5 @@
 /* Sessions: creation, keys, the tree table, logoff. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,13 @@ struct srv_session *srv_session_new(struct srv_engine *engine, struct srv_conn *
     s->id = id;
     s->state = SRV_SESSION_IN_PROGRESS;
     s->next_tree_id = 1;
+    s->created = srv_monotonic_seconds();
+    atomic_init(&s->last_used, s->created);
+    /* "127.0.0.1:50001" -> "127.0.0.1" ("[::1]:50001" keeps its brackets off) */
+    snprintf(s->client, sizeof s->client, "%s", conn->peer);
+    char *colon = strrchr(s->client, ':');
+    if (colon && strchr(s->client, ':') == colon)
+        *colon = 0;
     pthread_mutex_lock(&conn->lock);
     s->dialect = conn->dialect;
     s->cipher = conn->cipher;

@@ -115,6 +115,9 @@ struct srv_config {
     uint16_t ciphers[4];         /* preference order, 0-terminated */
     uint16_t signing_algorithms[3]; /* 3.1.1 preference order; count below */
     size_t signing_algorithm_count;
+    uint32_t max_connections;    /* 0: no limit */
+    uint32_t idle_timeout;       /* seconds; a connection idle that long with no
+                                    open file and nothing pending is dropped; 0: never */
     unsigned network_threads;    /* 1 today */
     unsigned worker_threads;     /* srv's own pool, when queue_work is NULL */
     struct srv_auth auth;

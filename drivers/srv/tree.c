@@ -13,6 +13,7 @@ struct srv_tree *srv_tree_new(struct srv_engine *engine, const struct srv_share_
     t->share = *share;
     t->share.sd = NULL; /* checked at connect; files are checked by their driver */
     t->share.sd_len = 0;
+    t->created = srv_monotonic_seconds();
     pthread_mutex_init(&t->lock, NULL);
     atomic_fetch_add(&engine->trees_open, 1);
     return t;
@@ -27,9 +28,15 @@ void srv_tree_unref(struct srv_tree *tree)
 {
     if (atomic_fetch_sub(&tree->refs, 1) != 1)
         return;
-    atomic_fetch_sub(&tree->engine->trees_open, 1);
+    struct srv_engine *engine = tree->engine;
     pthread_mutex_destroy(&tree->lock);
     free(tree);
+    /* The engine waits for its last tree (held by opens whose close is
+     * still on its way through the I/O manager) before it goes. */
+    pthread_mutex_lock(&engine->lock);
+    atomic_fetch_sub(&engine->trees_open, 1);
+    pthread_cond_broadcast(&engine->conns_gone);
+    pthread_mutex_unlock(&engine->lock);
 }
 
 void srv_tree_kill(struct srv_tree *tree)

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "drivers/srv/smb2/io.h"
+#include <openssl/crypto.h>
+
 #include "lib/access.h"
 #include "lib/log.h"
 
@@ -159,6 +161,7 @@ static void create_done(struct smb2_io *io)
     struct srv_open *open = st->open;
     st->open = NULL;
     open->file = st->file;
+    open->created = st->action == FILE_CREATED;
     status = srv_session_add_open(req->session, open);
     if (status != STATUS_SUCCESS) {
         /* The file is open in the I/O manager but nobody may use it. */
@@ -192,6 +195,27 @@ static const char *beneath_of(const struct srv_tree *tree)
         p++;
     const char *sep = strchr(p, '\\');
     return sep && sep[1] ? sep + 1 : NULL;
+}
+
+/* What an RPC service behind a pipe learns about its client: the key of
+ * the SMB session (Session.ApplicationKey from 3.0 on, the session key
+ * before, [MS-SMB2] 3.3.5.5.3) and the client's address. */
+static NTSTATUS add_pipe_ecps(struct smb2_request *req, struct create_state *st)
+{
+    struct srv_session *s = req->session;
+    uint8_t key[SMB2_KEY_SIZE];
+    pthread_mutex_lock(&s->lock);
+    bool have_key = s->has_keys;
+    memcpy(key, SMB2_DIALECT_IS_3(s->dialect) ? s->keys.application : s->keys.signing, sizeof key);
+    pthread_mutex_unlock(&s->lock);
+    NTSTATUS status = IoEcpListCreate(&st->ecps);
+    if (status == STATUS_SUCCESS && have_key)
+        status = IoEcpListAdd(st->ecps, IO_ECP_TYPE_SESSION_KEY, key, sizeof key);
+    if (status == STATUS_SUCCESS)
+        status = IoEcpListAdd(st->ecps, IO_ECP_TYPE_PEER_ADDRESS, req->conn->peer,
+                              strlen(req->conn->peer));
+    OPENSSL_cleanse(key, sizeof key);
+    return status == STATUS_SUCCESS ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;
 }
 
 NTSTATUS smb2_create(struct smb2_request *req)
@@ -245,6 +269,7 @@ NTSTATUS smb2_create(struct smb2_request *req)
     if (status != STATUS_SUCCESS)
         return status;
     snprintf(st->open->path, sizeof st->open->path, "%s", st->relative);
+    st->open->access = access_map_generic(desired_access, &file_generic_mapping);
     if (contexts_length) {
         status = parse_contexts(contexts, st);
         if (status != STATUS_SUCCESS)
@@ -256,6 +281,10 @@ NTSTATUS smb2_create(struct smb2_request *req)
             IoEcpListAdd(st->ecps, "samewise.pvfs.beneath", beneath, strlen(beneath)) !=
                 STATUS_SUCCESS)
             return STATUS_INSUFFICIENT_RESOURCES;
+    } else if (tree->share.type == SRV_SHARE_PIPE) {
+        status = add_pipe_ecps(req, st);
+        if (status != STATUS_SUCCESS)
+            return status;
     }
     st->params.path = st->path;
     st->params.desired_access = desired_access;

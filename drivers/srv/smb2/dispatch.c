@@ -455,6 +455,7 @@ static NTSTATUS resolve_session(struct smb2_request *req, const struct smb2_comm
         return status;
     if (req->encrypted && req->transform_session_id != sid)
         return STATUS_ACCESS_DENIED;
+    atomic_store(&s->last_used, srv_monotonic_seconds());
     if (info->needs_session) {
         if (dead || state == SRV_SESSION_IN_PROGRESS)
             return STATUS_USER_SESSION_DELETED;
@@ -688,6 +689,7 @@ static struct srv_session *decrypt_frame(struct srv_conn *conn, uint8_t **data, 
 void srv_conn_receive(struct srv_conn *conn, uint8_t *data, size_t len)
 {
     struct srv_session *encrypt_session = NULL;
+    atomic_store(&conn->last_activity, srv_monotonic_seconds());
     if (srv_conn_is_dead(conn) || len < 4) {
         free(data);
         if (len < 4)

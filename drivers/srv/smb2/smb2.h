@@ -11,10 +11,6 @@
 #include "lib/ntstatus.h"
 #include "lwiod/ntfile.h" /* NT constants: access masks, FSCTLs, info classes */
 
-/* Status codes srv needs that lib/ntstatus.h does not list yet. */
-#define STATUS_SMB_NO_PREAUTH_INTEGRITY_HASH_OVERLAP ((NTSTATUS)0xC05D0000)
-#define STATUS_FILE_NOT_AVAILABLE ((NTSTATUS)0xC0000467)
-
 /* 2.1 Direct TCP transport: a zero byte and a 24-bit big-endian length. */
 #define SMB2_TRANSPORT_HEADER_SIZE 4
 #define SMB2_TRANSPORT_MAX_LENGTH 0x00FFFFFFu

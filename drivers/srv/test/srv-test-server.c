@@ -6,6 +6,7 @@
  *                   [--signing disabled|enabled|required]
  *                   [--encryption off|desired|required]
  *                   [--share NAME=PATH]... [--db REGISTRY] [--log-level LEVEL]
+ *                   [--idle-timeout SECONDS] [--max-connections N]
  *
  * Prints "PORT <n>" on stdout once it listens (port 0 picks a free one) and
  * serves until SIGTERM or SIGINT.
@@ -125,6 +126,10 @@ int main(int argc, char **argv)
         } else if (strcmp(arg, "--share") == 0) {
             if (add_share(val, SRV_SHARE_DISK) != 0)
                 return usage();
+        } else if (strcmp(arg, "--idle-timeout") == 0) {
+            config.idle_timeout = (uint32_t)atoi(val);
+        } else if (strcmp(arg, "--max-connections") == 0) {
+            config.max_connections = (uint32_t)atoi(val);
         } else if (strcmp(arg, "--db") == 0) {
             db = val;
         } else if (strcmp(arg, "--log-level") == 0) {
