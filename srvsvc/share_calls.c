@@ -459,16 +459,10 @@ uint32_t srvsvc_NetrShareSetInfo(struct dcerpc_call *call, void *r)
         s.max_uses = f.max_uses;
         fields |= SRVSVC_SHARE_MAX_USES;
     }
-    if ((level == 2 || level == 502) && f.path && f.path[0]) {
-        char *path = srvsvc_path_from_windows(dcerpc_call_arena(call), f.path);
-        if (!path) {
-            set_parm_err(c->ParmErr, SHARE_PATH_PARMNUM);
-            c->Result = ERROR_INVALID_PARAMETER;
-            return 0;
-        }
-        s.path = path;
-        fields |= SRVSVC_SHARE_PATH;
-    }
+    /* The path (shi2_path, shi502_path) is not settable: NetShareSetInfo
+     * ignores it, as it ignores the name and type (smbtorture's
+     * NetShareAddSetDel sends "::BLaH::" and expects success and the old
+     * path); a share moves by delete and add. */
     if (level == 1005) {
         s.flags = c->ShareInfo.ShareInfo1005->shi1005_flags;
         fields |= SRVSVC_SHARE_FLAGS;
@@ -530,11 +524,11 @@ uint32_t srvsvc_NetrShareCheck(struct dcerpc_call *call, void *r)
         c->Result = srvsvc_net_status(status);
         return 0;
     }
+    /* [MS-SRVS] 3.1.4.16: a share whose path begins with Device (an empty
+     * Device begins every path; smbtorture asks it for IPC$'s ""). */
     size_t dev_len = strlen(c->Device);
     c->Result = NERR_DeviceNotShared;
-    for (size_t i = 0; dev_len && i < count; i++) {
-        if (!shares[i].path || !shares[i].path[0])
-            continue;
+    for (size_t i = 0; i < count; i++) {
         char *path = srvsvc_path_to_windows(dcerpc_call_arena(call), shares[i].path);
         if (path && strncasecmp(path, c->Device, dev_len) == 0) {
             c->Type = shares[i].type;

@@ -281,6 +281,17 @@ struct SERVER_INFO_102 {
     uint32_t sv102_licenses;
     char *sv102_userpath;
 };
+/* Levels 502 and 503 (obsolete tuning values, [MS-SRVS] 2.2.4.44-45) are
+ * described only so that their arms have the wire form the spec's union
+ * gives them (a pointer): srvsvcd answers them ERROR_INVALID_LEVEL with
+ * that pointer NULL. 502 is 18 DWORDs; 503 the same 18, sv503_domain and
+ * 23 more. */
+struct SERVER_INFO_502 { uint32_t sv502_values[18]; };
+struct SERVER_INFO_503 {
+    uint32_t sv503_head[18];
+    char *sv503_domain;
+    uint32_t sv503_tail[23];
+};
 struct SERVER_INFO_1005 { char *sv1005_comment; };
 /* The many one-DWORD levels (1010 disc, 1016 hidden, 1107 users, 15xx
  * tuning values) share this form. */
@@ -289,6 +300,8 @@ union SERVER_INFO {
     struct SERVER_INFO_100 *ServerInfo100;
     struct SERVER_INFO_101 *ServerInfo101;
     struct SERVER_INFO_102 *ServerInfo102;
+    struct SERVER_INFO_502 *ServerInfo502;
+    struct SERVER_INFO_503 *ServerInfo503;
     struct SERVER_INFO_1005 *ServerInfo1005;
     struct SERVER_INFO_DWORD *ServerInfoDword;
 };
@@ -475,11 +488,16 @@ struct WKSTA_INFO_102 {
     char *wki102_lanroot;
     uint32_t wki102_logged_on_users;
 };
+/* Level 502 (35 obsolete redirector tunables, [MS-WKST] 2.2.5.4) is
+ * described only for its arm's wire form; it is answered
+ * ERROR_INVALID_LEVEL with the pointer NULL. */
+struct WKSTA_INFO_502 { uint32_t wki502_values[35]; };
 struct WKSTA_INFO_DWORD { uint32_t value; }; /* 1013, 1018, 1046 */
 union WKSTA_INFO {
     struct WKSTA_INFO_100 *WkstaInfo100;
     struct WKSTA_INFO_101 *WkstaInfo101;
     struct WKSTA_INFO_102 *WkstaInfo102;
+    struct WKSTA_INFO_502 *WkstaInfo502;
     struct WKSTA_INFO_DWORD *WkstaInfoDword;
 };
 struct WKSTA_USER_INFO_0 { char *wkui0_username; };

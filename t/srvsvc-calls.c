@@ -180,6 +180,15 @@ static void test_add_checks(struct conn *admin)
        "... and read back byte for byte");
     struct NetrShareDel del_sd2 = { .NetName = "sd2" };
     call(admin, &srvsvc_interface, SRVSVC_NetrShareDel, &del_sd2);
+    /* smbtorture checks every share's shi2_path, IPC$'s "" too: an empty
+     * device begins every path. */
+    struct NetrShareCheck check = { .Device = "" };
+    call(admin, &srvsvc_interface, SRVSVC_NetrShareCheck, &check);
+    is_int(check.Result, NERR_Success, "NetrShareCheck of an empty device (IPC$'s path)");
+    struct NetrServerGetInfo sg502 = { .Level = 502 };
+    ok(call(admin, &srvsvc_interface, SRVSVC_NetrServerGetInfo, &sg502) == 0 && sg502.Result == ERROR_INVALID_LEVEL &&
+           !sg502.InfoStruct.ServerInfo502,
+       "NetrServerGetInfo 502: ERROR_INVALID_LEVEL with its arm's NULL pointer");
     struct NetrShareAdd add1 = { .Level = 1, .InfoStruct.ShareInfo1 = NULL };
     call(admin, &srvsvc_interface, SRVSVC_NetrShareAdd, &add1);
     is_int(add1.Result, ERROR_INVALID_LEVEL, "NetrShareAdd level 1: ERROR_INVALID_LEVEL");
