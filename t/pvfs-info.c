@@ -3,6 +3,7 @@
 #include "t/pvfs-util.h"
 
 #include <sys/xattr.h>
+#include <time.h>
 
 #include "lib/log.h"
 #include "lib/utf16.h"
@@ -112,6 +113,21 @@ static void file_classes(void)
     uint8_t raw[64];
     ok(getxattr(on_disk("info.txt"), "user.DOSATTRIB", raw, sizeof raw) == 24 && raw[2] == 5,
        "  stored in user.DOSATTRIB, version 5");
+    memset(basic, 0, sizeof basic);
+    le64_store(basic + 24, 129000000000000000ull); /* change */
+    is_int(pvfs_set_information(f, FileBasicInformation, basic, sizeof basic), STATUS_SUCCESS,
+           "set the change time");
+    query(f, FileBasicInformation, buf, sizeof buf, &n);
+    ok(le64_load(buf + 24) == 129000000000000000ull, "  it reads back as set");
+    ok(le64_load(buf) == 130000000000000000ull, "  and the creation time stays");
+    struct timespec pause = { 0, 60 * 1000 * 1000 };
+    nanosleep(&pause, NULL);
+    uint32_t wrote = 0;
+    uint64_t at = 0;
+    pvfs_write(f, "x", 1, &at, 0, &wrote);
+    query(f, FileBasicInformation, buf, sizeof buf, &n);
+    ok(wrote == 1 && le64_load(buf + 24) > 129000000000000000ull,
+       "  a later change of the file moves it on");
 
     /* End of file, allocation, position, mode. */
     uint8_t u64[8];

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "drivers/pvfs/samba_xattr.h"
@@ -39,6 +40,39 @@ static struct timespec from_statx(const struct statx_timestamp *t)
 {
     struct timespec ts = { t->tv_sec, t->tv_nsec };
     return ts;
+}
+
+/* How long after the stamp of a stored ChangeTime the inode's ctime may be
+ * (in 100 ns units) and still be the store's own: the store's setxattr plus
+ * the coarse clock's tick (10 ms at HZ=100). A later change of the inode
+ * (data, attributes, ACL) moves ctime past it and ends the stored value; one
+ * within the window is hidden, as writes through the handle that set
+ * ChangeTime are on NTFS ([MS-FSA] 2.1.5.14.2). */
+#define CHANGE_TIME_WINDOW 200000ull
+
+/* An O_PATH fd has no xattr calls of its own, but its /proc link reaches the
+ * same inode. */
+static ssize_t get_xattr(int fd, const char *name, void *value, size_t size)
+{
+    ssize_t n = fgetxattr(fd, name, value, size);
+    if (n < 0 && errno == EBADF) {
+        char proc[64];
+        snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+        n = getxattr(proc, name, value, size);
+    }
+    return n;
+}
+
+NTSTATUS pvfs_change_time_store(int fd, uint64_t change_time)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME_COARSE, &now);
+    uint8_t blob[16];
+    le64_store(blob, change_time);
+    le64_store(blob + 8, pvfs_nt_time(&now));
+    if (fsetxattr(fd, PVFS_XATTR_CHANGE_TIME, blob, sizeof blob, 0) != 0)
+        return nt_status_from_errno(errno);
+    return STATUS_SUCCESS;
 }
 
 NTSTATUS pvfs_stat_fd(int fd, const char *display_name, struct pvfs_stat *out)
@@ -77,15 +111,14 @@ NTSTATUS pvfs_stat_fd(int fd, const char *display_name, struct pvfs_stat *out)
     bool dir = S_ISDIR(st->st_mode);
     out->allocation_size = dir ? 0 : (uint64_t)st->st_blocks * 512u;
 
-    /* user.DOSATTRIB: an O_PATH fd has no xattr calls of its own, but its
-     * /proc link reaches the same inode. */
     uint8_t blob[256];
-    ssize_t n = fgetxattr(fd, XATTR_DOSATTRIB_NAME, blob, sizeof blob);
-    if (n < 0 && errno == EBADF) {
-        char proc[64];
-        snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-        n = getxattr(proc, XATTR_DOSATTRIB_NAME, blob, sizeof blob);
+    ssize_t n = get_xattr(fd, PVFS_XATTR_CHANGE_TIME, blob, sizeof blob);
+    if (n == 16) {
+        uint64_t set = le64_load(blob), stamp = le64_load(blob + 8);
+        if (stamp <= out->change_time && out->change_time - stamp <= CHANGE_TIME_WINDOW)
+            out->change_time = set;
     }
+    n = get_xattr(fd, XATTR_DOSATTRIB_NAME, blob, sizeof blob);
     uint32_t attributes = 0;
     struct samba_dosinfo info;
     if (n > 0 && samba_dosattrib_decode(blob, (size_t)n, &info) == STATUS_SUCCESS) {
