@@ -490,6 +490,9 @@ static NTSTATUS overwrite(const struct create_state *s, struct pvfs_file *file)
         return pvfs_stream_write_all(file->fd, file->stream, NULL, 0);
     if (ftruncate(file->fd, 0) != 0)
         return nt_status_from_errno(errno);
+    /* The overwritten file gets the allocation asked for, as a new one. */
+    if (s->args->allocation_size)
+        (void)fallocate(file->fd, FALLOC_FL_KEEP_SIZE, 0, (off_t)s->args->allocation_size);
     struct pvfs_stat st;
     NTSTATUS status = pvfs_stat_fd(file->fd, NULL, &st);
     if (status == STATUS_SUCCESS)

@@ -367,6 +367,24 @@ static NTSTATUS rename_or_link(struct pvfs_file *file, struct buf_reader *r, boo
         status = STATUS_FILE_RENAMED; /* moved under us by someone else */
         goto out;
     }
+    /* Windows renames by opening the target's directory for adding an entry
+     * (FILE_ADD_FILE | SYNCHRONIZE, sharing read and write), so an open of
+     * that directory which holds DELETE, or does not share writing, refuses
+     * the rename (smb2.rename.*_delete_*). */
+    struct stat dst;
+    if (fstat(t.parent_fd, &dst) != 0) {
+        status = nt_status_from_errno(errno);
+        goto out;
+    }
+    struct pvfs_node *dir_node;
+    status = pvfs_node_get(volume, dst.st_dev, dst.st_ino, NULL, &dir_node);
+    if (status != STATUS_SUCCESS)
+        goto out;
+    status = pvfs_share_check(volume, dir_node, FILE_ADD_FILE | SYNCHRONIZE,
+                              FILE_SHARE_READ | FILE_SHARE_WRITE);
+    pvfs_node_put(volume, dir_node);
+    if (status != STATUS_SUCCESS)
+        goto out;
     bool replacing = false;
     if (t.exists) {
         struct stat tst;
