@@ -196,10 +196,10 @@ static void volume_classes(void)
         uint32_t cls;
         uint32_t size;
     } cls[] = {
-        { FileFsVolumeInformation, 18 }, { FileFsSizeInformation, 24 },
+        { FileFsVolumeInformation, 24 }, { FileFsSizeInformation, 24 },
         { FileFsDeviceInformation, 8 }, { FileFsAttributeInformation, 20 },
         { FileFsFullSizeInformation, 32 }, { FileFsObjectIdInformation, 64 },
-        { FileFsSectorSizeInformation, 28 },
+        { FileFsSectorSizeInformation, 28 }, { FileFsControlInformation, 48 },
     };
     for (size_t i = 0; i < sizeof cls / sizeof cls[0]; i++) {
         n = 0;
@@ -216,8 +216,15 @@ static void volume_classes(void)
     pvfs_query_volume_information(f, FileFsFullSizeInformation, buf, sizeof buf, &n);
     ok(le64_load(buf) > 0 && le64_load(buf) >= le64_load(buf + 16) && le32_load(buf + 28) == 512,
        "full size: total >= free, 512-byte sectors");
-    is_int(pvfs_query_volume_information(f, FileFsVolumeInformation, buf, 17, &n),
-           STATUS_INFO_LENGTH_MISMATCH, "a short buffer");
+    is_int(pvfs_query_volume_information(f, FileFsVolumeInformation, buf, 23, &n),
+           STATUS_INFO_LENGTH_MISMATCH, "a buffer shorter than Windows' 24 bytes");
+    is_int(pvfs_query_volume_information(f, FileFsAttributeInformation, buf, 15, &n),
+           STATUS_INFO_LENGTH_MISMATCH, "attribute information: shorter than 16 bytes");
+    is_int(pvfs_query_volume_information(f, FileFsAttributeInformation, buf, 16, &n),
+           STATUS_BUFFER_OVERFLOW, "  16 bytes: the name is cut short");
+    pvfs_query_volume_information(f, FileFsControlInformation, buf, sizeof buf, &n);
+    ok(le64_load(buf + 24) == UINT64_MAX && le64_load(buf + 32) == UINT64_MAX &&
+           le32_load(buf + 40) == 0, "control information: no quotas, no default limit");
     is_int(pvfs_query_volume_information(f, 77, buf, sizeof buf, &n), STATUS_INVALID_INFO_CLASS,
            "an unknown class");
     pvfs_close(f);
