@@ -314,6 +314,43 @@ static void escapes(void)
     pvfs_close(f);
 }
 
+/* FileAccessInformation of an open. */
+static uint32_t granted_of(struct pvfs_file *f)
+{
+    uint8_t buf[4];
+    uint32_t n = 0;
+    if (pvfs_query_information(f, FileAccessInformation, buf, sizeof buf, &n) != STATUS_SUCCESS)
+        return 0xFFFFFFFFu;
+    return le32_load(buf);
+}
+
+/* The granted access is what was asked (generic rights mapped), nothing
+ * added: Windows does not add SYNCHRONIZE (smb2.getinfo.granted). */
+static void granted(void)
+{
+    const uint32_t want = FILE_EXECUTE | FILE_READ_ATTRIBUTES;
+    struct pvfs_file *f = NULL;
+    is_int(open_file(vol, alice, "gdir", want, SHARE_ALL, FILE_OPEN_IF, FILE_DIRECTORY_FILE, &f,
+                     NULL), STATUS_SUCCESS, "create a directory for execute | read attributes");
+    is_int(granted_of(f), want, "  granted exactly that");
+    pvfs_close(f);
+    f = NULL;
+    is_int(open_file(vol, alice, "gdir", want, SHARE_ALL, FILE_OPEN_IF, FILE_DIRECTORY_FILE, &f,
+                     NULL), STATUS_SUCCESS, "open it again");
+    is_int(granted_of(f), want, "  granted exactly that");
+    pvfs_close(f);
+    f = NULL;
+    is_int(open_file(vol, alice, "gfile", want, SHARE_ALL, FILE_OPEN_IF, 0, &f, NULL),
+           STATUS_SUCCESS, "create a file for execute | read attributes");
+    is_int(granted_of(f), want, "  granted exactly that");
+    pvfs_close(f);
+    f = NULL;
+    is_int(open_file(vol, alice, "gfile", GENERIC_READ, SHARE_ALL, FILE_OPEN, 0, &f, NULL),
+           STATUS_SUCCESS, "open it for GENERIC_READ");
+    is_int(granted_of(f), FILE_GENERIC_READ, "  granted FILE_GENERIC_READ");
+    pvfs_close(f);
+}
+
 int main(void)
 {
     umask(0); /* the modes below are what the derived descriptors grant */
@@ -330,6 +367,7 @@ int main(void)
     names();
     case_insensitive();
     escapes();
+    granted();
     pvfs_volume_close(vol);
     token_free(alice);
     return done_testing();

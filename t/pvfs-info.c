@@ -3,6 +3,7 @@
 #include "t/pvfs-util.h"
 
 #include <sys/xattr.h>
+#include <time.h>
 
 #include "lib/log.h"
 #include "lib/utf16.h"
@@ -112,6 +113,21 @@ static void file_classes(void)
     uint8_t raw[64];
     ok(getxattr(on_disk("info.txt"), "user.DOSATTRIB", raw, sizeof raw) == 24 && raw[2] == 5,
        "  stored in user.DOSATTRIB, version 5");
+    memset(basic, 0, sizeof basic);
+    le64_store(basic + 24, 129000000000000000ull); /* change */
+    is_int(pvfs_set_information(f, FileBasicInformation, basic, sizeof basic), STATUS_SUCCESS,
+           "set the change time");
+    query(f, FileBasicInformation, buf, sizeof buf, &n);
+    ok(le64_load(buf + 24) == 129000000000000000ull, "  it reads back as set");
+    ok(le64_load(buf) == 130000000000000000ull, "  and the creation time stays");
+    struct timespec pause = { 0, 60 * 1000 * 1000 };
+    nanosleep(&pause, NULL);
+    uint32_t wrote = 0;
+    uint64_t at = 0;
+    pvfs_write(f, "x", 1, &at, 0, &wrote);
+    query(f, FileBasicInformation, buf, sizeof buf, &n);
+    ok(wrote == 1 && le64_load(buf + 24) > 129000000000000000ull,
+       "  a later change of the file moves it on");
 
     /* End of file, allocation, position, mode. */
     uint8_t u64[8];
@@ -180,10 +196,10 @@ static void volume_classes(void)
         uint32_t cls;
         uint32_t size;
     } cls[] = {
-        { FileFsVolumeInformation, 18 }, { FileFsSizeInformation, 24 },
+        { FileFsVolumeInformation, 24 }, { FileFsSizeInformation, 24 },
         { FileFsDeviceInformation, 8 }, { FileFsAttributeInformation, 20 },
         { FileFsFullSizeInformation, 32 }, { FileFsObjectIdInformation, 64 },
-        { FileFsSectorSizeInformation, 28 },
+        { FileFsSectorSizeInformation, 28 }, { FileFsControlInformation, 48 },
     };
     for (size_t i = 0; i < sizeof cls / sizeof cls[0]; i++) {
         n = 0;
@@ -200,8 +216,15 @@ static void volume_classes(void)
     pvfs_query_volume_information(f, FileFsFullSizeInformation, buf, sizeof buf, &n);
     ok(le64_load(buf) > 0 && le64_load(buf) >= le64_load(buf + 16) && le32_load(buf + 28) == 512,
        "full size: total >= free, 512-byte sectors");
-    is_int(pvfs_query_volume_information(f, FileFsVolumeInformation, buf, 17, &n),
-           STATUS_INFO_LENGTH_MISMATCH, "a short buffer");
+    is_int(pvfs_query_volume_information(f, FileFsVolumeInformation, buf, 23, &n),
+           STATUS_INFO_LENGTH_MISMATCH, "a buffer shorter than Windows' 24 bytes");
+    is_int(pvfs_query_volume_information(f, FileFsAttributeInformation, buf, 15, &n),
+           STATUS_INFO_LENGTH_MISMATCH, "attribute information: shorter than 16 bytes");
+    is_int(pvfs_query_volume_information(f, FileFsAttributeInformation, buf, 16, &n),
+           STATUS_BUFFER_OVERFLOW, "  16 bytes: the name is cut short");
+    pvfs_query_volume_information(f, FileFsControlInformation, buf, sizeof buf, &n);
+    ok(le64_load(buf + 24) == UINT64_MAX && le64_load(buf + 32) == UINT64_MAX &&
+           le32_load(buf + 40) == 0, "control information: no quotas, no default limit");
     is_int(pvfs_query_volume_information(f, 77, buf, sizeof buf, &n), STATUS_INVALID_INFO_CLASS,
            "an unknown class");
     pvfs_close(f);
@@ -413,6 +436,84 @@ static void streams(void)
     ok(exists("fresh.txt"), "  the file exists");
 }
 
+/* A rename opens the target directory for FILE_ADD_FILE, sharing read and
+ * write: an open of that directory holding DELETE, or not sharing write,
+ * refuses it (smb2.rename.share_delete_and_delete_access and friends). */
+static void rename_parent_open(void)
+{
+    mkdir(on_disk("pdir"), 0777);
+    struct pvfs_file *f = open_rw("pdir\\f.txt", FILE_CREATE);
+    static const struct {
+        uint32_t access, share;
+        NTSTATUS want;
+        const char *what;
+    } rows[] = {
+        { FILE_GENERIC_READ | DELETE, SHARE_ALL, STATUS_SHARING_VIOLATION,
+          "directory open with DELETE, sharing all" },
+        { FILE_GENERIC_READ | FILE_GENERIC_WRITE, 0, STATUS_SHARING_VIOLATION,
+          "directory open sharing nothing" },
+        { FILE_GENERIC_READ | FILE_GENERIC_WRITE, SHARE_ALL, STATUS_SUCCESS,
+          "directory open without DELETE, sharing all" },
+        { FILE_READ_ATTRIBUTES, 0, STATUS_SUCCESS, "directory open for attributes only" },
+    };
+    const char *names[] = { "pdir\\g.txt", "pdir\\f.txt" };
+    int at = 0;
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        struct pvfs_file *d = NULL;
+        open_file(vol, alice, "pdir", rows[i].access, rows[i].share, FILE_OPEN,
+                  FILE_DIRECTORY_FILE, &d, NULL);
+        ok(d != NULL, "open pdir: %s", rows[i].what);
+        NTSTATUS st = rename_to(f, names[at], false, FileRenameInformation);
+        is_int(st, rows[i].want, "  rename of a file in it");
+        if (st == STATUS_SUCCESS)
+            at = 1 - at;
+        pvfs_close(d);
+    }
+    pvfs_close(f);
+}
+
+/* AllocationSize counts the data only, not the block ext4 gives the
+ * extended attributes (smb2.setinfo, smb2.create.blob). */
+static void allocation(void)
+{
+    uint8_t buf[64], in[8];
+    uint32_t n = 0, wrote = 0;
+    uint64_t at = 0;
+    struct pvfs_file *f = open_rw("alloc.dat", FILE_OVERWRITE_IF);
+    ok(f != NULL, "create alloc.dat");
+    if (!f)
+        return;
+    /* Enough metadata that ext4 puts it in a block of its own. */
+    char big[2048];
+    memset(big, 'x', sizeof big);
+    setxattr(on_disk("alloc.dat"), "user.padding", big, sizeof big, 0);
+    pvfs_write(f, "data", 4, &at, 0, &wrote);
+    query(f, FileStandardInformation, buf, sizeof buf, &n);
+    is_int((int)le64_load(buf), 4096, "4 bytes take 4 KiB");
+    le64_store(in, 0);
+    is_int(pvfs_set_information(f, FileAllocationInformation, in, sizeof in), STATUS_SUCCESS,
+           "allocation 0");
+    query(f, FileStandardInformation, buf, sizeof buf, &n);
+    ok(le64_load(buf) == 0 && le64_load(buf + 8) == 0, "  truncates: nothing allocated, size 0");
+    le64_store(in, 4096);
+    pvfs_set_information(f, FileAllocationInformation, in, sizeof in);
+    query(f, FileStandardInformation, buf, sizeof buf, &n);
+    ok(le64_load(buf) == 4096 && le64_load(buf + 8) == 0, "allocation 4096: 4096, size 0");
+    pvfs_close(f);
+    struct pvfs_create_args a = args_of("alloc.dat", FILE_GENERIC_READ | FILE_GENERIC_WRITE,
+                                        SHARE_ALL, FILE_OVERWRITE_IF, 0);
+    a.allocation_size = 1 << 20;
+    uint32_t action = 0;
+    f = NULL;
+    is_int(pvfs_create(vol, alice, &a, &f, &action), STATUS_SUCCESS,
+           "overwrite with an allocation size of 1 MiB");
+    if (!f)
+        return;
+    query(f, FileStandardInformation, buf, sizeof buf, &n);
+    ok(le64_load(buf) == 1 << 20 && le64_load(buf + 8) == 0, "  1 MiB allocated, size 0");
+    pvfs_close(f);
+}
+
 int main(void)
 {
     log_set_level(LOG_LEVEL_ERROR); /* the stream-size warnings are expected */
@@ -428,6 +529,8 @@ int main(void)
     volume_classes();
     renames();
     streams();
+    allocation();
+    rename_parent_open();
     pvfs_volume_close(vol);
     token_free(alice);
     return done_testing();

@@ -9,9 +9,13 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/fiemap.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "drivers/pvfs/samba_xattr.h"
@@ -39,6 +43,72 @@ static struct timespec from_statx(const struct statx_timestamp *t)
 {
     struct timespec ts = { t->tv_sec, t->tv_nsec };
     return ts;
+}
+
+/* How long after the stamp of a stored ChangeTime the inode's ctime may be
+ * (in 100 ns units) and still be the store's own: the store's setxattr plus
+ * the coarse clock's tick (10 ms at HZ=100). A later change of the inode
+ * (data, attributes, ACL) moves ctime past it and ends the stored value; one
+ * within the window is hidden, as writes through the handle that set
+ * ChangeTime are on NTFS ([MS-FSA] 2.1.5.14.2). */
+#define CHANGE_TIME_WINDOW 200000ull
+
+/* An O_PATH fd has no xattr calls of its own, but its /proc link reaches the
+ * same inode. */
+static ssize_t get_xattr(int fd, const char *name, void *value, size_t size)
+{
+    ssize_t n = fgetxattr(fd, name, value, size);
+    if (n < 0 && errno == EBADF) {
+        char proc[64];
+        snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+        n = getxattr(proc, name, value, size);
+    }
+    return n;
+}
+
+NTSTATUS pvfs_change_time_store(int fd, uint64_t change_time)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME_COARSE, &now);
+    uint8_t blob[16];
+    le64_store(blob, change_time);
+    le64_store(blob + 8, pvfs_nt_time(&now));
+    if (fsetxattr(fd, PVFS_XATTR_CHANGE_TIME, blob, sizeof blob, 0) != 0)
+        return nt_status_from_errno(errno);
+    return STATUS_SUCCESS;
+}
+
+static uint64_t round_up_4k(uint64_t n)
+{
+    return n > UINT64_MAX - 4095 ? UINT64_MAX : (n + 4095) & ~(uint64_t)4095;
+}
+
+/* The bytes the data's extents occupy. st_blocks counts more: on ext4 the
+ * block that holds a file's extended attributes (user.DOSATTRIB,
+ * security.NTACL), which would show as 4 KiB allocated to an empty file.
+ * Asked only when st_blocks exceeds the size; false when the file system
+ * cannot tell (no FIEMAP, an O_PATH fd, too many extents). */
+static bool data_allocation(int fd, uint64_t *bytes)
+{
+    enum { EXTENTS = 32 };
+    union {
+        struct fiemap map;
+        uint8_t raw[sizeof(struct fiemap) + EXTENTS * sizeof(struct fiemap_extent)];
+    } u;
+    memset(&u, 0, sizeof u);
+    u.map.fm_start = 0;
+    u.map.fm_length = FIEMAP_MAX_OFFSET;
+    u.map.fm_extent_count = EXTENTS;
+    if (ioctl(fd, FS_IOC_FIEMAP, &u.map) != 0)
+        return false;
+    uint32_t n = u.map.fm_mapped_extents;
+    if (n > EXTENTS || (n == EXTENTS && !(u.map.fm_extents[n - 1].fe_flags & FIEMAP_EXTENT_LAST)))
+        return false;
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < n; i++)
+        total += round_up_4k(u.map.fm_extents[i].fe_length);
+    *bytes = total;
+    return true;
 }
 
 NTSTATUS pvfs_stat_fd(int fd, const char *display_name, struct pvfs_stat *out)
@@ -76,16 +146,19 @@ NTSTATUS pvfs_stat_fd(int fd, const char *display_name, struct pvfs_stat *out)
     }
     bool dir = S_ISDIR(st->st_mode);
     out->allocation_size = dir ? 0 : (uint64_t)st->st_blocks * 512u;
+    uint64_t data;
+    if (!dir && out->allocation_size > round_up_4k((uint64_t)st->st_size) &&
+        data_allocation(fd, &data))
+        out->allocation_size = data;
 
-    /* user.DOSATTRIB: an O_PATH fd has no xattr calls of its own, but its
-     * /proc link reaches the same inode. */
     uint8_t blob[256];
-    ssize_t n = fgetxattr(fd, XATTR_DOSATTRIB_NAME, blob, sizeof blob);
-    if (n < 0 && errno == EBADF) {
-        char proc[64];
-        snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-        n = getxattr(proc, XATTR_DOSATTRIB_NAME, blob, sizeof blob);
+    ssize_t n = get_xattr(fd, PVFS_XATTR_CHANGE_TIME, blob, sizeof blob);
+    if (n == 16) {
+        uint64_t set = le64_load(blob), stamp = le64_load(blob + 8);
+        if (stamp <= out->change_time && out->change_time - stamp <= CHANGE_TIME_WINDOW)
+            out->change_time = set;
     }
+    n = get_xattr(fd, XATTR_DOSATTRIB_NAME, blob, sizeof blob);
     uint32_t attributes = 0;
     struct samba_dosinfo info;
     if (n > 0 && samba_dosattrib_decode(blob, (size_t)n, &info) == STATUS_SUCCESS) {

@@ -231,7 +231,7 @@ static NTSTATUS open_existing(struct create_state *s)
             return status;
     }
     if (!(s->desired & MAXIMUM_ALLOWED))
-        s->granted &= s->desired | SYNCHRONIZE; /* NT always adds SYNCHRONIZE */
+        s->granted &= s->desired; /* exactly what was asked, as Windows reports it */
     if ((opts & FILE_DELETE_ON_CLOSE) && !(s->granted & DELETE))
         return STATUS_ACCESS_DENIED;
     /* The volume root and the confinement directory (a share's root) stay. */
@@ -368,11 +368,13 @@ static NTSTATUS create_new(struct create_state *s)
     if (a->allocation_size && !directory && !stream)
         (void)fallocate(s->fd, FALLOC_FL_KEEP_SIZE, 0, (off_t)a->allocation_size);
 
-    /* The creator holds what it asked for. */
+    /* The creator holds what it asked for, no more (smbtorture's
+     * smb2.getinfo.granted: FILE_EXECUTE | FILE_READ_ATTRIBUTES on a new
+     * directory is granted as 0xa0). */
     if (s->desired & MAXIMUM_ALLOWED)
         s->granted = FILE_ALL_ACCESS;
     else
-        s->granted = s->desired | SYNCHRONIZE;
+        s->granted = s->desired;
     if (s->granted & ACCESS_SYSTEM_SECURITY && !(s->token->privileges & SE_PRIV_SECURITY))
         return STATUS_PRIVILEGE_NOT_HELD;
 
@@ -488,6 +490,9 @@ static NTSTATUS overwrite(const struct create_state *s, struct pvfs_file *file)
         return pvfs_stream_write_all(file->fd, file->stream, NULL, 0);
     if (ftruncate(file->fd, 0) != 0)
         return nt_status_from_errno(errno);
+    /* The overwritten file gets the allocation asked for, as a new one. */
+    if (s->args->allocation_size)
+        (void)fallocate(file->fd, FALLOC_FL_KEEP_SIZE, 0, (off_t)s->args->allocation_size);
     struct pvfs_stat st;
     NTSTATUS status = pvfs_stat_fd(file->fd, NULL, &st);
     if (status == STATUS_SUCCESS)

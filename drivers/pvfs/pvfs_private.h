@@ -223,6 +223,11 @@ struct timespec pvfs_timespec(uint64_t nt_time);
 /* Everything about fd (O_PATH fds too). name: the last component, for the
  * hidden-dot-file rule (may be NULL). */
 NTSTATUS pvfs_stat_fd(int fd, const char *name, struct pvfs_stat *out);
+/* A ChangeTime set with FileBasicInformation (Linux cannot set ctime): kept
+ * in PVFS_XATTR_CHANGE_TIME with the coarse clock read just before it was
+ * written, and reported while the inode's ctime shows no later change. */
+#define PVFS_XATTR_CHANGE_TIME "user.samewise.ChangeTime"
+NTSTATUS pvfs_change_time_store(int fd, uint64_t change_time);
 /* Stores DOS attributes and creation time (user.DOSATTRIB). */
 NTSTATUS pvfs_dosattrib_store(int fd, bool is_directory, uint32_t attributes,
                               uint64_t creation_time);

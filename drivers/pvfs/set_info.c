@@ -58,17 +58,24 @@ static NTSTATUS set_basic(struct pvfs_file *file, struct buf_reader *r)
         return nt_status_from_errno(errno);
     uint64_t ctime = times[0];
     bool set_ctime = ctime != 0 && ctime != UINT64_MAX && ctime != UINT64_MAX - 1;
-    if (attributes == 0 && !set_ctime)
-        return STATUS_SUCCESS;
-    struct pvfs_stat st;
-    NTSTATUS status = pvfs_stat_fd(file->fd, NULL, &st);
-    if (status != STATUS_SUCCESS)
-        return status;
-    uint32_t keep = st.stored_attributes ? st.stored_attributes
-                                         : st.attributes & PVFS_SETTABLE_ATTRIBUTES;
-    uint32_t new_attributes = attributes ? attributes & PVFS_SETTABLE_ATTRIBUTES : keep;
-    return pvfs_dosattrib_store(file->fd, dir, new_attributes,
-                                set_ctime ? ctime : st.creation_time);
+    uint64_t change = times[3];
+    bool set_change = change != 0 && change != UINT64_MAX && change != UINT64_MAX - 1;
+    NTSTATUS status = STATUS_SUCCESS;
+    if (attributes != 0 || set_ctime) {
+        struct pvfs_stat st;
+        status = pvfs_stat_fd(file->fd, NULL, &st);
+        if (status != STATUS_SUCCESS)
+            return status;
+        uint32_t keep = st.stored_attributes ? st.stored_attributes
+                                             : st.attributes & PVFS_SETTABLE_ATTRIBUTES;
+        uint32_t new_attributes = attributes ? attributes & PVFS_SETTABLE_ATTRIBUTES : keep;
+        status = pvfs_dosattrib_store(file->fd, dir, new_attributes,
+                                      set_ctime ? ctime : st.creation_time);
+    }
+    /* Last: every change above moved the inode's ctime. */
+    if (status == STATUS_SUCCESS && set_change)
+        status = pvfs_change_time_store(file->fd, change);
+    return status;
 }
 
 static NTSTATUS check_deletable(struct pvfs_file *file)
@@ -360,6 +367,24 @@ static NTSTATUS rename_or_link(struct pvfs_file *file, struct buf_reader *r, boo
         status = STATUS_FILE_RENAMED; /* moved under us by someone else */
         goto out;
     }
+    /* Windows renames by opening the target's directory for adding an entry
+     * (FILE_ADD_FILE | SYNCHRONIZE, sharing read and write), so an open of
+     * that directory which holds DELETE, or does not share writing, refuses
+     * the rename (smb2.rename.*_delete_*). */
+    struct stat dst;
+    if (fstat(t.parent_fd, &dst) != 0) {
+        status = nt_status_from_errno(errno);
+        goto out;
+    }
+    struct pvfs_node *dir_node;
+    status = pvfs_node_get(volume, dst.st_dev, dst.st_ino, NULL, &dir_node);
+    if (status != STATUS_SUCCESS)
+        goto out;
+    status = pvfs_share_check(volume, dir_node, FILE_ADD_FILE | SYNCHRONIZE,
+                              FILE_SHARE_READ | FILE_SHARE_WRITE);
+    pvfs_node_put(volume, dir_node);
+    if (status != STATUS_SUCCESS)
+        goto out;
     bool replacing = false;
     if (t.exists) {
         struct stat tst;

@@ -56,7 +56,11 @@ NTSTATUS pvfs_query_volume_information(struct pvfs_file *file, uint32_t info_cla
         wr_u32(&b, 0); /* no label */
         wr_u8(&b, 0);  /* SupportsObjects */
         wr_u8(&b, 0);
-        fixed = 18;
+        /* Windows' minimum is the C structure's size (24: the label's first
+         * character and alignment), and it never answers with less
+         * (smb2.getinfo.qfs_buffercheck); the label is empty, so zeros. */
+        wr_zeros(&b, 6);
+        fixed = 24;
         break;
     case FileFsSizeInformation:
         status = sizes(file->fd, &total, &avail, &free_units, &spu);
@@ -86,9 +90,22 @@ NTSTATUS pvfs_query_volume_information(struct pvfs_file *file, uint32_t info_cla
         size_t at = wr_reserve(&b, 4);
         long n = pvfs_put_utf16(&b, "NTFS");
         wr_put_u32_at(&b, at, (uint32_t)n);
-        fixed = 12;
+        fixed = 16; /* Windows' minimum: the structure with one character, aligned */
         break;
     }
+    case FileFsControlInformation:
+        /* [MS-FSCC] 2.5.2: no quotas are tracked or enforced (flags 0), no
+         * content-indexing filter; the default quota threshold and limit
+         * are "none" (-1). */
+        wr_u64(&b, 0); /* FreeSpaceStartFiltering */
+        wr_u64(&b, 0); /* FreeSpaceThreshold */
+        wr_u64(&b, 0); /* FreeSpaceStopFiltering */
+        wr_u64(&b, UINT64_MAX);
+        wr_u64(&b, UINT64_MAX);
+        wr_u32(&b, 0); /* FileSystemControlFlags */
+        wr_u32(&b, 0); /* Padding */
+        fixed = 48;
+        break;
     case FileFsSectorSizeInformation:
         for (int i = 0; i < 4; i++)
             wr_u32(&b, BYTES_PER_SECTOR);
