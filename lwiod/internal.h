@@ -140,6 +140,10 @@ NTSTATUS irp_call(struct irp *irp);
  * return STATUS_PENDING. */
 void irp_prepare_caller(struct irp *irp);
 NTSTATUS irp_run(struct irp *irp, bool dispatch);
+/* For tests only (t/lwiod-core.c); NULL otherwise: called in irp_run right
+ * after a dispatch that left the IRP pending, to widen the window in which
+ * its completion on another thread may free it. */
+extern void (*irp_test_after_pending_dispatch)(void);
 /* Dispatches an IRP whose caller was already told STATUS_PENDING (a deferred
  * close). */
 void irp_dispatch_deferred(struct irp *irp);

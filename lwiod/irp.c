@@ -160,16 +160,24 @@ void irp_prepare_caller(struct irp *irp)
         irp->async->cancel = (struct io_cancel_ref *)irp;
 }
 
+void (*irp_test_after_pending_dispatch)(void);
+
 NTSTATUS irp_run(struct irp *irp, bool dispatch)
 {
+    /* Decided before dispatch: once an asynchronous IRP is pending, it may
+     * complete on another thread, whose callback may release the caller's
+     * reference, and the IRP is gone before dispatch returns here. */
+    bool asynchronous = irp->async != NULL;
     NTSTATUS status = dispatch ? irp_dispatch(irp) : STATUS_PENDING;
     if (status != STATUS_PENDING) {
-        if (irp->async)
+        if (asynchronous)
             irp->async->cancel = NULL;
         irp_unref(irp);
         return status;
     }
-    if (irp->async)
+    if (irp_test_after_pending_dispatch)
+        irp_test_after_pending_dispatch();
+    if (asynchronous)
         return STATUS_PENDING;
     pthread_mutex_lock(&irp->lock);
     while (!irp->finished)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "lwiod/driver.h"
+#include "lwiod/internal.h"
 #include "lwiod/iomgr.h"
 #include "t/tap/tap.h"
 
@@ -105,6 +106,16 @@ static void write_worker(void *context)
     IoIrpComplete(irp);
 }
 
+/* Completes at once from a worker: the completion often runs before the
+ * dispatching thread has returned from the I/O manager. */
+static void fast_write_worker(void *context)
+{
+    struct io_irp *irp = context;
+    irp->status_block.status = STATUS_SUCCESS;
+    irp->status_block.information = irp->args.write.length;
+    IoIrpComplete(irp);
+}
+
 static NTSTATUS test_dispatch(struct io_device *device, struct io_irp *irp)
 {
     struct test_file *tf = IoIrpGetFileContext(irp);
@@ -158,7 +169,8 @@ static NTSTATUS test_dispatch(struct io_device *device, struct io_irp *irp)
         return STATUS_PENDING;
     case IRP_TYPE_WRITE:
         IoIrpMarkPending(irp, NULL, NULL);
-        if (IoWorkQueue(write_worker, irp) != STATUS_SUCCESS) {
+        if (IoWorkQueue(strcmp(tf->name, "fast") == 0 ? fast_write_worker : write_worker, irp) !=
+            STATUS_SUCCESS) {
             irp->status_block.status = STATUS_INSUFFICIENT_RESOURCES;
             IoIrpComplete(irp);
         }
@@ -304,6 +316,60 @@ static void *race_issuer(void *arg)
         }
     }
     return NULL;
+}
+
+/* A caller that releases its reference in the completion callback (srv
+ * does): the I/O manager must not touch the IRP after a pending dispatch
+ * returns, because by then the IRP may be gone. ASan catches a regression. */
+struct release_call {
+    struct io_async_control async;
+    struct io_status_block status;
+    atomic_int *done;
+};
+
+static void release_on_completion(void *context)
+{
+    struct release_call *c = context;
+    IoCancelRefRelease(c->async.cancel);
+    atomic_fetch_add(c->done, 1);
+    free(c);
+}
+
+/* Lets the worker complete (and the callback free) the IRP before irp_run
+ * goes on: without it the window is a few instructions wide. */
+static void linger_after_dispatch(void)
+{
+    usleep(200);
+}
+
+static void release_in_callback_race(struct access_token *token)
+{
+    struct io_file *file;
+    if (!ok(open_file(token, "\\test\\fast", &file) == STATUS_SUCCESS, "open 'fast'"))
+        return;
+    atomic_int done = 0;
+    int pending = 0;
+    irp_test_after_pending_dispatch = linger_after_dispatch;
+    for (int i = 0; i < 2000; i++) {
+        struct release_call *c = calloc(1, sizeof *c);
+        if (!c)
+            break;
+        c->async.callback = release_on_completion;
+        c->async.context = c;
+        c->done = &done;
+        NTSTATUS status = IoWriteFile(file, &c->async, &c->status, token, "data", 4, NULL, 0);
+        if (status == STATUS_PENDING)
+            pending++;
+        else
+            free(c); /* finished synchronously: no callback, no reference */
+    }
+    irp_test_after_pending_dispatch = NULL;
+    for (int waited = 0; waited < 1000 && atomic_load(&done) < pending; waited++)
+        usleep(10000);
+    is_int(atomic_load(&done), pending,
+           "2000 writes completed at once by a worker, the caller releasing in the callback");
+    struct io_status_block sb;
+    IoCloseFile(file, NULL, &sb);
 }
 
 static void cancel_race(struct access_token *token)
@@ -466,6 +532,7 @@ int main(void)
     IoCancelRefRelease(cw.async.cancel);
 
     cancel_race(token);
+    release_in_callback_race(token);
 
     /* Shutdown with a file open and a read pending. */
     ok(open_file(token, "\\test\\parked", &f2) == STATUS_SUCCESS, "open 'parked'");

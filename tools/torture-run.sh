@@ -19,7 +19,8 @@
 #   --update-pass        add subtests that passed, and pass again twice more,
 #                        to t/srv-smbtorture.pass (never removes one: a listed
 #                        subtest that fails is a regression, reported with
-#                        exit status 1)
+#                        exit status 1; never adds one named on a
+#                        "# flaky: NAME -- why" line there)
 #   --reference          also run the suites against Samba's smbd (a private
 #                        instance, bench/smbd.sh) and show its result beside
 #                        each subtest in the document
@@ -264,6 +265,17 @@ def read_pass_file():
                     names.append(line)
     return names
 
+def flaky_names():
+    # "# flaky: NAME -- why" lines: subtests that pass only sometimes; they
+    # stay out of the list (and out of make check) until the race is fixed.
+    names = []
+    if os.path.exists(PASS_FILE):
+        for line in open(PASS_FILE):
+            m = re.match(r"#\s*flaky:\s*(.+?)\s+--\s", line)
+            if m:
+                names.append(m.group(1))
+    return names
+
 def meta(rdir):
     m = {}
     p = os.path.join(rdir, "meta.txt")
@@ -319,7 +331,7 @@ if mode == "add-pass":
     # that passed in the main run and in every confirmation run.
     confirm = [load(d) for d in sys.argv[3:]]
     listed = read_pass_file()
-    have = set(listed)
+    have = set(listed) | set(flaky_names())
     ok = {n for n, r, _ in rows if r in PASSING}
     for c in confirm:
         ok &= {n for n, r, _ in c if r in PASSING}
@@ -341,6 +353,7 @@ if mode == "add-pass":
 
 if mode == "doc":
     listed = set(read_pass_file())
+    flaky = set(flaky_names())
     now = info.get("date", datetime.date.today().isoformat())
     out = []
     w = out.append
@@ -464,7 +477,12 @@ if mode == "doc":
     good = [n for n, r, _ in rows if r in PASSING]
     if good:
         for n in good:
-            w("- `%s`%s" % (n, "" if n in listed else " (not yet in t/srv-smbtorture.pass)"))
+            note = ""
+            if n in flaky:
+                note = " (flaky: kept out of t/srv-smbtorture.pass)"
+            elif n not in listed:
+                note = " (not yet in t/srv-smbtorture.pass)"
+            w("- `%s`%s" % (n, note))
     else:
         w("None yet.")
     w("")
