@@ -197,4 +197,12 @@ for level in 100 101 102; do
 done
 like "$(rpc "$APPLIANCE_AUTH" -c 'wkssvc_wkstagetinfo 102')" "WERR_ACCESS_DENIED" \
     "wkssvc_wkstagetinfo 102 needs an administrator"
+# The daemons stop cleanly, and (in an ASan build) left no sanitizer report:
+# errors as they ran, leaks as they exited (srvsvcd's among them).
+stop_and_check_logs() {
+    appliance_stop >/dev/null 2>&1 || return 1
+    ! grep -q -E 'ERROR: (Address|Leak|Thread)Sanitizer|runtime error:' "$APPLIANCE_RUN_DIR"/*.log 2>/dev/null
+}
+ok "lwadmin stop stops the daemons; their logs have no sanitizer report" stop_and_check_logs ||
+    diag "$(grep -h -m1 -A30 -E 'Sanitizer|runtime error:' "$APPLIANCE_RUN_DIR"/*.log)"
 done_testing
