@@ -347,7 +347,10 @@ static void *net_main(void *arg)
     }
     uint64_t last_sweep = srv_monotonic_seconds();
     while (!atomic_load(&e->stopping)) {
-        int n = epoll_wait(e->epoll_fd, events, 64, sweep_ms);
+        /* Oplock breaks time out in seconds: look at least every second. */
+        int n = epoll_wait(e->epoll_fd, events, 64,
+                           sweep_ms < 0 || sweep_ms > 1000 ? 1000 : sweep_ms);
+        srv_oplock_sweep(e);
         if (sweep_ms > 0 && srv_monotonic_seconds() - last_sweep >= (uint64_t)sweep_ms / 1000) {
             idle_sweep(e);
             last_sweep = srv_monotonic_seconds();

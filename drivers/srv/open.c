@@ -41,6 +41,9 @@ static void close_done(void *context)
     struct closing *c = context;
     if (c->async.cancel)
         IoCancelRefRelease(c->async.cancel);
+    /* The file is closed: a CREATE waiting on its oplock may go on. */
+    if (c->open)
+        srv_oplock_leave(c->open);
     if (c->fn)
         c->fn(c->context, c->iosb.status);
     if (c->open)
@@ -90,6 +93,7 @@ void srv_open_unref(struct srv_open *o)
      * net for one that did not (the close needs no reference of ours). */
     if (!o->close_issued && o->file)
         issue_file_close(NULL, o->file, NULL, NULL);
+    srv_oplock_leave(o);
     srv_tree_unref(o->tree);
     pthread_mutex_destroy(&o->lock);
     free(o);

@@ -16,7 +16,8 @@
  *
  *     engine->lock -> conn->lock -> session->lock -> tree->lock -> open->lock
  *
- * and conn->send_lock is a leaf: nothing is taken while it is held. No lock
+ * and conn->send_lock and engine->oplock_lock are leaves: nothing is taken
+ * (and nothing called out of srv) while one is held. No lock
  * is held while calling out of srv (srv_auth, srv_shares, the I/O manager,
  * queue_work) or while calling a request's completion, so those may call back
  * into srv on any thread. Reference counts are plain atomics and need no lock;
@@ -47,6 +48,9 @@ struct smb2_request;
 struct srv_conn;
 struct srv_open;
 struct srv_workers;
+struct srv_oplock_waiter;
+
+#define SRV_OPLOCK_BUCKETS 4096
 
 /* ---- Engine ------------------------------------------------------------- */
 
@@ -71,6 +75,12 @@ struct srv_engine {
     pthread_t net_thread;
     bool net_running;
     atomic_bool stopping;
+    /* oplock.c: every disk open (from just before its IoCreateFile until its
+     * close completes) and the CREATEs waiting for an oplock break. */
+    pthread_mutex_t oplock_lock;
+    struct srv_open *oplock_opens[SRV_OPLOCK_BUCKETS]; /* by a hash of the path */
+    unsigned oplock_breaks;        /* opens with a break outstanding */
+    struct srv_oplock_waiter *oplock_waiters;
 };
 
 /* An engine without a listener, for tests and fuzzing: connections are made
@@ -273,6 +283,16 @@ struct srv_open {
     unsigned inflight;
     srv_open_closed_fn closed_fn;   /* who waits for the close (CLOSE) */
     void *closed_context;
+    /* Under engine->oplock_lock (oplock.c). */
+    bool oplock_listed;             /* in engine->oplock_opens[oplock_bucket] */
+    uint32_t oplock_bucket;
+    struct srv_open *oplock_prev, *oplock_next;
+    char *oplock_key;               /* the I/O manager path */
+    uint8_t oplock_level;           /* SMB2_OPLOCK_LEVEL_* held */
+    bool oplock_breaking;           /* break sent, no acknowledgment yet */
+    uint64_t oplock_break_deadline; /* monotonic seconds */
+    struct srv_conn *oplock_conn;   /* holder's connection and session (references) */
+    struct srv_session *oplock_session;
 };
 
 struct srv_open *srv_open_new(struct srv_engine *engine, struct srv_tree *tree,
@@ -285,6 +305,32 @@ void srv_open_end_io(struct srv_open *open);
 /* Closes: no new I/O; the I/O manager file is closed once nothing is in
  * flight, then fn(context, status) runs (fn may be NULL). Idempotent. */
 void srv_open_close(struct srv_open *open, srv_open_closed_fn fn, void *context);
+
+/* ---- Oplocks (oplock.c, [MS-SMB2] 3.3.1.10, 3.3.4.6, 3.3.5.22.1) ----------
+ *
+ * Only exclusive and batch oplocks, only on files of disk shares, granted
+ * only when the file has no other srv open. Files are known by their I/O
+ * manager path, compared case-insensitively (so two names of one file by a
+ * hard link are not seen as one: no oplock protects against that). A CREATE
+ * of a file whose open holds an oplock first breaks it to none and waits for
+ * the acknowledgment, the holder's close, or 35 seconds. */
+typedef void (*srv_oplock_wake_fn)(void *context);
+/* Before a disk CREATE's IoCreateFile: lists the open under key (a copy is
+ * kept) and returns false, or, when another open of that file holds an
+ * oplock, starts its break, remembers fn(context) to run once it is over
+ * (on any thread; it should call this again) and returns true. */
+bool srv_oplock_enter(struct srv_open *open, const char *key, srv_oplock_wake_fn fn,
+                      void *context);
+/* After the CREATE succeeded: the oplock granted for requested (0 = none). */
+uint8_t srv_oplock_grant(struct srv_open *open, uint8_t requested, struct srv_conn *conn,
+                         struct srv_session *session);
+/* The open's file is closed (or its CREATE failed): unlisted, waiters woken. */
+void srv_oplock_leave(struct srv_open *open);
+/* OPLOCK_BREAK acknowledgment: STATUS_SUCCESS and the new level, or
+ * STATUS_INVALID_OPLOCK_PROTOCOL. */
+NTSTATUS srv_oplock_ack(struct srv_open *open, uint8_t level, uint8_t *new_level);
+/* Ends breaks whose holder did not answer in time (network thread). */
+void srv_oplock_sweep(struct srv_engine *engine);
 
 /* session->opens. */
 NTSTATUS srv_session_add_open(struct srv_session *session, struct srv_open *open);

@@ -59,6 +59,7 @@ static const struct smb2_command_info commands[SMB2_COMMAND_COUNT] = {
                       .needs_session = true, .needs_tree = true , .file_id_offset = 16 },
     [SMB2_OPLOCK_BREAK] = { .name = "OPLOCK_BREAK",
                             .structure_size = SMB2_OPLOCK_BREAK_ACK_SIZE,
+                            .handler = smb2_oplock_break,
                             .needs_session = true, .needs_tree = true , .file_id_offset = 8 },
 };
 

@@ -31,6 +31,8 @@ struct create_state {
     struct io_create_params params;
     struct io_ecp_list *ecps;
     char *path;
+    uint8_t requested_oplock;
+    struct smb2_io *io;
     char *relative;
     struct io_file *file;
     struct srv_open *open;  /* made before the call, so success cannot fail */
@@ -41,8 +43,10 @@ struct create_state {
 static void state_cleanup(void *data)
 {
     struct create_state *st = data;
-    if (st->open)
+    if (st->open) {
+        srv_oplock_leave(st->open); /* the CREATE failed: no longer an open of the file */
         srv_open_unref(st->open);
+    }
     IoEcpListFree(st->ecps);
     free(st->path);
     free(st->relative);
@@ -104,7 +108,13 @@ static void write_response(struct smb2_io *io, const uint8_t *info, bool have_in
     struct srv_open *open = io->open;
     struct buf *out = &req->out;
     wr_u16(out, SMB2_CREATE_RESPONSE_SIZE);
-    wr_u8(out, 0); /* OplockLevel: SMB2_OPLOCK_LEVEL_NONE */
+    /* An oplock for a file (not a directory) of a disk share, if nobody
+     * else has it open. */
+    uint8_t oplock = SMB2_OPLOCK_LEVEL_NONE;
+    if (have_info && !(le32_load(info + 48) & FILE_ATTRIBUTE_DIRECTORY) &&
+        open->tree->share.type == SRV_SHARE_DISK)
+        oplock = srv_oplock_grant(open, st->requested_oplock, req->conn, req->session);
+    wr_u8(out, oplock);
     wr_u8(out, 0);
     wr_u32(out, st->action);
     if (have_info) {
@@ -218,13 +228,25 @@ static NTSTATUS add_pipe_ecps(struct smb2_request *req, struct create_state *st)
     return status == STATUS_SUCCESS ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;
 }
 
+/* Opens the file, once no other open's oplock stands in the way (called
+ * again by the oplock code after a break, on any thread). */
+static void issue_create(void *context)
+{
+    struct create_state *st = context;
+    struct smb2_io *io = st->io;
+    if (io->req->tree->share.type == SRV_SHARE_DISK &&
+        srv_oplock_enter(st->open, st->path, issue_create, st))
+        return;
+    smb2_io_issued(io, IoCreateFile(&st->file, &io->async, &io->iosb, io->token, &st->params));
+}
+
 NTSTATUS smb2_create(struct smb2_request *req)
 {
     struct srv_tree *tree = req->tree;
     struct buf_reader *r = &req->body;
     rd_skip(r, 2);                        /* StructureSize */
     rd_skip(r, 1);                        /* SecurityFlags */
-    rd_skip(r, 1);                        /* RequestedOplockLevel: none granted */
+    uint8_t requested_oplock = rd_u8(r);
     uint32_t impersonation = rd_u32(r);
     rd_skip(r, 8 + 8);                    /* SmbCreateFlags, Reserved */
     uint32_t desired_access = rd_u32(r);
@@ -269,6 +291,7 @@ NTSTATUS smb2_create(struct smb2_request *req)
     if (status != STATUS_SUCCESS)
         return status;
     snprintf(st->open->path, sizeof st->open->path, "%s", st->relative);
+    st->requested_oplock = requested_oplock;
     st->open->access = access_map_generic(desired_access, &file_generic_mapping);
     if (contexts_length) {
         status = parse_contexts(contexts, st);
@@ -299,6 +322,8 @@ NTSTATUS smb2_create(struct smb2_request *req)
     if (status != STATUS_SUCCESS)
         return status;
     io->state = st;
-    smb2_io_issued(io, IoCreateFile(&st->file, &io->async, &io->iosb, io->token, &st->params));
+    st->io = io;
+    /* The request stays parked while another open's oplock is broken. */
+    issue_create(st);
     return STATUS_PENDING;
 }

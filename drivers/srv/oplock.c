@@ -1,0 +1,297 @@
+/* Oplocks: exclusive and batch only ([MS-SMB2] 3.3.1.10, 3.3.4.6,
+ * 3.3.5.22.1). See server.h for the model. engine->oplock_lock is a leaf:
+ * break notifications are sent and waiters woken after it is released. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "drivers/srv/server.h"
+#include "lib/log.h"
+
+/* How long a CREATE waits for the holder's acknowledgment (Windows: 35 s). */
+#define OPLOCK_BREAK_TIMEOUT 35
+
+struct srv_oplock_waiter {
+    struct srv_oplock_waiter *next;
+    char *key;
+    srv_oplock_wake_fn fn;
+    void *context;
+};
+
+/* A break notification to send once the lock is released. */
+struct pending_break {
+    struct srv_conn *conn;       /* references */
+    struct srv_session *session;
+    uint64_t file_id;
+    bool encrypt;
+};
+
+/* The bucket of a path, case-insensitively (ASCII folding: names differing
+ * in other letters' case share a bucket or not, and are compared with
+ * strcasecmp anyway, which folds ASCII only too). */
+static uint32_t bucket_of(const char *key)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
+        unsigned char c = *p >= 'A' && *p <= 'Z' ? (unsigned char)(*p + 32) : *p;
+        h = (h ^ c) * 16777619u;
+    }
+    return h % SRV_OPLOCK_BUCKETS;
+}
+
+static void unlist(struct srv_engine *e, struct srv_open *o)
+{
+    if (o->oplock_prev)
+        o->oplock_prev->oplock_next = o->oplock_next;
+    else
+        e->oplock_opens[o->oplock_bucket] = o->oplock_next;
+    if (o->oplock_next)
+        o->oplock_next->oplock_prev = o->oplock_prev;
+    o->oplock_prev = o->oplock_next = NULL;
+    o->oplock_listed = false;
+}
+
+/* Moves the waiters for key onto *woken (engine->oplock_lock held). */
+static void take_waiters(struct srv_engine *e, const char *key, struct srv_oplock_waiter **woken)
+{
+    struct srv_oplock_waiter **pp = &e->oplock_waiters;
+    while (*pp) {
+        struct srv_oplock_waiter *w = *pp;
+        if (strcasecmp(w->key, key) == 0) {
+            *pp = w->next;
+            w->next = *woken;
+            *woken = w;
+        } else {
+            pp = &w->next;
+        }
+    }
+}
+
+static void wake(struct srv_oplock_waiter *w)
+{
+    while (w) {
+        struct srv_oplock_waiter *next = w->next;
+        srv_oplock_wake_fn fn = w->fn;
+        void *context = w->context;
+        free(w->key);
+        free(w);
+        fn(context);
+        w = next;
+    }
+}
+
+/* The holder gives its oplock up (engine->oplock_lock held); the references
+ * it kept go to *conn and *session for the caller to drop unlocked. */
+static void drop_oplock(struct srv_open *o, struct srv_conn **conn, struct srv_session **session)
+{
+    if (o->oplock_breaking)
+        o->engine->oplock_breaks--;
+    o->oplock_level = SMB2_OPLOCK_LEVEL_NONE;
+    o->oplock_breaking = false;
+    *conn = o->oplock_conn;
+    *session = o->oplock_session;
+    o->oplock_conn = NULL;
+    o->oplock_session = NULL;
+}
+
+static void drop_refs(struct srv_conn *conn, struct srv_session *session)
+{
+    if (session)
+        srv_session_unref(session);
+    if (conn)
+        srv_conn_unref(conn);
+}
+
+/* 2.2.23.1 Oplock Break Notification: MessageId all ones, no session, no
+ * tree, unsigned; sealed with the holder's session when it encrypts. */
+static void send_break(struct pending_break *b)
+{
+    uint8_t msg[SMB2_HEADER_SIZE + 24];
+    memset(msg, 0, sizeof msg);
+    memcpy(msg, SMB2_PROTOCOL_ID, 4);
+    le16_store(msg + 4, SMB2_HEADER_SIZE);
+    le16_store(msg + 12, SMB2_OPLOCK_BREAK);
+    le32_store(msg + 16, SMB2_FLAGS_SERVER_TO_REDIR);
+    le64_store(msg + 24, UINT64_MAX);
+    uint8_t *body = msg + SMB2_HEADER_SIZE;
+    le16_store(body, 24);
+    body[2] = SMB2_OPLOCK_LEVEL_NONE;
+    le64_store(body + 8, b->file_id);
+    le64_store(body + 16, b->file_id);
+    if (b->encrypt) {
+        struct buf enc;
+        buf_init(&enc);
+        if (srv_session_encrypt(b->session, msg, sizeof msg, &enc) == STATUS_SUCCESS)
+            srv_conn_send_message(b->conn, enc.data, enc.len);
+        buf_free(&enc);
+    } else {
+        srv_conn_send_message(b->conn, msg, sizeof msg);
+    }
+    drop_refs(b->conn, b->session);
+}
+
+bool srv_oplock_enter(struct srv_open *o, const char *key, srv_oplock_wake_fn fn, void *context)
+{
+    struct srv_engine *e = o->engine;
+    struct srv_oplock_waiter *w = calloc(1, sizeof *w);
+    char *key_copy = strdup(key);
+    char *waiter_key = strdup(key);
+    struct pending_break b = { 0 };
+    bool wait = false;
+    uint32_t bucket = bucket_of(key);
+    pthread_mutex_lock(&e->oplock_lock);
+    struct srv_open *holder = NULL;
+    for (struct srv_open *h = e->oplock_opens[bucket]; h && !holder; h = h->oplock_next)
+        if (h != o && h->oplock_level != SMB2_OPLOCK_LEVEL_NONE &&
+            strcasecmp(h->oplock_key, key) == 0)
+            holder = h;
+    if (holder && w && waiter_key) {
+        wait = true;
+        w->key = waiter_key;
+        waiter_key = NULL;
+        w->fn = fn;
+        w->context = context;
+        w->next = e->oplock_waiters;
+        e->oplock_waiters = w;
+        w = NULL;
+        if (!holder->oplock_breaking && holder->oplock_conn) {
+            holder->oplock_breaking = true;
+            e->oplock_breaks++;
+            holder->oplock_break_deadline = srv_monotonic_seconds() + OPLOCK_BREAK_TIMEOUT;
+            b.conn = holder->oplock_conn;
+            srv_conn_ref(b.conn);
+            b.session = holder->oplock_session;
+            srv_session_ref(b.session);
+            b.file_id = holder->id;
+            pthread_mutex_lock(&b.session->lock);
+            b.encrypt = b.session->encrypt_data || (holder->tree->share.encrypt_data &&
+                                                    SMB2_DIALECT_IS_3(b.session->dialect));
+            pthread_mutex_unlock(&b.session->lock);
+        }
+    } else if (holder) {
+        /* No memory to wait: take the oplock away without a break rather
+         * than let two opens share a cached file. */
+        struct srv_conn *c;
+        struct srv_session *s;
+        drop_oplock(holder, &c, &s);
+        pthread_mutex_unlock(&e->oplock_lock);
+        drop_refs(c, s);
+        pthread_mutex_lock(&e->oplock_lock);
+    }
+    if (!wait && !o->oplock_listed && key_copy) {
+        free(o->oplock_key);
+        o->oplock_key = key_copy;
+        key_copy = NULL;
+        o->oplock_listed = true;
+        o->oplock_bucket = bucket;
+        o->oplock_prev = NULL;
+        o->oplock_next = e->oplock_opens[bucket];
+        if (o->oplock_next)
+            o->oplock_next->oplock_prev = o;
+        e->oplock_opens[bucket] = o;
+    }
+    pthread_mutex_unlock(&e->oplock_lock);
+    free(w);
+    free(key_copy);
+    free(waiter_key);
+    if (b.conn) {
+        log_debug("srv: %s: breaking the oplock of %s", b.conn->peer, key);
+        send_break(&b);
+    }
+    return wait;
+}
+
+uint8_t srv_oplock_grant(struct srv_open *o, uint8_t requested, struct srv_conn *conn,
+                         struct srv_session *session)
+{
+    if (requested != SMB2_OPLOCK_LEVEL_EXCLUSIVE && requested != SMB2_OPLOCK_LEVEL_BATCH)
+        return SMB2_OPLOCK_LEVEL_NONE;
+    struct srv_engine *e = o->engine;
+    uint8_t granted = SMB2_OPLOCK_LEVEL_NONE;
+    pthread_mutex_lock(&e->oplock_lock);
+    bool alone = o->oplock_listed;
+    for (struct srv_open *h = alone ? e->oplock_opens[o->oplock_bucket] : NULL; h && alone;
+         h = h->oplock_next)
+        if (h != o && strcasecmp(h->oplock_key, o->oplock_key) == 0)
+            alone = false;
+    if (alone) {
+        granted = requested;
+        o->oplock_level = requested;
+        o->oplock_breaking = false;
+        srv_conn_ref(conn);
+        o->oplock_conn = conn;
+        srv_session_ref(session);
+        o->oplock_session = session;
+    }
+    pthread_mutex_unlock(&e->oplock_lock);
+    return granted;
+}
+
+void srv_oplock_leave(struct srv_open *o)
+{
+    struct srv_engine *e = o->engine;
+    struct srv_oplock_waiter *woken = NULL;
+    struct srv_conn *c = NULL;
+    struct srv_session *s = NULL;
+    pthread_mutex_lock(&e->oplock_lock);
+    if (o->oplock_listed) {
+        drop_oplock(o, &c, &s);
+        unlist(e, o);
+        take_waiters(e, o->oplock_key, &woken);
+    }
+    free(o->oplock_key);
+    o->oplock_key = NULL;
+    pthread_mutex_unlock(&e->oplock_lock);
+    drop_refs(c, s);
+    wake(woken);
+}
+
+NTSTATUS srv_oplock_ack(struct srv_open *o, uint8_t level, uint8_t *new_level)
+{
+    struct srv_engine *e = o->engine;
+    struct srv_oplock_waiter *woken = NULL;
+    struct srv_conn *c = NULL;
+    struct srv_session *s = NULL;
+    NTSTATUS status = STATUS_SUCCESS;
+    *new_level = SMB2_OPLOCK_LEVEL_NONE;
+    pthread_mutex_lock(&e->oplock_lock);
+    if (!o->oplock_listed || !o->oplock_breaking) {
+        status = STATUS_INVALID_OPLOCK_PROTOCOL; /* no break outstanding */
+    } else {
+        /* Broken to none: any other level acknowledged is a protocol error,
+         * and the oplock is gone either way. */
+        if (level != SMB2_OPLOCK_LEVEL_NONE)
+            status = STATUS_INVALID_OPLOCK_PROTOCOL;
+        drop_oplock(o, &c, &s);
+        take_waiters(e, o->oplock_key, &woken);
+    }
+    pthread_mutex_unlock(&e->oplock_lock);
+    drop_refs(c, s);
+    wake(woken);
+    return status;
+}
+
+void srv_oplock_sweep(struct srv_engine *e)
+{
+    uint64_t now = srv_monotonic_seconds();
+    for (;;) {
+        struct srv_oplock_waiter *woken = NULL;
+        struct srv_conn *c = NULL;
+        struct srv_session *s = NULL;
+        pthread_mutex_lock(&e->oplock_lock);
+        struct srv_open *late = NULL;
+        for (uint32_t i = 0; e->oplock_breaks && i < SRV_OPLOCK_BUCKETS && !late; i++)
+            for (struct srv_open *h = e->oplock_opens[i]; h && !late; h = h->oplock_next)
+                if (h->oplock_breaking && now >= h->oplock_break_deadline)
+                    late = h;
+        if (late) {
+            drop_oplock(late, &c, &s);
+            take_waiters(e, late->oplock_key, &woken);
+        }
+        pthread_mutex_unlock(&e->oplock_lock);
+        if (!late)
+            return;
+        drop_refs(c, s);
+        wake(woken);
+    }
+}
