@@ -86,6 +86,18 @@ static void file_classes(void)
     is_str(name, "INFO.TXT", "  is the name itself, upper case");
     free(name);
     is_int(query(f, 200, buf, sizeof buf, &n), STATUS_INVALID_INFO_CLASS, "an unknown class");
+    is_int(query(f, FileNormalizedNameInformation, buf, sizeof buf, &n), STATUS_SUCCESS,
+           "normalized name");
+    name = name_at(buf + 4, le32_load(buf));
+    is_str(name, "info.txt", "  relative, without a leading backslash");
+    free(name);
+    struct pvfs_file *root = NULL;
+    open_file(vol, alice, "", FILE_READ_ATTRIBUTES, SHARE_ALL, FILE_OPEN, 0, &root, NULL);
+    n = 99;
+    is_int(root ? query(root, FileNormalizedNameInformation, buf, sizeof buf, &n) : STATUS_UNSUCCESSFUL,
+           STATUS_SUCCESS, "normalized name of the root");
+    is_int(n, 4, "  is empty");
+    pvfs_close(root);
 
     /* Set basic information: times and attributes. */
     uint8_t basic[40];
