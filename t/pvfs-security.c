@@ -152,6 +152,17 @@ static void round_trip(void)
            "  owner and group are kept");
     free(text);
     free(sd);
+    /* A DACL update from a descriptor without one: the NULL DACL. */
+    sd = sd_bytes("O:S-1-5-21-1-2-3-1000", &len);
+    is_int(pvfs_set_security(f, DACL_SECURITY_INFORMATION, sd, (uint32_t)len), STATUS_SUCCESS,
+           "set the DACL from a descriptor without SE_DACL_PRESENT");
+    n = 0;
+    pvfs_query_security(f, DACL_SECURITY_INFORMATION, back, sizeof back, &n);
+    struct security_descriptor nd;
+    ok(secdesc_parse(back, n, &nd) == STATUS_SUCCESS && (nd.control & SE_DACL_PRESENT) &&
+           nd.dacl == NULL, "  reads back as the NULL DACL: present, no ACL");
+    secdesc_free(&nd);
+    free(sd);
     pvfs_close(f);
 
     /* Rights: READ_CONTROL to query, WRITE_DAC to set, ACCESS_SYSTEM_SECURITY for SACLs. */

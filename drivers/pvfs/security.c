@@ -364,6 +364,11 @@ NTSTATUS pvfs_set_security(struct pvfs_file *file, uint32_t secinfo, const void 
     NTSTATUS status = secdesc_parse(buffer, length, &update);
     if (status != STATUS_SUCCESS)
         return status;
+    /* Setting the DACL from a descriptor without one gives the NULL DACL
+     * (present, no ACL: everyone allowed), as Windows does
+     * (smb2.create.nulldacl, "set empty sd"). */
+    if ((secinfo & DACL_SECURITY_INFORMATION) && !(update.control & SE_DACL_PRESENT))
+        update.control |= SE_DACL_PRESENT;
     status = load_sd(file->fd, &sd);
     if (status == STATUS_SUCCESS) {
         status = secdesc_merge(&sd, &update, secinfo);
