@@ -223,6 +223,23 @@ static void inheritance(void)
                      NULL),
            STATUS_ACCESS_DENIED, "bob cannot create files in the directory");
     pvfs_close(f);
+
+    /* A DACL given at create is kept as given: no ACEs merged from the
+     * parent, the creator's order (inherited-looking ACEs first). */
+    const char *given = "D:AI(A;ID;FA;;;S-1-5-21-1-2-3-1000)(A;ID;FR;;;S-1-5-21-1-2-3-1001)"
+                        "(A;;0x1f0000;;;AU)";
+    sd = sd_bytes(given, &len);
+    a = args_of("inh\\given.txt", FILE_GENERIC_WRITE | READ_CONTROL, SHARE_ALL, FILE_CREATE, 0);
+    a.security_descriptor = sd;
+    a.security_descriptor_size = len;
+    f = NULL;
+    is_int(pvfs_create(vol, alice, &a, &f, &act), STATUS_SUCCESS,
+           "create a file with an explicit DACL");
+    text = f ? query_sddl(f, DACL_SECURITY_INFORMATION) : NULL;
+    is_str(text, given, "  it reads back exactly as given");
+    free(text);
+    pvfs_close(f);
+    free(sd);
 }
 
 static void derived(void)
