@@ -82,7 +82,7 @@ NTSTATUS pvfs_create(struct pvfs_volume *volume, const struct access_token *toke
 
 /* Cleanup and close in one: releases the open's byte-range locks (waking
  * locks that waited for them), completes its own waiting locks with
- * STATUS_CANCELLED, and if this was the last open of a file that is to be
+ * STATUS_RANGE_NOT_LOCKED (as Windows), and if this was the last open of a file that is to be
  * deleted, deletes it. Always succeeds. */
 void pvfs_close(struct pvfs_file *file);
 
@@ -133,7 +133,7 @@ NTSTATUS pvfs_fs_control(struct pvfs_file *file, uint32_t code, const void *inpu
  * queues the request with `context` as its identity: done(context, status)
  * then runs exactly once, on the thread that released the range (status
  * STATUS_SUCCESS), that cancelled it (STATUS_CANCELLED) or that closed the
- * file, and never with a pvfs lock held. */
+ * file (STATUS_RANGE_NOT_LOCKED), and never with a pvfs lock held. */
 typedef void (*pvfs_lock_done_fn)(void *context, NTSTATUS status);
 NTSTATUS pvfs_lock(struct pvfs_file *file, uint64_t offset, uint64_t length, uint32_t key,
                    uint32_t flags, pvfs_lock_done_fn done, void *context);
