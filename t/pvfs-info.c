@@ -86,6 +86,18 @@ static void file_classes(void)
     is_str(name, "INFO.TXT", "  is the name itself, upper case");
     free(name);
     is_int(query(f, 200, buf, sizeof buf, &n), STATUS_INVALID_INFO_CLASS, "an unknown class");
+    is_int(query(f, FileNormalizedNameInformation, buf, sizeof buf, &n), STATUS_SUCCESS,
+           "normalized name");
+    name = name_at(buf + 4, le32_load(buf));
+    is_str(name, "info.txt", "  relative, without a leading backslash");
+    free(name);
+    struct pvfs_file *root = NULL;
+    open_file(vol, alice, "", FILE_READ_ATTRIBUTES, SHARE_ALL, FILE_OPEN, 0, &root, NULL);
+    n = 99;
+    is_int(root ? query(root, FileNormalizedNameInformation, buf, sizeof buf, &n) : STATUS_UNSUCCESSFUL,
+           STATUS_SUCCESS, "normalized name of the root");
+    is_int(n, 4, "  is empty");
+    pvfs_close(root);
 
     /* Set basic information: times and attributes. */
     uint8_t basic[40];
@@ -172,6 +184,18 @@ static void file_classes(void)
            STATUS_NOT_A_REPARSE_POINT, "FSCTL_GET_REPARSE_POINT: not a reparse point");
     is_int(pvfs_fs_control(f, FSCTL_SET_SPARSE, NULL, 0, NULL, 0, &n),
            STATUS_INVALID_DEVICE_REQUEST, "FSCTL_SET_SPARSE is not supported");
+    uint8_t oid[64], oid2[64], fsid[64];
+    is_int(pvfs_fs_control(f, FSCTL_CREATE_OR_GET_OBJECT_ID, NULL, 0, oid, 63, &n),
+           STATUS_BUFFER_TOO_SMALL, "FSCTL_CREATE_OR_GET_OBJECT_ID: 63 bytes are too few");
+    n = 0;
+    is_int(pvfs_fs_control(f, FSCTL_CREATE_OR_GET_OBJECT_ID, NULL, 0, oid, sizeof oid, &n),
+           STATUS_SUCCESS, "FSCTL_CREATE_OR_GET_OBJECT_ID");
+    pvfs_query_volume_information(f, FileFsObjectIdInformation, fsid, sizeof fsid, &n);
+    ok(memcmp(oid + 16, fsid, 16) == 0 && memcmp(oid + 32, oid, 16) == 0,
+       "  born on this volume, birth object id the object id");
+    is_int(pvfs_fs_control(f, FSCTL_GET_OBJECT_ID, NULL, 0, oid2, sizeof oid2, &n),
+           STATUS_SUCCESS, "FSCTL_GET_OBJECT_ID");
+    ok(n == 64 && memcmp(oid, oid2, 64) == 0, "  the same id");
     pvfs_close(f);
 
     /* A directory. */

@@ -152,6 +152,17 @@ static void round_trip(void)
            "  owner and group are kept");
     free(text);
     free(sd);
+    /* A DACL update from a descriptor without one: the NULL DACL. */
+    sd = sd_bytes("O:S-1-5-21-1-2-3-1000", &len);
+    is_int(pvfs_set_security(f, DACL_SECURITY_INFORMATION, sd, (uint32_t)len), STATUS_SUCCESS,
+           "set the DACL from a descriptor without SE_DACL_PRESENT");
+    n = 0;
+    pvfs_query_security(f, DACL_SECURITY_INFORMATION, back, sizeof back, &n);
+    struct security_descriptor nd;
+    ok(secdesc_parse(back, n, &nd) == STATUS_SUCCESS && (nd.control & SE_DACL_PRESENT) &&
+           nd.dacl == NULL, "  reads back as the NULL DACL: present, no ACL");
+    secdesc_free(&nd);
+    free(sd);
     pvfs_close(f);
 
     /* Rights: READ_CONTROL to query, WRITE_DAC to set, ACCESS_SYSTEM_SECURITY for SACLs. */
@@ -212,6 +223,23 @@ static void inheritance(void)
                      NULL),
            STATUS_ACCESS_DENIED, "bob cannot create files in the directory");
     pvfs_close(f);
+
+    /* A DACL given at create is kept as given: no ACEs merged from the
+     * parent, the creator's order (inherited-looking ACEs first). */
+    const char *given = "D:AI(A;ID;FA;;;S-1-5-21-1-2-3-1000)(A;ID;FR;;;S-1-5-21-1-2-3-1001)"
+                        "(A;;0x1f0000;;;AU)";
+    sd = sd_bytes(given, &len);
+    a = args_of("inh\\given.txt", FILE_GENERIC_WRITE | READ_CONTROL, SHARE_ALL, FILE_CREATE, 0);
+    a.security_descriptor = sd;
+    a.security_descriptor_size = len;
+    f = NULL;
+    is_int(pvfs_create(vol, alice, &a, &f, &act), STATUS_SUCCESS,
+           "create a file with an explicit DACL");
+    text = f ? query_sddl(f, DACL_SECURITY_INFORMATION) : NULL;
+    is_str(text, given, "  it reads back exactly as given");
+    free(text);
+    pvfs_close(f);
+    free(sd);
 }
 
 static void derived(void)

@@ -189,7 +189,10 @@ void pvfs_lock_release_file(struct pvfs_file *file, struct pvfs_lock_waiter **do
             continue;
         }
         *p = w->next;
-        w->status = STATUS_CANCELLED;
+        /* Windows ends a waiting lock whose handle closes (CLOSE, tree
+         * disconnect, logoff) with STATUS_RANGE_NOT_LOCKED, not as a
+         * cancel (smb2.lock.cancel). */
+        w->status = STATUS_RANGE_NOT_LOCKED;
         w->next = *done_list;
         *done_list = w;
     }

@@ -82,7 +82,7 @@ NTSTATUS pvfs_create(struct pvfs_volume *volume, const struct access_token *toke
 
 /* Cleanup and close in one: releases the open's byte-range locks (waking
  * locks that waited for them), completes its own waiting locks with
- * STATUS_CANCELLED, and if this was the last open of a file that is to be
+ * STATUS_RANGE_NOT_LOCKED (as Windows), and if this was the last open of a file that is to be
  * deleted, deletes it. Always succeeds. */
 void pvfs_close(struct pvfs_file *file);
 
@@ -120,7 +120,8 @@ NTSTATUS pvfs_set_security(struct pvfs_file *file, uint32_t secinfo, const void 
 
 /* File system controls with an answer on this file system:
  * FSCTL_GET_REPARSE_POINT (STATUS_NOT_A_REPARSE_POINT), FSCTL_IS_PATHNAME_VALID,
- * FSCTL_QUERY_ALLOCATED_RANGES (nothing is sparse); others
+ * FSCTL_QUERY_ALLOCATED_RANGES (nothing is sparse), FSCTL_GET_OBJECT_ID and
+ * FSCTL_CREATE_OR_GET_OBJECT_ID (derived from the inode); others
  * STATUS_INVALID_DEVICE_REQUEST. */
 NTSTATUS pvfs_fs_control(struct pvfs_file *file, uint32_t code, const void *input,
                          uint32_t input_length, void *output, uint32_t output_length,
@@ -132,7 +133,7 @@ NTSTATUS pvfs_fs_control(struct pvfs_file *file, uint32_t code, const void *inpu
  * queues the request with `context` as its identity: done(context, status)
  * then runs exactly once, on the thread that released the range (status
  * STATUS_SUCCESS), that cancelled it (STATUS_CANCELLED) or that closed the
- * file, and never with a pvfs lock held. */
+ * file (STATUS_RANGE_NOT_LOCKED), and never with a pvfs lock held. */
 typedef void (*pvfs_lock_done_fn)(void *context, NTSTATUS status);
 NTSTATUS pvfs_lock(struct pvfs_file *file, uint64_t offset, uint64_t length, uint32_t key,
                    uint32_t flags, pvfs_lock_done_fn done, void *context);

@@ -226,6 +226,9 @@ NTSTATUS pvfs_stat_fd(int fd, const char *name, struct pvfs_stat *out);
 /* A ChangeTime set with FileBasicInformation (Linux cannot set ctime): kept
  * in PVFS_XATTR_CHANGE_TIME with the coarse clock read just before it was
  * written, and reported while the inode's ctime shows no later change. */
+/* The volume's 16-byte object id (FileFsObjectIdInformation, and the
+ * BirthVolumeId of the files' object ids). */
+void pvfs_volume_object_id(const struct pvfs_volume *volume, uint8_t id[16]);
 #define PVFS_XATTR_CHANGE_TIME "user.samewise.ChangeTime"
 NTSTATUS pvfs_change_time_store(int fd, uint64_t change_time);
 /* Stores DOS attributes and creation time (user.DOSATTRIB). */

@@ -115,13 +115,17 @@ static uint64_t current_position(struct pvfs_file *file)
 
 /* FileNameInformation's body: length and UTF-16 name (relative to the
  * open's confinement directory, with a leading backslash). */
-static NTSTATUS put_name(struct buf *b, const struct pvfs_file *file, bool with_stream)
+/* relative: FileNormalizedNameInformation's form, the path below the share
+ * without a leading backslash (so the share's root is the empty name), as
+ * Windows answers it (smb2.getinfo.normalized). */
+static NTSTATUS put_name(struct buf *b, const struct pvfs_file *file, bool with_stream,
+                         bool relative)
 {
     char *name = pvfs_nt_name(pvfs_file_path(file), file->beneath, with_stream ? pvfs_file_stream(file) : NULL);
     if (!name)
         return STATUS_NO_MEMORY;
     size_t at = wr_reserve(b, 4);
-    long n = pvfs_put_utf16(b, name);
+    long n = pvfs_put_utf16(b, relative ? name + 1 : name);
     free(name);
     if (n < 0)
         return STATUS_OBJECT_NAME_INVALID;
@@ -261,7 +265,7 @@ NTSTATUS pvfs_query_information(struct pvfs_file *file, uint32_t info_class, voi
         break;
     case FileNameInformation:
     case FileNormalizedNameInformation:
-        status = put_name(&b, file, true);
+        status = put_name(&b, file, true, info_class == FileNormalizedNameInformation);
         fixed = 4;
         break;
     case FilePositionInformation:
@@ -285,7 +289,7 @@ NTSTATUS pvfs_query_information(struct pvfs_file *file, uint32_t info_class, voi
         wr_u64(&b, current_position(file));
         wr_u32(&b, file->mode);
         wr_u32(&b, 0);
-        status = put_name(&b, file, true);
+        status = put_name(&b, file, true, false);
         fixed = 100;
         break;
     case FileAlternateNameInformation: {

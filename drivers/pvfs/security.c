@@ -297,6 +297,18 @@ NTSTATUS pvfs_security_new_file(int fd, int parent_fd, const struct access_token
                              &token->user, &token->primary_group, is_directory, NULL);
     if (status != STATUS_SUCCESS)
         goto out;
+    /* An explicit DACL the creator gives is the file's DACL as given: NTFS
+     * assigns a new file's security without automatic inheritance
+     * (SeAssignSecurity), so the parent's inheritable ACEs are not merged
+     * and the order is the creator's (smb2.create.aclfile, acldir). Only a
+     * defaulted DACL or none at all lets the parent's ACEs in. */
+    if (have_creator && (creator.control & SE_DACL_PRESENT) &&
+        !(creator.control & SE_DACL_DEFAULTED)) {
+        const uint16_t dacl_bits = SE_DACL_AUTO_INHERITED | SE_DACL_PROTECTED;
+        secdesc_set_dacl(&child, creator.dacl);
+        creator.dacl = NULL;
+        child.control = (uint16_t)((child.control & ~dacl_bits) | (creator.control & dacl_bits));
+    }
     status = store_sd(fd, &child);
     secdesc_free(&child);
 out:
@@ -364,6 +376,11 @@ NTSTATUS pvfs_set_security(struct pvfs_file *file, uint32_t secinfo, const void 
     NTSTATUS status = secdesc_parse(buffer, length, &update);
     if (status != STATUS_SUCCESS)
         return status;
+    /* Setting the DACL from a descriptor without one gives the NULL DACL
+     * (present, no ACL: everyone allowed), as Windows does
+     * (smb2.create.nulldacl, "set empty sd"). */
+    if ((secinfo & DACL_SECURITY_INFORMATION) && !(update.control & SE_DACL_PRESENT))
+        update.control |= SE_DACL_PRESENT;
     status = load_sd(file->fd, &sd);
     if (status == STATUS_SUCCESS) {
         status = secdesc_merge(&sd, &update, secinfo);

@@ -38,6 +38,14 @@ static NTSTATUS sizes(int fd, uint64_t *total, uint64_t *avail, uint64_t *free_u
     return STATUS_SUCCESS;
 }
 
+/* A stable id for the volume, from its serial number and device. */
+void pvfs_volume_object_id(const struct pvfs_volume *volume, uint8_t id[16])
+{
+    memset(id, 0, 16);
+    le32_store(id, volume->serial);
+    le64_store(id + 4, (uint64_t)volume->root_dev);
+}
+
 NTSTATUS pvfs_query_volume_information(struct pvfs_file *file, uint32_t info_class,
                                        void *buffer, uint32_t length, uint32_t *written)
 {
@@ -115,11 +123,8 @@ NTSTATUS pvfs_query_volume_information(struct pvfs_file *file, uint32_t info_cla
         fixed = 28;
         break;
     case FileFsObjectIdInformation: {
-        /* A stable id for the volume, from its serial number and device. */
         uint8_t id[16];
-        memset(id, 0, sizeof id);
-        le32_store(id, v->serial);
-        le64_store(id + 4, (uint64_t)v->root_dev);
+        pvfs_volume_object_id(v, id);
         wr_bytes(&b, id, sizeof id);
         wr_zeros(&b, 48);
         fixed = 64;
