@@ -23,7 +23,6 @@ static int detach_and_report(const char *log, bool ok)
         if (daemon_detach(log, &d) != 0)
             _exit(3);
         /* Now the grandchild: the daemon itself. */
-        fprintf(stderr, "before ready\n");
         daemon_ready(&d, ok);
         /* After a failed start stderr is still the test's own: say nothing. */
         if (ok)
