@@ -134,6 +134,8 @@ for s in samewise smbd; do run_bench "$s" connect --count "$connect_count"; done
 for s in samewise smbd; do run_bench "$s" smallfiles --count "$small_count"; done
 for s in samewise smbd; do run_bench "$s" listing --runs "$list_runs"; done
 for s in samewise smbd; do run_bench "$s" transfer --runs "$xfer_runs" --size "$size"; done
+sleep 1
+for s in samewise smbd; do emit_mem "$s" "idle after the transfers" "$(mem "$s")" >> "$results"; done
 
 # Under load: 8 clients logging on again and again and 4 making, reading and
 # deleting small files at once; the peak of the sums, sampled every 0.2 s

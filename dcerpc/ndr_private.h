@@ -11,6 +11,9 @@
 struct ndr_args {
     bool has_size, has_length, has_switch, hoisted;
     uint32_t size, length, sw, hoisted_count;
+    /* Unmarshalling a top-level array sized by a parameter that follows it:
+     * its counts are taken from the wire and checked later (ndr_pull.c). */
+    bool from_wire;
 };
 
 /* Alignment of a type's inline representation. */

@@ -17,6 +17,16 @@ struct full_referent {
     void *ptr;
 };
 
+/* A top-level array whose size_is or length_is names a parameter that comes
+ * after it on the wire (BaseRegQueryValue's lpData, sized by lpcbData and
+ * lpcbLen): the counts it arrived with, to check once that parameter is read. */
+struct late_check {
+    const struct ndr_member *member;
+    uint32_t max_count, length;
+};
+
+#define NDR_MAX_LATE 4
+
 struct pull_ctx {
     struct buf_reader r;
     struct ndr_arena *arena;
@@ -24,6 +34,10 @@ struct pull_ctx {
     unsigned depth;
     struct full_referent *full;
     size_t full_count, full_cap;
+    /* The counts of the last from_wire array read. */
+    uint32_t wire_max_count, wire_length;
+    struct late_check late[NDR_MAX_LATE];
+    size_t late_count;
 };
 
 static void pull_scalars(struct pull_ctx *c, const struct ndr_type *t, void *slot,
@@ -147,8 +161,8 @@ static bool array_expected(struct pull_ctx *c, const struct ndr_type *t,
 static void pull_array_scalars(struct pull_ctx *c, const struct ndr_type *t, void *slot,
                                const struct ndr_args *args)
 {
-    uint32_t expected;
-    if (!array_expected(c, t, args, &expected))
+    uint32_t expected = 0;
+    if (!args->from_wire && !array_expected(c, t, args, &expected))
         return;
     uint32_t max_count;
     if (args->hoisted) {
@@ -171,8 +185,12 @@ static void pull_array_scalars(struct pull_ctx *c, const struct ndr_type *t, voi
     }
     if (!reader_ok(c))
         return;
-    /* The wire counts must agree with the members that size the array. */
-    if (max_count != args->size || length != expected) {
+    if (args->from_wire) {
+        /* Sized by a later parameter: as sent, checked once it is read. */
+        c->wire_max_count = max_count;
+        c->wire_length = length;
+    } else if (max_count != args->size || length != expected) {
+        /* The wire counts must agree with the members that size the array. */
         fail(c, STATUS_DATA_ERROR);
         return;
     }
@@ -195,8 +213,8 @@ static void pull_array_scalars(struct pull_ctx *c, const struct ndr_type *t, voi
 static void pull_array_buffers(struct pull_ctx *c, const struct ndr_type *t, void *slot,
                                const struct ndr_args *args)
 {
-    uint32_t n;
-    if (!array_expected(c, t, args, &n))
+    uint32_t n = c->wire_length;
+    if (!args->from_wire && !array_expected(c, t, args, &n))
         return;
     uint8_t *elems = load_ptr(slot);
     if (n > 0 && !elems) {
@@ -470,15 +488,40 @@ static void pull_buffers(struct pull_ctx *c, const struct ndr_type *t, void *slo
     c->depth--;
 }
 
-static void pull_param(struct pull_ctx *c, const struct ndr_member *m, uint8_t *base)
+/* True if expr names a parameter after index (in this direction): one not
+ * read yet when the parameter at index is. */
+static bool names_later(const struct ndr_type *params, size_t index, const struct ndr_expr *expr,
+                        unsigned direction)
 {
+    if (expr->kind != NDR_EXPR_FIELD && expr->kind != NDR_EXPR_DEREF)
+        return false;
+    for (size_t j = index + 1; j < params->member_count; j++)
+        if (params->members[j].offset == expr->offset && (params->members[j].direction & direction))
+            return true;
+    return false;
+}
+
+static void pull_param(struct pull_ctx *c, const struct ndr_type *params, size_t index, uint8_t *base,
+                       unsigned direction)
+{
+    const struct ndr_member *m = &params->members[index];
+    /* [MS-RPCE] 2.2.5.3.4.1 / MIDL: a top-level [unique] array whose size or
+     * length is a later parameter carries its counts in front of its
+     * elements; they are read as sent and checked against that parameter
+     * after the whole list (late_check). Only a pointer to an array can be
+     * sized so. */
+    bool late = m->type->kind == NDR_KIND_POINTER && m->type->target->kind == NDR_KIND_ARRAY &&
+                (names_later(params, index, &m->size_is, direction) ||
+                 names_later(params, index, &m->length_is, direction));
     struct ndr_args a;
-    if (!ndr_member_args(m, base, &a)) {
-        fail(c, STATUS_DATA_ERROR);
-        return;
-    }
+    memset(&a, 0, sizeof a);
+    a.from_wire = late;
     void *slot = base + m->offset;
     if (m->type->kind != NDR_KIND_POINTER) {
+        if (!ndr_member_args(m, base, &a)) {
+            fail(c, STATUS_DATA_ERROR);
+            return;
+        }
         pull_scalars(c, m->type, slot, &a);
         pull_buffers(c, m->type, slot, &a);
         check_range(c, m, slot);
@@ -492,8 +535,38 @@ static void pull_param(struct pull_ctx *c, const struct ndr_member *m, uint8_t *
             return;
     }
     store_ptr(slot, NULL);
-    if (id != 0)
-        pull_pointee(c, m->type, id, slot, &a);
+    /* A NULL pointer is its ID alone: its sizes are not needed (and what
+     * would give them may be NULL too). */
+    if (id == 0)
+        return;
+    if (!late && !ndr_member_args(m, base, &a)) {
+        fail(c, STATUS_DATA_ERROR);
+        return;
+    }
+    pull_pointee(c, m->type, id, slot, &a);
+    if (late && c->status == STATUS_SUCCESS) {
+        if (c->late_count == NDR_MAX_LATE) {
+            fail(c, STATUS_INVALID_PARAMETER); /* a descriptor no interface has */
+            return;
+        }
+        c->late[c->late_count++] = (struct late_check){ m, c->wire_max_count, c->wire_length };
+    }
+}
+
+/* The counts of late-sized arrays against the parameters now read. */
+static void check_late(struct pull_ctx *c, const uint8_t *base)
+{
+    for (size_t i = 0; i < c->late_count && c->status == STATUS_SUCCESS; i++) {
+        const struct late_check *l = &c->late[i];
+        const struct ndr_type *array = l->member->type->target;
+        struct ndr_args a;
+        /* A NULL pointer named by size_is (lpcbData absent, lpData sent) is
+         * malformed, as is any disagreement. */
+        if (!ndr_member_args(l->member, base, &a) || !a.has_size || l->max_count != a.size ||
+            (array->varying && (!a.has_length || l->length != a.length)) ||
+            (!array->varying && l->length != a.size))
+            fail(c, STATUS_DATA_ERROR);
+    }
 }
 
 NTSTATUS ndr_pull(struct ndr_arena *arena, const uint8_t *data, size_t len,
@@ -505,7 +578,8 @@ NTSTATUS ndr_pull(struct ndr_arena *arena, const uint8_t *data, size_t len,
         uint8_t *base = value;
         for (size_t i = 0; i < type->member_count && c.status == STATUS_SUCCESS; i++)
             if (type->members[i].direction & direction)
-                pull_param(&c, &type->members[i], base);
+                pull_param(&c, type, i, base, direction);
+        check_late(&c, base);
     } else {
         struct ndr_args none = { 0 };
         pull_scalars(&c, type, value, &none);

@@ -399,12 +399,17 @@ static void push_buffers(struct push_ctx *c, const struct ndr_type *t, const voi
  * (a [ref] one has no referent ID at all). */
 static void push_param(struct push_ctx *c, const struct ndr_member *m, const uint8_t *base)
 {
+    const void *slot = base + m->offset;
+    /* A NULL [unique] or [ptr] parameter is its ID alone: what would size
+     * its pointee (lpcbData beside a NULL lpData) may be NULL too. */
+    bool null_pointer = m->type->kind == NDR_KIND_POINTER && m->type->pointer != NDR_POINTER_REF &&
+                        load_ptr(slot) == NULL;
     struct ndr_args a;
-    if (!ndr_member_args(m, base, &a)) {
+    memset(&a, 0, sizeof a);
+    if (!null_pointer && !ndr_member_args(m, base, &a)) {
         fail(c, STATUS_INVALID_PARAMETER);
         return;
     }
-    const void *slot = base + m->offset;
     if (m->type->kind != NDR_KIND_POINTER) {
         push_scalars(c, m->type, slot, &a);
         push_buffers(c, m->type, slot, &a);

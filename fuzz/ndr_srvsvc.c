@@ -1,5 +1,6 @@
-/* Fuzz target: the stub data of every srvsvc and wkssvc request. The first
- * byte picks the interface and the second the opnum; the rest is the stub.
+/* Fuzz target: the stub data of every srvsvc, wkssvc and winreg request. The
+ * first byte picks the interface (modulo 3: srvsvc, wkssvc, winreg) and the
+ * second the opnum; the rest is the stub.
  * It is unmarshalled as the request ([in]) and, when that succeeds,
  * marshalled again and dispatched through a bound association (so each
  * handler sees it); it is also unmarshalled as a response ([out]), the way
@@ -59,7 +60,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 2)
         return 0;
-    const struct dcerpc_interface *iface = data[0] & 1 ? &wkssvc_interface : &srvsvc_interface;
+    static const struct dcerpc_interface *const ifaces[] = { &srvsvc_interface, &wkssvc_interface,
+                                                             &winreg_interface };
+    const struct dcerpc_interface *iface = ifaces[data[0] % 3];
     uint16_t opnum = (uint16_t)(data[1] % iface->op_count);
     const uint8_t *stub = data + 2;
     size_t len = size - 2;

@@ -5,6 +5,7 @@
  * one slow disk occupies a few workers without starving unrelated requests.
  * pool.lock is a leaf lock: work items run without it. */
 #include <errno.h>
+#include <openssl/crypto.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -60,6 +61,13 @@ static void *worker_main(void *arg)
         pthread_mutex_lock(&pool.lock);
     }
 leave:
+    /* Drivers hash and encrypt on workers, so OpenSSL keeps per-thread state
+     * here. Free it now: this thread is detached, and once pool.threads drops,
+     * workpool_stop may let the process exit before the thread's own TLS
+     * destructors run (LeakSanitizer saw that state lost at exit). */
+    pthread_mutex_unlock(&pool.lock);
+    OPENSSL_thread_stop();
+    pthread_mutex_lock(&pool.lock);
     pool.threads--;
     pthread_cond_broadcast(&pool.exit_cond);
     pthread_mutex_unlock(&pool.lock);

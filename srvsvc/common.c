@@ -14,6 +14,8 @@ NTSTATUS srvsvc_register(struct dcerpc_server *server, const struct srvsvc_backe
     NTSTATUS status = dcerpc_server_register(server, &srvsvc_interface, (void *)backend);
     if (status == STATUS_SUCCESS)
         status = dcerpc_server_register(server, &wkssvc_interface, (void *)backend);
+    if (status == STATUS_SUCCESS)
+        status = dcerpc_server_register(server, &winreg_interface, NULL);
     return status;
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/secdesc.h"
 #include "srvsvc/srvsvc_private.h"
 
 /* ---- From back-end shares to wire entries ---- */
@@ -243,26 +244,29 @@ uint32_t srvsvc_NetrShareGetInfo(struct dcerpc_call *call, void *r)
     return 0;
 }
 
-/* A self-relative security descriptor's header is sane ([MS-DTYP] 2.4.6):
- * revision 1, SE_SELF_RELATIVE, every offset inside the buffer. The store
- * and the access check parse it fully; this only refuses obvious garbage
- * at the door, with the parameter number the caller expects. */
-static bool sd_plausible(const uint8_t *sd, uint32_t len)
+/* Largest descriptor accepted: what the share store keeps. */
+#define SHARE_SD_MAX 65536u
+
+/* A descriptor that arrives over RPC is validated whole before it goes
+ * anywhere, as Windows does with RtlValidRelativeSecurityDescriptor: a
+ * self-relative descriptor of revision 1 whose owner, group and ACLs are
+ * well formed, inside the buffer and not overlapping (lib/secdesc.h's
+ * parser). The store checks again; srv's access check at tree connect then
+ * reads only descriptors that parsed. */
+static bool sd_valid(const uint8_t *sd, uint32_t len)
 {
-    if (!sd || len < 20 || sd[0] != 1)
+    if (!sd || len < 20 || len > SHARE_SD_MAX)
         return false;
     struct buf_reader r;
     rd_init(&r, sd, len);
     rd_skip(&r, 2);
-    uint16_t control = rd_u16(&r);
-    if (!(control & 0x8000))
+    if (!(rd_u16(&r) & SE_SELF_RELATIVE))
         return false;
-    for (int i = 0; i < 4; i++) {
-        uint32_t off = rd_u32(&r);
-        if (off && (off < 20 || off >= len))
-            return false;
-    }
-    return rd_ok(&r);
+    struct security_descriptor parsed;
+    NTSTATUS status = secdesc_parse(sd, len, &parsed);
+    if (status == STATUS_SUCCESS)
+        secdesc_free(&parsed);
+    return status == STATUS_SUCCESS;
 }
 
 static void set_parm_err(uint32_t *parm_err, uint32_t value)
@@ -394,7 +398,7 @@ uint32_t srvsvc_NetrShareAdd(struct dcerpc_call *call, void *r)
         c->Result = ERROR_INVALID_PARAMETER;
         return 0;
     }
-    if (f.sd && !sd_plausible(f.sd, f.sd_len)) {
+    if (f.sd && !sd_valid(f.sd, f.sd_len)) {
         set_parm_err(c->ParmErr, SHARE_FILE_SD_PARMNUM);
         c->Result = ERROR_INVALID_PARAMETER;
         return 0;
@@ -455,22 +459,16 @@ uint32_t srvsvc_NetrShareSetInfo(struct dcerpc_call *call, void *r)
         s.max_uses = f.max_uses;
         fields |= SRVSVC_SHARE_MAX_USES;
     }
-    if ((level == 2 || level == 502) && f.path && f.path[0]) {
-        char *path = srvsvc_path_from_windows(dcerpc_call_arena(call), f.path);
-        if (!path) {
-            set_parm_err(c->ParmErr, SHARE_PATH_PARMNUM);
-            c->Result = ERROR_INVALID_PARAMETER;
-            return 0;
-        }
-        s.path = path;
-        fields |= SRVSVC_SHARE_PATH;
-    }
+    /* The path (shi2_path, shi502_path) is not settable: NetShareSetInfo
+     * ignores it, as it ignores the name and type (smbtorture's
+     * NetShareAddSetDel sends "::BLaH::" and expects success and the old
+     * path); a share moves by delete and add. */
     if (level == 1005) {
         s.flags = c->ShareInfo.ShareInfo1005->shi1005_flags;
         fields |= SRVSVC_SHARE_FLAGS;
     }
     if ((level == 502 && f.sd) || level == 1501) {
-        if (!sd_plausible(f.sd, f.sd_len)) {
+        if (!sd_valid(f.sd, f.sd_len)) {
             set_parm_err(c->ParmErr, SHARE_FILE_SD_PARMNUM);
             c->Result = ERROR_INVALID_PARAMETER;
             return 0;
@@ -526,11 +524,11 @@ uint32_t srvsvc_NetrShareCheck(struct dcerpc_call *call, void *r)
         c->Result = srvsvc_net_status(status);
         return 0;
     }
+    /* [MS-SRVS] 3.1.4.16: a share whose path begins with Device (an empty
+     * Device begins every path; smbtorture asks it for IPC$'s ""). */
     size_t dev_len = strlen(c->Device);
     c->Result = NERR_DeviceNotShared;
-    for (size_t i = 0; dev_len && i < count; i++) {
-        if (!shares[i].path || !shares[i].path[0])
-            continue;
+    for (size_t i = 0; i < count; i++) {
         char *path = srvsvc_path_to_windows(dcerpc_call_arena(call), shares[i].path);
         if (path && strncasecmp(path, c->Device, dev_len) == 0) {
             c->Type = shares[i].type;

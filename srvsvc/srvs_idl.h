@@ -1,4 +1,5 @@
-/* The [MS-SRVS] and [MS-WKST] types and operations that srvsvcd serves, as C
+/* The [MS-SRVS] and [MS-WKST] types and operations that srvsvcd serves (and
+ * the few of [MS-RRP] that identify the server), as C
  * structs in the NDR engine's representation (dcerpc/ndr.h): a [string]
  * wchar_t * is a UTF-8 `char *`, a [size_is(n)] T * is a `T *`, and a
  * non-encapsulated union's discriminant is the member named by its
@@ -280,6 +281,17 @@ struct SERVER_INFO_102 {
     uint32_t sv102_licenses;
     char *sv102_userpath;
 };
+/* Levels 502 and 503 (obsolete tuning values, [MS-SRVS] 2.2.4.44-45) are
+ * described only so that their arms have the wire form the spec's union
+ * gives them (a pointer): srvsvcd answers them ERROR_INVALID_LEVEL with
+ * that pointer NULL. 502 is 18 DWORDs; 503 the same 18, sv503_domain and
+ * 23 more. */
+struct SERVER_INFO_502 { uint32_t sv502_values[18]; };
+struct SERVER_INFO_503 {
+    uint32_t sv503_head[18];
+    char *sv503_domain;
+    uint32_t sv503_tail[23];
+};
 struct SERVER_INFO_1005 { char *sv1005_comment; };
 /* The many one-DWORD levels (1010 disc, 1016 hidden, 1107 users, 15xx
  * tuning values) share this form. */
@@ -288,6 +300,8 @@ union SERVER_INFO {
     struct SERVER_INFO_100 *ServerInfo100;
     struct SERVER_INFO_101 *ServerInfo101;
     struct SERVER_INFO_102 *ServerInfo102;
+    struct SERVER_INFO_502 *ServerInfo502;
+    struct SERVER_INFO_503 *ServerInfo503;
     struct SERVER_INFO_1005 *ServerInfo1005;
     struct SERVER_INFO_DWORD *ServerInfoDword;
 };
@@ -474,11 +488,16 @@ struct WKSTA_INFO_102 {
     char *wki102_lanroot;
     uint32_t wki102_logged_on_users;
 };
+/* Level 502 (35 obsolete redirector tunables, [MS-WKST] 2.2.5.4) is
+ * described only for its arm's wire form; it is answered
+ * ERROR_INVALID_LEVEL with the pointer NULL. */
+struct WKSTA_INFO_502 { uint32_t wki502_values[35]; };
 struct WKSTA_INFO_DWORD { uint32_t value; }; /* 1013, 1018, 1046 */
 union WKSTA_INFO {
     struct WKSTA_INFO_100 *WkstaInfo100;
     struct WKSTA_INFO_101 *WkstaInfo101;
     struct WKSTA_INFO_102 *WkstaInfo102;
+    struct WKSTA_INFO_502 *WkstaInfo502;
     struct WKSTA_INFO_DWORD *WkstaInfoDword;
 };
 struct WKSTA_USER_INFO_0 { char *wkui0_username; };
@@ -518,11 +537,74 @@ enum wkssvc_opnum {
     WKSSVC_OPNUM_COUNT = 31,
 };
 
-/* The interfaces (4B324FC8-1670-01D3-1278-5A47BF6EE188 v3.0 and
- * 6BFFD098-A112-3610-9833-46C3F87E345A v1.0); their handlers expect the
- * struct srvsvc_backend (srvsvc/srvsvc.h) as iface_ctx: srvsvc_register()
- * sets that up. NetrShareDelSticky takes a struct NetrShareDel. */
+/* ---- winreg ([MS-RRP]): the few calls that identify the server ---- */
+#define REG_SZ 1u
+#define ERROR_FILE_NOT_FOUND 2u
+#define KEY_QUERY_VALUE 0x0001u
+#define KEY_SET_VALUE 0x0002u
+#define KEY_CREATE_SUB_KEY 0x0004u
+#define KEY_CREATE_LINK 0x0020u
+/* A context handle ([MS-RPCE] 2.2.5.1 ndr_context_handle). */
+struct RPC_HKEY {
+    uint32_t context_handle_attributes;
+    uint8_t context_handle_uuid[16];
+};
+/* [MS-RRP] 2.2.4: counted UTF-16, lengths in bytes (Length usually counts
+ * the terminating NUL). */
+struct RRP_UNICODE_STRING {
+    uint16_t Length;
+    uint16_t MaximumLength;
+    uint16_t *Buffer; /* [size_is(MaximumLength/2), length_is(Length/2)] */
+};
+struct OpenLocalMachine {
+    uint16_t *ServerName; /* [in, unique] PREGISTRY_SERVER_NAME: one WCHAR */
+    uint32_t samDesired;
+    struct RPC_HKEY phKey; /* [out] */
+    uint32_t Result;
+};
+struct BaseRegCloseKey {
+    struct RPC_HKEY hKey; /* [in, out] */
+    uint32_t Result;
+};
+struct BaseRegOpenKey {
+    struct RPC_HKEY hKey;
+    struct RRP_UNICODE_STRING lpSubKey;
+    uint32_t dwOptions;
+    uint32_t samDesired;
+    struct RPC_HKEY phkResult; /* [out] */
+    uint32_t Result;
+};
+struct BaseRegQueryValue {
+    struct RPC_HKEY hKey;
+    struct RRP_UNICODE_STRING lpValueName;
+    uint32_t *lpType;  /* [in, out, unique] */
+    uint8_t *lpData;   /* [in, out, unique, size_is(*lpcbData), length_is(*lpcbLen)] */
+    uint32_t *lpcbData; /* [in, out, unique] */
+    uint32_t *lpcbLen;  /* [in, out, unique] */
+    uint32_t Result;
+};
+struct BaseRegGetVersion {
+    struct RPC_HKEY hKey;
+    uint32_t lpdwVersion; /* [out] */
+    uint32_t Result;
+};
+enum winreg_opnum {
+    WINREG_OpenLocalMachine = 2,
+    WINREG_BaseRegCloseKey = 5,
+    WINREG_BaseRegOpenKey = 15,
+    WINREG_BaseRegQueryValue = 17,
+    WINREG_BaseRegGetVersion = 26,
+    WINREG_OPNUM_COUNT = 36, /* opnums 0..35 exist in [MS-RRP] */
+};
+
+/* The interfaces (4B324FC8-1670-01D3-1278-5A47BF6EE188 v3.0,
+ * 6BFFD098-A112-3610-9833-46C3F87E345A v1.0 and
+ * 338CD001-2244-31F1-AAAA-900038001003 v1.0); srvsvc's and wkssvc's
+ * handlers expect the struct srvsvc_backend (srvsvc/srvsvc.h) as iface_ctx:
+ * srvsvc_register() sets that up. NetrShareDelSticky takes a struct
+ * NetrShareDel. winreg needs no context. */
 extern const struct dcerpc_interface srvsvc_interface;
 extern const struct dcerpc_interface wkssvc_interface;
+extern const struct dcerpc_interface winreg_interface;
 
 #endif

@@ -234,12 +234,24 @@ STRUCT(SERVER_INFO_102, server_info_102,
        M(struct SERVER_INFO_102, sv102_anndelta, ndr_u32),
        M(struct SERVER_INFO_102, sv102_licenses, ndr_u32),
        M(struct SERVER_INFO_102, sv102_userpath, WSTR));
+static const struct ndr_type u32_x18 = { .kind = NDR_KIND_FIXED_ARRAY, .name = "DWORD[18]", .size = 18 * 4,
+                                         .target = &ndr_u32, .fixed_count = 18 };
+static const struct ndr_type u32_x23 = { .kind = NDR_KIND_FIXED_ARRAY, .name = "DWORD[23]", .size = 23 * 4,
+                                         .target = &ndr_u32, .fixed_count = 23 };
+STRUCT(SERVER_INFO_502, server_info_502, M(struct SERVER_INFO_502, sv502_values, u32_x18));
+STRUCT(SERVER_INFO_503, server_info_503,
+       M(struct SERVER_INFO_503, sv503_head, u32_x18),
+       M(struct SERVER_INFO_503, sv503_domain, WSTR),
+       M(struct SERVER_INFO_503, sv503_tail, u32_x23));
 STRUCT(SERVER_INFO_1005, server_info_1005, M(struct SERVER_INFO_1005, sv1005_comment, WSTR));
 STRUCT(SERVER_INFO_DWORD, server_info_dword, M(struct SERVER_INFO_DWORD, value, ndr_u32));
-/* [MS-SRVS] 2.2.3.7. Levels 103, 502, 503 and 599 are not described: they
- * fall to the default arm and are answered ERROR_INVALID_LEVEL. */
+/* [MS-SRVS] 2.2.3.7. Levels 502 and 503 have their arms (a client's
+ * unmarshaller expects their pointer, NULL here) but are answered
+ * ERROR_INVALID_LEVEL; 103 and 599 are not described: they fall to the
+ * default arm and are answered ERROR_INVALID_LEVEL too. */
 static const struct ndr_arm server_info_arms[] = {
     { 100, &server_info_100_ptr },    { 101, &server_info_101_ptr },    { 102, &server_info_102_ptr },
+    { 502, &server_info_502_ptr },    { 503, &server_info_503_ptr },
     { 1005, &server_info_1005_ptr },  { 1107, &server_info_dword_ptr }, { 1010, &server_info_dword_ptr },
     { 1016, &server_info_dword_ptr }, { 1017, &server_info_dword_ptr }, { 1018, &server_info_dword_ptr },
     { 1501, &server_info_dword_ptr }, { 1502, &server_info_dword_ptr }, { 1503, &server_info_dword_ptr },

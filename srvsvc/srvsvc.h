@@ -114,7 +114,7 @@ struct srvsvc_backend {
 };
 
 /* Registers srvsvc and wkssvc on server, served from backend (which must
- * outlive server). */
+ * outlive server), and the minimal winreg (ProductType, winreg_calls.c). */
 NTSTATUS srvsvc_register(struct dcerpc_server *server, const struct srvsvc_backend *backend);
 
 /* An in-memory back end: for tests, `srvsvcd --stdio` and until the real

@@ -25,6 +25,11 @@ uint32_t srvsvc_NetrRemoteTOD(struct dcerpc_call *call, void *r);
 uint32_t srvsvc_NetprNameValidate(struct dcerpc_call *call, void *r);
 uint32_t wkssvc_NetrWkstaGetInfo(struct dcerpc_call *call, void *r);
 uint32_t wkssvc_NetrWkstaUserEnum(struct dcerpc_call *call, void *r);
+uint32_t winreg_OpenLocalMachine(struct dcerpc_call *call, void *r);
+uint32_t winreg_BaseRegCloseKey(struct dcerpc_call *call, void *r);
+uint32_t winreg_BaseRegOpenKey(struct dcerpc_call *call, void *r);
+uint32_t winreg_BaseRegQueryValue(struct dcerpc_call *call, void *r);
+uint32_t winreg_BaseRegGetVersion(struct dcerpc_call *call, void *r);
 
 /* The back end registered as both interfaces' iface_ctx. */
 const struct srvsvc_backend *srvsvc_backend_of(struct dcerpc_call *call);

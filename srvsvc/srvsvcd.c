@@ -1,13 +1,14 @@
 /* srvsvcd: serves srvsvc and wkssvc on \pipe\srvsvc and \pipe\wkssvc (the
  * npfs pipes \npfs\srvsvc and \npfs\wkssvc of a running lwiod), from the
- * registry's shares and settings.
+ * registry's shares and settings, and the few winreg calls that identify the
+ * server on \pipe\winreg.
  *
  *   srvsvcd [--db PATH] [--foreground] [--log-level LEVEL] [--instances N]
  *   srvsvcd [--db PATH] --stdio
  *
  * --stdio serves one association on standard input and output instead, as
  * the local user (root: SYSTEM), for tests and debugging. Without
- * --foreground the daemon detaches once both pipes listen; its pid file and
+ * --foreground the daemon detaches once the pipes listen; its pid file and
  * log are in the registry's run directory. If lwiod goes away, srvsvcd
  * reconnects when it comes back. SIGTERM or SIGINT stops it; SIGHUP re-reads
  * the log level (shares and settings are read on every call anyway). */
@@ -112,16 +113,20 @@ static void settings(const char *db_path, struct options *o)
     registry_close(reg);
 }
 
-/* One connection to lwiod and the two pipes served over it. */
+/* winreg answers a console's one question at connect: two instances do. */
+#define WINREG_INSTANCES 2u
+
+/* One connection to lwiod and the pipes served over it. */
 struct service {
     struct lwio_context *lwio;
-    struct dcerpc_np_listener *srvsvc, *wkssvc;
+    struct dcerpc_np_listener *srvsvc, *wkssvc, *winreg;
 };
 
 static void service_stop(struct service *s)
 {
     dcerpc_np_stop(s->srvsvc);
     dcerpc_np_stop(s->wkssvc);
+    dcerpc_np_stop(s->winreg);
     if (s->lwio)
         LwIoDisconnect(s->lwio);
     memset(s, 0, sizeof *s);
@@ -135,6 +140,9 @@ static NTSTATUS service_start(struct service *s, struct dcerpc_server *server, c
         status = dcerpc_np_listen(server, s->lwio, "\\npfs\\srvsvc", "\\PIPE\\srvsvc", o->instances, &s->srvsvc);
     if (status == STATUS_SUCCESS)
         status = dcerpc_np_listen(server, s->lwio, "\\npfs\\wkssvc", "\\PIPE\\wkssvc", o->instances, &s->wkssvc);
+    if (status == STATUS_SUCCESS)
+        status = dcerpc_np_listen(server, s->lwio, "\\npfs\\winreg", "\\PIPE\\winreg", WINREG_INSTANCES,
+                                  &s->winreg);
     if (status != STATUS_SUCCESS)
         service_stop(s);
     return status;
@@ -142,7 +150,7 @@ static NTSTATUS service_start(struct service *s, struct dcerpc_server *server, c
 
 static bool service_lost(const struct service *s)
 {
-    return !s->lwio || dcerpc_np_lost(s->srvsvc) || dcerpc_np_lost(s->wkssvc);
+    return !s->lwio || dcerpc_np_lost(s->srvsvc) || dcerpc_np_lost(s->wkssvc) || dcerpc_np_lost(s->winreg);
 }
 
 static int serve_stdio(struct dcerpc_server *server)
@@ -236,8 +244,8 @@ int main(int argc, char **argv)
         log_error("cannot serve the pipes (is lwiod running with npfs?): %s", nt_status_name(status));
         goto out;
     }
-    log_info("srvsvcd %s serving \\pipe\\srvsvc and \\pipe\\wkssvc (%u instances each)", SW_VERSION,
-             o.instances);
+    log_info("srvsvcd %s serving \\pipe\\srvsvc and \\pipe\\wkssvc (%u instances each) and \\pipe\\winreg",
+             SW_VERSION, o.instances);
     daemon_ready(&detach, true);
 
     for (;;) {

@@ -36,11 +36,16 @@ STRUCT(WKSTA_INFO_102, wksta_info_102,
        M(struct WKSTA_INFO_102, wki102_ver_minor, ndr_u32),
        M(struct WKSTA_INFO_102, wki102_lanroot, WSTR),
        M(struct WKSTA_INFO_102, wki102_logged_on_users, ndr_u32));
+static const struct ndr_type u32_x35 = { .kind = NDR_KIND_FIXED_ARRAY, .name = "DWORD[35]", .size = 35 * 4,
+                                         .target = &ndr_u32, .fixed_count = 35 };
+STRUCT(WKSTA_INFO_502, wksta_info_502, M(struct WKSTA_INFO_502, wki502_values, u32_x35));
 STRUCT(WKSTA_INFO_DWORD, wksta_info_dword, M(struct WKSTA_INFO_DWORD, value, ndr_u32));
-/* [MS-WKST] 2.2.4.1; level 502 (a long list of redirector tunables) is not
- * described: it falls to the default arm, answered ERROR_INVALID_LEVEL. */
+/* [MS-WKST] 2.2.4.1; level 502 (a long list of redirector tunables) has its
+ * arm, so that a client reads the NULL pointer it expects, but is answered
+ * ERROR_INVALID_LEVEL. */
 static const struct ndr_arm wksta_info_arms[] = {
     { 100, &wksta_info_100_ptr },   { 101, &wksta_info_101_ptr },   { 102, &wksta_info_102_ptr },
+    { 502, &wksta_info_502_ptr },
     { 1013, &wksta_info_dword_ptr }, { 1018, &wksta_info_dword_ptr }, { 1046, &wksta_info_dword_ptr },
 };
 static NDR_UNION_TYPE(union WKSTA_INFO, wksta_info_union, wksta_info_arms, LEVEL_DEFAULT);

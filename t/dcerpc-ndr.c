@@ -137,6 +137,25 @@ static const struct ndr_member ustring_members[] = {
 };
 static NDR_STRUCT_TYPE(struct ustring, ustring_type, ustring_members);
 
+/* ---- A parameter sized by later ones: BaseRegQueryValue's lpData ---- */
+struct query {
+    uint8_t *data;    /* [in, out, unique, size_is(*cb), length_is(*len)] */
+    uint32_t *cb;     /* [in, out, unique] */
+    uint32_t *len;    /* [in, out, unique] */
+    uint32_t result;  /* [out] */
+};
+static const struct ndr_type u8_varying = { .kind = NDR_KIND_ARRAY, .name = "u8_varying",
+                                            .size = sizeof(void *), .target = &ndr_u8, .varying = true };
+static NDR_POINTER_TYPE(u8_varying_ptr, NDR_POINTER_UNIQUE, u8_varying);
+static const struct ndr_member query_members[] = {
+    NDR_MEMBER(struct query, data, u8_varying_ptr, .direction = NDR_IN | NDR_OUT,
+               .size_is = NDR_DEREF(struct query, cb), .length_is = NDR_DEREF(struct query, len)),
+    NDR_MEMBER(struct query, cb, ndr_u32_unique, .direction = NDR_IN | NDR_OUT),
+    NDR_MEMBER(struct query, len, ndr_u32_unique, .direction = NDR_IN | NDR_OUT),
+    NDR_MEMBER(struct query, result, ndr_u32, .direction = NDR_OUT),
+};
+static NDR_PARAMS_TYPE(struct query, query_type, query_members);
+
 /* ---- Full pointers ---- */
 struct pair {
     uint32_t *a;
@@ -461,6 +480,49 @@ static void test_depth(void)
     ndr_arena_free(arena);
 }
 
+static void test_late_size(void)
+{
+    uint8_t bytes[6] = { 'S', 0, 'N', 0, 0, 0 };
+    uint32_t cb = 6, len = 4;
+    struct query q = { bytes, &cb, &len, 0 };
+    /* lpData's counts come before lpcbData and lpcbLen on the wire. */
+    const char *expect = "00000200" "06000000" "00000000" "04000000" "53004e00"
+                         "04000200" "06000000" "08000200" "04000000";
+    push_is(&query_type, &q, NDR_IN, expect, "late-sized parameter");
+    struct ndr_arena *arena = ndr_arena_new(4096);
+    struct query got = { 0 };
+    NTSTATUS st = pull_hex(arena, expect, &query_type, &got, NDR_IN);
+    ok(st == STATUS_SUCCESS && got.cb && *got.cb == 6 && got.len && *got.len == 4 && got.data &&
+           memcmp(got.data, "S\0N\0", 4) == 0,
+       "a parameter sized by later ones is pulled (%s)", nt_status_name(st));
+    memset(&got, 0, sizeof got);
+    st = pull_hex(arena, "00000200" "06000000" "00000000" "04000000" "53004e00"
+                         "04000200" "07000000" "08000200" "04000000", &query_type, &got, NDR_IN);
+    is_int(st, STATUS_DATA_ERROR, "... its max_count must equal the later size_is");
+    memset(&got, 0, sizeof got);
+    st = pull_hex(arena, "00000200" "06000000" "00000000" "04000000" "53004e00"
+                         "04000200" "06000000" "08000200" "03000000", &query_type, &got, NDR_IN);
+    is_int(st, STATUS_DATA_ERROR, "... its actual_count the later length_is");
+    memset(&got, 0, sizeof got);
+    st = pull_hex(arena, "00000200" "06000000" "00000000" "04000000" "53004e00"
+                         "00000000" "08000200" "04000000", &query_type, &got, NDR_IN);
+    is_int(st, STATUS_DATA_ERROR, "... and the pointer sizing it must be there");
+    memset(&got, 0, sizeof got);
+    st = pull_hex(arena, "00000000" "04000200" "00010000" "00000000", &query_type, &got, NDR_IN);
+    ok(st == STATUS_SUCCESS && !got.data && got.cb && *got.cb == 256 && !got.len,
+       "no data, a size alone: nothing to check");
+    struct query none = { 0 };
+    push_is(&query_type, &none, NDR_IN | NDR_OUT, "00000000" "00000000" "00000000" "00000000",
+            "a NULL parameter whose size_is names a NULL pointer is its ID alone");
+    memset(&got, 0, sizeof got);
+    st = pull_hex(arena, "00000000" "00000000" "00000000" "00000000", &query_type, &got, NDR_OUT);
+    ok(st == STATUS_SUCCESS && !got.data && !got.cb && !got.len, "... and pulls back so");
+    memset(&got, 0, sizeof got);
+    st = pull_hex(arena, "00000200" "ffffff7f" "00000000" "04000000" "53004e00", &query_type, &got, NDR_IN);
+    ok(st != STATUS_SUCCESS, "a huge max_count sent first is refused before the check (%s)", nt_status_name(st));
+    ndr_arena_free(arena);
+}
+
 int main(void)
 {
     test_share_list();
@@ -468,6 +530,7 @@ int main(void)
     test_alignment();
     test_conformant_struct();
     test_varying();
+    test_late_size();
     test_full_pointers();
     test_strings();
     test_depth();

@@ -76,6 +76,7 @@ print(all(x["user"] == "alice" and x["client"] == "127.0.0.1" and x["domain"] !=
           x["client_port"] > 0 and not x["guest"] and not x["anonymous"] for x in s))
 print(all("test" in x["shares"] and x["tree_connects"] >= 1 for x in s))
 print(len(set(x["id"] for x in s)))
+print(all(x["logon_time"] and 0 <= x["idle_seconds"] < 60 for x in s))
 for x in s:
     print("id", x["dialect"], x["id"])
 ')
@@ -84,6 +85,7 @@ is "$(printf '%s\n' "$check" | sed -n 2p)" "2.1 3.0 3.1.1" "with the dialect eac
 is "$(printf '%s\n' "$check" | sed -n 3p)" True "each is alice from 127.0.0.1, neither guest nor anonymous"
 is "$(printf '%s\n' "$check" | sed -n 4p)" True "each is connected to the share test"
 is "$(printf '%s\n' "$check" | sed -n 5p)" 3 "with distinct ids"
+is "$(printf '%s\n' "$check" | sed -n 6p)" True "each with its logon time and idle time"
 id21=$(printf '%s\n' "$check" | sed -n 's/^id 2\.1 //p')
 id30=$(printf '%s\n' "$check" | sed -n 's/^id 3\.0 //p')
 
@@ -108,6 +110,20 @@ like "$files" "^$id21 [0-9]+ alice .* $APPLIANCE_SHARE_DIR/hello-[0-9]+\.txt Fal
 like "$("$LWADMIN" file list)" "alice +127\.0\.0\.1 +test +hello-[0-9]+\.txt" "the text listing too"
 like "$("$LWADMIN" --json session list)" "\"open_files\": 1," "a session counts its open file"
 
+# ---- idle time ---------------------------------------------------------------------
+idle_of() { # session id -> its idle seconds
+    "$LWADMIN" --json session list | /usr/bin/python3 -c '
+import json, sys
+print([x["idle_seconds"] for x in json.load(sys.stdin) if x["id"] == int(sys.argv[1])][0])
+' "$1"
+}
+sleep 2
+quiet=$(idle_of "$id21")
+ok "a quiet session's idle time grows (now ${quiet}s)" [ "$quiet" -ge 2 ]
+probe a21 1 >/dev/null
+busy=$(idle_of "$id21")
+ok "and drops when its client makes a request (now ${busy}s)" [ "$busy" -lt "$quiet" ]
+
 # ---- a forced file close -------------------------------------------------------------
 fid21=$(printf '%s\n' "$files" | awk -v s="$id21" '$1 == s && $6 ~ /^hello-/ { print $2 }')
 fid30=$(printf '%s\n' "$files" | awk -v s="$id30" '$1 == s && $6 ~ /^hello-/ { print $2 }')
@@ -120,12 +136,12 @@ else
     ok "file ids differ across sessions: no ambiguity to test" true
     ok "(nothing to ask for)" true
 fi
-like "$(probe a21 1)" "probe-1 file ok" "before the close the 2.1 client writes to its file"
+like "$(probe a21 2)" "probe-2 file ok" "before the close the 2.1 client writes to its file"
 ok "file close closes the 2.1 client's file" "$LWADMIN" file close "$fid21" --session "$id21"
 unlike "$("$LWADMIN" --json file list)" "\"session_id\": $id21," "the file is gone from the listing"
-out=$(probe a21 2)
-like "$out" "probe-2 file failed STATUS_FILE_CLOSED" "the client's next write on it fails: STATUS_FILE_CLOSED"
-like "$out" "probe-2 tree ok" "its tree connect goes on working"
+out=$(probe a21 3)
+like "$out" "probe-3 file failed STATUS_FILE_CLOSED" "the client's next write on it fails: STATUS_FILE_CLOSED"
+like "$out" "probe-3 tree ok" "its tree connect goes on working"
 like "$("$LWADMIN" log)" "file\.close +file $fid21 +test.hello-[0-9]+\.txt, opened by [^ ]*alice from 127\.0\.0\.1" \
     "the close is in the audit log, with what and whose"
 
@@ -136,7 +152,7 @@ unlike "$("$LWADMIN" --json session list)" "\"id\": $id30," "it is gone from the
 like "$("$LWADMIN" --json session list)" "\"id\": $id21," "the 2.1 session is still listed"
 unlike "$("$LWADMIN" --json file list)" "\"session_id\": $id30," "the 3.0 session's open file went with it"
 like "$(probe a30 2)" "probe-2 session failed" "the 3.0 client's next request fails"
-like "$(probe a21 3)" "probe-3 session ok" "the 2.1 client goes on working"
+like "$(probe a21 4)" "probe-4 session ok" "the 2.1 client goes on working"
 like "$("$LWADMIN" log)" "session\\.close +session $id30 +[^ ]*alice from 127\\.0\\.0\\.1" \
     "the close is in the audit log, with who it was"
 

@@ -51,8 +51,8 @@ mkdir "$SHARE/many"
 (cd "$SHARE/many" && seq -f 'f%04g.txt' 0 4999 | xargs touch)
 dialects="SMB2_02 SMB2_10 SMB3_00 SMB3_11"
 # 11 checks a dialect; 2 refusals; signing: 4 sessions, 2 put/get pairs, the
-# log; encryption: 2 x (session, put/get pair), the log, 2 refusals.
-plan $((4 * 11 + 2 + 4 + 4 + 1 + 6 + 1 + 2))
+# log; encryption: 2 x (session, put/get pair), the log, 2 refusals; the stop.
+plan $((4 * 11 + 2 + 4 + 4 + 1 + 6 + 1 + 2 + 1))
 
 # put then get SIZE with dialect D (names carry TAG); two checks.
 put_get() { # D SIZE TAG [smbclient args...]
@@ -184,3 +184,13 @@ for d in SMB2_02 SMB2_10; do
     out=$(smb "$d" "ls")
     like "$out" "NT_STATUS_ACCESS_DENIED" "encryption required: a $d client is refused"
 done
+
+# The daemons stop cleanly, and (in an ASan build) left no sanitizer report:
+# errors as they ran, leaks as they exited.
+stop_and_check_logs() {
+    appliance_stop >/dev/null 2>&1 || return 1
+    ! grep -q -E 'ERROR: (Address|Leak|Thread)Sanitizer|runtime error:' "$APPLIANCE_RUN_DIR"/*.log 2>/dev/null
+}
+check_stop_name="lwadmin stop stops the daemons; their logs have no sanitizer report"
+ok "$check_stop_name" stop_and_check_logs ||
+    diag "$(grep -h -m1 -A30 -E 'Sanitizer|runtime error:' "$APPLIANCE_RUN_DIR"/*.log)"

@@ -34,7 +34,7 @@ printf '%s\n' "$bob_password" | "$LWADMIN" user add bob --password-stdin >/dev/n
     { echo "Bail out! cannot add the second user"; exit 1; }
 appliance_available || skip_all "srv cannot start: $APPLIANCE_WHY"
 
-plan $((${#names[@]} + 1))
+plan $((${#names[@]} + 2))
 
 # Suites in list order; a name's suite is its first two components
 # (smb2.connect, smb2.session.two_logoff -> smb2.session).
@@ -101,3 +101,13 @@ for s in "${suites[@]}"; do
 done
 
 ok "srv (lwiod pid $lwiod_pid) is still the same running process" lwiod_alive
+
+# The daemons stop cleanly, and (in an ASan build) left no sanitizer report:
+# errors as they ran, leaks as they exited.
+stop_and_check_logs() {
+    appliance_stop >/dev/null 2>&1 || return 1
+    ! grep -q -E 'ERROR: (Address|Leak|Thread)Sanitizer|runtime error:' "$APPLIANCE_RUN_DIR"/*.log 2>/dev/null
+}
+check_stop_name="lwadmin stop stops the daemons; their logs have no sanitizer report"
+ok "$check_stop_name" stop_and_check_logs ||
+    diag "$(grep -h -m1 -A30 -E 'Sanitizer|runtime error:' "$APPLIANCE_RUN_DIR"/*.log)"

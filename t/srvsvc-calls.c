@@ -147,6 +147,48 @@ static void test_add_checks(struct conn *admin)
     call(admin, &srvsvc_interface, SRVSVC_NetrShareAdd, &add502);
     ok(add502.Result == ERROR_INVALID_PARAMETER && add502.ParmErr && *add502.ParmErr == SHARE_FILE_SD_PARMNUM,
        "a garbage descriptor: ParmErr SHARE_FILE_SD_PARMNUM");
+    /* A sane header whose DACL offset points at the owner SID: no ACL there
+     * (revision 1), so the whole descriptor is refused, not just its header. */
+    uint8_t bad_acl[36] = { 0x01, 0, 0x04, 0x80, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 20, 0, 0, 0,
+                            0x01, 0x02, 0, 0, 0, 0, 0, 0x05, 0x20, 0, 0, 0, 0x20, 0x02, 0, 0 };
+    i502.shi502_netname = "sd2";
+    i502.shi502_reserved = sizeof bad_acl;
+    i502.shi502_security_descriptor = bad_acl;
+    parm_err = 0;
+    add502.ParmErr = &parm_err;
+    call(admin, &srvsvc_interface, SRVSVC_NetrShareAdd, &add502);
+    ok(add502.Result == ERROR_INVALID_PARAMETER && add502.ParmErr && *add502.ParmErr == SHARE_FILE_SD_PARMNUM,
+       "a descriptor whose DACL does not parse is refused");
+    uint8_t absolute[36];
+    memcpy(absolute, bad_acl, sizeof absolute);
+    absolute[2] = 0, absolute[3] = 0, absolute[16] = 0; /* no DACL, SE_SELF_RELATIVE clear */
+    i502.shi502_security_descriptor = absolute;
+    parm_err = 0;
+    add502.ParmErr = &parm_err;
+    call(admin, &srvsvc_interface, SRVSVC_NetrShareAdd, &add502);
+    ok(add502.Result == ERROR_INVALID_PARAMETER && add502.ParmErr && *add502.ParmErr == SHARE_FILE_SD_PARMNUM,
+       "a descriptor not marked self-relative is refused");
+    absolute[3] = 0x80;
+    parm_err = 0;
+    add502.ParmErr = &parm_err;
+    call(admin, &srvsvc_interface, SRVSVC_NetrShareAdd, &add502);
+    is_int(add502.Result, NERR_Success, "the same descriptor marked self-relative (an owner only) is stored");
+    struct NetrShareGetInfo gi = { .NetName = "sd2", .Level = 502 };
+    call(admin, &srvsvc_interface, SRVSVC_NetrShareGetInfo, &gi);
+    ok(gi.Result == NERR_Success && gi.InfoStruct.ShareInfo502->shi502_reserved == sizeof absolute &&
+           memcmp(gi.InfoStruct.ShareInfo502->shi502_security_descriptor, absolute, sizeof absolute) == 0,
+       "... and read back byte for byte");
+    struct NetrShareDel del_sd2 = { .NetName = "sd2" };
+    call(admin, &srvsvc_interface, SRVSVC_NetrShareDel, &del_sd2);
+    /* smbtorture checks every share's shi2_path, IPC$'s "" too: an empty
+     * device begins every path. */
+    struct NetrShareCheck check = { .Device = "" };
+    call(admin, &srvsvc_interface, SRVSVC_NetrShareCheck, &check);
+    is_int(check.Result, NERR_Success, "NetrShareCheck of an empty device (IPC$'s path)");
+    struct NetrServerGetInfo sg502 = { .Level = 502 };
+    ok(call(admin, &srvsvc_interface, SRVSVC_NetrServerGetInfo, &sg502) == 0 && sg502.Result == ERROR_INVALID_LEVEL &&
+           !sg502.InfoStruct.ServerInfo502,
+       "NetrServerGetInfo 502: ERROR_INVALID_LEVEL with its arm's NULL pointer");
     struct NetrShareAdd add1 = { .Level = 1, .InfoStruct.ShareInfo1 = NULL };
     call(admin, &srvsvc_interface, SRVSVC_NetrShareAdd, &add1);
     is_int(add1.Result, ERROR_INVALID_LEVEL, "NetrShareAdd level 1: ERROR_INVALID_LEVEL");

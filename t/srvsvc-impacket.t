@@ -303,11 +303,12 @@ ok(s(r['InfoStruct']['ShareInfo2']['shi2_remark']) == 'from 1004' and r['InfoStr
 info['shi2_netname'] = 'newshare\x00'
 info['shi2_remark'] = 'level two\x00'
 info['shi2_max_uses'] = 3
-info['shi2_path'] = 'C:\\\x00'
+info['shi2_path'] = '::BLaH::\x00'  # ignored, as NetShareSetInfo ignores it (smbtorture sends this)
 srvs.hNetrShareSetInfo(dce, 'newshare', 2, info)
 r = srvs.hNetrShareGetInfo(dce, 'newshare', 2)
-ok(s(r['InfoStruct']['ShareInfo2']['shi2_path']) == 'C:\\' and r['InfoStruct']['ShareInfo2']['shi2_max_uses'] == 3,
-   'NetrShareSetInfo level 2 (path, max uses)')
+ok(s(r['InfoStruct']['ShareInfo2']['shi2_path']) == 'C:\\tmp' and r['InfoStruct']['ShareInfo2']['shi2_max_uses'] == 3
+   and s(r['InfoStruct']['ShareInfo2']['shi2_remark']) == 'level two',
+   'NetrShareSetInfo level 2: remark and max uses; the path is ignored')
 info502['shi502_netname'] = 'newshare\x00'
 srvs.hNetrShareSetInfo(dce, 'newshare', 502, info502)
 r = srvs.hNetrShareGetInfo(dce, 'newshare', 502)

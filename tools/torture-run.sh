@@ -19,7 +19,8 @@
 #   --update-pass        add subtests that passed, and pass again twice more,
 #                        to t/srv-smbtorture.pass (never removes one: a listed
 #                        subtest that fails is a regression, reported with
-#                        exit status 1)
+#                        exit status 1; never adds one named on a
+#                        "# flaky: NAME -- why" line there)
 #   --reference          also run the suites against Samba's smbd (a private
 #                        instance, bench/smbd.sh) and show its result beside
 #                        each subtest in the document
@@ -133,7 +134,7 @@ RULES = [
      "their file asking for a batch oplock (the replay test also a durable handle) and check that "
      "they got it before testing anything else (session reconnect, reauthentication, binding, "
      "signing and encryption algorithms), so all of them stop at that first check."),
-    (r"^smb2\.compound\.related9$", r"",
+    (r"^smb2\.compound\.related9$", r"expected NT_STATUS_INVALID_PARAMETER",
      "A compound whose first element is (invalidly) marked related: srv fails that element with "
      "STATUS_INVALID_PARAMETER but still runs the related CLOSE after it; Windows fails the related "
      "elements that follow with STATUS_INVALID_PARAMETER too, and the handle stays open."),
@@ -141,10 +142,9 @@ RULES = [
      "No CHANGE_NOTIFY: srv answers it STATUS_NOT_SUPPORTED before looking at the compound "
      "(these subtests check how a NOTIFY in a compound inherits the previous element's error or "
      "handle, goes async and is cancelled)."),
-    (r"^smb2\.compound\.related[345]$", r"NOT_SUPPORTED",
-     "No FSCTL_CREATE_OR_GET_OBJECT_ID (object ids): the IOCTL answers STATUS_NOT_SUPPORTED, also where "
-     "the test expects the error of the related CREATE (STATUS_ACCESS_DENIED) or of the bad handle "
-     "(STATUS_FILE_CLOSED) to come first."),
+    (r"^smb2\.compound\.related[345]$", r"NOT_SUPPORTED|INVALID_DEVICE_REQUEST",
+     "No FSCTL_CREATE_OR_GET_OBJECT_ID (object ids): the IOCTL in the compound answers "
+     "STATUS_INVALID_DEVICE_REQUEST (or STATUS_NOT_SUPPORTED)."),
     (r"^smb2\.lock\.replay_broken_windows$", r"INVALID_DEVICE_REQUEST",
      "No FSCTL_LMR_REQUEST_RESILIENCY (resilient handles): STATUS_INVALID_DEVICE_REQUEST."),
     (r"", r"only granted",
@@ -162,7 +162,7 @@ RULES = [
      "reads back different: srv keeps the file system's ctime, which Linux does not let anyone set."),
     (r"^smb2\.getinfo\.fsinfo$", r"QUOTA_INFORMATION",
      "No FileFsControlInformation (quotas): QUERY_INFO answers STATUS_INVALID_INFO_CLASS."),
-    (r"^smb2\.create\.quota-fake-file$", r"",
+    (r"^smb2\.create\.quota-fake-file$", r"OBJECT_NAME_INVALID|OBJECT_NAME_NOT_FOUND",
      "No NTFS quota file: opening `$Extend\\$Quota:$Q:$INDEX_ALLOCATION` answers "
      "STATUS_OBJECT_NAME_INVALID (Windows has it; smbd fakes it)."),
     (r"^smb2\.create\.blob$", r"alloc_size",
@@ -181,26 +181,30 @@ RULES = [
     (r"^smb2\.getinfo\.granted$", r"granted dir access",
      "A directory opened for FILE_EXECUTE | FILE_READ_ATTRIBUTES reports SYNCHRONIZE granted too "
      "(AccessFlags 0x1000a0); Windows reports exactly what was asked (0xa0), as it does for files."),
-    (r"^smb2\.getinfo\.normalized$", r"",
+    (r"^smb2\.getinfo\.normalized$", r"hroot should be empty",
      "FileNormalizedNameInformation on the share root returns a name; Windows returns an empty one."),
-    (r"^smb2\.create\.gentest$", r"",
+    (r"^smb2\.create\.gentest$", r"create\.c:488\)",
      "CREATE accepts CreateOptions with reserved bits (0xF0000000); Windows answers "
      "STATUS_INVALID_PARAMETER."),
-    (r"^smb2\.create\.acl(file|dir)$", r"",
+    (r"^smb2\.create\.gentest$", r"access_mask 0x0de0fe00 - should be 0x0df0fe00",
+     "A CREATE asking for SYNCHRONIZE alone is granted: of the 32 single-bit DesiredAccess values srv "
+     "refuses 0x0de0fe00, which is what the test expects of Windows 7; for other Windows it wants "
+     "SYNCHRONIZE refused too (0x0df0fe00)."),
+    (r"^smb2\.create\.acl(file|dir)$", r"verify_sd",
      "A security descriptor given with CREATE is stored in canonical order (the new explicit ACE "
      "before the inherited ones it came with); the test reads it back and wants the DACL exactly as "
      "sent."),
     (r"^smb2\.create\.nulldacl$", r"DACL_PRESENT",
      "A NULL DACL (SE_DACL_PRESENT with no ACL: everyone allowed) set with SET_INFO reads back "
      "without SE_DACL_PRESENT."),
-    (r"^smb2\.create\.mkdir-dup$", r"",
+    (r"^smb2\.create\.mkdir-dup$", r"ACCESS_DENIED",
      "Three connections opening one new directory at once (FILE_OPEN_IF): one gets "
      "STATUS_ACCESS_DENIED instead of the existing directory, a race between making the "
      "directory and the others' access check."),
-    (r"^smb2\.compound\.invalid2$", r"",
+    (r"^smb2\.compound\.invalid2$", r"USER_SESSION_DELETED - should be NT_STATUS_INVALID_PARAMETER",
      "A related element after elements with an invalid SessionId answers "
      "STATUS_USER_SESSION_DELETED; Windows answers STATUS_INVALID_PARAMETER."),
-    (r"^smb2\.compound\.compound-padding$", r"",
+    (r"^smb2\.compound\.compound-padding$", r"body_size",
      "The last response of a compound is not padded to 8 bytes; Windows pads it too (the test "
      "wants a 24-byte body for a 3-byte READ)."),
     (r"^smb2\.lock\.valid-request$", r"FILE_CLOSED",
@@ -210,7 +214,7 @@ RULES = [
      "A pending (blocking) LOCK ended by CLOSE of its handle, TREE_DISCONNECT or LOGOFF answers "
      "STATUS_CANCELLED; Windows answers STATUS_RANGE_NOT_LOCKED (or STATUS_SUCCESS when the blocking "
      "lock went away first)."),
-    (r"^smb2\.lock\.multiple-unlock$", r"",
+    (r"^smb2\.lock\.multiple-unlock$", r"LOCK_NOT_GRANTED, expected NT_STATUS_OK",
      "A LOCK request that unlocks a range and then (invalidly, mixing) locks another fails with "
      "STATUS_INVALID_PARAMETER as it should, but srv undoes the unlock; Windows keeps the elements "
      "it already did, so the first range is unlocked."),
@@ -262,6 +266,17 @@ def read_pass_file():
                 line = line.rstrip("\n")
                 if line and not line.startswith("#"):
                     names.append(line)
+    return names
+
+def flaky_names():
+    # "# flaky: NAME -- why" lines: subtests that pass only sometimes; they
+    # stay out of the list (and out of make check) until the race is fixed.
+    names = []
+    if os.path.exists(PASS_FILE):
+        for line in open(PASS_FILE):
+            m = re.match(r"#\s*flaky:\s*(.+?)\s+--\s", line)
+            if m:
+                names.append(m.group(1))
     return names
 
 def meta(rdir):
@@ -319,7 +334,7 @@ if mode == "add-pass":
     # that passed in the main run and in every confirmation run.
     confirm = [load(d) for d in sys.argv[3:]]
     listed = read_pass_file()
-    have = set(listed)
+    have = set(listed) | set(flaky_names())
     ok = {n for n, r, _ in rows if r in PASSING}
     for c in confirm:
         ok &= {n for n, r, _ in c if r in PASSING}
@@ -341,6 +356,7 @@ if mode == "add-pass":
 
 if mode == "doc":
     listed = set(read_pass_file())
+    flaky = set(flaky_names())
     now = info.get("date", datetime.date.today().isoformat())
     out = []
     w = out.append
@@ -349,8 +365,8 @@ if mode == "doc":
     w("Samba's `smbtorture` (Debian samba-testsuite, %s) run against a whole" % info.get("smbtorture", "?"))
     w("Samewise instance (lwadmin start: lwiod with srv, lsassd) on loopback, by")
     w("`tools/torture-run.sh`. Results of the run of %s, source `%s`." % (now, info.get("commit", "?")))
-    w("This file is generated: `tools/torture-run.sh --update-doc` (about a minute")
-    w("while most subtests fail fast; each suite is bounded by `--suite-timeout`).")
+    w("This file is generated: `tools/torture-run.sh --reference --update-doc` (a minute")
+    w("or two for both servers; each invocation is bounded by `--suite-timeout`).")
     w("The causes come from the rule table in `tools/torture-run.sh`, written after")
     w("reading each failing subtest's source (samba 4.17, `source4/torture/smb2/`).")
     w("")
@@ -367,13 +383,15 @@ if mode == "doc":
     w("  process; a server that died is noted here and restarted.")
     w("- Passing subtests are kept in `t/srv-smbtorture.pass` and run by")
     w("  `t/srv-smbtorture.t` in `make check`, so none regresses")
-    w("  (`tools/torture-run.sh --update-pass` adds new ones after two more passes).")
+    w("  (`tools/torture-run.sh --update-pass` adds new ones after two more passes;")
+    w("  a `# flaky: NAME -- why` line there keeps a racy one out).")
     w("")
     w("Regenerate:")
     w("")
     w("```")
     w("make                                   # or: ./configure && make -j2")
-    w("tools/torture-run.sh --update-doc      # all suites; rewrites this file")
+    w("tools/torture-run.sh --reference --update-doc   # all suites, Samewise and smbd; rewrites this file")
+    w("tools/torture-run.sh --update-pass     # and add what now passes to t/srv-smbtorture.pass")
     w("tools/torture-run.sh smb2.lock         # one suite, results in build/torture/latest")
     w("tools/torture-run.sh --from build/torture/latest --update-doc   # no rerun")
     w("```")
@@ -464,7 +482,12 @@ if mode == "doc":
     good = [n for n, r, _ in rows if r in PASSING]
     if good:
         for n in good:
-            w("- `%s`%s" % (n, "" if n in listed else " (not yet in t/srv-smbtorture.pass)"))
+            note = ""
+            if n in flaky:
+                note = " (flaky: kept out of t/srv-smbtorture.pass)"
+            elif n not in listed:
+                note = " (not yet in t/srv-smbtorture.pass)"
+            w("- `%s`%s" % (n, note))
     else:
         w("None yet.")
     w("")

@@ -218,3 +218,26 @@ void srv_conn_remove_session(struct srv_conn *conn, struct srv_session *session)
         srv_session_unref(session);
     }
 }
+
+NTSTATUS srv_engine_find_session(struct srv_engine *e, uint64_t id, struct srv_conn **conn_out,
+                                 struct srv_session **session_out)
+{
+    *conn_out = NULL;
+    *session_out = NULL;
+    pthread_mutex_lock(&e->lock);
+    for (struct srv_conn *conn = e->conns; conn && !*session_out; conn = conn->next) {
+        pthread_mutex_lock(&conn->lock);
+        for (size_t i = 0; !conn->dead && i < conn->session_count; i++) {
+            if (conn->sessions[i]->id == id) {
+                *session_out = conn->sessions[i];
+                srv_session_ref(*session_out);
+                *conn_out = conn;
+                srv_conn_ref(conn);
+                break;
+            }
+        }
+        pthread_mutex_unlock(&conn->lock);
+    }
+    pthread_mutex_unlock(&e->lock);
+    return *session_out ? STATUS_SUCCESS : STATUS_NOT_FOUND;
+}

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "drivers/srv/devctl.h"
 #include "drivers/srv/server.h"
@@ -111,13 +112,26 @@ static void for_each_session(struct srv_engine *e,
 struct listing {
     struct buf *out;
     uint32_t count;
+    uint64_t monotonic_now;     /* srv keeps monotonic seconds ... */
+    int64_t unix_now;           /* ... listings give Unix times */
 };
+
+/* A time srv took on the monotonic clock, as a Unix time (0: never). */
+static int64_t unix_time(const struct listing *l, uint64_t monotonic)
+{
+    if (!monotonic || monotonic > l->monotonic_now)
+        return 0;
+    return l->unix_now - (int64_t)(l->monotonic_now - monotonic);
+}
 
 static void list_session(struct srv_conn *conn, struct srv_session *s, void *context)
 {
     struct listing *l = context;
     struct who w;
     who_of(conn, s, &w);
+    /* The session's last request, or its connection's last frame: srv
+     * notes the latter on every frame (its idle timeout uses it). */
+    uint64_t used = atomic_load(&s->last_used), frame = atomic_load(&conn->last_activity);
     struct srvctl_session record = {
         .id = s->id,
         .user = w.user,
@@ -131,6 +145,8 @@ static void list_session(struct srv_conn *conn, struct srv_session *s, void *con
                  (s->is_anonymous ? SRVCTL_SESSION_ANONYMOUS : 0) |
                  (s->signing_required ? SRVCTL_SESSION_SIGNING_REQUIRED : 0) |
                  (s->encrypt_data ? SRVCTL_SESSION_ENCRYPT_DATA : 0),
+        .logon_time = unix_time(l, s->created),
+        .last_active_time = unix_time(l, used > frame ? used : frame),
         .open_count = (uint32_t)s->open_count,
         .tree_count = (uint32_t)s->tree_count,
     };
@@ -166,6 +182,7 @@ static void list_connections(struct srv_conn *conn, struct srv_session *s, void 
             .domain = w.domain,
             .client = w.client,
             .open_count = opens,
+            .connect_time = unix_time(l, tree->created),
         };
         srv_devctl_write_connection(l->out, &record);
         l->count++;
@@ -233,7 +250,9 @@ static void list_files(struct srv_conn *conn, struct srv_session *s, void *conte
 /* Writes a whole listing. */
 static NTSTATUS enumerate(struct srv_engine *e, uint32_t control, struct buf *out)
 {
-    struct listing l = { .out = out };
+    struct listing l = { .out = out,
+                         .monotonic_now = srv_monotonic_seconds(),
+                         .unix_now = (int64_t)time(NULL) };
     size_t begin = srv_devctl_list_begin(out);
     void (*visit)(struct srv_conn *, struct srv_session *, void *) =
         control == SRV_DEVCTL_ENUM_SESSIONS      ? list_session
@@ -259,36 +278,11 @@ static NTSTATUS answer(struct io_irp *irp, const struct buf *out)
 }
 
 
-/* The session with this id and its connection (new references), or
- * STATUS_NOT_FOUND. */
-static NTSTATUS find_session(struct srv_engine *e, uint64_t id, struct srv_conn **conn_out,
-                             struct srv_session **session_out)
-{
-    *conn_out = NULL;
-    *session_out = NULL;
-    pthread_mutex_lock(&e->lock);
-    for (struct srv_conn *conn = e->conns; conn && !*session_out; conn = conn->next) {
-        pthread_mutex_lock(&conn->lock);
-        for (size_t i = 0; !conn->dead && i < conn->session_count; i++) {
-            if (conn->sessions[i]->id == id) {
-                *session_out = conn->sessions[i];
-                srv_session_ref(*session_out);
-                *conn_out = conn;
-                srv_conn_ref(conn);
-                break;
-            }
-        }
-        pthread_mutex_unlock(&conn->lock);
-    }
-    pthread_mutex_unlock(&e->lock);
-    return *session_out ? STATUS_SUCCESS : STATUS_NOT_FOUND;
-}
-
 static NTSTATUS close_session(struct srv_engine *e, uint64_t id, uint32_t *affected)
 {
     struct srv_conn *conn;
     struct srv_session *s;
-    NTSTATUS status = find_session(e, id, &conn, &s);
+    NTSTATUS status = srv_engine_find_session(e, id, &conn, &s);
     if (status != STATUS_SUCCESS)
         return status;
     pthread_mutex_lock(&s->lock);

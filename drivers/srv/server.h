@@ -208,6 +208,10 @@ void srv_session_unref(struct srv_session *session);
 /* conn->session table. Lookups return a new reference, or NULL. */
 NTSTATUS srv_conn_add_session(struct srv_conn *conn, struct srv_session *session);
 struct srv_session *srv_conn_find_session(struct srv_conn *conn, uint64_t id);
+/* The session with this id on any connection, with new references on it and
+ * its connection; STATUS_NOT_FOUND if none (or its connection is dead). */
+NTSTATUS srv_engine_find_session(struct srv_engine *engine, uint64_t id,
+                                 struct srv_conn **conn_out, struct srv_session **session_out);
 /* Removes it from the table, marks it dead, disconnects its trees (logoff). */
 void srv_conn_remove_session(struct srv_conn *conn, struct srv_session *session);
 /* Marks a session dead and disconnects its trees (it may stay referenced). */

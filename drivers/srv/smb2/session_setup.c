@@ -10,12 +10,51 @@
 
 #include "drivers/srv/smb2/request.h"
 #include "lib/log.h"
+#include "lib/sid.h"
+#include "lib/token.h"
 
 struct setup {
     struct buf_reader token;
     uint8_t security_mode;
     bool reauth;
+    uint64_t previous_session_id;
 };
+
+/* 3.3.5.5.3: a client reconnecting after a network failure names the session
+ * it had (PreviousSessionId); once the new logon succeeds, the old session
+ * goes as if logged off (its opens close, its requests end), so the files it
+ * held are free again. Only when both sessions are the same user; anonymous
+ * and guest logons have no identity to match, so they never end another
+ * session. */
+static void end_previous_session(struct srv_conn *conn, struct srv_session *s, uint64_t previous_id)
+{
+    if (previous_id == 0 || previous_id == s->id)
+        return;
+    struct sid user;
+    pthread_mutex_lock(&s->lock);
+    bool usable = s->token && !s->is_anonymous && !s->is_guest && !s->dead;
+    if (usable)
+        user = s->token->user;
+    pthread_mutex_unlock(&s->lock);
+    if (!usable)
+        return;
+    struct srv_conn *old_conn;
+    struct srv_session *old;
+    if (srv_engine_find_session(conn->engine, previous_id, &old_conn, &old) != STATUS_SUCCESS)
+        return;
+    pthread_mutex_lock(&old->lock);
+    bool same = old->token && !old->is_anonymous && !old->is_guest &&
+                old->state == SRV_SESSION_VALID && sid_equal(&old->token->user, &user);
+    pthread_mutex_unlock(&old->lock);
+    if (same) {
+        log_info("srv: %s: session 0x%llx replaces previous session 0x%llx", conn->peer,
+                 (unsigned long long)s->id, (unsigned long long)previous_id);
+        smb2_cancel_on(old_conn, old, NULL, NULL);
+        srv_conn_remove_session(old_conn, old);
+    }
+    srv_session_unref(old);
+    srv_conn_unref(old_conn);
+}
 
 static void write_body(struct smb2_request *req, uint16_t session_flags, const struct buf *token)
 {
@@ -150,6 +189,8 @@ static void setup_work(void *context)
         write_body(req, session_flags, &token_out);
         req->keep_body = true;
     }
+    if (status == STATUS_SUCCESS && !st->reauth)
+        end_previous_session(conn, s, st->previous_session_id);
     if (status == STATUS_SUCCESS) {
         pthread_mutex_lock(&conn->lock);
         conn->has_valid_session = true;
@@ -179,7 +220,7 @@ NTSTATUS smb2_session_setup(struct smb2_request *req)
     rd_skip(r, 4 + 4);             /* Capabilities, Channel */
     uint16_t token_offset = rd_u16(r);
     uint16_t token_len = rd_u16(r);
-    rd_skip(r, 8);                 /* PreviousSessionId: no durable state yet */
+    uint64_t previous_session_id = rd_u64(r);
     struct buf_reader token = smb2_req_area(req, token_offset, token_len);
     if (!rd_ok(r) || !rd_ok(&token))
         return STATUS_INVALID_PARAMETER;
@@ -234,6 +275,7 @@ NTSTATUS smb2_session_setup(struct smb2_request *req)
     st->token = token;
     st->security_mode = security_mode;
     st->reauth = reauth;
+    st->previous_session_id = previous_session_id;
     req->handler_state = st;
     smb2_request_park(req, NULL, NULL);
     if (srv_engine_queue_work(conn->engine, setup_work, req) != STATUS_SUCCESS) {
