@@ -100,6 +100,7 @@ NTSTATUS srv_engine_create(const struct srv_config *config, struct srv_engine **
         e->config.max_transact_size = 65536;
     pthread_mutex_init(&e->lock, NULL);
     pthread_mutex_init(&e->oplock_lock, NULL);
+    pthread_mutex_init(&e->notify_lock, NULL);
     pthread_cond_init(&e->conns_gone, NULL);
     e->listen_fd = e->epoll_fd = e->wake_fd = -1;
     e->start_time = srv_filetime_now();
@@ -169,6 +170,7 @@ void srv_engine_destroy(struct srv_engine *e)
     pthread_cond_destroy(&e->conns_gone);
     pthread_mutex_destroy(&e->lock);
     pthread_mutex_destroy(&e->oplock_lock);
+    pthread_mutex_destroy(&e->notify_lock);
     free(e);
 }
 

@@ -49,6 +49,7 @@ struct srv_conn;
 struct srv_open;
 struct srv_workers;
 struct srv_oplock_waiter;
+struct srv_notify_watch;
 
 #define SRV_OPLOCK_BUCKETS 4096
 
@@ -80,6 +81,10 @@ struct srv_engine {
     pthread_mutex_t oplock_lock;
     struct srv_open *oplock_opens[SRV_OPLOCK_BUCKETS]; /* by a hash of the path */
     unsigned oplock_breaks;        /* opens with a break outstanding */
+    /* smb2/change_notify.c: pending CHANGE_NOTIFY requests (a leaf lock). */
+    pthread_mutex_t notify_lock;
+    struct srv_notify_watch *notify_watches;
+    atomic_int notify_count;
     struct srv_oplock_waiter *oplock_waiters;
 };
 
@@ -276,6 +281,7 @@ struct srv_open {
     struct srv_tree *tree;          /* reference */
     struct io_file *file;
     bool is_pipe;
+    bool is_directory;              /* set once the CREATE succeeded */
     char path[512];                 /* share-relative, for listings and logs */
     pthread_mutex_t lock;           /* below */
     bool closed;
@@ -331,6 +337,19 @@ void srv_oplock_leave(struct srv_open *open);
 NTSTATUS srv_oplock_ack(struct srv_open *open, uint8_t level, uint8_t *new_level);
 /* Ends breaks whose holder did not answer in time (network thread). */
 void srv_oplock_sweep(struct srv_engine *engine);
+
+/* ---- Change notification (smb2/change_notify.c) ---------------------------
+ *
+ * srv has no change notification from the file system: a CHANGE_NOTIFY
+ * waits until a change made through srv itself (a CREATE that made or
+ * replaced a file, a WRITE, a SET_INFO, the close of an open that could
+ * delete) touches the directory watched (or, recursive, anything beneath it),
+ * and then completes with STATUS_NOTIFY_ENUM_DIR: "enumerate the directory
+ * again". Changes made to the disk by other means are not seen. */
+/* path: the I/O manager path of what changed ("\pvfs\srv\x\dir\a.txt"). */
+void srv_notify_changed(struct srv_engine *engine, const char *path);
+/* The same for what an open names. */
+void srv_notify_open_changed(struct srv_open *open);
 
 /* session->opens. */
 NTSTATUS srv_session_add_open(struct srv_session *session, struct srv_open *open);

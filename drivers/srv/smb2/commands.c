@@ -50,6 +50,7 @@ static const struct smb2_command_info commands[SMB2_COMMAND_COUNT] = {
                       .needs_session = true, .needs_tree = true , .file_id_offset = 8 },
     [SMB2_CHANGE_NOTIFY] = { .name = "CHANGE_NOTIFY",
                              .structure_size = SMB2_CHANGE_NOTIFY_REQUEST_SIZE,
+                             .handler = smb2_change_notify,
                              .needs_session = true, .needs_tree = true , .file_id_offset = 8 },
     [SMB2_QUERY_INFO] = { .name = "QUERY_INFO", .structure_size = SMB2_QUERY_INFO_REQUEST_SIZE,
                           .handler = smb2_query_info,

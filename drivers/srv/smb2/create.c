@@ -111,6 +111,8 @@ static void write_response(struct smb2_io *io, const uint8_t *info, bool have_in
     /* An oplock for a file (not a directory) of a disk share, if nobody
      * else has it open. */
     uint8_t oplock = SMB2_OPLOCK_LEVEL_NONE;
+    if (have_info)
+        open->is_directory = le32_load(info + 48) & FILE_ATTRIBUTE_DIRECTORY;
     if (have_info && !(le32_load(info + 48) & FILE_ATTRIBUTE_DIRECTORY) &&
         open->tree->share.type == SRV_SHARE_DISK)
         oplock = srv_oplock_grant(open, st->requested_oplock, req->conn, req->session);
@@ -168,6 +170,8 @@ static void create_done(struct smb2_io *io)
         return;
     }
     st->action = (uint32_t)io->iosb.information;
+    if (st->action != FILE_OPENED)
+        srv_notify_changed(req->conn->engine, st->path); /* made or replaced */
     struct srv_open *open = st->open;
     st->open = NULL;
     open->file = st->file;

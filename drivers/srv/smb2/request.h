@@ -198,6 +198,7 @@ NTSTATUS smb2_read(struct smb2_request *req);
 NTSTATUS smb2_write(struct smb2_request *req);
 NTSTATUS smb2_lock(struct smb2_request *req);
 NTSTATUS smb2_oplock_break(struct smb2_request *req);
+NTSTATUS smb2_change_notify(struct smb2_request *req);
 NTSTATUS smb2_query_directory(struct smb2_request *req);
 NTSTATUS smb2_query_info(struct smb2_request *req);
 NTSTATUS smb2_set_info(struct smb2_request *req);
