@@ -200,6 +200,20 @@ void live_sessions_free(struct live_session *sessions, size_t count);
 /* Draws "server not running" (or "not reported yet") in a live screen's
  * content area; what names the list ("Sessions"). */
 void live_draw_unavailable(int top, int height, NTSTATUS status, const char *what);
+/* What the Sessions and Open files screens share. live_screen_draw draws the
+ * title ("Sessions (3 of 3, live)") and the list, or why there is none.
+ * live_screen_key does the key handling that does not depend on what is
+ * listed (moving, '/' filters, and for c or Delete: server state, selection,
+ * administrator). It returns false for a key it does not take; true
+ * otherwise, with *to_close set when the caller should ask and close that
+ * row. item is "file" or
+ * "session", reported what the server reports ("open files", "sessions"). */
+struct ui_list;
+struct ui_row;
+void live_screen_draw(struct ui_list *list, NTSTATUS state, const char *title, int top,
+                      int height);
+bool live_screen_key(struct ui_list *list, NTSTATUS state, int k, const char *item,
+                     const char *reported, const struct ui_row **to_close);
 /* "12:05", "3h07m", "2d04h". */
 void console_format_duration(int64_t seconds, char *out, size_t size);
 void live_files_free(struct live_file *files, size_t count);

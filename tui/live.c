@@ -20,6 +20,7 @@
 #include "lwiod/ntfile.h"
 #include "srvctl/srvctl.h"
 #include "tui/console.h"
+#include "tui/ui.h"
 
 bool live_server_running(void)
 {
@@ -175,6 +176,76 @@ NTSTATUS live_file_close(uint64_t id)
     status = srvctl_close_file(ctl, 0, id);
     srvctl_close(ctl);
     return srvctl_server_not_running(status) ? STATUS_PORT_DISCONNECTED : status;
+}
+
+/* What a live screen shows when it has no list: the server is down, or it
+ * does not report this yet. */
+void live_draw_unavailable(int top, int height, NTSTATUS status, const char *what)
+{
+    int y = top + height / 3;
+    if (status == STATUS_PORT_DISCONNECTED) {
+        ui_draw_text(y, 0, COLS, "server not running", ui_attr(UI_BAD), 0);
+        char *text = console_printf("%s appear here while the server runs. Start it with: "
+                                    "lwadmin start", what);
+        ui_draw_text(y + 2, 2, COLS - 4, text, A_NORMAL, 0);
+        free(text);
+    } else {
+        ui_draw_text(y, 0, COLS, "The server is running.", ui_attr(UI_GOOD), 0);
+        char *text = console_printf("It does not report %s yet (%s).", what,
+                                    console_status_text(status));
+        ui_draw_text(y + 2, 2, COLS - 4, text, A_NORMAL, 0);
+        free(text);
+    }
+    ui_draw_text(y + 3, 2, COLS - 4, "This screen checks again every two seconds.",
+                 ui_attr(UI_DIM), 0);
+}
+
+void live_screen_draw(struct ui_list *list, NTSTATUS state, const char *title, int top,
+                      int height)
+{
+    char summary[160];
+    ui_list_summary(list, summary, sizeof summary);
+    char *text = NT_SUCCESS(state) ? console_printf("%s (%s, live)", title, summary)
+                                   : strdup(title);
+    ui_draw_text(top, 1, COLS - 2, text, A_BOLD, -1);
+    free(text);
+    if (!NT_SUCCESS(state))
+        live_draw_unavailable(top + 1, height - 1, state, title);
+    else
+        ui_list_draw(list, top + 1, 0, height - 1, COLS);
+}
+
+bool live_screen_key(struct ui_list *list, NTSTATUS state, int k, const char *item,
+                     const char *reported, const struct ui_row **to_close)
+{
+    *to_close = NULL;
+    bool close_key = k == 'c' || k == UI_KEY_DC;
+    if (!NT_SUCCESS(state)) {
+        if (!close_key && k != '/')
+            return false;
+        if (state == STATUS_PORT_DISCONNECTED)
+            ui_status(UI_STATUS_INFO, "The server is not running.");
+        else
+            ui_status(UI_STATUS_INFO, "The server does not report %s yet.", reported);
+        return true;
+    }
+    if (ui_list_key(list, k))
+        return true;
+    if (k == '/') {
+        app_edit_filter(list);
+        return true;
+    }
+    if (!close_key)
+        return false;
+    const struct ui_row *row = ui_list_selected_row(list);
+    if (!row)
+        ui_status(UI_STATUS_INFO, "No %s selected.", item);
+    else if (!app.administrator)
+        ui_status(UI_STATUS_ERROR, "Only an administrator (root or the registry's owner) may "
+                                   "close %ss.", item);
+    else
+        *to_close = row;
+    return true;
 }
 
 void live_sessions_free(struct live_session *sessions, size_t count)

@@ -50,47 +50,16 @@ static void load(void)
 
 static void draw(int top, int height)
 {
-    char summary[160];
-    ui_list_summary(&list, summary, sizeof summary);
-    char *title = NT_SUCCESS(state) ? console_printf("Open files (%s, live)", summary)
-                                    : strdup("Open files");
-    ui_draw_text(top, 1, COLS - 2, title, A_BOLD, -1);
-    free(title);
-    if (!NT_SUCCESS(state))
-        live_draw_unavailable(top + 1, height - 1, state, "Open files");
-    else
-        ui_list_draw(&list, top + 1, 0, height - 1, COLS);
+    live_screen_draw(&list, state, "Open files", top, height);
 }
 
 static bool key(int k)
 {
-    if (!NT_SUCCESS(state)) {
-        if (k == 'c' || k == UI_KEY_DC || k == '/') {
-            ui_status(UI_STATUS_INFO, "%s", state == STATUS_PORT_DISCONNECTED
-                                                ? "The server is not running."
-                                                : "The server does not report open files yet.");
-            return true;
-        }
+    const struct ui_row *row;
+    if (!live_screen_key(&list, state, k, "file", "open files", &row))
         return false;
-    }
-    if (ui_list_key(&list, k))
+    if (!row)
         return true;
-    if (k == '/') {
-        app_edit_filter(&list);
-        return true;
-    }
-    if (k != 'c' && k != UI_KEY_DC)
-        return false;
-    const struct ui_row *row = ui_list_selected_row(&list);
-    if (!row) {
-        ui_status(UI_STATUS_INFO, "No file selected.");
-        return true;
-    }
-    if (!app.administrator) {
-        ui_status(UI_STATUS_ERROR, "Only an administrator (root or the registry's owner) may "
-                                   "close files.");
-        return true;
-    }
     char *question = console_printf("Close %s, open by %s? Unsaved changes in it may be lost.",
                                     row->cells[2], row->cells[0]);
     uint64_t id = strtoull(row->key, NULL, 10);

@@ -64,71 +64,18 @@ static void load(void)
     live();
 }
 
-/* What a live screen shows when it has no list: the server is down, or it
- * does not report this yet. */
-void live_draw_unavailable(int top, int height, NTSTATUS status, const char *what)
-{
-    int y = top + height / 3;
-    if (status == STATUS_PORT_DISCONNECTED) {
-        ui_draw_text(y, 0, COLS, "server not running", ui_attr(UI_BAD), 0);
-        char *text = console_printf("%s appear here while the server runs. Start it with: "
-                                    "lwadmin start", what);
-        ui_draw_text(y + 2, 2, COLS - 4, text, A_NORMAL, 0);
-        free(text);
-    } else {
-        ui_draw_text(y, 0, COLS, "The server is running.", ui_attr(UI_GOOD), 0);
-        char *text = console_printf("It does not report %s yet (%s).", what,
-                                    console_status_text(status));
-        ui_draw_text(y + 2, 2, COLS - 4, text, A_NORMAL, 0);
-        free(text);
-    }
-    ui_draw_text(y + 3, 2, COLS - 4, "This screen checks again every two seconds.",
-                 ui_attr(UI_DIM), 0);
-}
-
 static void draw(int top, int height)
 {
-    char summary[160];
-    ui_list_summary(&list, summary, sizeof summary);
-    char *title = NT_SUCCESS(state) ? console_printf("Sessions (%s, live)", summary)
-                                    : strdup("Sessions");
-    ui_draw_text(top, 1, COLS - 2, title, A_BOLD, -1);
-    free(title);
-    if (!NT_SUCCESS(state))
-        live_draw_unavailable(top + 1, height - 1, state, "Sessions");
-    else
-        ui_list_draw(&list, top + 1, 0, height - 1, COLS);
+    live_screen_draw(&list, state, "Sessions", top, height);
 }
 
 static bool key(int k)
 {
-    if (!NT_SUCCESS(state)) {
-        if (k == 'c' || k == UI_KEY_DC || k == '/') {
-            ui_status(UI_STATUS_INFO, "%s", state == STATUS_PORT_DISCONNECTED
-                                                ? "The server is not running."
-                                                : "The server does not report sessions yet.");
-            return true;
-        }
+    const struct ui_row *row;
+    if (!live_screen_key(&list, state, k, "session", "sessions", &row))
         return false;
-    }
-    if (ui_list_key(&list, k))
+    if (!row)
         return true;
-    if (k == '/') {
-        app_edit_filter(&list);
-        return true;
-    }
-    if (k != 'c' && k != UI_KEY_DC)
-        return false;
-    const struct ui_row *row = ui_list_selected_row(&list);
-    if (!row) {
-        ui_status(UI_STATUS_INFO, "No session selected.");
-        return true;
-    }
-    if (!app.administrator) {
-        ui_status(UI_STATUS_ERROR, "Only an administrator (root or the registry's owner) may "
-                                   "close sessions.");
-        return true;
-    }
     char *question = console_printf("Close the session of %s from %s? Its open files close "
                                     "and unsaved work in them may be lost.",
                                     row->cells[0], row->cells[1]);
