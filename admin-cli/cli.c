@@ -358,3 +358,16 @@ void cli_print_fields(const char *const *pairs)
         printf("%s:%*s %s\n", pairs[i], (int)(width - strlen(pairs[i])), "",
                pairs[i + 1] ? pairs[i + 1] : "-");
 }
+
+int cli_plain_args(struct cli *cli, const struct cli_command *command, int argc, char **argv,
+                   int positional)
+{
+    static const struct option options[] = { CLI_COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
+    cli_getopt_reset();
+    int c = cli_getopt(cli, command, argc, argv, "", options);
+    if (c == CLI_GETOPT_HELP)
+        return CLI_OK;
+    if (c != -1 || !cli_positional(cli, argc, argv, positional, positional))
+        return CLI_USAGE;
+    return -1;
+}

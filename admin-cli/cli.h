@@ -117,6 +117,19 @@ int cli_getopt(struct cli *cli, const struct cli_command *command, int argc, cha
  * and returns false if it is outside [min, max]. */
 bool cli_positional(struct cli *cli, int argc, char **argv, int min, int max);
 
+/* For a command with only the common options and exactly `positional`
+ * arguments: -1 when the command should go on (argv[optind] is its first
+ * argument), else the exit status to return (CLI_OK after --help, CLI_USAGE). */
+int cli_plain_args(struct cli *cli, const struct cli_command *command, int argc, char **argv,
+                   int positional);
+
+/* srvctl_calls.c, for the commands that ask the running server (session,
+ * file): connect, or fail saying why (exit 1; "not running" says how to start
+ * it); and fail a srvctl call with its message, else "what: STATUS". */
+struct srvctl;
+int cli_srvctl_open(struct cli *cli, struct srvctl **ctl);
+int cli_srvctl_fail(struct cli *cli, NTSTATUS status, const char *what);
+
 /* Parses a non-negative decimal number; false if not one or above max. */
 bool cli_parse_uint(const char *text, uint64_t max, uint64_t *value);
 

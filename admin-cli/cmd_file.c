@@ -17,24 +17,6 @@
 
 #define OPT_SESSION 0x2001
 
-static const struct option plain_options[] = { CLI_COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
-
-/* Connects to the instance's server; on failure says why (exit 1). */
-static int connect_server(struct cli *cli, struct srvctl **ctl)
-{
-    char *db_path = sw_db_path(cli->db_argument);
-    NTSTATUS status = db_path ? srvctl_open(db_path, ctl) : STATUS_NO_MEMORY;
-    free(db_path);
-    if (status == STATUS_SUCCESS)
-        return CLI_OK;
-    const char *message = srvctl_status_message(status);
-    if (srvctl_server_not_running(status))
-        return cli_fail(cli, "%s; 'lwadmin start' starts it", message);
-    if (message)
-        return cli_fail(cli, "%s", message);
-    return cli_fail_status(cli, status, NULL, "cannot reach the SMB server");
-}
-
 /* What the granted access allows, "read,write,delete", or "-". */
 static void access_text(uint32_t granted, char *out, size_t size)
 {
@@ -73,25 +55,19 @@ static json_t *file_json(const struct srvctl_file *f)
 
 static int run_list(struct cli *cli, const struct cli_command *command, int argc, char **argv)
 {
-    cli_getopt_reset();
-    int c = cli_getopt(cli, command, argc, argv, "", plain_options);
-    if (c == CLI_GETOPT_HELP)
-        return CLI_OK;
-    if (c != -1 || !cli_positional(cli, argc, argv, 0, 0))
-        return CLI_USAGE;
+    int rc = cli_plain_args(cli, command, argc, argv, 0);
+    if (rc >= 0)
+        return rc;
     struct srvctl *ctl = NULL;
-    int rc = connect_server(cli, &ctl);
+    rc = cli_srvctl_open(cli, &ctl);
     if (rc != CLI_OK)
         return rc;
     struct srvctl_file *files = NULL;
     size_t count = 0;
     NTSTATUS status = srvctl_files(ctl, &files, &count);
     srvctl_close(ctl);
-    if (status != STATUS_SUCCESS) {
-        const char *message = srvctl_status_message(status);
-        return message ? cli_fail(cli, "%s", message)
-                       : cli_fail_status(cli, status, NULL, "cannot list the open files");
-    }
+    if (status != STATUS_SUCCESS)
+        return cli_srvctl_fail(cli, status, "cannot list the open files");
     if (cli->json) {
         json_t *array = json_array();
         for (size_t i = 0; array && i < count; i++)
@@ -154,7 +130,7 @@ static int run_close(struct cli *cli, const struct cli_command *command, int arg
     if ((rc = cli_open(cli, false)) != CLI_OK || (rc = cli_begin(cli)) != CLI_OK)
         return rc;
     struct srvctl *ctl = NULL;
-    if ((rc = connect_server(cli, &ctl)) != CLI_OK)
+    if ((rc = cli_srvctl_open(cli, &ctl)) != CLI_OK)
         return rc;
     /* What it was, for the audit record. */
     struct srvctl_file *files = NULL;
@@ -176,11 +152,8 @@ static int run_close(struct cli *cli, const struct cli_command *command, int arg
     if (status == STATUS_OBJECT_NAME_COLLISION)
         return cli_fail(cli, "file id %s is open in several sessions; say which with "
                              "--session (see 'lwadmin file list')", argv[optind]);
-    if (status != STATUS_SUCCESS) {
-        const char *message = srvctl_status_message(status);
-        return message ? cli_fail(cli, "%s", message)
-                       : cli_fail_status(cli, status, NULL, "cannot close the file");
-    }
+    if (status != STATUS_SUCCESS)
+        return cli_srvctl_fail(cli, status, "cannot close the file");
     char object[64];
     snprintf(object, sizeof object, "file %llu", (unsigned long long)id);
     status = registry_audit(cli->reg, &cli->actor, "file.close", object,

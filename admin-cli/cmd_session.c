@@ -14,44 +14,6 @@
 #include "lib/paths.h"
 #include "srvctl/srvctl.h"
 
-static const struct option plain_options[] = { CLI_COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
-
-static int parse_plain(struct cli *cli, const struct cli_command *command, int argc, char **argv,
-                       int positional)
-{
-    cli_getopt_reset();
-    int c = cli_getopt(cli, command, argc, argv, "", plain_options);
-    if (c == CLI_GETOPT_HELP)
-        return CLI_OK;
-    if (c != -1 || !cli_positional(cli, argc, argv, positional, positional))
-        return CLI_USAGE;
-    return -1;
-}
-
-/* Connects to the instance's server; on failure says why (exit 1). */
-static int connect_server(struct cli *cli, struct srvctl **ctl)
-{
-    char *db_path = sw_db_path(cli->db_argument);
-    NTSTATUS status = db_path ? srvctl_open(db_path, ctl) : STATUS_NO_MEMORY;
-    free(db_path);
-    if (status == STATUS_SUCCESS)
-        return CLI_OK;
-    const char *message = srvctl_status_message(status);
-    if (srvctl_server_not_running(status))
-        return cli_fail(cli, "%s; 'lwadmin start' starts it", message);
-    if (message)
-        return cli_fail(cli, "%s", message);
-    return cli_fail_status(cli, status, NULL, "cannot reach the SMB server");
-}
-
-static int fail_call(struct cli *cli, NTSTATUS status, const char *what)
-{
-    const char *message = srvctl_status_message(status);
-    if (message)
-        return cli_fail(cli, "%s", message);
-    return cli_fail_status(cli, status, NULL, "%s", what);
-}
-
 /* "12s", "5m03s", "3h07m", "2d04h". */
 static void format_duration(int64_t seconds, char *out, size_t size)
 {
@@ -122,11 +84,11 @@ static json_t *session_json(const struct srvctl_session *s, const struct srvctl_
 
 static int run_list(struct cli *cli, const struct cli_command *command, int argc, char **argv)
 {
-    int rc = parse_plain(cli, command, argc, argv, 0);
+    int rc = cli_plain_args(cli, command, argc, argv, 0);
     if (rc >= 0)
         return rc;
     struct srvctl *ctl = NULL;
-    if ((rc = connect_server(cli, &ctl)) != CLI_OK)
+    if ((rc = cli_srvctl_open(cli, &ctl)) != CLI_OK)
         return rc;
     struct srvctl_session *sessions = NULL;
     struct srvctl_connection *conns = NULL;
@@ -136,7 +98,7 @@ static int run_list(struct cli *cli, const struct cli_command *command, int argc
         status = srvctl_connections(ctl, &conns, &conn_count);
     srvctl_close(ctl);
     if (status != STATUS_SUCCESS) {
-        rc = fail_call(cli, status, "cannot list the sessions");
+        rc = cli_srvctl_fail(cli, status, "cannot list the sessions");
         goto out;
     }
     int64_t now = (int64_t)time(NULL);
@@ -190,7 +152,7 @@ out:
 
 static int run_close(struct cli *cli, const struct cli_command *command, int argc, char **argv)
 {
-    int rc = parse_plain(cli, command, argc, argv, 1);
+    int rc = cli_plain_args(cli, command, argc, argv, 1);
     if (rc >= 0)
         return rc;
     uint64_t id;
@@ -201,7 +163,7 @@ static int run_close(struct cli *cli, const struct cli_command *command, int arg
     if ((rc = cli_open(cli, false)) != CLI_OK || (rc = cli_begin(cli)) != CLI_OK)
         return rc;
     struct srvctl *ctl = NULL;
-    if ((rc = connect_server(cli, &ctl)) != CLI_OK)
+    if ((rc = cli_srvctl_open(cli, &ctl)) != CLI_OK)
         return rc;
     /* Who it was, for the audit record. */
     struct srvctl_session *sessions = NULL;
@@ -222,7 +184,7 @@ static int run_close(struct cli *cli, const struct cli_command *command, int arg
     if (status == STATUS_NOT_FOUND)
         return cli_fail(cli, "no session %s (see 'lwadmin session list')", argv[optind]);
     if (status != STATUS_SUCCESS)
-        return fail_call(cli, status, "cannot close the session");
+        return cli_srvctl_fail(cli, status, "cannot close the session");
     char object[40];
     snprintf(object, sizeof object, "session %llu", (unsigned long long)id);
     status = registry_audit(cli->reg, &cli->actor, "session.close", object,

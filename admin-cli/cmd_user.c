@@ -290,23 +290,9 @@ static int run_set(struct cli *cli, const struct cli_command *command, int argc,
 
 /* ---- del, list, show -------------------------------------------------------------- */
 
-static const struct option plain_options[] = { CLI_COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
-
-static int plain(struct cli *cli, const struct cli_command *command, int argc, char **argv,
-                 int positional)
-{
-    cli_getopt_reset();
-    int c = cli_getopt(cli, command, argc, argv, "", plain_options);
-    if (c == CLI_GETOPT_HELP)
-        return CLI_OK;
-    if (c != -1 || !cli_positional(cli, argc, argv, positional, positional))
-        return CLI_USAGE;
-    return -1;
-}
-
 static int run_del(struct cli *cli, const struct cli_command *command, int argc, char **argv)
 {
-    int rc = plain(cli, command, argc, argv, 1);
+    int rc = cli_plain_args(cli, command, argc, argv, 1);
     if (rc >= 0)
         return rc;
     if ((rc = cli_open(cli, false)) != CLI_OK || (rc = cli_begin(cli)) != CLI_OK)
@@ -323,7 +309,7 @@ static int run_del(struct cli *cli, const struct cli_command *command, int argc,
 
 static int run_list(struct cli *cli, const struct cli_command *command, int argc, char **argv)
 {
-    int rc = plain(cli, command, argc, argv, 0);
+    int rc = cli_plain_args(cli, command, argc, argv, 0);
     if (rc >= 0)
         return rc;
     if ((rc = cli_open(cli, false)) != CLI_OK)
@@ -361,7 +347,7 @@ static int run_list(struct cli *cli, const struct cli_command *command, int argc
 
 static int run_show(struct cli *cli, const struct cli_command *command, int argc, char **argv)
 {
-    int rc = plain(cli, command, argc, argv, 1);
+    int rc = cli_plain_args(cli, command, argc, argv, 1);
     if (rc >= 0)
         return rc;
     if ((rc = cli_open(cli, false)) != CLI_OK)
