@@ -86,7 +86,12 @@ static NTSTATUS parse_contexts(struct buf_reader contexts, struct create_state *
         } else if (tag && memcmp(tag, "MxAc", 4) == 0) {
             st->want_maximal_access = true;
         } else if (tag && memcmp(tag, "TWrp", 4) == 0) {
-            return STATUS_NOT_SUPPORTED; /* previous versions: none kept */
+            /* 3.3.5.9.5: a previous version at that time. None is kept
+             * (FSCTL_SRV_ENUMERATE_SNAPSHOTS lists none), so there is no
+             * such file, as Windows answers for a time without a snapshot. */
+            if (data_length != 8)
+                return STATUS_INVALID_PARAMETER;
+            return STATUS_OBJECT_NAME_NOT_FOUND;
         } else if (tag && memcmp(tag, "AlSi", 4) == 0) {
             if (data_length != 8)
                 return STATUS_INVALID_PARAMETER;
@@ -270,6 +275,11 @@ NTSTATUS smb2_create(struct smb2_request *req)
         return STATUS_BAD_IMPERSONATION_LEVEL;
     /* In Windows' order: undefined access bits first, then bad values. */
     if (desired_access & ACCESS_MASK_RESERVED)
+        return STATUS_ACCESS_DENIED;
+    /* SYNCHRONIZE alone asks for nothing an SMB2 open can use (srv never
+     * waits on a handle): Windows Server refuses it, as smbtorture's
+     * smb2.create.gentest expects of every Windows but 7. */
+    if (desired_access == SYNCHRONIZE)
         return STATUS_ACCESS_DENIED;
     if (disposition > FILE_MAXIMUM_DISPOSITION || (share_access & ~FILE_SHARE_VALID_FLAGS) ||
         (options & CREATE_OPTIONS_RESERVED) || (file_attributes & FILE_ATTRIBUTES_INVALID))
