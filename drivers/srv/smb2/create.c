@@ -276,11 +276,6 @@ NTSTATUS smb2_create(struct smb2_request *req)
     /* In Windows' order: undefined access bits first, then bad values. */
     if (desired_access & ACCESS_MASK_RESERVED)
         return STATUS_ACCESS_DENIED;
-    /* SYNCHRONIZE alone asks for nothing an SMB2 open can use (srv never
-     * waits on a handle): Windows Server refuses it, as smbtorture's
-     * smb2.create.gentest expects of every Windows but 7. */
-    if (desired_access == SYNCHRONIZE)
-        return STATUS_ACCESS_DENIED;
     if (disposition > FILE_MAXIMUM_DISPOSITION || (share_access & ~FILE_SHARE_VALID_FLAGS) ||
         (options & CREATE_OPTIONS_RESERVED) || (file_attributes & FILE_ATTRIBUTES_INVALID))
         return STATUS_INVALID_PARAMETER;
