@@ -4,53 +4,15 @@
 # (STATUS_NETWORK_NAME_DELETED), a new tree connect sees the share as it now
 # is, and a client on another share keeps working. impacket against a whole
 # instance (lwadmin start).
-import glob
 import os
-import shutil
-import signal
-import socket
-import subprocess
 import sys
-import tempfile
 
-BUILD = os.environ.get("SW_BUILD")
-if not BUILD:
-    print("1..0 # SKIP run through make check")
-    sys.exit(0)
-try:
-    from impacket.smbconnection import SMBConnection
-except ImportError:
-    print("1..0 # SKIP python3-impacket not installed")
-    sys.exit(0)
+sys.path.insert(0, os.path.join(os.environ.get("SW_SRC", "."), "t", "tap"))
+from tap import Appliance, Tap  # noqa: E402
 
-tests = []
-
-
-def check(cond, name, diag=None):
-    tests.append(bool(cond))
-    print("%s %d - %s" % ("ok" if cond else "not ok", len(tests), name))
-    if not cond and diag is not None:
-        for line in str(diag).splitlines()[-12:]:
-            print("# " + line)
-
-
-tmp = tempfile.mkdtemp(prefix="sw-share-live.")
-db = os.path.join(tmp, "registry.db")
-dirs = {}
-for name in ("old", "new", "other"):
-    dirs[name] = os.path.join(tmp, name)
-    os.mkdir(dirs[name])
-    with open(os.path.join(dirs[name], name + ".txt"), "w") as f:
-        f.write(name + "\n")
-    os.chmod(os.path.join(dirs[name], name + ".txt"), 0o666)  # alice acts as nobody on disk
-
-
-def lwadmin(*args, stdin=None, check_rc=True):
-    r = subprocess.run([os.path.join(BUILD, "bin", "lwadmin"), "--db", db] + list(args),
-                       input=stdin, text=True, capture_output=True, timeout=60)
-    if check_rc and r.returncode != 0:
-        raise RuntimeError("lwadmin %s: %s" % (" ".join(args), r.stderr.strip()))
-    return r
+tap = Tap()
+tap.need_impacket()
+check = tap.check
 
 
 def names(conn, share):
@@ -66,38 +28,20 @@ def error_of(fn):
         return str(e)
 
 
-def stop_instance():
-    lwadmin("stop", "--timeout", "5", check_rc=False)
-    for pidfile in glob.glob(db[:-3] + ".run/*.pid"):
-        try:
-            pid = int(open(pidfile).read().strip())
-            if db in open("/proc/%d/cmdline" % pid).read().split("\0"):
-                os.kill(pid, signal.SIGKILL)
-        except (OSError, ValueError):
-            pass
+with Appliance("share-live") as a:
+    dirs = {}
+    for name in ("old", "new", "other"):
+        dirs[name] = a.dir(name)
+        with open(os.path.join(dirs[name], name + ".txt"), "w") as f:
+            f.write(name + "\n")
+        os.chmod(os.path.join(dirs[name], name + ".txt"), 0o666)
+    a.lwadmin("share", "add", "data", dirs["old"], "--grant", "Everyone:full")
+    a.lwadmin("share", "add", "other", dirs["other"], "--grant", "Everyone:full")
+    a.lwadmin("share", "add", "doomed", dirs["other"], "--grant", "Everyone:full")
+    a.start()
+    lwadmin = a.lwadmin
 
-
-sock = socket.socket()
-sock.bind(("127.0.0.1", 0))
-PORT = sock.getsockname()[1]
-sock.close()
-started = False
-try:
-    lwadmin("init")
-    lwadmin("user", "add", "alice", "--password-stdin", stdin="Alice-Pass1\n")
-    lwadmin("share", "add", "data", dirs["old"], "--grant", "Everyone:full")
-    lwadmin("share", "add", "other", dirs["other"], "--grant", "Everyone:full")
-    lwadmin("share", "add", "doomed", dirs["other"], "--grant", "Everyone:full")
-    lwadmin("config", "set", "srv.port", str(PORT))
-    lwadmin("config", "set", "srv.listen", "127.0.0.1")
-    r = lwadmin("start", check_rc=False)
-    started = True
-    if r.returncode != 0:
-        print("1..0 # SKIP the instance did not start: " + r.stderr.strip().replace("\n", " "))
-        sys.exit(0)
-
-    c = SMBConnection("127.0.0.1", "127.0.0.1", sess_port=PORT, timeout=15)
-    c.login("alice", "Alice-Pass1")
+    c = a.connect("alice", "Alice-Pass1")
     tid_data = c.connectTree("data")
     tid_other = c.connectTree("other")
     tid_doomed = c.connectTree("doomed")
@@ -110,8 +54,7 @@ try:
         tid_data, "", 0x80, 7, 1, 1, 0)))
     check("STATUS_NETWORK_NAME_DELETED" in err,
           "the old tree connect to data is gone at once", err)
-    c2 = SMBConnection("127.0.0.1", "127.0.0.1", sess_port=PORT, timeout=15)
-    c2.login("alice", "Alice-Pass1")
+    c2 = a.connect("alice", "Alice-Pass1")
     check(names(c2, "data") == ["new.txt"], "a new tree connect to data sees the new directory")
 
     r = lwadmin("share", "del", "doomed", check_rc=False)
@@ -127,14 +70,8 @@ try:
     check(data == b"other\n", "the tree connect to an untouched share keeps working")
 
     # With the server stopped, the change is made and nothing is said.
-    stop_instance()
-    started = False
+    a.stop()
     r = lwadmin("share", "del", "other", check_rc=False)
     check(r.returncode == 0 and r.stderr == "",
           "share del with no server running succeeds without a warning", r.stderr)
-finally:
-    if started:
-        stop_instance()
-    shutil.rmtree(tmp, ignore_errors=True)
-print("1..%d" % len(tests))
-sys.exit(0 if tests and all(tests) else 1)
+tap.finish()

@@ -4,79 +4,33 @@
 # against a whole instance (lwadmin start: lwiod with srv, lsassd, srvsvcd),
 # which asks srv through the \srv device controls of srvsvc/srv_live.h.
 import os
-import shutil
-import socket
-import subprocess
 import sys
-import tempfile
 
-BUILD = os.environ.get("SW_BUILD")
-if not BUILD:
-    print("1..0 # SKIP run through make check")
-    sys.exit(0)
-try:
-    from impacket.smbconnection import SMBConnection
-    from impacket.dcerpc.v5 import srvs, transport
-except ImportError:
-    print("1..0 # SKIP python3-impacket not installed")
-    sys.exit(0)
+sys.path.insert(0, os.path.join(os.environ.get("SW_SRC", "."), "t", "tap"))
+from tap import Appliance, Tap  # noqa: E402
 
-tests = []
+tap = Tap()
+tap.need_impacket()
+from impacket.dcerpc.v5 import srvs, transport  # noqa: E402
+check = tap.check
 
+with Appliance("srv-live") as a:
+    share = a.dir("share")
+    with open(os.path.join(share, "held.txt"), "w") as f:
+        f.write("held open\n")
+    os.chmod(os.path.join(share, "held.txt"), 0o666)  # alice acts as nobody on disk
+    a.lwadmin("user", "add", "bob", "--password-stdin", stdin="Bob-Pass1\n")
+    a.lwadmin("group", "add-member", "Administrators", "bob")  # srvsvc's detailed levels
+    a.lwadmin("share", "add", "data", share, "--grant", "Everyone:full")
+    a.start()
+    PORT = a.port
 
-def check(cond, name, diag=None):
-    tests.append(bool(cond))
-    print("%s %d - %s" % ("ok" if cond else "not ok", len(tests), name))
-    if not cond and diag is not None:
-        for line in str(diag).splitlines()[-12:]:
-            print("# " + line)
-
-
-tmp = tempfile.mkdtemp(prefix="sw-srv-live.")
-db = os.path.join(tmp, "registry.db")
-share = os.path.join(tmp, "share")
-os.mkdir(share)
-os.chmod(share, 0o777)
-with open(os.path.join(share, "held.txt"), "w") as f:
-    f.write("held open\n")
-os.chmod(os.path.join(share, "held.txt"), 0o666)  # alice acts as nobody on disk
-
-
-def lwadmin(*args, stdin=None, check_rc=True):
-    r = subprocess.run([os.path.join(BUILD, "bin", "lwadmin"), "--db", db] + list(args),
-                       input=stdin, text=True, capture_output=True, timeout=60)
-    if check_rc and r.returncode != 0:
-        raise RuntimeError("lwadmin %s: %s" % (" ".join(args), r.stderr.strip()))
-    return r
-
-
-sock = socket.socket()
-sock.bind(("127.0.0.1", 0))
-PORT = sock.getsockname()[1]
-sock.close()
-started = False
-try:
-    lwadmin("init")
-    lwadmin("user", "add", "alice", "--password-stdin", stdin="Alice-Pass1\n")
-    lwadmin("user", "add", "bob", "--password-stdin", stdin="Bob-Pass1\n")
-    lwadmin("group", "add-member", "Administrators", "bob")  # srvsvc's detailed levels
-    lwadmin("share", "add", "data", share, "--grant", "Everyone:full")
-    lwadmin("config", "set", "srv.port", str(PORT))
-    lwadmin("config", "set", "srv.listen", "127.0.0.1")
-    r = lwadmin("start", check_rc=False)
-    started = r.returncode == 0
-    if not started:
-        print("1..0 # SKIP the instance did not start: " + r.stderr.strip().replace("\n", " "))
-        sys.exit(0)
-
-    holder = SMBConnection("127.0.0.1", "127.0.0.1", sess_port=PORT, timeout=15)
-    holder.login("alice", "Alice-Pass1")
+    holder = a.connect("alice", "Alice-Pass1")
     tid = holder.connectTree("data")
     fid = holder.openFile(tid, "held.txt")
     check(holder.readFile(tid, fid, 0, 9) == b"held open", "a client holds a file open")
 
-    admin = SMBConnection("127.0.0.1", "127.0.0.1", sess_port=PORT, timeout=15)
-    admin.login("bob", "Bob-Pass1")
+    admin = a.connect("bob", "Bob-Pass1")
     t = transport.SMBTransport("127.0.0.1", PORT, r"\srvsvc", smb_connection=admin)
     dce = t.get_dce_rpc()
     dce.connect()
@@ -132,9 +86,4 @@ try:
     # unencrypted, the answer would be STATUS_USER_SESSION_DELETED.
     check("STATUS_USER_SESSION_DELETED" in gone or "Error while reading" in gone,
           "NetrSessionDel logs the client off", gone)
-finally:
-    if started:
-        lwadmin("stop", check_rc=False)
-    shutil.rmtree(tmp, ignore_errors=True)
-print("1..%d" % len(tests))
-sys.exit(0 if tests and all(tests) else 1)
+tap.finish()
