@@ -83,7 +83,7 @@ static void file_classes(void)
     is_int(query(f, FileAlternateNameInformation, buf, sizeof buf, &n), STATUS_SUCCESS,
            "alternate name of an 8.3 name");
     name = name_at(buf + 4, le32_load(buf));
-    is_str(name, "INFO.TXT", "  is the name itself, upper case");
+    is_str(name, "info.txt", "  is the name itself, as spelled");
     free(name);
     is_int(query(f, 200, buf, sizeof buf, &n), STATUS_INVALID_INFO_CLASS, "an unknown class");
     is_int(query(f, FileNormalizedNameInformation, buf, sizeof buf, &n), STATUS_SUCCESS,

@@ -70,6 +70,11 @@ struct pvfs_create_args {
     uint64_t allocation_size;
     const void *security_descriptor; /* for a new file; NULL: inherit */
     size_t security_descriptor_size;
+    /* 8.3 short names for this open (the pvfs.short-names setting): a path
+     * component may be a file's short name, and the open reports short names
+     * (FileAlternateNameInformation, its directory listings). Off: a valid
+     * 8.3 name is still its own short name; no other name has one. */
+    bool short_names;
 };
 
 /* Opens or creates; on success *file is the new open and *create_action
