@@ -538,6 +538,32 @@ static void allocation(void)
     pvfs_close(f);
 }
 
+/* Rights of the classes smb2.getinfo.getinfo_access pins down, and
+ * FileFullEaInformation on a file system without EAs. */
+static void class_rights(void)
+{
+    write_disk_file("rights.txt", "r");
+    struct pvfs_file *f = NULL;
+    uint8_t buf[256];
+    uint32_t n;
+    open_file(vol, alice, "rights.txt", SYNCHRONIZE, SHARE_ALL, FILE_OPEN, 0, &f, NULL);
+    is_int(f ? query(f, FileCompressionInformation, buf, sizeof buf, &n) : STATUS_UNSUCCESSFUL,
+           STATUS_SUCCESS, "compression information needs no right");
+    is_int(f ? query(f, FileBasicInformation, buf, sizeof buf, &n) : STATUS_UNSUCCESSFUL,
+           STATUS_ACCESS_DENIED, "basic information needs FILE_READ_ATTRIBUTES");
+    pvfs_close(f);
+    f = NULL;
+    open_file(vol, alice, "rights.txt", FILE_READ_ATTRIBUTES, SHARE_ALL, FILE_OPEN, 0, &f, NULL);
+    is_int(f ? query(f, FileFullEaInformation, buf, sizeof buf, &n) : STATUS_UNSUCCESSFUL,
+           STATUS_ACCESS_DENIED, "full EA information needs FILE_READ_EA");
+    pvfs_close(f);
+    f = NULL;
+    open_file(vol, alice, "rights.txt", FILE_READ_EA, SHARE_ALL, FILE_OPEN, 0, &f, NULL);
+    is_int(f ? query(f, FileFullEaInformation, buf, sizeof buf, &n) : STATUS_UNSUCCESSFUL,
+           STATUS_NO_EAS_ON_FILE, "  with it: no EAs on the file");
+    pvfs_close(f);
+}
+
 int main(void)
 {
     log_set_level(LOG_LEVEL_ERROR); /* the stream-size warnings are expected */
@@ -555,6 +581,7 @@ int main(void)
     streams();
     allocation();
     rename_parent_open();
+    class_rights();
     pvfs_volume_close(vol);
     token_free(alice);
     return done_testing();

@@ -196,6 +196,8 @@ static uint32_t rights_for(uint32_t info_class)
     case FileNetworkOpenInformation:
     case FileAttributeTagInformation:
         return FILE_READ_ATTRIBUTES;
+    case FileFullEaInformation:
+        return FILE_READ_EA;
     case FileEaInformation:
         return 0;
     default:
@@ -291,6 +293,11 @@ NTSTATUS pvfs_query_information(struct pvfs_file *file, uint32_t info_class, voi
         fixed = 4;
         break;
     }
+    case FileFullEaInformation:
+        /* EAs are not supported (a create with EAs is refused), so no file
+         * has any ([MS-FSA] 2.1.5.11.7). */
+        status = STATUS_NO_EAS_ON_FILE;
+        break;
     case FileStreamInformation:
         status = put_streams(&b, file, &v);
         fixed = 0;
