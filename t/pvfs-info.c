@@ -538,8 +538,7 @@ static void allocation(void)
     pvfs_close(f);
 }
 
-/* Rights of the classes smb2.getinfo.getinfo_access pins down, and
- * FileFullEaInformation on a file system without EAs. */
+/* Rights of classes that smb2.getinfo.getinfo_access pins down. */
 static void class_rights(void)
 {
     write_disk_file("rights.txt", "r");
@@ -551,16 +550,6 @@ static void class_rights(void)
            STATUS_SUCCESS, "compression information needs no right");
     is_int(f ? query(f, FileBasicInformation, buf, sizeof buf, &n) : STATUS_UNSUCCESSFUL,
            STATUS_ACCESS_DENIED, "basic information needs FILE_READ_ATTRIBUTES");
-    pvfs_close(f);
-    f = NULL;
-    open_file(vol, alice, "rights.txt", FILE_READ_ATTRIBUTES, SHARE_ALL, FILE_OPEN, 0, &f, NULL);
-    is_int(f ? query(f, FileFullEaInformation, buf, sizeof buf, &n) : STATUS_UNSUCCESSFUL,
-           STATUS_ACCESS_DENIED, "full EA information needs FILE_READ_EA");
-    pvfs_close(f);
-    f = NULL;
-    open_file(vol, alice, "rights.txt", FILE_READ_EA, SHARE_ALL, FILE_OPEN, 0, &f, NULL);
-    is_int(f ? query(f, FileFullEaInformation, buf, sizeof buf, &n) : STATUS_UNSUCCESSFUL,
-           STATUS_NO_EAS_ON_FILE, "  with it: no EAs on the file");
     pvfs_close(f);
 }
 

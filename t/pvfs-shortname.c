@@ -150,6 +150,18 @@ static void alternate_name(void)
     is_int(alt_name("info.txt", true, got, sizeof got), STATUS_SUCCESS, "an 8.3 name");
     is_str(got, "info.txt", "  is its own short name, as spelled");
     is_int(alt_name("info.txt", false, got, sizeof got), STATUS_SUCCESS, "  short names off too");
+    struct pvfs_file *f;
+    uint8_t buf[16];
+    uint32_t n = 0;
+    open_as("Long File Name.txt", true, 0, &f);
+    is_int(f ? pvfs_query_information(f, FileAlternateNameInformation, buf, 7, &n)
+             : STATUS_UNSUCCESSFUL,
+           STATUS_INFO_LENGTH_MISMATCH, "  7 bytes are too few for the structure");
+    is_int(f ? pvfs_query_information(f, FileAlternateNameInformation, buf, 8, &n)
+             : STATUS_UNSUCCESSFUL,
+           STATUS_BUFFER_OVERFLOW, "  8 bytes: the start of the name");
+    ok(n == 8 && le32_load(buf) == 2 * strlen(s), "  with the whole name's length");
+    pvfs_close(f);
     is_int(alt_name("", true, got, sizeof got), STATUS_OBJECT_NAME_NOT_FOUND,
            "the root has no name");
     is_int(alt_name("Long File Name.txt:s", true, got, sizeof got), STATUS_OBJECT_NAME_NOT_FOUND,

@@ -64,6 +64,7 @@ static NTSTATUS do_create(struct pvfs_driver *drv, struct io_irp *irp)
     struct pvfs_create_args args = {
         .path = p->path,
         .beneath = beneath,
+        .short_names = short_names_on(drv->driver),
         .desired_access = p->desired_access,
         .share_access = p->share_access,
         .create_disposition = p->create_disposition,
@@ -72,7 +73,6 @@ static NTSTATUS do_create(struct pvfs_driver *drv, struct io_irp *irp)
         .allocation_size = p->allocation_size,
         .security_descriptor = p->security_descriptor,
         .security_descriptor_size = p->security_descriptor_size,
-        .short_names = short_names_on(drv->driver),
     };
     struct pvfs_file *file = NULL;
     uint32_t action = 0;

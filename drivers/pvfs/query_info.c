@@ -196,8 +196,6 @@ static uint32_t rights_for(uint32_t info_class)
     case FileNetworkOpenInformation:
     case FileAttributeTagInformation:
         return FILE_READ_ATTRIBUTES;
-    case FileFullEaInformation:
-        return FILE_READ_EA;
     case FileEaInformation:
         return 0;
     default:
@@ -290,14 +288,9 @@ NTSTATUS pvfs_query_information(struct pvfs_file *file, uint32_t info_class, voi
         size_t at = wr_reserve(&b, 4);
         long n = pvfs_put_utf16(&b, alt);
         wr_put_u32_at(&b, at, (uint32_t)(n < 0 ? 0 : n));
-        fixed = 4;
+        fixed = 8; /* FILE_NAME_INFORMATION with one character, aligned (smbd's too) */
         break;
     }
-    case FileFullEaInformation:
-        /* EAs are not supported (a create with EAs is refused), so no file
-         * has any ([MS-FSA] 2.1.5.11.7). */
-        status = STATUS_NO_EAS_ON_FILE;
-        break;
     case FileStreamInformation:
         status = put_streams(&b, file, &v);
         fixed = 0;
