@@ -288,7 +288,7 @@ NTSTATUS pvfs_query_information(struct pvfs_file *file, uint32_t info_class, voi
         size_t at = wr_reserve(&b, 4);
         long n = pvfs_put_utf16(&b, alt);
         wr_put_u32_at(&b, at, (uint32_t)(n < 0 ? 0 : n));
-        fixed = 8; /* FILE_NAME_INFORMATION with one character, aligned (smbd's too) */
+        fixed = 8; /* sizeof(FILE_NAME_INFORMATION): one character, aligned */
         break;
     }
     case FileStreamInformation:
