@@ -553,6 +553,22 @@ static void class_rights(void)
     pvfs_close(f);
 }
 
+/* A directory has no data stream: FileStreamInformation is empty (and the
+ * empty answer is copied without touching its missing data). */
+static void directory_streams(void)
+{
+    mkdir(on_disk("streamless"), 0777);
+    struct pvfs_file *d = NULL;
+    uint8_t buf[64];
+    uint32_t n = 99;
+    open_file(vol, alice, "streamless", FILE_READ_ATTRIBUTES, SHARE_ALL, FILE_OPEN,
+              FILE_DIRECTORY_FILE, &d, NULL);
+    is_int(d ? query(d, FileStreamInformation, buf, sizeof buf, &n) : STATUS_UNSUCCESSFUL,
+           STATUS_SUCCESS, "a directory's stream information");
+    is_int(n, 0, "  is empty");
+    pvfs_close(d);
+}
+
 int main(void)
 {
     log_set_level(LOG_LEVEL_ERROR); /* the stream-size warnings are expected */
@@ -571,6 +587,7 @@ int main(void)
     allocation();
     rename_parent_open();
     class_rights();
+    directory_streams();
     pvfs_volume_close(vol);
     token_free(alice);
     return done_testing();

@@ -30,7 +30,8 @@ NTSTATUS pvfs_return_info(const struct buf *b, size_t fixed, void *buffer, uint3
     if (length < fixed)
         return STATUS_INFO_LENGTH_MISMATCH;
     if (b->len <= length) {
-        memcpy(buffer, b->data, b->len);
+        if (b->len) /* an empty answer (a directory's streams) has no data at all */
+            memcpy(buffer, b->data, b->len);
         *written = (uint32_t)b->len;
         return STATUS_SUCCESS;
     }
