@@ -186,9 +186,8 @@ static NTSTATUS put_streams(struct buf *b, struct pvfs_file *file, const struct 
     return status;
 }
 
-/* Rights a class needs ([MS-FSA] 2.1.5.11; the rest need none, as
- * Windows answers smb2.getinfo.getinfo_access: Standard, Internal, Access,
- * Position, Mode, Alignment, AlternateName, Stream, Compression, ...). */
+/* Rights a class needs ([MS-SMB2] 3.3.5.20.1; Compression needs none, as
+ * smb2.getinfo.getinfo_access finds on Windows). */
 static uint32_t rights_for(uint32_t info_class)
 {
     switch (info_class) {
@@ -269,11 +268,11 @@ NTSTATUS pvfs_query_information(struct pvfs_file *file, uint32_t info_class, voi
         fixed = 100;
         break;
     case FileAlternateNameInformation: {
+        const char *base = pvfs_path_basename(pvfs_file_path(file));
         /* [MS-FSA] 2.1.5.11.2: the link's short name, or
          * STATUS_OBJECT_NAME_NOT_FOUND when it has none. A valid 8.3 name
          * is its own, as spelled (smbd answers the same); the root has no
          * name at all. */
-        const char *base = pvfs_path_basename(pvfs_file_path(file));
         char short_name[PVFS_SHORT_NAME_SIZE];
         const char *alt = NULL;
         if (!pvfs_file_stream(file) && *pvfs_file_path(file)) {
