@@ -83,7 +83,7 @@ static void file_classes(void)
     is_int(query(f, FileAlternateNameInformation, buf, sizeof buf, &n), STATUS_SUCCESS,
            "alternate name of an 8.3 name");
     name = name_at(buf + 4, le32_load(buf));
-    is_str(name, "INFO.TXT", "  is the name itself, upper case");
+    is_str(name, "info.txt", "  is the name itself, as spelled");
     free(name);
     is_int(query(f, 200, buf, sizeof buf, &n), STATUS_INVALID_INFO_CLASS, "an unknown class");
     is_int(query(f, FileNormalizedNameInformation, buf, sizeof buf, &n), STATUS_SUCCESS,
@@ -538,6 +538,37 @@ static void allocation(void)
     pvfs_close(f);
 }
 
+/* Rights of classes that smb2.getinfo.getinfo_access pins down. */
+static void class_rights(void)
+{
+    write_disk_file("rights.txt", "r");
+    struct pvfs_file *f = NULL;
+    uint8_t buf[256];
+    uint32_t n;
+    open_file(vol, alice, "rights.txt", SYNCHRONIZE, SHARE_ALL, FILE_OPEN, 0, &f, NULL);
+    is_int(f ? query(f, FileCompressionInformation, buf, sizeof buf, &n) : STATUS_UNSUCCESSFUL,
+           STATUS_SUCCESS, "compression information needs no right");
+    is_int(f ? query(f, FileBasicInformation, buf, sizeof buf, &n) : STATUS_UNSUCCESSFUL,
+           STATUS_ACCESS_DENIED, "basic information needs FILE_READ_ATTRIBUTES");
+    pvfs_close(f);
+}
+
+/* A directory has no data stream: FileStreamInformation is empty (and the
+ * empty answer is copied without touching its missing data). */
+static void directory_streams(void)
+{
+    mkdir(on_disk("streamless"), 0777);
+    struct pvfs_file *d = NULL;
+    uint8_t buf[64];
+    uint32_t n = 99;
+    open_file(vol, alice, "streamless", FILE_READ_ATTRIBUTES, SHARE_ALL, FILE_OPEN,
+              FILE_DIRECTORY_FILE, &d, NULL);
+    is_int(d ? query(d, FileStreamInformation, buf, sizeof buf, &n) : STATUS_UNSUCCESSFUL,
+           STATUS_SUCCESS, "a directory's stream information");
+    is_int(n, 0, "  is empty");
+    pvfs_close(d);
+}
+
 int main(void)
 {
     log_set_level(LOG_LEVEL_ERROR); /* the stream-size warnings are expected */
@@ -555,6 +586,8 @@ int main(void)
     streams();
     allocation();
     rename_parent_open();
+    class_rights();
+    directory_streams();
     pvfs_volume_close(vol);
     token_free(alice);
     return done_testing();

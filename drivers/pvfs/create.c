@@ -110,7 +110,7 @@ static NTSTATUS resolve_beneath(struct create_state *s)
         struct pvfs_resolved br;
         int root = s->volume->root_fd;
         skip = bp.count;
-        status = pvfs_resolve(s->volume, "", root, bp.components, bp.count, &br);
+        status = pvfs_resolve(s->volume, "", root, bp.components, bp.count, false, &br);
         pvfs_path_free(&bp);
         if (status == STATUS_OBJECT_NAME_NOT_FOUND)
             status = STATUS_OBJECT_PATH_NOT_FOUND;
@@ -132,7 +132,7 @@ static NTSTATUS resolve_beneath(struct create_state *s)
     if (status != STATUS_SUCCESS)
         return status;
     return pvfs_resolve(s->volume, s->beneath, s->beneath_fd, s->path.components + skip,
-                        s->path.count - skip, &s->r);
+                        s->path.count - skip, s->args->short_names, &s->r);
 }
 
 /* Opens the resolved O_PATH fd for real, through its /proc link (which
@@ -561,6 +561,7 @@ NTSTATUS pvfs_create(struct pvfs_volume *volume, const struct access_token *toke
     s.fd = -1;
     file->is_directory = s.is_directory;
     file->writable_fd = (fcntl(file->fd, F_GETFL) & O_ACCMODE) == O_RDWR;
+    file->short_names = args->short_names;
     file->path = s.r.exists ? s.r.path : pvfs_path_join(s.r.parent, s.r.name);
     if (s.r.exists)
         s.r.path = NULL;

@@ -8,7 +8,12 @@
  * stable while files come and go (an entry gone by the time it is reached
  * is skipped). Each entry is looked at when it is returned, through an
  * O_PATH open: a symlink that leads outside the open's confinement, a name
- * NT cannot express, and anything but files and directories are left out. */
+ * NT cannot express, and anything but files and directories are left out.
+ *
+ * With 8.3 names on (file->short_names), a pattern matches an entry by its
+ * long or its short name, as Windows and smbd match ("*.TXT" lists
+ * "notes.txt1", whose short name ends in .TXT), and the Both classes carry
+ * the short name of every entry that has one (short_name.c). */
 #include "drivers/pvfs/pvfs_private.h"
 
 #include <dirent.h>
@@ -47,6 +52,15 @@ static NTSTATUS add_entry(struct pvfs_dir_cursor *dir, size_t *cap, const char *
     return STATUS_SUCCESS;
 }
 
+static bool entry_matches(const struct pvfs_file *file, const char *pattern, const char *name)
+{
+    if (pvfs_name_matches(pattern, name))
+        return true;
+    char short_name[PVFS_SHORT_NAME_SIZE];
+    return file->short_names && pvfs_short_name(name, short_name) &&
+           pvfs_name_matches(pattern, short_name);
+}
+
 static NTSTATUS load(struct pvfs_file *file, const char *pattern)
 {
     struct pvfs_dir_cursor *dir = &file->dir;
@@ -76,7 +90,7 @@ static NTSTATUS load(struct pvfs_file *file, const char *pattern)
             continue;
         if (pvfs_name_valid(n, strlen(n)) != STATUS_SUCCESS)
             continue; /* no NT spelling: invisible, as it cannot be opened */
-        if (pvfs_name_matches(dir->pattern, n))
+        if (entry_matches(file, dir->pattern, n))
             status = add_entry(dir, &cap, n, e->d_type);
     }
     closedir(d);
@@ -152,9 +166,22 @@ static size_t fixed_size(uint32_t info_class)
     }
 }
 
+/* ShortNameLength, Reserved1 and the 24-byte ShortName: the generated
+ * short name, none (length 0) for a name that is its own 8.3 name, as
+ * NTFS and smbd list them. */
+static void put_short_name(struct buf *b, bool short_names, const char *name)
+{
+    char short_name[PVFS_SHORT_NAME_SIZE];
+    size_t len = short_names && pvfs_short_name(name, short_name) ? strlen(short_name) : 0;
+    wr_u8(b, (uint8_t)(len * 2));
+    wr_u8(b, 0);
+    for (size_t i = 0; i < 12; i++)
+        wr_u16(b, i < len ? (uint16_t)(unsigned char)short_name[i] : 0); /* ASCII only */
+}
+
 /* One entry, NextEntryOffset 0, into b (empty). */
 static NTSTATUS put_entry(struct buf *b, uint32_t info_class, const char *name,
-                          const struct pvfs_stat *st)
+                          bool short_names, const struct pvfs_stat *st)
 {
     bool dir = S_ISDIR(st->st.st_mode);
     uint64_t eof = dir ? 0 : (uint64_t)st->st.st_size;
@@ -182,10 +209,8 @@ static NTSTATUS put_entry(struct buf *b, uint32_t info_class, const char *name,
         break;
     case FileBothDirectoryInformation:
     case FileIdBothDirectoryInformation:
-        wr_u32(b, 0);
-        wr_u8(b, 0);      /* ShortNameLength: no 8.3 names */
-        wr_u8(b, 0);
-        wr_zeros(b, 24);  /* ShortName */
+        wr_u32(b, 0); /* EaSize */
+        put_short_name(b, short_names, name);
         if (info_class == FileIdBothDirectoryInformation) {
             wr_u16(b, 0);
             wr_u64(b, (uint64_t)st->st.st_ino);
@@ -250,7 +275,7 @@ NTSTATUS pvfs_query_directory(struct pvfs_file *file, uint32_t info_class, const
             continue;
         }
         buf_reset(&e);
-        status = put_entry(&e, info_class, entry->name, &st);
+        status = put_entry(&e, info_class, entry->name, file->short_names, &st);
         if (status != STATUS_SUCCESS)
             break;
         size_t at = any ? (used + 7) & ~(size_t)7 : 0;

@@ -3,6 +3,8 @@
  * Settings (lwiod --set or the registry, "pvfs.<name>"):
  *   pvfs.root   the directory \pvfs\ stands for (default "/"): \pvfs\a\b is
  *               root/a/b, and nothing outside root is reachable.
+ *   pvfs.short-names  on (default) | off: 8.3 short names (pvfs_create_args),
+ *               read at every create, so a change applies to the next open.
  *
  * Every request that touches the disk runs on the I/O manager's worker pool
  * (the IRP pends meanwhile), so a slow disk never holds up the thread that
@@ -12,16 +14,34 @@
  * IRP is cancelled. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "drivers/pvfs/pvfs.h"
 #include "lib/log.h"
 #include "lwiod/driver.h"
 
 struct pvfs_driver {
+    struct io_driver *driver; /* for its settings */
     struct pvfs_volume *volume;
 };
 
 /* ---- Requests run on a worker ---- */
+
+/* pvfs.short-names: on unless the setting says off (as smbd's "mangled
+ * names = yes" by default). */
+static bool short_names_on(struct io_driver *driver)
+{
+    char *value = driver ? IoDriverGetSetting(driver, "short-names") : NULL;
+    bool on = true;
+    if (value) {
+        static const char *const no[] = { "off", "no", "false", "disabled", "0" };
+        for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+            if (strcasecmp(value, no[i]) == 0)
+                on = false;
+    }
+    free(value);
+    return on;
+}
 
 static NTSTATUS do_create(struct pvfs_driver *drv, struct io_irp *irp)
 {
@@ -44,6 +64,7 @@ static NTSTATUS do_create(struct pvfs_driver *drv, struct io_irp *irp)
     struct pvfs_create_args args = {
         .path = p->path,
         .beneath = beneath,
+        .short_names = short_names_on(drv->driver),
         .desired_access = p->desired_access,
         .share_access = p->share_access,
         .create_disposition = p->create_disposition,
@@ -250,6 +271,7 @@ NTSTATUS DriverEntry(struct io_driver *driver, uint32_t interface_version)
         free(root);
         return STATUS_NO_MEMORY;
     }
+    drv->driver = driver;
     NTSTATUS status = pvfs_volume_open(root && *root ? root : "/", &drv->volume);
     if (status != STATUS_SUCCESS) {
         log_error("pvfs: cannot use %s as the root: %s", root && *root ? root : "/",

@@ -5,7 +5,8 @@
  * and any symlink whose target lies outside (EXDEV), atomically, so there is
  * no window between a check and a use. Names are first tried as given (the
  * common case, one syscall); only when a component is missing is its
- * directory read and the name matched without regard to case, NTFS-style.
+ * directory read and the name matched without regard to case, NTFS-style,
+ * and (when the open wants 8.3 names) against the entries' short names.
  * A file's canonical path (no symlinks, on-disk spelling) is then taken from
  * /proc/self/fd and stored in its open. */
 #include "drivers/pvfs/pvfs_private.h"
@@ -93,10 +94,15 @@ NTSTATUS pvfs_open_parent(struct pvfs_volume *volume, const char *path, int *fd)
 }
 
 /* Finds an entry of the directory dir_fd (O_PATH) whose name equals name
- * without regard to case. *found: newly allocated on-disk name, or NULL. */
-static NTSTATUS find_case_insensitive(int dir_fd, const char *name, char **found)
+ * without regard to case, or else (short_names) whose 8.3 short name it is.
+ * *found: newly allocated on-disk name, or NULL. */
+static NTSTATUS find_entry(int dir_fd, const char *name, bool short_names, char **found)
 {
     *found = NULL;
+    /* Only a name of the generated shape can be a short name; the common
+     * miss (a new file's name) costs no hashing. */
+    bool by_short_name = short_names && pvfs_short_name_shaped(name);
+    char *by_short = NULL;
     int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return nt_status_from_errno(errno);
@@ -109,15 +115,31 @@ static NTSTATUS find_case_insensitive(int dir_fd, const char *name, char **found
     struct dirent *e;
     errno = 0;
     while ((e = readdir(d)) != NULL) {
-        if (utf8_casecmp(e->d_name, name) == 0 && strcmp(e->d_name, ".") != 0 &&
-            strcmp(e->d_name, "..") != 0) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (utf8_casecmp(e->d_name, name) == 0) {
             *found = strdup(e->d_name);
             if (!*found)
                 status = STATUS_NO_MEMORY;
             break;
         }
+        /* A long name wins over a short name: keep looking. A name NT
+         * cannot spell stays unreachable (listings leave it out too). */
+        if (by_short_name && !by_short && pvfs_short_name_is(e->d_name, name) &&
+            pvfs_name_valid(e->d_name, strlen(e->d_name)) == STATUS_SUCCESS) {
+            by_short = strdup(e->d_name);
+            if (!by_short) {
+                status = STATUS_NO_MEMORY;
+                break;
+            }
+        }
     }
     closedir(d);
+    if (status == STATUS_SUCCESS && !*found) {
+        *found = by_short;
+        by_short = NULL;
+    }
+    free(by_short);
     return status;
 }
 
@@ -156,7 +178,8 @@ static char *join_components(char *const *c, size_t n)
 }
 
 NTSTATUS pvfs_resolve(struct pvfs_volume *volume, const char *beneath, int beneath_fd,
-                      char *const *components, size_t count, struct pvfs_resolved *out)
+                      char *const *components, size_t count, bool short_names,
+                      struct pvfs_resolved *out)
 {
     NTSTATUS status;
     memset(out, 0, sizeof *out);
@@ -223,7 +246,7 @@ NTSTATUS pvfs_resolve(struct pvfs_volume *volume, const char *beneath, int benea
             free(candidate);
             if (fd < 0 && err == ENOENT) {
                 char *found = NULL;
-                status = find_case_insensitive(dir_fd, components[i], &found);
+                status = find_entry(dir_fd, components[i], short_names, &found);
                 if (status != STATUS_SUCCESS) {
                     close(dir_fd);
                     goto done;

@@ -62,6 +62,11 @@ void pvfs_volume_close(struct pvfs_volume *volume);
 struct pvfs_create_args {
     const char *path;
     const char *beneath;            /* PVFS_ECP_BENEATH, or NULL */
+    /* 8.3 short names for this open (the pvfs.short-names setting): a path
+     * component may be a file's short name, and the open reports short names
+     * (FileAlternateNameInformation, its directory listings). Off: a valid
+     * 8.3 name is still its own short name; no other name has one. */
+    bool short_names;
     uint32_t desired_access;
     uint32_t share_access;
     uint32_t create_disposition;

@@ -105,6 +105,7 @@ struct pvfs_file {
     int fd;                   /* the file or directory itself, never O_PATH */
     bool is_directory;
     bool writable_fd;         /* fd is O_RDWR */
+    bool short_names;         /* pvfs_create_args.short_names */
     /* path and stream change when the file (or stream) is renamed, through
      * any open of it, under volume->lock; read them with pvfs_file_path()
      * and pvfs_file_stream(). A replaced string stays allocated until this
@@ -173,9 +174,11 @@ struct pvfs_resolved {
 };
 /* Resolves components beneath beneath_fd (which is the root-relative
  * directory `beneath`). Missing final component: exists false, parent set.
- * Missing earlier component: STATUS_OBJECT_PATH_NOT_FOUND. */
+ * Missing earlier component: STATUS_OBJECT_PATH_NOT_FOUND. short_names: a
+ * component that names no entry may be an entry's 8.3 short name. */
 NTSTATUS pvfs_resolve(struct pvfs_volume *volume, const char *beneath, int beneath_fd,
-                      char *const *components, size_t count, struct pvfs_resolved *out);
+                      char *const *components, size_t count, bool short_names,
+                      struct pvfs_resolved *out);
 void pvfs_resolved_free(struct pvfs_resolved *resolved);
 /* The canonical root-relative path of an open fd (via /proc/self/fd), or
  * STATUS_ACCESS_DENIED if it lies outside the volume root. */
@@ -285,6 +288,19 @@ NTSTATUS pvfs_lock_check_io(struct pvfs_file *file, uint64_t offset, uint64_t le
  * *done_list (called with volume->lock held; complete after unlocking). */
 void pvfs_lock_release_file(struct pvfs_file *file, struct pvfs_lock_waiter **done_list);
 void pvfs_lock_complete(struct pvfs_lock_waiter *done_list);
+
+/* ---- short_name.c: 8.3 names (computed from the long name, never stored) ---- */
+#define PVFS_SHORT_NAME_SIZE 13 /* "PPHHHH~H.EXT" and its NUL */
+/* A valid 8.3 name ([MS-FSCC] 2.1.5.2.1 with FAT's characters): its own
+ * short name. */
+bool pvfs_name_is_8dot3(const char *name);
+/* The generated short name of a name that is not an 8.3 name (and not "."
+ * or ".."): true and *out set; false (out empty) when the name needs none. */
+bool pvfs_short_name(const char *name, char out[PVFS_SHORT_NAME_SIZE]);
+/* Could name be a short name we generate (so worth a directory search)? */
+bool pvfs_short_name_shaped(const char *name);
+/* Is short_name (any case) the generated short name of long_name? */
+bool pvfs_short_name_is(const char *long_name, const char *short_name);
 
 /* ---- directory.c / wildcard.c ---- */
 /* [MS-FSA] 2.1.4.4 IsNameInExpression, case-insensitive: * ? < > " */

@@ -30,7 +30,8 @@ NTSTATUS pvfs_return_info(const struct buf *b, size_t fixed, void *buffer, uint3
     if (length < fixed)
         return STATUS_INFO_LENGTH_MISMATCH;
     if (b->len <= length) {
-        memcpy(buffer, b->data, b->len);
+        if (b->len) /* an empty answer (a directory's streams) has no data at all */
+            memcpy(buffer, b->data, b->len);
         *written = (uint32_t)b->len;
         return STATUS_SUCCESS;
     }
@@ -133,32 +134,6 @@ static NTSTATUS put_name(struct buf *b, const struct pvfs_file *file, bool with_
     return STATUS_SUCCESS;
 }
 
-/* An 8.3 name is its own short name; NTFS with short names off has none
- * for anything else. */
-static bool is_8dot3(const char *name)
-{
-    size_t len = strlen(name), base = 0, ext = 0;
-    bool dot = false;
-    if (len == 0 || name[0] == '.')
-        return false;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)name[i];
-        if (c == '.') {
-            if (dot)
-                return false;
-            dot = true;
-            continue;
-        }
-        if (c >= 0x80 || !(isalnum(c) || strchr("!#$%&'()-@^_`{}~", c)))
-            return false;
-        if (dot)
-            ext++;
-        else
-            base++;
-    }
-    return base >= 1 && base <= 8 && ext <= 3 && !(dot && ext == 0);
-}
-
 static NTSTATUS put_streams(struct buf *b, struct pvfs_file *file, const struct stream_view *v)
 {
     struct pvfs_stream_info *streams;
@@ -211,7 +186,8 @@ static NTSTATUS put_streams(struct buf *b, struct pvfs_file *file, const struct 
     return status;
 }
 
-/* Rights a class needs ([MS-FSA] 2.1.5.11: most need FILE_READ_ATTRIBUTES). */
+/* Rights a class needs ([MS-SMB2] 3.3.5.20.1; Compression needs none, as
+ * smb2.getinfo.getinfo_access finds on Windows). */
 static uint32_t rights_for(uint32_t info_class)
 {
     switch (info_class) {
@@ -219,7 +195,6 @@ static uint32_t rights_for(uint32_t info_class)
     case FileAllInformation:
     case FileNetworkOpenInformation:
     case FileAttributeTagInformation:
-    case FileCompressionInformation:
         return FILE_READ_ATTRIBUTES;
     case FileEaInformation:
         return 0;
@@ -294,20 +269,26 @@ NTSTATUS pvfs_query_information(struct pvfs_file *file, uint32_t info_class, voi
         break;
     case FileAlternateNameInformation: {
         const char *base = pvfs_path_basename(pvfs_file_path(file));
-        if (pvfs_file_stream(file) || !*pvfs_file_path(file) || !is_8dot3(base)) {
+        /* [MS-FSA] 2.1.5.11.2: the link's short name, or
+         * STATUS_OBJECT_NAME_NOT_FOUND when it has none. A valid 8.3 name
+         * is its own, as spelled (smbd answers the same); the root has no
+         * name at all. */
+        char short_name[PVFS_SHORT_NAME_SIZE];
+        const char *alt = NULL;
+        if (!pvfs_file_stream(file) && *pvfs_file_path(file)) {
+            if (pvfs_name_is_8dot3(base))
+                alt = base;
+            else if (file->short_names && pvfs_short_name(base, short_name))
+                alt = short_name;
+        }
+        if (!alt) {
             status = STATUS_OBJECT_NAME_NOT_FOUND;
             break;
         }
-        char *upper = utf8_upper(base);
-        if (!upper) {
-            status = STATUS_NO_MEMORY;
-            break;
-        }
         size_t at = wr_reserve(&b, 4);
-        long n = pvfs_put_utf16(&b, upper);
-        free(upper);
+        long n = pvfs_put_utf16(&b, alt);
         wr_put_u32_at(&b, at, (uint32_t)(n < 0 ? 0 : n));
-        fixed = 4;
+        fixed = 8; /* sizeof(FILE_NAME_INFORMATION): one character, aligned */
         break;
     }
     case FileStreamInformation:

@@ -339,7 +339,7 @@ static NTSTATUS rename_or_link(struct pvfs_file *file, struct buf_reader *r, boo
         goto out;
     }
     status = pvfs_resolve(volume, file->beneath, beneath_fd, tp.components + skip,
-                          tp.count - skip, &t);
+                          tp.count - skip, file->short_names, &t);
     if (status != STATUS_SUCCESS)
         goto out;
     /* A new directory entry needs the right to add one. */
