@@ -102,3 +102,19 @@ bool srv_session_signing_key(struct srv_session *s, const struct srv_conn *conn,
     pthread_mutex_unlock(&s->lock);
     return ok;
 }
+
+struct srv_conn *srv_session_live_conn(struct srv_session *s, struct srv_conn *conn)
+{
+    if (conn && !srv_conn_is_dead(conn)) {
+        srv_conn_ref(conn);
+        return conn;
+    }
+    uint64_t ids[SRV_MAX_CHANNELS];
+    size_t n = srv_session_channel_conns(s, ids);
+    for (size_t i = 0; i < n; i++) {
+        struct srv_conn *other = srv_engine_find_conn(s->engine, ids[i]);
+        if (other)
+            return other;
+    }
+    return NULL;
+}

@@ -235,12 +235,12 @@ static bool table_take(struct srv_conn *conn, struct srv_session *session)
     return found;
 }
 
-static struct srv_conn *engine_find_conn(struct srv_engine *e, uint64_t id)
+struct srv_conn *srv_engine_find_conn(struct srv_engine *e, uint64_t id)
 {
     struct srv_conn *found = NULL;
     pthread_mutex_lock(&e->lock);
     for (struct srv_conn *conn = e->conns; conn && !found; conn = conn->next)
-        if (conn->id == id)
+        if (conn->id == id && !srv_conn_is_dead(conn))
             found = conn;
     if (found)
         srv_conn_ref(found);
@@ -261,7 +261,7 @@ void srv_conn_remove_session(struct srv_conn *conn, struct srv_session *session)
         if (ids[i] == conn->id)
             continue;
         srv_session_remove_channel(session, ids[i]);
-        struct srv_conn *other = engine_find_conn(conn->engine, ids[i]);
+        struct srv_conn *other = srv_engine_find_conn(conn->engine, ids[i]);
         if (!other)
             continue;
         if (table_take(other, session))

@@ -118,15 +118,19 @@ static void send_break(struct pending_break *b)
     body[2] = SMB2_OPLOCK_LEVEL_NONE;
     le64_store(body + 8, b->file_id);
     le64_store(body + 16, b->file_id);
-    if (b->encrypt) {
+    /* The holder's connection, or another channel of its session. */
+    struct srv_conn *conn = srv_session_live_conn(b->session, b->conn);
+    if (conn && b->encrypt) {
         struct buf enc;
         buf_init(&enc);
         if (srv_session_encrypt(b->session, msg, sizeof msg, &enc) == STATUS_SUCCESS)
-            srv_conn_send_message(b->conn, enc.data, enc.len);
+            srv_conn_send_message(conn, enc.data, enc.len);
         buf_free(&enc);
-    } else {
-        srv_conn_send_message(b->conn, msg, sizeof msg);
+    } else if (conn) {
+        srv_conn_send_message(conn, msg, sizeof msg);
     }
+    if (conn)
+        srv_conn_unref(conn);
     drop_refs(b->conn, b->session);
 }
 

@@ -286,6 +286,12 @@ void srv_session_drop_channel(struct srv_session *session, struct srv_channel *c
 size_t srv_session_remove_channel(struct srv_session *session, uint64_t conn_id);
 /* The ids of the connections of the session's bound channels. */
 size_t srv_session_channel_conns(struct srv_session *session, uint64_t ids[SRV_MAX_CHANNELS]);
+/* The live connection with this id (a new reference), or NULL. */
+struct srv_conn *srv_engine_find_conn(struct srv_engine *engine, uint64_t id);
+/* Where to send the session something unasked (an oplock break): conn if
+ * it is alive, else another live channel of the session; a new reference,
+ * or NULL if the session has none. */
+struct srv_conn *srv_session_live_conn(struct srv_session *session, struct srv_conn *conn);
 /* Encrypts a message for the session into out (transform header added). */
 NTSTATUS srv_session_encrypt(struct srv_session *session, const uint8_t *msg, size_t len,
                              struct buf *out);
