@@ -106,6 +106,12 @@ static void drop_refs(struct srv_conn *conn, struct srv_session *session)
  * tree, unsigned; sealed with the holder's session when it encrypts. */
 static void send_break(struct pending_break *b)
 {
+    /* The holder's connection, or another channel of its session. */
+    struct srv_conn *live = srv_session_live_conn(b->session, b->conn);
+    if (live) {
+        srv_conn_unref(b->conn);
+        b->conn = live;
+    }
     uint8_t msg[SMB2_HEADER_SIZE + 24];
     memset(msg, 0, sizeof msg);
     memcpy(msg, SMB2_PROTOCOL_ID, 4);
@@ -118,19 +124,15 @@ static void send_break(struct pending_break *b)
     body[2] = SMB2_OPLOCK_LEVEL_NONE;
     le64_store(body + 8, b->file_id);
     le64_store(body + 16, b->file_id);
-    /* The holder's connection, or another channel of its session. */
-    struct srv_conn *conn = srv_session_live_conn(b->session, b->conn);
-    if (conn && b->encrypt) {
+    if (b->encrypt) {
         struct buf enc;
         buf_init(&enc);
         if (srv_session_encrypt(b->session, msg, sizeof msg, &enc) == STATUS_SUCCESS)
-            srv_conn_send_message(conn, enc.data, enc.len);
+            srv_conn_send_message(b->conn, enc.data, enc.len);
         buf_free(&enc);
-    } else if (conn) {
-        srv_conn_send_message(conn, msg, sizeof msg);
+    } else {
+        srv_conn_send_message(b->conn, msg, sizeof msg);
     }
-    if (conn)
-        srv_conn_unref(conn);
     drop_refs(b->conn, b->session);
 }
 
