@@ -31,6 +31,7 @@ struct srv_conn *srv_conn_new(struct srv_engine *engine, const struct srv_transp
         engine->conns->prev = conn;
     engine->conns = conn;
     engine->connections_total++;
+    conn->id = engine->connections_total;
     engine->connections_live++;
     pthread_mutex_unlock(&engine->lock);
     return conn;
@@ -48,8 +49,10 @@ void srv_conn_unref(struct srv_conn *conn)
     struct srv_engine *engine = conn->engine;
     /* A connection freed without a disconnect (tests) still drops its
      * sessions here; normally the table is already empty. */
-    for (size_t i = 0; i < conn->session_count; i++)
+    for (size_t i = 0; i < conn->session_count; i++) {
+        srv_session_remove_channel(conn->sessions[i], conn->id);
         srv_session_unref(conn->sessions[i]);
+    }
     free(conn->sessions);
     smb2_credits_free(&conn->credits);
     if (conn->transport && conn->transport->release)
@@ -88,7 +91,10 @@ void srv_conn_disconnect(struct srv_conn *conn, const char *why)
     if (conn->transport && conn->transport->shutdown)
         conn->transport->shutdown(conn);
     for (size_t i = 0; i < count; i++) {
-        srv_session_kill(sessions[i]);
+        /* 3.3.7.1: the connection's channel goes; the session with it only
+         * if that was its last one. */
+        if (srv_session_remove_channel(sessions[i], conn->id) == 0)
+            srv_session_kill(sessions[i]);
         srv_session_unref(sessions[i]);
     }
     free(sessions);
@@ -201,6 +207,17 @@ NTSTATUS srv_conn_add_session(struct srv_conn *conn, struct srv_session *session
         }
     }
     if (status == STATUS_SUCCESS) {
+        pthread_mutex_lock(&session->lock);
+        struct srv_channel *c = srv_session_find_channel(session, conn->id);
+        if (!c)
+            c = srv_session_new_channel(session, conn->id);
+        if (c)
+            c->bound = true;
+        else
+            status = STATUS_INSUFFICIENT_RESOURCES;
+        pthread_mutex_unlock(&session->lock);
+    }
+    if (status == STATUS_SUCCESS) {
         srv_session_ref(session);
         conn->sessions[conn->session_count++] = session;
     }
@@ -221,7 +238,9 @@ struct srv_session *srv_conn_find_session(struct srv_conn *conn, uint64_t id)
     return found;
 }
 
-void srv_conn_remove_session(struct srv_conn *conn, struct srv_session *session)
+/* Takes the session out of the connection's table; true if it was there
+ * (the caller then owns the table's reference). */
+static bool table_take(struct srv_conn *conn, struct srv_session *session)
 {
     bool found = false;
     pthread_mutex_lock(&conn->lock);
@@ -233,10 +252,43 @@ void srv_conn_remove_session(struct srv_conn *conn, struct srv_session *session)
         }
     }
     pthread_mutex_unlock(&conn->lock);
-    if (found) {
-        srv_session_kill(session);
-        srv_session_unref(session);
+    return found;
+}
+
+struct srv_conn *srv_engine_find_conn(struct srv_engine *e, uint64_t id)
+{
+    struct srv_conn *found = NULL;
+    pthread_mutex_lock(&e->lock);
+    for (struct srv_conn *conn = e->conns; conn && !found; conn = conn->next)
+        if (conn->id == id && !srv_conn_is_dead(conn))
+            found = conn;
+    if (found)
+        srv_conn_ref(found);
+    pthread_mutex_unlock(&e->lock);
+    return found;
+}
+
+void srv_conn_remove_session(struct srv_conn *conn, struct srv_session *session)
+{
+    if (!table_take(conn, session))
+        return;
+    srv_session_kill(session);
+    /* 3.3.5.6: a logoff on any channel ends the session on all of them. */
+    uint64_t ids[SRV_MAX_CHANNELS];
+    size_t n = srv_session_channel_conns(session, ids);
+    srv_session_remove_channel(session, conn->id);
+    for (size_t i = 0; i < n; i++) {
+        if (ids[i] == conn->id)
+            continue;
+        srv_session_remove_channel(session, ids[i]);
+        struct srv_conn *other = srv_engine_find_conn(conn->engine, ids[i]);
+        if (!other)
+            continue;
+        if (table_take(other, session))
+            srv_session_unref(session);
+        srv_conn_unref(other);
     }
+    srv_session_unref(session);
 }
 
 NTSTATUS srv_engine_find_session(struct srv_engine *e, uint64_t id, struct srv_conn **conn_out,

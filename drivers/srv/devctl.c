@@ -100,7 +100,7 @@ static void for_each_session(struct srv_engine *e,
         for (size_t i = 0; !conn->dead && i < conn->session_count; i++) {
             struct srv_session *s = conn->sessions[i];
             pthread_mutex_lock(&s->lock);
-            if (listed(s))
+            if (listed(s) && srv_session_listed_on(s, conn->id))
                 visit(conn, s, context);
             pthread_mutex_unlock(&s->lock);
         }
@@ -322,7 +322,8 @@ static NTSTATUS find_open(struct srv_engine *e, uint64_t session_id, uint64_t fi
             if (session_id && s->id != session_id)
                 continue;
             pthread_mutex_lock(&s->lock);
-            for (size_t j = 0; !s->dead && j < s->open_count; j++) {
+            bool here = srv_session_listed_on(s, conn->id); /* once per session */
+            for (size_t j = 0; here && !s->dead && j < s->open_count; j++) {
                 if (s->opens[j]->id != file_id || matches++)
                     continue;
                 *open_out = s->opens[j];

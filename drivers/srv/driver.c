@@ -115,6 +115,10 @@ static NTSTATUS load_config(struct io_driver *driver, struct registry *reg, stru
         }
         free(v);
     }
+    if ((v = setting(driver, reg, "multichannel")))
+        c->multichannel = strcasecmp(v, "off") != 0 && strcasecmp(v, "false") != 0 &&
+                          strcmp(v, "0") != 0;
+    free(v);
     if ((v = setting(driver, reg, "max-connections")))
         c->max_connections = (uint32_t)strtoul(v, NULL, 0);
     free(v);

@@ -34,6 +34,7 @@ void srv_config_defaults(struct srv_config *c)
     c->signing_algorithms[1] = SMB2_SIGNING_AES_CMAC;
     c->signing_algorithms[2] = SMB2_SIGNING_HMAC_SHA256;
     c->signing_algorithm_count = 3;
+    c->multichannel = true; /* as Windows */
     c->idle_timeout = 900; /* Windows' autodisconnect: 15 minutes */
     c->network_threads = 1;
     c->worker_threads = 2;

@@ -106,6 +106,12 @@ static void drop_refs(struct srv_conn *conn, struct srv_session *session)
  * tree, unsigned; sealed with the holder's session when it encrypts. */
 static void send_break(struct pending_break *b)
 {
+    /* The holder's connection, or another channel of its session. */
+    struct srv_conn *live = srv_session_live_conn(b->session, b->conn);
+    if (live) {
+        srv_conn_unref(b->conn);
+        b->conn = live;
+    }
     uint8_t msg[SMB2_HEADER_SIZE + 24];
     memset(msg, 0, sizeof msg);
     memcpy(msg, SMB2_PROTOCOL_ID, 4);

@@ -128,6 +128,7 @@ struct srv_conn {
     struct srv_engine *engine;
     const struct srv_transport *transport;
     void *transport_state;
+    uint64_t id;                    /* engine-wide, never reused (channels name it) */
     char peer[64];                  /* "127.0.0.1:51234", for logs */
     atomic_uint_fast64_t last_activity; /* monotonic seconds of the last frame */
     struct srv_conn *prev, *next;   /* engine->conns, under engine->lock */
@@ -180,6 +181,31 @@ void srv_conn_send_message(struct srv_conn *conn, const uint8_t *msg, size_t len
 
 enum srv_session_state { SRV_SESSION_IN_PROGRESS, SRV_SESSION_VALID, SRV_SESSION_EXPIRED };
 
+/* [MS-SMB2] 3.3.1.8 Channel: one connection a session is used on
+ * (Session.ChannelList, multichannel). The connection that created the
+ * session is its first channel and signs with Session.SigningKey; a
+ * connection bound later (SESSION_SETUP with SMB2_SESSION_FLAG_BINDING,
+ * channel.c) signs with its own Channel.SigningKey, derived from the
+ * binding's own authentication. Encryption keys stay the session's.
+ *
+ * A channel is "bound" while the session is in that connection's session
+ * table; teardown of the connection removes the channel, and the session
+ * ends with its last bound channel (3.3.7.1). A binding still authenticating
+ * names its connection by id only (the connection may go away between legs)
+ * and keeps its own GSS exchange and 3.1.1 pre-authentication hash. */
+#define SRV_MAX_CHANNELS 32
+
+struct srv_channel {
+    uint64_t conn_id;               /* srv_conn.id */
+    bool bound;                     /* in that connection's session table */
+    bool has_key;                   /* Channel.SigningKey (false: the session's) */
+    uint16_t signing_algorithm;     /* with has_key: the connection's */
+    uint8_t signing_key[16];
+    bool auth_busy;                 /* a binding leg is running */
+    void *auth_exchange;            /* srv_auth exchange of the binding, between legs */
+    uint8_t preauth_hash[SMB2_PREAUTH_HASH_SIZE]; /* 3.1.1 binding's own hash */
+};
+
 struct srv_session {
     atomic_int refs;
     uint64_t id;                    /* never changes */
@@ -214,27 +240,62 @@ struct srv_session {
     struct srv_open **opens;        /* Session.OpenTable; each holds a reference */
     size_t open_count, open_capacity;
     uint64_t next_open_id;
+    struct srv_channel channels[SRV_MAX_CHANNELS]; /* Session.ChannelList */
+    size_t channel_count;
 };
 
 struct srv_session *srv_session_new(struct srv_engine *engine, struct srv_conn *conn);
 void srv_session_ref(struct srv_session *session);
 void srv_session_unref(struct srv_session *session);
 
-/* conn->session table. Lookups return a new reference, or NULL. */
+/* conn->session table. Lookups return a new reference, or NULL. Adding a
+ * session makes the connection one of its channels (bound; for a binding,
+ * call srv_session_bind_channel first so its key is kept). */
 NTSTATUS srv_conn_add_session(struct srv_conn *conn, struct srv_session *session);
 struct srv_session *srv_conn_find_session(struct srv_conn *conn, uint64_t id);
 /* The session with this id on any connection, with new references on it and
  * its connection; STATUS_NOT_FOUND if none (or its connection is dead). */
 NTSTATUS srv_engine_find_session(struct srv_engine *engine, uint64_t id,
                                  struct srv_conn **conn_out, struct srv_session **session_out);
-/* Removes it from the table, marks it dead, disconnects its trees (logoff). */
+/* Removes it from the table, marks it dead, disconnects its trees (logoff);
+ * its other channels' connections drop it too (3.3.5.6). */
 void srv_conn_remove_session(struct srv_conn *conn, struct srv_session *session);
 /* Marks a session dead and disconnects its trees (it may stay referenced). */
 void srv_session_kill(struct srv_session *session);
 
-/* Copies what signing a message for this session needs; false if the
+/* Copies what signing a message for this session on this connection needs
+ * (the channel's key once bound, else Session.SigningKey); false if the
  * session has no keys (yet). */
-bool srv_session_signing_key(struct srv_session *session, uint16_t *alg, uint8_t key[16]);
+bool srv_session_signing_key(struct srv_session *session, const struct srv_conn *conn,
+                             uint16_t *alg, uint8_t key[16]);
+
+/* ---- Channels (channel.c) ----------------------------------------------- */
+
+/* The signing algorithm of the session's own keys (2.x: HMAC-SHA256, 3.0.x:
+ * AES-CMAC, 3.1.1: as negotiated on its first connection). */
+uint16_t srv_session_signing_algorithm(const struct srv_session *session);
+/* session->lock held. The channel of this connection, or NULL. */
+struct srv_channel *srv_session_find_channel(struct srv_session *session, uint64_t conn_id);
+/* session->lock held. A new channel record, or NULL at SRV_MAX_CHANNELS
+ * (unbound bindings not running are dropped first to make room). */
+struct srv_channel *srv_session_new_channel(struct srv_session *session, uint64_t conn_id);
+/* session->lock held. Forgets a channel (ending its binding exchange). */
+void srv_session_drop_channel(struct srv_session *session, struct srv_channel *channel);
+/* Removes the connection's channel; returns how many bound channels the
+ * session still has. */
+size_t srv_session_remove_channel(struct srv_session *session, uint64_t conn_id);
+/* The ids of the connections of the session's bound channels. */
+size_t srv_session_channel_conns(struct srv_session *session, uint64_t ids[SRV_MAX_CHANNELS]);
+/* session->lock held. Whether walks over every connection's sessions
+ * (srvsvc listings) count the session on this connection: on one of its
+ * channels only, so a bound session is listed once. */
+bool srv_session_listed_on(const struct srv_session *session, uint64_t conn_id);
+/* The live connection with this id (a new reference), or NULL. */
+struct srv_conn *srv_engine_find_conn(struct srv_engine *engine, uint64_t id);
+/* Where to send the session something unasked (an oplock break): conn if
+ * it is alive, else another live channel of the session; a new reference,
+ * or NULL if the session has none. */
+struct srv_conn *srv_session_live_conn(struct srv_session *session, struct srv_conn *conn);
 /* Encrypts a message for the session into out (transform header added). */
 NTSTATUS srv_session_encrypt(struct srv_session *session, const uint8_t *msg, size_t len,
                              struct buf *out);

@@ -56,6 +56,8 @@ void srv_session_unref(struct srv_session *s)
     const struct srv_auth *auth = &s->engine->config.auth;
     if (s->auth_exchange && auth->end)
         auth->end(auth->context, s->auth_exchange);
+    while (s->channel_count > 0)
+        srv_session_drop_channel(s, &s->channels[s->channel_count - 1]);
     for (size_t i = 0; i < s->tree_count; i++)
         srv_tree_unref(s->trees[i]);
     free(s->trees);
@@ -93,22 +95,6 @@ void srv_session_kill(struct srv_session *s)
     free(trees);
     if (was_valid)
         atomic_fetch_sub(&s->engine->sessions_valid, 1);
-}
-
-bool srv_session_signing_key(struct srv_session *s, uint16_t *alg, uint8_t key[16])
-{
-    pthread_mutex_lock(&s->lock);
-    bool ok = s->has_keys;
-    if (ok) {
-        /* 2.x signs with HMAC-SHA256 over the session key (keys.signing holds
-         * it); 3.0/3.0.2 with AES-CMAC; 3.1.1 with what was negotiated. */
-        *alg = !SMB2_DIALECT_IS_3(s->dialect) ? SMB2_SIGNING_HMAC_SHA256
-               : s->dialect == SMB2_DIALECT_311 ? s->signing_algorithm
-                                                : SMB2_SIGNING_AES_CMAC;
-        memcpy(key, s->keys.signing, 16);
-    }
-    pthread_mutex_unlock(&s->lock);
-    return ok;
 }
 
 NTSTATUS srv_session_encrypt(struct srv_session *s, const uint8_t *msg, size_t len,

@@ -115,6 +115,8 @@ struct srv_config {
     uint16_t ciphers[4];         /* preference order, 0-terminated */
     uint16_t signing_algorithms[3]; /* 3.1.1 preference order; count below */
     size_t signing_algorithm_count;
+    bool multichannel;           /* SMB2_GLOBAL_CAP_MULTI_CHANNEL for 3.x, session
+                                    binding (srv.multichannel; default on) */
     uint32_t max_connections;    /* 0: no limit */
     uint32_t idle_timeout;       /* seconds; a connection idle that long with no
                                     open file and nothing pending is dropped; 0: never */
@@ -127,7 +129,7 @@ struct srv_config {
     NTSTATUS (*queue_work)(srv_work_fn fn, void *context);
 };
 
-/* Sensible defaults: all dialects, signing enabled, no encryption, 8 MiB
+/* Sensible defaults: all dialects, signing enabled, no encryption, multichannel, 8 MiB
  * I/O sizes, 8192 credits, ciphers AES-128-GCM, AES-128-CCM, AES-256-GCM,
  * AES-256-CCM, signing AES-GMAC, AES-CMAC, HMAC-SHA256, port 445 on 0.0.0.0. The
  * caller still sets auth, shares and server_guid. */

@@ -70,6 +70,7 @@ void smb2_request_unref(struct smb2_request *req)
         if (req->elems[i].preauth_session)
             srv_session_unref(req->elems[i].preauth_session);
     OPENSSL_cleanse(req->elems, sizeof req->elems);
+    OPENSSL_cleanse(req->elsewhere_key, sizeof req->elsewhere_key);
     srv_conn_unref(req->conn);
     free(req->msg);
     buf_free(&req->out);
@@ -234,6 +235,9 @@ static void begin_element(struct smb2_request *req)
     req->sign_response = false;
     req->preauth_kind = SMB2_PREAUTH_NONE;
     req->sig_failed = false;
+    req->session_elsewhere = false;
+    req->sign_elsewhere = false;
+    OPENSSL_cleanse(req->elsewhere_key, sizeof req->elsewhere_key);
     req->signed_ok = false;
     req->elem_session_ok = false;
     req->elem_tree_ok = false;
@@ -283,7 +287,16 @@ static bool choose_signing(struct smb2_request *req, NTSTATUS status,
                            struct smb2_response_element *e)
 {
     struct srv_session *s = req->session;
-    if (!s || req->sig_failed || req->encrypt_session)
+    if (!s && req->sign_elsewhere && !req->encrypt_session) {
+        e->sign_alg = req->elsewhere_alg;
+        memcpy(e->sign_key, req->elsewhere_key, sizeof e->sign_key);
+        return true;
+    }
+    /* A bad signature is answered unsigned, except on SESSION_SETUP, whose
+     * signed errors a client skips checking but expects (as Windows and
+     * Samba send them). */
+    if (!s || req->encrypt_session ||
+        (req->sig_failed && req->hdr.command != SMB2_SESSION_SETUP))
         return false;
     bool want = req->sign_response || (req->hdr.flags & SMB2_FLAGS_SIGNED);
     pthread_mutex_lock(&s->lock);
@@ -292,7 +305,7 @@ static bool choose_signing(struct smb2_request *req, NTSTATUS status,
     (void)status;
     if (!want)
         return false;
-    return srv_session_signing_key(s, &e->sign_alg, e->sign_key);
+    return srv_session_signing_key(s, req->conn, &e->sign_alg, e->sign_key);
 }
 
 /* Completes the current element with its status. */
@@ -313,7 +326,8 @@ static void finish_element(struct smb2_request *req, NTSTATUS status)
     e->sign = choose_signing(req, status, e);
     write_header(req, status, credits, false, e->sign);
     e->preauth_kind = req->preauth_kind;
-    if (req->preauth_kind == SMB2_PREAUTH_SESSION && req->session) {
+    if ((req->preauth_kind == SMB2_PREAUTH_SESSION || req->preauth_kind == SMB2_PREAUTH_CHANNEL) &&
+        req->session) {
         srv_session_ref(req->session);
         e->preauth_session = req->session;
     }
@@ -363,6 +377,12 @@ static void send_out(struct smb2_request *req)
             pthread_mutex_lock(&e->preauth_session->lock);
             smb2_preauth_update(e->preauth_session->preauth_hash, out->data + e->offset,
                                 end - e->offset);
+            pthread_mutex_unlock(&e->preauth_session->lock);
+        } else if (e->preauth_kind == SMB2_PREAUTH_CHANNEL && e->preauth_session) {
+            pthread_mutex_lock(&e->preauth_session->lock);
+            struct srv_channel *c = srv_session_find_channel(e->preauth_session, conn->id);
+            if (c)
+                smb2_preauth_update(c->preauth_hash, out->data + e->offset, end - e->offset);
             pthread_mutex_unlock(&e->preauth_session->lock);
         }
     }
@@ -417,18 +437,43 @@ static NTSTATUS resolve_session(struct smb2_request *req, const struct smb2_comm
     if ((sid == 0 && !info->needs_session) || req->hdr.command == SMB2_NEGOTIATE)
         return STATUS_SUCCESS;
     struct srv_session *s = srv_conn_find_session(conn, sid);
+    bool elsewhere = false;
+    if (!s && (req->hdr.command == SMB2_SESSION_SETUP || (req->hdr.flags & SMB2_FLAGS_SIGNED))) {
+        /* A session of another connection (3.3.5.2.4 looks in the
+         * GlobalSessionTable): a binding's, or one this connection is not
+         * a channel of, which is answered STATUS_USER_SESSION_DELETED but
+         * signed with the session's key, as Windows does (a client that
+         * signs wants its answers signed). */
+        struct srv_conn *owner;
+        if (srv_engine_find_session(conn->engine, sid, &owner, &s) == STATUS_SUCCESS) {
+            srv_conn_unref(owner);
+            elsewhere = true;
+        }
+    }
     if (!s) {
         /* SESSION_SETUP with an unknown id, or any command that names a
          * session that is not there (3.3.5.2.9). */
         return STATUS_USER_SESSION_DELETED;
     }
-    req->session = s;
-
-    /* 3.3.5.2.4: verify a signature when the session has keys; require one
-     * when the session requires signing (unless the request is encrypted). */
     uint16_t alg;
     uint8_t key[16];
-    bool has_key = srv_session_signing_key(s, &alg, key);
+    bool has_key = srv_session_signing_key(s, conn, &alg, key);
+    if (elsewhere && req->hdr.command != SMB2_SESSION_SETUP) {
+        if (has_key && !req->encrypted && smb2_verify(alg, key, elem, req->elem_len)) {
+            req->sign_elsewhere = true;
+            req->elsewhere_alg = alg;
+            memcpy(req->elsewhere_key, key, sizeof key);
+        }
+        OPENSSL_cleanse(key, sizeof key);
+        srv_session_unref(s);
+        return STATUS_USER_SESSION_DELETED;
+    }
+    req->session = s;
+    req->session_elsewhere = elsewhere;
+
+    /* 3.3.5.2.4: verify a signature when the session has keys; require one
+     * when the session requires signing (unless the request is encrypted).
+     * For a session of another connection, SESSION_SETUP decides. */
     pthread_mutex_lock(&s->lock);
     bool signing_required = s->signing_required;
     bool encrypt_data = s->encrypt_data;
@@ -444,10 +489,15 @@ static NTSTATUS resolve_session(struct smb2_request *req, const struct smb2_comm
                 log_warning("srv: %s: bad signature on %s (message %llu)", conn->peer,
                             info->name, (unsigned long long)req->hdr.message_id);
                 req->sig_failed = true;
-                status = STATUS_ACCESS_DENIED;
+                if (!elsewhere)
+                    status = STATUS_ACCESS_DENIED;
             }
         }
-    } else if (has_key && signing_required && !req->encrypted && !info->allowed_unsigned) {
+    } else if (has_key && signing_required && !req->encrypted && !elsewhere &&
+               (!info->allowed_unsigned ||
+                (req->hdr.command == SMB2_SESSION_SETUP && state != SRV_SESSION_IN_PROGRESS))) {
+        /* Signing required: only a first logon's legs (no keys yet) and
+         * what never carries a signature may come unsigned. */
         status = STATUS_ACCESS_DENIED;
     }
     OPENSSL_cleanse(key, sizeof key);

@@ -50,6 +50,9 @@ void smb2_set_negotiated(struct srv_conn *conn, uint16_t dialect, uint16_t ciphe
         conn->cipher = cipher;
         conn->signing_algorithm = signing_algorithm;
     }
+    /* 3.3.5.4: multichannel is a 3.x capability. */
+    if (SMB2_DIALECT_IS_3(dialect) && cfg->multichannel)
+        caps |= SMB2_GLOBAL_CAP_MULTI_CHANNEL;
     conn->server_capabilities = caps;
     conn->supports_multi_credit = (caps & SMB2_GLOBAL_CAP_LARGE_MTU) &&
                                   (conn->client_capabilities & SMB2_GLOBAL_CAP_LARGE_MTU);

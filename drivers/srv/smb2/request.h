@@ -48,7 +48,12 @@ struct smb2_header {
 bool smb2_header_parse(const uint8_t *data, size_t len, struct smb2_header *hdr);
 
 /* Which 3.1.1 pre-authentication hash a response element extends. */
-enum smb2_preauth_kind { SMB2_PREAUTH_NONE, SMB2_PREAUTH_CONNECTION, SMB2_PREAUTH_SESSION };
+enum smb2_preauth_kind {
+    SMB2_PREAUTH_NONE,
+    SMB2_PREAUTH_CONNECTION,
+    SMB2_PREAUTH_SESSION,
+    SMB2_PREAUTH_CHANNEL,     /* a binding's: the session's channel of this connection */
+};
 
 /* One response element already built, waiting for the compound to be sent. */
 struct smb2_response_element {
@@ -57,7 +62,7 @@ struct smb2_response_element {
     uint16_t sign_alg;
     uint8_t sign_key[16];
     enum smb2_preauth_kind preauth_kind;
-    struct srv_session *preauth_session; /* reference, for SMB2_PREAUTH_SESSION */
+    struct srv_session *preauth_session; /* reference, for SESSION and CHANNEL */
 };
 
 #define SMB2_MAX_COMPOUND 64
@@ -87,6 +92,11 @@ struct smb2_request {
     struct srv_tree *tree;              /* reference */
     bool signed_ok;                     /* request carried a valid signature */
     bool sig_failed;                    /* ... or a bad one: answer unsigned */
+    bool session_elsewhere;             /* SESSION_SETUP: the session was found on
+                                           another connection (a binding's) */
+    bool sign_elsewhere;                /* answer signed with the key below: a   */
+    uint16_t elsewhere_alg;             /* session of another connection named */
+    uint8_t elsewhere_key[16];          /* in a well-signed request */
 
     /* Related operations (3.3.5.2.7.2): what the next element inherits. */
     uint64_t related_session_id;
@@ -185,6 +195,11 @@ void smb2_cancel_on(struct srv_conn *conn, struct srv_session *session, struct s
 /* The handlers (one file each in drivers/srv/smb2/). */
 NTSTATUS smb2_negotiate(struct smb2_request *req);
 NTSTATUS smb2_session_setup(struct smb2_request *req);
+/* session_bind.c: SESSION_SETUP with SMB2_SESSION_FLAG_BINDING. */
+NTSTATUS smb2_session_bind(struct smb2_request *req, struct buf_reader token);
+/* The SESSION_SETUP response body (StructureSize 9, flags, token). */
+void smb2_session_setup_write_body(struct smb2_request *req, uint16_t session_flags,
+                                   const struct buf *token);
 NTSTATUS smb2_logoff(struct smb2_request *req);
 NTSTATUS smb2_tree_connect(struct smb2_request *req);
 NTSTATUS smb2_tree_disconnect(struct smb2_request *req);

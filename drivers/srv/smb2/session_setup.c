@@ -56,7 +56,8 @@ static void end_previous_session(struct srv_conn *conn, struct srv_session *s, u
     srv_conn_unref(old_conn);
 }
 
-static void write_body(struct smb2_request *req, uint16_t session_flags, const struct buf *token)
+void smb2_session_setup_write_body(struct smb2_request *req, uint16_t session_flags,
+                                   const struct buf *token)
 {
     struct buf *out = &req->out;
     wr_u16(out, SMB2_SESSION_SETUP_RESPONSE_SIZE);
@@ -186,7 +187,7 @@ static void setup_work(void *context)
     if (exchange && status != STATUS_MORE_PROCESSING_REQUIRED && auth->end)
         auth->end(auth->context, exchange);
     if (status == STATUS_SUCCESS || status == STATUS_MORE_PROCESSING_REQUIRED) {
-        write_body(req, session_flags, &token_out);
+        smb2_session_setup_write_body(req, session_flags, &token_out);
         req->keep_body = true;
     }
     if (status == STATUS_SUCCESS && !st->reauth)
@@ -197,6 +198,15 @@ static void setup_work(void *context)
         pthread_mutex_unlock(&conn->lock);
         log_info("srv: %s: session 0x%llx logged on as %s", conn->peer,
                  (unsigned long long)s->id, s->user_name[0] ? s->user_name : "(anonymous)");
+    } else if (drop && st->reauth) {
+        /* A failed re-authentication ends the session, but (as Windows
+         * does) it stays in the tables of its channels, dead: requests
+         * naming it are answered STATUS_USER_SESSION_DELETED, still signed
+         * with its key, which a signing client insists on. The table
+         * references go with the connections. */
+        log_info("srv: %s: re-authentication of session 0x%llx failed: %s", conn->peer,
+                 (unsigned long long)s->id, nt_status_name(status));
+        srv_session_kill(s);
     } else if (drop) {
         log_info("srv: %s: logon failed: %s", conn->peer, nt_status_name(status));
         srv_conn_remove_session(conn, s);
@@ -226,7 +236,9 @@ NTSTATUS smb2_session_setup(struct smb2_request *req)
         return STATUS_INVALID_PARAMETER;
 
     if (flags & SMB2_SESSION_FLAG_BINDING)
-        return STATUS_REQUEST_NOT_ACCEPTED; /* multichannel is not offered */
+        return smb2_session_bind(req, token); /* session_bind.c */
+    if (req->session_elsewhere)
+        return STATUS_USER_SESSION_DELETED; /* not a channel of this connection */
 
     struct srv_session *s = req->session;
     bool reauth = false;
