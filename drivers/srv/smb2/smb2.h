@@ -131,12 +131,6 @@ enum smb2_command {
 #define SMB2_SESSION_FLAG_IS_NULL 0x0002
 #define SMB2_SESSION_FLAG_ENCRYPT_DATA 0x0004
 
-/* [MS-ERREF] 2.3.1, not (yet) in lib/ntstatus.h (a session binding whose
- * signing algorithm does not match, [MS-SMB2] 3.3.5.5) */
-#ifndef STATUS_REQUEST_OUT_OF_SEQUENCE
-#define STATUS_REQUEST_OUT_OF_SEQUENCE ((NTSTATUS)0xC000042Au)
-#endif
-
 /* TREE_CONNECT */
 #define SMB2_TREE_CONNECT_FLAG_CLUSTER_RECONNECT 0x0001
 #define SMB2_TREE_CONNECT_FLAG_REDIRECT_TO_OWNER 0x0002
