@@ -1,6 +1,6 @@
 /* SMB2 IOCTL ([MS-SMB2] 2.2.31, 2.2.32, 3.3.5.15). Requests on the server
  * itself (FileId all ones) are answered here: FSCTL_VALIDATE_NEGOTIATE_INFO,
- * and DFS referrals (no DFS: STATUS_FS_DRIVER_REQUIRED, as Windows says
+ * FSCTL_QUERY_NETWORK_INTERFACE_INFO, and DFS referrals (no DFS: STATUS_FS_DRIVER_REQUIRED, as Windows says
  * without the DFS service). FSCTLs on an open go to its driver
  * (ioctl_file.c). */
 #include "drivers/srv/smb2/request.h"
@@ -67,6 +67,13 @@ NTSTATUS smb2_ioctl(struct smb2_request *req)
     case FSCTL_DFS_GET_REFERRALS:
     case FSCTL_DFS_GET_REFERRALS_EX:
         status = STATUS_FS_DRIVER_REQUIRED;
+        break;
+    case FSCTL_QUERY_NETWORK_INTERFACE_INFO:
+        status = on_server ? smb2_network_interface_info(req, max_output, &output)
+                           : STATUS_INVALID_PARAMETER;
+        break;
+    case FSCTL_SRV_ENUMERATE_SNAPSHOTS:
+        status = smb2_enumerate_snapshots(req, persistent, volatile_id, max_output, &output);
         break;
     default:
         /* Everything else names a file, even with an all-ones FileId (which

@@ -220,6 +220,18 @@ NTSTATUS smb2_set_info(struct smb2_request *req);
 /* IOCTL on an open (ioctl_file.c). */
 NTSTATUS smb2_ioctl_file(struct smb2_request *req, uint32_t ctl_code, uint64_t persistent,
                          uint64_t volatile_id, struct buf_reader *input, uint32_t max_output);
+/* FSCTLs srv answers itself (ioctl_srv.c): the output is appended to out.
+ * FSCTL_QUERY_NETWORK_INTERFACE_INFO for this connection, and the encoding
+ * alone (for tests): NETWORK_INTERFACE_INFO entries for the addresses of
+ * list that srv.listen serves. */
+struct ifaddrs;
+NTSTATUS smb2_network_interface_info(struct smb2_request *req, uint32_t max_output,
+                                     struct buf *out);
+NTSTATUS smb2_network_interfaces_encode(const struct ifaddrs *list, const char *listen,
+                                        struct buf *out);
+/* FSCTL_SRV_ENUMERATE_SNAPSHOTS on an open of a disk share (none kept). */
+NTSTATUS smb2_enumerate_snapshots(struct smb2_request *req, uint64_t persistent,
+                                  uint64_t volatile_id, uint32_t max_output, struct buf *out);
 /* Writes an IOCTL response body (ioctl.c). */
 void smb2_ioctl_response(struct smb2_request *req, uint32_t ctl_code, uint64_t persistent,
                          uint64_t volatile_id, const uint8_t *output, size_t output_len);
