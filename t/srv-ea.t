@@ -4,7 +4,8 @@
 # (all, a named list, single entries, an index, small buffers), sets and
 # deletes them, is refused Samba's own xattrs, and finds each EA as a user.*
 # xattr on the share's disk; smbclient's setea/geteas round-trip an EA and
-# read one that was put on the disk directly, as smbd would have stored it.
+# read one that was put on the disk directly, as smbd would have stored it;
+# smbtorture's smb2.ea.acl_xattr.
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/tap/appliance.sh"
 
@@ -42,4 +43,13 @@ like "$out" 'FROMSMBD' "smbclient: a user.* xattr on disk is an EA"
 unlike "$out" 'DOSATTRIB|DosStream' "  Samba's own xattrs are not"
 out=$(appliance_smbclient test -c 'setea sc.txt MyAttr ""; geteas sc.txt' 2>&1)
 ok "smbclient: an empty value deletes" test -z "$(getfattr_of "$SHARE/sc.txt" user.MyAttr)"
+
+# smbtorture's smb2.ea.acl_xattr wants the name of an xattr the server keeps
+# for itself (smbd's selftest names its ACL xattr): here Samba's DOSATTRIB.
+if command -v smbtorture >/dev/null; then
+    out=$(appliance_smbtorture --format=subunit --option=torture:acl_xattr_name=DOSATTRIB \
+        //127.0.0.1/test smb2.ea.acl_xattr 2>&1)
+    like "$out" '^success: acl_xattr' "smbtorture smb2.ea.acl_xattr (acl_xattr_name=DOSATTRIB)" ||
+        diag "$out"
+fi
 done_testing
