@@ -211,7 +211,8 @@ static NTSTATUS put_streams(struct buf *b, struct pvfs_file *file, const struct 
     return status;
 }
 
-/* Rights a class needs ([MS-FSA] 2.1.5.11: most need FILE_READ_ATTRIBUTES). */
+/* Rights a class needs ([MS-SMB2] 3.3.5.20.1; Compression needs none, as
+ * smb2.getinfo.getinfo_access finds on Windows). */
 static uint32_t rights_for(uint32_t info_class)
 {
     switch (info_class) {
@@ -219,7 +220,6 @@ static uint32_t rights_for(uint32_t info_class)
     case FileAllInformation:
     case FileNetworkOpenInformation:
     case FileAttributeTagInformation:
-    case FileCompressionInformation:
         return FILE_READ_ATTRIBUTES;
     case FileEaInformation:
         return 0;
