@@ -82,16 +82,21 @@ void pvfs_ea_list_free(struct pvfs_ea_list *list)
     free(list->items);
     list->items = NULL;
     list->count = 0;
+    list->capacity = 0;
 }
 
 static NTSTATUS list_add(struct pvfs_ea_list *list, const char *name, size_t name_len,
                          uint8_t flags, const uint8_t *value, size_t value_len)
 {
-    struct pvfs_ea *items = realloc(list->items, (list->count + 1) * sizeof *items);
-    if (!items)
-        return STATUS_NO_MEMORY;
-    list->items = items;
-    struct pvfs_ea *e = &items[list->count];
+    if (list->count == list->capacity) {
+        size_t capacity = list->capacity ? list->capacity * 2 : 8;
+        struct pvfs_ea *items = realloc(list->items, capacity * sizeof *items);
+        if (!items)
+            return STATUS_NO_MEMORY;
+        list->items = items;
+        list->capacity = capacity;
+    }
+    struct pvfs_ea *e = &list->items[list->count];
     e->name = strndup(name, name_len);
     e->value = malloc(value_len ? value_len : 1);
     if (!e->name || !e->value) {
@@ -119,8 +124,7 @@ static NTSTATUS parse_chain(const void *buffer, size_t length, bool full,
     rd_init(&all, buffer, length);
     size_t at = 0;
     NTSTATUS status = STATUS_SUCCESS;
-    out->items = NULL;
-    out->count = 0;
+    *out = (struct pvfs_ea_list){ 0 };
     if (error_offset)
         *error_offset = 0;
     for (;;) {
@@ -249,12 +253,16 @@ static const char *ea_name_of(const char *xattr_name)
     return pvfs_ea_name_valid(name, strlen(name)) ? name : NULL;
 }
 
+static int by_name(const void *a, const void *b)
+{
+    return strcasecmp(((const struct pvfs_ea *)a)->name, ((const struct pvfs_ea *)b)->name);
+}
+
 NTSTATUS pvfs_ea_read(int fd, struct pvfs_ea_list *out)
 {
     char *names;
     size_t size;
-    out->items = NULL;
-    out->count = 0;
+    *out = (struct pvfs_ea_list){ 0 };
     NTSTATUS status = list_names(fd, &names, &size);
     if (status != STATUS_SUCCESS)
         return status;
@@ -284,6 +292,11 @@ NTSTATUS pvfs_ea_read(int fd, struct pvfs_ea_list *out)
     free(names);
     if (status != STATUS_SUCCESS)
         pvfs_ea_list_free(out);
+    else if (out->count > 1)
+        /* By name: the same order on every file system (xattr listing
+         * order is the file system's), so an index means the same EA
+         * from one query to the next. */
+        qsort(out->items, out->count, sizeof out->items[0], by_name);
     return status;
 }
 
@@ -310,6 +323,11 @@ NTSTATUS pvfs_ea_write(int fd, const struct pvfs_ea_list *set, bool replace_all)
     struct pvfs_ea_list have;
     char *xname = NULL;
     NTSTATUS status = STATUS_SUCCESS;
+    /* No list of more than the limit can be the result, whatever it
+     * deletes or repeats: refused at once, which also bounds the work
+     * below (quadratic in the number of entries). */
+    if (packed_size(set) > EA_PACKED_MAX)
+        return STATUS_EA_TOO_LARGE;
     /* Refuse the whole set before changing anything. */
     for (size_t i = 0; i < set->count; i++) {
         char buf[USER_PREFIX_LEN + 256];
@@ -367,7 +385,12 @@ NTSTATUS pvfs_ea_write(int fd, const struct pvfs_ea_list *set, bool replace_all)
             else if (old)
                 old->name[0] = '\0'; /* gone: a later entry makes it anew */
         } else if (fsetxattr(fd, xname, e->value, e->value_length, 0) != 0) {
-            status = errno == ENOTSUP ? STATUS_EAS_NOT_SUPPORTED : nt_status_from_errno(errno);
+            /* ext4 without ea_inode keeps all of an inode's xattrs in one
+             * block: past that it says ENOSPC, which for the client is an
+             * EA list too large, not a full disk. */
+            status = errno == ENOTSUP                   ? STATUS_EAS_NOT_SUPPORTED
+                     : errno == ENOSPC || errno == E2BIG ? STATUS_EA_TOO_LARGE
+                                                         : nt_status_from_errno(errno);
         } else if (!old) {
             /* Now there: a later entry of the same name finds this spelling. */
             status = list_add(&have, e->name, strlen(e->name), 0, NULL, 0);

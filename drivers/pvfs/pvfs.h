@@ -114,7 +114,8 @@ NTSTATUS pvfs_set_information(struct pvfs_file *file, uint32_t info_class, const
  * FILE_GET_EA_INFORMATION chain) the EAs named there, in that order (a
  * missing one with an empty value); else a scan from the open's position
  * in the file's list, from its start with restart_scan, or from the
- * 1-based *ea_index. Names come back upper-cased. Needs FILE_READ_EA.
+ * 1-based *ea_index, in name order. Names come back upper-cased. Needs
+ * FILE_READ_EA.
  * STATUS_NO_EAS_ON_FILE (none at all), STATUS_NO_MORE_EAS (0x80000012,
  * scan exhausted), STATUS_NONEXISTENT_EA_ENTRY (bad index),
  * STATUS_BUFFER_TOO_SMALL (not even one entry fits), STATUS_BUFFER_OVERFLOW

@@ -290,6 +290,7 @@ struct pvfs_ea {
 struct pvfs_ea_list {
     struct pvfs_ea *items;
     size_t count;
+    size_t capacity;
 };
 /* An EA name Windows accepts: 1-255 bytes, no control characters and
  * none of " * + , / : ; < = > ? [ \ ] | */
@@ -307,7 +308,7 @@ NTSTATUS pvfs_ea_parse_full(const void *buffer, size_t length, struct pvfs_ea_li
 NTSTATUS pvfs_ea_parse_get(const void *buffer, size_t length, struct pvfs_ea_list *out,
                            uint32_t *error_offset);
 void pvfs_ea_list_free(struct pvfs_ea_list *list);
-/* The file's EAs (fd may be O_PATH), in xattr order. */
+/* The file's EAs (fd may be O_PATH), sorted by name (case-insensitive). */
 NTSTATUS pvfs_ea_read(int fd, struct pvfs_ea_list *out);
 /* Sets (value) or deletes (no value) each EA of set; replace_all first
  * removes every EA the file has. STATUS_ACCESS_DENIED for a private name
