@@ -116,6 +116,13 @@ def set_eas(fid, blob):
     return smb.recvSMB(smb.sendSMB(packet))['Status']
 
 
+def close(fid):
+    try:
+        conn.closeFile(tid, fid)
+    except KeyError:
+        pass  # impacket's table of open names, confused by two opens of one name
+
+
 def ext_a(chain):
     c = s3.SMB2CreateContext()
     c['NameOffset'] = 16
@@ -126,12 +133,13 @@ def ext_a(chain):
     return c
 
 
-def create(name, contexts=None, access=0x12019f | 0x10000, disposition=s3.FILE_OVERWRITE_IF):
+def create(name, contexts=None, access=0x12019f | 0x10000, disposition=s3.FILE_OVERWRITE_IF,
+           options=0x40):
     try:
-        return 0, conn.getSMBServer().create(tid, name, access, 7, 0x40, disposition, 0x80,
-                                             createContexts=contexts)
+        return 0, smb.create(tid, name, access, 7, options, disposition, 0x80,
+                             createContexts=contexts)
     except SessionError as e:
-        return e.getErrorCode(), None
+        return e.get_error_code(), None
 
 
 # CREATE with an EA buffer stores the EAs as user.NAME xattrs.
@@ -202,22 +210,35 @@ for cls, fixed in levels:
             break
     check(bad is None, 'class %d: buffer sizes as Windows' % cls, bad)
 
-conn.closeFile(tid, fid)
+close(fid)
 
 # A file without EAs; a handle without FILE_READ_EA.
 st, fid = create('noea.txt')
 st, _ = query(fid, FileFullEaInformation, flags=SL_RESTART_SCAN)
 check(st == 0xC0000052, 'no EAs: STATUS_NO_EAS_ON_FILE', name_of(st))
-conn.closeFile(tid, fid)
+close(fid)
 st, fid = create('ea1.txt', access=0x80 | 0x100000, disposition=s3.FILE_OPEN)
 st, _ = query(fid, FileFullEaInformation, flags=SL_RESTART_SCAN)
 check(st == 0xC0000022, 'without FILE_READ_EA: STATUS_ACCESS_DENIED', name_of(st))
-conn.closeFile(tid, fid)
+close(fid)
 
-# The file system says it has EAs.
-st, fid = create('', access=0x80 | 0x100000, disposition=s3.FILE_OPEN)
+# The file system says it has EAs; a listing reports each file's EaSize.
+st, fid = create('', access=0x80 | 0x1 | 0x100000, disposition=s3.FILE_OPEN, options=1)
+st, efid = create('ea1.txt', access=0x80 | 0x100000, disposition=s3.FILE_OPEN)
+_, data = query(efid, FileEaInformation)
+close(efid)
+want = struct.unpack('<I', data)[0]
+for cls in (2, 3, 37, 38):  # Full, Both, IdBoth, IdFull DirectoryInformation
+    # (impacket sends no SL_RESTART_SCAN: a new open for each listing)
+    _, dfid = create('', access=0x80 | 0x1 | 0x100000, disposition=s3.FILE_OPEN, options=1)
+    listing = smb.queryDirectory(tid, dfid, 'ea1.txt', informationClass=cls)
+    close(dfid)
+    got = struct.unpack_from('<I', listing, 64)[0]
+    check(want > 0 and got == want, 'directory class %d: EaSize as FileEaInformation' % cls,
+          'got %d, want %d' % (got, want))
 st, data = query(fid, 5, info_type=2)  # FileFsAttributeInformation
 check(st == 0 and struct.unpack_from('<I', data)[0] & 0x00800000,
       'FILE_SUPPORTS_EXTENDED_ATTRIBUTES', name_of(st))
-conn.closeFile(tid, fid)
+close(fid)
 conn.logoff()
+print('DONE', flush=True)
