@@ -222,6 +222,16 @@ st, _ = query(fid, FileFullEaInformation, flags=SL_RESTART_SCAN)
 check(st == 0xC0000022, 'without FILE_READ_EA: STATUS_ACCESS_DENIED', name_of(st))
 close(fid)
 
+# A hostile EA buffer fails the CREATE before any file is made.
+for label, chain in (('cut', full_chain([(b'a', b'b')])[:-1]),
+                     ('looping offset', struct.pack('<IBBH', 0xFFFFFFFC, 0, 1, 1) + b'a\0b'),
+                     ('bad name', full_chain([(b'a:b', b'c')]))):
+    st, fid = create('hostile.txt', [ext_a(chain)])
+    check(st in (0x80000013, 0x80000014) and not os.path.exists(os.path.join(share_dir, 'hostile.txt')),
+          'create with a %s EA buffer: %s, no file' % (label, name_of(st)), name_of(st))
+    if fid is not None:
+        close(fid)
+
 # The file system says it has EAs; a listing reports each file's EaSize.
 st, fid = create('', access=0x80 | 0x1 | 0x100000, disposition=s3.FILE_OPEN, options=1)
 st, efid = create('ea1.txt', access=0x80 | 0x100000, disposition=s3.FILE_OPEN)
