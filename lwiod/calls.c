@@ -254,3 +254,24 @@ NTSTATUS IoSetSecurityFile(struct io_file *file, struct io_async_control *async,
     irp->pub.args.set_security.length = length;
     return irp_submit(irp);
 }
+
+NTSTATUS IoQueryEaFile(struct io_file *file, struct io_async_control *async,
+                       struct io_status_block *status_block, const struct access_token *token,
+                       void *buffer, uint32_t length, bool return_single_entry,
+                       const void *ea_list, uint32_t ea_list_length, const uint32_t *ea_index,
+                       bool restart_scan)
+{
+    NTSTATUS status;
+    struct irp *irp = new_irp(IRP_TYPE_QUERY_EA, file, async, status_block, token, &status);
+    if (!irp)
+        return status;
+    irp->pub.args.query_ea.buffer = buffer;
+    irp->pub.args.query_ea.length = length;
+    irp->pub.args.query_ea.ea_list = ea_list;
+    irp->pub.args.query_ea.ea_list_length = ea_list ? ea_list_length : 0;
+    irp->pub.args.query_ea.has_ea_index = ea_index != NULL;
+    irp->pub.args.query_ea.ea_index = ea_index ? *ea_index : 0;
+    irp->pub.args.query_ea.return_single_entry = return_single_entry;
+    irp->pub.args.query_ea.restart_scan = restart_scan;
+    return irp_submit(irp);
+}

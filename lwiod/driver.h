@@ -156,6 +156,8 @@ enum io_irp_type {
     IRP_TYPE_LOCK_CONTROL,
     IRP_TYPE_QUERY_SECURITY,
     IRP_TYPE_SET_SECURITY,
+    IRP_TYPE_QUERY_EA,          /* NtQueryEaFile; EAs are set with SET_INFORMATION,
+                                   FileFullEaInformation */
 };
 
 enum io_lock_operation {
@@ -251,6 +253,16 @@ struct io_irp {
             const void *buffer; /* self-relative descriptor */
             uint32_t length;
         } set_security;
+        struct {                /* IRP_TYPE_QUERY_EA ([MS-FSA] 2.1.5.12.12) */
+            void *buffer;       /* FILE_FULL_EA_INFORMATION entries out */
+            uint32_t length;
+            const void *ea_list; /* FILE_GET_EA_INFORMATION chain (untrusted), or NULL */
+            uint32_t ea_list_length;
+            uint32_t ea_index;  /* 1-based; only when has_ea_index */
+            bool has_ea_index;
+            bool return_single_entry;
+            bool restart_scan;
+        } query_ea;
     } args;
 };
 
@@ -378,5 +390,15 @@ NTSTATUS IoSetSecurityFile(struct io_file *file, struct io_async_control *async,
                            struct io_status_block *status_block,
                            const struct access_token *token, uint32_t security_information,
                            const void *buffer, uint32_t length);
+/* NtQueryEaFile: the file's extended attributes as FILE_FULL_EA_INFORMATION
+ * entries. ea_list (a FILE_GET_EA_INFORMATION chain, may be NULL) names the
+ * EAs wanted; else ea_index (1-based, may be NULL) or the open's scan
+ * position (from the start with restart_scan) says where to begin. ea_list
+ * must stay valid until the call completes. */
+NTSTATUS IoQueryEaFile(struct io_file *file, struct io_async_control *async,
+                       struct io_status_block *status_block, const struct access_token *token,
+                       void *buffer, uint32_t length, bool return_single_entry,
+                       const void *ea_list, uint32_t ea_list_length, const uint32_t *ea_index,
+                       bool restart_scan);
 
 #endif

@@ -52,6 +52,7 @@ struct create_state {
     uint32_t action;
     bool truncate;               /* overwrite the data once attached */
     uint32_t new_attributes;     /* for overwrite/supersede */
+    struct pvfs_ea_list eas;     /* the caller's EA buffer, validated */
 };
 
 static NTSTATUS check_arguments(const struct pvfs_create_args *a)
@@ -365,6 +366,11 @@ static NTSTATUS create_new(struct create_state *s)
                                     a->security_descriptor, a->security_descriptor_size);
     if (status != STATUS_SUCCESS)
         return status;
+    if (s->eas.count) {
+        status = pvfs_ea_write(s->fd, &s->eas, false);
+        if (status != STATUS_SUCCESS)
+            return status;
+    }
     if (a->allocation_size && !directory && !stream)
         (void)fallocate(s->fd, FALLOC_FL_KEEP_SIZE, 0, (off_t)a->allocation_size);
 
@@ -497,6 +503,10 @@ static NTSTATUS overwrite(const struct create_state *s, struct pvfs_file *file)
     NTSTATUS status = pvfs_stat_fd(file->fd, NULL, &st);
     if (status == STATUS_SUCCESS)
         status = pvfs_dosattrib_store(file->fd, false, s->new_attributes, st.creation_time);
+    /* The caller's EAs replace the file's, as on NTFS; without any the
+     * file keeps its own (as smbd does). */
+    if (status == STATUS_SUCCESS && s->eas.count)
+        status = pvfs_ea_write(file->fd, &s->eas, true);
     return status;
 }
 
@@ -525,6 +535,12 @@ NTSTATUS pvfs_create(struct pvfs_volume *volume, const struct access_token *toke
     status = pvfs_path_parse(args->path ? args->path : "", &s.path);
     if (status != STATUS_SUCCESS)
         goto out;
+    /* A bad EA buffer fails the create before anything happens. */
+    if (args->ea_buffer && args->ea_size) {
+        status = pvfs_ea_parse_full(args->ea_buffer, args->ea_size, &s.eas, NULL);
+        if (status != STATUS_SUCCESS)
+            goto out;
+    }
     if (s.path.trailing_backslash && (args->create_options & FILE_NON_DIRECTORY_FILE)) {
         status = STATUS_OBJECT_NAME_INVALID;
         goto out;
@@ -614,6 +630,7 @@ out:
     free(s.beneath);
     free(s.stream);
     token_free(s.token);
+    pvfs_ea_list_free(&s.eas);
     return status;
 }
 

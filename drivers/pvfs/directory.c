@@ -181,7 +181,7 @@ static void put_short_name(struct buf *b, bool short_names, const char *name)
 
 /* One entry, NextEntryOffset 0, into b (empty). */
 static NTSTATUS put_entry(struct buf *b, uint32_t info_class, const char *name,
-                          bool short_names, const struct pvfs_stat *st)
+                          bool short_names, const struct pvfs_stat *st, uint32_t ea_size)
 {
     bool dir = S_ISDIR(st->st.st_mode);
     uint64_t eof = dir ? 0 : (uint64_t)st->st.st_size;
@@ -200,16 +200,16 @@ static NTSTATUS put_entry(struct buf *b, uint32_t info_class, const char *name,
     size_t len_at = wr_reserve(b, 4);
     switch (info_class) {
     case FileFullDirectoryInformation:
-        wr_u32(b, 0); /* EaSize */
+        wr_u32(b, ea_size);
         break;
     case FileIdFullDirectoryInformation:
-        wr_u32(b, 0);
+        wr_u32(b, ea_size);
         wr_u32(b, 0); /* Reserved */
         wr_u64(b, (uint64_t)st->st.st_ino);
         break;
     case FileBothDirectoryInformation:
     case FileIdBothDirectoryInformation:
-        wr_u32(b, 0); /* EaSize */
+        wr_u32(b, ea_size);
         put_short_name(b, short_names, name);
         if (info_class == FileIdBothDirectoryInformation) {
             wr_u16(b, 0);
@@ -269,13 +269,16 @@ NTSTATUS pvfs_query_directory(struct pvfs_file *file, uint32_t info_class, const
         }
         struct pvfs_stat st;
         NTSTATUS s = pvfs_stat_fd(fd, entry->name, &st);
+        /* EaSize as FileEaInformation gives it (only the classes with one). */
+        uint32_t ea_size = info_class == FileDirectoryInformation ||
+                           info_class == FileNamesInformation ? 0 : pvfs_ea_size(fd);
         close(fd);
         if (s != STATUS_SUCCESS) {
             dir->next++;
             continue;
         }
         buf_reset(&e);
-        status = put_entry(&e, info_class, entry->name, file->short_names, &st);
+        status = put_entry(&e, info_class, entry->name, file->short_names, &st, ea_size);
         if (status != STATUS_SUCCESS)
             break;
         size_t at = any ? (used + 7) & ~(size_t)7 : 0;

@@ -51,8 +51,6 @@ static NTSTATUS do_create(struct pvfs_driver *drv, struct io_irp *irp)
     size_t size;
     if (!irp->token)
         return STATUS_ACCESS_DENIED;
-    if (p->ea_buffer && p->ea_size)
-        return STATUS_EAS_NOT_SUPPORTED; /* FileFsAttributeInformation says so too */
     if (IoEcpListFind(p->ecps, PVFS_ECP_BENEATH, &data, &size) == STATUS_SUCCESS) {
         if (memchr(data, '\0', size))
             return STATUS_INVALID_PARAMETER;
@@ -73,6 +71,8 @@ static NTSTATUS do_create(struct pvfs_driver *drv, struct io_irp *irp)
         .allocation_size = p->allocation_size,
         .security_descriptor = p->security_descriptor,
         .security_descriptor_size = p->security_descriptor_size,
+        .ea_buffer = p->ea_buffer,
+        .ea_size = p->ea_size,
     };
     struct pvfs_file *file = NULL;
     uint32_t action = 0;
@@ -148,6 +148,14 @@ static NTSTATUS run(struct pvfs_driver *drv, struct io_irp *irp)
                                  irp->args.io_control.input_length,
                                  irp->args.io_control.output_buffer,
                                  irp->args.io_control.output_length, &n);
+        break;
+    case IRP_TYPE_QUERY_EA:
+        status = pvfs_query_ea(file, irp->args.query_ea.buffer, irp->args.query_ea.length,
+                               irp->args.query_ea.return_single_entry,
+                               irp->args.query_ea.ea_list, irp->args.query_ea.ea_list_length,
+                               irp->args.query_ea.has_ea_index ? &irp->args.query_ea.ea_index
+                                                               : NULL,
+                               irp->args.query_ea.restart_scan, &n);
         break;
     case IRP_TYPE_SET_SECURITY:
         status = pvfs_set_security(file, irp->args.set_security.security_information,

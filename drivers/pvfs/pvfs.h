@@ -11,7 +11,7 @@
  * data streams, and case-insensitive lookup on a case-sensitive disk.
  *
  * Metadata lives in extended attributes in Samba's formats (security.NTACL,
- * user.DOSATTRIB, user.DosStream.*), so a tree moves between smbd and
+ * user.DOSATTRIB, user.DosStream.*, and each EA NAME in user.NAME), so a tree moves between smbd and
  * Samewise with its ACLs, attributes and streams.
  *
  * driver.c adapts this API to lwiod's IRPs; unit tests call it directly.
@@ -75,6 +75,12 @@ struct pvfs_create_args {
     uint64_t allocation_size;
     const void *security_descriptor; /* for a new file; NULL: inherit */
     size_t security_descriptor_size;
+    /* A FILE_FULL_EA_INFORMATION chain (NULL: none): validated before
+     * anything happens, stored on a new file and replacing the EAs of an
+     * overwritten or superseded one, ignored for an open of an existing
+     * file. */
+    const void *ea_buffer;
+    size_t ea_size;
 };
 
 /* Opens or creates; on success *file is the new open and *create_action
@@ -108,6 +114,22 @@ NTSTATUS pvfs_query_information(struct pvfs_file *file, uint32_t info_class, voi
                                 uint32_t length, uint32_t *written);
 NTSTATUS pvfs_set_information(struct pvfs_file *file, uint32_t info_class, const void *buffer,
                               uint32_t length);
+/* Extended attributes ([MS-FSA] 2.1.5.12.12, NtQueryEaFile): at most
+ * length bytes of FILE_FULL_EA_INFORMATION entries. With ea_list (a
+ * FILE_GET_EA_INFORMATION chain) the EAs named there, in that order (a
+ * missing one with an empty value); else a scan from the open's position
+ * in the file's list, from its start with restart_scan, or from the
+ * 1-based *ea_index, in name order. Names come back upper-cased. Needs
+ * FILE_READ_EA.
+ * STATUS_NO_EAS_ON_FILE (none at all), STATUS_NO_MORE_EAS (0x80000012,
+ * scan exhausted), STATUS_NONEXISTENT_EA_ENTRY (bad index),
+ * STATUS_BUFFER_TOO_SMALL (not even one entry fits), STATUS_BUFFER_OVERFLOW
+ * (some returned, more to come). EAs are set through
+ * pvfs_set_information(FileFullEaInformation), which needs FILE_WRITE_EA;
+ * a value length of 0 deletes. */
+NTSTATUS pvfs_query_ea(struct pvfs_file *file, void *buffer, uint32_t length,
+                       bool return_single_entry, const void *ea_list, uint32_t ea_list_length,
+                       const uint32_t *ea_index, bool restart_scan, uint32_t *written);
 /* flags: SL_RESTART_SCAN, SL_RETURN_SINGLE_ENTRY. The pattern (NULL = "*")
  * of the first call after an open or a restart holds until the next restart.
  * STATUS_NO_SUCH_FILE if nothing ever matched, STATUS_NO_MORE_FILES once the

@@ -121,6 +121,7 @@ struct pvfs_file {
     pthread_mutex_t lock;     /* position, dir cursor */
     uint64_t position;
     uint64_t allocation_size; /* as last set, for reporting (0: derived) */
+    size_t next_ea;           /* [MS-FSA] Open.NextEaEntry: index of the next EA a scan returns */
     struct pvfs_dir_cursor dir;
 };
 
@@ -278,6 +279,50 @@ struct pvfs_stream_info {
 };
 NTSTATUS pvfs_stream_list(int fd, struct pvfs_stream_info **streams, size_t *count);
 void pvfs_stream_list_free(struct pvfs_stream_info *streams, size_t count);
+
+/* ---- ea.c: extended attributes as user.NAME xattrs ---- */
+/* Not yet in lib/ntstatus.h ([MS-ERREF] 2.3.1). */
+#define PVFS_STATUS_NO_MORE_EAS ((NTSTATUS)0x80000012u)
+#define PVFS_STATUS_EA_LIST_INCONSISTENT ((NTSTATUS)0x80000014u)
+struct pvfs_ea {
+    char *name;             /* as given or stored (not upper-cased), NUL-terminated */
+    uint8_t *value;
+    uint16_t value_length;  /* 0 in a set: delete the EA */
+    uint8_t flags;          /* FILE_NEED_EA, accepted and not kept (nor by smbd) */
+};
+struct pvfs_ea_list {
+    struct pvfs_ea *items;
+    size_t count;
+    size_t capacity;
+};
+/* An EA name Windows accepts: 1-255 bytes, no control characters and
+ * none of " * + , / : ; < = > ? [ \ ] | */
+bool pvfs_ea_name_valid(const char *name, size_t len);
+/* An xattr Samba or Samewise keeps for itself (never an EA). */
+bool pvfs_ea_xattr_is_private(const char *xattr_name);
+/* Parse a FILE_FULL_EA_INFORMATION (FILE_GET_EA_INFORMATION) chain from
+ * untrusted bytes. A malformed chain (an entry past the end, a
+ * NextEntryOffset not a multiple of 4 or inside its entry, a name without
+ * its NUL) is PVFS_STATUS_EA_LIST_INCONSISTENT; a bad name or flag
+ * STATUS_INVALID_EA_NAME; *error_offset (may be NULL) is then the offset
+ * of the entry at fault. */
+NTSTATUS pvfs_ea_parse_full(const void *buffer, size_t length, struct pvfs_ea_list *out,
+                            uint32_t *error_offset);
+NTSTATUS pvfs_ea_parse_get(const void *buffer, size_t length, struct pvfs_ea_list *out,
+                           uint32_t *error_offset);
+void pvfs_ea_list_free(struct pvfs_ea_list *list);
+/* The file's EAs (fd may be O_PATH), sorted by name (case-insensitive). */
+NTSTATUS pvfs_ea_read(int fd, struct pvfs_ea_list *out);
+/* Sets (value) or deletes (no value) each EA of set; replace_all first
+ * removes every EA the file has. STATUS_ACCESS_DENIED for a private name
+ * and STATUS_EA_TOO_LARGE for a list over 64 KiB - 5, both before any
+ * change. */
+NTSTATUS pvfs_ea_write(int fd, const struct pvfs_ea_list *set, bool replace_all);
+/* FileEaInformation.EaSize of a list / of fd's EAs (0 on error). */
+uint32_t pvfs_ea_size_of(const struct pvfs_ea_list *list);
+uint32_t pvfs_ea_size(int fd);
+/* SET_INFO FileFullEaInformation. */
+NTSTATUS pvfs_ea_set(struct pvfs_file *file, const void *buffer, uint32_t length);
 
 /* ---- lock.c ---- */
 /* Would a read (write) of [offset, offset+length) by file conflict with a

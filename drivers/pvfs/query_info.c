@@ -198,6 +198,8 @@ static uint32_t rights_for(uint32_t info_class)
         return FILE_READ_ATTRIBUTES;
     case FileEaInformation:
         return 0;
+    case FileFullEaInformation:
+        return FILE_READ_EA;
     default:
         return 0;
     }
@@ -210,6 +212,8 @@ NTSTATUS pvfs_query_information(struct pvfs_file *file, uint32_t info_class, voi
     uint32_t need = rights_for(info_class);
     if ((file->granted_access & need) != need)
         return STATUS_ACCESS_DENIED;
+    if (info_class == FileFullEaInformation) /* a scan on from the open's place */
+        return pvfs_query_ea(file, buffer, length, false, NULL, 0, NULL, false, written);
     struct stream_view v;
     NTSTATUS status = view(file, &v);
     if (status != STATUS_SUCCESS)
@@ -231,7 +235,7 @@ NTSTATUS pvfs_query_information(struct pvfs_file *file, uint32_t info_class, voi
         fixed = 8;
         break;
     case FileEaInformation:
-        wr_u32(&b, 0); /* no extended attributes (EAs) are exposed */
+        wr_u32(&b, pvfs_ea_size(file->fd));
         fixed = 4;
         break;
     case FileAccessInformation:
@@ -259,13 +263,15 @@ NTSTATUS pvfs_query_information(struct pvfs_file *file, uint32_t info_class, voi
         put_basic(&b, &v);
         put_standard(&b, file, &v);
         wr_u64(&b, (uint64_t)v.st.st.st_ino);
-        wr_u32(&b, 0);
+        wr_u32(&b, pvfs_ea_size(file->fd));
         wr_u32(&b, file->granted_access);
         wr_u64(&b, current_position(file));
         wr_u32(&b, file->mode);
         wr_u32(&b, 0);
         status = put_name(&b, file, true, false);
-        fixed = 100;
+        /* Windows' minimum: the structure with one name character, padded
+         * to its 8-byte alignment (smb2.getinfo.qfile_buffercheck). */
+        fixed = 104;
         break;
     case FileAlternateNameInformation: {
         const char *base = pvfs_path_basename(pvfs_file_path(file));
@@ -293,7 +299,7 @@ NTSTATUS pvfs_query_information(struct pvfs_file *file, uint32_t info_class, voi
     }
     case FileStreamInformation:
         status = put_streams(&b, file, &v);
-        fixed = 0;
+        fixed = 32; /* one entry with one name character, aligned (as Windows) */
         break;
     case FileCompressionInformation:
         wr_u64(&b, v.end_of_file);

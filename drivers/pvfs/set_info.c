@@ -551,6 +551,8 @@ NTSTATUS pvfs_set_information(struct pvfs_file *file, uint32_t info_class, const
     switch (info_class) {
     case FileBasicInformation:
         return set_basic(file, &r);
+    case FileFullEaInformation:
+        return pvfs_ea_set(file, buffer, length);
     case FileDispositionInformation: {
         uint8_t del = rd_u8(&r);
         if (!rd_ok(&r))

@@ -47,12 +47,18 @@ NTSTATUS smb2_query_info(struct smb2_request *req)
     uint8_t info_type = rd_u8(r);
     uint8_t info_class = rd_u8(r);
     uint32_t output_length = rd_u32(r);
-    rd_skip(r, 2 + 2 + 4);            /* InputBufferOffset, Reserved, InputBufferLength */
+    uint16_t input_offset = rd_u16(r);
+    rd_skip(r, 2);                    /* Reserved */
+    uint32_t input_length = rd_u32(r);
     uint32_t additional = rd_u32(r);
-    rd_skip(r, 4);                    /* Flags */
+    uint32_t flags = rd_u32(r);
     uint64_t persistent = rd_u64(r);
     uint64_t volatile_id = rd_u64(r);
-    if (!rd_ok(r))
+    /* The input buffer (checked by the dispatcher): for FileFullEaInformation
+     * the FILE_GET_EA_INFORMATION list, else unused. */
+    struct buf_reader input = smb2_req_area(req, input_offset, input_length);
+    const uint8_t *ea_list = input_length ? rd_bytes(&input, input_length) : NULL;
+    if (!rd_ok(r) || !rd_ok(&input))
         return STATUS_INVALID_PARAMETER;
     pthread_mutex_lock(&req->conn->lock);
     uint32_t max_transact = req->conn->max_transact_size;
@@ -81,7 +87,16 @@ NTSTATUS smb2_query_info(struct smb2_request *req)
         st->info_type = info_type;
         io->state = st;
         NTSTATUS call;
-        if (info_type == SMB2_0_INFO_FILE)
+        if (info_type == SMB2_0_INFO_FILE && info_class == FileFullEaInformation)
+            /* 3.3.5.20.1, 2.2.37: Flags carry SL_RESTART_SCAN,
+             * SL_RETURN_SINGLE_ENTRY and SL_INDEX_SPECIFIED; the index is
+             * AdditionalInformation. */
+            call = IoQueryEaFile(open->file, &io->async, &io->iosb, io->token, io->buffer,
+                                 output_length, (flags & SL_RETURN_SINGLE_ENTRY) != 0, ea_list,
+                                 input_length,
+                                 (flags & SL_INDEX_SPECIFIED) ? &additional : NULL,
+                                 (flags & SL_RESTART_SCAN) != 0);
+        else if (info_type == SMB2_0_INFO_FILE)
             call = IoQueryInformationFile(open->file, &io->async, &io->iosb, io->token,
                                           io->buffer, output_length, info_class);
         else if (info_type == SMB2_0_INFO_FILESYSTEM)
