@@ -376,7 +376,7 @@ static NTSTATUS close_file(struct srv_engine *e, struct io_irp *irp, uint64_t se
     NTSTATUS status = find_open(e, session_id, file_id, &conn, &s, &found);
     if (status != STATUS_SUCCESS)
         return status;
-    struct srv_open *o = srv_session_take_open(s, found->id, found->id);
+    struct srv_open *o = srv_session_take_open(s, found->persistent_id, found->id);
     srv_open_unref(found);
     if (!o) {
         status = STATUS_NOT_FOUND; /* closed meanwhile (CLOSE, logoff) */

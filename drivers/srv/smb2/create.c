@@ -1,8 +1,10 @@
 /* SMB2 CREATE ([MS-SMB2] 2.2.13, 2.2.14, 3.3.5.9): IoCreateFile on the
  * share's path, then FileNetworkOpenInformation for the response; the new
- * open joins the session's open table. No oplocks or leases are granted and
- * durable-handle requests are not answered (the client then knows it has
- * none). */
+ * open joins the session's open table. Exclusive and batch oplocks (no
+ * leases); a batch open asked to be durable (DHnQ, DH2Q) becomes so; DHnC
+ * and DH2C reclaim a disconnected durable open instead of opening
+ * (durable.c); a DH2Q replayed with its CreateGuid answers with the open it
+ * made. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,9 @@
 #define FILE_ATTRIBUTES_INVALID 0xFFFF8048u
 /* Access mask bits that are neither defined rights nor generic rights. */
 #define ACCESS_MASK_RESERVED 0x0CE0FE00u
+#ifndef STATUS_DUPLICATE_OBJECTID
+#define STATUS_DUPLICATE_OBJECTID ((NTSTATUS)0xC000022Au)
+#endif
 
 struct create_state {
     struct io_create_params params;
@@ -38,6 +43,18 @@ struct create_state {
     struct srv_open *open;  /* made before the call, so success cannot fail */
     uint32_t action;
     bool want_maximal_access;
+    /* Durable contexts (2.2.13.2.3, .4, .11, .12). */
+    bool dhnq, dhnc, dh2q, dh2c;
+    uint64_t reclaim_persistent;
+    uint32_t dh2q_timeout;
+    uint8_t create_guid[16];
+    uint8_t client_guid[16];
+    struct sid user;
+    bool have_user;
+    bool reused;            /* reclaimed or replayed: no new open, no grant */
+    uint8_t reused_oplock;
+    bool durable_granted;
+    uint32_t durable_timeout;
 };
 
 static void state_cleanup(void *data)
@@ -87,6 +104,29 @@ static NTSTATUS parse_contexts(struct buf_reader contexts, struct create_state *
             st->want_maximal_access = true;
         } else if (tag && memcmp(tag, "TWrp", 4) == 0) {
             return STATUS_NOT_SUPPORTED; /* previous versions: none kept */
+        } else if (tag && memcmp(tag, "DHnQ", 4) == 0) {
+            if (data_length != 16)
+                return STATUS_INVALID_PARAMETER;
+            st->dhnq = true;
+        } else if (tag && memcmp(tag, "DHnC", 4) == 0) {
+            if (data_length != 16)
+                return STATUS_INVALID_PARAMETER;
+            st->reclaim_persistent = rd_u64(&data);
+            st->dhnc = true;
+        } else if (tag && memcmp(tag, "DH2Q", 4) == 0) {
+            if (data_length != 32)
+                return STATUS_INVALID_PARAMETER;
+            st->dh2q_timeout = rd_u32(&data);
+            rd_skip(&data, 4 + 8); /* Flags (no persistent handles), Reserved */
+            memcpy(st->create_guid, rd_bytes(&data, 16), 16);
+            st->dh2q = true;
+        } else if (tag && memcmp(tag, "DH2C", 4) == 0) {
+            if (data_length != 36)
+                return STATUS_INVALID_PARAMETER;
+            st->reclaim_persistent = rd_u64(&data);
+            rd_skip(&data, 8);
+            memcpy(st->create_guid, rd_bytes(&data, 16), 16);
+            st->dh2c = true;
         } else if (tag && memcmp(tag, "AlSi", 4) == 0) {
             if (data_length != 8)
                 return STATUS_INVALID_PARAMETER;
@@ -101,6 +141,35 @@ static NTSTATUS parse_contexts(struct buf_reader contexts, struct create_state *
     return STATUS_SUCCESS;
 }
 
+/* The response's create contexts, chained as they are added. */
+struct response_contexts {
+    struct smb2_request *req;
+    size_t start;       /* offset from the header of the first one */
+    size_t last;        /* buffer position of the last one's Next; SIZE_MAX: none */
+};
+
+static void add_context(struct response_contexts *rc, const char *name, const uint8_t *data,
+                        uint32_t len)
+{
+    struct buf *out = &rc->req->out;
+    wr_align(out, 8);
+    size_t offset = smb2_rsp_offset(rc->req);
+    if (rc->last == SIZE_MAX)
+        rc->start = offset;
+    else
+        wr_put_u32_at(out, rc->last, (uint32_t)(out->len - rc->last));
+    rc->last = out->len;
+    wr_u32(out, 0);      /* Next */
+    wr_u16(out, 16);     /* NameOffset */
+    wr_u16(out, 4);
+    wr_u16(out, 0);
+    wr_u16(out, 24);     /* DataOffset */
+    wr_u32(out, len);
+    wr_bytes(out, name, 4);
+    wr_zeros(out, 4);
+    wr_bytes(out, data, len);
+}
+
 static void write_response(struct smb2_io *io, const uint8_t *info, bool have_info)
 {
     struct smb2_request *req = io->req;
@@ -113,9 +182,21 @@ static void write_response(struct smb2_io *io, const uint8_t *info, bool have_in
     uint8_t oplock = SMB2_OPLOCK_LEVEL_NONE;
     if (have_info)
         open->is_directory = le32_load(info + 48) & FILE_ATTRIBUTE_DIRECTORY;
-    if (have_info && !(le32_load(info + 48) & FILE_ATTRIBUTE_DIRECTORY) &&
-        open->tree->share.type == SRV_SHARE_DISK)
+    if (st->reused)
+        oplock = st->reused_oplock;
+    else if (have_info && !(le32_load(info + 48) & FILE_ATTRIBUTE_DIRECTORY) &&
+             open->tree->share.type == SRV_SHARE_DISK)
         oplock = srv_oplock_grant(open, st->requested_oplock, req->conn, req->session);
+    /* 3.3.5.9.6, 3.3.5.9.10: durable only with a batch oplock (no leases). */
+    if (!st->reused && oplock == SMB2_OPLOCK_LEVEL_BATCH && (st->dhnq || st->dh2q) &&
+        st->have_user) {
+        st->durable_granted = true;
+        st->durable_timeout = srv_durable_grant(open, st->dh2q, st->dh2q_timeout,
+                                                st->dh2q ? st->create_guid : NULL,
+                                                st->client_guid, &st->user);
+    }
+    if (!st->reused)
+        open->create_action = st->action;
     wr_u8(out, oplock);
     wr_u8(out, 0);
     wr_u32(out, st->action);
@@ -127,26 +208,31 @@ static void write_response(struct smb2_io *io, const uint8_t *info, bool have_in
         wr_u32(out, FILE_ATTRIBUTE_NORMAL);
     }
     wr_u32(out, 0);
-    wr_u64(out, open->id);
+    wr_u64(out, open->persistent_id);
     wr_u64(out, open->id);
     size_t contexts_at = wr_reserve(out, 8);
-    if (st->want_maximal_access) {
+    struct response_contexts rc = { .req = req, .start = 0, .last = SIZE_MAX };
+    if (st->want_maximal_access && !st->reused) {
         /* MxAc response (2.2.14.2.5): QueryStatus, MaximalAccess; the
          * share's grant, the file's own check being pvfs's. */
-        wr_align(out, 8);
-        size_t offset = smb2_rsp_offset(req);
-        wr_u32(out, 0);      /* Next */
-        wr_u16(out, 16);     /* NameOffset */
-        wr_u16(out, 4);
-        wr_u16(out, 0);
-        wr_u16(out, 24);     /* DataOffset */
-        wr_u32(out, 8);
-        wr_bytes(out, "MxAc", 4);
-        wr_zeros(out, 4);
-        wr_u32(out, STATUS_SUCCESS);
-        wr_u32(out, open->tree->maximal_access);
-        wr_put_u32_at(out, contexts_at, (uint32_t)offset);
-        wr_put_u32_at(out, contexts_at + 4, (uint32_t)(smb2_rsp_offset(req) - offset));
+        uint8_t data[8];
+        le32_store(data, STATUS_SUCCESS);
+        le32_store(data + 4, open->tree->maximal_access);
+        add_context(&rc, "MxAc", data, sizeof data);
+    }
+    if (st->durable_granted && st->dh2q) {
+        /* 2.2.14.2.12: Timeout, Flags (never persistent). */
+        uint8_t data[8];
+        le32_store(data, st->durable_timeout);
+        le32_store(data + 4, 0);
+        add_context(&rc, "DH2Q", data, sizeof data);
+    } else if (st->durable_granted) {
+        uint8_t data[8] = { 0 }; /* 2.2.14.2.3: Reserved */
+        add_context(&rc, "DHnQ", data, sizeof data);
+    }
+    if (rc.last != SIZE_MAX) {
+        wr_put_u32_at(out, contexts_at, (uint32_t)rc.start);
+        wr_put_u32_at(out, contexts_at + 4, (uint32_t)(smb2_rsp_offset(req) - rc.start));
     } else {
         wr_u8(out, 0); /* the buffer byte StructureSize 89 counts */
     }
@@ -176,6 +262,7 @@ static void create_done(struct smb2_io *io)
     st->open = NULL;
     open->file = st->file;
     open->created = st->action == FILE_CREATED;
+    srv_durable_register(open);
     status = srv_session_add_open(req->session, open);
     if (status != STATUS_SUCCESS) {
         /* The file is open in the I/O manager but nobody may use it. */
@@ -185,7 +272,8 @@ static void create_done(struct smb2_io *io)
         return;
     }
     req->related_has_file = true;
-    req->related_file_persistent = req->related_file_volatile = open->id;
+    req->related_file_persistent = open->persistent_id;
+    req->related_file_volatile = open->id;
     /* Count the query on the new open, like any I/O on it. */
     if (!srv_open_begin_io(open)) {
         srv_open_unref(open);
@@ -244,6 +332,115 @@ static void issue_create(void *context)
     smb2_io_issued(io, IoCreateFile(&st->file, &io->async, &io->iosb, io->token, &st->params));
 }
 
+/* Which durable contexts count (3.3.5.9.6, .7, .10, .12): the v2 ones only
+ * from SMB 3.0 on; combinations a client may not send are refused. Also
+ * notes who asks (Open.DurableOwner, Open.ClientGuid). */
+static NTSTATUS durable_contexts(struct smb2_request *req, struct create_state *st)
+{
+    struct srv_session *s = req->session;
+    pthread_mutex_lock(&s->lock);
+    uint16_t dialect = s->dialect;
+    if (s->token) {
+        st->user = s->token->user;
+        st->have_user = !s->is_anonymous && !s->is_guest;
+    }
+    pthread_mutex_unlock(&s->lock);
+    pthread_mutex_lock(&req->conn->lock);
+    memcpy(st->client_guid, req->conn->client_guid, 16);
+    pthread_mutex_unlock(&req->conn->lock);
+    if (!SMB2_DIALECT_IS_3(dialect))
+        st->dh2q = st->dh2c = false;
+    if (st->dh2q && (st->dhnq || st->dhnc))
+        return STATUS_INVALID_PARAMETER;
+    if (st->dh2c && (st->dhnq || st->dhnc || st->dh2q))
+        return STATUS_INVALID_PARAMETER;
+    return STATUS_SUCCESS;
+}
+
+/* The response for an open that exists already (reclaimed or replayed):
+ * its attributes, as FILE_OPENED. */
+static NTSTATUS answer_existing(struct smb2_request *req, struct create_state *st,
+                                struct srv_open *open)
+{
+    struct smb2_io *io;
+    req->related_has_file = true;
+    req->related_file_persistent = open->persistent_id;
+    req->related_file_volatile = open->id;
+    NTSTATUS status = smb2_io_begin(req, open, info_done, NETWORK_OPEN_INFO_SIZE, &io);
+    if (status != STATUS_SUCCESS)
+        return status;
+    io->state = st;
+    st->io = io;
+    smb2_io_issued(io, IoQueryInformationFile(open->file, &io->async, &io->iosb, io->token,
+                                              io->buffer, NETWORK_OPEN_INFO_SIZE,
+                                              FileNetworkOpenInformation));
+    return STATUS_PENDING;
+}
+
+/* DHnC / DH2C: a disconnected durable open joins this session and tree
+ * connect (3.3.5.9.7, 3.3.5.9.12); nothing is opened. */
+static NTSTATUS reclaim(struct smb2_request *req, struct create_state *st)
+{
+    if (req->tree->share.type != SRV_SHARE_DISK || !st->have_user)
+        return STATUS_OBJECT_NAME_NOT_FOUND;
+    struct srv_durable_reclaim r = {
+        .persistent = st->reclaim_persistent,
+        .v2 = st->dh2c,
+        .user = &st->user,
+        .share_name = req->tree->share.name,
+        .session_id = req->session->id,
+    };
+    memcpy(r.create_guid, st->create_guid, 16);
+    memcpy(r.client_guid, st->client_guid, 16);
+    struct srv_open *open;
+    NTSTATUS status = srv_durable_reclaim(req->conn->engine, &r, &open);
+    if (status != STATUS_SUCCESS)
+        return status;
+    srv_open_set_tree(open, req->tree);
+    status = srv_session_add_open(req->session, open);
+    if (status != STATUS_SUCCESS) {
+        srv_open_close(open, NULL, NULL);
+        srv_open_unref(open);
+        return status;
+    }
+    log_debug("srv: %s: durable open %s reclaimed", req->conn->peer, open->path);
+    st->reused = true;
+    st->reused_oplock = srv_oplock_reattach(open, req->conn, req->session);
+    st->action = FILE_OPENED;
+    status = answer_existing(req, st, open);
+    srv_open_unref(open);
+    return status;
+}
+
+/* DH2Q with a CreateGuid this client used before (3.3.5.9.10): a replayed
+ * CREATE gets the open the first one made; a new one with a used
+ * CreateGuid is refused. STATUS_NOT_FOUND: no such open, go on. */
+static NTSTATUS replay(struct smb2_request *req, struct create_state *st)
+{
+    struct srv_open *open = srv_durable_find_create_guid(req->conn->engine, st->create_guid,
+                                                         st->client_guid);
+    if (!open)
+        return STATUS_NOT_FOUND;
+    NTSTATUS status = STATUS_DUPLICATE_OBJECTID;
+    if (req->hdr.flags & SMB2_FLAGS_REPLAY_OPERATION) {
+        struct srv_open *mine = srv_session_find_open(req->session, open->persistent_id, open->id);
+        if (mine && mine->tree == req->tree) {
+            st->reused = true;
+            st->reused_oplock = srv_oplock_reattach(mine, req->conn, req->session);
+            st->action = open->create_action;
+            st->durable_granted = true;
+            pthread_mutex_lock(&req->conn->engine->durable_lock);
+            st->durable_timeout = open->durable_timeout_ms;
+            pthread_mutex_unlock(&req->conn->engine->durable_lock);
+            status = answer_existing(req, st, mine);
+        }
+        if (mine)
+            srv_open_unref(mine);
+    }
+    srv_open_unref(open);
+    return status;
+}
+
 NTSTATUS smb2_create(struct smb2_request *req)
 {
     struct srv_tree *tree = req->tree;
@@ -266,6 +463,17 @@ NTSTATUS smb2_create(struct smb2_request *req)
     struct buf_reader contexts = smb2_req_area(req, contexts_offset, contexts_length);
     if (!rd_ok(r) || !rd_ok(&name) || !rd_ok(&contexts))
         return STATUS_INVALID_PARAMETER;
+    struct create_state *st = smb2_request_alloc(req, sizeof *st, state_cleanup);
+    if (!st)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    /* The contexts first: a reconnect ignores every other field (3.3.5.9.7),
+     * but a malformed context is reported where it always was. */
+    NTSTATUS contexts_status = contexts_length ? parse_contexts(contexts, st) : STATUS_SUCCESS;
+    if (contexts_status == STATUS_SUCCESS) {
+        contexts_status = durable_contexts(req, st);
+        if (contexts_status == STATUS_SUCCESS && (st->dhnc || st->dh2c))
+            return reclaim(req, st);
+    }
     if (impersonation > SMB2_IMPERSONATION_DELEGATE)
         return STATUS_BAD_IMPERSONATION_LEVEL;
     /* In Windows' order: undefined access bits first, then bad values. */
@@ -285,9 +493,6 @@ NTSTATUS smb2_create(struct smb2_request *req)
         (disposition != FILE_OPEN || (options & FILE_DELETE_ON_CLOSE)))
         return STATUS_ACCESS_DENIED;
 
-    struct create_state *st = smb2_request_alloc(req, sizeof *st, state_cleanup);
-    if (!st)
-        return STATUS_INSUFFICIENT_RESOURCES;
     st->open = srv_open_new(req->conn->engine, tree, NULL);
     if (!st->open)
         return STATUS_INSUFFICIENT_RESOURCES;
@@ -297,9 +502,11 @@ NTSTATUS smb2_create(struct smb2_request *req)
     snprintf(st->open->path, sizeof st->open->path, "%s", st->relative);
     st->requested_oplock = requested_oplock;
     st->open->access = access_map_generic(desired_access, &file_generic_mapping);
-    if (contexts_length) {
-        status = parse_contexts(contexts, st);
-        if (status != STATUS_SUCCESS)
+    if (contexts_status != STATUS_SUCCESS)
+        return contexts_status;
+    if (st->dh2q && tree->share.type == SRV_SHARE_DISK) {
+        status = replay(req, st);
+        if (status != STATUS_NOT_FOUND)
             return status;
     }
     const char *beneath = tree->share.type == SRV_SHARE_DISK ? beneath_of(tree) : NULL;
