@@ -185,9 +185,8 @@ NTSTATUS srv_durable_reclaim(struct srv_engine *e, const struct srv_durable_recl
         /* Unknown, still in use by its session, or never durable. */
     } else if (r->v2 && (!o->durable_v2 || !o->has_create_guid ||
                          memcmp(o->create_guid, r->create_guid, 16) != 0)) {
-        /* 3.3.5.9.12: the CreateGuid must match. */
-    } else if (!r->v2 && o->durable_v2) {
-        /* A v2 open is reclaimed with DH2C only. */
+        /* 3.3.5.9.12: the CreateGuid must match (a DHnC, with none, may
+         * reclaim a v2 open too, as with Windows). */
     } else if (strcasecmp(o->tree->share.name, r->share_name) != 0) {
         /* Another share: that name is not open there. */
     } else if (!sid_equal(&o->owner, r->user)) {
