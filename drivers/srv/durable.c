@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "drivers/srv/server.h"
+#include "drivers/srv/smb2/request.h"
 #include "lib/log.h"
 
 /* Windows keeps a v1 durable open 16 minutes ([MS-SMB2] 3.3.5.9.6 note);
@@ -278,4 +279,60 @@ void srv_durable_purge(struct srv_open *o)
     pthread_mutex_unlock(&e->durable_lock);
     if (take)
         close_taken(&o, 1, "another open needs its oplock broken");
+}
+
+void srv_durable_set_app_instance(struct srv_open *o, const uint8_t id[16])
+{
+    pthread_mutex_lock(&o->engine->durable_lock);
+    o->has_app_instance = true;
+    memcpy(o->app_instance_id, id, 16);
+    pthread_mutex_unlock(&o->engine->durable_lock);
+}
+
+bool srv_durable_close_app_instance(struct srv_engine *e, const uint8_t id[16],
+                                    const struct sid *user, srv_open_closed_fn fn, void *context)
+{
+    struct srv_open *found = NULL;
+    bool was_disconnected = false;
+    uint64_t session_id = 0;
+    pthread_mutex_lock(&e->durable_lock);
+    for (uint32_t i = 0; i < SRV_OPEN_BUCKETS && !found; i++)
+        for (struct srv_open *o = e->global_opens[i]; o && !found; o = o->global_next)
+            if (o->has_app_instance && memcmp(o->app_instance_id, id, 16) == 0 &&
+                sid_equal(&o->owner, user))
+                found = o;
+    if (found) {
+        /* The caller's reference: the table's one is dropped by the
+         * close (or taken over here for a disconnected open). */
+        was_disconnected = found->disconnected;
+        session_id = found->session_id;
+        if (was_disconnected)
+            unlist(e, found);
+        else
+            srv_open_ref(found);
+        found->has_app_instance = false; /* closed once */
+    }
+    pthread_mutex_unlock(&e->durable_lock);
+    if (!found)
+        return false;
+    struct srv_open *taken = NULL;
+    if (!was_disconnected) {
+        /* Out of its session's table first, so its FileId names nothing. */
+        struct srv_conn *conn;
+        struct srv_session *session;
+        if (srv_engine_find_session(e, session_id, &conn, &session) == STATUS_SUCCESS) {
+            taken = srv_session_take_open(session, found->persistent_id, found->id);
+            if (taken) /* what waits on it there ends, as with a CLOSE */
+                smb2_cancel_on(conn, NULL, NULL, taken);
+            srv_session_unref(session);
+            srv_conn_unref(conn);
+        }
+    }
+    log_info("srv: closing durable open %s for another instance of its application",
+             found->path);
+    srv_open_close(found, fn, context);
+    if (taken)
+        srv_open_unref(taken);
+    srv_open_unref(found);
+    return true;
 }

@@ -317,6 +317,8 @@ struct srv_open {
     uint32_t durable_timeout_ms;    /* Open.DurableOpenTimeout / ResiliencyTimeout */
     bool has_create_guid;
     uint8_t create_guid[16];        /* Open.CreateGuid (DH2Q) */
+    bool has_app_instance;
+    uint8_t app_instance_id[16];    /* Open.AppInstanceId */
     uint8_t client_guid[16];        /* Open.ClientGuid */
     struct sid owner;               /* Open.DurableOwner: the user's SID */
     bool disconnected;              /* kept after its session ended */
@@ -436,6 +438,14 @@ NTSTATUS srv_durable_reclaim(struct srv_engine *engine, const struct srv_durable
 struct srv_open *srv_durable_find_create_guid(struct srv_engine *engine,
                                               const uint8_t create_guid[16],
                                               const uint8_t client_guid[16]);
+/* 3.3.5.9.13: a durable open of this user with this AppInstanceId (another
+ * instance of a failed-over application) is closed, in whatever session;
+ * true if a close started (fn(context) runs once it is done, on any
+ * thread), false if there was none. */
+void srv_durable_set_app_instance(struct srv_open *open, const uint8_t id[16]);
+bool srv_durable_close_app_instance(struct srv_engine *engine, const uint8_t id[16],
+                                    const struct sid *user, srv_open_closed_fn fn,
+                                    void *context);
 /* Another CREATE needs the file: a disconnected durable open is closed. */
 void srv_durable_purge(struct srv_open *open);
 /* Closes disconnected opens whose timeout passed (network thread). */

@@ -55,7 +55,13 @@ struct create_state {
     uint8_t reused_oplock;
     bool durable_granted;
     uint32_t durable_timeout;
+    bool has_app_instance;
+    uint8_t app_instance_id[16];
 };
+
+/* SMB2_CREATE_APP_INSTANCE_ID's name (2.2.13.2.13), a GUID as bytes. */
+static const uint8_t app_instance_tag[16] = { 0x45, 0xBC, 0xA6, 0x6A, 0xEF, 0xA7, 0xF7, 0x4A,
+                                              0x90, 0x08, 0xFA, 0x46, 0x2E, 0x14, 0x4D, 0x74 };
 
 static void state_cleanup(void *data)
 {
@@ -94,6 +100,15 @@ static NTSTATUS parse_contexts(struct buf_reader contexts, struct create_state *
             (next && next % 8) || (data_length && data_offset < name_offset + name_length))
             return STATUS_INVALID_PARAMETER;
         const uint8_t *tag = name_length == 4 ? rd_bytes(&name, 4) : NULL;
+        const uint8_t *guid = name_length == 16 ? rd_bytes(&name, 16) : NULL;
+        if (guid && memcmp(guid, app_instance_tag, 16) == 0) {
+            /* StructureSize (20), Reserved, AppInstanceId */
+            if (data_length != 20 || rd_u16(&data) != 20)
+                return STATUS_INVALID_PARAMETER;
+            rd_skip(&data, 2);
+            memcpy(st->app_instance_id, rd_bytes(&data, 16), 16);
+            st->has_app_instance = true;
+        }
         if (tag && memcmp(tag, "SecD", 4) == 0) {
             st->params.security_descriptor = rd_bytes(&data, data_length);
             st->params.security_descriptor_size = data_length;
@@ -194,6 +209,8 @@ static void write_response(struct smb2_io *io, const uint8_t *info, bool have_in
         st->durable_timeout = srv_durable_grant(open, st->dh2q, st->dh2q_timeout,
                                                 st->dh2q ? st->create_guid : NULL,
                                                 st->client_guid, &st->user);
+        if (st->has_app_instance && st->dh2q)
+            srv_durable_set_app_instance(open, st->app_instance_id);
     }
     if (!st->reused)
         open->create_action = st->action;
@@ -441,6 +458,12 @@ static NTSTATUS replay(struct smb2_request *req, struct create_state *st)
     return status;
 }
 
+static void app_instance_closed(void *context, NTSTATUS status)
+{
+    (void)status;
+    issue_create(context);
+}
+
 NTSTATUS smb2_create(struct smb2_request *req)
 {
     struct srv_tree *tree = req->tree;
@@ -534,6 +557,12 @@ NTSTATUS smb2_create(struct smb2_request *req)
         return status;
     io->state = st;
     st->io = io;
+    /* 3.3.5.9.13: another instance of this application (same user, same
+     * AppInstanceId, with DH2Q) loses its durable open first. */
+    if (st->has_app_instance && st->dh2q && st->have_user && tree->share.type == SRV_SHARE_DISK &&
+        srv_durable_close_app_instance(req->conn->engine, st->app_instance_id, &st->user,
+                                       app_instance_closed, st))
+        return STATUS_PENDING;
     /* The request stays parked while another open's oplock is broken. */
     issue_create(st);
     return STATUS_PENDING;
