@@ -188,7 +188,7 @@ drop() {
     sleep 0.3
 }
 
-plan 18
+plan 19
 
 # 1. v1 durable open, killed client, reconnect, read.
 hold v1 kept.txt
@@ -198,6 +198,7 @@ drop
 ok "after the client is killed the file stays open in lwiod" lwiod_has_open kept.txt
 "$LWADMIN" --db "$DB" file list > "$T/files.txt" 2>&1
 is "$?" 0 "lwadmin file list copes with a disconnected durable open"
+like "$(cat "$T/files.txt")" "kept.txt" "and lists it"
 out=$(client reclaim kept.txt "$FILEID" bob Bob-Pass1)
 like "$out" "status=0xc0000022" "another user cannot reclaim it (STATUS_ACCESS_DENIED)"
 out=$(client reclaim kept.txt "$FILEID")

@@ -253,6 +253,18 @@ static void close_taken(struct srv_open **opens, size_t n, const char *why)
     }
 }
 
+void srv_durable_for_each_disconnected(struct srv_engine *e,
+                                       void (*fn)(struct srv_open *open, void *context),
+                                       void *context)
+{
+    pthread_mutex_lock(&e->durable_lock);
+    for (uint32_t i = 0; e->durable_disconnected && i < SRV_OPEN_BUCKETS; i++)
+        for (struct srv_open *o = e->global_opens[i]; o; o = o->global_next)
+            if (o->disconnected)
+                fn(o, context);
+    pthread_mutex_unlock(&e->durable_lock);
+}
+
 void srv_durable_sweep(struct srv_engine *e)
 {
     struct srv_open *batch[CLOSE_BATCH];

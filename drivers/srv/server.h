@@ -448,6 +448,11 @@ bool srv_durable_close_app_instance(struct srv_engine *engine, const uint8_t id[
                                     void *context);
 /* Another CREATE needs the file: a disconnected durable open is closed. */
 void srv_durable_purge(struct srv_open *open);
+/* Calls fn(open, context) for every disconnected open, with
+ * engine->durable_lock held (fn takes no srv lock and calls nothing out). */
+void srv_durable_for_each_disconnected(struct srv_engine *engine,
+                                       void (*fn)(struct srv_open *open, void *context),
+                                       void *context);
 /* Closes disconnected opens whose timeout passed (network thread). */
 void srv_durable_sweep(struct srv_engine *engine);
 /* Closes every disconnected open (engine shutdown). */
