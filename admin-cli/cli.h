@@ -37,6 +37,10 @@ struct cli {
     struct audit_actor actor;   /* via "cli", this process's user */
     bool in_transaction;        /* cli_begin() was called */
     const char *command_path;   /* "share add", for messages */
+    /* A share was deleted or moved: once the transaction is committed, the
+     * running srv drops the tree connects that no longer match
+     * (cli_reload_shares). */
+    bool reload_shares;
 };
 
 struct cli_command;
@@ -129,6 +133,11 @@ int cli_plain_args(struct cli *cli, const struct cli_command *command, int argc,
 struct srvctl;
 int cli_srvctl_open(struct cli *cli, struct srvctl **ctl);
 int cli_srvctl_fail(struct cli *cli, NTSTATUS status, const char *what);
+/* After a committed share change: asks the running srv to compare its tree
+ * connects with the share database (srvctl_reload_shares). A server that is
+ * not running has nothing to drop; any other failure is a warning on stderr
+ * (the change itself is saved and new tree connects already see it). */
+void cli_reload_shares(struct cli *cli);
 
 /* Parses a non-negative decimal number; false if not one or above max. */
 bool cli_parse_uint(const char *text, uint64_t max, uint64_t *value);

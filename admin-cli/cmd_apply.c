@@ -89,6 +89,8 @@ static int run_apply(struct cli *cli, const struct cli_command *command, int arg
         free(sources);
         return CLI_FAILED;
     }
+    /* A pruned or moved share drops its tree connects (cheap when none did). */
+    cli->reload_shares = !dry_run && plan.count > 0;
     if (cli->json) {
         char *text = prov_plan_json(&plan);
         if (text)

@@ -423,6 +423,8 @@ static int run_set(struct cli *cli, const struct cli_command *command, int argc,
     status = share_db_set(cli->reg, &updated, &cli->actor, &error);
     if (!NT_SUCCESS(status))
         rc = cli_fail_status(cli, status, error, "%s", share->name);
+    else if (o.path)
+        cli->reload_shares = true;
 out:
     if (updated.sd != share->sd)
         free(updated.sd);
@@ -447,6 +449,7 @@ static int run_del(struct cli *cli, const struct cli_command *command, int argc,
     }
     if (!NT_SUCCESS(status))
         return cli_fail_status(cli, status, error, "%s", argv[optind]);
+    cli->reload_shares = true;
     return CLI_OK;
 }
 

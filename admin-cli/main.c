@@ -28,6 +28,8 @@ static int finish(struct cli *cli, int rc)
         cli->in_transaction = false;
         if (rc == CLI_OK && !NT_SUCCESS(status))
             rc = cli_fail_status(cli, status, NULL, "cannot save the change");
+        if (rc == CLI_OK && cli->reload_shares)
+            cli_reload_shares(cli);
     }
     registry_close(cli->reg);
     cli->reg = NULL;

@@ -1,5 +1,6 @@
 /* What lwadmin session and lwadmin file share: reaching the running server
  * through srvctl, and saying why a call failed. */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "admin-cli/cli.h"
@@ -27,4 +28,24 @@ int cli_srvctl_fail(struct cli *cli, NTSTATUS status, const char *what)
     if (message)
         return cli_fail(cli, "%s", message);
     return cli_fail_status(cli, status, NULL, "%s", what);
+}
+
+void cli_reload_shares(struct cli *cli)
+{
+    char *db_path = sw_db_path(cli->db_argument);
+    struct srvctl *ctl = NULL;
+    NTSTATUS status = db_path ? srvctl_open(db_path, &ctl) : STATUS_NO_MEMORY;
+    free(db_path);
+    uint32_t dropped = 0;
+    if (status == STATUS_SUCCESS) {
+        status = srvctl_reload_shares(ctl, &dropped);
+        srvctl_close(ctl);
+    }
+    if (status == STATUS_SUCCESS || srvctl_server_not_running(status))
+        return;
+    const char *message = srvctl_status_message(status);
+    fprintf(stderr,
+            "lwadmin %s: warning: saved, but the running SMB server was not told to drop "
+            "its connections to the old share: %s\n",
+            cli->command_path ? cli->command_path : "", message ? message : nt_status_name(status));
 }

@@ -187,6 +187,10 @@ for k in range(4):
             break
 check(opened + refused >= 1000, "thousands of half-open sessions were attempted (%d in progress, %d refused)"
       % (opened, refused))
+# srv keeps at most 64 sessions in SESSION_SETUP per connection (conn.c).
+check(0 < opened <= 64 * len(conns) and refused > 0,
+      "at most 64 half-open sessions a connection are kept; the rest are refused (%d kept, %d refused)"
+      % (opened, refused))
 check(good_client_works(), "a normal client is served while they are all half open")
 for h in conns:
     h.s.close()

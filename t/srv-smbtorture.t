@@ -23,15 +23,8 @@ done < "$PASS_LIST"
 [ ${#names[@]} -gt 0 ] || skip_all "t/srv-smbtorture.pass lists no subtest yet"
 
 appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
-# alice and bob have no Unix accounts: on disk they act as nobody
-# (lsass.unix-fallback-user), so the scratch share is open to everyone.
-chmod 0777 "$APPLIANCE_SHARE_DIR"
-# Some subtests want a second user (smbtorture's torture:user2name), as the
-# runner provides.
-bob_password="Sw-$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')-8Bb"
-printf '%s\n' "$bob_password" | "$LWADMIN" user add bob --password-stdin >/dev/null &&
-    "$LWADMIN" share set test --grant bob:full >/dev/null ||
-    { echo "Bail out! cannot add the second user"; exit 1; }
+appliance_torture_setup || { echo "Bail out! cannot set the appliance up for smbtorture"; exit 1; }
+bob_password=$APPLIANCE_PASSWORD2
 appliance_available || skip_all "srv cannot start: $APPLIANCE_WHY"
 
 plan $((${#names[@]} + 2))

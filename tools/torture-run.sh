@@ -345,7 +345,7 @@ if mode == "add-pass":
                   "# smbtorture name a line. Remove a line only with a reason in the commit."]
     else:
         header = [l.rstrip("\n") for l in open(PASS_FILE) if l.startswith("#")]
-    names = sorted(set(listed) | set(added), key=lambda n: (suite_of(n, suites), n))
+    names = sorted(set(listed) | set(added))  # plain name order: stable whatever suites ran
     with open(PASS_FILE, "w") as f:
         f.write("\n".join(header) + "\n")
         for n in names:
@@ -714,12 +714,8 @@ out=$(cd "$out" && pwd)
 . "$SW_SRC/t/tap/appliance.sh"
 _tap_planned=skip
 appliance_init || die "appliance_init failed"
-# alice and bob have no Unix accounts: on disk they act as nobody
-# (lsass.unix-fallback-user), so the scratch share is open to everyone.
-chmod 0777 "$APPLIANCE_SHARE_DIR"
-bob_password="Sw-$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')-8Bb"
-printf '%s\n' "$bob_password" | "$LWADMIN" user add bob --password-stdin >/dev/null &&
-    "$LWADMIN" share set test --grant bob:full >/dev/null || die "cannot add the second user"
+appliance_torture_setup || die "cannot set the appliance up for smbtorture"
+bob_password=$APPLIANCE_PASSWORD2
 appliance_available || die "srv cannot start: $APPLIANCE_WHY"
 server_pid=$(lwiod_pid)
 

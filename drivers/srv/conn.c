@@ -163,12 +163,32 @@ void srv_conn_send_message(struct srv_conn *conn, const uint8_t *msg, size_t len
 
 /* ---- The session table -------------------------------------------------- */
 
+/* Sessions one connection may have in SESSION_SETUP at once. Each holds an
+ * authentication exchange in srv and in lsassd; a client that starts
+ * thousands and never finishes them would otherwise hold that memory for as
+ * long as its connection lives. Real clients have one or two. */
+#define SRV_MAX_SESSIONS_IN_PROGRESS 64
+
+static size_t sessions_in_progress_locked(struct srv_conn *conn)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < conn->session_count; i++) {
+        struct srv_session *s = conn->sessions[i];
+        pthread_mutex_lock(&s->lock);
+        n += s->state == SRV_SESSION_IN_PROGRESS && !s->dead;
+        pthread_mutex_unlock(&s->lock);
+    }
+    return n;
+}
+
 NTSTATUS srv_conn_add_session(struct srv_conn *conn, struct srv_session *session)
 {
     NTSTATUS status = STATUS_SUCCESS;
     pthread_mutex_lock(&conn->lock);
     if (conn->dead) {
         status = STATUS_USER_SESSION_DELETED;
+    } else if (sessions_in_progress_locked(conn) >= SRV_MAX_SESSIONS_IN_PROGRESS) {
+        status = STATUS_REQUEST_NOT_ACCEPTED;
     } else if (conn->session_count == conn->session_capacity) {
         size_t cap = conn->session_capacity ? conn->session_capacity * 2 : 4;
         struct srv_session **grown = cap > 4096 ? NULL

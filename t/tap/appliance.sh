@@ -35,6 +35,13 @@
 #     The clients with the private configuration, the credentials and the
 #     port; bounded by $APPLIANCE_CLIENT_TIMEOUT seconds (default 120).
 #     smbtorture runs in $T/torture (it leaves files behind in its directory).
+# appliance_torture_setup
+#     After appliance_init, before start: what smbtorture's smb2 suites need
+#     (tools/torture-run.sh and t/srv-smbtorture.t): the share open to
+#     everyone on disk, a second user bob ($APPLIANCE_PASSWORD2) with full
+#     access to it (torture:user2name), and anonymous logons allowed
+#     (lsass.allow-anonymous on, as Windows and smbd allow null sessions by
+#     default), which smb2.session.reauth2-5 re-authenticate as.
 
 APPLIANCE_DB=$SAMEWISE_DB
 APPLIANCE_RUN_DIR=${APPLIANCE_DB%.db}.run
@@ -155,4 +162,14 @@ appliance_rpcclient() {
 appliance_smbtorture() {
     (cd "$T/torture" && timeout "$APPLIANCE_CLIENT_TIMEOUT" smbtorture -s "$APPLIANCE_CONF" \
         -A "$APPLIANCE_AUTH" -p "$APPLIANCE_PORT" "$@")
+}
+
+appliance_torture_setup() {
+    # alice and bob have no Unix accounts: on disk they act as nobody
+    # (lsass.unix-fallback-user), so the scratch share is open to everyone.
+    chmod 0777 "$APPLIANCE_SHARE_DIR" || return 1
+    APPLIANCE_PASSWORD2="Sw-$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')-8Bb"
+    printf '%s\n' "$APPLIANCE_PASSWORD2" | "$LWADMIN" user add bob --password-stdin >/dev/null &&
+        "$LWADMIN" share set "$APPLIANCE_SHARE" --grant bob:full >/dev/null &&
+        "$LWADMIN" config set lsass.allow-anonymous on >/dev/null
 }

@@ -118,7 +118,12 @@ static NTSTATUS parse_contexts(struct buf_reader contexts, struct create_state *
         } else if (tag && memcmp(tag, "MxAc", 4) == 0) {
             st->want_maximal_access = true;
         } else if (tag && memcmp(tag, "TWrp", 4) == 0) {
-            return STATUS_NOT_SUPPORTED; /* previous versions: none kept */
+            /* 3.3.5.9.5: a previous version at that time. None is kept
+             * (FSCTL_SRV_ENUMERATE_SNAPSHOTS lists none), so there is no
+             * such file, as Windows answers for a time without a snapshot. */
+            if (data_length != 8)
+                return STATUS_INVALID_PARAMETER;
+            return STATUS_OBJECT_NAME_NOT_FOUND;
         } else if (tag && memcmp(tag, "DHnQ", 4) == 0) {
             if (data_length != 16)
                 return STATUS_INVALID_PARAMETER;

@@ -56,9 +56,14 @@ NTSTATUS smb2_query_info(struct smb2_request *req)
         return STATUS_INVALID_PARAMETER;
     pthread_mutex_lock(&req->conn->lock);
     uint32_t max_transact = req->conn->max_transact_size;
+    uint16_t dialect = req->conn->dialect;
     pthread_mutex_unlock(&req->conn->lock);
     if (output_length > max_transact)
         return STATUS_INVALID_PARAMETER;
+    /* 3.3.5.20.1: the normalized name is a 3.1.1 feature. */
+    if (info_type == SMB2_0_INFO_FILE && info_class == FileNormalizedNameInformation &&
+        dialect < SMB2_DIALECT_311)
+        return STATUS_NOT_SUPPORTED;
     if (info_type == SMB2_0_INFO_QUOTA)
         return STATUS_NOT_SUPPORTED;
     if (info_type < SMB2_0_INFO_FILE || info_type > SMB2_0_INFO_SECURITY)
