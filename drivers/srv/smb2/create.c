@@ -274,6 +274,11 @@ static void create_done(struct smb2_io *io)
     struct create_state *st = io->state;
     NTSTATUS status = io->iosb.status;
     if (status != STATUS_SUCCESS) {
+        /* No longer an open of the file before the client hears so: the
+         * request (and its cleanup) may outlive the response, and the
+         * client's next CREATE of the name must not meet this one (it
+         * would get no oplock). */
+        srv_oplock_leave(st->open);
         smb2_io_finish(io, status);
         return;
     }
