@@ -15,6 +15,7 @@ echo 'Bob-Pass1' | "$LWADMIN" --db "$DB" user add bob --password-stdin >/dev/nul
 printf 'durable data\n' > "$SHARE/kept.txt"
 printf 'short lived\n' > "$SHARE/short.txt"
 printf 'contended\n' > "$SHARE/contended.txt"
+printf 'resilient data\n' > "$SHARE/resilient.txt"
 chmod 666 "$SHARE"/*.txt
 
 # The client: one command a run, results on stdout as KEY=VALUE lines.
@@ -115,11 +116,19 @@ def dh2q(timeout_ms, guid):
 
 
 def hold(kind, name, timeout_ms=0):
-    """Opens name durably, prints the FileId, then waits to be killed."""
+    """Opens name durably (v1, v2) or resiliently, prints the FileId, then
+    waits to be killed."""
     c, srv, tid = connect()
     guid = uuid.uuid4().bytes
-    ctx = dh2q(int(timeout_ms), guid) if kind == 'v2' else context(b'DHnQ', b'\0' * 16)
-    status, oplock, fid, found = create(srv, tid, name, [ctx])
+    if kind == 'resilient':
+        status, oplock, fid, found = create(srv, tid, name, oplock=0, share=7)
+        # FSCTL_LMR_REQUEST_RESILIENCY: Timeout, Reserved
+        srv.ioctl(tid, fid, 0x001401D4, s.SMB2_0_IOCTL_IS_FSCTL, struct.pack('<II', int(timeout_ms), 0),
+                  maxOutputResponse=0)
+        print('resilient=yes')
+    else:
+        ctx = dh2q(int(timeout_ms), guid) if kind == 'v2' else context(b'DHnQ', b'\0' * 16)
+        status, oplock, fid, found = create(srv, tid, name, [ctx])
     print('status=0x%08x oplock=%d contexts=%s' % (status, oplock, ','.join(sorted(found))))
     if 'DH2Q' in found:
         print('timeout=%d' % struct.unpack('<I', found['DH2Q'][:4])[0])
@@ -188,7 +197,7 @@ drop() {
     sleep 0.3
 }
 
-plan 19
+plan 22
 
 # 1. v1 durable open, killed client, reconnect, read.
 hold v1 kept.txt
@@ -232,3 +241,12 @@ out=$(client replay replayed.txt)
 like "$out" "first=0x00000000 replay=0x00000000 same=True oplock=9 contexts=DH2Q" \
     "a replayed CREATE gets the open the first one made"
 like "$out" "again=0xc000022a" "the CreateGuid reused without the replay flag: STATUS_DUPLICATE_OBJECTID"
+
+# 5. A resilient open (FSCTL_LMR_REQUEST_RESILIENCY), no oplock: kept, and
+# reclaimed with DHnC too.
+hold resilient resilient.txt 20000
+like "$(cat "$T/resilient.txt.out")" "resilient=yes" "FSCTL_LMR_REQUEST_RESILIENCY accepted"
+drop
+ok "a resilient open outlives its connection" lwiod_has_open resilient.txt
+like "$(client reclaim resilient.txt "$FILEID")" "data=b'resilient data\\\\n'" \
+    "and is reclaimed and read from a new connection"
