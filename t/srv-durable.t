@@ -5,7 +5,9 @@
 # the reclaimed handle; a disconnected durable open is closed after its
 # (short, v2) timeout; another client's CREATE closes a disconnected durable
 # open instead of waiting for a break nobody answers; a replayed DH2Q CREATE
-# gets the open it made; another user cannot reclaim.
+# gets the open it made; another user cannot reclaim; a resilient open
+# (FSCTL_LMR_REQUEST_RESILIENCY) is kept and reclaimed like a durable one;
+# lwadmin file list shows a disconnected open.
 . "$SW_SRC/t/tap/tap.sh"
 /usr/bin/python3 -c 'import impacket' 2>/dev/null || skip_all "python3-impacket not installed"
 

@@ -2,21 +2,20 @@
  * share's path, then FileNetworkOpenInformation for the response; the new
  * open joins the session's open table. Exclusive and batch oplocks (no
  * leases); a batch open asked to be durable (DHnQ, DH2Q) becomes so; DHnC
- * and DH2C reclaim a disconnected durable open instead of opening
- * (durable.c); a DH2Q replayed with its CreateGuid answers with the open it
- * made. */
+ * and DH2C reclaim a disconnected durable open instead of opening, and a
+ * DH2Q replayed with its CreateGuid answers with the open it made
+ * (create_durable.c, durable.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "drivers/srv/smb2/io.h"
 #include <openssl/crypto.h>
 
+#include "drivers/srv/smb2/create.h"
 #include "lib/access.h"
 #include "lib/log.h"
 
 #define SMB2_CREATE_RESPONSE_SIZE 89
-#define NETWORK_OPEN_INFO_SIZE 56
 #define SMB2_IMPERSONATION_DELEGATE 3
 /* CreateOptions bits no file system defines. */
 #define CREATE_OPTIONS_RESERVED 0xFF000000u
@@ -28,40 +27,8 @@
 #define FILE_ATTRIBUTES_INVALID 0xFFFF8048u
 /* Access mask bits that are neither defined rights nor generic rights. */
 #define ACCESS_MASK_RESERVED 0x0CE0FE00u
-#ifndef STATUS_DUPLICATE_OBJECTID
-#define STATUS_DUPLICATE_OBJECTID ((NTSTATUS)0xC000022Au)
-#endif
 
-struct create_state {
-    struct io_create_params params;
-    struct io_ecp_list *ecps;
-    char *path;
-    uint8_t requested_oplock;
-    struct smb2_io *io;
-    char *relative;
-    struct io_file *file;
-    struct srv_open *open;  /* made before the call, so success cannot fail */
-    uint32_t action;
-    bool want_maximal_access;
-    /* Durable contexts (2.2.13.2.3, .4, .11, .12). */
-    bool dhnq, dhnc, dh2q, dh2c;
-    uint64_t reclaim_persistent;
-    uint32_t dh2q_timeout;
-    uint8_t create_guid[16];
-    uint8_t client_guid[16];
-    struct sid user;
-    bool have_user;
-    bool reused;            /* reclaimed or replayed: no new open, no grant */
-    uint8_t reused_oplock;
-    bool durable_granted;
-    uint32_t durable_timeout;
-    bool has_app_instance;
-    uint8_t app_instance_id[16];
-};
 
-/* SMB2_CREATE_APP_INSTANCE_ID's name (2.2.13.2.13), a GUID as bytes. */
-static const uint8_t app_instance_tag[16] = { 0x45, 0xBC, 0xA6, 0x6A, 0xEF, 0xA7, 0xF7, 0x4A,
-                                              0x90, 0x08, 0xFA, 0x46, 0x2E, 0x14, 0x4D, 0x74 };
 
 static void state_cleanup(void *data)
 {
@@ -100,14 +67,11 @@ static NTSTATUS parse_contexts(struct buf_reader contexts, struct create_state *
             (next && next % 8) || (data_length && data_offset < name_offset + name_length))
             return STATUS_INVALID_PARAMETER;
         const uint8_t *tag = name_length == 4 ? rd_bytes(&name, 4) : NULL;
-        const uint8_t *guid = name_length == 16 ? rd_bytes(&name, 16) : NULL;
-        if (guid && memcmp(guid, app_instance_tag, 16) == 0) {
-            /* StructureSize (20), Reserved, AppInstanceId */
-            if (data_length != 20 || rd_u16(&data) != 20)
-                return STATUS_INVALID_PARAMETER;
-            rd_skip(&data, 2);
-            memcpy(st->app_instance_id, rd_bytes(&data, 16), 16);
-            st->has_app_instance = true;
+        if (name_length == 16) {
+            NTSTATUS status = smb2_create_app_instance_context(rd_bytes(&name, 16), data,
+                                                               data_length, st);
+            if (status != STATUS_SUCCESS)
+                return status;
         }
         if (tag && memcmp(tag, "SecD", 4) == 0) {
             st->params.security_descriptor = rd_bytes(&data, data_length);
@@ -124,29 +88,11 @@ static NTSTATUS parse_contexts(struct buf_reader contexts, struct create_state *
             if (data_length != 8)
                 return STATUS_INVALID_PARAMETER;
             return STATUS_OBJECT_NAME_NOT_FOUND;
-        } else if (tag && memcmp(tag, "DHnQ", 4) == 0) {
-            if (data_length != 16)
-                return STATUS_INVALID_PARAMETER;
-            st->dhnq = true;
-        } else if (tag && memcmp(tag, "DHnC", 4) == 0) {
-            if (data_length != 16)
-                return STATUS_INVALID_PARAMETER;
-            st->reclaim_persistent = rd_u64(&data);
-            st->dhnc = true;
-        } else if (tag && memcmp(tag, "DH2Q", 4) == 0) {
-            if (data_length != 32)
-                return STATUS_INVALID_PARAMETER;
-            st->dh2q_timeout = rd_u32(&data);
-            rd_skip(&data, 4 + 8); /* Flags (no persistent handles), Reserved */
-            memcpy(st->create_guid, rd_bytes(&data, 16), 16);
-            st->dh2q = true;
-        } else if (tag && memcmp(tag, "DH2C", 4) == 0) {
-            if (data_length != 36)
-                return STATUS_INVALID_PARAMETER;
-            st->reclaim_persistent = rd_u64(&data);
-            rd_skip(&data, 8);
-            memcpy(st->create_guid, rd_bytes(&data, 16), 16);
-            st->dh2c = true;
+        } else if (tag && (memcmp(tag, "DHnQ", 4) == 0 || memcmp(tag, "DHnC", 4) == 0 ||
+                           memcmp(tag, "DH2Q", 4) == 0 || memcmp(tag, "DH2C", 4) == 0)) {
+            NTSTATUS status = smb2_create_durable_context(tag, data, data_length, st);
+            if (status != STATUS_SUCCESS)
+                return status;
         } else if (tag && memcmp(tag, "AlSi", 4) == 0) {
             if (data_length != 8)
                 return STATUS_INVALID_PARAMETER;
@@ -260,7 +206,7 @@ static void write_response(struct smb2_io *io, const uint8_t *info, bool have_in
     }
 }
 
-static void info_done(struct smb2_io *io)
+void smb2_create_info_done(struct smb2_io *io)
 {
     bool have_info = io->iosb.status == STATUS_SUCCESS &&
                      io->iosb.information >= NETWORK_OPEN_INFO_SIZE;
@@ -309,7 +255,7 @@ static void create_done(struct smb2_io *io)
         return;
     }
     io->open = open; /* the reference from srv_open_new */
-    smb2_io_again(io, info_done);
+    smb2_io_again(io, smb2_create_info_done);
     smb2_io_issued(io, IoQueryInformationFile(open->file, &io->async, &io->iosb, io->token,
                                               io->buffer, NETWORK_OPEN_INFO_SIZE,
                                               FileNetworkOpenInformation));
@@ -349,129 +295,14 @@ static NTSTATUS add_pipe_ecps(struct smb2_request *req, struct create_state *st)
 
 /* Opens the file, once no other open's oplock stands in the way (called
  * again by the oplock code after a break, on any thread). */
-static void issue_create(void *context)
+void smb2_create_issue(void *context)
 {
     struct create_state *st = context;
     struct smb2_io *io = st->io;
     if (io->req->tree->share.type == SRV_SHARE_DISK &&
-        srv_oplock_enter(st->open, st->path, issue_create, st))
+        srv_oplock_enter(st->open, st->path, smb2_create_issue, st))
         return;
     smb2_io_issued(io, IoCreateFile(&st->file, &io->async, &io->iosb, io->token, &st->params));
-}
-
-/* Which durable contexts count (3.3.5.9.6, .7, .10, .12): the v2 ones only
- * from SMB 3.0 on; combinations a client may not send are refused. Also
- * notes who asks (Open.DurableOwner, Open.ClientGuid). */
-static NTSTATUS durable_contexts(struct smb2_request *req, struct create_state *st)
-{
-    struct srv_session *s = req->session;
-    pthread_mutex_lock(&s->lock);
-    uint16_t dialect = s->dialect;
-    if (s->token) {
-        st->user = s->token->user;
-        st->have_user = !s->is_anonymous && !s->is_guest;
-    }
-    pthread_mutex_unlock(&s->lock);
-    pthread_mutex_lock(&req->conn->lock);
-    memcpy(st->client_guid, req->conn->client_guid, 16);
-    pthread_mutex_unlock(&req->conn->lock);
-    if (!SMB2_DIALECT_IS_3(dialect))
-        st->dh2q = st->dh2c = false;
-    if (st->dh2q && (st->dhnq || st->dhnc))
-        return STATUS_INVALID_PARAMETER;
-    if (st->dh2c && (st->dhnq || st->dhnc || st->dh2q))
-        return STATUS_INVALID_PARAMETER;
-    return STATUS_SUCCESS;
-}
-
-/* The response for an open that exists already (reclaimed or replayed):
- * its attributes, as FILE_OPENED. */
-static NTSTATUS answer_existing(struct smb2_request *req, struct create_state *st,
-                                struct srv_open *open)
-{
-    struct smb2_io *io;
-    req->related_has_file = true;
-    req->related_file_persistent = open->persistent_id;
-    req->related_file_volatile = open->id;
-    NTSTATUS status = smb2_io_begin(req, open, info_done, NETWORK_OPEN_INFO_SIZE, &io);
-    if (status != STATUS_SUCCESS)
-        return status;
-    io->state = st;
-    st->io = io;
-    smb2_io_issued(io, IoQueryInformationFile(open->file, &io->async, &io->iosb, io->token,
-                                              io->buffer, NETWORK_OPEN_INFO_SIZE,
-                                              FileNetworkOpenInformation));
-    return STATUS_PENDING;
-}
-
-/* DHnC / DH2C: a disconnected durable open joins this session and tree
- * connect (3.3.5.9.7, 3.3.5.9.12); nothing is opened. */
-static NTSTATUS reclaim(struct smb2_request *req, struct create_state *st)
-{
-    if (req->tree->share.type != SRV_SHARE_DISK || !st->have_user)
-        return STATUS_OBJECT_NAME_NOT_FOUND;
-    struct srv_durable_reclaim r = {
-        .persistent = st->reclaim_persistent,
-        .v2 = st->dh2c,
-        .user = &st->user,
-        .share_name = req->tree->share.name,
-        .session_id = req->session->id,
-    };
-    memcpy(r.create_guid, st->create_guid, 16);
-    memcpy(r.client_guid, st->client_guid, 16);
-    struct srv_open *open;
-    NTSTATUS status = srv_durable_reclaim(req->conn->engine, &r, &open);
-    if (status != STATUS_SUCCESS)
-        return status;
-    srv_open_set_tree(open, req->tree);
-    status = srv_session_add_open(req->session, open);
-    if (status != STATUS_SUCCESS) {
-        srv_open_close(open, NULL, NULL);
-        srv_open_unref(open);
-        return status;
-    }
-    log_debug("srv: %s: durable open %s reclaimed", req->conn->peer, open->path);
-    st->reused = true;
-    st->reused_oplock = srv_oplock_reattach(open, req->conn, req->session);
-    st->action = FILE_OPENED;
-    status = answer_existing(req, st, open);
-    srv_open_unref(open);
-    return status;
-}
-
-/* DH2Q with a CreateGuid this client used before (3.3.5.9.10): a replayed
- * CREATE gets the open the first one made; a new one with a used
- * CreateGuid is refused. STATUS_NOT_FOUND: no such open, go on. */
-static NTSTATUS replay(struct smb2_request *req, struct create_state *st)
-{
-    struct srv_open *open = srv_durable_find_create_guid(req->conn->engine, st->create_guid,
-                                                         st->client_guid);
-    if (!open)
-        return STATUS_NOT_FOUND;
-    NTSTATUS status = STATUS_DUPLICATE_OBJECTID;
-    if (req->hdr.flags & SMB2_FLAGS_REPLAY_OPERATION) {
-        struct srv_open *mine = srv_session_find_open(req->session, open->persistent_id, open->id);
-        if (mine && mine->tree == req->tree) {
-            st->reused = true;
-            st->reused_oplock = srv_oplock_reattach(mine, req->conn, req->session);
-            st->action = open->create_action;
-            st->durable_granted = true;
-            pthread_mutex_lock(&req->conn->engine->durable_lock);
-            st->durable_timeout = open->durable_timeout_ms;
-            pthread_mutex_unlock(&req->conn->engine->durable_lock);
-            status = answer_existing(req, st, mine);
-        }
-        if (mine)
-            srv_open_unref(mine);
-    }
-    srv_open_unref(open);
-    return status;
-}
-
-static void app_instance_closed(void *context, NTSTATUS status)
-{
-    (void)status;
-    issue_create(context);
 }
 
 NTSTATUS smb2_create(struct smb2_request *req)
@@ -503,9 +334,9 @@ NTSTATUS smb2_create(struct smb2_request *req)
      * but a malformed context is reported where it always was. */
     NTSTATUS contexts_status = contexts_length ? parse_contexts(contexts, st) : STATUS_SUCCESS;
     if (contexts_status == STATUS_SUCCESS) {
-        contexts_status = durable_contexts(req, st);
+        contexts_status = smb2_create_durable_contexts(req, st);
         if (contexts_status == STATUS_SUCCESS && (st->dhnc || st->dh2c))
-            return reclaim(req, st);
+            return smb2_create_reclaim(req, st);
     }
     if (impersonation > SMB2_IMPERSONATION_DELEGATE)
         return STATUS_BAD_IMPERSONATION_LEVEL;
@@ -538,7 +369,7 @@ NTSTATUS smb2_create(struct smb2_request *req)
     if (contexts_status != STATUS_SUCCESS)
         return contexts_status;
     if (st->dh2q && tree->share.type == SRV_SHARE_DISK) {
-        status = replay(req, st);
+        status = smb2_create_replay(req, st);
         if (status != STATUS_NOT_FOUND)
             return status;
     }
@@ -571,9 +402,9 @@ NTSTATUS smb2_create(struct smb2_request *req)
      * AppInstanceId, with DH2Q) loses its durable open first. */
     if (st->has_app_instance && st->dh2q && st->have_user && tree->share.type == SRV_SHARE_DISK &&
         srv_durable_close_app_instance(req->conn->engine, st->app_instance_id, &st->user,
-                                       app_instance_closed, st))
+                                       smb2_create_app_instance_closed, st))
         return STATUS_PENDING;
     /* The request stays parked while another open's oplock is broken. */
-    issue_create(st);
+    smb2_create_issue(st);
     return STATUS_PENDING;
 }
