@@ -18,6 +18,7 @@ printf 'durable data\n' > "$SHARE/kept.txt"
 printf 'short lived\n' > "$SHARE/short.txt"
 printf 'contended\n' > "$SHARE/contended.txt"
 printf 'resilient data\n' > "$SHARE/resilient.txt"
+printf 'breaking\n' > "$SHARE/breaking.txt"
 chmod 666 "$SHARE"/*.txt
 
 # The client: one command a run, results on stdout as KEY=VALUE lines.
@@ -199,7 +200,7 @@ drop() {
     sleep 0.3
 }
 
-plan 22
+plan 23
 
 # 1. v1 durable open, killed client, reconnect, read.
 hold v1 kept.txt
@@ -252,3 +253,15 @@ drop
 ok "a resilient open outlives its connection" lwiod_has_open resilient.txt
 like "$(client reclaim resilient.txt "$FILEID")" "data=b'resilient data\\\\n'" \
     "and is reclaimed and read from a new connection"
+
+# 6. A durable open whose client dies while its oplock break is outstanding
+# is not kept: it is closed, and the CREATE waiting for the break goes on
+# once the file is closed (not earlier, into its share mode).
+hold v1 breaking.txt
+client contend breaking.txt > "$T/contend.out" &
+CONTENDER=$!
+sleep 1
+drop
+wait "$CONTENDER"
+like "$(cat "$T/contend.out")" "status=0x00000000 seconds=[0-4]$" \
+    "the waiting CREATE succeeds soon after the holder is gone"

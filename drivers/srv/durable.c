@@ -155,7 +155,11 @@ bool srv_durable_detach(struct srv_open *o)
     /* A durable open is only worth keeping while it holds its batch oplock
      * (a broken one caches nothing the client could lose); a resilient one
      * is kept anyway, without its oplock. */
-    bool kept = srv_oplock_detach(o, durable) || resilient;
+    bool kept = durable && srv_oplock_detach(o, true);
+    if (!kept && resilient) {
+        srv_oplock_detach(o, false); /* kept, without its oplock */
+        kept = true;
+    }
     if (!kept)
         return false;
     pthread_mutex_lock(&o->lock);

@@ -296,10 +296,14 @@ bool srv_oplock_detach(struct srv_open *o, bool keep)
         s = o->oplock_session;
         o->oplock_conn = NULL;
         o->oplock_session = NULL;
-    } else if (o->oplock_listed && o->oplock_level != SMB2_OPLOCK_LEVEL_NONE) {
+    } else if (!keep && o->oplock_listed && o->oplock_level != SMB2_OPLOCK_LEVEL_NONE) {
+        /* The open stays without its oplock: a CREATE waiting for the
+         * break goes on (and meets the open's share mode). */
         drop_oplock(o, &c, &s);
         take_waiters(e, o->oplock_key, &woken);
     }
+    /* keep but not kept: the open is about to be closed, and its close
+     * ends the break as for any open. */
     pthread_mutex_unlock(&e->oplock_lock);
     drop_refs(c, s);
     wake(woken);

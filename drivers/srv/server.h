@@ -457,7 +457,9 @@ void srv_durable_for_each_disconnected(struct srv_engine *engine,
 void srv_durable_sweep(struct srv_engine *engine);
 /* Closes every disconnected open (engine shutdown). */
 void srv_durable_close_all(struct srv_engine *engine);
-/* oplock.c: the session is gone; the open keeps a batch oplock (true) or
+/* oplock.c: the session is gone. keep: the open keeps its batch oplock,
+ * with nobody to break it to (true), unless it has none or a break is
+ * outstanding (false: the caller closes it). !keep: the open stays but
  * loses its oplock (false). */
 bool srv_oplock_detach(struct srv_open *open, bool keep);
 /* oplock.c: a reclaimed open's oplock belongs to its new connection;
