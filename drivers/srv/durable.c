@@ -116,6 +116,7 @@ uint32_t srv_durable_grant(struct srv_open *o, bool v2, uint32_t timeout_ms,
     if (create_guid) {
         o->has_create_guid = true;
         memcpy(o->create_guid, create_guid, 16);
+        atomic_store(&o->replay_eligible, true);
     }
     memcpy(o->client_guid, client_guid, 16);
     o->owner = *owner;
@@ -216,7 +217,8 @@ struct srv_open *srv_durable_find_create_guid(struct srv_engine *e, const uint8_
     pthread_mutex_lock(&e->durable_lock);
     for (uint32_t i = 0; i < SRV_OPEN_BUCKETS && !found; i++)
         for (struct srv_open *o = e->global_opens[i]; o && !found; o = o->global_next)
-            if (o->has_create_guid && memcmp(o->create_guid, create_guid, 16) == 0 &&
+            if (o->has_create_guid && atomic_load(&o->replay_eligible) &&
+                memcmp(o->create_guid, create_guid, 16) == 0 &&
                 memcmp(o->client_guid, client_guid, 16) == 0)
                 found = o;
     if (found)

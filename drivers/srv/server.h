@@ -319,6 +319,9 @@ struct srv_open {
     uint8_t create_guid[16];        /* Open.CreateGuid (DH2Q) */
     bool has_app_instance;
     uint8_t app_instance_id[16];    /* Open.AppInstanceId */
+    /* Open.IsReplayEligible: a CREATE with its CreateGuid is a replay until
+     * the first request on the open (3.3.5.9.10, 3.3.5.21). */
+    atomic_bool replay_eligible;
     uint8_t client_guid[16];        /* Open.ClientGuid */
     struct sid owner;               /* Open.DurableOwner: the user's SID */
     bool disconnected;              /* kept after its session ended */
