@@ -247,6 +247,29 @@ static void list_files(struct srv_conn *conn, struct srv_session *s, void *conte
     }
 }
 
+/* A durable open whose session is gone (durable.c): no session, tree
+ * connect or client; the user is its owner's SID. */
+static void list_disconnected(struct srv_open *o, void *context)
+{
+    struct listing *l = context;
+    char where[sizeof o->path + sizeof o->tree->share.path + 2];
+    local_path(o->tree, o->path, where, sizeof where);
+    char owner[SID_STRING_MAX];
+    sid_format(&o->owner, owner, sizeof owner);
+    struct srvctl_file record = {
+        .id = o->id,
+        .granted_access = o->access,
+        .share = o->tree->share.name,
+        .path = o->path,
+        .local_path = where,
+        .user = owner,
+        .domain = "",
+        .client = "",
+    };
+    srv_devctl_write_file(l->out, &record);
+    l->count++;
+}
+
 /* Writes a whole listing. */
 static NTSTATUS enumerate(struct srv_engine *e, uint32_t control, struct buf *out)
 {
@@ -259,6 +282,8 @@ static NTSTATUS enumerate(struct srv_engine *e, uint32_t control, struct buf *ou
         : control == SRV_DEVCTL_ENUM_CONNECTIONS ? list_connections
                                                  : list_files;
     for_each_session(e, visit, &l);
+    if (control == SRV_DEVCTL_ENUM_FILES)
+        srv_durable_for_each_disconnected(e, list_disconnected, &l);
     srv_devctl_list_end(out, begin, l.count);
     return wr_ok(out) ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;
 }
@@ -377,7 +402,7 @@ static NTSTATUS close_file(struct srv_engine *e, struct io_irp *irp, uint64_t se
     NTSTATUS status = find_open(e, session_id, file_id, &conn, &s, &found);
     if (status != STATUS_SUCCESS)
         return status;
-    struct srv_open *o = srv_session_take_open(s, found->id, found->id);
+    struct srv_open *o = srv_session_take_open(s, found->persistent_id, found->id);
     srv_open_unref(found);
     if (!o) {
         status = STATUS_NOT_FOUND; /* closed meanwhile (CLOSE, logoff) */

@@ -101,6 +101,7 @@ NTSTATUS srv_engine_create(const struct srv_config *config, struct srv_engine **
         e->config.max_transact_size = 65536;
     pthread_mutex_init(&e->lock, NULL);
     pthread_mutex_init(&e->oplock_lock, NULL);
+    pthread_mutex_init(&e->durable_lock, NULL);
     pthread_mutex_init(&e->notify_lock, NULL);
     pthread_cond_init(&e->conns_gone, NULL);
     e->listen_fd = e->epoll_fd = e->wake_fd = -1;
@@ -145,6 +146,8 @@ void srv_engine_destroy(struct srv_engine *e)
         srv_conn_disconnect(conn, "server stopping");
         srv_conn_unref(conn);
     }
+    /* The durable opens those connections left behind go too. */
+    srv_durable_close_all(e);
     /* Our own workers finish what is queued (those requests see their
      * connection dead and only free themselves). */
     srv_workers_stop(e->workers);
@@ -171,6 +174,7 @@ void srv_engine_destroy(struct srv_engine *e)
     pthread_cond_destroy(&e->conns_gone);
     pthread_mutex_destroy(&e->lock);
     pthread_mutex_destroy(&e->oplock_lock);
+    pthread_mutex_destroy(&e->durable_lock);
     pthread_mutex_destroy(&e->notify_lock);
     free(e);
 }

@@ -143,6 +143,9 @@ void srv_open_close(struct srv_open *o, srv_open_closed_fn fn, void *context)
     if (go)
         o->close_issued = true;
     pthread_mutex_unlock(&o->lock);
+    /* No reconnect or replay finds it any more (the caller's reference
+     * keeps it while the table's goes). */
+    srv_durable_unregister(o);
     if (go)
         issue_close(o, fn, context);
 }
@@ -170,6 +173,9 @@ NTSTATUS srv_session_add_open(struct srv_session *s, struct srv_open *open)
         if (s->next_open_id == 0 || s->next_open_id == UINT64_MAX)
             s->next_open_id = 1;
         open->id = s->next_open_id++;
+        pthread_mutex_lock(&open->engine->durable_lock);
+        open->session_id = s->id;
+        pthread_mutex_unlock(&open->engine->durable_lock);
         srv_open_ref(open);
         s->opens[s->open_count++] = open;
     }
@@ -180,10 +186,8 @@ NTSTATUS srv_session_add_open(struct srv_session *s, struct srv_open *open)
 static struct srv_open *find_locked(struct srv_session *s, uint64_t persistent,
                                     uint64_t volatile_id, size_t *index)
 {
-    if (persistent != volatile_id)
-        return NULL;
     for (size_t i = 0; i < s->open_count; i++) {
-        if (s->opens[i]->id == volatile_id) {
+        if (s->opens[i]->id == volatile_id && s->opens[i]->persistent_id == persistent) {
             *index = i;
             return s->opens[i];
         }
@@ -230,7 +234,21 @@ void srv_session_close_tree_opens(struct srv_session *s, struct srv_tree *tree)
         pthread_mutex_unlock(&s->lock);
         if (!o)
             return;
-        srv_open_close(o, NULL, NULL);
+        /* The session ends (not a tree disconnect): durable and resilient
+         * opens stay, for a reconnect (3.3.7.1; Windows keeps them across
+         * a logoff too). */
+        if (tree || !srv_durable_detach(o))
+            srv_open_close(o, NULL, NULL);
         srv_open_unref(o);
     }
+}
+
+void srv_open_set_tree(struct srv_open *o, struct srv_tree *tree)
+{
+    /* Only for a reclaimed open no request can reach yet: open->tree is
+     * read without a lock everywhere else. */
+    srv_tree_ref(tree);
+    struct srv_tree *old = o->tree;
+    o->tree = tree;
+    srv_tree_unref(old);
 }

@@ -22,7 +22,7 @@ struct srv_oplock_waiter {
 struct pending_break {
     struct srv_conn *conn;       /* references */
     struct srv_session *session;
-    uint64_t file_id;
+    uint64_t persistent, volatile_id;
     bool encrypt;
 };
 
@@ -122,8 +122,8 @@ static void send_break(struct pending_break *b)
     uint8_t *body = msg + SMB2_HEADER_SIZE;
     le16_store(body, 24);
     body[2] = SMB2_OPLOCK_LEVEL_NONE;
-    le64_store(body + 8, b->file_id);
-    le64_store(body + 16, b->file_id);
+    le64_store(body + 8, b->persistent);
+    le64_store(body + 16, b->volatile_id);
     if (b->encrypt) {
         struct buf enc;
         buf_init(&enc);
@@ -143,6 +143,7 @@ bool srv_oplock_enter(struct srv_open *o, const char *key, srv_oplock_wake_fn fn
     char *key_copy = strdup(key);
     char *waiter_key = strdup(key);
     struct pending_break b = { 0 };
+    struct srv_open *purge = NULL;
     bool wait = false;
     uint32_t bucket = bucket_of(key);
     pthread_mutex_lock(&e->oplock_lock);
@@ -168,11 +169,17 @@ bool srv_oplock_enter(struct srv_open *o, const char *key, srv_oplock_wake_fn fn
             srv_conn_ref(b.conn);
             b.session = holder->oplock_session;
             srv_session_ref(b.session);
-            b.file_id = holder->id;
+            b.persistent = holder->persistent_id;
+            b.volatile_id = holder->id;
             pthread_mutex_lock(&b.session->lock);
             b.encrypt = b.session->encrypt_data || (holder->tree->share.encrypt_data &&
                                                     SMB2_DIALECT_IS_3(b.session->dialect));
             pthread_mutex_unlock(&b.session->lock);
+        } else if (!holder->oplock_breaking && !holder->oplock_conn) {
+            /* A durable open whose session is gone: nobody can answer a
+             * break, so the open is closed (its close wakes us). */
+            purge = holder;
+            srv_open_ref(purge);
         }
     } else if (holder) {
         /* No memory to wait: take the oplock away without a break rather
@@ -203,6 +210,10 @@ bool srv_oplock_enter(struct srv_open *o, const char *key, srv_oplock_wake_fn fn
     if (b.conn) {
         log_debug("srv: %s: breaking the oplock of %s", b.conn->peer, key);
         send_break(&b);
+    }
+    if (purge) {
+        srv_durable_purge(purge);
+        srv_open_unref(purge);
     }
     return wait;
 }
@@ -277,8 +288,52 @@ NTSTATUS srv_oplock_ack(struct srv_open *o, uint8_t level, uint8_t *new_level)
     return status;
 }
 
+bool srv_oplock_detach(struct srv_open *o, bool keep)
+{
+    struct srv_engine *e = o->engine;
+    struct srv_oplock_waiter *woken = NULL;
+    struct srv_conn *c = NULL;
+    struct srv_session *s = NULL;
+    pthread_mutex_lock(&e->oplock_lock);
+    bool kept = keep && o->oplock_listed && o->oplock_level == SMB2_OPLOCK_LEVEL_BATCH &&
+                !o->oplock_breaking;
+    if (kept) {
+        c = o->oplock_conn;
+        s = o->oplock_session;
+        o->oplock_conn = NULL;
+        o->oplock_session = NULL;
+    } else if (!keep && o->oplock_listed && o->oplock_level != SMB2_OPLOCK_LEVEL_NONE) {
+        /* The open stays without its oplock: a CREATE waiting for the
+         * break goes on (and meets the open's share mode). */
+        drop_oplock(o, &c, &s);
+        take_waiters(e, o->oplock_key, &woken);
+    }
+    /* keep but not kept: the open is about to be closed, and its close
+     * ends the break as for any open. */
+    pthread_mutex_unlock(&e->oplock_lock);
+    drop_refs(c, s);
+    wake(woken);
+    return kept;
+}
+
+uint8_t srv_oplock_reattach(struct srv_open *o, struct srv_conn *conn, struct srv_session *session)
+{
+    struct srv_engine *e = o->engine;
+    pthread_mutex_lock(&e->oplock_lock);
+    uint8_t level = o->oplock_listed ? o->oplock_level : SMB2_OPLOCK_LEVEL_NONE;
+    if (level != SMB2_OPLOCK_LEVEL_NONE && !o->oplock_conn) {
+        srv_conn_ref(conn);
+        o->oplock_conn = conn;
+        srv_session_ref(session);
+        o->oplock_session = session;
+    }
+    pthread_mutex_unlock(&e->oplock_lock);
+    return level;
+}
+
 void srv_oplock_sweep(struct srv_engine *e)
 {
+    srv_durable_sweep(e);
     uint64_t now = srv_monotonic_seconds();
     for (;;) {
         struct srv_oplock_waiter *woken = NULL;

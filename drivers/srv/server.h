@@ -42,6 +42,7 @@
 #include "drivers/srv/smb2/smb2.h"
 #include "drivers/srv/srv.h"
 #include "lib/buf.h"
+#include "lib/sid.h"
 
 struct io_file;
 struct smb2_request;
@@ -52,6 +53,7 @@ struct srv_oplock_waiter;
 struct srv_notify_watch;
 
 #define SRV_OPLOCK_BUCKETS 4096
+#define SRV_OPEN_BUCKETS 1024
 
 /* ---- Engine ------------------------------------------------------------- */
 
@@ -86,6 +88,12 @@ struct srv_engine {
     struct srv_notify_watch *notify_watches;
     atomic_int notify_count;
     struct srv_oplock_waiter *oplock_waiters;
+    /* durable.c: GlobalOpenTable, every open by its persistent FileId (a
+     * leaf lock), and the durable opens that lost their session. */
+    pthread_mutex_t durable_lock;
+    struct srv_open *global_opens[SRV_OPEN_BUCKETS];
+    uint64_t next_persistent_id;
+    unsigned durable_disconnected;
 };
 
 /* An engine without a listener, for tests and fuzzing: connections are made
@@ -335,7 +343,8 @@ typedef void (*srv_open_closed_fn)(void *context, NTSTATUS status);
 
 struct srv_open {
     atomic_int refs;
-    uint64_t id;                    /* both FileId halves (no durable handles) */
+    uint64_t id;                    /* FileId.Volatile, per session (changes on reconnect) */
+    uint64_t persistent_id;         /* FileId.Persistent, engine-wide, never changes */
     uint32_t access;                /* DesiredAccess of the CREATE */
     bool created;                   /* the CREATE made the file */
     struct srv_engine *engine;
@@ -360,6 +369,29 @@ struct srv_open {
     uint64_t oplock_break_deadline; /* monotonic seconds */
     struct srv_conn *oplock_conn;   /* holder's connection and session (references) */
     struct srv_session *oplock_session;
+    /* Under engine->durable_lock (durable.c): GlobalOpenTable membership
+     * (the table holds a reference) and durability ([MS-SMB2] 3.3.1.10). */
+    bool global_listed;
+    struct srv_open *global_prev, *global_next;
+    uint64_t session_id;            /* Open.Session's id; 0 while disconnected */
+    bool durable, durable_v2, resilient;
+    uint32_t durable_timeout_ms;    /* Open.DurableOpenTimeout / ResiliencyTimeout */
+    bool has_create_guid;
+    uint8_t create_guid[16];        /* Open.CreateGuid (DH2Q) */
+    bool has_app_instance;
+    uint8_t app_instance_id[16];    /* Open.AppInstanceId */
+    /* Open.IsReplayEligible: a CREATE with its CreateGuid is a replay until
+     * the first request on the open (3.3.5.9.10, 3.3.5.21). */
+    atomic_bool replay_eligible;
+    uint8_t client_guid[16];        /* Open.ClientGuid */
+    struct sid owner;               /* Open.DurableOwner: the user's SID */
+    bool disconnected;              /* kept after its session ended */
+    uint64_t durable_deadline;      /* monotonic ms: closed then if still disconnected */
+    uint32_t create_action;         /* for a replayed CREATE's response */
+    /* Under open->lock: Open.LockSequenceArray (3.3.5.14), bit i of
+     * lock_sequence_valid for entry i. */
+    uint8_t lock_sequence[64];
+    uint64_t lock_sequence_valid;
 };
 
 struct srv_open *srv_open_new(struct srv_engine *engine, struct srv_tree *tree,
@@ -419,7 +451,84 @@ struct srv_open *srv_session_find_open(struct srv_session *session, uint64_t per
 /* Takes it out of the table (new) reference returned, or NULL. */
 struct srv_open *srv_session_take_open(struct srv_session *session, uint64_t persistent,
                                        uint64_t volatile_id);
-/* Closes every open of the tree (tree disconnect). */
+/* Closes every open of the tree (tree disconnect); with tree NULL (the
+ * session ends: logoff, connection loss) durable and resilient opens are
+ * kept, disconnected, for a reconnect. */
 void srv_session_close_tree_opens(struct srv_session *session, struct srv_tree *tree);
+/* A reconnected open moves to the tree connect of its new session. */
+void srv_open_set_tree(struct srv_open *open, struct srv_tree *tree);
+
+/* ---- Durable and resilient opens (durable.c, [MS-SMB2] 3.3.5.9.6-12,
+ * 3.3.5.15.9, 3.3.7.1) ------------------------------------------------------
+ *
+ * Every open is in the engine's GlobalOpenTable by its persistent FileId
+ * from its CREATE until its close. A durable open (batch oplock and DHnQ or
+ * DH2Q) or a resilient one (FSCTL_LMR_REQUEST_RESILIENCY) outlives its
+ * session: it stays open, detached from session and tree connect, until a
+ * new session of the same user reclaims it with DHnC/DH2C, its timeout
+ * passes (the network thread's sweep), or another CREATE of the file would
+ * need its batch oplock broken (the open is closed then). */
+/* Gives the open its persistent FileId and lists it. */
+void srv_durable_register(struct srv_open *open);
+/* Unlists it (its close). */
+void srv_durable_unregister(struct srv_open *open);
+/* Marks it durable after the CREATE (v2: create_guid, timeout_ms as asked,
+ * 0 = default); returns the timeout granted (ms). */
+uint32_t srv_durable_grant(struct srv_open *open, bool v2, uint32_t timeout_ms,
+                           const uint8_t *create_guid, const uint8_t client_guid[16],
+                           const struct sid *owner);
+/* FSCTL_LMR_REQUEST_RESILIENCY. */
+void srv_durable_set_resilient(struct srv_open *open, uint32_t timeout_ms,
+                               const struct sid *owner);
+/* The session's end: true if the open is kept (disconnected). */
+bool srv_durable_detach(struct srv_open *open);
+/* Whether LOCK checks lock sequence numbers on the open (3.3.5.14). */
+bool srv_durable_lock_sequence_applies(struct srv_open *open);
+/* DHnC/DH2C: the disconnected open with this persistent FileId, if the
+ * checks of 3.3.5.9.7 / 3.3.5.9.12 pass; a new reference. */
+struct srv_durable_reclaim {
+    uint64_t persistent;
+    bool v2;
+    uint8_t create_guid[16];
+    uint8_t client_guid[16];
+    const struct sid *user;
+    const char *share_name;
+    uint64_t session_id;
+};
+NTSTATUS srv_durable_reclaim(struct srv_engine *engine, const struct srv_durable_reclaim *r,
+                             struct srv_open **open);
+/* The open a DH2Q's CreateGuid names for this client, if any (replay
+ * detection, 3.3.5.9.10); a new reference. */
+struct srv_open *srv_durable_find_create_guid(struct srv_engine *engine,
+                                              const uint8_t create_guid[16],
+                                              const uint8_t client_guid[16]);
+/* 3.3.5.9.13: a durable open of this user with this AppInstanceId (another
+ * instance of a failed-over application) is closed, in whatever session;
+ * true if a close started (fn(context) runs once it is done, on any
+ * thread), false if there was none. */
+void srv_durable_set_app_instance(struct srv_open *open, const uint8_t id[16]);
+bool srv_durable_close_app_instance(struct srv_engine *engine, const uint8_t id[16],
+                                    const struct sid *user, srv_open_closed_fn fn,
+                                    void *context);
+/* Another CREATE needs the file: a disconnected durable open is closed. */
+void srv_durable_purge(struct srv_open *open);
+/* Calls fn(open, context) for every disconnected open, with
+ * engine->durable_lock held (fn takes no srv lock and calls nothing out). */
+void srv_durable_for_each_disconnected(struct srv_engine *engine,
+                                       void (*fn)(struct srv_open *open, void *context),
+                                       void *context);
+/* Closes disconnected opens whose timeout passed (network thread). */
+void srv_durable_sweep(struct srv_engine *engine);
+/* Closes every disconnected open (engine shutdown). */
+void srv_durable_close_all(struct srv_engine *engine);
+/* oplock.c: the session is gone. keep: the open keeps its batch oplock,
+ * with nobody to break it to (true), unless it has none or a break is
+ * outstanding (false: the caller closes it). !keep: the open stays but
+ * loses its oplock (false). */
+bool srv_oplock_detach(struct srv_open *open, bool keep);
+/* oplock.c: a reclaimed open's oplock belongs to its new connection;
+ * returns the level held. */
+uint8_t srv_oplock_reattach(struct srv_open *open, struct srv_conn *conn,
+                            struct srv_session *session);
 
 #endif

@@ -76,7 +76,7 @@ NTSTATUS smb2_close(struct smb2_request *req)
     NTSTATUS status = smb2_lookup_open(req, persistent, volatile_id, &found);
     if (status != STATUS_SUCCESS)
         return status;
-    struct srv_open *open = srv_session_take_open(req->session, found->id, found->id);
+    struct srv_open *open = srv_session_take_open(req->session, found->persistent_id, found->id);
     srv_open_unref(found);
     if (!open)
         return STATUS_FILE_CLOSED; /* a concurrent CLOSE won */

@@ -1,20 +1,21 @@
 /* SMB2 CREATE ([MS-SMB2] 2.2.13, 2.2.14, 3.3.5.9): IoCreateFile on the
  * share's path, then FileNetworkOpenInformation for the response; the new
- * open joins the session's open table. No oplocks or leases are granted and
- * durable-handle requests are not answered (the client then knows it has
- * none). */
+ * open joins the session's open table. Exclusive and batch oplocks (no
+ * leases); a batch open asked to be durable (DHnQ, DH2Q) becomes so; DHnC
+ * and DH2C reclaim a disconnected durable open instead of opening, and a
+ * DH2Q replayed with its CreateGuid answers with the open it made
+ * (create_durable.c, durable.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "drivers/srv/smb2/io.h"
 #include <openssl/crypto.h>
 
+#include "drivers/srv/smb2/create.h"
 #include "lib/access.h"
 #include "lib/log.h"
 
 #define SMB2_CREATE_RESPONSE_SIZE 89
-#define NETWORK_OPEN_INFO_SIZE 56
 #define SMB2_IMPERSONATION_DELEGATE 3
 /* CreateOptions bits no file system defines. */
 #define CREATE_OPTIONS_RESERVED 0xFF000000u
@@ -27,18 +28,7 @@
 /* Access mask bits that are neither defined rights nor generic rights. */
 #define ACCESS_MASK_RESERVED 0x0CE0FE00u
 
-struct create_state {
-    struct io_create_params params;
-    struct io_ecp_list *ecps;
-    char *path;
-    uint8_t requested_oplock;
-    struct smb2_io *io;
-    char *relative;
-    struct io_file *file;
-    struct srv_open *open;  /* made before the call, so success cannot fail */
-    uint32_t action;
-    bool want_maximal_access;
-};
+
 
 static void state_cleanup(void *data)
 {
@@ -77,6 +67,12 @@ static NTSTATUS parse_contexts(struct buf_reader contexts, struct create_state *
             (next && next % 8) || (data_length && data_offset < name_offset + name_length))
             return STATUS_INVALID_PARAMETER;
         const uint8_t *tag = name_length == 4 ? rd_bytes(&name, 4) : NULL;
+        if (name_length == 16) {
+            NTSTATUS status = smb2_create_app_instance_context(rd_bytes(&name, 16), data,
+                                                               data_length, st);
+            if (status != STATUS_SUCCESS)
+                return status;
+        }
         if (tag && memcmp(tag, "SecD", 4) == 0) {
             st->params.security_descriptor = rd_bytes(&data, data_length);
             st->params.security_descriptor_size = data_length;
@@ -92,6 +88,11 @@ static NTSTATUS parse_contexts(struct buf_reader contexts, struct create_state *
             if (data_length != 8)
                 return STATUS_INVALID_PARAMETER;
             return STATUS_OBJECT_NAME_NOT_FOUND;
+        } else if (tag && (memcmp(tag, "DHnQ", 4) == 0 || memcmp(tag, "DHnC", 4) == 0 ||
+                           memcmp(tag, "DH2Q", 4) == 0 || memcmp(tag, "DH2C", 4) == 0)) {
+            NTSTATUS status = smb2_create_durable_context(tag, data, data_length, st);
+            if (status != STATUS_SUCCESS)
+                return status;
         } else if (tag && memcmp(tag, "AlSi", 4) == 0) {
             if (data_length != 8)
                 return STATUS_INVALID_PARAMETER;
@@ -106,6 +107,35 @@ static NTSTATUS parse_contexts(struct buf_reader contexts, struct create_state *
     return STATUS_SUCCESS;
 }
 
+/* The response's create contexts, chained as they are added. */
+struct response_contexts {
+    struct smb2_request *req;
+    size_t start;       /* offset from the header of the first one */
+    size_t last;        /* buffer position of the last one's Next; SIZE_MAX: none */
+};
+
+static void add_context(struct response_contexts *rc, const char *name, const uint8_t *data,
+                        uint32_t len)
+{
+    struct buf *out = &rc->req->out;
+    wr_align(out, 8);
+    size_t offset = smb2_rsp_offset(rc->req);
+    if (rc->last == SIZE_MAX)
+        rc->start = offset;
+    else
+        wr_put_u32_at(out, rc->last, (uint32_t)(out->len - rc->last));
+    rc->last = out->len;
+    wr_u32(out, 0);      /* Next */
+    wr_u16(out, 16);     /* NameOffset */
+    wr_u16(out, 4);
+    wr_u16(out, 0);
+    wr_u16(out, 24);     /* DataOffset */
+    wr_u32(out, len);
+    wr_bytes(out, name, 4);
+    wr_zeros(out, 4);
+    wr_bytes(out, data, len);
+}
+
 static void write_response(struct smb2_io *io, const uint8_t *info, bool have_info)
 {
     struct smb2_request *req = io->req;
@@ -118,9 +148,23 @@ static void write_response(struct smb2_io *io, const uint8_t *info, bool have_in
     uint8_t oplock = SMB2_OPLOCK_LEVEL_NONE;
     if (have_info)
         open->is_directory = le32_load(info + 48) & FILE_ATTRIBUTE_DIRECTORY;
-    if (have_info && !(le32_load(info + 48) & FILE_ATTRIBUTE_DIRECTORY) &&
-        open->tree->share.type == SRV_SHARE_DISK)
+    if (st->reused)
+        oplock = st->reused_oplock;
+    else if (have_info && !(le32_load(info + 48) & FILE_ATTRIBUTE_DIRECTORY) &&
+             open->tree->share.type == SRV_SHARE_DISK)
         oplock = srv_oplock_grant(open, st->requested_oplock, req->conn, req->session);
+    /* 3.3.5.9.6, 3.3.5.9.10: durable only with a batch oplock (no leases). */
+    if (!st->reused && oplock == SMB2_OPLOCK_LEVEL_BATCH && (st->dhnq || st->dh2q) &&
+        st->have_user) {
+        st->durable_granted = true;
+        st->durable_timeout = srv_durable_grant(open, st->dh2q, st->dh2q_timeout,
+                                                st->dh2q ? st->create_guid : NULL,
+                                                st->client_guid, &st->user);
+        if (st->has_app_instance && st->dh2q)
+            srv_durable_set_app_instance(open, st->app_instance_id);
+    }
+    if (!st->reused)
+        open->create_action = st->action;
     wr_u8(out, oplock);
     wr_u8(out, 0);
     wr_u32(out, st->action);
@@ -132,32 +176,37 @@ static void write_response(struct smb2_io *io, const uint8_t *info, bool have_in
         wr_u32(out, FILE_ATTRIBUTE_NORMAL);
     }
     wr_u32(out, 0);
-    wr_u64(out, open->id);
+    wr_u64(out, open->persistent_id);
     wr_u64(out, open->id);
     size_t contexts_at = wr_reserve(out, 8);
-    if (st->want_maximal_access) {
+    struct response_contexts rc = { .req = req, .start = 0, .last = SIZE_MAX };
+    if (st->want_maximal_access && !st->reused) {
         /* MxAc response (2.2.14.2.5): QueryStatus, MaximalAccess; the
          * share's grant, the file's own check being pvfs's. */
-        wr_align(out, 8);
-        size_t offset = smb2_rsp_offset(req);
-        wr_u32(out, 0);      /* Next */
-        wr_u16(out, 16);     /* NameOffset */
-        wr_u16(out, 4);
-        wr_u16(out, 0);
-        wr_u16(out, 24);     /* DataOffset */
-        wr_u32(out, 8);
-        wr_bytes(out, "MxAc", 4);
-        wr_zeros(out, 4);
-        wr_u32(out, STATUS_SUCCESS);
-        wr_u32(out, open->tree->maximal_access);
-        wr_put_u32_at(out, contexts_at, (uint32_t)offset);
-        wr_put_u32_at(out, contexts_at + 4, (uint32_t)(smb2_rsp_offset(req) - offset));
+        uint8_t data[8];
+        le32_store(data, STATUS_SUCCESS);
+        le32_store(data + 4, open->tree->maximal_access);
+        add_context(&rc, "MxAc", data, sizeof data);
+    }
+    if (st->durable_granted && st->dh2q) {
+        /* 2.2.14.2.12: Timeout, Flags (never persistent). */
+        uint8_t data[8];
+        le32_store(data, st->durable_timeout);
+        le32_store(data + 4, 0);
+        add_context(&rc, "DH2Q", data, sizeof data);
+    } else if (st->durable_granted) {
+        uint8_t data[8] = { 0 }; /* 2.2.14.2.3: Reserved */
+        add_context(&rc, "DHnQ", data, sizeof data);
+    }
+    if (rc.last != SIZE_MAX) {
+        wr_put_u32_at(out, contexts_at, (uint32_t)rc.start);
+        wr_put_u32_at(out, contexts_at + 4, (uint32_t)(smb2_rsp_offset(req) - rc.start));
     } else {
         wr_u8(out, 0); /* the buffer byte StructureSize 89 counts */
     }
 }
 
-static void info_done(struct smb2_io *io)
+void smb2_create_info_done(struct smb2_io *io)
 {
     bool have_info = io->iosb.status == STATUS_SUCCESS &&
                      io->iosb.information >= NETWORK_OPEN_INFO_SIZE;
@@ -186,6 +235,7 @@ static void create_done(struct smb2_io *io)
     st->open = NULL;
     open->file = st->file;
     open->created = st->action == FILE_CREATED;
+    srv_durable_register(open);
     status = srv_session_add_open(req->session, open);
     if (status != STATUS_SUCCESS) {
         /* The file is open in the I/O manager but nobody may use it. */
@@ -195,7 +245,8 @@ static void create_done(struct smb2_io *io)
         return;
     }
     req->related_has_file = true;
-    req->related_file_persistent = req->related_file_volatile = open->id;
+    req->related_file_persistent = open->persistent_id;
+    req->related_file_volatile = open->id;
     /* Count the query on the new open, like any I/O on it. */
     if (!srv_open_begin_io(open)) {
         srv_open_unref(open);
@@ -204,7 +255,7 @@ static void create_done(struct smb2_io *io)
         return;
     }
     io->open = open; /* the reference from srv_open_new */
-    smb2_io_again(io, info_done);
+    smb2_io_again(io, smb2_create_info_done);
     smb2_io_issued(io, IoQueryInformationFile(open->file, &io->async, &io->iosb, io->token,
                                               io->buffer, NETWORK_OPEN_INFO_SIZE,
                                               FileNetworkOpenInformation));
@@ -244,12 +295,12 @@ static NTSTATUS add_pipe_ecps(struct smb2_request *req, struct create_state *st)
 
 /* Opens the file, once no other open's oplock stands in the way (called
  * again by the oplock code after a break, on any thread). */
-static void issue_create(void *context)
+void smb2_create_issue(void *context)
 {
     struct create_state *st = context;
     struct smb2_io *io = st->io;
     if (io->req->tree->share.type == SRV_SHARE_DISK &&
-        srv_oplock_enter(st->open, st->path, issue_create, st))
+        srv_oplock_enter(st->open, st->path, smb2_create_issue, st))
         return;
     smb2_io_issued(io, IoCreateFile(&st->file, &io->async, &io->iosb, io->token, &st->params));
 }
@@ -276,6 +327,17 @@ NTSTATUS smb2_create(struct smb2_request *req)
     struct buf_reader contexts = smb2_req_area(req, contexts_offset, contexts_length);
     if (!rd_ok(r) || !rd_ok(&name) || !rd_ok(&contexts))
         return STATUS_INVALID_PARAMETER;
+    struct create_state *st = smb2_request_alloc(req, sizeof *st, state_cleanup);
+    if (!st)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    /* The contexts first: a reconnect ignores every other field (3.3.5.9.7),
+     * but a malformed context is reported where it always was. */
+    NTSTATUS contexts_status = contexts_length ? parse_contexts(contexts, st) : STATUS_SUCCESS;
+    if (contexts_status == STATUS_SUCCESS) {
+        contexts_status = smb2_create_durable_contexts(req, st);
+        if (contexts_status == STATUS_SUCCESS && (st->dhnc || st->dh2c))
+            return smb2_create_reclaim(req, st);
+    }
     if (impersonation > SMB2_IMPERSONATION_DELEGATE)
         return STATUS_BAD_IMPERSONATION_LEVEL;
     /* In Windows' order: undefined access bits first, then bad values. */
@@ -295,9 +357,6 @@ NTSTATUS smb2_create(struct smb2_request *req)
         (disposition != FILE_OPEN || (options & FILE_DELETE_ON_CLOSE)))
         return STATUS_ACCESS_DENIED;
 
-    struct create_state *st = smb2_request_alloc(req, sizeof *st, state_cleanup);
-    if (!st)
-        return STATUS_INSUFFICIENT_RESOURCES;
     st->open = srv_open_new(req->conn->engine, tree, NULL);
     if (!st->open)
         return STATUS_INSUFFICIENT_RESOURCES;
@@ -307,9 +366,11 @@ NTSTATUS smb2_create(struct smb2_request *req)
     snprintf(st->open->path, sizeof st->open->path, "%s", st->relative);
     st->requested_oplock = requested_oplock;
     st->open->access = access_map_generic(desired_access, &file_generic_mapping);
-    if (contexts_length) {
-        status = parse_contexts(contexts, st);
-        if (status != STATUS_SUCCESS)
+    if (contexts_status != STATUS_SUCCESS)
+        return contexts_status;
+    if (st->dh2q && tree->share.type == SRV_SHARE_DISK) {
+        status = smb2_create_replay(req, st);
+        if (status != STATUS_NOT_FOUND)
             return status;
     }
     const char *beneath = tree->share.type == SRV_SHARE_DISK ? beneath_of(tree) : NULL;
@@ -337,7 +398,13 @@ NTSTATUS smb2_create(struct smb2_request *req)
         return status;
     io->state = st;
     st->io = io;
+    /* 3.3.5.9.13: another instance of this application (same user, same
+     * AppInstanceId, with DH2Q) loses its durable open first. */
+    if (st->has_app_instance && st->dh2q && st->have_user && tree->share.type == SRV_SHARE_DISK &&
+        srv_durable_close_app_instance(req->conn->engine, st->app_instance_id, &st->user,
+                                       smb2_create_app_instance_closed, st))
+        return STATUS_PENDING;
     /* The request stays parked while another open's oplock is broken. */
-    issue_create(st);
+    smb2_create_issue(st);
     return STATUS_PENDING;
 }

@@ -170,6 +170,10 @@ NTSTATUS smb2_lookup_open(struct smb2_request *req, uint64_t persistent, uint64_
         srv_open_unref(open);
         return STATUS_FILE_CLOSED;
     }
+    /* Used: a CREATE with its CreateGuid is no longer a replay of the one
+     * that made it (3.3.5.9.10; Windows makes a new open then). */
+    if (atomic_load(&open->replay_eligible))
+        atomic_store(&open->replay_eligible, false);
     *out = open;
     return STATUS_SUCCESS;
 }

@@ -2,8 +2,52 @@
  * itself (FileId all ones) are answered here: FSCTL_VALIDATE_NEGOTIATE_INFO,
  * FSCTL_QUERY_NETWORK_INTERFACE_INFO, and DFS referrals (no DFS: STATUS_FS_DRIVER_REQUIRED, as Windows says
  * without the DFS service). FSCTLs on an open go to its driver
- * (ioctl_file.c). */
-#include "drivers/srv/smb2/request.h"
+ * (ioctl_file.c), but FSCTL_LMR_REQUEST_RESILIENCY, which is srv's own. */
+#include "drivers/srv/smb2/io.h"
+
+#define FSCTL_LMR_REQUEST_RESILIENCY 0x001401D4u
+/* The longest resiliency a client may ask for, and what 0 means (Windows:
+ * [MS-SMB2] 3.3.5.15.9 notes). */
+#define RESILIENCY_MAX_MS 300000u
+#define RESILIENCY_DEFAULT_MS 120000u
+
+/* 3.3.5.15.9: the open outlives a connection loss for Timeout ms. */
+static NTSTATUS request_resiliency(struct smb2_request *req, uint64_t persistent,
+                                   uint64_t volatile_id, struct buf_reader *input)
+{
+    pthread_mutex_lock(&req->conn->lock);
+    uint16_t dialect = req->conn->dialect;
+    pthread_mutex_unlock(&req->conn->lock);
+    if (dialect == SMB2_DIALECT_202)
+        return STATUS_INVALID_DEVICE_REQUEST;
+    uint32_t timeout = rd_u32(input);
+    rd_skip(input, 4); /* Reserved */
+    if (!rd_ok(input))
+        return STATUS_INVALID_PARAMETER;
+    if (timeout > RESILIENCY_MAX_MS)
+        return STATUS_INVALID_PARAMETER;
+    struct srv_open *open;
+    NTSTATUS status = smb2_lookup_open(req, persistent, volatile_id, &open);
+    if (status != STATUS_SUCCESS)
+        return status;
+    struct srv_session *s = req->session;
+    struct sid user = { 0 };
+    pthread_mutex_lock(&s->lock);
+    bool have_user = s->token && !s->is_anonymous && !s->is_guest;
+    if (s->token)
+        user = s->token->user;
+    pthread_mutex_unlock(&s->lock);
+    if (!have_user || open->is_pipe) {
+        status = STATUS_INVALID_PARAMETER;
+    } else {
+        srv_durable_set_resilient(open, timeout ? timeout : RESILIENCY_DEFAULT_MS, &user);
+        uint8_t none = 0;
+        smb2_ioctl_response(req, FSCTL_LMR_REQUEST_RESILIENCY, open->persistent_id, open->id,
+                            &none, 0);
+    }
+    srv_open_unref(open);
+    return status;
+}
 
 void smb2_ioctl_response(struct smb2_request *req, uint32_t ctl_code, uint64_t persistent,
                          uint64_t volatile_id, const uint8_t *output, size_t output_len)
@@ -64,6 +108,9 @@ NTSTATUS smb2_ioctl(struct smb2_request *req)
         status = smb2_validate_negotiate_info(req, &input, max_output, &output,
                                               &req->disconnect);
         break;
+    case FSCTL_LMR_REQUEST_RESILIENCY:
+        buf_free(&output);
+        return request_resiliency(req, persistent, volatile_id, &input);
     case FSCTL_DFS_GET_REFERRALS:
     case FSCTL_DFS_GET_REFERRALS_EX:
         status = STATUS_FS_DRIVER_REQUIRED;

@@ -5,7 +5,7 @@
 
 struct ioctl_state {
     uint32_t ctl_code;
-    uint64_t id;
+    uint64_t persistent, volatile_id;
 };
 
 static void ioctl_done(struct smb2_io *io)
@@ -16,7 +16,8 @@ static void ioctl_done(struct smb2_io *io)
         uint64_t n = io->iosb.information;
         if (n > io->buffer_size)
             n = io->buffer_size;
-        smb2_ioctl_response(io->req, st->ctl_code, st->id, st->id, io->buffer, (size_t)n);
+        smb2_ioctl_response(io->req, st->ctl_code, st->persistent, st->volatile_id, io->buffer,
+                            (size_t)n);
     }
     smb2_io_finish(io, status);
 }
@@ -34,7 +35,8 @@ NTSTATUS smb2_ioctl_file(struct smb2_request *req, uint32_t ctl_code, uint64_t p
                 : STATUS_INSUFFICIENT_RESOURCES;
     if (status == STATUS_SUCCESS) {
         st->ctl_code = ctl_code;
-        st->id = open->id;
+        st->persistent = open->persistent_id;
+        st->volatile_id = open->id;
         io->state = st;
         size_t in_len = rd_remaining(input);
         smb2_io_issued(io, IoFsControlFile(open->file, &io->async, &io->iosb, io->token,
