@@ -126,6 +126,10 @@ static void set_sparse_flag(void)
 {
     struct pvfs_file *f = open_rw("flag.bin", FILE_CREATE);
     fill(f, 0, 100, 'x');
+    uint8_t fs[64];
+    uint32_t got = 0;
+    pvfs_query_volume_information(f, FileFsAttributeInformation, fs, sizeof fs, &got);
+    ok(got >= 4 && (le32_load(fs) & 0x00000040u), "the volume says FILE_SUPPORTS_SPARSE_FILES");
     ok(!(attributes(f) & FILE_ATTRIBUTE_SPARSE_FILE), "a new file is not sparse");
     is_int(set_sparse(f, -1), STATUS_SUCCESS, "FSCTL_SET_SPARSE without a buffer");
     ok(attributes(f) & FILE_ATTRIBUTE_SPARSE_FILE, "  sets FILE_ATTRIBUTE_SPARSE_FILE");
