@@ -1,6 +1,6 @@
 /* Volume information ([MS-FSCC] 2.5): the file system the open lives on,
  * described as an NTFS-like volume (case-preserving, Unicode, persistent
- * ACLs, sparse files, named streams, hard links), sizes from statvfs. */
+ * ACLs, named streams, hard links), sizes from statvfs. */
 #include "drivers/pvfs/pvfs_private.h"
 
 #include <errno.h>
@@ -12,12 +12,11 @@
 #define FILE_CASE_PRESERVED_NAMES 0x00000002u
 #define FILE_UNICODE_ON_DISK 0x00000004u
 #define FILE_PERSISTENT_ACLS 0x00000008u
-#define FILE_SUPPORTS_SPARSE_FILES 0x00000040u
+#define FILE_SUPPORTS_SPARSE_FILES 0x00000040u /* fsctl.c */
 #define FILE_NAMED_STREAMS 0x00040000u
 #define FILE_SUPPORTS_HARD_LINKS 0x00400000u
 #define PVFS_FS_ATTRIBUTES (FILE_CASE_SENSITIVE_SEARCH | FILE_CASE_PRESERVED_NAMES | \
-    FILE_UNICODE_ON_DISK | FILE_PERSISTENT_ACLS | FILE_SUPPORTS_SPARSE_FILES | \
-    FILE_NAMED_STREAMS | FILE_SUPPORTS_HARD_LINKS)
+    FILE_UNICODE_ON_DISK | FILE_PERSISTENT_ACLS | FILE_NAMED_STREAMS | FILE_SUPPORTS_HARD_LINKS)
 #define FILE_DEVICE_DISK 0x00000007u
 #define FILE_DEVICE_IS_MOUNTED 0x00000020u
 #define SSINFO_FLAGS_ALIGNED_DEVICE 0x00000001u
@@ -95,7 +94,7 @@ NTSTATUS pvfs_query_volume_information(struct pvfs_file *file, uint32_t info_cla
         fixed = 8;
         break;
     case FileFsAttributeInformation: {
-        wr_u32(&b, PVFS_FS_ATTRIBUTES);
+        wr_u32(&b, PVFS_FS_ATTRIBUTES | FILE_SUPPORTS_SPARSE_FILES);
         wr_u32(&b, PVFS_NAME_MAX_UNITS);
         size_t at = wr_reserve(&b, 4);
         long n = pvfs_put_utf16(&b, "NTFS");
