@@ -340,7 +340,14 @@ static void holes(void)
     is_int(qar(f, 1 * MIB, 4096, out, sizeof out, &n), STATUS_SUCCESS, "  at the end of file");
     is_int(n, 0, "  none");
 
-    is_int(set_sparse(f, 0), STATUS_SUCCESS, "cleared sparse");
+    long long holey = disk_blocks("holes.bin");
+    struct pvfs_file *attr_only = open_as("holes.bin", FILE_WRITE_ATTRIBUTES, FILE_OPEN);
+    is_int(set_sparse(attr_only, 0), STATUS_SUCCESS, "cleared sparse (by a write-attributes open)");
+    if (attr_only)
+        pvfs_close(attr_only);
+    long long filled = disk_blocks("holes.bin");
+    ok(filled >= holey + 400 * KIB / 512 && filled * 512 >= 1 * MIB,
+       "  the holes are allocated again (%lld -> %lld blocks)", holey, filled);
     is_int(qar(f, 0, 2 * MIB, out, sizeof out, &n), STATUS_SUCCESS, "  allocated ranges");
     ok(n == 16 && le64_load(out) == 0 && le64_load(out + 8) == 1 * MIB,
        "  all of it, as the file is no longer sparse");

@@ -7,13 +7,13 @@
  * holes themselves are the POSIX file's: FSCTL_SET_ZERO_DATA punches them
  * (fallocate) in a sparse file, FSCTL_QUERY_ALLOCATED_RANGES finds the data
  * between them with lseek SEEK_DATA/SEEK_HOLE. A file that is not sparse
- * counts as allocated up to its end, whatever the disk holds, so clearing
- * the flag needs no work (smbd's choice too). Named streams live in xattrs
- * and are never sparse. */
+ * is allocated up to its end: clearing the flag allocates its holes. Named
+ * streams live in xattrs and are never sparse. */
 #include "drivers/pvfs/pvfs_private.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,6 +24,32 @@ static NTSTATUS is_sparse(struct pvfs_file *file, struct pvfs_stat *st, bool *sp
 {
     NTSTATUS status = pvfs_stat_fd(file->fd, NULL, st);
     *sparse = status == STATUS_SUCCESS && (st->attributes & FILE_ATTRIBUTE_SPARSE_FILE);
+    return status;
+}
+
+/* Allocates the holes of a file that stops being sparse ([MS-FSA]: "fully
+ * allocate" each unallocated extent, STATUS_DISK_FULL if that fails), so
+ * that its allocation is what QUERY_ALLOCATED_RANGES then reports. An open
+ * without write data has a read-only fd: the allocation goes through a
+ * write open of the same inode. A file system that cannot preallocate
+ * keeps its holes (they read as zeros all the same). */
+static NTSTATUS fill_holes(struct pvfs_file *file, uint64_t size)
+{
+    if (size == 0)
+        return STATUS_SUCCESS;
+    int fd = file->fd;
+    if (!file->writable_fd) {
+        char link[64];
+        snprintf(link, sizeof link, "/proc/self/fd/%d", file->fd);
+        fd = open(link, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0)
+            return nt_status_from_errno(errno);
+    }
+    NTSTATUS status = STATUS_SUCCESS;
+    if (fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, (off_t)size) != 0 && errno != EOPNOTSUPP)
+        status = nt_status_from_errno(errno);
+    if (fd != file->fd)
+        close(fd);
     return status;
 }
 
@@ -47,6 +73,11 @@ static NTSTATUS set_sparse(struct pvfs_file *file, const void *input, uint32_t i
     NTSTATUS status = is_sparse(file, &st, &sparse);
     if (status != STATUS_SUCCESS || sparse == want)
         return status;
+    if (!want) {
+        status = fill_holes(file, (uint64_t)st.st.st_size);
+        if (status != STATUS_SUCCESS)
+            return status;
+    }
     uint32_t keep = st.stored_attributes ? st.stored_attributes
                                          : st.attributes & PVFS_SETTABLE_ATTRIBUTES;
     keep &= ~FILE_ATTRIBUTE_SPARSE_FILE;
