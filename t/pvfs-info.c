@@ -182,8 +182,8 @@ static void file_classes(void)
        "  one range, clipped to the end of file");
     is_int(pvfs_fs_control(f, FSCTL_GET_REPARSE_POINT, NULL, 0, out, sizeof out, &n),
            STATUS_NOT_A_REPARSE_POINT, "FSCTL_GET_REPARSE_POINT: not a reparse point");
-    is_int(pvfs_fs_control(f, FSCTL_SET_SPARSE, NULL, 0, NULL, 0, &n),
-           STATUS_INVALID_DEVICE_REQUEST, "FSCTL_SET_SPARSE is not supported");
+    is_int(pvfs_fs_control(f, FSCTL_SET_REPARSE_POINT, NULL, 0, NULL, 0, &n),
+           STATUS_INVALID_DEVICE_REQUEST, "FSCTL_SET_REPARSE_POINT is not supported");
     uint8_t oid[64], oid2[64], fsid[64];
     is_int(pvfs_fs_control(f, FSCTL_CREATE_OR_GET_OBJECT_ID, NULL, 0, oid, 63, &n),
            STATUS_BUFFER_TOO_SMALL, "FSCTL_CREATE_OR_GET_OBJECT_ID: 63 bytes are too few");

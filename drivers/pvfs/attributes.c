@@ -198,8 +198,11 @@ NTSTATUS pvfs_stat_fd(int fd, const char *display_name, struct pvfs_stat *out)
 NTSTATUS pvfs_dosattrib_store(int fd, bool is_directory, uint32_t attributes,
                               uint64_t creation_time)
 {
+    /* The sparse bit is set only by FSCTL_SET_SPARSE, but stored here. */
     struct samba_dosinfo info = { XATTR_DOSINFO_ATTRIB | XATTR_DOSINFO_CREATE_TIME,
-                                  attributes & PVFS_SETTABLE_ATTRIBUTES, creation_time };
+                                  attributes & (PVFS_SETTABLE_ATTRIBUTES |
+                                                FILE_ATTRIBUTE_SPARSE_FILE),
+                                  creation_time };
     /* smbd stores the directory bit of a directory too. */
     if (is_directory)
         info.attrib |= FILE_ATTRIBUTE_DIRECTORY;

@@ -147,9 +147,12 @@ NTSTATUS pvfs_set_security(struct pvfs_file *file, uint32_t secinfo, const void 
 
 /* File system controls with an answer on this file system:
  * FSCTL_GET_REPARSE_POINT (STATUS_NOT_A_REPARSE_POINT), FSCTL_IS_PATHNAME_VALID,
- * FSCTL_QUERY_ALLOCATED_RANGES (nothing is sparse), FSCTL_GET_OBJECT_ID and
+ * FSCTL_SET_SPARSE (FILE_ATTRIBUTE_SPARSE_FILE), FSCTL_SET_ZERO_DATA (holes
+ * in a sparse file, zeros in another), FSCTL_QUERY_ALLOCATED_RANGES (the
+ * data ranges of a sparse file; all of another), FSCTL_GET_OBJECT_ID and
  * FSCTL_CREATE_OR_GET_OBJECT_ID (derived from the inode); others
- * STATUS_INVALID_DEVICE_REQUEST. */
+ * STATUS_INVALID_DEVICE_REQUEST. A query whose output buffer holds only part
+ * of the answer returns that part (*written) and STATUS_BUFFER_OVERFLOW. */
 NTSTATUS pvfs_fs_control(struct pvfs_file *file, uint32_t code, const void *input,
                          uint32_t input_length, void *output, uint32_t output_length,
                          uint32_t *written);

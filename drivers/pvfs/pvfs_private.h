@@ -235,7 +235,8 @@ NTSTATUS pvfs_stat_fd(int fd, const char *name, struct pvfs_stat *out);
 void pvfs_volume_object_id(const struct pvfs_volume *volume, uint8_t id[16]);
 #define PVFS_XATTR_CHANGE_TIME "user.samewise.ChangeTime"
 NTSTATUS pvfs_change_time_store(int fd, uint64_t change_time);
-/* Stores DOS attributes and creation time (user.DOSATTRIB). */
+/* Stores DOS attributes (the settable ones and FILE_ATTRIBUTE_SPARSE_FILE)
+ * and creation time (user.DOSATTRIB). */
 NTSTATUS pvfs_dosattrib_store(int fd, bool is_directory, uint32_t attributes,
                               uint64_t creation_time);
 /* The attributes a client may set ([MS-FSCC] 2.6). */

@@ -68,7 +68,9 @@ static NTSTATUS set_basic(struct pvfs_file *file, struct buf_reader *r)
             return status;
         uint32_t keep = st.stored_attributes ? st.stored_attributes
                                              : st.attributes & PVFS_SETTABLE_ATTRIBUTES;
-        uint32_t new_attributes = attributes ? attributes & PVFS_SETTABLE_ATTRIBUTES : keep;
+        /* FSCTL_SET_SPARSE's bit outlives attribute changes (as smbd's). */
+        uint32_t new_attributes = (attributes ? attributes & PVFS_SETTABLE_ATTRIBUTES : keep) |
+                                  (st.stored_attributes & FILE_ATTRIBUTE_SPARSE_FILE);
         status = pvfs_dosattrib_store(file->fd, dir, new_attributes,
                                       set_ctime ? ctime : st.creation_time);
     }

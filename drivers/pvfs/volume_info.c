@@ -12,6 +12,7 @@
 #define FILE_CASE_PRESERVED_NAMES 0x00000002u
 #define FILE_UNICODE_ON_DISK 0x00000004u
 #define FILE_PERSISTENT_ACLS 0x00000008u
+#define FILE_SUPPORTS_SPARSE_FILES 0x00000040u /* fsctl.c */
 #define FILE_NAMED_STREAMS 0x00040000u
 #define FILE_SUPPORTS_HARD_LINKS 0x00400000u
 #define FILE_SUPPORTS_EXTENDED_ATTRIBUTES 0x00800000u
@@ -95,7 +96,7 @@ NTSTATUS pvfs_query_volume_information(struct pvfs_file *file, uint32_t info_cla
         fixed = 8;
         break;
     case FileFsAttributeInformation: {
-        wr_u32(&b, PVFS_FS_ATTRIBUTES);
+        wr_u32(&b, PVFS_FS_ATTRIBUTES | FILE_SUPPORTS_SPARSE_FILES);
         wr_u32(&b, PVFS_NAME_MAX_UNITS);
         size_t at = wr_reserve(&b, 4);
         long n = pvfs_put_utf16(&b, "NTFS");
