@@ -21,6 +21,8 @@ typedef uint32_t NTSTATUS;
     X(STATUS_SOME_NOT_MAPPED,                0x00000107) \
     X(STATUS_BUFFER_OVERFLOW,                0x80000005) \
     X(STATUS_NO_MORE_FILES,                  0x80000006) \
+    X(STATUS_NO_MORE_EAS,                    0x80000012) \
+    X(STATUS_EA_LIST_INCONSISTENT,           0x80000014) \
     X(STATUS_NO_MORE_ENTRIES,                0x8000001A) \
     X(STATUS_STOPPED_ON_SYMLINK,             0x8000002D) \
     X(STATUS_UNSUCCESSFUL,                   0xC0000001) \

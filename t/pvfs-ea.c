@@ -122,37 +122,37 @@ static void parsing(void)
     size_t len = c.b.len;
     /* NextEntryOffset not a multiple of 4. */
     le32_store(raw, 13);
-    is_int(pvfs_ea_parse_full(raw, len, &l, &off), PVFS_STATUS_EA_LIST_INCONSISTENT,
+    is_int(pvfs_ea_parse_full(raw, len, &l, &off), STATUS_EA_LIST_INCONSISTENT,
            "misaligned NextEntryOffset: EA_LIST_INCONSISTENT");
     /* NextEntryOffset inside its own entry. */
     le32_store(raw, 4);
-    is_int(pvfs_ea_parse_full(raw, len, &l, &off), PVFS_STATUS_EA_LIST_INCONSISTENT,
+    is_int(pvfs_ea_parse_full(raw, len, &l, &off), STATUS_EA_LIST_INCONSISTENT,
            "NextEntryOffset inside the entry");
     /* ... or past the end. */
     le32_store(raw, 0x7FFFFFFC);
-    is_int(pvfs_ea_parse_full(raw, len, &l, &off), PVFS_STATUS_EA_LIST_INCONSISTENT,
+    is_int(pvfs_ea_parse_full(raw, len, &l, &off), STATUS_EA_LIST_INCONSISTENT,
            "NextEntryOffset past the end");
     le32_store(raw, 0xFFFFFFFC);
-    is_int(pvfs_ea_parse_full(raw, len, &l, &off), PVFS_STATUS_EA_LIST_INCONSISTENT,
+    is_int(pvfs_ea_parse_full(raw, len, &l, &off), STATUS_EA_LIST_INCONSISTENT,
            "NextEntryOffset that wraps");
     memcpy(raw, c.b.data, len);
     /* A value longer than the buffer. */
     le16_store(raw + 6, 200);
-    is_int(pvfs_ea_parse_full(raw, len, &l, &off), PVFS_STATUS_EA_LIST_INCONSISTENT,
+    is_int(pvfs_ea_parse_full(raw, len, &l, &off), STATUS_EA_LIST_INCONSISTENT,
            "value past the end");
     memcpy(raw, c.b.data, len);
     /* The name's NUL replaced. */
     raw[8 + 3] = 'x';
-    is_int(pvfs_ea_parse_full(raw, len, &l, &off), PVFS_STATUS_EA_LIST_INCONSISTENT,
+    is_int(pvfs_ea_parse_full(raw, len, &l, &off), STATUS_EA_LIST_INCONSISTENT,
            "name without its NUL");
     memcpy(raw, c.b.data, len);
     /* A second entry cut short: its offset is reported. */
-    is_int(pvfs_ea_parse_full(raw, len - 3, &l, &off), PVFS_STATUS_EA_LIST_INCONSISTENT,
+    is_int(pvfs_ea_parse_full(raw, len - 3, &l, &off), STATUS_EA_LIST_INCONSISTENT,
            "second entry cut short");
     is_int(off, le32_load(c.b.data), "  error offset: the second entry");
-    is_int(pvfs_ea_parse_full(raw, 0, &l, &off), PVFS_STATUS_EA_LIST_INCONSISTENT,
+    is_int(pvfs_ea_parse_full(raw, 0, &l, &off), STATUS_EA_LIST_INCONSISTENT,
            "empty buffer");
-    is_int(pvfs_ea_parse_full(raw, 7, &l, &off), PVFS_STATUS_EA_LIST_INCONSISTENT,
+    is_int(pvfs_ea_parse_full(raw, 7, &l, &off), STATUS_EA_LIST_INCONSISTENT,
            "shorter than a header");
     /* Bad names and flags. */
     raw[8] = '*';
@@ -190,7 +190,7 @@ static void parsing(void)
     is_int(pvfs_ea_parse_get(g.data, g.len, &l, &off), STATUS_SUCCESS, "get list: two names");
     ok(l.count == 2 && strcmp(l.items[0].name, "eaone") == 0, "  names");
     pvfs_ea_list_free(&l);
-    is_int(pvfs_ea_parse_get(g.data, 3, &l, &off), PVFS_STATUS_EA_LIST_INCONSISTENT,
+    is_int(pvfs_ea_parse_get(g.data, 3, &l, &off), STATUS_EA_LIST_INCONSISTENT,
            "get list cut short");
     buf_free(&g);
 
@@ -342,7 +342,7 @@ static void storage(void)
 
     /* Malformed set buffers. */
     is_int(pvfs_set_information(f, FileFullEaInformation, c.b.data, 5),
-           PVFS_STATUS_EA_LIST_INCONSISTENT, "set with a cut buffer: EA_LIST_INCONSISTENT");
+           STATUS_EA_LIST_INCONSISTENT, "set with a cut buffer: EA_LIST_INCONSISTENT");
     pvfs_close(f);
     buf_free(&c.b);
 }
@@ -364,7 +364,7 @@ static void queries(void)
            "scan all");
     is_str(describe(buf, w), "A1=x;B22=yy;C333=zzz;", "  three");
     is_int(w, 12 + 16 + 16 + 4 - 4, "  44 bytes: padded between entries only");
-    is_int(pvfs_query_ea(f, buf, sizeof buf, false, NULL, 0, NULL, false, &w), PVFS_STATUS_NO_MORE_EAS,
+    is_int(pvfs_query_ea(f, buf, sizeof buf, false, NULL, 0, NULL, false, &w), STATUS_NO_MORE_EAS,
            "scan again without restart: NO_MORE_EAS");
     /* Single entries walk the list. */
     const char *want[] = { "A1=x;", "B22=yy;", "C333=zzz;" };
@@ -374,7 +374,7 @@ static void queries(void)
         is_str(describe(buf, w), want[i], "  %s", want[i]);
     }
     is_int(pvfs_query_ea(f, buf, sizeof buf, true, NULL, 0, NULL, false, &w),
-           PVFS_STATUS_NO_MORE_EAS, "then NO_MORE_EAS");
+           STATUS_NO_MORE_EAS, "then NO_MORE_EAS");
     /* Small buffers. */
     is_int(pvfs_query_ea(f, buf, 11, false, NULL, 0, NULL, true, &w), STATUS_BUFFER_TOO_SMALL,
            "buffer too small for the first entry: BUFFER_TOO_SMALL");
@@ -392,7 +392,7 @@ static void queries(void)
     is_str(describe(buf, w), "B22=yy;C333=zzz;", "  from the second");
     idx = 4;
     is_int(pvfs_query_ea(f, buf, sizeof buf, false, NULL, 0, &idx, false, &w),
-           PVFS_STATUS_NO_MORE_EAS, "index one past the end: NO_MORE_EAS");
+           STATUS_NO_MORE_EAS, "index one past the end: NO_MORE_EAS");
     idx = 5;
     is_int(pvfs_query_ea(f, buf, sizeof buf, false, NULL, 0, &idx, false, &w),
            STATUS_NONEXISTENT_EA_ENTRY, "index beyond: NONEXISTENT_EA_ENTRY");
@@ -412,11 +412,11 @@ static void queries(void)
     is_int(pvfs_query_ea(f, buf, 20, false, g.data, (uint32_t)g.len, NULL, false, &w),
            STATUS_BUFFER_OVERFLOW, "named list, room for one: BUFFER_OVERFLOW");
     is_int(pvfs_query_ea(f, buf, sizeof buf, false, g.data, 7, NULL, false, &w),
-           PVFS_STATUS_EA_LIST_INCONSISTENT, "malformed list: EA_LIST_INCONSISTENT");
+           STATUS_EA_LIST_INCONSISTENT, "malformed list: EA_LIST_INCONSISTENT");
     buf_free(&g);
     /* FileFullEaInformation through query information: a scan on. */
     is_int(pvfs_query_information(f, FileFullEaInformation, buf, sizeof buf, &w),
-           PVFS_STATUS_NO_MORE_EAS, "query information continues the scan (exhausted)");
+           STATUS_NO_MORE_EAS, "query information continues the scan (exhausted)");
     pvfs_close(f);
 
     /* No EAs. */
@@ -457,7 +457,7 @@ static void create_and_overwrite(void)
     bad[5] = 200; /* a name longer than the buffer */
     struct pvfs_file *f = open_with("bad.txt", FILE_GENERIC_WRITE, FILE_CREATE, bad, sizeof bad,
                                     &st);
-    is_int(st, PVFS_STATUS_EA_LIST_INCONSISTENT, "create with a malformed EA buffer fails");
+    is_int(st, STATUS_EA_LIST_INCONSISTENT, "create with a malformed EA buffer fails");
     ok(!f && access(on_disk("bad.txt"), F_OK) != 0, "  and makes no file");
     struct chain c;
     chain_init(&c);

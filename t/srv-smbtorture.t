@@ -69,6 +69,7 @@ for s in "${suites[@]}"; do
         --format=subunit --fullname --basedir="$T/torture" \
         --option=torture:user2name=bob --option="torture:user2password=$bob_password" \
         --option=torture:user2domain=WORKGROUP \
+        --option=torture:acl_xattr_name=DOSATTRIB \
         //127.0.0.1/test "${args[@]}" > "$T/$s.subunit" 2>&1
     rc=$?
     for n in "${args[@]}"; do

@@ -592,6 +592,7 @@ torture() {
         --format=subunit --fullname --basedir="$T/torture" \
         --option=torture:user2name=bob --option="torture:user2password=$bob_password" \
         --option=torture:user2domain=WORKGROUP \
+        --option=torture:acl_xattr_name=DOSATTRIB \
         //127.0.0.1/test "$@"
 }
 

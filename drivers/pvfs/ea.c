@@ -145,7 +145,7 @@ static NTSTATUS parse_chain(const void *buffer, size_t length, bool full,
         size_t used = (full ? FULL_EA_HEADER : GET_EA_HEADER) + name_len + 1u + value_len;
         if (!rd_ok(&r) || nul != 0 ||
             (next != 0 && ((next & 3u) != 0 || next < used || next >= length - at))) {
-            status = PVFS_STATUS_EA_LIST_INCONSISTENT;
+            status = STATUS_EA_LIST_INCONSISTENT;
             break;
         }
         if (!pvfs_ea_name_valid(name, name_len) || (flags & ~FILE_NEED_EA)) {
@@ -483,7 +483,7 @@ NTSTATUS pvfs_query_ea(struct pvfs_file *file, void *buffer, uint32_t length,
             start = restart_scan ? 0 : file->next_ea;
         }
         if (start >= have.count) {
-            status = PVFS_STATUS_NO_MORE_EAS;
+            status = STATUS_NO_MORE_EAS;
             goto out;
         }
         total = have.count - start;

@@ -282,9 +282,6 @@ NTSTATUS pvfs_stream_list(int fd, struct pvfs_stream_info **streams, size_t *cou
 void pvfs_stream_list_free(struct pvfs_stream_info *streams, size_t count);
 
 /* ---- ea.c: extended attributes as user.NAME xattrs ---- */
-/* Not yet in lib/ntstatus.h ([MS-ERREF] 2.3.1). */
-#define PVFS_STATUS_NO_MORE_EAS ((NTSTATUS)0x80000012u)
-#define PVFS_STATUS_EA_LIST_INCONSISTENT ((NTSTATUS)0x80000014u)
 struct pvfs_ea {
     char *name;             /* as given or stored (not upper-cased), NUL-terminated */
     uint8_t *value;
@@ -304,7 +301,7 @@ bool pvfs_ea_xattr_is_private(const char *xattr_name);
 /* Parse a FILE_FULL_EA_INFORMATION (FILE_GET_EA_INFORMATION) chain from
  * untrusted bytes. A malformed chain (an entry past the end, a
  * NextEntryOffset not a multiple of 4 or inside its entry, a name without
- * its NUL) is PVFS_STATUS_EA_LIST_INCONSISTENT; a bad name or flag
+ * its NUL) is STATUS_EA_LIST_INCONSISTENT; a bad name or flag
  * STATUS_INVALID_EA_NAME; *error_offset (may be NULL) is then the offset
  * of the entry at fault. */
 NTSTATUS pvfs_ea_parse_full(const void *buffer, size_t length, struct pvfs_ea_list *out,
