@@ -10,7 +10,10 @@
 #
 #   tools/torture-run.sh [OPTIONS] [SUITE...]
 #
-# Default suites: the conformance set of docs/CONFORMANCE.md. Options:
+# Default suites: the issue's conformance set of docs/CONFORMANCE.md. Options:
+#   --all                every smb2 suite smbtorture lists, but smb2.hold-oplock
+#                        and smb2.hold-sharemode (they wait for a key press
+#                        forever) and smb2.bench (benchmarks, not checks)
 #   --out DIR            results directory (default $SW_BUILD/torture/<time>;
 #                        $SW_BUILD/torture/latest points at the newest)
 #   --suite-timeout S    bound on one smbtorture invocation (default 600)
@@ -60,6 +63,7 @@ update_doc=
 update_pass=
 list_only=
 reference=
+all_suites=
 suites=()
 usage() { sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-2}"; }
 while [ $# -gt 0 ]; do
@@ -71,12 +75,17 @@ while [ $# -gt 0 ]; do
     --update-pass) update_pass=1 ;;
     --list) list_only=1 ;;
     --reference) reference=1 ;;
+    --all) all_suites=1 ;;
     -h|--help) usage 0 ;;
     -*) echo "torture-run: unknown option $1" >&2; usage ;;
     *) suites+=("$1") ;;
     esac
     shift
 done
+if [ -n "$all_suites" ]; then
+    read -r -a suites <<< "$(smbtorture --list 2>/dev/null | sed -n 's/^\(smb2\.[^.]*\)\..*/\1/p' |
+        sort -u | grep -vxE 'smb2\.(hold-oplock|hold-sharemode|bench)' | tr '\n' ' ')"
+fi
 [ ${#suites[@]} -gt 0 ] || read -r -a suites <<< "$(echo $default_suites)"
 case $suite_timeout in ''|*[!0-9]*) echo "torture-run: --suite-timeout wants seconds" >&2; exit 2 ;; esac
 
@@ -108,7 +117,7 @@ fi
 # report.py reads results.tsv and writes the summary, the document and the
 # pass list; it is kept in this file so the runner stays one script.
 report() { # MODE RESULTS-DIR [ARGS]
-    /usr/bin/python3 - "$@" <<'PY'
+    CONFORMANCE_SET=$default_suites /usr/bin/python3 - "$@" <<'PY'
 import os, re, sys, datetime, subprocess
 
 mode, rdir = sys.argv[1], sys.argv[2]
@@ -375,7 +384,14 @@ if mode == "doc":
     w("- One smbtorture invocation per suite (`--format=subunit --fullname`), bounded")
     w("  by a timeout, from a scratch directory, against the scratch share `test`")
     w("  (emptied between suites), as user alice; a second user (bob) for the")
-    w("  subtests that want one (`torture:user2name`).")
+    w("  subtests that want one (`torture:user2name`), anonymous logons allowed")
+    w("  (`lsass.allow-anonymous on`, Windows' and smbd's default; smb2.session.reauth2-5")
+    w("  re-authenticate anonymously) and `torture:acl_xattr_name=DOSATTRIB` (Samba's")
+    w("  private xattr, which must never be an EA: smb2.ea.acl_xattr). The setup is")
+    w("  `appliance_torture_setup` in `t/tap/appliance.sh`, shared with make check.")
+    w("- `--all` runs every smb2 suite smbtorture lists but smb2.hold-oplock and")
+    w("  smb2.hold-sharemode (they wait for a key press forever) and smb2.bench")
+    w("  (benchmarks: see bench/ for those).")
     w("- A `test:` line with no result line is recorded as *hung* (the invocation")
     w("  hit its time limit) or *crashed* (smbtorture ended); the subtests after it")
     w("  are run again in a new invocation, so one hang does not hide a suite.")
@@ -390,7 +406,7 @@ if mode == "doc":
     w("")
     w("```")
     w("make                                   # or: ./configure && make -j2")
-    w("tools/torture-run.sh --reference --update-doc   # all suites, Samewise and smbd; rewrites this file")
+    w("tools/torture-run.sh --all --reference --update-doc   # every suite, Samewise and smbd; rewrites this file")
     w("tools/torture-run.sh --update-pass     # and add what now passes to t/srv-smbtorture.pass")
     w("tools/torture-run.sh smb2.lock         # one suite, results in build/torture/latest")
     w("tools/torture-run.sh --from build/torture/latest --update-doc   # no rerun")
@@ -398,23 +414,33 @@ if mode == "doc":
     w("")
     w("## Summary")
     w("")
-    if ref:
-        w("| suite | subtests | pass | not yet | smbd passes |")
-        w("| --- | ---: | ---: | ---: | ---: |")
-    else:
-        w("| suite | subtests | pass | not yet |")
-        w("| --- | ---: | ---: | ---: |")
-    tp = tn = tr = 0
-    for s in suites:
-        items = by_suite.get(s, [])
-        p = sum(1 for i in items if i[1] in PASSING)
-        r = sum(1 for i in items if ref.get(i[0]) in PASSING)
-        tp += p
-        tn += len(items) - p
-        tr += r
-        w("| %s | %d | %d | %d |%s" % (s, len(items), p, len(items) - p, " %d |" % r if ref else ""))
-    w("| **all** | %d | %d | %d |%s" % (tp + tn, tp, tn, " %d |" % tr if ref else ""))
-    w("")
+    def table(title, names):
+        if not names:
+            return
+        if title:
+            w(title)
+            w("")
+        if ref:
+            w("| suite | subtests | pass | not yet | smbd passes |")
+            w("| --- | ---: | ---: | ---: | ---: |")
+        else:
+            w("| suite | subtests | pass | not yet |")
+            w("| --- | ---: | ---: | ---: |")
+        tp = tn = tr = 0
+        for s in names:
+            items = by_suite.get(s, [])
+            p = sum(1 for i in items if i[1] in PASSING)
+            r = sum(1 for i in items if ref.get(i[0]) in PASSING)
+            tp += p
+            tn += len(items) - p
+            tr += r
+            w("| %s | %d | %d | %d |%s" % (s, len(items), p, len(items) - p, " %d |" % r if ref else ""))
+        w("| **all** | %d | %d | %d |%s" % (tp + tn, tp, tn, " %d |" % tr if ref else ""))
+        w("")
+    required = os.environ.get("CONFORMANCE_SET", "").split()
+    table("The issue's conformance set (the suites issue #5 names):" if set(suites) - set(required) else "",
+          [s for s in suites if s in required])
+    table("Every other smb2 suite (`--all`):", [s for s in suites if s not in required])
     if ref:
         w("smbd: %s, run by `tools/torture-run.sh --reference` in the same run with the same" % ref_info.get("server", "Samba's smbd"))
         w("options (bench/smbd.sh: a private configuration, a tdbsam passdb with the same users).")
