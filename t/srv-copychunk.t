@@ -112,6 +112,23 @@ with Appliance("srv-copychunk") as a:
     check(sha256_of(os.path.join(share, "dst.bin")) == sha256_of(src_path),
           "  the copy on disk has the source's sha256")
 
+    # 256 chunks (the most a request may hold) of 4 KiB, in reverse order.
+    dst = conn.createFile(tid, "dst256.bin", desiredAccess=GENERIC_READ_WRITE,
+                          shareMode=share_rw, creationDisposition=FILE_OVERWRITE_IF)
+    chunks = [(i * 4096, (255 - i) * 4096, 4096) for i in range(256)]
+    try:
+        out = fsctl(conn, tid, dst, FSCTL_SRV_COPYCHUNK, copy_input(key, chunks), 12)
+        check(struct.unpack("<III", out) == (256, 0, MIB), "256 chunks in one request",
+              struct.unpack("<III", out))
+    except SessionError as e:
+        check(False, "256 chunks in one request", e)
+    conn.closeFile(tid, dst)
+    with open(src_path, "rb") as f:
+        head = f.read(MIB)
+    with open(os.path.join(share, "dst256.bin"), "rb") as f:
+        check(f.read() == b"".join(head[i * 4096:(i + 1) * 4096] for i in reversed(range(256))),
+              "  each chunk where it says")
+
     # _WRITE into an open that may not read.
     dst = conn.createFile(tid, "dst2.bin", desiredAccess=FILE_WRITE_DATA,
                           shareMode=share_rw, creationDisposition=FILE_OVERWRITE_IF)
