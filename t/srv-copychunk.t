@@ -178,6 +178,16 @@ with Appliance("srv-copychunk") as a:
           == STATUS_INVALID_PARAMETER, "MaxOutputResponse below 12: STATUS_INVALID_PARAMETER")
     check(os.path.getsize(os.path.join(share, "dst3.bin")) == 0,
           "  nothing was written by the refused requests")
+    # Over 1 MiB goes async; its second chunk runs past the source's end.
+    past = [(0, 0, MIB), (SIZE - MIB + 1, MIB, MIB)]
+    got = status_of(lambda: fsctl(conn, tid, dst, FSCTL_SRV_COPYCHUNK, copy_input(key, past), 12))
+    check(got == STATUS_INVALID_VIEW_SIZE, "an asynchronous copy failing on its second chunk",
+          "got 0x%08X" % got)
+    check(os.path.getsize(os.path.join(share, "dst3.bin")) == MIB,
+          "  its first chunk stays written")
+    conn.closeFile(tid, dst)
+    dst = conn.createFile(tid, "dst3.bin", desiredAccess=GENERIC_READ_WRITE,
+                          shareMode=share_rw, creationDisposition=FILE_OVERWRITE_IF)
     try:
         out = fsctl(conn, tid, dst, FSCTL_SRV_COPYCHUNK, copy_input(key, one), 12)
         check(struct.unpack("<III", out) == (1, 0, 4096) and
