@@ -210,6 +210,21 @@ NTSTATUS srv_durable_reclaim(struct srv_engine *e, const struct srv_durable_recl
     return status;
 }
 
+struct srv_open *srv_durable_find_open(struct srv_engine *e, uint64_t persistent,
+                                       uint64_t *session_id)
+{
+    pthread_mutex_lock(&e->durable_lock);
+    struct srv_open *o = find_locked(e, persistent);
+    if (o && o->disconnected)
+        o = NULL; /* nobody's open until it is reclaimed */
+    if (o) {
+        srv_open_ref(o);
+        *session_id = o->session_id;
+    }
+    pthread_mutex_unlock(&e->durable_lock);
+    return o;
+}
+
 struct srv_open *srv_durable_find_create_guid(struct srv_engine *e, const uint8_t create_guid[16],
                                               const uint8_t client_guid[16])
 {

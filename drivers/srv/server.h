@@ -497,6 +497,11 @@ struct srv_durable_reclaim {
 };
 NTSTATUS srv_durable_reclaim(struct srv_engine *engine, const struct srv_durable_reclaim *r,
                              struct srv_open **open);
+/* The open with this persistent FileId in the GlobalOpenTable, unless it is
+ * disconnected (a resume key's source, [MS-SMB2] 3.3.5.15.6), with the id
+ * of its session; a new reference, or NULL. */
+struct srv_open *srv_durable_find_open(struct srv_engine *engine, uint64_t persistent,
+                                       uint64_t *session_id);
 /* The open a DH2Q's CreateGuid names for this client, if any (replay
  * detection, 3.3.5.9.10); a new reference. */
 struct srv_open *srv_durable_find_create_guid(struct srv_engine *engine,

@@ -2,7 +2,8 @@
  * itself (FileId all ones) are answered here: FSCTL_VALIDATE_NEGOTIATE_INFO,
  * FSCTL_QUERY_NETWORK_INTERFACE_INFO, and DFS referrals (no DFS: STATUS_FS_DRIVER_REQUIRED, as Windows says
  * without the DFS service). FSCTLs on an open go to its driver
- * (ioctl_file.c), but FSCTL_LMR_REQUEST_RESILIENCY, which is srv's own. */
+ * (ioctl_file.c), but FSCTL_LMR_REQUEST_RESILIENCY and server-side copy
+ * (ioctl_copychunk.c), which are srv's own. */
 #include "drivers/srv/smb2/io.h"
 
 #define FSCTL_LMR_REQUEST_RESILIENCY 0x001401D4u
@@ -119,6 +120,13 @@ NTSTATUS smb2_ioctl(struct smb2_request *req)
         status = on_server ? smb2_network_interface_info(req, max_output, &output)
                            : STATUS_INVALID_PARAMETER;
         break;
+    case FSCTL_SRV_REQUEST_RESUME_KEY:
+        buf_free(&output);
+        return smb2_request_resume_key(req, persistent, volatile_id, max_output);
+    case FSCTL_SRV_COPYCHUNK:
+    case FSCTL_SRV_COPYCHUNK_WRITE:
+        buf_free(&output);
+        return smb2_copychunk(req, ctl_code, persistent, volatile_id, &input, max_output);
     case FSCTL_SRV_ENUMERATE_SNAPSHOTS:
         status = smb2_enumerate_snapshots(req, persistent, volatile_id, max_output, &output);
         break;

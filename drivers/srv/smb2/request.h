@@ -232,6 +232,13 @@ NTSTATUS smb2_network_interfaces_encode(const struct ifaddrs *list, const char *
 /* FSCTL_SRV_ENUMERATE_SNAPSHOTS on an open of a disk share (none kept). */
 NTSTATUS smb2_enumerate_snapshots(struct smb2_request *req, uint64_t persistent,
                                   uint64_t volatile_id, uint32_t max_output, struct buf *out);
+/* Server-side copy (ioctl_copychunk.c): FSCTL_SRV_REQUEST_RESUME_KEY on an
+ * open, and FSCTL_SRV_COPYCHUNK / FSCTL_SRV_COPYCHUNK_WRITE on the
+ * destination open (asynchronous: STATUS_PENDING, the request parked). */
+NTSTATUS smb2_request_resume_key(struct smb2_request *req, uint64_t persistent,
+                                 uint64_t volatile_id, uint32_t max_output);
+NTSTATUS smb2_copychunk(struct smb2_request *req, uint32_t ctl_code, uint64_t persistent,
+                        uint64_t volatile_id, struct buf_reader *input, uint32_t max_output);
 /* Writes an IOCTL response body (ioctl.c). */
 void smb2_ioctl_response(struct smb2_request *req, uint32_t ctl_code, uint64_t persistent,
                          uint64_t volatile_id, const uint8_t *output, size_t output_len);
