@@ -37,6 +37,7 @@ typedef uint32_t NTSTATUS;
     X(STATUS_INVALID_DEVICE_REQUEST,         0xC0000010) \
     X(STATUS_END_OF_FILE,                    0xC0000011) \
     X(STATUS_MORE_PROCESSING_REQUIRED,       0xC0000016) \
+    X(STATUS_INVALID_VIEW_SIZE,              0xC000001F) \
     X(STATUS_NO_MEMORY,                      0xC0000017) \
     X(STATUS_ACCESS_DENIED,                  0xC0000022) \
     X(STATUS_BUFFER_TOO_SMALL,               0xC0000023) \

@@ -27,9 +27,6 @@
 #include "lib/access.h"
 #include "lib/log.h"
 
-/* Not in lib/ntstatus.h: the source has fewer bytes than a chunk asks. */
-#define STATUS_INVALID_VIEW_SIZE ((NTSTATUS)0xC000001Fu)
-
 #define RESUME_KEY_SIZE 24u
 #define RESUME_KEY_RESPONSE_SIZE 32u /* key, ContextLength, 4 bytes of Context */
 #define COPYCHUNK_COPY_FIXED 32u     /* SourceKey, ChunkCount, Reserved */
