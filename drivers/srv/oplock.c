@@ -1,5 +1,5 @@
-/* Oplocks: exclusive and batch only ([MS-SMB2] 3.3.1.10, 3.3.4.6,
- * 3.3.5.22.1). See server.h for the model. engine->oplock_lock is a leaf:
+/* Oplocks: level II, exclusive and batch ([MS-SMB2] 3.3.1.10, 3.3.4.6,
+ * 3.3.5.22.1; [MS-FSA] 2.1.5.1.2 for which opens break which). See server.h for the model. engine->oplock_lock is a leaf:
  * break notifications are sent and waiters woken after it is released. */
 #include <stdlib.h>
 #include <string.h>
@@ -20,9 +20,11 @@ struct srv_oplock_waiter {
 
 /* A break notification to send once the lock is released. */
 struct pending_break {
+    struct pending_break *next;
     struct srv_conn *conn;       /* references */
     struct srv_session *session;
     uint64_t persistent, volatile_id;
+    uint8_t level;               /* broken to */
     bool encrypt;
 };
 
@@ -121,7 +123,7 @@ static void send_break(struct pending_break *b)
     le64_store(msg + 24, UINT64_MAX);
     uint8_t *body = msg + SMB2_HEADER_SIZE;
     le16_store(body, 24);
-    body[2] = SMB2_OPLOCK_LEVEL_NONE;
+    body[2] = b->level;
     le64_store(body + 8, b->persistent);
     le64_store(body + 16, b->volatile_id);
     if (b->encrypt) {
@@ -136,23 +138,121 @@ static void send_break(struct pending_break *b)
     drop_refs(b->conn, b->session);
 }
 
+/* Whether one open's access and the other's share mode refuse each other
+ * ([MS-FSA] 2.1.5.1.2 share access check, as the file system will do it). */
+static bool share_conflict(const struct srv_open *a, const struct srv_open *b)
+{
+    const uint32_t read = FILE_READ_DATA | FILE_EXECUTE;
+    const uint32_t write = FILE_WRITE_DATA | FILE_APPEND_DATA;
+    for (int i = 0; i < 2; i++) {
+        const struct srv_open *x = i ? b : a, *y = i ? a : b;
+        if (((x->access & read) && !(y->share_access & FILE_SHARE_READ)) ||
+            ((x->access & write) && !(y->share_access & FILE_SHARE_WRITE)) ||
+            ((x->access & DELETE) && !(y->share_access & FILE_SHARE_DELETE)))
+            return true;
+    }
+    return false;
+}
+
+/* Fills b for a break of h's oplock to level (engine->oplock_lock held;
+ * session->lock is taken inside it, as before: sessions never take the
+ * oplock lock). With take, the holder's references move into b (the
+ * oplock is gone); else b gets new ones. */
+static void fill_break(struct pending_break *b, struct srv_open *h, uint8_t level, bool take)
+{
+    b->level = level;
+    b->persistent = h->persistent_id;
+    b->volatile_id = h->id;
+    if (take) {
+        drop_oplock(h, &b->conn, &b->session);
+    } else {
+        b->conn = h->oplock_conn;
+        srv_conn_ref(b->conn);
+        b->session = h->oplock_session;
+        srv_session_ref(b->session);
+    }
+    if (!b->session)
+        return;
+    pthread_mutex_lock(&b->session->lock);
+    b->encrypt = b->session->encrypt_data ||
+                 (h->tree->share.encrypt_data && SMB2_DIALECT_IS_3(b->session->dialect));
+    pthread_mutex_unlock(&b->session->lock);
+}
+
+static void send_breaks(struct pending_break *list)
+{
+    while (list) {
+        struct pending_break *next = list->next;
+        if (list->conn && list->session)
+            send_break(list);
+        else
+            drop_refs(list->conn, list->session);
+        free(list);
+        list = next;
+    }
+}
+
+/* Every level II oplock on key except skip's is broken to none, onto *out
+ * (engine->oplock_lock held). */
+static void break_level2_locked(struct srv_engine *e, const char *key, uint32_t bucket,
+                                const struct srv_open *skip, struct pending_break **out)
+{
+    for (struct srv_open *h = e->oplock_opens[bucket]; h; h = h->oplock_next) {
+        if (h == skip || h->oplock_level != SMB2_OPLOCK_LEVEL_II || h->oplock_breaking ||
+            strcasecmp(h->oplock_key, key) != 0)
+            continue;
+        struct pending_break *b = calloc(1, sizeof *b);
+        if (!b) {
+            log_error("srv: no memory to break a level II oplock of %s", key);
+            continue;
+        }
+        fill_break(b, h, SMB2_OPLOCK_LEVEL_NONE, true);
+        b->next = *out;
+        *out = b;
+    }
+}
+
+void srv_oplock_break_level2(struct srv_open *o)
+{
+    struct srv_engine *e = o->engine;
+    struct pending_break *list = NULL;
+    pthread_mutex_lock(&e->oplock_lock);
+    if (o->oplock_listed)
+        break_level2_locked(e, o->oplock_key, o->oplock_bucket, NULL, &list);
+    pthread_mutex_unlock(&e->oplock_lock);
+    send_breaks(list);
+}
+
 bool srv_oplock_enter(struct srv_open *o, const char *key, srv_oplock_wake_fn fn, void *context)
 {
     struct srv_engine *e = o->engine;
     struct srv_oplock_waiter *w = calloc(1, sizeof *w);
+    struct pending_break *b = calloc(1, sizeof *b);
+    struct pending_break *list = NULL;
     char *key_copy = strdup(key);
     char *waiter_key = strdup(key);
-    struct pending_break b = { 0 };
     struct srv_open *purge = NULL;
     bool wait = false;
     uint32_t bucket = bucket_of(key);
     pthread_mutex_lock(&e->oplock_lock);
+    /* At most one open holds exclusive or batch. */
     struct srv_open *holder = NULL;
     for (struct srv_open *h = e->oplock_opens[bucket]; h && !holder; h = h->oplock_next)
-        if (h != o && h->oplock_level != SMB2_OPLOCK_LEVEL_NONE &&
+        if (h != o && (h->oplock_level == SMB2_OPLOCK_LEVEL_EXCLUSIVE ||
+                       h->oplock_level == SMB2_OPLOCK_LEVEL_BATCH) &&
             strcasecmp(h->oplock_key, key) == 0)
             holder = h;
-    if (holder && w && waiter_key) {
+    /* [MS-FSA] 2.1.5.1.2: a stat open breaks nothing; an exclusive oplock
+     * is not broken for an open its share mode refuses anyway (a batch one
+     * is: its holder may close the handle it keeps for caching). */
+    if (holder && o->stat_open && !o->overwrite)
+        holder = NULL;
+    if (holder && holder->oplock_level == SMB2_OPLOCK_LEVEL_EXCLUSIVE && !holder->oplock_breaking &&
+        share_conflict(holder, o))
+        holder = NULL;
+    if (o->overwrite)
+        break_level2_locked(e, key, bucket, o, &list);
+    if (holder && w && waiter_key && (b || holder->oplock_breaking || !holder->oplock_conn)) {
         wait = true;
         w->key = waiter_key;
         waiter_key = NULL;
@@ -163,18 +263,13 @@ bool srv_oplock_enter(struct srv_open *o, const char *key, srv_oplock_wake_fn fn
         w = NULL;
         if (!holder->oplock_breaking && holder->oplock_conn) {
             holder->oplock_breaking = true;
+            holder->oplock_break_to = o->overwrite ? SMB2_OPLOCK_LEVEL_NONE : SMB2_OPLOCK_LEVEL_II;
             e->oplock_breaks++;
             holder->oplock_break_deadline = srv_monotonic_seconds() + OPLOCK_BREAK_TIMEOUT;
-            b.conn = holder->oplock_conn;
-            srv_conn_ref(b.conn);
-            b.session = holder->oplock_session;
-            srv_session_ref(b.session);
-            b.persistent = holder->persistent_id;
-            b.volatile_id = holder->id;
-            pthread_mutex_lock(&b.session->lock);
-            b.encrypt = b.session->encrypt_data || (holder->tree->share.encrypt_data &&
-                                                    SMB2_DIALECT_IS_3(b.session->dialect));
-            pthread_mutex_unlock(&b.session->lock);
+            fill_break(b, holder, holder->oplock_break_to, false);
+            b->next = list;
+            list = b;
+            b = NULL;
         } else if (!holder->oplock_breaking && !holder->oplock_conn) {
             /* A durable open whose session is gone: nobody can answer a
              * break, so the open is closed (its close wakes us). */
@@ -205,12 +300,12 @@ bool srv_oplock_enter(struct srv_open *o, const char *key, srv_oplock_wake_fn fn
     }
     pthread_mutex_unlock(&e->oplock_lock);
     free(w);
+    free(b);
     free(key_copy);
     free(waiter_key);
-    if (b.conn) {
-        log_debug("srv: %s: breaking the oplock of %s", b.conn->peer, key);
-        send_break(&b);
-    }
+    if (list)
+        log_debug("srv: breaking oplocks of %s", key);
+    send_breaks(list);
     if (purge) {
         srv_durable_purge(purge);
         srv_open_unref(purge);
@@ -221,19 +316,27 @@ bool srv_oplock_enter(struct srv_open *o, const char *key, srv_oplock_wake_fn fn
 uint8_t srv_oplock_grant(struct srv_open *o, uint8_t requested, struct srv_conn *conn,
                          struct srv_session *session)
 {
-    if (requested != SMB2_OPLOCK_LEVEL_EXCLUSIVE && requested != SMB2_OPLOCK_LEVEL_BATCH)
+    if (requested != SMB2_OPLOCK_LEVEL_II && requested != SMB2_OPLOCK_LEVEL_EXCLUSIVE &&
+        requested != SMB2_OPLOCK_LEVEL_BATCH)
         return SMB2_OPLOCK_LEVEL_NONE;
     struct srv_engine *e = o->engine;
     uint8_t granted = SMB2_OPLOCK_LEVEL_NONE;
     pthread_mutex_lock(&e->oplock_lock);
-    bool alone = o->oplock_listed;
-    for (struct srv_open *h = alone ? e->oplock_opens[o->oplock_bucket] : NULL; h && alone;
+    bool alone = o->oplock_listed, exclusive_held = false;
+    for (struct srv_open *h = o->oplock_listed ? e->oplock_opens[o->oplock_bucket] : NULL; h;
          h = h->oplock_next)
-        if (h != o && strcasecmp(h->oplock_key, o->oplock_key) == 0)
+        if (h != o && strcasecmp(h->oplock_key, o->oplock_key) == 0) {
             alone = false;
-    if (alone) {
+            if (h->oplock_level == SMB2_OPLOCK_LEVEL_EXCLUSIVE ||
+                h->oplock_level == SMB2_OPLOCK_LEVEL_BATCH)
+                exclusive_held = true;
+        }
+    if (alone)
         granted = requested;
-        o->oplock_level = requested;
+    else if (o->oplock_listed && !exclusive_held)
+        granted = SMB2_OPLOCK_LEVEL_II; /* others read too: shared caching only */
+    if (granted != SMB2_OPLOCK_LEVEL_NONE) {
+        o->oplock_level = granted;
         o->oplock_breaking = false;
         srv_conn_ref(conn);
         o->oplock_conn = conn;
@@ -274,9 +377,16 @@ NTSTATUS srv_oplock_ack(struct srv_open *o, uint8_t level, uint8_t *new_level)
     pthread_mutex_lock(&e->oplock_lock);
     if (!o->oplock_listed || !o->oplock_breaking) {
         status = STATUS_INVALID_OPLOCK_PROTOCOL; /* no break outstanding */
+    } else if (level == SMB2_OPLOCK_LEVEL_II && o->oplock_break_to == SMB2_OPLOCK_LEVEL_II) {
+        /* 3.3.5.22.1: the holder keeps level II. */
+        o->oplock_breaking = false;
+        e->oplock_breaks--;
+        o->oplock_level = SMB2_OPLOCK_LEVEL_II;
+        *new_level = SMB2_OPLOCK_LEVEL_II;
+        take_waiters(e, o->oplock_key, &woken);
     } else {
-        /* Broken to none: any other level acknowledged is a protocol error,
-         * and the oplock is gone either way. */
+        /* Anything above the level broken to is a protocol error, and the
+         * oplock is gone either way. */
         if (level != SMB2_OPLOCK_LEVEL_NONE)
             status = STATUS_INVALID_OPLOCK_PROTOCOL;
         drop_oplock(o, &c, &s);

@@ -366,6 +366,10 @@ struct srv_open {
     char *oplock_key;               /* the I/O manager path */
     uint8_t oplock_level;           /* SMB2_OPLOCK_LEVEL_* held */
     bool oplock_breaking;           /* break sent, no acknowledgment yet */
+    uint8_t oplock_break_to;        /* the level a break outstanding is to */
+    uint32_t share_access;          /* ShareAccess of the CREATE (set before enter) */
+    bool stat_open;                 /* attributes/synchronize only: breaks nothing */
+    bool overwrite;                 /* OVERWRITE(_IF)/SUPERSEDE: breaks to none */
     uint64_t oplock_break_deadline; /* monotonic seconds */
     struct srv_conn *oplock_conn;   /* holder's connection and session (references) */
     struct srv_session *oplock_session;
@@ -407,12 +411,19 @@ void srv_open_close(struct srv_open *open, srv_open_closed_fn fn, void *context)
 
 /* ---- Oplocks (oplock.c, [MS-SMB2] 3.3.1.10, 3.3.4.6, 3.3.5.22.1) ----------
  *
- * Only exclusive and batch oplocks, only on files of disk shares, granted
- * only when the file has no other srv open. Files are known by their I/O
- * manager path, compared case-insensitively (so two names of one file by a
- * hard link are not seen as one: no oplock protects against that). A CREATE
- * of a file whose open holds an oplock first breaks it to none and waits for
- * the acknowledgment, the holder's close, or 35 seconds. */
+ * Level II, exclusive and batch oplocks, only on files of disk shares:
+ * exclusive or batch when the file has no other srv open, level II when it
+ * has others but none holds exclusive or batch. Files are known by their
+ * I/O manager path, compared case-insensitively (so two names of one file by
+ * a hard link are not seen as one: no oplock protects against that). A
+ * CREATE (not a stat open: attributes and synchronize only) of a file whose
+ * open holds exclusive or batch first breaks it, to level II ([MS-FSA]
+ * 2.1.5.1.2; to none when the CREATE overwrites or supersedes), and waits
+ * for the acknowledgment, the holder's close, or 35 seconds; an exclusive
+ * holder whose share mode refuses the new open is not broken (the CREATE
+ * fails with a sharing violation). A write, byte-range lock or size change
+ * through any open, and an overwriting CREATE, break every level II oplock
+ * of the file to none at once, with no acknowledgment awaited. */
 typedef void (*srv_oplock_wake_fn)(void *context);
 /* Before a disk CREATE's IoCreateFile: lists the open under key (a copy is
  * kept) and returns false, or, when another open of that file holds an
@@ -428,6 +439,9 @@ void srv_oplock_leave(struct srv_open *open);
 /* OPLOCK_BREAK acknowledgment: STATUS_SUCCESS and the new level, or
  * STATUS_INVALID_OPLOCK_PROTOCOL. */
 NTSTATUS srv_oplock_ack(struct srv_open *open, uint8_t level, uint8_t *new_level);
+/* A write, lock or size change through open: every level II oplock of its
+ * file (its own too) is broken to none, without waiting. */
+void srv_oplock_break_level2(struct srv_open *open);
 /* Ends breaks whose holder did not answer in time (network thread). */
 void srv_oplock_sweep(struct srv_engine *engine);
 

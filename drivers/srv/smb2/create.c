@@ -1,7 +1,7 @@
 /* SMB2 CREATE ([MS-SMB2] 2.2.13, 2.2.14, 3.3.5.9): IoCreateFile on the
  * share's path, then FileNetworkOpenInformation for the response; the new
- * open joins the session's open table. Exclusive and batch oplocks (no
- * leases); a batch open asked to be durable (DHnQ, DH2Q) becomes so; DHnC
+ * open joins the session's open table. Level II, exclusive and batch
+ * oplocks (no leases); a batch open asked to be durable (DHnQ, DH2Q) becomes so; DHnC
  * and DH2C reclaim a disconnected durable open instead of opening, and a
  * DH2Q replayed with its CreateGuid answers with the open it made
  * (create_durable.c, durable.c). */
@@ -143,8 +143,8 @@ static void write_response(struct smb2_io *io, const uint8_t *info, bool have_in
     struct srv_open *open = io->open;
     struct buf *out = &req->out;
     wr_u16(out, SMB2_CREATE_RESPONSE_SIZE);
-    /* An oplock for a file (not a directory) of a disk share, if nobody
-     * else has it open. */
+    /* An oplock for a file (not a directory) of a disk share: the one asked
+     * if nobody else has it open, else level II if nobody holds more. */
     uint8_t oplock = SMB2_OPLOCK_LEVEL_NONE;
     if (have_info)
         open->is_directory = le32_load(info + 48) & FILE_ATTRIBUTE_DIRECTORY;
@@ -366,6 +366,13 @@ NTSTATUS smb2_create(struct smb2_request *req)
     snprintf(st->open->path, sizeof st->open->path, "%s", st->relative);
     st->requested_oplock = requested_oplock;
     st->open->access = access_map_generic(desired_access, &file_generic_mapping);
+    /* What the open breaks ([MS-FSA] 2.1.5.1.2): a stat open nothing, an
+     * overwrite level II too. */
+    st->open->share_access = share_access;
+    st->open->stat_open =
+        !(st->open->access & ~(SYNCHRONIZE | FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES));
+    st->open->overwrite = disposition == FILE_SUPERSEDE || disposition == FILE_OVERWRITE ||
+                          disposition == FILE_OVERWRITE_IF;
     if (contexts_status != STATUS_SUCCESS)
         return contexts_status;
     if (st->dh2q && tree->share.type == SRV_SHARE_DISK) {
