@@ -50,6 +50,7 @@ struct srv_conn;
 struct srv_open;
 struct srv_workers;
 struct srv_oplock_waiter;
+struct srv_lease;
 struct srv_notify_watch;
 
 #define SRV_OPLOCK_BUCKETS 4096
@@ -88,6 +89,7 @@ struct srv_engine {
     struct srv_notify_watch *notify_watches;
     atomic_int notify_count;
     struct srv_oplock_waiter *oplock_waiters;
+    struct srv_lease *leases;      /* lease.c: LeaseTable, under oplock_lock */
     /* durable.c: GlobalOpenTable, every open by its persistent FileId (a
      * leaf lock), and the durable opens that lost their session. */
     pthread_mutex_t durable_lock;
@@ -332,6 +334,42 @@ NTSTATUS srv_session_add_tree(struct srv_session *session, struct srv_tree *tree
 struct srv_tree *srv_session_find_tree(struct srv_session *session, uint32_t id);
 void srv_session_remove_tree(struct srv_session *session, struct srv_tree *tree);
 
+/* ---- Leases (lease.c, [MS-SMB2] 3.3.1.4) -------------------------------- */
+
+#define SRV_LEASE_R 0x01u /* SMB2_LEASE_READ_CACHING */
+#define SRV_LEASE_H 0x02u /* SMB2_LEASE_HANDLE_CACHING */
+#define SRV_LEASE_W 0x04u /* SMB2_LEASE_WRITE_CACHING */
+
+/* A CREATE's lease request context (2.2.13.2.8, 2.2.13.2.10). */
+struct srv_lease_request {
+    bool present;
+    uint8_t version;                /* 1 or 2 */
+    uint8_t client_guid[16];        /* the connection's ClientGuid */
+    uint8_t key[16];
+    uint32_t state;
+    bool has_parent;
+    uint8_t parent_key[16];
+    uint16_t epoch;
+};
+
+/* A lease (Lease in 3.3.1.4): one file, shared by the opens of one client
+ * that give its key; under engine->oplock_lock, freed with its last open. */
+struct srv_lease {
+    struct srv_lease *next;         /* engine->leases */
+    uint8_t client_guid[16];
+    uint8_t key[16];
+    uint8_t parent_key[16];
+    bool has_parent;
+    uint8_t version;
+    uint16_t epoch;
+    uint32_t state;                 /* SRV_LEASE_* */
+    bool breaking;                  /* break sent, acknowledgment awaited */
+    uint32_t break_to;
+    uint64_t break_deadline;        /* monotonic seconds */
+    unsigned opens;
+    char *file_key;                 /* the I/O manager path */
+};
+
 /* ---- Opens -------------------------------------------------------------- */
 
 /* An open file or pipe (Open in [MS-SMB2] 3.3.1.10): one I/O manager file.
@@ -366,6 +404,12 @@ struct srv_open {
     char *oplock_key;               /* the I/O manager path */
     uint8_t oplock_level;           /* SMB2_OPLOCK_LEVEL_* held */
     bool oplock_breaking;           /* break sent, no acknowledgment yet */
+    uint8_t oplock_break_to;        /* the level a break outstanding is to */
+    uint32_t share_access;          /* ShareAccess of the CREATE (set before enter) */
+    bool stat_open;                 /* attributes/synchronize only: breaks nothing */
+    bool overwrite;                 /* OVERWRITE(_IF)/SUPERSEDE: breaks to none */
+    struct srv_lease_request lease_req; /* the CREATE's RqLs (set before enter) */
+    struct srv_lease *lease;        /* the lease the open belongs to, or NULL */
     uint64_t oplock_break_deadline; /* monotonic seconds */
     struct srv_conn *oplock_conn;   /* holder's connection and session (references) */
     struct srv_session *oplock_session;
@@ -407,12 +451,19 @@ void srv_open_close(struct srv_open *open, srv_open_closed_fn fn, void *context)
 
 /* ---- Oplocks (oplock.c, [MS-SMB2] 3.3.1.10, 3.3.4.6, 3.3.5.22.1) ----------
  *
- * Only exclusive and batch oplocks, only on files of disk shares, granted
- * only when the file has no other srv open. Files are known by their I/O
- * manager path, compared case-insensitively (so two names of one file by a
- * hard link are not seen as one: no oplock protects against that). A CREATE
- * of a file whose open holds an oplock first breaks it to none and waits for
- * the acknowledgment, the holder's close, or 35 seconds. */
+ * Level II, exclusive and batch oplocks, only on files of disk shares:
+ * exclusive or batch when the file has no other srv open, level II when it
+ * has others but none holds exclusive or batch. Files are known by their
+ * I/O manager path, compared case-insensitively (so two names of one file by
+ * a hard link are not seen as one: no oplock protects against that). A
+ * CREATE (not a stat open: attributes and synchronize only) of a file whose
+ * open holds exclusive or batch first breaks it, to level II ([MS-FSA]
+ * 2.1.5.1.2; to none when the CREATE overwrites or supersedes), and waits
+ * for the acknowledgment, the holder's close, or 35 seconds; an exclusive
+ * holder whose share mode refuses the new open is not broken (the CREATE
+ * fails with a sharing violation). A write, byte-range lock or size change
+ * through any open, and an overwriting CREATE, break every level II oplock
+ * of the file to none at once, with no acknowledgment awaited. */
 typedef void (*srv_oplock_wake_fn)(void *context);
 /* Before a disk CREATE's IoCreateFile: lists the open under key (a copy is
  * kept) and returns false, or, when another open of that file holds an
@@ -428,6 +479,30 @@ void srv_oplock_leave(struct srv_open *open);
 /* OPLOCK_BREAK acknowledgment: STATUS_SUCCESS and the new level, or
  * STATUS_INVALID_OPLOCK_PROTOCOL. */
 NTSTATUS srv_oplock_ack(struct srv_open *open, uint8_t level, uint8_t *new_level);
+/* A write, lock or size change through open: every level II oplock of its
+ * file (its own too) is broken to none, without waiting. */
+void srv_oplock_break_level2(struct srv_open *open);
+/* After the CREATE succeeded with a lease request: the state granted (0:
+ * none; *epoch and *flags for the response context). */
+uint32_t srv_lease_grant(struct srv_open *open, struct srv_conn *conn, struct srv_session *session,
+                         uint16_t *epoch, uint32_t *flags);
+/* Before a CREATE with a lease request: STATUS_INVALID_PARAMETER if the
+ * client's key names a lease of another file (3.3.5.9.8). */
+NTSTATUS srv_lease_check(struct srv_engine *engine, const struct srv_lease_request *req,
+                         const char *path);
+/* LEASE_BREAK acknowledgment (3.3.5.22.2): STATUS_SUCCESS, or
+ * STATUS_OBJECT_NAME_NOT_FOUND (no such lease), STATUS_UNSUCCESSFUL (no
+ * break outstanding), STATUS_REQUEST_NOT_ACCEPTED (state above the break). */
+NTSTATUS srv_lease_ack(struct srv_engine *engine, const uint8_t client_guid[16],
+                       const uint8_t key[16], uint32_t state);
+/* Internal to oplock.c and lease.c (engine->oplock_lock held where
+ * _locked): the CREATEs waiting on key move to *woken; srv_oplock_wake
+ * runs them (unlocked). A lease loses an open (freed with its last). */
+void srv_oplock_take_waiters(struct srv_engine *engine, const char *key,
+                             struct srv_oplock_waiter **woken);
+void srv_oplock_wake(struct srv_oplock_waiter *woken);
+void srv_lease_release_locked(struct srv_engine *engine, struct srv_lease *lease);
+bool srv_lease_matches(const struct srv_lease *lease, const struct srv_lease_request *req);
 /* Ends breaks whose holder did not answer in time (network thread). */
 void srv_oplock_sweep(struct srv_engine *engine);
 

@@ -1,7 +1,7 @@
 /* SMB2 CREATE ([MS-SMB2] 2.2.13, 2.2.14, 3.3.5.9): IoCreateFile on the
  * share's path, then FileNetworkOpenInformation for the response; the new
- * open joins the session's open table. Exclusive and batch oplocks (no
- * leases); a batch open asked to be durable (DHnQ, DH2Q) becomes so; DHnC
+ * open joins the session's open table. Level II, exclusive and batch
+ * oplocks (no leases); a batch open asked to be durable (DHnQ, DH2Q) becomes so; DHnC
  * and DH2C reclaim a disconnected durable open instead of opening, and a
  * DH2Q replayed with its CreateGuid answers with the open it made
  * (create_durable.c, durable.c). */
@@ -93,6 +93,25 @@ static NTSTATUS parse_contexts(struct buf_reader contexts, struct create_state *
             NTSTATUS status = smb2_create_durable_context(tag, data, data_length, st);
             if (status != STATUS_SUCCESS)
                 return status;
+        } else if (tag && memcmp(tag, "RqLs", 4) == 0) {
+            /* 2.2.13.2.8 (32 bytes) and 2.2.13.2.10 (52): LeaseKey,
+             * LeaseState, Flags, LeaseDuration, then ParentLeaseKey and
+             * Epoch; which one counts is for the dialect to say. */
+            if (data_length != 32 && data_length != 52)
+                return STATUS_INVALID_PARAMETER;
+            struct srv_lease_request *lr = &st->lease;
+            memcpy(lr->key, rd_bytes(&data, 16), 16);
+            lr->state = rd_u32(&data);
+            uint32_t flags = rd_u32(&data);
+            rd_skip(&data, 8);
+            lr->version = 1;
+            if (data_length == 52) {
+                lr->version = 2;
+                lr->has_parent = flags & 0x04u; /* SMB2_LEASE_FLAG_PARENT_LEASE_KEY_SET */
+                memcpy(lr->parent_key, rd_bytes(&data, 16), 16);
+                lr->epoch = rd_u16(&data);
+            }
+            lr->present = true;
         } else if (tag && memcmp(tag, "AlSi", 4) == 0) {
             if (data_length != 8)
                 return STATUS_INVALID_PARAMETER;
@@ -143,16 +162,29 @@ static void write_response(struct smb2_io *io, const uint8_t *info, bool have_in
     struct srv_open *open = io->open;
     struct buf *out = &req->out;
     wr_u16(out, SMB2_CREATE_RESPONSE_SIZE);
-    /* An oplock for a file (not a directory) of a disk share, if nobody
-     * else has it open. */
+    /* An oplock for a file (not a directory) of a disk share: the one asked
+     * if nobody else has it open, else level II if nobody holds more. */
     uint8_t oplock = SMB2_OPLOCK_LEVEL_NONE;
     if (have_info)
         open->is_directory = le32_load(info + 48) & FILE_ATTRIBUTE_DIRECTORY;
-    if (st->reused)
+    bool lease_answer = false;
+    uint32_t lease_state = 0, lease_flags = 0;
+    uint16_t lease_epoch = 0;
+    if (st->reused) {
         oplock = st->reused_oplock;
-    else if (have_info && !(le32_load(info + 48) & FILE_ATTRIBUTE_DIRECTORY) &&
-             open->tree->share.type == SRV_SHARE_DISK)
+    } else if (st->requested_oplock == SMB2_OPLOCK_LEVEL_LEASE && open->lease_req.present) {
+        /* 3.3.5.9.8, 3.3.5.9.11: a lease context is answered (state none
+         * for a directory: no directory leases). */
+        lease_answer = true;
+        oplock = SMB2_OPLOCK_LEVEL_LEASE;
+        if (have_info && !(le32_load(info + 48) & FILE_ATTRIBUTE_DIRECTORY) &&
+            open->tree->share.type == SRV_SHARE_DISK)
+            lease_state = srv_lease_grant(open, req->conn, req->session, &lease_epoch,
+                                          &lease_flags);
+    } else if (have_info && !(le32_load(info + 48) & FILE_ATTRIBUTE_DIRECTORY) &&
+               open->tree->share.type == SRV_SHARE_DISK) {
         oplock = srv_oplock_grant(open, st->requested_oplock, req->conn, req->session);
+    }
     /* 3.3.5.9.6, 3.3.5.9.10: durable only with a batch oplock (no leases). */
     if (!st->reused && oplock == SMB2_OPLOCK_LEVEL_BATCH && (st->dhnq || st->dh2q) &&
         st->have_user) {
@@ -187,6 +219,20 @@ static void write_response(struct smb2_io *io, const uint8_t *info, bool have_in
         le32_store(data, STATUS_SUCCESS);
         le32_store(data + 4, open->tree->maximal_access);
         add_context(&rc, "MxAc", data, sizeof data);
+    }
+    if (lease_answer) {
+        /* 2.2.14.2.10 / 2.2.14.2.11: the request's key and version. */
+        const struct srv_lease_request *lr = &open->lease_req;
+        uint8_t data[52] = { 0 };
+        memcpy(data, lr->key, 16);
+        le32_store(data + 16, lease_state);
+        le32_store(data + 20, lr->version == 2 ? lease_flags : 0);
+        if (lr->version == 2) {
+            if (lr->has_parent)
+                memcpy(data + 32, lr->parent_key, 16);
+            le16_store(data + 48, lease_epoch);
+        }
+        add_context(&rc, "RqLs", data, lr->version == 2 ? 52 : 32);
     }
     if (st->durable_granted && st->dh2q) {
         /* 2.2.14.2.12: Timeout, Flags (never persistent). */
@@ -365,7 +411,33 @@ NTSTATUS smb2_create(struct smb2_request *req)
         return status;
     snprintf(st->open->path, sizeof st->open->path, "%s", st->relative);
     st->requested_oplock = requested_oplock;
+    /* Leases from SMB 2.1 on, v2 contexts from 3.0 on (a v2 context on 2.1
+     * is read as v1, 3.3.5.9.11). */
+    if (st->lease.present && requested_oplock == SMB2_OPLOCK_LEVEL_LEASE &&
+        tree->share.type == SRV_SHARE_DISK) {
+        pthread_mutex_lock(&req->session->lock);
+        uint16_t dialect = req->session->dialect;
+        pthread_mutex_unlock(&req->session->lock);
+        if (dialect >= SMB2_DIALECT_210 && dialect != SMB2_DIALECT_WILDCARD) {
+            st->open->lease_req = st->lease;
+            if (!SMB2_DIALECT_IS_3(dialect)) {
+                st->open->lease_req.version = 1;
+                st->open->lease_req.has_parent = false;
+            }
+            memcpy(st->open->lease_req.client_guid, st->client_guid, 16);
+            status = srv_lease_check(req->conn->engine, &st->open->lease_req, st->path);
+            if (status != STATUS_SUCCESS)
+                return status;
+        }
+    }
     st->open->access = access_map_generic(desired_access, &file_generic_mapping);
+    /* What the open breaks ([MS-FSA] 2.1.5.1.2): a stat open nothing, an
+     * overwrite level II too. */
+    st->open->share_access = share_access;
+    st->open->stat_open =
+        !(st->open->access & ~(SYNCHRONIZE | FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES));
+    st->open->overwrite = disposition == FILE_SUPERSEDE || disposition == FILE_OVERWRITE ||
+                          disposition == FILE_OVERWRITE_IF;
     if (contexts_status != STATUS_SUCCESS)
         return contexts_status;
     if (st->dh2q && tree->share.type == SRV_SHARE_DISK) {

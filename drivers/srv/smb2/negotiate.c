@@ -35,7 +35,7 @@ void smb2_set_negotiated(struct srv_conn *conn, uint16_t dialect, uint16_t ciphe
         conn->server_security_mode |= SMB2_NEGOTIATE_SIGNING_REQUIRED;
     uint32_t caps = 0;
     if (dialect != SMB2_DIALECT_202)
-        caps |= SMB2_GLOBAL_CAP_LARGE_MTU;
+        caps |= SMB2_GLOBAL_CAP_LARGE_MTU | SMB2_GLOBAL_CAP_LEASING; /* leases: 2.1 on */
     conn->cipher = SMB2_ENCRYPTION_NONE;
     conn->signing_algorithm = SMB2_SIGNING_HMAC_SHA256;
     if (dialect == SMB2_DIALECT_300 || dialect == SMB2_DIALECT_302) {
