@@ -688,6 +688,7 @@ void pvfs_close(struct pvfs_file *file)
         return;
     struct pvfs_volume *volume = file->volume;
     struct pvfs_lock_waiter *done = NULL;
+    pvfs_notify_close(file);
     pthread_mutex_lock(&volume->lock);
     struct pvfs_node *node = file->node;
     pvfs_lock_release_file(file, &done);
