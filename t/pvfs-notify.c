@@ -243,6 +243,25 @@ int main(void)
     is_int(st, STATUS_NOTIFY_ENUM_DIR, "too many changes: STATUS_NOTIFY_ENUM_DIR");
     pvfs_close(d);
 
+    /* A watched directory deleted through another open (delete on close):
+     * the waiting request ends with STATUS_DELETE_PENDING. */
+    mkdir(on_disk("dp"), 0777);
+    d = open_dir("dp");
+    struct pvfs_file *del = NULL;
+    open_file(vol, alice, "dp", DELETE | FILE_LIST_DIRECTORY, SHARE_ALL, FILE_OPEN,
+              FILE_DIRECTORY_FILE | FILE_DELETE_ON_CLOSE, &del, NULL);
+    ok(d && del, "two opens of dp, one delete-on-close");
+    if (d && del) {
+        waiter_init(&w);
+        is_int(pvfs_notify_change(d, ALL_NAMES, false, buf, sizeof buf, done, &w, &n),
+               STATUS_PENDING, "watching dp");
+        pvfs_close(del);
+        is_int(w.calls, 1, "the delete-on-close close completed it");
+        is_int(w.status, STATUS_DELETE_PENDING, "with STATUS_DELETE_PENDING");
+    }
+    if (d)
+        pvfs_close(d);
+
     /* Not a directory. */
     struct pvfs_file *f = NULL;
     is_int(open_file(vol, alice, "d\\top.txt", FILE_READ_DATA, SHARE_ALL, FILE_OPEN, 0, &f,

@@ -49,8 +49,8 @@ struct notify_record {
     char *name; /* relative to the watched directory, backslashes */
 };
 
-struct notify_request {
-    struct notify_request *next;
+struct pvfs_notify_request {
+    struct pvfs_notify_request *next;
     void *buffer;
     uint32_t length;
     pvfs_notify_done_fn done;
@@ -69,7 +69,7 @@ struct pvfs_notify_open {
     size_t bytes;       /* the records' size as FILE_NOTIFY_INFORMATION */
     size_t limit;
     bool overflow;
-    struct notify_request *requests, **requests_tail;
+    struct pvfs_notify_request *requests, **requests_tail;
 };
 
 struct notify_watch {
@@ -251,7 +251,7 @@ static void record_add(struct pvfs_notify_open *o, uint32_t action, const char *
 }
 
 /* Fills req from what o has buffered, and empties the buffer. */
-static void request_fill(struct pvfs_notify_open *o, struct notify_request *req)
+static void request_fill(struct pvfs_notify_open *o, struct pvfs_notify_request *req)
 {
     req->written = 0;
     req->status = STATUS_NOTIFY_ENUM_DIR;
@@ -284,11 +284,11 @@ static void request_fill(struct pvfs_notify_open *o, struct notify_request *req)
 
 /* Takes the first waiting request of o if there is something for it; it goes
  * on *done for completion without the lock. */
-static void deliver(struct pvfs_notify_open *o, struct notify_request **done)
+static void deliver(struct pvfs_notify_open *o, struct pvfs_notify_request **done)
 {
     if (!o->requests || (!o->records && !o->overflow))
         return;
-    struct notify_request *req = o->requests;
+    struct pvfs_notify_request *req = o->requests;
     o->requests = req->next;
     if (!o->requests)
         o->requests_tail = &o->requests;
@@ -297,10 +297,10 @@ static void deliver(struct pvfs_notify_open *o, struct notify_request **done)
     *done = req;
 }
 
-static void complete_all(struct notify_request *done)
+static void complete_all(struct pvfs_notify_request *done)
 {
     while (done) {
-        struct notify_request *req = done;
+        struct pvfs_notify_request *req = done;
         done = req->next;
         req->done(req->context, req->status, req->written);
         free(req);
@@ -450,7 +450,7 @@ static void *event_thread(void *arg)
         ssize_t got = read(n->ifd, buf.bytes, sizeof buf.bytes);
         if (got <= 0)
             continue;
-        struct notify_request *done = NULL;
+        struct pvfs_notify_request *done = NULL;
         pthread_mutex_lock(&v->notify_lock);
         handle_batch(v, buf.bytes, (size_t)got);
         for (struct pvfs_notify_open *o = n->opens; o; o = o->next)
@@ -514,10 +514,12 @@ NTSTATUS pvfs_notify_change(struct pvfs_file *file, uint32_t filter, bool tree, 
     *written = 0;
     if (!file->is_directory || file->stream)
         return STATUS_INVALID_PARAMETER;
-    if ((filter & FILE_NOTIFY_VALID_MASK) == 0)
-        return STATUS_INVALID_PARAMETER;
+    /* Watching lists the directory's names (Windows, smbtorture's
+     * notify.handle-permissions). */
+    if (!(file->granted_access & FILE_LIST_DIRECTORY))
+        return STATUS_ACCESS_DENIED;
     struct pvfs_volume *v = file->volume;
-    struct notify_request *req = calloc(1, sizeof *req);
+    struct pvfs_notify_request *req = calloc(1, sizeof *req);
     if (!req)
         return STATUS_NO_MEMORY;
     req->buffer = buffer;
@@ -572,10 +574,10 @@ NTSTATUS pvfs_notify_change(struct pvfs_file *file, uint32_t filter, bool tree, 
 bool pvfs_notify_cancel(struct pvfs_file *file, void *context, NTSTATUS status)
 {
     struct pvfs_volume *v = file->volume;
-    struct notify_request *found = NULL;
+    struct pvfs_notify_request *found = NULL;
     pthread_mutex_lock(&v->notify_lock);
     struct pvfs_notify_open *o = file->notify;
-    for (struct notify_request **pp = o ? &o->requests : NULL; pp && *pp; pp = &(*pp)->next) {
+    for (struct pvfs_notify_request **pp = o ? &o->requests : NULL; pp && *pp; pp = &(*pp)->next) {
         if ((*pp)->context == context) {
             found = *pp;
             *pp = found->next;
@@ -597,7 +599,7 @@ bool pvfs_notify_cancel(struct pvfs_file *file, void *context, NTSTATUS status)
 void pvfs_notify_close(struct pvfs_file *file)
 {
     struct pvfs_volume *v = file->volume;
-    struct notify_request *done = NULL;
+    struct pvfs_notify_request *done = NULL;
     pthread_mutex_lock(&v->notify_lock);
     struct pvfs_notify_open *o = file->notify;
     if (o) {
@@ -610,7 +612,7 @@ void pvfs_notify_close(struct pvfs_file *file)
         }
         watch_collect(v->notify, NULL);
         done = o->requests;
-        for (struct notify_request *r = done; r; r = r->next) {
+        for (struct pvfs_notify_request *r = done; r; r = r->next) {
             r->status = STATUS_NOTIFY_CLEANUP;
             r->written = 0;
         }
@@ -619,5 +621,33 @@ void pvfs_notify_close(struct pvfs_file *file)
         free(o);
     }
     pthread_mutex_unlock(&v->notify_lock);
+    complete_all(done);
+}
+
+struct pvfs_notify_request *pvfs_notify_delete_pending(struct pvfs_volume *v,
+                                                       struct pvfs_node *node)
+{
+    struct pvfs_notify_request *done = NULL;
+    pthread_mutex_lock(&v->notify_lock);
+    for (struct pvfs_file *f = node->opens; f; f = f->node_next) {
+        struct pvfs_notify_open *o = f->notify;
+        if (!o)
+            continue;
+        while (o->requests) {
+            struct pvfs_notify_request *r = o->requests;
+            o->requests = r->next;
+            r->status = STATUS_DELETE_PENDING;
+            r->written = 0;
+            r->next = done;
+            done = r;
+        }
+        o->requests_tail = &o->requests;
+    }
+    pthread_mutex_unlock(&v->notify_lock);
+    return done;
+}
+
+void pvfs_notify_complete(struct pvfs_notify_request *done)
+{
     complete_all(done);
 }

@@ -184,8 +184,11 @@ NTSTATUS pvfs_unlock(struct pvfs_file *file, uint64_t offset, uint64_t length, u
  * arming call's length) or do not fit in length. Else STATUS_PENDING: done
  * runs once, from the volume's event thread (or pvfs_notify_cancel, or
  * pvfs_close with STATUS_NOTIFY_CLEANUP), with the same meanings; buffer
- * stays the caller's until then. Not a directory, a stream, or no valid
- * filter bit: STATUS_INVALID_PARAMETER. */
+ * stays the caller's until then. Not a directory, or a stream:
+ * STATUS_INVALID_PARAMETER; an open without FILE_LIST_DIRECTORY:
+ * STATUS_ACCESS_DENIED. A filter without a known bit (Windows accepts
+ * one) arms a watch that never fires; a later call's filter and tree are
+ * ignored (the arming call's stay). */
 typedef void (*pvfs_notify_done_fn)(void *context, NTSTATUS status, uint32_t written);
 NTSTATUS pvfs_notify_change(struct pvfs_file *file, uint32_t filter, bool tree, void *buffer,
                             uint32_t length, pvfs_notify_done_fn done, void *context,

@@ -370,6 +370,13 @@ NTSTATUS pvfs_return_info(const struct buf *b, size_t fixed, void *buffer, uint3
 /* Completes the open's waiting change-notify requests with
  * STATUS_NOTIFY_CLEANUP and drops its watch (pvfs_close). */
 void pvfs_notify_close(struct pvfs_file *file);
+/* node (a directory) became delete-pending: its opens' waiting requests end
+ * with STATUS_DELETE_PENDING (as Windows answers). Called with volume->lock
+ * held; complete the list with pvfs_notify_complete once it is dropped. */
+struct pvfs_notify_request;
+struct pvfs_notify_request *pvfs_notify_delete_pending(struct pvfs_volume *volume,
+                                                       struct pvfs_node *node);
+void pvfs_notify_complete(struct pvfs_notify_request *done);
 /* Stops the volume's event thread (pvfs_volume_close). */
 void pvfs_notify_shutdown(struct pvfs_volume *volume);
 

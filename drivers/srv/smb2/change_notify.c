@@ -64,8 +64,9 @@ NTSTATUS smb2_change_notify(struct smb2_request *req)
         return status;
     struct smb2_io *io = NULL;
     /* 3.3.5.19: a directory (the driver checks: srv may not know, when the
-     * open could not read attributes), something to watch. */
-    if (open->is_pipe || filter == 0)
+     * open could not read attributes). Any filter, even 0: the first
+     * request's is the one that counts (Windows). */
+    if (open->is_pipe)
         status = STATUS_INVALID_PARAMETER;
     else
         status = smb2_io_begin(req, open, notify_done, output_length, &io);
