@@ -414,7 +414,17 @@ static void handle_batch(struct pvfs_volume *v, const char *buf, size_t len)
                                 FILE_NOTIFY_CHANGE_STREAM_WRITE);
         } else if (e->mask & IN_ATTRIB) {
             /* Mode, owner, times and every xattr (DOS attributes, ACL, EAs,
-             * streams) change the inode alike; inotify cannot tell which. */
+             * streams) change the inode alike; inotify cannot tell which.
+             * An unlink drops the link count (IN_ATTRIB) just before its
+             * IN_DELETE: that is no attribute change of its own. */
+            size_t peek = off;
+            const struct inotify_event *next = next_event(buf, len, &peek);
+            if (next && (next->mask & IN_DELETE) && next->wd == e->wd &&
+                strcmp(next->name, e->name) == 0) {
+                free(full);
+                prev = e;
+                continue;
+            }
             dispatch_change(n, full, FILE_ACTION_MODIFIED,
                             FILE_NOTIFY_CHANGE_ATTRIBUTES | FILE_NOTIFY_CHANGE_LAST_WRITE |
                                 FILE_NOTIFY_CHANGE_LAST_ACCESS | FILE_NOTIFY_CHANGE_CREATION |
