@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/log.h"
@@ -85,6 +86,11 @@ struct pvfs_notify {
     struct notify_watch *watches;
     size_t watch_count;
     struct pvfs_notify_open *opens;
+    /* The entry created last and when (CLOCK_MONOTONIC, ns): see
+     * handle_batch. */
+    int created_wd;
+    char created_name[256];
+    uint64_t created_at;
 };
 
 /* ---- Watches (notify_lock held) ---- */
@@ -351,6 +357,25 @@ static const struct inotify_event *next_event(const char *buf, size_t len, size_
     return e;
 }
 
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* pvfs itself stores a new file's descriptor and DOS attributes right after
+ * creating it (xattrs: IN_ATTRIB); NT reports a creation alone. Within 2 ms
+ * of its creation an inode change of the entry is taken for those (a
+ * client's own change comes after a round trip). */
+#define CREATION_SETTLE_NS 2000000u
+
+static bool just_created(struct pvfs_notify *n, const struct inotify_event *e)
+{
+    return n->created_wd == e->wd && strcmp(n->created_name, e->name) == 0 &&
+           now_ns() - n->created_at < CREATION_SETTLE_NS;
+}
+
 static void handle_batch(struct pvfs_volume *v, const char *buf, size_t len)
 {
     struct pvfs_notify *n = v->notify;
@@ -387,23 +412,32 @@ static void handle_batch(struct pvfs_volume *v, const char *buf, size_t len)
         bool dir = e->mask & IN_ISDIR;
         uint32_t names = dir ? FILE_NOTIFY_CHANGE_DIR_NAME : FILE_NOTIFY_CHANGE_FILE_NAME;
         if (e->mask & IN_CREATE) {
+            if (strlen(e->name) < sizeof n->created_name) {
+                n->created_wd = e->wd;
+                strcpy(n->created_name, e->name);
+                n->created_at = now_ns();
+            }
             dispatch_change(n, full, FILE_ACTION_ADDED, names);
             if (dir && tree_covers(n, full))
                 watch_tree(v, full, 0);
         } else if (e->mask & IN_DELETE) {
             dispatch_change(n, full, FILE_ACTION_REMOVED, names);
         } else if (e->mask & IN_MOVED_FROM) {
-            /* A rename within the volume's watches comes as FROM then TO with
-             * one cookie; a move out of them is a removal. */
+            /* A rename comes as FROM then TO with one cookie. NT reports
+             * old and new name for a rename within one directory; a move
+             * to another directory (or out of the watches) is a removal
+             * here and an addition there. */
             size_t peek = off;
             const struct inotify_event *to = next_event(buf, len, &peek);
-            bool paired = to && (to->mask & IN_MOVED_TO) && to->cookie == e->cookie;
+            bool paired = to && (to->mask & IN_MOVED_TO) && to->cookie == e->cookie &&
+                          to->wd == e->wd;
             dispatch_change(n, full, paired ? FILE_ACTION_RENAMED_OLD_NAME : FILE_ACTION_REMOVED,
                             names);
             if (dir)
                 watch_collect(n, full);
         } else if (e->mask & IN_MOVED_TO) {
-            bool paired = prev && (prev->mask & IN_MOVED_FROM) && prev->cookie == e->cookie;
+            bool paired = prev && (prev->mask & IN_MOVED_FROM) && prev->cookie == e->cookie &&
+                          prev->wd == e->wd;
             dispatch_change(n, full, paired ? FILE_ACTION_RENAMED_NEW_NAME : FILE_ACTION_ADDED,
                             names);
             if (dir && tree_covers(n, full))
@@ -419,8 +453,9 @@ static void handle_batch(struct pvfs_volume *v, const char *buf, size_t len)
              * IN_DELETE: that is no attribute change of its own. */
             size_t peek = off;
             const struct inotify_event *next = next_event(buf, len, &peek);
-            if (next && (next->mask & IN_DELETE) && next->wd == e->wd &&
-                strcmp(next->name, e->name) == 0) {
+            if ((next && (next->mask & IN_DELETE) && next->wd == e->wd &&
+                 strcmp(next->name, e->name) == 0) ||
+                just_created(n, e)) {
                 free(full);
                 prev = e;
                 continue;
