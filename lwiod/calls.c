@@ -275,3 +275,21 @@ NTSTATUS IoQueryEaFile(struct io_file *file, struct io_async_control *async,
     irp->pub.args.query_ea.restart_scan = restart_scan;
     return irp_submit(irp);
 }
+
+NTSTATUS IoReadDirectoryChangeFile(struct io_file *file, struct io_async_control *async,
+                                   struct io_status_block *status_block,
+                                   const struct access_token *token, void *buffer,
+                                   uint32_t length, bool watch_tree,
+                                   uint32_t completion_filter)
+{
+    NTSTATUS status;
+    struct irp *irp =
+        new_irp(IRP_TYPE_READ_DIRECTORY_CHANGE, file, async, status_block, token, &status);
+    if (!irp)
+        return status;
+    irp->pub.args.read_directory_change.buffer = buffer;
+    irp->pub.args.read_directory_change.length = length;
+    irp->pub.args.read_directory_change.watch_tree = watch_tree;
+    irp->pub.args.read_directory_change.completion_filter = completion_filter;
+    return irp_submit(irp);
+}

@@ -115,6 +115,10 @@ void *IoFileGetContext(struct io_file *file);
 struct io_device *IoFileGetDevice(struct io_file *file);
 /* The path the file was opened with, relative to its device ("dir\name"). */
 const char *IoFileGetPath(struct io_file *file);
+/* True once IoCloseFile was called on the file: a cancel callback tells a
+ * cancel from a close with it (a change notify then ends with
+ * STATUS_NOTIFY_CLEANUP rather than STATUS_CANCELLED, [MS-FSA] 2.1.5.4). */
+bool IoFileIsClosing(struct io_file *file);
 
 /* ======================================================================
  * Extra create parameters (ECPs)
@@ -158,6 +162,7 @@ enum io_irp_type {
     IRP_TYPE_SET_SECURITY,
     IRP_TYPE_QUERY_EA,          /* NtQueryEaFile; EAs are set with SET_INFORMATION,
                                    FileFullEaInformation */
+    IRP_TYPE_READ_DIRECTORY_CHANGE, /* NtNotifyChangeDirectoryFile */
 };
 
 enum io_lock_operation {
@@ -263,6 +268,12 @@ struct io_irp {
             bool return_single_entry;
             bool restart_scan;
         } query_ea;
+        struct {                /* IRP_TYPE_READ_DIRECTORY_CHANGE ([MS-FSA] 2.1.5.11) */
+            void *buffer;       /* FILE_NOTIFY_INFORMATION records out */
+            uint32_t length;
+            uint32_t completion_filter; /* FILE_NOTIFY_CHANGE_* */
+            bool watch_tree;    /* also changes in subdirectories */
+        } read_directory_change;
     } args;
 };
 
@@ -400,5 +411,21 @@ NTSTATUS IoQueryEaFile(struct io_file *file, struct io_async_control *async,
                        void *buffer, uint32_t length, bool return_single_entry,
                        const void *ea_list, uint32_t ea_list_length, const uint32_t *ea_index,
                        bool restart_scan);
+
+/* NtNotifyChangeDirectoryFile ([MS-FSA] 2.1.5.11) on an open directory:
+ * completes when something matching completion_filter (FILE_NOTIFY_CHANGE_*)
+ * changes in the directory (or beneath it, with watch_tree), with
+ * FILE_NOTIFY_INFORMATION records ([MS-FSCC] 2.7.1; names relative to the
+ * directory) in buffer and information = their length; with
+ * STATUS_NOTIFY_ENUM_DIR (nothing returned) when the changes did not fit or
+ * were too many to keep. The first call arms the watch; changes between calls
+ * are kept for the next one. Pends until then: cancel it with IoCancel
+ * (STATUS_CANCELLED); closing the file ends it with STATUS_NOTIFY_CLEANUP.
+ * buffer must stay valid until the call completes. */
+NTSTATUS IoReadDirectoryChangeFile(struct io_file *file, struct io_async_control *async,
+                                   struct io_status_block *status_block,
+                                   const struct access_token *token, void *buffer,
+                                   uint32_t length, bool watch_tree,
+                                   uint32_t completion_filter);
 
 #endif

@@ -411,3 +411,11 @@ void IoFileSetContext(struct io_file *file, void *context) { file->context = con
 void *IoFileGetContext(struct io_file *file) { return file->context; }
 struct io_device *IoFileGetDevice(struct io_file *file) { return file->device; }
 const char *IoFileGetPath(struct io_file *file) { return file->path; }
+
+bool IoFileIsClosing(struct io_file *file)
+{
+    pthread_mutex_lock(&file->lock);
+    bool closing = file->state == IO_FILE_CLOSING || file->state == IO_FILE_CLOSED;
+    pthread_mutex_unlock(&file->lock);
+    return closing;
+}

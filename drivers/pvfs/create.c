@@ -688,6 +688,8 @@ void pvfs_close(struct pvfs_file *file)
         return;
     struct pvfs_volume *volume = file->volume;
     struct pvfs_lock_waiter *done = NULL;
+    struct pvfs_notify_request *notify_done = NULL;
+    pvfs_notify_close(file);
     pthread_mutex_lock(&volume->lock);
     struct pvfs_node *node = file->node;
     pvfs_lock_release_file(file, &done);
@@ -698,6 +700,7 @@ void pvfs_close(struct pvfs_file *file)
             free(node->delete_path);
             node->delete_path = p;
             node->delete_pending = true;
+            notify_done = pvfs_notify_delete_pending(volume, node);
         }
     }
     /* The last open of a file to be deleted deletes it, still under the
@@ -708,5 +711,6 @@ void pvfs_close(struct pvfs_file *file)
     file->node = NULL;
     pthread_mutex_unlock(&volume->lock);
     pvfs_lock_complete(done);
+    pvfs_notify_complete(notify_done);
     file_free(file);
 }

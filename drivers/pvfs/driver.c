@@ -244,12 +244,51 @@ static NTSTATUS lock_control(struct io_irp *irp)
     return STATUS_PENDING;
 }
 
+/* ---- Change notify: waits on the volume's inotify thread ---- */
+
+static void notify_done(void *context, NTSTATUS status, uint32_t written)
+{
+    struct io_irp *irp = context;
+    irp->status_block.status = status;
+    irp->status_block.information = written;
+    IoIrpComplete(irp);
+}
+
+static void notify_cancel(struct io_irp *irp, void *context)
+{
+    /* A close cancels the file's requests before it reaches the driver. */
+    (void)pvfs_notify_cancel(context, irp,
+                             IoFileIsClosing(irp->file) ? STATUS_NOTIFY_CLEANUP
+                                                        : STATUS_CANCELLED);
+}
+
+static NTSTATUS read_directory_change(struct io_irp *irp)
+{
+    struct pvfs_file *file = IoIrpGetFileContext(irp);
+    if (!file)
+        return STATUS_INVALID_HANDLE;
+    /* Arming a tree watch reads the tree: bounded (notify.c), and done once
+     * per open, so it stays on this thread. */
+    IoIrpMarkPending(irp, notify_cancel, file);
+    uint32_t written = 0;
+    NTSTATUS status = pvfs_notify_change(file, irp->args.read_directory_change.completion_filter,
+                                         irp->args.read_directory_change.watch_tree,
+                                         irp->args.read_directory_change.buffer,
+                                         irp->args.read_directory_change.length, notify_done,
+                                         irp, &written);
+    if (status != STATUS_PENDING)
+        notify_done(irp, status, written);
+    return STATUS_PENDING;
+}
+
 static NTSTATUS pvfs_dispatch(struct io_device *device, struct io_irp *irp)
 {
     struct pvfs_driver *drv = IoDeviceGetContext(device);
     switch (irp->type) {
     case IRP_TYPE_LOCK_CONTROL:
         return lock_control(irp);
+    case IRP_TYPE_READ_DIRECTORY_CHANGE:
+        return read_directory_change(irp);
     case IRP_TYPE_DEVICE_IO_CONTROL:
     case IRP_TYPE_SET_VOLUME_INFORMATION:
         return STATUS_INVALID_DEVICE_REQUEST;

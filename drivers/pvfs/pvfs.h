@@ -174,4 +174,27 @@ bool pvfs_lock_cancel(struct pvfs_file *file, void *context);
  * this key; STATUS_RANGE_NOT_LOCKED if there is none. */
 NTSTATUS pvfs_unlock(struct pvfs_file *file, uint64_t offset, uint64_t length, uint32_t key);
 
+/* Change notification ([MS-FSA] 2.1.5.11; notify.c, from Linux inotify, so
+ * changes made by any process are seen). On a directory open: the first call
+ * arms the watch with filter (FILE_NOTIFY_CHANGE_*) and tree (subdirectories
+ * too); changes are then buffered on the open between calls. A call returns
+ * at once when changes are buffered: STATUS_SUCCESS with *written bytes of
+ * FILE_NOTIFY_INFORMATION in buffer ([MS-FSCC] 2.7.1, names relative to the
+ * directory), or STATUS_NOTIFY_ENUM_DIR when they overflowed (more than the
+ * arming call's length) or do not fit in length. Else STATUS_PENDING: done
+ * runs once, from the volume's event thread (or pvfs_notify_cancel, or
+ * pvfs_close with STATUS_NOTIFY_CLEANUP), with the same meanings; buffer
+ * stays the caller's until then. Not a directory, or a stream:
+ * STATUS_INVALID_PARAMETER; an open without FILE_LIST_DIRECTORY:
+ * STATUS_ACCESS_DENIED. A filter without a known bit (Windows accepts
+ * one) arms a watch that never fires; a later call's filter and tree are
+ * ignored (the arming call's stay). */
+typedef void (*pvfs_notify_done_fn)(void *context, NTSTATUS status, uint32_t written);
+NTSTATUS pvfs_notify_change(struct pvfs_file *file, uint32_t filter, bool tree, void *buffer,
+                            uint32_t length, pvfs_notify_done_fn done, void *context,
+                            uint32_t *written);
+/* Ends the waiting request queued with context with status (STATUS_CANCELLED
+ * or STATUS_NOTIFY_CLEANUP): true if it was still waiting. */
+bool pvfs_notify_cancel(struct pvfs_file *file, void *context, NTSTATUS status);
+
 #endif

@@ -31,6 +31,8 @@
 #define PVFS_NAME_MAX_UNITS 255
 
 struct pvfs_node;
+struct pvfs_notify;
+struct pvfs_notify_open;
 
 struct pvfs_volume {
     char *root;           /* realpath of the root, no trailing slash ("/" stays "/") */
@@ -42,6 +44,8 @@ struct pvfs_volume {
     struct pvfs_node **buckets;
     size_t bucket_count;
     size_t node_count;
+    pthread_mutex_t notify_lock; /* notify.c's state, never held with lock */
+    struct pvfs_notify *notify;  /* started by the first change-notify request */
 };
 
 struct pvfs_lock_range {
@@ -123,6 +127,7 @@ struct pvfs_file {
     uint64_t allocation_size; /* as last set, for reporting (0: derived) */
     size_t next_ea;           /* [MS-FSA] Open.NextEaEntry: index of the next EA a scan returns */
     struct pvfs_dir_cursor dir;
+    struct pvfs_notify_open *notify; /* armed change notify (notify.c, notify_lock) */
 };
 
 static inline const char *pvfs_file_path(const struct pvfs_file *file)
@@ -357,6 +362,20 @@ long pvfs_put_utf16(struct buf *b, const char *utf8);
  * rules of pvfs.h: fixed is the size below which nothing is returned. */
 NTSTATUS pvfs_return_info(const struct buf *b, size_t fixed, void *buffer, uint32_t length,
                           uint32_t *written);
+
+/* ---- notify.c ---- */
+/* Completes the open's waiting change-notify requests with
+ * STATUS_NOTIFY_CLEANUP and drops its watch (pvfs_close). */
+void pvfs_notify_close(struct pvfs_file *file);
+/* node (a directory) became delete-pending: its opens' waiting requests end
+ * with STATUS_DELETE_PENDING (as Windows answers). Called with volume->lock
+ * held; complete the list with pvfs_notify_complete once it is dropped. */
+struct pvfs_notify_request;
+struct pvfs_notify_request *pvfs_notify_delete_pending(struct pvfs_volume *volume,
+                                                       struct pvfs_node *node);
+void pvfs_notify_complete(struct pvfs_notify_request *done);
+/* Stops the volume's event thread (pvfs_volume_close). */
+void pvfs_notify_shutdown(struct pvfs_volume *volume);
 
 /* ---- create.c helpers used by set_info.c ---- */
 /* Removes the file (or stream) whose delete is pending; called once its last

@@ -114,6 +114,7 @@ static NTSTATUS set_disposition(struct pvfs_file *file, bool delete, bool on_clo
     }
     struct pvfs_volume *volume = file->volume;
     NTSTATUS status = STATUS_SUCCESS;
+    struct pvfs_notify_request *notify_done = NULL;
     pthread_mutex_lock(&volume->lock);
     struct pvfs_node *node = file->node;
     if (on_close) {
@@ -126,12 +127,14 @@ static NTSTATUS set_disposition(struct pvfs_file *file, bool delete, bool on_clo
             free(node->delete_path);
             node->delete_path = p;
             node->delete_pending = true;
+            notify_done = pvfs_notify_delete_pending(volume, node);
         }
     } else {
         node->delete_pending = false;
         file->delete_on_close = false;
     }
     pthread_mutex_unlock(&volume->lock);
+    pvfs_notify_complete(notify_done);
     return status;
 }
 

@@ -48,6 +48,11 @@ NTSTATUS pvfs_volume_open(const char *root, struct pvfs_volume **out)
         status = STATUS_INSUFFICIENT_RESOURCES;
         goto fail;
     }
+    if (pthread_mutex_init(&v->notify_lock, NULL) != 0) {
+        pthread_mutex_destroy(&v->lock);
+        status = STATUS_INSUFFICIENT_RESOURCES;
+        goto fail;
+    }
     *out = v;
     return STATUS_SUCCESS;
 fail:
@@ -63,6 +68,8 @@ void pvfs_volume_close(struct pvfs_volume *v)
 {
     if (!v)
         return;
+    pvfs_notify_shutdown(v);
+    pthread_mutex_destroy(&v->notify_lock);
     pthread_mutex_destroy(&v->lock);
     close(v->root_fd);
     free(v->buckets);

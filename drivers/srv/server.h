@@ -508,12 +508,10 @@ void srv_oplock_sweep(struct srv_engine *engine);
 
 /* ---- Change notification (smb2/change_notify.c) ---------------------------
  *
- * srv has no change notification from the file system: a CHANGE_NOTIFY
- * waits until a change made through srv itself (a CREATE that made or
- * replaced a file, a WRITE, a SET_INFO, the close of an open that could
- * delete) touches the directory watched (or, recursive, anything beneath it),
- * and then completes with STATUS_NOTIFY_ENUM_DIR: "enumerate the directory
- * again". Changes made to the disk by other means are not seen. */
+ * CHANGE_NOTIFY is an I/O manager notify request (IoReadDirectoryChangeFile):
+ * the driver sees every change on the disk, srv's own included. The two
+ * calls below are what srv used to complete watches with itself; they are
+ * no-ops now, kept for their callers. */
 /* path: the I/O manager path of what changed ("\pvfs\srv\x\dir\a.txt"). */
 void srv_notify_changed(struct srv_engine *engine, const char *path);
 /* The same for what an open names. */

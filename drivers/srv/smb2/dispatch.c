@@ -155,14 +155,15 @@ static void deliver_cancel(struct smb2_request *req)
 NTSTATUS smb2_cancel(struct smb2_request *req)
 {
     /* 3.3.5.16: find the request by AsyncId if the CANCEL is async, else by
-     * MessageId among the ones not yet gone async; no response either way. */
+     * MessageId (also one gone async: a client that cancels at once has not
+     * seen the interim response yet); no response either way. */
     struct srv_conn *conn = req->conn;
     struct smb2_request *found = NULL;
     pthread_mutex_lock(&conn->lock);
     for (struct smb2_request *p = conn->pending; p; p = p->pending_next) {
         bool match = (req->hdr.flags & SMB2_FLAGS_ASYNC_COMMAND)
                          ? p->async_id != 0 && p->async_id == req->hdr.async_id
-                         : p->async_id == 0 && p->hdr.message_id == req->hdr.message_id;
+                         : p->hdr.message_id == req->hdr.message_id;
         if (match) {
             found = take_for_cancel(p);
             break;
