@@ -102,7 +102,6 @@ NTSTATUS srv_engine_create(const struct srv_config *config, struct srv_engine **
     pthread_mutex_init(&e->lock, NULL);
     pthread_mutex_init(&e->oplock_lock, NULL);
     pthread_mutex_init(&e->durable_lock, NULL);
-    pthread_mutex_init(&e->notify_lock, NULL);
     pthread_cond_init(&e->conns_gone, NULL);
     e->listen_fd = e->epoll_fd = e->wake_fd = -1;
     e->start_time = srv_filetime_now();
@@ -175,7 +174,6 @@ void srv_engine_destroy(struct srv_engine *e)
     pthread_mutex_destroy(&e->lock);
     pthread_mutex_destroy(&e->oplock_lock);
     pthread_mutex_destroy(&e->durable_lock);
-    pthread_mutex_destroy(&e->notify_lock);
     free(e);
 }
 

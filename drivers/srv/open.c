@@ -41,13 +41,9 @@ static void close_done(void *context)
     struct closing *c = context;
     if (c->async.cancel)
         IoCancelRefRelease(c->async.cancel);
-    /* The file is closed: a CREATE waiting on its oplock may go on. An open
-     * that could delete may have deleted its file on close. */
-    if (c->open) {
+    /* The file is closed: a CREATE waiting on its oplock may go on. */
+    if (c->open)
         srv_oplock_leave(c->open);
-        if (c->open->access & DELETE)
-            srv_notify_open_changed(c->open);
-    }
     if (c->fn)
         c->fn(c->context, c->iosb.status);
     if (c->open)

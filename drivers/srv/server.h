@@ -51,7 +51,6 @@ struct srv_open;
 struct srv_workers;
 struct srv_oplock_waiter;
 struct srv_lease;
-struct srv_notify_watch;
 
 #define SRV_OPLOCK_BUCKETS 4096
 #define SRV_OPEN_BUCKETS 1024
@@ -84,10 +83,6 @@ struct srv_engine {
     pthread_mutex_t oplock_lock;
     struct srv_open *oplock_opens[SRV_OPLOCK_BUCKETS]; /* by a hash of the path */
     unsigned oplock_breaks;        /* opens with a break outstanding */
-    /* smb2/change_notify.c: pending CHANGE_NOTIFY requests (a leaf lock). */
-    pthread_mutex_t notify_lock;
-    struct srv_notify_watch *notify_watches;
-    atomic_int notify_count;
     struct srv_oplock_waiter *oplock_waiters;
     struct srv_lease *leases;      /* lease.c: LeaseTable, under oplock_lock */
     /* durable.c: GlobalOpenTable, every open by its persistent FileId (a
@@ -509,13 +504,8 @@ void srv_oplock_sweep(struct srv_engine *engine);
 /* ---- Change notification (smb2/change_notify.c) ---------------------------
  *
  * CHANGE_NOTIFY is an I/O manager notify request (IoReadDirectoryChangeFile):
- * the driver sees every change on the disk, srv's own included. The two
- * calls below are what srv used to complete watches with itself; they are
- * no-ops now, kept for their callers. */
-/* path: the I/O manager path of what changed ("\pvfs\srv\x\dir\a.txt"). */
-void srv_notify_changed(struct srv_engine *engine, const char *path);
-/* The same for what an open names. */
-void srv_notify_open_changed(struct srv_open *open);
+ * the driver sees every change on the disk, srv's own included, so srv keeps
+ * no watch of its own. */
 
 /* session->opens. */
 NTSTATUS srv_session_add_open(struct srv_session *session, struct srv_open *open);

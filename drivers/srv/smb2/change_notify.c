@@ -80,17 +80,3 @@ NTSTATUS smb2_change_notify(struct smb2_request *req)
     srv_open_unref(open);
     return status == STATUS_SUCCESS ? STATUS_PENDING : status;
 }
-
-/* srv used to complete CHANGE_NOTIFY itself on the changes it made; the
- * driver now sees those (and everyone else's) on the disk. Kept as no-ops
- * for their callers. */
-void srv_notify_changed(struct srv_engine *e, const char *path)
-{
-    (void)e;
-    (void)path;
-}
-
-void srv_notify_open_changed(struct srv_open *o)
-{
-    (void)o;
-}

@@ -275,8 +275,6 @@ static void create_done(struct smb2_io *io)
         return;
     }
     st->action = (uint32_t)io->iosb.information;
-    if (st->action != FILE_OPENED)
-        srv_notify_changed(req->conn->engine, st->path); /* made or replaced */
     struct srv_open *open = st->open;
     st->open = NULL;
     open->file = st->file;

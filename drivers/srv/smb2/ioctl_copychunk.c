@@ -248,8 +248,6 @@ static void write_done(struct smb2_io *io)
         copy_finish(io, status);
         return;
     }
-    if (st->chunks_written == 0)
-        srv_notify_open_changed(io->open);
     st->chunks_written++;
     st->total_written += c->length;
     st->next++;

@@ -8,10 +8,8 @@
 
 static void set_done(struct smb2_io *io)
 {
-    if (io->iosb.status == STATUS_SUCCESS) {
+    if (io->iosb.status == STATUS_SUCCESS)
         wr_u16(&io->req->out, 2); /* StructureSize, nothing else */
-        srv_notify_open_changed(io->open);
-    }
     smb2_io_finish(io, io->iosb.status);
 }
 

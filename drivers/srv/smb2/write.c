@@ -16,7 +16,6 @@ static void write_done(struct smb2_io *io)
         wr_u16(out, 0);
         wr_u16(out, 0);
         wr_u8(out, 0);
-        srv_notify_open_changed(io->open);
     }
     smb2_io_finish(io, status);
 }
