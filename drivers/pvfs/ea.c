@@ -217,7 +217,7 @@ static ssize_t x_get(int fd, const char *name, void *value, size_t size)
     return n;
 }
 
-static NTSTATUS list_names(int fd, char **names, size_t *size)
+NTSTATUS pvfs_xattr_names(int fd, char **names, size_t *size)
 {
     *names = NULL;
     *size = 0;
@@ -263,7 +263,7 @@ NTSTATUS pvfs_ea_read(int fd, struct pvfs_ea_list *out)
     char *names;
     size_t size;
     *out = (struct pvfs_ea_list){ 0 };
-    NTSTATUS status = list_names(fd, &names, &size);
+    NTSTATUS status = pvfs_xattr_names(fd, &names, &size);
     if (status != STATUS_SUCCESS)
         return status;
     uint8_t *value = malloc(PVFS_XATTR_MAX);

@@ -287,6 +287,10 @@ NTSTATUS pvfs_stream_list(int fd, struct pvfs_stream_info **streams, size_t *cou
 void pvfs_stream_list_free(struct pvfs_stream_info *streams, size_t count);
 
 /* ---- ea.c: extended attributes as user.NAME xattrs ---- */
+/* All xattr names of fd (O_PATH fds too), NUL-separated, malloc'd (NULL and
+ * 0 when there are none or the file system has no xattrs); retried when the
+ * list grows between the two calls. EAs and named streams both list them. */
+NTSTATUS pvfs_xattr_names(int fd, char **names, size_t *size);
 struct pvfs_ea {
     char *name;             /* as given or stored (not upper-cased), NUL-terminated */
     uint8_t *value;

@@ -45,38 +45,12 @@ static const char *stream_of(const char *xname, size_t *len)
     return xname + PREFIX_LEN;
 }
 
-static NTSTATUS list_names(int fd, char **names, size_t *size)
-{
-    *names = NULL;
-    *size = 0;
-    for (int attempt = 0; attempt < 4; attempt++) {
-        ssize_t n = flistxattr(fd, NULL, 0);
-        if (n < 0)
-            return errno == ENOTSUP ? STATUS_SUCCESS : nt_status_from_errno(errno);
-        if (n == 0)
-            return STATUS_SUCCESS;
-        char *list = malloc((size_t)n);
-        if (!list)
-            return STATUS_NO_MEMORY;
-        ssize_t got = flistxattr(fd, list, (size_t)n);
-        if (got >= 0) {
-            *names = list;
-            *size = (size_t)got;
-            return STATUS_SUCCESS;
-        }
-        free(list);
-        if (errno != ERANGE) /* grew meanwhile: ask again */
-            return nt_status_from_errno(errno);
-    }
-    return STATUS_UNSUCCESSFUL;
-}
-
 NTSTATUS pvfs_stream_find(int fd, const char *name, char **stored)
 {
     char *names;
     size_t size;
     *stored = NULL;
-    NTSTATUS status = list_names(fd, &names, &size);
+    NTSTATUS status = pvfs_xattr_names(fd, &names, &size);
     if (status != STATUS_SUCCESS)
         return status;
     status = STATUS_OBJECT_NAME_NOT_FOUND;
@@ -220,7 +194,7 @@ NTSTATUS pvfs_stream_list(int fd, struct pvfs_stream_info **streams, size_t *cou
     size_t size;
     *streams = NULL;
     *count = 0;
-    NTSTATUS status = list_names(fd, &names, &size);
+    NTSTATUS status = pvfs_xattr_names(fd, &names, &size);
     if (status != STATUS_SUCCESS)
         return status;
     struct pvfs_stream_info *list = NULL;
