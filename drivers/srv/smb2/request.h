@@ -198,6 +198,11 @@ NTSTATUS smb2_session_setup(struct smb2_request *req);
 /* session_bind.c: SESSION_SETUP with SMB2_SESSION_FLAG_BINDING. */
 NTSTATUS smb2_session_bind(struct smb2_request *req, struct buf_reader token);
 /* The SESSION_SETUP response body (StructureSize 9, flags, token). */
+/* One SESSION_SETUP leg through srv_auth (session_setup.c; a worker only):
+ * begins the exchange when *exchange is NULL, steps it with token. A token
+ * too long for a response fails the leg (STATUS_INSUFFICIENT_RESOURCES). */
+NTSTATUS smb2_auth_leg(struct srv_conn *conn, void **exchange, struct buf_reader *token,
+                       struct buf *token_out, struct srv_auth_result *result);
 void smb2_session_setup_write_body(struct smb2_request *req, uint16_t session_flags,
                                    const struct buf *token);
 NTSTATUS smb2_logoff(struct smb2_request *req);

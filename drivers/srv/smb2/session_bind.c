@@ -79,15 +79,8 @@ static void bind_work(void *context)
         status = STATUS_USER_SESSION_DELETED;
     pthread_mutex_unlock(&s->lock);
 
-    if (status == STATUS_SUCCESS && !exchange)
-        status = auth->begin(auth->context, conn->peer, &exchange);
-    if (status == STATUS_SUCCESS) {
-        size_t len = rd_remaining(&st->token);
-        status = auth->step(auth->context, exchange, rd_bytes(&st->token, len), len, &token_out,
-                            &result);
-        if (!wr_ok(&token_out) && status == STATUS_MORE_PROCESSING_REQUIRED)
-            status = STATUS_INSUFFICIENT_RESOURCES;
-    }
+    if (status == STATUS_SUCCESS)
+        status = smb2_auth_leg(conn, &exchange, &st->token, &token_out, &result);
 
     pthread_mutex_lock(&s->lock);
     c = srv_session_find_channel(s, conn->id);

@@ -123,6 +123,23 @@ static NTSTATUS logon(struct smb2_request *req, struct srv_session *s,
     return STATUS_SUCCESS;
 }
 
+NTSTATUS smb2_auth_leg(struct srv_conn *conn, void **exchange, struct buf_reader *token,
+                       struct buf *token_out, struct srv_auth_result *result)
+{
+    const struct srv_auth *auth = &conn->engine->config.auth;
+    NTSTATUS status = STATUS_SUCCESS;
+    if (!*exchange)
+        status = auth->begin(auth->context, conn->peer, exchange);
+    if (status == STATUS_SUCCESS) {
+        size_t len = rd_remaining(token);
+        status = auth->step(auth->context, *exchange, rd_bytes(token, len), len, token_out,
+                            result);
+        if (!wr_ok(token_out) && status == STATUS_MORE_PROCESSING_REQUIRED)
+            status = STATUS_INSUFFICIENT_RESOURCES;
+    }
+    return status;
+}
+
 static void setup_work(void *context)
 {
     struct smb2_request *req = context;
@@ -140,15 +157,7 @@ static void setup_work(void *context)
     /* The exchange and its leg run without session->lock: auth_busy keeps a
      * second SESSION_SETUP off this session meanwhile. */
     void *exchange = s->auth_exchange;
-    if (!exchange)
-        status = auth->begin(auth->context, conn->peer, &exchange);
-    if (status == STATUS_SUCCESS) {
-        size_t len = rd_remaining(&st->token);
-        status = auth->step(auth->context, exchange, rd_bytes(&st->token, len), len, &token_out,
-                            &result);
-        if (!wr_ok(&token_out) && status == STATUS_MORE_PROCESSING_REQUIRED)
-            status = STATUS_INSUFFICIENT_RESOURCES;
-    }
+    status = smb2_auth_leg(conn, &exchange, &st->token, &token_out, &result);
 
     bool drop = false;
     pthread_mutex_lock(&s->lock);
