@@ -7,7 +7,7 @@
 # right (FileAccessInformation), a WRITE, a delete disposition and a rename
 # on that open are refused, so are explicit write/delete opens,
 # delete-on-close, overwrite, creating a file and a directory (impacket and
-# smbclient's mkdir). On the read-only share "ro" (alice: full), a
+# smbclient's mkdir), and so is a hard link to it. On the read-only share "ro" (alice: full), a
 # MAXIMUM_ALLOWED open gets no write rights, FSCTL_SET_ZERO_DATA,
 # FSCTL_SET_SPARSE, FSCTL_SET_OBJECT_ID, SET_INFO (basic, end of file,
 # disposition, rename, EAs) and a copychunk into it are refused, and the
@@ -55,6 +55,7 @@ FILE_NON_DIRECTORY_FILE = 0x40
 FILE_DELETE_ON_CLOSE = 0x1000
 FileBasicInformation, FileRenameInformation, FileDispositionInformation = 4, 10, 13
 FileAccessInformation, FileFullEaInformation, FileEndOfFileInformation = 8, 15, 20
+FileLinkInformation = 11
 SMB2_0_INFO_FILE = 1
 FSCTL_SRV_REQUEST_RESUME_KEY = 0x00140078
 FSCTL_SRV_COPYCHUNK = 0x001440F2
@@ -188,6 +189,9 @@ with Appliance("srv-share-ceiling") as a:
     st = alice.refused(lambda: alice.set_info(fid, FileEndOfFileInformation,
                                               struct.pack("<q", 0)))
     check(st == STATUS_ACCESS_DENIED, "  truncate: STATUS_ACCESS_DENIED", name_of(st))
+    st = alice.refused(lambda: alice.set_info(fid, FileLinkInformation, rename_blob("link.txt")))
+    check(st == STATUS_ACCESS_DENIED, "  a hard link (a new name in the share): "
+          "STATUS_ACCESS_DENIED", name_of(st))
     alice.close(fid)
 
     for what, access, disposition, options in (

@@ -602,6 +602,7 @@ NTSTATUS pvfs_create(struct pvfs_volume *volume, const struct access_token *toke
     file->token = s.token;
     s.token = NULL;
     file->granted_access = s.granted;
+    file->access_ceiling = args->has_access_ceiling ? args->access_ceiling : UINT32_MAX;
     file->share_access = args->share_access;
     file->mode = args->create_options & PVFS_MODE_OPTIONS;
     file->delete_on_close = (args->create_options & FILE_DELETE_ON_CLOSE) != 0;
