@@ -54,7 +54,9 @@ static NTSTATUS request_resiliency(struct smb2_request *req, uint64_t persistent
  * refuses whatever the open was granted: those whose code asks for write
  * access (CTL_CODE's Access FILE_WRITE_ACCESS: SET_ZERO_DATA,
  * SET_COMPRESSION, FILE_LEVEL_TRIM, OFFLOAD_WRITE, DUPLICATE_EXTENTS, ...)
- * and the FILE_SPECIAL_ACCESS ones that set something. */
+ * and the FILE_SPECIAL_ACCESS ones that set something.
+ * FSCTL_CREATE_OR_GET_OBJECT_ID is not one: pvfs derives object ids and
+ * stores nothing, and Windows clients ask for them on any share. */
 static bool fsctl_modifies(uint32_t ctl_code)
 {
     if (((ctl_code >> 14) & 3u) & FILE_WRITE_ACCESS)
@@ -66,7 +68,6 @@ static bool fsctl_modifies(uint32_t ctl_code)
     case FSCTL_SET_OBJECT_ID:
     case FSCTL_SET_OBJECT_ID_EXTENDED:
     case FSCTL_DELETE_OBJECT_ID:
-    case FSCTL_CREATE_OR_GET_OBJECT_ID:
     case FSCTL_SET_SHORT_NAME_BEHAVIOR:
     case FSCTL_SET_INTEGRITY_INFORMATION:
     case FSCTL_SRV_COPYCHUNK:
