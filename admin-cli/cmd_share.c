@@ -28,6 +28,8 @@ enum {
     OPT_NO_ABE,
     OPT_CACHING,
     OPT_PATH,
+    OPT_GUEST_OK,
+    OPT_NO_GUEST_OK,
 };
 
 #define MAX_GRANTS 256
@@ -93,6 +95,8 @@ static int parse_share_options(struct cli *cli, const struct cli_command *comman
         { "no-access-based-enumeration", no_argument, NULL, OPT_NO_ABE },
         { "caching", required_argument, NULL, OPT_CACHING },
         { "path", required_argument, NULL, OPT_PATH },
+        { "guest-ok", no_argument, NULL, OPT_GUEST_OK },
+        { "no-guest-ok", no_argument, NULL, OPT_NO_GUEST_OK },
         CLI_COMMON_OPTIONS,
         { NULL, 0, NULL, 0 },
     };
@@ -106,7 +110,8 @@ static int parse_share_options(struct cli *cli, const struct cli_command *comman
         if (c == CLI_GETOPT_ERROR)
             return CLI_USAGE;
         bool set_only = c == OPT_READ_WRITE || c == OPT_NO_ENCRYPT || c == OPT_VISIBLE ||
-                        c == OPT_REVOKE || c == OPT_NO_ABE || c == OPT_PATH;
+                        c == OPT_REVOKE || c == OPT_NO_ABE || c == OPT_PATH ||
+                        c == OPT_NO_GUEST_OK;
         if (set_only && !is_set)
             return cli_usage_error(cli, "option '%s' is for 'share set'", argv[optind - 1]);
         *any = true;
@@ -122,6 +127,8 @@ static int parse_share_options(struct cli *cli, const struct cli_command *comman
         case OPT_ABE: o->flags_set |= SHARE_FLAG_ACCESS_BASED_ENUM; break;
         case OPT_NO_ABE: o->flags_clear |= SHARE_FLAG_ACCESS_BASED_ENUM; break;
         case OPT_PATH: o->path = optarg; break;
+        case OPT_GUEST_OK: o->flags_set |= SHARE_FLAG_GUEST_OK; break;
+        case OPT_NO_GUEST_OK: o->flags_clear |= SHARE_FLAG_GUEST_OK; break;
         case OPT_MAX_USES:
             o->max_uses_given = true;
             if (strcmp(optarg, "unlimited") == 0)
@@ -183,13 +190,14 @@ static json_t *share_json(struct cli *cli, const struct share *share)
 {
     bool ipc = share->type == STYPE_IPC;
     json_t *o = json_pack(
-        "{s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:s}", "name", share->name, "type",
+        "{s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:s, s:b}", "name", share->name, "type",
         ipc ? "ipc" : "disk", "path", share->path ? share->path : "", "comment",
         share->comment ? share->comment : "", "read_only",
         (share->flags & SHARE_FLAG_READ_ONLY) != 0, "encrypt",
         (share->flags & SHARE_FLAG_ENCRYPT_DATA) != 0, "hidden", share_is_hidden(share),
         "access_based_enumeration", (share->flags & SHARE_FLAG_ACCESS_BASED_ENUM) != 0,
-        "caching", caching_name(share->flags));
+        "caching", caching_name(share->flags), "guest_ok",
+        (share->flags & SHARE_FLAG_GUEST_OK) != 0);
     if (!o)
         return NULL;
     json_object_set_new(o, "max_uses",
@@ -216,10 +224,11 @@ static json_t *share_json(struct cli *cli, const struct share *share)
 
 static void flags_text(const struct share *share, char *out, size_t size)
 {
-    snprintf(out, size, "%s%s%s%s", (share->flags & SHARE_FLAG_READ_ONLY) ? "read-only" : "read-write",
+    snprintf(out, size, "%s%s%s%s%s", (share->flags & SHARE_FLAG_READ_ONLY) ? "read-only" : "read-write",
              (share->flags & SHARE_FLAG_ENCRYPT_DATA) ? ",encrypt" : "",
              share_is_hidden(share) ? ",hidden" : "",
-             (share->flags & SHARE_FLAG_ACCESS_BASED_ENUM) ? ",abe" : "");
+             (share->flags & SHARE_FLAG_ACCESS_BASED_ENUM) ? ",abe" : "",
+             (share->flags & SHARE_FLAG_GUEST_OK) ? ",guest-ok" : "");
 }
 
 /* ---- add / set ---------------------------------------------------------------------- */
@@ -525,6 +534,7 @@ static int run_show(struct cli *cli, const struct cli_command *command, int argc
             "Access-based enumeration",
             (share->flags & SHARE_FLAG_ACCESS_BASED_ENUM) ? "yes" : "no",
             "Caching", caching_name(share->flags),
+            "Guest access", (share->flags & SHARE_FLAG_GUEST_OK) ? "yes" : "no",
             "Max uses", max_uses,
             NULL,
         };
@@ -554,17 +564,20 @@ static int run_show(struct cli *cli, const struct cli_command *command, int argc
     "    --access-based-enumeration\n" \
     "                       list only what the user may open\n" \
     "    --caching manual|documents|programs|none\n" \
-    "                       offline files (client-side caching) mode\n"
+    "                       offline files (client-side caching) mode\n" \
+    "    --guest-ok         guest and anonymous sessions may connect (when srv.guest is\n" \
+    "                       on), within the share's permissions; off by default\n"
 
 static const struct cli_command share_subcommands[] = {
     { .name = "add", .summary = "share a directory",
       .usage = "NAME PATH [--comment TEXT] [--read-only] [--max-uses N] [--encrypt]\n"
-               "          [--hidden] [--grant PRINCIPAL:read|change|full]...\n"
+               "          [--hidden] [--guest-ok] [--grant PRINCIPAL:read|change|full]...\n"
                SHARE_OPTIONS_HELP,
       .run = run_add },
     { .name = "set", .summary = "change a share; options not given keep their value",
       .usage = "NAME [the options of add] [--path PATH] [--read-write] [--no-encrypt]\n"
-               "          [--visible] [--no-access-based-enumeration] [--max-uses unlimited]\n"
+               "          [--visible] [--no-access-based-enumeration] [--no-guest-ok]\n"
+               "          [--max-uses unlimited]\n"
                "          [--revoke PRINCIPAL]...\n"
                "    --grant P:LEVEL    gives P that level (replacing its previous one)\n"
                "    --revoke P         removes P's permission\n"

@@ -575,7 +575,8 @@ static uint32_t share_flags(const struct prov_share *sh)
     uint32_t flags = (sh->read_only ? SHARE_FLAG_READ_ONLY : 0) |
                      (sh->hidden ? SHARE_FLAG_HIDDEN : 0) |
                      (sh->encrypt ? SHARE_FLAG_ENCRYPT_DATA : 0) |
-                     (sh->access_based_enumeration ? SHARE_FLAG_ACCESS_BASED_ENUM : 0);
+                     (sh->access_based_enumeration ? SHARE_FLAG_ACCESS_BASED_ENUM : 0) |
+                     (sh->guest_ok ? SHARE_FLAG_GUEST_OK : 0);
     const char *caching = sh->caching ? sh->caching : "manual";
     if (strcmp(caching, "documents") == 0)
         flags |= SHARE_CACHING_DOCUMENTS;

@@ -237,6 +237,8 @@ static NTSTATUS export_shares(struct out *o, struct registry *reg, char **error)
             key_bool(o, "encrypt", true);
         if (s->flags & SHARE_FLAG_ACCESS_BASED_ENUM)
             key_bool(o, "access_based_enumeration", true);
+        if (s->flags & SHARE_FLAG_GUEST_OK)
+            key_bool(o, "guest_ok", true);
         if ((s->flags & SHARE_CACHING_MASK) != SHARE_CACHING_MANUAL)
             key_string(o, "caching", caching_name(s->flags));
         if (s->max_uses >= 0) {

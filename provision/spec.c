@@ -373,7 +373,8 @@ static bool parse_shares(struct parse *p, const struct ydoc_node *node, struct p
 {
     static const char *const known[] = { "name", "path", "comment", "read_only", "hidden",
                                          "encrypt", "access_based_enumeration", "caching",
-                                         "max_uses", "permissions", "create", NULL };
+                                         "max_uses", "permissions", "create", "guest_ok",
+                                         NULL };
     static const char *const caching[] = { "manual", "documents", "programs", "none" };
     if (node->kind != YDOC_SEQUENCE) {
         fail_at(p, node, "shares", "must be a list of shares");
@@ -400,6 +401,7 @@ static bool parse_shares(struct parse *p, const struct ydoc_node *node, struct p
             !optional_bool(p, sh, "read_only", where, &out->read_only) ||
             !optional_bool(p, sh, "hidden", where, &out->hidden) ||
             !optional_bool(p, sh, "encrypt", where, &out->encrypt) ||
+            !optional_bool(p, sh, "guest_ok", where, &out->guest_ok) ||
             !optional_bool(p, sh, "access_based_enumeration", where,
                            &out->access_based_enumeration) ||
             !optional_string(p, sh, "caching", where, &out->caching))

@@ -62,7 +62,7 @@ struct prov_share {
     char *name;
     char *path;
     char *comment;
-    bool read_only, hidden, encrypt, access_based_enumeration;
+    bool read_only, hidden, encrypt, access_based_enumeration, guest_ok;
     char *caching;         /* manual | documents | programs | none; NULL: manual */
     int32_t max_uses;      /* -1 unlimited */
     struct prov_grant *grants; /* none given: the default descriptor */

@@ -70,10 +70,11 @@ char *share_flags_describe(uint32_t flags)
 {
     char *out;
 
-    if (asprintf(&out, "%s%s%s%scaching=%s", (flags & SHARE_FLAG_READ_ONLY) ? "read-only," : "",
+    if (asprintf(&out, "%s%s%s%s%scaching=%s", (flags & SHARE_FLAG_READ_ONLY) ? "read-only," : "",
                  (flags & SHARE_FLAG_HIDDEN) ? "hidden," : "",
                  (flags & SHARE_FLAG_ENCRYPT_DATA) ? "encrypt-data," : "",
                  (flags & SHARE_FLAG_ACCESS_BASED_ENUM) ? "access-based-enumeration," : "",
+                 (flags & SHARE_FLAG_GUEST_OK) ? "guest-ok," : "",
                  caching_words[(flags & SHARE_CACHING_MASK) >> 4]) < 0)
         return NULL;
     return out;

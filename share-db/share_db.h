@@ -34,6 +34,7 @@
  * srvsvc can pass them through; the high bits are Samewise's own. */
 #define SHARE_FLAG_ACCESS_BASED_ENUM 0x00000800u /* SHI1005_FLAGS_ACCESS_BASED_DIRECTORY_ENUM */
 #define SHARE_FLAG_ENCRYPT_DATA 0x00008000u      /* SHI1005_FLAGS_ENCRYPT_DATA */
+#define SHARE_FLAG_GUEST_OK 0x20000000u          /* guest and anonymous sessions may connect */
 #define SHARE_FLAG_HIDDEN 0x40000000u            /* left out of share enumeration */
 #define SHARE_FLAG_READ_ONLY 0x80000000u         /* no writes through this share */
 /* Offline caching mode (SHI1005_FLAGS_CSC_*), one of four values. */
@@ -44,7 +45,7 @@
 #define SHARE_CACHING_NONE 0x00000030u      /* CSC_CACHE_NONE */
 #define SHARE_FLAGS_VALID                                                              \
     (SHARE_FLAG_ACCESS_BASED_ENUM | SHARE_FLAG_ENCRYPT_DATA | SHARE_FLAG_HIDDEN |      \
-     SHARE_FLAG_READ_ONLY | SHARE_CACHING_MASK)
+     SHARE_FLAG_READ_ONLY | SHARE_FLAG_GUEST_OK | SHARE_CACHING_MASK)
 
 #define SHARE_NAME_MAX 80 /* NNLEN, in UTF-16 code units */
 #define SHARE_COMMENT_MAX 256 /* MAXCOMMENTSZ */
@@ -95,7 +96,7 @@ void share_free(struct share *share);
 void share_list_free(struct share **shares, size_t count);
 /* True for SHARE_FLAG_HIDDEN or a name ending in '$'. */
 bool share_is_hidden(const struct share *share);
-/* "read-only,hidden,encrypt-data,access-based-enumeration,caching=manual":
+/* "read-only,hidden,encrypt-data,access-based-enumeration,guest-ok,caching=manual":
  * the flags in words, for listings and the audit log (malloc'd). */
 char *share_flags_describe(uint32_t flags);
 /* Parses one caching mode word (manual, documents, programs, none) into its

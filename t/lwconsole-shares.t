@@ -6,7 +6,7 @@
 # without a restart; every change is audited as "console".
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/lwconsole-lib.sh"
-plan 35
+plan 37
 
 "$LWADMIN" init >/dev/null || exit 1
 mkdir -p "$T/projects" "$T/other"
@@ -76,6 +76,15 @@ ok "the edit is saved" wait_for "Share 'projects' saved"
 show=$("$LWADMIN" share show projects)
 like "$show" "Comment: +Renamed comment" "lwadmin sees the new comment"
 like "$show" "Read-only: +yes" "lwadmin sees the read-only flag"
+
+# Guest access: Comment -> Read-only -> Encrypt -> Hidden -> ABE -> Guest access.
+select_row projects
+keys Enter
+wait_for 'Edit share projects' >/dev/null
+keys Tab Tab Tab Tab Tab Tab Space
+keys F2
+ok "the guest access box is saved" wait_for "Share 'projects' saved"
+like "$("$LWADMIN" share show projects)" "Guest access: +yes" "lwadmin sees guest access"
 
 # ---- permissions ----
 keys p

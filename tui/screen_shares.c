@@ -23,14 +23,15 @@ static const struct ui_column columns[] = {
 static struct ui_list list;
 static bool initialised;
 
-/* "read-only,encrypt,hidden,abe", as lwadmin share list shows them. */
+/* "read-only,encrypt,hidden,abe,guest-ok", as lwadmin share list shows them. */
 void share_flags_text(const struct share *share, char *out, size_t size)
 {
-    snprintf(out, size, "%s%s%s%s",
+    snprintf(out, size, "%s%s%s%s%s",
              (share->flags & SHARE_FLAG_READ_ONLY) ? "read-only" : "read-write",
              (share->flags & SHARE_FLAG_ENCRYPT_DATA) ? ",encrypt" : "",
              share_is_hidden(share) ? ",hidden" : "",
-             (share->flags & SHARE_FLAG_ACCESS_BASED_ENUM) ? ",abe" : "");
+             (share->flags & SHARE_FLAG_ACCESS_BASED_ENUM) ? ",abe" : "",
+             (share->flags & SHARE_FLAG_GUEST_OK) ? ",guest-ok" : "");
 }
 
 static void load(void)

@@ -16,7 +16,7 @@ struct share_form {
     struct share *existing;   /* NULL when adding */
     char **grants;            /* the permissions being edited */
     bool grants_changed;
-    struct ui_field *name, *path, *comment, *read_only, *encrypt, *hidden, *abe, *caching,
+    struct ui_field *name, *path, *comment, *read_only, *encrypt, *hidden, *abe, *guest_ok, *caching,
         *max_uses, *permissions;
     char *saved_name;
 };
@@ -141,7 +141,7 @@ static NTSTATUS save(struct ui_form *form, void *context, char **message)
     share.type = f->existing ? f->existing->type : STYPE_DISKTREE;
     uint32_t flags = f->existing ? f->existing->flags : 0;
     flags &= ~(SHARE_FLAG_READ_ONLY | SHARE_FLAG_ENCRYPT_DATA | SHARE_FLAG_HIDDEN |
-               SHARE_FLAG_ACCESS_BASED_ENUM | SHARE_CACHING_MASK);
+               SHARE_FLAG_ACCESS_BASED_ENUM | SHARE_FLAG_GUEST_OK | SHARE_CACHING_MASK);
     if (f->read_only->checked)
         flags |= SHARE_FLAG_READ_ONLY;
     if (f->encrypt->checked)
@@ -151,6 +151,8 @@ static NTSTATUS save(struct ui_form *form, void *context, char **message)
         flags |= SHARE_FLAG_HIDDEN;
     if (f->abe->checked)
         flags |= SHARE_FLAG_ACCESS_BASED_ENUM;
+    if (f->guest_ok->checked)
+        flags |= SHARE_FLAG_GUEST_OK;
     flags |= caching_values[f->caching->choice];
     share.flags = flags;
     if (!parse_max_uses(max_uses, &share.max_uses)) {
@@ -217,6 +219,7 @@ char *share_form_run(const char *name)
                 "hidden from share lists. Path: an existing directory; the form checks it "
                 "as you type. Read-only refuses writes through this share; Encrypt requires "
                 "SMB3 encryption; Access-based enumeration lists only what a user may open; "
+                "Guest access lets guest and anonymous sessions in (srv.guest on); "
                 "Caching is the offline files mode. Permissions: Enter opens the editor of "
                 "who may read, change or have full control. F2 saves, Esc leaves without "
                 "changes.";
@@ -240,6 +243,7 @@ char *share_form_run(const char *name)
     f.encrypt = ui_form_check(&form, "Encrypt data", flags & SHARE_FLAG_ENCRYPT_DATA);
     f.hidden = ui_form_check(&form, "Hidden", f.existing ? share_is_hidden(f.existing) : false);
     f.abe = ui_form_check(&form, "Access-based enum.", flags & SHARE_FLAG_ACCESS_BASED_ENUM);
+    f.guest_ok = ui_form_check(&form, "Guest access", flags & SHARE_FLAG_GUEST_OK);
     size_t caching = 0;
     for (size_t i = 0; i < 4; i++)
         if ((flags & SHARE_CACHING_MASK) == caching_values[i])

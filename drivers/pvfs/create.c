@@ -233,6 +233,12 @@ static NTSTATUS open_existing(struct create_state *s)
     }
     if (!(s->desired & MAXIMUM_ALLOWED))
         s->granted &= s->desired; /* exactly what was asked, as Windows reports it */
+    if (a->has_access_ceiling) {
+        /* The share's permissions: nothing beyond them, asked or implied. */
+        if (check & ~(uint32_t)MAXIMUM_ALLOWED & ~a->access_ceiling)
+            return STATUS_ACCESS_DENIED;
+        s->granted &= a->access_ceiling;
+    }
     if ((opts & FILE_DELETE_ON_CLOSE) && !(s->granted & DELETE))
         return STATUS_ACCESS_DENIED;
     /* The volume root and the confinement directory (a share's root) stay. */
@@ -326,6 +332,12 @@ static NTSTATUS create_new(struct create_state *s)
     NTSTATUS status = parent_delete_pending(s);
     if (status != STATUS_SUCCESS)
         return status;
+    /* Making a name in the directory is writing to it: the share's
+     * permissions must allow that, and whatever the creator asks for. */
+    if (a->has_access_ceiling &&
+        (!(a->access_ceiling & (directory ? FILE_ADD_SUBDIRECTORY : FILE_ADD_FILE)) ||
+         (s->desired & ~(uint32_t)MAXIMUM_ALLOWED & ~a->access_ceiling)))
+        return STATUS_ACCESS_DENIED;
     status = pvfs_access_check_parent(s->r.parent_fd, s->token, directory);
     if (status != STATUS_SUCCESS)
         return status;
@@ -381,6 +393,8 @@ static NTSTATUS create_new(struct create_state *s)
         s->granted = FILE_ALL_ACCESS;
     else
         s->granted = s->desired;
+    if (a->has_access_ceiling)
+        s->granted &= a->access_ceiling;
     if (s->granted & ACCESS_SYSTEM_SECURITY && !(s->token->privileges & SE_PRIV_SECURITY))
         return STATUS_PRIVILEGE_NOT_HELD;
 
@@ -588,6 +602,7 @@ NTSTATUS pvfs_create(struct pvfs_volume *volume, const struct access_token *toke
     file->token = s.token;
     s.token = NULL;
     file->granted_access = s.granted;
+    file->access_ceiling = args->has_access_ceiling ? args->access_ceiling : UINT32_MAX;
     file->share_access = args->share_access;
     file->mode = args->create_options & PVFS_MODE_OPTIONS;
     file->delete_on_close = (args->create_options & FILE_DELETE_ON_CLOSE) != 0;

@@ -59,9 +59,24 @@ static NTSTATUS do_create(struct pvfs_driver *drv, struct io_irp *irp)
             return STATUS_NO_MEMORY;
         IoEcpAcknowledge(p->ecps, PVFS_ECP_BENEATH);
     }
+    bool has_ceiling = false;
+    uint32_t ceiling = 0;
+    if (IoEcpListFind(p->ecps, PVFS_ECP_ACCESS_CEILING, &data, &size) == STATUS_SUCCESS) {
+        if (size != 4) {
+            free(beneath);
+            return STATUS_INVALID_PARAMETER;
+        }
+        const uint8_t *b = data;
+        ceiling = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+                  (uint32_t)b[3] << 24;
+        has_ceiling = true;
+        IoEcpAcknowledge(p->ecps, PVFS_ECP_ACCESS_CEILING);
+    }
     struct pvfs_create_args args = {
         .path = p->path,
         .beneath = beneath,
+        .has_access_ceiling = has_ceiling,
+        .access_ceiling = ceiling,
         .short_names = short_names_on(drv->driver),
         .desired_access = p->desired_access,
         .share_access = p->share_access,

@@ -49,6 +49,16 @@
  * reaches outside the share. */
 #define PVFS_ECP_BENEATH "samewise.pvfs.beneath"
 
+/* An ECP that bounds what the open may be granted: its 4 bytes (little
+ * endian) are an access mask, the ceiling. An explicit request (or what
+ * the disposition implies: writing for an overwrite, DELETE for a
+ * supersede) beyond it is refused with STATUS_ACCESS_DENIED, MAXIMUM_ALLOWED
+ * is granted what the file's own check grants intersected with it, and a
+ * new file or directory is made only if it holds FILE_ADD_FILE or
+ * FILE_ADD_SUBDIRECTORY. srv sets it to the tree connect's maximal access
+ * (the share's permissions, [MS-SMB2] 3.3.5.9). */
+#define PVFS_ECP_ACCESS_CEILING "samewise.pvfs.access-ceiling"
+
 struct pvfs_volume;
 struct pvfs_file;
 
@@ -62,6 +72,8 @@ void pvfs_volume_close(struct pvfs_volume *volume);
 struct pvfs_create_args {
     const char *path;
     const char *beneath;            /* PVFS_ECP_BENEATH, or NULL */
+    bool has_access_ceiling;        /* PVFS_ECP_ACCESS_CEILING given */
+    uint32_t access_ceiling;
     /* 8.3 short names for this open (the pvfs.short-names setting): a path
      * component may be a file's short name, and the open reports short names
      * (FileAlternateNameInformation, its directory listings). Off: a valid

@@ -119,6 +119,10 @@ struct pvfs_file {
     char *stream;             /* NULL: default stream; else as stored in the xattr name */
     struct pvfs_retired *retired;
     uint32_t granted_access;
+    /* PVFS_ECP_ACCESS_CEILING of the create (all ones without one): what
+     * this open may do through names it makes later (a rename's or hard
+     * link's new entry, a replaced target), not only through itself. */
+    uint32_t access_ceiling;
     uint32_t share_access;
     uint32_t mode;            /* FileModeInformation bits */
     bool delete_on_close;

@@ -347,8 +347,12 @@ static NTSTATUS rename_or_link(struct pvfs_file *file, struct buf_reader *r, boo
                           tp.count - skip, file->short_names, &t);
     if (status != STATUS_SUCCESS)
         goto out;
-    /* A new directory entry needs the right to add one. */
+    /* A new directory entry needs the right to add one, from the directory
+     * and from the share (a hard link needs no right on the open itself). */
     status = pvfs_access_check_parent(t.parent_fd, file->token, file->is_directory);
+    if (status == STATUS_SUCCESS &&
+        !(file->access_ceiling & (file->is_directory ? FILE_ADD_SUBDIRECTORY : FILE_ADD_FILE)))
+        status = STATUS_ACCESS_DENIED;
     if (status != STATUS_SUCCESS)
         goto out;
     status = pvfs_open_parent(volume, pvfs_file_path(file), &src_parent);
@@ -420,6 +424,8 @@ static NTSTATUS rename_or_link(struct pvfs_file *file, struct buf_reader *r, boo
             }
             uint32_t granted;
             status = pvfs_access_check(t.fd, t.parent_fd, file->token, DELETE, 0, &granted);
+            if (status == STATUS_SUCCESS && !(file->access_ceiling & DELETE))
+                status = STATUS_ACCESS_DENIED; /* the share does not let it delete */
             if (status != STATUS_SUCCESS)
                 goto out;
             struct pvfs_stat tps;

@@ -162,6 +162,7 @@ static NTSTATUS lookup_share(void *context, const char *name, struct srv_share_i
     }
     info->read_only = share->flags & SHARE_FLAG_READ_ONLY;
     info->encrypt_data = share->flags & SHARE_FLAG_ENCRYPT_DATA;
+    info->guest_ok = share->flags & SHARE_FLAG_GUEST_OK;
     info->max_uses = share->max_uses < 0 ? 0 : (uint32_t)share->max_uses;
     if (share->sd && share->sd_len) {
         info->sd = malloc(share->sd_len);

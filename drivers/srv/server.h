@@ -311,7 +311,11 @@ struct srv_tree {
     atomic_int refs;
     uint32_t id;                    /* never changes */
     uint64_t created;
-    struct srv_share_info share;    /* copied at connect, never changes */
+    struct srv_share_info share;    /* copied at connect */
+    /* What the share's permissions let this session do (TREE_CONNECT's
+     * MaximalAccess): the ceiling of every open on the tree. Under lock:
+     * it may change while the tree lives (the share's permissions change);
+     * read it with srv_tree_maximal_access at each request, never keep it. */
     uint32_t maximal_access;
     struct srv_engine *engine;
     pthread_mutex_t lock;
@@ -323,6 +327,11 @@ void srv_tree_ref(struct srv_tree *tree);
 void srv_tree_unref(struct srv_tree *tree);
 /* Marks a tree connect dead (TREE_DISCONNECT, logoff, teardown). */
 void srv_tree_kill(struct srv_tree *tree);
+/* The tree's maximal access now (see struct srv_tree). */
+uint32_t srv_tree_maximal_access(struct srv_tree *tree);
+/* Whether the share is read-only now: nothing that changes data or
+ * metadata is done through the tree. */
+bool srv_tree_read_only(struct srv_tree *tree);
 
 /* session->tree table. */
 NTSTATUS srv_session_add_tree(struct srv_session *session, struct srv_tree *tree);

@@ -74,6 +74,7 @@ struct srv_share_info {
     enum srv_share_type type;
     bool read_only;
     bool encrypt_data;   /* SMB2_SHAREFLAG_ENCRYPT_DATA */
+    bool guest_ok;       /* guest and null sessions may connect (SHARE_FLAG_GUEST_OK) */
     uint32_t max_uses;   /* 0: unlimited */
     uint8_t *sd;         /* share permissions, self-relative (malloc'd; the
                             holder frees it, see srv_share_info_clear);

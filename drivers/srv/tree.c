@@ -47,6 +47,22 @@ void srv_tree_kill(struct srv_tree *tree)
     pthread_mutex_unlock(&tree->lock);
 }
 
+uint32_t srv_tree_maximal_access(struct srv_tree *tree)
+{
+    pthread_mutex_lock(&tree->lock);
+    uint32_t access = tree->maximal_access;
+    pthread_mutex_unlock(&tree->lock);
+    return access;
+}
+
+bool srv_tree_read_only(struct srv_tree *tree)
+{
+    pthread_mutex_lock(&tree->lock);
+    bool read_only = tree->share.read_only;
+    pthread_mutex_unlock(&tree->lock);
+    return read_only;
+}
+
 void srv_share_info_clear(struct srv_share_info *info)
 {
     free(info->sd);

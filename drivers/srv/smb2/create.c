@@ -217,7 +217,7 @@ static void write_response(struct smb2_io *io, const uint8_t *info, bool have_in
          * share's grant, the file's own check being pvfs's. */
         uint8_t data[8];
         le32_store(data, STATUS_SUCCESS);
-        le32_store(data + 4, open->tree->maximal_access);
+        le32_store(data + 4, st->access_ceiling & ~(uint32_t)ACCESS_SYSTEM_SECURITY);
         add_context(&rc, "MxAc", data, sizeof data);
     }
     if (lease_answer) {
@@ -316,6 +316,23 @@ static const char *beneath_of(const struct srv_tree *tree)
     return sep && sep[1] ? sep + 1 : NULL;
 }
 
+/* What confines an open on a disk share: the share's directory
+ * (samewise.pvfs.beneath) and its permissions (samewise.pvfs.access-ceiling,
+ * drivers/pvfs/pvfs.h). */
+static NTSTATUS add_disk_ecps(const struct srv_tree *tree, struct create_state *st)
+{
+    const char *beneath = beneath_of(tree);
+    uint8_t ceiling[4];
+    le32_store(ceiling, st->access_ceiling);
+    if (IoEcpListCreate(&st->ecps) != STATUS_SUCCESS ||
+        (beneath && IoEcpListAdd(st->ecps, "samewise.pvfs.beneath", beneath, strlen(beneath)) !=
+                        STATUS_SUCCESS) ||
+        IoEcpListAdd(st->ecps, "samewise.pvfs.access-ceiling", ceiling, sizeof ceiling) !=
+            STATUS_SUCCESS)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    return STATUS_SUCCESS;
+}
+
 /* What an RPC service behind a pipe learns about its client: the key of
  * the SMB session (Session.ApplicationKey from 3.0 on, the session key
  * before, [MS-SMB2] 3.3.5.5.3) and the client's address. */
@@ -393,12 +410,25 @@ NTSTATUS smb2_create(struct smb2_request *req)
     if (options & CREATE_OPTIONS_NOT_SUPPORTED)
         return STATUS_NOT_SUPPORTED;
 
-    /* The share's permissions bound what an open may ask for (3.3.5.9). */
+    /* The share's permissions are a ceiling on every open (3.3.5.9): asking
+     * for more is refused here, MAXIMUM_ALLOWED is cut down to them by the
+     * file system (PVFS_ECP_ACCESS_CEILING), which also refuses to make a
+     * new file or directory without FILE_ADD_FILE / FILE_ADD_SUBDIRECTORY.
+     * Read now: the share's permissions may have changed since the tree
+     * connect. */
+    st->access_ceiling = srv_tree_maximal_access(tree) | SYNCHRONIZE | ACCESS_SYSTEM_SECURITY;
     uint32_t wanted = access_map_generic(desired_access & ~MAXIMUM_ALLOWED, &file_generic_mapping);
-    if (wanted & ~(tree->maximal_access | SYNCHRONIZE | ACCESS_SYSTEM_SECURITY))
+    if (wanted & ~st->access_ceiling)
         return STATUS_ACCESS_DENIED;
-    if (tree->share.read_only &&
-        (disposition != FILE_OPEN || (options & FILE_DELETE_ON_CLOSE)))
+    if ((options & FILE_DELETE_ON_CLOSE) && !(st->access_ceiling & DELETE))
+        return STATUS_ACCESS_DENIED;
+    if ((disposition == FILE_SUPERSEDE || disposition == FILE_OVERWRITE ||
+         disposition == FILE_OVERWRITE_IF) &&
+        !(st->access_ceiling & FILE_WRITE_DATA))
+        return STATUS_ACCESS_DENIED;
+    /* A read-only share: no disposition that may create, overwrite or
+     * supersede, whatever the file system would say. */
+    if (srv_tree_read_only(tree) && (disposition != FILE_OPEN || (options & FILE_DELETE_ON_CLOSE)))
         return STATUS_ACCESS_DENIED;
 
     st->open = srv_open_new(req->conn->engine, tree, NULL);
@@ -443,12 +473,10 @@ NTSTATUS smb2_create(struct smb2_request *req)
         if (status != STATUS_NOT_FOUND)
             return status;
     }
-    const char *beneath = tree->share.type == SRV_SHARE_DISK ? beneath_of(tree) : NULL;
-    if (beneath) {
-        if (IoEcpListCreate(&st->ecps) != STATUS_SUCCESS ||
-            IoEcpListAdd(st->ecps, "samewise.pvfs.beneath", beneath, strlen(beneath)) !=
-                STATUS_SUCCESS)
-            return STATUS_INSUFFICIENT_RESOURCES;
+    if (tree->share.type == SRV_SHARE_DISK) {
+        status = add_disk_ecps(tree, st);
+        if (status != STATUS_SUCCESS)
+            return status;
     } else if (tree->share.type == SRV_SHARE_PIPE) {
         status = add_pipe_ecps(req, st);
         if (status != STATUS_SUCCESS)

@@ -18,6 +18,7 @@ struct create_state {
     struct srv_open *open;  /* made before the call, so success cannot fail */
     uint32_t action;
     bool want_maximal_access;
+    uint32_t access_ceiling; /* the tree's maximal access when the request came */
     struct srv_lease_request lease; /* RqLs, as parsed */
     /* Durable contexts (2.2.13.2.3, .4, .11, .12). */
     bool dhnq, dhnc, dh2q, dh2c;

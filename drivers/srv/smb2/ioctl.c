@@ -50,6 +50,34 @@ static NTSTATUS request_resiliency(struct smb2_request *req, uint64_t persistent
     return status;
 }
 
+/* FSCTLs that change a file's data or metadata, which a read-only share
+ * refuses whatever the open was granted: those whose code asks for write
+ * access (CTL_CODE's Access FILE_WRITE_ACCESS: SET_ZERO_DATA,
+ * SET_COMPRESSION, FILE_LEVEL_TRIM, OFFLOAD_WRITE, DUPLICATE_EXTENTS, ...)
+ * and the FILE_SPECIAL_ACCESS ones that set something.
+ * FSCTL_CREATE_OR_GET_OBJECT_ID is not one: pvfs derives object ids and
+ * stores nothing, and Windows clients ask for them on any share. */
+static bool fsctl_modifies(uint32_t ctl_code)
+{
+    if (((ctl_code >> 14) & 3u) & FILE_WRITE_ACCESS)
+        return true;
+    switch (ctl_code) {
+    case FSCTL_SET_SPARSE:
+    case FSCTL_SET_REPARSE_POINT:
+    case FSCTL_DELETE_REPARSE_POINT:
+    case FSCTL_SET_OBJECT_ID:
+    case FSCTL_SET_OBJECT_ID_EXTENDED:
+    case FSCTL_DELETE_OBJECT_ID:
+    case FSCTL_SET_SHORT_NAME_BEHAVIOR:
+    case FSCTL_SET_INTEGRITY_INFORMATION:
+    case FSCTL_SRV_COPYCHUNK:
+    case FSCTL_SRV_COPYCHUNK_WRITE:
+        return true;
+    default:
+        return false;
+    }
+}
+
 void smb2_ioctl_response(struct smb2_request *req, uint32_t ctl_code, uint64_t persistent,
                          uint64_t volatile_id, const uint8_t *output, size_t output_len)
 {
@@ -97,6 +125,11 @@ NTSTATUS smb2_ioctl(struct smb2_request *req)
 
     bool on_server = persistent == SMB2_FILE_ID_ANY && volatile_id == SMB2_FILE_ID_ANY &&
                      !(req->hdr.flags & SMB2_FLAGS_RELATED_OPERATIONS);
+    /* A read-only share: Samba answers a sparse flag with
+     * STATUS_MEDIA_WRITE_PROTECTED (file_set_sparse), every other change
+     * with STATUS_ACCESS_DENIED. */
+    if (req->tree && srv_tree_read_only(req->tree) && fsctl_modifies(ctl_code))
+        return ctl_code == FSCTL_SET_SPARSE ? STATUS_MEDIA_WRITE_PROTECTED : STATUS_ACCESS_DENIED;
     NTSTATUS status;
     struct buf output;
     buf_init(&output);

@@ -343,7 +343,7 @@ NTSTATUS smb2_copychunk(struct smb2_request *req, uint32_t ctl_code, uint64_t pe
     bool dest_ok = (dest->access & MAXIMUM_ALLOWED) || (dest->access & want) == want;
     bool source_ok = (source->access & MAXIMUM_ALLOWED) ||
                      (source->access & (FILE_READ_DATA | FILE_EXECUTE));
-    if (!dest_ok || !source_ok || req->tree->share.read_only) {
+    if (!dest_ok || !source_ok || srv_tree_read_only(req->tree)) {
         status = STATUS_ACCESS_DENIED;
         goto out;
     }

@@ -30,7 +30,9 @@ NTSTATUS smb2_set_info(struct smb2_request *req)
         return STATUS_INVALID_PARAMETER;
     if (info_type < SMB2_0_INFO_FILE || info_type > SMB2_0_INFO_SECURITY)
         return info_type == 4 ? STATUS_NOT_SUPPORTED : STATUS_INVALID_PARAMETER;
-    if (req->tree->share.read_only)
+    /* A read-only share changes nothing: no class of any type is set,
+     * whatever the open was granted (3.3.5.21; Samba refuses them too). */
+    if (srv_tree_read_only(req->tree))
         return STATUS_ACCESS_DENIED;
     struct srv_open *open;
     NTSTATUS status = smb2_lookup_open(req, persistent, volatile_id, &open);

@@ -83,14 +83,20 @@ NTSTATUS smb2_tree_connect(struct smb2_request *req)
     pthread_mutex_lock(&s->lock);
     uint32_t maximal_access = share_access(&info, s->token);
     bool anonymous = s->is_anonymous;
+    bool guest = s->is_guest;
     bool encrypted_session = s->encrypt_data;
     uint16_t dialect = s->dialect;
     uint16_t cipher = s->cipher;
     pthread_mutex_unlock(&s->lock);
     srv_share_info_clear(&info);
-    /* A null session reaches IPC$ and nothing else. */
-    if (anonymous && info.type != SRV_SHARE_PIPE)
+    /* A guest or null session reaches IPC$ (anonymous RPC) and the shares
+     * that opted in (guest_ok), never a share through its default
+     * "Everyone:read" alone; within those, the share's permissions count. */
+    if ((anonymous || guest) && info.type != SRV_SHARE_PIPE && !info.guest_ok) {
+        log_debug("srv: %s: %s session refused on %s (not guest_ok)", conn->peer,
+                  anonymous ? "null" : "guest", info.name);
         return STATUS_ACCESS_DENIED;
+    }
     if (maximal_access == 0) {
         log_info("srv: %s: share permissions deny %s", conn->peer, info.name);
         return STATUS_ACCESS_DENIED;

@@ -38,7 +38,7 @@ NTSTATUS smb2_write(struct smb2_request *req)
     pthread_mutex_unlock(&req->conn->lock);
     if (!rd_ok(&data) || length > max_write || channel != 0)
         return STATUS_INVALID_PARAMETER;
-    if (req->tree->share.read_only)
+    if (srv_tree_read_only(req->tree))
         return STATUS_ACCESS_DENIED;
     struct srv_open *open;
     NTSTATUS status = smb2_lookup_open(req, persistent, volatile_id, &open);
