@@ -15,6 +15,7 @@
 #include "lib/log.h"
 #include "lib/sid.h"
 #include "lwiod/driver.h"
+#include "lsass/sam/sam.h"
 #include "registry/registry.h"
 #include "share-db/share_db.h"
 
@@ -191,6 +192,57 @@ static NTSTATUS srv_dispatch(struct io_device *device, struct io_irp *irp)
     return srv_devctl_dispatch(d->engine, irp);
 }
 
+/* Whether a session's user may stay logged on: not if its SAM account was
+ * deleted, disabled or locked out since. Users of other domains (a directory,
+ * AD) are their provider's business and stay; so does everyone when the
+ * database cannot be read. A password change leaves sessions alone, as on
+ * Windows. */
+static bool user_still_valid(void *context, const struct access_token *token)
+{
+    struct srv_driver *d = context;
+    struct sid domain;
+    uint32_t rid;
+    bool valid = true;
+    pthread_mutex_lock(&d->registry_lock);
+    if (sam_domain_sid(d->registry, &domain) == STATUS_SUCCESS &&
+        sid_split_rid(&token->user, &domain, &rid)) {
+        struct sam_user user;
+        NTSTATUS status = sam_user_by_rid(d->registry, rid, &user);
+        if (status == STATUS_NO_SUCH_USER) {
+            valid = false;
+        } else if (status == STATUS_SUCCESS) {
+            valid = !(user.flags & (SAM_USER_DISABLED | SAM_USER_LOCKED_OUT));
+            sam_user_free(&user);
+        }
+    }
+    pthread_mutex_unlock(&d->registry_lock);
+    return valid;
+}
+
+/* lwiod re-read its settings (the registry changed, or SIGHUP): whatever
+ * changed, whoever changed it, reaches what runs. Runs on lwiod's main
+ * thread, never a network thread, so the database reads are fine here. */
+static void srv_reconfigure(struct io_driver *driver)
+{
+    struct srv_driver *d = IoDriverGetContext(driver);
+    if (!d || !d->engine)
+        return;
+    struct srv_config fresh;
+    pthread_mutex_lock(&d->registry_lock);
+    NTSTATUS status = load_config(driver, d->registry, &fresh);
+    pthread_mutex_unlock(&d->registry_lock);
+    if (status == STATUS_SUCCESS)
+        srv_engine_reconfigure(d->engine, &fresh);
+    else
+        log_error("srv: the new settings cannot be read: %s; they stay as they were",
+                  nt_status_name(status));
+    uint32_t trees = srv_engine_reload_shares(d->engine);
+    uint32_t sessions = srv_engine_logoff_users(d->engine, user_still_valid, d);
+    if (trees || sessions)
+        log_info("srv: registry changed: %u tree connect(s) and %u session(s) ended", trees,
+                 sessions);
+}
+
 static void srv_driver_free(struct srv_driver *d)
 {
     if (!d)
@@ -241,6 +293,7 @@ NTSTATUS DriverEntry(struct io_driver *driver, uint32_t interface_version)
     status = srv_engine_start(&d->config, &d->engine);
     if (status != STATUS_SUCCESS)
         goto fail;
+    IoDriverSetReconfigure(driver, srv_reconfigure);
     log_info("srv: serving SMB on %s port %u", d->config.listen_address,
              srv_engine_port(d->engine));
     return STATUS_SUCCESS;

@@ -217,7 +217,7 @@ static void write_response(struct smb2_io *io, const uint8_t *info, bool have_in
          * share's grant, the file's own check being pvfs's. */
         uint8_t data[8];
         le32_store(data, STATUS_SUCCESS);
-        le32_store(data + 4, open->tree->maximal_access);
+        le32_store(data + 4, srv_tree_maximal_access(open->tree));
         add_context(&rc, "MxAc", data, sizeof data);
     }
     if (lease_answer) {
@@ -395,7 +395,7 @@ NTSTATUS smb2_create(struct smb2_request *req)
 
     /* The share's permissions bound what an open may ask for (3.3.5.9). */
     uint32_t wanted = access_map_generic(desired_access & ~MAXIMUM_ALLOWED, &file_generic_mapping);
-    if (wanted & ~(tree->maximal_access | SYNCHRONIZE | ACCESS_SYSTEM_SECURITY))
+    if (wanted & ~(srv_tree_maximal_access(tree) | SYNCHRONIZE | ACCESS_SYSTEM_SECURITY))
         return STATUS_ACCESS_DENIED;
     if (tree->share.read_only &&
         (disposition != FILE_OPEN || (options & FILE_DELETE_ON_CLOSE)))
