@@ -136,4 +136,18 @@ with Appliance("live-settings") as a:
           "a new SMB3 session is encrypted under srv.encryption desired", new)
     a.lwadmin("config", "set", "srv.encryption", "off")
 
+    # ---- a setting that needs a restart says so -------------------------------------
+    r = a.lwadmin("config", "set", "srv.server-guid", "00112233-4455-6677-8899-aabbccddeeff",
+                  check_rc=False)
+    check(r.returncode == 0 and "restart" in r.stderr,
+          "config set of a restart-only setting succeeds and notes it needs a restart",
+          r.stdout + r.stderr)
+    r = a.lwadmin("config", "list", "srv.", check_rc=False)
+    line = [x for x in r.stdout.splitlines() if x.startswith("srv.server-guid")]
+    check(line and "(needs restart)" in line[0], "config list marks it", line)
+    line = [x for x in r.stdout.splitlines() if x.startswith("srv.port")]
+    check(line and "restart" not in line[0], "and not srv.port, which applies live", line)
+    r = a.lwadmin("--json", "config", "get", "srv.server-guid", check_rc=False)
+    check(json.loads(r.stdout).get("applies") == "restart", "--json says applies: restart", r.stdout)
+
 tap.finish()
