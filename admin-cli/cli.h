@@ -74,6 +74,7 @@ extern const struct cli_command cli_command_export;
 extern const struct cli_command cli_command_help;
 extern const struct cli_command cli_command_start;
 extern const struct cli_command cli_command_stop;
+extern const struct cli_command cli_command_restart;
 extern const struct cli_command cli_command_status;
 extern const struct cli_command cli_command_session;
 extern const struct cli_command cli_command_file;

@@ -150,4 +150,20 @@ with Appliance("live-settings") as a:
     r = a.lwadmin("--json", "config", "get", "srv.server-guid", check_rc=False)
     check(json.loads(r.stdout).get("applies") == "restart", "--json says applies: restart", r.stdout)
 
+    # ---- lwadmin restart makes it apply ---------------------------------------------
+    def server_guid(conn):
+        return conn.getSMBServer()._Connection["ServerGuid"]
+
+    before_guid = server_guid(a.connect("alice", "Alice-Pass1"))
+    r = a.lwadmin("restart", check_rc=False)
+    check(r.returncode == 0 and "accepts connections" in r.stdout,
+          "lwadmin restart stops and starts the instance", r.stdout + r.stderr)
+    after = a.connect("alice", "Alice-Pass1")
+    guid = server_guid(after)
+    check(guid != before_guid and guid[:4] == bytes([0x33, 0x22, 0x11, 0x00]),
+          "after the restart the new ServerGuid is in force", (before_guid, guid))
+    check(names(after, "data") == ["x.txt"], "shares and files are all still there")
+    r = a.lwadmin("restart", "--timeout", "0", check_rc=False)
+    check(r.returncode == 2, "restart --timeout 0 is a usage error", r.stderr)
+
 tap.finish()
