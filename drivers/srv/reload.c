@@ -119,6 +119,11 @@ uint32_t srv_engine_reload_shares(struct srv_engine *e)
         } else if (now.type != h->tree->share.type || strcmp(now.path, h->tree->share.path) != 0) {
             drop_tree(h, "moved");
             dropped++;
+        } else if (now.encrypt_data && !h->tree->share.encrypt_data) {
+            /* Encryption now required: the client's next TREE_CONNECT meets
+             * the new rule (3.3.5.7) and learns the share flag. */
+            drop_tree(h, "now requires encryption");
+            dropped++;
         } else {
             /* Permissions (and read-only) as they are now, for this
              * session's user: Windows checks share permissions at tree

@@ -163,7 +163,8 @@ void srv_engine_stop(struct srv_engine *engine);
 /* Every tree connect is checked against its share as the database has it
  * now: a deleted share, or one whose path or type changed, loses its tree
  * connects (the client's next request fails with
- * STATUS_NETWORK_NAME_DELETED, as after TREE_DISCONNECT); one whose
+ * STATUS_NETWORK_NAME_DELETED, as after TREE_DISCONNECT), and so does one
+ * that now requires encryption; one whose
  * permissions changed gets its maximal access recomputed for the session's
  * token (and is dropped if nothing is left). Calls the share lookup: not
  * from a network thread. Returns the number of tree connects dropped. */
