@@ -136,6 +136,22 @@ with Appliance("live-settings") as a:
           "a new SMB3 session is encrypted under srv.encryption desired", new)
     a.lwadmin("config", "set", "srv.encryption", "off")
 
+    # ---- limits apply at once ---------------------------------------------------------
+    def can_log_on():
+        try:
+            names(a.connect("alice", "Alice-Pass1"), "data")
+            return True
+        except Exception:
+            return False
+
+    open_now = len(sessions())
+    a.lwadmin("config", "set", "srv.max-connections", str(open_now))
+    check(wait_for(lambda: not can_log_on()),
+          "srv.max-connections at the number open: the next client is refused")
+    check(names(held, "data") == ["x.txt"], "while the clients connected keep working")
+    a.lwadmin("config", "unset", "srv.max-connections")
+    check(wait_for(can_log_on), "unset again: clients are let in")
+
     # ---- a setting that needs a restart says so -------------------------------------
     r = a.lwadmin("config", "set", "srv.server-guid", "00112233-4455-6677-8899-aabbccddeeff",
                   check_rc=False)
