@@ -197,25 +197,30 @@ static NTSTATUS srv_dispatch(struct io_device *device, struct io_irp *irp)
  * AD) are their provider's business and stay; so does everyone when the
  * database cannot be read. A password change leaves sessions alone, as on
  * Windows. */
+struct user_check {
+    struct srv_driver *driver;
+    bool have_domain;           /* false: no SAM yet, nobody is checked */
+    struct sid domain;          /* the machine domain, read once per pass */
+};
+
 static bool user_still_valid(void *context, const struct access_token *token)
 {
-    struct srv_driver *d = context;
-    struct sid domain;
+    struct user_check *check = context;
+    struct srv_driver *d = check->driver;
     uint32_t rid;
     bool valid = true;
+    if (!check->have_domain || !sid_split_rid(&token->user, &check->domain, &rid))
+        return true;
+    struct sam_user user;
     pthread_mutex_lock(&d->registry_lock);
-    if (sam_domain_sid(d->registry, &domain) == STATUS_SUCCESS &&
-        sid_split_rid(&token->user, &domain, &rid)) {
-        struct sam_user user;
-        NTSTATUS status = sam_user_by_rid(d->registry, rid, &user);
-        if (status == STATUS_NO_SUCH_USER) {
-            valid = false;
-        } else if (status == STATUS_SUCCESS) {
-            valid = !(user.flags & (SAM_USER_DISABLED | SAM_USER_LOCKED_OUT));
-            sam_user_free(&user);
-        }
-    }
+    NTSTATUS status = sam_user_by_rid(d->registry, rid, &user);
     pthread_mutex_unlock(&d->registry_lock);
+    if (status == STATUS_NO_SUCH_USER) {
+        valid = false;
+    } else if (status == STATUS_SUCCESS) {
+        valid = !(user.flags & (SAM_USER_DISABLED | SAM_USER_LOCKED_OUT));
+        sam_user_free(&user);
+    }
     return valid;
 }
 
@@ -237,7 +242,11 @@ static void srv_reconfigure(struct io_driver *driver)
         log_error("srv: the new settings cannot be read: %s; they stay as they were",
                   nt_status_name(status));
     uint32_t trees = srv_engine_reload_shares(d->engine);
-    uint32_t sessions = srv_engine_logoff_users(d->engine, user_still_valid, d);
+    struct user_check check = { .driver = d };
+    pthread_mutex_lock(&d->registry_lock);
+    check.have_domain = sam_domain_sid(d->registry, &check.domain) == STATUS_SUCCESS;
+    pthread_mutex_unlock(&d->registry_lock);
+    uint32_t sessions = srv_engine_logoff_users(d->engine, user_still_valid, &check);
     if (trees || sessions)
         log_info("srv: registry changed: %u tree connect(s) and %u session(s) ended", trees,
                  sessions);
