@@ -4,7 +4,7 @@
 # impacket clients hold sessions and tree connects while an administrator
 # changes things with lwadmin share del, lwadmin apply --prune, srvsvc
 # NetrShareDel (impacket RPC), lwadmin share set (permissions), lwadmin user
-# set --disable, user del and user passwd. (lwconsole: t/lwconsole-live-reach.t.)
+# set --disable, user del, a lockout by bad passwords and user passwd. (lwconsole: t/lwconsole-live-reach.t.)
 import json
 import os
 import re
@@ -51,7 +51,8 @@ with Appliance("live-frontends") as a:
         os.chmod(os.path.join(path, "f.txt"), 0o666)
         a.lwadmin("share", "add", share, path, "--grant", "Everyone:change")
     for user, password in (("bob", "Bob-Pass1"), ("carol", "Carol-Pass1"),
-                           ("dave", "Dave-Pass1"), ("erin", "Erin-Pass1")):
+                           ("dave", "Dave-Pass1"), ("erin", "Erin-Pass1"),
+                           ("frank", "Frank-Pass1")):
         a.lwadmin("user", "add", user, "--password-stdin", stdin=password + "\n")
     a.lwadmin("group", "add-member", "Administrators", "bob")
     a.start()
@@ -111,7 +112,8 @@ with Appliance("live-frontends") as a:
 
     # ---- accounts -----------------------------------------------------------------
     sessions = {}
-    for user, password in (("carol", "Carol-Pass1"), ("dave", "Dave-Pass1"), ("erin", "Erin-Pass1")):
+    for user, password in (("carol", "Carol-Pass1"), ("dave", "Dave-Pass1"), ("erin", "Erin-Pass1"),
+                           ("frank", "Frank-Pass1")):
         s = a.connect(user, password)
         s.listPath("kept", "*")
         sessions[user] = s
@@ -142,6 +144,17 @@ with Appliance("live-frontends") as a:
     a.lwadmin("user", "del", "dave")
     gone, err = logged_off("dave")
     check(gone, "user del: dave's session is logged off", err)
+    # Locked out by bad passwords (lsass.lockout-threshold), from another client.
+    a.lwadmin("config", "set", "lsass.lockout-threshold", "2")
+    for attempt in range(2):
+        err = error_of(lambda: a.connect("frank", "wrong-password"))
+        check("STATUS_LOGON_FAILURE" in err, "a bad password for frank is refused", err)
+    r = a.lwadmin("--json", "user", "show", "frank", check_rc=False)
+    check(r.returncode == 0 and json.loads(r.stdout).get("locked_out") is True,
+          "frank is locked out", r.stdout)
+    gone, err = logged_off("frank")
+    check(gone, "a locked-out user's session is logged off", err)
+    a.lwadmin("config", "unset", "lsass.lockout-threshold")
     a.lwadmin("user", "passwd", "erin", "--password-stdin", stdin="Erin-Pass2\n")
     time.sleep(3)  # several of lwiod's looks at the registry
     err = error_of(lister(sessions["erin"], "kept"))
