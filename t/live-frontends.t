@@ -4,7 +4,8 @@
 # impacket clients hold sessions and tree connects while an administrator
 # changes things with lwadmin share del, lwadmin apply --prune, srvsvc
 # NetrShareDel (impacket RPC), lwadmin share set (permissions), lwadmin user
-# set --disable, user del, a lockout by bad passwords and user passwd. (lwconsole: t/lwconsole-live-reach.t.)
+# set --disable, user del, a lockout by bad passwords and user passwd.
+# (lwconsole: t/lwconsole-live-reach.t.)
 import json
 import os
 import re
