@@ -201,6 +201,13 @@ struct user_check {
     struct srv_driver *driver;
     bool have_domain;           /* false: no SAM yet, nobody is checked */
     struct sid domain;          /* the machine domain, read once per pass */
+    /* The accounts read in this pass: a user with many sessions costs one
+     * database read. */
+    struct checked_user {
+        uint32_t rid;
+        bool valid;
+    } *checked;
+    size_t checked_count;
 };
 
 static bool user_still_valid(void *context, const struct access_token *token)
@@ -211,6 +218,9 @@ static bool user_still_valid(void *context, const struct access_token *token)
     bool valid = true;
     if (!check->have_domain || !sid_split_rid(&token->user, &check->domain, &rid))
         return true;
+    for (size_t i = 0; i < check->checked_count; i++)
+        if (check->checked[i].rid == rid)
+            return check->checked[i].valid;
     struct sam_user user;
     pthread_mutex_lock(&d->registry_lock);
     NTSTATUS status = sam_user_by_rid(d->registry, rid, &user);
@@ -220,6 +230,12 @@ static bool user_still_valid(void *context, const struct access_token *token)
     } else if (status == STATUS_SUCCESS) {
         valid = !(user.flags & (SAM_USER_DISABLED | SAM_USER_LOCKED_OUT));
         sam_user_free(&user);
+    }
+    struct checked_user *grown =
+        realloc(check->checked, (check->checked_count + 1) * sizeof *grown);
+    if (grown) {
+        check->checked = grown;
+        check->checked[check->checked_count++] = (struct checked_user){ rid, valid };
     }
     return valid;
 }
@@ -247,6 +263,7 @@ static void srv_reconfigure(struct io_driver *driver)
     check.have_domain = sam_domain_sid(d->registry, &check.domain) == STATUS_SUCCESS;
     pthread_mutex_unlock(&d->registry_lock);
     uint32_t sessions = srv_engine_logoff_users(d->engine, user_still_valid, &check);
+    free(check.checked);
     if (trees || sessions)
         log_info("srv: registry changed: %u tree connect(s) and %u session(s) ended", trees,
                  sessions);

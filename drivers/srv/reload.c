@@ -9,6 +9,7 @@
  * the disconnects run afterwards with no srv lock held, because they call
  * out of srv or take the locks themselves. */
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,17 +99,61 @@ static void drop_tree(struct held *h, const char *why)
     srv_session_remove_tree(h->session, h->tree);
 }
 
+/* The shares looked up in one pass, so that many tree connects to one
+ * share cost one database read. */
+struct cached_share {
+    char key[sizeof ((struct srv_share_info *)0)->name]; /* the name asked for */
+    NTSTATUS status;
+    struct srv_share_info info;                           /* with STATUS_SUCCESS */
+};
+
+struct share_cache {
+    struct cached_share *items;
+    size_t count;
+};
+
+/* The share as the database has it now: STATUS_SUCCESS and *info (owned by
+ * the cache), or the lookup's error. */
+static NTSTATUS cached_lookup(struct srv_engine *e, struct share_cache *cache, const char *name,
+                              const struct srv_share_info **info)
+{
+    *info = NULL;
+    for (size_t i = 0; i < cache->count; i++)
+        if (strcmp(cache->items[i].key, name) == 0) {
+            *info = &cache->items[i].info;
+            return cache->items[i].status;
+        }
+    struct cached_share *grown = realloc(cache->items, (cache->count + 1) * sizeof *grown);
+    if (!grown)
+        return STATUS_NO_MEMORY;
+    cache->items = grown;
+    struct cached_share *c = &cache->items[cache->count++];
+    memset(c, 0, sizeof *c);
+    snprintf(c->key, sizeof c->key, "%s", name);
+    c->status = e->config.shares.lookup(e->config.shares.context, name, &c->info);
+    if (c->status != STATUS_SUCCESS)
+        srv_share_info_clear(&c->info);
+    *info = &c->info;
+    return c->status;
+}
+
+static void share_cache_free(struct share_cache *cache)
+{
+    for (size_t i = 0; i < cache->count; i++)
+        srv_share_info_clear(&cache->items[i].info);
+    free(cache->items);
+}
+
 uint32_t srv_engine_reload_shares(struct srv_engine *e)
 {
     struct held_list l = { 0 };
     collect(e, true, &l);
+    struct share_cache cache = { 0 };
     uint32_t dropped = 0;
     for (size_t i = 0; !l.failed && i < l.count; i++) {
         struct held *h = &l.items[i];
-        struct srv_share_info now;
-        memset(&now, 0, sizeof now);
-        NTSTATUS status = e->config.shares.lookup(e->config.shares.context, h->tree->share.name,
-                                                  &now);
+        const struct srv_share_info *now = NULL;
+        NTSTATUS status = cached_lookup(e, &cache, h->tree->share.name, &now);
         if (status == STATUS_BAD_NETWORK_NAME) {
             drop_tree(h, "is gone");
             dropped++;
@@ -116,10 +161,11 @@ uint32_t srv_engine_reload_shares(struct srv_engine *e)
             /* A busy database is no reason to disconnect anyone. */
             log_warning("srv: reloading shares: %s: %s; its tree connects stay",
                         h->tree->share.name, nt_status_name(status));
-        } else if (now.type != h->tree->share.type || strcmp(now.path, h->tree->share.path) != 0) {
+        } else if (now->type != h->tree->share.type ||
+                   strcmp(now->path, h->tree->share.path) != 0) {
             drop_tree(h, "moved");
             dropped++;
-        } else if (now.encrypt_data && !h->tree->share.encrypt_data) {
+        } else if (now->encrypt_data && !h->tree->share.encrypt_data) {
             /* Encryption now required: the client's next TREE_CONNECT meets
              * the new rule (3.3.5.7) and learns the share flag. */
             drop_tree(h, "now requires encryption");
@@ -129,7 +175,7 @@ uint32_t srv_engine_reload_shares(struct srv_engine *e)
              * session's user: Windows checks share permissions at tree
              * connect only; here a narrowed share takes effect at once. */
             pthread_mutex_lock(&h->session->lock);
-            uint32_t access = srv_share_maximal_access(&now, h->session->token);
+            uint32_t access = srv_share_maximal_access(now, h->session->token);
             pthread_mutex_unlock(&h->session->lock);
             if (access == 0) {
                 drop_tree(h, "no longer grants this user anything");
@@ -145,10 +191,10 @@ uint32_t srv_engine_reload_shares(struct srv_engine *e)
                              h->conn->peer, h->tree->share.name, h->tree->id, access, before);
             }
         }
-        srv_share_info_clear(&now);
     }
     if (l.failed)
         log_warning("srv: reloading shares: out of memory; tree connects stay as they are");
+    share_cache_free(&cache);
     held_free(&l);
     return dropped;
 }
