@@ -74,6 +74,7 @@ extern const struct cli_command cli_command_export;
 extern const struct cli_command cli_command_help;
 extern const struct cli_command cli_command_start;
 extern const struct cli_command cli_command_stop;
+extern const struct cli_command cli_command_restart;
 extern const struct cli_command cli_command_status;
 extern const struct cli_command cli_command_session;
 extern const struct cli_command cli_command_file;
@@ -134,9 +135,11 @@ struct srvctl;
 int cli_srvctl_open(struct cli *cli, struct srvctl **ctl);
 int cli_srvctl_fail(struct cli *cli, NTSTATUS status, const char *what);
 /* After a committed share change: asks the running srv to compare its tree
- * connects with the share database (srvctl_reload_shares). A server that is
- * not running has nothing to drop; any other failure is a warning on stderr
- * (the change itself is saved and new tree connects already see it). */
+ * connects with the share database (srvctl_reload_shares) now, so that the
+ * change is in force when lwadmin returns. Not needed for correctness: lwiod
+ * notices every registry change by itself within about a second (whoever
+ * made it) and srv applies it then. A server that is not running has nothing
+ * to drop; any other failure is a warning on stderr. */
 void cli_reload_shares(struct cli *cli);
 
 /* Parses a non-negative decimal number; false if not one or above max. */

@@ -38,11 +38,24 @@ static bool prefix_matches(const char *prefix, const char *name)
 
 static json_t *setting_json(const struct setting_def *def, const char *value, bool is_default)
 {
-    return json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:s}", "name", def->name, "type",
+    return json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s}", "name", def->name, "type",
                      reg_type_name(def->type), "value", value ? value : "", "default",
                      def->default_text ? def->default_text : "", "is_default", is_default,
                      "constraint", def->constraint_text ? def->constraint_text : "-",
-                     "description", def->doc ? def->doc : "");
+                     "description", def->doc ? def->doc : "", "applies",
+                     def->needs_restart ? "restart" : "live");
+}
+
+/* The running daemons take most settings at once (lwiod, lsassd and srvsvcd
+ * watch the registry); the few that need a restart say so. */
+#define RESTART_MARK "(needs restart) "
+
+static void restart_note(struct cli *cli, const struct setting_def *def)
+{
+    if (def->needs_restart)
+        fprintf(stderr,
+                "lwadmin %s: note: %s applies when the server next starts (lwadmin restart)\n",
+                cli->command_path ? cli->command_path : "config", def->name);
 }
 
 static int run_list(struct cli *cli, const struct cli_command *command, int argc, char **argv)
@@ -71,9 +84,13 @@ static int run_list(struct cli *cli, const struct cli_command *command, int argc
         }
         matched++;
         json_array_append_new(array, setting_json(def, value, is_default));
+        char *doc = NULL;
+        if (def->needs_restart && asprintf(&doc, RESTART_MARK "%s", def->doc) < 0)
+            doc = NULL;
         const char *row[] = { def->name, value, def->default_text,
-                              reg_type_short_name(def->type), def->doc };
+                              reg_type_short_name(def->type), doc ? doc : def->doc };
         cli_table_add(&table, row);
+        free(doc);
         free(value);
     }
     if (rc == CLI_OK && matched == 0 && *prefix)
@@ -130,6 +147,7 @@ static int run_set(struct cli *cli, const struct cli_command *command, int argc,
         return cli_fail_status(cli, status, error, NULL);
     if (!NT_SUCCESS(status))
         return cli_fail_status(cli, status, NULL, "%s", name);
+    restart_note(cli, registry_setting_find(name));
     return CLI_OK;
 }
 
@@ -149,6 +167,7 @@ static int run_unset(struct cli *cli, const struct cli_command *command, int arg
         return cli_fail_status(cli, status, error, NULL);
     if (!NT_SUCCESS(status))
         return cli_fail_status(cli, status, NULL, "%s", name);
+    restart_note(cli, registry_setting_find(name));
     return CLI_OK;
 }
 

@@ -432,7 +432,7 @@ static int run_set(struct cli *cli, const struct cli_command *command, int argc,
     status = share_db_set(cli->reg, &updated, &cli->actor, &error);
     if (!NT_SUCCESS(status))
         rc = cli_fail_status(cli, status, error, "%s", share->name);
-    else if (o.path)
+    else /* a new path or new permissions: applied before lwadmin returns */
         cli->reload_shares = true;
 out:
     if (updated.sd != share->sd)

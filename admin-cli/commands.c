@@ -16,6 +16,7 @@ const struct cli_command *const cli_commands[] = {
     &cli_command_export,
     &cli_command_start,
     &cli_command_stop,
+    &cli_command_restart,
     &cli_command_status,
     &cli_command_session,
     &cli_command_file,

@@ -45,7 +45,7 @@ void cli_reload_shares(struct cli *cli)
         return;
     const char *message = srvctl_status_message(status);
     fprintf(stderr,
-            "lwadmin %s: warning: saved, but the running SMB server was not told to drop "
-            "its connections to the old share: %s\n",
+            "lwadmin %s: warning: saved; the running SMB server was not told at once (%s) "
+            "and applies the change within a few seconds by itself\n",
             cli->command_path ? cli->command_path : "", message ? message : nt_status_name(status));
 }

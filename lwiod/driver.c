@@ -245,6 +245,12 @@ NTSTATUS IoDriverInitialize(struct io_driver *driver, void *driver_context,
     return STATUS_SUCCESS;
 }
 
+void IoDriverSetReconfigure(struct io_driver *driver, io_driver_reconfigure_fn reconfigure)
+{
+    if (driver)
+        driver->reconfigure = reconfigure;
+}
+
 void *IoDriverGetContext(struct io_driver *driver) { return driver->context; }
 const char *IoDriverGetName(struct io_driver *driver) { return driver->name; }
 

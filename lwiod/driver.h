@@ -84,6 +84,14 @@ typedef void (*io_driver_shutdown_fn)(struct io_driver *driver);
 NTSTATUS IoDriverInitialize(struct io_driver *driver, void *driver_context,
                             io_driver_shutdown_fn shutdown, io_driver_dispatch_fn dispatch);
 void *IoDriverGetContext(struct io_driver *driver);
+/* Called after lwiod re-read its settings: on SIGHUP and whenever the
+ * registry changed (any committed change: a setting, a share, an account),
+ * at most about once a second, from lwiod's main thread with no I/O manager
+ * lock held (so it may block briefly: read the registry, wait for a network
+ * thread). The driver applies what changed (srv: new settings, deleted
+ * shares, disabled users). Optional: call once, after IoDriverInitialize. */
+typedef void (*io_driver_reconfigure_fn)(struct io_driver *driver);
+void IoDriverSetReconfigure(struct io_driver *driver, io_driver_reconfigure_fn reconfigure);
 /* The name the driver was loaded as ("pvfs"). */
 const char *IoDriverGetName(struct io_driver *driver);
 /* A setting of this driver: a new copy (free() it) of the text value of

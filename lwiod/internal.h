@@ -38,6 +38,7 @@ struct io_driver {
     void *context;
     io_driver_dispatch_fn dispatch;
     io_driver_shutdown_fn shutdown;
+    io_driver_reconfigure_fn reconfigure; /* NULL: the driver reads settings as it goes */
     struct io_driver *next;          /* load order */
 };
 

@@ -50,9 +50,17 @@ NTSTATUS iomgr_reconfigure(const struct lwiod_config *config)
     iomgr.config.log_level = copy.log_level;
     copy.settings = settings;
     copy.setting_count = setting_count;
+    struct io_driver *drivers = iomgr.shutting_down ? NULL : iomgr.drivers;
     pthread_rwlock_unlock(&iomgr.namespace_lock);
     log_set_level(config->log_level);
     lwiod_config_free(&copy);
+    /* Then each driver applies what changed, with no lock of ours held. The
+     * list is stable here: drivers are loaded before the first reconfigure
+     * and unloaded only by iomgr_shutdown, which runs on the same (main)
+     * thread as this call. */
+    for (struct io_driver *driver = drivers; driver; driver = driver->next)
+        if (driver->reconfigure)
+            driver->reconfigure(driver);
     return STATUS_SUCCESS;
 }
 

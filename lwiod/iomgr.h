@@ -48,8 +48,9 @@ NTSTATUS iomgr_register_static_driver(const char *name, io_driver_entry_fn entry
 /* Loads config->drivers; a driver that fails is logged and skipped, unless it
  * is required: then the status of its failure is returned. */
 NTSTATUS iomgr_load_drivers(void);
-/* Applies new settings (SIGHUP): log level, driver settings. Drivers are not
- * reloaded. */
+/* Applies new settings (SIGHUP, or the registry changed): log level, driver
+ * settings, then each driver's reconfigure routine (IoDriverSetReconfigure).
+ * Drivers are not reloaded (lwiod.drivers needs a restart). Main thread. */
 NTSTATUS iomgr_reconfigure(const struct lwiod_config *config);
 /* Stops: new requests fail with STATUS_INVALID_DEVICE_STATE, every pending IRP
  * is cancelled, open files are closed (bounded wait), drivers' shutdown

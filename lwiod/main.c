@@ -139,18 +139,23 @@ static int load_config(struct lwiod_config *config, int argc, char **argv, bool 
     return 0;
 }
 
-/* SIGHUP, or the registry changed: take the settings that apply live. */
-static void reload(int argc, char **argv)
+/* SIGHUP, or the registry changed: take the settings that apply live, and
+ * let the drivers apply what changed (iomgr_reconfigure). False if the
+ * settings could not be read (a busy database): the caller tries again. */
+static bool reload(int argc, char **argv)
 {
     struct lwiod_config fresh;
-    bool ignored = false;
+    bool ignored = false, done = false;
     memset(&fresh, 0, sizeof fresh);
     if (load_config(&fresh, argc, argv, &ignored) == 0 &&
-        iomgr_reconfigure(&fresh) == STATUS_SUCCESS)
+        iomgr_reconfigure(&fresh) == STATUS_SUCCESS) {
         log_info("settings reloaded");
-    else
+        done = true;
+    } else {
         log_error("settings not reloaded");
+    }
     lwiod_config_free(&fresh);
+    return done;
 }
 
 int main(int argc, char **argv)
@@ -228,10 +233,11 @@ int main(int argc, char **argv)
         struct timespec second = { 1, 0 };
         int sig = sigtimedwait(&signals, NULL, &second);
         if (sig < 0) {
-            if (reg && registry_change_counter(reg) != seen) {
-                seen = registry_change_counter(reg);
-                reload(argc, argv);
-            }
+            uint64_t now = reg ? registry_change_counter(reg) : seen;
+            /* A reload that failed is tried again the next second, so no
+             * change is missed. */
+            if (now != seen && reload(argc, argv))
+                seen = now;
             continue;
         }
         if (sig == SIGHUP) {

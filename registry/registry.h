@@ -181,6 +181,8 @@ struct setting_def {
     const char *const *enum_values; /* SETTING_ENUM */
     size_t enum_count;
     const char *doc;           /* one line */
+    bool needs_restart;        /* the running daemons take a new value only at
+                                  their next start ("apply:restart" in the schema) */
     const char *schema_file;   /* "registry/settings.schema" */
 };
 

@@ -198,6 +198,19 @@ static NTSTATUS parse_line(const char *file, char *line, struct setting_def *def
     doc = cursor;
     while (*doc == ' ' || *doc == '\t')
         doc++;
+    /* An optional "apply:live" (the default) or "apply:restart" before the
+     * doc: whether a running server takes a new value without a restart. */
+    if (strncmp(doc, "apply:", 6) == 0) {
+        char *apply = next_token(&doc);
+        if (apply && strcmp(apply, "apply:restart") == 0) {
+            def->needs_restart = true;
+        } else if (!apply || strcmp(apply, "apply:live") != 0) {
+            *why = "bad apply (want apply:live or apply:restart)";
+            return STATUS_INVALID_PARAMETER;
+        }
+        while (*doc == ' ' || *doc == '\t')
+            doc++;
+    }
     for (size_t len = strlen(doc); len > 0 && (doc[len - 1] == ' ' || doc[len - 1] == '\t');)
         doc[--len] = '\0';
     if (!*doc) {

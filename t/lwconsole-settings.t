@@ -5,7 +5,7 @@
 # changes shown without a restart, the audit log filtered.
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/lwconsole-lib.sh"
-plan 21
+plan 24
 
 "$LWADMIN" init >/dev/null || exit 1
 console_start 80 24
@@ -16,6 +16,11 @@ like "$(screen)" "lsass.allow-anonymous +off +off +REG_SZ" "value, default and t
 select_row srv.port
 like "$(screen)" ">srv.port +445 +445 +REG_DWORD" "filtered down to srv.port"
 like "$(screen)" "TCP port of the SMB server" "its documentation is shown"
+like "$(screen)" ">srv.port +445 +445 +REG_DWORD +live" "srv.port applies live"
+like "$(screen | tr "\n" " ")" "A new value applies at +once, without a restart" "and the detail says so"
+select_row lwiod.drivers
+like "$(screen)" ">lwiod.drivers .* +restart" "lwiod.drivers is marked as needing a restart"
+select_row srv.port
 
 # ---- an invalid value: an error as typed, nothing changes ----
 keys Enter

@@ -18,6 +18,7 @@ static const struct ui_column columns[] = {
     { "VALUE", 0, 2, 8, -1 },
     { "DEFAULT", 0, 1, 8, -1 },
     { "TYPE", 12, 0, 0, -1 },
+    { "APPLIES", 8, 0, 0, -1 }, /* live, or at the next start (needs_restart) */
 };
 
 /* Rows of settings that differ from their default stand out. */
@@ -39,7 +40,8 @@ static void load(void)
         bool is_default = true;
         if (!NT_SUCCESS(registry_setting_get_text(app.reg, def->name, &value, &is_default)))
             value = strdup("?");
-        const char *cells[] = { def->name, value, def->default_text, reg_type_name(def->type) };
+        const char *cells[] = { def->name, value, def->default_text, reg_type_name(def->type),
+                                def->needs_restart ? "restart" : "live" };
         ui_list_add(&list, def->name, cells, is_default ? UI_NORMAL : UI_HEADING);
         free(value);
     }
@@ -70,8 +72,13 @@ static void draw(int top, int height)
                                 def->constraint != SETTING_ANY ? def->constraint_text : "");
     ui_draw_text(y + 1, 1, COLS - 2, head, line, -1);
     free(head);
-    char *text = console_printf("%s. Now: %s%s", def->doc, row && row->cells[1][0] ? row->cells[1] : "(empty)",
-                                row && row->role == UI_NORMAL ? " (the default)" : "");
+    char *text = console_printf("%s. Now: %s%s. %s", def->doc,
+                                row && row->cells[1][0] ? row->cells[1] : "(empty)",
+                                row && row->role == UI_NORMAL ? " (the default)" : "",
+                                def->needs_restart
+                                    ? "A new value applies when the server next starts "
+                                      "(lwadmin restart)."
+                                    : "A new value applies at once, without a restart.");
     ui_wrap(y + 2, 1, COLS - 2, 0, DETAIL_LINES - 1, text, A_NORMAL, true);
     free(text);
 }
@@ -121,7 +128,11 @@ static NTSTATUS save(struct ui_form *form, void *context, char **message)
                                                   message));
     if (NT_SUCCESS(status)) {
         f->saved = true;
-        ui_status(UI_STATUS_OK, "%s = %s saved.", f->def->name, value);
+        if (f->def->needs_restart)
+            ui_status(UI_STATUS_OK, "%s = %s saved; it applies when the server next starts "
+                      "(lwadmin restart).", f->def->name, value);
+        else
+            ui_status(UI_STATUS_OK, "%s = %s saved.", f->def->name, value);
     }
     free(value);
     return status;
@@ -145,7 +156,8 @@ static void edit(const char *name)
     ui_form_init(&form, name, save, &f);
     form.help = "Type the new value; the form checks it against the setting's type and "
                 "allowed values as you type (a choice is changed with Space or the arrows). "
-                "F2 saves it at once; the running daemons pick it up without a restart. Esc "
+                "F2 saves it at once; the running daemons pick it up without a restart "
+                "(except the few marked restart in the APPLIES column). Esc "
                 "leaves without changes. To go back to the default, press u on the list.";
     form.note = console_printf("%s. Type %s, default %s%s%s.", f.def->doc,
                                reg_type_name(f.def->type),

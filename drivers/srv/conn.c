@@ -25,6 +25,7 @@ struct srv_conn *srv_conn_new(struct srv_engine *engine, const struct srv_transp
     snprintf(conn->peer, sizeof conn->peer, "%s", peer ? peer : "?");
     atomic_init(&conn->last_activity, srv_monotonic_seconds());
     pthread_mutex_init(&conn->lock, NULL);
+    conn->settings = srv_settings_hold(engine);
     pthread_mutex_lock(&engine->lock);
     conn->next = engine->conns;
     if (engine->conns)
@@ -57,6 +58,7 @@ void srv_conn_unref(struct srv_conn *conn)
     smb2_credits_free(&conn->credits);
     if (conn->transport && conn->transport->release)
         conn->transport->release(conn);
+    srv_settings_release(conn->settings);
     pthread_mutex_destroy(&conn->lock);
     free(conn);
     pthread_mutex_lock(&engine->lock);

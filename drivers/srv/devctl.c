@@ -420,88 +420,7 @@ static NTSTATUS close_file(struct srv_engine *e, struct io_irp *irp, uint64_t se
     return status;
 }
 
-/* ---- Reloading shares -------------------------------------------------------------- */
-
-/* One tree connect to check, with references on its session and itself. */
-struct tree_ref {
-    struct srv_conn *conn;
-    struct srv_session *session;
-    struct srv_tree *tree;
-};
-
-struct tree_refs {
-    struct tree_ref *items;
-    size_t count, capacity;
-    bool failed;
-};
-
-static void collect_trees(struct srv_conn *conn, struct srv_session *s, void *context)
-{
-    struct tree_refs *refs = context;
-    for (size_t i = 0; !refs->failed && i < s->tree_count; i++) {
-        if (refs->count == refs->capacity) {
-            size_t cap = refs->capacity ? refs->capacity * 2 : 16;
-            struct tree_ref *grown = realloc(refs->items, cap * sizeof *grown);
-            if (!grown) {
-                refs->failed = true;
-                return;
-            }
-            refs->items = grown;
-            refs->capacity = cap;
-        }
-        struct tree_ref *r = &refs->items[refs->count++];
-        r->conn = conn;
-        srv_conn_ref(conn);
-        r->session = s;
-        srv_session_ref(s);
-        r->tree = s->trees[i];
-        srv_tree_ref(r->tree);
-    }
-}
-
-/* Whether a tree connect still matches its share in the database. Any
- * lookup error but "no such share" keeps it (a busy database is no reason
- * to disconnect anyone). */
-static bool share_still_valid(struct srv_engine *e, const struct srv_tree *tree)
-{
-    struct srv_share_info now;
-    memset(&now, 0, sizeof now);
-    NTSTATUS status = e->config.shares.lookup(e->config.shares.context, tree->share.name, &now);
-    bool valid = true;
-    if (status == STATUS_BAD_NETWORK_NAME)
-        valid = false;
-    else if (status == STATUS_SUCCESS)
-        valid = now.type == tree->share.type && strcmp(now.path, tree->share.path) == 0;
-    else
-        log_warning("srv: reloading shares: %s: %s; its tree connects stay", tree->share.name,
-                    nt_status_name(status));
-    srv_share_info_clear(&now);
-    return valid;
-}
-
-static uint32_t reload_shares(struct srv_engine *e)
-{
-    struct tree_refs refs = { 0 };
-    for_each_session(e, collect_trees, &refs);
-    uint32_t dropped = 0;
-    for (size_t i = 0; i < refs.count; i++) {
-        struct tree_ref *r = &refs.items[i];
-        if (!refs.failed && !share_still_valid(e, r->tree)) {
-            log_info("srv: %s: share %s is gone or moved; disconnecting tree connect %" PRIu32,
-                     r->conn->peer, r->tree->share.name, r->tree->id);
-            /* What TREE_DISCONNECT does: the client's next request on it
-             * fails with STATUS_NETWORK_NAME_DELETED. */
-            smb2_cancel_on(r->conn, NULL, r->tree, NULL);
-            srv_session_remove_tree(r->session, r->tree);
-            dropped++;
-        }
-        srv_tree_unref(r->tree);
-        srv_session_unref(r->session);
-        srv_conn_unref(r->conn);
-    }
-    free(refs.items);
-    return dropped;
-}
+/* ---- Reloading shares (reload.c) -------------------------------------------------- */
 
 struct reload_work {
     struct srv_engine *engine;
@@ -511,7 +430,7 @@ struct reload_work {
 static void reload_run(void *context)
 {
     struct reload_work *w = context;
-    uint32_t dropped = reload_shares(w->engine);
+    uint32_t dropped = srv_engine_reload_shares(w->engine);
     struct buf out;
     buf_init(&out);
     srv_devctl_write_result(&out, dropped);

@@ -15,6 +15,7 @@
 #include "lib/log.h"
 #include "lib/sid.h"
 #include "lwiod/driver.h"
+#include "lsass/sam/sam.h"
 #include "registry/registry.h"
 #include "share-db/share_db.h"
 
@@ -192,6 +193,83 @@ static NTSTATUS srv_dispatch(struct io_device *device, struct io_irp *irp)
     return srv_devctl_dispatch(d->engine, irp);
 }
 
+/* Whether a session's user may stay logged on: not if its SAM account was
+ * deleted, disabled or locked out since. Users of other domains (a directory,
+ * AD) are their provider's business and stay; so does everyone when the
+ * database cannot be read. A password change leaves sessions alone, as on
+ * Windows. */
+struct user_check {
+    struct srv_driver *driver;
+    bool have_domain;           /* false: no SAM yet, nobody is checked */
+    struct sid domain;          /* the machine domain, read once per pass */
+    /* The accounts read in this pass: a user with many sessions costs one
+     * database read. */
+    struct checked_user {
+        uint32_t rid;
+        bool valid;
+    } *checked;
+    size_t checked_count;
+};
+
+static bool user_still_valid(void *context, const struct access_token *token)
+{
+    struct user_check *check = context;
+    struct srv_driver *d = check->driver;
+    uint32_t rid;
+    bool valid = true;
+    if (!check->have_domain || !sid_split_rid(&token->user, &check->domain, &rid))
+        return true;
+    for (size_t i = 0; i < check->checked_count; i++)
+        if (check->checked[i].rid == rid)
+            return check->checked[i].valid;
+    struct sam_user user;
+    pthread_mutex_lock(&d->registry_lock);
+    NTSTATUS status = sam_user_by_rid(d->registry, rid, &user);
+    pthread_mutex_unlock(&d->registry_lock);
+    if (status == STATUS_NO_SUCH_USER) {
+        valid = false;
+    } else if (status == STATUS_SUCCESS) {
+        valid = !(user.flags & (SAM_USER_DISABLED | SAM_USER_LOCKED_OUT));
+        sam_user_free(&user);
+    }
+    struct checked_user *grown =
+        realloc(check->checked, (check->checked_count + 1) * sizeof *grown);
+    if (grown) {
+        check->checked = grown;
+        check->checked[check->checked_count++] = (struct checked_user){ rid, valid };
+    }
+    return valid;
+}
+
+/* lwiod re-read its settings (the registry changed, or SIGHUP): whatever
+ * changed, whoever changed it, reaches what runs. Runs on lwiod's main
+ * thread, never a network thread, so the database reads are fine here. */
+static void srv_reconfigure(struct io_driver *driver)
+{
+    struct srv_driver *d = IoDriverGetContext(driver);
+    if (!d || !d->engine)
+        return;
+    struct srv_config fresh;
+    pthread_mutex_lock(&d->registry_lock);
+    NTSTATUS status = load_config(driver, d->registry, &fresh);
+    pthread_mutex_unlock(&d->registry_lock);
+    if (status == STATUS_SUCCESS)
+        srv_engine_reconfigure(d->engine, &fresh);
+    else
+        log_error("srv: the new settings cannot be read: %s; they stay as they were",
+                  nt_status_name(status));
+    uint32_t trees = srv_engine_reload_shares(d->engine);
+    struct user_check check = { .driver = d };
+    pthread_mutex_lock(&d->registry_lock);
+    check.have_domain = sam_domain_sid(d->registry, &check.domain) == STATUS_SUCCESS;
+    pthread_mutex_unlock(&d->registry_lock);
+    uint32_t sessions = srv_engine_logoff_users(d->engine, user_still_valid, &check);
+    free(check.checked);
+    if (trees || sessions)
+        log_info("srv: registry changed: %u tree connect(s) and %u session(s) ended", trees,
+                 sessions);
+}
+
 static void srv_driver_free(struct srv_driver *d)
 {
     if (!d)
@@ -242,6 +320,7 @@ NTSTATUS DriverEntry(struct io_driver *driver, uint32_t interface_version)
     status = srv_engine_start(&d->config, &d->engine);
     if (status != STATUS_SUCCESS)
         goto fail;
+    IoDriverSetReconfigure(driver, srv_reconfigure);
     log_info("srv: serving SMB on %s port %u", d->config.listen_address,
              srv_engine_port(d->engine));
     return STATUS_SUCCESS;

@@ -1,5 +1,6 @@
 /* The engine: configuration, start and stop, shared counters. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,9 +101,20 @@ NTSTATUS srv_engine_create(const struct srv_config *config, struct srv_engine **
     if (e->config.max_transact_size < 65536)
         e->config.max_transact_size = 65536;
     pthread_mutex_init(&e->lock, NULL);
+    pthread_mutex_init(&e->settings_lock, NULL);
+    e->settings = calloc(1, sizeof *e->settings);
+    if (!e->settings) {
+        pthread_mutex_destroy(&e->lock);
+        pthread_mutex_destroy(&e->settings_lock);
+        free(e);
+        return STATUS_NO_MEMORY;
+    }
+    atomic_init(&e->settings->refs, 1);
+    e->settings->config = e->config;
     pthread_mutex_init(&e->oplock_lock, NULL);
     pthread_mutex_init(&e->durable_lock, NULL);
     pthread_cond_init(&e->conns_gone, NULL);
+    pthread_cond_init(&e->rebind_cond, NULL);
     e->listen_fd = e->epoll_fd = e->wake_fd = -1;
     e->start_time = srv_filetime_now();
     /* Session ids: a random start keeps ids of a restarted server from
@@ -119,6 +131,25 @@ NTSTATUS srv_engine_create(const struct srv_config *config, struct srv_engine **
     }
     *out = e;
     return STATUS_SUCCESS;
+}
+
+const struct srv_config *srv_settings_hold(struct srv_engine *e)
+{
+    pthread_mutex_lock(&e->settings_lock);
+    struct srv_settings *s = e->settings;
+    atomic_fetch_add(&s->refs, 1);
+    pthread_mutex_unlock(&e->settings_lock);
+    return &s->config;
+}
+
+void srv_settings_release(const struct srv_config *config)
+{
+    if (!config)
+        return;
+    struct srv_settings *s =
+        (struct srv_settings *)((const char *)config - offsetof(struct srv_settings, config));
+    if (atomic_fetch_sub(&s->refs, 1) == 1)
+        free(s);
 }
 
 NTSTATUS srv_engine_queue_work(struct srv_engine *engine, srv_work_fn fn, void *context)
@@ -171,6 +202,9 @@ void srv_engine_destroy(struct srv_engine *e)
     if (leaked)
         return; /* freeing would let the stragglers touch freed memory */
     pthread_cond_destroy(&e->conns_gone);
+    pthread_cond_destroy(&e->rebind_cond);
+    srv_settings_release(&e->settings->config);
+    pthread_mutex_destroy(&e->settings_lock);
     pthread_mutex_destroy(&e->lock);
     pthread_mutex_destroy(&e->oplock_lock);
     pthread_mutex_destroy(&e->durable_lock);
@@ -189,6 +223,60 @@ NTSTATUS srv_engine_start(const struct srv_config *config, struct srv_engine **o
         return status;
     }
     *out = e;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS srv_engine_reconfigure(struct srv_engine *e, const struct srv_config *fresh)
+{
+    if (!dialect_known(fresh->min_dialect) || !dialect_known(fresh->max_dialect) ||
+        fresh->min_dialect > fresh->max_dialect) {
+        log_error("srv: srv.min-dialect is above srv.max-dialect: the settings stay as they were");
+        return STATUS_INVALID_PARAMETER;
+    }
+    struct srv_settings *next = calloc(1, sizeof *next);
+    if (!next)
+        return STATUS_NO_MEMORY;
+    atomic_init(&next->refs, 1);
+    next->config = *fresh;
+    /* What is fixed at start stays (server.h: struct srv_engine). */
+    struct srv_config *c = &next->config;
+    c->auth = e->config.auth;
+    c->shares = e->config.shares;
+    c->queue_work = e->config.queue_work;
+    c->max_transact_size = e->config.max_transact_size;
+    c->max_read_size = e->config.max_read_size;
+    c->max_write_size = e->config.max_write_size;
+    c->max_credits = e->config.max_credits;
+    memcpy(c->ciphers, e->config.ciphers, sizeof c->ciphers);
+    memcpy(c->signing_algorithms, e->config.signing_algorithms, sizeof c->signing_algorithms);
+    c->signing_algorithm_count = e->config.signing_algorithm_count;
+    memcpy(c->server_guid, e->config.server_guid, sizeof c->server_guid);
+    c->network_threads = e->config.network_threads;
+    c->worker_threads = e->config.worker_threads;
+
+    /* A new address or port: bound now, the old one closed; connections
+     * stay. If it cannot be bound the old listener and its settings stay. */
+    const struct srv_config *old = srv_settings_hold(e);
+    if (e->net_running &&
+        (strcmp(c->listen_address, old->listen_address) != 0 || c->port != old->port)) {
+        if (srv_net_rebind(e, c->listen_address, c->port) != STATUS_SUCCESS) {
+            snprintf(c->listen_address, sizeof c->listen_address, "%s", old->listen_address);
+            c->port = old->port;
+        }
+    }
+    if (c->min_dialect != old->min_dialect || c->max_dialect != old->max_dialect ||
+        c->signing != old->signing || c->encryption != old->encryption ||
+        c->multichannel != old->multichannel || c->max_connections != old->max_connections ||
+        c->idle_timeout != old->idle_timeout)
+        log_info("srv: new settings in force (dialects %x-%x, signing %d, encryption %d)",
+                 c->min_dialect, c->max_dialect, (int)c->signing, (int)c->encryption);
+    srv_settings_release(old);
+
+    pthread_mutex_lock(&e->settings_lock);
+    struct srv_settings *previous = e->settings;
+    e->settings = next;
+    pthread_mutex_unlock(&e->settings_lock);
+    srv_settings_release(&previous->config);
     return STATUS_SUCCESS;
 }
 

@@ -9,7 +9,7 @@ SRV_OBJECTS := $(patsubst %.c,$(B)/%.o,$(SRV_SOURCES))
 # $(LIBRARY_FILES), which is still incomplete when this file is read (make
 # expands a rule's prerequisites as it reads them).
 SRV_LIBS := $(B)/lib/libswbase.a $(B)/lib/liblsass_client.a $(B)/lib/liblwiod.a \
-            $(B)/lib/libregistry.a $(B)/lib/libsharedb.a
+            $(B)/lib/libregistry.a $(B)/lib/libsharedb.a $(B)/lib/libsam.a
 
 $(eval $(call add_driver,srv,$(SRV_SOURCES)))
 # A driver is loaded into lwiod, which may not link OpenSSL itself: record the

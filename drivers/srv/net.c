@@ -21,6 +21,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "drivers/srv/server.h"
@@ -178,14 +179,14 @@ static void close_conn(struct srv_engine *e, struct srv_conn *conn, const char *
 /* Drops connections idle for srv.idle-timeout seconds with no open file and
  * no request waiting (Windows' autodisconnect; the client reconnects when it
  * needs to). Runs on the network thread between events. */
-static void idle_sweep(struct srv_engine *e)
+static void idle_sweep(struct srv_engine *e, uint32_t idle_timeout)
 {
     uint64_t now = srv_monotonic_seconds();
     for (int rounds = 0; rounds < 1024; rounds++) {
         struct srv_conn *victim = NULL;
         pthread_mutex_lock(&e->lock);
         for (struct srv_conn *c = e->conns; c && !victim; c = c->next)
-            if (now - atomic_load(&c->last_activity) >= e->config.idle_timeout) {
+            if (now - atomic_load(&c->last_activity) >= idle_timeout) {
                 srv_conn_ref(c);
                 victim = c;
             }
@@ -201,16 +202,16 @@ static void idle_sweep(struct srv_engine *e)
 }
 
 /* Room for one more connection under srv.max-connections. */
-static bool below_limit(struct srv_engine *e)
+static bool below_limit(struct srv_engine *e, uint32_t max_connections)
 {
-    if (e->config.max_connections == 0)
+    if (max_connections == 0)
         return true;
     uint64_t open = 0;
     pthread_mutex_lock(&e->lock);
     for (struct srv_conn *c = e->conns; c; c = c->next)
         open++;
     pthread_mutex_unlock(&e->lock);
-    return open < e->config.max_connections;
+    return open < max_connections;
 }
 
 static void accept_all(struct srv_engine *e)
@@ -227,9 +228,12 @@ static void accept_all(struct srv_engine *e)
                 log_warning("srv: accept: %s", strerror(errno));
             return;
         }
-        if (!below_limit(e)) {
+        const struct srv_config *now = srv_settings_hold(e);
+        uint32_t max_connections = now->max_connections;
+        srv_settings_release(now);
+        if (!below_limit(e, max_connections)) {
             log_warning("srv: srv.max-connections (%u) reached: refusing a connection",
-                        e->config.max_connections);
+                        max_connections);
             close(fd);
             continue;
         }
@@ -334,25 +338,117 @@ static bool read_frames(struct srv_conn *conn, const char **why)
     return true;
 }
 
+static int listen_socket(const char *address, uint16_t port, uint16_t *bound);
+
+/* Network thread: replaces the listener (srv_net_rebind). Only this thread
+ * touches listen_fd once the thread runs, so an accept never sees it closed
+ * under it. */
+static NTSTATUS rebind(struct srv_engine *e, const char *address, uint16_t port)
+{
+    struct epoll_event lev = { .events = EPOLLIN, .data.ptr = &listen_marker };
+    uint16_t bound = 0;
+    int fd = listen_socket(address, port, &bound);
+    bool old_closed = false;
+    if (fd < 0 && errno == EADDRINUSE && port == e->port) {
+        /* The same port on an overlapping address: the old socket holds it. */
+        epoll_ctl(e->epoll_fd, EPOLL_CTL_DEL, e->listen_fd, NULL);
+        close(e->listen_fd);
+        e->listen_fd = -1;
+        old_closed = true;
+        fd = listen_socket(address, port, &bound);
+    }
+    if (fd < 0 || epoll_ctl(e->epoll_fd, EPOLL_CTL_ADD, fd, &lev) != 0) {
+        log_error("srv: cannot listen on %s port %u: %s; still on %s port %u", address, port,
+                  strerror(errno), e->listen_address, e->port);
+        if (fd >= 0)
+            close(fd);
+        if (old_closed) {
+            e->listen_fd = listen_socket(e->listen_address, e->port, &bound);
+            if (e->listen_fd < 0 || epoll_ctl(e->epoll_fd, EPOLL_CTL_ADD, e->listen_fd, &lev) != 0)
+                log_error("srv: and cannot listen on %s port %u again: %s", e->listen_address,
+                          e->port, strerror(errno));
+        }
+        return STATUS_INVALID_PARAMETER;
+    }
+    if (!old_closed && e->listen_fd >= 0) {
+        epoll_ctl(e->epoll_fd, EPOLL_CTL_DEL, e->listen_fd, NULL);
+        close(e->listen_fd);
+    }
+    log_info("srv: now listening on %s port %u (was %s port %u)", address, bound,
+             e->listen_address, e->port);
+    e->listen_fd = fd;
+    e->port = bound;
+    snprintf(e->listen_address, sizeof e->listen_address, "%s", address);
+    return STATUS_SUCCESS;
+}
+
+static void rebind_if_asked(struct srv_engine *e)
+{
+    pthread_mutex_lock(&e->lock);
+    bool asked = e->rebind_asked;
+    char address[64];
+    uint16_t port = e->rebind_port;
+    snprintf(address, sizeof address, "%s", e->rebind_address);
+    e->rebind_asked = false;
+    pthread_mutex_unlock(&e->lock);
+    if (!asked)
+        return;
+    NTSTATUS status = rebind(e, address, port);
+    pthread_mutex_lock(&e->lock);
+    e->rebind_status = status;
+    e->rebind_done = true;
+    pthread_cond_broadcast(&e->rebind_cond);
+    pthread_mutex_unlock(&e->lock);
+}
+
+NTSTATUS srv_net_rebind(struct srv_engine *e, const char *address, uint16_t port)
+{
+    if (!e->net_running)
+        return STATUS_INVALID_DEVICE_STATE;
+    pthread_mutex_lock(&e->lock);
+    snprintf(e->rebind_address, sizeof e->rebind_address, "%s", address);
+    e->rebind_port = port;
+    e->rebind_asked = true;
+    e->rebind_done = false;
+    pthread_mutex_unlock(&e->lock);
+    uint64_t one = 1;
+    if (write(e->wake_fd, &one, sizeof one) < 0)
+        log_warning("srv: wake: %s", strerror(errno));
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += 10;
+    pthread_mutex_lock(&e->lock);
+    while (!e->rebind_done && !atomic_load(&e->stopping))
+        if (pthread_cond_timedwait(&e->rebind_cond, &e->lock, &deadline) != 0)
+            break;
+    NTSTATUS status = e->rebind_done ? e->rebind_status : STATUS_IO_TIMEOUT;
+    e->rebind_asked = false;
+    pthread_mutex_unlock(&e->lock);
+    return status;
+}
+
 static void *net_main(void *arg)
 {
     struct srv_engine *e = arg;
     struct epoll_event events[64];
-    /* The idle sweep runs a few times per timeout period, at most once a
-     * second and at least once a minute. */
-    int sweep_ms = -1;
-    if (e->config.idle_timeout) {
-        uint32_t period = e->config.idle_timeout / 4;
-        sweep_ms = (int)(period < 1 ? 1 : period > 60 ? 60 : period) * 1000;
-    }
     uint64_t last_sweep = srv_monotonic_seconds();
     while (!atomic_load(&e->stopping)) {
+        /* The idle sweep runs a few times per timeout period, at most once a
+         * second and at least once a minute; the timeout is a live setting. */
+        const struct srv_config *now = srv_settings_hold(e);
+        uint32_t idle_timeout = now->idle_timeout;
+        srv_settings_release(now);
+        int sweep_ms = -1;
+        if (idle_timeout) {
+            uint32_t period = idle_timeout / 4;
+            sweep_ms = (int)(period < 1 ? 1 : period > 60 ? 60 : period) * 1000;
+        }
         /* Oplock breaks time out in seconds: look at least every second. */
         int n = epoll_wait(e->epoll_fd, events, 64,
                            sweep_ms < 0 || sweep_ms > 1000 ? 1000 : sweep_ms);
         srv_oplock_sweep(e);
         if (sweep_ms > 0 && srv_monotonic_seconds() - last_sweep >= (uint64_t)sweep_ms / 1000) {
-            idle_sweep(e);
+            idle_sweep(e, idle_timeout);
             last_sweep = srv_monotonic_seconds();
         }
         if (n < 0) {
@@ -361,6 +457,7 @@ static void *net_main(void *arg)
             log_error("srv: epoll_wait: %s", strerror(errno));
             break;
         }
+        rebind_if_asked(e);
         for (int i = 0; i < n; i++) {
             void *p = events[i].data.ptr;
             if (p == &listen_marker) {
@@ -460,6 +557,7 @@ NTSTATUS srv_net_start(struct srv_engine *e)
         return STATUS_INSUFFICIENT_RESOURCES;
     }
     e->net_running = true;
+    snprintf(e->listen_address, sizeof e->listen_address, "%s", e->config.listen_address);
     log_info("srv: listening on %s port %u", e->config.listen_address, e->port);
     return STATUS_SUCCESS;
 }

@@ -57,8 +57,24 @@ struct srv_lease;
 
 /* ---- Engine ------------------------------------------------------------- */
 
-struct srv_engine {
+/* The settings in force: an immutable copy of the configuration, replaced
+ * whole when the settings change (srv_engine_reconfigure) and freed with its
+ * last holder. Network threads hold one while they use it; a connection
+ * holds the one in force when it was accepted (its NEGOTIATE, validation and
+ * binding checks use it), a SESSION_SETUP takes the one in force then. */
+struct srv_settings {
+    atomic_int refs;
     struct srv_config config;
+};
+
+struct srv_engine {
+    /* Fixed at start: auth, shares, queue_work, I/O sizes, credits, ciphers,
+     * server_guid. The fields that change live (dialects, signing,
+     * encryption, multichannel, limits, listen address and port) are read
+     * from the settings snapshot, never from here. */
+    struct srv_config config;
+    pthread_mutex_t settings_lock; /* a leaf: guards the pointer below only */
+    struct srv_settings *settings;
     pthread_mutex_t lock;          /* conns list, counters */
     struct srv_conn *conns;        /* doubly linked, each holds a reference */
     uint64_t connections_total;
@@ -75,6 +91,14 @@ struct srv_engine {
     int epoll_fd;
     int wake_fd;
     uint16_t port;
+    char listen_address[64];       /* what listen_fd is bound to */
+    /* A listener change srv_engine_reconfigure asks the network thread for
+     * (under lock; rebind_cond signals it done). */
+    bool rebind_asked, rebind_done;
+    char rebind_address[64];
+    uint16_t rebind_port;
+    NTSTATUS rebind_status;
+    pthread_cond_t rebind_cond;
     pthread_t net_thread;
     bool net_running;
     atomic_bool stopping;
@@ -93,6 +117,11 @@ struct srv_engine {
     unsigned durable_disconnected;
 };
 
+/* The settings in force, held (a new reference): read-only; give it back
+ * with srv_settings_release. Any thread; never blocks for long. */
+const struct srv_config *srv_settings_hold(struct srv_engine *engine);
+void srv_settings_release(const struct srv_config *settings);
+
 /* An engine without a listener, for tests and fuzzing: connections are made
  * with srv_conn_new and fed with srv_conn_receive. */
 NTSTATUS srv_engine_create(const struct srv_config *config, struct srv_engine **engine);
@@ -107,6 +136,12 @@ uint64_t srv_monotonic_seconds(void);
 /* net.c: the listener and the network thread. */
 NTSTATUS srv_net_start(struct srv_engine *engine);
 void srv_net_stop(struct srv_engine *engine);
+/* Moves the listener to address:port: the new socket is bound before the old
+ * one is closed (unless the two overlap, as 0.0.0.0 and 127.0.0.1 on one port
+ * do: then the old one goes first, and comes back if the new one cannot be
+ * bound); accepted connections are not touched. Done by the network thread;
+ * the caller waits (bounded). STATUS_SUCCESS, or the old listener stays. */
+NTSTATUS srv_net_rebind(struct srv_engine *engine, const char *address, uint16_t port);
 
 /* worker.c: a small fixed pool. */
 struct srv_workers *srv_workers_start(unsigned threads);
@@ -137,6 +172,8 @@ struct srv_conn {
     char peer[64];                  /* "127.0.0.1:51234", for logs */
     atomic_uint_fast64_t last_activity; /* monotonic seconds of the last frame */
     struct srv_conn *prev, *next;   /* engine->conns, under engine->lock */
+    const struct srv_config *settings; /* held: the settings in force when it was
+                                          accepted (its NEGOTIATE uses them) */
 
     pthread_mutex_t lock;           /* everything below */
     bool dead;                      /* torn down: drop everything new */
@@ -321,6 +358,12 @@ struct srv_tree {
     pthread_mutex_t lock;
     bool dead;
 };
+
+/* What a session (its token) may do on a share (3.3.5.7: the share's
+ * security descriptor, with writing taken away on a read-only share); 0:
+ * nothing. Used at TREE_CONNECT and again when the share changes. */
+uint32_t srv_share_maximal_access(const struct srv_share_info *info,
+                                  const struct access_token *token);
 
 struct srv_tree *srv_tree_new(struct srv_engine *engine, const struct srv_share_info *share);
 void srv_tree_ref(struct srv_tree *tree);

@@ -146,11 +146,37 @@ struct srv_engine;
 
 /* Starts listening and serving; the config is copied. */
 NTSTATUS srv_engine_start(const struct srv_config *config, struct srv_engine **engine);
+/* New settings while running (the registry changed): the dialect range,
+ * signing and encryption apply from the next NEGOTIATE / SESSION_SETUP,
+ * limits at once, a new listen address or port is bound now (connections
+ * stay). What is fixed at start (auth, shares, sizes, ciphers, server_guid)
+ * is ignored in config. STATUS_INVALID_PARAMETER (a bad dialect range): the
+ * settings stay. */
+NTSTATUS srv_engine_reconfigure(struct srv_engine *engine, const struct srv_config *config);
 /* The TCP port the engine listens on (useful with config.port = 0). */
 uint16_t srv_engine_port(const struct srv_engine *engine);
 /* Stops accepting, disconnects every client, waits for parked requests and
  * threads, frees everything. */
 void srv_engine_stop(struct srv_engine *engine);
+
+/* ---- Registry changes reaching what is connected (reload.c) -------------- */
+
+/* Every tree connect is checked against its share as the database has it
+ * now: a deleted share, or one whose path or type changed, loses its tree
+ * connects (the client's next request fails with
+ * STATUS_NETWORK_NAME_DELETED, as after TREE_DISCONNECT), and so does one
+ * that now requires encryption; one whose
+ * permissions changed gets its maximal access recomputed for the session's
+ * token (and is dropped if nothing is left). Calls the share lookup: not
+ * from a network thread. Returns the number of tree connects dropped. */
+uint32_t srv_engine_reload_shares(struct srv_engine *engine);
+/* Every valid session whose user keep(context, token) refuses (disabled,
+ * locked out, deleted) is logged off, as srvctl's session close does: its
+ * next request fails with STATUS_USER_SESSION_DELETED. keep may block (a
+ * database read); not from a network thread. Returns how many went. */
+uint32_t srv_engine_logoff_users(struct srv_engine *engine,
+                                 bool (*keep)(void *context, const struct access_token *token),
+                                 void *context);
 
 /* Live counters (for srvsvc and tests). */
 struct srv_engine_stats {

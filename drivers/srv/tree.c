@@ -2,6 +2,28 @@
 #include <stdlib.h>
 
 #include "drivers/srv/server.h"
+#include "lib/access.h"
+#include "lib/secdesc.h"
+#include "lwiod/ntfile.h"
+
+uint32_t srv_share_maximal_access(const struct srv_share_info *info,
+                                  const struct access_token *token)
+{
+    uint32_t granted = FILE_ALL_ACCESS;
+    if (info->sd) {
+        struct security_descriptor sd;
+        secdesc_init(&sd);
+        granted = 0;
+        if (token && secdesc_parse(info->sd, info->sd_len, &sd) == STATUS_SUCCESS)
+            access_check(&sd, token, MAXIMUM_ALLOWED, NULL, 0, &granted);
+        secdesc_free(&sd);
+    }
+    if (info->read_only)
+        granted &= ~(uint32_t)(FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_WRITE_EA |
+                               FILE_WRITE_ATTRIBUTES | FILE_DELETE_CHILD | DELETE | WRITE_DAC |
+                               WRITE_OWNER);
+    return granted;
+}
 
 struct srv_tree *srv_tree_new(struct srv_engine *engine, const struct srv_share_info *share)
 {

@@ -164,7 +164,7 @@ NTSTATUS smb2_network_interface_info(struct smb2_request *req, uint32_t max_outp
     if (getifaddrs(&list) != 0)
         return STATUS_INSUFFICIENT_RESOURCES;
     NTSTATUS status =
-        smb2_network_interfaces_encode(list, req->conn->engine->config.listen_address, out);
+        smb2_network_interfaces_encode(list, req->conn->settings->listen_address, out);
     freeifaddrs(list);
     if (status == STATUS_SUCCESS && out->len > max_output)
         status = STATUS_BUFFER_TOO_SMALL;

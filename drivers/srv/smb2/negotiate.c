@@ -27,7 +27,7 @@ uint16_t smb2_choose_dialect(const struct srv_config *cfg, const uint16_t *offer
 void smb2_set_negotiated(struct srv_conn *conn, uint16_t dialect, uint16_t cipher,
                            uint16_t signing_algorithm)
 {
-    const struct srv_config *cfg = &conn->engine->config;
+    const struct srv_config *cfg = conn->settings; /* in force when it connected */
     conn->dialect = dialect;
     conn->negotiated = dialect != SMB2_DIALECT_WILDCARD;
     conn->server_security_mode = SMB2_NEGOTIATE_SIGNING_ENABLED;
@@ -121,7 +121,7 @@ NTSTATUS smb2_negotiate_response_body(struct srv_conn *conn, uint16_t dialect,
 NTSTATUS smb2_negotiate(struct smb2_request *req)
 {
     struct srv_conn *conn = req->conn;
-    const struct srv_config *cfg = &conn->engine->config;
+    const struct srv_config *cfg = conn->settings; /* in force when it connected */
     struct buf_reader *r = &req->body;
     uint16_t offered[64];
 

@@ -33,7 +33,7 @@ static bool offers(struct buf_reader list, const char *name, bool *malformed)
 
 bool smb1_negotiate(struct srv_conn *conn, const uint8_t *msg, size_t len)
 {
-    const struct srv_config *cfg = &conn->engine->config;
+    const struct srv_config *cfg = conn->settings;
     struct buf_reader r;
     rd_init(&r, msg, len);
     rd_skip(&r, 4);

@@ -166,7 +166,7 @@ NTSTATUS smb2_session_bind(struct smb2_request *req, struct buf_reader token)
     if (conn_alg == SMB2_SIGNING_AES_GMAC && session_alg != conn_alg)
         return STATUS_NOT_SUPPORTED;
     /* 2.x has no multichannel; nor has a server with it turned off. */
-    if (!SMB2_DIALECT_IS_3(dialect) || !conn->engine->config.multichannel)
+    if (!SMB2_DIALECT_IS_3(dialect) || !conn->settings->multichannel)
         return STATUS_REQUEST_NOT_ACCEPTED;
     if (req->sig_failed)
         return STATUS_ACCESS_DENIED; /* 3.3.5.2.4, with Session.SigningKey */

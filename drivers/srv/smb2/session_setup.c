@@ -76,7 +76,12 @@ static NTSTATUS logon(struct smb2_request *req, struct srv_session *s,
                       uint16_t *session_flags)
 {
     struct srv_conn *conn = req->conn;
-    const struct srv_config *cfg = &conn->engine->config;
+    /* Signing and encryption as set now: a changed setting applies from the
+     * next SESSION_SETUP, as on Windows. */
+    const struct srv_config *now = srv_settings_hold(conn->engine);
+    enum srv_signing_policy signing = now->signing;
+    enum srv_encryption_policy encryption = now->encryption;
+    srv_settings_release(now);
     pthread_mutex_lock(&conn->lock);
     uint32_t client_caps = conn->client_capabilities;
     pthread_mutex_unlock(&conn->lock);
@@ -86,7 +91,7 @@ static NTSTATUS logon(struct smb2_request *req, struct srv_session *s,
     bool can_encrypt = SMB2_DIALECT_IS_3(s->dialect) && s->cipher != SMB2_ENCRYPTION_NONE &&
                        (s->dialect == SMB2_DIALECT_311 ||
                         (client_caps & SMB2_GLOBAL_CAP_ENCRYPTION));
-    if (cfg->encryption == SRV_ENCRYPTION_REQUIRED && (!can_encrypt || anonymous || guest)) {
+    if (encryption == SRV_ENCRYPTION_REQUIRED && (!can_encrypt || anonymous || guest)) {
         /* Session encryption required and impossible: refuse the logon. */
         return STATUS_ACCESS_DENIED;
     }
@@ -110,9 +115,9 @@ static NTSTATUS logon(struct smb2_request *req, struct srv_session *s,
     if (status != STATUS_SUCCESS)
         return status;
     s->has_keys = true;
-    s->signing_required = cfg->signing == SRV_SIGNING_REQUIRED ||
+    s->signing_required = signing == SRV_SIGNING_REQUIRED ||
                           (security_mode & SMB2_NEGOTIATE_SIGNING_REQUIRED);
-    if (can_encrypt && cfg->encryption != SRV_ENCRYPTION_OFF) {
+    if (can_encrypt && encryption != SRV_ENCRYPTION_OFF) {
         s->encrypt_data = true;
         *session_flags |= SMB2_SESSION_FLAG_ENCRYPT_DATA;
     }

@@ -10,27 +10,6 @@
 #include "lib/utf16.h"
 #include "lwiod/ntfile.h"
 
-/* What the session may do on the share (3.3.5.7: Share.SecurityDescriptor
- * against Session.UserCredentials); 0 if nothing. Read-only shares never
- * grant writing. */
-static uint32_t share_access(const struct srv_share_info *info, const struct access_token *token)
-{
-    uint32_t granted = FILE_ALL_ACCESS;
-    if (info->sd) {
-        struct security_descriptor sd;
-        secdesc_init(&sd);
-        granted = 0;
-        if (token && secdesc_parse(info->sd, info->sd_len, &sd) == STATUS_SUCCESS)
-            access_check(&sd, token, MAXIMUM_ALLOWED, NULL, 0, &granted);
-        secdesc_free(&sd);
-    }
-    if (info->read_only)
-        granted &= ~(uint32_t)(FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_WRITE_EA |
-                               FILE_WRITE_ATTRIBUTES | FILE_DELETE_CHILD | DELETE | WRITE_DAC |
-                               WRITE_OWNER);
-    return granted;
-}
-
 /* The share part of "\\server\share" (UTF-8, in place), or NULL. */
 static const char *share_of(char *path)
 {
@@ -81,7 +60,7 @@ NTSTATUS smb2_tree_connect(struct smb2_request *req)
     free(path);
 
     pthread_mutex_lock(&s->lock);
-    uint32_t maximal_access = share_access(&info, s->token);
+    uint32_t maximal_access = srv_share_maximal_access(&info, s->token);
     bool anonymous = s->is_anonymous;
     bool guest = s->is_guest;
     bool encrypted_session = s->encrypt_data;

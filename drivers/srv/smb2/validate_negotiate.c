@@ -13,7 +13,7 @@ NTSTATUS smb2_validate_negotiate_info(struct smb2_request *req, struct buf_reade
                                       uint32_t max_output, struct buf *out, bool *disconnect)
 {
     struct srv_conn *conn = req->conn;
-    const struct srv_config *cfg = &conn->engine->config;
+    const struct srv_config *cfg = conn->settings; /* what NEGOTIATE used */
     uint32_t capabilities = rd_u32(input);
     uint8_t guid[16];
     rd_copy(input, guid, 16);
