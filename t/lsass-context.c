@@ -425,9 +425,9 @@ static void table_tests(void)
     struct lsa_context *c1 = lsa_context_new(providers, 1, &settings);
     struct lsa_context *c2 = lsa_context_new(providers, 1, &settings);
     struct lsa_context *c3 = lsa_context_new(providers, 1, &settings);
-    ok(lsa_context_table_add(table, c1, 0, &h1) == STATUS_SUCCESS && h1 != 0, "table: add gives a handle");
-    ok(lsa_context_table_add(table, c2, 1000, &h2) == STATUS_SUCCESS && h2 != h1, "table: handles differ");
-    is_int(lsa_context_table_add(table, c3, 0, &h3), STATUS_INSUFF_SERVER_RESOURCES, "table: full is refused");
+    ok(lsa_context_table_add(table, c1, 0, NULL, NULL, &h1) == STATUS_SUCCESS && h1 != 0, "table: add gives a handle");
+    ok(lsa_context_table_add(table, c2, 1000, NULL, NULL, &h2) == STATUS_SUCCESS && h2 != h1, "table: handles differ");
+    is_int(lsa_context_table_add(table, c3, 0, NULL, NULL, &h3), STATUS_INSUFF_SERVER_RESOURCES, "table: full is refused");
     ok(lsa_context_table_take(table, h2, 0) == NULL, "table: another uid cannot take a context");
     ok(lsa_context_table_take(table, h1 ^ 1, 0) == NULL, "table: a wrong handle finds nothing");
     ok(lsa_context_table_take(table, h1, 0) == c1, "table: the owner takes it");
@@ -443,10 +443,10 @@ static void table_tests(void)
 
     /* Timeout 0: everything idle is expired at once. */
     table = lsa_context_table_new(4, 0);
-    lsa_context_table_add(table, c3, 0, &h3);
+    lsa_context_table_add(table, c3, 0, NULL, NULL, &h3);
     ok(lsa_context_table_take(table, h3, 0) == NULL, "table: an abandoned context is not handed out");
     struct lsa_context *c4 = lsa_context_new(providers, 1, &settings);
-    lsa_context_table_add(table, c4, 0, &h3);
+    lsa_context_table_add(table, c4, 0, NULL, NULL, &h3);
     is_int((long long)lsa_context_table_reap(table), 1, "table: the reaper reclaims abandoned contexts");
     lsa_context_table_free(table);
 }
@@ -503,6 +503,7 @@ int main(void)
     is_str(lsa_log_safe("a\nb\x1b[1mlong", safe, sizeof safe), "a?b?[1m",
            "client strings are made safe for log lines (no control characters, bounded)");
     lsa_settings_default(&settings);
+    settings.failed_logon_delay_ms = 0; /* only gate_tests is about the delay */
     strcpy(settings.server_name, "SAMEWISE");
     crypto_nt_hash("Secret1!", alice_hash);
     spnego_ntlm_tests();

@@ -251,6 +251,13 @@ NTSTATUS lsass_accept_security_context(struct lsass_client *c, uint64_t *context
                                        size_t in_len, const char *client_address, uint8_t **out,
                                        size_t *out_len, struct lsass_logon *logon)
 {
+    return lsass_accept_from_connection(c, context, in, in_len, client_address, NULL, out, out_len, logon);
+}
+
+NTSTATUS lsass_accept_from_connection(struct lsass_client *c, uint64_t *context, const uint8_t *in,
+                                      size_t in_len, const char *client_address, const char *connection,
+                                      uint8_t **out, size_t *out_len, struct lsass_logon *logon)
+{
     struct buf req, resp;
     struct buf_reader r;
     *out = NULL;
@@ -262,9 +269,12 @@ NTSTATUS lsass_accept_security_context(struct lsass_client *c, uint64_t *context
     buf_init(&resp);
     lsass_msg_begin(&req, LSASS_OP_ACCEPT, next_id(c));
     wr_u64(&req, *context);
-    wr_u32(&req, 0); /* flags: none defined */
+    bool named = connection && connection[0];
+    wr_u32(&req, named ? LSASS_ACCEPT_CONNECTION : 0);
     lsass_put_bytes(&req, in, in_len);
     lsass_put_string(&req, client_address);
+    if (named)
+        lsass_put_string(&req, connection);
     NTSTATUS status = call(c, &req, &resp, &r);
     if (status != STATUS_SUCCESS && status != STATUS_MORE_PROCESSING_REQUIRED) {
         /* The logon failed (or lsassd is gone): the context is over. */

@@ -24,7 +24,10 @@
 
 #define LSASS_SOCKET_NAME "lsassd.sock"
 #define LSASS_PID_NAME "lsassd.pid"
-#define LSASS_PROTOCOL_VERSION 1
+/* Version 2 added the ACCEPT flag LSASS_ACCEPT_CONNECTION. A version-2
+ * lsassd still takes version-1 requests (flags 0); the client library
+ * insists on the version it was built for (lsassd and srv ship together). */
+#define LSASS_PROTOCOL_VERSION 2
 #define LSASS_MAX_MESSAGE (1024u * 1024u)
 /* Security tokens: SMB2 carries at most 64 KiB; Kerberos tickets with a big
  * PAC stay far below this. */
@@ -34,12 +37,18 @@
 enum lsass_opcode {
     LSASS_OP_HELLO = 1,            /* anyone: -> u32 protocol version */
     LSASS_OP_NEGOTIATE_TOKEN = 2,  /* -> bytes NegTokenInit2 */
-    LSASS_OP_ACCEPT = 3,           /* u64 handle, u32 flags, bytes token, string client
+    LSASS_OP_ACCEPT = 3,           /* u64 handle, u32 flags, bytes token, string client address,
+                                      [flags & LSASS_ACCEPT_CONNECTION: string connection]
                                       -> u64 handle, bytes token,
                                          [on success: bytes session key, u32 logon flags,
                                           string user, string domain, bytes access token] */
     LSASS_OP_DELETE_CONTEXT = 4,   /* u64 handle -> (status only) */
 };
+
+/* ACCEPT request flags. */
+#define LSASS_ACCEPT_CONNECTION 0x1u /* a string naming the SMB connection follows
+                                        (limits half-finished logons per connection) */
+#define LSASS_ACCEPT_FLAGS_KNOWN LSASS_ACCEPT_CONNECTION
 
 /* Logon flags in an ACCEPT success. */
 #define LSASS_LOGON_GUEST     0x1u
