@@ -485,32 +485,36 @@ static void table_limit_tests(void)
     struct lsa_pending_limits limits = { .max_total = 8, .max_per_address = 3, .max_per_connection = 2,
                                          .timeout_seconds = 60 };
     lsa_context_table_set_limits(table, &limits);
-    uint64_t first = 0, h = 0;
+    uint64_t first = 0, second = 0, v6_first = 0, h = 0;
     is_int(add_from(table, "10.0.0.1", "10.0.0.1:1", &first), STATUS_SUCCESS, "limits: a first context");
-    is_int(add_from(table, "10.0.0.1", "10.0.0.1:1", &h), STATUS_SUCCESS, "limits: a second on one connection");
+    is_int(add_from(table, "10.0.0.1", "10.0.0.1:1", &second), STATUS_SUCCESS, "limits: a second on one connection");
     is_int(add_from(table, "10.0.0.1", "10.0.0.1:1", &h), STATUS_INSUFF_SERVER_RESOURCES,
            "limits: a third on that connection is refused (per connection 2)");
     is_int(add_from(table, "10.0.0.1", "10.0.0.1:2", &h), STATUS_SUCCESS,
            "limits: another connection of the address is not held by the first's limit");
-    is_int(add_from(table, "10.0.0.1", "10.0.0.1:3", &h), STATUS_INSUFF_SERVER_RESOURCES,
-           "limits: a fourth from the address is refused (per address 3)");
-    is_int(add_from(table, "2001:db8::1", "a", &h), STATUS_SUCCESS, "limits: IPv6 1");
+    is_int(add_from(table, "10.0.0.1", "10.0.0.1:3", &h), STATUS_SUCCESS,
+           "limits: a fourth from the address (per address 3) gets in ...");
+    ok(lsa_context_table_take(table, first, 0) == NULL, "limits: ... in the place of the address's oldest");
+    is_int((long long)lsa_context_table_count(table), 3, "limits: the address still holds 3");
+    is_int(add_from(table, "2001:db8::1", "a", &v6_first), STATUS_SUCCESS, "limits: IPv6 1");
     is_int(add_from(table, "2001:db8::2", "b", &h), STATUS_SUCCESS, "limits: IPv6 2, same /64");
     is_int(add_from(table, "2001:db8::ffff:1", "c", &h), STATUS_SUCCESS, "limits: IPv6 3, same /64");
-    is_int(add_from(table, "2001:db8:0:0:1::5", "d", &h), STATUS_INSUFF_SERVER_RESOURCES,
-           "limits: an IPv6 address counts as its /64 (a host cannot pick new addresses to get more)");
+    is_int(add_from(table, "2001:db8:0:0:1::5", "d", &h), STATUS_SUCCESS, "limits: IPv6 4, same /64 ...");
+    ok(lsa_context_table_take(table, v6_first, 0) == NULL,
+       "limits: ... displaces the /64's oldest (a host cannot pick new addresses to get more)");
     is_int(add_from(table, "2001:db8:0:1::1", "e", &h), STATUS_SUCCESS, "limits: another /64 is another address");
     is_int(add_from(table, "", "", &h), STATUS_SUCCESS, "limits: a caller without an address (8 of 8)");
     is_int((long long)lsa_context_table_count(table), 8, "limits: the table is full");
+    is_int((long long)lsa_context_table_evicted(table), 2, "limits: two displaced so far");
 
     limits.max_per_address = 100;
     lsa_context_table_set_limits(table, &limits);
     uint64_t newcomer = 0;
     is_int(add_from(table, "192.0.2.50", "x", &newcomer), STATUS_SUCCESS,
            "eviction: a newcomer address gets in although the table is full");
-    ok(lsa_context_table_take(table, first, 0) == NULL,
+    ok(lsa_context_table_take(table, second, 0) == NULL,
        "eviction: the oldest context of the addresses holding the most made room");
-    is_int((long long)lsa_context_table_evicted(table), 1, "eviction: counted");
+    is_int((long long)lsa_context_table_evicted(table), 3, "eviction: counted");
     is_int((long long)lsa_context_table_count(table), 8, "eviction: the table stays at its maximum");
     is_int(add_from(table, "2001:db8::9", "f", &h), STATUS_INSUFF_SERVER_RESOURCES,
            "eviction: the address holding the most is refused rather than displacing others");

@@ -3,11 +3,12 @@
 # (lwadmin start: lwiod with srv, lsassd) and real clients:
 #
 # - half-finished logons: one client address that opens many connections,
-#   each sending a first NTLMSSP leg and never finishing, is held to
-#   lsass.max-pending-logons-per-address, one connection to
-#   lsass.max-pending-logons-per-connection; smbclient from another address
-#   still logs on, also when the whole table (lsass.max-pending-logons) is
-#   full; lsass.pending-logon-timeout frees the unfinished ones.
+#   each sending a first NTLMSSP leg and never finishing, holds at most
+#   lsass.max-pending-logons-per-address (its newest displace its oldest),
+#   one connection at most lsass.max-pending-logons-per-connection (more are
+#   refused); smbclient from another address still logs on, also when the
+#   whole table (lsass.max-pending-logons) is full;
+#   lsass.pending-logon-timeout frees the unfinished ones.
 # - blank passwords are refused over the network (STATUS_ACCOUNT_RESTRICTION)
 #   unless lsass.allow-blank-passwords is on.
 # - the default failed-logon delay (2 s) is applied; lsass.max-delayed-logons
@@ -30,6 +31,7 @@ from tap import Tap, Appliance  # noqa: E402
 
 STATUS_MORE_PROCESSING_REQUIRED = 0xC0000016
 STATUS_INSUFF_SERVER_RESOURCES = 0xC0000205
+STATUS_INVALID_HANDLE = 0xC0000008
 
 tap = Tap()
 SMBConnection = tap.need_impacket()
@@ -87,6 +89,7 @@ class Flooder:
         self.sock.bind((src, 0))
         self.sock.connect(("127.0.0.1", port))
         self.mid = 0
+        self.sessions = []
         dialects = struct.pack("<H", 0x0210)
         body = struct.pack("<HHHHI16sQ", 36, 1, 1, 0, 0, b"F" * 16, 0) + dialects
         send(self.sock, smb2_header(0, self.mid) + body)
@@ -97,6 +100,20 @@ class Flooder:
         """A SESSION_SETUP for a new session with the NTLM NEGOTIATE: its status."""
         body = struct.pack("<HBBIIHHQ", 25, 0, 1, 0, 0, 64 + 24, len(NTLM_NEGOTIATE), 0) + NTLM_NEGOTIATE
         send(self.sock, smb2_header(1, self.mid) + body)
+        self.mid += 1
+        answer = receive(self.sock)
+        status = struct.unpack_from("<I", answer, 8)[0]
+        if status == STATUS_MORE_PROCESSING_REQUIRED:
+            self.sessions.append(struct.unpack_from("<Q", answer, 40)[0])
+        return status
+
+    def second_leg(self, session_id):
+        """A malformed AUTHENTICATE for session_id: lsassd answers
+        STATUS_INVALID_HANDLE if the half-finished logon is gone, and
+        another failure if it was still there."""
+        token = b"NTLMSSP\0" + struct.pack("<I", 3) + b"\0" * 56
+        body = struct.pack("<HBBIIHHQ", 25, 0, 1, 0, 0, 64 + 24, len(token), 0) + token
+        send(self.sock, smb2_header(1, self.mid, session_id) + body)
         self.mid += 1
         return struct.unpack_from("<I", receive(self.sock), 8)[0]
 
@@ -150,13 +167,15 @@ with Appliance("lsass-hardening") as a:
 
     # ---- One address, many connections, never finishing. ----
     held, statuses = flood(a.port, "127.0.0.2", 14)
-    accepted = statuses.count(STATUS_MORE_PROCESSING_REQUIRED)
-    refused = statuses.count(STATUS_INSUFF_SERVER_RESOURCES)
-    tap.check(accepted == 10 and refused == 4,
-              "14 connections from 127.0.0.2: 10 half-finished logons held, 4 refused "
-              "(lsass.max-pending-logons-per-address 10)", ["0x%08x" % s for s in statuses])
+    tap.check(statuses == [STATUS_MORE_PROCESSING_REQUIRED] * 14,
+              "14 connections from 127.0.0.2 each start a logon", ["0x%08x" % s for s in statuses])
     out, _ = smbclient("alice", "Alice-Pass1")
     tap.check(logs_on(out), "meanwhile smbclient from 127.0.0.1 logs on and lists the share", out)
+    seconds = [f.second_leg(f.sessions[0]) for f in held]
+    tap.check(seconds[:4] == [STATUS_INVALID_HANDLE] * 4 and STATUS_INVALID_HANDLE not in seconds[4:],
+              "127.0.0.2 held at most 10 (lsass.max-pending-logons-per-address): its 4 oldest were "
+              "displaced (their next leg: STATUS_INVALID_HANDLE), the 10 newest were kept",
+              ["0x%08x" % s for s in seconds])
 
     more, statuses = flood(a.port, "127.0.0.3", 1, legs_each=6)
     held += more

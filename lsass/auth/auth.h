@@ -193,10 +193,11 @@ void lsa_context_table_set_limits(struct lsa_context_table *table, const struct 
 void lsa_context_table_free(struct lsa_context_table *table);
 /* Stores ctx for a client at address (NULL or "": unnamed, not limited per
  * address) over connection (NULL or "": not limited per connection); *handle
- * gets its new handle. Expired entries are reclaimed first. When the table is
- * full, the oldest idle entry of the address holding the most makes room if
- * that address holds more than this one would. STATUS_INSUFF_SERVER_RESOURCES
- * when the address or connection is at its limit, or no room can be made. */
+ * gets its new handle. Expired entries are reclaimed first. An address at its
+ * limit makes room from its own oldest idle entry. When the table is full,
+ * the oldest idle entry of the addresses holding the most makes room if they
+ * hold more than this address. STATUS_INSUFF_SERVER_RESOURCES when the
+ * connection is at its limit, or no room can be made. */
 NTSTATUS lsa_context_table_add(struct lsa_context_table *table, struct lsa_context *ctx, uid_t owner,
                                const char *address, const char *connection, uint64_t *handle);
 /* Takes the context out for one round trip (NULL if unknown, expired, in use

@@ -9,11 +9,12 @@
  * Why the limits: a half-finished logon costs nothing to start (one NTLM
  * NEGOTIATE, before any password), so the table is what an unauthenticated
  * client can fill. Each entry remembers the client address and the SMB
- * connection it came from: one connection and one address may hold only a
- * few, and when the whole table is full a newcomer takes the place of the
- * oldest idle entry of the address holding the most, so one address holding
- * its maximum, or many addresses of one attacker, never stop another
- * address from logging on. Unfinished logons also live only a short time. */
+ * connection it came from: one connection may hold only a few (more are
+ * refused), one address only a few more (its newest displaces its oldest),
+ * and when the whole table is full a newcomer takes the place of the oldest
+ * idle entry of the address holding the most, so one address holding its
+ * maximum, or many addresses of one attacker, never stop another address
+ * from logging on. Unfinished logons also live only a short time. */
 #include "lsass/auth/auth.h"
 
 #include <arpa/inet.h>
@@ -205,6 +206,23 @@ static bool evict_for(struct lsa_context_table *t, size_t own_count)
     return true;
 }
 
+/* Frees the oldest idle entry of address; false if it has none. */
+static bool evict_oldest_of(struct lsa_context_table *t, const char *address)
+{
+    struct table_entry *victim = NULL;
+    for (size_t i = 0; i < t->capacity; i++) {
+        struct table_entry *e = &t->entries[i];
+        if (e->handle && !e->busy && strcmp(e->address, address) == 0 &&
+            (!victim || earlier(e->created, victim->created)))
+            victim = e;
+    }
+    if (!victim)
+        return false;
+    drop(t, victim);
+    t->evicted++;
+    return true;
+}
+
 /* The key a client address is counted under: the address itself, except
  * that an IPv6 address counts as its /64 (one host usually has a whole /64
  * to pick addresses from). */
@@ -266,11 +284,18 @@ NTSTATUS lsa_context_table_add(struct lsa_context_table *t, struct lsa_context *
                 per_connection++;
         }
     }
-    /* A caller that names no address (a local tool; srv always names one)
-     * is held only by the total. */
-    if ((address[0] && per_address >= t->limits.max_per_address) ||
-        per_connection >= t->limits.max_per_connection)
+    if (per_connection >= t->limits.max_per_connection)
         goto out;
+    /* An address at its limit makes room from its own oldest: several
+     * clients may share one address (NAT), and a new one among them should
+     * not wait for another's abandoned contexts to expire. A caller that
+     * names no address (a local tool; srv always names one) is held only by
+     * the total. */
+    while (address[0] && per_address >= t->limits.max_per_address) {
+        if (!evict_oldest_of(t, address))
+            goto out;
+        per_address--;
+    }
     if (t->count >= t->limits.max_total && !evict_for(t, per_address))
         goto out;
     struct table_entry *e = t->count < t->limits.max_total ? free_slot(t) : NULL;
