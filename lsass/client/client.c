@@ -268,13 +268,7 @@ NTSTATUS lsass_accept_from_connection(struct lsass_client *c, uint64_t *context,
     buf_init(&req);
     buf_init(&resp);
     lsass_msg_begin(&req, LSASS_OP_ACCEPT, next_id(c));
-    wr_u64(&req, *context);
-    bool named = connection && connection[0];
-    wr_u32(&req, named ? LSASS_ACCEPT_CONNECTION : 0);
-    lsass_put_bytes(&req, in, in_len);
-    lsass_put_string(&req, client_address);
-    if (named)
-        lsass_put_string(&req, connection);
+    lsass_write_accept_request(&req, *context, in, in_len, client_address, connection);
     NTSTATUS status = call(c, &req, &resp, &r);
     if (status != STATUS_SUCCESS && status != STATUS_MORE_PROCESSING_REQUIRED) {
         /* The logon failed (or lsassd is gone): the context is over. */

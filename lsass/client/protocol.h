@@ -66,6 +66,25 @@ const uint8_t *lsass_get_bytes(struct buf_reader *r, size_t max, size_t *len);
  * embedded NUL). */
 char *lsass_get_string(struct buf_reader *r);
 
+/* An ACCEPT request body (the part after the opcode and id). */
+struct lsass_accept_request {
+    uint64_t handle;          /* 0: a new context */
+    uint32_t flags;           /* LSASS_ACCEPT_* */
+    const uint8_t *token;     /* points into the message */
+    size_t token_len;         /* at most LSASS_MAX_TOKEN */
+    char *client;             /* the client's address ("" if not named) */
+    char *connection;         /* the SMB connection, NULL without LSASS_ACCEPT_CONNECTION */
+};
+/* Writes the body; LSASS_ACCEPT_CONNECTION is set when connection is not
+ * NULL or empty (a version-1 request otherwise). */
+void lsass_write_accept_request(struct buf *b, uint64_t handle, const uint8_t *token, size_t token_len,
+                                const char *client, const char *connection);
+/* Reads the body, all of r: STATUS_INVALID_PARAMETER if malformed (short,
+ * too long a token or string, unknown flags, bytes left over). req's strings
+ * are malloc'd: lsass_accept_request_clear() frees them, on every outcome. */
+NTSTATUS lsass_read_accept_request(struct buf_reader *r, struct lsass_accept_request *req);
+void lsass_accept_request_clear(struct lsass_accept_request *req);
+
 /* Blocking I/O on a connected socket: the whole buffer or -1. */
 int lsass_write_all(int fd, const void *data, size_t len);
 /* Reads one message (everything after the length field) into b (reset
