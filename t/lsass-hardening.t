@@ -209,6 +209,9 @@ with Appliance("lsass-hardening") as a:
     tap.check(statuses == [STATUS_MORE_PROCESSING_REQUIRED] * 4,
               "after lsass.pending-logon-timeout (2 s) the unfinished ones are freed: new first legs are held",
               ["0x%08x" % s for s in statuses])
+    old = [f.second_leg(f.sessions[0]) for f in held if f.sessions]
+    tap.check(len(old) == 17 and old == [STATUS_INVALID_HANDLE] * len(old),
+              "... and the 17 expired (or displaced) ones' next legs get STATUS_INVALID_HANDLE", ["0x%08x" % s for s in old])
     close_all(held + fresh)
     for key in ("lsass.max-pending-logons", "lsass.max-pending-logons-per-address",
                 "lsass.max-pending-logons-per-connection", "lsass.pending-logon-timeout"):
