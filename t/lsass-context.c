@@ -518,6 +518,7 @@ static void table_limit_tests(void)
     is_int((long long)lsa_context_table_count(table), 8, "eviction: the table stays at its maximum");
     is_int(add_from(table, "2001:db8::9", "f", &h), STATUS_INSUFF_SERVER_RESOURCES,
            "eviction: the address holding the most is refused rather than displacing others");
+    is_int((long long)lsa_context_table_refused(table), 2, "limits: two first legs found no room");
     ok(lsa_context_table_take(table, newcomer, 0) != NULL, "eviction: the newcomer's context is still there");
     lsa_context_table_put(table, newcomer);
     lsa_context_table_free(table);

@@ -212,8 +212,10 @@ NTSTATUS lsa_context_table_delete(struct lsa_context_table *table, uint64_t hand
 /* Frees the contexts idle for longer than the timeout; returns how many. */
 size_t lsa_context_table_reap(struct lsa_context_table *table);
 size_t lsa_context_table_count(struct lsa_context_table *table);
-/* How many contexts were displaced to make room for another address's. */
+/* How many contexts were displaced to make room for newer ones, and how
+ * many first legs found no room, since the table was made. */
 uint64_t lsa_context_table_evicted(struct lsa_context_table *table);
+uint64_t lsa_context_table_refused(struct lsa_context_table *table);
 
 /* ---- Access tokens ---------------------------------------------------- */
 

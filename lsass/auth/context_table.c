@@ -48,6 +48,7 @@ struct lsa_context_table {
     size_t capacity;
     struct table_entry *entries; /* capacity slots; handle 0 = free */
     uint64_t evicted;            /* how many entries newcomers displaced */
+    uint64_t refused;            /* how many adds found no room */
 };
 
 static struct timespec now_monotonic(void)
@@ -320,6 +321,8 @@ NTSTATUS lsa_context_table_add(struct lsa_context_table *t, struct lsa_context *
     *handle = h;
     status = STATUS_SUCCESS;
 out:
+    if (status == STATUS_INSUFF_SERVER_RESOURCES)
+        t->refused++;
     pthread_mutex_unlock(&t->lock);
     return status;
 }
@@ -390,4 +393,12 @@ uint64_t lsa_context_table_evicted(struct lsa_context_table *t)
     uint64_t evicted = t->evicted;
     pthread_mutex_unlock(&t->lock);
     return evicted;
+}
+
+uint64_t lsa_context_table_refused(struct lsa_context_table *t)
+{
+    pthread_mutex_lock(&t->lock);
+    uint64_t refused = t->refused;
+    pthread_mutex_unlock(&t->lock);
+    return refused;
 }
