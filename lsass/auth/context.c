@@ -266,7 +266,8 @@ static NTSTATUS ntlm_authenticate_step(struct lsa_context *ctx, const uint8_t *i
         struct lsa_gate_entry *gate = NULL;
         status = lsa_gate_enter(req->user, ctx->settings.max_delayed_logons, &gate);
         if (!NT_SUCCESS(status)) {
-            log_debug("logon refused: too many logons held waiting (lsass.max-delayed-logons)");
+            if (status == STATUS_INSUFF_SERVER_RESOURCES)
+                log_debug("logon refused: too many logons held waiting (lsass.max-delayed-logons)");
             goto out;
         }
         status = ntlm_provider_logon(ctx, req, logon);
