@@ -425,9 +425,9 @@ static void table_tests(void)
     struct lsa_context *c1 = lsa_context_new(providers, 1, &settings);
     struct lsa_context *c2 = lsa_context_new(providers, 1, &settings);
     struct lsa_context *c3 = lsa_context_new(providers, 1, &settings);
-    ok(lsa_context_table_add(table, c1, 0, &h1) == STATUS_SUCCESS && h1 != 0, "table: add gives a handle");
-    ok(lsa_context_table_add(table, c2, 1000, &h2) == STATUS_SUCCESS && h2 != h1, "table: handles differ");
-    is_int(lsa_context_table_add(table, c3, 0, &h3), STATUS_INSUFF_SERVER_RESOURCES, "table: full is refused");
+    ok(lsa_context_table_add(table, c1, 0, NULL, NULL, &h1) == STATUS_SUCCESS && h1 != 0, "table: add gives a handle");
+    ok(lsa_context_table_add(table, c2, 1000, NULL, NULL, &h2) == STATUS_SUCCESS && h2 != h1, "table: handles differ");
+    is_int(lsa_context_table_add(table, c3, 0, NULL, NULL, &h3), STATUS_INSUFF_SERVER_RESOURCES, "table: full is refused");
     ok(lsa_context_table_take(table, h2, 0) == NULL, "table: another uid cannot take a context");
     ok(lsa_context_table_take(table, h1 ^ 1, 0) == NULL, "table: a wrong handle finds nothing");
     ok(lsa_context_table_take(table, h1, 0) == c1, "table: the owner takes it");
@@ -443,10 +443,10 @@ static void table_tests(void)
 
     /* Timeout 0: everything idle is expired at once. */
     table = lsa_context_table_new(4, 0);
-    lsa_context_table_add(table, c3, 0, &h3);
+    lsa_context_table_add(table, c3, 0, NULL, NULL, &h3);
     ok(lsa_context_table_take(table, h3, 0) == NULL, "table: an abandoned context is not handed out");
     struct lsa_context *c4 = lsa_context_new(providers, 1, &settings);
-    lsa_context_table_add(table, c4, 0, &h3);
+    lsa_context_table_add(table, c4, 0, NULL, NULL, &h3);
     is_int((long long)lsa_context_table_reap(table), 1, "table: the reaper reclaims abandoned contexts");
     lsa_context_table_free(table);
 }
@@ -464,6 +464,82 @@ static double seconds_since(const struct timespec *start)
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+/* Adds a fresh context for address over connection; frees it if refused. */
+static NTSTATUS add_from(struct lsa_context_table *table, const char *address, const char *connection,
+                         uint64_t *handle)
+{
+    struct lsa_context *ctx = lsa_context_new(providers, 1, &settings);
+    NTSTATUS status = lsa_context_table_add(table, ctx, 0, address, connection, handle);
+    if (!NT_SUCCESS(status))
+        lsa_context_free(ctx);
+    return status;
+}
+
+/* Per-connection and per-address limits, IPv6 by /64, and eviction when
+ * the table is full (the half-finished-logon defences). */
+static void table_limit_tests(void)
+{
+    struct lsa_context_table *table = lsa_context_table_new(8, 60);
+    struct lsa_pending_limits limits = { .max_total = 8, .max_per_address = 3, .max_per_connection = 2,
+                                         .timeout_seconds = 60 };
+    lsa_context_table_set_limits(table, &limits);
+    uint64_t first = 0, second = 0, v6_first = 0, h = 0;
+    is_int(add_from(table, "10.0.0.1", "10.0.0.1:1", &first), STATUS_SUCCESS, "limits: a first context");
+    is_int(add_from(table, "10.0.0.1", "10.0.0.1:1", &second), STATUS_SUCCESS, "limits: a second on one connection");
+    is_int(add_from(table, "10.0.0.1", "10.0.0.1:1", &h), STATUS_INSUFF_SERVER_RESOURCES,
+           "limits: a third on that connection is refused (per connection 2)");
+    is_int(add_from(table, "10.0.0.1", "10.0.0.1:2", &h), STATUS_SUCCESS,
+           "limits: another connection of the address is not held by the first's limit");
+    is_int(add_from(table, "10.0.0.1", "10.0.0.1:3", &h), STATUS_SUCCESS,
+           "limits: a fourth from the address (per address 3) gets in ...");
+    ok(lsa_context_table_take(table, first, 0) == NULL, "limits: ... in the place of the address's oldest");
+    is_int((long long)lsa_context_table_count(table), 3, "limits: the address still holds 3");
+    is_int(add_from(table, "2001:db8::1", "a", &v6_first), STATUS_SUCCESS, "limits: IPv6 1");
+    is_int(add_from(table, "2001:db8::2", "b", &h), STATUS_SUCCESS, "limits: IPv6 2, same /64");
+    is_int(add_from(table, "2001:db8::ffff:1", "c", &h), STATUS_SUCCESS, "limits: IPv6 3, same /64");
+    is_int(add_from(table, "2001:db8:0:0:1::5", "d", &h), STATUS_SUCCESS, "limits: IPv6 4, same /64 ...");
+    ok(lsa_context_table_take(table, v6_first, 0) == NULL,
+       "limits: ... displaces the /64's oldest (a host cannot pick new addresses to get more)");
+    is_int(add_from(table, "2001:db8:0:1::1", "e", &h), STATUS_SUCCESS, "limits: another /64 is another address");
+    is_int(add_from(table, "", "", &h), STATUS_SUCCESS, "limits: a caller without an address (8 of 8)");
+    is_int((long long)lsa_context_table_count(table), 8, "limits: the table is full");
+    is_int((long long)lsa_context_table_evicted(table), 2, "limits: two displaced so far");
+
+    limits.max_per_address = 100;
+    lsa_context_table_set_limits(table, &limits);
+    uint64_t newcomer = 0;
+    is_int(add_from(table, "192.0.2.50", "x", &newcomer), STATUS_SUCCESS,
+           "eviction: a newcomer address gets in although the table is full");
+    ok(lsa_context_table_take(table, second, 0) == NULL,
+       "eviction: the oldest context of the addresses holding the most made room");
+    is_int((long long)lsa_context_table_evicted(table), 3, "eviction: counted");
+    is_int((long long)lsa_context_table_count(table), 8, "eviction: the table stays at its maximum");
+    is_int(add_from(table, "2001:db8::9", "f", &h), STATUS_INSUFF_SERVER_RESOURCES,
+           "eviction: the address holding the most is refused rather than displacing others");
+    is_int((long long)lsa_context_table_refused(table), 2, "limits: two first legs found no room");
+    ok(lsa_context_table_take(table, newcomer, 0) != NULL, "eviction: the newcomer's context is still there");
+    lsa_context_table_put(table, newcomer);
+    lsa_context_table_free(table);
+}
+
+/* lsass.max-delayed-logons: the gate never holds more than the bound. */
+static void gate_bound_tests(void)
+{
+    struct lsa_gate_entry *held = NULL, *second = NULL;
+    is_int(lsa_gate_enter("carol", 0, &held), STATUS_SUCCESS, "gate bound: a free gate is entered at once");
+    is_int(lsa_gate_enter("CAROL", 0, &second), STATUS_INSUFF_SERVER_RESOURCES,
+           "gate bound: a logon that would queue beyond the bound is refused at once");
+    ok(second == NULL, "gate bound: ... and holds nothing");
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    ok(!lsa_gate_leave(held, 5000, 0), "gate bound: a failure beyond the bound is not delayed");
+    ok(seconds_since(&start) < 2.0, "gate bound: ... and answered at once (%.2f s)", seconds_since(&start));
+    is_int(lsa_gate_enter("carol", 1, &held), STATUS_SUCCESS, "gate bound: the gate is free again");
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    ok(lsa_gate_leave(held, 100, 1), "gate bound: within the bound a failure is delayed");
+    ok(seconds_since(&start) >= 0.09, "gate bound: ... by the delay (%.2f s)", seconds_since(&start));
 }
 
 static void gate_tests(void)
@@ -503,11 +579,14 @@ int main(void)
     is_str(lsa_log_safe("a\nb\x1b[1mlong", safe, sizeof safe), "a?b?[1m",
            "client strings are made safe for log lines (no control characters, bounded)");
     lsa_settings_default(&settings);
+    settings.failed_logon_delay_ms = 0; /* only gate_tests is about the delay */
     strcpy(settings.server_name, "SAMEWISE");
     crypto_nt_hash("Secret1!", alice_hash);
     spnego_ntlm_tests();
     gss_tests();
     table_tests();
+    table_limit_tests();
+    gate_bound_tests();
     gate_tests();
     return done_testing();
 }

@@ -27,6 +27,11 @@ inst.set("lsass.lockout-threshold", THRESHOLD)
 inst.set("lsass.lockout-duration", 30)
 inst.set("lsass.lockout-reset", 30)
 inst.set("lsass.failed-logon-delay", DELAY_MS)
+# All 50 may queue on alice's gate at once (the default bound, 16, would
+# refuse some at once: t/lsass-hardening.t shows that).
+inst.set("lsass.max-delayed-logons", 64)
+# ... and all 50 come from one address (lsass.max-pending-logons-per-address).
+inst.set("lsass.max-pending-logons-per-address", 64)
 inst.start()
 
 def user_show(name):

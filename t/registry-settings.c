@@ -45,7 +45,9 @@ static void test_schema(void)
         "lwiod.required-drivers", "lwiod.log-level", "lsass.log-level", "srvsvc.log-level",
         "lsass.min-password-length", "lsass.password-complexity", "lsass.lockout-threshold",
         "lsass.lockout-duration", "lsass.lockout-reset", "lsass.max-password-age",
-        "lsass.failed-logon-delay", "lsass.allow-anonymous",
+        "lsass.failed-logon-delay", "lsass.allow-anonymous", "lsass.allow-blank-passwords",
+        "lsass.max-pending-logons", "lsass.max-pending-logons-per-address",
+        "lsass.max-pending-logons-per-connection", "lsass.pending-logon-timeout", "lsass.max-delayed-logons",
     };
     size_t missing = 0;
 
@@ -58,6 +60,13 @@ static void test_schema(void)
         }
     }
     is_int((long long)missing, 0, "the schema has every setting the interface names");
+    /* The appliance's logon defaults (Windows 11 / Server 2025's; docs/lsass.md). */
+    def = registry_setting_find("lsass.failed-logon-delay");
+    ok(def && strcmp(def->default_text, "2000") == 0, "lsass.failed-logon-delay defaults to 2000 ms");
+    def = registry_setting_find("lsass.lockout-threshold");
+    ok(def && strcmp(def->default_text, "10") == 0, "lsass.lockout-threshold defaults to 10");
+    def = registry_setting_find("lsass.allow-blank-passwords");
+    ok(def && strcmp(def->default_text, "off") == 0, "lsass.allow-blank-passwords defaults to off");
     def = registry_setting_find("srv.port");
     ok(def && def->type == REG_DWORD && def->constraint == SETTING_RANGE && def->min == 1 &&
            def->max == 65535 && strcmp(def->default_text, "445") == 0 && def->doc[0],

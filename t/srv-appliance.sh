@@ -10,6 +10,8 @@ appliance_start() { # extra lwiod arguments...
     mkdir -p "$SHARE"
     chmod 777 "$SHARE"   # alice has no unix account: pvfs acts as nobody
     "$LWADMIN" --db "$DB" init >/dev/null || skip_all "lwadmin init failed"
+    # Not about the failed-logon delay (default 2 s): wrong passwords answer at once.
+    "$LWADMIN" --db "$DB" config set lsass.failed-logon-delay 0 >/dev/null
     echo 'Alice-Pass1' | "$LWADMIN" --db "$DB" user add alice --password-stdin >/dev/null
     "$LWADMIN" --db "$DB" share add data "$SHARE" --grant Everyone:full >/dev/null
 

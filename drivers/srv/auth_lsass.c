@@ -22,7 +22,8 @@ struct lsass_auth {
 
 struct exchange {
     uint64_t context;            /* lsassd's handle, 0 before the first leg */
-    char client_address[64];
+    char client_address[64];     /* "192.0.2.7" or "2001:db8::7" */
+    char connection[64];         /* the peer with its port: names the connection */
 };
 
 /* The client, opened if need be (worker threads only: it may block). */
@@ -66,10 +67,13 @@ static NTSTATUS begin(void *context, const char *client_address, void **exchange
     struct exchange *x = calloc(1, sizeof *x);
     if (!x)
         return STATUS_NO_MEMORY;
-    snprintf(x->client_address, sizeof x->client_address, "%s", client_address ? client_address : "");
-    /* lsassd logs the address; a port is noise there. */
+    snprintf(x->connection, sizeof x->connection, "%s", client_address ? client_address : "");
+    snprintf(x->client_address, sizeof x->client_address, "%s", x->connection);
+    /* srv names a peer "host:port" (IPv6 hosts unbracketed): lsassd counts
+     * half-finished logons per address, so the port goes; the whole peer
+     * names the connection. */
     char *colon = strrchr(x->client_address, ':');
-    if (colon && strchr(x->client_address, '.'))
+    if (colon && colon != x->client_address && colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1))
         *colon = 0;
     *exchange = x;
     return STATUS_SUCCESS;
@@ -87,8 +91,8 @@ static NTSTATUS step(void *context, void *exchange, const uint8_t *token, size_t
     size_t reply_len = 0;
     struct lsass_logon logon;
     memset(&logon, 0, sizeof logon);
-    NTSTATUS status = lsass_accept_security_context(client, &x->context, token, token_len,
-                                                    x->client_address, &reply, &reply_len, &logon);
+    NTSTATUS status = lsass_accept_from_connection(client, &x->context, token, token_len, x->client_address,
+                                                   x->connection, &reply, &reply_len, &logon);
     if (status == STATUS_SUCCESS || status == STATUS_MORE_PROCESSING_REQUIRED)
         wr_bytes(out, reply, reply_len);
     if (status == STATUS_SUCCESS) {

@@ -49,6 +49,12 @@ struct lsa_settings {
     int64_t lockout_duration;     /* seconds (lsass.lockout-duration is minutes; 0: until unlocked) */
     int64_t lockout_reset;        /* seconds (lsass.lockout-reset is minutes) */
     uint32_t failed_logon_delay_ms; /* lsass.failed-logon-delay */
+    uint32_t max_delayed_logons;  /* lsass.max-delayed-logons: threads a gate may hold */
+    bool allow_blank_passwords;   /* lsass.allow-blank-passwords */
+    uint32_t max_pending_logons;  /* lsass.max-pending-logons (the context table) */
+    uint32_t max_pending_per_address;    /* lsass.max-pending-logons-per-address */
+    uint32_t max_pending_per_connection; /* lsass.max-pending-logons-per-connection */
+    uint32_t pending_logon_timeout;      /* lsass.pending-logon-timeout, seconds */
     uint32_t max_password_age_days; /* lsass.max-password-age (0: never expires) */
     char unix_fallback_user[64];  /* lsass.unix-fallback-user: who a SAM user
                                      without a unix account of the same name acts as */
@@ -162,18 +168,38 @@ void lsa_negotiate_token(struct lsa_provider *const *providers, size_t count, st
 
 /* ---- Contexts behind handles ----------------------------------------- */
 
-/* Contexts between round trips live in a table under opaque random 64-bit
- * handles, each tied to the uid that created it. A context unused for longer
- * than the timeout is reclaimed; a context is used by one caller at a time. */
+/* Contexts between round trips (half-finished logons) live in a table under
+ * opaque random 64-bit handles, each tied to the uid that created it and
+ * remembering the client address and SMB connection it serves. A context
+ * unused for longer than the timeout is reclaimed; a context is used by one
+ * caller at a time. See docs/lsass.md "Half-finished logons". */
 struct lsa_context_table;
 
+/* The table's limits (lsass.max-pending-logons*, lsass.pending-logon-timeout). */
+struct lsa_pending_limits {
+    size_t max_total;           /* all clients together */
+    size_t max_per_address;     /* one client address */
+    size_t max_per_connection;  /* one SMB connection */
+    unsigned timeout_seconds;   /* idle life of an unfinished context */
+};
+
+/* A table of at most max_contexts with that timeout and no per-client limits
+ * until lsa_context_table_set_limits. */
 struct lsa_context_table *lsa_context_table_new(size_t max_contexts, unsigned timeout_seconds);
+/* Changes the limits (at run time: entries above a lowered limit stay until
+ * they finish or expire; new ones obey it). */
+void lsa_context_table_set_limits(struct lsa_context_table *table, const struct lsa_pending_limits *limits);
 /* Frees the table and every context in it. */
 void lsa_context_table_free(struct lsa_context_table *table);
-/* Stores ctx; *handle gets its new handle. STATUS_INSUFF_SERVER_RESOURCES when
- * full (after reclaiming expired ones). */
+/* Stores ctx for a client at address (NULL or "": unnamed, not limited per
+ * address) over connection (NULL or "": not limited per connection); *handle
+ * gets its new handle. Expired entries are reclaimed first. An address at its
+ * limit makes room from its own oldest idle entry. When the table is full,
+ * the oldest idle entry of the addresses holding the most makes room if they
+ * hold more than this address. STATUS_INSUFF_SERVER_RESOURCES when the
+ * connection is at its limit, or no room can be made. */
 NTSTATUS lsa_context_table_add(struct lsa_context_table *table, struct lsa_context *ctx, uid_t owner,
-                               uint64_t *handle);
+                               const char *address, const char *connection, uint64_t *handle);
 /* Takes the context out for one round trip (NULL if unknown, expired, in use
  * or another uid's): give it back with lsa_context_table_put or free it. */
 struct lsa_context *lsa_context_table_take(struct lsa_context_table *table, uint64_t handle, uid_t owner);
@@ -186,6 +212,10 @@ NTSTATUS lsa_context_table_delete(struct lsa_context_table *table, uint64_t hand
 /* Frees the contexts idle for longer than the timeout; returns how many. */
 size_t lsa_context_table_reap(struct lsa_context_table *table);
 size_t lsa_context_table_count(struct lsa_context_table *table);
+/* How many contexts were displaced to make room for newer ones, and how
+ * many first legs found no room, since the table was made. */
+uint64_t lsa_context_table_evicted(struct lsa_context_table *table);
+uint64_t lsa_context_table_refused(struct lsa_context_table *table);
 
 /* ---- Access tokens ---------------------------------------------------- */
 
@@ -213,9 +243,15 @@ char *lsa_log_safe(const char *in, char *out, size_t size);
 /* Serialises logons per account name (case-insensitive) across threads. A
  * failed logon keeps the gate for the delay before it answers, so N parallel
  * wrong passwords on one account take N delays, and the bad-password count is
- * updated by one logon at a time. */
+ * updated by one logon at a time.
+ *
+ * At most max_held logons (lsass.max-delayed-logons) are held at once, queued
+ * or delaying, across all accounts: each holds a thread here and in lwiod.
+ * lsa_gate_enter gives STATUS_INSUFF_SERVER_RESOURCES instead of queueing
+ * beyond it (STATUS_NO_MEMORY if out of memory); lsa_gate_leave skips the
+ * delay beyond it and says whether it delayed. */
 struct lsa_gate_entry;
-struct lsa_gate_entry *lsa_gate_enter(const char *account_name);
-void lsa_gate_leave(struct lsa_gate_entry *entry, uint32_t delay_ms);
+NTSTATUS lsa_gate_enter(const char *account_name, uint32_t max_held, struct lsa_gate_entry **entry);
+bool lsa_gate_leave(struct lsa_gate_entry *entry, uint32_t delay_ms, uint32_t max_held);
 
 #endif

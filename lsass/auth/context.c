@@ -263,9 +263,11 @@ static NTSTATUS ntlm_authenticate_step(struct lsa_context *ctx, const uint8_t *i
         if (NT_SUCCESS(status) && logon->is_anonymous)
             status = ntlm_server_finish_authenticate(ctx->ntlm, NULL);
     } else {
-        struct lsa_gate_entry *gate = lsa_gate_enter(req->user);
-        if (!gate) {
-            status = STATUS_NO_MEMORY;
+        struct lsa_gate_entry *gate = NULL;
+        status = lsa_gate_enter(req->user, ctx->settings.max_delayed_logons, &gate);
+        if (!NT_SUCCESS(status)) {
+            if (status == STATUS_INSUFF_SERVER_RESOURCES)
+                log_debug("logon refused: too many logons held waiting (lsass.max-delayed-logons)");
             goto out;
         }
         status = ntlm_provider_logon(ctx, req, logon);
@@ -276,8 +278,10 @@ static NTSTATUS ntlm_authenticate_step(struct lsa_context *ctx, const uint8_t *i
         }
         /* A locked-out answer tells a guesser nothing: only failures that
          * checked a password pay the delay. */
-        lsa_gate_leave(gate, !NT_SUCCESS(status) && status != STATUS_ACCOUNT_LOCKED_OUT
-                                 ? ctx->settings.failed_logon_delay_ms : 0);
+        lsa_gate_leave(gate,
+                       !NT_SUCCESS(status) && status != STATUS_ACCOUNT_LOCKED_OUT ? ctx->settings.failed_logon_delay_ms
+                                                                                 : 0,
+                       ctx->settings.max_delayed_logons);
     }
     char domain[64], user[64], workstation[64];
     log_info("logon %s\\%s from %s: %s%s", lsa_log_safe(req->domain, domain, sizeof domain),

@@ -35,10 +35,18 @@ void lsa_settings_default(struct lsa_settings *s)
     copy_string(s->dns_domain_name, sizeof s->dns_domain_name, dot ? dot + 1 : "");
     s->allow_anonymous = false;
     s->guest = false;
-    s->lockout_threshold = 0;
-    s->lockout_duration = 30 * 60;
-    s->lockout_reset = 30 * 60;
-    s->failed_logon_delay_ms = 0;
+    /* The shipped schema's defaults (registry/settings.schema,
+     * lsass/auth/settings.schema): Windows 11 / Server 2025's. */
+    s->lockout_threshold = 10;
+    s->lockout_duration = 10 * 60;
+    s->lockout_reset = 10 * 60;
+    s->failed_logon_delay_ms = 2000;
+    s->max_delayed_logons = 16;
+    s->allow_blank_passwords = false;
+    s->max_pending_logons = 4096;
+    s->max_pending_per_address = 32;
+    s->max_pending_per_connection = 8;
+    s->pending_logon_timeout = 20;
     s->max_password_age_days = 0;
     copy_string(s->unix_fallback_user, sizeof s->unix_fallback_user, "nobody");
 }
@@ -84,5 +92,11 @@ NTSTATUS lsa_settings_load(struct registry *reg, struct lsa_settings *s)
     get_minutes(reg, "lsass.lockout-reset", &s->lockout_reset);
     get_dword(reg, "lsass.failed-logon-delay", &s->failed_logon_delay_ms);
     get_dword(reg, "lsass.max-password-age", &s->max_password_age_days);
+    get_dword(reg, "lsass.max-delayed-logons", &s->max_delayed_logons);
+    get_bool(reg, "lsass.allow-blank-passwords", &s->allow_blank_passwords);
+    get_dword(reg, "lsass.max-pending-logons", &s->max_pending_logons);
+    get_dword(reg, "lsass.max-pending-logons-per-address", &s->max_pending_per_address);
+    get_dword(reg, "lsass.max-pending-logons-per-connection", &s->max_pending_per_connection);
+    get_dword(reg, "lsass.pending-logon-timeout", &s->pending_logon_timeout);
     return STATUS_SUCCESS;
 }

@@ -251,6 +251,13 @@ NTSTATUS lsass_accept_security_context(struct lsass_client *c, uint64_t *context
                                        size_t in_len, const char *client_address, uint8_t **out,
                                        size_t *out_len, struct lsass_logon *logon)
 {
+    return lsass_accept_from_connection(c, context, in, in_len, client_address, NULL, out, out_len, logon);
+}
+
+NTSTATUS lsass_accept_from_connection(struct lsass_client *c, uint64_t *context, const uint8_t *in,
+                                      size_t in_len, const char *client_address, const char *connection,
+                                      uint8_t **out, size_t *out_len, struct lsass_logon *logon)
+{
     struct buf req, resp;
     struct buf_reader r;
     *out = NULL;
@@ -261,10 +268,7 @@ NTSTATUS lsass_accept_security_context(struct lsass_client *c, uint64_t *context
     buf_init(&req);
     buf_init(&resp);
     lsass_msg_begin(&req, LSASS_OP_ACCEPT, next_id(c));
-    wr_u64(&req, *context);
-    wr_u32(&req, 0); /* flags: none defined */
-    lsass_put_bytes(&req, in, in_len);
-    lsass_put_string(&req, client_address);
+    lsass_write_accept_request(&req, *context, in, in_len, client_address, connection);
     NTSTATUS status = call(c, &req, &resp, &r);
     if (status != STATUS_SUCCESS && status != STATUS_MORE_PROCESSING_REQUIRED) {
         /* The logon failed (or lsassd is gone): the context is over. */

@@ -56,11 +56,21 @@ struct lsass_logon {
 };
 void lsass_logon_clear(struct lsass_logon *logon);
 
-/* One round trip (see above). client_address (may be NULL) is for logs.
- * *out is malloc'd (may be NULL with *out_len 0): free it. */
+/* One round trip (see above). client_address (the client's IP address
+ * without port; may be NULL) is logged, and lsassd limits the half-finished
+ * logons of one address (lsass.max-pending-logons-per-address). *out is
+ * malloc'd (may be NULL with *out_len 0): free it.
+ * STATUS_INSUFF_SERVER_RESOURCES on a first call: the client holds too many
+ * half-finished logons already (docs/lsass.md). */
 NTSTATUS lsass_accept_security_context(struct lsass_client *client, uint64_t *context, const uint8_t *in,
                                        size_t in_len, const char *client_address, uint8_t **out,
                                        size_t *out_len, struct lsass_logon *logon);
+/* The same, naming also the SMB connection (any string unique among live
+ * connections, e.g. "192.0.2.7:50123"), so lsassd can limit the
+ * half-finished logons of one connection (lsass.max-pending-logons-per-connection). */
+NTSTATUS lsass_accept_from_connection(struct lsass_client *client, uint64_t *context, const uint8_t *in,
+                                      size_t in_len, const char *client_address, const char *connection,
+                                      uint8_t **out, size_t *out_len, struct lsass_logon *logon);
 
 /* Releases an unfinished context. STATUS_INVALID_HANDLE if unknown. */
 NTSTATUS lsass_delete_security_context(struct lsass_client *client, uint64_t context);

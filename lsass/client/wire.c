@@ -64,6 +64,44 @@ char *lsass_get_string(struct buf_reader *r)
     return s;
 }
 
+void lsass_write_accept_request(struct buf *b, uint64_t handle, const uint8_t *token, size_t token_len,
+                                const char *client, const char *connection)
+{
+    bool named = connection && connection[0];
+    wr_u64(b, handle);
+    wr_u32(b, named ? LSASS_ACCEPT_CONNECTION : 0);
+    lsass_put_bytes(b, token, token_len);
+    lsass_put_string(b, client);
+    if (named)
+        lsass_put_string(b, connection);
+}
+
+NTSTATUS lsass_read_accept_request(struct buf_reader *r, struct lsass_accept_request *req)
+{
+    memset(req, 0, sizeof *req);
+    req->handle = rd_u64(r);
+    req->flags = rd_u32(r);
+    req->token = lsass_get_bytes(r, LSASS_MAX_TOKEN, &req->token_len);
+    if (!req->token || (req->flags & ~LSASS_ACCEPT_FLAGS_KNOWN))
+        return STATUS_INVALID_PARAMETER;
+    req->client = lsass_get_string(r);
+    if (!req->client)
+        return STATUS_INVALID_PARAMETER;
+    if (req->flags & LSASS_ACCEPT_CONNECTION) {
+        req->connection = lsass_get_string(r);
+        if (!req->connection)
+            return STATUS_INVALID_PARAMETER;
+    }
+    return rd_ok(r) && rd_remaining(r) == 0 ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER;
+}
+
+void lsass_accept_request_clear(struct lsass_accept_request *req)
+{
+    free(req->client);
+    free(req->connection);
+    req->client = req->connection = NULL;
+}
+
 int lsass_write_all(int fd, const void *data, size_t len)
 {
     const uint8_t *p = data;

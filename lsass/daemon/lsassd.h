@@ -28,7 +28,9 @@ struct lsassd {
     bool log_level_forced;         /* --log-level given: ignore lsass.log-level */
     struct lsa_provider *providers[LSASSD_MAX_PROVIDERS];
     size_t provider_count;
-    struct lsa_context_table *contexts;
+    struct lsa_context_table *contexts; /* limits follow the settings (lsassd_settings) */
+    long context_timeout_forced;   /* --context-timeout, or -1 */
+    long max_contexts_forced;      /* --max-contexts, or -1 */
     uid_t trusted_uid;             /* besides root, who may authenticate: our own uid */
 };
 

@@ -32,8 +32,8 @@ struct options {
     const char *db;
     bool foreground;
     const char *log_level;
-    unsigned context_timeout;
-    unsigned max_contexts;
+    long context_timeout;   /* -1: lsass.pending-logon-timeout */
+    long max_contexts;      /* -1: lsass.max-pending-logons */
 };
 
 static void usage(FILE *to)
@@ -53,7 +53,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    *o = (struct options){ .context_timeout = 120, .max_contexts = 4096 };
+    *o = (struct options){ .context_timeout = -1, .max_contexts = -1 };
     int c;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         char *end;
@@ -73,15 +73,31 @@ static int parse_options(int argc, char **argv, struct options *o)
             if (errno || *end || end == optarg || v > 1000000 || (c == 'm' && v == 0))
                 return -1;
             if (c == 't')
-                o->context_timeout = (unsigned)v;
+                o->context_timeout = (long)v;
             else
-                o->max_contexts = (unsigned)v;
+                o->max_contexts = (long)v;
             break;
         case 'h': usage(stdout); exit(0);
         default: return -1;
         }
     }
     return optind == argc ? 0 : -1;
+}
+
+/* The context table's limits from the settings, or from the command line
+ * where given (settings_lock held). */
+static void lsassd_apply_pending_limits(struct lsassd *d)
+{
+    if (!d->contexts)
+        return;
+    struct lsa_pending_limits limits = {
+        .max_total = d->max_contexts_forced >= 0 ? (size_t)d->max_contexts_forced : d->settings.max_pending_logons,
+        .max_per_address = d->settings.max_pending_per_address,
+        .max_per_connection = d->settings.max_pending_per_connection,
+        .timeout_seconds = d->context_timeout_forced >= 0 ? (unsigned)d->context_timeout_forced
+                                                          : d->settings.pending_logon_timeout,
+    };
+    lsa_context_table_set_limits(d->contexts, &limits);
 }
 
 void lsassd_settings(struct lsassd *d, struct lsa_settings *out)
@@ -97,6 +113,7 @@ void lsassd_settings(struct lsassd *d, struct lsa_settings *out)
             log_level_parse(level) >= 0)
             log_set_level((enum log_level)log_level_parse(level));
         free(level);
+        lsassd_apply_pending_limits(d);
     }
     *out = d->settings;
     pthread_mutex_unlock(&d->settings_lock);
@@ -189,9 +206,14 @@ int main(int argc, char **argv)
         goto out;
     }
     d.provider_count++;
-    d.contexts = lsa_context_table_new(opt.max_contexts, opt.context_timeout);
+    d.context_timeout_forced = opt.context_timeout;
+    d.max_contexts_forced = opt.max_contexts;
+    d.contexts = lsa_context_table_new(settings.max_pending_logons, settings.pending_logon_timeout);
     if (!d.contexts)
         goto out;
+    pthread_mutex_lock(&d.settings_lock);
+    lsassd_apply_pending_limits(&d);
+    pthread_mutex_unlock(&d.settings_lock);
 
     /* Signals arrive through a signalfd in the main loop; blocking them here,
      * before any thread exists, keeps them away from connection threads. */

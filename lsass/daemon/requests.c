@@ -55,23 +55,21 @@ static void put_logon(struct buf *out, const struct lsa_accept_result *result)
 
 static NTSTATUS handle_accept(struct lsassd *d, uid_t uid, struct buf_reader *r, struct buf *out)
 {
-    uint64_t handle = rd_u64(r);
-    uint32_t flags = rd_u32(r);
-    size_t token_len;
-    const uint8_t *token = lsass_get_bytes(r, LSASS_MAX_TOKEN, &token_len);
-    char *client = lsass_get_string(r);
+    struct lsass_accept_request req;
     struct lsa_context *ctx = NULL;
     struct lsa_accept_result result;
-    NTSTATUS status;
+    NTSTATUS status = lsass_read_accept_request(r, &req);
+    uint64_t handle = req.handle;
+    const uint8_t *token = req.token;
+    size_t token_len = req.token_len;
+    const char *client = req.client ? req.client : "";
 
     lsa_accept_result_init(&result);
-    if (!token || !client || rd_remaining(r) != 0 || flags != 0) {
-        status = STATUS_INVALID_PARAMETER;
+    if (!NT_SUCCESS(status))
         goto fail;
-    }
     if (handle == 0) {
         struct lsa_settings settings;
-        lsassd_settings(d, &settings);
+        lsassd_settings(d, &settings); /* also brings the table's limits up to date */
         ctx = lsa_context_new(d->providers, d->provider_count, &settings);
         if (!ctx) {
             status = STATUS_NO_MEMORY;
@@ -90,8 +88,10 @@ static NTSTATUS handle_accept(struct lsassd *d, uid_t uid, struct buf_reader *r,
     status = lsa_context_accept(ctx, token, token_len, &result);
     if (status == STATUS_MORE_PROCESSING_REQUIRED) {
         if (handle == 0) {
-            NTSTATUS added = lsa_context_table_add(d->contexts, ctx, uid, &handle);
+            NTSTATUS added = lsa_context_table_add(d->contexts, ctx, uid, client, req.connection, &handle);
             if (!NT_SUCCESS(added)) {
+                log_debug("accept: no room for a half-finished logon from %s",
+                          client[0] ? lsa_log_safe(client, safe_client, sizeof safe_client) : "?");
                 lsa_context_free(ctx);
                 status = added;
                 goto fail;
@@ -112,13 +112,13 @@ static NTSTATUS handle_accept(struct lsassd *d, uid_t uid, struct buf_reader *r,
     if (status == STATUS_SUCCESS)
         put_logon(out, &result);
     lsa_accept_result_clear(&result);
-    free(client);
+    lsass_accept_request_clear(&req);
     return wr_ok(out) ? status : STATUS_NO_MEMORY;
 fail:
     wr_u64(out, 0);
     lsass_put_bytes(out, NULL, 0);
     lsa_accept_result_clear(&result);
-    free(client);
+    lsass_accept_request_clear(&req);
     return status;
 }
 

@@ -128,9 +128,26 @@ static void start_connection(struct lsassd *d, int fd)
     pthread_attr_destroy(&attr);
 }
 
+/* Says, at most once a second (this runs from the main loop), that clients
+ * hit the half-finished-logon limits: the sign of a flood, which clients
+ * trigger, so never more often than that. */
+static void report_pending_limits(struct lsassd *d, uint64_t *evicted_seen, uint64_t *refused_seen)
+{
+    uint64_t evicted = lsa_context_table_evicted(d->contexts);
+    uint64_t refused = lsa_context_table_refused(d->contexts);
+    if (evicted != *evicted_seen || refused != *refused_seen)
+        log_warning("half-finished logons at their limits (lsass.max-pending-logons*): "
+                    "%llu displaced, %llu refused in the last second",
+                    (unsigned long long)(evicted - *evicted_seen), (unsigned long long)(refused - *refused_seen));
+    *evicted_seen = evicted;
+    *refused_seen = refused;
+}
+
 int lsassd_serve(struct lsassd *d, int listen_fd, int signal_fd)
 {
     struct pollfd fds[2] = { { .fd = listen_fd, .events = POLLIN }, { .fd = signal_fd, .events = POLLIN } };
+    uint64_t evicted_seen = 0, refused_seen = 0;
+    struct timespec last_report = { 0, 0 };
     for (;;) {
         /* Wake at least once a second to reclaim abandoned contexts. */
         int n = poll(fds, 2, 1000);
@@ -141,6 +158,12 @@ int lsassd_serve(struct lsassd *d, int listen_fd, int signal_fd)
         size_t reaped = lsa_context_table_reap(d->contexts);
         if (reaped)
             log_info("reclaimed %zu abandoned security contexts", reaped);
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (now.tv_sec != last_report.tv_sec) {
+            report_pending_limits(d, &evicted_seen, &refused_seen);
+            last_report = now;
+        }
         if (n <= 0)
             continue;
         if (fds[1].revents & POLLIN) {

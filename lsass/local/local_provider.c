@@ -63,15 +63,19 @@ static NTSTATUS build_token(struct registry *reg, const struct sid *user_sid, ui
     return status;
 }
 
+/* Checks the NTLMv2 response against the account's NT hash; *blank tells
+ * whether that hash is the empty password's. */
 static NTSTATUS verify_password(struct registry *reg, const struct sam_user *user,
-                                const struct ntlm_logon_request *req, uint8_t session_base_key[16])
+                                const struct ntlm_logon_request *req, uint8_t session_base_key[16], bool *blank)
 {
-    uint8_t hash[SAM_NT_HASH_LENGTH], key[16];
+    uint8_t hash[SAM_NT_HASH_LENGTH], key[16], empty[SAM_NT_HASH_LENGTH];
+    *blank = false;
     NTSTATUS status = sam_user_get_nt_hash(reg, user->rid, hash);
     if (status == STATUS_NOT_FOUND)
         return STATUS_WRONG_PASSWORD; /* no password: nothing can match */
     if (!NT_SUCCESS(status))
         return status;
+    *blank = crypto_nt_hash("", empty) == 0 && memcmp(hash, empty, sizeof hash) == 0;
     /* NTOWFv2 uses the user and domain exactly as the client sent them. */
     status = ntlm_ntowfv2(hash, req->user, req->domain, key);
     if (NT_SUCCESS(status))
@@ -107,7 +111,8 @@ static NTSTATUS local_ntlm_logon(struct lsa_provider *p, const struct lsa_settin
         status = STATUS_ACCOUNT_LOCKED_OUT;
         goto out;
     }
-    status = verify_password(lp->reg, &user, req, result->session_base_key);
+    bool blank = false;
+    status = verify_password(lp->reg, &user, req, result->session_base_key, &blank);
     if (status == STATUS_WRONG_PASSWORD) {
         bool locked = false;
         NTSTATUS recorded = sam_user_logon_failure(lp->reg, user.rid, now, &policy, &locked);
@@ -120,6 +125,14 @@ static NTSTATUS local_ntlm_logon(struct lsa_provider *p, const struct lsa_settin
     }
     if (!NT_SUCCESS(status))
         goto out;
+    /* The right password, but an empty one: like Windows' "Accounts: Limit
+     * local account use of blank passwords to console logon only", such an
+     * account may not log on over the network unless the administrator
+     * allowed it. Not a bad password: the count is left alone. */
+    if (blank && !settings->allow_blank_passwords) {
+        status = STATUS_ACCOUNT_RESTRICTION;
+        goto out;
+    }
     status = check_account_policy(&user, settings, now);
     if (!NT_SUCCESS(status))
         goto out;

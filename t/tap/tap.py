@@ -82,6 +82,8 @@ class Appliance:
         self.lwadmin("init")
         self.lwadmin("config", "set", "srv.port", str(self.port))
         self.lwadmin("config", "set", "srv.listen", "127.0.0.1")
+        # Tests about the failed-logon delay (default 2 s) set it themselves.
+        self.lwadmin("config", "set", "lsass.failed-logon-delay", "0")
         if user:
             self.lwadmin("user", "add", user[0], "--password-stdin", stdin=user[1] + "\n")
 
