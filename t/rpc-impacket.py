@@ -33,6 +33,7 @@ LWADMIN = env['LWADMIN']
 ERROR_ACCESS_DENIED = 5
 ERROR_INVALID_PARAMETER = 87
 ERROR_INVALID_NAME = 123
+ERROR_INVALID_LEVEL = 124
 NERR_NetNameNotFound = 2310
 NERR_FileIdNotFound = 2314
 SHARE_FILE_SD_PARMNUM = 501
@@ -146,6 +147,16 @@ test502 = [e for e in r['InfoStruct']['ShareInfo']['Level502']['Buffer'] if s(e[
 check((0, alice_sid, FULL) in dacl_of(b''.join(test502['shi502_security_descriptor'])),
       "NetrShareEnum 502: test's descriptor grants alice full control")
 
+# NetrServerDiskEnum ([MS-SRVS] 3.1.4.26): C:, then Windows' empty entry.
+r = srvs.hNetrServerDiskEnum(bob, 0)
+disks = [e['Disk'] for e in r['DiskInfoStruct']['Buffer']]
+check(r['DiskInfoStruct']['EntriesRead'] == 2 and disks == ['C:\x00', '\x00'] and r['TotalEntries'] == 1,
+      'NetrServerDiskEnum 0: C: and the empty terminating entry', (disks, r['TotalEntries']))
+r = srvs.hNetrServerDiskEnum(bob, 0, resumeHandle=5, preferedMaximumLength=1)
+check(r['DiskInfoStruct']['EntriesRead'] == 2, 'NetrServerDiskEnum ignores ResumeHandle and PreferedMaximumLength')
+check(error_code(lambda: srvs.hNetrServerDiskEnum(bob, 1)) == ERROR_INVALID_LEVEL,
+      'NetrServerDiskEnum 1: ERROR_INVALID_LEVEL')
+
 # ---- 2. Validate the name, and check it is free ----
 check(srvs.hNetprNameValidate(bob, 'impshare\x00', srvs.NAMETYPE_SHARE)['ErrorCode'] == 0,
       'NetprNameValidate: "impshare" is a good share name')
@@ -241,6 +252,8 @@ check(error_code(lambda: srvs.hNetrShareDel(alice, 'impshare\x00')) == ERROR_ACC
       "alice's NetrShareDel: ERROR_ACCESS_DENIED")
 check(error_code(lambda: srvs.hNetrShareGetInfo(alice, 'impshare\x00', 502)) == ERROR_ACCESS_DENIED,
       "alice's NetrShareGetInfo 502: ERROR_ACCESS_DENIED")
+check(error_code(lambda: srvs.hNetrServerDiskEnum(alice, 0)) == ERROR_ACCESS_DENIED,
+      'alice may not enumerate disks')
 check(error_code(lambda: srvs.hNetrFileEnum(alice, NULL, NULL, 3)) == ERROR_ACCESS_DENIED,
       "alice's NetrFileEnum: ERROR_ACCESS_DENIED")
 check(lwadmin('share', 'show', 'impshare')['comment'] == 'changed by impacket' and len(lwadmin('log')) == audit_now,

@@ -64,6 +64,15 @@ like "$out" "os version[[:space:]]*:[[:space:]]*10\\.0" "srvinfo: version 10.0"
 like "$out" "server type[[:space:]]*:[[:space:]]*0x9003" "srvinfo: workstation, server, NT, server NT"
 like "$(alice srvinfo)" "platform_id[[:space:]]*:[[:space:]]*500" "srvinfo works for a plain user too"
 
+# ---- NetrServerDiskEnum (the share wizard's folder browser) ----
+out=$(bob_ndr netdiskenum | tr -s ' ')
+like "$out" "count : 0x00000002" "netdiskenum: two entries, C: and the empty terminator"
+like "$(printf '%s\n' "$out" | grep "disk : " | tr '\n' '|')" "^ disk : 'C:'\| disk : ''\|$" \
+    "... C: then the empty one"
+like "$out" "totalentries : 0x00000001" "... of which one disk (TotalEntries)"
+like "$out" "result : WERR_OK" "... WERR_OK"
+like "$(alice netdiskenum)" "WERR_ACCESS_DENIED" "netdiskenum is for administrators"
+
 # ---- Enumeration ----
 out=$(bob netshareenum)
 like "$out" "netname: test" "netshareenum (sticky, level 2) lists the test share"
