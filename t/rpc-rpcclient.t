@@ -119,6 +119,15 @@ is "$(share_json rpcshare | json_field comment)" "changed by rpcclient" "... and
 out=$(smb_as "$APPLIANCE_AUTH" rpcshare -c ls)
 like "$out" "readme.txt" "smbclient (alice, Everyone:read) lists the new share"
 
+# shi2_max_uses 0, as Windows and smbd take it: no limit.
+mkdir -p "$T/zero"
+is "$(bob "netshareadd $T/zero zerouses 0 'max uses 0'")" "" "netshareadd with max_uses 0 succeeds"
+like "$(bob "netsharegetinfo zerouses 502")" "max_uses:[[:space:]]*-1" \
+    "... and reads back as unlimited (0xFFFFFFFF)"
+is "$(share_json zerouses | json_field max_uses)" "None" "... as lwadmin shows it"
+like "$(smb_as "$APPLIANCE_AUTH" zerouses -c ls)" "blocks available" "... and smbclient connects to it"
+is "$(bob "netsharedel zerouses")" "" "... and it is deleted again"
+
 # ---- Refusals (alice) ----
 n=$(audit_count)
 mkdir -p "$T/nope"
