@@ -36,6 +36,8 @@ void srv_config_defaults(struct srv_config *c)
     c->signing_algorithm_count = 3;
     c->multichannel = true; /* as Windows */
     c->idle_timeout = 900; /* Windows' autodisconnect: 15 minutes */
+    c->max_opens_per_session = 16384; /* Windows' per-session default is the same order */
+    c->max_opens_per_user = 0;        /* a quarter of RLIMIT_NOFILE (open_quota.c) */
     c->network_threads = 1;
     c->worker_threads = 2;
 }
@@ -102,6 +104,7 @@ NTSTATUS srv_engine_create(const struct srv_config *config, struct srv_engine **
     pthread_mutex_init(&e->lock, NULL);
     pthread_mutex_init(&e->oplock_lock, NULL);
     pthread_mutex_init(&e->durable_lock, NULL);
+    pthread_mutex_init(&e->quota_lock, NULL);
     pthread_cond_init(&e->conns_gone, NULL);
     e->listen_fd = e->epoll_fd = e->wake_fd = -1;
     e->start_time = srv_filetime_now();
@@ -173,6 +176,8 @@ void srv_engine_destroy(struct srv_engine *e)
     pthread_cond_destroy(&e->conns_gone);
     pthread_mutex_destroy(&e->lock);
     pthread_mutex_destroy(&e->oplock_lock);
+    srv_open_quotas_free(e);
+    pthread_mutex_destroy(&e->quota_lock);
     pthread_mutex_destroy(&e->durable_lock);
     free(e);
 }

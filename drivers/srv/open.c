@@ -94,6 +94,7 @@ void srv_open_unref(struct srv_open *o)
     if (!o->close_issued && o->file)
         issue_file_close(NULL, o->file, NULL, NULL);
     srv_oplock_leave(o);
+    srv_open_uncharge(o);
     srv_tree_unref(o->tree);
     pthread_mutex_destroy(&o->lock);
     free(o);

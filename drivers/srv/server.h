@@ -91,6 +91,9 @@ struct srv_engine {
     struct srv_open *global_opens[SRV_OPEN_BUCKETS];
     uint64_t next_persistent_id;
     unsigned durable_disconnected;
+    /* open_quota.c: opens charged per user (a leaf lock). */
+    pthread_mutex_t quota_lock;
+    struct srv_open_quota *user_quotas;
 };
 
 /* An engine without a listener, for tests and fuzzing: connections are made
@@ -245,6 +248,7 @@ struct srv_session {
     struct srv_open **opens;        /* Session.OpenTable; each holds a reference */
     size_t open_count, open_capacity;
     uint64_t next_open_id;
+    struct srv_open_quota *open_quota; /* open_quota.c, under engine->quota_lock */
     struct srv_channel channels[SRV_MAX_CHANNELS]; /* Session.ChannelList */
     size_t channel_count;
 };
@@ -318,6 +322,28 @@ struct srv_tree {
     bool dead;
 };
 
+/* ---- Open limits (open_quota.c) ----------------------------------------- */
+
+struct srv_open_quota;
+/* Charges a new open, before its IoCreateFile, to its session and to its
+ * session's user: STATUS_TOO_MANY_OPENED_FILES past srv.max-opens-per-session
+ * or srv.max-opens-per-user (that CREATE only). The charges last until the
+ * open object is freed (srv_open_unref releases them). */
+NTSTATUS srv_open_charge(struct srv_open *open, struct srv_session *session);
+void srv_open_uncharge(struct srv_open *open);
+/* The session's part, when the session is freed (its charged opens may
+ * outlive it). */
+void srv_session_release_open_quota(struct srv_session *session);
+void srv_open_quotas_free(struct srv_engine *engine);
+/* The limits in force: config 0 for the user limit is a quarter of lwiod's
+ * RLIMIT_NOFILE (srv_open_limit_nofile); the session limit is at most the
+ * user limit. */
+void srv_open_limits_resolve(const struct srv_config *config, uint32_t *per_session,
+                             uint32_t *per_user);
+/* The descriptors lwiod can hold: its hard RLIMIT_NOFILE (it raises the soft
+ * limit to it at start), counted as at most 1048576. */
+uint32_t srv_open_limit_nofile(void);
+
 struct srv_tree *srv_tree_new(struct srv_engine *engine, const struct srv_share_info *share);
 void srv_tree_ref(struct srv_tree *tree);
 void srv_tree_unref(struct srv_tree *tree);
@@ -376,6 +402,7 @@ typedef void (*srv_open_closed_fn)(void *context, NTSTATUS status);
 
 struct srv_open {
     atomic_int refs;
+    struct srv_open_quota *session_quota, *user_quota; /* open_quota.c: its charges */
     uint64_t id;                    /* FileId.Volatile, per session (changes on reconnect) */
     uint64_t persistent_id;         /* FileId.Persistent, engine-wide, never changes */
     uint32_t access;                /* DesiredAccess of the CREATE */

@@ -404,7 +404,12 @@ NTSTATUS smb2_create(struct smb2_request *req)
     st->open = srv_open_new(req->conn->engine, tree, NULL);
     if (!st->open)
         return STATUS_INSUFFICIENT_RESOURCES;
-    NTSTATUS status = smb2_share_path(tree, &name, &st->path, &st->relative);
+    /* srv.max-opens-per-session/-per-user, before anything takes a
+     * descriptor (open_quota.c). */
+    NTSTATUS status = srv_open_charge(st->open, req->session);
+    if (status != STATUS_SUCCESS)
+        return status;
+    status = smb2_share_path(tree, &name, &st->path, &st->relative);
     if (status != STATUS_SUCCESS)
         return status;
     snprintf(st->open->path, sizeof st->open->path, "%s", st->relative);
