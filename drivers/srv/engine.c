@@ -113,6 +113,7 @@ NTSTATUS srv_engine_create(const struct srv_config *config, struct srv_engine **
     uint32_t start = 0;
     RAND_bytes((unsigned char *)&start, sizeof start);
     atomic_init(&e->next_session_id, ((uint64_t)start << 16) | 1);
+    atomic_init(&e->next_list_id, 0);
     if (!e->config.queue_work) {
         e->workers = srv_workers_start(e->config.worker_threads);
         if (!e->workers) {

@@ -66,6 +66,7 @@ struct srv_engine {
     pthread_cond_t conns_gone;     /* signalled as connections_live drops */
     atomic_uint_fast64_t next_session_id;
     atomic_int sessions_valid;
+    atomic_uint_fast64_t next_list_id; /* srv_open.list_id */
     atomic_int trees_open;
     uint64_t start_time;           /* FILETIME */
     struct srv_workers *workers;   /* NULL when config.queue_work is set */
@@ -404,6 +405,8 @@ struct srv_open {
     atomic_int refs;
     struct srv_open_quota *session_quota, *user_quota; /* open_quota.c: its charges */
     uint64_t id;                    /* FileId.Volatile, per session (changes on reconnect) */
+    uint64_t list_id;               /* engine-wide, never reused: the id listings show
+                                       and administrators close by (devctl.c) */
     uint64_t persistent_id;         /* FileId.Persistent, engine-wide, never changes */
     uint32_t access;                /* DesiredAccess of the CREATE */
     bool created;                   /* the CREATE made the file */
