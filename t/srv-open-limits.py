@@ -11,6 +11,7 @@
 import os
 import signal
 
+from impacket import smb3structs as smb2
 from impacket.smbconnection import SMBConnection, SessionError
 
 signal.alarm(600)
@@ -107,4 +108,41 @@ alice1.logoff()
 alice3, tid3 = session('alice', env['ALICE_PASSWORD'])
 fids3, refusal = open_until_refused(alice3, tid3, 5)
 check(len(fids3) == 5, 'after a logoff her opens are released: a new session opens again', (len(fids3), refusal))
+alice3.logoff()
+
+# The issue's attack: CREATEs pipelined, all sent before any answer is read.
+# Each is charged when it arrives, before its file is opened, so no more than
+# the limit succeed however many are in flight.
+alice4, tid4 = session('alice', env['ALICE_PASSWORD'])
+raw = alice4.getSMBServer()
+for _ in range(4):
+    raw.echo()  # each answer grants credits: enough for the burst below
+BURST = PER_SESSION + 60
+ids = []
+for i in range(BURST):
+    packet = raw.SMB_PACKET()
+    packet['Command'] = smb2.SMB2_CREATE
+    packet['TreeID'] = tid4
+    req = smb2.SMB2Create()
+    req['RequestedOplockLevel'] = smb2.SMB2_OPLOCK_LEVEL_NONE
+    req['ImpersonationLevel'] = smb2.SMB2_IL_IMPERSONATION
+    req['DesiredAccess'] = FILE_READ_DATA
+    req['ShareAccess'] = FILE_SHARE_ALL
+    req['CreateDisposition'] = FILE_OPEN
+    req['CreateOptions'] = FILE_NON_DIRECTORY_FILE
+    name = 'f%d.txt' % (i % FILES)
+    req['NameLength'] = len(name) * 2
+    req['Buffer'] = name.encode('utf-16le')
+    req['CreateContextsOffset'] = 0
+    req['CreateContextsLength'] = 0
+    packet['Data'] = req
+    ids.append(raw.sendSMB(packet))
+statuses = [raw.recvSMB(i)['Status'] for i in ids]
+opened = statuses.count(0)
+refused = statuses.count(STATUS_TOO_MANY_OPENED_FILES)
+check(opened == PER_SESSION and refused == BURST - PER_SESSION,
+      '%d pipelined CREATEs: %d succeed, the rest get STATUS_TOO_MANY_OPENED_FILES' % (BURST, PER_SESSION),
+      (opened, refused, sorted(set(statuses))))
+check(bob_reads() == b'bob\n', 'bob opens and reads a file right after the burst')
+alice4.logoff()
 print('# done')

@@ -2,7 +2,8 @@
 # srv.max-opens-per-session and srv.max-opens-per-user against a running
 # appliance, set low (200 and 300): one user who opens past them gets
 # STATUS_TOO_MANY_OPENED_FILES while another user keeps opening and reading;
-# closing frees room; a logoff releases everything. The checks are in
+# closing frees room; a logoff releases everything; 260 CREATEs pipelined in
+# one go get no more than the limit. The checks are in
 # t/srv-open-limits.py (impacket); this script starts the appliance and turns
 # its PASS/FAIL lines into TAP.
 . "$SW_SRC/t/tap/tap.sh"
