@@ -104,14 +104,13 @@ static void session_quota_unref_locked(struct srv_open_quota *q)
 NTSTATUS srv_open_charge(struct srv_open *open, struct srv_session *session)
 {
     struct srv_engine *e = open->engine;
-    struct sid user;
+    /* A session without a token (none should reach CREATE) counts as the
+     * anonymous logon, like the null sessions: they share one count. */
+    struct sid user = SID_ANONYMOUS;
     pthread_mutex_lock(&session->lock);
-    bool have_user = session->token != NULL;
-    if (have_user)
+    if (session->token)
         user = session->token->user;
     pthread_mutex_unlock(&session->lock);
-    if (!have_user)
-        return STATUS_ACCESS_DENIED; /* no CREATE before the logon */
 
     uint32_t per_session, per_user;
     srv_open_limits_resolve(&e->config, &per_session, &per_user);
