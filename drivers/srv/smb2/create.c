@@ -404,12 +404,7 @@ NTSTATUS smb2_create(struct smb2_request *req)
     st->open = srv_open_new(req->conn->engine, tree, NULL);
     if (!st->open)
         return STATUS_INSUFFICIENT_RESOURCES;
-    /* srv.max-opens-per-session/-per-user, before anything takes a
-     * descriptor (open_quota.c). */
-    NTSTATUS status = srv_open_charge(st->open, req->session);
-    if (status != STATUS_SUCCESS)
-        return status;
-    status = smb2_share_path(tree, &name, &st->path, &st->relative);
+    NTSTATUS status = smb2_share_path(tree, &name, &st->path, &st->relative);
     if (status != STATUS_SUCCESS)
         return status;
     snprintf(st->open->path, sizeof st->open->path, "%s", st->relative);
@@ -459,6 +454,11 @@ NTSTATUS smb2_create(struct smb2_request *req)
         if (status != STATUS_SUCCESS)
             return status;
     }
+    /* srv.max-opens-per-session/-per-user, before the file is opened (a
+     * replayed CREATE above names an open already counted; open_quota.c). */
+    status = srv_open_charge(st->open, req->session);
+    if (status != STATUS_SUCCESS)
+        return status;
     st->params.path = st->path;
     st->params.desired_access = desired_access;
     st->params.share_access = share_access;
