@@ -43,16 +43,14 @@ static NTSTATUS lookup(void *ctx, const char *name, struct srv_share_info *info)
 
 static void test_limits(void)
 {
-    /* A hard limit of 4000 (or the one there is, if lower: only root may
-     * raise it), a soft one below it. */
+    /* A soft limit of 4000 (or the hard one, if lower). */
     struct rlimit rl;
     getrlimit(RLIMIT_NOFILE, &rl);
     rlim_t hard = rl.rlim_max != RLIM_INFINITY && rl.rlim_max < 4000 ? rl.rlim_max : 4000;
-    rl.rlim_max = hard;
-    rl.rlim_cur = hard < 1024 ? hard : 1024;
-    ok(setrlimit(RLIMIT_NOFILE, &rl) == 0, "RLIMIT_NOFILE set to %lu/%lu",
-       (unsigned long)rl.rlim_cur, (unsigned long)hard);
-    is_int(srv_open_limit_nofile(), hard, "lwiod's limit is the hard RLIMIT_NOFILE");
+    rl.rlim_cur = hard;
+    ok(setrlimit(RLIMIT_NOFILE, &rl) == 0, "RLIMIT_NOFILE soft limit set to %lu",
+       (unsigned long)hard);
+    is_int(srv_open_limit_nofile(), hard, "lwiod's limit is its RLIMIT_NOFILE soft limit");
     struct srv_config c;
     srv_config_defaults(&c);
     uint32_t session, user;

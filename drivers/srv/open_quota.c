@@ -43,12 +43,11 @@ uint32_t srv_open_limit_nofile(void)
     struct rlimit rl;
     if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
         return 1024;
-    /* lwiod raises its soft limit to the hard one at start: count on that. */
-    rlim_t n = rl.rlim_max;
+    /* The soft limit is what the process can hold now (lwiod raises it to
+     * the hard limit at start); read at each CREATE, so a raise counts. */
+    rlim_t n = rl.rlim_cur;
     if (n == RLIM_INFINITY || n > SRV_NOFILE_CEILING)
         n = SRV_NOFILE_CEILING;
-    if (n < rl.rlim_cur && rl.rlim_cur != RLIM_INFINITY)
-        n = rl.rlim_cur;
     return (uint32_t)n;
 }
 

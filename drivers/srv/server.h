@@ -341,8 +341,8 @@ void srv_open_quotas_free(struct srv_engine *engine);
  * user limit. */
 void srv_open_limits_resolve(const struct srv_config *config, uint32_t *per_session,
                              uint32_t *per_user);
-/* The descriptors lwiod can hold: its hard RLIMIT_NOFILE (it raises the soft
- * limit to it at start), counted as at most 1048576. */
+/* The descriptors lwiod can hold: its RLIMIT_NOFILE soft limit (which lwiod
+ * raises to the hard limit at start), counted as at most 1048576. */
 uint32_t srv_open_limit_nofile(void);
 
 struct srv_tree *srv_tree_new(struct srv_engine *engine, const struct srv_share_info *share);
