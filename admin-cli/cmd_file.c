@@ -4,8 +4,8 @@
  *   file list                        every open, with its session and share
  *   file close ID [--session ID]     forced close of one open
  *
- * File ids are the FileIds srv gave the clients, unique within a session:
- * when the same id is open in several sessions, --session says which. */
+ * File ids are srv's server-wide ids for its opens (not the clients' FileIds,
+ * which are per session), so an id names one open; --session is optional. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,8 +169,8 @@ static const struct cli_command file_subcommands[] = {
       .usage = "\n", .run = run_list },
     { .name = "close", .summary = "close an open file (the client loses its handle)",
       .usage = "ID [--session ID]\n"
-               "    --session ID       the session the file id belongs to (needed only when\n"
-               "                       the same id is open in several sessions)\n",
+               "    --session ID       the session the file belongs to (optional: file ids\n"
+               "                       are unique on the server)\n",
       .run = run_close },
     { .name = NULL },
 };

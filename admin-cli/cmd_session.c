@@ -41,7 +41,8 @@ static void user_text(const struct srvctl_session *s, char *out, size_t size)
                  (s->flags & SRVCTL_SESSION_GUEST) ? " (guest)" : "");
 }
 
-/* The share names of a session's tree connects, "test,IPC$". */
+/* The share names of a session's tree connects, "test,IPC$", with the ones
+ * whose traffic is encrypted marked: "test,secret (encrypted)". */
 static void shares_text(const struct srvctl_connection *conns, size_t count, uint64_t session,
                         char *out, size_t size)
 {
@@ -50,7 +51,8 @@ static void shares_text(const struct srvctl_connection *conns, size_t count, uin
     for (size_t i = 0; i < count; i++) {
         if (conns[i].session_id != session)
             continue;
-        int n = snprintf(out + used, size - used, "%s%s", used ? "," : "", conns[i].share);
+        int n = snprintf(out + used, size - used, "%s%s%s", used ? "," : "", conns[i].share,
+                         (conns[i].flags & SRVCTL_CONNECTION_ENCRYPTED) ? " (encrypted)" : "");
         if (n < 0 || (size_t)n >= size - used)
             break;
         used += (size_t)n;
@@ -61,12 +63,21 @@ static json_t *session_json(const struct srvctl_session *s, const struct srvctl_
                             size_t conn_count, int64_t now)
 {
     json_t *shares = json_array();
-    for (size_t i = 0; shares && i < conn_count; i++)
-        if (conns[i].session_id == s->id)
-            json_array_append_new(shares, cli_json_string(conns[i].share));
+    json_t *trees = json_array();
+    for (size_t i = 0; shares && trees && i < conn_count; i++) {
+        if (conns[i].session_id != s->id)
+            continue;
+        json_array_append_new(shares, cli_json_string(conns[i].share));
+        /* Per tree connect: whether its messages are encrypted (the share
+         * may require it when the session does not). */
+        json_array_append_new(trees, json_pack("{s:I, s:o, s:b}", "tree_id",
+                                               (json_int_t)conns[i].tree_id, "share",
+                                               cli_json_string(conns[i].share), "encrypted",
+                                               (conns[i].flags & SRVCTL_CONNECTION_ENCRYPTED) != 0));
+    }
     bool encrypted = s->flags & SRVCTL_SESSION_ENCRYPT_DATA;
     json_t *o = json_pack(
-        "{s:I, s:o, s:o, s:o, s:I, s:s, s:s, s:o, s:b, s:b, s:b, s:b, s:o, s:o, s:I, s:I, s:o}",
+        "{s:I, s:o, s:o, s:o, s:I, s:s, s:s, s:o, s:b, s:b, s:b, s:b, s:o, s:o, s:I, s:I, s:o, s:o}",
         "id", (json_int_t)s->id, "user", cli_json_string(s->user), "domain",
         cli_json_string(s->domain), "client", cli_json_string(s->client), "client_port",
         (json_int_t)s->client_port, "dialect", srvctl_dialect_name(s->dialect), "signing",
@@ -78,7 +89,7 @@ static json_t *session_json(const struct srvctl_session *s, const struct srvctl_
         "idle_seconds",
         s->last_active_time > 0 ? json_integer(now - s->last_active_time) : json_null(),
         "open_files", (json_int_t)s->open_count, "tree_connects", (json_int_t)s->tree_count,
-        "shares", shares ? shares : json_array());
+        "shares", shares ? shares : json_array(), "trees", trees ? trees : json_array());
     return o;
 }
 
@@ -119,7 +130,7 @@ static int run_list(struct cli *cli, const struct cli_command *command, int argc
     cli_table_init(&table, 9, headings);
     for (size_t i = 0; i < count; i++) {
         const struct srvctl_session *s = &sessions[i];
-        char id[24], user[600], security[64], opens[16], shares[256], logon[32], idle[32];
+        char id[24], user[600], security[64], opens[16], shares[512], logon[32], idle[32];
         snprintf(id, sizeof id, "%llu", (unsigned long long)s->id);
         user_text(s, user, sizeof user);
         if (s->flags & SRVCTL_SESSION_ENCRYPT_DATA)

@@ -116,7 +116,10 @@ struct ndr_type {
     const struct ndr_type *target;
     enum ndr_pointer_kind pointer;
     uint32_t fixed_count; /* FIXED_ARRAY */
-    bool varying;         /* ARRAY: conformant varying, needs length_is */
+    bool varying;         /* ARRAY: conformant varying, needs length_is;
+                             FIXED_ARRAY: varying (offset and length on the
+                             wire, then length elements; [string] WCHAR x[3]),
+                             pushed with length_is, pulled zero-filled */
     uint8_t char_size;    /* STRING: 2 (wchar_t) or 1 (char) */
     /* UNION */
     const struct ndr_arm *arms;

@@ -29,8 +29,11 @@ size_t ndr_align_of(const struct ndr_type *type, unsigned depth)
     case NDR_KIND_U64: return 8;
     case NDR_KIND_POINTER:
     case NDR_KIND_STRING: return 4;
-    case NDR_KIND_ARRAY:
-    case NDR_KIND_FIXED_ARRAY: return ndr_align_of(type->target, depth + 1);
+    case NDR_KIND_ARRAY: return ndr_align_of(type->target, depth + 1);
+    case NDR_KIND_FIXED_ARRAY: {
+        size_t a = ndr_align_of(type->target, depth + 1);
+        return type->varying && a < 4 ? 4 : a; /* the offset and length words */
+    }
     case NDR_KIND_STRUCT: {
         size_t align = 1;
         for (size_t i = 0; i < type->member_count; i++) {
@@ -67,6 +70,8 @@ size_t ndr_min_wire(const struct ndr_type *type, unsigned depth)
     case NDR_KIND_STRING: return 12;
     case NDR_KIND_ARRAY: return 0;
     case NDR_KIND_FIXED_ARRAY: {
+        if (type->varying)
+            return 8; /* offset and length, no element */
         size_t one = ndr_min_wire(type->target, depth + 1);
         return one && type->fixed_count > SIZE_MAX / one ? SIZE_MAX : one * type->fixed_count;
     }

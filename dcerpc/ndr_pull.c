@@ -411,7 +411,21 @@ static void pull_scalars(struct pull_ctx *c, const struct ndr_type *t, void *slo
         break;
     case NDR_KIND_FIXED_ARRAY: {
         struct ndr_args none = { 0 };
-        for (uint32_t i = 0; i < t->fixed_count && c->status == STATUS_SUCCESS; i++)
+        uint32_t n = t->fixed_count;
+        if (t->varying) {
+            rd_align(&c->r, 4);
+            uint32_t offset = rd_u32(&c->r);
+            n = rd_u32(&c->r);
+            if (!reader_ok(c))
+                break;
+            if (offset != 0 || n > t->fixed_count) {
+                fail(c, STATUS_DATA_ERROR);
+                break;
+            }
+            /* The elements not on the wire read as zeros. */
+            memset(slot, 0, (size_t)t->fixed_count * t->target->size);
+        }
+        for (uint32_t i = 0; i < n && c->status == STATUS_SUCCESS; i++)
             pull_scalars(c, t->target, (uint8_t *)slot + (size_t)i * t->target->size, &none);
         break;
     }

@@ -303,7 +303,18 @@ static void push_scalars(struct push_ctx *c, const struct ndr_type *t, const voi
         break;
     case NDR_KIND_FIXED_ARRAY: {
         struct ndr_args none = { 0 };
-        for (uint32_t i = 0; i < t->fixed_count && c->status == STATUS_SUCCESS; i++)
+        uint32_t n = t->fixed_count;
+        if (t->varying) {
+            if (!args->has_length || args->length > t->fixed_count) {
+                fail(c, STATUS_INVALID_PARAMETER);
+                break;
+            }
+            n = args->length;
+            align(c, 4);
+            wr_u32(c->out, 0); /* offset */
+            wr_u32(c->out, n);
+        }
+        for (uint32_t i = 0; i < n && c->status == STATUS_SUCCESS; i++)
             push_scalars(c, t->target, (const uint8_t *)slot + (size_t)i * t->target->size, &none);
         break;
     }
@@ -361,7 +372,8 @@ static void push_buffers(struct push_ctx *c, const struct ndr_type *t, const voi
         break;
     case NDR_KIND_FIXED_ARRAY: {
         struct ndr_args none = { 0 };
-        for (uint32_t i = 0; i < t->fixed_count && c->status == STATUS_SUCCESS; i++)
+        uint32_t n = t->varying && args->length < t->fixed_count ? args->length : t->fixed_count;
+        for (uint32_t i = 0; i < n && c->status == STATUS_SUCCESS; i++)
             push_buffers(c, t->target, (const uint8_t *)slot + (size_t)i * t->target->size, &none);
         break;
     }

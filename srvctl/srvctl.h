@@ -96,6 +96,10 @@ NTSTATUS srvctl_close_session(struct srvctl *ctl, uint64_t session_id);
 #define SRVCTL_SHARE_PIPE  2u /* IPC$ */
 #define SRVCTL_SHARE_PRINT 3u
 
+/* Its messages are encrypted: the share requires encryption (share flag
+ * --encrypt, SMB2_SHAREFLAG_ENCRYPT_DATA) or the whole session is. */
+#define SRVCTL_CONNECTION_ENCRYPTED 0x00000001u
+
 struct srvctl_connection {
     uint64_t session_id;
     uint32_t tree_id;           /* TreeId, unique within its session */
@@ -105,6 +109,7 @@ struct srvctl_connection {
     char *domain;
     char *client;
     uint32_t open_count;
+    uint32_t flags;             /* SRVCTL_CONNECTION_* */
     int64_t connect_time;
 };
 
@@ -117,7 +122,8 @@ void srvctl_connections_free(struct srvctl_connection *connections, size_t count
 #define SRVCTL_FILE_PIPE 0x00000001u /* a named pipe on IPC$ */
 
 struct srvctl_file {
-    uint64_t id;                /* FileId, unique within its session */
+    uint64_t id;                /* unique on the server (not the client's FileId):
+                                   what srvctl_close_file takes */
     uint64_t session_id;
     uint32_t tree_id;
     uint32_t flags;             /* SRVCTL_FILE_* */
@@ -134,7 +140,8 @@ struct srvctl_file {
 NTSTATUS srvctl_files(struct srvctl *ctl, struct srvctl_file **files, size_t *count);
 void srvctl_files_free(struct srvctl_file *files, size_t count);
 /* Forced close of an open (its client's next use of the handle fails with
- * STATUS_FILE_CLOSED). session_id 0 means "whichever session has it". */
+ * STATUS_FILE_CLOSED). file_id is srvctl_file.id, unique on the server, so
+ * session_id may be 0; a non-zero one must be the open's session. */
 NTSTATUS srvctl_close_file(struct srvctl *ctl, uint64_t session_id, uint64_t file_id);
 
 /* ---- Shares --------------------------------------------------------------- */

@@ -206,9 +206,14 @@ static NTSTATUS store_share_get(void *ctx, struct ndr_arena *arena, const char *
     return STATUS_SUCCESS;
 }
 
+/* shi*_max_uses to the store's: SHI_USES_UNLIMITED (0xFFFFFFFF) and 0 are
+ * unlimited. Windows and smbd accept 0 (rpcclient's `netshareadd PATH NAME
+ * 0 COMMENT` sends it; smbd stores it as "max connections = 0", which is
+ * unlimited there), and a share nobody may connect to would be no share;
+ * it reads back as 0xFFFFFFFF, as smbd answers too. */
 static NTSTATUS max_uses_of(uint32_t wire, int32_t *max_uses)
 {
-    if (wire == 0xFFFFFFFFu) {
+    if (wire == 0xFFFFFFFFu || wire == 0) {
         *max_uses = SHARE_MAX_USES_UNLIMITED;
         return STATUS_SUCCESS;
     }

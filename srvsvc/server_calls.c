@@ -1,5 +1,6 @@
-/* Server-wide calls ([MS-SRVS] 3.1.4.17, 3.1.4.18, 3.1.4.21, 3.1.4.29):
- * NetrServerGetInfo, NetrServerSetInfo, NetrRemoteTOD, NetprNameValidate. */
+/* Server-wide calls ([MS-SRVS] 3.1.4.17, 3.1.4.18, 3.1.4.21, 3.1.4.26,
+ * 3.1.4.29): NetrServerGetInfo, NetrServerSetInfo, NetrRemoteTOD,
+ * NetrServerDiskEnum, NetprNameValidate. */
 #include <string.h>
 #include <time.h>
 
@@ -184,6 +185,53 @@ uint32_t srvsvc_NetrRemoteTOD(struct dcerpc_call *call, void *r)
     t->tod_year = (uint32_t)utc.tm_year + 1900;
     t->tod_weekday = (uint32_t)utc.tm_wday;
     c->BufferPtr = t;
+    c->Result = NERR_Success;
+    return 0;
+}
+
+/* The drives a share's path may start with. Shares name their folders as
+ * "C:\\..." (the file system's root is drive C:, as smbd shows it), so C:
+ * is the one disk there is. */
+static const char *const server_disks[] = { "C:" };
+#define SERVER_DISK_COUNT (sizeof server_disks / sizeof server_disks[0])
+
+/* 3.1.4.26: the disks as DISK_INFO, ResumeHandle and PreferedMaximumLength
+ * ignored (the spec says so: the list is at most 26 short entries). Windows
+ * (and smbd) end the array with one more, empty, entry that EntriesRead
+ * counts and TotalEntries does not; clients such as the share wizard's
+ * folder browser expect it. Windows lets administrators (and server
+ * operators) enumerate disks; so does this. */
+uint32_t srvsvc_NetrServerDiskEnum(struct dcerpc_call *call, void *r)
+{
+    struct NetrServerDiskEnum *c = r;
+    c->DiskInfoStruct.EntriesRead = 0;
+    c->DiskInfoStruct.Buffer = NULL;
+    c->TotalEntries = 0;
+    if (c->Level != 0) {
+        c->Result = ERROR_INVALID_LEVEL;
+        return 0;
+    }
+    if (!srvsvc_caller_is_admin(call)) {
+        c->Result = ERROR_ACCESS_DENIED;
+        return 0;
+    }
+    size_t n = SERVER_DISK_COUNT + 1;
+    struct DISK_INFO *disks = SRVSVC_NEW_ARRAY(call, n, struct DISK_INFO);
+    if (!disks)
+        return DCERPC_NCA_S_FAULT_REMOTE_NO_MEMORY;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = i < SERVER_DISK_COUNT ? server_disks[i] : "";
+        size_t len = strlen(name); /* ASCII: one UTF-16 unit a byte */
+        memset(disks[i].Disk, 0, sizeof disks[i].Disk);
+        for (size_t k = 0; k < len && k < 2; k++)
+            disks[i].Disk[k] = (uint16_t)(unsigned char)name[k];
+        disks[i].Length = (uint32_t)(len < 2 ? len : 2) + 1; /* with the terminator */
+    }
+    c->DiskInfoStruct.EntriesRead = (uint32_t)n;
+    c->DiskInfoStruct.Buffer = disks;
+    c->TotalEntries = (uint32_t)SERVER_DISK_COUNT;
+    if (c->ResumeHandle)
+        *c->ResumeHandle = 0;
     c->Result = NERR_Success;
     return 0;
 }

@@ -321,6 +321,19 @@ struct TIME_OF_DAY_INFO {
     uint32_t tod_weekday;
 };
 
+/* ---- Disks ([MS-SRVS] 2.2.4.91, 2.2.4.92) ---- */
+/* DISK_INFO: [string] WCHAR Disk[3], a varying array on the wire (offset,
+ * length, the characters with their terminator). Length is that wire
+ * length, not a field of its own. */
+struct DISK_INFO {
+    uint32_t Length;
+    uint16_t Disk[3];
+};
+struct DISK_ENUM_CONTAINER {
+    uint32_t EntriesRead;
+    struct DISK_INFO *Buffer; /* [size_is(EntriesRead), length_is(EntriesRead)] */
+};
+
 /* ---- srvsvc operations ([MS-SRVS] 3.1.4) ---- */
 #define SW_ENUM_CALL(name, T)                                                      \
     struct name {                                                                   \
@@ -433,6 +446,15 @@ struct NetrRemoteTOD {
     struct TIME_OF_DAY_INFO *BufferPtr; /* [out] (a unique pointer behind a ref one) */
     uint32_t Result;
 };
+struct NetrServerDiskEnum {
+    char *ServerName;
+    uint32_t Level;
+    struct DISK_ENUM_CONTAINER DiskInfoStruct; /* [in, out] */
+    uint32_t PreferedMaximumLength;
+    uint32_t TotalEntries;
+    uint32_t *ResumeHandle;
+    uint32_t Result;
+};
 struct NetprNameValidate {
     char *ServerName;
     char *Name; /* [in, string] */
@@ -457,6 +479,7 @@ enum srvsvc_opnum {
     SRVSVC_NetrShareCheck = 20,
     SRVSVC_NetrServerGetInfo = 21,
     SRVSVC_NetrServerSetInfo = 22,
+    SRVSVC_NetrServerDiskEnum = 23,
     SRVSVC_NetrRemoteTOD = 28,
     SRVSVC_NetprNameValidate = 33,
     SRVSVC_NetrShareEnumSticky = 36,

@@ -284,6 +284,22 @@ STRUCT(TIME_OF_DAY_INFO, time_of_day_info,
        M(struct TIME_OF_DAY_INFO, tod_year, ndr_u32),
        M(struct TIME_OF_DAY_INFO, tod_weekday, ndr_u32));
 
+/* ---- Disks ---- */
+static const struct ndr_type disk_chars = { .kind = NDR_KIND_FIXED_ARRAY, .name = "WCHAR[3]",
+                                            .size = 3 * 2, .target = &ndr_u16, .fixed_count = 3,
+                                            .varying = true };
+STRUCT(DISK_INFO, disk_info,
+       M(struct DISK_INFO, Disk, disk_chars, .length_is = NDR_FIELD(struct DISK_INFO, Length)));
+static const struct ndr_type disk_info_array = { .kind = NDR_KIND_ARRAY, .name = "DISK_INFO[]",
+                                                 .size = sizeof(void *), .target = &disk_info,
+                                                 .varying = true };
+static NDR_POINTER_TYPE(disk_info_array_ptr, NDR_POINTER_UNIQUE, disk_info_array);
+STRUCT(DISK_ENUM_CONTAINER, disk_enum_container,
+       M(struct DISK_ENUM_CONTAINER, EntriesRead, ndr_u32),
+       M(struct DISK_ENUM_CONTAINER, Buffer, disk_info_array_ptr,
+         .size_is = NDR_FIELD(struct DISK_ENUM_CONTAINER, EntriesRead),
+         .length_is = NDR_FIELD(struct DISK_ENUM_CONTAINER, EntriesRead)));
+
 /* ---- Operations ---- */
 #define IN NDR_IN
 #define OUT NDR_OUT
@@ -372,6 +388,10 @@ PARAMS(NetrServerSetInfo, SERVER_NAME(NetrServerSetInfo),
 PARAMS(NetrRemoteTOD, SERVER_NAME(NetrRemoteTOD),
        M(struct NetrRemoteTOD, BufferPtr, time_of_day_info_ptr, .direction = OUT),
        RESULT(NetrRemoteTOD));
+PARAMS(NetrServerDiskEnum, SERVER_NAME(NetrServerDiskEnum),
+       M(struct NetrServerDiskEnum, Level, ndr_u32, .direction = IN),
+       M(struct NetrServerDiskEnum, DiskInfoStruct, disk_enum_container, .direction = IN | OUT),
+       ENUM_TAIL(NetrServerDiskEnum));
 PARAMS(NetprNameValidate, SERVER_NAME(NetprNameValidate),
        M(struct NetprNameValidate, Name, ndr_wstring, .direction = IN),
        M(struct NetprNameValidate, NameType, ndr_u32, .direction = IN),
@@ -395,6 +415,7 @@ static const struct dcerpc_operation srvsvc_ops[SRVSVC_OPNUM_COUNT] = {
     OP(NetrShareCheck),
     OP(NetrServerGetInfo),
     OP(NetrServerSetInfo),
+    OP(NetrServerDiskEnum),
     OP(NetrRemoteTOD),
     OP(NetprNameValidate),
     OP(NetrShareEnumSticky),

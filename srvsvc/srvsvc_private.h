@@ -22,6 +22,7 @@ uint32_t srvsvc_NetrShareCheck(struct dcerpc_call *call, void *r);
 uint32_t srvsvc_NetrServerGetInfo(struct dcerpc_call *call, void *r);
 uint32_t srvsvc_NetrServerSetInfo(struct dcerpc_call *call, void *r);
 uint32_t srvsvc_NetrRemoteTOD(struct dcerpc_call *call, void *r);
+uint32_t srvsvc_NetrServerDiskEnum(struct dcerpc_call *call, void *r);
 uint32_t srvsvc_NetprNameValidate(struct dcerpc_call *call, void *r);
 uint32_t wkssvc_NetrWkstaGetInfo(struct dcerpc_call *call, void *r);
 uint32_t wkssvc_NetrWkstaUserEnum(struct dcerpc_call *call, void *r);

@@ -137,6 +137,27 @@ static const struct ndr_member ustring_members[] = {
 };
 static NDR_STRUCT_TYPE(struct ustring, ustring_type, ustring_members);
 
+/* ---- A varying fixed array: [string] WCHAR Disk[3] (DISK_INFO) ---- */
+struct disk {
+    uint32_t length; /* not on the wire: the varying array's length */
+    uint16_t chars[3];
+};
+static const struct ndr_type disk_chars = { .kind = NDR_KIND_FIXED_ARRAY, .name = "WCHAR[3]",
+                                            .size = 6, .target = &ndr_u16, .fixed_count = 3,
+                                            .varying = true };
+static const struct ndr_member disk_members[] = {
+    NDR_MEMBER(struct disk, chars, disk_chars, .length_is = NDR_FIELD(struct disk, length)),
+};
+static NDR_STRUCT_TYPE(struct disk, disk_type, disk_members);
+struct disk_pair {
+    struct disk a, b;
+};
+static const struct ndr_member disk_pair_members[] = {
+    NDR_MEMBER(struct disk_pair, a, disk_type),
+    NDR_MEMBER(struct disk_pair, b, disk_type),
+};
+static NDR_STRUCT_TYPE(struct disk_pair, disk_pair_type, disk_pair_members);
+
 /* ---- A parameter sized by later ones: BaseRegQueryValue's lpData ---- */
 struct query {
     uint8_t *data;    /* [in, out, unique, size_is(*cb), length_is(*len)] */
@@ -523,6 +544,34 @@ static void test_late_size(void)
     ndr_arena_free(arena);
 }
 
+static void test_varying_fixed(void)
+{
+    /* "C:" with its terminator, then the empty string: each is offset,
+     * length and only length characters, the next one aligned to 4. */
+    struct disk_pair p = { { 3, { 'C', ':', 0 } }, { 1, { 0, 0, 0 } } };
+    const char *expect = "00000000" "03000000" "43003a000000" "0000" "00000000" "01000000" "0000";
+    push_is(&disk_pair_type, &p, 0, expect, "varying fixed arrays");
+    struct ndr_arena *arena = ndr_arena_new(4096);
+    struct disk_pair got;
+    memset(&got, 0xff, sizeof got);
+    NTSTATUS st = pull_hex(arena, expect, &disk_pair_type, &got, 0);
+    ok(st == STATUS_SUCCESS && got.a.chars[0] == 'C' && got.a.chars[1] == ':' && got.a.chars[2] == 0 &&
+       got.b.chars[0] == 0 && got.b.chars[1] == 0 && got.b.chars[2] == 0,
+       "varying fixed arrays pulled, the elements not sent zeroed");
+    st = pull_hex(arena, "00000000" "04000000" "43003a0000000000", &disk_type, &got.a, 0);
+    is_int(st, STATUS_DATA_ERROR, "a length past the fixed size refused");
+    st = pull_hex(arena, "01000000" "01000000" "0000", &disk_type, &got.a, 0);
+    is_int(st, STATUS_DATA_ERROR, "a non-zero offset refused");
+    st = pull_hex(arena, "00000000" "03000000" "4300", &disk_type, &got.a, 0);
+    ok(st != STATUS_SUCCESS, "a truncated varying fixed array refused");
+    struct disk bad = { 4, { 'a', 'b', 'c' } };
+    struct buf b;
+    buf_init(&b);
+    is_int(ndr_push(&b, &disk_type, &bad, 0), STATUS_INVALID_PARAMETER, "push of a length past the size refused");
+    buf_free(&b);
+    ndr_arena_free(arena);
+}
+
 int main(void)
 {
     test_share_list();
@@ -530,6 +579,7 @@ int main(void)
     test_alignment();
     test_conformant_struct();
     test_varying();
+    test_varying_fixed();
     test_late_size();
     test_full_pointers();
     test_strings();

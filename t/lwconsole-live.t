@@ -1,12 +1,16 @@
 #!/bin/sh
 # lwconsole's live screens against a running appliance: the Sessions and Open
 # files screens list what srv reports through srvctl (a client held open by
-# impacket), and closing a session from the console logs that client off.
+# impacket, connected to a plain share and to one made with --encrypt, which
+# the Sessions screen marks "(encrypted)"), and closing a session from the
+# console logs that client off.
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/tap/appliance.sh"
 . "$SW_SRC/t/lwconsole-lib.sh"
 
 appliance_init || exit 1
+mkdir -p "$T/secret"
+"$LWADMIN" share add secret "$T/secret" --encrypt --grant alice:full >/dev/null || exit 1
 appliance_available || skip_all "$APPLIANCE_WHY"
 printf 'held open by the test\n' > "$APPLIANCE_SHARE_DIR/held.txt"
 chmod 0644 "$APPLIANCE_SHARE_DIR/held.txt"
@@ -21,6 +25,7 @@ c = SMBConnection('127.0.0.1', '127.0.0.1', sess_port=port, timeout=10)
 c.login('alice', password)
 tid = c.connectTree(share)
 fid = c.openFile(tid, 'held.txt', desiredAccess=0x80000000)
+c.connectTree('secret')
 open(marker, 'w').write('open\n')
 deadline = time.time() + 120
 while time.time() < deadline:
@@ -44,6 +49,7 @@ wait_for 'Status:' >/dev/null || exit 1
 keys 6
 ok "the Sessions screen lists alice's session, live" wait_for 'Sessions \(.*live\)' &&
     wait_for 'alice +127\.0\.0\.1:[0-9]+ +3\.'
+ok "... with its shares, the encrypted one marked" wait_for ' test,secret \(encrypted\) '
 keys 7
 ok "the Open files screen lists held.txt with read access" wait_for 'held\.txt.* read'
 keys 6

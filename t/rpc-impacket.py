@@ -24,6 +24,7 @@ from impacket.dcerpc.v5 import rrp, srvs, transport, wkst
 from impacket.dcerpc.v5.dtypes import LPULONG, NULL, ULONG
 from impacket.dcerpc.v5.ndr import NDRCALL
 from impacket.dcerpc.v5.rpcrt import DCERPCException
+from impacket.smbconnection import SMBConnection
 
 signal.alarm(60)
 env = os.environ
@@ -33,6 +34,7 @@ LWADMIN = env['LWADMIN']
 ERROR_ACCESS_DENIED = 5
 ERROR_INVALID_PARAMETER = 87
 ERROR_INVALID_NAME = 123
+ERROR_INVALID_LEVEL = 124
 NERR_NetNameNotFound = 2310
 NERR_FileIdNotFound = 2314
 SHARE_FILE_SD_PARMNUM = 501
@@ -146,6 +148,16 @@ test502 = [e for e in r['InfoStruct']['ShareInfo']['Level502']['Buffer'] if s(e[
 check((0, alice_sid, FULL) in dacl_of(b''.join(test502['shi502_security_descriptor'])),
       "NetrShareEnum 502: test's descriptor grants alice full control")
 
+# NetrServerDiskEnum ([MS-SRVS] 3.1.4.26): C:, then Windows' empty entry.
+r = srvs.hNetrServerDiskEnum(bob, 0)
+disks = [e['Disk'] for e in r['DiskInfoStruct']['Buffer']]
+check(r['DiskInfoStruct']['EntriesRead'] == 2 and disks == ['C:\x00', '\x00'] and r['TotalEntries'] == 1,
+      'NetrServerDiskEnum 0: C: and the empty terminating entry', (disks, r['TotalEntries']))
+r = srvs.hNetrServerDiskEnum(bob, 0, resumeHandle=5, preferedMaximumLength=1)
+check(r['DiskInfoStruct']['EntriesRead'] == 2, 'NetrServerDiskEnum ignores ResumeHandle and PreferedMaximumLength')
+check(error_code(lambda: srvs.hNetrServerDiskEnum(bob, 1)) == ERROR_INVALID_LEVEL,
+      'NetrServerDiskEnum 1: ERROR_INVALID_LEVEL')
+
 # ---- 2. Validate the name, and check it is free ----
 check(srvs.hNetprNameValidate(bob, 'impshare\x00', srvs.NAMETYPE_SHARE)['ErrorCode'] == 0,
       'NetprNameValidate: "impshare" is a good share name')
@@ -241,6 +253,8 @@ check(error_code(lambda: srvs.hNetrShareDel(alice, 'impshare\x00')) == ERROR_ACC
       "alice's NetrShareDel: ERROR_ACCESS_DENIED")
 check(error_code(lambda: srvs.hNetrShareGetInfo(alice, 'impshare\x00', 502)) == ERROR_ACCESS_DENIED,
       "alice's NetrShareGetInfo 502: ERROR_ACCESS_DENIED")
+check(error_code(lambda: srvs.hNetrServerDiskEnum(alice, 0)) == ERROR_ACCESS_DENIED,
+      'alice may not enumerate disks')
 check(error_code(lambda: srvs.hNetrFileEnum(alice, NULL, NULL, 3)) == ERROR_ACCESS_DENIED,
       "alice's NetrFileEnum: ERROR_ACCESS_DENIED")
 check(lwadmin('share', 'show', 'impshare')['comment'] == 'changed by impacket' and len(lwadmin('log')) == audit_now,
@@ -273,6 +287,33 @@ except Exception:
 check(closed, '... her next call on it fails')
 check(error_code(lambda: srvs.hNetrFileGetInfo(bob, fid, 3)) == NERR_FileIdNotFound, '... and the id is gone')
 check(error_code(lambda: srvs.hNetrFileClose(bob, fid)) == NERR_FileIdNotFound, 'closing it again: NERR_FileIdNotFound')
+
+# Two SMB sessions of alice, each holding one file: each session's first
+# FileId is the same small number, but NetrFileEnum's ids (and lwadmin's) are
+# distinct, and NetrFileClose of one closes that open and not the other.
+holders = []
+for name in ('one.txt', 'two.txt'):
+    c = SMBConnection('127.0.0.1', '127.0.0.1', sess_port=PORT)
+    c.login('alice', env['ALICE_PASSWORD'])
+    tid = c.connectTree('test')
+    holders.append((name, c, tid, c.openFile(tid, name, desiredAccess=0x1)))  # FILE_READ_DATA
+files = srvs.hNetrFileEnum(bob, NULL, 'alice\x00', 3)['InfoStruct']['FileInfo']['Level3']['Buffer']
+ids = {s(e['fi3_path_name']).rsplit('\\', 1)[-1]: e['fi3_id'] for e in files}
+check('one.txt' in ids and 'two.txt' in ids and ids['one.txt'] != ids['two.txt'],
+      'NetrFileEnum: the files of two sessions have distinct ids', ids)
+listed = [f['id'] for f in lwadmin('file', 'list') or [] if f['path'] in ('one.txt', 'two.txt')]
+check(len(listed) == 2 and len(set(listed)) == 2, 'lwadmin file list: distinct ids too', listed)
+check(srvs.hNetrFileClose(bob, ids.get('one.txt', 0))['ErrorCode'] == 0, 'NetrFileClose of one.txt')
+results = []
+for name, c, tid, fid in holders:
+    try:
+        results.append(c.readFile(tid, fid))
+    except Exception as e:
+        results.append('STATUS_FILE_CLOSED' if 'STATUS_FILE_CLOSED' in str(e) else str(e))
+check(results == ['STATUS_FILE_CLOSED', b'two\n'],
+      '... closes one.txt in its session; two.txt in the other session still reads', results)
+for name, c, tid, fid in holders:
+    c.logoff()
 
 # ---- 9. Delete: live at once ----
 check(srvs.hNetrShareDel(bob, 'impshare\x00')['ErrorCode'] == 0, 'NetrShareDel')

@@ -5,7 +5,8 @@
 # change the comment), smbclient writing into the new share, `lwadmin share
 # show` with the same principals and levels, a plain user's refusals that
 # change nothing, the live sessions, tree connects and open files with
-# NetrFileClose, the deletion (a new tree connect is refused at once), the
+# NetrFileClose (ids unique across sessions: closing one session's file leaves
+# another's open), the deletion (a new tree connect is refused at once), the
 # audit log, and wkssvc. The checks are in t/rpc-impacket.py; this script
 # starts the appliance and turns the script's PASS/FAIL lines into TAP.
 . "$SW_SRC/t/tap/tap.sh"
@@ -21,6 +22,9 @@ printf '%s\n' "$BOB_PASSWORD" | "$LWADMIN" user add bob --password-stdin >/dev/n
 mkdir -p "$T/impshare"
 chmod 777 "$T/impshare"  # pvfs acts as nobody for alice
 echo "uploaded by smbclient" > "$T/upload.txt"
+echo one > "$APPLIANCE_SHARE_DIR/one.txt"
+echo two > "$APPLIANCE_SHARE_DIR/two.txt"
+chmod 644 "$APPLIANCE_SHARE_DIR/one.txt" "$APPLIANCE_SHARE_DIR/two.txt"
 appliance_available || skip_all "$APPLIANCE_WHY"
 
 APPLIANCE_PORT=$APPLIANCE_PORT BOB_PASSWORD=$BOB_PASSWORD ALICE_PASSWORD=$APPLIANCE_PASSWORD \

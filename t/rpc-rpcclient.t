@@ -64,6 +64,15 @@ like "$out" "os version[[:space:]]*:[[:space:]]*10\\.0" "srvinfo: version 10.0"
 like "$out" "server type[[:space:]]*:[[:space:]]*0x9003" "srvinfo: workstation, server, NT, server NT"
 like "$(alice srvinfo)" "platform_id[[:space:]]*:[[:space:]]*500" "srvinfo works for a plain user too"
 
+# ---- NetrServerDiskEnum (the share wizard's folder browser) ----
+out=$(bob_ndr netdiskenum | tr -s ' ')
+like "$out" "count : 0x00000002" "netdiskenum: two entries, C: and the empty terminator"
+like "$(printf '%s\n' "$out" | grep "disk : " | tr '\n' '|')" "^ disk : 'C:'\| disk : ''\|$" \
+    "... C: then the empty one"
+like "$out" "totalentries : 0x00000001" "... of which one disk (TotalEntries)"
+like "$out" "result : WERR_OK" "... WERR_OK"
+like "$(alice netdiskenum)" "WERR_ACCESS_DENIED" "netdiskenum is for administrators"
+
 # ---- Enumeration ----
 out=$(bob netshareenum)
 like "$out" "netname: test" "netshareenum (sticky, level 2) lists the test share"
@@ -109,6 +118,15 @@ is "$(share_json rpcshare | json_field comment)" "changed by rpcclient" "... and
 
 out=$(smb_as "$APPLIANCE_AUTH" rpcshare -c ls)
 like "$out" "readme.txt" "smbclient (alice, Everyone:read) lists the new share"
+
+# shi2_max_uses 0, as Windows and smbd take it: no limit.
+mkdir -p "$T/zero"
+is "$(bob "netshareadd $T/zero zerouses 0 'max uses 0'")" "" "netshareadd with max_uses 0 succeeds"
+like "$(bob "netsharegetinfo zerouses 502")" "max_uses:[[:space:]]*-1" \
+    "... and reads back as unlimited (0xFFFFFFFF)"
+is "$(share_json zerouses | json_field max_uses)" "None" "... as lwadmin shows it"
+like "$(smb_as "$APPLIANCE_AUTH" zerouses -c ls)" "blocks available" "... and smbclient connects to it"
+is "$(bob "netsharedel zerouses")" "" "... and it is deleted again"
 
 # ---- Refusals (alice) ----
 n=$(audit_count)

@@ -23,7 +23,7 @@ static struct srvctl_session sample_sessions[2] = {
 static struct srvctl_connection sample_connection = {
     .session_id = 99, .tree_id = 5, .share_type = SRVCTL_SHARE_PIPE, .share = "IPC$",
     .user = "bob", .domain = "D\xc3\xa9v", .client = "10.0.0.1", .open_count = 1,
-    .connect_time = 1234567890,
+    .flags = SRVCTL_CONNECTION_ENCRYPTED, .connect_time = 1234567890,
 };
 
 static struct srvctl_file sample_file = {
@@ -97,7 +97,7 @@ static void round_trips(void)
            c[0].share_type == SRVCTL_SHARE_PIPE && strcmp(c[0].share, "IPC$") == 0 &&
            strcmp(c[0].user, "bob") == 0 && strcmp(c[0].domain, "D\xc3\xa9v") == 0 &&
            strcmp(c[0].client, "10.0.0.1") == 0 && c[0].open_count == 1 &&
-           c[0].connect_time == 1234567890,
+           c[0].flags == SRVCTL_CONNECTION_ENCRYPTED && c[0].connect_time == 1234567890,
        "connection intact (UTF-8 kept)");
     srv_devctl_free_connections(c, count);
     /* A connection answer is not a session answer: its records are too short. */

@@ -172,6 +172,7 @@ struct live_session {
     char *user;
     char *client;        /* "127.0.0.1:50123" */
     char *dialect;       /* "3.1.1" */
+    char *shares;        /* its tree connects: "test,secret (encrypted)" */
     uint32_t open_files;
     int64_t connected_seconds;
     int64_t idle_seconds;

@@ -13,7 +13,8 @@ static const struct ui_keyhint hints[] = {
 
 static const struct ui_column columns[] = {
     { "USER", 0, 1, 10, -1 },   { "CLIENT", 0, 1, 10, -1 }, { "DIALECT", 7, 0, 0, -1 },
-    { "OPEN", 5, 0, 0, 1 },     { "CONNECTED", 10, 0, 0, 1 }, { "IDLE", 8, 0, 0, 1 },
+    { "SHARES", 0, 1, 10, -1 }, { "OPEN", 5, 0, 0, 1 },     { "CONNECTED", 10, 0, 0, 1 },
+    { "IDLE", 8, 0, 0, 1 },
 };
 
 static struct ui_list list;
@@ -51,8 +52,9 @@ static void live(void)
         snprintf(open, sizeof open, "%u", sessions[i].open_files);
         console_format_duration(sessions[i].connected_seconds, connected, sizeof connected);
         console_format_duration(sessions[i].idle_seconds, idle, sizeof idle);
-        const char *cells[] = { sessions[i].user, sessions[i].client, sessions[i].dialect, open,
-                                connected, idle };
+        const char *cells[] = { sessions[i].user,   sessions[i].client, sessions[i].dialect,
+                                sessions[i].shares, open,               connected,
+                                idle };
         ui_list_add(&list, key, cells, UI_NORMAL);
     }
     ui_list_end(&list);
@@ -98,7 +100,9 @@ static bool key(int k)
 const struct screen screen_sessions = {
     .tab = "Sessions",
     .help = "The clients connected now, as the running server reports them: user, client "
-            "address, SMB dialect, open files, how long connected and idle. The list "
+            "address, SMB dialect, the shares it is connected to (\"(encrypted)\" after "
+            "a share whose traffic is encrypted), open files, how long connected and "
+            "idle. The list "
             "refreshes every two seconds. c closes the selected session after asking "
             "(administrators only: root or the registry's owner). When the server is not "
             "running the screen says so.",

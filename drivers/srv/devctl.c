@@ -182,6 +182,9 @@ static void list_connections(struct srv_conn *conn, struct srv_session *s, void 
             .domain = w.domain,
             .client = w.client,
             .open_count = opens,
+            /* What the dispatcher encrypts ([MS-SMB2] 3.3.4.1.4):
+             * Session.EncryptData or TreeConnect.Share.EncryptData. */
+            .flags = s->encrypt_data || tree->share.encrypt_data ? SRVCTL_CONNECTION_ENCRYPTED : 0,
             .connect_time = unix_time(l, tree->created),
         };
         srv_devctl_write_connection(l->out, &record);
@@ -230,7 +233,7 @@ static void list_files(struct srv_conn *conn, struct srv_session *s, void *conte
         char where[sizeof o->path + sizeof o->tree->share.path + 2];
         local_path(o->tree, o->path, where, sizeof where);
         struct srvctl_file record = {
-            .id = o->id,
+            .id = o->list_id,
             .session_id = s->id,
             .tree_id = o->tree->id,
             .flags = o->is_pipe ? SRVCTL_FILE_PIPE : 0,
@@ -257,7 +260,7 @@ static void list_disconnected(struct srv_open *o, void *context)
     char owner[SID_STRING_MAX];
     sid_format(&o->owner, owner, sizeof owner);
     struct srvctl_file record = {
-        .id = o->id,
+        .id = o->list_id,
         .granted_access = o->access,
         .share = o->tree->share.name,
         .path = o->path,
@@ -327,10 +330,11 @@ static NTSTATUS close_session(struct srv_engine *e, uint64_t id, uint32_t *affec
     return STATUS_SUCCESS;
 }
 
-/* The open with this id (in this session, unless session_id is 0), with
- * references on it, its session and connection. STATUS_NOT_FOUND, or
- * STATUS_OBJECT_NAME_COLLISION when session_id is 0 and several sessions
- * have an open with that id. */
+/* The open with this listing id (srv_open.list_id, unique on the server;
+ * in this session, unless session_id is 0), with references on it, its
+ * session and connection. STATUS_NOT_FOUND if none; (a collision,
+ * STATUS_OBJECT_NAME_COLLISION, cannot happen any more with unique ids, but
+ * stays guarded.) */
 static NTSTATUS find_open(struct srv_engine *e, uint64_t session_id, uint64_t file_id,
                           struct srv_conn **conn_out, struct srv_session **session_out,
                           struct srv_open **open_out)
@@ -349,7 +353,7 @@ static NTSTATUS find_open(struct srv_engine *e, uint64_t session_id, uint64_t fi
             pthread_mutex_lock(&s->lock);
             bool here = srv_session_listed_on(s, conn->id); /* once per session */
             for (size_t j = 0; here && !s->dead && j < s->open_count; j++) {
-                if (s->opens[j]->id != file_id || matches++)
+                if (s->opens[j]->list_id != file_id || matches++)
                     continue;
                 *open_out = s->opens[j];
                 srv_open_ref(*open_out);

@@ -168,7 +168,7 @@ void srv_devctl_write_connection(struct buf *b, const struct srvctl_connection *
     wr_u32(b, c->tree_id);
     wr_u32(b, c->share_type);
     wr_u32(b, c->open_count);
-    wr_u32(b, 0); /* reserved */
+    wr_u32(b, c->flags); /* was reserved (0) before SRVCTL_CONNECTION_ENCRYPTED */
     wr_u64(b, (uint64_t)c->connect_time);
     write_string(b, c->share);
     write_string(b, c->user);
@@ -238,7 +238,7 @@ static bool read_connection(struct buf_reader *r, void *item)
     c->tree_id = rd_u32(r);
     c->share_type = rd_u32(r);
     c->open_count = rd_u32(r);
-    rd_u32(r);
+    c->flags = rd_u32(r);
     c->connect_time = (int64_t)rd_u64(r);
     c->share = read_string(r);
     c->user = read_string(r);

@@ -126,6 +126,12 @@ static NTSTATUS load_config(struct io_driver *driver, struct registry *reg, stru
     if ((v = setting(driver, reg, "idle-timeout")))
         c->idle_timeout = (uint32_t)strtoul(v, NULL, 0);
     free(v);
+    if ((v = setting(driver, reg, "max-opens-per-session")))
+        c->max_opens_per_session = (uint32_t)strtoul(v, NULL, 0);
+    free(v);
+    if ((v = setting(driver, reg, "max-opens-per-user")))
+        c->max_opens_per_user = (uint32_t)strtoul(v, NULL, 0);
+    free(v);
     if ((v = setting(driver, reg, "server-guid")) && *v && !parse_guid(v, c->server_guid))
         log_warning("srv: srv.server-guid %s is not a GUID; using zeros", v);
     free(v);

@@ -37,6 +37,8 @@ void srv_config_defaults(struct srv_config *c)
     c->signing_algorithm_count = 3;
     c->multichannel = true; /* as Windows */
     c->idle_timeout = 900; /* Windows' autodisconnect: 15 minutes */
+    c->max_opens_per_session = 16384; /* Windows' per-session default is the same order */
+    c->max_opens_per_user = 0;        /* a quarter of RLIMIT_NOFILE (open_quota.c) */
     c->network_threads = 1;
     c->worker_threads = 2;
 }
@@ -113,6 +115,7 @@ NTSTATUS srv_engine_create(const struct srv_config *config, struct srv_engine **
     e->settings->config = e->config;
     pthread_mutex_init(&e->oplock_lock, NULL);
     pthread_mutex_init(&e->durable_lock, NULL);
+    pthread_mutex_init(&e->quota_lock, NULL);
     pthread_cond_init(&e->conns_gone, NULL);
     pthread_cond_init(&e->rebind_cond, NULL);
     e->listen_fd = e->epoll_fd = e->wake_fd = -1;
@@ -122,6 +125,7 @@ NTSTATUS srv_engine_create(const struct srv_config *config, struct srv_engine **
     uint32_t start = 0;
     RAND_bytes((unsigned char *)&start, sizeof start);
     atomic_init(&e->next_session_id, ((uint64_t)start << 16) | 1);
+    atomic_init(&e->next_list_id, 0);
     if (!e->config.queue_work) {
         e->workers = srv_workers_start(e->config.worker_threads);
         if (!e->workers) {
@@ -207,6 +211,8 @@ void srv_engine_destroy(struct srv_engine *e)
     pthread_mutex_destroy(&e->settings_lock);
     pthread_mutex_destroy(&e->lock);
     pthread_mutex_destroy(&e->oplock_lock);
+    srv_open_quotas_free(e);
+    pthread_mutex_destroy(&e->quota_lock);
     pthread_mutex_destroy(&e->durable_lock);
     free(e);
 }

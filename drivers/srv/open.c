@@ -94,6 +94,7 @@ void srv_open_unref(struct srv_open *o)
     if (!o->close_issued && o->file)
         issue_file_close(NULL, o->file, NULL, NULL);
     srv_oplock_leave(o);
+    srv_open_uncharge(o);
     srv_tree_unref(o->tree);
     pthread_mutex_destroy(&o->lock);
     free(o);
@@ -169,6 +170,11 @@ NTSTATUS srv_session_add_open(struct srv_session *s, struct srv_open *open)
         if (s->next_open_id == 0 || s->next_open_id == UINT64_MAX)
             s->next_open_id = 1;
         open->id = s->next_open_id++;
+        /* The volatile FileId is per session (two sessions' first opens are
+         * both 1); listings and closes by an administrator need one id for
+         * the whole server. Kept across a durable reconnect. */
+        if (!open->list_id)
+            open->list_id = atomic_fetch_add(&open->engine->next_list_id, 1) + 1;
         pthread_mutex_lock(&open->engine->durable_lock);
         open->session_id = s->id;
         pthread_mutex_unlock(&open->engine->durable_lock);

@@ -82,6 +82,7 @@ struct srv_engine {
     pthread_cond_t conns_gone;     /* signalled as connections_live drops */
     atomic_uint_fast64_t next_session_id;
     atomic_int sessions_valid;
+    atomic_uint_fast64_t next_list_id; /* srv_open.list_id */
     atomic_int trees_open;
     uint64_t start_time;           /* FILETIME */
     struct srv_workers *workers;   /* NULL when config.queue_work is set */
@@ -115,6 +116,9 @@ struct srv_engine {
     struct srv_open *global_opens[SRV_OPEN_BUCKETS];
     uint64_t next_persistent_id;
     unsigned durable_disconnected;
+    /* open_quota.c: opens charged per user (a leaf lock). */
+    pthread_mutex_t quota_lock;
+    struct srv_open_quota *user_quotas;
 };
 
 /* The settings in force, held (a new reference): read-only; give it back
@@ -282,6 +286,7 @@ struct srv_session {
     struct srv_open **opens;        /* Session.OpenTable; each holds a reference */
     size_t open_count, open_capacity;
     uint64_t next_open_id;
+    struct srv_open_quota *open_quota; /* open_quota.c, under engine->quota_lock */
     struct srv_channel channels[SRV_MAX_CHANNELS]; /* Session.ChannelList */
     size_t channel_count;
 };
@@ -364,6 +369,27 @@ struct srv_tree {
  * nothing. Used at TREE_CONNECT and again when the share changes. */
 uint32_t srv_share_maximal_access(const struct srv_share_info *info,
                                   const struct access_token *token);
+/* ---- Open limits (open_quota.c) ----------------------------------------- */
+
+struct srv_open_quota;
+/* Charges a new open, before its IoCreateFile, to its session and to its
+ * session's user: STATUS_TOO_MANY_OPENED_FILES past srv.max-opens-per-session
+ * or srv.max-opens-per-user (that CREATE only). The charges last until the
+ * open object is freed (srv_open_unref releases them). */
+NTSTATUS srv_open_charge(struct srv_open *open, struct srv_session *session);
+void srv_open_uncharge(struct srv_open *open);
+/* The session's part, when the session is freed (its charged opens may
+ * outlive it). */
+void srv_session_release_open_quota(struct srv_session *session);
+void srv_open_quotas_free(struct srv_engine *engine);
+/* The limits in force: config 0 for the user limit is a quarter of lwiod's
+ * RLIMIT_NOFILE (srv_open_limit_nofile); the session limit is at most the
+ * user limit. */
+void srv_open_limits_resolve(const struct srv_config *config, uint32_t *per_session,
+                             uint32_t *per_user);
+/* The descriptors lwiod can hold: its RLIMIT_NOFILE soft limit (which lwiod
+ * raises to the hard limit at start), counted as at most 1048576. */
+uint32_t srv_open_limit_nofile(void);
 
 struct srv_tree *srv_tree_new(struct srv_engine *engine, const struct srv_share_info *share);
 void srv_tree_ref(struct srv_tree *tree);
@@ -428,7 +454,10 @@ typedef void (*srv_open_closed_fn)(void *context, NTSTATUS status);
 
 struct srv_open {
     atomic_int refs;
+    struct srv_open_quota *session_quota, *user_quota; /* open_quota.c: its charges */
     uint64_t id;                    /* FileId.Volatile, per session (changes on reconnect) */
+    uint64_t list_id;               /* engine-wide, never reused: the id listings show
+                                       and administrators close by (devctl.c) */
     uint64_t persistent_id;         /* FileId.Persistent, engine-wide, never changes */
     uint32_t access;                /* DesiredAccess of the CREATE */
     bool created;                   /* the CREATE made the file */

@@ -66,6 +66,7 @@ void srv_session_unref(struct srv_session *s)
         srv_open_unref(s->opens[i]);
     }
     free(s->opens);
+    srv_session_release_open_quota(s);
     if (s->token)
         token_free(s->token);
     pthread_mutex_destroy(&s->lock);

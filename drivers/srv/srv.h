@@ -121,6 +121,8 @@ struct srv_config {
     uint32_t max_connections;    /* 0: no limit */
     uint32_t idle_timeout;       /* seconds; a connection idle that long with no
                                     open file and nothing pending is dropped; 0: never */
+    uint32_t max_opens_per_session; /* srv.max-opens-per-session (16384; 0: as per user) */
+    uint32_t max_opens_per_user;    /* srv.max-opens-per-user (0: a quarter of RLIMIT_NOFILE) */
     unsigned network_threads;    /* 1 today */
     unsigned worker_threads;     /* srv's own pool, when queue_work is NULL */
     struct srv_auth auth;

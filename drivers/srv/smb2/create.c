@@ -482,6 +482,11 @@ NTSTATUS smb2_create(struct smb2_request *req)
         if (status != STATUS_SUCCESS)
             return status;
     }
+    /* srv.max-opens-per-session/-per-user, before the file is opened (a
+     * replayed CREATE above names an open already counted; open_quota.c). */
+    status = srv_open_charge(st->open, req->session);
+    if (status != STATUS_SUCCESS)
+        return status;
     st->params.path = st->path;
     st->params.desired_access = desired_access;
     st->params.share_access = share_access;

@@ -2,6 +2,11 @@
  * and security information from the open's driver. */
 #include "drivers/srv/smb2/io.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/utf16.h"
+
 #define SMB2_0_INFO_FILE 0x01
 #define SMB2_0_INFO_FILESYSTEM 0x02
 #define SMB2_0_INFO_SECURITY 0x03
@@ -10,7 +15,49 @@
 
 struct query_state {
     uint8_t info_type;
+    uint8_t info_class;
+    uint32_t output_length;
 };
+
+/* FileFsVolumeInformation ([MS-FSCC] 2.5.9): VolumeLabelLength at 12, the
+ * label at 18. Windows limits a label to 32 characters. */
+#define VOLUME_LABEL_LENGTH_AT 12
+#define VOLUME_LABEL_AT 18
+#define VOLUME_LABEL_MAX_BYTES 64
+
+/* The file system has no label of its own; like smbd (whose "volume"
+ * defaults to the share name), the volume is labelled with the share's name.
+ * smbclient's `volume` needs one: it fails on an empty label. The answer is
+ * rebuilt in io->buffer; *n and *status follow [MS-FSCC] 2.5.9's rule for a
+ * buffer too small for the label (as much as fits, STATUS_BUFFER_OVERFLOW). */
+static void label_volume(struct smb2_io *io, const struct query_state *st, uint64_t *n,
+                         NTSTATUS *status)
+{
+    if (*status != STATUS_SUCCESS || *n < VOLUME_LABEL_AT || !io->open || !io->open->tree)
+        return;
+    if (le32_load(io->buffer + VOLUME_LABEL_LENGTH_AT) != 0)
+        return;
+    const char *name = io->open->tree->share.name;
+    uint8_t *label = NULL;
+    size_t label_len = 0;
+    if (utf8_to_utf16le(name, strlen(name), &label, &label_len) != STATUS_SUCCESS)
+        return;
+    if (label_len > VOLUME_LABEL_MAX_BYTES)
+        label_len = VOLUME_LABEL_MAX_BYTES;
+    size_t whole = VOLUME_LABEL_AT + label_len;
+    size_t room = st->output_length < io->buffer_size ? st->output_length : io->buffer_size;
+    size_t fits = whole <= room ? whole : room;
+    if (fits > VOLUME_LABEL_AT) {
+        le32_store(io->buffer + VOLUME_LABEL_LENGTH_AT, (uint32_t)label_len);
+        memcpy(io->buffer + VOLUME_LABEL_AT, label, fits - VOLUME_LABEL_AT);
+        /* The fixed part was padded to 24 bytes; a shorter label keeps it. */
+        if (fits > *n)
+            *n = fits;
+        if (fits < whole)
+            *status = STATUS_BUFFER_OVERFLOW;
+    }
+    free(label);
+}
 
 static void query_done(struct smb2_io *io)
 {
@@ -19,6 +66,8 @@ static void query_done(struct smb2_io *io)
     NTSTATUS status = io->iosb.status;
     uint64_t n = io->iosb.information;
     struct buf *out = &req->out;
+    if (st->info_type == SMB2_0_INFO_FILESYSTEM && st->info_class == FileFsVolumeInformation)
+        label_volume(io, st, &n, &status);
     if (status == STATUS_SUCCESS || status == STATUS_BUFFER_OVERFLOW) {
         if (n > io->buffer_size)
             n = io->buffer_size;
@@ -85,6 +134,8 @@ NTSTATUS smb2_query_info(struct smb2_request *req)
                 : STATUS_INSUFFICIENT_RESOURCES;
     if (status == STATUS_SUCCESS) {
         st->info_type = info_type;
+        st->info_class = info_class;
+        st->output_length = output_length;
         io->state = st;
         NTSTATUS call;
         if (info_type == SMB2_0_INFO_FILE && info_class == FileFullEaInformation)
