@@ -1,5 +1,6 @@
 /* lwadmin's shared helpers: options, opening the registry, messages, output. */
 #include "admin-cli/cli.h"
+#include "provision/accounts.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -370,4 +371,52 @@ int cli_plain_args(struct cli *cli, const struct cli_command *command, int argc,
     if (c != -1 || !cli_positional(cli, argc, argv, positional, positional))
         return CLI_USAGE;
     return -1;
+}
+
+/* ---- accounts ---------------------------------------------------------------- */
+
+int cli_delete_account(struct cli *cli, const struct cli_command *command, int argc,
+                       char **argv, cli_account_lookup lookup)
+{
+    static const struct option options[] = {
+        { "force", no_argument, NULL, 'f' },
+        CLI_COMMON_OPTIONS,
+        { NULL, 0, NULL, 0 },
+    };
+    bool force = false;
+    int c, rc = CLI_OK;
+    cli_getopt_reset();
+    while (rc == CLI_OK && (c = cli_getopt(cli, command, argc, argv, "", options)) != -1) {
+        switch (c) {
+        case 'f': force = true; break;
+        case CLI_GETOPT_HELP: return CLI_OK;
+        default: rc = CLI_USAGE;
+        }
+    }
+    if (rc != CLI_OK || !cli_positional(cli, argc, argv, 1, 1))
+        return CLI_USAGE;
+    if ((rc = cli_open(cli, false)) != CLI_OK || (rc = cli_begin(cli)) != CLI_OK)
+        return rc;
+    struct sid sid;
+    char *display = NULL, *message = NULL, **changed = NULL;
+    size_t changed_count = 0;
+    if ((rc = lookup(cli, argv[optind], &sid, &display)) != CLI_OK)
+        return rc;
+    NTSTATUS status = prov_account_delete(cli->reg, &cli->actor, &sid, force, &changed,
+                                          &changed_count, &message);
+    if (status == STATUS_CANNOT_DELETE) {
+        rc = cli_fail(cli, "%s; pass --force to remove those grants and delete it",
+                      message ? message : display);
+        free(message);
+    } else if (!NT_SUCCESS(status)) {
+        rc = cli_fail_status(cli, status, message, "%s", display);
+    } else {
+        for (size_t i = 0; i < changed_count; i++)
+            printf("Removed %s's grant from share %s.\n", display, changed[i]);
+        /* Tree connects made under the removed grant are looked at again. */
+        cli->reload_shares = changed_count > 0;
+    }
+    registry_strv_free(changed);
+    free(display);
+    return rc;
 }

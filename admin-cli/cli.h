@@ -195,6 +195,18 @@ void cli_table_free(struct cli_table *table);
 /* Prints "key: value" lines aligned on the longest key; pairs ends at NULL. */
 void cli_print_fields(const char *const *pairs);
 
+/* ---- accounts ---------------------------------------------------------------- */
+
+/* `user del` and `group del`: parses [--force] NAME (argv as the command got
+ * it), finds the account with lookup, and deletes it through
+ * prov_account_delete (the share-grant rule lives there); prints the shares
+ * whose grants --force removed. */
+struct sid;
+typedef int (*cli_account_lookup)(struct cli *cli, const char *name, struct sid *sid,
+                                  char **display);
+int cli_delete_account(struct cli *cli, const struct cli_command *command, int argc,
+                       char **argv, cli_account_lookup lookup);
+
 /* ---- passwords ---------------------------------------------------------------- */
 
 /* Gets a new password for account: with from_stdin, one line of standard input

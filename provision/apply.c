@@ -14,6 +14,7 @@
 #include "lib/crypto.h"
 #include "lib/utf16.h"
 #include "lsass/sam/sam.h"
+#include "provision/accounts.h"
 #include "share-db/share_db.h"
 
 struct apply {
@@ -851,6 +852,21 @@ static bool apply_one_share(struct apply *a, const struct prov_share *sh)
 
 /* ---- prune ---------------------------------------------------------------- */
 
+/* The account-deletion rule of provision/accounts.h without force: a share
+ * the files keep must not name an account they remove. */
+static bool prune_account(struct apply *a, const struct sid *sid, const char *name)
+{
+    char *message = NULL;
+    NTSTATUS status = prov_account_delete(a->reg, a->opt->actor, sid, false, NULL, NULL, &message);
+    if (status == STATUS_CANNOT_DELETE) {
+        fail(a, NULL, "cannot prune %s: %s; list it in the files or take it out of those "
+             "shares' permissions", name, message ? message : "share permissions name it");
+        free(message);
+        return false;
+    }
+    return check(a, status, NULL, name, &message);
+}
+
 static bool prune(struct apply *a)
 {
     struct share **shares = NULL;
@@ -877,8 +893,7 @@ static bool prune(struct apply *a)
     for (size_t i = 0; good && i < users.count; i++)
         if (!spec_user(a->spec, users.users[i].name))
             good = record(a, '-', "user", users.users[i].name, "%s", "") &&
-                   check(a, sam_user_delete(a->reg, a->opt->actor, users.users[i].rid), NULL,
-                         users.users[i].name, NULL);
+                   prune_account(a, &users.users[i].sid, users.users[i].name);
     sam_user_list_free(&users);
 
     struct sam_group_list groups;
@@ -892,8 +907,7 @@ static bool prune(struct apply *a)
                 named_by_user |= utf8_casecmp(a->spec->users[u].groups[j], g->name) == 0;
         if (!g->builtin && !spec_group(a->spec, g->name) && !named_by_user)
             good = record(a, '-', "group", g->name, "%s", "") &&
-                   check(a, sam_group_delete(a->reg, a->opt->actor, &g->sid), NULL, g->name,
-                         NULL);
+                   prune_account(a, &g->sid, g->name);
     }
     sam_group_list_free(&groups);
     return good;

@@ -185,3 +185,14 @@ like "$out" "- share data" "prune removes the share the file omits"
 like "$out" "- group engineers" "prune removes the group the file omits"
 unlike "$out" "Administrators|IPC" "prune never touches built-ins"
 like "$("$LWADMIN" share list 2>&1)" "IPC\\$" "IPC\$ kept"
+
+# --prune never leaves a raw SID: a kept share that grants an account the file
+# prunes is refused, and nothing changes.
+mkdir -p "$T/kept"
+"$LWADMIN" user add zed </dev/null 2>/dev/null
+"$LWADMIN" share add kept "$T/kept" --grant zed:change 2>/dev/null
+printf 'users:\n  - name: alice\n    full_name: Alice Example\nshares:\n  - name: kept\n    path: %s\n    permissions: {zed: change}\n' "$T/kept" > "$T/keep-share.yaml"
+out=$("$LWADMIN" apply -f "$T/keep-share.yaml" --prune --yes 2>&1); rc=$?
+is "$rc" 1 "prune of a user a kept share grants is refused"
+like "$out" "cannot prune zed: zed is named in the permissions of share kept" "  saying why"
+like "$("$LWADMIN" user show zed 2>&1)" "zed" "  zed still exists"
