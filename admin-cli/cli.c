@@ -28,12 +28,24 @@ static void vmessage(struct cli *cli, const char *fmt, va_list ap)
     fputc('\n', stderr);
 }
 
+/* Keeps the failure's message for the audit log's refused record (main.c). */
+static void remember_failure(struct cli *cli, const char *message)
+{
+    snprintf(cli->failure, sizeof cli->failure, "%s", message);
+}
+
 int cli_fail(struct cli *cli, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vmessage(cli, fmt, ap);
+    char message[sizeof cli->failure];
+    vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
+    remember_failure(cli, message);
+    fputs("lwadmin: ", stderr);
+    if (cli->command_path)
+        fprintf(stderr, "%s: ", cli->command_path);
+    fprintf(stderr, "%s\n", message);
     return CLI_FAILED;
 }
 
@@ -101,26 +113,38 @@ int cli_fail_status(struct cli *cli, NTSTATUS status, char *error_message, const
     for (size_t i = 0; i < sizeof status_texts / sizeof *status_texts; i++)
         if (status_texts[i].status == status)
             text = &status_texts[i];
-    fputs("lwadmin: ", stderr);
-    if (cli->command_path)
-        fprintf(stderr, "%s: ", cli->command_path);
+    char message[sizeof cli->failure] = "";
+    size_t used = 0;
+#define APPEND(...)                                                                     \
+    do {                                                                                \
+        if (used < sizeof message) {                                                    \
+            int added = snprintf(message + used, sizeof message - used, __VA_ARGS__);   \
+            used += added > 0 ? (size_t)added : 0;                                      \
+        }                                                                               \
+    } while (0)
     /* A library's own message already names what it is about. */
     if (fmt && *fmt && !(error_message && *error_message)) {
         va_list ap;
         va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
+        int n = vsnprintf(message, sizeof message, fmt, ap);
         va_end(ap);
-        fputs(": ", stderr);
+        used = n > 0 ? (size_t)n : 0;
+        APPEND(": ");
     }
     if (error_message && *error_message)
-        fputs(error_message, stderr);
+        APPEND("%s", error_message);
     else if (text)
-        fputs(text->meaning, stderr);
+        APPEND("%s", text->meaning);
     else
-        fprintf(stderr, "failed (%s)", nt_status_name(status));
+        APPEND("failed (%s)", nt_status_name(status));
     if (text && text->hint)
-        fprintf(stderr, " (%s)", text->hint);
-    fputc('\n', stderr);
+        APPEND(" (%s)", text->hint);
+#undef APPEND
+    remember_failure(cli, message);
+    fputs("lwadmin: ", stderr);
+    if (cli->command_path)
+        fprintf(stderr, "%s: ", cli->command_path);
+    fprintf(stderr, "%s\n", message);
     free(error_message);
     return CLI_FAILED;
 }

@@ -41,6 +41,10 @@ struct cli {
      * running srv drops the tree connects that no longer match
      * (cli_reload_shares). */
     bool reload_shares;
+    /* For the audit log's record of a refused attempt: the object the
+     * command names (its first argument) and the last failure's message. */
+    const char *object;
+    char failure[512];
 };
 
 struct cli_command;

@@ -144,6 +144,13 @@ static int run_apply(struct cli *cli, const struct cli_command *command, int arg
     if (!NT_SUCCESS(status)) {
         fprintf(stderr, "lwadmin apply: %s\nNothing was changed.\n",
                 error ? error : nt_status_name(status));
+        /* A refused apply is in the audit log too (a dry run changes nothing
+         * and is not an attempt). */
+        if (!opt.dry_run &&
+            !NT_SUCCESS(registry_audit_refused(cli->reg, &actor, "apply", sources,
+                                               error ? error : nt_status_name(status))))
+            fprintf(stderr, "lwadmin apply: cannot record the refused attempt in the audit "
+                            "log\n");
         free(error);
         free(sources);
         return CLI_FAILED;
