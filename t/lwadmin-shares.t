@@ -60,7 +60,10 @@ run "$LWADMIN" share add Data "$T/data" --comment "Team data" --max-uses 10 --en
     --grant alice:full --grant Editors:change --grant Everyone:read --access-based-enumeration \
     --caching documents
 is "$rc" 0 "share add with options"
-is "$out$err" "" "  prints nothing"
+is "$out" "" "  prints nothing on standard output"
+# $T/data is root's 0755: the folder refuses the writes the grants promise.
+like "$err" "warning: share Data: the grant to alice allows writing" "  warns that the folder refuses alice's writes"
+like "$err" "warning: share Data: the grant to Editors allows writing" "  and Editors'"
 run "$LWADMIN" share show data
 is "$rc" 0 "share show (any case)"
 like "$out" "Path: +$T/data" "  the canonical path"
