@@ -33,6 +33,10 @@ void console_delete_account(const struct sid *sid, const char *name, const char 
                                                      &changed_count, &message));
     }
     if (!NT_SUCCESS(status)) {
+        /* Refused (a built-in group, a database error): on the record too. */
+        registry_audit_refused(app.reg, &app.actor,
+                               noun[0] == 'U' ? "user.del" : "group.del", name,
+                               message && *message ? message : console_status_text(status));
         console_error(status, message, "Cannot delete '%s'", name);
     } else if (changed_count > 0) {
         char *list = NULL;

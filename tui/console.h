@@ -134,6 +134,11 @@ struct sid;
 void console_delete_account(const struct sid *sid, const char *name, const char *noun,
                             const char *title);
 
+/* The status line after a share was saved ("added", "saved"): OK, or the
+ * first warning of prov_share_folder_warnings when its folder refuses writes
+ * a grant promises (lwadmin share fix-permissions fixes that). */
+void console_share_saved(const char *name, const char *done);
+
 /* ---- editors used by more than one screen --------------------------------------- */
 
 struct share;
