@@ -24,18 +24,19 @@ enum { APPLY_CHANGES_PENDING = 2 };
 enum { CONFIRM_APPLY = 100, CONFIRM_DECLINED, CONFIRM_NOTHING_TO_DO };
 
 /* Shows the plan of a prune (worked out by a dry run) and asks on the
- * terminal whether to make it. */
-static int confirm_prune(const struct prov_plan *plan)
+ * terminal whether to make it; on out (stderr with --json, which keeps
+ * standard output for the JSON). */
+static int confirm_prune(const struct prov_plan *plan, FILE *out)
 {
     size_t removals = 0;
     for (size_t i = 0; i < plan->count; i++)
         removals += plan->changes[i].op == '-';
     if (plan->count == 0)
         return CONFIRM_NOTHING_TO_DO;
-    prov_plan_print(plan, stdout);
-    printf("Apply these %zu change%s, removing %zu object%s? [y/N] ", plan->count,
-           plan->count == 1 ? "" : "s", removals, removals == 1 ? "" : "s");
-    fflush(stdout);
+    prov_plan_print(plan, out);
+    fprintf(out, "Apply these %zu change%s, removing %zu object%s? [y/N] ", plan->count,
+            plan->count == 1 ? "" : "s", removals, removals == 1 ? "" : "s");
+    fflush(out);
     char answer[16];
     if (!fgets(answer, sizeof answer, stdin))
         return CONFIRM_DECLINED;
@@ -142,7 +143,7 @@ static int run_apply(struct cli *cli, const struct cli_command *command, int arg
     struct prov_plan plan;
     NTSTATUS status = prov_apply(cli->reg, spec, &opt, &plan, &error);
     if (NT_SUCCESS(status) && ask) {
-        rc = confirm_prune(&plan);
+        rc = confirm_prune(&plan, cli->json ? stderr : stdout);
         prov_plan_free(&plan);
         if (rc == CONFIRM_APPLY) {
             opt.dry_run = false;
@@ -150,10 +151,12 @@ static int run_apply(struct cli *cli, const struct cli_command *command, int arg
         } else {
             prov_spec_free(spec);
             free(sources);
-            if (rc == CONFIRM_NOTHING_TO_DO)
+            if (cli->json && rc == CONFIRM_NOTHING_TO_DO)
+                printf("[]\n");
+            else if (rc == CONFIRM_NOTHING_TO_DO)
                 printf("Nothing to do: the registry already matches.\n");
             else
-                printf("Nothing was changed.\n");
+                fprintf(cli->json ? stderr : stdout, "Nothing was changed.\n");
             return rc == CONFIRM_NOTHING_TO_DO ? CLI_OK : CLI_FAILED;
         }
         rc = CLI_OK;

@@ -196,3 +196,13 @@ out=$("$LWADMIN" apply -f "$T/keep-share.yaml" --prune --yes 2>&1); rc=$?
 is "$rc" 1 "prune of a user a kept share grants is refused"
 like "$out" "cannot prune zed: zed is named in the permissions of share kept" "  saying why"
 like "$("$LWADMIN" user show zed 2>&1)" "zed" "  zed still exists"
+like "$("$LWADMIN" --json log | /usr/bin/python3 -c '
+import json, sys
+for e in json.load(sys.stdin):
+    if e["outcome"] == "refused":
+        print(e["via"], e["action"], e["source"], e["detail"])')" "^yaml apply $T/keep-share.yaml .*cannot prune zed" \
+    "  the refused apply is in the audit log, with the file and the reason"
+
+# --json with --prune on a terminal: the question goes to stderr, stdout stays JSON.
+out=$(/usr/bin/python3 "$T/on-terminal.py" n "$LWADMIN" --json apply -f "$T/only-alice.yaml" --prune 2>/dev/null); rc=$?
+is "$rc" 1 "--json prune answered no exits 1"

@@ -255,6 +255,13 @@ like "$err" "gina is named in the permissions of shares granted, granted2" "  na
 like "$err" "pass --force" "  and saying how to go on"
 run "$LWADMIN" user show gina
 is "$rc" 0 "  gina still exists"
+run "$LWADMIN" --json log
+like "$(printf '%s' "$out" | /usr/bin/python3 -c '
+import json, sys
+for e in json.load(sys.stdin):
+    if e["outcome"] == "refused":
+        print(e["action"], e["object"], e["detail"])')" "^user.del gina gina is named in the permissions of shares granted, granted2" \
+    "  the refused delete is in the audit log (outcome refused, with the reason)"
 run "$LWADMIN" user del gina --force
 is "$rc" 0 "user del --force deletes her"
 like "$out" "Removed gina's grant from share granted\." "  and says which shares changed (granted)"
