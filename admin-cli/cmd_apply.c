@@ -9,7 +9,6 @@
 
 #include "admin-cli/cli.h"
 #include "provision/apply.h"
-#include "provision/share_folder.h"
 
 /* How a file is named in messages and in the audit log. */
 static const char *shown_name(const char *file)
@@ -41,23 +40,6 @@ static int confirm_prune(const struct prov_plan *plan, FILE *out)
     if (!fgets(answer, sizeof answer, stdin))
         return CONFIRM_DECLINED;
     return answer[0] == 'y' || answer[0] == 'Y' ? CONFIRM_APPLY : CONFIRM_DECLINED;
-}
-
-/* A share whose grants promise writes its folder refuses gets a warning
- * (provision/share_folder.h); the apply is made all the same. */
-static void warn_about_folders(struct cli *cli, const struct prov_spec *spec)
-{
-    for (size_t i = 0; i < spec->share_count; i++) {
-        struct share *share = NULL;
-        char **warnings = NULL;
-        if (!NT_SUCCESS(share_db_get(cli->reg, spec->shares[i].name, &share)))
-            continue;
-        if (NT_SUCCESS(prov_share_folder_warnings(cli->reg, share, &warnings, NULL)))
-            for (size_t j = 0; warnings[j]; j++)
-                fprintf(stderr, "lwadmin apply: warning: %s\n", warnings[j]);
-        registry_strv_free(warnings);
-        share_free(share);
-    }
 }
 
 static int run_apply(struct cli *cli, const struct cli_command *command, int argc, char **argv)
@@ -161,8 +143,6 @@ static int run_apply(struct cli *cli, const struct cli_command *command, int arg
         }
         rc = CLI_OK;
     }
-    if (NT_SUCCESS(status))
-        warn_about_folders(cli, spec);
     prov_spec_free(spec);
     if (!NT_SUCCESS(status)) {
         fprintf(stderr, "lwadmin apply: %s\nNothing was changed.\n",
@@ -178,6 +158,10 @@ static int run_apply(struct cli *cli, const struct cli_command *command, int arg
         free(sources);
         return CLI_FAILED;
     }
+    /* A share whose grants promise writes its folder refuses: a warning, the
+     * apply is made all the same. */
+    for (size_t i = 0; plan.warnings && plan.warnings[i]; i++)
+        fprintf(stderr, "lwadmin apply: warning: %s\n", plan.warnings[i]);
     /* A pruned or moved share drops its tree connects (cheap when none did). */
     cli->reload_shares = !dry_run && plan.count > 0;
     if (cli->json) {

@@ -15,6 +15,7 @@
 #include "lib/utf16.h"
 #include "lsass/sam/sam.h"
 #include "provision/accounts.h"
+#include "provision/share_folder.h"
 #include "share-db/share_db.h"
 
 struct apply {
@@ -913,6 +914,41 @@ static bool prune(struct apply *a)
     return good;
 }
 
+/* ---- folders that refuse what the grants promise ------------------------------ */
+
+static bool folder_warnings(struct apply *a)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < a->spec->share_count; i++) {
+        struct share *share = NULL;
+        char **found = NULL;
+        size_t count = 0;
+        if (!NT_SUCCESS(share_db_get(a->reg, a->spec->shares[i].name, &share)))
+            continue; /* a dry run of a share whose folder is still to be made */
+        NTSTATUS status = prov_share_folder_warnings(a->reg, share, &found, &count);
+        share_free(share);
+        if (NT_SUCCESS(status) && count > 0) {
+            char **grown = realloc(a->plan->warnings, (n + count + 1) * sizeof *grown);
+            if (!grown)
+                status = STATUS_NO_MEMORY;
+            else {
+                memcpy(grown + n, found, count * sizeof *grown);
+                n += count;
+                grown[n] = NULL;
+                a->plan->warnings = grown;
+                free(found); /* the strings moved */
+                found = NULL;
+            }
+        }
+        registry_strv_free(found);
+        if (!NT_SUCCESS(status)) {
+            fail(a, NULL, "out of memory");
+            return false;
+        }
+    }
+    return true;
+}
+
 /* ---- the whole ------------------------------------------------------------ */
 
 NTSTATUS prov_apply(struct registry *reg, const struct prov_spec *spec,
@@ -935,6 +971,8 @@ NTSTATUS prov_apply(struct registry *reg, const struct prov_spec *spec,
         good = apply_one_share(&a, &spec->shares[i]);
     if (good && options->prune)
         good = prune(&a);
+    if (good)
+        good = folder_warnings(&a);
     if (good && !options->dry_run) {
         status = registry_commit(reg);
         if (!NT_SUCCESS(status))
@@ -961,6 +999,8 @@ void prov_plan_free(struct prov_plan *plan)
     free(plan->changes);
     plan->changes = NULL;
     plan->count = 0;
+    registry_strv_free(plan->warnings);
+    plan->warnings = NULL;
 }
 
 void prov_plan_print(const struct prov_plan *plan, FILE *out)

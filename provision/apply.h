@@ -37,6 +37,10 @@ struct prov_change {
 struct prov_plan {
     struct prov_change *changes;
     size_t count;
+    /* Shares of the files whose grants promise writes their folders refuse
+     * (provision/share_folder.h), as the registry is after the plan (also in
+     * a dry run): NULL-terminated, or NULL when there are none. */
+    char **warnings;
 };
 
 struct prov_options {

@@ -39,6 +39,12 @@ shares:
 YAML
 "$LWADMIN" apply -f "$T/site.yaml" >/dev/null 2>"$T/err"
 like "$(cat "$T/err")" "warning: share team: the grant to alice" "apply warns too"
+mkdir -p "$T/team2" && chmod 0755 "$T/team2"
+printf 'shares:\n  - name: team2\n    path: %s\n    permissions: {alice: full}\n' "$T/team2" > "$T/new.yaml"
+"$LWADMIN" apply -f "$T/new.yaml" --dry-run >/dev/null 2>"$T/err"
+like "$(cat "$T/err")" "warning: share team2: the grant to alice" "apply --dry-run warns about a share it would add"
+"$LWADMIN" share show team2 >/dev/null 2>&1
+is "$?" 1 "  and adds nothing"
 "$LWADMIN" share add ro "$TEAM" --read-only --grant alice:change >/dev/null 2>"$T/err"
 unlike "$(cat "$T/err")" "warning" "a read-only share promises no writes: no warning"
 "$LWADMIN" share del ro >/dev/null
