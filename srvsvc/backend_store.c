@@ -29,14 +29,12 @@ struct srvsvc_store {
     struct registry *reg;
     pthread_mutex_t lock;
     struct srvsvc_live live;
-    /* Refused attempts are audited, at most REFUSED_PER_MINUTE a minute, so
-     * that a client repeating a refused call cannot grow the log without end
-     * (under the lock). */
+    /* Refused attempts are audited, at most srvsvc.audit-refused-per-minute
+     * a minute, so that a client repeating a refused call cannot grow the log
+     * without end (under the lock). */
     time_t refused_window;
     unsigned refused_in_window;
 };
-
-#define REFUSED_PER_MINUTE 60
 
 /* The SHI1005 flags srvsvc passes through; the high bits are Samewise's. */
 #define SHI1005_MASK 0x0000FFFFu
@@ -115,7 +113,9 @@ static void audit_refused_locked(struct srvsvc_store *s, const struct access_tok
         s->refused_window = now;
         s->refused_in_window = 0;
     }
-    if (++s->refused_in_window > REFUSED_PER_MINUTE)
+    uint32_t limit = 60;
+    registry_setting_get_dword(s->reg, "srvsvc.audit-refused-per-minute", &limit);
+    if (++s->refused_in_window > limit)
         return;
     struct actor_text who;
     NTSTATUS status = registry_audit_refused(s->reg, actor_for(s, actor, &who), action, object,

@@ -128,6 +128,12 @@ for e in json.load(sys.stdin):
         print(e["user"], e["action"], e["object"])')
 like "$refused" "alice share.add nope" "... but the refused attempts are, via rpc with alice's account: add"
 like "$refused" "alice share.delete rpcshare" "... and delete"
+refused_count() { "$LWADMIN" --json log | /usr/bin/python3 -c 'import json,sys; print(len([e for e in json.load(sys.stdin) if e["outcome"] == "refused"]))'; }
+"$LWADMIN" config set srvsvc.audit-refused-per-minute 0 >/dev/null
+r=$(refused_count)
+like "$(alice 'netsharedel rpcshare')" "WERR_ACCESS_DENIED" "with srvsvc.audit-refused-per-minute 0, still access denied"
+is "$(refused_count)" "$r" "... and no more refused records"
+"$LWADMIN" config unset srvsvc.audit-refused-per-minute >/dev/null
 
 # ---- Live state: alice holds a session, two tree connects and a file ----
 /usr/bin/python3 "$SW_SRC/t/rpc-hold.py" "$APPLIANCE_PORT" alice "$APPLIANCE_PASSWORD" "$T/hold" \
