@@ -21,11 +21,22 @@ static void print_brief_usage(FILE *out)
 }
 
 /* A command that began a change and failed is recorded as refused, after
- * its rollback (so the record stays): "share.add" for `share add`. */
+ * its rollback (so the record stays), under the action the change would have
+ * been logged as: "share.add" for `share add`, "setting.set" for `config set`. */
 static void audit_refused(struct cli *cli)
 {
+    static const struct {
+        const char *command, *action;
+    } renamed[] = {
+        { "config set", "setting.set" },
+        { "config unset", "setting.unset" },
+        { "share del", "share.delete" },
+    };
     char action[64];
     snprintf(action, sizeof action, "%s", cli->command_path ? cli->command_path : "?");
+    for (size_t i = 0; i < sizeof renamed / sizeof *renamed; i++)
+        if (strcmp(action, renamed[i].command) == 0)
+            snprintf(action, sizeof action, "%s", renamed[i].action);
     for (char *p = action; *p; p++)
         if (*p == ' ')
             *p = '.';

@@ -114,12 +114,12 @@ is "$after" "$before" "refused changes leave no record of a change"
 refused=$("$LWADMIN" --json log | /usr/bin/python3 -c '
 import json, sys
 for e in json.load(sys.stdin):
-    if e["outcome"] == "refused" and e["action"] == "config.set":
+    if e["outcome"] == "refused" and e["action"] == "setting.set":
         print(e["object"], "|", e["detail"])')
 like "$refused" "srv.port \| .*70000" "a refused config set is in the log (--json outcome refused), with the reason"
 like "$refused" "srv.signing \| " "  so is the refused enum value"
 like "$refused" "no.such.key \| .*unknown setting" "  and the unknown setting"
-like "$("$LWADMIN" log)" "config.set \[refused\] +srv.port" "lwadmin log marks the refused attempt"
+like "$("$LWADMIN" log)" "setting.set \[refused\] +srv.port" "lwadmin log marks the refused attempt"
 run "$LWADMIN" config set srv.port 4455
 is "$rc" 0 "config set srv.port 4455"
 is "$("$LWADMIN" config get srv.port)" 4455 "  takes effect"
@@ -143,7 +143,7 @@ for e in json.load(sys.stdin):
 is "$sudo_rows" "$expect_user|ok
 $expect_user|refused" "the audit actor under sudo is the person (SUDO_USER), for a change and a refused attempt"
 expect_re=$(printf '%s' "$expect_user" | sed 's/[()]/\\&/g')
-like "$("$LWADMIN" log)" "$expect_re +config.set \[refused\]" "  lwadmin log shows it"
+like "$("$LWADMIN" log)" "$expect_re +setting.set \[refused\]" "  lwadmin log shows it"
 "$LWADMIN" config unset srv.port >/dev/null
 
 # ---- the audit log -----------------------------------------------------------------------
