@@ -1,5 +1,6 @@
 /* lwadmin's shared helpers: options, opening the registry, messages, output. */
 #include "admin-cli/cli.h"
+#include "provision/accounts.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -27,12 +28,24 @@ static void vmessage(struct cli *cli, const char *fmt, va_list ap)
     fputc('\n', stderr);
 }
 
+/* Keeps the failure's message for the audit log's refused record (main.c). */
+static void remember_failure(struct cli *cli, const char *message)
+{
+    snprintf(cli->failure, sizeof cli->failure, "%s", message);
+}
+
 int cli_fail(struct cli *cli, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vmessage(cli, fmt, ap);
+    char message[sizeof cli->failure];
+    vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
+    remember_failure(cli, message);
+    fputs("lwadmin: ", stderr);
+    if (cli->command_path)
+        fprintf(stderr, "%s: ", cli->command_path);
+    fprintf(stderr, "%s\n", message);
     return CLI_FAILED;
 }
 
@@ -100,26 +113,38 @@ int cli_fail_status(struct cli *cli, NTSTATUS status, char *error_message, const
     for (size_t i = 0; i < sizeof status_texts / sizeof *status_texts; i++)
         if (status_texts[i].status == status)
             text = &status_texts[i];
-    fputs("lwadmin: ", stderr);
-    if (cli->command_path)
-        fprintf(stderr, "%s: ", cli->command_path);
+    char message[sizeof cli->failure] = "";
+    size_t used = 0;
+#define APPEND(...)                                                                     \
+    do {                                                                                \
+        if (used < sizeof message) {                                                    \
+            int added = snprintf(message + used, sizeof message - used, __VA_ARGS__);   \
+            used += added > 0 ? (size_t)added : 0;                                      \
+        }                                                                               \
+    } while (0)
     /* A library's own message already names what it is about. */
     if (fmt && *fmt && !(error_message && *error_message)) {
         va_list ap;
         va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
+        int n = vsnprintf(message, sizeof message, fmt, ap);
         va_end(ap);
-        fputs(": ", stderr);
+        used = n > 0 ? (size_t)n : 0;
+        APPEND(": ");
     }
     if (error_message && *error_message)
-        fputs(error_message, stderr);
+        APPEND("%s", error_message);
     else if (text)
-        fputs(text->meaning, stderr);
+        APPEND("%s", text->meaning);
     else
-        fprintf(stderr, "failed (%s)", nt_status_name(status));
+        APPEND("failed (%s)", nt_status_name(status));
     if (text && text->hint)
-        fprintf(stderr, " (%s)", text->hint);
-    fputc('\n', stderr);
+        APPEND(" (%s)", text->hint);
+#undef APPEND
+    remember_failure(cli, message);
+    fputs("lwadmin: ", stderr);
+    if (cli->command_path)
+        fprintf(stderr, "%s: ", cli->command_path);
+    fprintf(stderr, "%s\n", message);
     free(error_message);
     return CLI_FAILED;
 }
@@ -370,4 +395,52 @@ int cli_plain_args(struct cli *cli, const struct cli_command *command, int argc,
     if (c != -1 || !cli_positional(cli, argc, argv, positional, positional))
         return CLI_USAGE;
     return -1;
+}
+
+/* ---- accounts ---------------------------------------------------------------- */
+
+int cli_delete_account(struct cli *cli, const struct cli_command *command, int argc,
+                       char **argv, cli_account_lookup lookup)
+{
+    static const struct option options[] = {
+        { "force", no_argument, NULL, 'f' },
+        CLI_COMMON_OPTIONS,
+        { NULL, 0, NULL, 0 },
+    };
+    bool force = false;
+    int c, rc = CLI_OK;
+    cli_getopt_reset();
+    while (rc == CLI_OK && (c = cli_getopt(cli, command, argc, argv, "", options)) != -1) {
+        switch (c) {
+        case 'f': force = true; break;
+        case CLI_GETOPT_HELP: return CLI_OK;
+        default: rc = CLI_USAGE;
+        }
+    }
+    if (rc != CLI_OK || !cli_positional(cli, argc, argv, 1, 1))
+        return CLI_USAGE;
+    if ((rc = cli_open(cli, false)) != CLI_OK || (rc = cli_begin(cli)) != CLI_OK)
+        return rc;
+    struct sid sid;
+    char *display = NULL, *message = NULL, **changed = NULL;
+    size_t changed_count = 0;
+    if ((rc = lookup(cli, argv[optind], &sid, &display)) != CLI_OK)
+        return rc;
+    NTSTATUS status = prov_account_delete(cli->reg, &cli->actor, &sid, force, &changed,
+                                          &changed_count, &message);
+    if (status == STATUS_CANNOT_DELETE) {
+        rc = cli_fail(cli, "%s; pass --force to remove those grants and delete it",
+                      message ? message : display);
+        free(message);
+    } else if (!NT_SUCCESS(status)) {
+        rc = cli_fail_status(cli, status, message, "%s", display);
+    } else {
+        for (size_t i = 0; i < changed_count; i++)
+            printf("Removed %s's grant from share %s.\n", display, changed[i]);
+        /* Tree connects made under the removed grant are looked at again. */
+        cli->reload_shares = changed_count > 0;
+    }
+    registry_strv_free(changed);
+    free(display);
+    return rc;
 }

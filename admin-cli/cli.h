@@ -41,6 +41,10 @@ struct cli {
      * running srv drops the tree connects that no longer match
      * (cli_reload_shares). */
     bool reload_shares;
+    /* For the audit log's record of a refused attempt: the object the
+     * command names (its first argument) and the last failure's message. */
+    const char *object;
+    char failure[512];
 };
 
 struct cli_command;
@@ -197,6 +201,18 @@ void cli_table_free(struct cli_table *table);
 
 /* Prints "key: value" lines aligned on the longest key; pairs ends at NULL. */
 void cli_print_fields(const char *const *pairs);
+
+/* ---- accounts ---------------------------------------------------------------- */
+
+/* `user del` and `group del`: parses [--force] NAME (argv as the command got
+ * it), finds the account with lookup, and deletes it through
+ * prov_account_delete (the share-grant rule lives there); prints the shares
+ * whose grants --force removed. */
+struct sid;
+typedef int (*cli_account_lookup)(struct cli *cli, const char *name, struct sid *sid,
+                                  char **display);
+int cli_delete_account(struct cli *cli, const struct cli_command *command, int argc,
+                       char **argv, cli_account_lookup lookup);
 
 /* ---- passwords ---------------------------------------------------------------- */
 

@@ -137,10 +137,11 @@ static int run_set(struct cli *cli, const struct cli_command *command, int argc,
     if (rc >= 0)
         return rc;
     const char *name = argv[optind], *value = argv[optind + 1];
-    if (!registry_setting_find(name))
-        return cli_fail(cli, "unknown setting '%s' (see 'lwadmin config list')", name);
+    /* The transaction first, so that a refused attempt is audited. */
     if ((rc = cli_open(cli, false)) != CLI_OK || (rc = cli_begin(cli)) != CLI_OK)
         return rc;
+    if (!registry_setting_find(name))
+        return cli_fail(cli, "unknown setting '%s' (see 'lwadmin config list')", name);
     char *error = NULL;
     NTSTATUS status = registry_setting_set(cli->reg, name, value, &cli->actor, &error);
     if (!NT_SUCCESS(status) && error) /* the registry's message names the setting */
@@ -157,10 +158,11 @@ static int run_unset(struct cli *cli, const struct cli_command *command, int arg
     if (rc >= 0)
         return rc;
     const char *name = argv[optind];
-    if (!registry_setting_find(name))
-        return cli_fail(cli, "unknown setting '%s' (see 'lwadmin config list')", name);
+    /* The transaction first, so that a refused attempt is audited. */
     if ((rc = cli_open(cli, false)) != CLI_OK || (rc = cli_begin(cli)) != CLI_OK)
         return rc;
+    if (!registry_setting_find(name))
+        return cli_fail(cli, "unknown setting '%s' (see 'lwadmin config list')", name);
     char *error = NULL;
     NTSTATUS status = registry_setting_unset(cli->reg, name, &cli->actor, &error);
     if (!NT_SUCCESS(status) && error)

@@ -124,21 +124,21 @@ static int run_set(struct cli *cli, const struct cli_command *command, int argc,
     return rc;
 }
 
+static int lookup_group(struct cli *cli, const char *name, struct sid *sid, char **display)
+{
+    struct sam_group group;
+    int rc = find_group(cli, name, &group);
+    if (rc != CLI_OK)
+        return rc;
+    *sid = group.sid;
+    *display = strdup(group.name);
+    sam_group_free(&group);
+    return *display ? CLI_OK : cli_fail(cli, "out of memory");
+}
+
 static int run_del(struct cli *cli, const struct cli_command *command, int argc, char **argv)
 {
-    int rc = cli_plain_args(cli, command, argc, argv, 1);
-    if (rc >= 0)
-        return rc;
-    if ((rc = cli_open(cli, false)) != CLI_OK || (rc = cli_begin(cli)) != CLI_OK)
-        return rc;
-    struct sam_group group;
-    if ((rc = find_group(cli, argv[optind], &group)) != CLI_OK)
-        return rc;
-    NTSTATUS status = sam_group_delete(cli->reg, &cli->actor, &group.sid);
-    if (!NT_SUCCESS(status))
-        rc = cli_fail_status(cli, status, NULL, "%s", group.name);
-    sam_group_free(&group);
-    return rc;
+    return cli_delete_account(cli, command, argc, argv, lookup_group);
 }
 
 static int run_list(struct cli *cli, const struct cli_command *command, int argc, char **argv)
@@ -265,7 +265,10 @@ static const struct cli_command group_subcommands[] = {
       .usage = "NAME [--description TEXT]\n", .run = run_add },
     { .name = "set", .summary = "change a group's description",
       .usage = "NAME --description TEXT\n", .run = run_set },
-    { .name = "del", .summary = "delete a local group (built-in groups stay)", .usage = "NAME\n",
+    { .name = "del", .summary = "delete a local group (built-in groups stay)",
+      .usage = "NAME [--force]\n"
+               "    --force  also remove the group's grants from share permissions (without\n"
+               "             it a group that a share's permissions name is not deleted)\n",
       .run = run_del },
     { .name = "list", .summary = "all groups, built-in first", .usage = "\n", .run = run_list },
     { .name = "show", .summary = "one group and its members", .usage = "NAME\n",

@@ -79,6 +79,7 @@ static json_t *entry_json(const struct audit_entry *e)
     json_object_set_new(o, "source", e->source ? json_string(e->source) : json_null());
     json_object_set_new(o, "object", e->object ? json_string(e->object) : json_null());
     json_object_set_new(o, "detail", e->detail ? json_string(e->detail) : json_null());
+    json_object_set_new(o, "outcome", json_string(e->outcome ? e->outcome : "ok"));
     return o;
 }
 
@@ -140,7 +141,12 @@ static int run_log(struct cli *cli, const struct cli_command *command, int argc,
             const struct audit_entry *e = &entries[i];
             char at[32];
             cli_format_time(e->at_ms / 1000, at, sizeof at);
-            const char *row[] = { at, e->via, e->user, e->action, e->object, e->detail };
+            /* A refused attempt shows as such where the eye reads the action. */
+            char action[160];
+            bool refused = e->outcome && strcmp(e->outcome, "ok") != 0;
+            snprintf(action, sizeof action, "%s%s%s%s", e->action ? e->action : "",
+                     refused ? " [" : "", refused ? e->outcome : "", refused ? "]" : "");
+            const char *row[] = { at, e->via, e->user, action, e->object, e->detail };
             cli_table_add(&table, row);
         }
         rc = cli_table_print(cli, &table);

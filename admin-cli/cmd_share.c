@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "admin-cli/cli.h"
+#include "provision/share_folder.h"
 #include "lib/sid.h"
 #include "lsass/sam/sam.h"
 #include "share-db/share_db.h"
@@ -255,6 +256,21 @@ static void apply_flags(const struct share_options *o, struct share *share)
         share->comment = (char *)o->comment;
 }
 
+/* After add and set: a grant that promises writes the folder does not allow
+ * is worth a warning (the change is made all the same). */
+static void warn_about_folder(struct cli *cli, const char *name)
+{
+    struct share *share = NULL;
+    char **warnings = NULL;
+    if (!NT_SUCCESS(share_db_get(cli->reg, name, &share)))
+        return;
+    if (NT_SUCCESS(prov_share_folder_warnings(cli->reg, share, &warnings, NULL)))
+        for (size_t i = 0; warnings[i]; i++)
+            cli_note(cli, "warning: %s", warnings[i]);
+    registry_strv_free(warnings);
+    share_free(share);
+}
+
 static int run_add(struct cli *cli, const struct cli_command *command, int argc, char **argv)
 {
     struct share_options o;
@@ -272,20 +288,22 @@ static int run_add(struct cli *cli, const struct cli_command *command, int argc,
     share.max_uses = SHARE_MAX_USES_UNLIMITED;
     apply_flags(&o, &share);
     char *error = NULL;
+    /* The transaction first, so that a refused attempt is audited. */
+    if ((rc = cli_open(cli, false)) != CLI_OK || (rc = cli_begin(cli)) != CLI_OK)
+        return rc;
     NTSTATUS status = share_validate_name(share.name, &error);
     if (!NT_SUCCESS(status))
         return cli_fail_status(cli, status, error, "'%s'", share.name);
     status = share_validate_path(share.path, NULL, &error);
     if (!NT_SUCCESS(status))
         return cli_fail_status(cli, status, error, "%s", share.path);
-    if ((rc = cli_open(cli, false)) != CLI_OK || (rc = cli_begin(cli)) != CLI_OK)
-        return rc;
     if (o.grant_count && (rc = build_sd(cli, o.grants, o.grant_count, &share)) != CLI_OK)
         return rc;
     status = share_db_add(cli->reg, &share, &cli->actor, &error);
     free(share.sd);
     if (!NT_SUCCESS(status))
         return cli_fail_status(cli, status, error, "%s", share.name);
+    warn_about_folder(cli, share.name);
     return CLI_OK;
 }
 
@@ -432,11 +450,44 @@ static int run_set(struct cli *cli, const struct cli_command *command, int argc,
     status = share_db_set(cli->reg, &updated, &cli->actor, &error);
     if (!NT_SUCCESS(status))
         rc = cli_fail_status(cli, status, error, "%s", share->name);
-    else /* a new path or new permissions: applied before lwadmin returns */
+    else
+        warn_about_folder(cli, share->name);
+    if (NT_SUCCESS(status)) /* a new path or new permissions: applied before lwadmin returns */
         cli->reload_shares = true;
 out:
     if (updated.sd != share->sd)
         free(updated.sd);
+    share_free(share);
+    return rc;
+}
+
+/* ---- fix-permissions ---------------------------------------------------------------------- */
+
+static int run_fix_permissions(struct cli *cli, const struct cli_command *command, int argc,
+                               char **argv)
+{
+    int rc = cli_plain_args(cli, command, argc, argv, 1);
+    if (rc >= 0)
+        return rc;
+    if ((rc = cli_open(cli, false)) != CLI_OK || (rc = cli_begin(cli)) != CLI_OK)
+        return rc;
+    struct share *share = NULL;
+    char *error = NULL, *summary = NULL;
+    NTSTATUS status = share_db_get(cli->reg, argv[optind], &share);
+    if (!NT_SUCCESS(status))
+        return cli_fail_status(cli, status, NULL, "%s", argv[optind]);
+    if (share->type == STYPE_IPC) {
+        share_free(share);
+        return cli_fail(cli, "%s has no folder (it is the named-pipe share)", argv[optind]);
+    }
+    status = prov_share_fix_permissions(cli->reg, share, &cli->actor, &summary, &error);
+    if (!NT_SUCCESS(status))
+        rc = cli_fail_status(cli, status, error, "%s", share->name);
+    else
+        printf("Share %s: folder %s now grants SYSTEM:full, Administrators:full, %s; new files "
+               "and folders inherit it.\n",
+               share->name, share->path, summary ? summary : "");
+    free(summary);
     share_free(share);
     return rc;
 }
@@ -589,6 +640,13 @@ static const struct cli_command share_subcommands[] = {
       .run = run_list },
     { .name = "show", .summary = "one share and its permissions", .usage = "NAME\n",
       .run = run_show },
+    { .name = "fix-permissions",
+      .summary = "make the share's folder allow what its grants promise",
+      .usage = "NAME\n"
+               "    Stores on the folder an NT descriptor built from the share's grants\n"
+               "    (SYSTEM and Administrators full, each grant at its level), inherited\n"
+               "    by new files and folders; files already there keep theirs.\n",
+      .run = run_fix_permissions },
     { .name = NULL },
 };
 

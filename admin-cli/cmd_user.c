@@ -290,21 +290,21 @@ static int run_set(struct cli *cli, const struct cli_command *command, int argc,
 
 /* ---- del, list, show -------------------------------------------------------------- */
 
+static int lookup_user(struct cli *cli, const char *name, struct sid *sid, char **display)
+{
+    struct sam_user user;
+    int rc = find_user(cli, name, &user);
+    if (rc != CLI_OK)
+        return rc;
+    *sid = user.sid;
+    *display = strdup(user.name);
+    sam_user_free(&user);
+    return *display ? CLI_OK : cli_fail(cli, "out of memory");
+}
+
 static int run_del(struct cli *cli, const struct cli_command *command, int argc, char **argv)
 {
-    int rc = cli_plain_args(cli, command, argc, argv, 1);
-    if (rc >= 0)
-        return rc;
-    if ((rc = cli_open(cli, false)) != CLI_OK || (rc = cli_begin(cli)) != CLI_OK)
-        return rc;
-    struct sam_user user;
-    if ((rc = find_user(cli, argv[optind], &user)) != CLI_OK)
-        return rc;
-    NTSTATUS status = sam_user_delete(cli->reg, &cli->actor, user.rid);
-    if (!NT_SUCCESS(status))
-        rc = cli_fail_status(cli, status, NULL, "%s", user.name);
-    sam_user_free(&user);
-    return rc;
+    return cli_delete_account(cli, command, argc, argv, lookup_user);
 }
 
 static int run_list(struct cli *cli, const struct cli_command *command, int argc, char **argv)
@@ -424,7 +424,10 @@ static const struct cli_command user_subcommands[] = {
                "          [--rename NEW-NAME]\n"
                "    --unlock           clear a lockout and the bad-password count\n",
       .run = run_set },
-    { .name = "del", .summary = "delete a user (and its group memberships)", .usage = "NAME\n",
+    { .name = "del", .summary = "delete a user (and its group memberships)",
+      .usage = "NAME [--force]\n"
+               "    --force  also remove the user's grants from share permissions (without\n"
+               "             it a user that a share's permissions name is not deleted)\n",
       .run = run_del },
     { .name = "list", .summary = "all local users", .usage = "\n", .run = run_list },
     { .name = "show", .summary = "one user's account, groups and logon information",

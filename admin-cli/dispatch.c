@@ -35,6 +35,14 @@ int cli_dispatch(struct cli *cli, const struct cli_command *command, int argc, c
         return cli_usage_error(cli, "unknown subcommand '%s'", argv[1]);
     snprintf(path, sizeof path, "%s %s", command->name, sub->name);
     cli->command_path = path;
+    /* The object a refused attempt is recorded against: the first argument
+     * that is not an option (or an option's value, which follows "--x"). */
+    for (int i = 2; i < argc && !cli->object; i++) {
+        if (argv[i][0] != '-')
+            cli->object = argv[i];
+        else if (!strchr(argv[i], '='))
+            break;
+    }
     return sub->run(cli, sub, argc - 1, argv + 1);
 }
 

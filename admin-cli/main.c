@@ -20,12 +20,41 @@ static void print_brief_usage(FILE *out)
           out);
 }
 
+/* A command that began a change and failed is recorded as refused, after
+ * its rollback (so the record stays), under the action the change would have
+ * been logged as: "share.add" for `share add`, "setting.set" for `config set`. */
+static void audit_refused(struct cli *cli)
+{
+    static const struct {
+        const char *command, *action;
+    } renamed[] = {
+        { "config set", "setting.set" },
+        { "config unset", "setting.unset" },
+        { "share del", "share.delete" },
+    };
+    char action[64];
+    snprintf(action, sizeof action, "%s", cli->command_path ? cli->command_path : "?");
+    for (size_t i = 0; i < sizeof renamed / sizeof *renamed; i++)
+        if (strcmp(action, renamed[i].command) == 0)
+            snprintf(action, sizeof action, "%s", renamed[i].action);
+    for (char *p = action; *p; p++)
+        if (*p == ' ')
+            *p = '.';
+    NTSTATUS status = registry_audit_refused(cli->reg, &cli->actor, action, cli->object,
+                                             cli->failure[0] ? cli->failure : NULL);
+    if (!NT_SUCCESS(status))
+        fprintf(stderr, "lwadmin: cannot record the refused attempt in the audit log: %s\n",
+                nt_status_name(status));
+}
+
 /* Commits or rolls back the command's transaction. */
 static int finish(struct cli *cli, int rc)
 {
     if (cli->in_transaction) {
         NTSTATUS status = rc == CLI_OK ? registry_commit(cli->reg) : registry_rollback(cli->reg);
         cli->in_transaction = false;
+        if (rc == CLI_FAILED)
+            audit_refused(cli);
         if (rc == CLI_OK && !NT_SUCCESS(status))
             rc = cli_fail_status(cli, status, NULL, "cannot save the change");
         if (rc == CLI_OK && cli->reload_shares)

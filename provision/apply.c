@@ -14,6 +14,8 @@
 #include "lib/crypto.h"
 #include "lib/utf16.h"
 #include "lsass/sam/sam.h"
+#include "provision/accounts.h"
+#include "provision/share_folder.h"
 #include "share-db/share_db.h"
 
 struct apply {
@@ -58,6 +60,8 @@ static bool record(struct apply *a, char op, const char *kind, const char *name,
     a->plan->changes = changes;
     struct prov_change *c = &changes[a->plan->count];
     c->op = op;
+    c->fields = NULL;
+    c->field_count = 0;
     c->kind = strdup(kind);
     c->name = strdup(name);
     va_list ap;
@@ -93,6 +97,121 @@ static bool text_differs(const char *current, const char *desired)
     return strcmp(current ? current : "", desired ? desired : "") != 0;
 }
 
+/* ---- field-level differences (the plan's old -> new) ----------------------- */
+
+struct diff {
+    struct prov_field *fields;
+    size_t count;
+    bool failed;
+};
+
+/* Notes that field changes from old to new; secret: show neither value. */
+static void diff_add(struct diff *d, const char *field, const char *old, const char *new,
+                     bool secret)
+{
+    struct prov_field *grown = realloc(d->fields, (d->count + 1) * sizeof *grown);
+    if (!grown) {
+        d->failed = true;
+        return;
+    }
+    d->fields = grown;
+    struct prov_field *f = &grown[d->count++];
+    f->field = strdup(field);
+    f->old_value = secret ? NULL : strdup(old ? old : "");
+    f->new_value = secret ? NULL : strdup(new ? new : "");
+    if (!f->field || (!secret && (!f->old_value || !f->new_value)))
+        d->failed = true;
+}
+
+static void fields_free(struct prov_field *fields, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        free(fields[i].field);
+        free(fields[i].old_value);
+        free(fields[i].new_value);
+    }
+    free(fields);
+}
+
+/* A value as the text plan shows it: quoted when empty or when spaces or
+ * quotes would make the line ambiguous. */
+static void append_value(char **text, size_t *len, const char *value)
+{
+    bool quote = !*value || strpbrk(value, " \t\"';,>") != NULL;
+    char *grown = NULL;
+    if (asprintf(&grown, "%s%s%s%s", *text ? *text : "", quote ? "\"" : "", value,
+                 quote ? "\"" : "") < 0) {
+        free(*text);
+        *text = NULL;
+        *len = 0;
+        return;
+    }
+    free(*text);
+    *text = grown;
+    *len = strlen(grown);
+}
+
+static void append_text(char **text, size_t *len, const char *more)
+{
+    char *grown = NULL;
+    if (asprintf(&grown, "%s%s", *text ? *text : "", more) < 0) {
+        free(*text);
+        *text = NULL;
+        *len = 0;
+        return;
+    }
+    free(*text);
+    *text = grown;
+    *len = strlen(grown);
+}
+
+/* "comment: \"Old\" -> \"New\"; password (changed)" */
+static char *diff_text(const struct prov_field *fields, size_t count)
+{
+    char *text = strdup("");
+    size_t len = 0;
+    for (size_t i = 0; text && i < count; i++) {
+        const struct prov_field *f = &fields[i];
+        if (i)
+            append_text(&text, &len, "; ");
+        if (text)
+            append_text(&text, &len, f->field);
+        if (text && !f->old_value) {
+            append_text(&text, &len, " (changed)");
+            continue;
+        }
+        if (text)
+            append_text(&text, &len, ": ");
+        if (text)
+            append_value(&text, &len, f->old_value);
+        if (text)
+            append_text(&text, &len, " -> ");
+        if (text)
+            append_value(&text, &len, f->new_value);
+    }
+    return text;
+}
+
+/* Records a '~' (or '-') change carrying the fields of d (which it takes). */
+static bool record_diff(struct apply *a, char op, const char *kind, const char *name,
+                        struct diff *d)
+{
+    char *text = d->failed ? NULL : diff_text(d->fields, d->count);
+    bool good = text && record(a, op, kind, name, "%s", text);
+    free(text);
+    if (good) {
+        struct prov_change *c = &a->plan->changes[a->plan->count - 1];
+        c->fields = d->fields;
+        c->field_count = d->count;
+    } else {
+        fail(a, NULL, "out of memory");
+        fields_free(d->fields, d->count);
+    }
+    d->fields = NULL;
+    d->count = 0;
+    return good;
+}
+
 /* ---- settings ------------------------------------------------------------- */
 
 static bool spec_has_setting(const struct prov_spec *spec, const char *name)
@@ -123,7 +242,9 @@ static bool apply_settings(struct apply *a)
         bool good = check(a, registry_setting_get_text(a->reg, s->name, &current, &is_default),
                           &s->at, what, NULL);
         if (good && strcmp(current, normalized) != 0) {
-            good = record(a, '~', "setting", s->name, "%s -> %s", current, normalized) &&
+            struct diff d = { 0 };
+            diff_add(&d, "value", current, normalized, false);
+            good = record_diff(a, '~', "setting", s->name, &d) &&
                    check(a, registry_setting_set(a->reg, s->name, normalized, a->opt->actor,
                                                  &message),
                          &s->at, what, &message);
@@ -145,11 +266,13 @@ static bool apply_settings(struct apply *a)
                    def->name, NULL))
             return false;
         bool good = true;
-        if (!is_default)
-            good = record(a, '-', "setting", def->name, "%s -> default %s", current,
-                          def->default_text) &&
+        if (!is_default) {
+            struct diff d = { 0 };
+            diff_add(&d, "value", current, def->default_text, false);
+            good = record_diff(a, '-', "setting", def->name, &d) &&
                    check(a, registry_setting_unset(a->reg, def->name, a->opt->actor, &message),
                          NULL, def->name, &message);
+        }
         free(current);
         if (!good)
             return false;
@@ -182,10 +305,13 @@ static bool apply_groups(struct apply *a)
         /* A built-in alias keeps its own description unless the file gives one. */
         const char *desired = g->description ? g->description : cur.builtin ? cur.description : "";
         bool good = true;
-        if (text_differs(cur.description, desired))
-            good = record(a, '~', "group", cur.name, "description") &&
+        if (text_differs(cur.description, desired)) {
+            struct diff d = { 0 };
+            diff_add(&d, "description", cur.description, desired, false);
+            good = record_diff(a, '~', "group", cur.name, &d) &&
                    check(a, sam_group_set_description(a->reg, a->opt->actor, &cur.sid, desired),
                          &g->at, g->name, NULL);
+        }
         sam_group_free(&cur);
         if (!good)
             return false;
@@ -311,22 +437,26 @@ static bool apply_one_user(struct apply *a, const struct prov_user *u)
         return false;
     }
     struct sam_user_change change = { 0 };
-    char changed[128] = "";
+    struct diff d = { 0 };
     if (text_differs(cur.full_name, u->full_name)) {
         change.full_name = u->full_name ? u->full_name : "";
-        strcat(changed, " full_name");
+        diff_add(&d, "full_name", cur.full_name, change.full_name, false);
     }
     if (text_differs(cur.description, u->description)) {
         change.description = u->description ? u->description : "";
-        strcat(changed, " description");
+        diff_add(&d, "description", cur.description, change.description, false);
     }
     uint32_t managed = SAM_USER_DISABLED | SAM_USER_PASSWORD_NEVER_EXPIRES;
     if ((cur.flags & managed) != want_flags) {
         change.flags_set = want_flags & ~cur.flags;
         change.flags_clear = (cur.flags & managed) & ~want_flags;
-        strcat(changed, (cur.flags ^ want_flags) & SAM_USER_DISABLED ? " enabled" : "");
-        strcat(changed, (cur.flags ^ want_flags) & SAM_USER_PASSWORD_NEVER_EXPIRES
-                            ? " password_never_expires" : "");
+        if ((cur.flags ^ want_flags) & SAM_USER_DISABLED)
+            diff_add(&d, "enabled", cur.flags & SAM_USER_DISABLED ? "no" : "yes",
+                     want_flags & SAM_USER_DISABLED ? "no" : "yes", false);
+        if ((cur.flags ^ want_flags) & SAM_USER_PASSWORD_NEVER_EXPIRES)
+            diff_add(&d, "password_never_expires",
+                     cur.flags & SAM_USER_PASSWORD_NEVER_EXPIRES ? "yes" : "no",
+                     want_flags & SAM_USER_PASSWORD_NEVER_EXPIRES ? "yes" : "no", false);
     }
     if (has_password) {
         uint8_t current[16];
@@ -334,15 +464,16 @@ static bool apply_one_user(struct apply *a, const struct prov_user *u)
                     crypto_memcmp(current, hash, 16) == 0;
         crypto_wipe(current, sizeof current);
         if (!same) {
-            strcat(changed, " password");
+            diff_add(&d, "password", NULL, NULL, true);
             good = set_user_password(a, u, cur.rid, hash, plain);
         }
     }
     if (good && (change.full_name || change.description || change.flags_set || change.flags_clear))
         good = check(a, sam_user_update(a->reg, a->opt->actor, cur.rid, &change), &u->at,
                      u->name, NULL);
-    if (good && changed[0])
-        good = record(a, '~', "user", cur.name, "%s", changed + 1);
+    if (good && d.count)
+        good = record_diff(a, '~', "user", cur.name, &d);
+    fields_free(d.fields, d.count);
     sam_user_free(&cur);
     free_secret(plain);
     crypto_wipe(hash, sizeof hash);
@@ -617,6 +748,27 @@ static bool share_sd(struct apply *a, const struct prov_share *sh, uint8_t **sd,
     return good;
 }
 
+/* A descriptor's grants as "alice:change, Everyone:read" for the plan. */
+static char *grants_text(struct registry *reg, const uint8_t *sd, size_t sd_len)
+{
+    char **grants = NULL;
+    size_t count = 0;
+    if (!sd)
+        return strdup("(none)");
+    if (!NT_SUCCESS(share_sd_to_grants(sd, sd_len, sam_principal_namer, reg, &grants, &count)))
+        return NULL;
+    char *text = strdup("");
+    size_t len = 0;
+    for (size_t i = 0; text && i < count; i++) {
+        if (i)
+            append_text(&text, &len, ", ");
+        if (text)
+            append_text(&text, &len, grants[i]);
+    }
+    registry_strv_free(grants);
+    return text;
+}
+
 static bool apply_one_share(struct apply *a, const struct prov_share *sh)
 {
     char *message = NULL;
@@ -659,23 +811,38 @@ static bool apply_one_share(struct apply *a, const struct prov_share *sh)
     } else if (check(a, status, &sh->at, what, NULL)) {
         /* Stored flags include HIDDEN for a $ name; so does what we compare. */
         uint32_t want_flags = want.flags | (share_is_hidden(&want) ? SHARE_FLAG_HIDDEN : 0);
-        char changed[160] = "";
+        struct diff d = { 0 };
         if (strcmp(cur->name, want.name) != 0)
-            strcat(changed, " name");
+            diff_add(&d, "name", cur->name, want.name, false);
         if (text_differs(cur->path, want.path))
-            strcat(changed, " path");
+            diff_add(&d, "path", cur->path, want.path, false);
         if (text_differs(cur->comment, want.comment))
-            strcat(changed, " comment");
-        if (cur->flags != want_flags)
-            strcat(changed, " flags");
-        if (cur->max_uses != want.max_uses)
-            strcat(changed, " max_uses");
-        if (cur->sd_len != want.sd_len || memcmp(cur->sd, want.sd, want.sd_len) != 0)
-            strcat(changed, " permissions");
-        if (changed[0])
-            good = record(a, '~', "share", cur->name, "%s", changed + 1) &&
+            diff_add(&d, "comment", cur->comment, want.comment, false);
+        if (cur->flags != want_flags) {
+            char *was = share_flags_describe(cur->flags), *will = share_flags_describe(want_flags);
+            diff_add(&d, "flags", was ? was : "?", will ? will : "?", false);
+            free(was);
+            free(will);
+        }
+        if (cur->max_uses != want.max_uses) {
+            char was[24], will[24];
+            snprintf(was, sizeof was, "%d", (int)cur->max_uses);
+            snprintf(will, sizeof will, "%d", (int)want.max_uses);
+            diff_add(&d, "max_uses", cur->max_uses < 0 ? "unlimited" : was,
+                     want.max_uses < 0 ? "unlimited" : will, false);
+        }
+        if (cur->sd_len != want.sd_len || memcmp(cur->sd, want.sd, want.sd_len) != 0) {
+            char *was = grants_text(a->reg, cur->sd, cur->sd_len);
+            char *will = grants_text(a->reg, want.sd, want.sd_len);
+            diff_add(&d, "permissions", was ? was : "?", will ? will : "?", false);
+            free(was);
+            free(will);
+        }
+        if (d.count)
+            good = record_diff(a, '~', "share", cur->name, &d) &&
                    check(a, share_db_set(a->reg, &want, a->opt->actor, &message), &sh->at, what,
                          &message);
+        fields_free(d.fields, d.count);
         share_free(cur);
     } else {
         good = false;
@@ -686,6 +853,21 @@ static bool apply_one_share(struct apply *a, const struct prov_share *sh)
 }
 
 /* ---- prune ---------------------------------------------------------------- */
+
+/* The account-deletion rule of provision/accounts.h without force: a share
+ * the files keep must not name an account they remove. */
+static bool prune_account(struct apply *a, const struct sid *sid, const char *name)
+{
+    char *message = NULL;
+    NTSTATUS status = prov_account_delete(a->reg, a->opt->actor, sid, false, NULL, NULL, &message);
+    if (status == STATUS_CANNOT_DELETE) {
+        fail(a, NULL, "cannot prune %s: %s; list it in the files or take it out of those "
+             "shares' permissions", name, message ? message : "share permissions name it");
+        free(message);
+        return false;
+    }
+    return check(a, status, NULL, name, &message);
+}
 
 static bool prune(struct apply *a)
 {
@@ -713,8 +895,7 @@ static bool prune(struct apply *a)
     for (size_t i = 0; good && i < users.count; i++)
         if (!spec_user(a->spec, users.users[i].name))
             good = record(a, '-', "user", users.users[i].name, "%s", "") &&
-                   check(a, sam_user_delete(a->reg, a->opt->actor, users.users[i].rid), NULL,
-                         users.users[i].name, NULL);
+                   prune_account(a, &users.users[i].sid, users.users[i].name);
     sam_user_list_free(&users);
 
     struct sam_group_list groups;
@@ -728,11 +909,45 @@ static bool prune(struct apply *a)
                 named_by_user |= utf8_casecmp(a->spec->users[u].groups[j], g->name) == 0;
         if (!g->builtin && !spec_group(a->spec, g->name) && !named_by_user)
             good = record(a, '-', "group", g->name, "%s", "") &&
-                   check(a, sam_group_delete(a->reg, a->opt->actor, &g->sid), NULL, g->name,
-                         NULL);
+                   prune_account(a, &g->sid, g->name);
     }
     sam_group_list_free(&groups);
     return good;
+}
+
+/* ---- folders that refuse what the grants promise ------------------------------ */
+
+static bool folder_warnings(struct apply *a)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < a->spec->share_count; i++) {
+        struct share *share = NULL;
+        char **found = NULL;
+        size_t count = 0;
+        if (!NT_SUCCESS(share_db_get(a->reg, a->spec->shares[i].name, &share)))
+            continue; /* a dry run of a share whose folder is still to be made */
+        NTSTATUS status = prov_share_folder_warnings(a->reg, share, &found, &count);
+        share_free(share);
+        if (NT_SUCCESS(status) && count > 0) {
+            char **grown = realloc(a->plan->warnings, (n + count + 1) * sizeof *grown);
+            if (!grown)
+                status = STATUS_NO_MEMORY;
+            else {
+                memcpy(grown + n, found, count * sizeof *grown);
+                n += count;
+                grown[n] = NULL;
+                a->plan->warnings = grown;
+                free(found); /* the strings moved */
+                found = NULL;
+            }
+        }
+        registry_strv_free(found);
+        if (!NT_SUCCESS(status)) {
+            fail(a, NULL, "out of memory");
+            return false;
+        }
+    }
+    return true;
 }
 
 /* ---- the whole ------------------------------------------------------------ */
@@ -757,6 +972,8 @@ NTSTATUS prov_apply(struct registry *reg, const struct prov_spec *spec,
         good = apply_one_share(&a, &spec->shares[i]);
     if (good && options->prune)
         good = prune(&a);
+    if (good)
+        good = folder_warnings(&a);
     if (good && !options->dry_run) {
         status = registry_commit(reg);
         if (!NT_SUCCESS(status))
@@ -778,10 +995,13 @@ void prov_plan_free(struct prov_plan *plan)
         free(plan->changes[i].kind);
         free(plan->changes[i].name);
         free(plan->changes[i].detail);
+        fields_free(plan->changes[i].fields, plan->changes[i].field_count);
     }
     free(plan->changes);
     plan->changes = NULL;
     plan->count = 0;
+    registry_strv_free(plan->warnings);
+    plan->warnings = NULL;
 }
 
 void prov_plan_print(const struct prov_plan *plan, FILE *out)
@@ -799,8 +1019,19 @@ char *prov_plan_json(const struct prov_plan *plan)
     for (size_t i = 0; array && i < plan->count; i++) {
         const struct prov_change *c = &plan->changes[i];
         char op[2] = { c->op, 0 };
-        json_array_append_new(array, json_pack("{s:s, s:s, s:s, s:s}", "op", op, "kind",
-                                               c->kind, "name", c->name, "detail", c->detail));
+        json_t *fields = json_array();
+        for (size_t j = 0; fields && j < c->field_count; j++) {
+            const struct prov_field *f = &c->fields[j];
+            json_array_append_new(fields,
+                                  f->old_value ? json_pack("{s:s, s:s, s:s}", "field", f->field,
+                                                           "old", f->old_value, "new",
+                                                           f->new_value)
+                                               : json_pack("{s:s, s:b}", "field", f->field,
+                                                           "secret", 1));
+        }
+        json_array_append_new(array, json_pack("{s:s, s:s, s:s, s:s, s:o*}", "op", op, "kind",
+                                               c->kind, "name", c->name, "detail", c->detail,
+                                               "changes", fields));
     }
     char *text = array ? json_dumps(array, JSON_INDENT(2)) : NULL;
     json_decref(array);

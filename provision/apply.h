@@ -16,16 +16,31 @@
 #include "provision/spec.h"
 #include "registry/registry.h"
 
+/* One field a change modifies, old and new as shown to a person. A secret
+ * (a password) has neither: only that it changes ("password (changed)"). */
+struct prov_field {
+    char *field;    /* "comment", "permissions", "password", "value" */
+    char *old_value; /* NULL for a secret */
+    char *new_value; /* NULL for a secret */
+};
+
 struct prov_change {
     char op;        /* '+' add, '~' change, '-' remove */
     char *kind;     /* "setting", "group", "user", "share", "member" */
     char *name;
-    char *detail;   /* what changes, "" if nothing to add; never a secret */
+    char *detail;   /* what changes, "" if nothing to add; never a secret; for
+                       '~' the fields as "field: OLD -> NEW; ..." */
+    struct prov_field *fields; /* for '~': every field that changes */
+    size_t field_count;
 };
 
 struct prov_plan {
     struct prov_change *changes;
     size_t count;
+    /* Shares of the files whose grants promise writes their folders refuse
+     * (provision/share_folder.h), as the registry is after the plan (also in
+     * a dry run): NULL-terminated, or NULL when there are none. */
+    char **warnings;
 };
 
 struct prov_options {
@@ -40,8 +55,9 @@ NTSTATUS prov_apply(struct registry *reg, const struct prov_spec *spec,
                     const struct prov_options *options, struct prov_plan *plan, char **error);
 void prov_plan_free(struct prov_plan *plan);
 
-/* The plan as text lines ("+ share projects: path=/srv/projects") or a JSON
- * array of {op, kind, name, detail}. */
+/* The plan as text lines ("+ share projects: path=/srv/projects",
+ * "~ share data: comment: \"Old\" -> \"New\"") or a JSON array of
+ * {op, kind, name, detail, changes: [{field, old, new} or {field, secret: true}]}. */
 void prov_plan_print(const struct prov_plan *plan, FILE *out);
 char *prov_plan_json(const struct prov_plan *plan);
 

@@ -27,11 +27,21 @@ struct audit_actor *audit_actor_self(struct audit_actor *actor, const char *via,
     char buffer[1024];
     uid_t uid = getuid();
 
+    const char *sudo_user = getenv("SUDO_USER");
+
     if (getpwuid_r(uid, &pw, buffer, sizeof(buffer), &found) == 0 && found &&
         strlen(found->pw_name) < sizeof(user))
         strcpy(user, found->pw_name);
     else
         snprintf(user, sizeof(user), "uid %lu", (unsigned long)uid);
+    /* sudo ran us: the log names the person who typed the command. Only root
+     * is believed, since anyone can set SUDO_USER in their own environment. */
+    if (uid == 0 && sudo_user && *sudo_user && strlen(sudo_user) < 128 &&
+        strcmp(sudo_user, user) != 0) {
+        char account[64];
+        snprintf(account, sizeof(account), "%.63s", user);
+        snprintf(user, sizeof(user), "%.127s (via sudo as %s)", sudo_user, account);
+    }
     actor->via = via;
     actor->uid = uid;
     actor->user = user;
@@ -39,12 +49,13 @@ struct audit_actor *audit_actor_self(struct audit_actor *actor, const char *via,
     return actor;
 }
 
-NTSTATUS registry_audit(struct registry *reg, const struct audit_actor *actor,
-                        const char *action, const char *object, const char *detail)
+static NTSTATUS audit_insert(struct registry *reg, const struct audit_actor *actor,
+                             const char *action, const char *object, const char *detail,
+                             const char *outcome)
 {
     static const char sql[] =
-        "INSERT INTO audit (at, uid, user, via, source, action, object, detail) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+        "INSERT INTO audit (at, uid, user, via, source, action, object, detail, outcome) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     sqlite3_stmt *stmt = NULL;
     int rc;
 
@@ -63,10 +74,23 @@ NTSTATUS registry_audit(struct registry *reg, const struct audit_actor *actor,
         sqlite3_bind_text(stmt, 6, action, -1, SQLITE_STATIC);
         sqlite3_bind_text(stmt, 7, object, -1, SQLITE_STATIC);
         sqlite3_bind_text(stmt, 8, detail, -1, SQLITE_STATIC);
+        sqlite3_bind_text(stmt, 9, outcome, -1, SQLITE_STATIC);
         rc = sqlite3_step(stmt);
     }
     sqlite3_finalize(stmt);
     return registry_sql_status(reg, rc, "writing the audit log");
+}
+
+NTSTATUS registry_audit(struct registry *reg, const struct audit_actor *actor,
+                        const char *action, const char *object, const char *detail)
+{
+    return audit_insert(reg, actor, action, object, detail, "ok");
+}
+
+NTSTATUS registry_audit_refused(struct registry *reg, const struct audit_actor *actor,
+                                const char *action, const char *object, const char *reason)
+{
+    return audit_insert(reg, actor, action, object, reason, "refused");
 }
 
 /* A copy of a text column; NULL stays NULL. *failed is set on no memory. */
@@ -88,7 +112,7 @@ NTSTATUS registry_audit_list(struct registry *reg, int64_t since_ms, size_t limi
 {
     /* The newest `limit` rows, returned oldest first. */
     static const char sql[] =
-        "SELECT id, at, uid, user, via, source, action, object, detail FROM "
+        "SELECT id, at, uid, user, via, source, action, object, detail, outcome FROM "
         "(SELECT * FROM audit WHERE at >= ? ORDER BY id DESC LIMIT ?) ORDER BY id";
     struct audit_entry *list = NULL, *grown;
     size_t n = 0, capacity = 0;
@@ -128,6 +152,7 @@ NTSTATUS registry_audit_list(struct registry *reg, int64_t since_ms, size_t limi
         e->action = column_text(stmt, 6, &failed);
         e->object = column_text(stmt, 7, &failed);
         e->detail = column_text(stmt, 8, &failed);
+        e->outcome = column_text(stmt, 9, &failed);
         if (failed) {
             status = STATUS_NO_MEMORY;
             goto out;
@@ -155,6 +180,7 @@ void registry_audit_list_free(struct audit_entry *entries, size_t count)
         free(entries[i].action);
         free(entries[i].object);
         free(entries[i].detail);
+        free(entries[i].outcome);
     }
     free(entries);
 }

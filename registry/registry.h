@@ -119,7 +119,11 @@ struct audit_actor {
 
 /* Fills *actor for this process: uid = getuid(), user from getpwuid_r() (or
  * "uid N"); user points to thread-local storage valid until the next call on
- * this thread. source may be NULL. Returns actor. */
+ * this thread. source may be NULL. Returns actor.
+ * The person, not the account: run as root through sudo (real uid 0 and
+ * SUDO_USER set), user is "SUDO_USER (via sudo as root)", e.g. "alice (via
+ * sudo as root)". SUDO_USER is believed only for root, since any other user
+ * could set it; uid stays the real uid. */
 struct audit_actor *audit_actor_self(struct audit_actor *actor, const char *via,
                                      const char *source);
 
@@ -132,6 +136,13 @@ struct audit_actor *audit_actor_self(struct audit_actor *actor, const char *via,
 NTSTATUS registry_audit(struct registry *reg, const struct audit_actor *actor,
                         const char *action, const char *object, const char *detail);
 
+/* Records an attempt that was refused (permission denied, a value that failed
+ * validation): outcome "refused", reason in detail. Call it outside the
+ * attempt's transaction (after its rollback), or the record is rolled back
+ * with it; on its own it is a transaction of its own. */
+NTSTATUS registry_audit_refused(struct registry *reg, const struct audit_actor *actor,
+                                const char *action, const char *object, const char *reason);
+
 struct audit_entry {
     int64_t id;      /* increasing */
     int64_t at_ms;   /* Unix time, milliseconds */
@@ -142,6 +153,7 @@ struct audit_entry {
     char *action;
     char *object;    /* may be NULL */
     char *detail;    /* may be NULL */
+    char *outcome;   /* "ok" (the change was made) or "refused" */
 };
 
 /* Records with at_ms >= since_ms (0: all), oldest first; at most limit of the

@@ -215,3 +215,49 @@ out:
     secdesc_free(&parsed);
     return status;
 }
+
+bool share_sd_names_sid(const uint8_t *sd, size_t sd_len, const struct sid *sid)
+{
+    struct security_descriptor parsed;
+    bool named = false;
+
+    if (!sd || !NT_SUCCESS(secdesc_parse(sd, sd_len, &parsed)))
+        return false;
+    for (size_t i = 0; parsed.dacl && i < parsed.dacl->count; i++)
+        named |= sid_equal(&parsed.dacl->aces[i].sid, sid);
+    secdesc_free(&parsed);
+    return named;
+}
+
+NTSTATUS share_sd_without_sid(const uint8_t *sd, size_t sd_len, const struct sid *sid,
+                              uint8_t **out, size_t *out_len)
+{
+    struct security_descriptor parsed;
+    struct acl *kept = NULL;
+    NTSTATUS status;
+
+    *out = NULL;
+    *out_len = 0;
+    status = secdesc_parse(sd, sd_len, &parsed);
+    if (!NT_SUCCESS(status))
+        return status;
+    if (parsed.dacl) {
+        kept = acl_new();
+        if (!kept)
+            status = STATUS_NO_MEMORY;
+        if (kept)
+            kept->revision = parsed.dacl->revision;
+        for (size_t i = 0; kept && NT_SUCCESS(status) && i < parsed.dacl->count; i++)
+            if (!sid_equal(&parsed.dacl->aces[i].sid, sid))
+                status = acl_add(kept, &parsed.dacl->aces[i]);
+        if (NT_SUCCESS(status)) {
+            secdesc_set_dacl(&parsed, kept); /* takes kept, frees the old DACL */
+            kept = NULL;
+        }
+    }
+    if (NT_SUCCESS(status))
+        status = secdesc_to_bytes(&parsed, out, out_len);
+    acl_free(kept);
+    secdesc_free(&parsed);
+    return status;
+}

@@ -140,4 +140,11 @@ typedef char *(*share_sid_namer)(void *context, const struct sid *sid);
 NTSTATUS share_sd_to_grants(const uint8_t *sd, size_t sd_len, share_sid_namer namer,
                             void *namer_context, char ***grants, size_t *count);
 
+/* Whether any ACE of the descriptor's DACL names sid (a grant or a deny). */
+bool share_sd_names_sid(const uint8_t *sd, size_t sd_len, const struct sid *sid);
+/* A copy of the descriptor without the ACEs that name sid (what is left of
+ * the grants when that account is deleted). *out is malloc'd. */
+NTSTATUS share_sd_without_sid(const uint8_t *sd, size_t sd_len, const struct sid *sid,
+                              uint8_t **out, size_t *out_len);
+
 #endif

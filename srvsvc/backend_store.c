@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/log.h"
@@ -28,6 +29,11 @@ struct srvsvc_store {
     struct registry *reg;
     pthread_mutex_t lock;
     struct srvsvc_live live;
+    /* Refused attempts are audited, at most srvsvc.audit-refused-per-minute
+     * a minute, so that a client repeating a refused call cannot grow the log
+     * without end (under the lock). */
+    time_t refused_window;
+    unsigned refused_in_window;
 };
 
 /* The SHI1005 flags srvsvc passes through; the high bits are Samewise's. */
@@ -95,6 +101,37 @@ static void actor_done(struct actor_text *who)
 {
     free(who->name);
     who->name = NULL;
+}
+
+/* An attempt the caller was refused: the audit log records it (outcome
+ * "refused") with the caller's account. Called with store->lock held. */
+static void audit_refused_locked(struct srvsvc_store *s, const struct access_token *actor,
+                                 const char *action, const char *object, const char *reason)
+{
+    time_t now = time(NULL);
+    if (now - s->refused_window >= 60) {
+        s->refused_window = now;
+        s->refused_in_window = 0;
+    }
+    uint32_t limit = 60;
+    registry_setting_get_dword(s->reg, "srvsvc.audit-refused-per-minute", &limit);
+    if (++s->refused_in_window > limit)
+        return;
+    struct actor_text who;
+    NTSTATUS status = registry_audit_refused(s->reg, actor_for(s, actor, &who), action, object,
+                                             reason);
+    actor_done(&who);
+    if (status != STATUS_SUCCESS)
+        log_debug("srvsvc: cannot audit a refused %s: %s", action, nt_status_name(status));
+}
+
+static void store_audit_refused(void *ctx, const char *action, const char *object,
+                                const char *reason, const struct access_token *actor)
+{
+    struct srvsvc_store *s = ctx;
+    pthread_mutex_lock(&s->lock);
+    audit_refused_locked(s, actor, action, object, reason);
+    pthread_mutex_unlock(&s->lock);
 }
 
 static bool ends_with_dollar(const char *name)
@@ -243,6 +280,9 @@ static NTSTATUS store_share_add(void *ctx, const struct srvsvc_share *share, con
     pthread_mutex_lock(&s->lock);
     status = share_db_add(s->reg, &add, actor_for(s, actor, &who), &message);
     actor_done(&who);
+    if (status != STATUS_SUCCESS)
+        audit_refused_locked(s, actor, "share.add", share->name,
+                             message ? message : nt_status_name(status));
     pthread_mutex_unlock(&s->lock);
     if (message)
         log_info("srvsvc: share add %s: %s", share->name, message);
@@ -292,6 +332,9 @@ static NTSTATUS store_share_set(void *ctx, const char *name, const struct srvsvc
         status = share_db_set(s->reg, &update, actor_for(s, actor, &who), &message);
         actor_done(&who);
     }
+    if (status != STATUS_SUCCESS)
+        audit_refused_locked(s, actor, "share.set", name,
+                             message ? message : nt_status_name(status));
     pthread_mutex_unlock(&s->lock);
     if (message)
         log_info("srvsvc: share set %s: %s", name, message);
@@ -310,6 +353,9 @@ static NTSTATUS store_share_del(void *ctx, const char *name, const struct access
     pthread_mutex_lock(&s->lock);
     NTSTATUS status = share_db_delete(s->reg, name, actor_for(s, actor, &who), &message);
     actor_done(&who);
+    if (status != STATUS_SUCCESS && status != STATUS_BAD_NETWORK_NAME)
+        audit_refused_locked(s, actor, "share.delete", name,
+                             message ? message : nt_status_name(status));
     pthread_mutex_unlock(&s->lock);
     if (message)
         log_info("srvsvc: share delete %s: %s", name, message);
@@ -482,4 +528,5 @@ void srvsvc_store_backend(struct srvsvc_store *s, struct srvsvc_backend *b)
     b->file_close = store_file_close;
     b->server_info_get = store_server_info_get;
     b->server_info_set = store_server_info_set;
+    b->audit_refused = store_audit_refused;
 }

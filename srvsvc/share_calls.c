@@ -360,6 +360,16 @@ static bool servername_ok(struct dcerpc_call *call, const char *name)
     return info.name && strcasecmp(n, info.name) == 0;
 }
 
+/* A change refused because the caller is not an administrator goes to the
+ * audit log with the caller's account (backend_store.c bounds how many). */
+static void audit_denied(struct dcerpc_call *call, const char *action, const char *object)
+{
+    const struct srvsvc_backend *be = srvsvc_backend_of(call);
+    if (be->audit_refused)
+        be->audit_refused(be->ctx, action, object, "access denied: not an administrator",
+                          dcerpc_call_token(call));
+}
+
 uint32_t srvsvc_NetrShareAdd(struct dcerpc_call *call, void *r)
 {
     struct NetrShareAdd *c = r;
@@ -370,6 +380,9 @@ uint32_t srvsvc_NetrShareAdd(struct dcerpc_call *call, void *r)
         return 0;
     }
     if (!srvsvc_caller_is_admin(call)) {
+        struct share_fields named;
+        audit_denied(call, "share.add",
+                     fields_from_level(c->Level, &c->InfoStruct, &named) ? named.name : NULL);
         c->Result = ERROR_ACCESS_DENIED;
         return 0;
     }
@@ -432,6 +445,7 @@ uint32_t srvsvc_NetrShareSetInfo(struct dcerpc_call *call, void *r)
         return 0;
     }
     if (!srvsvc_caller_is_admin(call)) {
+        audit_denied(call, "share.set", c->NetName);
         c->Result = ERROR_ACCESS_DENIED;
         return 0;
     }
@@ -484,8 +498,10 @@ uint32_t srvsvc_NetrShareSetInfo(struct dcerpc_call *call, void *r)
 static uint32_t share_del(struct dcerpc_call *call, const char *name)
 {
     const struct srvsvc_backend *be = srvsvc_backend_of(call);
-    if (!srvsvc_caller_is_admin(call))
+    if (!srvsvc_caller_is_admin(call)) {
+        audit_denied(call, "share.delete", name);
         return ERROR_ACCESS_DENIED;
+    }
     if (!be->share_del)
         return ERROR_NOT_SUPPORTED;
     return srvsvc_net_status(be->share_del(be->ctx, name, dcerpc_call_token(call)));

@@ -111,6 +111,10 @@ struct srvsvc_backend {
     NTSTATUS (*server_info_get)(void *ctx, struct ndr_arena *arena, struct srvsvc_server_info *info);
     NTSTATUS (*server_info_set)(void *ctx, const struct srvsvc_server_info *info, uint32_t fields,
                                 const struct access_token *actor);
+    /* Records a change the caller was refused (not an administrator) in the
+     * audit log: action "share.add", object the share name (may be NULL). */
+    void (*audit_refused)(void *ctx, const char *action, const char *object, const char *reason,
+                          const struct access_token *actor);
 };
 
 /* Registers srvsvc and wkssvc on server, served from backend (which must

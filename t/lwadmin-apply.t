@@ -45,6 +45,36 @@ like "$("$LWADMIN" log 2>&1)" "yaml +[a-z]+ +share.add +data" "audit shows via y
 sed 's/Team data/Team files/' "$T/site.yaml" | "$LWADMIN" --json apply -f - --dry-run > "$T/plan.json"
 ok "--json plan is valid JSON" /usr/bin/python3 -m json.tool "$T/plan.json"
 like "$(cat "$T/plan.json")" "\"op\": \"~\"" "-f - reads standard input; the change shows"
+like "$(/usr/bin/python3 -c 'import json,sys; c=[x for x in json.load(open(sys.argv[1])) if x["op"]=="~"][0]["changes"][0]; print(c["field"], c["old"], c["new"], sep="|")' "$T/plan.json")" \
+    "^comment\|Team data\|Team files$" "--json plan carries the field with its old and new value"
+
+# The plan shows old -> new for every field; a password only as changed.
+sed -e 's/Team data/Team files/' -e 's/Alice Example/Alice Q. Example/' \
+    -e 's/engineers: change/engineers: full/' "$T/site.yaml" > "$T/site2.yaml"
+export SW_TEST_ALICE2='Other-Horse-77'
+sed -i 's/SW_TEST_ALICE}/SW_TEST_ALICE2}/' "$T/site2.yaml"
+out=$("$LWADMIN" apply -f "$T/site2.yaml" --dry-run 2>&1)
+like "$out" 'comment: "Team data" -> "Team files"' "plan: share comment old -> new"
+like "$out" 'permissions: "engineers:change, Everyone:read" -> "engineers:full, Everyone:read"' \
+    "plan: permissions old -> new"
+like "$out" 'full_name: "Alice Example" -> "Alice Q. Example"' "plan: full name old -> new"
+like "$out" 'password \(changed\)' "plan: a password change shows as (changed)"
+unlike "$out" 'Horse' "plan: never a password"
+out=$("$LWADMIN" --json apply -f "$T/site2.yaml" --dry-run 2>&1)
+like "$(printf '%s' "$out" | tr -d ' \n')" '"field":"password","secret":true' "--json: the password is a secret field"
+unlike "$out" 'Horse' "--json plan: never a password"
+
+# --detailed-exitcode: 0 nothing to do, 2 changes pending, 1 an error.
+"$LWADMIN" apply -f "$T/site.yaml" --dry-run --detailed-exitcode >/dev/null 2>&1
+is "$?" 0 "--detailed-exitcode: 0 when nothing would change"
+"$LWADMIN" apply -f "$T/site2.yaml" --dry-run --detailed-exitcode >/dev/null 2>&1
+is "$?" 2 "--detailed-exitcode: 2 when changes are pending"
+printf 'shares:\n  - name: broken\n    path: /no/such/dir\n' > "$T/broken.yaml"
+"$LWADMIN" apply -f "$T/broken.yaml" --dry-run --detailed-exitcode >/dev/null 2>&1
+is "$?" 1 "--detailed-exitcode: 1 on an error"
+"$LWADMIN" apply -f "$T/site.yaml" --detailed-exitcode >/dev/null 2>&1
+is "$?" 2 "--detailed-exitcode without --dry-run is a usage error"
+like "$("$LWADMIN" share show data 2>&1)" "Team data" "dry runs changed nothing"
 
 # An error on line 6 names line 6 and changes nothing made before it.
 cat > "$T/bad.yaml" <<EOF
@@ -107,11 +137,72 @@ ok "export, apply, export: identical" cmp -s "$T/one.yaml" "$T/two.yaml"
 plain=$("$LWADMIN" export)
 unlike "$plain" "nt_hash" "no secrets without --with-secrets"
 
-# --prune removes exactly what the file omits.
+# --prune removes exactly what the file omits; it asks first, and without a
+# terminal it wants --yes.
 printf 'users:\n  - name: alice\n    full_name: Alice Example\n' > "$T/only-alice.yaml"
-out=$("$LWADMIN" apply -f "$T/only-alice.yaml" --prune 2>&1); rc=$?
+out=$("$LWADMIN" apply -f "$T/only-alice.yaml" --prune </dev/null 2>&1); rc=$?
+is "$rc" 2 "prune without a terminal and without --yes exits 2"
+like "$out" "pass --yes" "and says to pass --yes"
+like "$("$LWADMIN" share list 2>&1)" "data" "and removes nothing"
+# On a terminal (a pty): the plan, a question; "n" changes nothing.
+cat > "$T/on-terminal.py" <<'PYEOF'
+import os, pty, sys, select, time
+answer = sys.argv[1].encode()
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+out = b""
+deadline = time.time() + 60
+answered = False
+while time.time() < deadline:
+    r, _, _ = select.select([fd], [], [], 1)
+    if not r:
+        continue
+    try:
+        data = os.read(fd, 4096)
+    except OSError:
+        break
+    if not data:
+        break
+    out += data
+    if not answered and b"[y/N]" in out:
+        os.write(fd, answer + b"\n")
+        answered = True
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode(errors="replace"))
+sys.exit(os.waitstatus_to_exitcode(status))
+PYEOF
+out=$(/usr/bin/python3 "$T/on-terminal.py" n "$LWADMIN" apply -f "$T/only-alice.yaml" --prune 2>&1); rc=$?
+is "$rc" 1 "prune on a terminal, answered no: exits 1"
+like "$out" "- share data" "the question shows what would be removed"
+like "$out" "removing [0-9]+ objects\\? \\[y/N\\]" "and asks"
+like "$("$LWADMIN" share list 2>&1)" "data" "no: nothing removed"
+out=$(/usr/bin/python3 "$T/on-terminal.py" y "$LWADMIN" apply -f "$T/site.yaml" --prune 2>&1); rc=$?
+is "$rc" 0 "prune on a terminal, answered yes: applies" || diag "$out"
+out=$("$LWADMIN" apply -f "$T/only-alice.yaml" --prune --yes 2>&1); rc=$?
 is "$rc" 0 "prune applies"
 like "$out" "- share data" "prune removes the share the file omits"
 like "$out" "- group engineers" "prune removes the group the file omits"
 unlike "$out" "Administrators|IPC" "prune never touches built-ins"
 like "$("$LWADMIN" share list 2>&1)" "IPC\\$" "IPC\$ kept"
+
+# --prune never leaves a raw SID: a kept share that grants an account the file
+# prunes is refused, and nothing changes.
+mkdir -p "$T/kept"
+"$LWADMIN" user add zed </dev/null 2>/dev/null
+"$LWADMIN" share add kept "$T/kept" --grant zed:change 2>/dev/null
+printf 'users:\n  - name: alice\n    full_name: Alice Example\nshares:\n  - name: kept\n    path: %s\n    permissions: {zed: change}\n' "$T/kept" > "$T/keep-share.yaml"
+out=$("$LWADMIN" apply -f "$T/keep-share.yaml" --prune --yes 2>&1); rc=$?
+is "$rc" 1 "prune of a user a kept share grants is refused"
+like "$out" "cannot prune zed: zed is named in the permissions of share kept" "  saying why"
+like "$("$LWADMIN" user show zed 2>&1)" "zed" "  zed still exists"
+like "$("$LWADMIN" --json log | /usr/bin/python3 -c '
+import json, sys
+for e in json.load(sys.stdin):
+    if e["outcome"] == "refused":
+        print(e["via"], e["action"], e["source"], e["detail"])')" "^yaml apply $T/keep-share.yaml .*cannot prune zed" \
+    "  the refused apply is in the audit log, with the file and the reason"
+
+# --json with --prune on a terminal: the question goes to stderr, stdout stays JSON.
+out=$(/usr/bin/python3 "$T/on-terminal.py" n "$LWADMIN" --json apply -f "$T/only-alice.yaml" --prune 2>/dev/null); rc=$?
+is "$rc" 1 "--json prune answered no exits 1"

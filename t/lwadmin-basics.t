@@ -98,7 +98,7 @@ run "$LWADMIN" config list nosuchprefix
 is "$rc" 1 "config list of an unknown prefix fails"
 run "$LWADMIN" config get srv.port
 is "$out" 445 "config get srv.port is the default 445"
-before=$("$LWADMIN" --json log | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+before=$("$LWADMIN" --json log | /usr/bin/python3 -c 'import json,sys; print(len([e for e in json.load(sys.stdin) if e["outcome"] == "ok"]))')
 run "$LWADMIN" config set srv.port 70000
 is "$rc" 1 "a port outside 1..65535 is refused with 1"
 like "$err" "70000" "  the message says which value"
@@ -108,8 +108,18 @@ is "$rc" 1 "a value outside an enum is refused"
 run "$LWADMIN" config set no.such.key 1
 is "$rc" 1 "an unknown setting is refused with 1"
 like "$err" "unknown setting" "  saying so"
-after=$("$LWADMIN" --json log | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
-is "$after" "$before" "refused changes leave no audit record"
+after=$("$LWADMIN" --json log | /usr/bin/python3 -c 'import json,sys; print(len([e for e in json.load(sys.stdin) if e["outcome"] == "ok"]))')
+is "$after" "$before" "refused changes leave no record of a change"
+# ... but each refused attempt is recorded, with its outcome and why.
+refused=$("$LWADMIN" --json log | /usr/bin/python3 -c '
+import json, sys
+for e in json.load(sys.stdin):
+    if e["outcome"] == "refused" and e["action"] == "setting.set":
+        print(e["object"], "|", e["detail"])')
+like "$refused" "srv.port \| .*70000" "a refused config set is in the log (--json outcome refused), with the reason"
+like "$refused" "srv.signing \| " "  so is the refused enum value"
+like "$refused" "no.such.key \| .*unknown setting" "  and the unknown setting"
+like "$("$LWADMIN" log)" "setting.set \[refused\] +srv.port" "lwadmin log marks the refused attempt"
 run "$LWADMIN" config set srv.port 4455
 is "$rc" 0 "config set srv.port 4455"
 is "$("$LWADMIN" config get srv.port)" 4455 "  takes effect"
@@ -118,6 +128,23 @@ ok "config get --json is valid JSON" json_ok "$T/out"
 like "$out" '"is_default": false' "  and says it is not the default"
 run "$LWADMIN" config unset srv.port
 is "$("$LWADMIN" config get srv.port)" 445 "config unset returns to the default"
+
+# ---- the audit log names the person: SUDO_USER under sudo ------------------------------------
+# Believed only for root (anyone can set SUDO_USER); as another user it is ignored.
+me=$(id -un)
+if [ "$(id -u)" = 0 ]; then expect_user="alice (via sudo as $me)"; else expect_user="$me"; fi
+SUDO_USER=alice "$LWADMIN" config set srv.port 4456 >/dev/null 2>&1
+SUDO_USER=alice "$LWADMIN" config set srv.port 99999 >/dev/null 2>&1
+sudo_rows=$("$LWADMIN" --json log | /usr/bin/python3 -c '
+import json, sys
+for e in json.load(sys.stdin):
+    if e["detail"] and ("4456" in e["detail"] or "99999" in e["detail"]):
+        print(e["user"] + "|" + e["outcome"])')
+is "$sudo_rows" "$expect_user|ok
+$expect_user|refused" "the audit actor under sudo is the person (SUDO_USER), for a change and a refused attempt"
+expect_re=$(printf '%s' "$expect_user" | sed 's/[()]/\\&/g')
+like "$("$LWADMIN" log)" "$expect_re +setting.set \[refused\]" "  lwadmin log shows it"
+"$LWADMIN" config unset srv.port >/dev/null
 
 # ---- the audit log -----------------------------------------------------------------------
 run "$LWADMIN" log

@@ -243,11 +243,51 @@ users = [u for u in json.load(sys.stdin) if u["name"].startswith("par")]
 print(len(users), len(set(u["rid"] for u in users)))')
 is "$rids" "8 8" "  eight users with eight different RIDs"
 
+# ---- deleting an account that share permissions name --------------------------------------
+mkdir -p "$T/granted" "$T/granted2"
+"$LWADMIN" user add gina </dev/null 2>/dev/null
+"$LWADMIN" group add Crew 2>/dev/null
+"$LWADMIN" share add granted "$T/granted" --grant gina:change --grant Crew:read --grant Everyone:read 2>/dev/null
+"$LWADMIN" share add granted2 "$T/granted2" --grant gina:full 2>/dev/null
+run "$LWADMIN" user del gina
+is "$rc" 1 "user del refuses a user that share permissions name"
+like "$err" "gina is named in the permissions of shares granted, granted2" "  naming the shares"
+like "$err" "pass --force" "  and saying how to go on"
+run "$LWADMIN" user show gina
+is "$rc" 0 "  gina still exists"
+run "$LWADMIN" --json log
+like "$(printf '%s' "$out" | /usr/bin/python3 -c '
+import json, sys
+for e in json.load(sys.stdin):
+    if e["outcome"] == "refused":
+        print(e["action"], e["object"], e["detail"])')" "^user.del gina gina is named in the permissions of shares granted, granted2" \
+    "  the refused delete is in the audit log (outcome refused, with the reason)"
+run "$LWADMIN" user del gina --force
+is "$rc" 0 "user del --force deletes her"
+like "$out" "Removed gina's grant from share granted\." "  and says which shares changed (granted)"
+like "$out" "Removed gina's grant from share granted2\." "  (granted2)"
+run "$LWADMIN" share show granted
+unlike "$out" "gina|S-1-5-21" "  her grant is gone from granted, no raw SID left"
+like "$out" "Crew:read" "  the other grants stay"
+run "$LWADMIN" group del Crew
+is "$rc" 1 "group del refuses a group that share permissions name"
+like "$err" "Crew is named in the permissions of share granted" "  naming the share"
+run "$LWADMIN" group del Crew --force
+is "$rc" 0 "group del --force deletes it"
+like "$out" "Removed Crew's grant from share granted\." "  and says which share changed"
+run "$LWADMIN" share show granted
+unlike "$out" "Crew|S-1-5-21" "  no raw SID left behind"
+run "$LWADMIN" group del Administrators --force
+is "$rc" 1 "a built-in group is never deleted, --force or not"
+run "$LWADMIN" share show granted
+like "$out" "Everyone:read" "  and no grant was removed for it"
+
 # ---- the audit log has each change ----------------------------------------------------------
 run "$LWADMIN" log
 for entry in "user.add +alice" "user.passwd +alice" "user.set +bob" "user.del +robert" \
              "group.add +Editors" "group.add-member +Editors" "group.remove-member +Editors" \
-             "group.set +Editors" "group.del +Editors" "lsass.min-password-length"; do
+             "group.set +Editors" "group.del +Editors" "lsass.min-password-length" \
+             "share.set +granted" "user.del +gina" "group.del +Crew"; do
     like "$out" "$entry" "log shows $entry"
 done
 unlike "$out" "Password|Tr0ub4dor|Secret-Pw1|a4f49c40" "the log holds no password or hash"

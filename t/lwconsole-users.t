@@ -6,7 +6,7 @@
 # once the server can be started (skipped, with the reason, until then).
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/lwconsole-lib.sh"
-plan 42
+plan 48
 
 "$LWADMIN" init >/dev/null || exit 1
 "$LWADMIN" config set lsass.failed-logon-delay 0 >/dev/null || exit 1  # not about the delay
@@ -127,6 +127,31 @@ wait_for "Delete the user 'carol'\?" >/dev/null
 keys y
 ok "y deletes the user" wait_for "User 'carol' deleted"
 unlike "$("$LWADMIN" user list)" "^carol " "lwadmin no longer lists carol"
+# A user that share permissions name: a second question, as lwadmin's --force.
+mkdir -p "$T/dshare"
+printf 'An0ther!pass\n' | "$LWADMIN" user add dave --password-stdin >/dev/null
+"$LWADMIN" share add dshare "$T/dshare" --grant dave:change --grant Everyone:read >/dev/null
+keys /
+wait_for 'Filter:' >/dev/null
+keys Escape
+ok "dave appears" wait_for 'dave +enabled'
+select_row dave
+keys d
+wait_for "Delete the user 'dave'\?" >/dev/null
+keys y
+ok "a user that a share grants: the console asks about the grants" \
+    wait_for "dave is named in the permissions of share dshare"
+keys Escape
+ok "Esc keeps him" wait_for 'Nothing deleted'
+like "$("$LWADMIN" share show dshare)" "dave:change" "  and his grant"
+keys d
+wait_for "Delete the user 'dave'\?" >/dev/null
+keys y
+wait_for "named in the permissions of share dshare" >/dev/null
+keys y
+ok "yes twice: deleted, and the status line names the share" \
+    wait_for "User 'dave' deleted; its grants were removed from: dshare"
+unlike "$("$LWADMIN" share show dshare)" "dave|S-1-5-21" "lwadmin: no grant and no raw SID left"
 ok "lwconsole quits cleanly (F10, exit status 0)" console_stop
 
 # ---- log on as the user the console made ----

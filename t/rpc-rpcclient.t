@@ -50,7 +50,7 @@ smb_as() {
     timeout "$APPLIANCE_CLIENT_TIMEOUT" smbclient -s "$APPLIANCE_CONF" -A "$auth" \
         -p "$APPLIANCE_PORT" "//127.0.0.1/$share" "$@" 2>&1
 }
-audit_count() { "$LWADMIN" --json log | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+audit_count() { "$LWADMIN" --json log | /usr/bin/python3 -c 'import json,sys; print(len([e for e in json.load(sys.stdin) if e["outcome"] == "ok"]))'; }
 share_exists() { "$LWADMIN" share show "$1" >/dev/null 2>&1; }
 share_json() { "$LWADMIN" --json share show "$1" 2>/dev/null; }
 json_field() { /usr/bin/python3 -c 'import json,sys; v=json.load(sys.stdin)[sys.argv[1]]; print(",".join(sorted(v)) if isinstance(v, list) else v)' "$1"; }
@@ -95,7 +95,7 @@ like "$(alice 'netsharegetinfo test 1')" "netname: test" "alice may get level 1"
 like "$(alice 'netsharegetinfo test 502')" "WERR_ACCESS_DENIED" "... not level 502"
 
 # ---- Add, change, delete (bob) ----
-before=$(audit_count)
+before=$("$LWADMIN" --json log | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 out=$(bob "netshareadd $T/rpcshare rpcshare 5 'made by rpcclient'")
 is "$out" "" "netshareadd as bob succeeds"
 out=$(bob "netsharegetinfo rpcshare 502")
@@ -138,7 +138,20 @@ like "$(alice "netsharesetinfo rpcshare 'by alice'")" "WERR_ACCESS_DENIED" "alic
 is "$(share_json rpcshare | json_field comment)" "changed by rpcclient" "... the comment is unchanged"
 like "$(alice 'netsharedel rpcshare')" "WERR_ACCESS_DENIED" "alice's netsharedel: access denied"
 ok "... the share is still there" share_exists rpcshare
-is "$(audit_count)" "$n" "... and none of it reached the audit log"
+is "$(audit_count)" "$n" "... and no change reached the audit log"
+refused=$("$LWADMIN" --json log | /usr/bin/python3 -c '
+import json, sys
+for e in json.load(sys.stdin):
+    if e["outcome"] == "refused" and e["via"] == "rpc":
+        print(e["user"], e["action"], e["object"])')
+like "$refused" "alice share.add nope" "... but the refused attempts are, via rpc with alice's account: add"
+like "$refused" "alice share.delete rpcshare" "... and delete"
+refused_count() { "$LWADMIN" --json log | /usr/bin/python3 -c 'import json,sys; print(len([e for e in json.load(sys.stdin) if e["outcome"] == "refused"]))'; }
+"$LWADMIN" config set srvsvc.audit-refused-per-minute 0 >/dev/null
+r=$(refused_count)
+like "$(alice 'netsharedel rpcshare')" "WERR_ACCESS_DENIED" "with srvsvc.audit-refused-per-minute 0, still access denied"
+is "$(refused_count)" "$r" "... and no more refused records"
+"$LWADMIN" config unset srvsvc.audit-refused-per-minute >/dev/null
 
 # ---- Live state: alice holds a session, two tree connects and a file ----
 /usr/bin/python3 "$SW_SRC/t/rpc-hold.py" "$APPLIANCE_PORT" alice "$APPLIANCE_PASSWORD" "$T/hold" \
@@ -190,11 +203,12 @@ is "$(probe 2)" "file ok share2 STATUS_NETWORK_NAME_DELETED " \
 log=$("$LWADMIN" --json log | /usr/bin/python3 -c '
 import json, sys
 for e in json.load(sys.stdin)[int(sys.argv[1]):]:
-    print(e["via"], e["user"], e["action"], e["object"])' "$before")
+    if e["outcome"] == "ok":
+        print(e["via"], e["user"], e["action"], e["object"])' "$before")
 like "$log" "^rpc bob share\\.add rpcshare$" "audit: share.add via rpc by bob"
 like "$log" "rpc bob share\\.set rpcshare" "audit: share.set via rpc by bob"
 like "$log" "rpc bob share\\.delete rpcshare" "audit: share.delete via rpc by bob"
-unlike "$log" "alice" "audit: nothing by alice"
+unlike "$log" "alice" "audit: no change by alice"
 
 # ---- Closing a session ----
 like "$(alice 'netsessdel \\\\127.0.0.1 alice')" "WERR_ACCESS_DENIED" "alice may not close sessions"

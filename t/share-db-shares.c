@@ -430,6 +430,38 @@ static void test_transaction(struct registry *reg)
     share_list_free(list, n);
 }
 
+/* The pieces of deleting an account that grants name: finding its ACEs and
+ * taking them out, leaving the other grants as they were. */
+static void test_without_sid(void)
+{
+    static const char *const grants[] = { "S-1-5-21-1-2-3-1000:change", "Everyone:read",
+                                          "S-1-5-21-1-2-3-1001:full" };
+    struct sid gone, kept, never;
+    uint8_t *sd = NULL, *less = NULL;
+    size_t sd_len = 0, less_len = 0;
+    char **left = NULL;
+    size_t count = 0;
+
+    sid_parse("S-1-5-21-1-2-3-1000", &gone);
+    sid_parse("S-1-5-21-1-2-3-1001", &kept);
+    sid_parse("S-1-5-21-1-2-3-1002", &never);
+    ok(share_sd_from_grants(grants, 3, NULL, NULL, &sd, &sd_len, NULL) == STATUS_SUCCESS,
+       "a descriptor with three grants");
+    ok(share_sd_names_sid(sd, sd_len, &gone) && share_sd_names_sid(sd, sd_len, &kept) &&
+       !share_sd_names_sid(sd, sd_len, &never), "share_sd_names_sid finds exactly the named SIDs");
+    ok(!share_sd_names_sid(NULL, 0, &gone), "a NULL descriptor names nobody");
+    ok(share_sd_without_sid(sd, sd_len, &gone, &less, &less_len) == STATUS_SUCCESS &&
+       !share_sd_names_sid(less, less_len, &gone), "share_sd_without_sid removes the ACE");
+    ok(share_sd_to_grants(less, less_len, NULL, NULL, &left, &count) == STATUS_SUCCESS &&
+       count == 2 && strcmp(left[0], "Everyone:read") == 0 &&
+       strcmp(left[1], "S-1-5-21-1-2-3-1001:full") == 0, "and keeps the others in order");
+    registry_strv_free(left);
+    free(less);
+    ok(share_sd_without_sid(sd, 3, &gone, &less, &less_len) != STATUS_SUCCESS && !less,
+       "a truncated descriptor is refused");
+    free(sd);
+}
+
 int main(void)
 {
     struct registry *reg = NULL;
@@ -446,6 +478,7 @@ int main(void)
         fclose(f);
     audit_actor_self(&actor, "cli", NULL);
     test_names();
+    test_without_sid();
     if (ok(registry_open(in_dir("registry.db"), &reg) == STATUS_SUCCESS, "open a registry")) {
         test_ipc(reg);
         test_add(reg);

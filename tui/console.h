@@ -127,6 +127,18 @@ void console_format_time(int64_t seconds, char *out, size_t size);
 /* printf into a newly allocated string (NULL on failure). */
 char *console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Deletes a local user or group (its name and noun, "User" or "Group", for
+ * messages, title for the dialogs) through prov_account_delete: when share permissions name it, asks
+ * whether to remove those grants too; says on the status line what changed. */
+struct sid;
+void console_delete_account(const struct sid *sid, const char *name, const char *noun,
+                            const char *title);
+
+/* The status line after a share was saved ("added", "saved"): OK, or the
+ * first warning of prov_share_folder_warnings when its folder refuses writes
+ * a grant promises (lwadmin share fix-permissions fixes that). */
+void console_share_saved(const char *name, const char *done);
+
 /* ---- editors used by more than one screen --------------------------------------- */
 
 struct share;

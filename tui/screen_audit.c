@@ -41,9 +41,14 @@ static void load(void)
             char when[32], key[32];
             console_format_time(entries[i].at_ms / 1000, when, sizeof when);
             snprintf(key, sizeof key, "%lld", (long long)entries[i].id);
-            const char *cells[] = { when, entries[i].user, entries[i].via, entries[i].action,
-                                    entries[i].object, entries[i].detail };
+            bool refused = entries[i].outcome && strcmp(entries[i].outcome, "ok") != 0;
+            char *action = console_printf("%s%s", entries[i].action,
+                                          refused ? " [refused]" : "");
+            const char *cells[] = { when, entries[i].user, entries[i].via,
+                                    action ? action : entries[i].action, entries[i].object,
+                                    entries[i].detail };
             ui_list_add(&list, key, cells, UI_NORMAL);
+            free(action);
         }
         registry_audit_list_free(entries, count);
     }
@@ -79,12 +84,13 @@ static void details(void)
         console_format_time(entries[i].at_ms / 1000, when, sizeof when);
         char *text = console_printf(
             "Entry %lld\nTime: %s\nUser: %s (uid %lld)\nThrough: %s%s%s\nAction: %s\n"
-            "Object: %s\nDetail: %s",
+            "Object: %s\nDetail: %s\nOutcome: %s",
             (long long)entries[i].id, when, entries[i].user, (long long)entries[i].uid,
             entries[i].via, entries[i].source ? ", from " : "",
             entries[i].source ? entries[i].source : "", entries[i].action,
             entries[i].object ? entries[i].object : "-",
-            entries[i].detail ? entries[i].detail : "-");
+            entries[i].detail ? entries[i].detail : "-",
+            entries[i].outcome ? entries[i].outcome : "ok");
         if (text)
             ui_message("Audit entry", text);
         free(text);

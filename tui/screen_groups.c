@@ -169,8 +169,8 @@ static char *group_form(const char *name)
 
 static void delete_selected(const char *name)
 {
-    char *question = console_printf("Delete the group '%s'? Its members stay; permissions "
-                                    "that name the group stop applying.", name);
+    char *question = console_printf("Delete the group '%s'? Its members stay; if share "
+                                    "permissions name it, you are asked next.", name);
     bool yes = ui_confirm("Delete group", question ? question : "Delete the group?");
     free(question);
     if (!yes) {
@@ -180,15 +180,11 @@ static void delete_selected(const char *name)
     struct sam_group group;
     NTSTATUS status = sam_group_by_name(app.reg, name, &group);
     if (NT_SUCCESS(status)) {
-        status = console_begin();
-        if (NT_SUCCESS(status))
-            status = console_end(sam_group_delete(app.reg, &app.actor, &group.sid));
+        console_delete_account(&group.sid, name, "Group", "Delete group");
         sam_group_free(&group);
-    }
-    if (NT_SUCCESS(status))
-        ui_status(UI_STATUS_OK, "Group '%s' deleted.", name);
-    else
+    } else {
         console_error(status, NULL, "Cannot delete '%s'", name);
+    }
     app_reload();
 }
 

@@ -108,15 +108,11 @@ static void delete_selected(const char *name)
     struct sam_user user;
     NTSTATUS status = sam_user_by_name(app.reg, name, &user);
     if (NT_SUCCESS(status)) {
-        status = console_begin();
-        if (NT_SUCCESS(status))
-            status = console_end(sam_user_delete(app.reg, &app.actor, user.rid));
+        console_delete_account(&user.sid, name, "User", "Delete user");
         sam_user_free(&user);
-    }
-    if (NT_SUCCESS(status))
-        ui_status(UI_STATUS_OK, "User '%s' deleted.", name);
-    else
+    } else {
         console_error(status, NULL, "Cannot delete '%s'", name);
+    }
     app_reload();
 }
 

@@ -171,7 +171,7 @@ static NTSTATUS save(struct ui_form *form, void *context, char **message)
     status = console_end(status);
     if (NT_SUCCESS(status)) {
         f->saved_name = strdup(name);
-        ui_status(UI_STATUS_OK, "Share '%s' %s.", name, f->existing ? "saved" : "added");
+        console_share_saved(name, f->existing ? "saved" : "added");
     }
 out:
     free(share.sd);
