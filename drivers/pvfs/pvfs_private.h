@@ -238,7 +238,7 @@ NTSTATUS pvfs_stat_fd(int fd, const char *name, struct pvfs_stat *out);
 /* The volume's 16-byte object id (FileFsObjectIdInformation, and the
  * BirthVolumeId of the files' object ids). */
 void pvfs_volume_object_id(const struct pvfs_volume *volume, uint8_t id[16]);
-#define PVFS_XATTR_CHANGE_TIME "user.samewise.ChangeTime"
+#define PVFS_XATTR_CHANGE_TIME PVFS_XATTR_SAMEWISE_PREFIX "ChangeTime"
 NTSTATUS pvfs_change_time_store(int fd, uint64_t change_time);
 /* Stores DOS attributes (the settable ones and FILE_ATTRIBUTE_SPARSE_FILE)
  * and creation time (user.DOSATTRIB). */
@@ -286,6 +286,32 @@ struct pvfs_stream_info {
 NTSTATUS pvfs_stream_list(int fd, struct pvfs_stream_info **streams, size_t *count);
 void pvfs_stream_list_free(struct pvfs_stream_info *streams, size_t count);
 
+/* ---- private_xattr.c: the xattrs pvfs keeps for itself ---- */
+/* Our own family of xattrs (user.samewise.ChangeTime, ...). */
+#define PVFS_XATTR_SAMEWISE_PREFIX "user.samewise."
+/* Where an unprivileged lwiod keeps descriptors (security.NTACL as root). */
+#define PVFS_XATTR_NTACL_UNPRIVILEGED "user.NTACL"
+/* Every xattr pvfs or Samba keeps for itself: an exact name, or a prefix
+ * naming a family. No client-chosen name (EA, stream) ever reaches one. */
+struct pvfs_private_xattr {
+    const char *name;
+    bool prefix;
+};
+extern const struct pvfs_private_xattr pvfs_private_xattrs[];
+extern const size_t pvfs_private_xattr_count;
+/* xattr_name is (case-insensitively) one of pvfs_private_xattrs[]. */
+bool pvfs_xattr_is_private(const char *xattr_name);
+/* The xattr of descriptors: security.NTACL when privileged (root), else
+ * user.NTACL; pvfs_xattr_ntacl_name() for this process. */
+const char *pvfs_xattr_ntacl_name_for(bool privileged);
+const char *pvfs_xattr_ntacl_name(void);
+/* The xattr user.EA_NAME into out; STATUS_ACCESS_DENIED if that is a
+ * private xattr (whatever the case), STATUS_INVALID_EA_NAME if too long. */
+NTSTATUS pvfs_ea_xattr_name(const char *ea_name, char *out, size_t size);
+/* fsetxattr (O_PATH fds too) of one of pvfs's own xattrs; -1 with EPERM
+ * for a name not in pvfs_private_xattrs[]. */
+int pvfs_private_xattr_set(int fd, const char *name, const void *value, size_t size, int flags);
+
 /* ---- ea.c: extended attributes as user.NAME xattrs ---- */
 /* All xattr names of fd (O_PATH fds too), NUL-separated, malloc'd (NULL and
  * 0 when there are none or the file system has no xattrs); retried when the
@@ -305,8 +331,6 @@ struct pvfs_ea_list {
 /* An EA name Windows accepts: 1-255 bytes, no control characters and
  * none of " * + , / : ; < = > ? [ \ ] | */
 bool pvfs_ea_name_valid(const char *name, size_t len);
-/* An xattr Samba or Samewise keeps for itself (never an EA). */
-bool pvfs_ea_xattr_is_private(const char *xattr_name);
 /* Parse a FILE_FULL_EA_INFORMATION (FILE_GET_EA_INFORMATION) chain from
  * untrusted bytes. A malformed chain (an entry past the end, a
  * NextEntryOffset not a multiple of 4 or inside its entry, a name without

@@ -1,8 +1,9 @@
 /* Security descriptors of files and the access check.
  *
- * A file's descriptor is the one stored in security.NTACL (Samba's format,
- * any version; we trust it whatever its hash says, since we are the ones
- * enforcing it). A file without one gets a descriptor derived from its owner
+ * A file's descriptor is the one stored in security.NTACL, or user.NTACL
+ * when lwiod is not root (pvfs_xattr_ntacl_name()), in Samba's format, any
+ * version; we trust it whatever its hash says, since we are the ones
+ * enforcing it. A file without one gets a descriptor derived from its owner
  * and mode, the way smbd maps POSIX permissions: owner, group and Everyone
  * ACEs from the rwx bits, SYSTEM with full control, on directories all
  * inheritable plus a CREATOR OWNER full-control ACE for new children. Unix
@@ -27,7 +28,6 @@
 #include "lib/secdesc.h"
 
 #define NTACL_DESCRIPTION "samewise"
-#define NTACL_NAME_UNPRIVILEGED "user.NTACL"
 #define SID_AUTHORITY_UNIX 22
 
 static void unix_sid(struct sid *sid, uint32_t kind, uint32_t id)
@@ -62,15 +62,6 @@ fail:
     return NULL;
 }
 
-/* Where descriptors live: security.NTACL, as smbd keeps them, needs
- * CAP_SYS_ADMIN to write; an unprivileged lwiod (a test, a personal
- * instance) uses user.NTACL, the name smbd's acl_xattr:security_acl_name
- * option offers for the same purpose. */
-static const char *ntacl_name(void)
-{
-    return geteuid() == 0 ? XATTR_NTACL_NAME : NTACL_NAME_UNPRIVILEGED;
-}
-
 /* fgetxattr, or through /proc for an O_PATH fd. Returns the length or -1. */
 static ssize_t xattr_get(int fd, const char *name, void *value, size_t size)
 {
@@ -81,17 +72,6 @@ static ssize_t xattr_get(int fd, const char *name, void *value, size_t size)
         n = getxattr(proc, name, value, size);
     }
     return n;
-}
-
-static ssize_t xattr_set(int fd, const char *name, const void *value, size_t size)
-{
-    int r = fsetxattr(fd, name, value, size, 0);
-    if (r < 0 && errno == EBADF) {
-        char proc[64];
-        snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-        r = setxattr(proc, name, value, size, 0);
-    }
-    return r;
 }
 
 static uint32_t mode_rights(mode_t bits, bool dir)
@@ -152,12 +132,12 @@ static NTSTATUS load_sd(int fd, struct security_descriptor *sd)
 {
     uint8_t *blob = NULL;
     NTSTATUS status;
-    ssize_t n = xattr_get(fd, ntacl_name(), NULL, 0);
+    ssize_t n = xattr_get(fd, pvfs_xattr_ntacl_name(), NULL, 0);
     if (n > 0 && (size_t)n <= PVFS_XATTR_MAX) {
         blob = malloc((size_t)n);
         if (!blob)
             return STATUS_NO_MEMORY;
-        n = xattr_get(fd, ntacl_name(), blob, (size_t)n);
+        n = xattr_get(fd, pvfs_xattr_ntacl_name(), blob, (size_t)n);
     }
     if (blob && n > 0) {
         uint8_t *bytes;
@@ -202,7 +182,8 @@ NTSTATUS pvfs_security_write(int fd, const uint8_t *bytes, size_t size)
     buf_init(&b);
     NTSTATUS status = samba_ntacl_encode(bytes, size, NTACL_DESCRIPTION,
                                          have_hash ? sys_acl_hash : NULL, &b);
-    if (status == STATUS_SUCCESS && xattr_set(fd, ntacl_name(), b.data, b.len) != 0)
+    if (status == STATUS_SUCCESS &&
+        pvfs_private_xattr_set(fd, pvfs_xattr_ntacl_name(), b.data, b.len, 0) != 0)
         status = nt_status_from_errno(errno);
     buf_free(&b);
     return status;

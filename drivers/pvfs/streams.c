@@ -85,7 +85,7 @@ NTSTATUS pvfs_stream_create(int fd, const char *name)
         return STATUS_NO_MEMORY;
     uint8_t marker = 0;
     NTSTATUS status = STATUS_SUCCESS;
-    if (fsetxattr(fd, x, &marker, 1, XATTR_CREATE) != 0)
+    if (pvfs_private_xattr_set(fd, x, &marker, 1, XATTR_CREATE) != 0)
         status = errno == EEXIST ? STATUS_OBJECT_NAME_COLLISION : nt_status_from_errno(errno);
     free(x);
     return status;
@@ -154,7 +154,7 @@ NTSTATUS pvfs_stream_write_all(int fd, const char *stored, const uint8_t *data, 
     if (size)
         memcpy(value, data, size);
     value[size] = 0;
-    if (fsetxattr(fd, x, value, size + 1, 0) != 0) {
+    if (pvfs_private_xattr_set(fd, x, value, size + 1, 0) != 0) {
         if (errno == ENOSPC || errno == E2BIG) {
             log_warning("pvfs: stream %s: %zu bytes exceed what this file system stores in one "
                         "xattr", stored, size);
