@@ -9,7 +9,10 @@
  * inheritable plus a CREATOR OWNER full-control ACE for new children. Unix
  * owners appear as smbd's "Unix User" / "Unix Group" SIDs (S-1-22-1-uid,
  * S-1-22-2-gid), and an open's token carries those SIDs for its own unix
- * identity (pvfs_token_for_open), so the owner of such a file is recognised.
+ * identity (pvfs_token_for_open), so the owner of such a file is recognised;
+ * but only an identity that is the token's alone: never the shared fallback
+ * (users without a unix account, Guest, anonymous), nobody/nogroup, or 0
+ * for anyone but SYSTEM (pvfs_token_owns_unix_id).
  *
  * A new file's descriptor is built from the creator's (if any) and what it
  * inherits from its directory ([MS-DTYP] 2.5.3.4, lib/secdesc.h), owned by
@@ -40,18 +43,35 @@ static void unix_sid(struct sid *sid, uint32_t kind, uint32_t id)
     sid->sub_authority[1] = id;
 }
 
+bool pvfs_token_owns_unix_id(const struct access_token *token, uint32_t id)
+{
+    /* Guest, anonymous and every user without a unix account of its own
+     * share one fallback identity: its uid says where their files go on
+     * disk, never that any of them owns what that uid owns. */
+    if (token->is_guest || token->is_anonymous || token->unix_id_shared)
+        return false;
+    /* nobody / nogroup stand for no one, whoever carries them. */
+    if (id == (uint32_t)-1 || id == PVFS_NOBODY_ID)
+        return false;
+    /* Only SYSTEM (root callers of lwiod) is root on disk: a network
+     * token with uid or gid 0 is a mistake upstream, never an owner. */
+    if (id == 0 && !sid_equal(&token->user, &SID_LOCAL_SYSTEM))
+        return false;
+    return true;
+}
+
 struct access_token *pvfs_token_for_open(const struct access_token *token)
 {
     struct access_token *t = token_copy(token);
     if (!t)
         return NULL;
     struct sid s;
-    if (t->uid != (uid_t)-1) {
+    if (pvfs_token_owns_unix_id(t, (uint32_t)t->uid)) {
         unix_sid(&s, 1, (uint32_t)t->uid);
         if (token_add_group(t, &s) != 0)
             goto fail;
     }
-    if (t->gid != (gid_t)-1) {
+    if (pvfs_token_owns_unix_id(t, (uint32_t)t->gid)) {
         unix_sid(&s, 2, (uint32_t)t->gid);
         if (token_add_group(t, &s) != 0)
             goto fail;
