@@ -6,9 +6,11 @@
  * Debian system has: root (0:0), daemon (1:1), nobody (65534:65534). */
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lsass/auth/auth.h"
+#include "registry/registry.h"
 #include "t/tap/tap.h"
 
 static struct access_token *finish(const char *unix_name, const char *fallback)
@@ -97,6 +99,28 @@ int main(void)
         t = finish(group_root, "nobody");
         ok(t && t->gid != 0, "  and so is one's own account in group root");
         token_free(t);
+    }
+
+    /* Setting time: the schema refuses a privileged fallback account. */
+    const struct setting_def *def = registry_setting_find("lsass.unix-fallback-user");
+    char *error = NULL;
+    ok(def && registry_setting_validate(def, "root", NULL, &error) == STATUS_INVALID_PARAMETER &&
+       error && strstr(error, "uid 0"), "setting lsass.unix-fallback-user root is refused");
+    if (error)
+        diag("%s", error);
+    free(error);
+    error = NULL;
+    ok(def && registry_setting_validate(def, "nobody", NULL, &error) == STATUS_SUCCESS &&
+       registry_setting_validate(def, "daemon", NULL, NULL) == STATUS_SUCCESS &&
+       registry_setting_validate(def, "not-yet-created", NULL, NULL) == STATUS_SUCCESS,
+       "  nobody, daemon and an account not made yet are accepted");
+    free(error);
+    ok(def && registry_setting_validate(def, "", NULL, NULL) == STATUS_INVALID_PARAMETER,
+       "  an empty name is not");
+    if (group_root) {
+        ok(def && registry_setting_validate(def, group_root, NULL, NULL) ==
+                      STATUS_INVALID_PARAMETER,
+           "  nor an account in group root (%s)", group_root);
     }
 
     /* The flag travels with the token from lsassd to lwiod. */

@@ -6,7 +6,8 @@
 # Guest, against a real instance with smbclient: alice's 0600 file that has
 # no stored NT descriptor (owned by nobody on disk) is readable by neither
 # bob nor Guest; a 0644 file of nobody's is (the mode gives everyone read),
-# so the refusal is the owner rule, not a failed logon.
+# so the refusal is the owner rule, not a failed logon. lwadmin refuses a
+# fallback account of root.
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/tap/appliance.sh"
 
@@ -72,4 +73,11 @@ echo "bob's" > "$T/bob.src"
 as "$T/bob.auth" "put $T/bob.src bobs.txt" >/dev/null
 out=$(as "$T/bob.auth" "get bobs.txt $T/bobs.out")
 unlike "$out" 'NT_STATUS_' "bob reads the file he created (stored descriptor)" || diag "$out"
+# The fallback identity is never root's: lwadmin refuses to set it, and
+# the running instance stays on nobody.
+out=$("$LWADMIN" config set lsass.unix-fallback-user root 2>&1)
+rc=$?
+ok "lwadmin config set lsass.unix-fallback-user root is refused (exit $rc)" test "$rc" -ne 0
+like "$out" 'privileged' "  saying why" || diag "$out"
+is "$("$LWADMIN" config get lsass.unix-fallback-user 2>&1)" "nobody" "  the setting stays nobody"
 done_testing
