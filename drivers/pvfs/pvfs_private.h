@@ -75,6 +75,7 @@ struct pvfs_node {
     struct pvfs_file *opens; /* list through file->node_next */
     bool delete_pending;
     char *delete_path;       /* root-relative path to remove, set with delete_pending */
+    char *delete_beneath;    /* the confinement it is removed beneath (root-relative) */
     struct pvfs_lock_range *locks;
     size_t lock_count;
     size_t lock_capacity;
@@ -194,6 +195,15 @@ bool pvfs_path_is_beneath(const char *path, const char *dir);
 /* Opens a root-relative canonical path's parent directory (O_PATH), refusing
  * any symlink on the way (paths stored in opens are symlink-free). */
 NTSTATUS pvfs_open_parent(struct pvfs_volume *volume, const char *path, int *fd);
+/* The same, opened beneath the confinement directory `beneath` (root-
+ * relative, as in an open): path must lie strictly beneath it, and no
+ * component between the two may be a symlink or "..". */
+NTSTATUS pvfs_open_parent_beneath(struct pvfs_volume *volume, const char *beneath,
+                                  const char *path, int *fd);
+/* openat2(2) of path beneath dirfd: RESOLVE_BENEATH, RESOLVE_NO_MAGICLINKS
+ * and RESOLVE_NO_SYMLINKS (no symlink on any component), O_CLOEXEC. -1 and
+ * errno on failure. */
+int pvfs_openat_no_symlinks(int dirfd, const char *path, int flags);
 
 /* ---- node.c: the open-file table, share modes ---- */
 NTSTATUS pvfs_node_get(struct pvfs_volume *volume, dev_t dev, ino_t ino, const char *stream,
@@ -205,6 +215,10 @@ void pvfs_node_put(struct pvfs_volume *volume, struct pvfs_node *node);
 NTSTATUS pvfs_share_check(struct pvfs_volume *volume, struct pvfs_node *node, uint32_t access,
                           uint32_t share);
 void pvfs_node_add_open(struct pvfs_node *node, struct pvfs_file *file);
+/* Makes node delete-pending, to be removed as `path` beneath the
+ * confinement directory `beneath` (both root-relative; volume->lock held). */
+NTSTATUS pvfs_node_set_delete_pending(struct pvfs_node *node, const char *path,
+                                      const char *beneath);
 void pvfs_node_remove_open(struct pvfs_node *node, struct pvfs_file *file);
 /* True if an open of a file beneath dir (root-relative) exists, other than
  * the ones of except. */
