@@ -344,6 +344,17 @@ static void private_names(void)
     is_str(describe(buf, w), "DOSATTRIB2=1;NTACLX=1;SAMEWISEX=1;",
            "  and user.ntacl, user.DosAttrib are never listed");
 
+    /* A stream name always stays inside the stream family. */
+    static const char *const streams[] = { "NTACL", "x", "..", "DOSATTRIB" };
+    bool in_family = true;
+    for (size_t i = 0; i < sizeof streams / sizeof streams[0]; i++) {
+        char *x = pvfs_stream_xattr_name(streams[i]);
+        in_family = in_family && x && strncmp(x, "user.DosStream.", 15) == 0 &&
+                    pvfs_xattr_is_private(x);
+        free(x);
+    }
+    ok(in_family, "stream names map inside user.DosStream.* (private), whatever they are");
+
     /* pvfs's own writes go through the list: a name missing from it fails. */
     errno = 0;
     ok(pvfs_private_xattr_set(f->fd, "user.MyEA", "x", 1, 0) == -1 && errno == EPERM,

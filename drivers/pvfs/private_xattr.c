@@ -13,7 +13,8 @@
  *    differs only in case is refused too: it is never a legitimate EA, and
  *    a case-folding file system would make it the same xattr);
  *  - pvfs_ea_xattr_name() is the only way an EA name becomes an xattr name,
- *    and refuses a private one;
+ *    and refuses a private one; pvfs_stream_xattr_name() the only way a
+ *    stream name does, always inside the stream family;
  *  - pvfs_private_xattr_set() is the only way pvfs writes its own xattrs,
  *    and refuses a name that is not in the list, so a private xattr added
  *    later without being listed fails at once in every test rather than
@@ -26,6 +27,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/xattr.h>
@@ -81,6 +83,21 @@ NTSTATUS pvfs_ea_xattr_name(const char *ea_name, char *out, size_t size)
     if (n < 0 || (size_t)n >= size)
         return STATUS_INVALID_EA_NAME;
     return pvfs_xattr_is_private(out) ? STATUS_ACCESS_DENIED : STATUS_SUCCESS;
+}
+
+char *pvfs_stream_xattr_name(const char *stream)
+{
+    /* Always inside the stream family: no stream name can spell another
+     * private xattr, nor an EA. */
+    size_t prefix = strlen(XATTR_DOSSTREAM_PREFIX), n = strlen(stream);
+    size_t suffix = strlen(XATTR_DOSSTREAM_SUFFIX);
+    char *name = malloc(prefix + n + suffix + 1);
+    if (!name)
+        return NULL;
+    memcpy(name, XATTR_DOSSTREAM_PREFIX, prefix);
+    memcpy(name + prefix, stream, n);
+    memcpy(name + prefix + n, XATTR_DOSSTREAM_SUFFIX, suffix + 1);
+    return name;
 }
 
 int pvfs_private_xattr_set(int fd, const char *name, const void *value, size_t size, int flags)

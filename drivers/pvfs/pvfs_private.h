@@ -330,6 +330,9 @@ const char *pvfs_xattr_ntacl_name(void);
 /* The xattr user.EA_NAME into out; STATUS_ACCESS_DENIED if that is a
  * private xattr (whatever the case), STATUS_INVALID_EA_NAME if too long. */
 NTSTATUS pvfs_ea_xattr_name(const char *ea_name, char *out, size_t size);
+/* The xattr user.DosStream.STREAM:$DATA of a stream (malloc'd; NULL when
+ * out of memory). */
+char *pvfs_stream_xattr_name(const char *stream);
 /* fsetxattr (O_PATH fds too) of one of pvfs's own xattrs; -1 with EPERM
  * for a name not in pvfs_private_xattrs[]. */
 int pvfs_private_xattr_set(int fd, const char *name, const void *value, size_t size, int flags);
