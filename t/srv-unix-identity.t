@@ -80,4 +80,34 @@ rc=$?
 ok "lwadmin config set lsass.unix-fallback-user root is refused (exit $rc)" test "$rc" -ne 0
 like "$out" 'privileged' "  saying why" || diag "$out"
 is "$("$LWADMIN" config get lsass.unix-fallback-user 2>&1)" "nobody" "  the setting stays nobody"
+
+# At use time, whatever the registry holds: a fallback that is a valid
+# account when set applies to the next logon (daemon, uid 1: alice's new
+# file is daemon's)...
+if id daemon >/dev/null 2>&1 && [ "$(id -u daemon)" != 0 ] && [ "$(id -g daemon)" != 0 ]; then
+    "$LWADMIN" config set lsass.unix-fallback-user daemon >/dev/null
+    echo one > "$T/one.src"
+    out=$(as "$APPLIANCE_AUTH" "put $T/one.src as-daemon.txt")
+    unlike "$out" 'NT_STATUS_' "fallback daemon: alice writes a file" || diag "$out"
+    is "$(stat -c %u:%g "$SHARE/as-daemon.txt" 2>&1)" "$(id -u daemon):$(id -g daemon)" \
+        "  owned by daemon on disk (the setting reached lsassd)"
+    # ... and one that became root's behind the schema's back (here: written
+    # into the registry directly) is refused: the files stay off root.
+    /usr/bin/python3 - "$SAMEWISE_DB" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("UPDATE reg_values SET data = 'root' WHERE name = 'unix-fallback-user'")
+db.commit()
+PY
+    is "$("$LWADMIN" config get lsass.unix-fallback-user 2>&1)" "root" \
+        "the registry now says root (bypassing lwadmin)"
+    out=$(as "$APPLIANCE_AUTH" "put $T/one.src as-root.txt")
+    unlike "$out" 'NT_STATUS_' "fallback root: alice still writes a file" || diag "$out"
+    owner=$(stat -c %u:%g "$SHARE/as-root.txt" 2>&1)
+    is "$owner" "65534:65534" "  owned by 65534:65534, not root"
+    like "$(cat "$APPLIANCE_RUN_DIR"/lsassd.log 2>/dev/null)" \
+        'privileged account is never the fallback' "  lsassd says so in its log"
+else
+    ok "# SKIP no unprivileged account daemon" true
+fi
 done_testing
