@@ -7,7 +7,8 @@
 # no stored NT descriptor (owned by nobody on disk) is readable by neither
 # bob nor Guest; a 0644 file of nobody's is (the mode gives everyone read),
 # so the refusal is the owner rule, not a failed logon. lwadmin refuses a
-# fallback account of root.
+# fallback account of root, and lsassd one written into the registry
+# directly (alice's files then belong to 65534, not root).
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/tap/appliance.sh"
 
