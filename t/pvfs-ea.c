@@ -344,6 +344,15 @@ static void private_names(void)
     is_str(describe(buf, w), "DOSATTRIB2=1;NTACLX=1;SAMEWISEX=1;",
            "  and user.ntacl, user.DosAttrib are never listed");
 
+    /* Asked for by name, a private xattr reads as an EA that is not there. */
+    const char *asked[] = { "NTACL", "DOSATTRIB", "DosStream.x" };
+    struct buf g;
+    get_list(&g, asked, 3);
+    is_int(pvfs_query_ea(f, buf, sizeof buf, false, g.data, (uint32_t)g.len, NULL, true, &w),
+           STATUS_SUCCESS, "query EAs NTACL, DOSATTRIB, DosStream.x by name");
+    is_str(describe(buf, w), "NTACL=;DOSATTRIB=;DOSSTREAM.X=;", "  all empty: nothing private is read");
+    buf_free(&g);
+
     /* A stream name always stays inside the stream family. */
     static const char *const streams[] = { "NTACL", "x", "..", "DOSATTRIB" };
     bool in_family = true;
