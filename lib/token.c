@@ -92,6 +92,7 @@ void token_write(struct buf *b, const struct access_token *token)
     wr_u32(b, (uint32_t)token->gid);
     wr_u8(b, token->is_anonymous);
     wr_u8(b, token->is_guest);
+    wr_u8(b, token->unix_id_shared);
     wr_u32(b, (uint32_t)token->group_count);
     for (size_t i = 0; i < token->group_count; i++)
         sid_write(b, &token->groups[i]);
@@ -110,6 +111,7 @@ struct access_token *token_read(struct buf_reader *r)
     t->gid = (gid_t)rd_u32(r);
     t->is_anonymous = rd_u8(r) != 0;
     t->is_guest = rd_u8(r) != 0;
+    t->unix_id_shared = rd_u8(r) != 0;
     uint32_t count = rd_u32(r);
     if (!rd_ok(r) || count > TOKEN_MAX_GROUPS) {
         token_free(t);

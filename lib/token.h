@@ -33,6 +33,11 @@ struct access_token {
     gid_t gid;
     bool is_anonymous;
     bool is_guest;
+    /* uid/gid are the fallback identity that every user without a unix
+     * account of its own, Guest and anonymous share: they say where files
+     * go on disk, never who owns what (pvfs gives such a token no Unix
+     * User/Group SIDs). */
+    bool unix_id_shared;
 };
 
 /* A new empty token for user; groups are added with token_add_group. */

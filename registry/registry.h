@@ -181,6 +181,8 @@ enum setting_constraint {
     SETTING_IPADDR,  /* "ipaddr": an IPv4 or IPv6 literal */
     SETTING_ABSPATH, /* "abspath": an absolute path (or empty) */
     SETTING_GUID,    /* "guid": empty or xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx */
+    SETTING_UNIXUSER, /* "unixuser": a unix account name (1..32 characters) that, if
+                         the account exists here, is not uid 0 nor in group 0 */
 };
 
 struct setting_def {

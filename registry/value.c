@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,6 +219,26 @@ static NTSTATUS validate_string(const struct setting_def *def, const char *text,
             return STATUS_INVALID_PARAMETER;
         }
         break;
+    case SETTING_UNIXUSER: {
+        /* The identity many network users act as on disk: never root's
+         * (lsassd refuses it at use time as well, since the account may
+         * change after it is set). */
+        struct passwd pw, *found = NULL;
+        char pwbuf[4096];
+        if (chars < 1 || chars > 32) {
+            registry_error(error_message, "%s: '%s' is not a unix account name (1 to 32 "
+                           "characters)", def->name, text);
+            return STATUS_INVALID_PARAMETER;
+        }
+        if (getpwnam_r(text, &pw, pwbuf, sizeof pwbuf, &found) == 0 && found &&
+            (found->pw_uid == 0 || found->pw_gid == 0)) {
+            registry_error(error_message, "%s: '%s' is uid %lu, group %lu: a privileged "
+                           "account (uid 0 or group 0) may not be used", def->name, text,
+                           (unsigned long)found->pw_uid, (unsigned long)found->pw_gid);
+            return STATUS_INVALID_PARAMETER;
+        }
+        break;
+    }
     case SETTING_GUID:
         if (*text && !guid_valid(text)) {
             registry_error(error_message,

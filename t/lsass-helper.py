@@ -237,10 +237,10 @@ class Reader:
 
 def parse_token(data):
     """lib/token.h token_write(): user, primary group, privileges, uid, gid,
-    anonymous, guest, groups."""
+    anonymous, guest, unix_id_shared, groups."""
     r = Reader(data)
     t = {"user": r.sid(), "primary_group": r.sid(), "privileges": r.u32(), "uid": r.u32(), "gid": r.u32(),
-         "anonymous": r.u8(), "guest": r.u8()}
+         "anonymous": r.u8(), "guest": r.u8(), "unix_id_shared": r.u8()}
     t["groups"] = [r.sid() for _ in range(r.u32())]
     return t
 

@@ -55,6 +55,7 @@ t.ok("S-1-5-32-544" not in groups and tok.get("privileges") == 0x10,
      "token: not an Administrator, only SeChangeNotifyPrivilege")
 t.ok(tok.get("uid") == 65534 and r.get("user") == "alice" and r.get("flags") == 0,
      "no unix account alice: acts as nobody (65534); not guest or anonymous")
+t.ok(tok.get("unix_id_shared") == 1, "  on the shared fallback identity: marked unix_id_shared")
 fields = h.neg_token_resp_fields(r["out"])
 t.ok(fields.get(0) == b"\x00" and 3 not in fields, "final negTokenResp: accept-completed, no mechListMIC asked")
 t.ok("Last logon:             never" not in inst.lwadmin("user", "show", "alice"), "the last logon is recorded")

@@ -6,6 +6,7 @@
  * create, and the access checks. */
 #include "t/pvfs-util.h"
 
+#include <errno.h>
 #include <sys/xattr.h>
 
 #include "drivers/pvfs/pvfs_private.h"
@@ -194,11 +195,182 @@ static void parsing(void)
            "get list cut short");
     buf_free(&g);
 
-    ok(pvfs_ea_xattr_is_private("user.DOSATTRIB") && pvfs_ea_xattr_is_private("user.dosattrib") &&
-       pvfs_ea_xattr_is_private("user.DosStream.x:$DATA") &&
-       pvfs_ea_xattr_is_private("security.NTACL") &&
-       pvfs_ea_xattr_is_private("user.samewise.ChangeTime") &&
-       !pvfs_ea_xattr_is_private("user.MyEA"), "Samba's and our own xattrs are private");
+    ok(pvfs_xattr_is_private("user.DOSATTRIB") && pvfs_xattr_is_private("user.dosattrib") &&
+       pvfs_xattr_is_private("user.DosStream.x:$DATA") &&
+       pvfs_xattr_is_private("security.NTACL") && pvfs_xattr_is_private("user.NTACL") &&
+       pvfs_xattr_is_private("user.samewise.ChangeTime") &&
+       !pvfs_xattr_is_private("user.MyEA"), "Samba's and our own xattrs are private");
+}
+
+/* The spelling of name with its letters changed by how: 0 as is, 1 lower,
+ * 2 upper, 3 alternating. */
+static const char *spelled(const char *name, int how)
+{
+    static char out[300];
+    size_t i = 0;
+    for (; name[i] && i + 1 < sizeof out; i++) {
+        char c = name[i];
+        bool up = how == 2 || (how == 3 && i % 2 == 0);
+        if (how && c >= 'a' && c <= 'z' && up)
+            c = (char)(c - 'a' + 'A');
+        else if (how && c >= 'A' && c <= 'Z' && !up)
+            c = (char)(c - 'A' + 'a');
+        out[i] = c;
+    }
+    out[i] = 0;
+    return out;
+}
+
+static NTSTATUS set_one(struct pvfs_file *f, const char *name, const char *value)
+{
+    struct chain c;
+    chain_init(&c);
+    chain_add(&c, name, value);
+    NTSTATUS st = set_eas(f, &c);
+    buf_free(&c.b);
+    return st;
+}
+
+/* No EA name reaches an xattr pvfs keeps for itself, in any case, whether
+ * descriptors live in security.NTACL (root) or user.NTACL (not root): the
+ * hole where FILE_WRITE_EA on a file let a user replace its descriptor. */
+static void private_names(void)
+{
+    NTSTATUS st;
+    struct pvfs_file *f = open_with("private.txt", FILE_GENERIC_READ | FILE_GENERIC_WRITE,
+                                    FILE_CREATE, NULL, 0, &st);
+    is_int(st, STATUS_SUCCESS, "private names: a file");
+    if (!f)
+        return;
+
+    /* Both homes of the descriptor are private, whichever this process uses. */
+    ok(strcmp(pvfs_xattr_ntacl_name_for(true), "security.NTACL") == 0 &&
+       strcmp(pvfs_xattr_ntacl_name_for(false), "user.NTACL") == 0,
+       "descriptors: security.NTACL as root, user.NTACL otherwise");
+    ok(pvfs_xattr_is_private(pvfs_xattr_ntacl_name_for(true)) &&
+       pvfs_xattr_is_private(pvfs_xattr_ntacl_name_for(false)),
+       "  both are private, root or not");
+    ok(pvfs_xattr_is_private(pvfs_xattr_ntacl_name()), "  and the one this process uses");
+
+    /* Every listed user.* name (a family: one member of it), in four
+     * spellings: refused by the mapping and by a real set, and nothing
+     * stored under any spelling. */
+    char xname[300];
+    size_t checked = 0, refused = 0, untouched = 0;
+    for (size_t i = 0; i < pvfs_private_xattr_count; i++) {
+        const char *x = pvfs_private_xattrs[i].name;
+        if (strncmp(x, "user.", 5) != 0)
+            continue; /* an EA is always user.NAME: security.* is out of reach anyway */
+        char ea[256];
+        snprintf(ea, sizeof ea, "%s%s", x + 5, pvfs_private_xattrs[i].prefix ? "x" : "");
+        for (int how = 0; how < 4; how++) {
+            const char *name = spelled(ea, how);
+            checked++;
+            if (pvfs_ea_xattr_name(name, xname, sizeof xname) == STATUS_ACCESS_DENIED &&
+                set_one(f, name, "evil") == STATUS_ACCESS_DENIED)
+                refused++;
+            else
+                diag("EA %s was not refused", name);
+            char disk[320];
+            snprintf(disk, sizeof disk, "user.%s", name);
+            char v[16];
+            ssize_t n = getxattr(on_disk("private.txt"), disk, v, sizeof v);
+            if (n != 4 || memcmp(v, "evil", 4) != 0)
+                untouched++;
+            else
+                diag("EA %s reached %s", name, disk);
+        }
+    }
+    ok(checked >= 4 * 8, "every private user.* xattr tried in four spellings (%zu)", checked);
+    is_int((long)refused, (long)checked, "  each refused with ACCESS_DENIED");
+    is_int((long)untouched, (long)checked, "  and none written");
+
+    /* The names of the issue, explicitly. */
+    static const char *const issue[] = { "NTACL", "ntacl", "NtAcl", "DOSATTRIB", "dosattrib",
+                                         "DosAttrib", "SAMBA_PAI", "samewise.ChangeTime",
+                                         "SAMEWISE.anything", "DosStream.x", "dosstream.X" };
+    for (size_t i = 0; i < sizeof issue / sizeof issue[0]; i++)
+        is_int(set_one(f, issue[i], "evil"), STATUS_ACCESS_DENIED, "EA %s: ACCESS_DENIED",
+               issue[i]);
+
+    /* The attack: FILE_WRITE_EA on a file, an EA NTACL holding another
+     * file's descriptor (here: the directory's, which differs). The
+     * file's descriptor stays what it was, under both names. */
+    uint8_t *before = NULL, *after = NULL;
+    size_t before_len = 0, after_len = 0;
+    is_int(pvfs_security_read(f->fd, &before, &before_len), STATUS_SUCCESS, "read the descriptor");
+    char stored[4096];
+    ssize_t have_root = getxattr(on_disk("private.txt"), "security.NTACL", stored, sizeof stored);
+    ssize_t have_user = getxattr(on_disk("private.txt"), "user.NTACL", stored, sizeof stored);
+    ok(have_root > 0 || have_user > 0, "  it is stored (as %s)", pvfs_xattr_ntacl_name());
+    char forged[4096];
+    ssize_t forged_len = getxattr(scratch_root, pvfs_xattr_ntacl_name(), forged, sizeof forged);
+    if (forged_len <= 0) {
+        /* The share root has no stored descriptor: forge one from the file's
+         * own, which is as damaging once it is the target's. */
+        forged_len = have_user > 0 ? have_user : have_root;
+        memcpy(forged, stored, (size_t)forged_len);
+    }
+    struct chain c;
+    chain_init(&c);
+    wr_align(&c.b, 4);
+    wr_u32(&c.b, 0);
+    wr_u8(&c.b, 0);
+    wr_u8(&c.b, 5);
+    wr_u16(&c.b, (uint16_t)forged_len);
+    wr_bytes(&c.b, "NTACL", 6);
+    wr_bytes(&c.b, forged, (size_t)forged_len);
+    is_int(set_eas(f, &c), STATUS_ACCESS_DENIED, "EA NTACL with a descriptor: ACCESS_DENIED");
+    buf_free(&c.b);
+    is_int(pvfs_security_read(f->fd, &after, &after_len), STATUS_SUCCESS, "  read it again");
+    ok(before_len == after_len && memcmp(before, after, before_len) == 0,
+       "  the file's descriptor is unchanged");
+    ok(getxattr(on_disk("private.txt"), "user.NTACL", stored, sizeof stored) == have_user,
+       "  user.NTACL is as it was");
+    free(before);
+    free(after);
+
+    /* The rule is not wider than the list: neighbours are ordinary EAs. */
+    is_int(set_one(f, "NTACLX", "1"), STATUS_SUCCESS, "EA NTACLX is an ordinary EA");
+    is_int(set_one(f, "samewiseX", "1"), STATUS_SUCCESS, "EA samewiseX too");
+    is_int(set_one(f, "DOSATTRIB2", "1"), STATUS_SUCCESS, "EA DOSATTRIB2 too");
+
+    /* A private name in another case put on disk by someone else is no EA. */
+    setxattr(on_disk("private.txt"), "user.ntacl", "x", 1, 0);
+    setxattr(on_disk("private.txt"), "user.DosAttrib", "x", 1, 0);
+    uint8_t buf[512];
+    uint32_t w;
+    pvfs_query_ea(f, buf, sizeof buf, false, NULL, 0, NULL, true, &w);
+    is_str(describe(buf, w), "DOSATTRIB2=1;NTACLX=1;SAMEWISEX=1;",
+           "  and user.ntacl, user.DosAttrib are never listed");
+
+    /* Asked for by name, a private xattr reads as an EA that is not there. */
+    const char *asked[] = { "NTACL", "DOSATTRIB", "DosStream.x" };
+    struct buf g;
+    get_list(&g, asked, 3);
+    is_int(pvfs_query_ea(f, buf, sizeof buf, false, g.data, (uint32_t)g.len, NULL, true, &w),
+           STATUS_SUCCESS, "query EAs NTACL, DOSATTRIB, DosStream.x by name");
+    is_str(describe(buf, w), "NTACL=;DOSATTRIB=;DOSSTREAM.X=;", "  all empty: nothing private is read");
+    buf_free(&g);
+
+    /* A stream name always stays inside the stream family. */
+    static const char *const streams[] = { "NTACL", "x", "..", "DOSATTRIB" };
+    bool in_family = true;
+    for (size_t i = 0; i < sizeof streams / sizeof streams[0]; i++) {
+        char *x = pvfs_stream_xattr_name(streams[i]);
+        in_family = in_family && x && strncmp(x, "user.DosStream.", 15) == 0 &&
+                    pvfs_xattr_is_private(x);
+        free(x);
+    }
+    ok(in_family, "stream names map inside user.DosStream.* (private), whatever they are");
+
+    /* pvfs's own writes go through the list: a name missing from it fails. */
+    errno = 0;
+    ok(pvfs_private_xattr_set(f->fd, "user.MyEA", "x", 1, 0) == -1 && errno == EPERM,
+       "writing an unlisted name as a private xattr is refused (EPERM)");
+    ok(pvfs_private_xattr_set(f->fd, PVFS_XATTR_SAMEWISE_PREFIX "Test", "x", 1, 0) == 0,
+       "  a listed one is written");
+    pvfs_close(f);
 }
 
 static void storage(void)
@@ -556,6 +728,7 @@ int main(void)
         return done_testing();
     }
     parsing();
+    private_names();
     storage();
     queries();
     create_and_overwrite();

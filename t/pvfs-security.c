@@ -8,11 +8,15 @@
 
 #include <sys/xattr.h>
 
+#include "drivers/pvfs/pvfs_private.h"
 #include "drivers/pvfs/samba_xattr.h"
 #include "lib/sddl.h"
 
 static struct pvfs_volume *vol;
-static struct access_token *alice, *bob, *unix_root;
+static struct access_token *alice, *bob, *unix_user;
+/* unix_user's uid and gid: ours, or (as root) made-up ones files are chowned to. */
+static uid_t user_uid;
+static gid_t user_gid;
 
 #define SECINFO_OGD (OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION | \
                      DACL_SECURITY_INFORMATION)
@@ -246,10 +250,12 @@ static void derived(void)
 {
     write_disk_file("plain.txt", "p");
     chmod(on_disk("plain.txt"), 0640);
+    if (geteuid() == 0 && chown(on_disk("plain.txt"), user_uid, user_gid) != 0)
+        perror("chown");
     struct stat st;
     stat(on_disk("plain.txt"), &st);
     struct pvfs_file *f = NULL;
-    open_file(vol, unix_root, "plain.txt", READ_CONTROL | FILE_WRITE_DATA, SHARE_ALL, FILE_OPEN, 0,
+    open_file(vol, unix_user, "plain.txt", READ_CONTROL | FILE_WRITE_DATA, SHARE_ALL, FILE_OPEN, 0,
               &f, NULL);
     ok(f != NULL, "the file's unix owner opens a file without a stored descriptor for writing");
     char *text = f ? query_sddl(f, SECINFO_OGD) : NULL;
@@ -269,6 +275,80 @@ static void derived(void)
     ok(getxattr(on_disk("plain.txt"), geteuid() == 0 ? "security.NTACL" : "user.NTACL", NULL,
                 0) < 0,
        "  (nothing was written to the file)");
+}
+
+/* A token on the shared fallback identity (a user without a unix account of
+ * its own), Guest and anonymous never own a file by its unix uid or gid,
+ * even when that uid is theirs on disk; nor does anyone own by nobody,
+ * nogroup or (but SYSTEM) root. */
+static struct access_token *with_unix_id(const char *sid, uid_t uid, gid_t gid)
+{
+    struct access_token *t = make_token(sid);
+    t->uid = uid;
+    t->gid = gid;
+    return t;
+}
+
+static void shared_identity(void)
+{
+    write_disk_file("mine.txt", "secret");
+    chmod(on_disk("mine.txt"), 0600);
+    if (geteuid() == 0 && chown(on_disk("mine.txt"), user_uid, user_gid) != 0)
+        perror("chown");
+    is_int(try_open(unix_user, "mine.txt", FILE_READ_DATA), STATUS_SUCCESS,
+           "0600, no stored descriptor: its unix owner reads it");
+
+    struct access_token *fallback = with_unix_id(BOB, user_uid, user_gid);
+    fallback->unix_id_shared = true;
+    is_int(try_open(fallback, "mine.txt", FILE_READ_DATA), STATUS_ACCESS_DENIED,
+           "  a user on the shared fallback identity (same uid on disk) does not");
+    struct access_token *guest = with_unix_id("S-1-5-21-1-2-3-501", user_uid, user_gid);
+    guest->is_guest = true;
+    is_int(try_open(guest, "mine.txt", FILE_READ_DATA), STATUS_ACCESS_DENIED,
+           "  nor Guest with that uid");
+    struct access_token *anonymous = with_unix_id("S-1-5-7", user_uid, user_gid);
+    anonymous->is_anonymous = true;
+    is_int(try_open(anonymous, "mine.txt", FILE_READ_DATA), STATUS_ACCESS_DENIED,
+           "  nor anonymous with that uid");
+    ok(!pvfs_token_owns_unix_id(fallback, user_uid) && !pvfs_token_owns_unix_id(guest, user_gid) &&
+       pvfs_token_owns_unix_id(unix_user, user_uid) &&
+       !pvfs_token_owns_unix_id(unix_user, PVFS_NOBODY_ID) &&
+       !pvfs_token_owns_unix_id(unix_user, 0),
+       "  owns: own ids only, never nobody's or root's");
+
+    /* The group bits the same way. */
+    chmod(on_disk("mine.txt"), 0060);
+    is_int(try_open(fallback, "mine.txt", FILE_READ_DATA), STATUS_ACCESS_DENIED,
+           "0060: the fallback's gid is no group membership");
+    if (geteuid() == 0) /* otherwise the kernel refuses the owner a 0060 file */
+        is_int(try_open(unix_user, "mine.txt", FILE_READ_DATA), STATUS_SUCCESS,
+               "  the unix group's own member reads it");
+
+    if (geteuid() == 0) {
+        /* A user whose unix account is nobody (or any token with uid
+         * 65534) does not own nobody's files either. */
+        write_disk_file("nobodys.txt", "n");
+        chmod(on_disk("nobodys.txt"), 0660);
+        ok(chown(on_disk("nobodys.txt"), PVFS_NOBODY_ID, PVFS_NOBODY_ID) == 0,
+           "a 0660 file of nobody:nogroup");
+        struct access_token *nobody = with_unix_id(ALICE, PVFS_NOBODY_ID, PVFS_NOBODY_ID);
+        is_int(try_open(nobody, "nobodys.txt", FILE_READ_DATA), STATUS_ACCESS_DENIED,
+               "  uid/gid 65534 owns nothing, even on its own unix account");
+        token_free(nobody);
+        /* Root over the network: a token with uid 0 that is not SYSTEM. */
+        write_disk_file("roots.txt", "r");
+        chmod(on_disk("roots.txt"), 0600);
+        struct access_token *root = with_unix_id(ALICE, 0, 0);
+        is_int(try_open(root, "roots.txt", FILE_READ_DATA), STATUS_ACCESS_DENIED,
+               "a network token with uid 0 does not own root's 0600 file");
+        struct access_token *system = token_new_system();
+        is_int(try_open(system, "roots.txt", FILE_READ_DATA), STATUS_SUCCESS, "  SYSTEM does");
+        token_free(system);
+        token_free(root);
+    }
+    token_free(fallback);
+    token_free(guest);
+    token_free(anonymous);
 }
 
 static void delete_child(void)
@@ -460,9 +540,13 @@ int main(void)
     chmod(root, 0777);
     alice = make_token(ALICE);
     bob = make_token(BOB);
-    unix_root = make_token("S-1-5-21-1-2-3-1500");
-    unix_root->uid = geteuid();
-    unix_root->gid = getegid();
+    /* Root's uid is nobody's own over the network: as root, the unix user
+     * is a made-up one. */
+    user_uid = geteuid() == 0 ? 4321 : geteuid();
+    user_gid = geteuid() == 0 ? 4321 : getegid();
+    unix_user = make_token("S-1-5-21-1-2-3-1500");
+    unix_user->uid = user_uid;
+    unix_user->gid = user_gid;
     if (pvfs_volume_open(root, &vol) != STATUS_SUCCESS) {
         ok(0, "open the volume");
         return done_testing();
@@ -471,12 +555,13 @@ int main(void)
     round_trip();
     inheritance();
     derived();
+    shared_identity();
     delete_child();
     samba_interop();
     smbd_reads_ours();
     pvfs_volume_close(vol);
     token_free(alice);
     token_free(bob);
-    token_free(unix_root);
+    token_free(unix_user);
     return done_testing();
 }

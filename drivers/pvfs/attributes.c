@@ -73,7 +73,7 @@ NTSTATUS pvfs_change_time_store(int fd, uint64_t change_time)
     uint8_t blob[16];
     le64_store(blob, change_time);
     le64_store(blob + 8, pvfs_nt_time(&now));
-    if (fsetxattr(fd, PVFS_XATTR_CHANGE_TIME, blob, sizeof blob, 0) != 0)
+    if (pvfs_private_xattr_set(fd, PVFS_XATTR_CHANGE_TIME, blob, sizeof blob, 0) != 0)
         return nt_status_from_errno(errno);
     return STATUS_SUCCESS;
 }
@@ -212,7 +212,7 @@ NTSTATUS pvfs_dosattrib_store(int fd, bool is_directory, uint32_t attributes,
     NTSTATUS status = STATUS_NO_MEMORY;
     if (wr_ok(&b)) {
         status = STATUS_SUCCESS;
-        if (fsetxattr(fd, XATTR_DOSATTRIB_NAME, b.data, b.len, 0) != 0)
+        if (pvfs_private_xattr_set(fd, XATTR_DOSATTRIB_NAME, b.data, b.len, 0) != 0)
             status = nt_status_from_errno(errno);
     }
     buf_free(&b);

@@ -682,17 +682,25 @@ void pvfs_delete_now(struct pvfs_volume *volume, struct pvfs_node *node, int fd)
     const char *path = node->delete_path;
     if (!path || !*path)
         return; /* never the volume root */
+    /* The name is removed through its parent directory, opened beneath the
+     * open's share without following any symlink, and only while it still
+     * is this file: a local process that renamed or swapped something at
+     * that name (or above it) meanwhile makes the delete a no-op rather
+     * than a delete of whatever now answers to the name. */
     int parent;
-    if (pvfs_open_parent(volume, path, &parent) != STATUS_SUCCESS)
+    NTSTATUS status = pvfs_open_parent_beneath(volume, node->delete_beneath, path, &parent);
+    if (status != STATUS_SUCCESS) {
+        log_debug("pvfs: delete on close of %s: its directory: %s", path, nt_status_name(status));
         return;
+    }
     const char *name = pvfs_path_basename(path);
     struct stat st;
-    /* Remove the name only if it still is this file. */
-    if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_dev == node->dev &&
-        st.st_ino == node->ino) {
-        int flags = S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0;
-        if (unlinkat(parent, name, flags) != 0)
-            log_info("pvfs: delete on close of %s: %s", path, strerror(errno));
+    if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        log_debug("pvfs: delete on close of %s: %s", path, strerror(errno));
+    } else if (st.st_dev != node->dev || st.st_ino != node->ino) {
+        log_debug("pvfs: delete on close of %s: the name is another file now; left alone", path);
+    } else if (unlinkat(parent, name, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) != 0) {
+        log_info("pvfs: delete on close of %s: %s", path, strerror(errno));
     }
     close(parent);
 }
@@ -709,15 +717,9 @@ void pvfs_close(struct pvfs_file *file)
     struct pvfs_node *node = file->node;
     pvfs_lock_release_file(file, &done);
     pvfs_node_remove_open(node, file);
-    if (file->delete_on_close && !node->delete_pending) {
-        char *p = strdup(file->path);
-        if (p) {
-            free(node->delete_path);
-            node->delete_path = p;
-            node->delete_pending = true;
-            notify_done = pvfs_notify_delete_pending(volume, node);
-        }
-    }
+    if (file->delete_on_close && !node->delete_pending &&
+        pvfs_node_set_delete_pending(node, file->path, file->beneath) == STATUS_SUCCESS)
+        notify_done = pvfs_notify_delete_pending(volume, node);
     /* The last open of a file to be deleted deletes it, still under the
      * lock, so no new open can slip in between. */
     if (!node->opens && node->delete_pending)

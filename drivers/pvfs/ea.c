@@ -11,8 +11,10 @@
  * outside the user namespace, one Samba or Samewise keeps for itself
  * (user.DOSATTRIB, user.DosStream.*, user.SAMBA_PAI, user.samewise.*, ...),
  * one whose name Windows could not use, and one with an empty or overlong
- * value is never shown as an EA, and setting such a name is refused with
- * STATUS_ACCESS_DENIED, as smbd refuses it.
+ * value is never shown as an EA, and setting such a name (in any case) is
+ * refused with STATUS_ACCESS_DENIED, as smbd refuses it. The list of those
+ * names and the EA name -> xattr mapping live in private_xattr.c, the one
+ * place that decides what a client may name.
  *
  * EAs belong to the file: an open of a named stream sees its file's EAs
  * (its fd is the file's). */
@@ -52,23 +54,6 @@ bool pvfs_ea_name_valid(const char *name, size_t len)
             return false;
     }
     return true;
-}
-
-/* smbd's samba_private_attr_name(), plus our own user.samewise.* */
-bool pvfs_ea_xattr_is_private(const char *xattr_name)
-{
-    static const char *const exact[] = {
-        "user.SAMBA_PAI", XATTR_DOSATTRIB_NAME, "user.SAMBA_STREAMS", "user.SmbReparse",
-        XATTR_NTACL_NAME, "user.org.netatalk.Metadata", "user.org.netatalk.ResourceFork",
-    };
-    for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
-        if (strcasecmp(xattr_name, exact[i]) == 0)
-            return true;
-    static const char *const prefixes[] = { XATTR_DOSSTREAM_PREFIX, "user.samewise." };
-    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
-        if (strncasecmp(xattr_name, prefixes[i], strlen(prefixes[i])) == 0)
-            return true;
-    return false;
 }
 
 /* ---- lists ---- */
@@ -247,7 +232,7 @@ NTSTATUS pvfs_xattr_names(int fd, char **names, size_t *size)
 static const char *ea_name_of(const char *xattr_name)
 {
     if (strncmp(xattr_name, USER_PREFIX, USER_PREFIX_LEN) != 0 ||
-        pvfs_ea_xattr_is_private(xattr_name))
+        pvfs_xattr_is_private(xattr_name))
         return NULL;
     const char *name = xattr_name + USER_PREFIX_LEN;
     return pvfs_ea_name_valid(name, strlen(name)) ? name : NULL;
@@ -321,19 +306,19 @@ static const struct pvfs_ea *find(const struct pvfs_ea_list *list, const char *n
 NTSTATUS pvfs_ea_write(int fd, const struct pvfs_ea_list *set, bool replace_all)
 {
     struct pvfs_ea_list have;
-    char *xname = NULL;
+    char xname[USER_PREFIX_LEN + 256];
     NTSTATUS status = STATUS_SUCCESS;
     /* No list of more than the limit can be the result, whatever it
      * deletes or repeats: refused at once, which also bounds the work
      * below (quadratic in the number of entries). */
     if (packed_size(set) > EA_PACKED_MAX)
         return STATUS_EA_TOO_LARGE;
-    /* Refuse the whole set before changing anything. */
+    /* Refuse the whole set before changing anything: no EA name reaches
+     * an xattr pvfs keeps for itself (private_xattr.c). */
     for (size_t i = 0; i < set->count; i++) {
-        char buf[USER_PREFIX_LEN + 256];
-        snprintf(buf, sizeof buf, USER_PREFIX "%s", set->items[i].name);
-        if (pvfs_ea_xattr_is_private(buf))
-            return STATUS_ACCESS_DENIED;
+        status = pvfs_ea_xattr_name(set->items[i].name, xname, sizeof xname);
+        if (status != STATUS_SUCCESS)
+            return status;
     }
     status = pvfs_ea_read(fd, &have);
     if (status != STATUS_SUCCESS)
@@ -358,11 +343,8 @@ NTSTATUS pvfs_ea_write(int fd, const struct pvfs_ea_list *set, bool replace_all)
     }
     if (replace_all) {
         for (size_t i = 0; i < have.count && status == STATUS_SUCCESS; i++) {
-            free(xname);
-            if (asprintf(&xname, USER_PREFIX "%s", have.items[i].name) < 0) {
-                xname = NULL;
-                status = STATUS_NO_MEMORY;
-            } else if (fremovexattr(fd, xname) != 0 && errno != ENODATA) {
+            status = pvfs_ea_xattr_name(have.items[i].name, xname, sizeof xname);
+            if (status == STATUS_SUCCESS && fremovexattr(fd, xname) != 0 && errno != ENODATA) {
                 status = nt_status_from_errno(errno);
             }
         }
@@ -372,12 +354,9 @@ NTSTATUS pvfs_ea_write(int fd, const struct pvfs_ea_list *set, bool replace_all)
         const struct pvfs_ea *e = &set->items[i];
         /* An existing spelling is kept (Samba's canonicalize_ea_name). */
         struct pvfs_ea *old = (struct pvfs_ea *)find(&have, e->name);
-        free(xname);
-        if (asprintf(&xname, USER_PREFIX "%s", old ? old->name : e->name) < 0) {
-            xname = NULL;
-            status = STATUS_NO_MEMORY;
+        status = pvfs_ea_xattr_name(old ? old->name : e->name, xname, sizeof xname);
+        if (status != STATUS_SUCCESS)
             break;
-        }
         if (e->value_length == 0) {
             /* Deleting an EA that is not there succeeds. */
             if (fremovexattr(fd, xname) != 0 && errno != ENODATA)
@@ -397,7 +376,6 @@ NTSTATUS pvfs_ea_write(int fd, const struct pvfs_ea_list *set, bool replace_all)
         }
     }
 out:
-    free(xname);
     pvfs_ea_list_free(&have);
     return status;
 }

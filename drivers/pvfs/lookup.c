@@ -83,6 +83,36 @@ NTSTATUS pvfs_fd_path(struct pvfs_volume *volume, int fd, char **path)
     return *path ? STATUS_SUCCESS : STATUS_NO_MEMORY;
 }
 
+int pvfs_openat_no_symlinks(int dirfd, const char *path, int flags)
+{
+    return openat2_beneath(dirfd, path, flags, RESOLVE_NO_SYMLINKS);
+}
+
+NTSTATUS pvfs_open_parent_beneath(struct pvfs_volume *volume, const char *beneath,
+                                  const char *path, int *fd)
+{
+    *fd = -1;
+    if (!beneath)
+        beneath = "";
+    size_t bl = strlen(beneath);
+    if (!pvfs_path_is_beneath(path, beneath) || strlen(path) == bl)
+        return STATUS_ACCESS_DENIED; /* outside the share, or the share itself */
+    const char *rel = bl ? path + bl + 1 : path;
+    char *dir = pvfs_path_dirname(rel);
+    if (!dir)
+        return STATUS_NO_MEMORY;
+    int beneath_fd;
+    NTSTATUS status = pvfs_open_beneath(volume, beneath, &beneath_fd);
+    if (status == STATUS_SUCCESS) {
+        *fd = openat2_beneath(beneath_fd, dir, O_PATH | O_DIRECTORY, RESOLVE_NO_SYMLINKS);
+        if (*fd < 0)
+            status = status_from_lookup_errno(errno, false);
+        close(beneath_fd);
+    }
+    free(dir);
+    return status;
+}
+
 NTSTATUS pvfs_open_parent(struct pvfs_volume *volume, const char *path, int *fd)
 {
     char *dir = pvfs_path_dirname(path);

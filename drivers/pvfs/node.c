@@ -80,6 +80,7 @@ void pvfs_node_put(struct pvfs_volume *volume, struct pvfs_node *node)
     struct pvfs_node *base = node->base;
     free(node->stream);
     free(node->delete_path);
+    free(node->delete_beneath);
     free(node->locks);
     free(node);
     if (base)
@@ -181,4 +182,21 @@ void pvfs_volume_for_each_open(struct pvfs_volume *volume, dev_t dev, ino_t ino,
         if (n->dev == dev && n->ino == ino)
             for (struct pvfs_file *f = n->opens; f; f = f->node_next)
                 fn(f, ctx);
+}
+
+NTSTATUS pvfs_node_set_delete_pending(struct pvfs_node *node, const char *path,
+                                      const char *beneath)
+{
+    char *p = strdup(path), *b = strdup(beneath ? beneath : "");
+    if (!p || !b) {
+        free(p);
+        free(b);
+        return STATUS_NO_MEMORY;
+    }
+    free(node->delete_path);
+    free(node->delete_beneath);
+    node->delete_path = p;
+    node->delete_beneath = b;
+    node->delete_pending = true;
+    return STATUS_SUCCESS;
 }

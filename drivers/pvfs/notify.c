@@ -41,8 +41,10 @@
 #define PVFS_NOTIFY_MAX_DEPTH 32
 #define PVFS_NOTIFY_MAX_BUFFER 65536u
 
+/* No IN_DONT_FOLLOW: watches are added through /proc/self/fd links,
+ * which must be followed (to the directory opened, never a name's). */
 #define WATCH_MASK (IN_CREATE | IN_DELETE | IN_MODIFY | IN_ATTRIB | IN_MOVED_FROM | \
-                    IN_MOVED_TO | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK)
+                    IN_MOVED_TO | IN_ONLYDIR | IN_EXCL_UNLINK)
 
 struct notify_record {
     struct notify_record *next;
@@ -103,21 +105,20 @@ static struct notify_watch *watch_by_wd(struct pvfs_notify *n, int wd)
     return NULL;
 }
 
-static void watch_add(struct pvfs_volume *v, const char *path)
+/* Watches the directory open as dir_fd, whose root-relative path is path.
+ * inotify takes a path, and one resolved by name would follow a symlink
+ * swapped in for any component but the last; the fd's /proc link names
+ * exactly the directory that was opened, however it is reached. */
+static void watch_add_fd(struct pvfs_volume *v, const char *path, int dir_fd)
 {
     struct pvfs_notify *n = v->notify;
     if (n->watch_count >= PVFS_NOTIFY_MAX_WATCHES)
         return;
-    size_t size = strlen(v->root) + 1 + strlen(path) + 1;
-    char *abs = malloc(size);
-    if (!abs)
-        return;
-    snprintf(abs, size, "%s%s%s", v->root,
-             path[0] && strcmp(v->root, "/") != 0 ? "/" : "", path);
-    int wd = inotify_add_watch(n->ifd, abs, WATCH_MASK);
-    free(abs);
+    char proc[64];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", dir_fd);
+    int wd = inotify_add_watch(n->ifd, proc, WATCH_MASK);
     if (wd < 0)
-        return; /* gone meanwhile, or the system's limit: seen as no change */
+        return; /* the system's limit: seen as no change */
     struct notify_watch *w = watch_by_wd(n, wd);
     if (w) {
         /* The same directory (inotify keys by inode): keep its newest name. */
@@ -143,18 +144,32 @@ static void watch_add(struct pvfs_volume *v, const char *path)
     n->watch_count++;
 }
 
-/* Watches path and the directories beneath it. */
-static void watch_tree(struct pvfs_volume *v, const char *path, int depth)
+/* Opens rel beneath dir_fd for watching: no "..", no symlink on any
+ * component (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS), a directory. */
+static int open_watched(int dir_fd, const char *rel)
 {
-    watch_add(v, path);
-    if (depth >= PVFS_NOTIFY_MAX_DEPTH || v->notify->watch_count >= PVFS_NOTIFY_MAX_WATCHES)
-        return;
-    int fd = path[0] ? openat(v->root_fd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-                     : openat(v->root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    return pvfs_openat_no_symlinks(dir_fd, rel, O_RDONLY | O_DIRECTORY);
+}
+
+/* Watches the directory rel beneath dir_fd (root-relative path: path) and,
+ * for a tree, the directories beneath it, each opened beneath its parent. */
+static void watch_tree_at(struct pvfs_volume *v, const char *path, int dir_fd, const char *rel,
+                          bool tree, int depth)
+{
+    int fd = open_watched(dir_fd, rel);
     if (fd < 0)
+        return; /* gone meanwhile, or reached through a symlink: not watched */
+    watch_add_fd(v, path, fd);
+    if (!tree || depth >= PVFS_NOTIFY_MAX_DEPTH ||
+        v->notify->watch_count >= PVFS_NOTIFY_MAX_WATCHES) {
+        close(fd);
         return;
-    DIR *d = fdopendir(fd);
+    }
+    int list_fd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = list_fd >= 0 ? fdopendir(list_fd) : NULL;
     if (!d) {
+        if (list_fd >= 0)
+            close(list_fd);
         close(fd);
         return;
     }
@@ -164,10 +179,19 @@ static void watch_tree(struct pvfs_volume *v, const char *path, int depth)
             continue;
         char *child = pvfs_path_join(path, e->d_name);
         if (child)
-            watch_tree(v, child, depth + 1);
+            watch_tree_at(v, child, fd, e->d_name, true, depth + 1);
         free(child);
     }
     closedir(d);
+    close(fd);
+}
+
+/* Watches the root-relative path (and, for a tree, what lies beneath it),
+ * resolved from the volume root without following any symlink: paths kept
+ * here are canonical, so a symlink on the way is one swapped in since. */
+static void watch_tree(struct pvfs_volume *v, const char *path, int depth)
+{
+    watch_tree_at(v, path, v->root_fd, path, true, depth);
 }
 
 static bool open_covers(const struct pvfs_notify_open *o, const char *path)
@@ -590,10 +614,8 @@ NTSTATUS pvfs_notify_change(struct pvfs_file *file, uint32_t filter, bool tree, 
             o->next = v->notify->opens;
             v->notify->opens = o;
             file->notify = o;
-            if (tree)
-                watch_tree(v, o->dir, 0);
-            else
-                watch_add(v, o->dir);
+            /* From the open's own directory: no name is resolved again. */
+            watch_tree_at(v, o->dir, file->fd, "", tree, 0);
         } else {
             status = STATUS_NO_MEMORY;
         }

@@ -75,6 +75,7 @@ struct pvfs_node {
     struct pvfs_file *opens; /* list through file->node_next */
     bool delete_pending;
     char *delete_path;       /* root-relative path to remove, set with delete_pending */
+    char *delete_beneath;    /* the confinement it is removed beneath (root-relative) */
     struct pvfs_lock_range *locks;
     size_t lock_count;
     size_t lock_capacity;
@@ -198,6 +199,15 @@ bool pvfs_path_is_beneath(const char *path, const char *dir);
 /* Opens a root-relative canonical path's parent directory (O_PATH), refusing
  * any symlink on the way (paths stored in opens are symlink-free). */
 NTSTATUS pvfs_open_parent(struct pvfs_volume *volume, const char *path, int *fd);
+/* The same, opened beneath the confinement directory `beneath` (root-
+ * relative, as in an open): path must lie strictly beneath it, and no
+ * component between the two may be a symlink or "..". */
+NTSTATUS pvfs_open_parent_beneath(struct pvfs_volume *volume, const char *beneath,
+                                  const char *path, int *fd);
+/* openat2(2) of path beneath dirfd: RESOLVE_BENEATH, RESOLVE_NO_MAGICLINKS
+ * and RESOLVE_NO_SYMLINKS (no symlink on any component), O_CLOEXEC. -1 and
+ * errno on failure. */
+int pvfs_openat_no_symlinks(int dirfd, const char *path, int flags);
 
 /* ---- node.c: the open-file table, share modes ---- */
 NTSTATUS pvfs_node_get(struct pvfs_volume *volume, dev_t dev, ino_t ino, const char *stream,
@@ -209,6 +219,10 @@ void pvfs_node_put(struct pvfs_volume *volume, struct pvfs_node *node);
 NTSTATUS pvfs_share_check(struct pvfs_volume *volume, struct pvfs_node *node, uint32_t access,
                           uint32_t share);
 void pvfs_node_add_open(struct pvfs_node *node, struct pvfs_file *file);
+/* Makes node delete-pending, to be removed as `path` beneath the
+ * confinement directory `beneath` (both root-relative; volume->lock held). */
+NTSTATUS pvfs_node_set_delete_pending(struct pvfs_node *node, const char *path,
+                                      const char *beneath);
 void pvfs_node_remove_open(struct pvfs_node *node, struct pvfs_file *file);
 /* True if an open of a file beneath dir (root-relative) exists, other than
  * the ones of except. */
@@ -242,7 +256,7 @@ NTSTATUS pvfs_stat_fd(int fd, const char *name, struct pvfs_stat *out);
 /* The volume's 16-byte object id (FileFsObjectIdInformation, and the
  * BirthVolumeId of the files' object ids). */
 void pvfs_volume_object_id(const struct pvfs_volume *volume, uint8_t id[16]);
-#define PVFS_XATTR_CHANGE_TIME "user.samewise.ChangeTime"
+#define PVFS_XATTR_CHANGE_TIME PVFS_XATTR_SAMEWISE_PREFIX "ChangeTime"
 NTSTATUS pvfs_change_time_store(int fd, uint64_t change_time);
 /* Stores DOS attributes (the settable ones and FILE_ATTRIBUTE_SPARSE_FILE)
  * and creation time (user.DOSATTRIB). */
@@ -254,9 +268,17 @@ NTSTATUS pvfs_dosattrib_store(int fd, bool is_directory, uint32_t attributes,
     FILE_ATTRIBUTE_OFFLINE | FILE_ATTRIBUTE_NOT_CONTENT_INDEXED)
 
 /* ---- security.c ---- */
+/* nobody and nogroup: a uid/gid that stands for no one. */
+#define PVFS_NOBODY_ID 65534u
+/* Whether the token's unix uid or gid `id` is its own, so that it owns what
+ * that id owns on disk: never for Guest, anonymous or a token on the shared
+ * fallback identity (unix_id_shared), never for 65534 or -1, and 0 only for
+ * SYSTEM. */
+bool pvfs_token_owns_unix_id(const struct access_token *token, uint32_t id);
 /* The token an open acts with: the caller's plus the Unix User/Group SIDs
- * (S-1-22-1-uid, S-1-22-2-gid) of its unix identity, so that the owner of a
- * file without a stored descriptor is recognised. */
+ * (S-1-22-1-uid, S-1-22-2-gid) of the unix identity it owns
+ * (pvfs_token_owns_unix_id), so that the owner of a file without a stored
+ * descriptor is recognised. */
 struct access_token *pvfs_token_for_open(const struct access_token *token);
 /* Access check of desired against fd's descriptor (stored or derived from
  * owner and mode). parent_fd (may be -1): a directory whose
@@ -290,6 +312,35 @@ struct pvfs_stream_info {
 NTSTATUS pvfs_stream_list(int fd, struct pvfs_stream_info **streams, size_t *count);
 void pvfs_stream_list_free(struct pvfs_stream_info *streams, size_t count);
 
+/* ---- private_xattr.c: the xattrs pvfs keeps for itself ---- */
+/* Our own family of xattrs (user.samewise.ChangeTime, ...). */
+#define PVFS_XATTR_SAMEWISE_PREFIX "user.samewise."
+/* Where an unprivileged lwiod keeps descriptors (security.NTACL as root). */
+#define PVFS_XATTR_NTACL_UNPRIVILEGED "user.NTACL"
+/* Every xattr pvfs or Samba keeps for itself: an exact name, or a prefix
+ * naming a family. No client-chosen name (EA, stream) ever reaches one. */
+struct pvfs_private_xattr {
+    const char *name;
+    bool prefix;
+};
+extern const struct pvfs_private_xattr pvfs_private_xattrs[];
+extern const size_t pvfs_private_xattr_count;
+/* xattr_name is (case-insensitively) one of pvfs_private_xattrs[]. */
+bool pvfs_xattr_is_private(const char *xattr_name);
+/* The xattr of descriptors: security.NTACL when privileged (root), else
+ * user.NTACL; pvfs_xattr_ntacl_name() for this process. */
+const char *pvfs_xattr_ntacl_name_for(bool privileged);
+const char *pvfs_xattr_ntacl_name(void);
+/* The xattr user.EA_NAME into out; STATUS_ACCESS_DENIED if that is a
+ * private xattr (whatever the case), STATUS_INVALID_EA_NAME if too long. */
+NTSTATUS pvfs_ea_xattr_name(const char *ea_name, char *out, size_t size);
+/* The xattr user.DosStream.STREAM:$DATA of a stream (malloc'd; NULL when
+ * out of memory). */
+char *pvfs_stream_xattr_name(const char *stream);
+/* fsetxattr (O_PATH fds too) of one of pvfs's own xattrs; -1 with EPERM
+ * for a name not in pvfs_private_xattrs[]. */
+int pvfs_private_xattr_set(int fd, const char *name, const void *value, size_t size, int flags);
+
 /* ---- ea.c: extended attributes as user.NAME xattrs ---- */
 /* All xattr names of fd (O_PATH fds too), NUL-separated, malloc'd (NULL and
  * 0 when there are none or the file system has no xattrs); retried when the
@@ -309,8 +360,6 @@ struct pvfs_ea_list {
 /* An EA name Windows accepts: 1-255 bytes, no control characters and
  * none of " * + , / : ; < = > ? [ \ ] | */
 bool pvfs_ea_name_valid(const char *name, size_t len);
-/* An xattr Samba or Samewise keeps for itself (never an EA). */
-bool pvfs_ea_xattr_is_private(const char *xattr_name);
 /* Parse a FILE_FULL_EA_INFORMATION (FILE_GET_EA_INFORMATION) chain from
  * untrusted bytes. A malformed chain (an entry past the end, a
  * NextEntryOffset not a multiple of 4 or inside its entry, a name without

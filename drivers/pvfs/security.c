@@ -1,14 +1,18 @@
 /* Security descriptors of files and the access check.
  *
- * A file's descriptor is the one stored in security.NTACL (Samba's format,
- * any version; we trust it whatever its hash says, since we are the ones
- * enforcing it). A file without one gets a descriptor derived from its owner
+ * A file's descriptor is the one stored in security.NTACL, or user.NTACL
+ * when lwiod is not root (pvfs_xattr_ntacl_name()), in Samba's format, any
+ * version; we trust it whatever its hash says, since we are the ones
+ * enforcing it. A file without one gets a descriptor derived from its owner
  * and mode, the way smbd maps POSIX permissions: owner, group and Everyone
  * ACEs from the rwx bits, SYSTEM with full control, on directories all
  * inheritable plus a CREATOR OWNER full-control ACE for new children. Unix
  * owners appear as smbd's "Unix User" / "Unix Group" SIDs (S-1-22-1-uid,
  * S-1-22-2-gid), and an open's token carries those SIDs for its own unix
- * identity (pvfs_token_for_open), so the owner of such a file is recognised.
+ * identity (pvfs_token_for_open), so the owner of such a file is recognised;
+ * but only an identity that is the token's alone: never the shared fallback
+ * (users without a unix account, Guest, anonymous), nobody/nogroup, or 0
+ * for anyone but SYSTEM (pvfs_token_owns_unix_id).
  *
  * A new file's descriptor is built from the creator's (if any) and what it
  * inherits from its directory ([MS-DTYP] 2.5.3.4, lib/secdesc.h), owned by
@@ -27,7 +31,6 @@
 #include "lib/secdesc.h"
 
 #define NTACL_DESCRIPTION "samewise"
-#define NTACL_NAME_UNPRIVILEGED "user.NTACL"
 #define SID_AUTHORITY_UNIX 22
 
 static void unix_sid(struct sid *sid, uint32_t kind, uint32_t id)
@@ -40,18 +43,35 @@ static void unix_sid(struct sid *sid, uint32_t kind, uint32_t id)
     sid->sub_authority[1] = id;
 }
 
+bool pvfs_token_owns_unix_id(const struct access_token *token, uint32_t id)
+{
+    /* Guest, anonymous and every user without a unix account of its own
+     * share one fallback identity: its uid says where their files go on
+     * disk, never that any of them owns what that uid owns. */
+    if (token->is_guest || token->is_anonymous || token->unix_id_shared)
+        return false;
+    /* nobody / nogroup stand for no one, whoever carries them. */
+    if (id == (uint32_t)-1 || id == PVFS_NOBODY_ID)
+        return false;
+    /* Only SYSTEM (root callers of lwiod) is root on disk: a network
+     * token with uid or gid 0 is a mistake upstream, never an owner. */
+    if (id == 0 && !sid_equal(&token->user, &SID_LOCAL_SYSTEM))
+        return false;
+    return true;
+}
+
 struct access_token *pvfs_token_for_open(const struct access_token *token)
 {
     struct access_token *t = token_copy(token);
     if (!t)
         return NULL;
     struct sid s;
-    if (t->uid != (uid_t)-1) {
+    if (pvfs_token_owns_unix_id(t, (uint32_t)t->uid)) {
         unix_sid(&s, 1, (uint32_t)t->uid);
         if (token_add_group(t, &s) != 0)
             goto fail;
     }
-    if (t->gid != (gid_t)-1) {
+    if (pvfs_token_owns_unix_id(t, (uint32_t)t->gid)) {
         unix_sid(&s, 2, (uint32_t)t->gid);
         if (token_add_group(t, &s) != 0)
             goto fail;
@@ -60,15 +80,6 @@ struct access_token *pvfs_token_for_open(const struct access_token *token)
 fail:
     token_free(t);
     return NULL;
-}
-
-/* Where descriptors live: security.NTACL, as smbd keeps them, needs
- * CAP_SYS_ADMIN to write; an unprivileged lwiod (a test, a personal
- * instance) uses user.NTACL, the name smbd's acl_xattr:security_acl_name
- * option offers for the same purpose. */
-static const char *ntacl_name(void)
-{
-    return geteuid() == 0 ? XATTR_NTACL_NAME : NTACL_NAME_UNPRIVILEGED;
 }
 
 /* fgetxattr, or through /proc for an O_PATH fd. Returns the length or -1. */
@@ -81,17 +92,6 @@ static ssize_t xattr_get(int fd, const char *name, void *value, size_t size)
         n = getxattr(proc, name, value, size);
     }
     return n;
-}
-
-static ssize_t xattr_set(int fd, const char *name, const void *value, size_t size)
-{
-    int r = fsetxattr(fd, name, value, size, 0);
-    if (r < 0 && errno == EBADF) {
-        char proc[64];
-        snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-        r = setxattr(proc, name, value, size, 0);
-    }
-    return r;
 }
 
 static uint32_t mode_rights(mode_t bits, bool dir)
@@ -152,12 +152,12 @@ static NTSTATUS load_sd(int fd, struct security_descriptor *sd)
 {
     uint8_t *blob = NULL;
     NTSTATUS status;
-    ssize_t n = xattr_get(fd, ntacl_name(), NULL, 0);
+    ssize_t n = xattr_get(fd, pvfs_xattr_ntacl_name(), NULL, 0);
     if (n > 0 && (size_t)n <= PVFS_XATTR_MAX) {
         blob = malloc((size_t)n);
         if (!blob)
             return STATUS_NO_MEMORY;
-        n = xattr_get(fd, ntacl_name(), blob, (size_t)n);
+        n = xattr_get(fd, pvfs_xattr_ntacl_name(), blob, (size_t)n);
     }
     if (blob && n > 0) {
         uint8_t *bytes;
@@ -202,7 +202,8 @@ NTSTATUS pvfs_security_write(int fd, const uint8_t *bytes, size_t size)
     buf_init(&b);
     NTSTATUS status = samba_ntacl_encode(bytes, size, NTACL_DESCRIPTION,
                                          have_hash ? sys_acl_hash : NULL, &b);
-    if (status == STATUS_SUCCESS && xattr_set(fd, ntacl_name(), b.data, b.len) != 0)
+    if (status == STATUS_SUCCESS &&
+        pvfs_private_xattr_set(fd, pvfs_xattr_ntacl_name(), b.data, b.len, 0) != 0)
         status = nt_status_from_errno(errno);
     buf_free(&b);
     return status;

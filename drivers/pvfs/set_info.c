@@ -120,15 +120,9 @@ static NTSTATUS set_disposition(struct pvfs_file *file, bool delete, bool on_clo
     if (on_close) {
         file->delete_on_close = delete;
     } else if (delete) {
-        char *p = strdup(pvfs_file_path(file));
-        if (!p) {
-            status = STATUS_NO_MEMORY;
-        } else {
-            free(node->delete_path);
-            node->delete_path = p;
-            node->delete_pending = true;
+        status = pvfs_node_set_delete_pending(node, pvfs_file_path(file), file->beneath);
+        if (status == STATUS_SUCCESS)
             notify_done = pvfs_notify_delete_pending(volume, node);
-        }
     } else {
         node->delete_pending = false;
         file->delete_on_close = false;

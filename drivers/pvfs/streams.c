@@ -22,18 +22,6 @@
 #define PREFIX_LEN (sizeof XATTR_DOSSTREAM_PREFIX - 1)
 #define SUFFIX_LEN (sizeof XATTR_DOSSTREAM_SUFFIX - 1)
 
-static char *xattr_name(const char *stored)
-{
-    size_t n = strlen(stored);
-    char *name = malloc(PREFIX_LEN + n + SUFFIX_LEN + 1);
-    if (!name)
-        return NULL;
-    memcpy(name, XATTR_DOSSTREAM_PREFIX, PREFIX_LEN);
-    memcpy(name + PREFIX_LEN, stored, n);
-    memcpy(name + PREFIX_LEN + n, XATTR_DOSSTREAM_SUFFIX, SUFFIX_LEN + 1);
-    return name;
-}
-
 /* The stream name inside an xattr name, or NULL if it is not a stream. */
 static const char *stream_of(const char *xname, size_t *len)
 {
@@ -80,12 +68,12 @@ NTSTATUS pvfs_stream_find(int fd, const char *name, char **stored)
 
 NTSTATUS pvfs_stream_create(int fd, const char *name)
 {
-    char *x = xattr_name(name);
+    char *x = pvfs_stream_xattr_name(name);
     if (!x)
         return STATUS_NO_MEMORY;
     uint8_t marker = 0;
     NTSTATUS status = STATUS_SUCCESS;
-    if (fsetxattr(fd, x, &marker, 1, XATTR_CREATE) != 0)
+    if (pvfs_private_xattr_set(fd, x, &marker, 1, XATTR_CREATE) != 0)
         status = errno == EEXIST ? STATUS_OBJECT_NAME_COLLISION : nt_status_from_errno(errno);
     free(x);
     return status;
@@ -95,7 +83,7 @@ NTSTATUS pvfs_stream_read_all(int fd, const char *stored, uint8_t **data, size_t
 {
     *data = NULL;
     *size = 0;
-    char *x = xattr_name(stored);
+    char *x = pvfs_stream_xattr_name(stored);
     if (!x)
         return STATUS_NO_MEMORY;
     NTSTATUS status = STATUS_SUCCESS;
@@ -144,7 +132,7 @@ NTSTATUS pvfs_stream_write_all(int fd, const char *stored, const uint8_t *data, 
                     PVFS_XATTR_MAX - 1);
         return STATUS_FILE_SYSTEM_LIMITATION;
     }
-    char *x = xattr_name(stored);
+    char *x = pvfs_stream_xattr_name(stored);
     uint8_t *value = malloc(size + 1);
     NTSTATUS status = STATUS_SUCCESS;
     if (!x || !value) {
@@ -154,7 +142,7 @@ NTSTATUS pvfs_stream_write_all(int fd, const char *stored, const uint8_t *data, 
     if (size)
         memcpy(value, data, size);
     value[size] = 0;
-    if (fsetxattr(fd, x, value, size + 1, 0) != 0) {
+    if (pvfs_private_xattr_set(fd, x, value, size + 1, 0) != 0) {
         if (errno == ENOSPC || errno == E2BIG) {
             log_warning("pvfs: stream %s: %zu bytes exceed what this file system stores in one "
                         "xattr", stored, size);
@@ -171,7 +159,7 @@ out:
 
 NTSTATUS pvfs_stream_remove(int fd, const char *stored)
 {
-    char *x = xattr_name(stored);
+    char *x = pvfs_stream_xattr_name(stored);
     if (!x)
         return STATUS_NO_MEMORY;
     NTSTATUS status = STATUS_SUCCESS;

@@ -225,14 +225,17 @@ uint64_t lsa_context_table_refused(struct lsa_context_table *table);
 NTSTATUS lsa_token_add_logon_groups(struct access_token *token, bool guest_or_anonymous);
 /* Privileges from group membership (Administrators: backup, restore, take
  * ownership, security; everyone: change notify) and the unix identity pvfs
- * acts as: the unix account named unix_name if one exists, else
- * settings->unix_fallback_user, else 65534:65534. */
+ * acts as: the unix account named unix_name if one exists and is not
+ * privileged (uid 0 or gid 0), else settings->unix_fallback_user if that is
+ * not privileged, else 65534:65534; token->unix_id_shared tells which. */
 NTSTATUS lsa_token_finish(struct access_token *token, const char *unix_name,
                           const struct lsa_settings *settings);
 /* The anonymous logon token: S-1-5-7, Everyone, Network, the fallback unix identity. */
 struct access_token *lsa_token_anonymous(const struct lsa_settings *settings);
 /* A unix account by name: 0, or -1 if there is none. */
 int lsa_unix_identity(const char *name, uid_t *uid, gid_t *gid);
+/* uid 0 or gid 0: never a network logon's unix identity, own or fallback. */
+bool lsa_unix_identity_privileged(uid_t uid, gid_t gid);
 
 /* A copy of a client-supplied string fit for a log line: control characters
  * become '?' (no forged log lines), cut to size - 1 bytes. Returns out. */

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/log.h"
+
 /* What Windows gives every logon: bypass traverse checking. */
 #define PRIV_EVERYONE SE_PRIV_CHANGE_NOTIFY
 /* What Administrators hold by default on a Windows server (the subset a file
@@ -35,23 +37,46 @@ int lsa_unix_identity(const char *name, uid_t *uid, gid_t *gid)
     return 0;
 }
 
+bool lsa_unix_identity_privileged(uid_t uid, gid_t gid)
+{
+    return uid == 0 || gid == 0;
+}
+
+/* The identity every user without a unix account of its own shares. A
+ * fallback account of uid 0 or gid 0 (lsass.unix-fallback-user root, or an
+ * account in group root) is refused here whatever the registry says (the
+ * schema refuses it when it is set, but the account may change later):
+ * Guest and anonymous would otherwise act as root on disk. */
+static void fallback_identity(const struct lsa_settings *settings, uid_t *uid, gid_t *gid)
+{
+    static bool warned;
+    if (lsa_unix_identity(settings->unix_fallback_user, uid, gid) == 0) {
+        if (!lsa_unix_identity_privileged(*uid, *gid))
+            return;
+        if (!__atomic_exchange_n(&warned, true, __ATOMIC_RELAXED))
+            log_warning("lsass.unix-fallback-user %s is uid %lu gid %lu: a privileged "
+                        "account is never the fallback; using %d:%d",
+                        settings->unix_fallback_user, (unsigned long)*uid, (unsigned long)*gid,
+                        NOBODY_ID, NOBODY_ID);
+    }
+    *uid = NOBODY_ID;
+    *gid = NOBODY_ID;
+}
+
 NTSTATUS lsa_token_finish(struct access_token *token, const char *unix_name,
                           const struct lsa_settings *settings)
 {
     token->privileges |= PRIV_EVERYONE;
     if (token_has_sid(token, &SID_BUILTIN_ADMINISTRATORS))
         token->privileges |= PRIV_ADMINISTRATORS;
-    if (lsa_unix_identity(unix_name, &token->uid, &token->gid) != 0 &&
-        lsa_unix_identity(settings->unix_fallback_user, &token->uid, &token->gid) != 0) {
-        token->uid = NOBODY_ID;
-        token->gid = NOBODY_ID;
-    }
-    /* Nobody logs on over the network as root: a SAM user named "root" would
-     * otherwise act as uid 0 on disk, bypassing every permission. */
-    if (token->uid == 0 && lsa_unix_identity(settings->unix_fallback_user, &token->uid, &token->gid) != 0) {
-        token->uid = NOBODY_ID;
-        token->gid = NOBODY_ID;
-    }
+    /* Nobody logs on over the network as root: a SAM user named "root" (or
+     * one whose unix account's primary group is root) would otherwise act
+     * as uid or gid 0 on disk, bypassing every permission. */
+    bool own = lsa_unix_identity(unix_name, &token->uid, &token->gid) == 0 &&
+               !lsa_unix_identity_privileged(token->uid, token->gid);
+    if (!own)
+        fallback_identity(settings, &token->uid, &token->gid);
+    token->unix_id_shared = !own;
     return STATUS_SUCCESS;
 }
 
