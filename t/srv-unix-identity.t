@@ -19,7 +19,7 @@ SHARE=$APPLIANCE_SHARE_DIR
 chmod 0777 "$SHARE"
 BOB_PASSWORD="Sw-$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')-7Cc"
 printf '%s\n' "$BOB_PASSWORD" | "$LWADMIN" user add bob --password-stdin >/dev/null &&
-    "$LWADMIN" share set "$APPLIANCE_SHARE" --grant bob:full --grant Everyone:full >/dev/null &&
+    "$LWADMIN" share set "$APPLIANCE_SHARE" --grant bob:full --grant Everyone:full --guest-ok >/dev/null &&
     "$LWADMIN" config set srv.guest on >/dev/null ||
     { echo "Bail out! setting up bob and guest failed"; exit 1; }
 (umask 077 && printf 'username = bob\npassword = %s\n' "$BOB_PASSWORD" > "$T/bob.auth")
