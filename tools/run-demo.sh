@@ -62,8 +62,6 @@ lw config set srv.listen 127.0.0.1 >/dev/null &&
     lw config set srv.port "$port" >/dev/null || fail "cannot set the listen address and port"
 printf '%s\n' "$password" | lw user add "$user" --password-stdin --full-name "Demo User" \
     --description "made by make run" >/dev/null || fail "cannot create the demo user"
-lw share add demo "$share_dir" --comment "Samewise demo share" --grant "$user:full" \
-    >/dev/null || fail "cannot create the demo share"
 [ -e "$share_dir/README.txt" ] ||
     echo "Hello from Samewise. This file lives in $share_dir." > "$share_dir/README.txt"
 # pvfs gives a file without a stored NT descriptor one made from its mode, the
@@ -72,6 +70,9 @@ lw share add demo "$share_dir" --comment "Samewise demo share" --grant "$user:fu
 # directory around it keeps other local Unix users out).
 chmod 0777 "$share_dir" && chmod 0666 "$share_dir/README.txt" ||
     fail "cannot open $share_dir to the demo user"
+# After the chmod: share add checks that the folder lets the grant write.
+lw share add demo "$share_dir" --comment "Samewise demo share" --grant "$user:full" \
+    >/dev/null || fail "cannot create the demo share"
 # smbclient reads the credentials from this file (-A), not from its command line.
 printf 'username = %s\npassword = %s\n' "$user" "$password" > "$demo/demo.auth"
 
