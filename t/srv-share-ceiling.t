@@ -265,11 +265,20 @@ with Appliance("srv-share-ceiling") as a:
             ("delete-on-close", MAXIMUM_ALLOWED, FILE_OPEN,
              FILE_NON_DIRECTORY_FILE | FILE_DELETE_ON_CLOSE),
             ("a new file", MAXIMUM_ALLOWED, FILE_CREATE, FILE_NON_DIRECTORY_FILE),
+            ("a new file (FILE_OPEN_IF)", MAXIMUM_ALLOWED, FILE_OPEN_IF,
+             FILE_NON_DIRECTORY_FILE),
+            ("a new directory (FILE_OPEN_IF)", MAXIMUM_ALLOWED, FILE_OPEN_IF,
+             FILE_DIRECTORY_FILE),
             ("a new directory", MAXIMUM_ALLOWED, FILE_CREATE, FILE_DIRECTORY_FILE)):
         name = "data.bin" if disposition in (FILE_OVERWRITE, FILE_OPEN) else "made"
         st = status_of(lambda: ro_client.close(ro_client.create(name, access, disposition,
                                                                 options)))
         check(st in REFUSED, "read-only share: %s refused" % what, name_of(st))
+    # FILE_OPEN_IF of an existing file opens it for reading, as on Windows.
+    fid = ro_client.create("data.bin", FILE_READ_DATA, FILE_OPEN_IF)
+    check(ro_client.smb.read(ro_client.tid, fid, 0, 16) == original_ro[:16],
+          "read-only share: FILE_OPEN_IF of an existing file opens it for reading")
+    ro_client.close(fid)
     check(bytes_of(data_ro) == original_ro, "read-only share: data.bin's bytes unchanged on disk")
     check(os.stat(data_ro).st_blocks * 512 >= len(original_ro),
           "read-only share: data.bin still fully allocated (no hole punched)")

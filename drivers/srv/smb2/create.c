@@ -426,9 +426,14 @@ NTSTATUS smb2_create(struct smb2_request *req)
          disposition == FILE_OVERWRITE_IF) &&
         !(st->access_ceiling & FILE_WRITE_DATA))
         return STATUS_ACCESS_DENIED;
-    /* A read-only share: no disposition that may create, overwrite or
-     * supersede, whatever the file system would say. */
-    if (srv_tree_read_only(tree) && (disposition != FILE_OPEN || (options & FILE_DELETE_ON_CLOSE)))
+    /* A read-only share: no disposition that overwrites or supersedes,
+     * whatever the file system would say. FILE_OPEN_IF opens an existing
+     * file as Windows and smbd do (clients open with it for reading); making
+     * a new one is refused by the file system, since the ceiling of a
+     * read-only tree has no FILE_ADD_FILE / FILE_ADD_SUBDIRECTORY. */
+    if (srv_tree_read_only(tree) &&
+        ((disposition != FILE_OPEN && disposition != FILE_OPEN_IF) ||
+         (options & FILE_DELETE_ON_CLOSE)))
         return STATUS_ACCESS_DENIED;
 
     st->open = srv_open_new(req->conn->engine, tree, NULL);
