@@ -132,6 +132,11 @@ struct smb2_request {
     bool cancelled_by_close;            /* ... by a close, logoff or disconnect */
     struct smb2_request *pending_prev, *pending_next;
 
+    /* Bytes reserved in conn->inflight_bytes for the responses of this
+     * request's elements (back-pressure); released when the request is
+     * freed or goes async. */
+    size_t inflight_reserved;
+
     /* Handler scratch space for work that outlives the handler call. */
     void *handler_state;
     struct srv_open *io_open;           /* the open a parked I/O call is on */
