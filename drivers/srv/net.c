@@ -139,10 +139,15 @@ static void update_interest_locked(struct srv_conn *conn, struct sock *s)
 {
     size_t limit = send_budget(s);
     size_t held = s->queued + atomic_load(&conn->inflight_bytes);
-    if (!s->reading_paused && limit && held >= limit)
+    if (!s->reading_paused && limit && held >= limit) {
         s->reading_paused = true;
-    else if (s->reading_paused && (!limit || held <= limit / 2))
+        log_ratelimited(LOG_LEVEL_DEBUG, "srv: %s: %zu bytes queued or in flight: reading paused",
+                        conn->peer, held);
+    } else if (s->reading_paused && (!limit || held <= limit / 2)) {
         s->reading_paused = false;
+        log_ratelimited(LOG_LEVEL_DEBUG, "srv: %s: %zu bytes queued or in flight: reading resumed",
+                        conn->peer, held);
+    }
     uint32_t events = (s->reading_paused ? 0u : (uint32_t)(EPOLLIN | EPOLLRDHUP)) |
                       (s->head ? (uint32_t)EPOLLOUT : 0u);
     if (events == s->events || s->closed)

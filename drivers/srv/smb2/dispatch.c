@@ -645,11 +645,19 @@ static enum step process_element(struct smb2_request *req)
                         conn->peer, (unsigned long long)req->hdr.message_id, charge);
         return STEP_DISCONNECT;
     }
-    /* The response may carry up to charge x 64 KiB (the validator holds a
-     * READ's Length and the like to the charge): reserve that much of the
-     * connection's send budget until the request is done. */
-    req->inflight_reserved += (size_t)charge * SMB2_CREDIT_PAYLOAD;
-    srv_conn_reserve_inflight(conn, (size_t)charge * SMB2_CREDIT_PAYLOAD);
+    /* Reserve what the response may carry (the payload the request names,
+     * at least charge x 64 KiB) of the connection's send budget until the
+     * request is done. Not the charge alone: a connection without
+     * multi-credit sends charge 1 whatever it asks for. */
+    uint64_t payload = smb2_request_payload(elem, req->elem_len);
+    uint64_t units = payload ? (payload - 1) / SMB2_CREDIT_PAYLOAD + 1 : 1;
+    if (units < charge)
+        units = charge;
+    size_t reserve = units * SMB2_CREDIT_PAYLOAD > SMB2_TRANSPORT_MAX_LENGTH
+                         ? SMB2_TRANSPORT_MAX_LENGTH
+                         : (size_t)(units * SMB2_CREDIT_PAYLOAD);
+    req->inflight_reserved += reserve;
+    srv_conn_reserve_inflight(conn, reserve);
 
     begin_element(req);
     NTSTATUS status = check_and_dispatch(req, elem, bad_next, first);
