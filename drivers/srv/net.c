@@ -66,7 +66,6 @@ struct sock {
     size_t frame_len, frame_have;
     uint64_t frame_clock;       /* when the frame began (after a logon: last
                                    progress), for srv.frame-timeout */
-    bool frame_progress_counts; /* the frame began after a logon */
 };
 
 /* Before a logon a connection can only have NEGOTIATE and SESSION_SETUP
@@ -486,7 +485,9 @@ static bool read_frames(struct srv_conn *conn, const char **why)
                 *why = "receive error";
                 return false;
             }
-            if (s->hdr_have == 0)
+            /* After a logon a large WRITE may take long on a slow link:
+             * srv.frame-timeout then bounds the time without progress. */
+            if (s->hdr_have == 0 || atomic_load(&s->logged_on))
                 s->frame_clock = srv_monotonic_seconds();
             s->hdr_have += (size_t)n;
             if (s->hdr_have < SMB2_TRANSPORT_HEADER_SIZE)
@@ -504,9 +505,6 @@ static bool read_frames(struct srv_conn *conn, const char **why)
                 *why = s->hdr[0] != 0 ? "not a direct TCP frame" : "frame length out of range";
                 return false;
             }
-            /* After a logon a large WRITE may take long on a slow link:
-             * srv.frame-timeout then bounds the time without progress. */
-            s->frame_progress_counts = logged_on;
             s->frame = malloc(len);
             if (!s->frame) {
                 *why = "out of memory";
@@ -530,7 +528,7 @@ static bool read_frames(struct srv_conn *conn, const char **why)
             return false;
         }
         s->frame_have += (size_t)n;
-        if (s->frame_progress_counts)
+        if (atomic_load(&s->logged_on))
             s->frame_clock = srv_monotonic_seconds();
         if (s->frame_have == s->frame_len) {
             uint8_t *frame = s->frame;
