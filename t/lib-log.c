@@ -59,7 +59,8 @@ int main(void)
     struct log_ratelimit quiet = { .burst = 2, .interval_ms = 100000 };
     for (int i = 0; i < 5; i++)
         log_ratelimited_message(&quiet, LOG_LEVEL_DEBUG, "test: debug %d", i);
-    is_int(count_lines(NULL, &matches), lines, "debug lines under a warning threshold print nothing");
+    is_int(count_lines(NULL, &matches), lines,
+           "debug lines under a warning threshold print nothing");
     ok(quiet.printed == 0 && quiet.suppressed == 0, "and use no budget");
 
     /* A short interval: the next window prints again, after one summary. */

@@ -358,7 +358,8 @@ static void pause_accepting(struct srv_engine *e, int error)
     pause_started_ms = monotonic_ms();
     freed_at_pause = atomic_load(&e->descriptors_freed);
     atomic_store(&e->accept_paused, true);
-    log_ratelimited(LOG_LEVEL_WARNING, "srv: accept: %s: accepting paused until a descriptor is free",
+    log_ratelimited(LOG_LEVEL_WARNING,
+                    "srv: accept: %s: accepting paused until a descriptor is free",
                     strerror(error));
 }
 
