@@ -346,17 +346,14 @@ static uint64_t monotonic_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* Accepting, paused: state of the network thread. */
-static uint64_t pause_started_ms, freed_at_pause;
-
 /* Descriptors (or kernel memory) ran out: stop polling the listening
  * socket, which would otherwise report the waiting connection again at once
  * and spin. Pending connections wait in the kernel's backlog. */
 static void pause_accepting(struct srv_engine *e, int error)
 {
     epoll_ctl(e->epoll_fd, EPOLL_CTL_DEL, e->listen_fd, NULL);
-    pause_started_ms = monotonic_ms();
-    freed_at_pause = atomic_load(&e->descriptors_freed);
+    e->accept_paused_ms = monotonic_ms();
+    e->freed_at_pause = atomic_load(&e->descriptors_freed);
     atomic_store(&e->accept_paused, true);
     log_ratelimited(LOG_LEVEL_WARNING,
                     "srv: accept: %s: accepting paused until a descriptor is free",
@@ -369,8 +366,8 @@ static void maybe_resume_accepting(struct srv_engine *e)
 {
     if (!atomic_load(&e->accept_paused))
         return;
-    if (atomic_load(&e->descriptors_freed) == freed_at_pause &&
-        monotonic_ms() - pause_started_ms < 1000)
+    if (atomic_load(&e->descriptors_freed) == e->freed_at_pause &&
+        monotonic_ms() - e->accept_paused_ms < 1000)
         return;
     struct epoll_event lev = { .events = EPOLLIN, .data.ptr = &listen_marker };
     if (epoll_ctl(e->epoll_fd, EPOLL_CTL_ADD, e->listen_fd, &lev) == 0 || errno == EEXIST)

@@ -84,6 +84,8 @@ struct srv_engine {
      * network thread) or a second has passed. */
     atomic_bool accept_paused;
     atomic_uint_fast64_t descriptors_freed;
+    uint64_t accept_paused_ms;     /* network thread: when, and the count */
+    uint64_t freed_at_pause;       /* of descriptors freed then */
     /* oplock.c: every disk open (from just before its IoCreateFile until its
      * close completes) and the CREATEs waiting for an oplock break. */
     pthread_mutex_t oplock_lock;
