@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
@@ -35,12 +36,8 @@ int log_level_parse(const char *name)
     return -1;
 }
 
-void log_message(enum log_level level, const char *fmt, ...)
+static void log_vmessage(enum log_level level, const char *fmt, va_list ap)
 {
-    if (level > log_threshold)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
     if (log_to_syslog) {
         static const int priorities[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
         vsyslog(priorities[level], fmt, ap);
@@ -59,5 +56,59 @@ void log_message(enum log_level level, const char *fmt, ...)
         fputc('\n', stderr);
         pthread_mutex_unlock(&log_lock);
     }
+}
+
+void log_message(enum log_level level, const char *fmt, ...)
+{
+    if (level > log_threshold)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    log_vmessage(level, fmt, ap);
     va_end(ap);
+}
+
+/* One lock for every call site's budget: taken briefly, never while
+ * writing a line. */
+static pthread_mutex_t ratelimit_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static unsigned long long monotonic_ms(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (unsigned long long)now.tv_sec * 1000ull + (unsigned long long)now.tv_nsec / 1000000;
+}
+
+void log_ratelimited_message(struct log_ratelimit *limit, enum log_level level,
+                             const char *fmt, ...)
+{
+    /* Lines below the threshold cost nothing and use no budget. */
+    if (level > log_threshold)
+        return;
+    unsigned burst = limit->burst ? limit->burst : LOG_RATELIMIT_BURST;
+    unsigned interval = limit->interval_ms ? limit->interval_ms : LOG_RATELIMIT_INTERVAL_MS;
+    unsigned long long now = monotonic_ms();
+    unsigned long suppressed = 0;
+    bool print;
+    pthread_mutex_lock(&ratelimit_lock);
+    if (limit->printed == 0 || now - limit->window_start_ms >= interval) {
+        suppressed = limit->suppressed;
+        limit->suppressed = 0;
+        limit->window_start_ms = now;
+        limit->printed = 0;
+    }
+    print = limit->printed < burst;
+    if (print)
+        limit->printed++;
+    else
+        limit->suppressed++;
+    pthread_mutex_unlock(&ratelimit_lock);
+    if (suppressed)
+        log_message(level, "%lu messages suppressed: %s", suppressed, fmt);
+    if (print) {
+        va_list ap;
+        va_start(ap, fmt);
+        log_vmessage(level, fmt, ap);
+        va_end(ap);
+    }
 }

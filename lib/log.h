@@ -23,4 +23,35 @@ void log_message(enum log_level level, const char *fmt, ...)
 #define log_info(...) log_message(LOG_LEVEL_INFO, __VA_ARGS__)
 #define log_debug(...) log_message(LOG_LEVEL_DEBUG, __VA_ARGS__)
 
+/* Rate limiting, for every line a remote party can trigger (a client's bad
+ * frame, a refused connection): without it, a client repeating the cause can
+ * fill the disk and spend a core on formatting. Each call site gets its own
+ * budget: at most `burst` lines per `interval_ms` (LOG_RATELIMIT_BURST lines
+ * per LOG_RATELIMIT_INTERVAL_MS when zero); lines over it are counted, and
+ * the first line of a later interval is preceded by one summary line, "N
+ * messages suppressed: <format>". (A summary waits for that next line: there
+ * is no timer.) Thread-safe. */
+#define LOG_RATELIMIT_BURST 10
+#define LOG_RATELIMIT_INTERVAL_MS 5000
+
+struct log_ratelimit {
+    unsigned burst;              /* 0: LOG_RATELIMIT_BURST */
+    unsigned interval_ms;        /* 0: LOG_RATELIMIT_INTERVAL_MS */
+    /* state, under the module's lock */
+    unsigned long long window_start_ms;
+    unsigned printed;
+    unsigned long suppressed;
+};
+
+void log_ratelimited_message(struct log_ratelimit *limit, enum log_level level,
+                             const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* log_ratelimited(LOG_LEVEL_WARNING, "srv: %s: refused", peer): a budget of
+ * its own for this call site, with the default burst and interval. */
+#define log_ratelimited(level, ...)                                    \
+    do {                                                               \
+        static struct log_ratelimit log_ratelimit_site_;               \
+        log_ratelimited_message(&log_ratelimit_site_, level, __VA_ARGS__); \
+    } while (0)
+
 #endif

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -158,6 +159,19 @@ static bool reload(int argc, char **argv)
     return done;
 }
 
+/* Every SMB connection and open file is a descriptor: take all the hard
+ * limit allows (the soft limit is often 1024), so srv.max-connections, not
+ * the descriptor table, is what bounds clients (docs/srv.md). */
+static void raise_descriptor_limit(void)
+{
+    struct rlimit lim;
+    if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= lim.rlim_max)
+        return;
+    lim.rlim_cur = lim.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &lim) != 0)
+        log_warning("cannot raise the descriptor limit: %s", strerror(errno));
+}
+
 int main(int argc, char **argv)
 {
     struct lwiod_config config;
@@ -175,6 +189,7 @@ int main(int argc, char **argv)
         return usage_rc;
     }
     log_open("lwiod", config.log_level, 0);
+    raise_descriptor_limit();
     if (sw_run_dir_create(config.db_path) != 0) {
         log_error("cannot create the run directory for %s: %s", config.db_path,
                   strerror(errno));

@@ -281,7 +281,7 @@ static void test_audit(struct registry *reg)
            "it records who (uid, user) and through what (via, source)");
         ok(strcmp(entries[0].action, "setting.set") == 0 &&
                strcmp(entries[0].object, "srv.max-connections") == 0 &&
-               strcmp(entries[0].detail, "0 (default) -> 100") == 0,
+               strcmp(entries[0].detail, "2048 (default) -> 100") == 0,
            "and what changed (%s %s: %s)", entries[0].action, entries[0].object, entries[0].detail);
         ok(entries[0].at_ms >= before && entries[0].at_ms <= registry_now_ms(), "and when");
     } else {

@@ -57,7 +57,7 @@ static void cap_release(struct srv_conn *conn)
     cap_clear(conn->transport_state);
 }
 
-static const struct srv_transport capture_transport = { cap_send, cap_shutdown, cap_release };
+static const struct srv_transport capture_transport = { cap_send, cap_shutdown, cap_release, NULL };
 
 /* ---- Test doubles: auth, shares, a deferred work queue ------------------- */
 
@@ -606,6 +606,8 @@ static void test_cancel_parked(struct srv_engine *engine)
     session_setup_request(&b, c.mid++, 0, "HELLO");
     is_int(feed_buf(&c, &b), 0, "parked SESSION_SETUP: no answer yet");
     ok(c.conn->pending != NULL, "the request waits in the pending list");
+    is_int((long long)atomic_load(&c.conn->inflight_bytes), SMB2_CREDIT_PAYLOAD,
+           "it holds 64 KiB of the connection's send budget");
     /* Another request is answered meanwhile (responses may be out of order). */
     buf_init(&b);
     echo_request(&b, c.mid++, 0, 0);
@@ -626,6 +628,7 @@ static void test_cancel_parked(struct srv_engine *engine)
            le64_load(m + SMB2_HDR_OFF_MESSAGE_ID) == 1,
        "the parked request completes later with its MessageId");
     ok(c.conn->pending == NULL, "and leaves the pending list");
+    is_int((long long)atomic_load(&c.conn->inflight_bytes), 0, "and gives its reservation back");
     /* A request parked when the connection goes away is freed cleanly. */
     defer_work = true;
     buf_init(&b);
@@ -852,6 +855,8 @@ int main(void)
     test_session(&c);
     test_compounds(&c);
     test_errors(&c);
+    is_int((long long)atomic_load(&c.conn->inflight_bytes), 0,
+           "every request answered: no send budget reserved");
     client_close(&c);
     test_smb1_wildcard(engine);
     test_cancel_parked(engine);

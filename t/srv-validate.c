@@ -85,6 +85,18 @@ int main(void)
            "charge 0 with more than 64 KiB");
     is_int(smb2_validate_request(msg, len, false), STATUS_SUCCESS,
            "without multi-credit the charge is not checked");
+    /* What back-pressure reserves for the response: the payload named,
+     * whatever the charge. */
+    is_int((long long)smb2_request_payload(msg, len), 65537,
+           "the payload an IOCTL names: its MaxOutputResponse");
+    len = request(SMB2_READ, 49, 48);
+    le32_store(BODY + 4, 1u << 20);
+    is_int((long long)smb2_request_payload(msg, len), 1 << 20, "a READ's Length");
+    is_int((long long)smb2_request_payload(msg, 64 + 6), 0,
+           "a READ cut before its Length names none (nothing read past the end)");
+    len = request(SMB2_ECHO, 4, 4);
+    is_int((long long)smb2_request_payload(msg, len), 0, "an ECHO names none");
+    is_int((long long)smb2_request_payload(msg, 10), 0, "nor does a runt");
 
     /* NEGOTIATE: DialectCount entries of 2 bytes at body offset 36. */
     len = request(SMB2_NEGOTIATE, 36, 36 + 4);

@@ -33,7 +33,8 @@ static struct lsass_client *client_of(struct lsass_auth *a)
     if (!a->client) {
         NTSTATUS status = lsass_client_open(a->db_path, &a->client);
         if (status != STATUS_SUCCESS) {
-            log_warning("srv: lsassd not reachable: %s", nt_status_name(status));
+            log_ratelimited(LOG_LEVEL_WARNING, "srv: lsassd not reachable: %s",
+                            nt_status_name(status));
             a->client = NULL;
         }
     }

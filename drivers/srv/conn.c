@@ -24,6 +24,7 @@ struct srv_conn *srv_conn_new(struct srv_engine *engine, const struct srv_transp
     conn->transport_state = transport_state;
     snprintf(conn->peer, sizeof conn->peer, "%s", peer ? peer : "?");
     atomic_init(&conn->last_activity, srv_monotonic_seconds());
+    atomic_init(&conn->inflight_bytes, 0);
     pthread_mutex_init(&conn->lock, NULL);
     conn->settings = srv_settings_hold(engine);
     pthread_mutex_lock(&engine->lock);
@@ -89,7 +90,7 @@ void srv_conn_disconnect(struct srv_conn *conn, const char *why)
     conn->session_count = conn->session_capacity = 0;
     pthread_mutex_unlock(&conn->lock);
 
-    log_info("srv: %s: disconnecting: %s", conn->peer, why);
+    log_ratelimited(LOG_LEVEL_INFO, "srv: %s: disconnecting: %s", conn->peer, why);
     if (conn->transport && conn->transport->shutdown)
         conn->transport->shutdown(conn);
     for (size_t i = 0; i < count; i++) {
@@ -137,7 +138,7 @@ size_t srv_conn_max_frame(struct srv_conn *conn)
     bool authenticated = conn->has_valid_session;
     pthread_mutex_unlock(&conn->lock);
     if (!authenticated)
-        return 1024 * 1024;
+        return SRV_MAX_FRAME_BEFORE_LOGON;
     const struct srv_config *c = &conn->engine->config;
     size_t largest = c->max_write_size > c->max_transact_size ? c->max_write_size
                                                                : c->max_transact_size;
@@ -145,6 +146,20 @@ size_t srv_conn_max_frame(struct srv_conn *conn)
         largest = c->max_read_size;
     size_t limit = largest + 1024 * 1024; /* headers, compound, transform */
     return limit > SMB2_TRANSPORT_MAX_LENGTH ? SMB2_TRANSPORT_MAX_LENGTH : limit;
+}
+
+void srv_conn_reserve_inflight(struct srv_conn *conn, size_t bytes)
+{
+    atomic_fetch_add(&conn->inflight_bytes, bytes);
+}
+
+void srv_conn_release_inflight(struct srv_conn *conn, size_t bytes)
+{
+    if (!bytes)
+        return;
+    atomic_fetch_sub(&conn->inflight_bytes, bytes);
+    if (conn->transport && conn->transport->inflight_released)
+        conn->transport->inflight_released(conn);
 }
 
 void srv_conn_send_message(struct srv_conn *conn, const uint8_t *msg, size_t len)

@@ -4,6 +4,7 @@
  * lwiod's worker pool for blocking work, creates the \srv device and starts
  * listening. */
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,18 +121,31 @@ static NTSTATUS load_config(struct io_driver *driver, struct registry *reg, stru
         c->multichannel = strcasecmp(v, "off") != 0 && strcasecmp(v, "false") != 0 &&
                           strcmp(v, "0") != 0;
     free(v);
-    if ((v = setting(driver, reg, "max-connections")))
-        c->max_connections = (uint32_t)strtoul(v, NULL, 0);
-    free(v);
-    if ((v = setting(driver, reg, "idle-timeout")))
-        c->idle_timeout = (uint32_t)strtoul(v, NULL, 0);
-    free(v);
-    if ((v = setting(driver, reg, "max-opens-per-session")))
-        c->max_opens_per_session = (uint32_t)strtoul(v, NULL, 0);
-    free(v);
-    if ((v = setting(driver, reg, "max-opens-per-user")))
-        c->max_opens_per_user = (uint32_t)strtoul(v, NULL, 0);
-    free(v);
+    /* The limits (docs/srv.md): numbers, 0 meaning "no limit". */
+    static const struct {
+        const char *name;
+        size_t offset;
+        uint32_t scale;
+    } numbers[] = {
+        { "max-connections", offsetof(struct srv_config, max_connections), 1 },
+        { "max-connections-per-address",
+          offsetof(struct srv_config, max_connections_per_address), 1 },
+        { "idle-timeout", offsetof(struct srv_config, idle_timeout), 1 },
+        { "unauthenticated-timeout", offsetof(struct srv_config, unauthenticated_timeout), 1 },
+        { "frame-timeout", offsetof(struct srv_config, frame_timeout), 1 },
+        { "max-send-queue", offsetof(struct srv_config, max_send_queue), 1024 * 1024 },
+        { "max-opens-per-session", offsetof(struct srv_config, max_opens_per_session), 1 },
+        { "max-opens-per-user", offsetof(struct srv_config, max_opens_per_user), 1 },
+    };
+    for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
+        if ((v = setting(driver, reg, numbers[i].name))) {
+            unsigned long n = strtoul(v, NULL, 0);
+            if (n > UINT32_MAX / numbers[i].scale)
+                n = UINT32_MAX / numbers[i].scale;
+            *(uint32_t *)((char *)c + numbers[i].offset) = (uint32_t)n * numbers[i].scale;
+        }
+        free(v);
+    }
     if ((v = setting(driver, reg, "server-guid")) && *v && !parse_guid(v, c->server_guid))
         log_warning("srv: srv.server-guid %s is not a GUID; using zeros", v);
     free(v);

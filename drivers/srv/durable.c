@@ -268,7 +268,8 @@ static size_t take_disconnected(struct srv_engine *e, bool expired_only, struct 
 static void close_taken(struct srv_open **opens, size_t n, const char *why)
 {
     for (size_t i = 0; i < n; i++) {
-        log_info("srv: closing disconnected durable open %s: %s", opens[i]->path, why);
+        log_ratelimited(LOG_LEVEL_INFO, "srv: closing disconnected durable open %s: %s",
+                        opens[i]->path, why);
         srv_open_close(opens[i], NULL, NULL);
         srv_open_unref(opens[i]);
     }
@@ -361,8 +362,9 @@ bool srv_durable_close_app_instance(struct srv_engine *e, const uint8_t id[16],
             srv_conn_unref(conn);
         }
     }
-    log_info("srv: closing durable open %s for another instance of its application",
-             found->path);
+    log_ratelimited(LOG_LEVEL_INFO,
+                    "srv: closing durable open %s for another instance of its application",
+                    found->path);
     srv_open_close(found, fn, context);
     if (taken)
         srv_open_unref(taken);

@@ -39,6 +39,13 @@ void srv_config_defaults(struct srv_config *c)
     c->idle_timeout = 900; /* Windows' autodisconnect: 15 minutes */
     c->max_opens_per_session = 16384; /* Windows' per-session default is the same order */
     c->max_opens_per_user = 0;        /* a quarter of RLIMIT_NOFILE (open_quota.c) */
+    /* Well under a descriptor limit of a few thousand, and far more than an
+     * office of a few hundred clients (one or two connections each) uses. */
+    c->max_connections = 2048;
+    c->max_connections_per_address = 256; /* a NAT gateway, a terminal server */
+    c->unauthenticated_timeout = 30;
+    c->frame_timeout = 30;
+    c->max_send_queue = 16u * 1024 * 1024; /* two 8 MiB READs */
     c->network_threads = 1;
     c->worker_threads = 2;
 }
@@ -205,6 +212,7 @@ void srv_engine_destroy(struct srv_engine *e)
     pthread_mutex_unlock(&e->lock);
     if (leaked)
         return; /* freeing would let the stragglers touch freed memory */
+    srv_net_release(e);
     pthread_cond_destroy(&e->conns_gone);
     pthread_cond_destroy(&e->rebind_cond);
     srv_settings_release(&e->settings->config);

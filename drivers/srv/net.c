@@ -8,7 +8,16 @@
  * thread removes a socket from the epoll set and drops the epoll set's
  * reference on its connection, so an event in hand never points at freed
  * memory; other threads end a connection with shutdown(2), which this thread
- * then sees as end of file. */
+ * then sees as end of file.
+ *
+ * What a client can make this side hold is bounded (docs/srv.md, "Limits"):
+ * connections (srv.max-connections, srv.max-connections-per-address; when
+ * descriptors run out anyway, accepting pauses instead of spinning on
+ * EMFILE), time (srv.unauthenticated-timeout, srv.frame-timeout: a sweep
+ * once a second), frame size (SRV_MAX_FRAME_BEFORE_LOGON until a logon) and
+ * responses (srv.max-send-queue: queued bytes plus the reservations of
+ * requests in flight; past it the socket leaves EPOLLIN until that drops to
+ * half, so requests wait in the kernel, not in srv). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +29,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,18 +47,37 @@ struct chunk {
 struct sock {
     int fd;
     struct srv_engine *engine;
+    char host[INET6_ADDRSTRLEN]; /* the client's address, for the per-address cap */
+    uint64_t accepted_at;       /* monotonic seconds */
     bool registered;            /* in the epoll set (network thread only) */
+    atomic_bool logged_on;      /* a SESSION_SETUP succeeded (as the network
+                                   thread last saw it) */
     /* send side, under send_lock (a leaf lock) */
     pthread_mutex_t send_lock;
     struct chunk *head, *tail;
-    bool want_out;
+    size_t queued;              /* bytes in the chunks not yet sent */
+    uint32_t events;            /* the epoll interest now */
+    bool reading_paused;        /* back-pressure: EPOLLIN dropped */
     bool closed;
     /* receive side, network thread only */
     uint8_t hdr[SMB2_TRANSPORT_HEADER_SIZE];
     size_t hdr_have;
     uint8_t *frame;
     size_t frame_len, frame_have;
+    uint64_t frame_clock;       /* when the frame began (after a logon: last
+                                   progress), for srv.frame-timeout */
 };
+
+/* Before a logon a connection can only have NEGOTIATE and SESSION_SETUP
+ * answers to send, each well under 64 KiB: its send budget is this much
+ * whatever srv.max-send-queue says. */
+#define SEND_BUDGET_BEFORE_LOGON (1024 * 1024)
+/* Connections accepted per listening-socket event, so a flood of connects
+ * cannot keep the network thread from its clients. */
+#define ACCEPTS_PER_EVENT 64
+/* Descriptors kept for everything else lwiod opens (files, lsassd, the
+ * registry) when comparing srv.max-connections with the descriptor limit. */
+#define DESCRIPTOR_RESERVE 256
 
 /* Markers for the epoll data of the two non-connection descriptors. */
 static int listen_marker, wake_marker;
@@ -62,6 +91,7 @@ static void free_chunks(struct sock *s)
         free(c);
     }
     s->tail = NULL;
+    s->queued = 0;
 }
 
 /* Writes queued chunks; with send_lock held. False on a socket error. */
@@ -79,6 +109,7 @@ static bool flush_locked(struct sock *s)
             return false;
         }
         c->sent += (size_t)n;
+        s->queued -= (size_t)n;
         if (c->sent < c->len)
             break;
         s->head = c->next;
@@ -90,16 +121,54 @@ static bool flush_locked(struct sock *s)
     return true;
 }
 
-static void set_out_interest(struct srv_conn *conn, struct sock *s, bool want)
+/* The send budget (srv.max-send-queue, smaller before a logon). */
+static size_t send_budget(const struct sock *s)
 {
-    if (want == s->want_out)
+    /* The snapshot in force now (a leaf lock): a changed limit applies at once. */
+    const struct srv_config *settings = srv_settings_hold(s->engine);
+    size_t limit = settings->max_send_queue;
+    srv_settings_release(settings);
+    if (!atomic_load(&s->logged_on) && (limit == 0 || limit > SEND_BUDGET_BEFORE_LOGON))
+        limit = SEND_BUDGET_BEFORE_LOGON;
+    return limit;
+}
+
+/* Sets the epoll interest from the state: EPOLLOUT while chunks wait,
+ * EPOLLIN unless what the connection holds (queued bytes and the
+ * reservations of its requests in flight) reached the send budget; reading
+ * resumes once that is down to half. With send_lock held; any thread. */
+static void update_interest_locked(struct srv_conn *conn, struct sock *s)
+{
+    size_t limit = send_budget(s);
+    size_t held = s->queued + atomic_load(&conn->inflight_bytes);
+    if (!s->reading_paused && limit && held >= limit) {
+        s->reading_paused = true;
+        log_ratelimited(LOG_LEVEL_DEBUG, "srv: %s: %zu bytes queued or in flight: reading paused",
+                        conn->peer, held);
+    } else if (s->reading_paused && (!limit || held <= limit / 2)) {
+        s->reading_paused = false;
+        log_ratelimited(LOG_LEVEL_DEBUG, "srv: %s: %zu bytes queued or in flight: reading resumed",
+                        conn->peer, held);
+    }
+    uint32_t events = (s->reading_paused ? 0u : (uint32_t)(EPOLLIN | EPOLLRDHUP)) |
+                      (s->head ? (uint32_t)EPOLLOUT : 0u);
+    if (events == s->events || s->closed)
         return;
-    struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP | (want ? EPOLLOUT : 0u) };
-    ev.data.ptr = conn;
+    struct epoll_event ev = { .events = events, .data.ptr = conn };
     /* EPOLL_CTL_MOD is safe from any thread; it fails harmlessly once the
      * network thread has removed the socket. */
     if (epoll_ctl(s->engine->epoll_fd, EPOLL_CTL_MOD, s->fd, &ev) == 0)
-        s->want_out = want;
+        s->events = events;
+}
+
+/* Whether reading is paused now (re-evaluated first). */
+static bool reading_paused(struct srv_conn *conn, struct sock *s)
+{
+    pthread_mutex_lock(&s->send_lock);
+    update_interest_locked(conn, s);
+    bool paused = s->reading_paused;
+    pthread_mutex_unlock(&s->send_lock);
+    return paused;
 }
 
 static void sock_send(struct srv_conn *conn, uint8_t *data, size_t len)
@@ -121,9 +190,10 @@ static void sock_send(struct srv_conn *conn, uint8_t *data, size_t len)
             else
                 s->head = c;
             s->tail = c;
+            s->queued += len;
             failed = !flush_locked(s);
             if (!failed)
-                set_out_interest(conn, s, s->head != NULL);
+                update_interest_locked(conn, s);
         }
     }
     pthread_mutex_unlock(&s->send_lock);
@@ -149,18 +219,39 @@ static void sock_shutdown(struct srv_conn *conn)
 static void sock_release(struct srv_conn *conn)
 {
     struct sock *s = conn->transport_state;
+    struct srv_engine *e = s->engine;
     free_chunks(s);
     free(s->frame);
-    if (s->fd >= 0)
+    if (s->fd >= 0) {
         close(s->fd);
+        /* A descriptor is free: if accepting paused for want of one, the
+         * network thread may try again now. (The wake descriptor lives as
+         * long as the engine, longer than any connection.) */
+        atomic_fetch_add(&e->descriptors_freed, 1);
+        if (atomic_load(&e->accept_paused) && e->wake_fd >= 0) {
+            uint64_t one = 1;
+            if (write(e->wake_fd, &one, sizeof one) < 0 && errno != EAGAIN)
+                log_ratelimited(LOG_LEVEL_WARNING, "srv: wake: %s", strerror(errno));
+        }
+    }
     pthread_mutex_destroy(&s->send_lock);
     free(s);
+}
+
+static void sock_inflight_released(struct srv_conn *conn)
+{
+    struct sock *s = conn->transport_state;
+    pthread_mutex_lock(&s->send_lock);
+    if (s->reading_paused)
+        update_interest_locked(conn, s);
+    pthread_mutex_unlock(&s->send_lock);
 }
 
 static const struct srv_transport sock_transport = {
     .send = sock_send,
     .shutdown = sock_shutdown,
     .release = sock_release,
+    .inflight_released = sock_inflight_released,
 };
 
 /* ---- Network thread ----------------------------------------------------- */
@@ -201,47 +292,150 @@ static void idle_sweep(struct srv_engine *e, uint32_t idle_timeout)
     }
 }
 
-/* Room for one more connection under srv.max-connections. */
-static bool below_limit(struct srv_engine *e, uint32_t max_connections)
+/* Closes connections that overstayed srv.unauthenticated-timeout (no
+ * SESSION_SETUP succeeded on them) or whose frame in progress is older than
+ * srv.frame-timeout. Runs on the network thread once a second; the
+ * disconnect shuts the socket, and the epoll loop then drops it. */
+static void limits_sweep(struct srv_engine *e)
 {
-    if (max_connections == 0)
-        return true;
-    uint64_t open = 0;
+    const struct srv_config *settings = srv_settings_hold(e);
+    uint32_t unauthenticated = settings->unauthenticated_timeout;
+    uint32_t frame = settings->frame_timeout;
+    srv_settings_release(settings);
+    uint64_t now = srv_monotonic_seconds();
+    enum { BATCH = 256 };
+    struct srv_conn *victims[BATCH];
+    const char *whys[BATCH];
+    size_t n = 0;
     pthread_mutex_lock(&e->lock);
-    for (struct srv_conn *c = e->conns; c; c = c->next)
-        open++;
+    for (struct srv_conn *c = e->conns; c && n < BATCH; c = c->next) {
+        if (c->transport != &sock_transport)
+            continue;
+        struct sock *s = c->transport_state;
+        pthread_mutex_lock(&c->lock);
+        bool logged_on = c->has_valid_session, dead = c->dead;
+        pthread_mutex_unlock(&c->lock);
+        if (dead)
+            continue;
+        if (logged_on)
+            atomic_store(&s->logged_on, true);
+        const char *why = NULL;
+        if (s->hdr_have > 0) {
+            pthread_mutex_lock(&s->send_lock);
+            bool paused = s->reading_paused;
+            pthread_mutex_unlock(&s->send_lock);
+            if (paused)
+                s->frame_clock = now; /* srv, not the client, is waiting */
+            else if (frame && now - s->frame_clock >= frame)
+                why = "a frame took longer than srv.frame-timeout";
+        }
+        if (!why && !logged_on && unauthenticated && now - s->accepted_at >= unauthenticated)
+            why = "no logon within srv.unauthenticated-timeout";
+        if (why) {
+            srv_conn_ref(c);
+            victims[n] = c;
+            whys[n++] = why;
+        }
+    }
     pthread_mutex_unlock(&e->lock);
-    return open < max_connections;
+    for (size_t i = 0; i < n; i++) {
+        srv_conn_disconnect(victims[i], whys[i]);
+        srv_conn_unref(victims[i]);
+    }
 }
 
-static void accept_all(struct srv_engine *e)
+static uint64_t monotonic_ms(void)
 {
-    for (;;) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Descriptors (or kernel memory) ran out: stop polling the listening
+ * socket, which would otherwise report the waiting connection again at once
+ * and spin. Pending connections wait in the kernel's backlog. */
+static void pause_accepting(struct srv_engine *e, int error)
+{
+    epoll_ctl(e->epoll_fd, EPOLL_CTL_DEL, e->listen_fd, NULL);
+    e->accept_paused_ms = monotonic_ms();
+    e->freed_at_pause = atomic_load(&e->descriptors_freed);
+    atomic_store(&e->accept_paused, true);
+    log_ratelimited(LOG_LEVEL_WARNING,
+                    "srv: accept: %s: accepting paused until a descriptor is free",
+                    strerror(error));
+}
+
+/* Resumes once a connection's descriptor was closed, or after a second
+ * (descriptors closed elsewhere in lwiod do not tell srv). */
+static void maybe_resume_accepting(struct srv_engine *e)
+{
+    if (!atomic_load(&e->accept_paused))
+        return;
+    if (atomic_load(&e->descriptors_freed) == e->freed_at_pause &&
+        monotonic_ms() - e->accept_paused_ms < 1000)
+        return;
+    struct epoll_event lev = { .events = EPOLLIN, .data.ptr = &listen_marker };
+    if (epoll_ctl(e->epoll_fd, EPOLL_CTL_ADD, e->listen_fd, &lev) == 0 || errno == EEXIST)
+        atomic_store(&e->accept_paused, false);
+}
+
+/* Whether one more connection from host fits srv.max-connections and
+ * srv.max-connections-per-address; why not otherwise. */
+static bool connection_allowed(struct srv_engine *e, const char *host, const char **why)
+{
+    const struct srv_config *settings = srv_settings_hold(e);
+    uint32_t max_total = settings->max_connections;
+    uint32_t max_from_host = settings->max_connections_per_address;
+    srv_settings_release(settings);
+    if (max_total == 0 && max_from_host == 0)
+        return true;
+    uint64_t total = 0, from_host = 0;
+    pthread_mutex_lock(&e->lock);
+    for (struct srv_conn *c = e->conns; c; c = c->next) {
+        total++;
+        if (max_from_host && c->transport == &sock_transport &&
+            strcmp(((struct sock *)c->transport_state)->host, host) == 0)
+            from_host++;
+    }
+    pthread_mutex_unlock(&e->lock);
+    if (max_total && total >= max_total) {
+        *why = "srv.max-connections";
+        return false;
+    }
+    if (max_from_host && from_host >= max_from_host) {
+        *why = "srv.max-connections-per-address";
+        return false;
+    }
+    return true;
+}
+
+static void accept_some(struct srv_engine *e)
+{
+    for (int accepted = 0; accepted < ACCEPTS_PER_EVENT; accepted++) {
         struct sockaddr_storage addr;
         socklen_t addr_len = sizeof addr;
         int fd = accept4(e->listen_fd, (struct sockaddr *)&addr, &addr_len,
                          SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
-            if (errno == EINTR)
+            if (errno == EINTR || errno == ECONNABORTED)
                 continue;
             if (errno != EAGAIN && errno != EWOULDBLOCK)
-                log_warning("srv: accept: %s", strerror(errno));
+                pause_accepting(e, errno);
             return;
         }
-        const struct srv_config *now = srv_settings_hold(e);
-        uint32_t max_connections = now->max_connections;
-        srv_settings_release(now);
-        if (!below_limit(e, max_connections)) {
-            log_warning("srv: srv.max-connections (%u) reached: refusing a connection",
-                        max_connections);
+        char host[INET6_ADDRSTRLEN] = "?", serv[8] = "?", peer[64];
+        getnameinfo((struct sockaddr *)&addr, addr_len, host, sizeof host, serv, sizeof serv,
+                    NI_NUMERICHOST | NI_NUMERICSERV);
+        const char *why = NULL;
+        if (!connection_allowed(e, host, &why)) {
+            /* Refused at once: the client sees its connection closed. */
+            log_ratelimited(LOG_LEVEL_WARNING, "srv: %s reached: refusing a connection from %s",
+                            why, host);
             close(fd);
             continue;
         }
         int one = 1;
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        char host[INET6_ADDRSTRLEN] = "?", serv[8] = "?", peer[64];
-        getnameinfo((struct sockaddr *)&addr, addr_len, host, sizeof host, serv, sizeof serv,
-                    NI_NUMERICHOST | NI_NUMERICSERV);
         snprintf(peer, sizeof peer, "%s:%s", host, serv);
         struct sock *s = calloc(1, sizeof *s);
         if (!s) {
@@ -250,6 +444,10 @@ static void accept_all(struct srv_engine *e)
         }
         s->fd = fd;
         s->engine = e;
+        snprintf(s->host, sizeof s->host, "%s", host);
+        s->accepted_at = srv_monotonic_seconds();
+        s->events = EPOLLIN | EPOLLRDHUP;
+        atomic_init(&s->logged_on, false);
         pthread_mutex_init(&s->send_lock, NULL);
         struct srv_conn *conn = srv_conn_new(e, &sock_transport, s, peer);
         if (!conn) {
@@ -257,23 +455,26 @@ static void accept_all(struct srv_engine *e)
             continue;
         }
         /* The caller's reference becomes the epoll set's. */
-        struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP, .data.ptr = conn };
+        struct epoll_event ev = { .events = s->events, .data.ptr = conn };
         if (epoll_ctl(e->epoll_fd, EPOLL_CTL_ADD, fd, &ev) != 0) {
             srv_conn_disconnect(conn, "epoll");
             srv_conn_unref(conn);
             continue;
         }
         s->registered = true;
-        log_info("srv: %s: connected", peer);
+        log_ratelimited(LOG_LEVEL_INFO, "srv: %s: connected", peer);
     }
 }
 
 /* Reads what is available; false when the connection must close. Reads at
- * most a few frames per call so one busy client cannot starve the others. */
+ * most a few frames per call so one busy client cannot starve the others,
+ * and none while the connection's send budget is spent (back-pressure). */
 static bool read_frames(struct srv_conn *conn, const char **why)
 {
     struct sock *s = conn->transport_state;
     for (int frames = 0; frames < 16;) {
+        if (s->hdr_have == 0 && reading_paused(conn, s))
+            return true;
         if (s->hdr_have < SMB2_TRANSPORT_HEADER_SIZE) {
             ssize_t n = recv(s->fd, s->hdr + s->hdr_have, SMB2_TRANSPORT_HEADER_SIZE - s->hdr_have,
                              MSG_DONTWAIT);
@@ -289,13 +490,23 @@ static bool read_frames(struct srv_conn *conn, const char **why)
                 *why = "receive error";
                 return false;
             }
+            /* After a logon a large WRITE may take long on a slow link:
+             * srv.frame-timeout then bounds the time without progress. */
+            if (s->hdr_have == 0 || atomic_load(&s->logged_on))
+                s->frame_clock = srv_monotonic_seconds();
             s->hdr_have += (size_t)n;
             if (s->hdr_have < SMB2_TRANSPORT_HEADER_SIZE)
                 continue;
             /* Direct TCP: the first byte is zero (no NetBIOS session
-             * service), then a 24-bit length. */
+             * service), then a 24-bit length. Checked before anything is
+             * allocated: before a logon a frame longer than a NEGOTIATE or
+             * SESSION_SETUP needs closes the connection. */
             size_t len = (size_t)s->hdr[1] << 16 | (size_t)s->hdr[2] << 8 | s->hdr[3];
-            if (s->hdr[0] != 0 || len == 0 || len > srv_conn_max_frame(conn)) {
+            size_t max = srv_conn_max_frame(conn);
+            bool logged_on = max > SRV_MAX_FRAME_BEFORE_LOGON;
+            if (logged_on)
+                atomic_store(&s->logged_on, true);
+            if (s->hdr[0] != 0 || len == 0 || len > max) {
                 *why = s->hdr[0] != 0 ? "not a direct TCP frame" : "frame length out of range";
                 return false;
             }
@@ -322,6 +533,8 @@ static bool read_frames(struct srv_conn *conn, const char **why)
             return false;
         }
         s->frame_have += (size_t)n;
+        if (atomic_load(&s->logged_on))
+            s->frame_clock = srv_monotonic_seconds();
         if (s->frame_have == s->frame_len) {
             uint8_t *frame = s->frame;
             size_t len = s->frame_len;
@@ -431,7 +644,7 @@ static void *net_main(void *arg)
 {
     struct srv_engine *e = arg;
     struct epoll_event events[64];
-    uint64_t last_sweep = srv_monotonic_seconds();
+    uint64_t last_sweep = srv_monotonic_seconds(), last_limits_sweep = last_sweep;
     while (!atomic_load(&e->stopping)) {
         /* The idle sweep runs a few times per timeout period, at most once a
          * second and at least once a minute; the timeout is a live setting. */
@@ -451,6 +664,11 @@ static void *net_main(void *arg)
             idle_sweep(e, idle_timeout);
             last_sweep = srv_monotonic_seconds();
         }
+        if (srv_monotonic_seconds() != last_limits_sweep) {
+            limits_sweep(e);
+            last_limits_sweep = srv_monotonic_seconds();
+        }
+        maybe_resume_accepting(e);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -461,26 +679,35 @@ static void *net_main(void *arg)
         for (int i = 0; i < n; i++) {
             void *p = events[i].data.ptr;
             if (p == &listen_marker) {
-                accept_all(e);
+                if (!atomic_load(&e->accept_paused))
+                    accept_some(e);
                 continue;
             }
             if (p == &wake_marker) {
                 uint64_t v;
                 if (read(e->wake_fd, &v, sizeof v) < 0 && errno != EAGAIN)
-                    log_warning("srv: wake: %s", strerror(errno));
+                    log_ratelimited(LOG_LEVEL_WARNING, "srv: wake: %s", strerror(errno));
                 continue;
             }
             struct srv_conn *conn = p;
             struct sock *s = conn->transport_state;
             const char *why = NULL;
             bool ok = true;
-            if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP))
+            uint32_t ev = events[i].events;
+            if (ev & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP))
                 ok = read_frames(conn, &why);
-            if (ok && (events[i].events & EPOLLOUT)) {
+            /* A hang-up is reported whatever the interest: one that
+             * arrives while reading is paused ends the connection now
+             * rather than being reported again and again. */
+            if (ok && (ev & (EPOLLHUP | EPOLLERR)) && reading_paused(conn, s)) {
+                ok = false;
+                why = "closed by the client";
+            }
+            if (ok && (ev & EPOLLOUT)) {
                 pthread_mutex_lock(&s->send_lock);
                 ok = flush_locked(s);
                 if (ok)
-                    set_out_interest(conn, s, s->head != NULL);
+                    update_interest_locked(conn, s);
                 pthread_mutex_unlock(&s->send_lock);
                 if (!ok)
                     why = "send failed";
@@ -559,6 +786,14 @@ NTSTATUS srv_net_start(struct srv_engine *e)
     e->net_running = true;
     snprintf(e->listen_address, sizeof e->listen_address, "%s", e->config.listen_address);
     log_info("srv: listening on %s port %u", e->config.listen_address, e->port);
+    struct rlimit lim;
+    if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY &&
+        (e->config.max_connections == 0 ||
+         (rlim_t)e->config.max_connections + DESCRIPTOR_RESERVE > lim.rlim_cur))
+        log_warning("srv: srv.max-connections (%u) is not below the descriptor limit (%llu) "
+                    "less %u: when descriptors run out, accepting pauses",
+                    e->config.max_connections, (unsigned long long)lim.rlim_cur,
+                    DESCRIPTOR_RESERVE);
     return STATUS_SUCCESS;
 }
 
@@ -572,11 +807,20 @@ void srv_net_stop(struct srv_engine *e)
         pthread_join(e->net_thread, NULL);
         e->net_running = false;
     }
+    atomic_store(&e->accept_paused, false);
     if (e->listen_fd >= 0)
         close(e->listen_fd);
+    e->listen_fd = -1;
+    /* The epoll and wake descriptors stay until srv_net_release: threads
+     * finishing requests may still touch them (interest changes, the wake
+     * of a paused accept), and a closed number could be reused meanwhile. */
+}
+
+void srv_net_release(struct srv_engine *e)
+{
     if (e->wake_fd >= 0)
         close(e->wake_fd);
     if (e->epoll_fd >= 0)
         close(e->epoll_fd);
-    e->listen_fd = e->wake_fd = e->epoll_fd = -1;
+    e->wake_fd = e->epoll_fd = -1;
 }

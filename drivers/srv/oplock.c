@@ -275,7 +275,8 @@ static void break_level2_locked(struct srv_engine *e, const char *key, uint32_t 
             continue;
         struct pending_break *b = calloc(1, sizeof *b);
         if (!b) {
-            log_error("srv: no memory to break a level II oplock of %s", key);
+            log_ratelimited(LOG_LEVEL_ERROR, "srv: no memory to break a level II oplock of %s",
+                            key);
             continue;
         }
         fill_break(b, h, SMB2_OPLOCK_LEVEL_NONE, true);

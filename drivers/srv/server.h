@@ -103,6 +103,14 @@ struct srv_engine {
     pthread_t net_thread;
     bool net_running;
     atomic_bool stopping;
+    /* Accepting paused because descriptors ran out (EMFILE/ENFILE): the
+     * listening socket is out of the epoll set until a connection's
+     * descriptor is closed (which bumps descriptors_freed and wakes the
+     * network thread) or a second has passed. */
+    atomic_bool accept_paused;
+    atomic_uint_fast64_t descriptors_freed;
+    uint64_t accept_paused_ms;     /* network thread: when, and the count */
+    uint64_t freed_at_pause;       /* of descriptors freed then */
     /* oplock.c: every disk open (from just before its IoCreateFile until its
      * close completes) and the CREATEs waiting for an oplock break. */
     pthread_mutex_t oplock_lock;
@@ -137,7 +145,9 @@ uint64_t srv_filetime_now(void);
 /* Seconds on the monotonic clock. */
 uint64_t srv_monotonic_seconds(void);
 
-/* net.c: the listener and the network thread. */
+/* net.c: the listener and the network thread. srv_net_release closes what
+ * stop leaves for the connections still finishing (engine destroy, once
+ * they are gone). */
 NTSTATUS srv_net_start(struct srv_engine *engine);
 void srv_net_stop(struct srv_engine *engine);
 /* Moves the listener to address:port: the new socket is bound before the old
@@ -146,6 +156,7 @@ void srv_net_stop(struct srv_engine *engine);
  * bound); accepted connections are not touched. Done by the network thread;
  * the caller waits (bounded). STATUS_SUCCESS, or the old listener stays. */
 NTSTATUS srv_net_rebind(struct srv_engine *engine, const char *address, uint16_t port);
+void srv_net_release(struct srv_engine *engine);
 
 /* worker.c: a small fixed pool. */
 struct srv_workers *srv_workers_start(unsigned threads);
@@ -165,6 +176,9 @@ struct srv_transport {
     void (*shutdown)(struct srv_conn *conn);
     /* Frees the transport's state (last reference gone). */
     void (*release)(struct srv_conn *conn);
+    /* conn->inflight_bytes dropped: reading may resume (back-pressure,
+     * net.c). Any thread, no srv lock held. May be NULL. */
+    void (*inflight_released)(struct srv_conn *conn);
 };
 
 struct srv_conn {
@@ -175,6 +189,11 @@ struct srv_conn {
     uint64_t id;                    /* engine-wide, never reused (channels name it) */
     char peer[64];                  /* "127.0.0.1:51234", for logs */
     atomic_uint_fast64_t last_activity; /* monotonic seconds of the last frame */
+    /* Bytes of responses the requests being processed may still produce:
+     * each element reserves its CreditCharge x 64 KiB (the most a response
+     * to it may carry, 3.3.5.2.5) until its request is freed or goes async.
+     * With the send queue it bounds what the connection holds (net.c). */
+    atomic_size_t inflight_bytes;
     struct srv_conn *prev, *next;   /* engine->conns, under engine->lock */
     const struct srv_config *settings; /* held: the settings in force when it was
                                           accepted (its NEGOTIATE uses them) */
@@ -222,6 +241,12 @@ bool srv_conn_is_idle(struct srv_conn *conn);
 size_t srv_conn_max_frame(struct srv_conn *conn);
 /* Sends a complete SMB2 message (compound); adds the 4-byte length. */
 void srv_conn_send_message(struct srv_conn *conn, const uint8_t *msg, size_t len);
+/* The most a frame may carry before a logon on the connection: a NEGOTIATE
+ * or a SESSION_SETUP, whose security buffer has a 16-bit length. */
+#define SRV_MAX_FRAME_BEFORE_LOGON (68 * 1024)
+/* Back-pressure accounting of responses to come (inflight_bytes). */
+void srv_conn_reserve_inflight(struct srv_conn *conn, size_t bytes);
+void srv_conn_release_inflight(struct srv_conn *conn, size_t bytes);
 
 /* ---- Session ------------------------------------------------------------ */
 

@@ -118,11 +118,24 @@ struct srv_config {
     size_t signing_algorithm_count;
     bool multichannel;           /* SMB2_GLOBAL_CAP_MULTI_CHANNEL for 3.x, session
                                     binding (srv.multichannel; default on) */
-    uint32_t max_connections;    /* 0: no limit */
+    /* Bounds on what clients can make srv hold (docs/srv.md, "Limits").
+     * Read from the settings snapshot in force (srv_settings_hold) every
+     * time they are used, so a changed setting applies at once. */
+    uint32_t max_connections;    /* 0: no limit (default 2048) */
+    uint32_t max_connections_per_address; /* from one client address; 0: no limit
+                                    (default 256) */
     uint32_t idle_timeout;       /* seconds; a connection idle that long with no
                                     open file and nothing pending is dropped; 0: never */
     uint32_t max_opens_per_session; /* srv.max-opens-per-session (16384; 0: as per user) */
     uint32_t max_opens_per_user;    /* srv.max-opens-per-user (0: a quarter of RLIMIT_NOFILE) */
+    uint32_t unauthenticated_timeout; /* seconds a connection may stay without a
+                                    completed SESSION_SETUP; 0: forever (default 30) */
+    uint32_t frame_timeout;      /* seconds a frame may take to arrive once begun
+                                    (after a logon: without progress); 0: forever
+                                    (default 30) */
+    uint32_t max_send_queue;     /* bytes of responses a connection may have queued
+                                    or in flight before srv stops reading its requests
+                                    (default 16 MiB) */
     unsigned network_threads;    /* 1 today */
     unsigned worker_threads;     /* srv's own pool, when queue_work is NULL */
     struct srv_auth auth;

@@ -57,6 +57,7 @@ void smb2_request_unref(struct smb2_request *req)
     if (atomic_fetch_sub(&req->refs, 1) != 1)
         return;
     element_release(req);
+    srv_conn_release_inflight(req->conn, req->inflight_reserved);
     while (req->allocations) {
         struct smb2_allocation *a = req->allocations;
         req->allocations = a->next;
@@ -411,6 +412,13 @@ done:
 void smb2_request_go_async(struct smb2_request *req)
 {
     struct srv_conn *conn = req->conn;
+    /* An async request may wait indefinitely (CHANGE_NOTIFY, a blocking
+     * LOCK): holding its reservation could stop the connection's reads for
+     * good, the CANCEL meant for it included. Its final response, when it
+     * comes, is counted in the send queue. */
+    size_t reserved = req->inflight_reserved;
+    req->inflight_reserved = 0;
+    srv_conn_release_inflight(conn, reserved);
     pthread_mutex_lock(&conn->lock);
     req->async_id = ++conn->next_async_id;
     pthread_mutex_unlock(&conn->lock);
@@ -487,8 +495,8 @@ static NTSTATUS resolve_session(struct smb2_request *req, const struct smb2_comm
             if (smb2_verify(alg, key, elem, req->elem_len)) {
                 req->signed_ok = true;
             } else {
-                log_warning("srv: %s: bad signature on %s (message %llu)", conn->peer,
-                            info->name, (unsigned long long)req->hdr.message_id);
+                log_ratelimited(LOG_LEVEL_WARNING, "srv: %s: bad signature on %s (message %llu)",
+                                conn->peer, info->name, (unsigned long long)req->hdr.message_id);
                 req->sig_failed = true;
                 if (!elsewhere)
                     status = STATUS_ACCESS_DENIED;
@@ -632,10 +640,24 @@ static enum step process_element(struct smb2_request *req)
     bool in_window = smb2_credits_consume(&conn->credits, req->hdr.message_id, charge);
     pthread_mutex_unlock(&conn->lock);
     if (!in_window) {
-        log_warning("srv: %s: MessageId %llu (charge %u) outside the command window",
-                    conn->peer, (unsigned long long)req->hdr.message_id, charge);
+        log_ratelimited(LOG_LEVEL_WARNING,
+                        "srv: %s: MessageId %llu (charge %u) outside the command window",
+                        conn->peer, (unsigned long long)req->hdr.message_id, charge);
         return STEP_DISCONNECT;
     }
+    /* Reserve what the response may carry (the payload the request names,
+     * at least charge x 64 KiB) of the connection's send budget until the
+     * request is done. Not the charge alone: a connection without
+     * multi-credit sends charge 1 whatever it asks for. */
+    uint64_t payload = smb2_request_payload(elem, req->elem_len);
+    uint64_t units = payload ? (payload - 1) / SMB2_CREDIT_PAYLOAD + 1 : 1;
+    if (units < charge)
+        units = charge;
+    size_t reserve = units * SMB2_CREDIT_PAYLOAD > SMB2_TRANSPORT_MAX_LENGTH
+                         ? SMB2_TRANSPORT_MAX_LENGTH
+                         : (size_t)(units * SMB2_CREDIT_PAYLOAD);
+    req->inflight_reserved += reserve;
+    srv_conn_reserve_inflight(conn, reserve);
 
     begin_element(req);
     NTSTATUS status = check_and_dispatch(req, elem, bad_next, first);

@@ -47,7 +47,8 @@ static pthread_once_t key_secret_once = PTHREAD_ONCE_INIT;
 static void key_secret_init(void)
 {
     if (RAND_bytes(key_secret, sizeof key_secret) != 1)
-        log_warning("srv: no random bytes for resume keys; keys are less secret");
+        log_ratelimited(LOG_LEVEL_WARNING,
+                        "srv: no random bytes for resume keys; keys are less secret");
 }
 
 static void make_key(uint64_t persistent, uint64_t volatile_id, uint8_t key[RESUME_KEY_SIZE])

@@ -76,7 +76,8 @@ NTSTATUS smb2_negotiate_response_body(struct srv_conn *conn, uint16_t dialect,
     if (cfg->auth.negotiate_token) {
         NTSTATUS status = cfg->auth.negotiate_token(cfg->auth.context, &token);
         if (status != STATUS_SUCCESS || !wr_ok(&token) || token.len > 0xFFFF) {
-            log_warning("srv: no SPNEGO token for NEGOTIATE: %s", nt_status_name(status));
+            log_ratelimited(LOG_LEVEL_WARNING, "srv: no SPNEGO token for NEGOTIATE: %s",
+                            nt_status_name(status));
             buf_reset(&token);
         }
     }
@@ -193,7 +194,7 @@ NTSTATUS smb2_negotiate(struct smb2_request *req)
     if (status == STATUS_SUCCESS)
         status = smb2_negotiate_response_body(conn, dialect, &contexts, out_count, &req->out);
     buf_free(&contexts);
-    log_info("srv: %s: negotiated dialect %x.%x.%x", conn->peer, dialect >> 8,
-             (dialect >> 4) & 0xF, dialect & 0xF);
+    log_ratelimited(LOG_LEVEL_INFO, "srv: %s: negotiated dialect %x.%x.%x", conn->peer,
+                    dialect >> 8, (dialect >> 4) & 0xF, dialect & 0xF);
     return status;
 }

@@ -87,6 +87,7 @@ bool smb1_negotiate(struct srv_conn *conn, const uint8_t *msg, size_t len)
     if (status == STATUS_SUCCESS)
         srv_conn_send_message(conn, out.data, out.len);
     buf_free(&out);
-    log_info("srv: %s: SMB1 NEGOTIATE answered with dialect 0x%04x", conn->peer, dialect);
+    log_ratelimited(LOG_LEVEL_INFO, "srv: %s: SMB1 NEGOTIATE answered with dialect 0x%04x",
+                    conn->peer, dialect);
     return status == STATUS_SUCCESS;
 }

@@ -132,6 +132,11 @@ struct smb2_request {
     bool cancelled_by_close;            /* ... by a close, logoff or disconnect */
     struct smb2_request *pending_prev, *pending_next;
 
+    /* Bytes reserved in conn->inflight_bytes for the responses of this
+     * request's elements (back-pressure); released when the request is
+     * freed or goes async. */
+    size_t inflight_reserved;
+
     /* Handler scratch space for work that outlives the handler call. */
     void *handler_state;
     struct srv_open *io_open;           /* the open a parked I/O call is on */
@@ -167,6 +172,10 @@ const struct smb2_command_info *smb2_command_lookup(uint16_t command);
  * element and outside the fixed part, and the credit charge against the
  * payload size. Returns STATUS_SUCCESS or STATUS_INVALID_PARAMETER. */
 NTSTATUS smb2_validate_request(const uint8_t *elem, size_t len, bool multi_credit);
+/* The largest payload or expected-response size the element's fields name
+ * (READ's Length, IOCTL's MaxOutputResponse, ...; what the credit charge
+ * covers), 0 if none. Reads only inside elem[0..len). */
+uint64_t smb2_request_payload(const uint8_t *elem, size_t len);
 
 /* ---- For handlers ------------------------------------------------------- */
 

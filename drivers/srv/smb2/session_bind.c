@@ -115,8 +115,8 @@ static void bind_work(void *context)
             conn->has_valid_session = true;
             pthread_mutex_unlock(&conn->lock);
             req->sign_response = true; /* with the new Channel.SigningKey */
-            log_info("srv: %s: connection bound to session 0x%llx (%s)", conn->peer,
-                     (unsigned long long)s->id, s->user_name);
+            log_ratelimited(LOG_LEVEL_INFO, "srv: %s: connection bound to session 0x%llx (%s)",
+                            conn->peer, (unsigned long long)s->id, s->user_name);
         }
     }
     if (status == STATUS_SUCCESS || status == STATUS_MORE_PROCESSING_REQUIRED) {
@@ -124,8 +124,8 @@ static void bind_work(void *context)
                                       &token_out);
         req->keep_body = true;
     } else {
-        log_info("srv: %s: binding to session 0x%llx failed: %s", conn->peer,
-                 (unsigned long long)s->id, nt_status_name(status));
+        log_ratelimited(LOG_LEVEL_INFO, "srv: %s: binding to session 0x%llx failed: %s", conn->peer,
+                        (unsigned long long)s->id, nt_status_name(status));
     }
     if (result.token)
         token_free(result.token);

@@ -47,8 +47,8 @@ static void end_previous_session(struct srv_conn *conn, struct srv_session *s, u
                 old->state == SRV_SESSION_VALID && sid_equal(&old->token->user, &user);
     pthread_mutex_unlock(&old->lock);
     if (same) {
-        log_info("srv: %s: session 0x%llx replaces previous session 0x%llx", conn->peer,
-                 (unsigned long long)s->id, (unsigned long long)previous_id);
+        log_ratelimited(LOG_LEVEL_INFO, "srv: %s: session 0x%llx replaces previous session 0x%llx",
+                        conn->peer, (unsigned long long)s->id, (unsigned long long)previous_id);
         smb2_cancel_on(old_conn, old, NULL, NULL);
         srv_conn_remove_session(old_conn, old);
     }
@@ -210,19 +210,20 @@ static void setup_work(void *context)
         pthread_mutex_lock(&conn->lock);
         conn->has_valid_session = true;
         pthread_mutex_unlock(&conn->lock);
-        log_info("srv: %s: session 0x%llx logged on as %s", conn->peer,
-                 (unsigned long long)s->id, s->user_name[0] ? s->user_name : "(anonymous)");
+        log_ratelimited(LOG_LEVEL_INFO, "srv: %s: session 0x%llx logged on as %s", conn->peer,
+                        (unsigned long long)s->id, s->user_name[0] ? s->user_name : "(anonymous)");
     } else if (drop && st->reauth) {
         /* A failed re-authentication ends the session, but (as Windows
          * does) it stays in the tables of its channels, dead: requests
          * naming it are answered STATUS_USER_SESSION_DELETED, still signed
          * with its key, which a signing client insists on. The table
          * references go with the connections. */
-        log_info("srv: %s: re-authentication of session 0x%llx failed: %s", conn->peer,
-                 (unsigned long long)s->id, nt_status_name(status));
+        log_ratelimited(LOG_LEVEL_INFO, "srv: %s: re-authentication of session 0x%llx failed: %s",
+                        conn->peer, (unsigned long long)s->id, nt_status_name(status));
         srv_session_kill(s);
     } else if (drop) {
-        log_info("srv: %s: logon failed: %s", conn->peer, nt_status_name(status));
+        log_ratelimited(LOG_LEVEL_INFO, "srv: %s: logon failed: %s", conn->peer,
+                        nt_status_name(status));
         srv_conn_remove_session(conn, s);
     }
     if (result.token)

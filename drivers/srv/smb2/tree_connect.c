@@ -52,7 +52,8 @@ NTSTATUS smb2_tree_connect(struct smb2_request *req)
     if (share_name)
         status = cfg->shares.lookup(cfg->shares.context, share_name, &info);
     if (status != STATUS_SUCCESS) {
-        log_info("srv: %s: no share '%s'", conn->peer, share_name ? share_name : path);
+        log_ratelimited(LOG_LEVEL_INFO, "srv: %s: no share '%s'", conn->peer,
+                        share_name ? share_name : path);
         free(path);
         srv_share_info_clear(&info);
         return STATUS_BAD_NETWORK_NAME;
@@ -77,7 +78,8 @@ NTSTATUS smb2_tree_connect(struct smb2_request *req)
         return STATUS_ACCESS_DENIED;
     }
     if (maximal_access == 0) {
-        log_info("srv: %s: share permissions deny %s", conn->peer, info.name);
+        log_ratelimited(LOG_LEVEL_INFO, "srv: %s: share permissions deny %s", conn->peer,
+                        info.name);
         return STATUS_ACCESS_DENIED;
     }
     /* An encrypted share needs a client that can encrypt (3.3.5.7). */
@@ -111,7 +113,8 @@ NTSTATUS smb2_tree_connect(struct smb2_request *req)
     wr_u32(out, share_flags);
     wr_u32(out, 0); /* Capabilities: no DFS, continuous availability, ... */
     wr_u32(out, tree->maximal_access);
-    log_info("srv: %s: tree 0x%x connected to %s", conn->peer, tree->id, info.name);
+    log_ratelimited(LOG_LEVEL_INFO, "srv: %s: tree 0x%x connected to %s", conn->peer, tree->id,
+                    info.name);
     srv_tree_unref(tree);
     return STATUS_SUCCESS;
 }

@@ -95,6 +95,28 @@ static bool area_ok(uint64_t offset, uint64_t length, size_t fixed_end, size_t e
     return offset >= fixed_end && offset <= elem_len && length <= elem_len - offset;
 }
 
+uint64_t smb2_request_payload(const uint8_t *elem, size_t len)
+{
+    if (len < SMB2_HEADER_SIZE)
+        return 0;
+    uint16_t command = le16_load(elem + SMB2_HDR_OFF_COMMAND);
+    if (command >= SMB2_COMMAND_COUNT)
+        return 0;
+    const struct request_shape *shape = &shapes[command];
+    const uint8_t *body = elem + SMB2_HEADER_SIZE;
+    size_t body_len = len - SMB2_HEADER_SIZE;
+    uint64_t payload = 0;
+    for (int i = 0; i < 2; i++) {
+        const struct payload_field *f = &shape->payload[i];
+        if (f->size == 0 || body_len < (size_t)f->at + f->size)
+            continue;
+        uint32_t v = read_field(body, f->at, f->size);
+        if (v > payload)
+            payload = v;
+    }
+    return payload;
+}
+
 NTSTATUS smb2_validate_request(const uint8_t *elem, size_t len, bool multi_credit)
 {
     if (len < SMB2_HEADER_SIZE + 2)

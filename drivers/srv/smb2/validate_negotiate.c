@@ -44,8 +44,9 @@ NTSTATUS smb2_validate_negotiate_info(struct smb2_request *req, struct buf_reade
     uint16_t server_mode = conn->server_security_mode;
     pthread_mutex_unlock(&conn->lock);
     if (!same) {
-        log_warning("srv: %s: VALIDATE_NEGOTIATE_INFO does not match the NEGOTIATE",
-                    conn->peer);
+        log_ratelimited(LOG_LEVEL_WARNING,
+                        "srv: %s: VALIDATE_NEGOTIATE_INFO does not match the NEGOTIATE",
+                        conn->peer);
         *disconnect = true;
         return STATUS_ACCESS_DENIED;
     }
