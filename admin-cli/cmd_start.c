@@ -144,28 +144,25 @@ static int run_foreground(struct cli *cli, const sigset_t *signals,
     }
 }
 
-static int run_start(struct cli *cli, const struct cli_command *command, int argc, char **argv)
+/* The options of start and restart: --timeout, and --foreground where
+ * foreground is not NULL. -1 to go on, else the exit status to return. */
+static int parse_start_options(struct cli *cli, const struct cli_command *command, int argc,
+                               char **argv, bool *foreground, uint64_t *timeout)
 {
-    static const struct option options[] = {
+    static const struct option with_foreground[] = {
         { "foreground", no_argument, NULL, 'f' },
         { "timeout", required_argument, NULL, 't' },
         CLI_COMMON_OPTIONS,
         { NULL, 0, NULL, 0 },
     };
-    bool foreground = false;
-    uint64_t timeout = 30;
-    struct supervise_smb smb;
-    struct supervise_process procs[SUPERVISE_DAEMON_COUNT];
-    int c, rc, lock = -1;
-    char *error = NULL;
-    memset(&smb, 0, sizeof smb);
-
+    const struct option *options = foreground ? with_foreground : with_foreground + 1;
+    int c;
     cli_getopt_reset();
     while ((c = cli_getopt(cli, command, argc, argv, "", options)) != -1) {
         switch (c) {
-        case 'f': foreground = true; break;
+        case 'f': *foreground = true; break;
         case 't':
-            if (!cli_parse_uint(optarg, 3600, &timeout) || timeout == 0)
+            if (!cli_parse_uint(optarg, 3600, timeout) || *timeout == 0)
                 return cli_usage_error(cli, "--timeout wants seconds from 1 to 3600");
             break;
         case CLI_GETOPT_HELP: return CLI_OK;
@@ -174,6 +171,36 @@ static int run_start(struct cli *cli, const struct cli_command *command, int arg
     }
     if (!cli_positional(cli, argc, argv, 0, 0))
         return CLI_USAGE;
+    return -1;
+}
+
+/* Reads what lwadmin waits for (the SMB address and port), then closes the
+ * registry: the daemons read their own settings and open it themselves. */
+static int read_smb_settings(struct cli *cli, struct supervise_smb *smb)
+{
+    int rc = cli_open(cli, false);
+    if (rc != CLI_OK)
+        return rc;
+    NTSTATUS status = supervise_smb_settings(cli->reg, smb);
+    if (!NT_SUCCESS(status))
+        return cli_fail_status(cli, status, NULL, "cannot read the settings");
+    registry_close(cli->reg);
+    cli->reg = NULL;
+    return CLI_OK;
+}
+
+static int run_start(struct cli *cli, const struct cli_command *command, int argc, char **argv)
+{
+    bool foreground = false;
+    uint64_t timeout = 30;
+    struct supervise_smb smb;
+    struct supervise_process procs[SUPERVISE_DAEMON_COUNT];
+    int rc, lock = -1;
+    char *error = NULL;
+    memset(&smb, 0, sizeof smb);
+
+    if ((rc = parse_start_options(cli, command, argc, argv, &foreground, &timeout)) != -1)
+        return rc;
     /* Blocked from the start, so that a SIGTERM in the middle of starting
      * still finds lwadmin there to stop what it started. */
     sigset_t signals;
@@ -184,20 +211,9 @@ static int run_start(struct cli *cli, const struct cli_command *command, int arg
     if (foreground)
         sigprocmask(SIG_BLOCK, &signals, NULL);
 
-    if ((rc = cli_open(cli, false)) != CLI_OK)
+    if ((rc = read_smb_settings(cli, &smb)) != CLI_OK)
         goto out;
-    /* lwadmin reads these only to know what to wait for: the daemons read
-     * their own settings (lwiod its drivers, srv its address and port). */
-    NTSTATUS status = supervise_smb_settings(cli->reg, &smb);
-    if (!NT_SUCCESS(status)) {
-        rc = cli_fail_status(cli, status, NULL, "cannot read the settings");
-        goto out;
-    }
-    /* The daemons open the registry themselves; lwadmin needs it no more. */
-    registry_close(cli->reg);
-    cli->reg = NULL;
-
-    status = supervise_lock(cli->db_path, (unsigned)timeout * 1000, &lock, &error);
+    NTSTATUS status = supervise_lock(cli->db_path, (unsigned)timeout * 1000, &lock, &error);
     if (!NT_SUCCESS(status)) {
         rc = cli_fail_status(cli, status, error, "cannot start");
         goto out;
@@ -242,42 +258,18 @@ const struct cli_command cli_command_start = {
 static int run_restart(struct cli *cli, const struct cli_command *command, int argc,
                        char **argv)
 {
-    static const struct option options[] = {
-        { "timeout", required_argument, NULL, 't' },
-        CLI_COMMON_OPTIONS,
-        { NULL, 0, NULL, 0 },
-    };
     uint64_t timeout = 30;
     struct supervise_smb smb;
     struct supervise_process procs[SUPERVISE_DAEMON_COUNT];
-    int c, rc, lock = -1;
+    int rc, lock = -1;
     char *error = NULL;
     memset(&smb, 0, sizeof smb);
 
-    cli_getopt_reset();
-    while ((c = cli_getopt(cli, command, argc, argv, "", options)) != -1) {
-        switch (c) {
-        case 't':
-            if (!cli_parse_uint(optarg, 3600, &timeout) || timeout == 0)
-                return cli_usage_error(cli, "--timeout wants seconds from 1 to 3600");
-            break;
-        case CLI_GETOPT_HELP: return CLI_OK;
-        default: return CLI_USAGE;
-        }
-    }
-    if (!cli_positional(cli, argc, argv, 0, 0))
-        return CLI_USAGE;
-    if ((rc = cli_open(cli, false)) != CLI_OK)
+    if ((rc = parse_start_options(cli, command, argc, argv, NULL, &timeout)) != -1)
+        return rc;
+    if ((rc = read_smb_settings(cli, &smb)) != CLI_OK)
         goto out;
-    NTSTATUS status = supervise_smb_settings(cli->reg, &smb);
-    if (!NT_SUCCESS(status)) {
-        rc = cli_fail_status(cli, status, NULL, "cannot read the settings");
-        goto out;
-    }
-    registry_close(cli->reg);
-    cli->reg = NULL;
-
-    status = supervise_lock(cli->db_path, (unsigned)timeout * 1000 + 10000, &lock, &error);
+    NTSTATUS status = supervise_lock(cli->db_path, (unsigned)timeout * 1000 + 10000, &lock, &error);
     if (!NT_SUCCESS(status)) {
         rc = cli_fail_status(cli, status, error, "cannot restart");
         goto out;
