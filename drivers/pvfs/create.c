@@ -524,6 +524,39 @@ static NTSTATUS overwrite(const struct create_state *s, struct pvfs_file *file)
     return status;
 }
 
+/* PVFS_ECP_MAXIMAL_ACCESS for the file being opened: what a MAXIMUM_ALLOWED
+ * open of it would be granted (open_existing's rules), from the file's
+ * descriptor as it is now (a new file: its inherited or given one) and the
+ * attributes it will have (an overwrite's new ones). Computed before the
+ * open is attached, so a failure here undoes nothing but the create. */
+static NTSTATUS maximal_access(const struct create_state *s, uint32_t *mask)
+{
+    uint32_t granted = 0;
+    NTSTATUS status = pvfs_access_check(s->fd, s->r.parent_fd, s->token, MAXIMUM_ALLOWED,
+                                        s->args->create_options, &granted);
+    if (status == STATUS_ACCESS_DENIED) {
+        granted = 0;
+        status = STATUS_SUCCESS;
+    }
+    if (status != STATUS_SUCCESS)
+        return status;
+    uint32_t attributes = s->new_attributes;
+    if (!s->truncate) {
+        struct pvfs_stat st;
+        status = pvfs_stat_fd(s->fd, NULL, &st);
+        if (status != STATUS_SUCCESS)
+            return status;
+        attributes = st.attributes;
+    }
+    if ((attributes & FILE_ATTRIBUTE_READONLY) && !s->is_directory)
+        granted &= ~(uint32_t)(FILE_WRITE_DATA | FILE_APPEND_DATA);
+    granted &= ~(uint32_t)ACCESS_SYSTEM_SECURITY;
+    if (s->args->has_access_ceiling)
+        granted &= s->args->access_ceiling;
+    *mask = granted;
+    return STATUS_SUCCESS;
+}
+
 NTSTATUS pvfs_create(struct pvfs_volume *volume, const struct access_token *token,
                      const struct pvfs_create_args *args, struct pvfs_file **out,
                      uint32_t *create_action)
@@ -578,6 +611,11 @@ NTSTATUS pvfs_create(struct pvfs_volume *volume, const struct access_token *toke
     }
     if (status != STATUS_SUCCESS)
         goto out;
+    if (args->maximal_access) {
+        status = maximal_access(&s, args->maximal_access);
+        if (status != STATUS_SUCCESS)
+            goto out;
+    }
 
     file = calloc(1, sizeof *file);
     if (!file || pthread_mutex_init(&file->lock, NULL) != 0) {
