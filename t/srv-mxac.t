@@ -11,9 +11,15 @@
 #   - full DACL on a read share: no write bit either (the share's ceiling);
 #   - full DACL on a full share: FILE_ALL_ACCESS;
 #   - the owner (carol) of the read-only file also gets READ_CONTROL and
-#     WRITE_DAC, the owner's implicit rights, and still no write bit.
-# Each MxAc answer equals what a MAXIMUM_ALLOWED open of the same file
-# grants (FileAccessInformation), so the two can never drift apart.
+#     WRITE_DAC, the owner's implicit rights, and still no write bit;
+#   - a file with the READONLY attribute and a full DACL: MxAc is
+#     FILE_ALL_ACCESS (the attribute limits the open, not the maximal
+#     access: smbtorture 4.18's smb2.maximum_allowed.read_only_file), while
+#     the MAXIMUM_ALLOWED open lacks write data, append and delete child
+#     ([MS-FSA] 2.1.5.1.2.1).
+# For a file without the READONLY attribute each MxAc answer equals what a
+# MAXIMUM_ALLOWED open of the same file grants (FileAccessInformation), so
+# the two can never drift apart.
 import os
 import struct
 import sys
@@ -31,6 +37,8 @@ FILE_READ_DATA = 0x1
 FILE_WRITE_DATA = 0x2
 FILE_APPEND_DATA = 0x4
 FILE_WRITE_EA = 0x10
+FILE_DELETE_CHILD = 0x40
+FILE_ATTRIBUTE_READONLY = 0x1
 FILE_WRITE_ATTRIBUTES = 0x100
 DELETE = 0x10000
 READ_CONTROL = 0x20000
@@ -92,7 +100,7 @@ class Client:
         self.smb = self.conn.getSMBServer()
         self.tid = self.conn.connectTree(share)
 
-    def create(self, name, access, disposition=FILE_OPEN, sd=None):
+    def create(self, name, access, disposition=FILE_OPEN, sd=None, attributes=0x80):
         """CREATE with an MxAc context (and SecD when sd): (fid, MxAc answer)."""
         s = self.smb
         contexts = [context(b"MxAc", b"")]
@@ -105,7 +113,7 @@ class Client:
         req = smb3structs.SMB2Create()
         req["ImpersonationLevel"] = smb3structs.SMB2_IL_IMPERSONATION
         req["DesiredAccess"] = access
-        req["FileAttributes"] = 0x80
+        req["FileAttributes"] = attributes
         req["ShareAccess"] = SHARE_ALL
         req["CreateDisposition"] = disposition
         req["CreateOptions"] = FILE_NON_DIRECTORY_FILE
@@ -202,4 +210,17 @@ with Appliance("srv-mxac") as a:
     check(mxac == FILE_ALL_ACCESS, "full DACL, full share: MxAc is FILE_ALL_ACCESS",
           "0x%08x" % (mxac or 0))
     check(mxac == granted, "  and is what MAXIMUM_ALLOWED grants (0x%08x)" % granted)
+
+    fid, answer = alice_full.create("readonly-attr.txt", FILE_ALL_ACCESS, FILE_CREATE,
+                                    dacl_sd(FILE_ALL_ACCESS), FILE_ATTRIBUTE_READONLY)
+    alice_full.close(fid)
+    fid, answer = alice_full.create("readonly-attr.txt", MAXIMUM_ALLOWED)
+    granted = alice_full.granted(fid)
+    alice_full.close(fid)
+    check(answer is not None and answer[1] == FILE_ALL_ACCESS,
+          "READONLY attribute, full DACL: MxAc is still FILE_ALL_ACCESS",
+          "0x%08x" % (answer[1] if answer else 0))
+    want = FILE_ALL_ACCESS & ~(FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_DELETE_CHILD)
+    check(granted == want, "  the MAXIMUM_ALLOWED open: 0x%08x (no write data, append, "
+          "delete child)" % want, "0x%08x" % granted)
 tap.finish()

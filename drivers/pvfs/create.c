@@ -248,8 +248,9 @@ static NTSTATUS open_existing(struct create_state *s)
     if (st.attributes & FILE_ATTRIBUTE_READONLY && !s->is_directory) {
         if (opts & FILE_DELETE_ON_CLOSE)
             return STATUS_CANNOT_DELETE;
+        /* [MS-FSA] 2.1.5.1.2.1 (FILE_ADD_SUBDIRECTORY is FILE_APPEND_DATA). */
         if (s->desired & MAXIMUM_ALLOWED)
-            s->granted &= ~(uint32_t)(FILE_WRITE_DATA | FILE_APPEND_DATA);
+            s->granted &= ~(uint32_t)(FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_DELETE_CHILD);
         else if (s->granted & (FILE_WRITE_DATA | FILE_APPEND_DATA) || overwrite || new_stream)
             return STATUS_ACCESS_DENIED;
     }
@@ -524,11 +525,15 @@ static NTSTATUS overwrite(const struct create_state *s, struct pvfs_file *file)
     return status;
 }
 
-/* PVFS_ECP_MAXIMAL_ACCESS for the file being opened: what a MAXIMUM_ALLOWED
- * open of it would be granted (open_existing's rules), from the file's
- * descriptor as it is now (a new file: its inherited or given one) and the
- * attributes it will have (an overwrite's new ones). Computed before the
- * open is attached, so a failure here undoes nothing but the create. */
+/* PVFS_ECP_MAXIMAL_ACCESS for the file being opened: what the file's
+ * descriptor as it is now (a new file: its inherited or given one) grants
+ * for MAXIMUM_ALLOWED, DELETE through the parent included. The READONLY
+ * attribute is not applied: it limits what an open is granted ([MS-FSA]
+ * 2.1.5.1.2.1), not the maximal access Windows reports (smbtorture's
+ * smb2.maximum_allowed.read_only_file, from Samba 4.18, wants
+ * FILE_ALL_ACCESS in MxAc for the creator of a read-only file). Computed
+ * before the open is attached, so a failure here undoes nothing but the
+ * create. */
 static NTSTATUS maximal_access(const struct create_state *s, uint32_t *mask)
 {
     uint32_t granted = 0;
@@ -540,16 +545,6 @@ static NTSTATUS maximal_access(const struct create_state *s, uint32_t *mask)
     }
     if (status != STATUS_SUCCESS)
         return status;
-    uint32_t attributes = s->new_attributes;
-    if (!s->truncate) {
-        struct pvfs_stat st;
-        status = pvfs_stat_fd(s->fd, NULL, &st);
-        if (status != STATUS_SUCCESS)
-            return status;
-        attributes = st.attributes;
-    }
-    if ((attributes & FILE_ATTRIBUTE_READONLY) && !s->is_directory)
-        granted &= ~(uint32_t)(FILE_WRITE_DATA | FILE_APPEND_DATA);
     granted &= ~(uint32_t)ACCESS_SYSTEM_SECURITY;
     if (s->args->has_access_ceiling)
         granted &= s->args->access_ceiling;

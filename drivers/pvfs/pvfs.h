@@ -62,13 +62,13 @@
 /* An ECP that asks for the open file's maximal access ([MS-SMB2] 3.3.5.9.5,
  * the MxAc create context): the caller attaches it (any 4 bytes); on a
  * successful create pvfs replaces its bytes with an access mask (4 bytes,
- * little endian) and acknowledges it. The mask is what a MAXIMUM_ALLOWED
- * open of that file by the caller's token would be granted: the file's own
- * access check (owner's implicit rights, DELETE through the parent's
- * FILE_DELETE_CHILD, privileges), write data/append removed from a
- * read-only file, ACCESS_SYSTEM_SECURITY never included, intersected with
- * PVFS_ECP_ACCESS_CEILING when that is given. Not acknowledged: not
- * computed (the create failed, or memory ran out). */
+ * little endian) and acknowledges it. The mask is what the file's own
+ * access check grants the caller's token for MAXIMUM_ALLOWED (the owner's
+ * implicit rights, DELETE through the parent's FILE_DELETE_CHILD,
+ * privileges; not the READONLY attribute, which limits an open, not the
+ * maximal access Windows reports), without ACCESS_SYSTEM_SECURITY,
+ * intersected with PVFS_ECP_ACCESS_CEILING when that is given. Not
+ * acknowledged: not computed (the create failed, or memory ran out). */
 #define PVFS_ECP_MAXIMAL_ACCESS "samewise.pvfs.maximal-access"
 
 struct pvfs_volume;
