@@ -297,6 +297,40 @@ static void test_special_aces(void)
     secdesc_free(&sd);
 }
 
+/* smbtorture's smb2.maximum_allowed: a DACL granting Authenticated Users
+ * FILE_GENERIC_READ only, opened with MAXIMUM_ALLOWED plus one more bit.
+ * A bit beyond what the DACL grants is refused, MAXIMUM_ALLOWED or not
+ * ([MS-DTYP] 2.5.3.2: rights still pending at the end deny the request;
+ * [MS-FSA] 2.1.5.1.2.1 computes MAXIMUM_ALLOWED from the file's descriptor
+ * alone). GENERIC_EXECUTE maps to FILE_GENERIC_EXECUTE, whose FILE_EXECUTE
+ * the DACL does not grant, and SeChangeNotifyPrivilege (every logon holds
+ * it) bypasses the traverse check of the directories on the path, never
+ * grants FILE_EXECUTE/FILE_TRAVERSE on the object opened. So that open is
+ * denied, as smbd's se_access_check denies it (docs/CONFORMANCE.md). */
+static void test_maximum_allowed_plus_one_bit(void)
+{
+    struct security_descriptor sd;
+    struct access_token *t = make_token(&alice, NULL);
+    t->privileges |= SE_PRIV_CHANGE_NOTIFY;
+    make_sd(&sd, &bob, 1, ALLOW(SID_AUTHENTICATED_USERS, FILE_GENERIC_READ));
+    check(&sd, t, MAXIMUM_ALLOWED, 0, STATUS_SUCCESS, FILE_GENERIC_READ,
+          "read DACL, MAXIMUM_ALLOWED: FILE_GENERIC_READ, no FILE_EXECUTE from traverse");
+    check(&sd, t, MAXIMUM_ALLOWED | GENERIC_READ, 0, STATUS_SUCCESS, FILE_GENERIC_READ,
+          "read DACL, MAXIMUM_ALLOWED | GENERIC_READ: granted");
+    check(&sd, t, MAXIMUM_ALLOWED | FILE_READ_EA, 0, STATUS_SUCCESS, FILE_GENERIC_READ,
+          "read DACL, MAXIMUM_ALLOWED | FILE_READ_EA: granted");
+    check(&sd, t, MAXIMUM_ALLOWED | GENERIC_EXECUTE, 0, STATUS_ACCESS_DENIED, 0,
+          "read DACL, MAXIMUM_ALLOWED | GENERIC_EXECUTE: FILE_EXECUTE is not granted");
+    check(&sd, t, MAXIMUM_ALLOWED | FILE_EXECUTE, 0, STATUS_ACCESS_DENIED, 0,
+          "read DACL, MAXIMUM_ALLOWED | FILE_EXECUTE: denied");
+    check(&sd, t, MAXIMUM_ALLOWED | FILE_WRITE_DATA, 0, STATUS_ACCESS_DENIED, 0,
+          "read DACL, MAXIMUM_ALLOWED | FILE_WRITE_DATA: denied");
+    check(&sd, t, MAXIMUM_ALLOWED | ACCESS_SYSTEM_SECURITY, 0, STATUS_PRIVILEGE_NOT_HELD, 0,
+          "read DACL, MAXIMUM_ALLOWED | ACCESS_SYSTEM_SECURITY: privilege not held");
+    secdesc_free(&sd);
+    token_free(t);
+}
+
 int main(void)
 {
     sid_parse("S-1-5-21-1-2-3-1000", &alice);
@@ -312,6 +346,7 @@ int main(void)
     test_generic();
     test_privileges();
     test_special_aces();
+    test_maximum_allowed_plus_one_bit();
 
     token_free(alice_token);
     token_free(bob_token);

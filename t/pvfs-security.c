@@ -533,6 +533,53 @@ static void smbd_reads_ours(void)
        "a descriptor smbd's VFS stored is enforced by pvfs");
 }
 
+/* PVFS_ECP_MAXIMAL_ACCESS (what srv answers MxAc with): the file's own
+ * MAXIMUM_ALLOWED grant for the caller, DELETE through the parent, within
+ * the access ceiling; untouched when the create fails. Runs after
+ * inheritance(), which made "inh" (alice: full, bob: read). */
+static void maximal_access(void)
+{
+    size_t len;
+    uint8_t *sd = sd_bytes("D:(A;;FR;;;AU)", &len);
+    struct pvfs_create_args a = args_of("inh\\mx.txt", FILE_READ_DATA, SHARE_ALL, FILE_CREATE, 0);
+    a.security_descriptor = sd;
+    a.security_descriptor_size = len;
+    uint32_t mx = 0xDEADBEEF, act;
+    a.maximal_access = &mx;
+    struct pvfs_file *f = NULL;
+    is_int(pvfs_create(vol, alice, &a, &f, &act), STATUS_SUCCESS,
+           "alice creates a file whose DACL grants Authenticated Users read");
+    is_int(mx, FILE_GENERIC_READ | WRITE_DAC | DELETE,
+           "  its maximal access for her: read, the owner's WRITE_DAC, DELETE from the folder");
+    pvfs_close(f);
+    free(sd);
+
+    a = args_of("inh\\mx.txt", READ_CONTROL, SHARE_ALL, FILE_OPEN, 0);
+    mx = 0xDEADBEEF;
+    a.maximal_access = &mx;
+    f = NULL;
+    is_int(pvfs_create(vol, bob, &a, &f, &act), STATUS_SUCCESS, "bob opens it");
+    is_int(mx, FILE_GENERIC_READ, "  his maximal access: read only (no owner rights, no delete)");
+    pvfs_close(f);
+
+    a.has_access_ceiling = true;
+    a.access_ceiling = FILE_GENERIC_READ & ~(uint32_t)FILE_READ_EA;
+    mx = 0xDEADBEEF;
+    f = NULL;
+    is_int(pvfs_create(vol, alice, &a, &f, &act), STATUS_SUCCESS, "alice opens it under a ceiling");
+    is_int(mx, FILE_GENERIC_READ & ~(uint32_t)FILE_READ_EA, "  her maximal access is cut to it");
+    pvfs_close(f);
+
+    a = args_of("inh\\mx.txt", FILE_WRITE_DATA, SHARE_ALL, FILE_OPEN, 0);
+    mx = 0xDEADBEEF;
+    a.maximal_access = &mx;
+    f = NULL;
+    is_int(pvfs_create(vol, bob, &a, &f, &act), STATUS_ACCESS_DENIED,
+           "bob cannot open it to write");
+    is_int(mx, 0xDEADBEEF, "  and no maximal access is reported for a failed create");
+    pvfs_close(f);
+}
+
 int main(void)
 {
     umask(0);
@@ -554,6 +601,7 @@ int main(void)
     deny_write();
     round_trip();
     inheritance();
+    maximal_access();
     derived();
     shared_identity();
     delete_child();

@@ -248,8 +248,9 @@ static NTSTATUS open_existing(struct create_state *s)
     if (st.attributes & FILE_ATTRIBUTE_READONLY && !s->is_directory) {
         if (opts & FILE_DELETE_ON_CLOSE)
             return STATUS_CANNOT_DELETE;
+        /* [MS-FSA] 2.1.5.1.2.1 (FILE_ADD_SUBDIRECTORY is FILE_APPEND_DATA). */
         if (s->desired & MAXIMUM_ALLOWED)
-            s->granted &= ~(uint32_t)(FILE_WRITE_DATA | FILE_APPEND_DATA);
+            s->granted &= ~(uint32_t)(FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_DELETE_CHILD);
         else if (s->granted & (FILE_WRITE_DATA | FILE_APPEND_DATA) || overwrite || new_stream)
             return STATUS_ACCESS_DENIED;
     }
@@ -524,6 +525,33 @@ static NTSTATUS overwrite(const struct create_state *s, struct pvfs_file *file)
     return status;
 }
 
+/* PVFS_ECP_MAXIMAL_ACCESS for the file being opened: what the file's
+ * descriptor as it is now (a new file: its inherited or given one) grants
+ * for MAXIMUM_ALLOWED, DELETE through the parent included. The READONLY
+ * attribute is not applied: it limits what an open is granted ([MS-FSA]
+ * 2.1.5.1.2.1), not the maximal access Windows reports (smbtorture's
+ * smb2.maximum_allowed.read_only_file, from Samba 4.18, wants
+ * FILE_ALL_ACCESS in MxAc for the creator of a read-only file). Computed
+ * before the open is attached, so a failure here undoes nothing but the
+ * create. */
+static NTSTATUS maximal_access(const struct create_state *s, uint32_t *mask)
+{
+    uint32_t granted = 0;
+    NTSTATUS status = pvfs_access_check(s->fd, s->r.parent_fd, s->token, MAXIMUM_ALLOWED,
+                                        s->args->create_options, &granted);
+    if (status == STATUS_ACCESS_DENIED) {
+        granted = 0;
+        status = STATUS_SUCCESS;
+    }
+    if (status != STATUS_SUCCESS)
+        return status;
+    granted &= ~(uint32_t)ACCESS_SYSTEM_SECURITY;
+    if (s->args->has_access_ceiling)
+        granted &= s->args->access_ceiling;
+    *mask = granted;
+    return STATUS_SUCCESS;
+}
+
 NTSTATUS pvfs_create(struct pvfs_volume *volume, const struct access_token *token,
                      const struct pvfs_create_args *args, struct pvfs_file **out,
                      uint32_t *create_action)
@@ -578,6 +606,11 @@ NTSTATUS pvfs_create(struct pvfs_volume *volume, const struct access_token *toke
     }
     if (status != STATUS_SUCCESS)
         goto out;
+    if (args->maximal_access) {
+        status = maximal_access(&s, args->maximal_access);
+        if (status != STATUS_SUCCESS)
+            goto out;
+    }
 
     file = calloc(1, sizeof *file);
     if (!file || pthread_mutex_init(&file->lock, NULL) != 0) {

@@ -72,8 +72,13 @@ static NTSTATUS do_create(struct pvfs_driver *drv, struct io_irp *irp)
         has_ceiling = true;
         IoEcpAcknowledge(p->ecps, PVFS_ECP_ACCESS_CEILING);
     }
+    /* Asked for only when the caller attached PVFS_ECP_MAXIMAL_ACCESS. */
+    uint32_t maximal_access = 0;
+    bool want_maximal = IoEcpListFind(p->ecps, PVFS_ECP_MAXIMAL_ACCESS, &data, &size) ==
+                        STATUS_SUCCESS;
     struct pvfs_create_args args = {
         .path = p->path,
+        .maximal_access = want_maximal ? &maximal_access : NULL,
         .beneath = beneath,
         .has_access_ceiling = has_ceiling,
         .access_ceiling = ceiling,
@@ -96,6 +101,14 @@ static NTSTATUS do_create(struct pvfs_driver *drv, struct io_irp *irp)
     if (status == STATUS_SUCCESS) {
         IoFileSetContext(irp->file, file);
         irp->status_block.information = action;
+        uint8_t answer[4] = { (uint8_t)maximal_access, (uint8_t)(maximal_access >> 8),
+                              (uint8_t)(maximal_access >> 16), (uint8_t)(maximal_access >> 24) };
+        /* Out of memory here leaves the ECP unacknowledged: the caller
+         * learns that the answer is missing, the open stands. */
+        if (want_maximal &&
+            IoEcpListAdd(p->ecps, PVFS_ECP_MAXIMAL_ACCESS, answer, sizeof answer) ==
+                STATUS_SUCCESS)
+            IoEcpAcknowledge(p->ecps, PVFS_ECP_MAXIMAL_ACCESS);
     }
     return status;
 }

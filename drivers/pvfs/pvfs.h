@@ -59,6 +59,18 @@
  * (the share's permissions, [MS-SMB2] 3.3.5.9). */
 #define PVFS_ECP_ACCESS_CEILING "samewise.pvfs.access-ceiling"
 
+/* An ECP that asks for the open file's maximal access ([MS-SMB2] 3.3.5.9.5,
+ * the MxAc create context): the caller attaches it (any 4 bytes); on a
+ * successful create pvfs replaces its bytes with an access mask (4 bytes,
+ * little endian) and acknowledges it. The mask is what the file's own
+ * access check grants the caller's token for MAXIMUM_ALLOWED (the owner's
+ * implicit rights, DELETE through the parent's FILE_DELETE_CHILD,
+ * privileges; not the READONLY attribute, which limits an open, not the
+ * maximal access Windows reports), without ACCESS_SYSTEM_SECURITY,
+ * intersected with PVFS_ECP_ACCESS_CEILING when that is given. Not
+ * acknowledged: not computed (the create failed, or memory ran out). */
+#define PVFS_ECP_MAXIMAL_ACCESS "samewise.pvfs.maximal-access"
+
 struct pvfs_volume;
 struct pvfs_file;
 
@@ -74,6 +86,9 @@ struct pvfs_create_args {
     const char *beneath;            /* PVFS_ECP_BENEATH, or NULL */
     bool has_access_ceiling;        /* PVFS_ECP_ACCESS_CEILING given */
     uint32_t access_ceiling;
+    /* PVFS_ECP_MAXIMAL_ACCESS: when not NULL, a successful create stores the
+     * open file's maximal access here (see the ECP). */
+    uint32_t *maximal_access;
     /* 8.3 short names for this open (the pvfs.short-names setting): a path
      * component may be a file's short name, and the open reports short names
      * (FileAlternateNameInformation, its directory listings). Off: a valid

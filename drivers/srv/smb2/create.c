@@ -27,6 +27,9 @@
 #define FILE_ATTRIBUTES_INVALID 0xFFFF8048u
 /* Access mask bits that are neither defined rights nor generic rights. */
 #define ACCESS_MASK_RESERVED 0x0CE0FE00u
+/* PVFS_ECP_MAXIMAL_ACCESS (drivers/pvfs/pvfs.h; srv names the ECPs it
+ * attaches by their strings, as it does the other two). */
+#define MAXIMAL_ACCESS_ECP "samewise.pvfs.maximal-access"
 
 
 
@@ -155,6 +158,31 @@ static void add_context(struct response_contexts *rc, const char *name, const ui
     wr_bytes(out, data, len);
 }
 
+/* The MxAc answer (3.3.5.9.5): on a disk share the file's own maximal
+ * access for the session's token intersected with the tree's, as the file
+ * system computed it (PVFS_ECP_MAXIMAL_ACCESS, drivers/pvfs/pvfs.h);
+ * elsewhere (pipes) the tree's maximal access. */
+static void maximal_access_answer(const struct srv_tree *tree, const struct create_state *st,
+                                  uint32_t *query_status, uint32_t *maximal)
+{
+    const void *data;
+    size_t size;
+    *query_status = STATUS_SUCCESS;
+    *maximal = 0;
+    if (tree->share.type != SRV_SHARE_DISK) {
+        *maximal = st->access_ceiling & ~(uint32_t)ACCESS_SYSTEM_SECURITY;
+        return;
+    }
+    if (!IoEcpIsAcknowledged(st->ecps, MAXIMAL_ACCESS_ECP) ||
+        IoEcpListFind(st->ecps, MAXIMAL_ACCESS_ECP, &data, &size) != STATUS_SUCCESS ||
+        size != 4) {
+        /* Never more than is known: the query failed, the open stands. */
+        *query_status = STATUS_INSUFFICIENT_RESOURCES;
+        return;
+    }
+    *maximal = le32_load(data) & st->access_ceiling & ~(uint32_t)ACCESS_SYSTEM_SECURITY;
+}
+
 static void write_response(struct smb2_io *io, const uint8_t *info, bool have_info)
 {
     struct smb2_request *req = io->req;
@@ -213,11 +241,12 @@ static void write_response(struct smb2_io *io, const uint8_t *info, bool have_in
     size_t contexts_at = wr_reserve(out, 8);
     struct response_contexts rc = { .req = req, .start = 0, .last = SIZE_MAX };
     if (st->want_maximal_access && !st->reused) {
-        /* MxAc response (2.2.14.2.5): QueryStatus, MaximalAccess; the
-         * share's grant, the file's own check being pvfs's. */
+        /* MxAc response (2.2.14.2.5): QueryStatus, MaximalAccess. */
         uint8_t data[8];
-        le32_store(data, STATUS_SUCCESS);
-        le32_store(data + 4, st->access_ceiling & ~(uint32_t)ACCESS_SYSTEM_SECURITY);
+        uint32_t query_status = STATUS_SUCCESS, maximal = 0;
+        maximal_access_answer(open->tree, st, &query_status, &maximal);
+        le32_store(data, query_status);
+        le32_store(data + 4, maximal);
         add_context(&rc, "MxAc", data, sizeof data);
     }
     if (lease_answer) {
@@ -318,7 +347,8 @@ static const char *beneath_of(const struct srv_tree *tree)
 
 /* What confines an open on a disk share: the share's directory
  * (samewise.pvfs.beneath) and its permissions (samewise.pvfs.access-ceiling,
- * drivers/pvfs/pvfs.h). */
+ * drivers/pvfs/pvfs.h); and, for an MxAc context, the question for the
+ * file's maximal access (samewise.pvfs.maximal-access, answered in place). */
 static NTSTATUS add_disk_ecps(const struct srv_tree *tree, struct create_state *st)
 {
     const char *beneath = beneath_of(tree);
@@ -328,7 +358,9 @@ static NTSTATUS add_disk_ecps(const struct srv_tree *tree, struct create_state *
         (beneath && IoEcpListAdd(st->ecps, "samewise.pvfs.beneath", beneath, strlen(beneath)) !=
                         STATUS_SUCCESS) ||
         IoEcpListAdd(st->ecps, "samewise.pvfs.access-ceiling", ceiling, sizeof ceiling) !=
-            STATUS_SUCCESS)
+            STATUS_SUCCESS ||
+        (st->want_maximal_access &&
+         IoEcpListAdd(st->ecps, MAXIMAL_ACCESS_ECP, ceiling, sizeof ceiling) != STATUS_SUCCESS))
         return STATUS_INSUFFICIENT_RESOURCES;
     return STATUS_SUCCESS;
 }
