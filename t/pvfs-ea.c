@@ -257,12 +257,13 @@ static void private_names(void)
      * stored under any spelling. */
     char xname[300];
     size_t checked = 0, refused = 0, untouched = 0;
-    for (size_t i = 0; i < pvfs_private_xattr_count; i++) {
-        const char *x = pvfs_private_xattrs[i].name;
+    const struct pvfs_private_xattr *p;
+    for (size_t i = 0; (p = pvfs_private_xattr_at(i)); i++) {
+        const char *x = p->name;
         if (strncmp(x, "user.", 5) != 0)
             continue; /* an EA is always user.NAME: security.* is out of reach anyway */
         char ea[256];
-        snprintf(ea, sizeof ea, "%s%s", x + 5, pvfs_private_xattrs[i].prefix ? "x" : "");
+        snprintf(ea, sizeof ea, "%s%s", x + 5, p->prefix ? "x" : "");
         for (int how = 0; how < 4; how++) {
             const char *name = spelled(ea, how);
             checked++;

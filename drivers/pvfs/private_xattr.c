@@ -37,7 +37,7 @@
 
 #define USER_PREFIX "user."
 
-const struct pvfs_private_xattr pvfs_private_xattrs[] = {
+static const struct pvfs_private_xattr pvfs_private_xattrs[] = {
     /* Ours. */
     { XATTR_NTACL_NAME, false },                /* descriptors, as root */
     { PVFS_XATTR_NTACL_UNPRIVILEGED, false },   /* descriptors, not root */
@@ -51,7 +51,13 @@ const struct pvfs_private_xattr pvfs_private_xattrs[] = {
     { "user.org.netatalk.Metadata", false },
     { "user.org.netatalk.ResourceFork", false },
 };
-const size_t pvfs_private_xattr_count = sizeof pvfs_private_xattrs / sizeof pvfs_private_xattrs[0];
+static const size_t pvfs_private_xattr_count =
+    sizeof pvfs_private_xattrs / sizeof pvfs_private_xattrs[0];
+
+const struct pvfs_private_xattr *pvfs_private_xattr_at(size_t i)
+{
+    return i < pvfs_private_xattr_count ? &pvfs_private_xattrs[i] : NULL;
+}
 
 bool pvfs_xattr_is_private(const char *xattr_name)
 {

@@ -323,9 +323,12 @@ struct pvfs_private_xattr {
     const char *name;
     bool prefix;
 };
-extern const struct pvfs_private_xattr pvfs_private_xattrs[];
-extern const size_t pvfs_private_xattr_count;
-/* xattr_name is (case-insensitively) one of pvfs_private_xattrs[]. */
+/* The i-th entry of the list (private_xattr.c), NULL past its end. A
+ * function, not an exported array: the pvfs engine is linked into lwiod and
+ * into pvfs.so, and a global defined in both is one object twice (ASan's
+ * odr-violation). */
+const struct pvfs_private_xattr *pvfs_private_xattr_at(size_t i);
+/* xattr_name is (case-insensitively) one of the list's names. */
 bool pvfs_xattr_is_private(const char *xattr_name);
 /* The xattr of descriptors: security.NTACL when privileged (root), else
  * user.NTACL; pvfs_xattr_ntacl_name() for this process. */
@@ -338,7 +341,7 @@ NTSTATUS pvfs_ea_xattr_name(const char *ea_name, char *out, size_t size);
  * out of memory). */
 char *pvfs_stream_xattr_name(const char *stream);
 /* fsetxattr (O_PATH fds too) of one of pvfs's own xattrs; -1 with EPERM
- * for a name not in pvfs_private_xattrs[]. */
+ * for a name not in the list (pvfs_private_xattr_at). */
 int pvfs_private_xattr_set(int fd, const char *name, const void *value, size_t size, int flags);
 
 /* ---- ea.c: extended attributes as user.NAME xattrs ---- */
