@@ -5,8 +5,10 @@
 # oplock) writes, the instance restarts, the client reclaims both from a new
 # connection (DH2C, DHnC), reads what it wrote through the reclaimed handles
 # and writes more; another user's reclaim with the same ids is refused; a
-# wrong CreateGuid names nothing; an open nobody reclaims is gone after its
-# (short, v2) timeout, counted from the shutdown.
+# wrong CreateGuid names nothing; a resilient open is reclaimed too; a
+# conflicting open made since makes the reclaim fail; an open nobody
+# reclaims is gone after its (short, v2) timeout, counted from the shutdown;
+# a stop leaves the records in a 0600 file of the run directory.
 . "$SW_SRC/t/tap/tap.sh"
 /usr/bin/python3 -c 'import impacket' 2>/dev/null || {
     [ "$CI" = true ] && { echo "Bail out! python3-impacket missing with CI=true"; exit 1; }
@@ -19,7 +21,7 @@ appliance_torture_setup || { echo "Bail out! appliance_torture_setup failed"; ex
 appliance_available || skip_all "$APPLIANCE_WHY"
 SHARE=$APPLIANCE_SHARE_DIR
 PORT=$APPLIANCE_PORT
-for f in v2.txt v1.txt short.txt conflict.txt; do : > "$SHARE/$f"; chmod 666 "$SHARE/$f"; done
+for f in v2.txt v1.txt short.txt conflict.txt resilient.txt; do : > "$SHARE/$f"; chmod 666 "$SHARE/$f"; done
 
 cat > "$T/client.py" <<'PY'
 import copy, struct, sys, time, uuid
@@ -95,9 +97,13 @@ def hold(kind, name, timeout_ms, user, password):
         ctx = context(b'DH2Q', struct.pack('<II8s16s', int(timeout_ms), 0, b'\0' * 8, guid))
     elif kind == 'v1':
         ctx = context(b'DHnQ', b'\0' * 16)
-    else:  # plain: no oplock, no durability, share mode none
+    else:  # plain or resilient: no oplock, no durability, share mode none
         ctx, oplock = b'', 0
     status, oplock, fid, found = create(srv, tid, name, ctx, oplock)
+    if kind == 'resilient':
+        # FSCTL_LMR_REQUEST_RESILIENCY: Timeout, Reserved
+        srv.ioctl(tid, fid, 0x001401D4, s.SMB2_0_IOCTL_IS_FSCTL,
+                  struct.pack('<II', int(timeout_ms), 0), maxOutputResponse=0)
     print('status=0x%08x oplock=%d contexts=%s' % (status, oplock, found))
     srv.write(tid, fid, b'before restart\n', 0, 15)
     print('fileid=%s guid=%s' % (fid.hex(), guid.hex()), flush=True)
@@ -131,7 +137,7 @@ bob() { echo "bob $APPLIANCE_PASSWORD2"; }
 
 # Starts a holder in the background; waits for its ids ($T/NAME.out).
 HOLDERS=
-hold() { # v1|v2|plain NAME TIMEOUT_MS
+hold() { # v1|v2|plain|resilient NAME TIMEOUT_MS
     /usr/bin/python3 "$T/client.py" "$PORT" "$APPLIANCE_SHARE" hold "$1" "$2" "$3" $(alice) \
         > "$T/$2.$1.out" 2>&1 &
     HOLDERS="$HOLDERS $!"
@@ -143,12 +149,13 @@ hold() { # v1|v2|plain NAME TIMEOUT_MS
 fileid() { sed -n 's/^fileid=\([0-9a-f]*\).*/\1/p' "$T/$1.out"; }
 guid() { sed -n 's/.* guid=//p' "$T/$1.out"; }
 
-plan 22
+plan 24
 
 hold v2 v2.txt 120000
 hold v1 v1.txt 0
 hold v2 short.txt 40000
 hold v1 conflict.txt 0
+hold resilient resilient.txt 120000
 like "$(cat "$T/v2.txt.out")" "status=0x00000000 oplock=9 contexts=DH2Q" "DH2Q with a batch oplock: durable v2"
 like "$(cat "$T/v1.txt.out")" "status=0x00000000 oplock=9 contexts=DHnQ" "DHnQ with a batch oplock: durable v1"
 like "$(cat "$T/short.txt.out")" "contexts=DH2Q" "a second v2 open, 40 s timeout"
@@ -181,6 +188,10 @@ like "$out" "now=b'before restart\\\\nv1 again\\\\n'" "and writes more"
 
 out=$(client reclaim v2 v2.txt "$(fileid v2.txt)" "$(guid v2.txt)" $(alice))
 like "$out" "status=0xc0000034" "once reclaimed and closed, the ids name nothing"
+
+out=$(client reclaim v1 resilient.txt "$(fileid resilient.txt)" - $(alice) "resilient")
+like "$out" "status=0x00000000 oplock=0 contexts=$" "a resilient open (no oplock) is reclaimed with DHnC after the restart"
+like "$out" "now=b'before restart\\\\nresilient\\\\n'" "read and written through the reclaimed handle"
 
 # Nothing held the file while srv was down: another open in a conflicting
 # share mode since then makes the reclaim fail, as if it was never durable.
