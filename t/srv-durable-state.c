@@ -2,7 +2,8 @@
  * records written and read back unchanged; every truncation, a flipped
  * byte in each field that is checked, trailing bytes, another version, a
  * duplicate FileId, an impossible count refused; the file written 0600
- * and atomically, removed once loaded, and refused when others may write it. */
+ * and atomically, removed once loaded, and refused when others may write it
+ * or it is a symbolic link. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +63,7 @@ static bool decodes(const uint8_t *data, size_t size)
 
 int main(void)
 {
-    tap_plan(22);
+    tap_plan(23);
     struct srv_durable_record in[2];
     sample(in);
     struct buf b;
@@ -151,6 +152,13 @@ int main(void)
     tap_ok(srv_durable_state_load(path, &s) != STATUS_SUCCESS && s.count == 0 &&
                access(path, F_OK) != 0,
            "a file others may write is refused (and removed)");
+    char target[300];
+    snprintf(target, sizeof target, "%s/elsewhere", dir);
+    srv_durable_state_save(target, 77, in, 2);
+    tap_ok(symlink(target, path) == 0 && srv_durable_state_load(path, &s) != STATUS_SUCCESS &&
+               s.count == 0 && access(path, F_OK) != 0 && access(target, F_OK) == 0,
+           "a symbolic link is refused and removed (its target is left alone)");
+    unlink(target);
     rmdir(dir);
     buf_free(&b);
     return tap_done();

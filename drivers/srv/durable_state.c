@@ -209,8 +209,12 @@ NTSTATUS srv_durable_state_load(const char *path, struct srv_durable_state *out)
 {
     memset(out, 0, sizeof *out);
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return errno == ENOENT ? STATUS_SUCCESS : STATUS_ACCESS_DENIED;
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return STATUS_SUCCESS;
+        unlink(path); /* a link (ELOOP) or worse: not met again at the next start */
+        return STATUS_ACCESS_DENIED;
+    }
     /* Read once: removed whatever it holds, so a bad file is not met again
      * (and a reclaim window never opens twice). */
     unlink(path);
