@@ -8,7 +8,8 @@
 # wrong CreateGuid names nothing; a resilient open is reclaimed too; a
 # conflicting open made since makes the reclaim fail; an open nobody
 # reclaims is gone after its (short, v2) timeout, counted from the shutdown;
-# a stop leaves the records in a 0600 file of the run directory.
+# a stop leaves the records in a 0600 file of the run directory, and a
+# damaged file is refused without keeping srv from starting.
 . "$SW_SRC/t/tap/tap.sh"
 /usr/bin/python3 -c 'import impacket' 2>/dev/null || {
     [ "$CI" = true ] && { echo "Bail out! python3-impacket missing with CI=true"; exit 1; }
@@ -149,7 +150,7 @@ hold() { # v1|v2|plain|resilient NAME TIMEOUT_MS
 fileid() { sed -n 's/^fileid=\([0-9a-f]*\).*/\1/p' "$T/$1.out"; }
 guid() { sed -n 's/.* guid=//p' "$T/$1.out"; }
 
-plan 24
+plan 27
 
 hold v2 v2.txt 120000
 hold v1 v1.txt 0
@@ -217,3 +218,12 @@ hold v1 last.txt 0
 "$LWADMIN" stop >/dev/null 2>&1
 is "$(stat -c %a "$APPLIANCE_RUN_DIR/srv-durable.state" 2>&1)" 600 \
     "a stop with a durable open held writes srv-durable.state, mode 0600"
+
+# A damaged file (here cut short) is refused whole: srv starts, the file
+# goes, its opens are not reclaimable.
+truncate -s -5 "$APPLIANCE_RUN_DIR/srv-durable.state"
+appliance_start; rc=$?
+is "$rc" 0 "a truncated srv-durable.state does not keep srv from starting"
+ok "and it is removed" test ! -e "$APPLIANCE_RUN_DIR/srv-durable.state"
+like "$(client reclaim v1 last.txt "$(fileid last.txt)" - $(alice))" "status=0xc0000034" \
+    "its opens are not reclaimable"
