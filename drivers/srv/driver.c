@@ -14,6 +14,7 @@
 #include "drivers/srv/srv.h"
 #include "drivers/srv/smb2/smb2.h"
 #include "lib/log.h"
+#include "lib/paths.h"
 #include "lib/sid.h"
 #include "lwiod/driver.h"
 #include "lsass/sam/sam.h"
@@ -25,6 +26,7 @@ struct srv_driver {
     struct srv_config config;
     pthread_mutex_t registry_lock; /* the handle is not thread-safe */
     struct registry *registry;
+    char *durable_state_path;      /* run directory's srv-durable.state */
 };
 
 /* A setting: lwiod's --set srv.NAME=VALUE first, else the registry (which
@@ -294,7 +296,8 @@ static void srv_driver_free(struct srv_driver *d)
 {
     if (!d)
         return;
-    srv_engine_stop(d->engine);
+    srv_engine_stop(d->engine); /* writes the durable opens to durable_state_path */
+    free(d->durable_state_path);
     srv_auth_lsass_close(&d->config.auth);
     if (d->registry)
         registry_close(d->registry);
@@ -328,6 +331,10 @@ NTSTATUS DriverEntry(struct io_driver *driver, uint32_t interface_version)
         goto fail;
     d->config.shares = (struct srv_shares){ .context = d, .lookup = lookup_share };
     d->config.queue_work = queue_work;
+    /* Durable opens across `lwadmin restart` (docs/srv.md, "Restart"): the
+     * run directory is the instance's own (mode 0700). */
+    d->durable_state_path = sw_run_path(db, "srv-durable.state");
+    d->config.durable_state_path = d->durable_state_path;
     status = srv_auth_lsass_open(db, &d->config.auth);
     if (status != STATUS_SUCCESS)
         goto fail;

@@ -11,9 +11,17 @@
 #include <strings.h>
 #include <time.h>
 
+#include "drivers/srv/durable_state.h"
 #include "drivers/srv/server.h"
 #include "drivers/srv/smb2/request.h"
 #include "lib/log.h"
+
+/* A durable open of the previous run (engine->restored, under
+ * durable_lock): only its record until a client reclaims it. */
+struct srv_restored_open {
+    struct srv_durable_record record;
+    uint64_t deadline;          /* monotonic ms */
+};
 
 /* Windows keeps a v1 durable open 16 minutes ([MS-SMB2] 3.3.5.9.6 note);
  * a v2 one the Timeout asked, 60 s when 0, at most 300 s (as Windows and
@@ -28,6 +36,13 @@ static uint64_t now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static uint64_t wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
@@ -60,11 +75,18 @@ static struct srv_open *find_locked(struct srv_engine *e, uint64_t persistent)
     return NULL;
 }
 
-void srv_durable_register(struct srv_open *o)
+static bool restored_has(struct srv_engine *e, uint64_t persistent)
 {
-    struct srv_engine *e = o->engine;
-    srv_open_ref(o);
-    pthread_mutex_lock(&e->durable_lock);
+    for (size_t i = 0; i < e->restored_count; i++)
+        if (e->restored[i].record.persistent_id == persistent)
+            return true;
+    return false;
+}
+
+/* Lists o under persistent, or under a fresh id if that one is 0 or taken
+ * (by an open of this run or a record of the previous one). */
+static void list_locked(struct srv_engine *e, struct srv_open *o, uint64_t persistent)
+{
     /* An engine-wide counter from a random start: a FileId of another
      * server instance or a guessed small number names nothing. Never 0 or
      * all ones (the related-compound "previous" value), never in use. */
@@ -73,10 +95,9 @@ void srv_durable_register(struct srv_open *o)
         RAND_bytes((unsigned char *)&start, sizeof start);
         e->next_persistent_id = (uint64_t)start << 8 | 1;
     }
-    uint64_t id;
-    do {
+    uint64_t id = persistent;
+    while (id == 0 || id == UINT64_MAX || find_locked(e, id) || restored_has(e, id))
         id = e->next_persistent_id++;
-    } while (id == 0 || id == UINT64_MAX || find_locked(e, id));
     o->persistent_id = id;
     uint32_t b = bucket_of(id);
     o->global_prev = NULL;
@@ -85,6 +106,19 @@ void srv_durable_register(struct srv_open *o)
         o->global_next->global_prev = o;
     e->global_opens[b] = o;
     o->global_listed = true;
+}
+
+void srv_durable_register(struct srv_open *o)
+{
+    srv_durable_register_as(o, 0);
+}
+
+void srv_durable_register_as(struct srv_open *o, uint64_t persistent)
+{
+    struct srv_engine *e = o->engine;
+    srv_open_ref(o);
+    pthread_mutex_lock(&e->durable_lock);
+    list_locked(e, o, persistent);
     pthread_mutex_unlock(&e->durable_lock);
 }
 
@@ -287,10 +321,30 @@ void srv_durable_for_each_disconnected(struct srv_engine *e,
     pthread_mutex_unlock(&e->durable_lock);
 }
 
+/* Records of the previous run whose time is up are forgotten. */
+static void expire_restored(struct srv_engine *e)
+{
+    uint64_t now = now_ms();
+    size_t expired = 0;
+    pthread_mutex_lock(&e->durable_lock);
+    for (size_t i = 0; i < e->restored_count;) {
+        if (now >= e->restored[i].deadline) {
+            e->restored[i] = e->restored[--e->restored_count];
+            expired++;
+        } else {
+            i++;
+        }
+    }
+    pthread_mutex_unlock(&e->durable_lock);
+    if (expired)
+        log_info("srv: %zu durable open(s) of the previous run not reclaimed in time", expired);
+}
+
 void srv_durable_sweep(struct srv_engine *e)
 {
     struct srv_open *batch[CLOSE_BATCH];
     size_t n;
+    expire_restored(e);
     while ((n = take_disconnected(e, true, batch, CLOSE_BATCH)) > 0)
         close_taken(batch, n, "timeout");
 }
@@ -370,4 +424,179 @@ bool srv_durable_close_app_instance(struct srv_engine *e, const uint8_t id[16],
         srv_open_unref(taken);
     srv_open_unref(found);
     return true;
+}
+
+/* ---- Across a restart (durable_state.h, docs/srv.md "Restart") ---------- */
+
+void srv_durable_restore(struct srv_engine *e)
+{
+    const char *path = e->config.durable_state_path;
+    if (!path)
+        return;
+    struct srv_durable_state state;
+    NTSTATUS status = srv_durable_state_load(path, &state);
+    if (status != STATUS_SUCCESS) {
+        log_error("srv: ignoring the durable opens of the previous run (%s): %s", path,
+                  nt_status_name(status));
+        return;
+    }
+    if (state.count == 0)
+        return;
+    struct srv_restored_open *restored = calloc(state.count, sizeof *restored);
+    if (!restored) {
+        srv_durable_state_free(&state);
+        return;
+    }
+    /* The timeout counts on from the shutdown: time spent stopped (by the
+     * wall clock; a clock set back counts as none) is time gone. */
+    uint64_t wall = wall_ms(), now = now_ms();
+    uint64_t stopped = wall > state.saved_at_ms ? wall - state.saved_at_ms : 0;
+    size_t n = 0;
+    for (size_t i = 0; i < state.count; i++) {
+        const struct srv_durable_record *r = &state.records[i];
+        uint64_t spent = (uint64_t)r->disconnected_ms + stopped;
+        if (spent >= r->timeout_ms)
+            continue;
+        restored[n].record = *r;
+        restored[n].deadline = now + (r->timeout_ms - spent);
+        n++;
+    }
+    srv_durable_state_free(&state);
+    pthread_mutex_lock(&e->durable_lock);
+    e->restored = restored;
+    e->restored_count = n;
+    pthread_mutex_unlock(&e->durable_lock);
+    log_info("srv: %zu durable open(s) of the previous run may be reclaimed", n);
+}
+
+/* One open as a record; false if it is not worth keeping (a durable open
+ * whose batch oplock is gone or going, as srv_durable_detach decides). */
+static bool record_of(struct srv_open *o, uint64_t now, struct srv_durable_record *r)
+{
+    memset(r, 0, sizeof *r);
+    pthread_mutex_lock(&o->lock);
+    bool closed = o->closed;
+    pthread_mutex_unlock(&o->lock);
+    struct srv_engine *e = o->engine;
+    pthread_mutex_lock(&e->oplock_lock);
+    bool batch = o->oplock_level == SMB2_OPLOCK_LEVEL_BATCH && !o->oplock_breaking;
+    pthread_mutex_unlock(&e->oplock_lock);
+    if (closed || !o->tree || o->tree->share.type != SRV_SHARE_DISK || o->is_directory)
+        return false;
+    pthread_mutex_lock(&e->durable_lock);
+    bool durable = o->durable && batch, resilient = o->resilient;
+    if (durable) {
+        r->flags |= SRV_DURABLE_RECORD_DURABLE;
+        r->oplock_level = SMB2_OPLOCK_LEVEL_BATCH;
+        if (o->durable_v2 && o->has_create_guid) {
+            r->flags |= SRV_DURABLE_RECORD_V2 | SRV_DURABLE_RECORD_CREATE_GUID;
+            memcpy(r->create_guid, o->create_guid, 16);
+        }
+    }
+    if (resilient)
+        r->flags |= SRV_DURABLE_RECORD_RESILIENT;
+    r->persistent_id = o->persistent_id;
+    memcpy(r->client_guid, o->client_guid, 16);
+    r->timeout_ms = o->durable_timeout_ms;
+    if (r->timeout_ms > SRV_DURABLE_STATE_MAX_TIMEOUT_MS)
+        r->timeout_ms = SRV_DURABLE_STATE_MAX_TIMEOUT_MS;
+    if (o->disconnected) {
+        uint64_t left = o->durable_deadline > now ? o->durable_deadline - now : 0;
+        r->disconnected_ms = left >= r->timeout_ms ? 0 : r->timeout_ms - (uint32_t)left;
+    }
+    r->owner = o->owner;
+    bool listed = o->global_listed;
+    pthread_mutex_unlock(&e->durable_lock);
+    r->desired_access = o->access;
+    r->share_access = o->share_access;
+    r->create_options = o->create_options;
+    snprintf(r->share, sizeof r->share, "%s", o->tree->share.name);
+    snprintf(r->path, sizeof r->path, "%s", o->path);
+    return listed && (durable || resilient) && r->owner.revision == 1 && r->timeout_ms > 0 &&
+           r->disconnected_ms < r->timeout_ms;
+}
+
+void srv_durable_save(struct srv_engine *e)
+{
+    const char *path = e->config.durable_state_path;
+    /* The candidates, referenced under the (leaf) table lock, looked at
+     * after it. */
+    pthread_mutex_lock(&e->durable_lock);
+    size_t max = e->restored_count;
+    for (uint32_t i = 0; i < SRV_OPEN_BUCKETS; i++)
+        for (struct srv_open *o = e->global_opens[i]; o; o = o->global_next)
+            if (o->durable || o->resilient)
+                max++;
+    struct srv_open **opens = path && max ? calloc(max, sizeof *opens) : NULL;
+    struct srv_durable_record *records = path && max ? calloc(max, sizeof *records) : NULL;
+    size_t n_opens = 0, n = 0;
+    uint64_t now = now_ms();
+    if (opens && records) {
+        for (uint32_t i = 0; i < SRV_OPEN_BUCKETS; i++)
+            for (struct srv_open *o = e->global_opens[i]; o && n_opens < max; o = o->global_next)
+                if (o->durable || o->resilient) {
+                    srv_open_ref(o);
+                    opens[n_opens++] = o;
+                }
+        /* Records of the previous run not reclaimed yet keep what is left
+         * of their time. */
+        for (size_t i = 0; i < e->restored_count && n < max; i++) {
+            const struct srv_restored_open *ro = &e->restored[i];
+            if (ro->deadline <= now)
+                continue;
+            records[n] = ro->record;
+            uint64_t left = ro->deadline - now;
+            records[n].disconnected_ms =
+                left >= ro->record.timeout_ms ? 0 : ro->record.timeout_ms - (uint32_t)left;
+            n++;
+        }
+    }
+    free(e->restored);
+    e->restored = NULL;
+    e->restored_count = 0;
+    pthread_mutex_unlock(&e->durable_lock);
+    for (size_t i = 0; i < n_opens; i++) {
+        if (n < max && record_of(opens[i], now, &records[n]))
+            n++;
+        srv_open_unref(opens[i]);
+    }
+    if (path && (!max || (opens && records))) {
+        if (srv_durable_state_save(path, wall_ms(), records, n) == STATUS_SUCCESS && n)
+            log_info("srv: %zu durable open(s) kept for the next start in %s", n, path);
+    } else if (path) {
+        log_error("srv: out of memory: durable opens not kept across the restart");
+    }
+    free(opens);
+    free(records);
+}
+
+NTSTATUS srv_durable_take_restored(struct srv_engine *e, const struct srv_durable_reclaim *r,
+                                   struct srv_durable_record *record)
+{
+    NTSTATUS status = STATUS_OBJECT_NAME_NOT_FOUND;
+    uint64_t now = now_ms();
+    pthread_mutex_lock(&e->durable_lock);
+    for (size_t i = 0; i < e->restored_count; i++) {
+        struct srv_restored_open *ro = &e->restored[i];
+        const struct srv_durable_record *rec = &ro->record;
+        if (rec->persistent_id != r->persistent)
+            continue;
+        if (now >= ro->deadline) {
+            /* Its time is up; the sweep forgets it. */
+        } else if (r->v2 && (!(rec->flags & SRV_DURABLE_RECORD_V2) ||
+                             memcmp(rec->create_guid, r->create_guid, 16) != 0)) {
+            /* 3.3.5.9.12: the CreateGuid must match. */
+        } else if (strcasecmp(rec->share, r->share_name) != 0) {
+            /* Another share: that name is not open there. */
+        } else if (!sid_equal(&rec->owner, r->user)) {
+            status = STATUS_ACCESS_DENIED; /* kept for its owner */
+        } else {
+            *record = *rec;
+            e->restored[i] = e->restored[--e->restored_count];
+            status = STATUS_SUCCESS;
+        }
+        break;
+    }
+    pthread_mutex_unlock(&e->durable_lock);
+    return status;
 }

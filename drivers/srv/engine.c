@@ -175,6 +175,10 @@ void srv_engine_destroy(struct srv_engine *e)
     if (!e)
         return;
     atomic_store(&e->stopping, true);
+    /* Before anyone is disconnected (which would end the durable opens that
+     * lost their batch oplock): what a client may reclaim after the restart
+     * (docs/srv.md, "Restart"). */
+    srv_durable_save(e);
     /* Disconnect everyone: parked requests are asked to finish. */
     for (;;) {
         pthread_mutex_lock(&e->lock);
@@ -231,6 +235,7 @@ NTSTATUS srv_engine_start(const struct srv_config *config, struct srv_engine **o
     NTSTATUS status = srv_engine_create(config, &e);
     if (status != STATUS_SUCCESS)
         return status;
+    srv_durable_restore(e); /* before the first client can ask */
     status = srv_net_start(e);
     if (status != STATUS_SUCCESS) {
         srv_engine_destroy(e);
@@ -267,6 +272,7 @@ NTSTATUS srv_engine_reconfigure(struct srv_engine *e, const struct srv_config *f
     memcpy(c->server_guid, e->config.server_guid, sizeof c->server_guid);
     c->network_threads = e->config.network_threads;
     c->worker_threads = e->config.worker_threads;
+    c->durable_state_path = e->config.durable_state_path;
 
     /* A new address or port: bound now, the old one closed; connections
      * stay. If it cannot be bound the old listener and its settings stay. */

@@ -41,3 +41,14 @@ $(B)/t/srv-test-server: $(B)/drivers/srv/test/srv-test-server.o $(SRV_OBJECTS) $
 	    -Wl,--start-group $(SRV_LIBS) -Wl,--end-group $(PKG_LIBS)
 
 check-build: $(B)/t/srv-test-server
+
+# The durable-state parser's fuzz target links the engine's objects too.
+$(B)/fuzz/srv_%-replay: $(B)/fuzz/srv_%.o $(B)/fuzz/replay/replay.o $(SRV_OBJECTS) $(SRV_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(SW_LDFLAGS) -rdynamic -o $@ $< $(B)/fuzz/replay/replay.o $(SRV_OBJECTS) \
+	    -Wl,--start-group $(SRV_LIBS) -Wl,--end-group $(PKG_LIBS)
+
+$(B)/fuzz/srv_%-fuzzer: $(B)/fuzz/srv_%.o $(SRV_OBJECTS) $(SRV_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(SW_LDFLAGS) -fsanitize=fuzzer -o $@ $< $(SRV_OBJECTS) \
+	    -Wl,--start-group $(SRV_LIBS) -Wl,--end-group $(PKG_LIBS)

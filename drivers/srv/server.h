@@ -124,6 +124,10 @@ struct srv_engine {
     struct srv_open *global_opens[SRV_OPEN_BUCKETS];
     uint64_t next_persistent_id;
     unsigned durable_disconnected;
+    /* Durable opens of the previous run (durable_state.h), reclaimable until
+     * their deadline (monotonic ms); no file is open for them. */
+    struct srv_restored_open *restored;
+    size_t restored_count;
     /* open_quota.c: opens charged per user (a leaf lock). */
     pthread_mutex_t quota_lock;
     struct srv_open_quota *user_quotas;
@@ -485,6 +489,7 @@ struct srv_open {
                                        and administrators close by (devctl.c) */
     uint64_t persistent_id;         /* FileId.Persistent, engine-wide, never changes */
     uint32_t access;                /* DesiredAccess of the CREATE */
+    uint32_t create_options;        /* CreateOptions of the CREATE (kept across a restart) */
     bool created;                   /* the CREATE made the file */
     struct srv_engine *engine;
     struct srv_tree *tree;          /* reference */
@@ -691,8 +696,25 @@ void srv_durable_purge(struct srv_open *open);
 void srv_durable_for_each_disconnected(struct srv_engine *engine,
                                        void (*fn)(struct srv_open *open, void *context),
                                        void *context);
-/* Closes disconnected opens whose timeout passed (network thread). */
+/* Closes disconnected opens whose timeout passed, and forgets records of
+ * the previous run whose timeout passed (network thread). */
 void srv_durable_sweep(struct srv_engine *engine);
+/* Restart (durable_state.h): at engine start, the previous run's records
+ * become reclaimable; at shutdown, before connections go, every durable or
+ * resilient open (connected or not) and every record not yet reclaimed is
+ * written to config.durable_state_path. */
+void srv_durable_restore(struct srv_engine *engine);
+void srv_durable_save(struct srv_engine *engine);
+/* A DHnC/DH2C that named no open of this run: the previous run's record it
+ * names (same persistent FileId, share, CreateGuid for v2), taken out of
+ * the list into *record; STATUS_ACCESS_DENIED (and the record stays) for
+ * another user; else STATUS_OBJECT_NAME_NOT_FOUND. */
+struct srv_durable_record;
+NTSTATUS srv_durable_take_restored(struct srv_engine *engine, const struct srv_durable_reclaim *r,
+                                   struct srv_durable_record *record);
+/* Lists a newly opened file that reclaims a record under the record's
+ * persistent FileId (a new one if that is in use again). */
+void srv_durable_register_as(struct srv_open *open, uint64_t persistent);
 /* Closes every disconnected open (engine shutdown). */
 void srv_durable_close_all(struct srv_engine *engine);
 /* oplock.c: the session is gone. keep: the open keeps its batch oplock,

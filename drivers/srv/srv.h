@@ -136,6 +136,10 @@ struct srv_config {
     uint32_t max_send_queue;     /* bytes of responses a connection may have queued
                                     or in flight before srv stops reading its requests
                                     (default 16 MiB) */
+    /* Where durable opens are kept across a restart (docs/srv.md,
+     * "Restart"; lwiod: srv-durable.state in the run directory); NULL:
+     * nowhere, they end with the engine. Owned by the caller. */
+    const char *durable_state_path;
     unsigned network_threads;    /* 1 today */
     unsigned worker_threads;     /* srv's own pool, when queue_work is NULL */
     struct srv_auth auth;

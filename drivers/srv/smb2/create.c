@@ -43,6 +43,7 @@ static void state_cleanup(void *data)
     IoEcpListFree(st->ecps);
     free(st->path);
     free(st->relative);
+    free(st->restored_name);
 }
 
 /* Walks the create contexts (2.2.13.2): checks the chain and picks out what
@@ -183,13 +184,14 @@ static void maximal_access_answer(const struct srv_tree *tree, const struct crea
     *maximal = le32_load(data) & st->access_ceiling & ~(uint32_t)ACCESS_SYSTEM_SECURITY;
 }
 
-static void write_response(struct smb2_io *io, const uint8_t *info, bool have_info)
+/* False (nothing written) when a record of the previous run cannot get
+ * its oplock back: another open of the file got in between. */
+static bool write_response(struct smb2_io *io, struct srv_open *open, const uint8_t *info,
+                           bool have_info)
 {
     struct smb2_request *req = io->req;
     struct create_state *st = io->state;
-    struct srv_open *open = io->open;
     struct buf *out = &req->out;
-    wr_u16(out, SMB2_CREATE_RESPONSE_SIZE);
     /* An oplock for a file (not a directory) of a disk share: the one asked
      * if nobody else has it open, else level II if nobody holds more. */
     uint8_t oplock = SMB2_OPLOCK_LEVEL_NONE;
@@ -213,6 +215,8 @@ static void write_response(struct smb2_io *io, const uint8_t *info, bool have_in
                open->tree->share.type == SRV_SHARE_DISK) {
         oplock = srv_oplock_grant(open, st->requested_oplock, req->conn, req->session);
     }
+    if (st->restored && oplock != st->restored_record.oplock_level)
+        return false;
     /* 3.3.5.9.6, 3.3.5.9.10: durable only with a batch oplock (no leases). */
     if (!st->reused && oplock == SMB2_OPLOCK_LEVEL_BATCH && (st->dhnq || st->dh2q) &&
         st->have_user) {
@@ -223,8 +227,11 @@ static void write_response(struct smb2_io *io, const uint8_t *info, bool have_in
         if (st->has_app_instance && st->dh2q)
             srv_durable_set_app_instance(open, st->app_instance_id);
     }
+    if (st->restored && (st->restored_record.flags & SRV_DURABLE_RECORD_RESILIENT))
+        srv_durable_set_resilient(open, st->restored_record.timeout_ms, &st->user);
     if (!st->reused)
         open->create_action = st->action;
+    wr_u16(out, SMB2_CREATE_RESPONSE_SIZE);
     wr_u8(out, oplock);
     wr_u8(out, 0);
     wr_u32(out, st->action);
@@ -263,7 +270,9 @@ static void write_response(struct smb2_io *io, const uint8_t *info, bool have_in
         }
         add_context(&rc, "RqLs", data, lr->version == 2 ? 52 : 32);
     }
-    if (st->durable_granted && st->dh2q) {
+    if (st->restored) {
+        /* A reconnect: no context answered (3.3.5.9.7). */
+    } else if (st->durable_granted && st->dh2q) {
         /* 2.2.14.2.12: Timeout, Flags (never persistent). */
         uint8_t data[8];
         le32_store(data, st->durable_timeout);
@@ -279,13 +288,30 @@ static void write_response(struct smb2_io *io, const uint8_t *info, bool have_in
     } else {
         wr_u8(out, 0); /* the buffer byte StructureSize 89 counts */
     }
+    return true;
+}
+
+/* A reclaim of the previous run's open that failed once the file was open
+ * again: the open goes, the client hears there is no such open. */
+static void restored_refused(struct smb2_io *io, struct srv_open *open)
+{
+    log_debug("srv: %s: %s changed hands during the restart: not reclaimed", io->req->conn->peer,
+              open->path);
+    struct srv_open *taken = srv_session_take_open(io->req->session, open->persistent_id, open->id);
+    srv_open_close(open, NULL, NULL);
+    if (taken)
+        srv_open_unref(taken);
+    smb2_io_finish(io, STATUS_OBJECT_NAME_NOT_FOUND);
 }
 
 void smb2_create_info_done(struct smb2_io *io)
 {
     bool have_info = io->iosb.status == STATUS_SUCCESS &&
                      io->iosb.information >= NETWORK_OPEN_INFO_SIZE;
-    write_response(io, io->buffer, have_info);
+    if (!write_response(io, io->open, io->buffer, have_info)) {
+        restored_refused(io, io->open);
+        return;
+    }
     smb2_io_finish(io, STATUS_SUCCESS);
 }
 
@@ -300,6 +326,13 @@ static void create_done(struct smb2_io *io)
          * client's next CREATE of the name must not meet this one (it
          * would get no oplock). */
         srv_oplock_leave(st->open);
+        if (st->restored) {
+            /* Gone, moved, or opened by someone else in a conflicting
+             * share mode while srv was stopped: as if never durable. */
+            log_debug("srv: %s: reopening %s for its reclaim: %s", req->conn->peer,
+                      st->relative ? st->relative : "", nt_status_name(status));
+            status = STATUS_OBJECT_NAME_NOT_FOUND;
+        }
         smb2_io_finish(io, status);
         return;
     }
@@ -308,7 +341,10 @@ static void create_done(struct smb2_io *io)
     st->open = NULL;
     open->file = st->file;
     open->created = st->action == FILE_CREATED;
-    srv_durable_register(open);
+    if (st->restored)
+        srv_durable_register_as(open, st->restored_record.persistent_id);
+    else
+        srv_durable_register(open);
     status = srv_session_add_open(req->session, open);
     if (status != STATUS_SUCCESS) {
         /* The file is open in the I/O manager but nobody may use it. */
@@ -322,8 +358,12 @@ static void create_done(struct smb2_io *io)
     req->related_file_volatile = open->id;
     /* Count the query on the new open, like any I/O on it. */
     if (!srv_open_begin_io(open)) {
+        if (!write_response(io, open, NULL, false)) {
+            restored_refused(io, open);
+            srv_open_unref(open);
+            return;
+        }
         srv_open_unref(open);
-        write_response(io, NULL, false);
         smb2_io_finish(io, STATUS_SUCCESS);
         return;
     }
@@ -428,8 +468,21 @@ NTSTATUS smb2_create(struct smb2_request *req)
     NTSTATUS contexts_status = contexts_length ? parse_contexts(contexts, st) : STATUS_SUCCESS;
     if (contexts_status == STATUS_SUCCESS) {
         contexts_status = smb2_create_durable_contexts(req, st);
-        if (contexts_status == STATUS_SUCCESS && (st->dhnc || st->dh2c))
-            return smb2_create_reclaim(req, st);
+        if (contexts_status == STATUS_SUCCESS && (st->dhnc || st->dh2c)) {
+            NTSTATUS status = smb2_create_reclaim(req, st);
+            if (status != STATUS_MORE_PROCESSING_REQUIRED)
+                return status;
+            /* A durable open of the previous run: the CREATE that made it,
+             * once more, through every check below (create_durable.c). */
+            const struct srv_durable_record *rec = &st->restored_record;
+            requested_oplock = rec->oplock_level;
+            desired_access = rec->desired_access;
+            file_attributes = 0;
+            share_access = rec->share_access;
+            disposition = FILE_OPEN;
+            options = rec->create_options;
+            rd_init(&name, st->restored_name, st->restored_name_len);
+        }
     }
     if (impersonation > SMB2_IMPERSONATION_DELEGATE)
         return STATUS_BAD_IMPERSONATION_LEVEL;
@@ -496,6 +549,7 @@ NTSTATUS smb2_create(struct smb2_request *req)
         }
     }
     st->open->access = access_map_generic(desired_access, &file_generic_mapping);
+    st->open->create_options = options;
     /* What the open breaks ([MS-FSA] 2.1.5.1.2): a stat open nothing, an
      * overwrite level II too. */
     st->open->share_access = share_access;
@@ -505,7 +559,7 @@ NTSTATUS smb2_create(struct smb2_request *req)
                           disposition == FILE_OVERWRITE_IF;
     if (contexts_status != STATUS_SUCCESS)
         return contexts_status;
-    if (st->dh2q && tree->share.type == SRV_SHARE_DISK) {
+    if (st->dh2q && !st->restored && tree->share.type == SRV_SHARE_DISK) {
         status = smb2_create_replay(req, st);
         if (status != STATUS_NOT_FOUND)
             return status;

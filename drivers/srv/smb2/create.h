@@ -3,6 +3,7 @@
 #ifndef SW_SRV_SMB2_CREATE_H
 #define SW_SRV_SMB2_CREATE_H
 
+#include "drivers/srv/durable_state.h"
 #include "drivers/srv/smb2/io.h"
 
 #define NETWORK_OPEN_INFO_SIZE 56
@@ -34,6 +35,12 @@ struct create_state {
     uint32_t durable_timeout;
     bool has_app_instance;
     uint8_t app_instance_id[16];
+    /* DHnC/DH2C of a durable open of the previous run (docs/srv.md,
+     * "Restart"): opened again as its record says, under its FileId. */
+    bool restored;
+    struct srv_durable_record restored_record;
+    uint8_t *restored_name;         /* its path, UTF-16LE, as a CREATE's name */
+    size_t restored_name_len;
 };
 
 /* create.c: the response once the open's attributes are queried; opening
@@ -52,7 +59,9 @@ NTSTATUS smb2_create_app_instance_context(const uint8_t *name, struct buf_reader
 /* After the contexts: which durable contexts count for the dialect, and
  * who asks (user SID, ClientGuid). */
 NTSTATUS smb2_create_durable_contexts(struct smb2_request *req, struct create_state *st);
-/* DHnC/DH2C: reclaims a disconnected durable open (STATUS_PENDING). */
+/* DHnC/DH2C: reclaims a disconnected durable open (STATUS_PENDING); for a
+ * record of the previous run, STATUS_MORE_PROCESSING_REQUIRED with st set
+ * up to open the file again (st->restored). */
 NTSTATUS smb2_create_reclaim(struct smb2_request *req, struct create_state *st);
 /* DH2Q: a replay answered (STATUS_PENDING), refused, or STATUS_NOT_FOUND. */
 NTSTATUS smb2_create_replay(struct smb2_request *req, struct create_state *st);

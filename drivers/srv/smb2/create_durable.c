@@ -6,6 +6,7 @@
 
 #include "drivers/srv/smb2/create.h"
 #include "lib/log.h"
+#include "lib/utf16.h"
 
 #define STATUS_DUPLICATE_OBJECTID ((NTSTATUS)0xC000022Au)
 
@@ -103,6 +104,42 @@ static NTSTATUS answer_existing(struct smb2_request *req, struct create_state *s
     return STATUS_PENDING;
 }
 
+/* DHnC / DH2C naming a durable open of the previous run (the record
+ * durable.c kept across the restart): the CREATE goes on as the original
+ * one, with its access, share access and options, FILE_OPEN, the oplock it
+ * held and its durability, under this session's token and this tree's
+ * checks; every field and context of the request itself is ignored, as
+ * for any reconnect. */
+static NTSTATUS reclaim_restored(struct smb2_request *req, struct create_state *st,
+                                 const struct srv_durable_reclaim *r)
+{
+    struct srv_durable_record *rec = &st->restored_record;
+    NTSTATUS status = srv_durable_take_restored(req->conn->engine, r, rec);
+    if (status != STATUS_SUCCESS)
+        return status;
+    /* Only files are durable: a record of the share's root is not one. */
+    if (!rec->path[0] || utf8_to_utf16le(rec->path, strlen(rec->path), &st->restored_name,
+                                         &st->restored_name_len) != STATUS_SUCCESS)
+        return STATUS_OBJECT_NAME_NOT_FOUND;
+    bool durable = rec->flags & SRV_DURABLE_RECORD_DURABLE;
+    st->restored = true;
+    st->dhnc = st->dh2c = false;
+    st->dh2q = durable && (rec->flags & SRV_DURABLE_RECORD_V2);
+    st->dhnq = durable && !st->dh2q;
+    st->dh2q_timeout = rec->timeout_ms;
+    memcpy(st->create_guid, rec->create_guid, 16);
+    st->want_maximal_access = false;
+    st->lease.present = false;
+    st->has_app_instance = false;
+    st->params.security_descriptor = NULL;
+    st->params.security_descriptor_size = 0;
+    st->params.ea_buffer = NULL;
+    st->params.ea_size = 0;
+    st->params.allocation_size = 0;
+    log_debug("srv: %s: reclaiming %s, durable before the restart", req->conn->peer, rec->path);
+    return STATUS_MORE_PROCESSING_REQUIRED;
+}
+
 /* DHnC / DH2C: a disconnected durable open joins this session and tree
  * connect (3.3.5.9.7, 3.3.5.9.12); nothing is opened. */
 NTSTATUS smb2_create_reclaim(struct smb2_request *req, struct create_state *st)
@@ -120,6 +157,8 @@ NTSTATUS smb2_create_reclaim(struct smb2_request *req, struct create_state *st)
     memcpy(r.client_guid, st->client_guid, 16);
     struct srv_open *open;
     NTSTATUS status = srv_durable_reclaim(req->conn->engine, &r, &open);
+    if (status == STATUS_OBJECT_NAME_NOT_FOUND)
+        return reclaim_restored(req, st, &r);
     if (status != STATUS_SUCCESS)
         return status;
     srv_open_set_tree(open, req->tree);
