@@ -7,8 +7,8 @@
 # not accept.
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/tap/appliance.sh"
-command -v smbclient >/dev/null || skip_all "smbclient not installed"
-/usr/bin/python3 -c 'import impacket' 2>/dev/null || skip_all "python3-impacket not installed"
+need_program smbclient smbclient
+need_python_module impacket python3-impacket
 appliance_init || skip_all "appliance_init failed"
 
 # ---- the server is not running -------------------------------------------------

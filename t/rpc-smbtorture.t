@@ -8,7 +8,7 @@
 # have set the comment, which no server can do, so it is not run either.
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/tap/appliance.sh"
-command -v smbtorture >/dev/null 2>&1 || skip_all "smbtorture not installed"
+need_program smbtorture samba-testsuite
 
 appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
 BOB_PASSWORD="Sw-$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')-7Bb"

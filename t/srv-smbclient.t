@@ -13,7 +13,7 @@
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/tap/appliance.sh"
 
-command -v smbclient >/dev/null || skip_all "smbclient not installed"
+need_program smbclient smbclient
 appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
 "$LWADMIN" config set lwiod.log-level debug >/dev/null # counts decrypted frames
 appliance_available || skip_all "srv cannot start: $APPLIANCE_WHY"

@@ -13,7 +13,7 @@ PASS_LIST=$SW_SRC/t/srv-smbtorture.pass
 # minutes at most, so this only catches a hang.
 SUITE_TIMEOUT=${SW_TORTURE_SUITE_TIMEOUT:-240}
 
-command -v smbtorture >/dev/null || skip_all "smbtorture not installed (samba-testsuite)"
+need_program smbtorture samba-testsuite
 
 names=()
 while IFS= read -r line; do

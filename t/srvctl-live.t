@@ -7,7 +7,7 @@
 # lwiod and with an lwiod that has no srv driver.
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/tap/appliance.sh"
-/usr/bin/python3 -c 'import impacket' 2>/dev/null || skip_all "python3-impacket not installed"
+need_python_module impacket python3-impacket
 TOOL=$SW_BUILD/t/srvctl-client.t
 appliance_init || skip_all "appliance_init failed"
 DB=$APPLIANCE_DB
