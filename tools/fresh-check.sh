@@ -148,12 +148,14 @@ cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
 printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"
 chmod 0755 "$root/usr/sbin/policy-rc.d"
 
-# A clean clone of HEAD: committed files only.
-head=$(git -C "$src" rev-parse HEAD)
-git clone -q --no-checkout "$src" "$root/root/samewise" >&2
-git -C "$root/root/samewise" fetch -q "$src" "$head" >&2
-git -C "$root/root/samewise" checkout -q --detach "$head" >&2
-say "testing commit $(git -C "$src" log -1 --format='%h %s' "$head")"
+# A clean clone of HEAD: committed files only. (The checkout may belong to
+# another user than root, as on CI: git must not refuse it for that.)
+git_() { git -c safe.directory='*' "$@"; }
+head=$(git_ -C "$src" rev-parse HEAD) || die "$src is not a git checkout: nothing to clone"
+git_ clone -q --no-checkout "$src" "$root/root/samewise" >&2
+git_ -C "$root/root/samewise" fetch -q "$src" "$head" >&2
+git_ -C "$root/root/samewise" checkout -q --detach "$head" >&2
+say "testing commit $(git_ -C "$src" log -1 --format='%h %s' "$head")"
 
 # Reverse order of mounting is the order of unmounting: prepend.
 for m in proc sys dev dev/pts dev/shm; do
