@@ -240,8 +240,8 @@ static void note_open(struct pvfs_file *f, void *ctx)
     ((struct open_probe *)ctx)->any = true;
 }
 
-/* Rename (link == false) or hard link (link == true). */
-/* Takes over in->name (freed on every path). */
+/* Rename (link == false) or hard link (link == true). Takes over in->name
+ * (freed on every path). */
 static NTSTATUS rename_or_link(struct pvfs_file *file, struct pvfs_set_info_input *in, bool link)
 {
     struct pvfs_set_info_input a = *in;
