@@ -102,6 +102,7 @@ if [ ! -s "$base" ]; then
         rm -rf "$staging"
         die "debootstrap failed (log in the output above)"
     fi
+    chmod 0755 "$staging"
     tar -C "$staging" -cf "$base.tmp" . && mv "$base.tmp" "$base" || { rm -rf "$staging" "$base.tmp"; die "cannot write $base"; }
     rm -rf "$staging"
 fi
@@ -134,6 +135,9 @@ trap 'exit 143' TERM
 
 say "unpacking a fresh copy of the base root into $root"
 tar -C "$root" -xf "$base"
+# mktemp made it 0700: as the root directory of the chroot it must let every
+# user through, as / does (tests run programs as nobody).
+chmod 0755 "$root"
 
 # Apt sources like a fresh installation's: the release, its updates and its
 # security suite, from this machine's mirrors.
