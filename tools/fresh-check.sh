@@ -152,13 +152,14 @@ cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
 printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"
 chmod 0755 "$root/usr/sbin/policy-rc.d"
 
-# A clean clone of HEAD: committed files only. (The checkout may belong to
+# A clean clone of HEAD: committed files only. In /usr/src, not /root: some
+# tests run the built programs as nobody, who cannot pass /root (0700). (The checkout may belong to
 # another user than root, as on CI: git must not refuse it for that.)
 git_() { git -c safe.directory='*' "$@"; }
 head=$(git_ -C "$src" rev-parse HEAD) || die "$src is not a git checkout: nothing to clone"
-git_ clone -q --no-checkout "$src" "$root/root/samewise" >&2
-git_ -C "$root/root/samewise" fetch -q "$src" "$head" >&2
-git_ -C "$root/root/samewise" checkout -q --detach "$head" >&2
+git_ clone -q --no-checkout "$src" "$root/usr/src/samewise" >&2
+git_ -C "$root/usr/src/samewise" fetch -q "$src" "$head" >&2
+git_ -C "$root/usr/src/samewise" checkout -q --detach "$head" >&2
 say "testing commit $(git_ -C "$src" log -1 --format='%h %s' "$head")"
 
 # Reverse order of mounting is the order of unmounting: prepend.
@@ -171,7 +172,7 @@ done
 
 in_root() { # command, run by bash -c inside the root
     chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-        LANG=C.UTF-8 TERM=dumb CI=true DEBIAN_FRONTEND=noninteractive /bin/bash -c "cd /root/samewise && $1"
+        LANG=C.UTF-8 TERM=dumb CI=true DEBIAN_FRONTEND=noninteractive /bin/bash -c "cd /usr/src/samewise && $1"
 }
 
 demo_rc=0
