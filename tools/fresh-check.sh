@@ -170,9 +170,12 @@ for m in proc sys dev dev/pts dev/shm; do
     mounted="$root/$m $mounted"
 done
 
+# In the background and waited for, so that a signal to this script runs its
+# cleanup at once (bash defers traps while a foreground command runs).
 in_root() { # command, run by bash -c inside the root
     chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-        LANG=C.UTF-8 TERM=dumb CI=true DEBIAN_FRONTEND=noninteractive /bin/bash -c "cd /usr/src/samewise && $1"
+        LANG=C.UTF-8 TERM=dumb CI=true DEBIAN_FRONTEND=noninteractive /bin/bash -c "cd /usr/src/samewise && $1" &
+    wait "$!"
 }
 
 demo_rc=0
