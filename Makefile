@@ -92,30 +92,47 @@ $(B)/t/%.t: $(B)/t/%.o $(B)/t/tap/tap.o $(LIBRARY_FILES)
 # Fuzz targets: fuzz/NAME.c defines LLVMFuzzerTestOneInput. `make check` links
 # each with a replay driver and feeds it its seed corpus fuzz/corpus/NAME/ (so
 # every parser's seeds and past crashes run in every build, ASan included);
-# `make fuzz` builds real libFuzzer binaries with clang into build-fuzz/.
+# `make fuzz` builds real libFuzzer binaries with clang into build-fuzz/, and
+# `make fuzz-smoke` runs each of them for a fixed number of inputs from its
+# seeds (tools/fuzz-smoke.sh; t/fuzz-smoke.t runs it in `make check`).
 FUZZ_SOURCES := $(sort $(wildcard fuzz/*.c))
 FUZZ_REPLAYERS := $(patsubst fuzz/%.c,$(B)/fuzz/%-replay,$(FUZZ_SOURCES))
+FUZZ_BUILD ?= build-fuzz
+
+# Code a target needs from a program or a driver, which are not libraries:
+# its objects are linked into that target's binaries.
+FUZZ_EXTRA_lsass_request := $(B)/lsass/daemon/requests.o
+FUZZ_EXTRA_npfs_queue := $(B)/drivers/npfs/queue.o
+$(foreach n,lsass_request npfs_queue,$(eval \
+    $(B)/fuzz/$(n)-replay $(B)/fuzz/$(n)-fuzzer: $(FUZZ_EXTRA_$(n))))
 
 $(B)/fuzz/%-replay: $(B)/fuzz/%.o $(B)/fuzz/replay/replay.o $(LIBRARY_FILES)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(SW_LDFLAGS) -rdynamic -o $@ $< $(B)/fuzz/replay/replay.o \
+	$(Q)$(CC) $(SW_LDFLAGS) -rdynamic -o $@ $(filter %.o,$^) \
 	    -Wl,--start-group $(LIBRARY_FILES) -Wl,--end-group $(PKG_LIBS)
 
 $(B)/fuzz/%-fuzzer: $(B)/fuzz/%.o $(LIBRARY_FILES)
 	@mkdir -p $(@D)
-	$(CC) $(SW_LDFLAGS) -fsanitize=fuzzer -o $@ $< \
+	$(CC) $(SW_LDFLAGS) -fsanitize=fuzzer -o $@ $(filter %.o,$^) \
 	    -Wl,--start-group $(LIBRARY_FILES) -Wl,--end-group $(PKG_LIBS)
 
 fuzz-binaries: $(patsubst fuzz/%.c,$(B)/fuzz/%-fuzzer,$(FUZZ_SOURCES))
 
 fuzz:
-	$(MAKE) B=build-fuzz CC=clang OPT_CFLAGS="-O1 -g" EXTRA_CFLAGS=-Wno-error \
+	$(MAKE) B=$(FUZZ_BUILD) CC=clang OPT_CFLAGS="-O1 -g" EXTRA_CFLAGS=-Wno-error \
 	    SAN_FLAGS="-fsanitize=address,undefined -fsanitize=fuzzer-no-link" fuzz-binaries
-	@echo "libFuzzer binaries are in build-fuzz/fuzz/; run e.g."
-	@echo "  build-fuzz/fuzz/NAME-fuzzer -max_total_time=60 fuzz/corpus/NAME"
+	@echo "libFuzzer binaries are in $(FUZZ_BUILD)/fuzz/; run e.g."
+	@echo "  $(FUZZ_BUILD)/fuzz/NAME-fuzzer -max_total_time=60 fuzz/corpus/NAME"
 
-.PHONY: all check check-build run install clean distclean fuzz fuzz-binaries
+# Every target, built as by `make fuzz`, for FUZZ_RUNS inputs from its seeds;
+# any crash, sanitizer report, leak or timeout fails.
+FUZZ_RUNS ?= 2000
+fuzz-smoke:
+	@$(MAKE) -s FUZZ_BUILD=$(FUZZ_BUILD) fuzz >/dev/null
+	FUZZ_RUNS=$(FUZZ_RUNS) tools/fuzz-smoke.sh $(FUZZ_BUILD)/fuzz
+
+.PHONY: all check check-build run install clean distclean fuzz fuzz-binaries fuzz-smoke fresh-check
 .DEFAULT_GOAL := all
 # Keep objects of test programs: they are intermediates to make, not to us.
 .SECONDARY:
@@ -137,6 +154,10 @@ check: check-build
 run: all
 	SW_BUILD=$(abspath $(B)) SW_SRC=$(CURDIR) sh tools/run-demo.sh
 
+# The README's two commands in a fresh Debian 12 root (debootstrap; needs root).
+fresh-check:
+	tools/fresh-check.sh
+
 install: all
 	install -d $(DESTDIR)$(prefix)/bin $(DESTDIR)$(prefix)/lib/samewise/drivers \
 	    $(DESTDIR)$(prefix)/share/samewise $(DESTDIR)$(prefix)/share/man/man8 \
@@ -147,7 +168,7 @@ install: all
 	install -m 0644 docs/*.8 $(DESTDIR)$(prefix)/share/man/man8/
 
 clean:
-	rm -rf $(B) build-fuzz
+	rm -rf $(B) $(FUZZ_BUILD)
 
 distclean: clean
 	rm -f config.mk config.h

@@ -9,7 +9,7 @@
 . "$SW_SRC/t/tap/appliance.sh"
 
 appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
-appliance_available || skip_all "$APPLIANCE_WHY"
+appliance_require
 
 port_open() {
     /usr/bin/python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 2)' \

@@ -17,11 +17,7 @@ from tap import Appliance, Tap, free_port  # noqa: E402
 tap = Tap()
 tap.need_impacket()
 check = tap.check
-if subprocess.run(["sh", "-c", "command -v smbclient"], capture_output=True).returncode:
-    if os.environ.get("CI") == "true":
-        check(False, "smbclient is installed")
-        tap.finish()
-    Tap.skip_all("smbclient is not installed")
+Tap.need_program("smbclient", "smbclient")
 
 
 def accepts(port):

@@ -35,11 +35,7 @@ STATUS_INVALID_HANDLE = 0xC0000008
 
 tap = Tap()
 SMBConnection = tap.need_impacket()
-if subprocess.run(["sh", "-c", "command -v smbclient"], capture_output=True).returncode != 0:
-    if os.environ.get("CI") == "true":
-        print("Bail out! smbclient is missing")
-        sys.exit(1)
-    tap.skip_all("smbclient not installed")
+Tap.need_program("smbclient", "smbclient")
 
 
 def smb2_header(command, message_id, session_id=0):

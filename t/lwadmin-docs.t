@@ -4,12 +4,11 @@
 # document or script puts a password on lwadmin's command line.
 . "$SW_SRC/t/tap/tap.sh"
 
+need_program groff groff-base
 man="$SW_SRC/docs/lwadmin.8"
 ok "docs/lwadmin.8 exists" [ -f "$man" ]
-if command -v groff >/dev/null 2>&1; then
-    warnings=$(LC_ALL=C.UTF-8 groff -man -Tutf8 -ww -z "$man" 2>&1)
-    is "$warnings" "" "the man page renders without groff warnings"
-fi
+warnings=$(LC_ALL=C.UTF-8 groff -man -Tutf8 -ww -z "$man" 2>&1)
+is "$warnings" "" "the man page renders without groff warnings"
 # The page with roff escapes removed, so "\-\-grant" reads "--grant".
 plain=$(sed -e 's/\\-/-/g' -e 's/\\f[BIRP]//g' "$man")
 

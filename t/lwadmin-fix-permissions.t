@@ -7,11 +7,8 @@
 # the user with the change grant, writes where before he was refused.
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/tap/appliance.sh"
-if ! command -v smbclient >/dev/null; then
-    [ "${CI:-}" = true ] && { echo "1..1"; echo "not ok 1 - smbclient is missing (CI=true)"; exit 1; }
-    skip_all "smbclient not installed"
-fi
-appliance_init || skip_all "appliance_init failed"
+need_program smbclient smbclient
+appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
 
 TEAM=$T/team
 mkdir -p "$TEAM"
@@ -50,7 +47,7 @@ unlike "$(cat "$T/err")" "warning" "a read-only share promises no writes: no war
 "$LWADMIN" share del ro >/dev/null
 
 # ---- before: smbclient as alice is refused ------------------------------------------------
-appliance_available || { [ "${CI:-}" = true ] && echo "not ok - $APPLIANCE_WHY"; skip_all "$APPLIANCE_WHY"; }
+appliance_require
 echo "written by alice" > "$T/upload.txt"
 out=$(cd "$T" && appliance_smbclient team -c 'put upload.txt new.txt' 2>&1)
 like "$out" "NT_STATUS_ACCESS_DENIED" "before: smbclient put as alice (change grant) is ACCESS_DENIED"

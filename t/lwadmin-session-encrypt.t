@@ -6,21 +6,13 @@
 # connects are encrypted, and the sessions themselves are not.
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/tap/appliance.sh"
-for need in smbclient; do
-    if ! command -v $need >/dev/null; then
-        [ "${CI:-}" = true ] && { echo "Bail out! $need missing with CI=true"; exit 1; }
-        skip_all "$need not installed"
-    fi
-done
-if ! /usr/bin/python3 -c 'import impacket' 2>/dev/null; then
-    [ "${CI:-}" = true ] && { echo "Bail out! python3-impacket missing with CI=true"; exit 1; }
-    skip_all "python3-impacket not installed"
-fi
+need_program smbclient smbclient
+need_python_module impacket python3-impacket
 appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
 mkdir -p "$T/secret"
 "$LWADMIN" share add secret "$T/secret" --encrypt --grant alice:full >/dev/null ||
     { echo "Bail out! cannot add the encrypted share"; exit 1; }
-appliance_available || skip_all "$APPLIANCE_WHY"
+appliance_require
 
 # An impacket client holding tree connects to test and secret until $T/quit
 # appears (at most 60 s).

@@ -7,8 +7,8 @@
 # not accept.
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/tap/appliance.sh"
-command -v smbclient >/dev/null || skip_all "smbclient not installed"
-/usr/bin/python3 -c 'import impacket' 2>/dev/null || skip_all "python3-impacket not installed"
+need_program smbclient smbclient
+need_python_module impacket python3-impacket
 appliance_init || skip_all "appliance_init failed"
 
 # ---- the server is not running -------------------------------------------------
@@ -24,7 +24,7 @@ is "$rc" 1 "session close exits 1 when the server is not running"
 like "$out" "not running" "and says so"
 
 chmod 777 "$APPLIANCE_SHARE_DIR"   # alice has no unix account: pvfs acts as nobody
-appliance_available || skip_all "$APPLIANCE_WHY"
+appliance_require
 
 is "$("$LWADMIN" --json session list)" "[]" "no sessions before any client"
 like "$("$LWADMIN" session list)" "^ID +USER +CLIENT +DIALECT" "the text listing has its heading"

@@ -9,7 +9,7 @@
 #   console_stop         quit with F10; true if lwconsole exited with status 0
 # The tmux server has its own socket under $T and is killed at exit.
 
-command -v tmux >/dev/null 2>&1 || skip_all "tmux is not installed"
+need_program tmux tmux
 LWCONSOLE=$BIN/lwconsole
 [ -x "$LWCONSOLE" ] || skip_all "lwconsole is not built"
 [ -x "$LWADMIN" ] || skip_all "lwadmin is not built"

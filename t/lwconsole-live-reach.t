@@ -11,7 +11,7 @@ appliance_init || exit 1
 mkdir -p "$T/doomed"
 chmod 0777 "$T/doomed"
 "$LWADMIN" share add doomed "$T/doomed" --grant Everyone:full >/dev/null || exit 1
-appliance_available || skip_all "$APPLIANCE_WHY"
+appliance_require
 
 # Holds tree connects to doomed and to the test share; every 0.2 s lists
 # both (at most 120 s) and writes what happened to the marker file.

@@ -11,7 +11,7 @@
 appliance_init || exit 1
 mkdir -p "$T/secret"
 "$LWADMIN" share add secret "$T/secret" --encrypt --grant alice:full >/dev/null || exit 1
-appliance_available || skip_all "$APPLIANCE_WHY"
+appliance_require
 printf 'held open by the test\n' > "$APPLIANCE_SHARE_DIR/held.txt"
 chmod 0644 "$APPLIANCE_SHARE_DIR/held.txt"
 

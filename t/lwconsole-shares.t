@@ -107,7 +107,8 @@ keys Escape        # clear the filter prompt state, if any
 "$LWADMIN" share add fromcli "$T/other" --comment "added by lwadmin" >/dev/null
 keys /
 keys C-u Enter      # an empty filter: every share
-ok "a share added by lwadmin appears in the open console" wait_for '^ fromcli +.*added by lwadmin'
+# The new share sorts first: the cursor (">") may be on it or not.
+ok "a share added by lwadmin appears in the open console" wait_for '^[ >]fromcli +.*added by lwadmin'
 "$LWADMIN" share del fromcli >/dev/null
 ok "and goes when lwadmin deletes it" wait_gone 'fromcli'
 

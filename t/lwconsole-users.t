@@ -6,6 +6,7 @@
 # once the server can be started (skipped, with the reason, until then).
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/lwconsole-lib.sh"
+need_program smbclient smbclient
 plan 48
 
 "$LWADMIN" init >/dev/null || exit 1
@@ -166,7 +167,6 @@ skip_rest() {
 }
 "$LWADMIN" start --help >/dev/null 2>&1 ||
     skip_rest "'lwadmin start' is not available yet (the server, srv, is not built)"
-command -v smbclient >/dev/null 2>&1 || skip_rest "smbclient is not installed"
 . "$SW_SRC/t/tap/appliance.sh"
 APPLIANCE_PORT=$(tap_free_port)
 "$LWADMIN" config set srv.listen 127.0.0.1 >/dev/null

@@ -11,8 +11,8 @@
 # starts the appliance and turns the script's PASS/FAIL lines into TAP.
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/tap/appliance.sh"
-/usr/bin/python3 -c 'import impacket' 2>/dev/null || skip_all "python3-impacket not installed"
-command -v smbclient >/dev/null 2>&1 || skip_all "smbclient not installed"
+need_python_module impacket python3-impacket
+need_program smbclient smbclient
 
 appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
 BOB_PASSWORD="Sw-$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')-7Bb"
@@ -25,7 +25,7 @@ echo "uploaded by smbclient" > "$T/upload.txt"
 echo one > "$APPLIANCE_SHARE_DIR/one.txt"
 echo two > "$APPLIANCE_SHARE_DIR/two.txt"
 chmod 644 "$APPLIANCE_SHARE_DIR/one.txt" "$APPLIANCE_SHARE_DIR/two.txt"
-appliance_available || skip_all "$APPLIANCE_WHY"
+appliance_require
 
 APPLIANCE_PORT=$APPLIANCE_PORT BOB_PASSWORD=$BOB_PASSWORD ALICE_PASSWORD=$APPLIANCE_PASSWORD \
     LWADMIN=$LWADMIN SMB_CONF=$APPLIANCE_CONF ALICE_AUTH=$APPLIANCE_AUTH SHARE_DIR=$T/impshare T=$T \

@@ -16,9 +16,9 @@
 # NDR, which the checks read.
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/tap/appliance.sh"
-command -v rpcclient >/dev/null 2>&1 || skip_all "rpcclient not installed"
-command -v smbclient >/dev/null 2>&1 || skip_all "smbclient not installed"
-/usr/bin/python3 -c 'import impacket' 2>/dev/null || skip_all "python3-impacket not installed"
+need_program rpcclient samba-common-bin
+need_program smbclient smbclient
+need_python_module impacket python3-impacket
 
 appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
 BOB_PASSWORD="Sw-$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')-7Bb"
@@ -30,7 +30,7 @@ BOB_AUTH=$T/client/bob.txt
 mkdir -p "$T/rpcshare" "$T/hold"
 chmod 777 "$APPLIANCE_SHARE_DIR"  # pvfs acts as nobody for alice
 echo "read me" > "$T/rpcshare/readme.txt"
-appliance_available || skip_all "$APPLIANCE_WHY"
+appliance_require
 
 # rpc AUTHFILE ARGS...: rpcclient as that user, output and errors together.
 rpc() {

@@ -8,7 +8,7 @@
 # have set the comment, which no server can do, so it is not run either.
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/tap/appliance.sh"
-command -v smbtorture >/dev/null 2>&1 || skip_all "smbtorture not installed"
+need_program smbtorture samba-testsuite
 
 appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
 BOB_PASSWORD="Sw-$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')-7Bb"
@@ -16,7 +16,7 @@ printf '%s\n' "$BOB_PASSWORD" | "$LWADMIN" user add bob --password-stdin >/dev/n
     "$LWADMIN" group add-member Administrators bob >/dev/null ||
     { echo "Bail out! cannot make bob an administrator"; exit 1; }
 (umask 077 && printf 'username = bob\npassword = %s\n' "$BOB_PASSWORD" > "$T/client/bob.txt")
-appliance_available || skip_all "$APPLIANCE_WHY"
+appliance_require
 
 out=$(cd "$T/torture" && timeout "$APPLIANCE_CLIENT_TIMEOUT" smbtorture -s "$APPLIANCE_CONF" \
     -A "$T/client/bob.txt" -p "$APPLIANCE_PORT" --format=subunit ncacn_np:127.0.0.1 rpc.srvsvc 2>&1)

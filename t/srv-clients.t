@@ -4,8 +4,8 @@
 # the test server's srv_auth refuses (it has no accounts: logons are lsass's).
 . "$SW_SRC/t/tap/tap.sh"
 SERVER=$SW_BUILD/t/srv-test-server
-command -v smbclient >/dev/null || skip_all "smbclient not installed"
-/usr/bin/python3 -c 'import impacket' 2>/dev/null || skip_all "python3-impacket not installed"
+need_program smbclient smbclient
+need_python_module impacket python3-impacket
 
 start_server() { # extra arguments; sets PORT and PID
     # The previous server's PORT line must not be read as this one's: the

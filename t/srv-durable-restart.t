@@ -11,15 +11,12 @@
 # a stop leaves the records in a 0600 file of the run directory, and a
 # damaged file is refused without keeping srv from starting.
 . "$SW_SRC/t/tap/tap.sh"
-/usr/bin/python3 -c 'import impacket' 2>/dev/null || {
-    [ "$CI" = true ] && { echo "Bail out! python3-impacket missing with CI=true"; exit 1; }
-    skip_all "python3-impacket not installed"
-}
+need_python_module impacket python3-impacket
 . "$SW_SRC/t/tap/appliance.sh"
 
 appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
 appliance_torture_setup || { echo "Bail out! appliance_torture_setup failed"; exit 1; }
-appliance_available || skip_all "$APPLIANCE_WHY"
+appliance_require
 SHARE=$APPLIANCE_SHARE_DIR
 PORT=$APPLIANCE_PORT
 for f in v2.txt v1.txt short.txt conflict.txt resilient.txt; do : > "$SHARE/$f"; chmod 666 "$SHARE/$f"; done

@@ -9,7 +9,7 @@
 # (FSCTL_LMR_REQUEST_RESILIENCY) is kept and reclaimed like a durable one;
 # lwadmin file list shows a disconnected open.
 . "$SW_SRC/t/tap/tap.sh"
-/usr/bin/python3 -c 'import impacket' 2>/dev/null || skip_all "python3-impacket not installed"
+need_python_module impacket python3-impacket
 
 . "$SW_SRC/t/srv-appliance.sh"
 appliance_start

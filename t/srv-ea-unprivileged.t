@@ -23,7 +23,7 @@ fi
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/tap/appliance.sh"
 
-/usr/bin/python3 -c 'import impacket' 2>/dev/null || skip_all "python3-impacket not installed"
+need_python_module impacket python3-impacket
 appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
 SHARE=$APPLIANCE_SHARE_DIR
 chmod 0777 "$SHARE"
@@ -34,7 +34,7 @@ BOB_PASSWORD="Sw-$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')-6Dd"
 "$LWADMIN" user add bob --password-stdin < "$T/bob.password" >/dev/null &&
     "$LWADMIN" share set "$APPLIANCE_SHARE" --grant bob:full >/dev/null ||
     { echo "Bail out! adding bob failed"; exit 1; }
-appliance_available || skip_all "srv cannot start: $APPLIANCE_WHY"
+appliance_require
 ok "lwiod runs unprivileged (uid $(id -u))" test "$(id -u)" != 0
 
 done_seen=

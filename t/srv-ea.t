@@ -11,10 +11,11 @@
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/tap/appliance.sh"
 
-command -v smbclient >/dev/null || skip_all "smbclient not installed"
-/usr/bin/python3 -c 'import impacket' 2>/dev/null || skip_all "python3-impacket not installed"
+need_program smbclient smbclient
+need_python_module impacket python3-impacket
+need_program smbtorture samba-testsuite
 appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
-appliance_available || skip_all "srv cannot start: $APPLIANCE_WHY"
+appliance_require
 SHARE=$APPLIANCE_SHARE_DIR
 chmod 0777 "$SHARE"
 umask 000
@@ -97,15 +98,13 @@ unlike "$out" 'NTACL|DOSATTRIB|D:P' "  and no such EA appears" || diag "$out"
 
 # smbtorture's smb2.ea.acl_xattr wants the name of an xattr the server keeps
 # for itself (smbd's selftest names its ACL xattr): here Samba's DOSATTRIB.
-if command -v smbtorture >/dev/null; then
-    out=$(appliance_smbtorture --format=subunit --option=torture:acl_xattr_name=DOSATTRIB \
-        //127.0.0.1/test smb2.ea.acl_xattr 2>&1)
-    like "$out" '^success: acl_xattr' "smbtorture smb2.ea.acl_xattr (acl_xattr_name=DOSATTRIB)" ||
-        diag "$out"
-    # The same with the name an unprivileged lwiod keeps descriptors under.
-    out=$(appliance_smbtorture --format=subunit --option=torture:acl_xattr_name=NTACL \
-        //127.0.0.1/test smb2.ea.acl_xattr 2>&1)
-    like "$out" '^success: acl_xattr' "smbtorture smb2.ea.acl_xattr (acl_xattr_name=NTACL)" ||
-        diag "$out"
-fi
+out=$(appliance_smbtorture --format=subunit --option=torture:acl_xattr_name=DOSATTRIB \
+    //127.0.0.1/test smb2.ea.acl_xattr 2>&1)
+like "$out" '^success: acl_xattr' "smbtorture smb2.ea.acl_xattr (acl_xattr_name=DOSATTRIB)" ||
+    diag "$out"
+# The same with the name an unprivileged lwiod keeps descriptors under.
+out=$(appliance_smbtorture --format=subunit --option=torture:acl_xattr_name=NTACL \
+    //127.0.0.1/test smb2.ea.acl_xattr 2>&1)
+like "$out" '^success: acl_xattr' "smbtorture smb2.ea.acl_xattr (acl_xattr_name=NTACL)" ||
+    diag "$out"
 done_testing

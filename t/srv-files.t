@@ -2,7 +2,7 @@
 # Files through the whole appliance path: smbclient and impacket -> srv.so
 # -> lwiod's I/O manager -> pvfs on a scratch share, logons via lsassd.
 . "$SW_SRC/t/tap/tap.sh"
-command -v smbclient >/dev/null || skip_all "smbclient not installed"
+need_program smbclient smbclient
 
 . "$SW_SRC/t/srv-appliance.sh"
 appliance_start

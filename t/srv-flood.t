@@ -17,7 +17,7 @@ appliance_init || exit 1
 "$LWADMIN" config set srv.max-connections 60 >/dev/null &&
     "$LWADMIN" config set srv.max-connections-per-address 40 >/dev/null || exit 1
 head -c 1048576 /dev/urandom > "$APPLIANCE_SHARE_DIR/big.bin" && chmod 0644 "$APPLIANCE_SHARE_DIR/big.bin"
-appliance_available || skip_all "$APPLIANCE_WHY"
+appliance_require
 # Not exec: the shell must live on so its exit actions stop the appliance.
 /usr/bin/python3 - "$APPLIANCE_PORT" "$APPLIANCE_PASSWORD" "$APPLIANCE_SHARE" "$APPLIANCE_RUN_DIR" \
     "$APPLIANCE_CONF" "$APPLIANCE_AUTH" <<'PY'

@@ -9,7 +9,7 @@
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/tap/appliance.sh"
 
-command -v smbclient >/dev/null || skip_all "smbclient not installed"
+need_program smbclient smbclient
 appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
 mkdir -p "$T/pub" "$T/priv" && chmod 0777 "$T/pub" "$T/priv"
 echo "public words" > "$T/pub/hello.txt"
@@ -18,7 +18,7 @@ chmod 0666 "$T/pub/hello.txt" "$T/priv/secret.txt"
 "$LWADMIN" share add pub "$T/pub" --guest-ok >/dev/null || { echo "Bail out! share add pub"; exit 1; }
 "$LWADMIN" share add priv "$T/priv" >/dev/null || { echo "Bail out! share add priv"; exit 1; }
 "$LWADMIN" config set srv.guest on >/dev/null
-appliance_available || skip_all "srv cannot start: $APPLIANCE_WHY"
+appliance_require
 
 # ---- the flag in lwadmin ----
 is "$("$LWADMIN" --json share show pub | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["guest_ok"])')" \

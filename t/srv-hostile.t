@@ -8,7 +8,7 @@
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/tap/appliance.sh"
 appliance_init || exit 1
-appliance_available || skip_all "$APPLIANCE_WHY"
+appliance_require
 # alice acts on disk as an unprivileged unix user: let her create files.
 chmod 0777 "$APPLIANCE_SHARE_DIR"
 # Not exec: the shell must live on so its exit actions stop the appliance.

@@ -3,7 +3,7 @@
 # stand-alone srv engine does the rest. smbclient and impacket log on with
 # every dialect, sign with every algorithm and encrypt with every cipher.
 . "$SW_SRC/t/tap/tap.sh"
-command -v smbclient >/dev/null || skip_all "smbclient not installed"
+need_program smbclient smbclient
 
 DB=$T/registry.db
 "$LWADMIN" --db "$DB" init >/dev/null || skip_all "lwadmin init failed"

@@ -2,7 +2,7 @@
 # srv.so loaded by lwiod: settings from the registry (srv.*) with lwiod --set
 # overrides, shares from the share database, logons through lsassd.
 . "$SW_SRC/t/tap/tap.sh"
-command -v smbclient >/dev/null || skip_all "smbclient not installed"
+need_program smbclient smbclient
 
 DB=$T/registry.db
 "$LWADMIN" --db "$DB" init >/dev/null || skip_all "lwadmin init failed"

@@ -6,9 +6,9 @@
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/tap/appliance.sh"
 
-command -v smbclient >/dev/null || skip_all "smbclient not installed"
+need_program smbclient smbclient
 appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
-appliance_available || skip_all "srv cannot start: $APPLIANCE_WHY"
+appliance_require
 SHARE=$APPLIANCE_SHARE_DIR
 chmod 0777 "$SHARE"
 umask 000

@@ -25,7 +25,7 @@ chmod 777 "$APPLIANCE_SHARE_DIR"  # pvfs acts as nobody for alice and bob
 (cd "$APPLIANCE_SHARE_DIR" && seq -f 'f%g.txt' 0 999 | xargs touch)
 echo bob > "$APPLIANCE_SHARE_DIR/bob.txt"
 chmod 666 "$APPLIANCE_SHARE_DIR"/*.txt
-appliance_available || skip_all "$APPLIANCE_WHY"
+appliance_require
 
 FILES=1000 APPLIANCE_PORT=$APPLIANCE_PORT BOB_PASSWORD=$BOB_PASSWORD ALICE_PASSWORD=$APPLIANCE_PASSWORD \
     /usr/bin/python3 "$SW_SRC/t/srv-open-limits.py" > "$T/results" 2> "$T/errors"

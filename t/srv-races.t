@@ -21,8 +21,9 @@ try:
     from impacket.smbconnection import SMBConnection
     from impacket import smb3structs as s
 except ImportError:
-    print("1..0 # SKIP python3-impacket not installed")
-    sys.exit(0)
+    sys.path.insert(0, os.path.join(os.environ.get("SW_SRC", "."), "t", "tap"))
+    from tap import Tap
+    Tap.missing("Python module impacket is not installed (Debian package python3-impacket)")
 
 tests = []
 

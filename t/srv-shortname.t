@@ -9,9 +9,10 @@
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/tap/appliance.sh"
 
-command -v smbclient >/dev/null || skip_all "smbclient not installed"
+need_program smbclient smbclient
+need_python_module impacket python3-impacket
 appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
-appliance_available || skip_all "srv cannot start: $APPLIANCE_WHY"
+appliance_require
 SHARE=$APPLIANCE_SHARE_DIR
 # alice acts as nobody on disk (lsass.unix-fallback-user): open the share.
 chmod 0777 "$SHARE"
@@ -52,8 +53,7 @@ is "$(cat "$T/got" 2>/dev/null)" "inside" "a short name as a directory in a path
 out=$(smb "ls QU*.XLS")
 like "$out" "  $LONG  " "a pattern matches the short name (QU*.XLS lists the .xlsx)"
 
-if /usr/bin/python3 -c 'import impacket' 2>/dev/null; then
-    cat > "$T/shortnames.py" <<'PY'
+cat > "$T/shortnames.py" <<'PY'
 import struct, sys
 from impacket.smbconnection import SMBConnection
 from impacket import smb3structs as s3
@@ -78,16 +78,13 @@ n = struct.unpack('<I', info[:4])[0]
 print('alt=%s' % info[4:4 + n].decode('utf-16-le'))
 conn.logoff()
 PY
-    out=$(timeout 60 /usr/bin/python3 "$T/shortnames.py" "$APPLIANCE_PORT" "$T/alice.password" \
-          "$LONG" 2>&1)
-    [ -n "$out" ] && printf "%s\n" "$out" | grep -v "^listed=\|^alt=" | head -5 | sed "s/^/# /"
-    is "$(printf '%s\n' "$out" | sed -n 's/^listed=//p')" "$short" \
-        "impacket: FileBothDirectoryInformation carries the short name"
-    is "$(printf '%s\n' "$out" | sed -n 's/^alt=//p')" "$short" \
-        "impacket: FileAlternateNameInformation is the same name"
-else
-    for _ in 1 2; do ok "impacket # SKIP python3-impacket not installed" true; done
-fi
+out=$(timeout 60 /usr/bin/python3 "$T/shortnames.py" "$APPLIANCE_PORT" "$T/alice.password" \
+      "$LONG" 2>&1)
+[ -n "$out" ] && printf "%s\n" "$out" | grep -v "^listed=\|^alt=" | head -5 | sed "s/^/# /"
+is "$(printf '%s\n' "$out" | sed -n 's/^listed=//p')" "$short" \
+    "impacket: FileBothDirectoryInformation carries the short name"
+is "$(printf '%s\n' "$out" | sed -n 's/^alt=//p')" "$short" \
+    "impacket: FileAlternateNameInformation is the same name"
 
 restart_with() { # KEY VALUE ...
     appliance_stop >/dev/null 2>&1

@@ -15,7 +15,7 @@ appliance_init || exit 1
 "$LWADMIN" config set srv.unauthenticated-timeout 12 >/dev/null &&
     "$LWADMIN" config set srv.frame-timeout 3 >/dev/null || exit 1
 echo hello > "$APPLIANCE_SHARE_DIR/hello.txt" && chmod 0644 "$APPLIANCE_SHARE_DIR/hello.txt"
-appliance_available || skip_all "$APPLIANCE_WHY"
+appliance_require
 # Not exec: the shell must live on so its exit actions stop the appliance.
 /usr/bin/python3 - "$APPLIANCE_PORT" "$APPLIANCE_PASSWORD" "$APPLIANCE_SHARE" "$APPLIANCE_RUN_DIR" \
     "$APPLIANCE_CONF" "$APPLIANCE_AUTH" <<'PY'

@@ -13,10 +13,10 @@
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/tap/appliance.sh"
 
-command -v smbclient >/dev/null || skip_all "smbclient not installed"
+need_program smbclient smbclient
 appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
 "$LWADMIN" config set lwiod.log-level debug >/dev/null # counts decrypted frames
-appliance_available || skip_all "srv cannot start: $APPLIANCE_WHY"
+appliance_require
 SHARE=$APPLIANCE_SHARE_DIR
 # alice has no Unix account: on disk she acts as nobody (lsass.unix-fallback-
 # user), so the share and what the test puts there are open to everyone, as

@@ -13,7 +13,7 @@ PASS_LIST=$SW_SRC/t/srv-smbtorture.pass
 # minutes at most, so this only catches a hang.
 SUITE_TIMEOUT=${SW_TORTURE_SUITE_TIMEOUT:-240}
 
-command -v smbtorture >/dev/null || skip_all "smbtorture not installed (samba-testsuite)"
+need_program smbtorture samba-testsuite
 
 names=()
 while IFS= read -r line; do
@@ -25,7 +25,7 @@ done < "$PASS_LIST"
 appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
 appliance_torture_setup || { echo "Bail out! cannot set the appliance up for smbtorture"; exit 1; }
 bob_password=$APPLIANCE_PASSWORD2
-appliance_available || skip_all "srv cannot start: $APPLIANCE_WHY"
+appliance_require
 
 plan $((${#names[@]} + 2))
 

@@ -12,7 +12,7 @@
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/tap/appliance.sh"
 
-command -v smbclient >/dev/null || skip_all "smbclient not installed"
+need_program smbclient smbclient
 id nobody >/dev/null 2>&1 || skip_all "no unix account nobody"
 appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
 SHARE=$APPLIANCE_SHARE_DIR
@@ -24,7 +24,7 @@ printf '%s\n' "$BOB_PASSWORD" | "$LWADMIN" user add bob --password-stdin >/dev/n
     { echo "Bail out! setting up bob and guest failed"; exit 1; }
 (umask 077 && printf 'username = bob\npassword = %s\n' "$BOB_PASSWORD" > "$T/bob.auth")
 (umask 077 && printf 'username = no-such-user\npassword = x\n' > "$T/guest.auth")
-appliance_available || skip_all "srv cannot start: $APPLIANCE_WHY"
+appliance_require
 
 as() { # as AUTHFILE COMMANDS
     timeout "$APPLIANCE_CLIENT_TIMEOUT" smbclient -s "$APPLIANCE_CONF" -A "$1" \

@@ -7,15 +7,12 @@
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/tap/appliance.sh"
 
-if ! command -v smbclient >/dev/null; then
-    [ "${CI:-}" = true ] && { echo "Bail out! smbclient missing with CI=true"; exit 1; }
-    skip_all "smbclient not installed"
-fi
+need_program smbclient smbclient
 appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
 long=share-with-a-name-longer-than-thirty-two-characters
 mkdir -p "$T/long"
 "$LWADMIN" share add "$long" "$T/long" --grant alice:full >/dev/null
-appliance_available || skip_all "srv cannot start: $APPLIANCE_WHY"
+appliance_require
 plan 6
 
 serials=

@@ -7,7 +7,7 @@
 # lwiod and with an lwiod that has no srv driver.
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/tap/appliance.sh"
-/usr/bin/python3 -c 'import impacket' 2>/dev/null || skip_all "python3-impacket not installed"
+need_python_module impacket python3-impacket
 TOOL=$SW_BUILD/t/srvctl-client.t
 appliance_init || skip_all "appliance_init failed"
 DB=$APPLIANCE_DB
@@ -20,7 +20,7 @@ is "$out" "STATUS_PORT_DISCONNECTED" "with STATUS_PORT_DISCONNECTED"
 mkdir -p "$T/other" "$T/moved"
 "$LWADMIN" share add other "$T/other" --grant alice:full >/dev/null
 chmod 777 "$APPLIANCE_SHARE_DIR" "$T/other" "$T/moved"  # pvfs acts as nobody for alice
-appliance_available || skip_all "$APPLIANCE_WHY"
+appliance_require
 
 is "$("$TOOL" sessions "$DB")" "" "no sessions before any client"
 is "$("$TOOL" connections "$DB")" "" "no tree connects either"

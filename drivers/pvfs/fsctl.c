@@ -10,6 +10,7 @@
  * is allocated up to its end: clearing the flag allocates its holes. Named
  * streams live in xattrs and are never sparse. */
 #include "drivers/pvfs/pvfs_private.h"
+#include "drivers/pvfs/input.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -63,7 +64,8 @@ static NTSTATUS set_sparse(struct pvfs_file *file, const void *input, uint32_t i
         return STATUS_ACCESS_DENIED;
     if (file->is_directory)
         return STATUS_INVALID_PARAMETER;
-    bool want = !(input_length >= 1 && ((const uint8_t *)input)[0] == 0);
+    bool want;
+    pvfs_sparse_input_decode(input, input_length, &want);
     /* A stream's sparse state is its own on NTFS; ours live in xattrs, have
      * no holes, and take the request as done (as smbd does). */
     if (pvfs_file_stream(file))
@@ -127,21 +129,17 @@ static NTSTATUS write_zeros(int fd, uint64_t offset, uint64_t end)
  * it STATUS_FILE_LOCK_CONFLICT, as a write would. */
 static NTSTATUS zero_data(struct pvfs_file *file, const void *input, uint32_t input_length)
 {
-    struct buf_reader r;
-    rd_init(&r, input, input_length);
-    uint64_t offset = rd_u64(&r);
-    uint64_t beyond = rd_u64(&r);
-    if (!rd_ok(&r))
-        return STATUS_INVALID_PARAMETER;
-    if (offset > (uint64_t)INT64_MAX || beyond > (uint64_t)INT64_MAX || offset > beyond)
-        return STATUS_INVALID_PARAMETER;
+    uint64_t offset, beyond;
+    NTSTATUS status = pvfs_zero_data_input_decode(input, input_length, &offset, &beyond);
+    if (status != STATUS_SUCCESS)
+        return status;
     if (!(file->granted_access & FILE_WRITE_DATA))
         return STATUS_ACCESS_DENIED;
     if (file->is_directory && !pvfs_file_stream(file))
         return STATUS_INVALID_PARAMETER;
     if (offset == beyond)
         return STATUS_SUCCESS;
-    NTSTATUS status = pvfs_lock_check_io(file, offset, beyond - offset, 0, true);
+    status = pvfs_lock_check_io(file, offset, beyond - offset, 0, true);
     if (status != STATUS_SUCCESS)
         return status;
     if (pvfs_file_stream(file))
@@ -210,21 +208,17 @@ static NTSTATUS data_ranges(int fd, uint64_t offset, uint64_t end, void *output,
 static NTSTATUS allocated_ranges(struct pvfs_file *file, const void *input, uint32_t input_length,
                                  void *output, uint32_t output_length, uint32_t *written)
 {
-    struct buf_reader r;
-    rd_init(&r, input, input_length);
-    uint64_t offset = rd_u64(&r);
-    uint64_t length = rd_u64(&r);
-    if (!rd_ok(&r))
-        return STATUS_INVALID_PARAMETER;
-    if (offset > (uint64_t)INT64_MAX || length > (uint64_t)INT64_MAX - offset)
-        return STATUS_INVALID_PARAMETER;
+    uint64_t offset, length;
+    NTSTATUS status = pvfs_range_input_decode(input, input_length, &offset, &length);
+    if (status != STATUS_SUCCESS)
+        return status;
     if (!(file->granted_access & FILE_READ_DATA))
         return STATUS_ACCESS_DENIED;
     if (file->is_directory || pvfs_file_stream(file))
         return STATUS_INVALID_PARAMETER;
     struct pvfs_stat st;
     bool sparse;
-    NTSTATUS status = is_sparse(file, &st, &sparse);
+    status = is_sparse(file, &st, &sparse);
     if (status != STATUS_SUCCESS)
         return status;
     uint64_t size = (uint64_t)st.st.st_size;

@@ -11,29 +11,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "drivers/pvfs/input.h"
 #include "lib/access.h"
 #include "lib/utf16.h"
 
-/* FileDispositionInformationEx flags ([MS-FSCC] 2.4.12). */
-#define FILE_DISPOSITION_DELETE 0x00000001u
-#define FILE_DISPOSITION_POSIX_SEMANTICS 0x00000002u
-#define FILE_DISPOSITION_ON_CLOSE 0x00000008u
-#define FILE_DISPOSITION_IGNORE_READONLY_ATTRIBUTE 0x00000010u
-/* FileRenameInformationEx flags ([MS-FSCC] 2.4.42). */
-#define FILE_RENAME_REPLACE_IF_EXISTS 0x00000001u
-/* FileModeInformation bits a caller may set. */
-#define PVFS_SETTABLE_MODE (FILE_WRITE_THROUGH | FILE_SEQUENTIAL_ONLY | \
-    FILE_SYNCHRONOUS_IO_ALERT | FILE_SYNCHRONOUS_IO_NONALERT)
-
-static NTSTATUS set_basic(struct pvfs_file *file, struct buf_reader *r)
+static NTSTATUS set_basic(struct pvfs_file *file, const struct pvfs_set_info_input *in)
 {
-    uint64_t times[4];
-    for (int i = 0; i < 4; i++)
-        times[i] = rd_u64(r);
-    uint32_t attributes = rd_u32(r);
-    rd_u32(r); /* Reserved: the structure is 40 bytes */
-    if (!rd_ok(r))
-        return STATUS_INFO_LENGTH_MISMATCH;
+    const uint64_t *times = in->times;
+    uint32_t attributes = in->attributes;
     if (!(file->granted_access & FILE_WRITE_ATTRIBUTES))
         return STATUS_ACCESS_DENIED;
     bool dir = file->is_directory;
@@ -168,35 +153,8 @@ static NTSTATUS target_path(const struct pvfs_file *file, const char *name, char
     return STATUS_SUCCESS;
 }
 
-struct rename_args {
-    bool replace;
-    char *name; /* UTF-8 */
-};
-
-static NTSTATUS parse_rename(struct buf_reader *r, bool ex, struct rename_args *a)
-{
-    if (ex) {
-        a->replace = (rd_u32(r) & FILE_RENAME_REPLACE_IF_EXISTS) != 0;
-        rd_skip(r, 4);
-    } else {
-        a->replace = rd_u8(r) != 0;
-        rd_skip(r, 7);
-    }
-    uint64_t root = rd_u64(r);
-    uint32_t len = rd_u32(r);
-    const uint8_t *p = rd_bytes(r, len);
-    if (!rd_ok(r))
-        return STATUS_INFO_LENGTH_MISMATCH;
-    if (root != 0)
-        return STATUS_INVALID_PARAMETER; /* no handle-relative names here */
-    if (len == 0 || len % 2)
-        return STATUS_INVALID_PARAMETER;
-    NTSTATUS status = utf16le_to_utf8(p, len, &a->name);
-    return status == STATUS_SUCCESS ? status : STATUS_OBJECT_NAME_INVALID;
-}
-
 /* Renames a named stream within its file (":new[:$DATA]"). */
-static NTSTATUS rename_stream(struct pvfs_file *file, const struct rename_args *a)
+static NTSTATUS rename_stream(struct pvfs_file *file, const struct pvfs_set_info_input *a)
 {
     if (!pvfs_file_stream(file))
         return STATUS_INVALID_PARAMETER; /* renaming the default stream away */
@@ -276,13 +234,13 @@ static void note_open(struct pvfs_file *f, void *ctx)
     ((struct open_probe *)ctx)->any = true;
 }
 
-/* Rename (link == false) or hard link (link == true). */
-static NTSTATUS rename_or_link(struct pvfs_file *file, struct buf_reader *r, bool ex, bool link)
+/* Rename (link == false) or hard link (link == true). Takes over in->name
+ * (freed on every path). */
+static NTSTATUS rename_or_link(struct pvfs_file *file, struct pvfs_set_info_input *in, bool link)
 {
-    struct rename_args a = { false, NULL };
-    NTSTATUS status = parse_rename(r, ex, &a);
-    if (status != STATUS_SUCCESS)
-        return status;
+    struct pvfs_set_info_input a = *in;
+    NTSTATUS status;
+    in->name = NULL;
     if (a.name[0] == ':') {
         status = link ? STATUS_NOT_SUPPORTED : rename_stream(file, &a);
         free(a.name);
@@ -551,69 +509,39 @@ static NTSTATUS set_size(struct pvfs_file *file, uint64_t size, bool allocation)
 NTSTATUS pvfs_set_information(struct pvfs_file *file, uint32_t info_class, const void *buffer,
                               uint32_t length)
 {
-    struct buf_reader r;
-    rd_init(&r, buffer, length);
+    struct pvfs_set_info_input in;
+    NTSTATUS status = pvfs_set_info_decode(info_class, buffer, length, &in);
+    if (status != STATUS_SUCCESS)
+        return status;
     switch (info_class) {
     case FileBasicInformation:
-        return set_basic(file, &r);
+        return set_basic(file, &in);
     case FileFullEaInformation:
         return pvfs_ea_set(file, buffer, length);
-    case FileDispositionInformation: {
-        uint8_t del = rd_u8(&r);
-        if (!rd_ok(&r))
-            return STATUS_INFO_LENGTH_MISMATCH;
-        return set_disposition(file, del != 0, false);
-    }
-    case FileDispositionInformationEx: {
-        uint32_t flags = rd_u32(&r);
-        if (!rd_ok(&r))
-            return STATUS_INFO_LENGTH_MISMATCH;
-        if (flags & FILE_DISPOSITION_POSIX_SEMANTICS)
-            return STATUS_NOT_SUPPORTED;
-        return set_disposition(file, flags & FILE_DISPOSITION_DELETE,
-                               (flags & FILE_DISPOSITION_ON_CLOSE) != 0);
-    }
+    case FileDispositionInformation:
+    case FileDispositionInformationEx:
+        return set_disposition(file, in.delete_file, in.on_close);
     case FileRenameInformation:
-        return rename_or_link(file, &r, false, false);
     case FileRenameInformationEx:
-        return rename_or_link(file, &r, true, false);
+        return rename_or_link(file, &in, false);
     case FileLinkInformation:
-        return rename_or_link(file, &r, false, true);
-    case FilePositionInformation: {
-        uint64_t pos = rd_u64(&r);
-        if (!rd_ok(&r))
-            return STATUS_INFO_LENGTH_MISMATCH;
-        if (pos > (uint64_t)INT64_MAX)
-            return STATUS_INVALID_PARAMETER;
+        return rename_or_link(file, &in, true);
+    case FilePositionInformation:
         pthread_mutex_lock(&file->lock);
-        file->position = pos;
+        file->position = in.value;
         pthread_mutex_unlock(&file->lock);
         return STATUS_SUCCESS;
-    }
-    case FileModeInformation: {
-        uint32_t mode = rd_u32(&r);
-        if (!rd_ok(&r))
-            return STATUS_INFO_LENGTH_MISMATCH;
-        if (mode & ~PVFS_SETTABLE_MODE)
-            return STATUS_INVALID_PARAMETER;
+    case FileModeInformation:
         pthread_mutex_lock(&file->lock);
-        file->mode = (file->mode & ~PVFS_SETTABLE_MODE) | mode;
+        file->mode = (file->mode & ~PVFS_SETTABLE_MODE) | in.mode;
         pthread_mutex_unlock(&file->lock);
         return STATUS_SUCCESS;
-    }
-    case FileAllocationInformation: {
-        uint64_t size = rd_u64(&r);
-        if (!rd_ok(&r))
-            return STATUS_INFO_LENGTH_MISMATCH;
-        return set_size(file, size, true);
-    }
-    case FileEndOfFileInformation: {
-        uint64_t size = rd_u64(&r);
-        if (!rd_ok(&r))
-            return STATUS_INFO_LENGTH_MISMATCH;
-        return set_size(file, size, false);
-    }
+    case FileAllocationInformation:
+        return set_size(file, in.value, true);
+    case FileEndOfFileInformation:
+        return set_size(file, in.value, false);
     default:
+        pvfs_set_info_input_clear(&in);
         return STATUS_INVALID_INFO_CLASS;
     }
 }

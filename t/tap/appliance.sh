@@ -139,6 +139,14 @@ appliance_stop() {
     return "$rc"
 }
 
+# For a test that needs the running instance: the test fails (Bail out!)
+# when it cannot start; a daemon that dies at start is never a skip.
+appliance_require() {
+    appliance_available && return 0
+    echo "Bail out! the appliance did not start: $APPLIANCE_WHY"
+    exit 1
+}
+
 appliance_available() {
     [ -n "$_appliance_started" ] && return 0
     if [ -z "$APPLIANCE_PORT" ]; then

@@ -4,7 +4,7 @@
     sys.path.insert(0, os.path.join(os.environ.get("SW_SRC", "."), "t", "tap"))
     from tap import Tap, Appliance
     tap = Tap()                                   # skips unless run by make check
-    SMBConnection = tap.need_impacket()           # skips without python3-impacket
+    SMBConnection = tap.need_impacket()           # skips (fails when CI=true) without impacket
     with Appliance("share-live") as a:            # scratch registry, free port
         a.lwadmin("share", "add", "data", a.dir("data"), "--grant", "Everyone:full")
         a.start()                                 # skips if the instance cannot start
@@ -17,6 +17,7 @@ kill of any pid in the instance's pid files whose command line names its
 registry.
 """
 import glob
+import importlib
 import os
 import shutil
 import signal
@@ -40,13 +41,34 @@ class Tap:
         print("1..0 # SKIP " + why)
         sys.exit(0)
 
-    def need_impacket(self):
-        """impacket's SMBConnection, or a skip."""
+    @staticmethod
+    def missing(why):
+        """A program or package the test needs is not installed: skip the
+        whole test, except under CI=true, where it fails (CI installs every
+        package of ./configure --install-deps; the shell twin is tap_missing)."""
+        if os.environ.get("CI") == "true":
+            print("not ok 1 - %s (CI=true: a missing package fails the test; "
+                  "./configure --install-deps installs it)" % why)
+            print("1..1")
+            sys.exit(1)
+        Tap.skip_all(why)
+
+    @staticmethod
+    def need_program(program, package):
+        if shutil.which(program) is None:
+            Tap.missing("%s is not installed (Debian package %s)" % (program, package))
+
+    @staticmethod
+    def need_module(module, package):
+        """Imports and returns MODULE, or Tap.missing()."""
         try:
-            from impacket.smbconnection import SMBConnection
+            return importlib.import_module(module)
         except ImportError:
-            self.skip_all("python3-impacket not installed")
-        return SMBConnection
+            Tap.missing("Python module %s is not installed (Debian package %s)" % (module, package))
+
+    def need_impacket(self):
+        """impacket's SMBConnection, or Tap.missing()."""
+        return self.need_module("impacket.smbconnection", "python3-impacket").SMBConnection
 
     def check(self, cond, name, diag=None, diag_lines=12):
         self.results.append(bool(cond))
@@ -111,12 +133,15 @@ class Appliance:
         return r
 
     def start(self):
-        """lwadmin start; skips the whole test if the instance cannot start."""
+        """lwadmin start; the whole test fails (Bail out!) if the instance
+        cannot start: a daemon that dies at start is a failure, never a skip."""
         self.started = True  # a half-started instance is stopped too
         r = self.lwadmin("start", check_rc=False)
         if r.returncode != 0:
             self.stop()
-            Tap.skip_all("the instance did not start: " + r.stderr.strip().replace("\n", " "))
+            print("Bail out! the instance did not start: " +
+                  r.stderr.strip().replace("\n", " "), flush=True)
+            sys.exit(1)
 
     def stop(self):
         if not self.started:

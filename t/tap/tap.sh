@@ -1,7 +1,7 @@
 # TAP helpers for shell tests. Source it: . "$SW_SRC/t/tap/tap.sh"
 #
 # Gives: plan N, ok COND-EXIT NAME, is GOT EXPECTED NAME, like GOT REGEX NAME,
-# diag, skip_all, todo/todo_end, done_testing, and a scratch directory $T
+# diag, skip_all, need_program/need_python_module/tap_missing, todo/todo_end, done_testing, and a scratch directory $T
 # removed at exit.
 # Also: tap_free_port, and $LWADMIN etc. pointing into the build tree.
 
@@ -39,6 +39,28 @@ trap 'exit 130' INT TERM
 
 plan() { _tap_planned=$1; echo "1..$1"; }
 skip_all() { _tap_planned=skip; echo "1..0 # SKIP $*"; exit 0; }
+
+# A test needs a program or package that is not installed: it skips the whole
+# test, except under CI=true, where it fails instead (CI installs every package
+# of ./configure --install-deps, so a missing one there is a bug to see, not a
+# test to drop quietly). Use need_program / need_python_module, or tap_missing
+# REASON for another kind of missing package.
+tap_missing() {
+    if [ "${CI:-}" = true ]; then
+        _tap_record 1 "$* (CI=true: a missing package fails the test; ./configure --install-deps installs it)"
+        exit 1
+    fi
+    skip_all "$*"
+}
+# need_program PROGRAM PACKAGE
+need_program() {
+    command -v "$1" >/dev/null 2>&1 || tap_missing "$1 is not installed (Debian package $2)"
+}
+# need_python_module MODULE PACKAGE: importable by /usr/bin/python3.
+need_python_module() {
+    /usr/bin/python3 -c "import $1" >/dev/null 2>&1 ||
+        tap_missing "Python module $1 is not installed (Debian package $2)"
+}
 diag() { printf '%s\n' "$*" | sed 's/^/# /'; }
 done_testing() { :; }
 
