@@ -41,24 +41,6 @@ static void user_text(const struct srvctl_session *s, char *out, size_t size)
                  (s->flags & SRVCTL_SESSION_GUEST) ? " (guest)" : "");
 }
 
-/* The share names of a session's tree connects, "test,IPC$", with the ones
- * whose traffic is encrypted marked: "test,secret (encrypted)". */
-static void shares_text(const struct srvctl_connection *conns, size_t count, uint64_t session,
-                        char *out, size_t size)
-{
-    size_t used = 0;
-    out[0] = 0;
-    for (size_t i = 0; i < count; i++) {
-        if (conns[i].session_id != session)
-            continue;
-        int n = snprintf(out + used, size - used, "%s%s%s", used ? "," : "", conns[i].share,
-                         (conns[i].flags & SRVCTL_CONNECTION_ENCRYPTED) ? " (encrypted)" : "");
-        if (n < 0 || (size_t)n >= size - used)
-            break;
-        used += (size_t)n;
-    }
-}
-
 static json_t *session_json(const struct srvctl_session *s, const struct srvctl_connection *conns,
                             size_t conn_count, int64_t now)
 {
@@ -130,7 +112,7 @@ static int run_list(struct cli *cli, const struct cli_command *command, int argc
     cli_table_init(&table, 9, headings);
     for (size_t i = 0; i < count; i++) {
         const struct srvctl_session *s = &sessions[i];
-        char id[24], user[600], security[64], opens[16], shares[512], logon[32], idle[32];
+        char id[24], user[600], security[64], opens[16], logon[32], idle[32];
         snprintf(id, sizeof id, "%llu", (unsigned long long)s->id);
         user_text(s, user, sizeof user);
         if (s->flags & SRVCTL_SESSION_ENCRYPT_DATA)
@@ -141,7 +123,7 @@ static int run_list(struct cli *cli, const struct cli_command *command, int argc
         else
             snprintf(security, sizeof security, "-");
         snprintf(opens, sizeof opens, "%u", s->open_count);
-        shares_text(conns, conn_count, s->id, shares, sizeof shares);
+        char *shares = srvctl_session_shares_text(conns, conn_count, s->id);
         if (s->logon_time > 0)
             cli_format_time(s->logon_time, logon, sizeof logon);
         else
@@ -153,6 +135,7 @@ static int run_list(struct cli *cli, const struct cli_command *command, int argc
         const char *row[] = { id,    user,   s->client, srvctl_dialect_name(s->dialect), security,
                               opens, shares, logon,     idle };
         cli_table_add(&table, row);
+        free(shares);
     }
     rc = cli_table_print(cli, &table);
 out:

@@ -1,6 +1,7 @@
 /* srvctl: the \srv device controls over the lwio client library (srvctl.h).
  * Each call is one synchronous device control; a listing that does not fit
  * the buffer is asked again with the size srv said it needs. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -256,4 +257,28 @@ const char *srvctl_signing_name(uint16_t algorithm)
     case 0x0002: return "AES-GMAC";
     default: return "?";
     }
+}
+
+char *srvctl_session_shares_text(const struct srvctl_connection *conns, size_t count,
+                                 uint64_t session)
+{
+    size_t size = 1;
+    for (size_t i = 0; i < count; i++)
+        if (conns[i].session_id == session)
+            size += strlen(conns[i].share) + sizeof ", (encrypted)";
+    char *out = malloc(size);
+    if (!out)
+        return NULL;
+    size_t used = 0;
+    out[0] = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (conns[i].session_id != session)
+            continue;
+        int n = snprintf(out + used, size - used, "%s%s%s", used ? "," : "", conns[i].share,
+                         (conns[i].flags & SRVCTL_CONNECTION_ENCRYPTED) ? " (encrypted)" : "");
+        if (n < 0 || (size_t)n >= size - used)
+            break;
+        used += (size_t)n;
+    }
+    return out;
 }

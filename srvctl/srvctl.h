@@ -161,5 +161,10 @@ const char *srvctl_dialect_name(uint16_t dialect);
 const char *srvctl_cipher_name(uint16_t cipher);
 /* "HMAC-SHA256", "AES-CMAC", "AES-GMAC". */
 const char *srvctl_signing_name(uint16_t algorithm);
+/* The share names of a session's tree connects among conns, "test,secret
+ * (encrypted)" (those whose messages are encrypted marked), as lwadmin
+ * session list and lwconsole show them; malloc'd, NULL when out of memory. */
+char *srvctl_session_shares_text(const struct srvctl_connection *conns, size_t count,
+                                 uint64_t session);
 
 #endif

@@ -69,31 +69,6 @@ static char *account_name(const struct srvctl_session *s)
     return asprintf(&name, "%s\\%s", s->domain, s->user) < 0 ? NULL : name;
 }
 
-/* A session's tree connects, "test,secret (encrypted)" (the ones whose
- * messages are encrypted marked, as lwadmin session list does); malloc'd. */
-static char *shares_of(const struct srvctl_connection *conns, size_t count, uint64_t session)
-{
-    size_t size = 1;
-    for (size_t i = 0; i < count; i++)
-        if (conns[i].session_id == session)
-            size += strlen(conns[i].share) + sizeof ", (encrypted)";
-    char *out = malloc(size);
-    if (!out)
-        return NULL;
-    size_t used = 0;
-    out[0] = 0;
-    for (size_t i = 0; i < count; i++) {
-        if (conns[i].session_id != session)
-            continue;
-        int n = snprintf(out + used, size - used, "%s%s%s", used ? "," : "", conns[i].share,
-                         (conns[i].flags & SRVCTL_CONNECTION_ENCRYPTED) ? " (encrypted)" : "");
-        if (n < 0 || (size_t)n >= size - used)
-            break;
-        used += (size_t)n;
-    }
-    return out;
-}
-
 NTSTATUS live_sessions(struct live_session **sessions, size_t *count)
 {
     *sessions = NULL;
@@ -125,7 +100,7 @@ NTSTATUS live_sessions(struct live_session **sessions, size_t *count)
         out[i].user = account_name(&in[i]);
         out[i].client = strdup(client);
         out[i].dialect = text_or_empty(srvctl_dialect_name(in[i].dialect));
-        out[i].shares = shares_of(conns, conn_count, in[i].id);
+        out[i].shares = srvctl_session_shares_text(conns, conn_count, in[i].id);
         out[i].open_files = in[i].open_count;
         out[i].connected_seconds = in[i].logon_time ? now - in[i].logon_time : 0;
         out[i].idle_seconds = in[i].last_active_time ? now - in[i].last_active_time : 0;
