@@ -46,6 +46,7 @@ struct create_state {
     int fd;
     bool is_directory;
     bool created;                /* we made the file (undo on failure) */
+    struct pvfs_creating *creating; /* our creation in progress (creating.c) */
     bool created_stream;
     char *stream;                /* stored stream name */
     uint32_t granted;
@@ -344,9 +345,17 @@ static NTSTATUS create_new(struct create_state *s)
         return status;
 
     s->is_directory = directory;
+    /* Opens of the name wait until its descriptor is stored (creating.c). */
+    status = pvfs_creating_begin(s->volume, s->r.parent_fd, s->r.name, &s->creating);
+    if (status != STATUS_SUCCESS)
+        return status;
     if (directory) {
-        if (mkdirat(s->r.parent_fd, s->r.name, PVFS_DIR_MODE) != 0)
-            return errno == EEXIST ? STATUS_OBJECT_NAME_COLLISION : nt_status_from_errno(errno);
+        if (mkdirat(s->r.parent_fd, s->r.name, PVFS_DIR_MODE) != 0) {
+            status = errno == EEXIST ? STATUS_OBJECT_NAME_COLLISION : nt_status_from_errno(errno);
+            pvfs_creating_end(s->volume, s->creating);
+            s->creating = NULL;
+            return status;
+        }
         s->created = true;
         s->fd = openat(s->r.parent_fd, s->r.name,
                        O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -355,12 +364,18 @@ static NTSTATUS create_new(struct create_state *s)
         if ((opts & FILE_WRITE_THROUGH) && !stream)
             flags |= O_DSYNC;
         s->fd = openat(s->r.parent_fd, s->r.name, flags, PVFS_FILE_MODE);
-        if (s->fd < 0)
-            return errno == EEXIST ? STATUS_OBJECT_NAME_COLLISION : nt_status_from_errno(errno);
+        if (s->fd < 0) {
+            status = errno == EEXIST ? STATUS_OBJECT_NAME_COLLISION : nt_status_from_errno(errno);
+            pvfs_creating_end(s->volume, s->creating);
+            s->creating = NULL;
+            return status;
+        }
         s->created = true;
     }
     if (s->fd < 0)
         return nt_status_from_errno(errno);
+    if (s->volume->test_created_hook)
+        s->volume->test_created_hook(s->volume->test_created_arg, s->r.name);
 
     /* The creating user owns the file on disk too. */
     if (s->args && (s->token->uid != (uid_t)-1 || s->token->gid != (gid_t)-1))
@@ -588,16 +603,24 @@ NTSTATUS pvfs_create(struct pvfs_volume *volume, const struct access_token *toke
         goto out;
     }
     /* A create can race with another one for the same new name: retry the
-     * lookup when the name appeared (or vanished) meanwhile. */
-    for (int attempt = 0; attempt < 3; attempt++) {
+     * lookup when the name appeared (or vanished) meanwhile. A name that
+     * exists but whose creation is still in progress (its descriptor not
+     * stored yet) is waited for once, then looked up again. */
+    bool waited = false;
+    for (int attempt = 0; attempt < 3;) {
         status = resolve_beneath(&s);
         if (status != STATUS_SUCCESS)
             goto out;
-        status = s.r.exists ? open_existing(&s) : create_new(&s);
-        bool raced = (!s.r.exists && status == STATUS_OBJECT_NAME_COLLISION &&
-                      args->create_disposition != FILE_CREATE && !s.created);
-        if (!raced)
-            break;
+        if (s.r.exists && !waited && s.path.count > 0 &&
+            pvfs_creating_wait(volume, s.r.parent_fd, s.r.name)) {
+            waited = true;
+        } else {
+            status = s.r.exists ? open_existing(&s) : create_new(&s);
+            bool raced = (!s.r.exists && status == STATUS_OBJECT_NAME_COLLISION &&
+                          args->create_disposition != FILE_CREATE && !s.created);
+            if (!raced || ++attempt == 3)
+                break;
+        }
         pvfs_resolved_free(&s.r);
         close(s.beneath_fd);
         s.beneath_fd = -1;
@@ -668,6 +691,8 @@ out:
         }
         undo_create(&s);
     }
+    /* Complete or removed again: opens waiting for the name go on. */
+    pvfs_creating_end(volume, s.creating);
     file_free(file);
     if (s.fd >= 0)
         close(s.fd);

@@ -20,8 +20,11 @@
  * open-file table, share modes, locks, delete-pending flags) is guarded by
  * one mutex per volume, never held across a callback; per-open state (file
  * position, directory cursor) by one mutex per file, taken before the
- * volume's. The caller must not close a file while other calls on it are
- * running (lwiod guarantees that).
+ * volume's. The volume's mutex also guards the table of creations in
+ * progress (creating.c): pvfs_create may wait, at most 5 s, on the volume's
+ * condition variable for another create of the same name to finish, with no
+ * lock held but that mutex, which the wait gives up. The caller must not
+ * close a file while other calls on it are running (lwiod guarantees that).
  *
  * Paths: device-relative NT paths in UTF-8 with backslashes ("dir\a.txt",
  * "a.txt:stream:$DATA"; "" is the root). A path component "." or "..", an

@@ -46,6 +46,14 @@ struct pvfs_volume {
     size_t node_count;
     pthread_mutex_t notify_lock; /* notify.c's state, never held with lock */
     struct pvfs_notify *notify;  /* started by the first change-notify request */
+    /* Creations in progress (creating.c), under lock; creating_done
+     * (CLOCK_MONOTONIC) is broadcast when one ends. */
+    struct pvfs_creating *creating;
+    pthread_cond_t creating_done;
+    /* Tests only: called by a create right after it made the name on disk,
+     * before the descriptor is stored (no lock held). NULL in lwiod. */
+    void (*test_created_hook)(void *arg, const char *name);
+    void *test_created_arg;
 };
 
 struct pvfs_lock_range {
@@ -436,6 +444,19 @@ struct pvfs_notify_request *pvfs_notify_delete_pending(struct pvfs_volume *volum
 void pvfs_notify_complete(struct pvfs_notify_request *done);
 /* Stops the volume's event thread (pvfs_volume_close). */
 void pvfs_notify_shutdown(struct pvfs_volume *volume);
+
+/* ---- creating.c: creations in progress ---- */
+/* Registers the making of name in the directory parent_fd, before the name
+ * is made; end it once the file is complete or removed again. */
+struct pvfs_creating;
+NTSTATUS pvfs_creating_begin(struct pvfs_volume *volume, int parent_fd, const char *name,
+                             struct pvfs_creating **entry);
+/* Ends and frees entry (NULL: nothing) and wakes the opens waiting for it. */
+void pvfs_creating_end(struct pvfs_volume *volume, struct pvfs_creating *entry);
+/* If name in parent_fd is being created, waits (bounded) until that ends;
+ * true if it waited, and the caller must resolve the name again. Takes
+ * volume->lock: never call it with that held. */
+bool pvfs_creating_wait(struct pvfs_volume *volume, int parent_fd, const char *name);
 
 /* ---- create.c helpers used by set_info.c ---- */
 /* Removes the file (or stream) whose delete is pending; called once its last

@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define PVFS_BUCKETS 1024
@@ -53,6 +54,21 @@ NTSTATUS pvfs_volume_open(const char *root, struct pvfs_volume **out)
         status = STATUS_INSUFFICIENT_RESOURCES;
         goto fail;
     }
+    /* Waits for a creation in progress (creating.c) are timed on the
+     * monotonic clock: a clock change must not stretch or cut them. */
+    pthread_condattr_t ca;
+    bool cond_ok = pthread_condattr_init(&ca) == 0;
+    if (cond_ok) {
+        cond_ok = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 &&
+                  pthread_cond_init(&v->creating_done, &ca) == 0;
+        pthread_condattr_destroy(&ca);
+    }
+    if (!cond_ok) {
+        pthread_mutex_destroy(&v->notify_lock);
+        pthread_mutex_destroy(&v->lock);
+        status = STATUS_INSUFFICIENT_RESOURCES;
+        goto fail;
+    }
     *out = v;
     return STATUS_SUCCESS;
 fail:
@@ -70,6 +86,7 @@ void pvfs_volume_close(struct pvfs_volume *v)
         return;
     pvfs_notify_shutdown(v);
     pthread_mutex_destroy(&v->notify_lock);
+    pthread_cond_destroy(&v->creating_done);
     pthread_mutex_destroy(&v->lock);
     close(v->root_fd);
     free(v->buckets);
