@@ -26,9 +26,10 @@ appliance_require
 # Not exec: the shell must live on so its exit actions stop the appliance.
 /usr/bin/python3 - "$APPLIANCE_PORT" "$APPLIANCE_PASSWORD" "$APPLIANCE_SHARE" "$APPLIANCE_RUN_DIR" \
     "$APPLIANCE_CONF" "$APPLIANCE_AUTH" <<'PY'
-import os, resource, select, socket, subprocess, sys, time
+import os, resource, select, socket, sys, time
 sys.path.insert(0, os.path.join(os.environ["SW_SRC"], "t"))
-from srv_raw import Client, SUCCESS, closed_within, frame, status
+from srv_raw import (Client, SUCCESS, closed_within, cpu_seconds, frame, rss_kib,
+                     smbclient_lists, status)
 
 port, password, share, run_dir, conf, auth = int(sys.argv[1]), *sys.argv[2:]
 pid = int(open(os.path.join(run_dir, "lwiod.pid")).read())
@@ -43,19 +44,6 @@ def check(cond, name, diag=None):
         print("# " + str(diag))
 
 
-def cpu_seconds():
-    # utime and stime, fields 14 and 15 of /proc/PID/stat (after the name).
-    fields = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def rss_kib():
-    for line in open("/proc/%d/status" % pid):
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
-
-
 def log_size():
     return os.path.getsize(log) if os.path.exists(log) else 0
 
@@ -67,11 +55,8 @@ def log_since(offset):
 
 
 def smbclient_works(when):
-    r = subprocess.run(["smbclient", "-s", conf, "-A", auth, "-p", str(port),
-                        "//127.0.0.1/" + share, "-c", "ls"],
-                       capture_output=True, text=True, timeout=120)
-    check("big.bin" in r.stdout, "smbclient logs on and lists the share " + when,
-          (r.stdout + r.stderr)[-400:])
+    listed, output = smbclient_lists(conf, auth, port, share, "big.bin")
+    check(listed, "smbclient logs on and lists the share " + when, output)
 
 
 def answered_now(c):
@@ -100,7 +85,7 @@ check(all(c.negotiate() == SUCCESS for c in second),
 check(closed_within(Client(port, "127.0.0.3").s, 10),
       "a 61st, from a third address, is closed at once (srv.max-connections 60)")
 
-cpu0, log0 = cpu_seconds(), log_size()
+cpu0, log0 = cpu_seconds(pid), log_size()
 attempts = refused = 0
 start = time.time()
 while attempts < 400 and time.time() - start < 90:
@@ -118,9 +103,9 @@ grown = log_size() - log0
 check(refused == attempts, "%d connects at the cap are all refused" % attempts, refused)
 check(grown < 8192, "and they add %d bytes to lwiod's log (rate-limited)" % grown,
       log_since(log0)[-600:])
-cpu0 = cpu_seconds()
+cpu0 = cpu_seconds(pid)
 time.sleep(3)
-used = cpu_seconds() - cpu0
+used = cpu_seconds(pid) - cpu0
 check(used < 0.3, "60 idle connections held at the cap: %.2f s of CPU in 3 s" % used)
 check(all(c.echo() == SUCCESS for c in first[:5] + second[:5]),
       "the connections inside the caps still work")
@@ -146,9 +131,9 @@ try:
     for c in waiting:
         c.send(c.negotiate_msg())
     time.sleep(2)
-    cpu0, size0 = cpu_seconds(), log_size()
+    cpu0, size0 = cpu_seconds(pid), log_size()
     time.sleep(3)
-    used, grown = cpu_seconds() - cpu0, log_size() - size0
+    used, grown = cpu_seconds(pid) - cpu0, log_size() - size0
     served = [c for c in waiting if answered_now(c)]
     text = log_since(log0)
     check("accepting paused" in text, "descriptors ran out: lwiod paused accepting", text[-600:])
@@ -171,7 +156,7 @@ time.sleep(1)
 smbclient_works("after descriptors ran out")
 
 # ---- Responses never read --------------------------------------------------
-rss0 = rss_kib()
+rss0 = rss_kib(pid)
 c = Client(port)
 ok = (c.negotiate(credits=4096) == SUCCESS and c.logon("alice", password, credits=4096) == SUCCESS
       and c.tree_connect(share, credits=4096) == SUCCESS)
@@ -182,7 +167,7 @@ if fid is not None:
     peak = rss0
     for _ in range(16):  # 8 seconds: the server does all it will do
         time.sleep(0.5)
-        peak = max(peak, rss_kib())
+        peak = max(peak, rss_kib(pid))
     growth = (peak - rss0) / 1024
     check(growth < 64, "128 one-MiB READs never read: lwiod's RSS grows by %.1f MiB (< 64)" % growth)
     got = full = 0

@@ -19,9 +19,9 @@ appliance_require
 # Not exec: the shell must live on so its exit actions stop the appliance.
 /usr/bin/python3 - "$APPLIANCE_PORT" "$APPLIANCE_PASSWORD" "$APPLIANCE_SHARE" "$APPLIANCE_RUN_DIR" \
     "$APPLIANCE_CONF" "$APPLIANCE_AUTH" <<'PY'
-import os, select, socket, struct, subprocess, sys, time
+import os, select, socket, struct, sys, time
 sys.path.insert(0, os.path.join(os.environ["SW_SRC"], "t"))
-from srv_raw import Client, SUCCESS, ECHO, closed_within
+from srv_raw import Client, SUCCESS, ECHO, closed_within, rss_kib, smbclient_lists
 
 port, password, share, run_dir, conf, auth = int(sys.argv[1]), *sys.argv[2:]
 pid = int(open(os.path.join(run_dir, "lwiod.pid")).read())
@@ -39,19 +39,9 @@ def check(cond, name, diag=None):
         print("# " + str(diag))
 
 
-def rss_kib():
-    for line in open("/proc/%d/status" % pid):
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
-
-
 def smbclient_works(when):
-    r = subprocess.run(["smbclient", "-s", conf, "-A", auth, "-p", str(port),
-                        "//127.0.0.1/" + share, "-c", "ls"],
-                       capture_output=True, text=True, timeout=120)
-    check("hello.txt" in r.stdout, "smbclient logs on and lists the share " + when,
-          (r.stdout + r.stderr)[-400:])
+    listed, output = smbclient_lists(conf, auth, port, share, "hello.txt")
+    check(listed, "smbclient logs on and lists the share " + when, output)
 
 
 def is_closed(s):
@@ -65,7 +55,7 @@ def is_closed(s):
 
 
 # ---- Frame size before a logon ---------------------------------------------
-rss0 = rss_kib()
+rss0 = rss_kib(pid)
 big = []
 for i in range(100):
     c = Client(port, "127.0.0.%d" % (2 + i % 2))
@@ -75,7 +65,7 @@ for i in range(100):
         pass  # closed while we were still sending: as intended
     big.append(c)
 closed = sum(closed_within(c.s, 5) for c in big)
-growth = (rss_kib() - rss0) / 1024
+growth = (rss_kib(pid) - rss0) / 1024
 check(closed == 100, "100 connections announcing 1 MiB frames before a logon are closed (%d)" % closed)
 check(growth < 8, "sending 512 KiB each did not make lwiod hold them: RSS grew %.1f MiB" % growth)
 for c in big:

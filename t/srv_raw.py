@@ -2,8 +2,10 @@
 t/srv-slow.t): every byte on the wire is the test's, with NTLMv2 from
 impacket's ntlm module for the logon. Every wait is bounded by the socket
 timeout."""
+import os
 import socket
 import struct
+import subprocess
 
 NEGOTIATE, SESSION_SETUP, TREE_CONNECT, CREATE, READ, ECHO = 0, 1, 3, 5, 8, 13
 SUCCESS, MORE, PENDING = 0, 0xC0000016, 0x103
@@ -32,6 +34,30 @@ def closed_within(s, seconds):
     except socket.timeout:
         return False
     return False
+
+
+# ---- What the attack tests measure: lwiod's use, and a normal client ----
+
+def cpu_seconds(pid):
+    """utime + stime of process pid, fields 14 and 15 of /proc/PID/stat."""
+    fields = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_kib(pid):
+    for line in open("/proc/%d/status" % pid):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def smbclient_lists(conf, auth, port, share, name):
+    """smbclient logs on and lists share, and name is in the listing:
+    (whether it did, the end of smbclient's output)."""
+    r = subprocess.run(["smbclient", "-s", conf, "-A", auth, "-p", str(port),
+                        "//127.0.0.1/" + share, "-c", "ls"],
+                       capture_output=True, text=True, timeout=120)
+    return name in r.stdout, (r.stdout + r.stderr)[-400:]
 
 
 class Client:
