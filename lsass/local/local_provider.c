@@ -67,10 +67,14 @@ static NTSTATUS build_token(struct registry *reg, const struct sid *user_sid, ui
     status = idmap_token_ids(reg, result->token, &uid, &gid);
     if (!NT_SUCCESS(status) && status != STATUS_NONE_MAPPED && status != STATUS_ACCESS_DENIED)
         return status;
-    if (!NT_SUCCESS(status)) {
+    if (status == STATUS_ACCESS_DENIED) {
+        uid = 0; /* privileged: lsa_token_finish says so and never acts on it */
+        gid = 0;
+    } else if (!NT_SUCCESS(status)) {
         char sid[SID_STRING_MAX];
         sid_format(user_sid, sid, sizeof sid);
-        log_warning("local: %s has no usable unix identity (%s)", sid, nt_status_name(status));
+        log_warning("local: %s has no unix identity (%s: a mapped Unix account that is gone?)",
+                    sid, nt_status_name(status));
         uid = (uid_t)-1;
         gid = (gid_t)-1;
     }
