@@ -320,6 +320,8 @@ is "$rc" 1 "an lsass.id-range too small for the RIDs is refused"
 like "$err" "too small" "  saying why"
 run "$LWADMIN" config get lsass.id-range
 is "$out" "1000000-1999999" "the default lsass.id-range"
+run "$LWADMIN" group show Administrators
+like "$out" "Unix gid: +1000544" "group show: Administrators' gid is FIRST + 544"
 
 # ---- the audit log has each change ----------------------------------------------------------
 run "$LWADMIN" log
