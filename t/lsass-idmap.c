@@ -209,6 +209,23 @@ static void test_mapping(struct registry *reg)
            STATUS_INVALID_PARAMETER, "nobody acts as root over the network: mapping to root is refused");
     ok(why && strstr(why, "privileged"), "  saying why");
     free(why);
+    /* An account in group root (Debian has none by default). */
+    const char *group_root = NULL;
+    static char group_root_name[64];
+    struct passwd *entry;
+    setpwent();
+    while (!group_root && (entry = getpwent()) != NULL)
+        if (entry->pw_uid != 0 && entry->pw_gid == 0 && strlen(entry->pw_name) < sizeof group_root_name) {
+            strcpy(group_root_name, entry->pw_name);
+            group_root = group_root_name;
+        }
+    endpwent();
+    if (group_root) {
+        is_int(idmap_user_set_unix_account(reg, &actor, "bob", group_root), STATUS_INVALID_PARAMETER,
+               "nor to an account in group root (%s)", group_root);
+    } else {
+        skip(1, "no account in group root here");
+    }
     is_int(idmap_user_set_unix_account_why(reg, &actor, "bob", "no-such-unix-acct", &why),
            STATUS_INVALID_PARAMETER, "a Unix account that does not exist is refused");
     free(why);
