@@ -13,6 +13,7 @@
 
 #include "lib/crypto.h"
 #include "lib/utf16.h"
+#include "lsass/idmap/idmap.h"
 #include "lsass/sam/sam.h"
 #include "provision/accounts.h"
 #include "provision/share_folder.h"
@@ -397,6 +398,24 @@ static bool set_user_password(struct apply *a, const struct prov_user *u, uint32
     return check(a, status, &u->at, what, &message);
 }
 
+/* The user's Unix account as the file says: a mapping, or none (a field
+ * left out is the default, its own uid, even where the SAM mapped a Unix
+ * account of the same name when it made the user). */
+static bool apply_unix_account(struct apply *a, const struct prov_user *u, uint32_t rid,
+                               const char *current, struct diff *d)
+{
+    if (!text_differs(current, u->unix_account))
+        return true;
+    if (d)
+        diff_add(d, "unix_account", current ? current : "", u->unix_account ? u->unix_account : "",
+                 false);
+    char *why = NULL;
+    NTSTATUS status = sam_user_set_unix_account(a->reg, a->opt->actor, rid, u->unix_account, &why);
+    char what[96];
+    snprintf(what, sizeof what, "users.%s.unix_account", u->name);
+    return check(a, status, &u->at, what, &why);
+}
+
 static bool apply_one_user(struct apply *a, const struct prov_user *u)
 {
     uint32_t want_flags = (u->enabled ? 0 : SAM_USER_DISABLED) |
@@ -427,6 +446,11 @@ static bool apply_one_user(struct apply *a, const struct prov_user *u)
                    check(a, status, &u->at, what, &message);
             if (good && has_password && !plain)
                 good = set_user_password(a, u, rid, hash, NULL);
+            struct sam_user made;
+            if (good && NT_SUCCESS(sam_user_by_rid(a->reg, rid, &made))) {
+                good = apply_unix_account(a, u, rid, made.unix_account, NULL);
+                sam_user_free(&made);
+            }
         }
         free_secret(plain);
         crypto_wipe(hash, sizeof hash);
@@ -471,6 +495,8 @@ static bool apply_one_user(struct apply *a, const struct prov_user *u)
     if (good && (change.full_name || change.description || change.flags_set || change.flags_clear))
         good = check(a, sam_user_update(a->reg, a->opt->actor, cur.rid, &change), &u->at,
                      u->name, NULL);
+    if (good)
+        good = apply_unix_account(a, u, cur.rid, cur.unix_account, &d);
     if (good && d.count)
         good = record_diff(a, '~', "user", cur.name, &d);
     fields_free(d.fields, d.count);
@@ -618,6 +644,23 @@ static bool apply_memberships(struct apply *a)
 
 /* ---- shares --------------------------------------------------------------- */
 
+/* A SAM user's Unix identity (lsass/idmap): its uid and primary gid. */
+static bool sam_owner(struct apply *a, const char *name, uid_t *uid, gid_t *gid)
+{
+    struct sam_user user;
+    gid_t *gids = NULL;
+    size_t count = 0;
+    if (!NT_SUCCESS(sam_user_by_name(a->reg, name, &user)))
+        return false;
+    bool found = NT_SUCCESS(idmap_sid_to_uid(a->reg, &user.sid, uid)) &&
+                 NT_SUCCESS(idmap_user_gids(a->reg, user.name, &gids, &count)) && count > 0;
+    if (found)
+        *gid = gids[0];
+    free(gids);
+    sam_user_free(&user);
+    return found;
+}
+
 static bool lookup_owner(struct apply *a, const struct prov_share *sh, uid_t *uid, gid_t *gid)
 {
     *uid = 0;
@@ -631,8 +674,10 @@ static bool lookup_owner(struct apply *a, const struct prov_share *sh, uid_t *ui
             *gid = pw->pw_gid;
         } else if (*end == '\0' && end != sh->create_owner) {
             *uid = (uid_t)n;
+        } else if (sam_owner(a, sh->create_owner, uid, gid)) {
+            /* a SAM user: its own uid from lsass.id-range, or its mapping */
         } else {
-            fail(a, &sh->at, "shares.%s.create.owner: no unix user '%s'", sh->name,
+            fail(a, &sh->at, "shares.%s.create.owner: no unix or SAM user '%s'", sh->name,
                  sh->create_owner);
             return false;
         }
@@ -641,12 +686,16 @@ static bool lookup_owner(struct apply *a, const struct prov_share *sh, uid_t *ui
         struct group *gr = getgrnam(sh->create_group);
         char *end;
         unsigned long n = strtoul(sh->create_group, &end, 10);
+        struct idmap_group sam_group;
         if (gr)
             *gid = gr->gr_gid;
         else if (*end == '\0' && end != sh->create_group)
             *gid = (gid_t)n;
-        else {
-            fail(a, &sh->at, "shares.%s.create.group: no unix group '%s'", sh->name,
+        else if (NT_SUCCESS(idmap_group_by_name(a->reg, sh->create_group, &sam_group))) {
+            *gid = sam_group.gid; /* a SAM group's gid */
+            idmap_group_free(&sam_group);
+        } else {
+            fail(a, &sh->at, "shares.%s.create.group: no unix or SAM group '%s'", sh->name,
                  sh->create_group);
             return false;
         }
