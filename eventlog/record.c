@@ -116,11 +116,6 @@ static NTSTATUS write_string(struct buf *out, const char *s)
     return wr_ok(out) ? STATUS_SUCCESS : STATUS_NO_MEMORY;
 }
 
-static void pad_to_4(struct buf *out, size_t start)
-{
-    wr_zeros(out, (4 - (out->len - start) % 4) % 4);
-}
-
 NTSTATUS eventlog_record_write(struct buf *out, const struct eventlog_event *event)
 {
     size_t start = out->len;
@@ -132,9 +127,11 @@ NTSTATUS eventlog_record_write(struct buf *out, const struct eventlog_event *eve
         status = write_string(out, event->computer_name ? event->computer_name : "");
     if (!NT_SUCCESS(status))
         return status;
-    /* UserSidPadding: where a SID would start, DWORD-aligned. There is no
-     * SID (the audit log names accounts, it does not keep their SIDs). */
-    pad_to_4(out, start);
+    /* No user SID (the audit log names accounts, it does not keep their
+     * SIDs), so no UserSidPadding either: the strings follow Computername
+     * at once. Readers that walk the record in order (Samba's
+     * EVENTLOGRECORD) read padding here as an empty first string; Windows'
+     * readers go by StringOffset. */
     uint32_t sid_offset = (uint32_t)(out->len - start);
     uint32_t string_offset = sid_offset;
     uint16_t strings = event->num_strings > EVENTLOG_MAX_STRINGS ? EVENTLOG_MAX_STRINGS : event->num_strings;
@@ -143,7 +140,11 @@ NTSTATUS eventlog_record_write(struct buf *out, const struct eventlog_event *eve
     if (!NT_SUCCESS(status))
         return status;
     uint32_t data_offset = (uint32_t)(out->len - start);
-    pad_to_4(out, start);
+    /* Pad: the record is padded to a DWORD multiple with 1 to 4 zero
+     * bytes, never 0: readers that take Pad for a NUL-terminated string
+     * (winnt.h's CHAR Pad[], Samba's astring) then find its end inside the
+     * padding, and Length2 where the record says. */
+    wr_zeros(out, 4 - (out->len - start) % 4);
     uint32_t length = (uint32_t)(out->len - start + 4);
     wr_u32(out, length);
     if (!wr_ok(out))
