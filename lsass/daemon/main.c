@@ -233,8 +233,11 @@ int main(int argc, char **argv)
         goto out;
     }
     log_info("serving %s (server name %s)", socket_path, settings.server_name);
+    d.events = lsassd_events_open(d.db_path);
     daemon_ready(&detach, true);
+    registry_audit_daemon(d.db_path, "lsassd", "daemon.start", "serving logons");
     rc = lsassd_serve(&d, listen_fd, signal_fd) == 0 ? 0 : 1;
+    registry_audit_daemon(d.db_path, "lsassd", "daemon.stop", rc == 0 ? "stopped" : "stopped after an error");
     unlink(socket_path);
     unlink(pid_path);
     /* Shared state is freed only when no connection thread can touch it. */
@@ -250,6 +253,7 @@ out:
         for (size_t i = 0; i < d.provider_count; i++)
             d.providers[i]->ops->free(d.providers[i]);
         registry_close(d.reg);
+        lsassd_events_close(d.events);
         pthread_mutex_destroy(&d.settings_lock);
         free(d.db_path);
     }
