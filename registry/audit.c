@@ -351,16 +351,21 @@ NTSTATUS registry_audit_daemon(const char *db_path, const char *daemon, const ch
     return status;
 }
 
+void registry_audit_entry_clear(struct audit_entry *e)
+{
+    free(e->user);
+    free(e->via);
+    free(e->source);
+    free(e->action);
+    free(e->object);
+    free(e->detail);
+    free(e->outcome);
+    memset(e, 0, sizeof *e);
+}
+
 void registry_audit_list_free(struct audit_entry *entries, size_t count)
 {
-    for (size_t i = 0; i < count; i++) {
-        free(entries[i].user);
-        free(entries[i].via);
-        free(entries[i].source);
-        free(entries[i].action);
-        free(entries[i].object);
-        free(entries[i].detail);
-        free(entries[i].outcome);
-    }
+    for (size_t i = 0; i < count; i++)
+        registry_audit_entry_clear(&entries[i]);
     free(entries);
 }

@@ -176,6 +176,8 @@ struct audit_entry {
 NTSTATUS registry_audit_list(struct registry *reg, int64_t since_ms, size_t limit,
                              struct audit_entry **entries, size_t *count);
 void registry_audit_list_free(struct audit_entry *entries, size_t count);
+/* Frees one entry's strings (the entry itself is the caller's). */
+void registry_audit_entry_clear(struct audit_entry *entry);
 /* Records with id > after_id, oldest first, at most limit (0: no limit):
  * what `lwadmin log --follow` polls for. */
 NTSTATUS registry_audit_list_after(struct registry *reg, int64_t after_id, size_t limit,
