@@ -1,6 +1,7 @@
 /* [MS-EVEN] operations served, as the C structs the NDR tables in
  * even_ndr.c describe (one struct of all parameters per operation; [ref]
- * top-level pointers as their pointees). Private to eventlog/. */
+ * top-level pointers as their pointees): for eventlog/, its tests and its
+ * fuzz target. */
 #ifndef SW_EVENTLOG_EVEN_IDL_H
 #define SW_EVENTLOG_EVEN_IDL_H
 

@@ -69,8 +69,8 @@ uint32_t eventlog_event_id(const char *action);
 
 /* Appends the EVENTLOGRECORD ([MS-EVEN] 2.2.3: little-endian, UTF-16
  * strings NUL-terminated, no user SID, no data, padded to 4 bytes, Length
- * at both ends) to out. STATUS_ILLEGAL_CHARACTER for text that is not
- * UTF-8, STATUS_NO_MEMORY. */
+ * at both ends) to out; a string that is not UTF-8 is written as "?".
+ * STATUS_NO_MEMORY. */
 NTSTATUS eventlog_record_write(struct buf *out, const struct eventlog_event *event);
 
 /* ---- The server ---- */

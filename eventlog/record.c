@@ -102,12 +102,16 @@ static size_t cut_length(const char *s)
     return len;
 }
 
-/* s as UTF-16LE with its NUL terminator. */
+/* s as UTF-16LE with its NUL terminator. Text that is not UTF-8 (a name a
+ * client sent, cut short by the audit log) shows as "?": one bad record
+ * must not make the whole log unreadable. */
 static NTSTATUS write_string(struct buf *out, const char *s)
 {
     uint8_t *utf16 = NULL;
     size_t utf16_len = 0;
     NTSTATUS status = utf8_to_utf16le(s, cut_length(s), &utf16, &utf16_len);
+    if (!NT_SUCCESS(status) && status != STATUS_NO_MEMORY)
+        status = utf8_to_utf16le("?", 1, &utf16, &utf16_len);
     if (!NT_SUCCESS(status))
         return status;
     wr_bytes(out, utf16, utf16_len);
