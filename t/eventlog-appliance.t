@@ -9,6 +9,7 @@
 # malformed NDR gets a fault; failed logons are recorded at most
 # audit.logon-failures-per-minute a minute; `lwadmin log --follow` shows a
 # new failed logon as it happens.
+import glob
 import json
 import os
 import re
@@ -251,4 +252,11 @@ with Appliance("eventlog") as a:
     check(stops == ["lsassd", "lwiod", "srvsvcd"] and
           all(e["log"] == "System" for e in json.loads(r.stdout)),
           "lwadmin stop: each daemon records its stop in System", r.stdout)
+    # In an ASan build, the daemons' logs hold any sanitizer report (errors
+    # as they ran, leaks as they exited).
+    reports = []
+    for log in glob.glob(a.db[:-3] + ".run/*.log"):
+        with open(log, errors="replace") as f:
+            reports += [line for line in f if re.search(r"ERROR: (Address|Leak|Thread)Sanitizer|runtime error:", line)]
+    check(not reports, "the daemons' logs hold no sanitizer report", "".join(reports[:12]))
 tap.finish()
