@@ -84,25 +84,11 @@ uint32_t eventlog_ElfrOpenELW(struct dcerpc_call *call, void *p)
     return 0;
 }
 
-/* Nobody writes to these logs over RPC: the records are the appliance's
- * own audit trail. */
-uint32_t eventlog_ElfrRegisterEventSourceW(struct dcerpc_call *call, void *p)
+/* An open that gives no handle. */
+static uint32_t refuse_open(struct policy_handle *handle, uint32_t *result, NTSTATUS status)
 {
-    (void)call;
-    struct ElfrOpenELW *r = p;
-    memset(&r->LogHandle, 0, sizeof r->LogHandle);
-    r->Result = STATUS_ACCESS_DENIED;
-    return 0;
-}
-
-/* There are no backup files to open: the appliance keeps its log in the
- * registry only. */
-uint32_t eventlog_ElfrOpenBELW(struct dcerpc_call *call, void *p)
-{
-    (void)call;
-    struct ElfrOpenBELW *r = p;
-    memset(&r->LogHandle, 0, sizeof r->LogHandle);
-    r->Result = STATUS_NOT_SUPPORTED;
+    memset(handle, 0, sizeof *handle);
+    *result = status;
     return 0;
 }
 
@@ -111,33 +97,53 @@ static struct log_handle *find(struct dcerpc_call *call, const struct policy_han
     return dcerpc_handle_find_kind(call, handle, HANDLE_LOG);
 }
 
-uint32_t eventlog_ElfrClearELFW(struct dcerpc_call *call, void *p)
+/* A call on a live handle that is refused (a handle that is not is a
+ * fault first, as for every call). */
+static uint32_t refuse_on(struct dcerpc_call *call, const struct policy_handle *handle, uint32_t *result,
+                          NTSTATUS status)
 {
-    struct ElfrClearELFW *r = p;
-    if (!find(call, &r->LogHandle))
+    if (!find(call, handle))
         return DCERPC_NCA_S_FAULT_CONTEXT_MISMATCH;
-    r->Result = STATUS_ACCESS_DENIED;
+    *result = status;
     return 0;
 }
 
-uint32_t eventlog_ElfrBackupELFW(struct dcerpc_call *call, void *p)
+/* Nobody writes to these logs over RPC, nor clears them: the records are
+ * the appliance's own audit trail. */
+uint32_t eventlog_ElfrRegisterEventSourceW(struct dcerpc_call *call, void *p)
 {
-    struct ElfrBackupELFW *r = p;
-    if (!find(call, &r->LogHandle))
-        return DCERPC_NCA_S_FAULT_CONTEXT_MISMATCH;
-    r->Result = STATUS_NOT_SUPPORTED;
-    return 0;
+    (void)call;
+    struct ElfrOpenELW *r = p;
+    return refuse_open(&r->LogHandle, &r->Result, STATUS_ACCESS_DENIED);
+}
+
+uint32_t eventlog_ElfrClearELFW(struct dcerpc_call *call, void *p)
+{
+    struct ElfrClearELFW *r = p;
+    return refuse_on(call, &r->LogHandle, &r->Result, STATUS_ACCESS_DENIED);
 }
 
 uint32_t eventlog_ElfrReportEventW(struct dcerpc_call *call, void *p)
 {
     struct ElfrReportEventW *r = p;
-    if (!find(call, &r->LogHandle))
-        return DCERPC_NCA_S_FAULT_CONTEXT_MISMATCH;
     r->RecordNumber = NULL;
     r->TimeWritten = NULL;
-    r->Result = STATUS_ACCESS_DENIED;
-    return 0;
+    return refuse_on(call, &r->LogHandle, &r->Result, STATUS_ACCESS_DENIED);
+}
+
+/* There are no log files to open or to copy to: the appliance keeps its
+ * log in the registry only. */
+uint32_t eventlog_ElfrOpenBELW(struct dcerpc_call *call, void *p)
+{
+    (void)call;
+    struct ElfrOpenBELW *r = p;
+    return refuse_open(&r->LogHandle, &r->Result, STATUS_NOT_SUPPORTED);
+}
+
+uint32_t eventlog_ElfrBackupELFW(struct dcerpc_call *call, void *p)
+{
+    struct ElfrBackupELFW *r = p;
+    return refuse_on(call, &r->LogHandle, &r->Result, STATUS_NOT_SUPPORTED);
 }
 
 uint32_t eventlog_ElfrCloseEL(struct dcerpc_call *call, void *p)
