@@ -229,6 +229,10 @@ struct LSAPR_TRANSLATED_NAMES_EX { /* also LSAPR_TRANSLATED_NAMES, with the othe
 };
 
 /* ---- Operations ---- */
+struct LsarDelete {
+    struct policy_handle ObjectHandle; /* [in] */
+    uint32_t Result;
+};
 struct LsarClose {
     struct policy_handle ObjectHandle; /* [in, out] */
     uint32_t Result;
@@ -352,6 +356,7 @@ struct LsarLookupSids {
 
 enum lsarpc_opnum {
     LSA_Close = 0,
+    LSA_Delete = 1,
     LSA_EnumeratePrivileges = 2,
     LSA_QuerySecurityObject = 3,
     LSA_OpenPolicy = 6,

@@ -299,6 +299,9 @@ static NDR_STRUCT_TYPE(struct LSAPR_TRANSLATED_NAMES_EX, translated_names_ex_typ
 PARAMS(LsarClose, Close,
        M(struct LsarClose, ObjectHandle, ndr_policy_handle, .direction = IN | OUT),
        RESULT(LsarClose));
+PARAMS(LsarDelete, Delete,
+       M(struct LsarDelete, ObjectHandle, ndr_policy_handle, .direction = IN),
+       RESULT(LsarDelete));
 PARAMS(LsarClose, DeleteObject,
        M(struct LsarClose, ObjectHandle, ndr_policy_handle, .direction = IN | OUT),
        RESULT(LsarClose));
@@ -487,6 +490,7 @@ PARAMS(LsarLookupSids, LookupSids3,
 #define OP(name) [LSA_##name] = { #name, &name##_params, lsarpc_##name }
 static const struct dcerpc_operation lsarpc_ops[LSA_OPNUM_COUNT] = {
     OP(Close),
+    OP(Delete),
     OP(EnumeratePrivileges),
     OP(QuerySecurityObject),
     OP(OpenPolicy),

@@ -42,6 +42,17 @@ LSARPC_HANDLER(Close)
     return 0;
 }
 
+/* LsarDelete (opnum 1): obsolete; Windows answers STATUS_NOT_SUPPORTED for
+ * any live handle (LsarDeleteObject replaced it). */
+LSARPC_HANDLER(Delete)
+{
+    struct LsarDelete *c = r;
+    if (!dcerpc_handle_find(call, &c->ObjectHandle, NULL))
+        return DCERPC_NCA_S_FAULT_CONTEXT_MISMATCH;
+    c->Result = STATUS_NOT_SUPPORTED;
+    return 0;
+}
+
 static bool fill_domain(struct dcerpc_call *call, const char *name, const struct sid *sid,
                         struct LSAPR_POLICY_DOMAIN_INFO *out)
 {
