@@ -37,11 +37,9 @@ static const struct eventlog_backend *backend_of(struct dcerpc_call *call)
  * administrator (SeSecurityPrivilege). SYSTEM may read all. */
 static bool may_read(const struct access_token *token, enum audit_log log)
 {
-    if (!token)
-        return false;
-    if (sid_equal(&token->user, &SID_LOCAL_SYSTEM) || token_has_sid(token, &SID_BUILTIN_ADMINISTRATORS))
+    if (token_is_administrator(token))
         return true;
-    if (log == AUDIT_LOG_SECURITY)
+    if (!token || log == AUDIT_LOG_SECURITY)
         return false;
     struct sid readers;
     return sid_parse("S-1-5-32-573", &readers) == STATUS_SUCCESS && token_has_sid(token, &readers);

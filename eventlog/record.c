@@ -28,6 +28,7 @@ static const struct event_id event_ids[] = {
     { "share.add", 5142 },           { "share.set", 5143 },
     { "share.fix-permissions", 5143 }, { "share.delete", 5144 },
     { "daemon.start", 7036 },        { "daemon.stop", 7036 },
+    { "account.add", 4704 },         { "account.del", 4705 },
     { "setting.set", 1001 },         { "setting.unset", 1002 },
     { "session.close", 1003 },       { "file.close", 1004 },
 };
@@ -48,7 +49,8 @@ static const char *source_of(const struct audit_entry *e)
 {
     static const struct {
         const char *via, *source;
-    } sources[] = { { "cli", "lwadmin" }, { "yaml", "lwadmin" }, { "console", "lwconsole" }, { "rpc", "rpc" } };
+    } sources[] = { { "cli", "lwadmin" }, { "yaml", "lwadmin" }, { "console", "lwconsole" },
+                    { "rpc", "srvsvc" }, { "lsarpc", "lsarpc" }, { "samr", "samr" } };
     if (e->via && strcmp(e->via, "daemon") == 0 && e->user && *e->user)
         return e->user;
     for (size_t i = 0; e->via && i < sizeof sources / sizeof sources[0]; i++)

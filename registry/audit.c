@@ -10,7 +10,7 @@
 
 #include "registry/internal.h"
 
-static const char *const known_vias[] = { "cli", "yaml", "console", "rpc", "daemon" };
+static const char *const known_vias[] = { "cli", "yaml", "console", "rpc", "daemon", "lsarpc", "samr" };
 
 static bool via_known(const char *via)
 {
@@ -52,13 +52,13 @@ struct audit_actor *audit_actor_self(struct audit_actor *actor, const char *via,
 
 /* Which log a record belongs to, by its action (docs/eventlog.md): what
  * Windows writes to its Security log (logons, lockouts, account and group
- * management, share changes) goes there; the daemons' starts and stops go
+ * management, user rights, share changes) goes there; the daemons' starts and stops go
  * to System, as the Service Control Manager's do; the rest (settings,
  * closed sessions and files, provisioning) to Application. The migration
  * 005-audit-eventlog.sql applies the same rule to older rows. */
 enum audit_log registry_audit_log_of(const char *action)
 {
-    static const char *const security[] = { "user.", "group.", "share.", "logon.", "sam." };
+    static const char *const security[] = { "user.", "group.", "share.", "logon.", "sam.", "account." };
     if (!action)
         return AUDIT_LOG_APPLICATION;
     if (strncmp(action, "daemon.", 7) == 0)

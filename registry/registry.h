@@ -111,7 +111,7 @@ uint64_t registry_change_counter(struct registry *reg);
 
 /* Who made a change and through which front end. */
 struct audit_actor {
-    const char *via;    /* "cli", "yaml", "console", "rpc", "daemon" */
+    const char *via;    /* "cli", "yaml", "console", "rpc", "daemon", "lsarpc", "samr" */
     uid_t uid;          /* local uid; (uid_t)-1 for a remote (rpc) caller */
     const char *user;   /* user name ("root", "WORKGROUP\\alice") */
     const char *source; /* e.g. the YAML file name; may be NULL */
@@ -149,8 +149,8 @@ NTSTATUS registry_audit_refused(struct registry *reg, const struct audit_actor *
  * audit.max-records records; older ones are pruned as new ones come. */
 enum audit_log { AUDIT_LOG_APPLICATION = 0, AUDIT_LOG_SYSTEM, AUDIT_LOG_SECURITY, AUDIT_LOG_COUNT };
 #define REGISTRY_AUDIT_DEFAULT_MAX_RECORDS 100000u
-/* Security: user., group., share., logon., sam.; System: daemon.; the rest
- * Application. */
+/* Security: user., group., share., logon., sam., account. (user rights);
+ * System: daemon.; the rest Application. */
 enum audit_log registry_audit_log_of(const char *action);
 /* "Application", "System", "Security"; parse ignores case. */
 const char *registry_audit_log_name(enum audit_log log);

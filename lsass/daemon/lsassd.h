@@ -16,6 +16,8 @@
 #include "lib/buf.h"
 #include "lsass/auth/auth.h"
 
+struct lsa_rpc_host;
+
 #define LSASSD_MAX_PROVIDERS 4
 
 struct lsassd {
@@ -33,6 +35,7 @@ struct lsassd {
     long max_contexts_forced;      /* --max-contexts, or -1 */
     uid_t trusted_uid;             /* besides root, who may authenticate: our own uid */
     struct lsassd_events *events;  /* failed logons to the audit log (events.c); may be NULL */
+    struct lsa_rpc_host *rpc;      /* \pipe\lsarpc, \pipe\lsass, \pipe\samr (NULL: not served) */
 };
 
 /* The audit log's view of lsassd (docs/eventlog.md): a failed logon is

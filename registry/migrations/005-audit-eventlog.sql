@@ -11,7 +11,7 @@ ALTER TABLE audit ADD COLUMN record INTEGER NOT NULL DEFAULT 0;
 UPDATE audit SET log = CASE
     WHEN action LIKE 'daemon.%' THEN 'System'
     WHEN action LIKE 'user.%' OR action LIKE 'group.%' OR action LIKE 'share.%'
-      OR action LIKE 'logon.%' OR action LIKE 'sam.%' THEN 'Security'
+      OR action LIKE 'logon.%' OR action LIKE 'sam.%' OR action LIKE 'account.%' THEN 'Security'
     ELSE 'Application' END;
 UPDATE audit SET record = numbered.n
     FROM (SELECT id, row_number() OVER (PARTITION BY log ORDER BY id) AS n FROM audit) AS numbered
