@@ -242,6 +242,12 @@ with Appliance("eventlog") as a:
           "rpcclient eventlog_readlog Security parses all %d records" % total,
           "records %s; share %s, logon %s" % (sorted(numbers), "'share.add evshare" in out,
                                                "'logon.failure alice" in out))
+    rc, out = rpcclient("bob", "Bob-Pass1", "eventlog_loginfo Security")
+    check(rc == 0 and "NT_STATUS" not in out, "rpcclient eventlog_loginfo Security (ElfrGetLogInformation)", out)
+    rc, out = rpcclient("bob", "Bob-Pass1", "eventlog_reportevent Application")
+    check(rc != 0 and "NT_STATUS_ACCESS_DENIED" in out, "rpcclient eventlog_reportevent: NT_STATUS_ACCESS_DENIED", out)
+    rc, out = rpcclient("bob", "Bob-Pass1", "eventlog_backuplog Security backup.evt")
+    check(rc != 0 and "NT_STATUS_NOT_SUPPORTED" in out, "rpcclient eventlog_backuplog: NT_STATUS_NOT_SUPPORTED", out)
     rc, out = rpcclient("alice", "Alice-Pass1", "eventlog_numrecord Security")
     check(rc != 0 and "NT_STATUS_ACCESS_DENIED" in out, "rpcclient as alice: NT_STATUS_ACCESS_DENIED", out)
 
