@@ -1,5 +1,8 @@
-/* lwadmin log [--since TIME] [--limit N]: the audit log, oldest first. */
+/* lwadmin log [--since TIME] [--limit N] [--kind KIND]... [--log NAME]
+ * [--follow]: the audit log, oldest first; with --follow, then every new
+ * record as it is written, until interrupted. */
 #include <ctype.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,7 +83,100 @@ static json_t *entry_json(const struct audit_entry *e)
     json_object_set_new(o, "object", e->object ? json_string(e->object) : json_null());
     json_object_set_new(o, "detail", e->detail ? json_string(e->detail) : json_null());
     json_object_set_new(o, "outcome", json_string(e->outcome ? e->outcome : "ok"));
+    json_object_set_new(o, "log", json_string(registry_audit_log_name(e->log)));
+    json_object_set_new(o, "record", json_integer((json_int_t)e->record));
     return o;
+}
+
+/* What --kind and --log keep. */
+#define MAX_KINDS 16
+struct log_filter {
+    const char *kinds[MAX_KINDS]; /* an action ("share.add") or its prefix ("share", "logon") */
+    size_t kind_count;
+    bool by_log;
+    enum audit_log log;
+};
+
+static bool kind_matches(const char *kind, const char *action)
+{
+    size_t len = strlen(kind);
+    return strcmp(kind, action) == 0 || (strncmp(kind, action, len) == 0 && action[len] == '.');
+}
+
+static bool filter_keeps(const struct log_filter *f, const struct audit_entry *e)
+{
+    if (f->by_log && e->log != f->log)
+        return false;
+    if (f->kind_count == 0)
+        return true;
+    for (size_t i = 0; i < f->kind_count; i++)
+        if (e->action && kind_matches(f->kinds[i], e->action))
+            return true;
+    return false;
+}
+
+/* The ACTION cell: a refused attempt shows as such where the eye reads. */
+static void action_cell(const struct audit_entry *e, char *out, size_t size)
+{
+    bool refused = e->outcome && strcmp(e->outcome, "ok") != 0;
+    snprintf(out, size, "%s%s%s%s", e->action ? e->action : "", refused ? " [" : "",
+             refused ? e->outcome : "", refused ? "]" : "");
+}
+
+static volatile sig_atomic_t follow_stop;
+
+static void on_stop_signal(int sig)
+{
+    (void)sig;
+    follow_stop = 1;
+}
+
+/* --follow: polls for records after last_id twice a second and prints each
+ * as one line (table columns separated by two spaces, or one JSON object a
+ * line with --json), flushing, until SIGINT, SIGTERM or SIGPIPE. */
+static int follow(struct cli *cli, const struct log_filter *filter, int64_t last_id)
+{
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = on_stop_signal;
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGTERM, &action, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    while (!follow_stop) {
+        struct audit_entry *entries = NULL;
+        size_t count = 0;
+        NTSTATUS status = registry_audit_list_after(cli->reg, last_id, 1000, &entries, &count);
+        if (!NT_SUCCESS(status))
+            return cli_fail_status(cli, status, NULL, "cannot read the audit log");
+        for (size_t i = 0; i < count; i++) {
+            const struct audit_entry *e = &entries[i];
+            last_id = e->id;
+            if (!filter_keeps(filter, e))
+                continue;
+            if (cli->json) {
+                json_t *o = entry_json(e);
+                char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+                if (text)
+                    printf("%s\n", text);
+                free(text);
+                json_decref(o);
+            } else {
+                char at[32], act[160];
+                cli_format_time(e->at_ms / 1000, at, sizeof at);
+                action_cell(e, act, sizeof act);
+                printf("%s  %s  %s  %s  %s  %s\n", at, e->via ? e->via : "", e->user ? e->user : "", act,
+                       e->object ? e->object : "", e->detail ? e->detail : "");
+            }
+        }
+        registry_audit_list_free(entries, count);
+        if (fflush(stdout) != 0 || ferror(stdout))
+            return CLI_OK; /* the reader went away (a closed pipe) */
+        if (count == 1000)
+            continue;
+        struct timespec pause = { 0, 500 * 1000000L };
+        nanosleep(&pause, NULL);
+    }
+    return CLI_OK;
 }
 
 static int run_log(struct cli *cli, const struct cli_command *command, int argc, char **argv)
@@ -88,14 +184,20 @@ static int run_log(struct cli *cli, const struct cli_command *command, int argc,
     static const struct option options[] = {
         { "since", required_argument, NULL, 's' },
         { "limit", required_argument, NULL, 'n' },
+        { "follow", no_argument, NULL, 'f' },
+        { "kind", required_argument, NULL, 'k' },
+        { "log", required_argument, NULL, 'L' },
         CLI_COMMON_OPTIONS,
         { NULL, 0, NULL, 0 },
     };
     int64_t since = 0;
     uint64_t limit = 0;
+    bool following = false;
+    struct log_filter filter;
+    memset(&filter, 0, sizeof filter);
     cli_getopt_reset();
     int c;
-    while ((c = cli_getopt(cli, command, argc, argv, "n:", options)) != -1) {
+    while ((c = cli_getopt(cli, command, argc, argv, "n:f", options)) != -1) {
         switch (c) {
         case 's':
             since = parse_time(optarg, time(NULL));
@@ -107,6 +209,19 @@ static int run_log(struct cli *cli, const struct cli_command *command, int argc,
         case 'n':
             if (!cli_parse_uint(optarg, 1000000000, &limit))
                 return cli_usage_error(cli, "--limit: not a number: '%s'", optarg);
+            break;
+        case 'f':
+            following = true;
+            break;
+        case 'k':
+            if (filter.kind_count == MAX_KINDS)
+                return cli_usage_error(cli, "--kind: at most %d kinds", MAX_KINDS);
+            filter.kinds[filter.kind_count++] = optarg;
+            break;
+        case 'L':
+            if (!registry_audit_log_parse(optarg, &filter.log))
+                return cli_usage_error(cli, "--log: '%s' is none of Application, System, Security", optarg);
+            filter.by_log = true;
             break;
         case CLI_GETOPT_HELP:
             return CLI_OK;
@@ -121,12 +236,38 @@ static int run_log(struct cli *cli, const struct cli_command *command, int argc,
         return rc;
     struct audit_entry *entries = NULL;
     size_t count = 0;
-    NTSTATUS status = registry_audit_list(cli->reg, since * 1000, (size_t)limit, &entries, &count);
+    if (following && since == 0 && limit == 0 && filter.kind_count == 0 && !filter.by_log) {
+        /* A bare --follow starts with the last ten, as tail -f does. */
+        limit = 10;
+    }
+    /* A filter applies before --limit: the newest N records of that kind. */
+    NTSTATUS status = registry_audit_list(cli->reg, since * 1000,
+                                          filter.kind_count || filter.by_log ? 0 : (size_t)limit, &entries, &count);
     if (!NT_SUCCESS(status))
         return cli_fail_status(cli, status, NULL, "cannot read the audit log");
-    if (cli->json) {
+    int64_t last_id = 0;
+    for (size_t i = 0; i < count; i++)
+        last_id = entries[i].id;
+    size_t kept = 0;
+    for (size_t i = 0; i < count; i++)
+        if (filter_keeps(&filter, &entries[i]))
+            entries[kept++] = entries[i];
+        else
+            registry_audit_entry_clear(&entries[i]);
+    size_t first = limit && kept > limit ? kept - (size_t)limit : 0;
+    if (cli->json && following) {
+        for (size_t i = first; i < kept; i++) {
+            json_t *o = entry_json(&entries[i]);
+            char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+            if (text)
+                printf("%s\n", text);
+            free(text);
+            json_decref(o);
+        }
+        rc = CLI_OK;
+    } else if (cli->json) {
         json_t *array = json_array();
-        for (size_t i = 0; array && i < count; i++)
+        for (size_t i = first; array && i < kept; i++)
             if (json_array_append_new(array, entry_json(&entries[i])) != 0) {
                 json_decref(array);
                 array = NULL;
@@ -137,31 +278,39 @@ static int run_log(struct cli *cli, const struct cli_command *command, int argc,
         static const char *const headings[] = { "TIME", "VIA", "USER", "ACTION", "OBJECT",
                                                 "DETAIL" };
         cli_table_init(&table, 6, headings);
-        for (size_t i = 0; i < count; i++) {
+        for (size_t i = first; i < kept; i++) {
             const struct audit_entry *e = &entries[i];
             char at[32];
             cli_format_time(e->at_ms / 1000, at, sizeof at);
-            /* A refused attempt shows as such where the eye reads the action. */
             char action[160];
-            bool refused = e->outcome && strcmp(e->outcome, "ok") != 0;
-            snprintf(action, sizeof action, "%s%s%s%s", e->action ? e->action : "",
-                     refused ? " [" : "", refused ? e->outcome : "", refused ? "]" : "");
+            action_cell(e, action, sizeof action);
             const char *row[] = { at, e->via, e->user, action, e->object, e->detail };
             cli_table_add(&table, row);
         }
         rc = cli_table_print(cli, &table);
     }
-    registry_audit_list_free(entries, count);
+    registry_audit_list_free(entries, kept);
+    fflush(stdout);
+    if (rc == CLI_OK && following)
+        rc = follow(cli, &filter, last_id);
     return rc;
 }
 
 const struct cli_command cli_command_log = {
     .name = "log",
-    .summary = "the audit log: who changed what, when, through which front end",
-    .usage = "[--since TIME] [--limit N]\n"
+    .summary = "the audit log: who changed what, when, through which front end; logons refused, daemons started",
+    .usage = "[--since TIME] [--limit N] [--kind KIND]... [--log NAME] [--follow]\n"
              "    --since TIME  only changes from TIME on: 2024-05-01, '2024-05-01 13:00',\n"
              "                  2024-05-01T13:00:00Z, 30m, 2h, 3d, 1w (ago), today,\n"
              "                  yesterday, @UNIXTIME\n"
-             "    --limit N     only the newest N records\n",
+             "    --limit N     only the newest N records\n"
+             "    --kind KIND   only records of this kind: an action (share.add) or its\n"
+             "                  first word (share, user, group, logon, daemon, setting);\n"
+             "                  may be repeated\n"
+             "    --log NAME    only what the event log NAME shows: Application, System\n"
+             "                  or Security (docs/eventlog.md)\n"
+             "    --follow      then print each new record as it is written (one line,\n"
+             "                  or one JSON object a line with --json) until interrupted;\n"
+             "                  alone it starts with the newest 10\n",
     .run = run_log,
 };

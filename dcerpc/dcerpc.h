@@ -87,6 +87,8 @@ struct dcerpc_server_config {
     uint16_t max_frag;        /* largest fragment sent or accepted (default 5840) */
     size_t max_request;       /* largest reassembled request stub (default 4 MiB) */
     size_t call_memory;       /* per-call arena cap: [in] data plus the reply's (default 16 MiB) */
+    unsigned max_handles;     /* context handles one association group may hold (default 1024;
+                                 lsassd: setting lsass.rpc-max-handles) */
 };
 
 struct dcerpc_server;
@@ -130,6 +132,40 @@ const struct access_token *dcerpc_call_token(const struct dcerpc_call *call); /*
 const uint8_t *dcerpc_call_session_key(const struct dcerpc_call *call, size_t *len);
 const char *dcerpc_call_client_address(const struct dcerpc_call *call); /* may be NULL */
 uint16_t dcerpc_call_opnum(const struct dcerpc_call *call);
+
+/* ---- Context handles ([MS-RPCE] 3.3.1.5.2.2) ----
+ * What a handle names (a policy, a domain, an account) is kept by the
+ * association group of the association that created it: with the usual
+ * bind (a new group) that is this association alone; an association that
+ * joined the group (same assoc_group_id) shares them, as on Windows. A
+ * handle belongs to the interface that created it (a samr handle sent to
+ * lsarpc is not found) and carries the creator's kind (a domain, a user...)
+ * for the handler to check. All of a group's handles are closed, each
+ * through its destructor, when its last association ends. Calls of one
+ * group run one at a time (the group is locked for the whole call), so a
+ * handler may use the data it found until it returns.
+ *
+ * On the wire a handle is 20 bytes: attributes 0 and 16 random bytes, so
+ * handles cannot be guessed. Handlers answer a handle that is not found
+ * with the fault DCERPC_NCA_S_FAULT_CONTEXT_MISMATCH, as Windows' runtime
+ * does (a client sees RPC_SS_CONTEXT_MISMATCH). */
+typedef void (*dcerpc_handle_destructor)(void *data);
+/* Creates a handle naming data (of kind, the interface's own numbering)
+ * into *handle. STATUS_INSUFFICIENT_RESOURCES when the group holds
+ * max_handles already (destroy is not called: the caller still owns data). */
+NTSTATUS dcerpc_handle_create(struct dcerpc_call *call, uint32_t kind, void *data,
+                              dcerpc_handle_destructor destroy, struct policy_handle *handle);
+/* The data of a live handle of this interface and group; *kind (may be
+ * NULL) gets its kind. NULL for anything else: unknown, closed, all zeros,
+ * another group's, another interface's. */
+void *dcerpc_handle_find(struct dcerpc_call *call, const struct policy_handle *handle, uint32_t *kind);
+/* Same as find, and the handle must be of kind (NULL otherwise). */
+void *dcerpc_handle_find_kind(struct dcerpc_call *call, const struct policy_handle *handle, uint32_t kind);
+/* Closes a live handle of this interface and group (its destructor runs
+ * now); false if find would not find it. */
+bool dcerpc_handle_close(struct dcerpc_call *call, const struct policy_handle *handle);
+/* How many handles this call's group holds (for tests and limits). */
+size_t dcerpc_handle_count(const struct dcerpc_call *call);
 
 /* ---- Client ---- */
 

@@ -194,4 +194,74 @@ NTSTATUS ndr_push(struct buf *out, const struct ndr_type *type, const void *valu
 NTSTATUS ndr_pull(struct ndr_arena *arena, const uint8_t *data, size_t len,
                   const struct ndr_type *type, void *value, unsigned direction);
 
+/* ---- [MS-DTYP] types shared by interfaces (dcerpc/ndr_dtyp.c) ----
+ * Described once here so that samr, lsarpc, winreg and the rest marshal them
+ * the same way. */
+
+/* A context handle on the wire ([MS-RPCE] 2.2.5.1 ndr_context_handle): 20
+ * bytes, attributes then a UUID as bytes. What it names lives in the server's
+ * association group (dcerpc.h, dcerpc_handle_*). */
+struct policy_handle {
+    uint32_t attributes;
+    uint8_t uuid[16];
+};
+extern const struct ndr_type ndr_policy_handle;
+
+/* RPC_UNICODE_STRING ([MS-DTYP] 2.3.10): counted UTF-16, lengths in bytes,
+ * [size_is(MaximumLength/2), length_is(Length/2), unique] Buffer. */
+struct RPC_UNICODE_STRING {
+    uint16_t Length;
+    uint16_t MaximumLength;
+    uint16_t *Buffer;
+};
+extern const struct ndr_type ndr_rpc_unicode_string;
+extern const struct ndr_type ndr_rpc_unicode_string_unique; /* PRPC_UNICODE_STRING, [unique] */
+extern const struct ndr_type ndr_rpc_unicode_string_array;  /* [size_is(n)] RPC_UNICODE_STRING (pointee) */
+
+/* RPC_SID ([MS-DTYP] 2.4.2.3): a conformant structure, the SubAuthority
+ * array sized by SubAuthorityCount ([range(0, 15)]). */
+struct RPC_SID {
+    uint8_t Revision;
+    uint8_t SubAuthorityCount;
+    uint8_t IdentifierAuthority[6];
+    uint32_t *SubAuthority;
+};
+extern const struct ndr_type ndr_rpc_sid;
+extern const struct ndr_type ndr_rpc_sid_unique; /* PRPC_SID, [unique] */
+extern const struct ndr_type ndr_rpc_sid_ref;    /* PRPC_SID, [ref] (embedded) */
+
+/* An array of SIDs as both [MS-LSAT] (LSAPR_SID_ENUM_BUFFER: Entries,
+ * SidInfo) and [MS-SAMR] (SAMPR_PSID_ARRAY: Count, Sids) send it: a count and
+ * a [size_is(Count), unique] pointer to structures of one PRPC_SID each. The
+ * two differ only in the count's [range]: 20480 for LSAT, 1024 for SAMR. */
+struct RPC_SID_INFORMATION {
+    struct RPC_SID *Sid;
+};
+struct RPC_SID_ARRAY {
+    uint32_t Count;
+    struct RPC_SID_INFORMATION *Sids;
+};
+extern const struct ndr_type ndr_rpc_sid_information_array; /* [size_is(n)] (pointee) */
+extern const struct ndr_type ndr_sid_array_lsat;            /* Count [range(0, 20480)] */
+extern const struct ndr_type ndr_sid_array_samr;            /* Count [range(0, 1024)] */
+
+/* Conversions between the wire forms and lib's. struct sid is lib/sid.h's;
+ * declared here so that ndr.h does not pull it in. */
+struct sid;
+/* The RPC_SID as a struct sid; false if it has more than 15 sub-authorities,
+ * a revision other than 1, or is NULL. */
+bool ndr_sid_from_rpc(const struct RPC_SID *in, struct sid *out);
+/* A struct sid as an RPC_SID allocated from arena (NULL: arena full). */
+struct RPC_SID *ndr_sid_to_rpc(struct ndr_arena *arena, const struct sid *in);
+/* The counted string as NUL-terminated UTF-8 from arena, trailing NULs
+ * dropped (clients differ on counting the terminator). NULL if it is not
+ * well-formed UTF-16, has an embedded NUL, or the arena is full; a NULL
+ * Buffer is the empty string. */
+char *ndr_unicode_string_to_utf8(struct ndr_arena *arena, const struct RPC_UNICODE_STRING *in);
+/* UTF-8 into a counted string from arena, without terminator (Length ==
+ * MaximumLength, as Windows sends names); NULL text gives a NULL Buffer.
+ * STATUS_ILLEGAL_CHARACTER, STATUS_NO_MEMORY, STATUS_NAME_TOO_LONG (over
+ * 32767 units). */
+NTSTATUS ndr_unicode_string_from_utf8(struct ndr_arena *arena, const char *text, struct RPC_UNICODE_STRING *out);
+
 #endif

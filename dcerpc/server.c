@@ -14,16 +14,20 @@
  * well-formed request that cannot be served gets a fault and the association
  * goes on. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dcerpc/pdu.h"
+#include "dcerpc/server_private.h"
+#include "lib/crypto.h"
 #include "lib/log.h"
 
 #define DEFAULT_MAX_FRAG 5840
 #define DEFAULT_MAX_REQUEST (4u << 20)
 #define DEFAULT_CALL_MEMORY (16u << 20)
+#define DEFAULT_MAX_HANDLES 1024u
 #define MAX_CONTEXTS 64
 /* What one bind PDU may make the parser allocate (its contexts). */
 #define BIND_PARSE_MEMORY (256u << 10)
@@ -31,15 +35,31 @@
  * an orphaned PDU; it has no security contexts to multiplex. */
 #define SUPPORTED_FEATURES DCERPC_BTFN_KEEP_CONNECTION_ON_ORPHAN
 
-struct assoc_group {
-    uint32_t id;
-    unsigned refs;
-    struct assoc_group *next;
-};
-
 struct registered_iface {
     const struct dcerpc_interface *iface;
     void *ctx;
+};
+
+/* A context handle's server side: the 16 bytes that name it, who made it,
+ * and what it names. */
+struct context_handle {
+    uint8_t uuid[16];
+    const struct registered_iface *iface;
+    uint32_t kind;
+    void *data;
+    dcerpc_handle_destructor destroy;
+};
+
+struct assoc_group {
+    uint32_t id;
+    unsigned refs; /* under server->lock */
+    struct assoc_group *next;
+    /* Held for the whole of each call of the group's associations: the
+     * handles, and the data they name, are used by one call at a time. */
+    pthread_mutex_t call_lock;
+    struct context_handle *handles;
+    size_t handle_count;
+    size_t handle_cap;
 };
 
 struct dcerpc_server {
@@ -49,6 +69,8 @@ struct dcerpc_server {
     pthread_mutex_t lock; /* groups, next_group_id */
     struct assoc_group *groups;
     uint32_t next_group_id;
+    /* rpc_mgmt_inq_stats: requests served, PDUs read, replies written. */
+    atomic_uint calls_in, pkts_in, pkts_out;
 };
 
 struct presentation_context {
@@ -104,8 +126,15 @@ struct dcerpc_server *dcerpc_server_new(const struct dcerpc_server_config *confi
         server->config.max_request = DEFAULT_MAX_REQUEST;
     if (!server->config.call_memory)
         server->config.call_memory = DEFAULT_CALL_MEMORY;
+    if (!server->config.max_handles)
+        server->config.max_handles = DEFAULT_MAX_HANDLES;
     pthread_mutex_init(&server->lock, NULL);
     server->next_group_id = 0x1000;
+    /* Every endpoint answers the management interface. */
+    if (dcerpc_server_register(server, &dcerpc_mgmt_interface, NULL) != STATUS_SUCCESS) {
+        dcerpc_server_free(server);
+        return NULL;
+    }
     return server;
 }
 
@@ -122,6 +151,18 @@ NTSTATUS dcerpc_server_register(struct dcerpc_server *server, const struct dcerp
     return STATUS_SUCCESS;
 }
 
+static void group_free(struct assoc_group *group)
+{
+    /* Last first: a handle made later may refer to one made earlier (a samr
+     * user handle to its domain). */
+    for (size_t i = group->handle_count; i-- > 0;)
+        if (group->handles[i].destroy)
+            group->handles[i].destroy(group->handles[i].data);
+    free(group->handles);
+    pthread_mutex_destroy(&group->call_lock);
+    free(group);
+}
+
 void dcerpc_server_free(struct dcerpc_server *server)
 {
     if (!server)
@@ -129,7 +170,7 @@ void dcerpc_server_free(struct dcerpc_server *server)
     struct assoc_group *g = server->groups;
     while (g) {
         struct assoc_group *next = g->next;
-        free(g);
+        group_free(g);
         g = next;
     }
     pthread_mutex_destroy(&server->lock);
@@ -146,6 +187,7 @@ static struct assoc_group *group_join(struct dcerpc_server *server, uint32_t id)
     if (id == 0) {
         found = calloc(1, sizeof *found);
         if (found) {
+            pthread_mutex_init(&found->call_lock, NULL);
             /* Never hand out 0 (it asks for a new group) on wrap-around. */
             if (++server->next_group_id == 0)
                 server->next_group_id = 1;
@@ -168,6 +210,7 @@ static void group_leave(struct dcerpc_server *server, struct assoc_group *group)
 {
     if (!group)
         return;
+    bool last = false;
     pthread_mutex_lock(&server->lock);
     if (--group->refs == 0) {
         for (struct assoc_group **p = &server->groups; *p; p = &(*p)->next) {
@@ -176,9 +219,13 @@ static void group_leave(struct dcerpc_server *server, struct assoc_group *group)
                 break;
             }
         }
-        free(group);
+        last = true;
     }
     pthread_mutex_unlock(&server->lock);
+    /* Unlinked: no association can join it any more, so its handles'
+     * destructors run outside the server's lock. */
+    if (last)
+        group_free(group);
 }
 
 /* ---- Associations ---- */
@@ -438,8 +485,11 @@ static void dispatch(struct dcerpc_association *a, struct buf *out)
                            fault_for(status));
         goto done;
     }
+    atomic_fetch_add(&a->server->calls_in, 1);
     struct dcerpc_call call = { a, arena, a->call_iface->ctx, a->call_opnum };
+    pthread_mutex_lock(&a->group->call_lock);
     uint32_t fault = op->handler(&call, r);
+    pthread_mutex_unlock(&a->group->call_lock);
     if (fault) {
         dcerpc_fault_write(out, a->minor, a->call_id, a->call_context, 0, fault);
         goto done;
@@ -578,7 +628,11 @@ NTSTATUS dcerpc_association_input(struct dcerpc_association *a, const uint8_t *d
         }
         if (a->in.len - pos < h.frag_length)
             break; /* wait for the rest */
+        size_t out_before = out->len;
         process_pdu(a, &h, pdu, out);
+        atomic_fetch_add(&a->server->pkts_in, 1);
+        if (out->len > out_before)
+            atomic_fetch_add(&a->server->pkts_out, 1);
         pos += h.frag_length;
     }
     /* Keep only the partial PDU. */
@@ -603,4 +657,109 @@ const uint8_t *dcerpc_call_session_key(const struct dcerpc_call *call, size_t *l
 {
     *len = call->assoc->session_key_len;
     return call->assoc->session_key;
+}
+
+/* ---- Context handles ---- */
+
+static struct context_handle *handle_lookup(struct dcerpc_call *call, const struct policy_handle *h)
+{
+    struct assoc_group *g = call->assoc->group;
+    /* Every handle handed out has attributes 0; the nil handle is no handle. */
+    if (!h || h->attributes != 0)
+        return NULL;
+    for (size_t i = 0; i < g->handle_count; i++) {
+        struct context_handle *c = &g->handles[i];
+        if (c->iface == call->assoc->call_iface && crypto_memcmp(c->uuid, h->uuid, sizeof c->uuid) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+NTSTATUS dcerpc_handle_create(struct dcerpc_call *call, uint32_t kind, void *data,
+                              dcerpc_handle_destructor destroy, struct policy_handle *handle)
+{
+    struct assoc_group *g = call->assoc->group;
+    memset(handle, 0, sizeof *handle);
+    if (g->handle_count >= call->assoc->server->config.max_handles) {
+        log_info("dcerpc: association group 0x%x holds %zu context handles: refusing another", g->id,
+                 g->handle_count);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    if (g->handle_count == g->handle_cap) {
+        size_t cap = g->handle_cap ? g->handle_cap * 2 : 8;
+        struct context_handle *grown = realloc(g->handles, cap * sizeof *grown);
+        if (!grown)
+            return STATUS_NO_MEMORY;
+        g->handles = grown;
+        g->handle_cap = cap;
+    }
+    struct context_handle *c = &g->handles[g->handle_count];
+    memset(c, 0, sizeof *c);
+    /* Random, so a handle cannot be guessed; all zeros is the nil handle and
+     * a repeat would alias, so draw again (bounded: 2^-128 odds). */
+    for (int tries = 0;; tries++) {
+        static const uint8_t zero[16];
+        if (tries == 4 || crypto_random(c->uuid, sizeof c->uuid) != 0)
+            return STATUS_INTERNAL_ERROR;
+        memcpy(handle->uuid, c->uuid, sizeof c->uuid);
+        if (memcmp(c->uuid, zero, sizeof zero) != 0 && !handle_lookup(call, handle))
+            break;
+    }
+    c->iface = call->assoc->call_iface;
+    c->kind = kind;
+    c->data = data;
+    c->destroy = destroy;
+    g->handle_count++;
+    return STATUS_SUCCESS;
+}
+
+void *dcerpc_handle_find(struct dcerpc_call *call, const struct policy_handle *handle, uint32_t *kind)
+{
+    struct context_handle *c = handle_lookup(call, handle);
+    if (c && kind)
+        *kind = c->kind;
+    return c ? c->data : NULL;
+}
+
+void *dcerpc_handle_find_kind(struct dcerpc_call *call, const struct policy_handle *handle, uint32_t kind)
+{
+    struct context_handle *c = handle_lookup(call, handle);
+    return c && c->kind == kind ? c->data : NULL;
+}
+
+bool dcerpc_handle_close(struct dcerpc_call *call, const struct policy_handle *handle)
+{
+    struct assoc_group *g = call->assoc->group;
+    struct context_handle *c = handle_lookup(call, handle);
+    if (!c)
+        return false;
+    struct context_handle gone = *c;
+    /* Keep creation order (group_free destroys newest first). */
+    size_t i = (size_t)(c - g->handles);
+    memmove(&g->handles[i], &g->handles[i + 1], (g->handle_count - i - 1) * sizeof *c);
+    g->handle_count--;
+    if (gone.destroy)
+        gone.destroy(gone.data);
+    return true;
+}
+
+size_t dcerpc_handle_count(const struct dcerpc_call *call) { return call->assoc->group->handle_count; }
+
+/* ---- For the management interface ---- */
+
+size_t dcerpc_call_server_ifaces(const struct dcerpc_call *call, struct dcerpc_syntax_id *out, size_t cap)
+{
+    const struct dcerpc_server *server = call->assoc->server;
+    for (size_t i = 0; i < server->iface_count && i < cap; i++)
+        out[i] = server->ifaces[i].iface->syntax;
+    return server->iface_count;
+}
+
+void dcerpc_call_server_stats(const struct dcerpc_call *call, uint32_t stats[DCERPC_STATS_COUNT])
+{
+    struct dcerpc_server *server = call->assoc->server;
+    stats[DCERPC_STATS_CALLS_IN] = atomic_load(&server->calls_in);
+    stats[DCERPC_STATS_CALLS_OUT] = 0; /* a server makes no calls */
+    stats[DCERPC_STATS_PKTS_IN] = atomic_load(&server->pkts_in);
+    stats[DCERPC_STATS_PKTS_OUT] = atomic_load(&server->pkts_out);
 }

@@ -21,6 +21,10 @@
 #define SE_PRIV_SECURITY        (1u << 3) /* SeSecurityPrivilege: SACLs */
 #define SE_PRIV_CHANGE_NOTIFY   (1u << 4) /* SeChangeNotifyPrivilege (traverse) */
 
+/* The SE_PRIV_* bit of a privilege's name ("SeBackupPrivilege"); 0 for any
+ * other name (a privilege the file server does not consult, a logon right). */
+uint32_t token_privilege_bit(const char *name);
+
 #define TOKEN_MAX_GROUPS 1024
 
 struct access_token {
@@ -46,6 +50,9 @@ struct access_token *token_new(const struct sid *user, const struct sid *primary
 /* Adds a group SID unless already present. 0 on success, -1 on failure. */
 int token_add_group(struct access_token *token, const struct sid *group);
 bool token_has_sid(const struct access_token *token, const struct sid *sid);
+/* SYSTEM, or a member of BUILTIN\Administrators (never anonymous or Guest):
+ * who may administer the machine over RPC. NULL is false. */
+bool token_is_administrator(const struct access_token *token);
 struct access_token *token_copy(const struct access_token *token);
 void token_free(struct access_token *token);
 /* The SYSTEM token (root callers of lwiod): S-1-5-18 with Administrators and

@@ -238,6 +238,9 @@ int main(int argc, char **argv)
     }
     log_info("lwiod %s ready on %s", SW_VERSION, sock_path);
     daemon_ready(&detach, true);
+    /* The System event log shows each start and stop (docs/eventlog.md). */
+    if (registry_audit_daemon(config.db_path, "lwiod", "daemon.start", "serving SMB") != STATUS_SUCCESS)
+        log_warning("cannot record the start in the audit log");
 
     /* The registry changes under us (lwadmin config set): look once a second. */
     struct registry *reg = NULL;
@@ -260,6 +263,7 @@ int main(int argc, char **argv)
             continue;
         }
         log_info("%s: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+        registry_audit_daemon(config.db_path, "lwiod", "daemon.stop", sig == SIGTERM ? "SIGTERM" : "SIGINT");
         break;
     }
     registry_close(reg);

@@ -111,7 +111,7 @@ uint64_t registry_change_counter(struct registry *reg);
 
 /* Who made a change and through which front end. */
 struct audit_actor {
-    const char *via;    /* "cli", "yaml", "console", "rpc", "daemon" */
+    const char *via;    /* "cli", "yaml", "console", "rpc", "daemon", "lsarpc", "samr" */
     uid_t uid;          /* local uid; (uid_t)-1 for a remote (rpc) caller */
     const char *user;   /* user name ("root", "WORKGROUP\\alice") */
     const char *source; /* e.g. the YAML file name; may be NULL */
@@ -143,6 +143,19 @@ NTSTATUS registry_audit(struct registry *reg, const struct audit_actor *actor,
 NTSTATUS registry_audit_refused(struct registry *reg, const struct audit_actor *actor,
                                 const char *action, const char *object, const char *reason);
 
+/* The event log view (docs/eventlog.md): every record belongs to one of
+ * three logs, chosen by its action, and has a number in that log that never
+ * changes: 1, 2, ... in the order written. Each log keeps its newest
+ * audit.max-records records; older ones are pruned as new ones come. */
+enum audit_log { AUDIT_LOG_APPLICATION = 0, AUDIT_LOG_SYSTEM, AUDIT_LOG_SECURITY, AUDIT_LOG_COUNT };
+#define REGISTRY_AUDIT_DEFAULT_MAX_RECORDS 100000u
+/* Security: user., group., share., logon., sam., account. (user rights);
+ * System: daemon.; the rest Application. */
+enum audit_log registry_audit_log_of(const char *action);
+/* "Application", "System", "Security"; parse ignores case. */
+const char *registry_audit_log_name(enum audit_log log);
+bool registry_audit_log_parse(const char *name, enum audit_log *log);
+
 struct audit_entry {
     int64_t id;      /* increasing */
     int64_t at_ms;   /* Unix time, milliseconds */
@@ -154,6 +167,8 @@ struct audit_entry {
     char *object;    /* may be NULL */
     char *detail;    /* may be NULL */
     char *outcome;   /* "ok" (the change was made) or "refused" */
+    enum audit_log log; /* the event log it shows in */
+    int64_t record;  /* its number in that log (1, 2, ...) */
 };
 
 /* Records with at_ms >= since_ms (0: all), oldest first; at most limit of the
@@ -161,6 +176,27 @@ struct audit_entry {
 NTSTATUS registry_audit_list(struct registry *reg, int64_t since_ms, size_t limit,
                              struct audit_entry **entries, size_t *count);
 void registry_audit_list_free(struct audit_entry *entries, size_t count);
+/* Frees one entry's strings (the entry itself is the caller's). */
+void registry_audit_entry_clear(struct audit_entry *entry);
+/* Records with id > after_id, oldest first, at most limit (0: no limit):
+ * what `lwadmin log --follow` polls for. */
+NTSTATUS registry_audit_list_after(struct registry *reg, int64_t after_id, size_t limit,
+                                   struct audit_entry **entries, size_t *count);
+/* Up to limit records of one log from record number from_record on:
+ * forwards (from_record, from_record + 1, ...) or backwards (from_record,
+ * from_record - 1, ...), skipping numbers that are no longer there. */
+NTSTATUS registry_audit_log_read(struct registry *reg, enum audit_log log, int64_t from_record,
+                                 bool forwards, size_t limit, struct audit_entry **entries,
+                                 size_t *count);
+/* The oldest and newest record numbers and the number of records of a log
+ * (all 0 when it is empty). */
+NTSTATUS registry_audit_log_bounds(struct registry *reg, enum audit_log log, int64_t *oldest,
+                                   int64_t *newest, int64_t *count);
+/* A daemon's own event (daemon.start, daemon.stop): opens the registry at
+ * db_path, records action with via "daemon", user and object the daemon's
+ * name, and closes it. */
+NTSTATUS registry_audit_daemon(const char *db_path, const char *daemon, const char *action,
+                               const char *detail);
 
 /* ---- Settings --------------------------------------------------------- */
 

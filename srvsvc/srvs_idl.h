@@ -567,39 +567,30 @@ enum wkssvc_opnum {
 #define KEY_SET_VALUE 0x0002u
 #define KEY_CREATE_SUB_KEY 0x0004u
 #define KEY_CREATE_LINK 0x0020u
-/* A context handle ([MS-RPCE] 2.2.5.1 ndr_context_handle). */
-struct RPC_HKEY {
-    uint32_t context_handle_attributes;
-    uint8_t context_handle_uuid[16];
-};
-/* [MS-RRP] 2.2.4: counted UTF-16, lengths in bytes (Length usually counts
- * the terminating NUL). */
-struct RRP_UNICODE_STRING {
-    uint16_t Length;
-    uint16_t MaximumLength;
-    uint16_t *Buffer; /* [size_is(MaximumLength/2), length_is(Length/2)] */
-};
+/* RPC_HKEY is a context handle (struct policy_handle, dcerpc/ndr.h);
+ * RRP_UNICODE_STRING ([MS-RRP] 2.2.4) is [MS-DTYP]'s RPC_UNICODE_STRING
+ * (Length usually counts the terminating NUL). */
 struct OpenLocalMachine {
     uint16_t *ServerName; /* [in, unique] PREGISTRY_SERVER_NAME: one WCHAR */
     uint32_t samDesired;
-    struct RPC_HKEY phKey; /* [out] */
+    struct policy_handle phKey; /* [out] */
     uint32_t Result;
 };
 struct BaseRegCloseKey {
-    struct RPC_HKEY hKey; /* [in, out] */
+    struct policy_handle hKey; /* [in, out] */
     uint32_t Result;
 };
 struct BaseRegOpenKey {
-    struct RPC_HKEY hKey;
-    struct RRP_UNICODE_STRING lpSubKey;
+    struct policy_handle hKey;
+    struct RPC_UNICODE_STRING lpSubKey;
     uint32_t dwOptions;
     uint32_t samDesired;
-    struct RPC_HKEY phkResult; /* [out] */
+    struct policy_handle phkResult; /* [out] */
     uint32_t Result;
 };
 struct BaseRegQueryValue {
-    struct RPC_HKEY hKey;
-    struct RRP_UNICODE_STRING lpValueName;
+    struct policy_handle hKey;
+    struct RPC_UNICODE_STRING lpValueName;
     uint32_t *lpType;  /* [in, out, unique] */
     uint8_t *lpData;   /* [in, out, unique, size_is(*lpcbData), length_is(*lpcbLen)] */
     uint32_t *lpcbData; /* [in, out, unique] */
@@ -607,7 +598,7 @@ struct BaseRegQueryValue {
     uint32_t Result;
 };
 struct BaseRegGetVersion {
-    struct RPC_HKEY hKey;
+    struct policy_handle hKey;
     uint32_t lpdwVersion; /* [out] */
     uint32_t Result;
 };

@@ -1,7 +1,8 @@
 /* srvsvcd: serves srvsvc and wkssvc on \pipe\srvsvc and \pipe\wkssvc (the
  * npfs pipes \npfs\srvsvc and \npfs\wkssvc of a running lwiod), from the
  * registry's shares and settings, and the few winreg calls that identify the
- * server on \pipe\winreg.
+ * server on \pipe\winreg; and the audit log as the event log on
+ * \pipe\eventlog (eventlog/eventlog.h).
  *
  *   srvsvcd [--db PATH] [--foreground] [--log-level LEVEL] [--instances N]
  *   srvsvcd [--db PATH] --stdio
@@ -25,6 +26,7 @@
 
 #include "config.h"
 #include "dcerpc/dcerpc.h"
+#include "eventlog/eventlog.h"
 #include "lib/daemon.h"
 #include "lib/log.h"
 #include "lib/paths.h"
@@ -115,11 +117,14 @@ static void settings(const char *db_path, struct options *o)
 
 /* winreg answers a console's one question at connect: two instances do. */
 #define WINREG_INSTANCES 2u
+/* Event Viewer holds a pipe per log it shows (Application, System,
+ * Security) and one more while it refreshes. */
+#define EVENTLOG_INSTANCES 4u
 
 /* One connection to lwiod and the pipes served over it. */
 struct service {
     struct lwio_context *lwio;
-    struct dcerpc_np_listener *srvsvc, *wkssvc, *winreg;
+    struct dcerpc_np_listener *srvsvc, *wkssvc, *winreg, *eventlog;
 };
 
 static void service_stop(struct service *s)
@@ -127,6 +132,7 @@ static void service_stop(struct service *s)
     dcerpc_np_stop(s->srvsvc);
     dcerpc_np_stop(s->wkssvc);
     dcerpc_np_stop(s->winreg);
+    dcerpc_np_stop(s->eventlog);
     if (s->lwio)
         LwIoDisconnect(s->lwio);
     memset(s, 0, sizeof *s);
@@ -143,6 +149,9 @@ static NTSTATUS service_start(struct service *s, struct dcerpc_server *server, c
     if (status == STATUS_SUCCESS)
         status = dcerpc_np_listen(server, s->lwio, "\\npfs\\winreg", "\\PIPE\\winreg", WINREG_INSTANCES,
                                   &s->winreg);
+    if (status == STATUS_SUCCESS)
+        status = dcerpc_np_listen(server, s->lwio, "\\npfs\\eventlog", "\\PIPE\\eventlog", EVENTLOG_INSTANCES,
+                                  &s->eventlog);
     if (status != STATUS_SUCCESS)
         service_stop(s);
     return status;
@@ -150,7 +159,31 @@ static NTSTATUS service_start(struct service *s, struct dcerpc_server *server, c
 
 static bool service_lost(const struct service *s)
 {
-    return !s->lwio || dcerpc_np_lost(s->srvsvc) || dcerpc_np_lost(s->wkssvc) || dcerpc_np_lost(s->winreg);
+    return !s->lwio || dcerpc_np_lost(s->srvsvc) || dcerpc_np_lost(s->wkssvc) || dcerpc_np_lost(s->winreg) ||
+           dcerpc_np_lost(s->eventlog);
+}
+
+/* The System log records each start and stop. */
+static void audit_daemon(const char *db_path, const char *action, const char *detail)
+{
+    NTSTATUS status = registry_audit_daemon(db_path, "srvsvcd", action, detail);
+    if (status != STATUS_SUCCESS)
+        log_warning("cannot record %s in the audit log: %s", action, nt_status_name(status));
+}
+
+/* The event log's Computername: the server name srvsvc reports
+ * (srv.server-name, or the host name), read at each read. */
+static void eventlog_computer_name(void *ctx, char *name, size_t size)
+{
+    const struct srvsvc_backend *srvsvc = ctx;
+    struct ndr_arena *arena = ndr_arena_new(4096);
+    struct srvsvc_server_info info;
+    memset(&info, 0, sizeof info);
+    if (arena && srvsvc->server_info_get(srvsvc->ctx, arena, &info) == STATUS_SUCCESS && info.name)
+        snprintf(name, size, "%s", info.name);
+    else
+        snprintf(name, size, "SAMEWISE");
+    ndr_arena_free(arena);
 }
 
 static int serve_stdio(struct dcerpc_server *server)
@@ -182,6 +215,7 @@ int main(int argc, char **argv)
     struct daemon_detach detach = { .ready_fd = -1, .log_fd = -1 };
     bool pid_written = false;
     struct srvsvc_store *store = NULL;
+    struct eventlog_store *events = NULL;
     struct dcerpc_server *server = NULL;
     struct service service;
     memset(&service, 0, sizeof service);
@@ -193,8 +227,18 @@ int main(int argc, char **argv)
     }
     struct srvsvc_backend backend;
     srvsvc_store_backend(store, &backend);
+    status = eventlog_store_open(o.db_path, &events);
+    if (status != STATUS_SUCCESS) {
+        log_error("cannot open the registry %s: %s", o.db_path, nt_status_name(status));
+        goto out;
+    }
+    struct eventlog_backend event_backend;
+    eventlog_store_backend(events, &event_backend);
+    event_backend.computer_name = eventlog_computer_name;
+    event_backend.computer_name_ctx = &backend;
     server = dcerpc_server_new(NULL);
-    if (!server || srvsvc_register(server, &backend) != STATUS_SUCCESS)
+    if (!server || srvsvc_register(server, &backend) != STATUS_SUCCESS ||
+        eventlog_register(server, &event_backend) != STATUS_SUCCESS)
         goto out;
     if (o.stdio) {
         rc = serve_stdio(server);
@@ -244,15 +288,18 @@ int main(int argc, char **argv)
         log_error("cannot serve the pipes (is lwiod running with npfs?): %s", nt_status_name(status));
         goto out;
     }
-    log_info("srvsvcd %s serving \\pipe\\srvsvc and \\pipe\\wkssvc (%u instances each) and \\pipe\\winreg",
+    log_info("srvsvcd %s serving \\pipe\\srvsvc and \\pipe\\wkssvc (%u instances each), \\pipe\\winreg and "
+             "\\pipe\\eventlog",
              SW_VERSION, o.instances);
     daemon_ready(&detach, true);
+    audit_daemon(o.db_path, "daemon.start", "serving srvsvc, wkssvc, winreg and eventlog");
 
     for (;;) {
         struct timespec tick = { RETRY_MS / 1000, (RETRY_MS % 1000) * 1000000L };
         int sig = sigtimedwait(&signals, NULL, &tick);
         if (sig == SIGTERM || sig == SIGINT) {
             log_info("%s: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+            audit_daemon(o.db_path, "daemon.stop", sig == SIGTERM ? "SIGTERM" : "SIGINT");
             break;
         }
         if (sig == SIGHUP) {
@@ -282,6 +329,7 @@ out:
         unlink(pid_path);
     dcerpc_server_free(server);
     srvsvc_store_close(store);
+    eventlog_store_close(events);
     free(pid_path);
     free(log_path);
     free(o.db_path);

@@ -15,7 +15,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "lib/utf16.h"
 #include "srvsvc/srvsvc_private.h"
 
 /* The keys, by the path below HKLM; index 0 is HKLM itself. */
@@ -34,45 +33,23 @@ static const uint8_t handle_magic[4] = { 'S', 'w', 'R', 'g' };
 /* What BaseRegGetVersion answers (Windows answers 5). */
 #define RRP_VERSION 5u
 
-static void handle_for(struct RPC_HKEY *h, uint32_t key)
+static void handle_for(struct policy_handle *h, uint32_t key)
 {
     memset(h, 0, sizeof *h);
-    memcpy(h->context_handle_uuid, handle_magic, sizeof handle_magic);
-    h->context_handle_uuid[4] = (uint8_t)key;
+    memcpy(h->uuid, handle_magic, sizeof handle_magic);
+    h->uuid[4] = (uint8_t)key;
 }
 
-static bool key_of(const struct RPC_HKEY *h, uint32_t *key)
+static bool key_of(const struct policy_handle *h, uint32_t *key)
 {
-    if (h->context_handle_attributes != 0 || memcmp(h->context_handle_uuid, handle_magic, 4) != 0 ||
-        h->context_handle_uuid[4] >= KEY_COUNT)
+    if (h->attributes != 0 || memcmp(h->uuid, handle_magic, 4) != 0 ||
+        h->uuid[4] >= KEY_COUNT)
         return false;
-    for (size_t i = 5; i < sizeof h->context_handle_uuid; i++)
-        if (h->context_handle_uuid[i])
+    for (size_t i = 5; i < sizeof h->uuid; i++)
+        if (h->uuid[i])
             return false;
-    *key = h->context_handle_uuid[4];
+    *key = h->uuid[4];
     return true;
-}
-
-/* An RRP_UNICODE_STRING as UTF-8 without its terminator(s); NULL if it is
- * not well-formed UTF-16 (or out of memory). */
-static char *string_of(struct dcerpc_call *call, const struct RRP_UNICODE_STRING *s)
-{
-    size_t units = s->Buffer ? s->Length / 2u : 0;
-    while (units && s->Buffer[units - 1] == 0)
-        units--;
-    uint8_t *bytes = ndr_arena_alloc(dcerpc_call_arena(call), units * 2 + 1);
-    if (!bytes)
-        return NULL;
-    for (size_t i = 0; i < units; i++) {
-        bytes[2 * i] = (uint8_t)(s->Buffer[i] & 0xFF);
-        bytes[2 * i + 1] = (uint8_t)(s->Buffer[i] >> 8);
-    }
-    char *utf8 = NULL;
-    if (utf16le_to_utf8(bytes, units * 2, &utf8) != STATUS_SUCCESS)
-        return NULL;
-    char *copy = srvsvc_strdup(call, utf8);
-    free(utf8);
-    return copy;
 }
 
 /* Access this read-only tree can grant: reading, and MAXIMUM_ALLOWED. */
@@ -121,7 +98,7 @@ uint32_t winreg_BaseRegOpenKey(struct dcerpc_call *call, void *r)
         c->Result = ERROR_ACCESS_DENIED;
         return 0;
     }
-    const char *sub = string_of(call, &c->lpSubKey);
+    const char *sub = ndr_unicode_string_to_utf8(dcerpc_call_arena(call), &c->lpSubKey);
     if (!sub) {
         c->Result = ERROR_INVALID_PARAMETER;
         return 0;
@@ -162,7 +139,7 @@ uint32_t winreg_BaseRegQueryValue(struct dcerpc_call *call, void *r)
         c->Result = ERROR_ACCESS_DENIED;
         return 0;
     }
-    const char *name = string_of(call, &c->lpValueName);
+    const char *name = ndr_unicode_string_to_utf8(dcerpc_call_arena(call), &c->lpValueName);
     if (!name) {
         c->Result = ERROR_INVALID_PARAMETER;
         return 0;

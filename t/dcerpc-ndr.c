@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dcerpc/ndr.h"
+#include "lib/sid.h"
 #include "t/tap/tap.h"
 
 /* ---- A share list: SHARE_ENUM_STRUCT level 1 shaped types ---- */
@@ -90,52 +91,18 @@ static const struct ndr_member aligned_members[] = {
 };
 static NDR_STRUCT_TYPE(struct aligned, aligned_type, aligned_members);
 
-/* ---- A conformant struct: RPC_SID ---- */
-struct rpc_sid {
-    uint8_t revision;
-    uint8_t count;
-    uint8_t authority[6];
-    uint32_t *sub;
-};
-static const struct ndr_type authority_type = { .kind = NDR_KIND_FIXED_ARRAY, .name = "authority",
-                                                .size = 6, .target = &ndr_u8, .fixed_count = 6 };
-static NDR_ARRAY_TYPE(sub_array, ndr_u32);
-static const struct ndr_member sid_members[] = {
-    NDR_MEMBER(struct rpc_sid, revision, ndr_u8),
-    NDR_MEMBER(struct rpc_sid, count, ndr_u8, .range_max = 15),
-    NDR_MEMBER(struct rpc_sid, authority, authority_type),
-    NDR_MEMBER(struct rpc_sid, sub, sub_array, .size_is = NDR_FIELD(struct rpc_sid, count)),
-};
-static NDR_STRUCT_TYPE(struct rpc_sid, sid_type, sid_members);
-static NDR_POINTER_TYPE(sid_ptr, NDR_POINTER_UNIQUE, sid_type);
+/* ---- A conformant struct: RPC_SID (dcerpc/ndr_dtyp.c) ---- */
 struct sid_holder {
     uint32_t x;
-    struct rpc_sid *sid;
+    struct RPC_SID *sid;
 };
 static const struct ndr_member sid_holder_members[] = {
     NDR_MEMBER(struct sid_holder, x, ndr_u32),
-    NDR_MEMBER(struct sid_holder, sid, sid_ptr),
+    NDR_MEMBER(struct sid_holder, sid, ndr_rpc_sid_unique),
 };
 static NDR_STRUCT_TYPE(struct sid_holder, sid_holder_type, sid_holder_members);
 
-/* ---- A varying array: RPC_UNICODE_STRING ---- */
-struct ustring {
-    uint16_t length;     /* bytes */
-    uint16_t max_length; /* bytes */
-    uint16_t *buffer;
-};
-static const struct ndr_type u16_varying = { .kind = NDR_KIND_ARRAY, .name = "wchar_varying",
-                                             .size = sizeof(void *), .target = &ndr_u16,
-                                             .varying = true };
-static NDR_POINTER_TYPE(u16_varying_ptr, NDR_POINTER_UNIQUE, u16_varying);
-static const struct ndr_member ustring_members[] = {
-    NDR_MEMBER(struct ustring, length, ndr_u16),
-    NDR_MEMBER(struct ustring, max_length, ndr_u16),
-    NDR_MEMBER(struct ustring, buffer, u16_varying_ptr,
-               .size_is = NDR_FIELD_DIV(struct ustring, max_length, 2),
-               .length_is = NDR_FIELD_DIV(struct ustring, length, 2)),
-};
-static NDR_STRUCT_TYPE(struct ustring, ustring_type, ustring_members);
+/* A varying array: RPC_UNICODE_STRING (dcerpc/ndr_dtyp.c). */
 
 /* ---- A varying fixed array: [string] WCHAR Disk[3] (DISK_INFO) ---- */
 struct disk {
@@ -367,7 +334,7 @@ static void test_alignment(void)
 static void test_conformant_struct(void)
 {
     uint32_t subs[2] = { 32, 544 };
-    struct rpc_sid sid = { 1, 2, { 0, 0, 0, 0, 0, 5 }, subs };
+    struct RPC_SID sid = { 1, 2, { 0, 0, 0, 0, 0, 5 }, subs };
     struct sid_holder h = { 0xAABBCCDD, &sid };
     /* Conformance hoisted before the struct: max_count, then the members. */
     const char *expect = "ddccbbaa" "00000200" "02000000" "0102000000000005" "20000000" "20020000";
@@ -375,8 +342,8 @@ static void test_conformant_struct(void)
     struct ndr_arena *arena = ndr_arena_new(4096);
     struct sid_holder got = { 0 };
     NTSTATUS st = pull_hex(arena, expect, &sid_holder_type, &got, 0);
-    ok(st == STATUS_SUCCESS && got.sid && got.sid->count == 2 && got.sid->sub[1] == 544 &&
-       got.sid->authority[5] == 5, "conformant struct round trip");
+    ok(st == STATUS_SUCCESS && got.sid && got.sid->SubAuthorityCount == 2 && got.sid->SubAuthority[1] == 544 &&
+       got.sid->IdentifierAuthority[5] == 5, "conformant struct round trip");
     memset(&got, 0, sizeof got);
     st = pull_hex(arena, "ddccbbaa" "00000200" "03000000" "0102000000000005" "20000000" "20020000",
                   &sid_holder_type, &got, 0);
@@ -393,33 +360,33 @@ static void test_conformant_struct(void)
 static void test_varying(void)
 {
     uint16_t text[4] = { 'a', 'b', 0, 0 };
-    struct ustring u = { 4, 8, text };
+    struct RPC_UNICODE_STRING u = { 4, 8, text };
     const char *expect = "0400" "0800" "00000200" "04000000" "00000000" "02000000" "61006200";
-    push_is(&ustring_type, &u, 0, expect, "varying array");
+    push_is(&ndr_rpc_unicode_string, &u, 0, expect, "varying array");
     struct ndr_arena *arena = ndr_arena_new(4096);
-    struct ustring got = { 0 };
-    NTSTATUS st = pull_hex(arena, expect, &ustring_type, &got, 0);
-    ok(st == STATUS_SUCCESS && got.buffer && got.buffer[0] == 'a' && got.buffer[1] == 'b' &&
-       got.buffer[3] == 0, "varying array pulled into size_is elements");
+    struct RPC_UNICODE_STRING got = { 0 };
+    NTSTATUS st = pull_hex(arena, expect, &ndr_rpc_unicode_string, &got, 0);
+    ok(st == STATUS_SUCCESS && got.Buffer && got.Buffer[0] == 'a' && got.Buffer[1] == 'b' &&
+       got.Buffer[3] == 0, "varying array pulled into size_is elements");
     memset(&got, 0, sizeof got);
     st = pull_hex(arena, "0400" "0800" "00000200" "04000000" "00000000" "05000000" "6100620063006400",
-                  &ustring_type, &got, 0);
+                  &ndr_rpc_unicode_string, &got, 0);
     is_int(st, STATUS_DATA_ERROR, "actual_count beyond length_is refused");
     memset(&got, 0, sizeof got);
     st = pull_hex(arena, "0400" "0800" "00000200" "04000000" "01000000" "02000000" "61006200",
-                  &ustring_type, &got, 0);
+                  &ndr_rpc_unicode_string, &got, 0);
     is_int(st, STATUS_DATA_ERROR, "non-zero offset refused");
     /* A huge size_is with a short length: the arena's cap stops it. */
     struct ndr_arena *small = ndr_arena_new(1 << 16);
     memset(&got, 0, sizeof got);
     st = pull_hex(small, "0400" "feff" "00000200" "ff7f0000" "00000000" "02000000" "61006200",
-                  &ustring_type, &got, 0);
+                  &ndr_rpc_unicode_string, &got, 0);
     is_int(st, STATUS_INSUFFICIENT_RESOURCES, "varying array's size_is capped by the arena");
     ndr_arena_free(small);
-    struct ustring bad = { 10, 4, text };
+    struct RPC_UNICODE_STRING bad = { 10, 4, text };
     struct buf b;
     buf_init(&b);
-    is_int(ndr_push(&b, &ustring_type, &bad, 0), STATUS_INVALID_PARAMETER, "push length > size refused");
+    is_int(ndr_push(&b, &ndr_rpc_unicode_string, &bad, 0), STATUS_INVALID_PARAMETER, "push length > size refused");
     buf_free(&b);
     ndr_arena_free(arena);
 }
@@ -572,6 +539,70 @@ static void test_varying_fixed(void)
     ndr_arena_free(arena);
 }
 
+/* The shared [MS-DTYP] types: a policy handle's 20 bytes, SID arrays with
+ * their two [range]s, and the conversions to lib's forms. */
+static void test_dtyp(void)
+{
+    struct policy_handle h = { 0, { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 } };
+    push_is(&ndr_policy_handle, &h, 0, "00000000" "0102030405060708090a0b0c0d0e0f10", "policy handle");
+
+    struct sid a, b;
+    sid_parse("S-1-5-32-544", &a);
+    sid_parse("S-1-1-0", &b);
+    struct ndr_arena *arena = ndr_arena_new(1 << 16);
+    struct RPC_SID_INFORMATION info[2] = { { ndr_sid_to_rpc(arena, &a) }, { ndr_sid_to_rpc(arena, &b) } };
+    struct RPC_SID_ARRAY array = { 2, info };
+    /* Count, pointer; max_count, the two pointers; then each SID with its
+     * hoisted conformance. */
+    const char *expect = "02000000" "00000200" "02000000" "04000200" "08000200"
+                         "02000000" "0102000000000005" "20000000" "20020000"
+                         "01000000" "0101000000000001" "00000000";
+    push_is(&ndr_sid_array_lsat, &array, 0, expect, "SID array");
+    struct RPC_SID_ARRAY got = { 0 };
+    NTSTATUS st = pull_hex(arena, expect, &ndr_sid_array_samr, &got, 0);
+    struct sid back;
+    ok(st == STATUS_SUCCESS && got.Count == 2 && ndr_sid_from_rpc(got.Sids[0].Sid, &back) && sid_equal(&back, &a) &&
+       ndr_sid_from_rpc(got.Sids[1].Sid, &back) && sid_equal(&back, &b), "SID array round trip");
+    memset(&got, 0, sizeof got);
+    st = pull_hex(arena, "01040000" "00000000", &ndr_sid_array_samr, &got, 0);
+    is_int(st, STATUS_DATA_ERROR, "samr's SID array: Count 1025 is out of range");
+    memset(&got, 0, sizeof got);
+    st = pull_hex(arena, "01040000" "00000000", &ndr_sid_array_lsat, &got, 0);
+    ok(st == STATUS_SUCCESS && got.Count == 1025 && !got.Sids, "lsat's takes 1025 (a NULL array)");
+    memset(&got, 0, sizeof got);
+    st = pull_hex(arena, "01500000" "00000000", &ndr_sid_array_lsat, &got, 0);
+    is_int(st, STATUS_DATA_ERROR, "lsat's SID array: Count 20481 is out of range");
+    memset(&got, 0, sizeof got);
+    st = pull_hex(arena, "ffff0000" "00000200" "ffff0000", &ndr_sid_array_lsat, &got, 0);
+    ok(st != STATUS_SUCCESS, "a count the data cannot hold is refused before allocation");
+
+    struct RPC_SID odd = { 2, 1, { 0, 0, 0, 0, 0, 5 }, info[0].Sid->SubAuthority };
+    ok(!ndr_sid_from_rpc(&odd, &back) && !ndr_sid_from_rpc(NULL, &back), "revision 2 and NULL refused");
+
+    struct RPC_UNICODE_STRING u;
+    ok(ndr_unicode_string_from_utf8(arena, "Grüße", &u) == STATUS_SUCCESS && u.Length == 10 &&
+       u.MaximumLength == 10 && u.Buffer[2] == 0xFC, "UTF-8 to a counted string, no terminator");
+    const char *text = ndr_unicode_string_to_utf8(arena, &u);
+    ok(text && strcmp(text, "Grüße") == 0, "and back");
+    uint16_t with_nul[3] = { 'a', 'b', 0 };
+    struct RPC_UNICODE_STRING t = { 6, 6, with_nul };
+    text = ndr_unicode_string_to_utf8(arena, &t);
+    ok(text && strcmp(text, "ab") == 0, "a counted terminator is dropped");
+    uint16_t inner_nul[3] = { 'a', 0, 'b' };
+    t.Buffer = inner_nul;
+    ok(!ndr_unicode_string_to_utf8(arena, &t), "an embedded NUL is refused");
+    uint16_t lone[1] = { 0xD800 };
+    t = (struct RPC_UNICODE_STRING){ 2, 2, lone };
+    ok(!ndr_unicode_string_to_utf8(arena, &t), "an unpaired surrogate is refused");
+    t = (struct RPC_UNICODE_STRING){ 0, 0, NULL };
+    text = ndr_unicode_string_to_utf8(arena, &t);
+    ok(text && !*text, "a NULL buffer is the empty string");
+    ok(ndr_unicode_string_from_utf8(arena, "", &u) == STATUS_SUCCESS && u.Buffer && u.Length == 0,
+       "the empty string keeps a buffer");
+    ok(ndr_unicode_string_from_utf8(arena, NULL, &u) == STATUS_SUCCESS && !u.Buffer, "NULL: no buffer");
+    ndr_arena_free(arena);
+}
+
 int main(void)
 {
     test_share_list();
@@ -584,5 +615,6 @@ int main(void)
     test_full_pointers();
     test_strings();
     test_depth();
+    test_dtyp();
     return done_testing();
 }

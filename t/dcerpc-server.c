@@ -11,6 +11,7 @@
 
 #include "dcerpc/dcerpc.h"
 #include "dcerpc/pdu.h"
+#include "dcerpc/server_private.h"
 #include "lib/sid.h"
 #include "t/tap/tap.h"
 
@@ -528,6 +529,218 @@ struct serve_args {
     int fd;
 };
 
+/* ---- Context handles: a toy interface that opens, uses and closes them ---- */
+struct hopen_call {
+    uint32_t kind;               /* [in] */
+    struct policy_handle handle; /* [out] */
+    uint32_t status;             /* [out] */
+};
+static const struct ndr_member hopen_members[] = {
+    NDR_MEMBER(struct hopen_call, kind, ndr_u32, .direction = NDR_IN),
+    NDR_MEMBER(struct hopen_call, handle, ndr_policy_handle, .direction = NDR_OUT),
+    NDR_MEMBER(struct hopen_call, status, ndr_u32, .direction = NDR_OUT),
+};
+static NDR_PARAMS_TYPE(struct hopen_call, hopen_params, hopen_members);
+struct huse_call {
+    struct policy_handle handle; /* [in, out]: Close zeroes it */
+    uint32_t kind;               /* [out] */
+};
+static const struct ndr_member huse_members[] = {
+    NDR_MEMBER(struct huse_call, handle, ndr_policy_handle, .direction = NDR_IN | NDR_OUT),
+    NDR_MEMBER(struct huse_call, kind, ndr_u32, .direction = NDR_OUT),
+};
+static NDR_PARAMS_TYPE(struct huse_call, huse_params, huse_members);
+
+static int destroyed;
+static void count_destroy(void *data)
+{
+    destroyed++;
+    free(data);
+}
+
+static uint32_t do_hopen(struct dcerpc_call *call, void *r)
+{
+    struct hopen_call *c = r;
+    uint32_t *data = malloc(sizeof *data);
+    *data = c->kind * 10;
+    c->status = dcerpc_handle_create(call, c->kind, data, count_destroy, &c->handle);
+    if (c->status != STATUS_SUCCESS)
+        free(data);
+    return 0;
+}
+
+static uint32_t do_huse(struct dcerpc_call *call, void *r)
+{
+    struct huse_call *c = r;
+    uint32_t *data = dcerpc_handle_find(call, &c->handle, &c->kind);
+    if (!data || *data != c->kind * 10)
+        return DCERPC_NCA_S_FAULT_CONTEXT_MISMATCH;
+    return 0;
+}
+
+static uint32_t do_huse_kind1(struct dcerpc_call *call, void *r)
+{
+    struct huse_call *c = r;
+    if (!dcerpc_handle_find_kind(call, &c->handle, 1))
+        return DCERPC_NCA_S_FAULT_CONTEXT_MISMATCH;
+    c->kind = 1;
+    return 0;
+}
+
+static uint32_t do_hclose(struct dcerpc_call *call, void *r)
+{
+    struct huse_call *c = r;
+    if (!dcerpc_handle_close(call, &c->handle))
+        return DCERPC_NCA_S_FAULT_CONTEXT_MISMATCH;
+    memset(&c->handle, 0, sizeof c->handle);
+    c->kind = (uint32_t)dcerpc_handle_count(call);
+    return 0;
+}
+
+static const struct dcerpc_operation handle_ops[] = {
+    { "Open", &hopen_params, do_hopen },
+    { "Use", &huse_params, do_huse },
+    { "UseKind1", &huse_params, do_huse_kind1 },
+    { "Close", &huse_params, do_hclose },
+};
+static struct dcerpc_interface handle_iface = { "hnd", { { 0 }, 1, 0 }, handle_ops, NDR_ARRAY_LEN(handle_ops) };
+static struct dcerpc_interface handle2_iface = { "hnd2", { { 0 }, 1, 0 }, handle_ops, NDR_ARRAY_LEN(handle_ops) };
+
+struct hconn {
+    struct conn c;
+    uint16_t ctx, ctx2;
+};
+
+static void hconn_open(struct hconn *h, uint32_t group)
+{
+    struct dcerpc_client_options opt = { .assoc_group_id = group };
+    uint32_t reject;
+    conn_open(&h->c, &opt, NULL);
+    dcerpc_client_bind(h->c.client, &handle_iface, &h->ctx, &reject);
+    dcerpc_client_bind(h->c.client, &handle2_iface, &h->ctx2, &reject);
+}
+
+static NTSTATUS hcall(struct hconn *h, uint16_t opnum, struct policy_handle *handle, uint32_t *out,
+                      uint32_t *fault)
+{
+    struct ndr_arena *arena = ndr_arena_new(1 << 20);
+    struct huse_call c = { *handle, 0 };
+    *fault = 0;
+    NTSTATUS st = dcerpc_client_call(h->c.client, h->ctx, &handle_iface, opnum, &c, arena, fault);
+    *handle = c.handle;
+    *out = c.kind;
+    ndr_arena_free(arena);
+    return st;
+}
+
+static struct policy_handle hopen(struct hconn *h, uint16_t ctx, const struct dcerpc_interface *iface,
+                                  uint32_t kind, uint32_t *status)
+{
+    struct ndr_arena *arena = ndr_arena_new(1 << 20);
+    struct hopen_call c = { kind, { 0, { 0 } }, 0 };
+    uint32_t fault;
+    dcerpc_client_call(h->c.client, ctx, iface, 0, &c, arena, &fault);
+    ndr_arena_free(arena);
+    *status = c.status;
+    return c.handle;
+}
+
+static bool is_mismatch(NTSTATUS st, const uint32_t *fault)
+{
+    return st == STATUS_RPC_PROTOCOL_ERROR && *fault == DCERPC_NCA_S_FAULT_CONTEXT_MISMATCH;
+}
+
+static void test_context_handles(void)
+{
+    struct dcerpc_server_config config = { .max_handles = 4 };
+    struct dcerpc_server *saved = server;
+    server = dcerpc_server_new(&config);
+    dcerpc_server_register(server, &handle_iface, NULL);
+    dcerpc_server_register(server, &handle2_iface, NULL);
+    destroyed = 0;
+
+    struct hconn a, b;
+    hconn_open(&a, 0);
+    hconn_open(&b, 0);
+    uint32_t status, kind, fault;
+    struct policy_handle h1 = hopen(&a, a.ctx, &handle_iface, 1, &status);
+    static const uint8_t zero[16];
+    ok(status == STATUS_SUCCESS && h1.attributes == 0 && memcmp(h1.uuid, zero, 16) != 0,
+       "a handle: attributes 0, a nonzero UUID");
+    struct policy_handle h2 = hopen(&a, a.ctx, &handle_iface, 2, &status);
+    ok(status == STATUS_SUCCESS && memcmp(h1.uuid, h2.uuid, 16) != 0, "two handles differ");
+    struct policy_handle t = h2;
+    ok(hcall(&a, 1, &t, &kind, &fault) == STATUS_SUCCESS && kind == 2, "found with its kind and data");
+    t = h2;
+    ok(is_mismatch(hcall(&a, 2, &t, &kind, &fault), &fault), "find_kind refuses another kind");
+    t = h1;
+    ok(is_mismatch(hcall(&b, 1, &t, &kind, &fault), &fault),
+       "another association (another group) does not find it: context mismatch");
+    t = h1;
+    ok(is_mismatch(hcall(&b, 3, &t, &kind, &fault), &fault) && destroyed == 0,
+       "nor close it");
+    /* The same handle sent to another interface of the same association. */
+    struct ndr_arena *arena = ndr_arena_new(1 << 20);
+    struct huse_call other = { h1, 0 };
+    NTSTATUS st = dcerpc_client_call(a.c.client, a.ctx2, &handle2_iface, 1, &other, arena, &fault);
+    ndr_arena_free(arena);
+    ok(is_mismatch(st, &fault), "another interface's handle: context mismatch");
+    struct policy_handle nil = { 0, { 0 } };
+    ok(is_mismatch(hcall(&a, 1, &nil, &kind, &fault), &fault), "the nil handle is no handle");
+    struct policy_handle forged = h1;
+    forged.uuid[15] ^= 1;
+    ok(is_mismatch(hcall(&a, 1, &forged, &kind, &fault), &fault), "a changed UUID is no handle");
+    forged = h1;
+    forged.attributes = 1;
+    ok(is_mismatch(hcall(&a, 1, &forged, &kind, &fault), &fault), "changed attributes: no handle");
+
+    t = h1;
+    ok(hcall(&a, 3, &t, &kind, &fault) == STATUS_SUCCESS && destroyed == 1 && kind == 1 &&
+       memcmp(t.uuid, zero, 16) == 0, "close runs the destructor once");
+    t = h1;
+    ok(is_mismatch(hcall(&a, 1, &t, &kind, &fault), &fault), "a closed handle: context mismatch");
+    t = h1;
+    ok(is_mismatch(hcall(&a, 3, &t, &kind, &fault), &fault) && destroyed == 1, "closing it again: the same");
+
+    /* The bound: four per group. */
+    hopen(&a, a.ctx, &handle_iface, 3, &status);
+    hopen(&a, a.ctx2, &handle2_iface, 4, &status);
+    hopen(&a, a.ctx, &handle_iface, 5, &status);
+    ok(status == STATUS_SUCCESS, "up to max_handles");
+    hopen(&a, a.ctx, &handle_iface, 6, &status);
+    ok(status == STATUS_INSUFFICIENT_RESOURCES && destroyed == 1,
+       "one more: STATUS_INSUFFICIENT_RESOURCES, nothing created");
+    t = h2;
+    ok(hcall(&a, 1, &t, &kind, &fault) == STATUS_SUCCESS, "the old ones still work");
+    struct policy_handle hb = hopen(&b, b.ctx, &handle_iface, 7, &status);
+    ok(status == STATUS_SUCCESS, "another group has its own bound");
+
+    /* An association that joins the group shares its handles (Windows'
+     * rpc.handles lsarpc-shared), and they live while the group does. */
+    struct hconn a2;
+    hconn_open(&a2, dcerpc_client_assoc_group(a.c.client));
+    t = h2;
+    ok(hcall(&a2, 1, &t, &kind, &fault) == STATUS_SUCCESS && kind == 2, "a joined association uses them");
+    conn_close(&a.c);
+    ok(destroyed == 1, "the group outlives its first association");
+    t = h2;
+    ok(hcall(&a2, 1, &t, &kind, &fault) == STATUS_SUCCESS, "... and its handles work");
+    conn_close(&a2.c);
+    ok(destroyed == 5, "the last association's end closes the group's handles (%d)", destroyed);
+    t = hb;
+    ok(hcall(&b, 1, &t, &kind, &fault) == STATUS_SUCCESS && kind == 7, "another group's handle unaffected");
+    conn_close(&b.c);
+    ok(destroyed == 6, "every handle destroyed once");
+
+    /* Freeing the server with a group alive still destroys its handles. */
+    hconn_open(&a, 0);
+    hopen(&a, a.ctx, &handle_iface, 8, &status);
+    conn_close(&a.c);
+    ok(destroyed == 7, "closing the association destroys its handle");
+    dcerpc_server_free(server);
+    server = saved;
+}
+
 static void *serve_thread(void *p)
 {
     struct serve_args *args = p;
@@ -563,6 +776,64 @@ static void test_socketpair(void)
     pthread_join(thread, NULL);
 }
 
+/* The management interface, answered by every server without registering it. */
+static void test_mgmt(void)
+{
+    struct conn c;
+    conn_open(&c, NULL, NULL);
+    uint16_t ctx, mctx;
+    uint32_t reject, fault;
+    dcerpc_client_bind(c.client, &toy_iface, &ctx, &reject);
+    ok(dcerpc_client_bind(c.client, &dcerpc_mgmt_interface, &mctx, &reject) == STATUS_SUCCESS,
+       "mgmt: alter_context to it is accepted");
+    struct ndr_arena *arena = ndr_arena_new(1 << 20);
+    struct add_call add = { 1, 2, 0 };
+    dcerpc_client_call(c.client, ctx, &toy_iface, 0, &add, arena, &fault);
+
+    struct mgmt_inq_if_ids ids = { 0 };
+    NTSTATUS st = dcerpc_client_call(c.client, mctx, &dcerpc_mgmt_interface, 0, &ids, arena, &fault);
+    int found_toy = 0, found_mgmt = 0;
+    for (uint32_t i = 0; st == STATUS_SUCCESS && ids.if_id_vector && i < ids.if_id_vector->count; i++) {
+        const struct mgmt_if_id *id = ids.if_id_vector->if_id[i];
+        if (id && dcerpc_uuid_equal(&id->uuid, &toy_iface.syntax.uuid) && id->vers_major == 1)
+            found_toy = 1;
+        if (id && dcerpc_uuid_equal(&id->uuid, &dcerpc_mgmt_interface.syntax.uuid))
+            found_mgmt = 1;
+    }
+    ok(st == STATUS_SUCCESS && ids.status == 0 && found_toy && found_mgmt && ids.if_id_vector->count == 3,
+       "inq_if_ids lists the registered interfaces and mgmt (%s)", nt_status_name(st));
+
+    struct mgmt_inq_stats stats = { .max_count = 4 };
+    st = dcerpc_client_call(c.client, mctx, &dcerpc_mgmt_interface, 1, &stats, arena, &fault);
+    ok(st == STATUS_SUCCESS && stats.count == 4 && stats.statistics[DCERPC_STATS_CALLS_IN] >= 2 &&
+       stats.statistics[DCERPC_STATS_PKTS_IN] >= 4 && stats.statistics[DCERPC_STATS_PKTS_OUT] >= 3,
+       "inq_stats: four counters that count (%u calls, %u in, %u out)",
+       stats.count == 4 ? stats.statistics[0] : 0, stats.count == 4 ? stats.statistics[2] : 0,
+       stats.count == 4 ? stats.statistics[3] : 0);
+    struct mgmt_inq_stats two = { .max_count = 2 };
+    st = dcerpc_client_call(c.client, mctx, &dcerpc_mgmt_interface, 1, &two, arena, &fault);
+    ok(st == STATUS_SUCCESS && two.count == 2, "inq_stats: no more than max_count");
+
+    struct mgmt_is_server_listening listening = { 7, 0 };
+    st = dcerpc_client_call(c.client, mctx, &dcerpc_mgmt_interface, 2, &listening, arena, &fault);
+    ok(st == STATUS_SUCCESS && listening.status == 0 && listening.result == 1, "is_server_listening: yes");
+
+    struct mgmt_stop_server_listening stop = { 0 };
+    st = dcerpc_client_call(c.client, mctx, &dcerpc_mgmt_interface, 3, &stop, arena, &fault);
+    ok(st == STATUS_SUCCESS && stop.status == DCERPC_FAULT_ACCESS_DENIED, "stop_server_listening: refused");
+
+    /* (The client checks the reply's varying length against princ_name_len.) */
+    struct mgmt_inq_princ_name princ = { .authn_proto = 10, .princ_name_size = 100, .princ_name_len = 1 };
+    st = dcerpc_client_call(c.client, mctx, &dcerpc_mgmt_interface, 4, &princ, arena, &fault);
+    ok(st == STATUS_SUCCESS && princ.status == RPC_S_UNKNOWN_AUTHN_SERVICE && princ.princ_name &&
+       princ.princ_name[0] == 0, "inq_princ_name: no authentication service, an empty name");
+    struct mgmt_inq_princ_name zero = { .authn_proto = 10, .princ_name_size = 0 };
+    st = dcerpc_client_call(c.client, mctx, &dcerpc_mgmt_interface, 4, &zero, arena, &fault);
+    ok(st == STATUS_RPC_PROTOCOL_ERROR && fault == DCERPC_NCA_S_FAULT_INVALID_BOUND, "... a zero size faults");
+    ndr_arena_free(arena);
+    conn_close(&c);
+}
+
 int main(void)
 {
     dcerpc_uuid_parse("12345678-1234-abcd-ef00-0123456789ab", &toy_iface.syntax.uuid);
@@ -583,6 +854,10 @@ int main(void)
     test_protocol_errors();
     test_groups_and_orphans();
     test_socketpair();
+    dcerpc_uuid_parse("12345678-1234-abcd-ef00-0123456789b0", &handle_iface.syntax.uuid);
+    dcerpc_uuid_parse("12345678-1234-abcd-ef00-0123456789b1", &handle2_iface.syntax.uuid);
+    test_context_handles();
+    test_mgmt();
     dcerpc_server_free(server);
     return done_testing();
 }

@@ -47,16 +47,16 @@ static uint32_t call(struct conn *c, uint16_t opnum, void *r)
 }
 
 /* An RRP_UNICODE_STRING of ASCII text, counting its terminator as clients do. */
-static struct RRP_UNICODE_STRING ustr(const char *text, uint16_t *units, size_t cap)
+static struct RPC_UNICODE_STRING ustr(const char *text, uint16_t *units, size_t cap)
 {
     size_t n = strlen(text);
     for (size_t i = 0; i <= n && i < cap; i++)
         units[i] = (uint8_t)text[i];
-    return (struct RRP_UNICODE_STRING){ (uint16_t)((n + 1) * 2), (uint16_t)((n + 1) * 2), units };
+    return (struct RPC_UNICODE_STRING){ (uint16_t)((n + 1) * 2), (uint16_t)((n + 1) * 2), units };
 }
 
-static uint32_t open_key(struct conn *c, const struct RPC_HKEY *parent, const char *path, uint32_t access,
-                         struct RPC_HKEY *out)
+static uint32_t open_key(struct conn *c, const struct policy_handle *parent, const char *path, uint32_t access,
+                         struct policy_handle *out)
 {
     uint16_t units[128];
     struct BaseRegOpenKey r = { .hKey = *parent, .lpSubKey = ustr(path, units, 128), .samDesired = access };
@@ -84,17 +84,17 @@ int main(void)
     uint16_t server_name = '\\';
     struct OpenLocalMachine olm = { .ServerName = &server_name, .samDesired = 0x02000000 /* MAXIMUM_ALLOWED */ };
     ok(call(&admin, WINREG_OpenLocalMachine, &olm) == 0 && olm.Result == 0, "OpenLocalMachine (MAXIMUM_ALLOWED)");
-    struct RPC_HKEY hklm = olm.phKey;
+    struct policy_handle hklm = olm.phKey;
     static const uint8_t zero[20];
     ok(memcmp(&hklm, zero, sizeof hklm) != 0, "... gives a handle");
 
-    struct RPC_HKEY po, system, control;
+    struct policy_handle po, system, control;
     is_int(open_key(&admin, &hklm, "SYSTEM\\CurrentControlSet\\Control\\ProductOptions", KEY_QUERY_VALUE, &po), 0,
            "OpenKey SYSTEM\\CurrentControlSet\\Control\\ProductOptions");
     is_int(open_key(&admin, &hklm, "system", KEY_QUERY_VALUE, &system), 0, "OpenKey system (any case)");
     is_int(open_key(&admin, &system, "CurrentControlSet\\Control", KEY_QUERY_VALUE, &control), 0,
            "OpenKey relative to SYSTEM");
-    struct RPC_HKEY po2;
+    struct policy_handle po2;
     is_int(open_key(&admin, &control, "ProductOptions", KEY_QUERY_VALUE, &po2), 0, "... and on to ProductOptions");
     ok(memcmp(&po, &po2, sizeof po) == 0, "... the same key as the full path");
     is_int(open_key(&admin, &hklm, "SOFTWARE\\Microsoft", KEY_QUERY_VALUE, NULL), ERROR_FILE_NOT_FOUND,
@@ -137,8 +137,8 @@ int main(void)
     struct BaseRegGetVersion gv = { .hKey = hklm };
     ok(call(&admin, WINREG_BaseRegGetVersion, &gv) == 0 && gv.Result == 0 && gv.lpdwVersion == 5, "GetVersion: 5");
 
-    struct RPC_HKEY forged = po;
-    forged.context_handle_uuid[4] = 200;
+    struct policy_handle forged = po;
+    forged.uuid[4] = 200;
     q = (struct BaseRegQueryValue){ .hKey = forged, .lpValueName = ustr("ProductType", name_units, 32) };
     is_int(call(&admin, WINREG_BaseRegQueryValue, &q), DCERPC_NCA_S_FAULT_CONTEXT_MISMATCH,
            "a handle that names no key: context mismatch fault");

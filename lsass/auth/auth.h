@@ -163,6 +163,10 @@ struct lsa_context *lsa_context_new(struct lsa_provider *const *providers, size_
 NTSTATUS lsa_context_accept(struct lsa_context *ctx, const uint8_t *in, size_t len,
                             struct lsa_accept_result *result);
 void lsa_context_free(struct lsa_context *ctx);
+/* The account a logon on ctx was attempted for ("DOMAIN\user", or the
+ * Kerberos principal), as the client sent it; "" before an attempt or for an
+ * anonymous one. For the audit log of failed logons. */
+const char *lsa_context_account(const struct lsa_context *ctx);
 
 /* The acceptor's first SPNEGO token (for the SMB2 NEGOTIATE response):
  * NegTokenInit2 offering every provider's mechanism, then NTLMSSP. */

@@ -13,6 +13,7 @@
  * Any error moves to FAILED, which accepts nothing more. */
 #include "lsass/auth/auth.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,9 +35,15 @@ struct lsa_context {
     size_t mech_oid_index;              /* which of its OIDs the initiator named */
     void *mech_state;
     struct ntlm_server *ntlm;
+    char account[160]; /* DOMAIN\user (or principal) of the logon attempted: for the audit log */
 };
 
 static const uint8_t ntlmssp_signature[8] = { 'N', 'T', 'L', 'M', 'S', 'S', 'P', 0 };
+
+const char *lsa_context_account(const struct lsa_context *ctx)
+{
+    return ctx->account;
+}
 
 void lsa_logon_result_clear(struct lsa_logon_result *r)
 {
@@ -258,6 +265,9 @@ static NTSTATUS ntlm_authenticate_step(struct lsa_context *ctx, const uint8_t *i
         log_info("ntlm: AUTHENTICATE refused: %s", nt_status_name(status));
         goto out;
     }
+    if (req->kind != NTLM_LOGON_ANONYMOUS)
+        snprintf(ctx->account, sizeof ctx->account, "%s%s%s", req->domain ? req->domain : "",
+                 req->domain && *req->domain ? "\\" : "", req->user ? req->user : "");
     if (req->kind == NTLM_LOGON_ANONYMOUS) {
         status = anonymous_logon(ctx, logon);
         if (NT_SUCCESS(status) && logon->is_anonymous)
@@ -325,6 +335,7 @@ static NTSTATUS gss_step(struct lsa_context *ctx, const uint8_t *in, size_t len,
     }
     if (!NT_SUCCESS(status))
         goto out;
+    snprintf(ctx->account, sizeof ctx->account, "%s", mech.principal ? mech.principal : "");
     status = p->ops->principal_logon ? p->ops->principal_logon(p, &ctx->settings, &mech, &result->logon)
                                      : STATUS_LOGON_FAILURE;
     char principal[128];

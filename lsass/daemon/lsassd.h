@@ -16,6 +16,8 @@
 #include "lib/buf.h"
 #include "lsass/auth/auth.h"
 
+struct lsa_rpc_host;
+
 #define LSASSD_MAX_PROVIDERS 4
 
 struct lsassd {
@@ -32,7 +34,18 @@ struct lsassd {
     long context_timeout_forced;   /* --context-timeout, or -1 */
     long max_contexts_forced;      /* --max-contexts, or -1 */
     uid_t trusted_uid;             /* besides root, who may authenticate: our own uid */
+    struct lsassd_events *events;  /* failed logons to the audit log (events.c); may be NULL */
+    struct lsa_rpc_host *rpc;      /* \pipe\lsarpc, \pipe\lsass, \pipe\samr (NULL: not served) */
 };
+
+/* The audit log's view of lsassd (docs/eventlog.md): a failed logon is
+ * recorded as logon.failure (Security log), at most
+ * audit.logon-failures-per-minute a minute so that a guesser cannot grow the
+ * log without end; daemon.start and daemon.stop (System log). events.c. */
+struct lsassd_events *lsassd_events_open(const char *db_path);
+void lsassd_events_close(struct lsassd_events *events);
+void lsassd_audit_logon_failure(struct lsassd_events *events, const char *account, const char *client,
+                                NTSTATUS status);
 
 /* The current settings (re-read when the registry changed). */
 void lsassd_settings(struct lsassd *d, struct lsa_settings *out);

@@ -102,6 +102,8 @@ static NTSTATUS handle_accept(struct lsassd *d, uid_t uid, struct buf_reader *r,
     } else {
         if (handle != 0)
             lsa_context_table_forget(d->contexts, handle);
+        if (status != STATUS_SUCCESS && lsa_context_account(ctx)[0])
+            lsassd_audit_logon_failure(d->events, lsa_context_account(ctx), client, status);
         lsa_context_free(ctx);
         handle = 0;
     }
