@@ -224,6 +224,11 @@ NTSTATUS sam_account_list(struct registry *reg, const char *right, struct sid **
     return STATUS_SUCCESS;
 }
 
+static int compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 NTSTATUS sam_token_rights(struct registry *reg, const struct access_token *token, char ***rights, size_t *count)
 {
     *rights = NULL;
@@ -261,6 +266,8 @@ NTSTATUS sam_token_rights(struct registry *reg, const struct access_token *token
         }
         sam_strings_free(some, m);
     }
+    if (n)
+        qsort(all, n, sizeof *all, compare_strings);
     *rights = all;
     *count = n;
     return STATUS_SUCCESS;
