@@ -1,0 +1,39 @@
+#!/bin/sh
+# impacket's lsat, lsad and mgmt modules against a running appliance over
+# SMB (\pipe\lsarpc, served by lsassd): the account and primary domains,
+# LookupNames 1-3 and LookupSids 1-2 as a plain user (LookupNames4 refused on
+# a pipe), privileges, account rights added, listed and removed by an
+# administrator and audited, a plain user's refusals that change nothing,
+# context handles (another association's handle, the wrong kind, a double
+# close) and mgmt on the same pipe. The checks are in t/lsarpc-impacket.py;
+# this script starts the appliance and turns its PASS/FAIL lines into TAP.
+. "$SW_SRC/t/tap/tap.sh"
+. "$SW_SRC/t/tap/appliance.sh"
+need_python_module impacket python3-impacket
+
+appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
+BOB_PASSWORD="Sw-$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')-7Bb"
+printf '%s\n' "$BOB_PASSWORD" | "$LWADMIN" user add bob --password-stdin >/dev/null &&
+    "$LWADMIN" group add-member Administrators bob >/dev/null ||
+    { echo "Bail out! cannot make bob an administrator"; exit 1; }
+appliance_require
+# lsassd serves the pipes a moment after lwiod is up.
+i=0
+while [ $i -lt 100 ] && ! timeout 30 rpcclient -s "$APPLIANCE_CONF" -A "$APPLIANCE_AUTH" -p "$APPLIANCE_PORT" \
+        127.0.0.1 -c lsaquery 2>/dev/null | grep -q "Domain Name"; do
+    sleep 0.2
+    i=$((i + 1))
+done
+
+APPLIANCE_PORT=$APPLIANCE_PORT BOB_PASSWORD=$BOB_PASSWORD ALICE_PASSWORD=$APPLIANCE_PASSWORD \
+    LWADMIN=$LWADMIN /usr/bin/python3 "$SW_SRC/t/lsarpc-impacket.py" > "$T/results" 2> "$T/errors"
+rc=$?
+while IFS= read -r line; do
+    case $line in
+    "PASS "*) ok "${line#PASS }" true ;;
+    "FAIL "*) ok "${line#FAIL }" false ;;
+    "#"*) printf '%s\n' "$line" ;;
+    esac
+done < "$T/results"
+is "$rc" 0 "the impacket script ran to its end" || diag "$(tail -n 20 "$T/errors")"
+done_testing
