@@ -10,6 +10,7 @@
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/tap/appliance.sh"
 need_python_module impacket python3-impacket
+need_program rpcclient samba-common-bin
 
 appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
 BOB_PASSWORD="Sw-$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')-7Bb"
@@ -17,13 +18,7 @@ printf '%s\n' "$BOB_PASSWORD" | "$LWADMIN" user add bob --password-stdin >/dev/n
     "$LWADMIN" group add-member Administrators bob >/dev/null ||
     { echo "Bail out! cannot make bob an administrator"; exit 1; }
 appliance_require
-# lsassd serves the pipes a moment after lwiod is up.
-i=0
-while [ $i -lt 100 ] && ! timeout 30 rpcclient -s "$APPLIANCE_CONF" -A "$APPLIANCE_AUTH" -p "$APPLIANCE_PORT" \
-        127.0.0.1 -c lsaquery 2>/dev/null | grep -q "Domain Name"; do
-    sleep 0.2
-    i=$((i + 1))
-done
+appliance_wait_lsass_pipes || diag "lsassd does not serve its pipes yet"
 
 APPLIANCE_PORT=$APPLIANCE_PORT BOB_PASSWORD=$BOB_PASSWORD ALICE_PASSWORD=$APPLIANCE_PASSWORD \
     LWADMIN=$LWADMIN /usr/bin/python3 "$SW_SRC/t/lsarpc-impacket.py" > "$T/results" 2> "$T/errors"

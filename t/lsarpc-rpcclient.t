@@ -44,17 +44,7 @@ net_as() {
 net_bob() { net_as bob "$BOB_PASSWORD" "$@"; }
 net_alice() { net_as alice "$APPLIANCE_PASSWORD" "$@"; }
 audit() { "$LWADMIN" log; }
-# lsassd serves the pipes a moment after lwiod is up.
-wait_pipes() {
-    i=0
-    while [ $i -lt 100 ]; do
-        bob lsaquery | grep -q "Domain Name" && return 0
-        sleep 0.2
-        i=$((i + 1))
-    done
-    return 1
-}
-ok "lsarpc answers" wait_pipes
+ok "lsarpc answers" appliance_wait_lsass_pipes
 
 DOMSID=$("$LWADMIN" --json user show alice | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["sid"].rsplit("-", 1)[0])')
 ALICE_SID=$DOMSID-1000

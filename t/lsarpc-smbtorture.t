@@ -17,13 +17,7 @@ printf '%s\n' "$BOB_PASSWORD" | "$LWADMIN" user add bob --password-stdin >/dev/n
     { echo "Bail out! cannot make bob an administrator"; exit 1; }
 (umask 077 && printf 'username = bob\npassword = %s\n' "$BOB_PASSWORD" > "$T/client/bob.txt")
 appliance_require
-# lsassd serves the pipes a moment after lwiod is up.
-i=0
-while [ $i -lt 100 ] && ! timeout 30 rpcclient -s "$APPLIANCE_CONF" -A "$T/client/bob.txt" -p "$APPLIANCE_PORT" \
-        127.0.0.1 -c lsaquery 2>/dev/null | grep -q "Domain Name"; do
-    sleep 0.2
-    i=$((i + 1))
-done
+appliance_wait_lsass_pipes || diag "lsassd does not serve its pipes yet"
 
 out=
 for suite in rpc.mgmt rpc.dssetup rpc.lsa.lookupsids rpc.lsa.lookupnames rpc.lsa.privileges rpc.lsa-getuser \
