@@ -98,7 +98,7 @@ like "$out" "SeBackupPrivilege[[:space:]]*Back up files and directories" "net rp
 out=$(net_bob rpc rights list accounts)
 like "$out" "BUILTIN.Administrators" "net rpc rights list accounts: Administrators"
 like "$out" "Everyone" "... Everyone"
-before=$(audit | grep -c "rights.add")
+before=$(audit | grep -c "account.add")
 like "$(net_bob rpc rights grant alice SeBackupPrivilege SeRestorePrivilege)" "Successfully granted" \
     "net rpc rights grant alice (as an administrator)"
 out=$(net_bob rpc rights list alice)
@@ -106,15 +106,15 @@ like "$out" "SeBackupPrivilege" "... listed for alice"
 like "$out" "SeRestorePrivilege" "... both rights"
 like "$(net_bob rpc rights list privileges SeBackupPrivilege)" "$MACHINE.alice" \
     "net rpc rights list privileges SeBackupPrivilege: alice holds it"
-like "$(audit | grep rights.add)" "lsarpc[[:space:]]+bob[[:space:]]+rights.add[[:space:]]+alice[[:space:]]+SeBackupPrivilege,SeRestorePrivilege" \
-    "audited: via lsarpc, by bob, what changed"
-is "$(audit | grep -c rights.add)" "$((before + 1))" "... one record for one grant"
+like "$(audit | grep account.add)" "lsarpc[[:space:]]+bob[[:space:]]+account.add[[:space:]]+alice[[:space:]]+SeBackupPrivilege,SeRestorePrivilege" \
+    "audited: via lsarpc, by bob, what changed (account.add: the Security log's 4704)"
+is "$(audit | grep -c account.add)" "$((before + 1))" "... one record for one grant"
 like "$(net_bob rpc rights revoke alice SeRestorePrivilege)" "Successfully revoked" "net rpc rights revoke"
 out=$(net_bob rpc rights list alice)
 like "$out" "SeBackupPrivilege" "... the other right stays"
 unlike "$out" "SeRestorePrivilege" "... the revoked one is gone"
-like "$(audit | grep rights.remove)" "lsarpc[[:space:]]+bob[[:space:]]+rights.remove[[:space:]]+alice[[:space:]]+SeRestorePrivilege" \
-    "revoke audited"
+like "$(audit | grep account.del)" "lsarpc[[:space:]]+bob[[:space:]]+account.del[[:space:]]+alice[[:space:]]+SeRestorePrivilege" \
+    "revoke audited (account.del: 4705)"
 like "$(net_bob rpc rights grant alice SeNoSuchPrivilege)" "NO_SUCH_PRIVILEGE" "an unknown right is refused"
 
 # ---- A plain user may read, not change ----

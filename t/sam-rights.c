@@ -83,7 +83,7 @@ int main(void)
     const char *grant[] = { "SeBackupPrivilege", "SeRestorePrivilege" };
     is_int(sam_account_grant(reg, &actor, &alice.sid, grant, 2), STATUS_SUCCESS, "grant alice two rights");
     is_str(rights_of(reg, alice_sid), "SeBackupPrivilege,SeRestorePrivilege", "... she holds them");
-    is_str(last_audit(reg), "lsarpc rights.add alice SeBackupPrivilege,SeRestorePrivilege",
+    is_str(last_audit(reg), "lsarpc account.add alice SeBackupPrivilege,SeRestorePrivilege",
            "... audited with her name, by the actor's front end");
     is_int(sam_account_grant(reg, &actor, &alice.sid, grant, 1), STATUS_SUCCESS, "granting a held right again is fine");
     is_str(rights_of(reg, alice_sid), "SeBackupPrivilege,SeRestorePrivilege", "... and changes nothing");
@@ -98,7 +98,7 @@ int main(void)
            "revoking from a SID that is no account");
     is_int(sam_account_add(reg, &actor, &other), STATUS_SUCCESS, "create an account for a foreign SID");
     is_int(sam_account_add(reg, &actor, &other), STATUS_OBJECT_NAME_COLLISION, "... twice: a collision");
-    is_str(last_audit(reg), "lsarpc account.add S-1-5-21-9-9-9-1001 S-1-5-21-9-9-9-1001",
+    is_str(last_audit(reg), "lsarpc account.create S-1-5-21-9-9-9-1001 S-1-5-21-9-9-9-1001",
            "... audited once, by its SID string (no name)");
 
     struct sid *sids = NULL;
@@ -111,6 +111,7 @@ int main(void)
     free(sids);
 
     is_int(sam_account_delete(reg, &actor, &other), STATUS_SUCCESS, "delete the account");
+    is_str(last_audit(reg), "lsarpc account.del S-1-5-21-9-9-9-1001 all rights", "... audited as all its rights removed");
     is_int(sam_account_delete(reg, &actor, &other), STATUS_OBJECT_NAME_NOT_FOUND, "... twice: not found");
 
     /* A token: alice, in Everyone and Users. */
