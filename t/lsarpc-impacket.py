@@ -160,6 +160,32 @@ changes = [e for e in log if e.get('via') == 'lsarpc' and e.get('object') == 'al
 check(len(changes) == 2 and all(e.get('user') == 'bob' for e in changes), 'two changes audited, via lsarpc, by bob',
       json.dumps(changes))
 
+# The same through account handles: create, privileges by LUID, system access, delete.
+foreign = 'S-1-5-21-7-7-7-1234'
+acc = lsad.hLsarCreateAccount(bob, policy, foreign)['AccountHandle']
+code = error_code(lambda: lsad.hLsarCreateAccount(bob, policy, foreign))
+check(code == 0xC0000035, 'CreateAccount twice: STATUS_OBJECT_NAME_COLLISION', code)
+priv = lsad.LSAPR_LUID_AND_ATTRIBUTES()
+priv['Luid']['LowPart'] = 9  # SeTakeOwnershipPrivilege
+priv['Luid']['HighPart'] = 0
+priv['Attributes'] = 0
+lsad.hLsarAddPrivilegesToAccount(bob, acc, [priv])
+lsad.hLsarSetSystemAccessAccount(bob, acc, 0x2 | 0x4)
+r = lsad.hLsarEnumerateAccountRights(bob, policy, foreign)
+rights = sorted(s(x['Data']) for x in r['UserRights']['UserRights'])
+check(rights == ['SeBatchLogonRight', 'SeNetworkLogonRight', 'SeTakeOwnershipPrivilege'],
+      'AddPrivilegesToAccount and SetSystemAccessAccount, seen by EnumerateAccountRights', rights)
+lsad.hLsarSetSystemAccessAccount(bob, acc, 0x2)
+check(lsad.hLsarGetSystemAccessAccount(bob, acc)['SystemAccess'] == 0x2, 'SetSystemAccessAccount replaces the logon rights')
+lsad.hLsarRemovePrivilegesFromAccount(bob, acc, NULL, True)
+r = lsad.hLsarEnumeratePrivilegesAccount(bob, acc)
+check(r['Privileges']['PrivilegeCount'] == 0, 'RemovePrivilegesFromAccount(AllPrivileges): no privilege left')
+lsad.hLsarDeleteObject(bob, acc)
+code = error_code(lambda: lsad.hLsarEnumerateAccountRights(bob, policy, foreign))
+check(code == STATUS_OBJECT_NAME_NOT_FOUND, 'DeleteObject removed the account', code)
+code = error_code(lambda: lsad.hLsarGetSystemAccessAccount(bob, acc))
+check(code == NCA_S_FAULT_CONTEXT_MISMATCH or 'context_mismatch' in str(code).lower(), '... and closed its handle', code)
+
 # A plain user may look but not touch.
 apolicy2 = lsad.hLsarOpenPolicy2(alice, lsad.MAXIMUM_ALLOWED)['PolicyHandle']
 code = error_code(lambda: lsad.hLsarAddAccountRights(alice, apolicy2, alice_sid, ['SeTcbPrivilege']))
