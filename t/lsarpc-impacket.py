@@ -217,4 +217,9 @@ r = mgmt.his_server_listening(m)
 check(r['status'] == 0, 'mgmt is_server_listening: status 0 (impacket reads no result word)')
 r = mgmt.hinq_stats(m)
 check(r['count'] == 4 and r['statistics'][0] > 0, 'mgmt inq_stats: four counters, calls counted', r['count'])
+# Alter context: the mgmt association also binds lsarpc, and both answer.
+lsa2 = m.alter_ctx(lsat.MSRPC_UUID_LSAT)
+h2 = lsad.hLsarOpenPolicy2(lsa2, lsad.POLICY_LOOKUP_NAMES)['PolicyHandle']
+check(lsat.hLsarLookupNames(lsa2, h2, ['alice'])['MappedCount'] == 1, 'alter context to lsarpc on the mgmt association')
+check(mgmt.his_server_listening(m)['status'] == 0, '... mgmt still answers on its context')
 print('DONE')

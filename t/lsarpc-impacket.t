@@ -5,7 +5,8 @@
 # a pipe), privileges, account rights added, listed and removed by an
 # administrator and audited, a plain user's refusals that change nothing,
 # context handles (another association's handle, the wrong kind, a double
-# close) and mgmt on the same pipe. The checks are in t/lsarpc-impacket.py;
+# close), mgmt on the same pipe and lsarpc added to it by alter context.
+# The checks are in t/lsarpc-impacket.py;
 # this script starts the appliance and turns its PASS/FAIL lines into TAP.
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/tap/appliance.sh"
