@@ -67,6 +67,36 @@ tok = r.get("token", {})
 t.ok(r["status"] == 0 and "S-1-5-32-544" in tok.get("groups", []) and tok.get("privileges", 0) & 0x7 == 0x7,
      "an Administrator gets backup, restore and take-ownership")
 
+# Account rights (what lsarpc's AddAccountRights stores: t/lsarpc-rpcclient.t
+# grants them with net rpc rights) reach the next logon's token.
+import sqlite3
+def rights(sid, *names, remove=False):
+    db = sqlite3.connect(inst.db, timeout=10)
+    with db:
+        db.execute("INSERT OR IGNORE INTO lsa_accounts(sid) VALUES (?)", (sid,))
+        for n in names:
+            if remove:
+                db.execute("DELETE FROM lsa_account_rights WHERE sid = ? AND name = ?", (sid, n))
+            else:
+                db.execute("INSERT OR IGNORE INTO lsa_account_rights(sid, name) VALUES (?, ?)", (sid, n))
+    db.close()
+erin_sid = [l for l in inst.lwadmin("user", "show", "erin").splitlines() if l.startswith("SID:")][0].split()[-1]
+tok = h.logon(c, "erin", "Erin-Pass1").get("token", {})
+t.ok(tok.get("privileges") == 0x10, "erin holds no right of her own: SeChangeNotifyPrivilege only")
+rights(erin_sid, "SeBackupPrivilege")
+tok = h.logon(c, "erin", "Erin-Pass1").get("token", {})
+t.ok(tok.get("privileges") == 0x11, "granted SeBackupPrivilege: her next token has it")
+rights("S-1-5-32-545", "SeTakeOwnershipPrivilege")
+tok = h.logon(c, "erin", "Erin-Pass1").get("token", {})
+t.ok(tok.get("privileges") == 0x15, "a right granted to a group she is in (Users) reaches her token too")
+rights("S-1-5-32-545", "SeTakeOwnershipPrivilege", remove=True)
+rights(erin_sid, "SeDenyNetworkLogonRight")
+r = h.logon(c, "erin", "Erin-Pass1")
+t.ok(r["status"] == 0xC000015B, "SeDenyNetworkLogonRight: STATUS_LOGON_TYPE_NOT_GRANTED")
+rights(erin_sid, "SeDenyNetworkLogonRight", "SeBackupPrivilege", remove=True)
+tok = h.logon(c, "erin", "Erin-Pass1").get("token", {})
+t.ok(tok.get("privileges") == 0x10, "revoked: back to SeChangeNotifyPrivilege alone")
+
 r = h.logon(c, "alice", "Alice-Pass1", raw=True)
 t.ok(r["status"] == 0 and r["session_key"] == r["exported_key"] and r["out"] == b"",
      "raw NTLMSSP (no SPNEGO) logon by impacket")

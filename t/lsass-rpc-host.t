@@ -18,19 +18,7 @@ rpc() {
     timeout "$APPLIANCE_CLIENT_TIMEOUT" rpcclient -s "$APPLIANCE_CONF" -A "$APPLIANCE_AUTH" \
         -p "$APPLIANCE_PORT" 127.0.0.1 "$@" 2>&1
 }
-# Waits (at most 20 s) until lsaquery answers: lsassd serves the pipes a
-# moment after lwiod is up.
-wait_pipes() {
-    i=0
-    while [ $i -lt 100 ]; do
-        rpc -c lsaquery | grep -q "Domain Name" && return 0
-        sleep 0.2
-        i=$((i + 1))
-    done
-    return 1
-}
-
-ok "lsarpc answers once the appliance runs" wait_pipes
+ok "lsarpc answers once the appliance runs" appliance_wait_lsass_pipes
 out=$(rpc -c lsaquery)
 like "$out" "Domain Name: WORKGROUP" "lsaquery: the primary domain is the workgroup"
 like "$out" "Domain Sid: \\(NULL SID\\)" "... without a SID (a standalone server)"
@@ -54,7 +42,7 @@ i=0
 while kill -0 "$LWIOD_PID" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 ok "lsassd runs on without lwiod" kill -0 "$LSASSD_PID"
 appliance_start >/dev/null 2>&1
-ok "lwiod back: lsarpc is served again" wait_pipes
+ok "lwiod back: lsarpc is served again" appliance_wait_lsass_pipes
 like "$(timeout 60 smbclient -s "$APPLIANCE_CONF" -A "$APPLIANCE_AUTH" -p "$APPLIANCE_PORT" \
         "//127.0.0.1/$APPLIANCE_SHARE" -c ls 2>&1)" "blocks of size" "... and logons work"
 is "$(cat "$APPLIANCE_RUN_DIR/lsassd.pid")" "$LSASSD_PID" "the same lsassd throughout"

@@ -553,6 +553,16 @@ if mode == "doc":
     else:
         w("None yet.")
     w("")
+    # Sections written by hand (the RPC suites, run by their own tests) follow
+    # this marker and are kept as they are.
+    marker = "<!-- written by hand below: kept by --update-doc -->"
+    try:
+        old = open(DOC).read()
+    except OSError:
+        old = ""
+    if marker in old:
+        out.append(old[old.index(marker):].rstrip("\n"))
+        w("")
     with open(DOC, "w") as f:
         f.write("\n".join(out))
     print("wrote", DOC)

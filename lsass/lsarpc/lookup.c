@@ -9,10 +9,10 @@
  * Every SID returned names its domain in the referenced domain list (none
  * for a SID of no known domain: DomainIndex -1).
  *
- * LookupNames4 and LookupSids3 take no policy handle; Windows serves them
+ * LookupNames4 and LookupSids3 take no policy handle: Windows serves them
  * only over TCP with a Netlogon secure channel, which Samewise does not
- * offer, so they are served to any caller of the (SMB-authenticated) pipe
- * with the rights of a policy handle opened by that caller. */
+ * offer, and answers STATUS_ACCESS_DENIED on a named pipe; so do we
+ * (smbtorture's rpc.lsa checks it). */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -244,16 +244,10 @@ static void translate_sid(struct lookup *l, const struct RPC_SID *in, struct tra
     t->name = ndr_arena_strdup(arena, text);
 }
 
-/* The access a lookup needs on its policy handle (none for 4 and 3:
- * the caller's own rights). */
+/* The access a lookup needs on its policy handle. */
 static uint32_t check_handle(struct dcerpc_call *call, const struct policy_handle *h, uint32_t *status)
 {
     uint32_t fault = 0;
-    if (!h) {
-        uint32_t granted;
-        *status = lsarpc_access(call, POLICY_LOOKUP_NAMES, false, &granted);
-        return 0;
-    }
     struct lsa_object *o = lsarpc_object(call, h, LSA_HANDLE_POLICY, &fault, status);
     if (!o)
         return fault;
@@ -272,7 +266,7 @@ static uint32_t mapped_status(uint32_t mapped, uint32_t count)
 
 static uint32_t lookup_names(struct dcerpc_call *call, struct LsarLookupNames *c, int version)
 {
-    uint32_t fault = check_handle(call, version == 4 ? NULL : &c->PolicyHandle, &c->Result);
+    uint32_t fault = check_handle(call, &c->PolicyHandle, &c->Result);
     c->ReferencedDomains = NULL;
     memset(&c->TranslatedSids, 0, sizeof c->TranslatedSids);
     memset(&c->TranslatedSidsEx, 0, sizeof c->TranslatedSidsEx);
@@ -340,13 +334,21 @@ static uint32_t lookup_names(struct dcerpc_call *call, struct LsarLookupNames *c
 LSARPC_HANDLER(LookupNames) { return lookup_names(call, r, 1); }
 LSARPC_HANDLER(LookupNames2) { return lookup_names(call, r, 2); }
 LSARPC_HANDLER(LookupNames3) { return lookup_names(call, r, 3); }
-LSARPC_HANDLER(LookupNames4) { return lookup_names(call, r, 4); }
+LSARPC_HANDLER(LookupNames4)
+{
+    struct LsarLookupNames *c = r;
+    memset(&c->TranslatedSidsEx2, 0, sizeof c->TranslatedSidsEx2);
+    c->ReferencedDomains = NULL;
+    c->MappedCount = 0;
+    c->Result = STATUS_ACCESS_DENIED; /* no secure channel (above) */
+    return 0;
+}
 
 /* ---- LookupSids ---- */
 
-static uint32_t lookup_sids(struct dcerpc_call *call, struct LsarLookupSids *c, bool with_handle)
+static uint32_t lookup_sids(struct dcerpc_call *call, struct LsarLookupSids *c)
 {
-    uint32_t fault = check_handle(call, with_handle ? &c->PolicyHandle : NULL, &c->Result);
+    uint32_t fault = check_handle(call, &c->PolicyHandle, &c->Result);
     c->ReferencedDomains = NULL;
     memset(&c->TranslatedNames, 0, sizeof c->TranslatedNames);
     c->MappedCount = 0;
@@ -394,9 +396,17 @@ static uint32_t lookup_sids(struct dcerpc_call *call, struct LsarLookupSids *c, 
     return 0;
 }
 
-LSARPC_HANDLER(LookupSids) { return lookup_sids(call, r, true); }
-LSARPC_HANDLER(LookupSids2) { return lookup_sids(call, r, true); }
-LSARPC_HANDLER(LookupSids3) { return lookup_sids(call, r, false); }
+LSARPC_HANDLER(LookupSids) { return lookup_sids(call, r); }
+LSARPC_HANDLER(LookupSids2) { return lookup_sids(call, r); }
+LSARPC_HANDLER(LookupSids3)
+{
+    struct LsarLookupSids *c = r;
+    memset(&c->TranslatedNames, 0, sizeof c->TranslatedNames);
+    c->ReferencedDomains = NULL;
+    c->MappedCount = 0;
+    c->Result = STATUS_ACCESS_DENIED; /* no secure channel (above) */
+    return 0;
+}
 
 /* ---- GetUserName: who the caller is ---- */
 

@@ -110,6 +110,7 @@ LSARPC_HANDLER(LookupPrivilegeValue);
 LSARPC_HANDLER(LookupPrivilegeName);
 LSARPC_HANDLER(LookupPrivilegeDisplayName);
 LSARPC_HANDLER(EnumerateAccounts);
+LSARPC_HANDLER(EnumerateTrustedDomains);
 LSARPC_HANDLER(EnumerateAccountsWithUserRight);
 LSARPC_HANDLER(EnumerateAccountRights);
 LSARPC_HANDLER(AddAccountRights);

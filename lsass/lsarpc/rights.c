@@ -489,11 +489,16 @@ LSARPC_HANDLER(RemovePrivilegesFromAccount)
     struct lsa_object *o = account(call, &c->AccountHandle, ACCOUNT_ADJUST_PRIVILEGES, &fault, &c->Result);
     if (!o)
         return fault;
-    /* Either all privileges, or a list: not both, not neither. */
-    if ((c->AllPrivileges != 0) == (c->Privileges != NULL)) {
+    /* Either all privileges, or a list: not both, not neither ([MS-LSAD]
+     * 3.1.4.5.6). An empty list beside AllPrivileges counts as none
+     * (impacket sends one). */
+    bool listed = c->Privileges && c->Privileges->PrivilegeCount;
+    if (c->AllPrivileges ? listed : !c->Privileges) {
         c->Result = STATUS_INVALID_PARAMETER;
         return 0;
     }
+    if (c->AllPrivileges)
+        c->Privileges = NULL;
     const char **names = NULL;
     size_t count = 0;
     char **held = NULL;

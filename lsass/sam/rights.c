@@ -81,7 +81,9 @@ NTSTATUS sam_account_rights(struct registry *reg, const struct sid *sid, char **
     return collect_strings(reg, stmt, rights, count);
 }
 
-/* The audit record's object: the account's name, else its SID string. */
+/* The audit record's object: the account's name, else its SID string. The
+ * actions are the event log's user-rights ones (docs/eventlog.md): rights
+ * assigned "account.add" (Windows' 4704), removed "account.del" (4705). */
 static NTSTATUS audit(struct registry *reg, const struct audit_actor *actor, const char *action,
                       const struct sid *sid, const char *detail)
 {
@@ -113,7 +115,7 @@ NTSTATUS sam_account_add(struct registry *reg, const struct audit_actor *actor, 
     if (NT_SUCCESS(status))
         status = insert_account(reg, text);
     if (NT_SUCCESS(status))
-        status = audit(reg, actor, "account.add", sid, text);
+        status = audit(reg, actor, "account.create", sid, text);
     return sam_end(reg, status);
 }
 
@@ -133,7 +135,7 @@ NTSTATUS sam_account_delete(struct registry *reg, const struct audit_actor *acto
         status = sam_exec_stmt(reg, stmt);
     }
     if (NT_SUCCESS(status))
-        status = audit(reg, actor, "account.del", sid, text);
+        status = audit(reg, actor, "account.del", sid, "all rights");
     return sam_end(reg, status);
 }
 
@@ -181,7 +183,7 @@ static NTSTATUS change(struct registry *reg, const struct audit_actor *actor, co
         status = sam_exec_stmt(reg, stmt);
     }
     if (NT_SUCCESS(status))
-        status = audit(reg, actor, grant ? "rights.add" : "rights.remove", sid, detail);
+        status = audit(reg, actor, grant ? "account.add" : "account.del", sid, detail);
     free(detail);
     return sam_end(reg, status);
 }
@@ -224,6 +226,11 @@ NTSTATUS sam_account_list(struct registry *reg, const char *right, struct sid **
     return STATUS_SUCCESS;
 }
 
+static int compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 NTSTATUS sam_token_rights(struct registry *reg, const struct access_token *token, char ***rights, size_t *count)
 {
     *rights = NULL;
@@ -261,6 +268,8 @@ NTSTATUS sam_token_rights(struct registry *reg, const struct access_token *token
         }
         sam_strings_free(some, m);
     }
+    if (n)
+        qsort(all, n, sizeof *all, compare_strings);
     *rights = all;
     *count = n;
     return STATUS_SUCCESS;

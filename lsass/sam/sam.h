@@ -319,8 +319,10 @@ NTSTATUS sam_ids_settle(struct registry *reg);
 /* An account is a SID that holds rights: privileges ("SeBackupPrivilege")
  * and logon rights ("SeNetworkLogonRight"), by name; the caller (lsarpc)
  * checks the names. Tables lsa_accounts and lsa_account_rights (made by
- * lsass/lsarpc/migrations/). Changes are atomic and audited ("rights.add",
- * "rights.remove", "account.add", "account.del", object the SID's name).
+ * lsass/lsarpc/migrations/). Changes are atomic and audited, object the
+ * SID's name: rights assigned "account.add", removed "account.del" (detail
+ * the rights; "all rights" when the account goes), an empty account made
+ * "account.create" (the event log's user-rights events 4704 and 4705).
  * Lists are malloc'd: free with sam_strings_free / free(). */
 
 /* The rights of an account, sorted; STATUS_OBJECT_NAME_NOT_FOUND if the SID

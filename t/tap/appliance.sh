@@ -26,6 +26,10 @@
 #     and succeeds only when the srv driver is built and start succeeds (the
 #     SMB port accepts connections). Otherwise false, with a one-line reason
 #     in $APPLIANCE_WHY for skip_all.
+# appliance_wait_lsass_pipes
+#     Waits (at most 20 s) until lsassd serves its RPC pipes (\pipe\lsarpc,
+#     \pipe\samr: lsassd connects to lwiod a moment after lwiod is up):
+#     true once rpcclient's lsaquery answers as alice.
 # appliance_stop
 #     `lwadmin stop`.
 # appliance_pids
@@ -129,6 +133,17 @@ appliance_start() {
     appliance_pids >> "$T/.appliance-pids"
     [ "$rc" -eq 0 ] && _appliance_started=1
     return "$rc"
+}
+
+appliance_wait_lsass_pipes() {
+    local i=0
+    while [ $i -lt 100 ]; do
+        timeout 30 rpcclient -s "$APPLIANCE_CONF" -A "$APPLIANCE_AUTH" -p "$APPLIANCE_PORT" 127.0.0.1 \
+            -c lsaquery 2>/dev/null | grep -q "Domain Name" && return 0
+        sleep 0.2
+        i=$((i + 1))
+    done
+    return 1
 }
 
 appliance_stop() {
