@@ -1,0 +1,45 @@
+/* libnss_samewise's private half: where lsassd's public socket is, one
+ * request/answer with a hard time limit, and a short cache of answers.
+ *
+ * Everything here runs inside arbitrary processes (every program that
+ * looks up a user: ls, id, sshd, setuid programs), so:
+ *   - no global constructors, no threads, no signals; state is made on
+ *     first use under a mutex, and every call is thread-safe;
+ *   - a caller never waits for more than the configured timeout (default
+ *     NSS_DEFAULT_TIMEOUT_MS) in all, however lsassd misbehaves: the
+ *     connect is non-blocking and every read and write is bounded by poll;
+ *     when lsassd timed out, the process does not ask again for
+ *     NSS_DOWN_SECONDS (each further lookup answers "unavailable" at once);
+ *   - the environment is not trusted in setuid programs: the configuration
+ *     file's path may come from $SAMEWISE_NSS_CONF only through
+ *     secure_getenv;
+ *   - inside lsassd itself (which looks up Unix accounts through NSS) the
+ *     module answers "unavailable" at once instead of asking lsassd. */
+#ifndef SW_NSS_CLIENT_H
+#define SW_NSS_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/buf.h"
+
+#define NSS_CONF_PATH "/etc/samewise/nss.conf"
+#define NSS_DEFAULT_TIMEOUT_MS 800
+#define NSS_DEFAULT_CACHE_SECONDS 5
+#define NSS_DOWN_SECONDS 5
+
+enum nss_answer {
+    NSS_ANSWER_FOUND,       /* body holds the answer */
+    NSS_ANSWER_NOT_FOUND,   /* lsassd knows no such name or id */
+    NSS_ANSWER_UNAVAILABLE, /* lsassd is down, slow, or answered nonsense */
+};
+
+/* Asks lsassd: opcode with the request body req (req_len bytes). On
+ * NSS_ANSWER_FOUND, *body is a malloc'd copy of the answer's body
+ * (*body_len bytes; free it). cacheable: single-entry lookups are answered
+ * from (and stored in) the cache for the configured time. */
+enum nss_answer nss_ask(uint32_t opcode, const uint8_t *req, size_t req_len, bool cacheable, uint8_t **body,
+                        size_t *body_len);
+
+#endif
