@@ -183,6 +183,8 @@ enum setting_constraint {
     SETTING_GUID,    /* "guid": empty or xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx */
     SETTING_UNIXUSER, /* "unixuser": a unix account name (1..32 characters) that, if
                          the account exists here, is not uid 0 nor in group 0 */
+    SETTING_IDRANGE, /* "idrange": "FIRST-LAST", decimal unix ids with
+                        1000 <= FIRST <= LAST <= 2147483646 (normalised without spaces) */
 };
 
 struct setting_def {
@@ -243,6 +245,17 @@ NTSTATUS registry_setting_get_bool(struct registry *reg, const char *name, bool 
  * failure nothing changes. */
 NTSTATUS registry_setting_set(struct registry *reg, const char *name, const char *text,
                               const struct audit_actor *actor, char **error_message);
+/* A check a module adds to one setting, for what the schema alone cannot
+ * know (lsass.id-range against the accounts the SAM holds). It runs inside
+ * the transaction of every set and unset of that setting, after the schema's
+ * validation, with the value about to take effect (the default's text on
+ * unset); a failure refuses the change, with *error_message (malloc'd) saying
+ * why. Registered once per process, typically from a constructor of the
+ * module that needs it; at most REGISTRY_MAX_CHECKERS. */
+typedef NTSTATUS (*registry_setting_checker)(struct registry *reg, const char *name,
+                                             const char *value, char **error_message);
+#define REGISTRY_MAX_CHECKERS 8
+void registry_setting_add_checker(const char *name, registry_setting_checker check);
 /* Back to the default (audited; not an error if it was never set). */
 NTSTATUS registry_setting_unset(struct registry *reg, const char *name,
                                 const struct audit_actor *actor, char **error_message);

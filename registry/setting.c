@@ -396,6 +396,32 @@ static char *describe(const char *text, bool is_default)
 
 /* Writes (normalized) or deletes (NULL) a setting's value and audits it, in
  * one transaction. */
+struct setting_checker {
+    const char *name;
+    registry_setting_checker check;
+};
+static struct setting_checker checkers[REGISTRY_MAX_CHECKERS];
+static size_t checker_count;
+
+void registry_setting_add_checker(const char *name, registry_setting_checker check)
+{
+    /* Called from constructors, before any thread exists. */
+    if (checker_count < REGISTRY_MAX_CHECKERS)
+        checkers[checker_count++] = (struct setting_checker){ name, check };
+}
+
+static NTSTATUS run_checkers(struct registry *reg, const struct setting_def *def,
+                             const char *value, char **error_message)
+{
+    for (size_t i = 0; i < checker_count; i++)
+        if (strcmp(checkers[i].name, def->name) == 0) {
+            NTSTATUS status = checkers[i].check(reg, def->name, value, error_message);
+            if (!NT_SUCCESS(status))
+                return status;
+        }
+    return STATUS_SUCCESS;
+}
+
 static NTSTATUS change_setting(struct registry *reg, const struct setting_def *def,
                                const char *normalized, const struct audit_actor *actor,
                                char **error_message)
@@ -415,6 +441,9 @@ static NTSTATUS change_setting(struct registry *reg, const struct setting_def *d
         goto out;
     if (!normalized && was_default)
         goto out; /* unsetting a value that was never set: nothing changes */
+    status = run_checkers(reg, def, normalized ? normalized : def->default_text, error_message);
+    if (!NT_SUCCESS(status))
+        goto out;
     status = normalized ? write_stored(reg, def, normalized) : delete_stored(reg, def);
     if (!NT_SUCCESS(status))
         goto out;

@@ -239,6 +239,21 @@ static NTSTATUS validate_string(const struct setting_def *def, const char *text,
         }
         break;
     }
+    case SETTING_IDRANGE: {
+        /* System accounts live below 1000; -1 is chown's "no change" and
+         * signed 32-bit ids stop at 2^31 - 1. */
+        unsigned long long first, last;
+        char tail;
+        if (sscanf(text, " %llu - %llu %c", &first, &last, &tail) != 2 || strchr(text, '+') ||
+            first < 1000 || first > last || last > 2147483646ull) {
+            registry_error(error_message, "%s: '%s' is not FIRST-LAST with 1000 <= FIRST <= "
+                           "LAST <= 2147483646", def->name, text);
+            return STATUS_INVALID_PARAMETER;
+        }
+        snprintf(list, sizeof list, "%llu-%llu", first, last);
+        spelled = list;
+        break;
+    }
     case SETTING_GUID:
         if (*text && !guid_valid(text)) {
             registry_error(error_message,

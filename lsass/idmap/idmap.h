@@ -166,6 +166,10 @@ NTSTATUS idmap_token_ids(struct registry *reg, const struct access_token *token,
  * with account NULL. Audited; refusals as above. */
 NTSTATUS idmap_user_set_unix_account(struct registry *reg, const struct audit_actor *actor,
                                      const char *user, const char *account);
+/* The same, with a refusal's reason in a malloc'd *why (may be NULL; set to
+ * NULL on success), for the front ends to print. */
+NTSTATUS idmap_user_set_unix_account_why(struct registry *reg, const struct audit_actor *actor,
+                                         const char *user, const char *account, char **why);
 /* The user's mapped Unix account, malloc'd, or NULL in *account when it has
  * none. */
 NTSTATUS idmap_user_unix_account(struct registry *reg, const char *user, char **account);

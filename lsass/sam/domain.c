@@ -97,12 +97,17 @@ static NTSTATUS create_builtin(struct registry *reg, const struct audit_actor *a
     status = sam_name_taken(reg, key, 0);
     if (!NT_SUCCESS(status))
         goto out;
-    stmt = sam_prepare(reg, "INSERT INTO sam_groups(rid, builtin, name, name_key, description) "
-                            "VALUES (?1, 1, ?2, ?3, ?4)");
+    uint32_t base;
+    status = sam_id_base(reg, &base);
+    if (!NT_SUCCESS(status))
+        goto out;
+    stmt = sam_prepare(reg, "INSERT INTO sam_groups(rid, builtin, name, name_key, description, gid) "
+                            "VALUES (?1, 1, ?2, ?3, ?4, ?5)");
     if (!stmt) {
         status = STATUS_INTERNAL_ERROR;
         goto out;
     }
+    sqlite3_bind_int64(stmt, 5, (int64_t)base + alias->rid);
     sqlite3_bind_int64(stmt, 1, alias->rid);
     sqlite3_bind_text(stmt, 2, alias->name, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 3, key, -1, SQLITE_TRANSIENT);
@@ -144,6 +149,10 @@ NTSTATUS sam_init(struct registry *reg, const struct audit_actor *actor, bool *c
         status = create_domain(reg, actor);
         made = NT_SUCCESS(status);
     }
+    if (NT_SUCCESS(status))
+        status = sam_id_base_init(reg);
+    if (NT_SUCCESS(status))
+        status = sam_ids_settle(reg);
     for (size_t i = 0; NT_SUCCESS(status) && i < sizeof builtin_aliases / sizeof *builtin_aliases;
          i++)
         status = create_builtin(reg, actor, &builtin_aliases[i]);

@@ -14,7 +14,7 @@
 
 #define GROUP_COLUMNS \
     "rid, builtin, name, description, " \
-    "(SELECT count(*) FROM sam_members m WHERE m.group_rid = sam_groups.rid)"
+    "(SELECT count(*) FROM sam_members m WHERE m.group_rid = sam_groups.rid), gid"
 
 /* The SID of a group row: S-1-5-32-rid for built-ins, else domain + rid. */
 static NTSTATUS group_sid(const struct sid *domain, bool builtin, uint32_t rid, struct sid *sid)
@@ -36,6 +36,8 @@ static NTSTATUS group_from_row(sqlite3_stmt *stmt, const struct sid *domain,
     group->name = sam_column_strdup(stmt, 2);
     group->description = sam_column_strdup(stmt, 3);
     group->member_count = (size_t)sqlite3_column_int64(stmt, 4);
+    int64_t gid = sqlite3_column_int64(stmt, 5);
+    group->gid = gid > 0 && gid <= UINT32_MAX ? (uint32_t)gid : 0;
     if (!group->name || !group->description) {
         sam_group_free(group);
         return STATUS_NO_MEMORY;
@@ -100,6 +102,14 @@ NTSTATUS sam_group_by_sid(struct registry *reg, const struct sid *sid, struct sa
     sqlite3_stmt *stmt = sam_prepare(reg, "SELECT " GROUP_COLUMNS " FROM sam_groups WHERE rid = ?1");
     if (stmt)
         sqlite3_bind_int64(stmt, 1, rid);
+    return group_query_one(reg, stmt, group);
+}
+
+NTSTATUS sam_group_by_gid(struct registry *reg, uint32_t gid, struct sam_group *group)
+{
+    sqlite3_stmt *stmt = sam_prepare(reg, "SELECT " GROUP_COLUMNS " FROM sam_groups WHERE gid = ?1");
+    if (stmt)
+        sqlite3_bind_int64(stmt, 1, gid);
     return group_query_one(reg, stmt, group);
 }
 
@@ -207,18 +217,21 @@ NTSTATUS sam_group_add(struct registry *reg, const struct audit_actor *actor, co
     char *key = sam_name_key(name);
     if (!key)
         return STATUS_NO_MEMORY;
-    uint32_t new_rid = 0;
+    uint32_t new_rid = 0, gid = 0;
     status = sam_begin(reg);
     if (!NT_SUCCESS(status))
         goto out;
     status = sam_name_taken(reg, key, 0);
     if (NT_SUCCESS(status))
         status = sam_next_rid(reg, &new_rid);
+    if (NT_SUCCESS(status))
+        status = sam_id_for_rid(reg, new_rid, &gid);
     if (NT_SUCCESS(status)) {
         sqlite3_stmt *stmt = sam_prepare(
-            reg, "INSERT INTO sam_groups(rid, builtin, name, name_key, description) "
-                 "VALUES (?1, 0, ?2, ?3, ?4)");
+            reg, "INSERT INTO sam_groups(rid, builtin, name, name_key, description, gid) "
+                 "VALUES (?1, 0, ?2, ?3, ?4, ?5)");
         if (stmt) {
+            sqlite3_bind_int64(stmt, 5, gid);
             sqlite3_bind_int64(stmt, 1, new_rid);
             sqlite3_bind_text(stmt, 2, name, -1, SQLITE_TRANSIENT);
             sqlite3_bind_text(stmt, 3, key, -1, SQLITE_TRANSIENT);
@@ -227,8 +240,8 @@ NTSTATUS sam_group_add(struct registry *reg, const struct audit_actor *actor, co
         status = sam_exec_stmt(reg, stmt);
     }
     if (NT_SUCCESS(status)) {
-        char detail[32];
-        snprintf(detail, sizeof detail, "rid=%u", new_rid);
+        char detail[48];
+        snprintf(detail, sizeof detail, "rid=%u gid=%u", new_rid, gid);
         status = registry_audit(reg, actor, "group.add", name, detail);
     }
     status = sam_end(reg, status);

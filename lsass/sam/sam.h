@@ -44,6 +44,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "lib/ntstatus.h"
 #include "lib/sid.h"
@@ -99,6 +100,9 @@ struct sam_user {
     uint32_t bad_password_count;
     int64_t last_bad_password;  /* unix seconds; 0 never */
     int64_t lockout_time;       /* unix seconds when locked out; 0 not locked */
+    uint32_t uid;               /* its own Unix uid: FIRST + RID of lsass.id-range
+                                   when it was made (lsass/idmap/idmap.h) */
+    char *unix_account;         /* the Unix account it acts as instead; NULL: none */
 };
 
 struct sam_user_list {
@@ -219,6 +223,7 @@ struct sam_group {
     char *name;
     char *description;          /* "" when unset, never NULL */
     size_t member_count;
+    uint32_t gid;               /* its Unix gid (built-in aliases too): FIRST + RID */
 };
 
 struct sam_group_list {
@@ -263,6 +268,52 @@ NTSTATUS sam_alias_membership(struct registry *reg, const struct sid *sids, size
 /* Adds to token the aliases its user or any of its groups belong to (call
  * after adding Everyone, Authenticated Users, Network, ...). */
 NTSTATUS sam_token_add_aliases(struct registry *reg, struct access_token *token);
+
+/* ---- Unix ids (how they are used: lsass/idmap/idmap.h) -------------------
+ *
+ * A new user or group gets FIRST + RID of lsass.id-range as its uid / gid,
+ * stored with it and never changed. A new user is mapped at creation to the
+ * Unix account of the same name when one exists and qualifies
+ * (sam_unix_account_check). The accounts without a row take
+ * sam_id_base() + RID. */
+
+/* "FIRST-LAST" -> the two ids (1000 <= FIRST <= LAST <= 2147483646);
+ * STATUS_INVALID_PARAMETER with *why (static, may be NULL). */
+NTSTATUS sam_id_range_parse(const char *text, uint32_t *first, uint32_t *last, const char **why);
+/* The current lsass.id-range. */
+NTSTATUS sam_id_range(struct registry *reg, uint32_t *first, uint32_t *last);
+/* Whether first-last may become lsass.id-range: room for the next RID and
+ * 1000 accounts more, and none of the ids it would hand out already in use
+ * (stored ids, the id base's well-known ids, /etc/passwd and /etc/group).
+ * STATUS_INVALID_PARAMETER with a malloc'd *why (may be NULL). */
+NTSTATUS sam_id_range_check(struct registry *reg, uint32_t first, uint32_t last, char **why);
+/* The id base of the accounts without a row: Guest is base + 501, None base
+ * + 513, Domain Guests base + 514, anonymous base + 0. */
+NTSTATUS sam_id_base(struct registry *reg, uint32_t *base);
+
+/* Whether SAM user except_rid (0: a user being made) may act as Unix account
+ * `account`: it exists (getpwnam_r), is not uid 0 and not in group 0, its uid
+ * is no id the SAM hands out (inside lsass.id-range, a stored uid, the id
+ * base's), and no other SAM user is mapped to it (by name or uid:
+ * STATUS_USER_EXISTS). *uid / *gid (may be NULL) get the account's ids.
+ * STATUS_INVALID_PARAMETER / STATUS_USER_EXISTS with a malloc'd *why (may be
+ * NULL). */
+NTSTATUS sam_unix_account_check(struct registry *reg, const char *account, uint32_t except_rid,
+                                uid_t *uid, gid_t *gid, char **why);
+/* Maps user rid to Unix account `account` (checked as above), or back to its
+ * own uid with NULL. Audited (user.set unix-account=...). */
+NTSTATUS sam_user_set_unix_account(struct registry *reg, const struct audit_actor *actor,
+                                   uint32_t rid, const char *account, char **why);
+/* Users by their own uid, by the Unix account they are mapped to;
+ * groups by gid. STATUS_NO_SUCH_USER / STATUS_NO_SUCH_ALIAS. */
+NTSTATUS sam_user_by_uid(struct registry *reg, uint32_t uid, struct sam_user *user);
+NTSTATUS sam_user_by_unix_account(struct registry *reg, const char *account, struct sam_user *user);
+NTSTATUS sam_group_by_gid(struct registry *reg, uint32_t gid, struct sam_group *group);
+/* Accounts made before Unix ids existed acted as the Unix account of their
+ * name when there was one: settles each to that mapping (if it qualifies)
+ * or to none, once (a cheap query when there is nothing to do). Called by
+ * sam_init and by lsass/idmap before it answers. */
+NTSTATUS sam_ids_settle(struct registry *reg);
 
 /* ---- principals: names <-> SIDs ------------------------------------------ */
 

@@ -33,6 +33,13 @@ NTSTATUS sam_next_rid(struct registry *reg, uint32_t *rid);
  * this name key (ignoring the user except_user_rid, 0 for none). */
 NTSTATUS sam_name_taken(struct registry *reg, const char *name_key, uint32_t except_user_rid);
 
+/* The id a new account with RID rid gets: FIRST + rid of lsass.id-range.
+ * STATUS_INSUFFICIENT_RESOURCES when it falls beyond LAST (the range is
+ * used up: an administrator widens it). */
+NTSTATUS sam_id_for_rid(struct registry *reg, uint32_t rid, uint32_t *id);
+/* Sets sam_domain.id_base to the current range's FIRST if it has none. */
+NTSTATUS sam_id_base_init(struct registry *reg);
+
 /* Removes a SID from every group (a deleted account). */
 NTSTATUS sam_members_forget(struct registry *reg, const struct sid *member);
 

@@ -11,7 +11,8 @@
 
 #define USER_COLUMNS \
     "rid, name, full_name, description, flags, nt_hash IS NOT NULL, created, " \
-    "password_last_set, last_logon, bad_password_count, last_bad_password, lockout_time"
+    "password_last_set, last_logon, bad_password_count, last_bad_password, lockout_time, " \
+    "uid, unix_account"
 
 static NTSTATUS user_from_row(struct registry *reg, sqlite3_stmt *stmt, const struct sid *domain,
                               struct sam_user *user)
@@ -39,6 +40,17 @@ static NTSTATUS user_from_row(struct registry *reg, sqlite3_stmt *stmt, const st
     user->bad_password_count = bad < 0 ? 0 : bad > UINT32_MAX ? UINT32_MAX : (uint32_t)bad;
     user->last_bad_password = sqlite3_column_int64(stmt, 10);
     user->lockout_time = sqlite3_column_int64(stmt, 11);
+    int64_t uid = sqlite3_column_int64(stmt, 12);
+    user->uid = uid > 0 && uid <= UINT32_MAX ? (uint32_t)uid : 0;
+    /* '' is a pre-002 account not yet settled (sam_ids_settle): none yet. */
+    const char *account = (const char *)sqlite3_column_text(stmt, 13);
+    if (account && *account) {
+        user->unix_account = strdup(account);
+        if (!user->unix_account) {
+            sam_user_free(user);
+            return STATUS_NO_MEMORY;
+        }
+    }
     (void)reg;
     return STATUS_SUCCESS;
 }
@@ -84,6 +96,24 @@ NTSTATUS sam_user_by_name(struct registry *reg, const char *name, struct sam_use
     if (stmt)
         sqlite3_bind_text(stmt, 1, key, -1, SQLITE_TRANSIENT);
     free(key);
+    return user_query_one(reg, stmt, user);
+}
+
+NTSTATUS sam_user_by_uid(struct registry *reg, uint32_t uid, struct sam_user *user)
+{
+    sqlite3_stmt *stmt = sam_prepare(reg, "SELECT " USER_COLUMNS " FROM sam_users WHERE uid = ?1");
+    if (stmt)
+        sqlite3_bind_int64(stmt, 1, uid);
+    return user_query_one(reg, stmt, user);
+}
+
+NTSTATUS sam_user_by_unix_account(struct registry *reg, const char *account, struct sam_user *user)
+{
+    /* Unix names are case-sensitive: an exact match. */
+    sqlite3_stmt *stmt = sam_prepare(
+        reg, "SELECT " USER_COLUMNS " FROM sam_users WHERE unix_account = ?1 AND ?1 <> ''");
+    if (stmt)
+        sqlite3_bind_text(stmt, 1, account, -1, SQLITE_TRANSIENT);
     return user_query_one(reg, stmt, user);
 }
 
@@ -145,6 +175,7 @@ void sam_user_free(struct sam_user *user)
     free(user->name);
     free(user->full_name);
     free(user->description);
+    free(user->unix_account);
     memset(user, 0, sizeof *user);
 }
 
@@ -261,16 +292,24 @@ NTSTATUS sam_user_add(struct registry *reg, const struct audit_actor *actor, con
     status = sam_begin(reg);
     if (!NT_SUCCESS(status))
         goto wipe;
-    uint32_t new_rid = 0;
+    uint32_t new_rid = 0, uid = 0;
+    bool same_name_account = false;
     status = sam_name_taken(reg, key, 0);
     if (NT_SUCCESS(status))
         status = sam_next_rid(reg, &new_rid);
+    if (NT_SUCCESS(status))
+        status = sam_id_for_rid(reg, new_rid, &uid);
+    /* Samba's expectation: SAM user "bob" is the Unix account "bob" when
+     * there is one (and it may be: not root, not taken). Recorded now, so a
+     * Unix account made later moves no one. */
+    if (NT_SUCCESS(status))
+        same_name_account = NT_SUCCESS(sam_unix_account_check(reg, name, 0, NULL, NULL, NULL));
     if (NT_SUCCESS(status)) {
         int64_t now = sam_now();
         sqlite3_stmt *stmt = sam_prepare(
             reg, "INSERT INTO sam_users(rid, name, name_key, nt_hash, flags, full_name, "
-                 "description, created, password_last_set) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+                 "description, created, password_last_set, uid, unix_account) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
         if (stmt) {
             sqlite3_bind_int64(stmt, 1, new_rid);
             sqlite3_bind_text(stmt, 2, name, -1, SQLITE_TRANSIENT);
@@ -284,14 +323,20 @@ NTSTATUS sam_user_add(struct registry *reg, const struct audit_actor *actor, con
             sqlite3_bind_text(stmt, 7, description ? description : "", -1, SQLITE_TRANSIENT);
             sqlite3_bind_int64(stmt, 8, now);
             sqlite3_bind_int64(stmt, 9, have_hash ? now : 0);
+            sqlite3_bind_int64(stmt, 10, uid);
+            if (same_name_account)
+                sqlite3_bind_text(stmt, 11, name, -1, SQLITE_TRANSIENT);
+            else
+                sqlite3_bind_null(stmt, 11);
         }
         status = sam_exec_stmt(reg, stmt);
     }
     if (NT_SUCCESS(status)) {
-        char flag_text[96], detail[160];
+        char flag_text[96], detail[200];
         flags_text(flags, flag_text, sizeof flag_text);
-        snprintf(detail, sizeof detail, "rid=%u %s password=%s", new_rid, flag_text,
-                 have_hash ? "set" : "none");
+        snprintf(detail, sizeof detail, "rid=%u uid=%u%s%s %s password=%s", new_rid, uid,
+                 same_name_account ? " unix-account=" : "", same_name_account ? name : "",
+                 flag_text, have_hash ? "set" : "none");
         status = registry_audit(reg, actor, "user.add", name, detail);
     }
     status = sam_end(reg, status);
