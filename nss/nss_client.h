@@ -1,12 +1,13 @@
-/* libnss_samewise's private half: where lsassd's public socket is, one
- * request/answer with a hard time limit, and a short cache of answers.
+/* libnss_samewise's private half: lsassd's answers through lsass_call
+ * (lsass_call.h: the configuration and the bounded exchange), and a short
+ * cache of them.
  *
  * Everything here runs inside arbitrary processes (every program that
  * looks up a user: ls, id, sshd, setuid programs), so:
  *   - no global constructors, no threads, no signals; state is made on
  *     first use under a mutex, and every call is thread-safe;
  *   - a caller never waits for more than the configured timeout (default
- *     NSS_DEFAULT_TIMEOUT_MS) in all, however lsassd misbehaves: the
+ *     SW_CLIENT_DEFAULT_TIMEOUT_MS) in all, however lsassd misbehaves: the
  *     connect is non-blocking and every read and write is bounded by poll;
  *     when lsassd timed out, the process does not ask again for
  *     NSS_DOWN_SECONDS (each further lookup answers "unavailable" at once);
@@ -24,9 +25,6 @@
 
 #include "lib/buf.h"
 
-#define NSS_CONF_PATH "/etc/samewise/nss.conf"
-#define NSS_DEFAULT_TIMEOUT_MS 800
-#define NSS_DEFAULT_CACHE_SECONDS 5
 #define NSS_DOWN_SECONDS 5
 
 enum nss_answer {
