@@ -24,3 +24,17 @@ $(NSS_MODULE): $(patsubst %.c,$(B)/plain/%.o,$(NSS_SOURCES)) nss/exports.map
 	    -o $@ $(filter %.o,$^)
 
 all: $(NSS_MODULE)
+
+# `make install`: into the multiarch library directory, where the dynamic
+# linker's cache (ldconfig) finds it for glibc's dlopen; with the default
+# prefix /usr/local that is /usr/local/lib/x86_64-linux-gnu, which Debian's
+# /etc/ld.so.conf.d lists. Override with NSS_LIBDIR=... (e.g. /usr/lib/$(MULTIARCH)).
+MULTIARCH ?= $(shell $(CC) -print-multiarch 2>/dev/null)
+NSS_LIBDIR ?= $(prefix)/lib$(if $(MULTIARCH),/$(MULTIARCH))
+
+install: install-nss
+install-nss: $(NSS_MODULE)
+	install -d $(DESTDIR)$(NSS_LIBDIR)
+	install -m 0644 $(NSS_MODULE) $(DESTDIR)$(NSS_LIBDIR)/
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" -eq 0 ] && command -v ldconfig >/dev/null; then ldconfig; fi
+.PHONY: install-nss
