@@ -8,6 +8,7 @@
 
 #include "admin-cli/cli.h"
 #include "lib/sid.h"
+#include "lsass/idmap/idmap.h"
 #include "lsass/sam/sam.h"
 
 enum {
@@ -21,6 +22,8 @@ enum {
     OPT_EXPIRES,
     OPT_UNLOCK,
     OPT_RENAME,
+    OPT_UNIX_ACCOUNT,
+    OPT_NO_UNIX_ACCOUNT,
 };
 
 /* ---- output ------------------------------------------------------------------- */
@@ -79,6 +82,14 @@ static json_t *user_json(struct cli *cli, const struct sam_user *user)
         return NULL;
     }
     json_object_set_new(o, "groups", groups);
+    /* The Unix identity it acts as on disk (lsass/idmap): its own uid, or
+     * the Unix account it is mapped to (null uid if that account is gone). */
+    uid_t uid;
+    json_object_set_new(o, "unix_account", user->unix_account ? cli_json_string(user->unix_account)
+                                                                : json_null());
+    json_object_set_new(o, "uid", NT_SUCCESS(idmap_sid_to_uid(cli->reg, &user->sid, &uid))
+                                      ? json_integer((json_int_t)uid)
+                                      : json_null());
     return o;
 }
 
@@ -239,12 +250,15 @@ static int run_set(struct cli *cli, const struct cli_command *command, int argc,
         { "password-expires", no_argument, NULL, OPT_EXPIRES },
         { "unlock", no_argument, NULL, OPT_UNLOCK },
         { "rename", required_argument, NULL, OPT_RENAME },
+        { "unix-account", required_argument, NULL, OPT_UNIX_ACCOUNT },
+        { "no-unix-account", no_argument, NULL, OPT_NO_UNIX_ACCOUNT },
         CLI_COMMON_OPTIONS,
         { NULL, 0, NULL, 0 },
     };
     struct sam_user_change change;
     memset(&change, 0, sizeof change);
-    bool any = false;
+    bool any = false, account_change = false, other_change = false;
+    const char *unix_account = NULL;
     cli_getopt_reset();
     int c;
     while ((c = cli_getopt(cli, command, argc, argv, "", options)) != -1) {
@@ -258,9 +272,18 @@ static int run_set(struct cli *cli, const struct cli_command *command, int argc,
         case OPT_EXPIRES: change.flags_clear |= SAM_USER_PASSWORD_NEVER_EXPIRES; break;
         case OPT_UNLOCK: change.flags_clear |= SAM_USER_LOCKED_OUT; break;
         case OPT_RENAME: change.new_name = optarg; break;
+        case OPT_UNIX_ACCOUNT:
+        case OPT_NO_UNIX_ACCOUNT:
+            if (account_change)
+                return cli_usage_error(cli, "give one of --unix-account and --no-unix-account, once");
+            account_change = true;
+            unix_account = c == OPT_UNIX_ACCOUNT ? optarg : NULL;
+            break;
         case CLI_GETOPT_HELP: return CLI_OK;
         default: return CLI_USAGE;
         }
+        if (c != OPT_UNIX_ACCOUNT && c != OPT_NO_UNIX_ACCOUNT)
+            other_change = true;
     }
     if (!cli_positional(cli, argc, argv, 1, 1))
         return CLI_USAGE;
@@ -279,11 +302,24 @@ static int run_set(struct cli *cli, const struct cli_command *command, int argc,
     struct sam_user user;
     if ((rc = find_user(cli, name, &user)) != CLI_OK)
         return rc;
-    NTSTATUS status = sam_user_update(cli->reg, &cli->actor, user.rid, &change);
-    if (status == STATUS_INVALID_PARAMETER)
-        rc = cli_fail(cli, "%s: %s", user.name, bad_text_message);
-    else if (!NT_SUCCESS(status))
-        rc = cli_fail_status(cli, status, NULL, "%s", user.name);
+    NTSTATUS status = STATUS_SUCCESS;
+    if (other_change) {
+        status = sam_user_update(cli->reg, &cli->actor, user.rid, &change);
+        if (status == STATUS_INVALID_PARAMETER)
+            rc = cli_fail(cli, "%s: %s", user.name, bad_text_message);
+        else if (!NT_SUCCESS(status))
+            rc = cli_fail_status(cli, status, NULL, "%s", user.name);
+    }
+    if (NT_SUCCESS(status) && account_change) {
+        /* One transaction with the changes above: a refused mapping
+         * leaves the account as it was. */
+        char *reason = NULL;
+        status = sam_user_set_unix_account(cli->reg, &cli->actor, user.rid, unix_account, &reason);
+        if (!NT_SUCCESS(status))
+            rc = reason ? cli_fail(cli, "%s: %s", user.name, reason)
+                        : cli_fail_status(cli, status, NULL, "%s", user.name);
+        free(reason);
+    }
     sam_user_free(&user);
     return rc;
 }
@@ -369,6 +405,16 @@ static int run_show(struct cli *cli, const struct cli_command *command, int argc
         cli_format_time(user.last_logon, logon, sizeof logon);
         cli_format_time(user.lockout_time, locked, sizeof locked);
         snprintf(bad, sizeof bad, "%u", user.bad_password_count);
+        char identity[96];
+        json_t *uid = json_object_get(o, "uid");
+        if (user.unix_account && json_is_integer(uid))
+            snprintf(identity, sizeof identity, "Unix account %s (uid %lld)", user.unix_account,
+                     (long long)json_integer_value(uid));
+        else if (user.unix_account)
+            snprintf(identity, sizeof identity, "Unix account %s (missing: acts as nobody)",
+                     user.unix_account);
+        else
+            snprintf(identity, sizeof identity, "uid %u (its own)", user.uid);
         char *groups = NULL;
         size_t len = 0;
         FILE *mem = open_memstream(&groups, &len);
@@ -392,6 +438,7 @@ static int run_show(struct cli *cli, const struct cli_command *command, int argc
             "Locked out since", (user.flags & SAM_USER_LOCKED_OUT) ? locked : "not locked",
             "Created", created,
             "Groups", groups && *groups ? groups : "(none)",
+            "Unix identity", identity,
             NULL,
         };
         cli_print_fields(fields);
@@ -421,8 +468,12 @@ static const struct cli_command user_subcommands[] = {
     { .name = "set", .summary = "change a user's account",
       .usage = "NAME [--enable|--disable] [--full-name TEXT] [--description TEXT]\n"
                "          [--password-never-expires|--password-expires] [--unlock]\n"
-               "          [--rename NEW-NAME]\n"
-               "    --unlock           clear a lockout and the bad-password count\n",
+               "          [--rename NEW-NAME] [--unix-account ACCOUNT|--no-unix-account]\n"
+               "    --unlock           clear a lockout and the bad-password count\n"
+               "    --unix-account ACCOUNT\n"
+               "                       act on disk as this existing Unix account (not root,\n"
+               "                       not in group root, not another SAM user's)\n"
+               "    --no-unix-account  act as the user's own uid from lsass.id-range\n",
       .run = run_set },
     { .name = "del", .summary = "delete a user (and its group memberships)",
       .usage = "NAME [--force]\n"

@@ -29,14 +29,15 @@ struct access_token {
     size_t group_count;
     struct sid *groups;     /* includes Everyone, Authenticated Users, Network, ... */
     uint32_t privileges;    /* SE_PRIV_* */
-    uid_t uid;              /* the unix identity pvfs acts as */
-    gid_t gid;
+    uid_t uid;              /* the unix identity pvfs acts as: the user's uid */
+    gid_t gid;              /*   and its primary group's gid */
     bool is_anonymous;
     bool is_guest;
-    /* uid/gid are the fallback identity that every user without a unix
-     * account of its own, Guest and anonymous share: they say where files
-     * go on disk, never who owns what (pvfs gives such a token no Unix
-     * User/Group SIDs). */
+    /* uid/gid are a stand-in (nobody), not the token's own identity:
+     * lsassd found that identity privileged (uid or gid 0) or missing. They
+     * say where files go on disk, never who owns what (pvfs gives such a
+     * token no Unix User/Group SIDs). Every account normally has its own
+     * (lsass/idmap/idmap.h), Guest and anonymous included. */
     bool unix_id_shared;
 };
 

@@ -397,6 +397,24 @@ static bool set_user_password(struct apply *a, const struct prov_user *u, uint32
     return check(a, status, &u->at, what, &message);
 }
 
+/* The user's Unix account as the file says: a mapping, or none (a field
+ * left out is the default, its own uid, even where the SAM mapped a Unix
+ * account of the same name when it made the user). */
+static bool apply_unix_account(struct apply *a, const struct prov_user *u, uint32_t rid,
+                               const char *current, struct diff *d)
+{
+    if (!text_differs(current, u->unix_account))
+        return true;
+    if (d)
+        diff_add(d, "unix_account", current ? current : "", u->unix_account ? u->unix_account : "",
+                 false);
+    char *why = NULL;
+    NTSTATUS status = sam_user_set_unix_account(a->reg, a->opt->actor, rid, u->unix_account, &why);
+    char what[96];
+    snprintf(what, sizeof what, "users.%s.unix_account", u->name);
+    return check(a, status, &u->at, what, &why);
+}
+
 static bool apply_one_user(struct apply *a, const struct prov_user *u)
 {
     uint32_t want_flags = (u->enabled ? 0 : SAM_USER_DISABLED) |
@@ -427,6 +445,11 @@ static bool apply_one_user(struct apply *a, const struct prov_user *u)
                    check(a, status, &u->at, what, &message);
             if (good && has_password && !plain)
                 good = set_user_password(a, u, rid, hash, NULL);
+            struct sam_user made;
+            if (good && NT_SUCCESS(sam_user_by_rid(a->reg, rid, &made))) {
+                good = apply_unix_account(a, u, rid, made.unix_account, NULL);
+                sam_user_free(&made);
+            }
         }
         free_secret(plain);
         crypto_wipe(hash, sizeof hash);
@@ -471,6 +494,8 @@ static bool apply_one_user(struct apply *a, const struct prov_user *u)
     if (good && (change.full_name || change.description || change.flags_set || change.flags_clear))
         good = check(a, sam_user_update(a->reg, a->opt->actor, cur.rid, &change), &u->at,
                      u->name, NULL);
+    if (good)
+        good = apply_unix_account(a, u, cur.rid, cur.unix_account, &d);
     if (good && d.count)
         good = record_diff(a, '~', "user", cur.name, &d);
     fields_free(d.fields, d.count);

@@ -181,6 +181,8 @@ static NTSTATUS export_users(struct out *o, struct registry *reg, bool with_secr
         key_bool(o, "enabled", !(u->flags & SAM_USER_DISABLED));
         if (u->flags & SAM_USER_PASSWORD_NEVER_EXPIRES)
             key_bool(o, "password_never_expires", true);
+        if (u->unix_account)
+            key_string(o, "unix_account", u->unix_account);
         uint8_t hash[16];
         if (with_secrets && NT_SUCCESS(sam_user_get_nt_hash(reg, u->rid, hash))) {
             char text[33];

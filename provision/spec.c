@@ -268,7 +268,8 @@ static bool parse_password(struct parse *p, const struct ydoc_node *node, const 
 static bool parse_users(struct parse *p, const struct ydoc_node *node, struct prov_spec *s)
 {
     static const char *const known[] = { "name", "full_name", "description", "enabled",
-                                         "password_never_expires", "groups", "password", NULL };
+                                         "password_never_expires", "groups", "password",
+                                         "unix_account", NULL };
     if (node->kind != YDOC_SEQUENCE) {
         fail_at(p, node, "users", "must be a list of users");
         return false;
@@ -291,6 +292,7 @@ static bool parse_users(struct parse *p, const struct ydoc_node *node, struct pr
         if (!only_known(p, u, where, known) || !required_string(p, u, "name", where, &out->name) ||
             !optional_string(p, u, "full_name", where, &out->full_name) ||
             !optional_string(p, u, "description", where, &out->description) ||
+            !optional_string(p, u, "unix_account", where, &out->unix_account) ||
             !optional_bool(p, u, "enabled", where, &out->enabled) ||
             !optional_bool(p, u, "password_never_expires", where, &out->password_never_expires) ||
             !string_list(p, u, "groups", where, &out->groups, &out->group_count) ||
@@ -477,6 +479,7 @@ static void free_user(struct prov_user *u)
     free(u->name);
     free(u->full_name);
     free(u->description);
+    free(u->unix_account);
     free_list(u->groups, u->group_count);
     free(u->password_source);
 }

@@ -41,6 +41,8 @@ struct prov_user {
     char *name;
     char *full_name;
     char *description;
+    char *unix_account;    /* the Unix account it acts as on disk; NULL: none,
+                              its own uid (lsass/idmap/idmap.h) */
     bool enabled;          /* default true */
     bool password_never_expires;
     char **groups;         /* group or alias names */

@@ -46,7 +46,11 @@ static NTSTATUS build_token(const struct lsa_settings *settings, uint32_t rid, b
     if (guest)
         token_add_group(result->token, &SID_BUILTIN_GUESTS);
     result->token->is_guest = guest;
-    return lsa_token_finish(result->token, unix_name, settings);
+    /* What a provider's id map would say: the account's own uid from the
+     * default range, None's gid; "root" stands for an account whose map came
+     * to say uid 0 (a mapped Unix account that changed). */
+    bool as_root = unix_name && strcmp(unix_name, "root") == 0;
+    return lsa_token_finish(result->token, as_root ? 0 : 1000000 + rid, 1000513);
 }
 
 static NTSTATUS memory_ntlm_logon(struct lsa_provider *p, const struct lsa_settings *settings,
@@ -296,7 +300,8 @@ static void spnego_ntlm_tests(void)
        token_has_sid(t, &SID_AUTHENTICATED_USERS) && token_has_sid(t, &SID_NETWORK),
        "alice's token: her SID, Everyone, Authenticated Users, Network");
     ok(t && t->privileges == SE_PRIV_CHANGE_NOTIFY, "alice has only SeChangeNotifyPrivilege");
-    ok(t && t->uid == 65534, "alice has no unix account: she acts as the fallback user (nobody)");
+    ok(t && t->uid == 1001000 && t->gid == 1000513 && !t->unix_id_shared,
+       "alice acts as her own uid and her primary group's gid, not a shared one");
     is_str(r.result.logon.user, "alice", "the logon names the user");
     lsa_accept_result_clear(&r.result);
 
@@ -322,8 +327,9 @@ static void spnego_ntlm_tests(void)
 
     r = (struct run){ .user = "root", .password = "Secret4!" };
     run_exchange(&r);
-    ok(r.status == STATUS_SUCCESS && r.result.logon.token && r.result.logon.token->uid == 65534,
-       "a SAM user named root never acts as uid 0");
+    ok(r.status == STATUS_SUCCESS && r.result.logon.token && r.result.logon.token->uid == 65534 &&
+           r.result.logon.token->unix_id_shared,
+       "an id map that says uid 0 is never acted on: nobody, marked a stand-in");
     lsa_accept_result_clear(&r.result);
 
     r = (struct run){ .user = "alice", .password = "wrong" };

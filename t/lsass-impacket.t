@@ -53,9 +53,11 @@ t.ok({"S-1-1-0", "S-1-5-2", "S-1-5-11", "S-1-5-32-545"} <= groups,
      "token: Everyone, Network, Authenticated Users, BUILTIN\\Users")
 t.ok("S-1-5-32-544" not in groups and tok.get("privileges") == 0x10,
      "token: not an Administrator, only SeChangeNotifyPrivilege")
-t.ok(tok.get("uid") == 65534 and r.get("user") == "alice" and r.get("flags") == 0,
-     "no unix account alice: acts as nobody (65534); not guest or anonymous")
-t.ok(tok.get("unix_id_shared") == 1, "  on the shared fallback identity: marked unix_id_shared")
+alice_rid = int(alice_sid.rsplit("-", 1)[1])
+t.ok(tok.get("uid") == 1000000 + alice_rid and tok.get("gid") == 1000513 and r.get("user") == "alice"
+     and r.get("flags") == 0,
+     "alice acts as her own uid (lsass.id-range + RID) and None's gid; not guest or anonymous")
+t.ok(tok.get("unix_id_shared") == 0, "  her own identity, not a stand-in: unix_id_shared clear")
 fields = h.neg_token_resp_fields(r["out"])
 t.ok(fields.get(0) == b"\x00" and 3 not in fields, "final negTokenResp: accept-completed, no mechListMIC asked")
 t.ok("Last logon:             never" not in inst.lwadmin("user", "show", "alice"), "the last logon is recorded")

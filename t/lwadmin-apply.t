@@ -126,6 +126,34 @@ like "$out" "more than the limit" "size named"
 ok "hostile files refused within seconds" [ $(( $(date +%s) - start )) -lt 15 ]
 rm -f "$T/huge.yaml"
 
+# The Unix account a user acts as (users[].unix_account): applied, refused
+# with the reason, left out means its own uid, and exported for the round
+# trip below.
+if id daemon >/dev/null 2>&1 && [ "$(id -u daemon)" != 0 ] && [ "$(id -g daemon)" != 0 ]; then
+    printf 'users:\n  - name: mapped-sw\n    unix_account: daemon\n' > "$T/mapped.yaml"
+    out=$("$LWADMIN" apply -f "$T/mapped.yaml" 2>&1); rc=$?
+    is "$rc" 0 "apply maps a user to Unix account daemon" || diag "$out"
+    like "$("$LWADMIN" user show mapped-sw 2>&1)" "Unix identity: +Unix account daemon" "  lwadmin shows it"
+    out=$("$LWADMIN" apply -f "$T/mapped.yaml" --dry-run --detailed-exitcode 2>&1); rc=$?
+    is "$rc" 0 "  applying it again changes nothing"
+    like "$("$LWADMIN" export)" 'unix_account: "daemon"' "  export carries unix_account"
+    printf 'users:\n  - name: mapped-sw\n    unix_account: root\n' > "$T/root.yaml"
+    out=$("$LWADMIN" apply -f "$T/root.yaml" 2>&1); rc=$?
+    is "$rc" 1 "unix_account: root is refused"
+    like "$out" "users.mapped-sw.unix_account: .*privileged" "  naming the field and the reason"
+    printf 'users:\n  - name: other-sw\n    unix_account: daemon\n' > "$T/taken.yaml"
+    out=$("$LWADMIN" apply -f "$T/taken.yaml" 2>&1); rc=$?
+    is "$rc" 1 "a second user mapped to daemon is refused"
+    like "$out" "mapped-sw already acts as Unix account daemon" "  naming the user that has it"
+    unlike "$("$LWADMIN" user list)" "other-sw" "  and nothing was applied"
+    printf 'users:\n  - name: mapped-sw\n' > "$T/unmapped.yaml"
+    out=$("$LWADMIN" apply -f "$T/unmapped.yaml" --dry-run 2>&1)
+    like "$out" 'unix_account: "?daemon"? -> ""' "left out: the plan shows the mapping going"
+    "$LWADMIN" apply -f "$T/mapped.yaml" >/dev/null 2>&1
+else
+    skip_test "no unprivileged Unix account daemon"
+fi
+
 # Round trip between two registries.
 "$LWADMIN" export -o "$T/one.yaml" --with-secrets
 ok "export with secrets is mode 0600" [ "$(stat -c %a "$T/one.yaml")" = 600 ]

@@ -282,6 +282,45 @@ is "$rc" 1 "a built-in group is never deleted, --force or not"
 run "$LWADMIN" share show granted
 like "$out" "Everyone:read" "  and no grant was removed for it"
 
+# ---- the Unix account a user acts as (lsass/idmap) ------------------------------------------
+"$LWADMIN" user add ida </dev/null >/dev/null 2>&1
+run "$LWADMIN" --json user show ida
+uid=$(printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["uid"], d["unix_account"])')
+like "$uid" "^10[0-9]{5} None$" "ida has his own uid from lsass.id-range, no Unix account ($uid)"
+run "$LWADMIN" user show ida
+like "$out" "Unix identity: +uid 10[0-9]{5} \(its own\)" "user show names it"
+if id daemon >/dev/null 2>&1 && [ "$(id -u daemon)" != 0 ] && [ "$(id -g daemon)" != 0 ]; then
+    run "$LWADMIN" user set ida --unix-account daemon
+    is "$rc" 0 "user set --unix-account daemon"
+    run "$LWADMIN" user show ida
+    like "$out" "Unix identity: +Unix account daemon \(uid $(id -u daemon)\)" "  user show names daemon and its uid"
+    run "$LWADMIN" user set alice --unix-account daemon
+    is "$rc" 1 "a second user may not act as daemon"
+    like "$err" "ida already acts as Unix account daemon" "  the refusal names ida"
+    run "$LWADMIN" user set alice --full-name "Not Saved" --unix-account daemon
+    is "$rc" 1 "a refused mapping with another change"
+    run "$LWADMIN" user show alice
+    unlike "$out" "Not Saved" "  changes nothing (one transaction)"
+    run "$LWADMIN" user set ida --no-unix-account
+    is "$rc" 0 "user set --no-unix-account"
+    like "$("$LWADMIN" user show ida)" "Unix identity: +uid 10[0-9]{5} \(its own\)" "  ida is back on his own uid"
+else
+    skip_test "no unprivileged Unix account daemon"
+fi
+run "$LWADMIN" user set ida --unix-account root
+is "$rc" 1 "user set --unix-account root is refused"
+like "$err" "privileged" "  saying why"
+run "$LWADMIN" user set ida --unix-account no-such-unix-acct
+is "$rc" 1 "a Unix account that does not exist is refused"
+like "$err" "there is no Unix account no-such-unix-acct" "  saying so"
+run "$LWADMIN" user set ida --unix-account daemon --no-unix-account
+is "$rc" 2 "--unix-account with --no-unix-account is a usage error"
+run "$LWADMIN" config set lsass.id-range 1000-2000
+is "$rc" 1 "an lsass.id-range too small for the RIDs is refused"
+like "$err" "too small" "  saying why"
+run "$LWADMIN" config get lsass.id-range
+is "$out" "1000000-1999999" "the default lsass.id-range"
+
 # ---- the audit log has each change ----------------------------------------------------------
 run "$LWADMIN" log
 for entry in "user.add +alice" "user.passwd +alice" "user.set +bob" "user.del +robert" \

@@ -7,7 +7,7 @@
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/lwconsole-lib.sh"
 need_program smbclient smbclient
-plan 48
+plan 54
 
 "$LWADMIN" init >/dev/null || exit 1
 "$LWADMIN" config set lsass.failed-logon-delay 0 >/dev/null || exit 1  # not about the delay
@@ -79,6 +79,24 @@ keys Space           # Administrators is first
 keys F2
 ok "membership saved" wait_for "Groups of 'alice' saved \(1 change\)"
 like "$("$LWADMIN" group show Administrators)" "alice" "alice is in Administrators"
+
+# ---- the Unix account a user acts as (lsass/idmap) ----
+keys e
+ok "e opens the edit form" wait_for 'Edit user alice'
+keys Tab Tab Tab Tab Tab Tab Tab
+ok "the Unix account field says what empty means" wait_for 'its own uid [0-9]+'
+type_text root
+ok "root is refused as it is typed" wait_for 'Unix account: .*privileged'
+keys C-u
+type_text daemon
+keys F2
+ok "mapped to daemon" wait_for "User 'alice' saved"
+like "$("$LWADMIN" user show alice)" "Unix identity: +Unix account daemon" "lwadmin sees alice act as daemon"
+keys e
+wait_for 'Edit user alice' >/dev/null
+keys Tab Tab Tab Tab Tab Tab Tab C-u F2
+wait_for "User 'alice' saved" >/dev/null
+like "$("$LWADMIN" user show alice)" "Unix identity: +uid [0-9]+ \(its own\)" "emptied: alice acts as her own uid again"
 
 # ---- members of a group ----
 keys 4

@@ -277,10 +277,11 @@ static void derived(void)
        "  (nothing was written to the file)");
 }
 
-/* A token on the shared fallback identity (a user without a unix account of
- * its own), Guest and anonymous never own a file by its unix uid or gid,
- * even when that uid is theirs on disk; nor does anyone own by nobody,
- * nogroup or (but SYSTEM) root. */
+/* A token on a stand-in identity (unix_id_shared: lsassd found its own
+ * privileged or missing) never owns a file by its unix uid or gid, even when
+ * that uid is where its files go; nor does anyone own by nobody, nogroup or
+ * (but SYSTEM) root. Guest and anonymous have ids of their own now
+ * (lsass/idmap) and own what those ids own. */
 static struct access_token *with_unix_id(const char *sid, uid_t uid, gid_t gid)
 {
     struct access_token *t = make_token(sid);
@@ -301,16 +302,17 @@ static void shared_identity(void)
     struct access_token *fallback = with_unix_id(BOB, user_uid, user_gid);
     fallback->unix_id_shared = true;
     is_int(try_open(fallback, "mine.txt", FILE_READ_DATA), STATUS_ACCESS_DENIED,
-           "  a user on the shared fallback identity (same uid on disk) does not");
+           "  a token on a stand-in identity (same uid on disk) does not");
     struct access_token *guest = with_unix_id("S-1-5-21-1-2-3-501", user_uid, user_gid);
     guest->is_guest = true;
-    is_int(try_open(guest, "mine.txt", FILE_READ_DATA), STATUS_ACCESS_DENIED,
-           "  nor Guest with that uid");
+    is_int(try_open(guest, "mine.txt", FILE_READ_DATA), STATUS_SUCCESS,
+           "  Guest on its own uid does (Guest's id is its alone)");
     struct access_token *anonymous = with_unix_id("S-1-5-7", user_uid, user_gid);
     anonymous->is_anonymous = true;
+    anonymous->unix_id_shared = true;
     is_int(try_open(anonymous, "mine.txt", FILE_READ_DATA), STATUS_ACCESS_DENIED,
-           "  nor anonymous with that uid");
-    ok(!pvfs_token_owns_unix_id(fallback, user_uid) && !pvfs_token_owns_unix_id(guest, user_gid) &&
+           "  anonymous on a stand-in identity does not");
+    ok(!pvfs_token_owns_unix_id(fallback, user_uid) && pvfs_token_owns_unix_id(guest, user_gid) &&
        pvfs_token_owns_unix_id(unix_user, user_uid) &&
        !pvfs_token_owns_unix_id(unix_user, PVFS_NOBODY_ID) &&
        !pvfs_token_owns_unix_id(unix_user, 0),

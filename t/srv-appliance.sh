@@ -8,7 +8,7 @@ appliance_start() { # extra lwiod arguments...
     DB=$T/registry.db
     SHARE=$T/share
     mkdir -p "$SHARE"
-    chmod 777 "$SHARE"   # alice has no unix account: pvfs acts as nobody
+    chmod 777 "$SHARE"   # alice acts as her own uid (lsass.id-range), which owns nothing here
     "$LWADMIN" --db "$DB" init >/dev/null || skip_all "lwadmin init failed"
     # Not about the failed-logon delay (default 2 s): wrong passwords answer at once.
     "$LWADMIN" --db "$DB" config set lsass.failed-logon-delay 0 >/dev/null

@@ -18,8 +18,8 @@ appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
 "$LWADMIN" config set lwiod.log-level debug >/dev/null # counts decrypted frames
 appliance_require
 SHARE=$APPLIANCE_SHARE_DIR
-# alice has no Unix account: on disk she acts as nobody (lsass.unix-fallback-
-# user), so the share and what the test puts there are open to everyone, as
+# alice acts on disk as her own uid from lsass.id-range, which owns nothing
+# here, so the share and what the test puts there are open to everyone, as
 # files a user made with umask 000 would be.
 chmod 0777 "$SHARE"
 umask 000

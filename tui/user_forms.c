@@ -11,7 +11,7 @@ struct user_form {
     struct sam_user existing;
     bool editing;
     struct ui_field *name, *full_name, *description, *password, *confirm, *disabled,
-        *never_expires, *locked, *must_change;
+        *never_expires, *locked, *must_change, *unix_account;
     char *saved_name;
 };
 
@@ -71,6 +71,24 @@ static char *validate_description(struct ui_form *form, struct ui_field *field, 
     (void)form;
     (void)context;
     return validate_length(field, SAM_DESCRIPTION_MAX);
+}
+
+/* Empty (the user's own uid) or a Unix account it may act as, checked as
+ * typed with the rules the SAM applies when it is saved. */
+static char *validate_unix_account(struct ui_form *form, struct ui_field *field, void *context)
+{
+    (void)form;
+    struct user_form *f = context;
+    char *account = ui_field_value(field);
+    if (!account)
+        return strdup("out of memory");
+    char *why = NULL;
+    if (*account && strcmp(account, f->existing.unix_account ? f->existing.unix_account : "") != 0 &&
+        !NT_SUCCESS(sam_unix_account_check(app.reg, account, f->existing.rid, NULL, NULL, &why)) &&
+        !why)
+        why = strdup("that Unix account cannot be used");
+    free(account);
+    return why;
 }
 
 /* The password policy, as lsassd will apply it. An empty password is allowed
@@ -199,8 +217,9 @@ static NTSTATUS save_edit(struct ui_form *form, void *context, char **message)
     char *name = ui_field_value(f->name);
     char *full_name = ui_field_value(f->full_name);
     char *description = ui_field_value(f->description);
+    char *account = ui_field_value(f->unix_account);
     NTSTATUS status = STATUS_NO_MEMORY;
-    if (name && full_name && description) {
+    if (name && full_name && description && account) {
         struct sam_user_change change = { 0 };
         if (strcmp(name, f->existing.name) != 0)
             change.new_name = name;
@@ -221,8 +240,15 @@ static NTSTATUS save_edit(struct ui_form *form, void *context, char **message)
                 change.flags_clear |= flags[i].flag;
         }
         status = console_begin();
-        if (NT_SUCCESS(status))
-            status = console_end(sam_user_update(app.reg, &app.actor, f->existing.rid, &change));
+        if (NT_SUCCESS(status)) {
+            status = sam_user_update(app.reg, &app.actor, f->existing.rid, &change);
+            /* The mapping in the same transaction: refused, nothing is saved. */
+            const char *current = f->existing.unix_account ? f->existing.unix_account : "";
+            if (NT_SUCCESS(status) && strcmp(current, account) != 0)
+                status = sam_user_set_unix_account(app.reg, &app.actor, f->existing.rid,
+                                                   *account ? account : NULL, message);
+            status = console_end(status);
+        }
         if (NT_SUCCESS(status)) {
             f->saved_name = strdup(name);
             ui_status(UI_STATUS_OK, "User '%s' saved.", name);
@@ -231,6 +257,7 @@ static NTSTATUS save_edit(struct ui_form *form, void *context, char **message)
     free(name);
     free(full_name);
     free(description);
+    free(account);
     return status;
 }
 
@@ -247,7 +274,8 @@ char *user_edit_form(const char *user_name)
     struct ui_form form;
     char *title = console_printf("Edit user %s", f.existing.name);
     ui_form_init(&form, title ? title : "Edit user", save_edit, &f);
-    form.help = "Change the account's name, full name, description and flags. Clearing "
+    form.help = "Change the account's name, full name, description, flags and the Unix "
+                "account it acts as on disk. Clearing "
                 "\"Locked out\" unlocks an account that bad passwords locked. To set a new "
                 "password, leave this form and press r. F2 saves, Esc leaves without changes.";
     char set[32], logon[32];
@@ -273,7 +301,14 @@ char *user_edit_form(const char *user_name)
     f.locked->hint = "clear to unlock the account";
     f.must_change = ui_form_check(&form, "Must change password",
                                   f.existing.flags & SAM_USER_PASSWORD_EXPIRED);
+    f.unix_account = ui_form_text(&form, "Unix account",
+                                  f.existing.unix_account ? f.existing.unix_account : "", 32,
+                                  validate_unix_account);
+    char *own_uid = console_printf("empty: its own uid %u; else an existing Unix account it "
+                                   "acts as on disk (never root)", f.existing.uid);
+    f.unix_account->hint = own_uid ? own_uid : "empty: its own uid";
     ui_form_run(&form);
+    free(own_uid);
     ui_form_free(&form);
     free(title);
     sam_user_free(&f.existing);

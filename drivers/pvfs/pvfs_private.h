@@ -279,9 +279,8 @@ NTSTATUS pvfs_dosattrib_store(int fd, bool is_directory, uint32_t attributes,
 /* nobody and nogroup: a uid/gid that stands for no one. */
 #define PVFS_NOBODY_ID 65534u
 /* Whether the token's unix uid or gid `id` is its own, so that it owns what
- * that id owns on disk: never for Guest, anonymous or a token on the shared
- * fallback identity (unix_id_shared), never for 65534 or -1, and 0 only for
- * SYSTEM. */
+ * that id owns on disk: never for a token on a stand-in identity
+ * (unix_id_shared), never for 65534 or -1, and 0 only for SYSTEM. */
 bool pvfs_token_owns_unix_id(const struct access_token *token, uint32_t id);
 /* The token an open acts with: the caller's plus the Unix User/Group SIDs
  * (S-1-22-1-uid, S-1-22-2-gid) of the unix identity it owns

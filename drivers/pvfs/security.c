@@ -10,9 +10,9 @@
  * owners appear as smbd's "Unix User" / "Unix Group" SIDs (S-1-22-1-uid,
  * S-1-22-2-gid), and an open's token carries those SIDs for its own unix
  * identity (pvfs_token_for_open), so the owner of such a file is recognised;
- * but only an identity that is the token's alone: never the shared fallback
- * (users without a unix account, Guest, anonymous), nobody/nogroup, or 0
- * for anyone but SYSTEM (pvfs_token_owns_unix_id).
+ * but only an identity that is the token's: never a stand-in lsassd gave a
+ * token whose own was privileged or missing (unix_id_shared), nobody/nogroup,
+ * or 0 for anyone but SYSTEM (pvfs_token_owns_unix_id).
  *
  * A new file's descriptor is built from the creator's (if any) and what it
  * inherits from its directory ([MS-DTYP] 2.5.3.4, lib/secdesc.h), owned by
@@ -45,10 +45,11 @@ static void unix_sid(struct sid *sid, uint32_t kind, uint32_t id)
 
 bool pvfs_token_owns_unix_id(const struct access_token *token, uint32_t id)
 {
-    /* Guest, anonymous and every user without a unix account of its own
-     * share one fallback identity: its uid says where their files go on
-     * disk, never that any of them owns what that uid owns. */
-    if (token->is_guest || token->is_anonymous || token->unix_id_shared)
+    /* A token on a stand-in identity (lsassd found its own privileged or
+     * missing: unix_id_shared) may be one of many on that id: where its
+     * files go on disk, never what it owns. Every other token's ids are its
+     * own (lsass/idmap: Guest and anonymous too), or its primary group's. */
+    if (token->unix_id_shared)
         return false;
     /* nobody / nogroup stand for no one, whoever carries them. */
     if (id == (uint32_t)-1 || id == PVFS_NOBODY_ID)

@@ -57,8 +57,10 @@ struct lsa_settings {
     uint32_t max_pending_per_connection; /* lsass.max-pending-logons-per-connection */
     uint32_t pending_logon_timeout;      /* lsass.pending-logon-timeout, seconds */
     uint32_t max_password_age_days; /* lsass.max-password-age (0: never expires) */
-    char unix_fallback_user[64];  /* lsass.unix-fallback-user: who a SAM user
-                                     without a unix account of the same name acts as */
+    uid_t anonymous_uid;          /* anonymous's own Unix identity: id base + 0 */
+    gid_t anonymous_gid;          /*   (lsass/idmap/idmap.h) */
+    /* lsass.unix-fallback-user is still accepted but no longer read: every
+     * account has a Unix identity of its own (lsass.id-range). */
 };
 
 /* Defaults (the shipped schema's) with the host's names. */
@@ -251,16 +253,17 @@ uint64_t lsa_context_table_refused(struct lsa_context_table *table);
 NTSTATUS lsa_token_add_logon_groups(struct access_token *token, bool guest_or_anonymous);
 /* Privileges from group membership (Administrators: backup, restore, take
  * ownership, security; everyone: change notify) and the unix identity pvfs
- * acts as: the unix account named unix_name if one exists and is not
- * privileged (uid 0 or gid 0), else settings->unix_fallback_user if that is
- * not privileged, else 65534:65534; token->unix_id_shared tells which. */
-NTSTATUS lsa_token_finish(struct access_token *token, const char *unix_name,
-                          const struct lsa_settings *settings);
-/* The anonymous logon token: S-1-5-7, Everyone, Network, the fallback unix identity. */
+ * acts as: uid and gid as the provider's id map gave them (for the SAM,
+ * idmap_token_ids: the account's own uid and its primary group's gid, or its
+ * mapped Unix account's). An identity that is privileged (uid 0 or gid 0) or
+ * missing ((uid_t)-1: the id map had none) is never a network logon's: the
+ * token gets 65534:65534 with unix_id_shared set (it owns nothing on disk),
+ * and lsassd logs why. */
+NTSTATUS lsa_token_finish(struct access_token *token, uid_t uid, gid_t gid);
+/* The anonymous logon token: S-1-5-7, Everyone, Network, and anonymous's own
+ * Unix identity (settings->anonymous_uid/gid). */
 struct access_token *lsa_token_anonymous(const struct lsa_settings *settings);
-/* A unix account by name: 0, or -1 if there is none. */
-int lsa_unix_identity(const char *name, uid_t *uid, gid_t *gid);
-/* uid 0 or gid 0: never a network logon's unix identity, own or fallback. */
+/* uid 0 or gid 0: never a network logon's unix identity. */
 bool lsa_unix_identity_privileged(uid_t uid, gid_t gid);
 
 /* A copy of a client-supplied string fit for a log line: control characters

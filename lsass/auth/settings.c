@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lsass/idmap/idmap.h"
 #include "registry/registry.h"
 
 static void copy_string(char *dst, size_t size, const char *src)
@@ -48,7 +49,8 @@ void lsa_settings_default(struct lsa_settings *s)
     s->max_pending_per_connection = 8;
     s->pending_logon_timeout = 20;
     s->max_password_age_days = 0;
-    copy_string(s->unix_fallback_user, sizeof s->unix_fallback_user, "nobody");
+    s->anonymous_uid = IDMAP_DEFAULT_FIRST + IDMAP_ANONYMOUS_OFFSET;
+    s->anonymous_gid = IDMAP_DEFAULT_FIRST + IDMAP_ANONYMOUS_OFFSET;
 }
 
 /* Each getter leaves the default in place when the setting is unknown to this
@@ -82,9 +84,18 @@ NTSTATUS lsa_settings_load(struct registry *reg, struct lsa_settings *s)
         netbios_name(s->server_name, sizeof s->server_name, text);
     free(text);
     text = NULL;
-    if (NT_SUCCESS(registry_setting_get_string(reg, "lsass.unix-fallback-user", &text)) && text[0])
-        copy_string(s->unix_fallback_user, sizeof s->unix_fallback_user, text);
-    free(text);
+    /* Anonymous's ids; before lwadmin init (no SAM) the range's first. */
+    uid_t uid;
+    gid_t gid;
+    struct idmap_range range;
+    if (NT_SUCCESS(idmap_sid_to_uid(reg, &SID_ANONYMOUS, &uid)) &&
+        NT_SUCCESS(idmap_sid_to_gid(reg, &SID_ANONYMOUS, &gid))) {
+        s->anonymous_uid = uid;
+        s->anonymous_gid = gid;
+    } else if (NT_SUCCESS(idmap_range_get(reg, &range))) {
+        s->anonymous_uid = range.first + IDMAP_ANONYMOUS_OFFSET;
+        s->anonymous_gid = range.first + IDMAP_ANONYMOUS_OFFSET;
+    }
     get_bool(reg, "lsass.allow-anonymous", &s->allow_anonymous);
     get_bool(reg, "srv.guest", &s->guest);
     get_dword(reg, "lsass.lockout-threshold", &s->lockout_threshold);

@@ -2,7 +2,6 @@
  * unix identity pvfs acts as. */
 #include "lsass/auth/auth.h"
 
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +13,7 @@
  * server consults). */
 #define PRIV_ADMINISTRATORS (SE_PRIV_BACKUP | SE_PRIV_RESTORE | SE_PRIV_TAKE_OWNERSHIP | SE_PRIV_SECURITY)
 
-/* Where the unix identity falls back when even the fallback user is missing. */
+/* The identity of a logon whose own is privileged or missing: nobody. */
 #define NOBODY_ID 65534
 
 NTSTATUS lsa_token_add_logon_groups(struct access_token *token, bool guest_or_anonymous)
@@ -26,57 +25,36 @@ NTSTATUS lsa_token_add_logon_groups(struct access_token *token, bool guest_or_an
     return STATUS_SUCCESS;
 }
 
-int lsa_unix_identity(const char *name, uid_t *uid, gid_t *gid)
-{
-    struct passwd pw, *found = NULL;
-    char buffer[4096];
-    if (!name || !*name || getpwnam_r(name, &pw, buffer, sizeof buffer, &found) != 0 || !found)
-        return -1;
-    *uid = found->pw_uid;
-    *gid = found->pw_gid;
-    return 0;
-}
-
 bool lsa_unix_identity_privileged(uid_t uid, gid_t gid)
 {
     return uid == 0 || gid == 0;
 }
 
-/* The identity every user without a unix account of its own shares. A
- * fallback account of uid 0 or gid 0 (lsass.unix-fallback-user root, or an
- * account in group root) is refused here whatever the registry says (the
- * schema refuses it when it is set, but the account may change later):
- * Guest and anonymous would otherwise act as root on disk. */
-static void fallback_identity(const struct lsa_settings *settings, uid_t *uid, gid_t *gid)
-{
-    static bool warned;
-    if (lsa_unix_identity(settings->unix_fallback_user, uid, gid) == 0) {
-        if (!lsa_unix_identity_privileged(*uid, *gid))
-            return;
-        if (!__atomic_exchange_n(&warned, true, __ATOMIC_RELAXED))
-            log_warning("lsass.unix-fallback-user %s is uid %lu gid %lu: a privileged "
-                        "account is never the fallback; using %d:%d",
-                        settings->unix_fallback_user, (unsigned long)*uid, (unsigned long)*gid,
-                        NOBODY_ID, NOBODY_ID);
-    }
-    *uid = NOBODY_ID;
-    *gid = NOBODY_ID;
-}
-
-NTSTATUS lsa_token_finish(struct access_token *token, const char *unix_name,
-                          const struct lsa_settings *settings)
+NTSTATUS lsa_token_finish(struct access_token *token, uid_t uid, gid_t gid)
 {
     token->privileges |= PRIV_EVERYONE;
     if (token_has_sid(token, &SID_BUILTIN_ADMINISTRATORS))
         token->privileges |= PRIV_ADMINISTRATORS;
-    /* Nobody logs on over the network as root: a SAM user named "root" (or
-     * one whose unix account's primary group is root) would otherwise act
-     * as uid or gid 0 on disk, bypassing every permission. */
-    bool own = lsa_unix_identity(unix_name, &token->uid, &token->gid) == 0 &&
-               !lsa_unix_identity_privileged(token->uid, token->gid);
-    if (!own)
-        fallback_identity(settings, &token->uid, &token->gid);
-    token->unix_id_shared = !own;
+    /* Nobody logs on over the network as root: an id map that came to say
+     * uid or gid 0 (a mapped Unix account changed after it was mapped) would
+     * otherwise bypass every permission on disk. Nor does a logon without an
+     * identity (a mapped account that went away) borrow anyone's: both act as
+     * nobody, which owns nothing. */
+    if (uid == (uid_t)-1 || gid == (gid_t)-1 || lsa_unix_identity_privileged(uid, gid)) {
+        char sid[SID_STRING_MAX];
+        sid_format(&token->user, sid, sizeof sid);
+        log_warning("%s: unix identity %ld:%ld is %s; acting as %d:%d, which owns nothing",
+                    sid, uid == (uid_t)-1 ? -1L : (long)uid, gid == (gid_t)-1 ? -1L : (long)gid,
+                    uid == (uid_t)-1 || gid == (gid_t)-1 ? "missing" : "privileged",
+                    NOBODY_ID, NOBODY_ID);
+        token->uid = NOBODY_ID;
+        token->gid = NOBODY_ID;
+        token->unix_id_shared = true;
+        return STATUS_SUCCESS;
+    }
+    token->uid = uid;
+    token->gid = gid;
+    token->unix_id_shared = false;
     return STATUS_SUCCESS;
 }
 
@@ -87,7 +65,7 @@ struct access_token *lsa_token_anonymous(const struct lsa_settings *settings)
         return NULL;
     token->is_anonymous = true;
     if (!NT_SUCCESS(lsa_token_add_logon_groups(token, true)) ||
-        !NT_SUCCESS(lsa_token_finish(token, NULL, settings))) {
+        !NT_SUCCESS(lsa_token_finish(token, settings->anonymous_uid, settings->anonymous_gid))) {
         token_free(token);
         return NULL;
     }

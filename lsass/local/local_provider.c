@@ -8,6 +8,7 @@
 
 #include "lib/crypto.h"
 #include "lib/log.h"
+#include "lsass/idmap/idmap.h"
 #include "lsass/sam/sam.h"
 #include "registry/registry.h"
 
@@ -39,7 +40,6 @@ static NTSTATUS check_account_policy(const struct sam_user *user, const struct l
 }
 
 static NTSTATUS build_token(struct registry *reg, const struct sid *user_sid, uint32_t primary_rid, bool guest,
-                            const char *unix_name, const struct lsa_settings *settings,
                             struct lsa_logon_result *result)
 {
     struct sid domain, primary;
@@ -58,9 +58,27 @@ static NTSTATUS build_token(struct registry *reg, const struct sid *user_sid, ui
     status = lsa_token_add_logon_groups(result->token, guest);
     if (NT_SUCCESS(status))
         status = sam_token_add_aliases(reg, result->token);
-    if (NT_SUCCESS(status))
-        status = lsa_token_finish(result->token, unix_name, settings);
-    return status;
+    if (!NT_SUCCESS(status))
+        return status;
+    /* The account's own Unix identity (lsass/idmap): its uid, or the Unix
+     * account it is mapped to; its primary group's gid. */
+    uid_t uid = (uid_t)-1;
+    gid_t gid = (gid_t)-1;
+    status = idmap_token_ids(reg, result->token, &uid, &gid);
+    if (!NT_SUCCESS(status) && status != STATUS_NONE_MAPPED && status != STATUS_ACCESS_DENIED)
+        return status;
+    if (status == STATUS_ACCESS_DENIED) {
+        uid = 0; /* privileged: lsa_token_finish says so and never acts on it */
+        gid = 0;
+    } else if (!NT_SUCCESS(status)) {
+        char sid[SID_STRING_MAX];
+        sid_format(user_sid, sid, sizeof sid);
+        log_warning("local: %s has no unix identity (%s: a mapped Unix account that is gone?)",
+                    sid, nt_status_name(status));
+        uid = (uid_t)-1;
+        gid = (gid_t)-1;
+    }
+    return lsa_token_finish(result->token, uid, gid);
 }
 
 /* How a logon proves the password: NTLMv2 (the network) or the password
@@ -179,7 +197,7 @@ static NTSTATUS local_logon(struct lsa_provider *p, const struct lsa_settings *s
         status = STATUS_NO_MEMORY;
         goto out;
     }
-    status = build_token(lp->reg, &user.sid, DOMAIN_RID_NONE, false, user.name, settings, result);
+    status = build_token(lp->reg, &user.sid, DOMAIN_RID_NONE, false, result);
 out:
     pthread_mutex_unlock(&lp->lock);
     if (!NT_SUCCESS(status))
@@ -283,7 +301,7 @@ static NTSTATUS local_guest_logon(struct lsa_provider *p, const struct lsa_setti
         status = result->user && result->domain ? STATUS_SUCCESS : STATUS_NO_MEMORY;
     }
     if (NT_SUCCESS(status))
-        status = build_token(lp->reg, &guest, DOMAIN_RID_GUESTS, true, NULL, settings, result);
+        status = build_token(lp->reg, &guest, DOMAIN_RID_GUESTS, true, result);
     pthread_mutex_unlock(&lp->lock);
     if (NT_SUCCESS(status))
         result->is_guest = true;

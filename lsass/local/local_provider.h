@@ -26,9 +26,10 @@
  * Tokens: the user's SID, primary group MACHINE\None (RID 513), Everyone,
  * Network, Authenticated Users, and every alias the SAM puts those in
  * (BUILTIN\Users holds Authenticated Users; Administrators, local groups);
- * uid/gid of the unix account with the user's name, else
- * lsass.unix-fallback-user. A Guest logon gets RID 501, MACHINE\Guests
- * (514), BUILTIN\Guests, Everyone and Network, and the fallback unix identity.
+ * and the user's own Unix identity (lsass/idmap/idmap.h: its uid from
+ * lsass.id-range and None's gid, or the Unix account it is mapped to). A
+ * Guest logon gets RID 501, MACHINE\Domain Guests (514), BUILTIN\Guests,
+ * Everyone and Network, and Guest's own Unix identity (id base + 501, + 514).
  *
  * The provider keeps its own registry connection, used under a lock, so it
  * may be called from several threads. */

@@ -179,8 +179,8 @@ appliance_smbtorture() {
 }
 
 appliance_torture_setup() {
-    # alice and bob have no Unix accounts: on disk they act as nobody
-    # (lsass.unix-fallback-user), so the scratch share is open to everyone.
+    # alice and bob act on disk as their own uids from lsass.id-range, which
+    # own nothing here: the scratch share is open to everyone.
     chmod 0777 "$APPLIANCE_SHARE_DIR" || return 1
     APPLIANCE_PASSWORD2="Sw-$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')-8Bb"
     printf '%s\n' "$APPLIANCE_PASSWORD2" | "$LWADMIN" user add bob --password-stdin >/dev/null &&
