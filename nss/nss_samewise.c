@@ -234,6 +234,7 @@ struct enumeration {
     uint32_t next_start; /* where the next page starts */
     unsigned pages;
     bool started;
+    bool stuck;          /* lsassd's pages stopped moving forward */
 };
 
 static struct enumeration pw_enum = { .lock = PTHREAD_MUTEX_INITIALIZER, .opcode = LSASS_OP_ENUM_PASSWD };
@@ -249,12 +250,15 @@ static void enum_reset(struct enumeration *e)
     e->next_start = 0;
     e->pages = 0;
     e->started = true;
+    e->stuck = false;
 }
 
 /* Fetches the next page: NSS_STATUS_SUCCESS (maybe an empty page),
  * NSS_STATUS_NOTFOUND at the end, NSS_STATUS_UNAVAIL. e->lock held. */
 static enum nss_status enum_next_page(struct enumeration *e)
 {
+    if (e->stuck)
+        return NSS_STATUS_UNAVAIL;
     if (!e->more || e->pages >= MAX_PAGES)
         return NSS_STATUS_NOTFOUND;
     struct buf req;
@@ -277,13 +281,16 @@ static enum nss_status enum_next_page(struct enumeration *e)
     rd_init(&e->reader, body, len);
     uint32_t more = rd_u32(&e->reader), next = rd_u32(&e->reader);
     e->left = rd_u32(&e->reader);
-    if (!rd_ok(&e->reader) || more > 1 || (more && next <= e->next_start)) {
-        /* Nonsense, or a next page that does not move forward. */
+    if (!rd_ok(&e->reader) || more > 1) {
         e->more = false;
         e->left = 0;
         return NSS_STATUS_UNAVAIL;
     }
-    e->more = more == 1;
+    /* A next page that does not move forward would loop forever: this
+     * page's entries are returned, then the enumeration ends as
+     * unavailable. */
+    e->stuck = more && next <= e->next_start;
+    e->more = more == 1 && !e->stuck;
     e->next_start = next;
     e->pages++;
     return NSS_STATUS_SUCCESS;
@@ -411,9 +418,9 @@ static bool add_gid(gid_t gid, long int *start, long int *size, gid_t **groupsp,
     for (long int i = 0; i < *start; i++)
         if ((*groupsp)[i] == gid)
             return true;
+    if (limit > 0 && *start >= limit)
+        return true; /* full: the rest is dropped, as glibc's own modules do */
     if (*start == *size) {
-        if (limit > 0 && *size >= limit)
-            return true; /* full: the rest is dropped, as glibc's own modules do */
         long int grown = *size > 0 ? *size * 2 : 16;
         if (limit > 0 && grown > limit)
             grown = limit;
