@@ -133,8 +133,32 @@ static bool name_request(struct buf *req, const char *name)
     return wr_ok(req);
 }
 
-static enum nss_status passwd_lookup(uint32_t opcode, const struct buf *req, struct passwd *pw, char *buffer,
-                                     size_t buflen, int *errnop)
+/* Reads one entry at r into the caller's structure: NSS_STATUS_SUCCESS,
+ * NSS_STATUS_TRYAGAIN with ERANGE, or NSS_STATUS_UNAVAIL if malformed. */
+typedef enum nss_status (*entry_reader)(struct buf_reader *r, void *result, char *buffer, size_t buflen,
+                                        int *errnop);
+
+static enum nss_status read_passwd(struct buf_reader *r, void *result, char *buffer, size_t buflen, int *errnop)
+{
+    struct lsass_passwd entry;
+    enum nss_status status = lsass_get_passwd(r, &entry) ? fill_passwd(&entry, result, buffer, buflen, errnop)
+                                                         : unavailable(errnop);
+    lsass_passwd_clear(&entry);
+    return status;
+}
+
+static enum nss_status read_group(struct buf_reader *r, void *result, char *buffer, size_t buflen, int *errnop)
+{
+    struct lsass_group entry;
+    enum nss_status status = lsass_get_group(r, &entry) ? fill_group(&entry, result, buffer, buflen, errnop)
+                                                        : unavailable(errnop);
+    lsass_group_clear(&entry);
+    return status;
+}
+
+/* One entry by name or id: the answer must be exactly one entry. */
+static enum nss_status lookup(uint32_t opcode, const struct buf *req, entry_reader read, void *result,
+                              char *buffer, size_t buflen, int *errnop)
 {
     uint8_t *body;
     size_t len;
@@ -142,77 +166,59 @@ static enum nss_status passwd_lookup(uint32_t opcode, const struct buf *req, str
     if (answer != NSS_ANSWER_FOUND)
         return answer == NSS_ANSWER_NOT_FOUND ? not_found(errnop) : unavailable(errnop);
     struct buf_reader r;
-    struct lsass_passwd entry;
     rd_init(&r, body, len);
-    enum nss_status status = lsass_get_passwd(&r, &entry) && rd_remaining(&r) == 0
-                                 ? fill_passwd(&entry, pw, buffer, buflen, errnop)
-                                 : unavailable(errnop);
-    lsass_passwd_clear(&entry);
+    enum nss_status status = read(&r, result, buffer, buflen, errnop);
+    if (status == NSS_STATUS_SUCCESS && rd_remaining(&r) != 0)
+        status = unavailable(errnop);
     free(body);
     return status;
 }
 
-static enum nss_status group_lookup(uint32_t opcode, const struct buf *req, struct group *gr, char *buffer,
-                                    size_t buflen, int *errnop)
+/* A lookup by name (a name no account can have is not found without
+ * asking) or by id. */
+static enum nss_status by_name(uint32_t opcode, const char *name, entry_reader read, void *result, char *buffer,
+                               size_t buflen, int *errnop)
 {
-    uint8_t *body;
-    size_t len;
-    enum nss_answer answer = nss_ask(opcode, req->data, req->len, true, &body, &len);
-    if (answer != NSS_ANSWER_FOUND)
-        return answer == NSS_ANSWER_NOT_FOUND ? not_found(errnop) : unavailable(errnop);
-    struct buf_reader r;
-    struct lsass_group entry;
-    rd_init(&r, body, len);
-    enum nss_status status = lsass_get_group(&r, &entry) && rd_remaining(&r) == 0
-                                 ? fill_group(&entry, gr, buffer, buflen, errnop)
-                                 : unavailable(errnop);
-    lsass_group_clear(&entry);
-    free(body);
+    struct buf req;
+    buf_init(&req);
+    enum nss_status status = name_request(&req, name) ? lookup(opcode, &req, read, result, buffer, buflen, errnop)
+                                                      : not_found(errnop);
+    buf_free(&req);
+    return status;
+}
+
+static enum nss_status by_id(uint32_t opcode, uint32_t id, entry_reader read, void *result, char *buffer,
+                             size_t buflen, int *errnop)
+{
+    struct buf req;
+    buf_init(&req);
+    wr_u32(&req, id);
+    enum nss_status status = wr_ok(&req) ? lookup(opcode, &req, read, result, buffer, buflen, errnop)
+                                         : unavailable(errnop);
+    buf_free(&req);
     return status;
 }
 
 enum nss_status _nss_samewise_getpwnam_r(const char *name, struct passwd *pw, char *buffer, size_t buflen,
                                          int *errnop)
 {
-    struct buf req;
-    buf_init(&req);
-    enum nss_status status = name_request(&req, name) ? passwd_lookup(LSASS_OP_GETPWNAM, &req, pw, buffer, buflen, errnop)
-                                                      : not_found(errnop);
-    buf_free(&req);
-    return status;
+    return by_name(LSASS_OP_GETPWNAM, name, read_passwd, pw, buffer, buflen, errnop);
 }
 
 enum nss_status _nss_samewise_getpwuid_r(uid_t uid, struct passwd *pw, char *buffer, size_t buflen, int *errnop)
 {
-    struct buf req;
-    buf_init(&req);
-    wr_u32(&req, (uint32_t)uid);
-    enum nss_status status = wr_ok(&req) ? passwd_lookup(LSASS_OP_GETPWUID, &req, pw, buffer, buflen, errnop)
-                                         : unavailable(errnop);
-    buf_free(&req);
-    return status;
+    return by_id(LSASS_OP_GETPWUID, (uint32_t)uid, read_passwd, pw, buffer, buflen, errnop);
 }
 
 enum nss_status _nss_samewise_getgrnam_r(const char *name, struct group *gr, char *buffer, size_t buflen,
                                          int *errnop)
 {
-    struct buf req;
-    buf_init(&req);
-    enum nss_status status = name_request(&req, name) ? group_lookup(LSASS_OP_GETGRNAM, &req, gr, buffer, buflen, errnop)
-                                                      : not_found(errnop);
-    buf_free(&req);
-    return status;
+    return by_name(LSASS_OP_GETGRNAM, name, read_group, gr, buffer, buflen, errnop);
 }
 
 enum nss_status _nss_samewise_getgrgid_r(gid_t gid, struct group *gr, char *buffer, size_t buflen, int *errnop)
 {
-    struct buf req;
-    buf_init(&req);
-    wr_u32(&req, (uint32_t)gid);
-    enum nss_status status = wr_ok(&req) ? group_lookup(LSASS_OP_GETGRGID, &req, gr, buffer, buflen, errnop)
-                                         : unavailable(errnop);
-    buf_free(&req);
-    return status;
+    return by_id(LSASS_OP_GETGRGID, (uint32_t)gid, read_group, gr, buffer, buflen, errnop);
 }
 
 /* ---- Enumeration --------------------------------------------------------------- */
@@ -342,33 +348,34 @@ enum nss_status _nss_samewise_endpwent(void)
     return enum_end(&pw_enum);
 }
 
-enum nss_status _nss_samewise_getpwent_r(struct passwd *pw, char *buffer, size_t buflen, int *errnop)
+/* The next entry of e into the caller's structure. */
+static enum nss_status enum_get(struct enumeration *e, entry_reader read, void *result, char *buffer,
+                                size_t buflen, int *errnop)
 {
-    struct enumeration *e = &pw_enum;
     pthread_mutex_lock(&e->lock);
     enum nss_status status = enum_advance(e);
     if (status == NSS_STATUS_SUCCESS) {
-        /* Parse from a copy of the reader: on ERANGE the same entry is
-         * returned on the next call. */
+        /* Read from a copy of the reader: after ERANGE the same entry is
+         * returned by the next call. */
         struct buf_reader r = e->reader;
-        struct lsass_passwd entry;
-        if (!lsass_get_passwd(&r, &entry)) {
+        status = read(&r, result, buffer, buflen, errnop);
+        if (status == NSS_STATUS_SUCCESS) {
+            e->reader = r;
+            e->left--;
+        } else if (status == NSS_STATUS_UNAVAIL) {
             e->left = 0;
             e->more = false;
-            status = NSS_STATUS_UNAVAIL;
-        } else {
-            status = fill_passwd(&entry, pw, buffer, buflen, errnop);
-            if (status == NSS_STATUS_SUCCESS) {
-                e->reader = r;
-                e->left--;
-            }
         }
-        lsass_passwd_clear(&entry);
     }
     pthread_mutex_unlock(&e->lock);
     if (status == NSS_STATUS_NOTFOUND || status == NSS_STATUS_UNAVAIL)
         *errnop = ENOENT;
     return status;
+}
+
+enum nss_status _nss_samewise_getpwent_r(struct passwd *pw, char *buffer, size_t buflen, int *errnop)
+{
+    return enum_get(&pw_enum, read_passwd, pw, buffer, buflen, errnop);
 }
 
 enum nss_status _nss_samewise_setgrent(int stayopen)
@@ -384,29 +391,7 @@ enum nss_status _nss_samewise_endgrent(void)
 
 enum nss_status _nss_samewise_getgrent_r(struct group *gr, char *buffer, size_t buflen, int *errnop)
 {
-    struct enumeration *e = &gr_enum;
-    pthread_mutex_lock(&e->lock);
-    enum nss_status status = enum_advance(e);
-    if (status == NSS_STATUS_SUCCESS) {
-        struct buf_reader r = e->reader;
-        struct lsass_group entry;
-        if (!lsass_get_group(&r, &entry)) {
-            e->left = 0;
-            e->more = false;
-            status = NSS_STATUS_UNAVAIL;
-        } else {
-            status = fill_group(&entry, gr, buffer, buflen, errnop);
-            if (status == NSS_STATUS_SUCCESS) {
-                e->reader = r;
-                e->left--;
-            }
-        }
-        lsass_group_clear(&entry);
-    }
-    pthread_mutex_unlock(&e->lock);
-    if (status == NSS_STATUS_NOTFOUND || status == NSS_STATUS_UNAVAIL)
-        *errnop = ENOENT;
-    return status;
+    return enum_get(&gr_enum, read_group, gr, buffer, buflen, errnop);
 }
 
 /* ---- initgroups --------------------------------------------------------------- */

@@ -85,6 +85,21 @@ static void say(pam_handle_t *pamh, const struct options *o, const char *text)
         pam_error(pamh, "%s", text);
 }
 
+/* Tells the user why, for the account states worth telling. */
+static void explain(pam_handle_t *pamh, const struct options *o, uint32_t status)
+{
+    const char *why = NULL;
+    switch (status) {
+    case STATUS_ACCOUNT_LOCKED_OUT: why = "The account is locked out after too many bad passwords."; break;
+    case STATUS_ACCOUNT_DISABLED: why = "The account is disabled."; break;
+    case STATUS_ACCOUNT_EXPIRED: why = "The account has expired."; break;
+    case STATUS_PASSWORD_EXPIRED:
+    case STATUS_PASSWORD_MUST_CHANGE: why = "The password has expired: change it now."; break;
+    }
+    if (why)
+        say(pamh, o, why);
+}
+
 /* Asks lsassd; *reason (may be NULL) gets PAM_CHANGE_PASSWORD's reason.
  * false: no answer (logged). */
 static bool ask(pam_handle_t *pamh, const struct options *o, uint32_t opcode, const struct buf *req,
@@ -133,6 +148,17 @@ static int get_user(pam_handle_t *pamh, const char **user)
     return PAM_SUCCESS;
 }
 
+/* PAM_ACCOUNT: the account's state in *status; false if lsassd did not answer. */
+static bool ask_account(pam_handle_t *pamh, const struct options *o, const char *user, uint32_t *status)
+{
+    struct buf req;
+    buf_init(&req);
+    lsass_put_string(&req, user);
+    bool answered = ask(pamh, o, LSASS_OP_PAM_ACCOUNT, &req, status, NULL, 0);
+    buf_free(&req);
+    return answered;
+}
+
 EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
     struct options o;
@@ -161,20 +187,17 @@ EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const ch
         return PAM_AUTHINFO_UNAVAIL;
     switch (status) {
     case STATUS_SUCCESS:
-        return PAM_SUCCESS;
     case STATUS_PASSWORD_EXPIRED:
     case STATUS_PASSWORD_MUST_CHANGE:
-        return PAM_SUCCESS; /* the account step asks for a new password */
+        return PAM_SUCCESS; /* expired: the account step asks for a new password */
     case STATUS_NO_SUCH_USER:
         return PAM_USER_UNKNOWN;
     case STATUS_ACCOUNT_LOCKED_OUT:
-        say(pamh, &o, "The account is locked out after too many bad passwords.");
+        explain(pamh, &o, status);
         return PAM_MAXTRIES;
     case STATUS_ACCOUNT_DISABLED:
-        say(pamh, &o, "The account is disabled.");
-        return PAM_AUTH_ERR;
     case STATUS_ACCOUNT_EXPIRED:
-        say(pamh, &o, "The account has expired.");
+        explain(pamh, &o, status);
         return PAM_AUTH_ERR;
     case STATUS_LOGON_FAILURE:
     case STATUS_WRONG_PASSWORD:
@@ -199,31 +222,22 @@ EXPORT int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char 
     int rc = get_user(pamh, &user);
     if (rc != PAM_SUCCESS)
         return rc;
-    struct buf req;
     uint32_t status = 0;
-    buf_init(&req);
-    lsass_put_string(&req, user);
-    bool answered = ask(pamh, &o, LSASS_OP_PAM_ACCOUNT, &req, &status, NULL, 0);
-    buf_free(&req);
-    if (!answered)
+    if (!ask_account(pamh, &o, user, &status))
         return PAM_AUTHINFO_UNAVAIL;
+    explain(pamh, &o, status);
     switch (status) {
     case STATUS_SUCCESS:
         return PAM_SUCCESS;
     case STATUS_NO_SUCH_USER:
         return PAM_USER_UNKNOWN;
     case STATUS_ACCOUNT_LOCKED_OUT:
-        say(pamh, &o, "The account is locked out after too many bad passwords.");
-        return PAM_PERM_DENIED;
     case STATUS_ACCOUNT_DISABLED:
-        say(pamh, &o, "The account is disabled.");
         return PAM_PERM_DENIED;
     case STATUS_ACCOUNT_EXPIRED:
-        say(pamh, &o, "The account has expired.");
         return PAM_ACCT_EXPIRED;
     case STATUS_PASSWORD_EXPIRED:
     case STATUS_PASSWORD_MUST_CHANGE:
-        say(pamh, &o, "The password has expired: change it now.");
         return PAM_NEW_AUTHTOK_REQD;
     default:
         pam_syslog(pamh, LOG_ERR, "lsassd refused the account check of %s: status 0x%08x", user, status);
@@ -235,6 +249,7 @@ EXPORT int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char 
 static int change_result(pam_handle_t *pamh, const struct options *o, uint32_t status, const char *reason)
 {
     char text[1100];
+    explain(pamh, o, status);
     switch (status) {
     case STATUS_SUCCESS:
         return PAM_SUCCESS;
@@ -244,13 +259,8 @@ static int change_result(pam_handle_t *pamh, const struct options *o, uint32_t s
     case STATUS_LOGON_FAILURE:
         return PAM_AUTH_ERR;
     case STATUS_ACCOUNT_LOCKED_OUT:
-        say(pamh, o, "The account is locked out after too many bad passwords.");
-        return PAM_PERM_DENIED;
     case STATUS_ACCOUNT_DISABLED:
-        say(pamh, o, "The account is disabled.");
-        return PAM_PERM_DENIED;
     case STATUS_ACCOUNT_EXPIRED:
-        say(pamh, o, "The account has expired.");
         return PAM_PERM_DENIED;
     case STATUS_PASSWORD_RESTRICTION:
         snprintf(text, sizeof text, "The new password does not meet the password policy%s%s.",
@@ -279,13 +289,8 @@ EXPORT int pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc, const char 
     if (flags & PAM_PRELIM_CHECK) {
         if (reset) {
             /* Nothing to check for a reset but that lsassd knows the user. */
-            struct buf req;
             uint32_t status = 0;
-            buf_init(&req);
-            lsass_put_string(&req, user);
-            bool answered = ask(pamh, &o, LSASS_OP_PAM_ACCOUNT, &req, &status, NULL, 0);
-            buf_free(&req);
-            if (!answered)
+            if (!ask_account(pamh, &o, user, &status))
                 return PAM_TRY_AGAIN;
             return status == STATUS_NO_SUCH_USER ? PAM_USER_UNKNOWN : PAM_SUCCESS;
         }

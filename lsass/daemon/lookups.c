@@ -34,32 +34,50 @@ static NTSTATUS not_found(NTSTATUS status, NTSTATUS missing)
     return status;
 }
 
-/* One page of entries from index first of a list sorted by id; the answer
- * says where the next page starts (the id after the last one sent). */
-struct page {
-    uint32_t count;
-    size_t count_at;   /* where the count goes */
-    size_t more_at;    /* where "more" and "next start" go */
+/* A list sorted by id (uid or gid, unique), as idmap gives them. */
+struct sorted_list {
+    const void *entries;
+    size_t count;
+    uint32_t (*id_at)(const void *entries, size_t i);
+    void (*put_at)(struct buf *out, const void *entries, size_t i);
 };
 
-static void page_begin(struct buf *out, struct page *p)
+/* One page: the entries from id start on, as many as fit, after
+ *   u32 more, u32 next start, u32 count.
+ * The next page starts at the id of the first entry not sent, so accounts
+ * made or removed between pages never make one appear twice. */
+static NTSTATUS put_page(const struct sorted_list *l, uint32_t start, struct buf *out)
 {
-    p->count = 0;
-    p->more_at = wr_reserve(out, 8);
-    p->count_at = wr_reserve(out, 4);
+    size_t more_at = wr_reserve(out, 8), count_at = wr_reserve(out, 4), i = 0;
+    uint32_t count = 0;
+    while (i < l->count && l->id_at(l->entries, i) < start)
+        i++;
+    for (; i < l->count && count < LSASS_ENUM_PAGE && out->len - count_at < LSASS_ENUM_PAGE_BYTES; i++, count++)
+        l->put_at(out, l->entries, i);
+    wr_put_u32_at(out, more_at, i < l->count ? 1 : 0);
+    wr_put_u32_at(out, more_at + 4, i < l->count ? l->id_at(l->entries, i) : 0);
+    wr_put_u32_at(out, count_at, count);
+    return wr_ok(out) ? STATUS_SUCCESS : STATUS_NO_MEMORY;
 }
 
-/* True while another entry may go into the page. */
-static bool page_room(const struct buf *out, const struct page *p)
+static uint32_t passwd_id(const void *entries, size_t i)
 {
-    return p->count < LSASS_ENUM_PAGE && out->len - p->count_at < LSASS_ENUM_PAGE_BYTES;
+    return (uint32_t)((const struct idmap_passwd *)entries)[i].uid;
 }
 
-static void page_end(struct buf *out, const struct page *p, bool more, uint32_t next)
+static void passwd_put(struct buf *out, const void *entries, size_t i)
 {
-    wr_put_u32_at(out, p->more_at, more ? 1 : 0);
-    wr_put_u32_at(out, p->more_at + 4, more ? next : 0);
-    wr_put_u32_at(out, p->count_at, p->count);
+    put_passwd(out, &((const struct idmap_passwd *)entries)[i]);
+}
+
+static uint32_t group_id(const void *entries, size_t i)
+{
+    return (uint32_t)((const struct idmap_group *)entries)[i].gid;
+}
+
+static void group_put(struct buf *out, const void *entries, size_t i)
+{
+    put_group(out, &((const struct idmap_group *)entries)[i]);
 }
 
 static NTSTATUS enum_passwd(struct registry *reg, uint32_t start, struct buf *out)
@@ -67,22 +85,14 @@ static NTSTATUS enum_passwd(struct registry *reg, uint32_t start, struct buf *ou
     struct idmap_passwd *list = NULL;
     size_t count = 0;
     NTSTATUS status = idmap_passwd_list(reg, &list, &count);
-    if (status == STATUS_INVALID_DEVICE_STATE)
-        status = STATUS_SUCCESS, count = 0;
+    if (status == STATUS_INVALID_DEVICE_STATE) /* no SAM yet: nobody to list */
+        status = STATUS_SUCCESS, list = NULL, count = 0;
     if (!NT_SUCCESS(status))
         return status;
-    struct page page;
-    page_begin(out, &page);
-    size_t i = 0;
-    while (i < count && (uint32_t)list[i].uid < start)
-        i++;
-    for (; i < count && page_room(out, &page); i++, page.count++)
-        put_passwd(out, &list[i]);
-    /* ids are unique and sorted: the next page starts after the last one
-     * sent, whatever is added or removed in between. */
-    page_end(out, &page, i < count, i < count ? (uint32_t)list[i].uid : 0);
+    struct sorted_list l = { list, count, passwd_id, passwd_put };
+    status = put_page(&l, start, out);
     idmap_passwd_list_free(list, count);
-    return wr_ok(out) ? STATUS_SUCCESS : STATUS_NO_MEMORY;
+    return status;
 }
 
 static NTSTATUS enum_group(struct registry *reg, uint32_t start, struct buf *out)
@@ -91,19 +101,13 @@ static NTSTATUS enum_group(struct registry *reg, uint32_t start, struct buf *out
     size_t count = 0;
     NTSTATUS status = idmap_group_list(reg, &list, &count);
     if (status == STATUS_INVALID_DEVICE_STATE)
-        status = STATUS_SUCCESS, count = 0;
+        status = STATUS_SUCCESS, list = NULL, count = 0;
     if (!NT_SUCCESS(status))
         return status;
-    struct page page;
-    page_begin(out, &page);
-    size_t i = 0;
-    while (i < count && (uint32_t)list[i].gid < start)
-        i++;
-    for (; i < count && page_room(out, &page); i++, page.count++)
-        put_group(out, &list[i]);
-    page_end(out, &page, i < count, i < count ? (uint32_t)list[i].gid : 0);
+    struct sorted_list l = { list, count, group_id, group_put };
+    status = put_page(&l, start, out);
     idmap_group_list_free(list, count);
-    return wr_ok(out) ? STATUS_SUCCESS : STATUS_NO_MEMORY;
+    return status;
 }
 
 static NTSTATUS initgroups(struct registry *reg, const char *name, struct buf *out)
