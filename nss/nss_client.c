@@ -12,6 +12,7 @@
 #include "nss/lsass_call.h"
 
 static pthread_mutex_t state_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t fork_handler_once = PTHREAD_ONCE_INIT;
 static bool config_loaded;
 static struct sw_client_config config;
 static struct timespec down_until; /* lsassd timed out: do not ask before this */
@@ -89,6 +90,30 @@ static void cache_store(uint32_t opcode, const uint8_t *req, size_t req_len, enu
     s->expires = lsass_call_clock_after(config.cache_seconds * 1000);
 }
 
+/* After fork, in the child: it has one thread, and a lock that another
+ * thread of the parent held at that moment would stay locked for ever.
+ * So the child starts afresh: new locks, an empty cache (the old entries
+ * are dropped, never freed: another thread may have been changing them)
+ * and no enumeration in progress. */
+static void after_fork_in_child(void)
+{
+    pthread_mutex_init(&state_lock, NULL);
+    memset(cache, 0, sizeof cache);
+    cache_next = 0;
+    nss_enumerations_after_fork();
+}
+
+static void register_fork_handler(void)
+{
+    pthread_atfork(NULL, NULL, after_fork_in_child);
+}
+
+void nss_fork_safety(void)
+{
+    /* On first use rather than in a constructor: the module has none. */
+    pthread_once(&fork_handler_once, register_fork_handler);
+}
+
 /* Inside lsassd (whose Unix account lookups go through NSS) asking lsassd
  * would only wait for itself. lsassd exports the symbol looked for. */
 static bool inside_lsassd(void)
@@ -108,6 +133,7 @@ enum nss_answer nss_ask(uint32_t opcode, const uint8_t *req, size_t req_len, boo
     struct sw_client_config c;
     *body = NULL;
     *body_len = 0;
+    nss_fork_safety();
     if (inside_lsassd())
         return NSS_ANSWER_UNAVAILABLE;
 

@@ -40,4 +40,10 @@ enum nss_answer {
 enum nss_answer nss_ask(uint32_t opcode, const uint8_t *req, size_t req_len, bool cacheable, uint8_t **body,
                         size_t *body_len);
 
+/* Registers (once) what makes a forked child's module state usable:
+ * called at every entry point that takes a lock. */
+void nss_fork_safety(void);
+/* nss_samewise.c's part of it: forgets the enumerations in progress. */
+void nss_enumerations_after_fork(void);
+
 #endif

@@ -246,6 +246,17 @@ struct enumeration {
 static struct enumeration pw_enum = { .lock = PTHREAD_MUTEX_INITIALIZER, .opcode = LSASS_OP_ENUM_PASSWD };
 static struct enumeration gr_enum = { .lock = PTHREAD_MUTEX_INITIALIZER, .opcode = LSASS_OP_ENUM_GROUP };
 
+void nss_enumerations_after_fork(void)
+{
+    struct enumeration *all[] = { &pw_enum, &gr_enum };
+    for (size_t i = 0; i < 2; i++) {
+        pthread_mutex_init(&all[i]->lock, NULL);
+        all[i]->page = NULL; /* dropped, not freed: see nss_client.c */
+        all[i]->left = 0;
+        all[i]->started = false;
+    }
+}
+
 static void enum_reset(struct enumeration *e)
 {
     free(e->page);
@@ -319,6 +330,7 @@ static enum nss_status enum_advance(struct enumeration *e)
 
 static enum nss_status enum_set(struct enumeration *e)
 {
+    nss_fork_safety();
     pthread_mutex_lock(&e->lock);
     enum_reset(e);
     pthread_mutex_unlock(&e->lock);
@@ -327,6 +339,7 @@ static enum nss_status enum_set(struct enumeration *e)
 
 static enum nss_status enum_end(struct enumeration *e)
 {
+    nss_fork_safety();
     pthread_mutex_lock(&e->lock);
     free(e->page);
     e->page = NULL;
@@ -352,6 +365,7 @@ enum nss_status _nss_samewise_endpwent(void)
 static enum nss_status enum_get(struct enumeration *e, entry_reader read, void *result, char *buffer,
                                 size_t buflen, int *errnop)
 {
+    nss_fork_safety();
     pthread_mutex_lock(&e->lock);
     enum nss_status status = enum_advance(e);
     if (status == NSS_STATUS_SUCCESS) {

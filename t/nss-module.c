@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -185,6 +186,23 @@ static void *entry(const char *name)
     return f;
 }
 
+static setent_fn module_setpwent;
+static endent_fn module_endpwent;
+static getpwent_fn module_getpwent_r;
+static getpwnam_fn module_getpwnam_r;
+
+/* A thread that sits in the middle of an enumeration. */
+static void *enumerate_busy(void *arg)
+{
+    (void)arg;
+    char buf[1024];
+    struct passwd p;
+    int e;
+    module_setpwent(0);
+    module_getpwent_r(&p, buf, sizeof buf, &e);
+    return NULL;
+}
+
 static long long ms_since(const struct timespec *t0)
 {
     struct timespec t;
@@ -234,12 +252,12 @@ int main(void)
     }
     ok(dlsym(module, "lsass_get_string") == NULL && dlsym(module, "rd_u32") == NULL,
        "the module exports its entry points only, none of its private code");
-    getpwnam_fn getpwnam_r = (getpwnam_fn)entry("_nss_samewise_getpwnam_r");
+    module_getpwnam_r = (getpwnam_fn)entry("_nss_samewise_getpwnam_r");
     getpwuid_fn getpwuid_r = (getpwuid_fn)entry("_nss_samewise_getpwuid_r");
     getgrnam_fn getgrnam_r = (getgrnam_fn)entry("_nss_samewise_getgrnam_r");
-    setent_fn setpwent = (setent_fn)entry("_nss_samewise_setpwent");
-    endent_fn endpwent = (endent_fn)entry("_nss_samewise_endpwent");
-    getpwent_fn getpwent_r = (getpwent_fn)entry("_nss_samewise_getpwent_r");
+    module_setpwent = (setent_fn)entry("_nss_samewise_setpwent");
+    module_endpwent = (endent_fn)entry("_nss_samewise_endpwent");
+    module_getpwent_r = (getpwent_fn)entry("_nss_samewise_getpwent_r");
     setent_fn setgrent = (setent_fn)entry("_nss_samewise_setgrent");
     endent_fn endgrent = (endent_fn)entry("_nss_samewise_endgrent");
     getgrent_fn getgrent_r = (getgrent_fn)entry("_nss_samewise_getgrent_r");
@@ -251,7 +269,7 @@ int main(void)
     int err = 0;
 
     /* Single lookups, and what ERANGE looks like exactly. */
-    is_int(getpwnam_r("alice", &pw, buffer, sizeof buffer, &err), NSS_STATUS_SUCCESS, "getpwnam_r alice");
+    is_int(module_getpwnam_r("alice", &pw, buffer, sizeof buffer, &err), NSS_STATUS_SUCCESS, "getpwnam_r alice");
     ok(strcmp(pw.pw_name, "alice") == 0 && pw.pw_uid == 1001000 && pw.pw_gid == 1000513 &&
            strcmp(pw.pw_gecos, "Alice A") == 0 && strcmp(pw.pw_dir, "/nonexistent") == 0 &&
            strcmp(pw.pw_shell, "/usr/sbin/nologin") == 0 && strcmp(pw.pw_passwd, "x") == 0,
@@ -259,18 +277,18 @@ int main(void)
     size_t need = strlen("alice") + strlen("x") + strlen("Alice A") + strlen("/nonexistent") +
                   strlen("/usr/sbin/nologin") + 5;
     err = 0;
-    is_int(getpwnam_r("alice", &pw, buffer, need - 1, &err), NSS_STATUS_TRYAGAIN, "one byte short: TRYAGAIN");
+    is_int(module_getpwnam_r("alice", &pw, buffer, need - 1, &err), NSS_STATUS_TRYAGAIN, "one byte short: TRYAGAIN");
     is_int(err, ERANGE, "  with ERANGE");
-    is_int(getpwnam_r("alice", &pw, buffer, need, &err), NSS_STATUS_SUCCESS, "exactly enough: SUCCESS");
-    is_int(getpwnam_r("nobody-here", &pw, buffer, sizeof buffer, &err), NSS_STATUS_NOTFOUND, "an unknown name: NOTFOUND");
+    is_int(module_getpwnam_r("alice", &pw, buffer, need, &err), NSS_STATUS_SUCCESS, "exactly enough: SUCCESS");
+    is_int(module_getpwnam_r("nobody-here", &pw, buffer, sizeof buffer, &err), NSS_STATUS_NOTFOUND, "an unknown name: NOTFOUND");
     is_int(err, ENOENT, "  with ENOENT");
-    is_int(getpwnam_r("", &pw, buffer, sizeof buffer, &err), NSS_STATUS_NOTFOUND, "an empty name: NOTFOUND");
+    is_int(module_getpwnam_r("", &pw, buffer, sizeof buffer, &err), NSS_STATUS_NOTFOUND, "an empty name: NOTFOUND");
     is_int(getpwuid_r(1001000, &pw, buffer, sizeof buffer, &err), NSS_STATUS_SUCCESS, "getpwuid_r 1001000");
     is_str(pw.pw_name, "alice", "  is alice");
 
     int before = requests;
-    getpwnam_r("alice", &pw, buffer, sizeof buffer, &err);
-    getpwnam_r("nobody-here", &pw, buffer, sizeof buffer, &err);
+    module_getpwnam_r("alice", &pw, buffer, sizeof buffer, &err);
+    module_getpwnam_r("nobody-here", &pw, buffer, sizeof buffer, &err);
     is_int(requests - before, 0, "answers found and not found come from the cache for a while");
 
     /* A group bigger than a small buffer, members aligned for char **. */
@@ -288,11 +306,11 @@ int main(void)
     is_int(getgrnam_r("Nope", &gr, buffer, sizeof buffer, &err), NSS_STATUS_NOTFOUND, "an unknown group: NOTFOUND");
 
     /* Enumeration over three pages; ERANGE returns the same entry again. */
-    setpwent(0);
+    module_setpwent(0);
     int seen = 0, eranges = 0, in_order = 1;
     for (int i = 0; i < 1000; i++) {
         size_t size = (i % 50 == 7) ? 8 : sizeof buffer;
-        enum nss_status s = getpwent_r(&pw, buffer, size, &err);
+        enum nss_status s = module_getpwent_r(&pw, buffer, size, &err);
         if (s == NSS_STATUS_TRYAGAIN && err == ERANGE) {
             eranges++;
             continue;
@@ -302,7 +320,7 @@ int main(void)
         in_order = in_order && pw.pw_uid == (uid_t)(1001000 + seen);
         seen++;
     }
-    endpwent();
+    module_endpwent();
     is_int(seen, 300, "getpwent_r: 300 users over three pages");
     ok(eranges > 0 && in_order, "  small buffers got ERANGE and then the same entry, none lost or doubled");
     setgrent(0);
@@ -327,27 +345,59 @@ int main(void)
 
     /* Nonsense from lsassd is "unavailable", never a crash. */
     mode = MODE_MALFORMED;
-    is_int(getpwnam_r("alice", &pw, buffer, sizeof buffer, &err), NSS_STATUS_SUCCESS,
+    is_int(module_getpwnam_r("alice", &pw, buffer, sizeof buffer, &err), NSS_STATUS_SUCCESS,
            "(the cache still answers alice for its 2 seconds)");
     struct timespec wait = { 2, 200000000 };
     nanosleep(&wait, NULL);
-    is_int(getpwnam_r("alice", &pw, buffer, sizeof buffer, &err), NSS_STATUS_UNAVAIL,
+    is_int(module_getpwnam_r("alice", &pw, buffer, sizeof buffer, &err), NSS_STATUS_UNAVAIL,
            "a truncated entry: UNAVAIL");
     mode = MODE_WRONG_ID;
     is_int(getpwuid_r(1001001, &pw, buffer, sizeof buffer, &err), NSS_STATUS_UNAVAIL,
            "an answer to another request: UNAVAIL");
     mode = MODE_STUCK_PAGES;
-    setpwent(0);
+    module_setpwent(0);
     seen = 0;
     enum nss_status last = NSS_STATUS_SUCCESS;
     for (int i = 0; i < 1000 && last == NSS_STATUS_SUCCESS; i++)
-        if ((last = getpwent_r(&pw, buffer, sizeof buffer, &err)) == NSS_STATUS_SUCCESS)
+        if ((last = module_getpwent_r(&pw, buffer, sizeof buffer, &err)) == NSS_STATUS_SUCCESS)
             seen++;
-    endpwent();
+    module_endpwent();
     ok(seen == 100 && last == NSS_STATUS_UNAVAIL, "pages that do not move forward end the enumeration (%d seen)", seen);
 
-    /* lsassd hung: at most the timeout (300 ms), then nothing for a while. */
+    /* fork while another thread is inside the module (holding its locks,
+     * waiting for a silent lsassd): the child's lookups must not wait for
+     * a lock nobody will release. Run in a helper process, so that this
+     * process's own state (the "lsassd is down" memory) stays untouched. */
     mode = MODE_SILENT;
+    pid_t helper = fork();
+    if (helper == 0) {
+        alarm(8);
+        pthread_t busy;
+        pthread_create(&busy, NULL, enumerate_busy, NULL);
+        struct timespec settle = { 0, 100000000 };
+        nanosleep(&settle, NULL);
+        pid_t child = fork();
+        if (child == 0) {
+            alarm(3); /* a deadlock ends here, as a signal */
+            char buf[1024];
+            struct passwd p;
+            int e;
+            module_setpwent(0);
+            module_getpwent_r(&p, buf, sizeof buf, &e);
+            module_endpwent();
+            module_getpwnam_r("alice", &p, buf, sizeof buf, &e);
+            _exit(0);
+        }
+        int child_status = 0;
+        waitpid(child, &child_status, 0);
+        _exit(WIFEXITED(child_status) && WEXITSTATUS(child_status) == 0 ? 0 : 1);
+    }
+    int helper_status = 0;
+    waitpid(helper, &helper_status, 0);
+    ok(WIFEXITED(helper_status) && WEXITSTATUS(helper_status) == 0,
+       "a child forked while another thread was inside the module looks up without deadlock");
+
+    /* lsassd hung: at most the timeout (300 ms), then nothing for a while. */
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     is_int(getpwuid_r(4242, &pw, buffer, sizeof buffer, &err), NSS_STATUS_UNAVAIL, "lsassd silent: UNAVAIL");
@@ -355,7 +405,7 @@ int main(void)
     ok(took >= 250 && took < 1000, "  after the 300 ms timeout (%lld ms)", took);
     before = requests;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    is_int(getpwnam_r("bob", &pw, buffer, sizeof buffer, &err), NSS_STATUS_UNAVAIL, "the next lookup: UNAVAIL");
+    is_int(module_getpwnam_r("bob", &pw, buffer, sizeof buffer, &err), NSS_STATUS_UNAVAIL, "the next lookup: UNAVAIL");
     took = ms_since(&t0);
     ok(took < 50 && requests == before, "  at once, without asking (%lld ms)", took);
 
