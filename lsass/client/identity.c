@@ -57,9 +57,11 @@ bool lsass_get_group(struct buf_reader *r, struct lsass_group *gr)
         return false;
     for (uint32_t i = 0; i < count; i++) {
         gr->members[i] = lsass_get_string(r);
-        if (!gr->members[i] || !gr->members[i][0])
+        if (!gr->members[i])
             return false;
-        gr->member_count++;
+        gr->member_count++; /* counted before checked: lsass_group_clear frees it */
+        if (!gr->members[i][0])
+            return false;
     }
     return rd_ok(r);
 }
