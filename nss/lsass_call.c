@@ -208,6 +208,7 @@ enum lsass_call_result lsass_call(const char *socket_path, unsigned timeout_ms, 
     struct buf msg;
     enum lsass_call_result result = LSASS_CALL_ERROR;
     enum io_result io = IO_ERROR;
+    bool connected = false;
     uint32_t id = __atomic_add_fetch(&request_counter, 1, __ATOMIC_RELAXED);
 
     buf_init(&msg);
@@ -219,11 +220,18 @@ enum lsass_call_result lsass_call(const char *socket_path, unsigned timeout_ms, 
     io = connect_bounded(fd, socket_path, &deadline);
     if (io == IO_OK && !trusted_server(fd))
         io = IO_ERROR;
+    else if (io == IO_OK)
+        connected = true;
     if (io == IO_OK)
         io = send_all(fd, msg.data, msg.len, &deadline);
     uint8_t header[16];
     if (io == IO_OK)
         io = recv_all(fd, header, sizeof header, &deadline);
+    if (io == IO_ERROR && connected) {
+        /* Taken and closed before any answer: lsassd at a limit. */
+        result = LSASS_CALL_DROPPED;
+        goto out;
+    }
     if (io != IO_OK)
         goto out;
     uint32_t len = le32_load(header), got_opcode = le32_load(header + 4), got_id = le32_load(header + 8);

@@ -40,6 +40,9 @@ void sw_client_config_load(struct sw_client_config *config, const char *path);
 enum lsass_call_result {
     LSASS_CALL_OK,      /* *status and body hold lsassd's answer */
     LSASS_CALL_TIMEOUT, /* lsassd did not answer in time */
+    LSASS_CALL_DROPPED, /* lsassd took the connection and closed it without
+                           an answer: at its connection limits (a lookup
+                           may try again; the request was not served) */
     LSASS_CALL_ERROR,   /* no lsassd, a listener that is not root's (or
                            ours), or an answer that is not one */
 };

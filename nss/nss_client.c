@@ -168,8 +168,24 @@ enum nss_answer nss_ask(uint32_t opcode, const uint8_t *req, size_t req_len, boo
     struct buf answer_body;
     uint32_t status = 0;
     buf_init(&answer_body);
-    enum lsass_call_result called =
-        lsass_call(c.public_socket, c.timeout_ms, opcode, req, req_len, &status, &answer_body);
+    /* lsassd refuses public connections beyond its per-uid limit by
+     * closing them: many processes of one user looking names up at once
+     * (xargs -P, a busy daemon) try again a few times, still within the
+     * one timeout. Lookups are idempotent, so a retry is harmless. */
+    struct timespec deadline = lsass_call_clock_after(c.timeout_ms);
+    enum lsass_call_result called = LSASS_CALL_ERROR;
+    for (unsigned attempt = 0; attempt < 6; attempt++) {
+        struct timespec at = lsass_call_clock_after(0);
+        int64_t left_ms = (int64_t)(deadline.tv_sec - at.tv_sec) * 1000 + (deadline.tv_nsec - at.tv_nsec) / 1000000;
+        if (left_ms <= 0)
+            break;
+        buf_reset(&answer_body);
+        called = lsass_call(c.public_socket, (unsigned)left_ms, opcode, req, req_len, &status, &answer_body);
+        if (called != LSASS_CALL_DROPPED)
+            break;
+        struct timespec pause = { 0, (long)(5 + 15 * attempt) * 1000000L };
+        nanosleep(&pause, NULL);
+    }
     bool timed_out = called == LSASS_CALL_TIMEOUT;
     enum nss_answer answer = NSS_ANSWER_UNAVAILABLE;
     if (called == LSASS_CALL_OK && status == STATUS_SUCCESS)

@@ -108,6 +108,10 @@ out=$(as_nobody getent passwd dave)
 is "$(echo "$out" | cut -d: -f3)" "$DAVE_UID" "an unprivileged process (nobody) looks up dave too" || diag "$out"
 out=$(as_nobody id dave)
 like "$out" "$SALES_GID\\(Sales\\)" "  and his groups" || diag "$out"
+# Many lookups of one user at once: more than lsassd's 8 public connections
+# per uid, so some are refused at first and try again.
+par=$(as_nobody sh -c 'for i in $(seq 1 60); do (getent passwd dave >/dev/null || echo miss) & done; wait')
+is "$(echo "$par" | grep -c miss)" 0 "60 lookups at once by one unprivileged user all answer"
 machine getent passwd no-such-user >/dev/null
 is "$?" 2 "an unknown name: getent answers not found (2)"
 machine getent passwd 1999998 >/dev/null
