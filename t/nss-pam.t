@@ -259,6 +259,16 @@ out=$(pam gina authenticate "$RESET_PW\n")
 like "$out" 'successfully authenticated' "  the new one works" || diag "$out"
 like "$("$LWADMIN" log | grep user.passwd | tail -2)" 'pam' "the changes are in the audit log, via pam"
 
+# A password older than lsass.max-password-age: expired the same way.
+"$LWADMIN" config set lsass.max-password-age 1 >/dev/null
+/usr/bin/python3 -c 'import sqlite3, sys
+c = sqlite3.connect(sys.argv[1]); c.execute("UPDATE sam_users SET password_last_set = password_last_set - 3 * 86400 WHERE name = ?", ("dave",)); c.commit()' "$SAMEWISE_DB"
+out=$(pam dave acct_mgmt)
+like "$out" 'new one required' "a password older than lsass.max-password-age: PAM_NEW_AUTHTOK_REQD" || diag "$out"
+"$LWADMIN" config set lsass.max-password-age 0 >/dev/null
+out=$(pam dave acct_mgmt)
+like "$out" 'account management done' "  and fine again without the maximum age" || diag "$out"
+
 "$LWADMIN" config set lsass.failed-logon-delay 1500 >/dev/null
 t0=$(ms_now)
 pam dave authenticate "wrong\n" >/dev/null
