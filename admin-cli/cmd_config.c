@@ -52,7 +52,12 @@ static json_t *setting_json(const struct setting_def *def, const char *value, bo
 
 static void restart_note(struct cli *cli, const struct setting_def *def)
 {
-    if (def->needs_restart)
+    /* A deprecated setting is still accepted (scripts keep working) but
+     * changes nothing: say so rather than let it look applied. */
+    if (def && def->doc && strncmp(def->doc, "deprecated", 10) == 0)
+        fprintf(stderr, "lwadmin %s: note: %s is %s\n",
+                cli->command_path ? cli->command_path : "config", def->name, def->doc);
+    if (def && def->needs_restart)
         fprintf(stderr,
                 "lwadmin %s: note: %s applies when the server next starts (lwadmin restart)\n",
                 cli->command_path ? cli->command_path : "config", def->name);

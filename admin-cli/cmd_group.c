@@ -46,6 +46,8 @@ static json_t *group_json(struct cli *cli, const struct sam_group *group)
     }
     free(sids);
     json_object_set_new(o, "members", members);
+    /* Its Unix gid (lsass/idmap), what ls -l and the NSS module show. */
+    json_object_set_new(o, "gid", group->gid ? json_integer((json_int_t)group->gid) : json_null());
     return o;
 }
 
@@ -197,11 +199,14 @@ static int run_show(struct cli *cli, const struct cli_command *command, int argc
     } else {
         char sid[SID_STRING_MAX];
         sid_format(&group.sid, sid, sizeof sid);
+        char gid[16];
+        snprintf(gid, sizeof gid, "%u", group.gid);
         const char *fields[] = {
             "Name", group.name,
             "Type", group.builtin ? "builtin" : "local",
             "SID", sid,
             "Description", group.description,
+            "Unix gid", gid,
             NULL,
         };
         cli_print_fields(fields);

@@ -185,6 +185,15 @@ static int run_add(struct cli *cli, const struct cli_command *command, int argc,
     if (!password)
         cli_note(cli, "no password given: '%s' cannot log on until 'lwadmin user passwd %s'",
                  name, name);
+    /* The same-name rule mapped it: say so, since it decides who owns its files. */
+    struct sam_user made;
+    if (NT_SUCCESS(sam_user_by_rid(cli->reg, rid, &made))) {
+        if (made.unix_account)
+            cli_note(cli, "'%s' acts on disk as the Unix account of the same name ('lwadmin "
+                          "user set %s --no-unix-account' gives it its own uid)",
+                     made.name, made.name);
+        sam_user_free(&made);
+    }
 out:
     cli_password_free(password);
     return rc;

@@ -13,6 +13,7 @@
 
 #include "lib/crypto.h"
 #include "lib/utf16.h"
+#include "lsass/idmap/idmap.h"
 #include "lsass/sam/sam.h"
 #include "provision/accounts.h"
 #include "provision/share_folder.h"
@@ -643,6 +644,23 @@ static bool apply_memberships(struct apply *a)
 
 /* ---- shares --------------------------------------------------------------- */
 
+/* A SAM user's Unix identity (lsass/idmap): its uid and primary gid. */
+static bool sam_owner(struct apply *a, const char *name, uid_t *uid, gid_t *gid)
+{
+    struct sam_user user;
+    gid_t *gids = NULL;
+    size_t count = 0;
+    if (!NT_SUCCESS(sam_user_by_name(a->reg, name, &user)))
+        return false;
+    bool found = NT_SUCCESS(idmap_sid_to_uid(a->reg, &user.sid, uid)) &&
+                 NT_SUCCESS(idmap_user_gids(a->reg, user.name, &gids, &count)) && count > 0;
+    if (found)
+        *gid = gids[0];
+    free(gids);
+    sam_user_free(&user);
+    return found;
+}
+
 static bool lookup_owner(struct apply *a, const struct prov_share *sh, uid_t *uid, gid_t *gid)
 {
     *uid = 0;
@@ -656,8 +674,10 @@ static bool lookup_owner(struct apply *a, const struct prov_share *sh, uid_t *ui
             *gid = pw->pw_gid;
         } else if (*end == '\0' && end != sh->create_owner) {
             *uid = (uid_t)n;
+        } else if (sam_owner(a, sh->create_owner, uid, gid)) {
+            /* a SAM user: its own uid from lsass.id-range, or its mapping */
         } else {
-            fail(a, &sh->at, "shares.%s.create.owner: no unix user '%s'", sh->name,
+            fail(a, &sh->at, "shares.%s.create.owner: no unix or SAM user '%s'", sh->name,
                  sh->create_owner);
             return false;
         }
@@ -666,12 +686,16 @@ static bool lookup_owner(struct apply *a, const struct prov_share *sh, uid_t *ui
         struct group *gr = getgrnam(sh->create_group);
         char *end;
         unsigned long n = strtoul(sh->create_group, &end, 10);
+        struct idmap_group sam_group;
         if (gr)
             *gid = gr->gr_gid;
         else if (*end == '\0' && end != sh->create_group)
             *gid = (gid_t)n;
-        else {
-            fail(a, &sh->at, "shares.%s.create.group: no unix group '%s'", sh->name,
+        else if (NT_SUCCESS(idmap_group_by_name(a->reg, sh->create_group, &sam_group))) {
+            *gid = sam_group.gid; /* a SAM group's gid */
+            idmap_group_free(&sam_group);
+        } else {
+            fail(a, &sh->at, "shares.%s.create.group: no unix or SAM group '%s'", sh->name,
                  sh->create_group);
             return false;
         }

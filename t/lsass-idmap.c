@@ -4,7 +4,9 @@
  * (root, taken, missing), the same-name rule at creation and for accounts
  * older than the ids, reverse lookups, the passwd/group view and
  * initgroups, and the ids a token acts as (Guest and anonymous included).
- * Uses the accounts every Debian system has: root, daemon, bin, nobody. */
+ * A registry from before the ids (SAM version 1) is migrated: the default
+ * range's ids, the old same-name rule recorded. Uses the accounts every
+ * Debian system has: root, daemon, bin, nobody. */
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -207,6 +209,23 @@ static void test_mapping(struct registry *reg)
            STATUS_INVALID_PARAMETER, "nobody acts as root over the network: mapping to root is refused");
     ok(why && strstr(why, "privileged"), "  saying why");
     free(why);
+    /* An account in group root (Debian has none by default). */
+    const char *group_root = NULL;
+    static char group_root_name[64];
+    struct passwd *entry;
+    setpwent();
+    while (!group_root && (entry = getpwent()) != NULL)
+        if (entry->pw_uid != 0 && entry->pw_gid == 0 && strlen(entry->pw_name) < sizeof group_root_name) {
+            strcpy(group_root_name, entry->pw_name);
+            group_root = group_root_name;
+        }
+    endpwent();
+    if (group_root) {
+        is_int(idmap_user_set_unix_account(reg, &actor, "bob", group_root), STATUS_INVALID_PARAMETER,
+               "nor to an account in group root (%s)", group_root);
+    } else {
+        skip(1, "no account in group root here");
+    }
     is_int(idmap_user_set_unix_account_why(reg, &actor, "bob", "no-such-unix-acct", &why),
            STATUS_INVALID_PARAMETER, "a Unix account that does not exist is refused");
     free(why);
@@ -354,6 +373,66 @@ static void test_views(struct registry *reg)
     sam_user_free(&bob);
 }
 
+/* A registry as it was before migration 002 (made here by undoing 002 on a
+ * new one, then adding two users the old way), opened by this build: the
+ * migration gives them FIRST + RID of the default range, and the first use
+ * settles the one whose name is a Unix account to that account. */
+static void test_migration(void)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/old.db", dir);
+    struct registry *reg = NULL;
+    if (!ok(registry_open(path, &reg) == STATUS_SUCCESS && sam_init(reg, &actor, NULL) == STATUS_SUCCESS,
+            "a second registry"))
+        return;
+    bool have_daemon = have_account("daemon", NULL, NULL);
+    char *error = NULL;
+    int rc = sqlite3_exec(registry_sqlite(reg),
+                          "DROP INDEX sam_users_by_uid; DROP INDEX sam_groups_by_gid;"
+                          "DROP INDEX sam_users_by_unix_account;"
+                          "ALTER TABLE sam_users DROP COLUMN uid;"
+                          "ALTER TABLE sam_users DROP COLUMN unix_account;"
+                          "ALTER TABLE sam_groups DROP COLUMN gid;"
+                          "ALTER TABLE sam_domain DROP COLUMN id_base;"
+                          "UPDATE schema_versions SET version = 1 WHERE module = 'lsass/sam';"
+                          "INSERT INTO sam_users(rid, name, name_key, flags, created) "
+                          "  VALUES (1000, 'old-sw', 'OLD-SW', 16, 0), (1001, 'daemon', 'DAEMON', 16, 0);"
+                          "UPDATE sam_domain SET next_rid = 1002;",
+                          NULL, NULL, &error);
+    if (!ok(rc == SQLITE_OK, "the registry put back to SAM version 1")) {
+        diag("%s", error ? error : "");
+        sqlite3_free(error);
+        registry_close(reg);
+        return;
+    }
+    registry_close(reg);
+    reg = NULL;
+    ok(registry_open(path, &reg) == STATUS_SUCCESS && registry_schema_version(reg, "lsass/sam") >= 2,
+       "reopened: migration 002 ran");
+    struct sam_user user;
+    sam_user_by_name(reg, "old-sw", &user);
+    is_int(user.uid, IDMAP_DEFAULT_FIRST + 1000, "an old user got FIRST + RID of the default range");
+    sam_user_free(&user);
+    gid_t gid = 0;
+    idmap_sid_to_gid(reg, &SID_BUILTIN_USERS, &gid);
+    is_int(gid, IDMAP_DEFAULT_FIRST + 545, "an old built-in alias got its gid");
+    uid_t uid = 0;
+    struct sid guest, domain2;
+    sam_domain_sid(reg, &domain2);
+    sid_append(&guest, &domain2, 501);
+    idmap_sid_to_uid(reg, &guest, &uid);
+    is_int(uid, IDMAP_DEFAULT_FIRST + 501, "the id base is the default range's");
+    if (have_daemon) {
+        char *account = NULL;
+        idmap_user_unix_account(reg, "daemon", &account);
+        is_str(account, "daemon", "the old user daemon keeps acting as the Unix account daemon");
+        free(account);
+    } else {
+        skip(1, "no Unix account daemon");
+    }
+    registry_close(reg);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir)) {
@@ -376,6 +455,7 @@ int main(void)
     test_settle(reg);
     test_views(reg);
     registry_close(reg);
+    test_migration();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0)

@@ -153,6 +153,13 @@ if id daemon >/dev/null 2>&1 && [ "$(id -u daemon)" != 0 ] && [ "$(id -g daemon)
 else
     skip_test "no unprivileged Unix account daemon"
 fi
+# A share folder created for a SAM user and group: their own ids.
+printf 'groups:\n  - name: crew-sw\nusers:\n  - name: owner-sw\nshares:\n  - name: owned\n    path: %s/owned\n    create: {owner: owner-sw, group: crew-sw, mode: "0770"}\n' "$T" > "$T/owned.yaml"
+out=$("$LWADMIN" apply -f "$T/owned.yaml" 2>&1); rc=$?
+is "$rc" 0 "a share folder created for SAM user owner-sw and group crew-sw" || diag "$out"
+uid=$("$LWADMIN" --json user show owner-sw | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["uid"])')
+gid=$("$LWADMIN" --json group show crew-sw | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["gid"])')
+is "$(stat -c %u:%g "$T/owned" 2>&1)" "$uid:$gid" "  owned by their uid and gid ($uid:$gid)"
 
 # Round trip between two registries.
 "$LWADMIN" export -o "$T/one.yaml" --with-secrets

@@ -307,6 +307,15 @@ if id daemon >/dev/null 2>&1 && [ "$(id -u daemon)" != 0 ] && [ "$(id -g daemon)
 else
     skip_test "no unprivileged Unix account daemon"
 fi
+if id bin >/dev/null 2>&1 && [ "$(id -u bin)" != 0 ] && [ "$(id -g bin)" != 0 ]; then
+    run sh -c '"$0" user add bin </dev/null' "$LWADMIN"
+    is "$rc" 0 "user add bin (a Unix account bin exists)"
+    like "$err" "'bin' acts on disk as the Unix account of the same name" "  says it is mapped to it"
+    like "$("$LWADMIN" user show bin)" "Unix identity: +Unix account bin" "  and it is"
+    "$LWADMIN" user del bin >/dev/null 2>&1
+else
+    skip_test "no unprivileged Unix account bin"
+fi
 run "$LWADMIN" user set ida --unix-account root
 is "$rc" 1 "user set --unix-account root is refused"
 like "$err" "privileged" "  saying why"
@@ -320,6 +329,8 @@ is "$rc" 1 "an lsass.id-range too small for the RIDs is refused"
 like "$err" "too small" "  saying why"
 run "$LWADMIN" config get lsass.id-range
 is "$out" "1000000-1999999" "the default lsass.id-range"
+run "$LWADMIN" group show Administrators
+like "$out" "Unix gid: +1000544" "group show: Administrators' gid is FIRST + 544"
 
 # ---- the audit log has each change ----------------------------------------------------------
 run "$LWADMIN" log

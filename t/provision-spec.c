@@ -23,6 +23,7 @@ static const char *full =
     "    password: {nt_hash: a4f49c406510bdcab6824ee7c30fd852}\n"
     "  - name: bob\n"
     "    enabled: false\n"
+    "    unix_account: bob\n"
     "    password: {env: BOB_PASSWORD}\n"
     "shares:\n"
     "  - name: projects\n"
@@ -64,6 +65,8 @@ int main(void)
     ok(spec->users[0].enabled && !spec->users[1].enabled, "enabled flags");
     is_int(spec->users[0].password_kind, PROV_PASSWORD_NT_HASH, "password as NT hash");
     is_int(spec->users[1].password_kind, PROV_PASSWORD_ENV, "password from environment");
+    ok(spec->users[0].unix_account == NULL, "no unix_account: NULL (its own uid)");
+    is_str(spec->users[1].unix_account, "bob", "unix_account as given");
     struct prov_share *sh = &spec->shares[0];
     ok(sh->read_only && !sh->hidden && sh->max_uses == 10, "share flags and max uses");
     is_str(sh->caching, "documents", "caching mode");
@@ -72,7 +75,7 @@ int main(void)
        "grant levels are case-insensitive");
     ok(sh->create && sh->create_mode == 0770 && strcmp(sh->create_owner, "alice") == 0,
        "create with owner and mode");
-    is_int(sh->at.line, 18, "share origin line");
+    is_int(sh->at.line, 19, "share origin line");
 
     /* A later file replaces objects of the same name and adds new ones. */
     ok(prov_spec_load_string(spec, "override.yaml",

@@ -46,8 +46,9 @@ out=$("$LWADMIN" user set bob --unix-account daemon 2>&1)
 rc=$?
 ok "bob may not be mapped to daemon too (exit $rc)" test "$rc" = 1
 like "$out" 'carol already acts as Unix account daemon' "  the refusal names carol" || diag "$out"
-like "$("$LWADMIN" config set lsass.unix-fallback-user nobody 2>&1; echo "exit=$?")" 'exit=0' \
-    "the deprecated lsass.unix-fallback-user is still accepted"
+out=$("$LWADMIN" config set lsass.unix-fallback-user nobody 2>&1; echo "exit=$?")
+like "$out" 'exit=0' "the deprecated lsass.unix-fallback-user is still accepted"
+like "$out" 'note: lsass.unix-fallback-user is deprecated' "  with a note that it changes nothing"
 
 uid_of() { "$LWADMIN" --json user show "$1" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["uid"])'; }
 ALICE_UID=$(uid_of alice)

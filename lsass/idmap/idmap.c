@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/log.h"
 #include "lsass/sam/sam.h"
 #include "registry/registry.h"
 
@@ -35,11 +36,16 @@ NTSTATUS idmap_range_check(struct registry *reg, const struct idmap_range *range
 static NTSTATUS ready(struct registry *reg, struct sid *domain, uint32_t *base)
 {
     NTSTATUS status = sam_domain_sid(reg, domain);
-    if (NT_SUCCESS(status))
-        status = sam_ids_settle(reg);
-    if (NT_SUCCESS(status))
-        status = sam_id_base(reg, base);
-    return status;
+    if (!NT_SUCCESS(status))
+        return status;
+    /* Not fatal: a reader that cannot write (a read-only registry, a busy
+     * writer) still answers; unsettled accounts read as unmapped until a
+     * writer settles them. */
+    NTSTATUS settled = sam_ids_settle(reg);
+    if (!NT_SUCCESS(settled))
+        log_warning("idmap: cannot settle accounts older than Unix ids yet: %s",
+                    nt_status_name(settled));
+    return sam_id_base(reg, base);
 }
 
 /* A mapped user's Unix account: its uid and primary gid. */

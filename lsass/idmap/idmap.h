@@ -28,8 +28,9 @@
  *   (`lwadmin user set NAME --unix-account ACCOUNT`): the account's uid, and
  *   its primary gid. Refused (STATUS_INVALID_PARAMETER with a reason) when the
  *   account does not exist, is uid 0 or has gid 0 (nobody acts as root over
- *   the network), has a uid inside lsass.id-range (that is a Samewise id, not
- *   a Unix account), or another SAM user is already mapped to it
+ *   the network), has a uid Samewise hands out itself (inside lsass.id-range,
+ *   a stored uid, the id base's), or another SAM user is already mapped to it
+ *   (by name or uid)
  *   (STATUS_USER_EXISTS). A user made while a Unix account of the same name
  *   exists (and qualifies) is mapped to it at creation, which is what Samba
  *   users expect of "bob" and /etc/passwd's "bob"; the mapping is recorded,
@@ -50,14 +51,18 @@
  *
  * Callers: lsassd (tokens, and the NSS requests), lwadmin/lwconsole (the
  * mapping), tests. Every function takes an open registry used by one thread
- * at a time (registry.h). The first call on an upgraded registry fills in the
- * ids of accounts that have none (one write transaction; later calls only
- * read).
+ * at a time (registry.h). Migration 002 gave accounts older than Unix ids
+ * their ids; the first call on such a registry also records, once, the
+ * same-name Unix account each of them acted as before (one write
+ * transaction, sam_ids_settle; later calls only read, and a reader that
+ * cannot write still answers).
  *
  * Recursion: Unix accounts are looked up with getpwnam_r/getpwuid_r. An NSS
  * module that asks lsassd must not be consulted from inside lsassd (it
- * answers NSS_STATUS_UNAVAIL there), and results whose uid lies in
- * lsass.id-range or is the anonymous id are never taken for Unix accounts.
+ * answers NSS_STATUS_UNAVAIL there), and results whose uid Samewise hands
+ * out itself are never taken for Unix accounts. The SAM makes the same
+ * lookup when a user is created (the same-name rule), so lsassd creating
+ * users (samr) needs the same guard.
  *
  * Errors: STATUS_NO_SUCH_USER / STATUS_NO_SUCH_GROUP (no such name or id),
  * STATUS_NONE_MAPPED (a SID with no id, an id with no SID), STATUS_INVALID_PARAMETER,
