@@ -171,6 +171,12 @@ elif what == "oversize":
         print("closed" if s.recv(16) == b"" else "answered")
     except OSError:
         print("closed")
+elif what == "flood":
+    # 1200 lookups back to back on one connection.
+    s = conn(); t0 = time.time(); answered = 0
+    for i in range(1200):
+        answered += ask(s, 5, string("dave")) == 0
+    print("%d %.1f" % (answered, time.time() - t0))
 elif what == "idle":
     s = conn(); t0 = time.time()
     try:
@@ -186,6 +192,21 @@ is "$(/usr/bin/python3 "$T/sock.py" "$PUB_SOCK" many nobody)" 8 \
     "one uid holds at most 8 connections to the public socket"
 is "$(/usr/bin/python3 "$T/sock.py" "$PUB_SOCK" oversize nobody)" closed \
     "  a request longer than 4 KiB closes the connection"
+/usr/bin/python3 "$T/sock.py" "$PUB_SOCK" flood nobody > "$T/flood.out" &
+FLOOD=$!
+tap_at_exit "kill $FLOOD"
+sleep 0.5
+t0=$(ms_now)
+machine getent passwd dave >/dev/null
+took=$(( $(ms_now) - t0 ))
+ok "while nobody floods the public socket, root's lookups answer at once ($took ms)" test "$took" -lt 1000
+i=0
+while [ $i -lt 200 ] && kill -0 "$FLOOD" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+read -r answered secs < "$T/flood.out"
+is "$answered" 1200 "  the flood's 1200 lookups are all answered"
+# 400 a second: the third 400 cannot start before a whole second has passed
+# after the first window (which may have begun before the flood).
+ok "  but at most 400 a second (took $secs s)" awk -v s="$secs" 'BEGIN { exit !(s >= 1.0) }'
 is "$(/usr/bin/python3 "$T/sock.py" "$PUB_SOCK" idle nobody)" "closed after 10 s" \
     "  an idle connection is closed after 10 s"
 is "$(/usr/bin/python3 "$T/sock.py" "$PUB_SOCK" lookup nobody)" 00000000 "  and lookups go on"

@@ -28,13 +28,18 @@
  * LSASS_PUBLIC_MAX_REQUEST bytes, answers bounded by protocol.h's page
  * sizes), time (a connection idle or stalled for PUBLIC_IO_TIMEOUT_S is
  * closed, and a peer that does not read its answers is dropped as well),
- * and rate (a connection gets at most PUBLIC_REQUESTS_PER_SECOND answers a
- * second; more wait, so one uid gets at most MAX_PUBLIC_PER_UID times that). */
+ * and work: each uid spends at most PUBLIC_BUDGET (root PUBLIC_BUDGET_ROOT)
+ * units a second over all its connections, a lookup costing 1 and a page
+ * of an enumeration (which lists every account) PUBLIC_ENUM_COST; a
+ * request beyond waits for the next second, holding only that uid's own
+ * connection. */
 #define MAX_PUBLIC_CONNECTIONS 64
 #define MAX_PUBLIC_PER_UID 8
 #define MAX_PUBLIC_PER_ROOT 32
 #define PUBLIC_IO_TIMEOUT_S 10
-#define PUBLIC_REQUESTS_PER_SECOND 200
+#define PUBLIC_BUDGET 400
+#define PUBLIC_BUDGET_ROOT 4000
+#define PUBLIC_ENUM_COST 8
 
 static atomic_int connection_count;
 static atomic_int public_count;
@@ -95,38 +100,77 @@ static int public_connections_of(uid_t uid)
     return n;
 }
 
-/* Holds a public connection to PUBLIC_REQUESTS_PER_SECOND: counts the
- * requests of the current one-second window and sleeps out the rest of the
- * window when it is used up. */
-static void public_rate_wait(struct timespec *window, unsigned *count)
+/* The work budgets of the uids with public connections (connections_lock):
+ * one slot per uid, at most as many uids as public connections. */
+struct uid_budget {
+    bool used;
+    uid_t uid;
+    struct timespec window; /* start of the current second */
+    unsigned spent;
+};
+static struct uid_budget budgets[MAX_PUBLIC_CONNECTIONS];
+
+/* uid's slot: its own, a free one, or one of a uid with no public
+ * connection left (there is one: live uids are at most
+ * MAX_PUBLIC_CONNECTIONS, and uid is among them). connections_lock held. */
+static struct uid_budget *budget_of(uid_t uid)
 {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    int64_t elapsed_ns = (int64_t)(now.tv_sec - window->tv_sec) * 1000000000 + (now.tv_nsec - window->tv_nsec);
-    if (elapsed_ns >= 1000000000) {
-        *window = now;
-        *count = 0;
-    } else if (*count >= PUBLIC_REQUESTS_PER_SECOND) {
+    struct uid_budget *spare = NULL;
+    for (size_t i = 0; i < MAX_PUBLIC_CONNECTIONS; i++) {
+        if (budgets[i].used && budgets[i].uid == uid)
+            return &budgets[i];
+        if (!spare && (!budgets[i].used || public_connections_of(budgets[i].uid) == 0))
+            spare = &budgets[i];
+    }
+    if (spare)
+        *spare = (struct uid_budget){ .used = true, .uid = uid };
+    return spare;
+}
+
+/* Spends cost from uid's budget, first sleeping out the rest of the second
+ * while it is used up. */
+static void public_budget_wait(uid_t uid, unsigned cost)
+{
+    unsigned limit = uid == 0 ? PUBLIC_BUDGET_ROOT : PUBLIC_BUDGET;
+    for (int rounds = 0; rounds < 100; rounds++) {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        pthread_mutex_lock(&connections_lock);
+        struct uid_budget *b = budget_of(uid);
+        if (!b) {
+            pthread_mutex_unlock(&connections_lock);
+            return;
+        }
+        int64_t elapsed_ns = (int64_t)(now.tv_sec - b->window.tv_sec) * 1000000000 + (now.tv_nsec - b->window.tv_nsec);
+        if (elapsed_ns >= 1000000000 || elapsed_ns < 0) {
+            b->window = now;
+            b->spent = 0;
+            elapsed_ns = 0;
+        }
+        if (b->spent + cost <= limit || b->spent == 0) {
+            b->spent += cost;
+            pthread_mutex_unlock(&connections_lock);
+            return;
+        }
+        pthread_mutex_unlock(&connections_lock);
         struct timespec rest = { 0, (long)(1000000000 - elapsed_ns) };
         nanosleep(&rest, NULL);
-        clock_gettime(CLOCK_MONOTONIC, window);
-        *count = 0;
     }
-    (*count)++;
 }
 
 static void *connection_thread(void *arg)
 {
     struct connection *conn = arg;
     struct buf request, response;
-    struct timespec window = { 0, 0 };
-    unsigned window_count = 0;
     size_t max_request = conn->public ? LSASS_PUBLIC_MAX_REQUEST : LSASS_MAX_MESSAGE;
     buf_init(&request);
     buf_init(&response);
     while (lsass_read_message_max(conn->fd, &request, max_request) == 0) {
         if (conn->public) {
-            public_rate_wait(&window, &window_count);
+            uint32_t opcode = request.len >= 4 ? le32_load(request.data) : 0;
+            public_budget_wait(conn->uid, opcode == LSASS_OP_ENUM_PASSWD || opcode == LSASS_OP_ENUM_GROUP
+                                              ? PUBLIC_ENUM_COST
+                                              : 1);
             lsassd_handle_public(conn->daemon, conn->uid, request.data, request.len, &response);
         } else {
             lsassd_handle(conn->daemon, conn->uid, request.data, request.len, &response);
