@@ -104,6 +104,11 @@ touch "$T/owned"
 chown "$DAVE_UID:$SALES_GID" "$T/owned"
 out=$(machine ls -l "$T/owned")
 like "$out" ' dave Sales ' "ls -l shows the owner and group of a file by their SAM names" || diag "$out"
+touch "$T/owned2"
+machine chown dave:Sales "$T/owned2"
+is "$(stat -c %u:%g "$T/owned2")" "$DAVE_UID:$SALES_GID" "chown dave:Sales takes the SAM names"
+out=$(machine getent initgroups dave)
+like "$out" "^dave +.*$SALES_GID" "getent initgroups dave lists Sales" || diag "$out"
 out=$(as_nobody getent passwd dave)
 is "$(echo "$out" | cut -d: -f3)" "$DAVE_UID" "an unprivileged process (nobody) looks up dave too" || diag "$out"
 out=$(as_nobody id dave)
