@@ -1,6 +1,7 @@
 /* Fuzz target: the lsassd socket protocol as lsassd reads it. The input,
  * after one selector byte (which peer asks: root, lsassd's own uid, or
- * another local user), is the byte stream a peer writes to lsassd.sock: it
+ * another local user; and on which socket: the private one or the public
+ * one of the NSS lookups), is the byte stream a peer writes there: it
  * goes through a pipe to lsass_read_message (lsass/client/wire.c: the length
  * framing) and every message read is answered by lsassd_handle
  * (lsass/daemon/requests.c: opcode dispatch, the per-uid checks, and each
@@ -22,6 +23,8 @@
 #include "lsass/client/protocol.h"
 #include "lsass/daemon/lsassd.h"
 #include "lsass/local/local_provider.h"
+#include "lsass/sam/sam.h"
+#include "registry/registry.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -31,14 +34,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MAX_MESSAGES 16
 
 /* lsassd's own lives in main.c, beside main(): the fuzzer has no registry
- * settings to follow, so the shipped defaults. */
+ * settings to follow, so the shipped defaults, without the failed-logon
+ * delay (a wrong PAM password would sleep 2 s per input). */
 void lsassd_settings(struct lsassd *d, struct lsa_settings *out)
 {
     (void)d;
     lsa_settings_default(out);
+    out->failed_logon_delay_ms = 0;
 }
 
 static struct lsa_provider *provider;
+static struct registry *lookup_reg; /* the NSS lookups' connection, on a SAM with one user and one group */
 static char scratch[512], db_path[600];
 
 /* At exit: the provider, and the scratch registry with its directory. */
@@ -46,6 +52,7 @@ static void teardown(void)
 {
     if (provider)
         provider->ops->free(provider);
+    registry_close(lookup_reg);
     static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
     for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
         char path[700];
@@ -73,6 +80,30 @@ static void setup(void)
         fprintf(stderr, "lsass_request: local provider on %s: %s\n", db_path, nt_status_name(status));
         abort();
     }
+    /* Something for the lookups and PAM requests to find: alice (password
+     * "Fuzz-Passw0rd") in the local group Sales. */
+    static const struct audit_actor actor = { "cli", 0, "fuzz", NULL };
+    uint32_t rid = 0, group_rid = 0;
+    struct sid domain, user_sid, group_sid;
+    status = registry_open(db_path, &lookup_reg);
+    if (NT_SUCCESS(status))
+        status = sam_init(lookup_reg, &actor, NULL);
+    if (NT_SUCCESS(status))
+        status = sam_user_add(lookup_reg, &actor, "alice", "Alice A", NULL, 0, "Fuzz-Passw0rd", &rid);
+    if (NT_SUCCESS(status))
+        status = sam_group_add(lookup_reg, &actor, "Sales", NULL, &group_rid);
+    if (NT_SUCCESS(status))
+        status = sam_domain_sid(lookup_reg, &domain);
+    if (NT_SUCCESS(status))
+        status = sid_append(&user_sid, &domain, rid);
+    if (NT_SUCCESS(status))
+        status = sid_append(&group_sid, &domain, group_rid);
+    if (NT_SUCCESS(status))
+        status = sam_group_add_member(lookup_reg, &actor, &group_sid, &user_sid);
+    if (!NT_SUCCESS(status)) {
+        fprintf(stderr, "lsass_request: scratch SAM: %s\n", nt_status_name(status));
+        abort();
+    }
 }
 
 static void check_response(const struct buf *resp, uint32_t opcode, uint32_t id)
@@ -93,6 +124,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     setup();
     static const uid_t uids[] = { 0, TRUSTED_UID, 1000 };
     uid_t uid = uids[data[0] % 3];
+    bool public = (data[0] / 3) % 2 == 1;
 
     int fds[2];
     if (pipe(fds) != 0)
@@ -107,6 +139,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     d.providers[0] = provider;
     d.provider_count = 1;
     d.trusted_uid = TRUSTED_UID;
+    pthread_mutex_init(&d.lookup_lock, NULL);
+    d.lookup_reg = lookup_reg;
     d.contexts = lsa_context_table_new(8, 60);
     if (!d.contexts)
         abort();
@@ -120,7 +154,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!copy)
             abort();
         memcpy(copy, message.data, message.len);
-        lsassd_handle(&d, uid, copy, message.len, &response);
+        if (public)
+            lsassd_handle_public(&d, uid, copy, message.len, &response);
+        else
+            lsassd_handle(&d, uid, copy, message.len, &response);
         /* As lsassd's connection loop (server.c) does before sending. */
         if (!lsass_msg_end(&response))
             abort();
@@ -132,5 +169,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     buf_free(&response);
     lsa_context_table_free(d.contexts);
     pthread_mutex_destroy(&d.settings_lock);
+    pthread_mutex_destroy(&d.lookup_lock);
     return 0;
 }

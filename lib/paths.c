@@ -34,23 +34,23 @@ char *sw_db_path(const char *db_argument)
     return join(cwd, "/", path);
 }
 
-char *sw_run_dir(const char *db_path)
+/* db_path with a trailing ".db" replaced by suffix (or suffix appended). */
+static char *sibling_dir(const char *db_path, const char *suffix)
 {
     size_t len = strlen(db_path);
     if (len > 3 && strcmp(db_path + len - 3, ".db") == 0) {
         char *base = strndup(db_path, len - 3);
         if (!base)
             return NULL;
-        char *dir = join(base, "", ".run");
+        char *dir = join(base, "", suffix);
         free(base);
         return dir;
     }
-    return join(db_path, "", ".run");
+    return join(db_path, "", suffix);
 }
 
-char *sw_run_path(const char *db_path, const char *name)
+static char *dir_path(char *dir, const char *name)
 {
-    char *dir = sw_run_dir(db_path);
     if (!dir)
         return NULL;
     char *path = join(dir, "/", name);
@@ -58,14 +58,56 @@ char *sw_run_path(const char *db_path, const char *name)
     return path;
 }
 
-int sw_run_dir_create(const char *db_path)
+static int dir_create(char *dir, mode_t mode)
 {
-    char *dir = sw_run_dir(db_path);
     if (!dir)
         return -1;
-    int rc = mkdir(dir, 0700);
+    int rc = mkdir(dir, mode);
     if (rc && errno == EEXIST)
         rc = 0;
+    int saved = errno;
+    free(dir);
+    errno = saved;
+    return rc;
+}
+
+char *sw_run_dir(const char *db_path)
+{
+    return sibling_dir(db_path, ".run");
+}
+
+char *sw_run_path(const char *db_path, const char *name)
+{
+    return dir_path(sw_run_dir(db_path), name);
+}
+
+int sw_run_dir_create(const char *db_path)
+{
+    return dir_create(sw_run_dir(db_path), 0700);
+}
+
+char *sw_public_dir(const char *db_path)
+{
+    return sibling_dir(db_path, ".pub");
+}
+
+char *sw_public_path(const char *db_path, const char *name)
+{
+    return dir_path(sw_public_dir(db_path), name);
+}
+
+int sw_public_dir_create(const char *db_path)
+{
+    /* mkdir's mode goes through the umask; the directory must be
+     * searchable by everyone whatever the umask was. */
+    char *dir = sw_public_dir(db_path);
+    if (!dir)
+        return -1;
+    int rc = mkdir(dir, 0755);
+    if (rc && errno == EEXIST)
+        rc = 0;
+    if (rc == 0)
+        rc = chmod(dir, 0755);
     int saved = errno;
     free(dir);
     errno = saved;

@@ -10,7 +10,7 @@
 
 #include "registry/internal.h"
 
-static const char *const known_vias[] = { "cli", "yaml", "console", "rpc", "daemon", "lsarpc", "samr" };
+static const char *const known_vias[] = { "cli", "yaml", "console", "rpc", "daemon", "lsarpc", "samr", "pam" };
 
 static bool via_known(const char *via)
 {

@@ -36,7 +36,7 @@ c = h.Conn(inst.socket)
 
 # ---- the basics ----
 status, body = c.call(h.OP_HELLO)
-t.ok(status == 0 and struct.unpack("<I", body)[0] == 2, "HELLO answers protocol version 2")
+t.ok(status == 0 and struct.unpack("<I", body)[0] == 3, "HELLO answers protocol version 3")
 status, body = c.call(h.OP_NEGOTIATE_TOKEN)
 init = spnego.SPNEGO_NegTokenInit(h.Reader(body).bytes())
 t.ok(status == 0 and h.NTLMSSP_OID in init["MechTypes"], "NEGOTIATE_TOKEN: a NegTokenInit2 impacket parses, offering NTLMSSP")

@@ -34,6 +34,7 @@
 #include "lsass/spnego/spnego.h"
 
 struct registry;
+struct audit_actor;
 
 /* ---- Settings -------------------------------------------------------- */
 
@@ -127,6 +128,31 @@ struct lsa_provider_ops {
     void (*mech_free)(struct lsa_provider *provider, void *state);
     NTSTATUS (*principal_logon)(struct lsa_provider *provider, const struct lsa_settings *settings,
                                 const struct lsa_mech_result *mech, struct lsa_logon_result *result);
+
+    /* A logon with a clear-text password (the PAM module's): the same account
+     * policy, in the same order and with the same bookkeeping as ntlm_logon,
+     * the password compared with the account's NT hash. STATUS_NO_SUCH_USER:
+     * not mine. Called with the account's lsa_gate held. NULL: none. */
+    NTSTATUS (*password_logon)(struct lsa_provider *provider, const struct lsa_settings *settings,
+                               const char *user, const char *password, struct lsa_logon_result *result);
+
+    /* The account's state, no password involved (PAM account management):
+     * STATUS_SUCCESS, STATUS_ACCOUNT_LOCKED_OUT, STATUS_ACCOUNT_DISABLED,
+     * STATUS_PASSWORD_EXPIRED, or STATUS_NO_SUCH_USER. NULL: none. */
+    NTSTATUS (*account_check)(struct lsa_provider *provider, const struct lsa_settings *settings,
+                              const char *user);
+
+    /* A password change (PAM's chauthtok). With old_password, the user's own
+     * change: locked out -> STATUS_ACCOUNT_LOCKED_OUT, a wrong old password ->
+     * STATUS_WRONG_PASSWORD (counted towards the lockout like a bad logon);
+     * an expired password may be changed. old_password NULL: an
+     * administrator's reset. new_password NULL: only check the old one. The
+     * password policy applies (STATUS_PASSWORD_RESTRICTION, *why a static
+     * reason). actor is who asked, for the audit log. Called with the
+     * account's lsa_gate held. NULL: none. */
+    NTSTATUS (*change_password)(struct lsa_provider *provider, const struct lsa_settings *settings,
+                                const char *user, const char *old_password, const char *new_password,
+                                const struct audit_actor *actor, const char **why);
 
     void (*free)(struct lsa_provider *provider);
 };
@@ -263,5 +289,27 @@ char *lsa_log_safe(const char *in, char *out, size_t size);
 struct lsa_gate_entry;
 NTSTATUS lsa_gate_enter(const char *account_name, uint32_t max_held, struct lsa_gate_entry **entry);
 bool lsa_gate_leave(struct lsa_gate_entry *entry, uint32_t delay_ms, uint32_t max_held);
+/* How long a logon that ended with status holds its gate before answering:
+ * lsass.failed-logon-delay for every failure except "locked out" (which
+ * checked no password, so tells a guesser nothing). The one rule for the
+ * network (NTLM) and the local (PAM) paths. */
+uint32_t lsa_failed_logon_delay(NTSTATUS status, const struct lsa_settings *settings);
+
+/* ---- Local logons (the PAM module, through lsassd) -------------------- */
+
+/* Runs the providers' password_logon for user inside the account's gate,
+ * paying the failed-logon delay as a network logon does. STATUS_NO_SUCH_USER
+ * when no provider knows the name (there is no Guest here). */
+NTSTATUS lsa_password_logon(struct lsa_provider *const *providers, size_t count,
+                            const struct lsa_settings *settings, const char *user, const char *password,
+                            struct lsa_logon_result *result);
+/* The first provider's answer that knows user (STATUS_NO_SUCH_USER if none). */
+NTSTATUS lsa_account_check(struct lsa_provider *const *providers, size_t count,
+                           const struct lsa_settings *settings, const char *user);
+/* change_password of the provider that knows user, inside the account's
+ * gate; a wrong old password pays the failed-logon delay. */
+NTSTATUS lsa_change_password(struct lsa_provider *const *providers, size_t count,
+                             const struct lsa_settings *settings, const char *user, const char *old_password,
+                             const char *new_password, const struct audit_actor *actor, const char **why);
 
 #endif

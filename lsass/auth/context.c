@@ -288,10 +288,7 @@ static NTSTATUS ntlm_authenticate_step(struct lsa_context *ctx, const uint8_t *i
         }
         /* A locked-out answer tells a guesser nothing: only failures that
          * checked a password pay the delay. */
-        lsa_gate_leave(gate,
-                       !NT_SUCCESS(status) && status != STATUS_ACCOUNT_LOCKED_OUT ? ctx->settings.failed_logon_delay_ms
-                                                                                 : 0,
-                       ctx->settings.max_delayed_logons);
+        lsa_gate_leave(gate, lsa_failed_logon_delay(status, &ctx->settings), ctx->settings.max_delayed_logons);
     }
     char domain[64], user[64], workstation[64];
     log_info("logon %s\\%s from %s: %s%s", lsa_log_safe(req->domain, domain, sizeof domain),

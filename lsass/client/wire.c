@@ -137,12 +137,17 @@ static int read_all(int fd, void *data, size_t len)
 
 int lsass_read_message(int fd, struct buf *b)
 {
+    return lsass_read_message_max(fd, b, LSASS_MAX_MESSAGE);
+}
+
+int lsass_read_message_max(int fd, struct buf *b, size_t max)
+{
     uint8_t header[4];
     buf_reset(b);
     if (read_all(fd, header, 4) != 0)
         return -1;
     uint32_t len = le32_load(header);
-    if (len > LSASS_MAX_MESSAGE || len < 8)
+    if (len > max || len > LSASS_MAX_MESSAGE || len < 8)
         return -1;
     size_t at = wr_reserve(b, len);
     if (!wr_ok(b))

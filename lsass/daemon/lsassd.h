@@ -36,6 +36,9 @@ struct lsassd {
     uid_t trusted_uid;             /* besides root, who may authenticate: our own uid */
     struct lsassd_events *events;  /* failed logons to the audit log (events.c); may be NULL */
     struct lsa_rpc_host *rpc;      /* \pipe\lsarpc, \pipe\lsass, \pipe\samr (NULL: not served) */
+    pthread_mutex_t lookup_lock;
+    struct registry *lookup_reg;   /* the NSS lookups' registry connection, under lookup_lock
+                                      (NULL: lookups answer STATUS_NO_SUCH_USER / _GROUP) */
 };
 
 /* The audit log's view of lsassd (docs/eventlog.md): a failed logon is
@@ -53,12 +56,20 @@ void lsassd_settings(struct lsassd *d, struct lsa_settings *out);
 /* Handles one request (opcode and id already read from r) from a peer with
  * uid; writes the whole response message into response. */
 void lsassd_handle(struct lsassd *d, uid_t uid, const uint8_t *message, size_t len, struct buf *response);
+/* The same for the public socket: only HELLO and the lookups are served
+ * there (STATUS_ACCESS_DENIED for the rest, whoever asks). */
+void lsassd_handle_public(struct lsassd *d, uid_t uid, const uint8_t *message, size_t len, struct buf *response);
+
+/* The NSS lookups (LSASS_OP_GETPWNAM .. LSASS_OP_INITGROUPS, lookups.c):
+ * reads the request body from r and writes the answer's body to out. */
+NTSTATUS lsassd_lookup(struct lsassd *d, uint32_t opcode, struct buf_reader *r, struct buf *out);
 
 /* Breaks off every connection and waits (at most timeout_ms) for their
  * threads to end; true if none is left, so shared state may be freed. */
 bool lsassd_stop_connections(unsigned timeout_ms);
 
-/* Serves connections on listen_fd until a signal arrives on signal_fd. */
-int lsassd_serve(struct lsassd *d, int listen_fd, int signal_fd);
+/* Serves connections on listen_fd (the private socket) and public_fd (the
+ * public one; -1: none) until a signal arrives on signal_fd. */
+int lsassd_serve(struct lsassd *d, int listen_fd, int public_fd, int signal_fd);
 
 #endif

@@ -3,7 +3,9 @@
  *   lsassd [--db PATH] [--foreground] [--log-level LEVEL]
  *          [--context-timeout SECONDS] [--max-contexts N]
  *
- * Listens on sw_run_path(db, "lsassd.sock"); writes its pid to
+ * Listens on sw_run_path(db, "lsassd.sock") (everything, peer credentials
+ * decide) and sw_public_path(db, "lsassd.sock") (the NSS lookups, for any
+ * local user); writes its pid to
  * sw_run_path(db, "lsassd.pid"). Without --foreground it detaches and logs to
  * sw_run_path(db, "lsassd.log"); it returns only once the socket accepts
  * connections (exit 0) or startup failed (exit 1, reason on stderr).
@@ -33,6 +35,12 @@
 #include "lsass/local/local_provider.h"
 #include "lsass/rpc/lsa_rpc.h"
 #include "registry/registry.h"
+
+/* libnss_samewise.so.2 looks for this symbol and answers nothing inside
+ * lsassd: lsassd's own lookups of Unix accounts (idmap) must never come
+ * back to lsassd through NSS. Exported: programs link with -rdynamic. */
+extern const int samewise_lsassd_no_nss;
+const int samewise_lsassd_no_nss = 1;
 
 struct options {
     const char *db;
@@ -125,8 +133,9 @@ void lsassd_settings(struct lsassd *d, struct lsa_settings *out)
     pthread_mutex_unlock(&d->settings_lock);
 }
 
-/* Binds the socket, refusing to steal it from a running lsassd. */
-static int listen_socket(const char *path)
+/* Binds the socket, refusing to steal it from a running lsassd. mode: the
+ * socket file's permissions (connecting needs write permission). */
+static int listen_socket(const char *path, mode_t mode)
 {
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
     if (strlen(path) >= sizeof addr.sun_path) {
@@ -145,11 +154,14 @@ static int listen_socket(const char *path)
     close(fd);
     unlink(path); /* a stale socket from a crashed lsassd */
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    /* Anyone who can reach the run directory (0700) may connect: peer
-     * credentials decide what each caller may do. */
+    /* The private socket: anyone who can reach the run directory (0700)
+     * may connect, and peer credentials decide what each caller may do. The
+     * public one: anyone, for lookups only. */
     mode_t old = umask(0);
     int rc = fd >= 0 ? bind(fd, (struct sockaddr *)&addr, sizeof addr) : -1;
     umask(old);
+    if (rc == 0)
+        rc = chmod(path, mode);
     if (rc != 0 || listen(fd, 64) != 0) {
         fprintf(stderr, "lsassd: cannot listen on %s: %s\n", path, strerror(errno));
         if (fd >= 0)
@@ -178,9 +190,9 @@ int main(int argc, char **argv)
 {
     struct options opt;
     struct lsassd d;
-    char *socket_path = NULL, *pid_path = NULL, *log_path = NULL;
+    char *socket_path = NULL, *public_path = NULL, *pid_path = NULL, *log_path = NULL;
     struct daemon_detach detach = { .ready_fd = -1, .log_fd = -1 };
-    int listen_fd = -1, signal_fd = -1, rc = 1;
+    int listen_fd = -1, public_fd = -1, signal_fd = -1, rc = 1;
     bool all_stopped = true; /* no connection thread was ever started */
     NTSTATUS status;
 
@@ -190,6 +202,7 @@ int main(int argc, char **argv)
     }
     memset(&d, 0, sizeof d);
     pthread_mutex_init(&d.settings_lock, NULL);
+    pthread_mutex_init(&d.lookup_lock, NULL);
     log_open("lsassd", opt.log_level ? (enum log_level)log_level_parse(opt.log_level) : LOG_LEVEL_WARNING, 0);
     d.log_level_forced = opt.log_level != NULL;
     d.trusted_uid = geteuid();
@@ -199,10 +212,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "lsassd: cannot create the run directory for %s\n", d.db_path ? d.db_path : "?");
         goto out;
     }
+    if (sw_public_dir_create(d.db_path) != 0) {
+        fprintf(stderr, "lsassd: cannot create the public directory for %s: %s\n", d.db_path, strerror(errno));
+        goto out;
+    }
     socket_path = sw_run_path(d.db_path, LSASS_SOCKET_NAME);
+    public_path = sw_public_path(d.db_path, LSASS_PUBLIC_SOCKET_NAME);
     pid_path = sw_run_path(d.db_path, LSASS_PID_NAME);
     log_path = sw_run_path(d.db_path, "lsassd.log");
-    if (!socket_path || !pid_path || !log_path)
+    if (!socket_path || !public_path || !pid_path || !log_path)
         goto out;
 
     if (daemon_already_running(pid_path)) {
@@ -215,6 +233,13 @@ int main(int argc, char **argv)
     }
 
     status = registry_open(d.db_path, &d.reg);
+    if (!NT_SUCCESS(status)) {
+        fprintf(stderr, "lsassd: cannot open the registry %s: %s\n", d.db_path, nt_status_name(status));
+        goto out;
+    }
+    /* The lookups get a connection of their own: a flood of them must not
+     * queue logons behind the settings lock. */
+    status = registry_open(d.db_path, &d.lookup_reg);
     if (!NT_SUCCESS(status)) {
         fprintf(stderr, "lsassd: cannot open the registry %s: %s\n", d.db_path, nt_status_name(status));
         goto out;
@@ -246,8 +271,9 @@ int main(int argc, char **argv)
     sigprocmask(SIG_BLOCK, &signals, NULL);
     signal(SIGPIPE, SIG_IGN);
     signal_fd = signalfd(-1, &signals, SFD_CLOEXEC);
-    listen_fd = listen_socket(socket_path);
-    if (signal_fd < 0 || listen_fd < 0)
+    listen_fd = listen_socket(socket_path, 0777);
+    public_fd = listen_fd >= 0 ? listen_socket(public_path, 0666) : -1;
+    if (signal_fd < 0 || listen_fd < 0 || public_fd < 0)
         goto out;
     if (daemon_write_pid_file(pid_path) != 0) {
         fprintf(stderr, "lsassd: cannot write %s: %s\n", pid_path, strerror(errno));
@@ -258,18 +284,21 @@ int main(int argc, char **argv)
     start_rpc(&d);
     daemon_ready(&detach, true);
     registry_audit_daemon(d.db_path, "lsassd", "daemon.start", "serving logons");
-    rc = lsassd_serve(&d, listen_fd, signal_fd) == 0 ? 0 : 1;
+    rc = lsassd_serve(&d, listen_fd, public_fd, signal_fd) == 0 ? 0 : 1;
     /* The pipes first: their calls use the registry, not lsassd's state. */
     lsa_rpc_host_stop(d.rpc);
     d.rpc = NULL;
     registry_audit_daemon(d.db_path, "lsassd", "daemon.stop", rc == 0 ? "stopped" : "stopped after an error");
     unlink(socket_path);
+    unlink(public_path);
     unlink(pid_path);
     /* Shared state is freed only when no connection thread can touch it. */
     all_stopped = lsassd_stop_connections(15000);
 out:
     if (listen_fd >= 0)
         close(listen_fd);
+    if (public_fd >= 0)
+        close(public_fd);
     if (signal_fd >= 0)
         close(signal_fd);
     daemon_ready(&detach, false);
@@ -279,10 +308,13 @@ out:
             d.providers[i]->ops->free(d.providers[i]);
         registry_close(d.reg);
         lsassd_events_close(d.events);
+        registry_close(d.lookup_reg);
         pthread_mutex_destroy(&d.settings_lock);
+        pthread_mutex_destroy(&d.lookup_lock);
         free(d.db_path);
     }
     free(socket_path);
+    free(public_path);
     free(pid_path);
     free(log_path);
     return rc;

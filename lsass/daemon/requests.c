@@ -1,9 +1,11 @@
 /* lsassd request handlers: one function per opcode (protocol.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/crypto.h"
 #include "lib/log.h"
+#include "registry/registry.h"
 #include "lsass/client/protocol.h"
 #include "lsass/daemon/lsassd.h"
 
@@ -132,6 +134,115 @@ static NTSTATUS handle_delete(struct lsassd *d, uid_t uid, struct buf_reader *r,
     return lsa_context_table_delete(d->contexts, handle, uid);
 }
 
+/* ---- Local logons (the PAM module) -------------------------------------- */
+
+/* Reads the strings of a request body, all of it: false if malformed. The
+ * strings are malloc'd (NULL where reading stopped); free_strings frees them. */
+static bool get_strings(struct buf_reader *r, char **out, size_t count)
+{
+    bool ok = true;
+    for (size_t i = 0; i < count; i++)
+        out[i] = ok ? lsass_get_string(r) : NULL;
+    for (size_t i = 0; i < count; i++)
+        ok = ok && out[i];
+    return ok && rd_ok(r) && rd_remaining(r) == 0;
+}
+
+static void free_strings(char **strings, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (strings[i])
+            crypto_wipe(strings[i], strlen(strings[i]));
+        free(strings[i]);
+    }
+}
+
+static NTSTATUS handle_pam_authenticate(struct lsassd *d, struct buf_reader *r, struct buf *out)
+{
+    char *field[4] = { NULL }; /* user, password, service, remote host */
+    struct lsa_logon_result logon;
+    struct lsa_settings settings;
+    NTSTATUS status;
+    memset(&logon, 0, sizeof logon);
+    if (!get_strings(r, field, 4) || !field[0][0]) {
+        free_strings(field, 4);
+        return STATUS_INVALID_PARAMETER;
+    }
+    lsassd_settings(d, &settings);
+    status = lsa_password_logon(d->providers, d->provider_count, &settings, field[0], field[1], &logon);
+    char user[64], service[64], host[64];
+    log_info("local logon %s (pam service %s%s%s): %s", lsa_log_safe(field[0], user, sizeof user),
+             lsa_log_safe(field[2], service, sizeof service), field[3][0] ? " from " : "",
+             lsa_log_safe(field[3], host, sizeof host), nt_status_name(status));
+    if (NT_SUCCESS(status))
+        lsass_put_string(out, logon.user);
+    lsa_logon_result_clear(&logon);
+    free_strings(field, 4);
+    return NT_SUCCESS(status) && !wr_ok(out) ? STATUS_NO_MEMORY : status;
+}
+
+static NTSTATUS handle_pam_account(struct lsassd *d, struct buf_reader *r, struct buf *out)
+{
+    char *user = NULL;
+    struct lsa_settings settings;
+    if (!get_strings(r, &user, 1) || !user[0]) {
+        free(user);
+        return STATUS_INVALID_PARAMETER;
+    }
+    lsassd_settings(d, &settings);
+    NTSTATUS status = lsa_account_check(d->providers, d->provider_count, &settings, user);
+    free(user);
+    return status;
+}
+
+static NTSTATUS handle_pam_change_password(struct lsassd *d, uid_t uid, struct buf_reader *r, struct buf *out)
+{
+    char *field[4] = { NULL }; /* user, old, new, service */
+    struct lsa_settings settings;
+    uint32_t flags = rd_u32(r);
+    if (!rd_ok(r) || (flags & ~LSASS_PASSWORD_FLAGS_KNOWN) ||
+        (flags & LSASS_PASSWORD_FLAGS_KNOWN) == LSASS_PASSWORD_FLAGS_KNOWN || !get_strings(r, field, 4) ||
+        !field[0][0]) {
+        free_strings(field, 4);
+        return STATUS_INVALID_PARAMETER;
+    }
+    /* The audit log names the account whose password changed and, for a
+     * reset, that an administrator (root, through PAM) did it. */
+    char who[160];
+    snprintf(who, sizeof who, "%s", field[0]);
+    struct audit_actor actor = { "pam", uid, (flags & LSASS_PASSWORD_RESET) ? "root" : who, field[3] };
+    const char *why = NULL;
+    lsassd_settings(d, &settings);
+    NTSTATUS status = lsa_change_password(d->providers, d->provider_count, &settings, field[0],
+                                          (flags & LSASS_PASSWORD_RESET) ? NULL : field[1],
+                                          (flags & LSASS_PASSWORD_CHECK_ONLY) ? NULL : field[2], &actor, &why);
+    char user[64];
+    log_info("password %s for %s (pam): %s", (flags & LSASS_PASSWORD_CHECK_ONLY) ? "check" : "change",
+             lsa_log_safe(field[0], user, sizeof user), nt_status_name(status));
+    lsass_put_string(out, why ? why : "");
+    free_strings(field, 4);
+    return status;
+}
+
+/* The opcodes any local user may call: HELLO and the lookups. */
+static bool public_opcode(uint32_t opcode)
+{
+    return opcode == LSASS_OP_HELLO || (opcode >= LSASS_OP_GETPWNAM && opcode <= LSASS_OP_INITGROUPS);
+}
+
+void lsassd_handle_public(struct lsassd *d, uid_t uid, const uint8_t *message, size_t len, struct buf *response)
+{
+    struct buf_reader r;
+    rd_init(&r, message, len);
+    uint32_t opcode = rd_u32(&r), id = rd_u32(&r);
+    if (public_opcode(opcode)) {
+        lsassd_handle(d, uid, message, len, response);
+        return;
+    }
+    lsass_msg_begin(response, opcode, id);
+    wr_u32(response, STATUS_ACCESS_DENIED);
+}
+
 void lsassd_handle(struct lsassd *d, uid_t uid, const uint8_t *message, size_t len, struct buf *response)
 {
     struct buf_reader r;
@@ -153,6 +264,24 @@ void lsassd_handle(struct lsassd *d, uid_t uid, const uint8_t *message, size_t l
     case LSASS_OP_DELETE_CONTEXT:
         status = may_authenticate(d, uid) ? handle_delete(d, uid, &r, &body) : STATUS_ACCESS_DENIED;
         break;
+    case LSASS_OP_GETPWNAM:
+    case LSASS_OP_GETPWUID:
+    case LSASS_OP_GETGRNAM:
+    case LSASS_OP_GETGRGID:
+    case LSASS_OP_ENUM_PASSWD:
+    case LSASS_OP_ENUM_GROUP:
+    case LSASS_OP_INITGROUPS:
+        status = lsassd_lookup(d, opcode, &r, &body);
+        break;
+    case LSASS_OP_PAM_AUTHENTICATE:
+        status = may_authenticate(d, uid) ? handle_pam_authenticate(d, &r, &body) : STATUS_ACCESS_DENIED;
+        break;
+    case LSASS_OP_PAM_ACCOUNT:
+        status = may_authenticate(d, uid) ? handle_pam_account(d, &r, &body) : STATUS_ACCESS_DENIED;
+        break;
+    case LSASS_OP_PAM_CHANGE_PASSWORD:
+        status = may_authenticate(d, uid) ? handle_pam_change_password(d, uid, &r, &body) : STATUS_ACCESS_DENIED;
+        break;
     default:
         status = STATUS_NOT_IMPLEMENTED;
         break;
@@ -162,8 +291,11 @@ void lsassd_handle(struct lsassd *d, uid_t uid, const uint8_t *message, size_t l
     lsass_msg_begin(response, opcode, id);
     wr_u32(response, status);
     /* A failed handler's partial body is dropped, except ACCEPT's fixed
-     * part (handle, empty token), which callers parse for every status. */
-    if (NT_SUCCESS(status) || status == STATUS_MORE_PROCESSING_REQUIRED || opcode == LSASS_OP_ACCEPT)
+     * part (handle, empty token), which callers parse for every status, and
+     * PAM_CHANGE_PASSWORD's reason, which says why a password was refused. */
+    if (NT_SUCCESS(status) || status == STATUS_MORE_PROCESSING_REQUIRED || opcode == LSASS_OP_ACCEPT ||
+        (opcode == LSASS_OP_PAM_CHANGE_PASSWORD && status != STATUS_ACCESS_DENIED &&
+         status != STATUS_INVALID_PARAMETER))
         wr_bytes(response, body.data, body.len);
     crypto_wipe(body.data, body.len);
     buf_free(&body);

@@ -15,17 +15,41 @@
 #include "lsass/client/protocol.h"
 #include "lsass/daemon/lsassd.h"
 
-/* Connections served at once; more are closed on arrival. Each holds a
- * thread, and only root and lwiod may do anything useful. */
+/* Connections served at once on the private socket; more are closed on
+ * arrival. Each holds a thread, and only root and lwiod may do anything
+ * useful there. */
 #define MAX_CONNECTIONS 256
 
+/* The public socket (lookups for the NSS module) is open to every local
+ * user, so what one user can make lsassd hold is bounded: threads (at most
+ * MAX_PUBLIC_CONNECTIONS, of which one uid holds at most
+ * MAX_PUBLIC_PER_UID, root MAX_PUBLIC_PER_ROOT since system daemons look
+ * names up in parallel), memory (requests of at most
+ * LSASS_PUBLIC_MAX_REQUEST bytes, answers bounded by protocol.h's page
+ * sizes), time (a connection idle or stalled for PUBLIC_IO_TIMEOUT_S is
+ * closed, and a peer that does not read its answers is dropped as well),
+ * and work: each uid spends at most PUBLIC_BUDGET (root PUBLIC_BUDGET_ROOT)
+ * units a second over all its connections, a lookup costing 1 and a page
+ * of an enumeration (which lists every account) PUBLIC_ENUM_COST; a
+ * request beyond waits for the next second, holding only that uid's own
+ * connection. */
+#define MAX_PUBLIC_CONNECTIONS 64
+#define MAX_PUBLIC_PER_UID 8
+#define MAX_PUBLIC_PER_ROOT 32
+#define PUBLIC_IO_TIMEOUT_S 10
+#define PUBLIC_BUDGET 400
+#define PUBLIC_BUDGET_ROOT 4000
+#define PUBLIC_ENUM_COST 8
+
 static atomic_int connection_count;
+static atomic_int public_count;
 
 struct connection {
     struct connection *next;
     struct lsassd *daemon;
     int fd;
     uid_t uid;
+    bool public;
 };
 
 /* Live connections, so that shutdown can break them off. */
@@ -59,21 +83,98 @@ bool lsassd_stop_connections(unsigned timeout_ms)
     pthread_mutex_unlock(&connections_lock);
     /* A thread may be inside a logon (at most the failed-logon delay); give
      * them the time to notice, bounded. */
-    for (unsigned waited = 0; atomic_load(&connection_count) > 0 && waited < timeout_ms; waited += 10) {
+    for (unsigned waited = 0; atomic_load(&connection_count) + atomic_load(&public_count) > 0 && waited < timeout_ms;
+         waited += 10) {
         struct timespec ts = { 0, 10 * 1000000L };
         nanosleep(&ts, NULL);
     }
-    return atomic_load(&connection_count) == 0;
+    return atomic_load(&connection_count) + atomic_load(&public_count) == 0;
+}
+
+/* Public connections of uid (connections_lock held). */
+static int public_connections_of(uid_t uid)
+{
+    int n = 0;
+    for (struct connection *c = connections; c; c = c->next)
+        n += c->public && c->uid == uid;
+    return n;
+}
+
+/* The work budgets of the uids with public connections (connections_lock):
+ * one slot per uid, at most as many uids as public connections. */
+struct uid_budget {
+    bool used;
+    uid_t uid;
+    struct timespec window; /* start of the current second */
+    unsigned spent;
+};
+static struct uid_budget budgets[MAX_PUBLIC_CONNECTIONS];
+
+/* uid's slot: its own, a free one, or one of a uid with no public
+ * connection left (there is one: live uids are at most
+ * MAX_PUBLIC_CONNECTIONS, and uid is among them). connections_lock held. */
+static struct uid_budget *budget_of(uid_t uid)
+{
+    struct uid_budget *spare = NULL;
+    for (size_t i = 0; i < MAX_PUBLIC_CONNECTIONS; i++) {
+        if (budgets[i].used && budgets[i].uid == uid)
+            return &budgets[i];
+        if (!spare && (!budgets[i].used || public_connections_of(budgets[i].uid) == 0))
+            spare = &budgets[i];
+    }
+    if (spare)
+        *spare = (struct uid_budget){ .used = true, .uid = uid };
+    return spare;
+}
+
+/* Spends cost from uid's budget, first sleeping out the rest of the second
+ * while it is used up. */
+static void public_budget_wait(uid_t uid, unsigned cost)
+{
+    unsigned limit = uid == 0 ? PUBLIC_BUDGET_ROOT : PUBLIC_BUDGET;
+    for (int rounds = 0; rounds < 100; rounds++) {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        pthread_mutex_lock(&connections_lock);
+        struct uid_budget *b = budget_of(uid);
+        if (!b) {
+            pthread_mutex_unlock(&connections_lock);
+            return;
+        }
+        int64_t elapsed_ns = (int64_t)(now.tv_sec - b->window.tv_sec) * 1000000000 + (now.tv_nsec - b->window.tv_nsec);
+        if (elapsed_ns >= 1000000000 || elapsed_ns < 0) {
+            b->window = now;
+            b->spent = 0;
+            elapsed_ns = 0;
+        }
+        if (b->spent + cost <= limit || b->spent == 0) {
+            b->spent += cost;
+            pthread_mutex_unlock(&connections_lock);
+            return;
+        }
+        pthread_mutex_unlock(&connections_lock);
+        struct timespec rest = { 0, (long)(1000000000 - elapsed_ns) };
+        nanosleep(&rest, NULL);
+    }
 }
 
 static void *connection_thread(void *arg)
 {
     struct connection *conn = arg;
     struct buf request, response;
+    size_t max_request = conn->public ? LSASS_PUBLIC_MAX_REQUEST : LSASS_MAX_MESSAGE;
     buf_init(&request);
     buf_init(&response);
-    while (lsass_read_message(conn->fd, &request) == 0) {
-        lsassd_handle(conn->daemon, conn->uid, request.data, request.len, &response);
+    while (lsass_read_message_max(conn->fd, &request, max_request) == 0) {
+        if (conn->public) {
+            uint32_t opcode = request.len >= 4 ? le32_load(request.data) : 0;
+            public_budget_wait(conn->uid, opcode == LSASS_OP_ENUM_PASSWD || opcode == LSASS_OP_ENUM_GROUP
+                                              ? PUBLIC_ENUM_COST
+                                              : 1);
+            lsassd_handle_public(conn->daemon, conn->uid, request.data, request.len, &response);
+        } else {
+            lsassd_handle(conn->daemon, conn->uid, request.data, request.len, &response);
+        }
         crypto_wipe(request.data, request.len);
         if (!lsass_msg_end(&response) || lsass_write_all(conn->fd, response.data, response.len) != 0)
             break;
@@ -85,12 +186,29 @@ static void *connection_thread(void *arg)
     buf_free(&response);
     untrack(conn);
     close(conn->fd);
+    atomic_fetch_sub(conn->public ? &public_count : &connection_count, 1);
     free(conn);
-    atomic_fetch_sub(&connection_count, 1);
     return NULL;
 }
 
-static void start_connection(struct lsassd *d, int fd)
+/* Counts a new public connection of uid against the limits: true if it
+ * may stay (and is then tracked). */
+static bool admit_public(struct connection *conn)
+{
+    bool ok;
+    pthread_mutex_lock(&connections_lock);
+    int limit = conn->uid == 0 ? MAX_PUBLIC_PER_ROOT : MAX_PUBLIC_PER_UID;
+    ok = atomic_load(&public_count) < MAX_PUBLIC_CONNECTIONS && public_connections_of(conn->uid) < limit;
+    if (ok) {
+        atomic_fetch_add(&public_count, 1);
+        conn->next = connections;
+        connections = conn;
+    }
+    pthread_mutex_unlock(&connections_lock);
+    return ok;
+}
+
+static void start_connection(struct lsassd *d, int fd, bool public)
 {
     struct ucred cred;
     socklen_t len = sizeof cred;
@@ -99,29 +217,43 @@ static void start_connection(struct lsassd *d, int fd)
         close(fd);
         return;
     }
-    if (atomic_fetch_add(&connection_count, 1) >= MAX_CONNECTIONS) {
-        atomic_fetch_sub(&connection_count, 1);
-        log_warning("too many connections: refusing one from uid %u", (unsigned)cred.uid);
-        close(fd);
-        return;
-    }
     struct connection *conn = malloc(sizeof *conn);
     pthread_attr_t attr;
     pthread_t thread;
     if (!conn) {
-        atomic_fetch_sub(&connection_count, 1);
         close(fd);
         return;
     }
     conn->daemon = d;
     conn->fd = fd;
     conn->uid = cred.uid;
-    track(conn);
+    conn->public = public;
+    if (public) {
+        if (!admit_public(conn)) {
+            /* Said at debug level only: any local user can make this happen. */
+            log_debug("public socket: too many connections, refusing one from uid %u", (unsigned)cred.uid);
+            close(fd);
+            free(conn);
+            return;
+        }
+        struct timeval timeout = { PUBLIC_IO_TIMEOUT_S, 0 };
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+    } else {
+        if (atomic_fetch_add(&connection_count, 1) >= MAX_CONNECTIONS) {
+            atomic_fetch_sub(&connection_count, 1);
+            log_warning("too many connections: refusing one from uid %u", (unsigned)cred.uid);
+            close(fd);
+            free(conn);
+            return;
+        }
+        track(conn);
+    }
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     if (pthread_create(&thread, &attr, connection_thread, conn) != 0) {
         untrack(conn);
-        atomic_fetch_sub(&connection_count, 1);
+        atomic_fetch_sub(public ? &public_count : &connection_count, 1);
         close(fd);
         free(conn);
     }
@@ -143,14 +275,16 @@ static void report_pending_limits(struct lsassd *d, uint64_t *evicted_seen, uint
     *refused_seen = refused;
 }
 
-int lsassd_serve(struct lsassd *d, int listen_fd, int signal_fd)
+int lsassd_serve(struct lsassd *d, int listen_fd, int public_fd, int signal_fd)
 {
-    struct pollfd fds[2] = { { .fd = listen_fd, .events = POLLIN }, { .fd = signal_fd, .events = POLLIN } };
+    struct pollfd fds[3] = { { .fd = listen_fd, .events = POLLIN },
+                             { .fd = signal_fd, .events = POLLIN },
+                             { .fd = public_fd, .events = POLLIN } };
     uint64_t evicted_seen = 0, refused_seen = 0;
     struct timespec last_report = { 0, 0 };
     for (;;) {
         /* Wake at least once a second to reclaim abandoned contexts. */
-        int n = poll(fds, 2, 1000);
+        int n = poll(fds, public_fd >= 0 ? 3 : 2, 1000);
         if (n < 0 && errno != EINTR) {
             log_error("poll: %s", strerror(errno));
             return -1;
@@ -172,10 +306,14 @@ int lsassd_serve(struct lsassd *d, int listen_fd, int signal_fd)
                 log_info("signal %u: stopping", info.ssi_signo);
             return 0;
         }
-        if (fds[0].revents & POLLIN) {
-            int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+        for (int i = 0; i < 3; i += 2) {
+            if (i == 2 && public_fd < 0)
+                break;
+            if (!(fds[i].revents & POLLIN))
+                continue;
+            int fd = accept4(fds[i].fd, NULL, NULL, SOCK_CLOEXEC);
             if (fd >= 0)
-                start_connection(d, fd);
+                start_connection(d, fd, i == 2);
             else if (errno != EINTR && errno != EAGAIN && errno != ECONNABORTED)
                 log_warning("accept: %s", strerror(errno));
         }

@@ -103,12 +103,19 @@ static NTSTATUS build_token(struct registry *reg, const struct sid *user_sid, ui
     return lsa_token_finish(result->token, uid, gid);
 }
 
-/* Checks the NTLMv2 response against the account's NT hash; *blank tells
- * whether that hash is the empty password's. */
+/* How a logon proves the password: NTLMv2 (the network) or the password
+ * itself (PAM). Answers STATUS_WRONG_PASSWORD when it does not match. */
+struct password_proof {
+    const struct ntlm_logon_request *ntlm; /* or */
+    const char *password;
+};
+
+/* Checks the proof against the account's NT hash; *blank tells whether that
+ * hash is the empty password's. An NTLMv2 proof yields the session base key. */
 static NTSTATUS verify_password(struct registry *reg, const struct sam_user *user,
-                                const struct ntlm_logon_request *req, uint8_t session_base_key[16], bool *blank)
+                                const struct password_proof *proof, uint8_t session_base_key[16], bool *blank)
 {
-    uint8_t hash[SAM_NT_HASH_LENGTH], key[16], empty[SAM_NT_HASH_LENGTH];
+    uint8_t hash[SAM_NT_HASH_LENGTH], key[16], empty[SAM_NT_HASH_LENGTH], given[SAM_NT_HASH_LENGTH];
     *blank = false;
     NTSTATUS status = sam_user_get_nt_hash(reg, user->rid, hash);
     if (status == STATUS_NOT_FOUND)
@@ -116,33 +123,64 @@ static NTSTATUS verify_password(struct registry *reg, const struct sam_user *use
     if (!NT_SUCCESS(status))
         return status;
     *blank = crypto_nt_hash("", empty) == 0 && memcmp(hash, empty, sizeof hash) == 0;
-    /* NTOWFv2 uses the user and domain exactly as the client sent them. */
-    status = ntlm_ntowfv2(hash, req->user, req->domain, key);
-    if (NT_SUCCESS(status))
-        status = ntlm_v2_verify(key, req->server_challenge, req->nt_response.data, req->nt_response.len,
-                                session_base_key);
+    if (proof->ntlm) {
+        /* NTOWFv2 uses the user and domain exactly as the client sent them. */
+        status = ntlm_ntowfv2(hash, proof->ntlm->user, proof->ntlm->domain, key);
+        if (NT_SUCCESS(status))
+            status = ntlm_v2_verify(key, proof->ntlm->server_challenge, proof->ntlm->nt_response.data,
+                                    proof->ntlm->nt_response.len, session_base_key);
+    } else if (crypto_nt_hash(proof->password, given) != 0) {
+        status = STATUS_NO_MEMORY;
+    } else {
+        status = crypto_memcmp(hash, given, sizeof hash) == 0 ? STATUS_SUCCESS : STATUS_WRONG_PASSWORD;
+    }
     crypto_wipe(hash, sizeof hash);
     crypto_wipe(key, sizeof key);
+    crypto_wipe(given, sizeof given);
     return status;
 }
 
-static NTSTATUS local_ntlm_logon(struct lsa_provider *p, const struct lsa_settings *settings,
-                                 const struct ntlm_logon_request *req, struct lsa_logon_result *result)
+static struct sam_lockout_policy lockout_policy(const struct lsa_settings *settings)
+{
+    return (struct sam_lockout_policy){ .threshold = settings->lockout_threshold,
+                                        .duration = settings->lockout_duration,
+                                        .observation_window = settings->lockout_reset };
+}
+
+/* Counts a bad password (and logs a lockout it causes). lp->lock held. */
+static void record_bad_password(struct local_provider *lp, const struct sam_user *user,
+                                const struct sam_lockout_policy *policy, int64_t now)
+{
+    bool locked = false;
+    NTSTATUS recorded = sam_user_logon_failure(lp->reg, user->rid, now, policy, &locked);
+    if (!NT_SUCCESS(recorded))
+        log_error("local: cannot record a bad password for %s: %s", user->name, nt_status_name(recorded));
+    else if (locked)
+        log_warning("local: account %s is now locked out", user->name);
+}
+
+/* Finds the account (lp->lock held): an uninitialised SAM has none. */
+static NTSTATUS find_user(struct local_provider *lp, const char *name, struct sam_user *user)
+{
+    memset(user, 0, sizeof *user);
+    NTSTATUS status = sam_user_by_name(lp->reg, name, user);
+    return status == STATUS_INVALID_DEVICE_STATE ? STATUS_NO_SUCH_USER : status;
+}
+
+/* One logon, network or local: the order of the checks is in
+ * local_provider.h, and is the same whichever way the password is proved. */
+static NTSTATUS local_logon(struct lsa_provider *p, const struct lsa_settings *settings, const char *name,
+                            const struct password_proof *proof, struct lsa_logon_result *result)
 {
     struct local_provider *lp = local_of(p);
     struct sam_user user;
-    struct sam_lockout_policy policy = { .threshold = settings->lockout_threshold,
-                                         .duration = settings->lockout_duration,
-                                         .observation_window = settings->lockout_reset };
+    struct sam_lockout_policy policy = lockout_policy(settings);
     int64_t now = (int64_t)time(NULL);
     NTSTATUS status;
     bool have_user = false;
 
-    memset(&user, 0, sizeof user);
     pthread_mutex_lock(&lp->lock);
-    status = sam_user_by_name(lp->reg, req->user, &user);
-    if (status == STATUS_INVALID_DEVICE_STATE)
-        status = STATUS_NO_SUCH_USER; /* an uninitialised SAM has no accounts */
+    status = find_user(lp, name, &user);
     if (!NT_SUCCESS(status))
         goto out;
     have_user = true;
@@ -152,14 +190,9 @@ static NTSTATUS local_ntlm_logon(struct lsa_provider *p, const struct lsa_settin
         goto out;
     }
     bool blank = false;
-    status = verify_password(lp->reg, &user, req, result->session_base_key, &blank);
+    status = verify_password(lp->reg, &user, proof, result->session_base_key, &blank);
     if (status == STATUS_WRONG_PASSWORD) {
-        bool locked = false;
-        NTSTATUS recorded = sam_user_logon_failure(lp->reg, user.rid, now, &policy, &locked);
-        if (!NT_SUCCESS(recorded))
-            log_error("local: cannot record a bad password for %s: %s", user.name, nt_status_name(recorded));
-        else if (locked)
-            log_warning("local: account %s is now locked out", user.name);
+        record_bad_password(lp, &user, &policy, now);
         status = STATUS_LOGON_FAILURE;
         goto out;
     }
@@ -179,7 +212,7 @@ static NTSTATUS local_ntlm_logon(struct lsa_provider *p, const struct lsa_settin
     status = sam_user_logon_success(lp->reg, user.rid, now);
     if (!NT_SUCCESS(status))
         goto out;
-    result->has_session_base_key = true;
+    result->has_session_base_key = proof->ntlm != NULL;
     result->user = strdup(user.name);
     result->domain = strdup(settings->server_name);
     if (!result->user || !result->domain) {
@@ -193,6 +226,85 @@ out:
         crypto_wipe(result->session_base_key, sizeof result->session_base_key);
     if (have_user)
         sam_user_free(&user);
+    return status;
+}
+
+static NTSTATUS local_ntlm_logon(struct lsa_provider *p, const struct lsa_settings *settings,
+                                 const struct ntlm_logon_request *req, struct lsa_logon_result *result)
+{
+    struct password_proof proof = { .ntlm = req };
+    return local_logon(p, settings, req->user, &proof, result);
+}
+
+static NTSTATUS local_password_logon(struct lsa_provider *p, const struct lsa_settings *settings,
+                                     const char *user, const char *password, struct lsa_logon_result *result)
+{
+    struct password_proof proof = { .password = password ? password : "" };
+    return local_logon(p, settings, user, &proof, result);
+}
+
+static NTSTATUS local_account_check(struct lsa_provider *p, const struct lsa_settings *settings, const char *name)
+{
+    struct local_provider *lp = local_of(p);
+    struct sam_user user;
+    struct sam_lockout_policy policy = lockout_policy(settings);
+    int64_t now = (int64_t)time(NULL);
+    pthread_mutex_lock(&lp->lock);
+    NTSTATUS status = find_user(lp, name, &user);
+    if (NT_SUCCESS(status)) {
+        status = sam_user_is_locked_out(&user, &policy, now) ? STATUS_ACCOUNT_LOCKED_OUT
+                                                             : check_account_policy(&user, settings, now);
+        sam_user_free(&user);
+    }
+    pthread_mutex_unlock(&lp->lock);
+    return status;
+}
+
+/* A user's own change checks the old password as a logon would (lockout
+ * first, a wrong one counted), but not disabled or expired: changing an
+ * expired password is the way out of that state. A disabled account stays
+ * shut: its owner cannot change its password either (an administrator's
+ * reset, old_password NULL, can). */
+static NTSTATUS local_change_password(struct lsa_provider *p, const struct lsa_settings *settings,
+                                      const char *name, const char *old_password, const char *new_password,
+                                      const struct audit_actor *actor, const char **why)
+{
+    struct local_provider *lp = local_of(p);
+    struct sam_user user;
+    struct sam_lockout_policy policy = lockout_policy(settings);
+    int64_t now = (int64_t)time(NULL);
+    *why = NULL;
+    pthread_mutex_lock(&lp->lock);
+    NTSTATUS status = find_user(lp, name, &user);
+    if (!NT_SUCCESS(status)) {
+        pthread_mutex_unlock(&lp->lock);
+        return status;
+    }
+    if (old_password) {
+        struct password_proof proof = { .password = old_password };
+        uint8_t unused[16];
+        bool blank = false;
+        if (sam_user_is_locked_out(&user, &policy, now)) {
+            status = STATUS_ACCOUNT_LOCKED_OUT;
+        } else {
+            status = verify_password(lp->reg, &user, &proof, unused, &blank);
+            if (status == STATUS_WRONG_PASSWORD)
+                record_bad_password(lp, &user, &policy, now);
+            else if (NT_SUCCESS(status) && (user.flags & SAM_USER_DISABLED))
+                status = STATUS_ACCOUNT_DISABLED;
+        }
+        crypto_wipe(unused, sizeof unused);
+    }
+    if (NT_SUCCESS(status) && new_password) {
+        struct sam_password_policy pw_policy;
+        status = sam_password_policy_load(lp->reg, &pw_policy);
+        if (NT_SUCCESS(status))
+            status = sam_password_check(&pw_policy, user.name, user.full_name, new_password, why);
+        if (NT_SUCCESS(status))
+            status = sam_user_set_password(lp->reg, actor, user.rid, new_password);
+    }
+    pthread_mutex_unlock(&lp->lock);
+    sam_user_free(&user);
     return status;
 }
 
@@ -230,6 +342,9 @@ static const struct lsa_provider_ops local_ops = {
     .name = "local",
     .ntlm_logon = local_ntlm_logon,
     .guest_logon = local_guest_logon,
+    .password_logon = local_password_logon,
+    .account_check = local_account_check,
+    .change_password = local_change_password,
     .free = local_free,
 };
 

@@ -15,6 +15,14 @@
  *   otherwise                             success: last logon recorded, the
  *                                          bad-password count reset
  *
+ * The same order applies to a logon with a clear-text password (PAM, through
+ * lsassd: password_logon), the password's NT hash compared with the stored
+ * one. account_check reports the state without a password: locked out,
+ * disabled, password expired. change_password (PAM's chauthtok) checks the
+ * old password like a logon (locked out first; a wrong one counted), refuses
+ * a disabled account, allows an expired password, and applies the password
+ * policy to the new one.
+ *
  * Tokens: the user's SID, primary group MACHINE\None (RID 513), Everyone,
  * Network, Authenticated Users, and every alias the SAM puts those in
  * (BUILTIN\Users holds Authenticated Users; Administrators, local groups);
