@@ -257,4 +257,28 @@ struct lsa_gate_entry;
 NTSTATUS lsa_gate_enter(const char *account_name, uint32_t max_held, struct lsa_gate_entry **entry);
 bool lsa_gate_leave(struct lsa_gate_entry *entry, uint32_t delay_ms, uint32_t max_held);
 
+/* ---- Counters for the metrics endpoint (stats.c) ------------------------ */
+
+/* Why a logon failed, as the metrics label it. */
+enum lsa_stats_reason {
+    LSA_STATS_BAD_CREDENTIALS,    /* unknown user or wrong password */
+    LSA_STATS_LOCKED_OUT,         /* the account is locked out */
+    LSA_STATS_ACCOUNT_RESTRICTED, /* disabled, expired, blank password refused ... */
+    LSA_STATS_OTHER,              /* malformed, out of resources, ... */
+    LSA_STATS_REASONS
+};
+enum lsa_stats_reason lsa_stats_reason_of(NTSTATUS status);
+/* A logon ended (success or failure) with the provider that decided it
+ * (lsa_context_provider; a name with static storage, NULL: "none"). */
+void lsa_stats_logon(const char *provider, NTSTATUS status);
+/* An account of this provider just became locked out. */
+void lsa_stats_lockout(const char *provider);
+struct sample_list;
+/* Appends lsass_logons_total, lsass_logon_failures_total and
+ * lsass_lockouts_total by provider (docs/metrics.md). */
+void lsa_stats_samples(struct sample_list *samples);
+/* The provider that decided the context's logon ("local", "krb5", ...,
+ * "anonymous"), or NULL if none got to decide. Static storage. */
+const char *lsa_context_provider(const struct lsa_context *ctx);
+
 #endif

@@ -43,6 +43,10 @@ enum lsass_opcode {
                                          [on success: bytes session key, u32 logon flags,
                                           string user, string domain, bytes access token] */
     LSASS_OP_DELETE_CONTEXT = 4,   /* u64 handle -> (status only) */
+
+    /* 100..119: monitoring (the metrics endpoint), kept apart from the
+     * identity opcodes so both blocks grow without colliding. */
+    LSASS_OP_STATS = 100,          /* root and lsassd's uid: -> sample list (lib/samples.h) */
 };
 
 /* ACCEPT request flags. */

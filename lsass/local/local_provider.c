@@ -118,8 +118,10 @@ static NTSTATUS local_ntlm_logon(struct lsa_provider *p, const struct lsa_settin
         NTSTATUS recorded = sam_user_logon_failure(lp->reg, user.rid, now, &policy, &locked);
         if (!NT_SUCCESS(recorded))
             log_error("local: cannot record a bad password for %s: %s", user.name, nt_status_name(recorded));
-        else if (locked)
+        else if (locked) {
             log_warning("local: account %s is now locked out", user.name);
+            lsa_stats_lockout("local");
+        }
         status = STATUS_LOGON_FAILURE;
         goto out;
     }
