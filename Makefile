@@ -25,9 +25,9 @@ endif
 PROVE_JOBS ?= 2
 
 PKG_CFLAGS := $(SQLITE_CFLAGS) $(YAML_CFLAGS) $(NCURSES_CFLAGS) $(KRB5_CFLAGS) \
-              $(LDAP_CFLAGS) $(OPENSSL_CFLAGS) $(JANSSON_CFLAGS)
+              $(LDAP_CFLAGS) $(OPENSSL_CFLAGS) $(JANSSON_CFLAGS) $(MICROHTTPD_CFLAGS)
 PKG_LIBS   := $(SQLITE_LIBS) $(YAML_LIBS) $(NCURSES_LIBS) $(KRB5_LIBS) \
-              $(LDAP_LIBS) $(OPENSSL_LIBS) $(JANSSON_LIBS) -lpthread -ldl -lm
+              $(LDAP_LIBS) $(OPENSSL_LIBS) $(JANSSON_LIBS) $(MICROHTTPD_LIBS) -lpthread -ldl -lm
 
 # -fPIC everywhere: the same objects go into programs and into driver .so files.
 SW_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC -Wall -Wextra -Werror -Wshadow \

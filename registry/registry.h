@@ -183,7 +183,16 @@ enum setting_constraint {
     SETTING_GUID,    /* "guid": empty or xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx */
     SETTING_UNIXUSER, /* "unixuser": a unix account name (1..32 characters) that, if
                          the account exists here, is not uid 0 nor in group 0 */
+    SETTING_ENDPOINT, /* "endpoint": off, on, ADDRESS:PORT or [IPV6]:PORT
+                         (registry_parse_endpoint) */
 };
+
+/* A listening endpoint as the "endpoint" constraint takes it: "off"
+ * (*enabled false), "on" (on_default, e.g. "127.0.0.1:9922"), "ADDRESS:PORT"
+ * or "[IPV6]:PORT" with a literal address and a port 1..65535. address gets
+ * the address without brackets (at least 46 bytes). false if malformed. */
+bool registry_parse_endpoint(const char *text, const char *on_default, bool *enabled,
+                             char address[46], uint16_t *port);
 
 struct setting_def {
     const char *name;          /* "srv.port" */

@@ -85,7 +85,8 @@ void srv_stats_request(struct srv_stats *stats, uint16_t command, NTSTATUS statu
     atomic_fetch_add_explicit(&c->count, 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&c->micros, micros, memory_order_relaxed);
     atomic_fetch_add_explicit(&c->buckets[b], 1, memory_order_relaxed);
-    if (NT_ERROR(status))
+    /* SESSION_SETUP's "more processing required" is a step, not a failure. */
+    if (NT_ERROR(status) && status != STATUS_MORE_PROCESSING_REQUIRED)
         atomic_fetch_add_explicit(&c->failed, 1, memory_order_relaxed);
 }
 
