@@ -1,5 +1,5 @@
 /* The catalogue: every metric the appliance exports, with its type and
- * meaning. docs/metrics.md lists the same (t/metrics-docs.t compares). */
+ * meaning. docs/metrics.md lists the same (t/metrics-render.c compares). */
 #include <string.h>
 
 #include "metrics/metrics.h"
