@@ -14,6 +14,7 @@
 
 #include "admin-cli/cli.h"
 #include "metrics/metrics.h"
+#include "srvctl/srvctl.h"
 
 static json_t *sample_json(const struct sample *s)
 {
@@ -143,13 +144,19 @@ static int run_stats(struct cli *cli, const struct cli_command *command, int arg
     }
     if (!cli_positional(cli, argc, argv, 0, 0))
         return CLI_USAGE;
+    /* Say why srv cannot be asked (not running, access denied) as the other
+     * live commands do, before collecting without it. */
+    struct srvctl *ctl;
+    int rc = cli_srvctl_open(cli, &ctl);
+    if (rc != CLI_OK)
+        return rc;
+    srvctl_close(ctl);
     struct sample_list l;
     sample_list_init(&l);
     if (metrics_collect(cli->db_argument, &l) != STATUS_SUCCESS) {
         sample_list_free(&l);
         return cli_fail(cli, "out of memory");
     }
-    int rc;
     struct metrics_summary m;
     metrics_summarise(&l, &m);
     if (!m.srv_up) {

@@ -132,6 +132,34 @@ is "$before" "0 0 1" "before: one logon (the session above), no failure"
 is "$after" "2 1 1 1" "two bad passwords, the account locked by the second, the third refused as locked"
 "$LWADMIN" user set "$APPLIANCE_USER" --unlock >/dev/null 2>&1
 
+# ---- who may ask ---------------------------------------------------------------------
+# lsassd's STATS opcode is for root and lsassd's own user; lwiod accepts only
+# those too. Let nobody reach the sockets (the run directory is private).
+if command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
+    chmod 711 "$T" "$T/registry.run"
+    cat > "$T/op-stats.py" <<'PY'
+import socket, struct, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(struct.pack("<III", 8, 100, 7))          # length, LSASS_OP_STATS, id
+head = s.recv(16)
+length, opcode, rid, status = struct.unpack("<IIII", head[:16])
+print("%d %d 0x%08x" % (opcode, rid, status))
+PY
+    is "$(setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
+          /usr/bin/python3 "$T/op-stats.py" "$T/registry.run/lsassd.sock" 2>&1)" \
+        "100 7 0xc0000022" "LSASS_OP_STATS from nobody: STATUS_ACCESS_DENIED"
+    is "$(/usr/bin/python3 "$T/op-stats.py" "$T/registry.run/lsassd.sock" 2>&1)" \
+        "100 7 0x00000000" "... from root: answered"
+    out=$(setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
+          "$LWADMIN" stats 2>&1); rc=$?
+    is "$rc" 1 "lwadmin stats as nobody fails"
+    like "$out" "access denied|cannot (open|read)" "... saying why ($out)"
+    chmod 700 "$T" "$T/registry.run"
+else
+    ok "# SKIP setpriv or user nobody missing" true
+fi
+
 # ---- basic authentication -----------------------------------------------------
 PROM_PASSWORD="Pm-$(od -An -tx1 -N8 /dev/urandom | tr -d ' \n')-7Zz"
 printf '%s\n' "$PROM_PASSWORD" | "$LWADMIN" user add scraper --password-stdin >/dev/null

@@ -274,7 +274,7 @@ void lsa_stats_logon(const char *provider, NTSTATUS status);
 /* An account of this provider just became locked out. */
 void lsa_stats_lockout(const char *provider);
 struct sample_list;
-/* Appends lsass_logons_total, lsass_logon_failures_total and
+/* Appends lsass_logons_total (successes), lsass_logon_failures_total and
  * lsass_lockouts_total by provider (docs/metrics.md). */
 void lsa_stats_samples(struct sample_list *samples);
 /* The provider that decided the context's logon ("local", "krb5", ...,

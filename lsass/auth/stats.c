@@ -92,7 +92,7 @@ void lsa_stats_samples(struct sample_list *l)
             continue;
         sample_add(l, "lsass_logons_total",
                    (double)atomic_load_explicit(&slots[i].successes, memory_order_relaxed),
-                   "provider", name, "result", "success", NULL);
+                   "provider", name, NULL);
         for (unsigned r = 0; r < LSA_STATS_REASONS; r++)
             sample_add(l, "lsass_logon_failures_total",
                        (double)atomic_load_explicit(&slots[i].failures[r], memory_order_relaxed),
