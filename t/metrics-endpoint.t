@@ -118,6 +118,21 @@ like "$("$LWADMIN" stats)" "written: +8.6 MiB" "lwadmin stats (text)"
 exec 3>&-
 wait $SMBCLIENT
 
+# ---- signing and encryption -------------------------------------------------------
+before=$($SCRAPE "$URL" | json_get 'int(s["smb_messages_signed_total"]), int(s["smb_messages_encrypted_total"]), int(s["smb_messages_decrypted_total"])')
+appliance_smbclient test --client-protection=sign -c ls >/dev/null 2>&1
+sleep 1.1
+signed=$($SCRAPE "$URL" | json_get 'int(s["smb_messages_signed_total"]), int(s["smb_messages_encrypted_total"])')
+appliance_smbclient test --client-protection=encrypt -c ls >/dev/null 2>&1
+sleep 1.1
+sealed=$($SCRAPE "$URL" | json_get 'int(s["smb_messages_encrypted_total"]), int(s["smb_messages_decrypted_total"])')
+printf '%s\n%s\n%s\n' "$before" "$signed" "$sealed" > "$T/protection.txt"
+is "$(/usr/bin/python3 -c '
+import sys
+b, s, e = (list(map(int, l.split())) for l in open(sys.argv[1]))
+print(s[0] > b[0], s[1] == b[1], e[0] > s[1], e[1] > b[2])' "$T/protection.txt")" "True True True True" \
+    "a signed session adds signed responses only; an encrypted one encrypted and decrypted messages"
+
 # ---- logons from lsassd ------------------------------------------------------
 "$LWADMIN" config set lsass.lockout-threshold 2 >/dev/null
 before=$($SCRAPE "$URL" | json_get 'int(s.get("lsass_logon_failures_total{provider=local,reason=bad_credentials}", 0)), int(s.get("lsass_lockouts_total{provider=local}", 0)), int(s["lsass_logons_total{provider=local}"])')
@@ -128,8 +143,8 @@ for i in 1 2 3; do
 done
 sleep 1.1
 after=$($SCRAPE "$URL" | json_get 'int(s.get("lsass_logon_failures_total{provider=local,reason=bad_credentials}", 0)), int(s.get("lsass_logons_total{provider=local}", 0)), int(s.get("lsass_lockouts_total{provider=local}", 0)), int(s.get("lsass_logon_failures_total{provider=local,reason=locked_out}", 0))')
-is "$before" "0 0 1" "before: one logon (the session above), no failure"
-is "$after" "2 1 1 1" "two bad passwords, the account locked by the second, the third refused as locked"
+is "$before" "0 0 3" "before: three logons (the sessions above), no failure"
+is "$after" "2 3 1 1" "two bad passwords, the account locked by the second, the third refused as locked"
 "$LWADMIN" user set "$APPLIANCE_USER" --unlock >/dev/null 2>&1
 
 # ---- who may ask ---------------------------------------------------------------------
