@@ -50,25 +50,13 @@ static int print_json(struct cli *cli, const struct sample_list *l)
     return cli_print_json(cli, json_pack("{s:o, s:o}", "summary", summary, "samples", samples));
 }
 
-/* "1.5 GiB", "12 KiB", "300 B". */
-static void format_bytes(double v, char *out, size_t size)
-{
-    static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-    size_t u = 0;
-    while (v >= 1024 && u < 4) {
-        v /= 1024;
-        u++;
-    }
-    snprintf(out, size, u ? "%.1f %s" : "%.0f %s", v, units[u]);
-}
-
 static int print_text(struct cli *cli, const struct sample_list *l)
 {
     struct metrics_summary m;
     metrics_summarise(l, &m);
     char read[32], written[32];
-    format_bytes(m.bytes_read, read, sizeof read);
-    format_bytes(m.bytes_written, written, sizeof written);
+    metrics_format_bytes(m.bytes_read, read, sizeof read);
+    metrics_format_bytes(m.bytes_written, written, sizeof written);
     printf("read:        %s\nwritten:     %s\n", read, written);
     printf("requests:    %.0f (%.0f failed)\n", m.requests, m.requests_failed);
     printf("connections: %.0f\nsessions:    %.0f (%.0f signing required, %.0f encrypted)\n",
@@ -90,8 +78,8 @@ static int print_text(struct cli *cli, const struct sample_list *l)
             continue;
         const char *share = s->labels[0].value;
         char r[32], w[32], rn[32], wn[32];
-        format_bytes(s->value, r, sizeof r);
-        format_bytes(sample_find(l, "smb_share_written_bytes_total", 0, "share", share, NULL), w,
+        metrics_format_bytes(s->value, r, sizeof r);
+        metrics_format_bytes(sample_find(l, "smb_share_written_bytes_total", 0, "share", share, NULL), w,
                      sizeof w);
         snprintf(rn, sizeof rn, "%.0f", sample_find(l, "smb_share_reads_total", 0, "share", share, NULL));
         snprintf(wn, sizeof wn, "%.0f", sample_find(l, "smb_share_writes_total", 0, "share", share, NULL));

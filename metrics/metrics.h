@@ -67,5 +67,7 @@ struct metrics_summary {
     double oplock_breaks, lease_breaks;
 };
 void metrics_summarise(const struct sample_list *samples, struct metrics_summary *out);
+/* "1.5 GiB", "12.0 KiB", "300 B": bytes for a person (binary units). */
+void metrics_format_bytes(double bytes, char *out, size_t size);
 
 #endif

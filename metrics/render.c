@@ -147,3 +147,14 @@ void metrics_summarise(const struct sample_list *l, struct metrics_summary *out)
     out->oplock_breaks = sum_where(l, "smb_oplock_breaks_total", NULL, NULL);
     out->lease_breaks = sum_where(l, "smb_lease_breaks_total", NULL, NULL);
 }
+
+void metrics_format_bytes(double v, char *out, size_t size)
+{
+    static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+    size_t u = 0;
+    while (v >= 1024 && u < 4) {
+        v /= 1024;
+        u++;
+    }
+    snprintf(out, size, u ? "%.1f %s" : "%.0f %s", v, units[u]);
+}

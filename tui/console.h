@@ -254,7 +254,5 @@ void traffic_refresh(void);
 /* UTF-8 block characters for the last width values of a series. */
 void traffic_sparkline(const double *values, size_t count, size_t width, char *out,
                        size_t size);
-/* "1.5 GiB", "12 KiB", "300 B". */
-void traffic_format_bytes(double v, char *out, size_t size);
 
 #endif

@@ -117,11 +117,11 @@ static void draw_traffic(int y)
     size_t n = traffic.count;
     traffic_sparkline(traffic.bytes_per_second, n, (size_t)spark, graph, sizeof graph);
     if (n)
-        traffic_format_bytes(traffic.bytes_per_second[n - 1], rate, sizeof rate);
+        metrics_format_bytes(traffic.bytes_per_second[n - 1], rate, sizeof rate);
     else
         snprintf(rate, sizeof rate, "-");
-    traffic_format_bytes(traffic.last.bytes_read, total_read, sizeof total_read);
-    traffic_format_bytes(traffic.last.bytes_written, total_written, sizeof total_written);
+    metrics_format_bytes(traffic.last.bytes_read, total_read, sizeof total_read);
+    metrics_format_bytes(traffic.last.bytes_written, total_written, sizeof total_written);
     ui_draw_text(y, 3, 12, "Throughput:", A_BOLD, -1);
     ui_draw_text(y, 15, spark, graph, ui_attr(UI_GOOD), -1);
     snprintf(line, sizeof line, "%s/s  (read %s, written %s)", rate, total_read, total_written);

@@ -84,14 +84,3 @@ void traffic_sparkline(const double *values, size_t count, size_t width, char *o
         len += n;
     }
 }
-
-void traffic_format_bytes(double v, char *out, size_t size)
-{
-    static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-    size_t u = 0;
-    while (v >= 1024 && u < 4) {
-        v /= 1024;
-        u++;
-    }
-    snprintf(out, size, u ? "%.1f %s" : "%.0f %s", v, units[u]);
-}

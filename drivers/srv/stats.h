@@ -28,14 +28,16 @@
 #define SRV_STATS_BUCKETS 12       /* latency buckets, the last one +Inf */
 #define SRV_STATS_MAX_SHARES 256
 
+/* Each slot and each command on cache lines of its own: threads counting
+ * different shares or commands do not contend. */
 struct srv_share_stats {
-    char name[81];
+    _Alignas(64) char name[81];
     atomic_uint_fast64_t bytes_read, bytes_written;
     atomic_uint_fast64_t reads, writes;
 };
 
 struct srv_command_stats {
-    atomic_uint_fast64_t count;
+    _Alignas(64) atomic_uint_fast64_t count;
     atomic_uint_fast64_t failed;   /* answered with an error status */
     atomic_uint_fast64_t micros;   /* sum of latencies */
     atomic_uint_fast64_t buckets[SRV_STATS_BUCKETS]; /* not cumulative */
