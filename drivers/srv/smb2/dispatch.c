@@ -310,7 +310,6 @@ static bool choose_signing(struct smb2_request *req, NTSTATUS status,
     return srv_session_signing_key(s, req->conn, &e->sign_alg, e->sign_key);
 }
 
-/* Completes the current element with its status. */
 /* The element's numbers for the metrics endpoint (stats.h): its command and
  * latency, and the bytes a READ or WRITE moved, as its response body (built
  * just before) says: DataLength and Count are both at offset 4. */
@@ -327,6 +326,7 @@ static void count_element(struct smb2_request *req, NTSTATUS status)
         srv_stats_bytes(req->tree->share_stats, write, le32_load(req->out.data + at));
 }
 
+/* Completes the current element with its status. */
 static void finish_element(struct smb2_request *req, NTSTATUS status)
 {
     struct smb2_response_element *e = &req->elems[req->elem_count];
