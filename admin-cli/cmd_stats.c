@@ -2,7 +2,8 @@
  * metrics endpoint serves (metrics/metrics.h; docs/metrics.md).
  *
  *   stats                 a summary, then traffic by share, requests by
- *                         command (with mean latency), logons by provider
+ *                         command (with mean latency), the daemons' CPU
+ *                         and memory
  *   stats --json          the summary and every sample
  *   stats --prometheus    exactly what the endpoint would answer
  *
@@ -103,6 +104,32 @@ static int print_text(struct cli *cli, const struct sample_list *l)
                  sample_find(l, "smb_requests_failed_total", 0, "command", command, NULL));
         snprintf(mean, sizeof mean, "%.3f", sum * 1000 / s->value);
         const char *cells[] = { command, n, failed, mean };
+        cli_table_add(&t, cells);
+    }
+    printf("\n");
+    if (rc == CLI_OK)
+        rc = cli_table_print(cli, &t);
+    else
+        cli_table_free(&t);
+
+    static const char *const daemon_heads[] = { "DAEMON", "STATE", "CPU SECONDS", "MEMORY",
+                                                "THREADS" };
+    cli_table_init(&t, 5, daemon_heads);
+    for (size_t i = 0; i < l->count; i++) {
+        const struct sample *s = &l->items[i];
+        if (strcmp(s->name, "samewise_up") != 0 || s->label_count != 1)
+            continue;
+        const char *daemon = s->labels[0].value;
+        char cpu[32], rss[32], threads[32];
+        snprintf(cpu, sizeof cpu, "%.2f",
+                 sample_find(l, "samewise_process_cpu_seconds_total", 0, "daemon", daemon, NULL));
+        metrics_format_bytes(sample_find(l, "samewise_process_resident_memory_bytes", 0, "daemon",
+                                         daemon, NULL), rss, sizeof rss);
+        snprintf(threads, sizeof threads, "%.0f",
+                 sample_find(l, "samewise_process_threads", 0, "daemon", daemon, NULL));
+        bool up = s->value == 1;
+        const char *cells[] = { daemon, up ? "running" : "stopped", up ? cpu : NULL,
+                                up ? rss : NULL, up ? threads : NULL };
         cli_table_add(&t, cells);
     }
     printf("\n");

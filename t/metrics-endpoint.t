@@ -114,7 +114,10 @@ print(len(mine) >= 4 and all(s.get(k) == v for k, v in mine.items()))
 PY
 )
 is "$agree" "True" "lwadmin stats --json and the endpoint agree on traffic and logons"
-like "$("$LWADMIN" stats)" "written: +8.6 MiB" "lwadmin stats (text)"
+text=$("$LWADMIN" stats)
+like "$text" "written: +8.6 MiB" "lwadmin stats (text): the summary"
+like "$text" "test +2.9 MiB +8.6 MiB +[0-9]+ +[0-9]+" "... bytes by share"
+like "$text" "lwiod +running +[0-9.]+ +[0-9.]+ MiB +[0-9]+" "... the daemons"
 exec 3>&-
 wait $SMBCLIENT
 
