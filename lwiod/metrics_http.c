@@ -218,8 +218,9 @@ static bool start(struct metrics_http *h, const char *address, uint16_t port)
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)METRICS_HTTP_MAX_PER_ADDRESS,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)METRICS_HTTP_TIMEOUT,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)METRICS_HTTP_MEMORY,
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)16,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)16, MHD_OPTION_END);
+    /* Not MHD_OPTION_LISTENING_ADDRESS_REUSE: that is SO_REUSEPORT, which
+     * would let a second instance (or anything) share the port silently. */
     if (!h->daemon)
         return false;
     snprintf(h->address, sizeof h->address, "%s", address);

@@ -234,6 +234,26 @@ like "$(cat "$T/hostile.out")" "closed: ([0-9]+) of \1" "idle connections are cl
 is "$($SCRAPE "$URL" | json_get 'd["status"]')" 200 "the endpoint still answers"
 is "$(ls /proc/"$(lwiod_pid)"/task | wc -l)" "$threads_before" "lwiod started no thread for them"
 
+# ---- a port someone else holds ---------------------------------------------------
+BUSY=$(tap_free_port)
+/usr/bin/python3 -c "
+import socket, sys, time
+s = socket.socket(); s.bind(('127.0.0.1', $BUSY)); s.listen(1)
+open('$T/busy', 'w').write('ready')
+time.sleep(30)" &
+HOLDER=$!
+tap_at_exit "kill $HOLDER 2>/dev/null"
+i=0; while [ $i -lt 50 ] && [ ! -s "$T/busy" ]; do sleep 0.1; i=$((i + 1)); done
+"$LWADMIN" config set metrics.listen "127.0.0.1:$BUSY" >/dev/null
+i=0
+while [ $i -lt 100 ] && ! grep -q "cannot listen on 127.0.0.1 port $BUSY" "$T/registry.run/lwiod.log"; do
+    sleep 0.1; i=$((i + 1))
+done
+ok "a port another program holds: lwiod says it cannot listen (no shared port)" \
+    grep -q "cannot listen on 127.0.0.1 port $BUSY" "$T/registry.run/lwiod.log"
+is "$($SCRAPE "$URL" | json_get 'd["status"]')" 0 "... and its old port was closed"
+kill $HOLDER 2>/dev/null
+
 # ---- live port change, then off ---------------------------------------------------
 MPORT2=$(tap_free_port)
 "$LWADMIN" config set metrics.listen "127.0.0.1:$MPORT2" >/dev/null
