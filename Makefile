@@ -13,6 +13,11 @@ ifeq ($(wildcard config.mk),)
 $(error config.mk is missing: run ./configure first (./configure --install-deps on a fresh machine))
 endif
 include config.mk
+# A config.mk written before the metrics endpoint has no libmicrohttpd: say so
+# rather than fail to link lwiod.
+ifndef MICROHTTPD_LIBS
+$(error config.mk predates libmicrohttpd (the metrics endpoint): run ./configure again (apt-get install libmicrohttpd-dev, or ./configure --install-deps))
+endif
 
 B := build
 AR ?= ar
