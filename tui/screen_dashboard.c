@@ -101,7 +101,7 @@ static void live(void)
 }
 
 /* Traffic: throughput and operations with their sparklines, then the
- * session, logon and break counts (the metrics endpoint's numbers). Four
+ * session, logon and break counts (the metrics endpoint's numbers). Five
  * lines from y. */
 static void draw_traffic(int y)
 {
@@ -124,7 +124,7 @@ static void draw_traffic(int y)
     metrics_format_bytes(traffic.last.bytes_written, total_written, sizeof total_written);
     ui_draw_text(y, 3, 12, "Throughput:", A_BOLD, -1);
     ui_draw_text(y, 15, spark, graph, ui_attr(UI_GOOD), -1);
-    snprintf(line, sizeof line, "%s/s  (read %s, written %s)", rate, total_read, total_written);
+    snprintf(line, sizeof line, "%s/s  read %s, written %s", rate, total_read, total_written);
     ui_draw_text(y, 16 + spark, COLS - 17 - spark, line, A_NORMAL, -1);
     y++;
     traffic_sparkline(traffic.ops_per_second, n, (size_t)spark, graph, sizeof graph);
@@ -138,12 +138,14 @@ static void draw_traffic(int y)
              traffic.last.requests, traffic.last.requests_failed);
     ui_draw_text(y, 16 + spark, COLS - 17 - spark, line, A_NORMAL, -1);
     y++;
-    snprintf(line, sizeof line,
-             "Sessions %.0f (%.0f encrypted, %.0f signing required)  Open files %.0f  "
-             "Logons %.0f ok, %.0f failed, %.0f lockouts  Breaks %.0f",
-             traffic.last.sessions, traffic.last.sessions_encrypted, traffic.last.sessions_signed,
-             traffic.last.open_files, traffic.last.logons, traffic.last.logon_failures,
-             traffic.last.lockouts, traffic.last.oplock_breaks + traffic.last.lease_breaks);
+    snprintf(line, sizeof line, "Sessions %.0f (%.0f encrypted, %.0f signing required)  "
+             "Open files %.0f", traffic.last.sessions, traffic.last.sessions_encrypted,
+             traffic.last.sessions_signed, traffic.last.open_files);
+    ui_draw_text(y, 3, COLS - 4, line, A_NORMAL, -1);
+    y++;
+    snprintf(line, sizeof line, "Logons %.0f ok, %.0f failed, %.0f lockouts  Breaks %.0f oplock, "
+             "%.0f lease", traffic.last.logons, traffic.last.logon_failures,
+             traffic.last.lockouts, traffic.last.oplock_breaks, traffic.last.lease_breaks);
     ui_draw_text(y, 3, COLS - 4, line, A_NORMAL, -1);
 }
 
@@ -196,7 +198,7 @@ static void draw(int top, int height)
         ui_draw_text(y, 3, COLS - 4, "Start the server with: lwadmin start", ui_attr(UI_DIM), -1);
     y += 1;
     draw_traffic(y);
-    y += 5;
+    y += 6;
     ui_draw_text(y, 1, COLS - 2, "Latest changes (screen 8 has the whole audit log)",
                  ui_attr(UI_HEADING), -1);
     y++;
