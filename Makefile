@@ -13,6 +13,11 @@ ifeq ($(wildcard config.mk),)
 $(error config.mk is missing: run ./configure first (./configure --install-deps on a fresh machine))
 endif
 include config.mk
+# A config.mk written before the metrics endpoint has no libmicrohttpd: say so
+# rather than fail to link lwiod.
+ifndef MICROHTTPD_LIBS
+$(error config.mk predates libmicrohttpd (the metrics endpoint): run ./configure again (apt-get install libmicrohttpd-dev, or ./configure --install-deps))
+endif
 
 B := build
 AR ?= ar
@@ -25,9 +30,9 @@ endif
 PROVE_JOBS ?= 2
 
 PKG_CFLAGS := $(SQLITE_CFLAGS) $(YAML_CFLAGS) $(NCURSES_CFLAGS) $(KRB5_CFLAGS) \
-              $(LDAP_CFLAGS) $(OPENSSL_CFLAGS) $(JANSSON_CFLAGS)
+              $(LDAP_CFLAGS) $(OPENSSL_CFLAGS) $(JANSSON_CFLAGS) $(MICROHTTPD_CFLAGS)
 PKG_LIBS   := $(SQLITE_LIBS) $(YAML_LIBS) $(NCURSES_LIBS) $(KRB5_LIBS) \
-              $(LDAP_LIBS) $(OPENSSL_LIBS) $(JANSSON_LIBS) -lpthread -ldl -lm
+              $(LDAP_LIBS) $(OPENSSL_LIBS) $(JANSSON_LIBS) $(MICROHTTPD_LIBS) -lpthread -ldl -lm
 
 # -fPIC everywhere: the same objects go into programs and into driver .so files.
 SW_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC -Wall -Wextra -Werror -Wshadow \

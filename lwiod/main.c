@@ -28,6 +28,7 @@
 #include "lib/paths.h"
 #include "lwiod/iomgr.h"
 #include "lwiod/server.h"
+#include "lwiod/metrics_http.h"
 #include "registry/registry.h"
 
 static void usage(FILE *out)
@@ -247,6 +248,10 @@ int main(int argc, char **argv)
     if (registry_open(config.db_path, &reg) != STATUS_SUCCESS)
         log_warning("cannot watch %s for changes; use SIGHUP", config.db_path);
     uint64_t seen = reg ? registry_change_counter(reg) : 0;
+    /* The metrics endpoint follows metrics.listen and metrics.user live. */
+    struct metrics_http *metrics = metrics_http_new(config.db_path);
+    if (metrics && reg)
+        metrics_http_apply(metrics, reg);
     for (;;) {
         struct timespec second = { 1, 0 };
         int sig = sigtimedwait(&signals, NULL, &second);
@@ -254,18 +259,24 @@ int main(int argc, char **argv)
             uint64_t now = reg ? registry_change_counter(reg) : seen;
             /* A reload that failed is tried again the next second, so no
              * change is missed. */
-            if (now != seen && reload(argc, argv))
+            if (now != seen && reload(argc, argv)) {
                 seen = now;
+                if (metrics)
+                    metrics_http_apply(metrics, reg);
+            }
             continue;
         }
         if (sig == SIGHUP) {
             reload(argc, argv);
+            if (metrics && reg)
+                metrics_http_apply(metrics, reg);
             continue;
         }
         log_info("%s: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
         registry_audit_daemon(config.db_path, "lwiod", "daemon.stop", sig == SIGTERM ? "SIGTERM" : "SIGINT");
         break;
     }
+    metrics_http_free(metrics);
     registry_close(reg);
     server_stop(server);
     iomgr_shutdown();

@@ -221,7 +221,16 @@ enum setting_constraint {
                          the account exists here, is not uid 0 nor in group 0 */
     SETTING_IDRANGE, /* "idrange": "FIRST-LAST", decimal unix ids with
                         1000 <= FIRST <= LAST <= 2147483646 (normalised without spaces) */
+    SETTING_ENDPOINT, /* "endpoint": off, on, ADDRESS:PORT or [IPV6]:PORT
+                         (registry_parse_endpoint) */
 };
+
+/* A listening endpoint as the "endpoint" constraint takes it: "off"
+ * (*enabled false), "on" (on_default, e.g. "127.0.0.1:9922"), "ADDRESS:PORT"
+ * or "[IPV6]:PORT" with a literal address and a port 1..65535. address gets
+ * the address without brackets (at least 46 bytes). false if malformed. */
+bool registry_parse_endpoint(const char *text, const char *on_default, bool *enabled,
+                             char address[46], uint16_t *port);
 
 struct setting_def {
     const char *name;          /* "srv.port" */

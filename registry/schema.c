@@ -119,6 +119,8 @@ static bool parse_constraint(const char *text, struct setting_def *def, char **w
         def->constraint = SETTING_UNIXUSER;
     } else if (strcmp(text, "idrange") == 0) {
         def->constraint = SETTING_IDRANGE;
+    } else if (strcmp(text, "endpoint") == 0) {
+        def->constraint = SETTING_ENDPOINT;
     } else if (strncmp(text, "range:", 6) == 0) {
         char lo[32], *dots;
         const char *range = text + 6;
@@ -165,7 +167,7 @@ static bool parse_constraint(const char *text, struct setting_def *def, char **w
         def->enum_count = n;
         def->constraint = SETTING_ENUM;
     } else {
-        *why = "unknown constraint (want -, range:MIN..MAX, enum:a|b, ipaddr, abspath, guid, unixuser, idrange)";
+        *why = "unknown constraint (want -, range:MIN..MAX, enum:a|b, ipaddr, abspath, guid, unixuser, idrange, endpoint)";
         return false;
     }
     return true;
@@ -244,9 +246,9 @@ static NTSTATUS parse_line(const char *file, char *line, struct setting_def *def
     }
     if ((def->constraint == SETTING_IPADDR || def->constraint == SETTING_ABSPATH ||
          def->constraint == SETTING_GUID || def->constraint == SETTING_UNIXUSER ||
-         def->constraint == SETTING_IDRANGE) &&
+         def->constraint == SETTING_IDRANGE || def->constraint == SETTING_ENDPOINT) &&
         def->type != REG_SZ) {
-        *why = "ipaddr, abspath, guid, unixuser and idrange apply to sz only";
+        *why = "ipaddr, abspath, guid, unixuser, idrange and endpoint apply to sz only";
         return STATUS_INVALID_PARAMETER;
     }
     status = registry_setting_validate(def, deflt, &normalized, &problem);

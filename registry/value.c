@@ -173,6 +173,48 @@ static NTSTATUS validate_number(const struct setting_def *def, const char *text,
     return STATUS_SUCCESS;
 }
 
+bool registry_parse_endpoint(const char *text, const char *on_default, bool *enabled,
+                             char address[46], uint16_t *port)
+{
+    *enabled = false;
+    address[0] = 0;
+    *port = 0;
+    if (strcasecmp(text, "off") == 0)
+        return true;
+    if (strcasecmp(text, "on") == 0) {
+        if (!on_default || strcasecmp(on_default, "on") == 0 || strcasecmp(on_default, "off") == 0)
+            return false;
+        text = on_default;
+    }
+    const char *colon = strrchr(text, ':');
+    if (!colon || colon == text)
+        return false;
+    const char *host = text;
+    size_t host_len = (size_t)(colon - text);
+    if (text[0] == '[') { /* [IPV6]:PORT */
+        if (host_len < 3 || text[host_len - 1] != ']')
+            return false;
+        host++;
+        host_len -= 2;
+    }
+    char buffer[INET6_ADDRSTRLEN];
+    unsigned char raw[16];
+    if (host_len >= sizeof buffer)
+        return false;
+    memcpy(buffer, host, host_len);
+    buffer[host_len] = 0;
+    bool v6 = text[0] == '[';
+    if (inet_pton(v6 ? AF_INET6 : AF_INET, buffer, raw) != 1)
+        return false;
+    uint64_t number;
+    if (!registry_parse_u64(colon + 1, &number) || number < 1 || number > 65535)
+        return false;
+    inet_ntop(v6 ? AF_INET6 : AF_INET, raw, address, 46);
+    *port = (uint16_t)number;
+    *enabled = true;
+    return true;
+}
+
 static NTSTATUS validate_string(const struct setting_def *def, const char *text,
                                 char **normalized, char **error_message)
 {
@@ -252,6 +294,19 @@ static NTSTATUS validate_string(const struct setting_def *def, const char *text,
         }
         snprintf(list, sizeof list, "%llu-%llu", first, last);
         spelled = list;
+        break;
+    }
+    case SETTING_ENDPOINT: {
+        bool enabled;
+        char endpoint_address[46];
+        uint16_t port;
+        if (!registry_parse_endpoint(text, "127.0.0.1:1", &enabled, endpoint_address, &port)) {
+            registry_error(error_message, "%s: '%s' is not off, on, ADDRESS:PORT or "
+                           "[IPV6]:PORT", def->name, text);
+            return STATUS_INVALID_PARAMETER;
+        }
+        if (strcasecmp(text, "off") == 0 || strcasecmp(text, "on") == 0)
+            spelled = strcasecmp(text, "off") == 0 ? "off" : "on";
         break;
     }
     case SETTING_GUID:

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "drivers/srv/devctl.h"
+#include "lib/samples.h"
 #include "lwiod/client/lwio.h"
 #include "srvctl/srvctl.h"
 
@@ -171,6 +172,30 @@ NTSTATUS srvctl_files(struct srvctl *ctl, struct srvctl_file **files, size_t *co
     NTSTATUS status = call(ctl, SRV_DEVCTL_ENUM_FILES, &req, &answer, &size);
     if (status == STATUS_SUCCESS)
         status = srv_devctl_read_files(answer, size, files, count);
+    free(answer);
+    return status;
+}
+
+NTSTATUS srvctl_stats(struct srvctl *ctl, struct sample_list *samples)
+{
+    uint8_t *answer;
+    size_t size;
+    struct srv_devctl_request req = { 0 };
+    NTSTATUS status = call(ctl, SRV_DEVCTL_STATS, &req, &answer, &size);
+    if (status == STATUS_SUCCESS) {
+        struct buf_reader r;
+        rd_init(&r, answer, size);
+        uint32_t version = rd_u32(&r);
+        struct sample_list got;
+        if (!rd_ok(&r))
+            status = STATUS_INVALID_NETWORK_RESPONSE;
+        else if (version != SRV_DEVCTL_VERSION)
+            status = STATUS_REVISION_MISMATCH;
+        else
+            status = sample_list_read(answer + 4, size - 4, &got);
+        if (status == STATUS_SUCCESS)
+            sample_list_move(samples, &got);
+    }
     free(answer);
     return status;
 }

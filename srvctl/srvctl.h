@@ -153,6 +153,15 @@ NTSTATUS srvctl_close_file(struct srvctl *ctl, uint64_t session_id, uint64_t fil
  * be NULL) is the number of tree connects disconnected. */
 NTSTATUS srvctl_reload_shares(struct srvctl *ctl, uint32_t *dropped);
 
+/* ---- Counters --------------------------------------------------------------- */
+
+struct sample_list;
+
+/* srv's counters for the metrics endpoint and `lwadmin stats` (names, types
+ * and labels in docs/metrics.md): appended to *samples (initialised by the
+ * caller with sample_list_init, lib/samples.h). Any accepted caller may ask. */
+NTSTATUS srvctl_stats(struct srvctl *ctl, struct sample_list *samples);
+
 /* ---- Names ---------------------------------------------------------------- */
 
 /* "2.0.2", "2.1", "3.0", "3.0.2", "3.1.1"; "?" for anything else. */

@@ -11,7 +11,7 @@
 static const uint32_t changes[] = { SRV_DEVCTL_CLOSE_SESSION, SRV_DEVCTL_CLOSE_FILE,
                                     SRV_DEVCTL_RELOAD_SHARES };
 static const uint32_t listings[] = { SRV_DEVCTL_ENUM_SESSIONS, SRV_DEVCTL_ENUM_CONNECTIONS,
-                                     SRV_DEVCTL_ENUM_FILES };
+                                     SRV_DEVCTL_ENUM_FILES, SRV_DEVCTL_STATS };
 
 static bool may_change(const struct access_token *t)
 {
@@ -26,7 +26,7 @@ static bool may_change(const struct access_token *t)
 
 static bool may_list(const struct access_token *t)
 {
-    for (size_t i = 0; i < 3; i++)
+    for (size_t i = 0; i < sizeof listings / sizeof *listings; i++)
         if (!srv_devctl_allowed(listings[i], t))
             return false;
     return true;

@@ -183,8 +183,9 @@ static void requests(void)
     buf_free(&b);
 
     const uint32_t listings[] = { SRV_DEVCTL_ENUM_SESSIONS, SRV_DEVCTL_ENUM_CONNECTIONS,
-                                  SRV_DEVCTL_ENUM_FILES, SRV_DEVCTL_RELOAD_SHARES };
-    for (size_t i = 0; i < 4; i++) {
+                                  SRV_DEVCTL_ENUM_FILES, SRV_DEVCTL_RELOAD_SHARES,
+                                  SRV_DEVCTL_STATS };
+    for (size_t i = 0; i < sizeof listings / sizeof *listings; i++) {
         buf_init(&b);
         srv_devctl_request_write(&b, listings[i], &in);
         wr_u32(&b, 0xdeadbeef); /* a newer client's extra field */

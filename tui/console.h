@@ -231,4 +231,28 @@ bool live_screen_key(struct ui_list *list, NTSTATUS state, int k, const char *it
 void console_format_duration(int64_t seconds, char *out, size_t size);
 void live_files_free(struct live_file *files, size_t count);
 
+/* ---- the dashboard's traffic panel (traffic.c) ------------------------------- */
+
+#include "metrics/metrics.h"
+
+/* Rates kept for the sparklines: two minutes at CONSOLE_LIVE_INTERVAL_MS. */
+#define TRAFFIC_HISTORY 60
+
+struct traffic {
+    bool up;                   /* the last refresh reached srv */
+    bool have_previous;
+    int64_t previous_ms;
+    struct metrics_summary last;
+    double bytes_per_second[TRAFFIC_HISTORY]; /* read + written, oldest first */
+    double ops_per_second[TRAFFIC_HISTORY];   /* SMB2 requests */
+    size_t count;
+};
+extern struct traffic traffic;
+
+/* Collects (metrics_collect) and adds a rate to the history. */
+void traffic_refresh(void);
+/* UTF-8 block characters for the last width values of a series. */
+void traffic_sparkline(const double *values, size_t count, size_t width, char *out,
+                       size_t size);
+
 #endif

@@ -97,6 +97,56 @@ static void live(void)
     dash.sessions_status = live_sessions(&sessions, &count);
     dash.sessions = count;
     live_sessions_free(sessions, count);
+    traffic_refresh();
+}
+
+/* Traffic: throughput and operations with their sparklines, then the
+ * session, logon and break counts (the metrics endpoint's numbers). Five
+ * lines from y. */
+static void draw_traffic(int y)
+{
+    ui_draw_text(y, 1, COLS - 2, "Traffic (live; the metrics endpoint's numbers)",
+                 ui_attr(UI_HEADING), -1);
+    y++;
+    if (!traffic.up) {
+        ui_draw_text(y, 3, COLS - 4, "no numbers: the server is not running", ui_attr(UI_DIM), -1);
+        return;
+    }
+    int spark = COLS >= 100 ? 40 : 24;
+    char line[256], graph[TRAFFIC_HISTORY * 4 + 1], rate[32], total_read[32], total_written[32];
+    size_t n = traffic.count;
+    traffic_sparkline(traffic.bytes_per_second, n, (size_t)spark, graph, sizeof graph);
+    if (n)
+        metrics_format_bytes(traffic.bytes_per_second[n - 1], rate, sizeof rate);
+    else
+        snprintf(rate, sizeof rate, "-");
+    metrics_format_bytes(traffic.last.bytes_read, total_read, sizeof total_read);
+    metrics_format_bytes(traffic.last.bytes_written, total_written, sizeof total_written);
+    ui_draw_text(y, 3, 12, "Throughput:", A_BOLD, -1);
+    ui_draw_text(y, 15, spark, graph, ui_attr(UI_GOOD), -1);
+    snprintf(line, sizeof line, "%s/s  read %s, written %s", rate, total_read, total_written);
+    ui_draw_text(y, 16 + spark, COLS - 17 - spark, line, A_NORMAL, -1);
+    y++;
+    traffic_sparkline(traffic.ops_per_second, n, (size_t)spark, graph, sizeof graph);
+    if (n)
+        snprintf(rate, sizeof rate, "%.0f", traffic.ops_per_second[n - 1]);
+    else
+        snprintf(rate, sizeof rate, "-");
+    ui_draw_text(y, 3, 12, "Operations:", A_BOLD, -1);
+    ui_draw_text(y, 15, spark, graph, ui_attr(UI_GOOD), -1);
+    snprintf(line, sizeof line, "%s/s  (%.0f requests, %.0f failed)", rate,
+             traffic.last.requests, traffic.last.requests_failed);
+    ui_draw_text(y, 16 + spark, COLS - 17 - spark, line, A_NORMAL, -1);
+    y++;
+    snprintf(line, sizeof line, "Sessions %.0f (%.0f encrypted, %.0f signing required)  "
+             "Open files %.0f", traffic.last.sessions, traffic.last.sessions_encrypted,
+             traffic.last.sessions_signed, traffic.last.open_files);
+    ui_draw_text(y, 3, COLS - 4, line, A_NORMAL, -1);
+    y++;
+    snprintf(line, sizeof line, "Logons %.0f ok, %.0f failed, %.0f lockouts  Breaks %.0f oplock, "
+             "%.0f lease", traffic.last.logons, traffic.last.logon_failures,
+             traffic.last.lockouts, traffic.last.oplock_breaks, traffic.last.lease_breaks);
+    ui_draw_text(y, 3, COLS - 4, line, A_NORMAL, -1);
 }
 
 static void field(int y, int x, int width, const char *label, const char *value, attr_t attr)
@@ -146,7 +196,9 @@ static void draw(int top, int height)
     y++;
     if (!dash.running)
         ui_draw_text(y, 3, COLS - 4, "Start the server with: lwadmin start", ui_attr(UI_DIM), -1);
-    y += 2;
+    y += 1;
+    draw_traffic(y);
+    y += 6;
     ui_draw_text(y, 1, COLS - 2, "Latest changes (screen 8 has the whole audit log)",
                  ui_attr(UI_HEADING), -1);
     y++;
@@ -166,7 +218,10 @@ const struct screen screen_dashboard = {
     .tab = "Dashboard",
     .help = "The dashboard shows whether the server runs, where it listens, the SMB "
             "dialects and signing it negotiates, how many shares, users and sessions there "
-            "are, and the latest changes from the audit log. It refreshes by itself when "
+            "are, live traffic (throughput and operations per second with a sparkline of the "
+            "last two minutes, sessions, logons, breaks: the metrics endpoint's numbers, "
+            "also shown by lwadmin stats), and the latest changes from the audit log. It "
+            "refreshes by itself when "
             "anything changes, whoever changed it. Change the server settings on the "
             "Settings screen (5).",
     .load = load,

@@ -491,6 +491,9 @@ static NTSTATUS control(struct srv_engine *e, struct io_irp *irp)
         status = close_session(e, request.session_id, &affected);
         srv_devctl_write_result(&out, affected);
         break;
+    case SRV_DEVCTL_STATS:
+        status = srv_stats_write(e, &out);
+        break;
     default:
         status = enumerate(e, code, &out);
         break;

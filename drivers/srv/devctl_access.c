@@ -11,7 +11,7 @@ bool srv_devctl_allowed(uint32_t control, const struct access_token *token)
     /* Reading the live state is for any caller lwiod let in: lwiod decides
      * who that is (peer credentials on its socket). */
     if (control == SRV_DEVCTL_ENUM_SESSIONS || control == SRV_DEVCTL_ENUM_CONNECTIONS ||
-        control == SRV_DEVCTL_ENUM_FILES)
+        control == SRV_DEVCTL_ENUM_FILES || control == SRV_DEVCTL_STATS)
         return true;
     /* Changing it (logging users off, closing their files, dropping tree
      * connects) is an administrator's act, as NetrSessionDel and

@@ -63,6 +63,7 @@ static bool control_known(uint32_t control, bool *has_session, bool *has_file)
     case SRV_DEVCTL_ENUM_SESSIONS:
     case SRV_DEVCTL_ENUM_CONNECTIONS:
     case SRV_DEVCTL_ENUM_FILES:
+    case SRV_DEVCTL_STATS:
     case SRV_DEVCTL_RELOAD_SHARES:
         return true;
     case SRV_DEVCTL_CLOSE_SESSION:

@@ -127,6 +127,7 @@ NTSTATUS srv_engine_create(const struct srv_config *config, struct srv_engine **
     pthread_cond_init(&e->rebind_cond, NULL);
     e->listen_fd = e->epoll_fd = e->wake_fd = -1;
     e->start_time = srv_filetime_now();
+    srv_stats_init(&e->stats);
     /* Session ids: a random start keeps ids of a restarted server from
      * matching ones a client remembers from before. */
     uint32_t start = 0;
@@ -226,6 +227,7 @@ void srv_engine_destroy(struct srv_engine *e)
     srv_open_quotas_free(e);
     pthread_mutex_destroy(&e->quota_lock);
     pthread_mutex_destroy(&e->durable_lock);
+    srv_stats_destroy(&e->stats);
     free(e);
 }
 

@@ -124,6 +124,8 @@ static void send_break(struct pending_break *b)
         srv_conn_unref(b->conn);
         b->conn = live;
     }
+    srv_stats_event(&b->conn->engine->stats,
+                    b->lease ? SRV_STAT_LEASE_BREAKS : SRV_STAT_OPLOCK_BREAKS);
     uint8_t msg[SMB2_HEADER_SIZE + 44];
     size_t len = SMB2_HEADER_SIZE + (b->lease ? 44 : 24);
     memset(msg, 0, sizeof msg);

@@ -41,6 +41,7 @@
 #include "drivers/srv/smb2/crypto.h"
 #include "drivers/srv/smb2/smb2.h"
 #include "drivers/srv/srv.h"
+#include "drivers/srv/stats.h"
 #include "lib/buf.h"
 #include "lib/sid.h"
 
@@ -85,6 +86,7 @@ struct srv_engine {
     atomic_uint_fast64_t next_list_id; /* srv_open.list_id */
     atomic_int trees_open;
     uint64_t start_time;           /* FILETIME */
+    struct srv_stats stats;        /* stats.h: the metrics endpoint's counters */
     struct srv_workers *workers;   /* NULL when config.queue_work is set */
     /* network side (net.c); listen_fd < 0 for an engine without network
      * (unit tests, fuzzing) */
@@ -389,6 +391,7 @@ struct srv_tree {
      * read it with srv_tree_maximal_access at each request, never keep it. */
     uint32_t maximal_access;
     struct srv_engine *engine;
+    struct srv_share_stats *share_stats; /* its share's byte counters (stats.h) */
     pthread_mutex_t lock;
     bool dead;
 };

@@ -36,6 +36,7 @@ struct srv_tree *srv_tree_new(struct srv_engine *engine, const struct srv_share_
     t->share.sd = NULL; /* checked at connect; files are checked by their driver */
     t->share.sd_len = 0;
     t->created = srv_monotonic_seconds();
+    t->share_stats = srv_stats_share(&engine->stats, share->name);
     pthread_mutex_init(&t->lock, NULL);
     atomic_fetch_add(&engine->trees_open, 1);
     return t;

@@ -312,4 +312,28 @@ NTSTATUS lsa_change_password(struct lsa_provider *const *providers, size_t count
                              const struct lsa_settings *settings, const char *user, const char *old_password,
                              const char *new_password, const struct audit_actor *actor, const char **why);
 
+/* ---- Counters for the metrics endpoint (stats.c) ------------------------ */
+
+/* Why a logon failed, as the metrics label it. */
+enum lsa_stats_reason {
+    LSA_STATS_BAD_CREDENTIALS,    /* unknown user or wrong password */
+    LSA_STATS_LOCKED_OUT,         /* the account is locked out */
+    LSA_STATS_ACCOUNT_RESTRICTED, /* disabled, expired, blank password refused ... */
+    LSA_STATS_OTHER,              /* malformed, out of resources, ... */
+    LSA_STATS_REASONS
+};
+enum lsa_stats_reason lsa_stats_reason_of(NTSTATUS status);
+/* A logon ended (success or failure) with the provider that decided it
+ * (lsa_context_provider; a name with static storage, NULL: "none"). */
+void lsa_stats_logon(const char *provider, NTSTATUS status);
+/* An account of this provider just became locked out. */
+void lsa_stats_lockout(const char *provider);
+struct sample_list;
+/* Appends lsass_logons_total (successes), lsass_logon_failures_total and
+ * lsass_lockouts_total by provider (docs/metrics.md). */
+void lsa_stats_samples(struct sample_list *samples);
+/* The provider that decided the context's logon ("local", "krb5", ...,
+ * "anonymous"), or NULL if none got to decide. Static storage. */
+const char *lsa_context_provider(const struct lsa_context *ctx);
+
 #endif

@@ -36,6 +36,7 @@ struct lsa_context {
     void *mech_state;
     struct ntlm_server *ntlm;
     char account[160]; /* DOMAIN\user (or principal) of the logon attempted: for the audit log */
+    const char *decided_by; /* lsa_context_provider: for the metrics */
 };
 
 static const uint8_t ntlmssp_signature[8] = { 'N', 'T', 'L', 'M', 'S', 'S', 'P', 0 };
@@ -187,6 +188,7 @@ static NTSTATUS guest_logon(struct lsa_context *ctx, struct lsa_logon_result *lo
         if (!p->ops->guest_logon)
             continue;
         NTSTATUS status = p->ops->guest_logon(p, &ctx->settings, logon);
+        ctx->decided_by = p->ops->name;
         if (NT_SUCCESS(status))
             logon->is_guest = true;
         return status;
@@ -198,6 +200,7 @@ static NTSTATUS anonymous_logon(struct lsa_context *ctx, struct lsa_logon_result
 {
     if (!ctx->settings.allow_anonymous)
         return ctx->settings.guest ? guest_logon(ctx, logon) : STATUS_LOGON_FAILURE;
+    ctx->decided_by = "anonymous";
     logon->token = lsa_token_anonymous(&ctx->settings);
     logon->user = strdup("ANONYMOUS LOGON");
     logon->domain = strdup("NT AUTHORITY");
@@ -217,6 +220,8 @@ static NTSTATUS ntlm_provider_logon(struct lsa_context *ctx, const struct ntlm_l
         if (p->ops->ntlm_logon) {
             lsa_logon_result_clear(logon);
             status = p->ops->ntlm_logon(p, &ctx->settings, req, logon);
+            if (status != STATUS_NO_SUCH_USER)
+                ctx->decided_by = p->ops->name;
         }
     }
     if (status == STATUS_NO_SUCH_USER) {
@@ -322,6 +327,7 @@ static NTSTATUS gss_step(struct lsa_context *ctx, const uint8_t *in, size_t len,
     memset(&mech, 0, sizeof mech);
     buf_init(&token);
     buf_init(&mic);
+    ctx->decided_by = p->ops->name; /* its mechanism decides, failure or not */
     status = p->ops->mech_accept(p, &ctx->mech_state, in, len, &token, &mech);
     if (status == STATUS_MORE_PROCESSING_REQUIRED) {
         NTSTATUS emitted = emit(ctx, SPNEGO_ACCEPT_INCOMPLETE, &token, NULL, &result->output);
@@ -506,4 +512,9 @@ NTSTATUS lsa_context_accept(struct lsa_context *ctx, const uint8_t *in, size_t l
         result->session_key_len = 0;
     }
     return status;
+}
+
+const char *lsa_context_provider(const struct lsa_context *ctx)
+{
+    return ctx ? ctx->decided_by : NULL;
 }

@@ -12,6 +12,7 @@
 
 #include "lib/crypto.h"
 #include "lib/paths.h"
+#include "lib/samples.h"
 #include "lsass/client/protocol.h"
 
 /* Idle connections kept for reuse; more concurrent callers simply open more. */
@@ -308,6 +309,27 @@ NTSTATUS lsass_delete_security_context(struct lsass_client *c, uint64_t context)
     lsass_msg_begin(&req, LSASS_OP_DELETE_CONTEXT, next_id(c));
     wr_u64(&req, context);
     NTSTATUS status = call(c, &req, &resp, &r);
+    buf_free(&req);
+    buf_free(&resp);
+    return status;
+}
+
+NTSTATUS lsass_client_stats(struct lsass_client *c, struct sample_list *samples)
+{
+    struct buf req, resp;
+    struct buf_reader r;
+    buf_init(&req);
+    buf_init(&resp);
+    lsass_msg_begin(&req, LSASS_OP_STATS, next_id(c));
+    NTSTATUS status = call(c, &req, &resp, &r);
+    if (status == STATUS_SUCCESS) {
+        struct sample_list got;
+        size_t left = rd_remaining(&r);
+        const uint8_t *body = rd_bytes(&r, left);
+        status = sample_list_read(body ? body : (const uint8_t *)"", left, &got);
+        if (status == STATUS_SUCCESS)
+            sample_list_move(samples, &got);
+    }
     buf_free(&req);
     buf_free(&resp);
     return status;

@@ -75,4 +75,10 @@ NTSTATUS lsass_accept_from_connection(struct lsass_client *client, uint64_t *con
 /* Releases an unfinished context. STATUS_INVALID_HANDLE if unknown. */
 NTSTATUS lsass_delete_security_context(struct lsass_client *client, uint64_t context);
 
+struct sample_list;
+/* lsassd's counters (LSASS_OP_STATS; docs/metrics.md), appended to
+ * *samples (initialised by the caller). Root and lsassd's own uid only:
+ * STATUS_ACCESS_DENIED for others. */
+NTSTATUS lsass_client_stats(struct lsass_client *client, struct sample_list *samples);
+
 #endif

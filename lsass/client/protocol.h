@@ -63,6 +63,10 @@ enum lsass_opcode {
     LSASS_OP_PAM_ACCOUNT = 13,     /* string user -> (status only) */
     LSASS_OP_PAM_CHANGE_PASSWORD = 14, /* u32 flags, string user, string old, string new, string service
                                       -> string reason (also on STATUS_PASSWORD_RESTRICTION) */
+
+    /* 100..119: monitoring (the metrics endpoint), kept apart from the
+     * identity opcodes so both blocks grow without colliding. */
+    LSASS_OP_STATS = 100,          /* root and lsassd's uid: -> sample list (lib/samples.h) */
 };
 
 /* PAM_CHANGE_PASSWORD flags. */

@@ -6,6 +6,7 @@
 #include "lib/crypto.h"
 #include "lib/log.h"
 #include "registry/registry.h"
+#include "lib/samples.h"
 #include "lsass/client/protocol.h"
 #include "lsass/daemon/lsassd.h"
 
@@ -36,6 +37,24 @@ static NTSTATUS handle_negotiate_token(struct lsassd *d, struct buf_reader *r, s
     NTSTATUS status = wr_ok(&token) ? STATUS_SUCCESS : STATUS_NO_MEMORY;
     buf_free(&token);
     return status;
+}
+
+/* The logon counters (and whatever else lsassd counts), for the metrics
+ * endpoint in lwiod and `lwadmin stats`: root and our own uid only, as the
+ * numbers say who fails to log on and how often. */
+static NTSTATUS handle_stats(struct lsassd *d, struct buf_reader *r, struct buf *out)
+{
+    (void)d;
+    if (rd_remaining(r) != 0)
+        return STATUS_INVALID_PARAMETER;
+    struct sample_list samples;
+    sample_list_init(&samples);
+    lsa_stats_samples(&samples);
+    NTSTATUS status = samples.failed ? STATUS_NO_MEMORY : STATUS_SUCCESS;
+    if (status == STATUS_SUCCESS)
+        sample_list_write(out, &samples);
+    sample_list_free(&samples);
+    return status == STATUS_SUCCESS && !wr_ok(out) ? STATUS_NO_MEMORY : status;
 }
 
 static void put_logon(struct buf *out, const struct lsa_accept_result *result)
@@ -102,6 +121,8 @@ static NTSTATUS handle_accept(struct lsassd *d, uid_t uid, struct buf_reader *r,
             lsa_context_table_put(d->contexts, handle);
         }
     } else {
+        /* The logon is over, one way or the other: count it. */
+        lsa_stats_logon(lsa_context_provider(ctx), status);
         if (handle != 0)
             lsa_context_table_forget(d->contexts, handle);
         if (status != STATUS_SUCCESS && lsa_context_account(ctx)[0])
@@ -281,6 +302,9 @@ void lsassd_handle(struct lsassd *d, uid_t uid, const uint8_t *message, size_t l
         break;
     case LSASS_OP_PAM_CHANGE_PASSWORD:
         status = may_authenticate(d, uid) ? handle_pam_change_password(d, uid, &r, &body) : STATUS_ACCESS_DENIED;
+        break;
+    case LSASS_OP_STATS:
+        status = may_authenticate(d, uid) ? handle_stats(d, &r, &body) : STATUS_ACCESS_DENIED;
         break;
     default:
         status = STATUS_NOT_IMPLEMENTED;

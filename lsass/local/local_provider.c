@@ -155,8 +155,10 @@ static void record_bad_password(struct local_provider *lp, const struct sam_user
     NTSTATUS recorded = sam_user_logon_failure(lp->reg, user->rid, now, policy, &locked);
     if (!NT_SUCCESS(recorded))
         log_error("local: cannot record a bad password for %s: %s", user->name, nt_status_name(recorded));
-    else if (locked)
+    else if (locked) {
         log_warning("local: account %s is now locked out", user->name);
+        lsa_stats_lockout("local");
+    }
 }
 
 /* Finds the account (lp->lock held): an uninitialised SAM has none. */

@@ -310,11 +310,28 @@ static bool choose_signing(struct smb2_request *req, NTSTATUS status,
     return srv_session_signing_key(s, req->conn, &e->sign_alg, e->sign_key);
 }
 
+/* The element's numbers for the metrics endpoint (stats.h): its command and
+ * latency, and the bytes a READ or WRITE moved, as its response body (built
+ * just before) says: DataLength and Count are both at offset 4. */
+static void count_element(struct smb2_request *req, NTSTATUS status)
+{
+    struct srv_stats *stats = &req->conn->engine->stats;
+    srv_stats_request(stats, req->hdr.command, status,
+                      srv_stats_now_micros() - req->elem_start_micros);
+    bool read = req->hdr.command == SMB2_READ &&
+                (status == STATUS_SUCCESS || status == STATUS_BUFFER_OVERFLOW);
+    bool write = req->hdr.command == SMB2_WRITE && status == STATUS_SUCCESS;
+    size_t at = req->rsp_offset + SMB2_HEADER_SIZE + 4;
+    if ((read || write) && req->tree && range_ok(at, 4, req->out.len))
+        srv_stats_bytes(req->tree->share_stats, write, le32_load(req->out.data + at));
+}
+
 /* Completes the current element with its status. */
 static void finish_element(struct smb2_request *req, NTSTATUS status)
 {
     struct smb2_response_element *e = &req->elems[req->elem_count];
     memset(e, 0, sizeof *e);
+    count_element(req, status);
     if (NT_ERROR(status) && !req->keep_body) {
         req->out.len = req->rsp_offset + SMB2_HEADER_SIZE;
         write_error_body(&req->out);
@@ -368,8 +385,10 @@ static void send_out(struct smb2_request *req)
         if (i + 1 < req->elem_count)
             le32_store(out->data + e->offset + SMB2_HDR_OFF_NEXT_COMMAND,
                        (uint32_t)(end - e->offset));
-        if (e->sign)
+        if (e->sign) {
             smb2_sign(e->sign_alg, e->sign_key, out->data + e->offset, end - e->offset);
+            srv_stats_event(&conn->engine->stats, SRV_STAT_MESSAGES_SIGNED);
+        }
         /* 3.1.1 pre-authentication hash over the response as sent. */
         if (e->preauth_kind == SMB2_PREAUTH_CONNECTION) {
             pthread_mutex_lock(&conn->lock);
@@ -392,9 +411,10 @@ static void send_out(struct smb2_request *req)
         struct buf enc;
         buf_init(&enc);
         if (srv_session_encrypt(req->encrypt_session, out->data, out->len, &enc) ==
-            STATUS_SUCCESS)
+            STATUS_SUCCESS) {
+            srv_stats_event(&conn->engine->stats, SRV_STAT_MESSAGES_ENCRYPTED);
             srv_conn_send_message(conn, enc.data, enc.len);
-        else
+        } else
             srv_conn_disconnect(conn, "cannot encrypt a response");
         buf_free(&enc);
     } else {
@@ -660,6 +680,7 @@ static enum step process_element(struct smb2_request *req)
     srv_conn_reserve_inflight(conn, reserve);
 
     begin_element(req);
+    req->elem_start_micros = srv_stats_now_micros();
     NTSTATUS status = check_and_dispatch(req, elem, bad_next, first);
     if (status == STATUS_PENDING)
         return STEP_PARKED;
@@ -796,6 +817,7 @@ void srv_conn_receive(struct srv_conn *conn, uint8_t *data, size_t len)
         return;
     }
     if (encrypt_session) {
+        srv_stats_event(&conn->engine->stats, SRV_STAT_MESSAGES_DECRYPTED);
         req->encrypted = true;
         req->encrypt_session = encrypt_session;
         req->transform_session_id = encrypt_session->id;

@@ -86,6 +86,7 @@ struct smb2_request {
 
     /* The element being processed. */
     size_t elem_offset, elem_len;
+    uint64_t elem_start_micros;         /* when it began (stats.h: its latency) */
     struct smb2_header hdr;
     struct buf_reader body;             /* element bytes after the header */
     struct srv_session *session;        /* reference, resolved for this element */
