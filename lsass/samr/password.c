@@ -1,0 +1,102 @@
+/* A user changing his own password: SamrUnicodeChangePasswordUser2
+ * (smbpasswd -r, Windows' "Change a password"), the AES
+ * SamrUnicodeChangePasswordUser4, and SamrOemChangePasswordUser2 (refused,
+ * as Windows refuses it: it proves the old password with the LM hash, which
+ * the SAM never keeps). These need no handle: the caller proves who he is
+ * with the old password. */
+#include "lsass/samr/samr_private.h"
+
+#include <stdlib.h>
+#include <time.h>
+#include <string.h>
+
+#include "lib/crypto.h"
+#include "lib/log.h"
+
+static uint32_t setting(struct dcerpc_call *call, const char *name)
+{
+    uint32_t v = 0;
+    if (!NT_SUCCESS(registry_setting_get_dword(samr_reg(call), name, &v)))
+        v = 0;
+    return v;
+}
+
+SAMR_CALL(OemChangePasswordUser2, SamrOemChangePasswordUser2)
+{
+    (void)call;
+    r->result = STATUS_NOT_SUPPORTED;
+    return 0;
+}
+
+/* The change itself once the old password is proven: the policy
+ * (length, complexity through sam_user_set_password; minimum age here, as
+ * it binds the user only, not an administrator's reset). */
+static NTSTATUS change(struct dcerpc_call *call, const struct sam_user *u, const char *password)
+{
+    uint32_t min_age = setting(call, "lsass.min-password-age");
+    if (min_age && u->password_last_set &&
+        (int64_t)time(NULL) < u->password_last_set + (int64_t)min_age * 86400 &&
+        !(u->flags & SAM_USER_PASSWORD_EXPIRED))
+        return STATUS_PASSWORD_RESTRICTION;
+    struct samr_actor who;
+    const struct audit_actor *actor = samr_actor(call, &who);
+    if (!dcerpc_call_token(call) || dcerpc_call_token(call)->is_anonymous)
+        who.actor.user = u->name; /* proven by the old password */
+    NTSTATUS status = sam_user_set_password(samr_reg(call), actor, u->rid, password);
+    samr_actor_done(&who);
+    return status;
+}
+
+SAMR_CALL(UnicodeChangePasswordUser2, SamrUnicodeChangePasswordUser2)
+{
+    const char *name = samr_string(call, &r->UserName);
+    if (!name || !r->NewPasswordEncryptedWithOldNt || !r->OldNtOwfPasswordEncryptedWithNewNt) {
+        r->result = STATUS_INVALID_PARAMETER;
+        return 0;
+    }
+    struct sam_user u;
+    NTSTATUS status = sam_user_by_name(samr_reg(call), name, &u);
+    if (!NT_SUCCESS(status)) {
+        r->result = STATUS_WRONG_PASSWORD; /* do not tell which names exist */
+        return 0;
+    }
+    uint8_t old_hash[16], new_hash[16], check[16];
+    char *password = NULL;
+    status = sam_user_get_nt_hash(samr_reg(call), u.rid, old_hash);
+    if (NT_SUCCESS(status))
+        status = samr_decrypt_password(r->NewPasswordEncryptedWithOldNt->Buffer, 516, old_hash, 16, &password);
+    if (NT_SUCCESS(status) && crypto_nt_hash(password, new_hash) != 0)
+        status = STATUS_WRONG_PASSWORD;
+    if (NT_SUCCESS(status)) {
+        samr_owf_encrypt(old_hash, new_hash, check);
+        if (crypto_memcmp(check, r->OldNtOwfPasswordEncryptedWithNewNt->data, 16) != 0)
+            status = STATUS_WRONG_PASSWORD;
+    } else if (status != STATUS_NO_MEMORY) {
+        status = STATUS_WRONG_PASSWORD;
+    }
+    if (NT_SUCCESS(status) && (u.flags & SAM_USER_LOCKED_OUT))
+        status = STATUS_ACCOUNT_LOCKED_OUT;
+    if (NT_SUCCESS(status))
+        status = change(call, &u, password);
+    if (!NT_SUCCESS(status))
+        samr_audit_refused(call, "user.passwd", u.name, nt_status_name(status));
+    crypto_wipe(old_hash, sizeof old_hash);
+    crypto_wipe(new_hash, sizeof new_hash);
+    crypto_wipe(check, sizeof check);
+    if (password) {
+        crypto_wipe(password, strlen(password));
+        free(password);
+    }
+    sam_user_free(&u);
+    r->result = samr_status(status);
+    return 0;
+}
+
+SAMR_CALL(UnicodeChangePasswordUser4, SamrUnicodeChangePasswordUser4)
+{
+    (void)call;
+    /* Not implemented yet (docs/samr.md): clients fall back to
+     * SamrUnicodeChangePasswordUser2 on this status. */
+    r->result = STATUS_NOT_SUPPORTED;
+    return 0;
+}

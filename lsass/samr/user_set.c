@@ -1,0 +1,252 @@
+/* SetInformationUser and SetInformationUser2: account fields, flags and
+ * password resets (levels 23, 24, 25, 26 with RC4 and the session key; 31
+ * and 32 with AES). All of one call is one transaction. */
+#include "lsass/samr/samr_private.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/crypto.h"
+#include "lib/log.h"
+
+#define USER_ALL_USERNAME 0x00000001u
+#define USER_ALL_FULLNAME 0x00000002u
+#define USER_ALL_ADMINCOMMENT 0x00000010u
+#define USER_ALL_USERACCOUNTCONTROL 0x00100000u
+#define USER_ALL_NTPASSWORDPRESENT 0x01000000u
+#define USER_ALL_LMPASSWORDPRESENT 0x02000000u
+#define USER_ALL_PASSWORDEXPIRED 0x08000000u
+/* Fields Windows accepts and ignores or that change nothing here: ids and
+ * counters the server keeps, times it sets itself, the code page and
+ * country, and strings the SAM does not keep (user comment, parameters,
+ * home directory and drive, script, profile, workstations) when they are
+ * empty. */
+#define USER_ALL_HOMEDIRECTORY 0x00000040u
+#define USER_ALL_HOMEDIRECTORYDRIVE 0x00000080u
+#define USER_ALL_SCRIPTPATH 0x00000100u
+#define USER_ALL_PROFILEPATH 0x00000200u
+#define USER_ALL_WORKSTATIONS 0x00000400u
+#define USER_ALL_USERCOMMENT 0x00000020u
+#define USER_ALL_PARAMETERS 0x00200000u
+#define USER_ALL_READ_ONLY 0x00CDF80Cu /* USERID..., LASTLOGON, LASTLOGOFF, LOGONHOURS, counts,
+                                          can/must change, last set, expires, country, code page */
+
+/* Bits of UserAccountControl the SAM keeps; the rest of a normal account's
+ * bits are accepted as Windows' clients send them (PASSWORD_NOT_REQUIRED
+ * on a new account, NORMAL_ACCOUNT itself). */
+#define UAC_NORMAL_ACCOUNT 0x00000010u
+#define UAC_PASSWORD_NOT_REQUIRED 0x00000004u
+#define UAC_ACCEPTED (SAM_USER_DISABLED | SAM_USER_PASSWORD_NEVER_EXPIRES | SAM_USER_LOCKED_OUT | \
+                      UAC_NORMAL_ACCOUNT | UAC_PASSWORD_NOT_REQUIRED)
+
+struct user_change {
+    struct sam_user_change fields;
+    bool have_fields;
+    char *password; /* malloc'd, wiped */
+    int expire;     /* -1 leave, 0 clear, 1 set PASSWORD_EXPIRED */
+};
+
+static bool empty(const struct RPC_UNICODE_STRING *s)
+{
+    return !s->Buffer || !s->Length;
+}
+
+static NTSTATUS read_text(struct dcerpc_call *call, const struct RPC_UNICODE_STRING *in, const char **out)
+{
+    *out = samr_string(call, in);
+    return *out ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER;
+}
+
+static NTSTATUS control_change(uint32_t uac, const struct sam_user *u, struct user_change *c)
+{
+    if (!(uac & UAC_NORMAL_ACCOUNT) || (uac & ~UAC_ACCEPTED))
+        return STATUS_INVALID_PARAMETER;
+    uint32_t keep = SAM_USER_DISABLED | SAM_USER_PASSWORD_NEVER_EXPIRES;
+    c->fields.flags_set = uac & keep & ~u->flags;
+    c->fields.flags_clear = ~uac & keep & u->flags;
+    /* Clearing the lockout bit unlocks; it cannot be set (only bad
+     * passwords lock). */
+    if ((u->flags & SAM_USER_LOCKED_OUT) && !(uac & SAM_USER_LOCKED_OUT))
+        c->fields.flags_clear |= SAM_USER_LOCKED_OUT;
+    c->have_fields = c->have_fields || c->fields.flags_set || c->fields.flags_clear;
+    return STATUS_SUCCESS;
+}
+
+/* The fields of a SAMPR_USER_ALL_INFORMATION that WhichFields selects. */
+static NTSTATUS all_change(struct dcerpc_call *call, const struct samr_user_all_information *a,
+                           const struct sam_user *u, bool password_given, struct user_change *c)
+{
+    uint32_t w = a->WhichFields;
+    NTSTATUS status = STATUS_SUCCESS;
+    if ((w & USER_ALL_USERNAME) && NT_SUCCESS(status = read_text(call, &a->UserName, &c->fields.new_name)))
+        c->have_fields = true;
+    if (NT_SUCCESS(status) && (w & USER_ALL_FULLNAME) &&
+        NT_SUCCESS(status = read_text(call, &a->FullName, &c->fields.full_name)))
+        c->have_fields = true;
+    if (NT_SUCCESS(status) && (w & USER_ALL_ADMINCOMMENT) &&
+        NT_SUCCESS(status = read_text(call, &a->AdminComment, &c->fields.description)))
+        c->have_fields = true;
+    if (NT_SUCCESS(status) && (w & USER_ALL_USERACCOUNTCONTROL))
+        status = control_change(a->UserAccountControl, u, c);
+    if (NT_SUCCESS(status) && (w & USER_ALL_PASSWORDEXPIRED))
+        c->expire = a->PasswordExpired ? 1 : 0;
+    /* A hash given directly (NtOwfPassword, encrypted with the session
+     * key) is not accepted: every client sends the password itself at
+     * levels 23-26. */
+    if (NT_SUCCESS(status) && (w & (USER_ALL_NTPASSWORDPRESENT | USER_ALL_LMPASSWORDPRESENT)) &&
+        !password_given)
+        status = STATUS_NOT_SUPPORTED;
+    static const struct { uint32_t bit; size_t offset; } unkept[] = {
+        { USER_ALL_HOMEDIRECTORY, offsetof(struct samr_user_all_information, HomeDirectory) },
+        { USER_ALL_HOMEDIRECTORYDRIVE, offsetof(struct samr_user_all_information, HomeDirectoryDrive) },
+        { USER_ALL_SCRIPTPATH, offsetof(struct samr_user_all_information, ScriptPath) },
+        { USER_ALL_PROFILEPATH, offsetof(struct samr_user_all_information, ProfilePath) },
+        { USER_ALL_WORKSTATIONS, offsetof(struct samr_user_all_information, WorkStations) },
+        { USER_ALL_USERCOMMENT, offsetof(struct samr_user_all_information, UserComment) },
+        { USER_ALL_PARAMETERS, offsetof(struct samr_user_all_information, Parameters) },
+    };
+    for (size_t i = 0; NT_SUCCESS(status) && i < sizeof unkept / sizeof *unkept; i++)
+        if ((w & unkept[i].bit) &&
+            !empty((const struct RPC_UNICODE_STRING *)((const char *)a + unkept[i].offset)))
+            status = STATUS_NOT_SUPPORTED; /* the SAM keeps no such field: refuse rather than lose it */
+    return status;
+}
+
+/* The access a set level needs ([MS-SAMR] 3.1.5.6.5). */
+static uint32_t set_access(uint16_t level, const union samr_user_info_buffer *b)
+{
+    switch (level) {
+    case 2: return USER_WRITE_PREFERENCES;
+    case 6: case 7: case 8: case 13: case 16: case 17: case 10: case 11: case 12: case 14:
+    case 20: case 4: return USER_WRITE_ACCOUNT;
+    case 21: {
+        uint32_t need = 0;
+        if (b->All.WhichFields & ~(USER_ALL_NTPASSWORDPRESENT | USER_ALL_LMPASSWORDPRESENT | USER_ALL_PASSWORDEXPIRED))
+            need |= USER_WRITE_ACCOUNT;
+        if (b->All.WhichFields & (USER_ALL_NTPASSWORDPRESENT | USER_ALL_LMPASSWORDPRESENT | USER_ALL_PASSWORDEXPIRED))
+            need |= USER_FORCE_PASSWORD_CHANGE;
+        return need ? need : USER_WRITE_ACCOUNT;
+    }
+    case 23: case 25: case 32: return USER_WRITE_ACCOUNT | USER_FORCE_PASSWORD_CHANGE;
+    case 24: case 26: case 31: return USER_FORCE_PASSWORD_CHANGE;
+    default: return 0;
+    }
+}
+
+static NTSTATUS decrypt(struct dcerpc_call *call, uint16_t level, const union samr_user_info_buffer *b,
+                        char **password)
+{
+    size_t key_len = 0;
+    const uint8_t *key = dcerpc_call_session_key(call, &key_len);
+    if (!key || !key_len)
+        return STATUS_ACCESS_DENIED; /* no session key: the password cannot be read */
+    switch (level) {
+    case 23: return samr_decrypt_password(b->Internal4.UserPassword.Buffer, 516, key, key_len, password);
+    case 24: return samr_decrypt_password(b->Internal5.UserPassword.Buffer, 516, key, key_len, password);
+    case 25: return samr_decrypt_password(b->Internal4New.UserPassword.Buffer, 532, key, key_len, password);
+    case 26: return samr_decrypt_password(b->Internal5New.UserPassword.Buffer, 532, key, key_len, password);
+    case 31: return samr_decrypt_password_aes(&b->Internal7.UserPassword, key, key_len, password);
+    case 32: return samr_decrypt_password_aes(&b->Internal8.UserPassword, key, key_len, password);
+    }
+    return STATUS_INVALID_INFO_CLASS;
+}
+
+static NTSTATUS build_change(struct dcerpc_call *call, uint16_t level, const union samr_user_info_buffer *b,
+                             const struct sam_user *u, struct user_change *c)
+{
+    NTSTATUS status = STATUS_SUCCESS;
+    bool password = level == 23 || level == 24 || level == 25 || level == 26 || level == 31 || level == 32;
+    if (password && !NT_SUCCESS(status = decrypt(call, level, b, &c->password)))
+        return status;
+    switch (level) {
+    case 2: return STATUS_SUCCESS; /* user comment, country, code page: not kept */
+    case 6:
+        status = read_text(call, &b->Name.UserName, &c->fields.new_name);
+        if (NT_SUCCESS(status))
+            status = read_text(call, &b->Name.FullName, &c->fields.full_name);
+        c->have_fields = true;
+        return status;
+    case 7: c->have_fields = true; return read_text(call, &b->AccountName, &c->fields.new_name);
+    case 8: c->have_fields = true; return read_text(call, &b->FullName, &c->fields.full_name);
+    case 13: c->have_fields = true; return read_text(call, &b->AdminComment, &c->fields.description);
+    case 16: return control_change(b->UserAccountControl, u, c);
+    case 17: /* accounts never expire here: only "never" (0 or the maximum) is accepted */
+        return (!b->AccountExpires.LowPart && !b->AccountExpires.HighPart) ||
+                       (b->AccountExpires.HighPart == 0x7FFFFFFFu && b->AccountExpires.LowPart == 0xFFFFFFFFu)
+                   ? STATUS_SUCCESS
+                   : STATUS_NOT_SUPPORTED;
+    case 10: return empty(&b->Home.HomeDirectory) && empty(&b->Home.HomeDirectoryDrive) ? STATUS_SUCCESS : STATUS_NOT_SUPPORTED;
+    case 11: case 12: case 14: case 20: return empty(&b->Script) ? STATUS_SUCCESS : STATUS_NOT_SUPPORTED;
+    case 4: return STATUS_SUCCESS; /* logon hours: every hour is allowed; a restriction is not kept */
+    case 21: return all_change(call, &b->All, u, false, c);
+    case 23: return all_change(call, &b->Internal4.I1, u, true, c);
+    case 25: return all_change(call, &b->Internal4New.I1, u, true, c);
+    case 32: return all_change(call, &b->Internal8.I1, u, true, c);
+    case 24: c->expire = b->Internal5.PasswordExpired ? 1 : 0; return STATUS_SUCCESS;
+    case 26: c->expire = b->Internal5New.PasswordExpired ? 1 : 0; return STATUS_SUCCESS;
+    case 31: c->expire = b->Internal7.PasswordExpired ? 1 : 0; return STATUS_SUCCESS;
+    }
+    return STATUS_INVALID_INFO_CLASS;
+}
+
+static NTSTATUS apply(struct dcerpc_call *call, uint32_t rid, struct user_change *c)
+{
+    struct registry *reg = samr_reg(call);
+    struct samr_actor who;
+    const struct audit_actor *actor = samr_actor(call, &who);
+    NTSTATUS status = registry_begin(reg);
+    if (NT_SUCCESS(status) && c->password)
+        status = sam_user_set_password(reg, actor, rid, c->password);
+    if (NT_SUCCESS(status) && c->expire == 1)
+        c->fields.flags_set |= SAM_USER_PASSWORD_EXPIRED, c->have_fields = true;
+    else if (NT_SUCCESS(status) && c->expire == 0 && !c->password)
+        c->fields.flags_clear |= SAM_USER_PASSWORD_EXPIRED, c->have_fields = true;
+    if (NT_SUCCESS(status) && c->have_fields)
+        status = sam_user_update(reg, actor, rid, &c->fields);
+    if (NT_SUCCESS(status))
+        status = registry_commit(reg);
+    else
+        registry_rollback(reg);
+    samr_actor_done(&who);
+    return status;
+}
+
+SAMR_CALL(SetInformationUser, SamrSetInformationUser)
+{
+    uint32_t fault = 0;
+    struct samr_object *obj = samr_handle_get(call, &r->UserHandle, SAMR_USER, &fault);
+    if (!obj)
+        return fault;
+    uint16_t level = r->UserInformationClass;
+    uint32_t need = set_access(level, &r->Buffer);
+    if (!need) {
+        r->result = STATUS_INVALID_INFO_CLASS;
+        return 0;
+    }
+    struct sam_user u;
+    NTSTATUS status = sam_user_by_rid(samr_reg(call), obj->rid, &u);
+    if (!NT_SUCCESS(status)) {
+        r->result = samr_status(status);
+        return 0;
+    }
+    status = samr_need(obj, need);
+    if (!NT_SUCCESS(status)) {
+        samr_audit_refused(call, level >= 23 ? "user.passwd" : "user.set", u.name, "access denied");
+        sam_user_free(&u);
+        r->result = status;
+        return 0;
+    }
+    struct user_change c = { .expire = -1 };
+    status = build_change(call, level, &r->Buffer, &u, &c);
+    if (NT_SUCCESS(status))
+        status = apply(call, obj->rid, &c);
+    if (!NT_SUCCESS(status) && status != STATUS_INVALID_INFO_CLASS)
+        samr_audit_refused(call, c.password ? "user.passwd" : "user.set", u.name, nt_status_name(status));
+    if (c.password) {
+        crypto_wipe(c.password, strlen(c.password));
+        free(c.password);
+    }
+    sam_user_free(&u);
+    r->result = samr_status(status);
+    return 0;
+}
