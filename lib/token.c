@@ -25,6 +25,13 @@ bool token_has_sid(const struct access_token *token, const struct sid *sid)
     return false;
 }
 
+bool token_is_administrator(const struct access_token *token)
+{
+    if (!token || token->is_anonymous || token->is_guest)
+        return false;
+    return sid_equal(&token->user, &SID_LOCAL_SYSTEM) || token_has_sid(token, &SID_BUILTIN_ADMINISTRATORS);
+}
+
 int token_add_group(struct access_token *token, const struct sid *group)
 {
     for (size_t i = 0; i < token->group_count; i++)

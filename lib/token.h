@@ -45,6 +45,9 @@ struct access_token *token_new(const struct sid *user, const struct sid *primary
 /* Adds a group SID unless already present. 0 on success, -1 on failure. */
 int token_add_group(struct access_token *token, const struct sid *group);
 bool token_has_sid(const struct access_token *token, const struct sid *sid);
+/* SYSTEM, or a member of BUILTIN\Administrators (never anonymous or Guest):
+ * who may administer the machine over RPC. NULL is false. */
+bool token_is_administrator(const struct access_token *token);
 struct access_token *token_copy(const struct access_token *token);
 void token_free(struct access_token *token);
 /* The SYSTEM token (root callers of lwiod): S-1-5-18 with Administrators and

@@ -9,7 +9,7 @@
 
 #include "registry/internal.h"
 
-static const char *const known_vias[] = { "cli", "yaml", "console", "rpc", "daemon", "samr" };
+static const char *const known_vias[] = { "cli", "yaml", "console", "rpc", "daemon", "lsarpc", "samr" };
 
 static bool via_known(const char *via)
 {

@@ -111,7 +111,7 @@ uint64_t registry_change_counter(struct registry *reg);
 
 /* Who made a change and through which front end. */
 struct audit_actor {
-    const char *via;    /* "cli", "yaml", "console", "rpc", "daemon" */
+    const char *via;    /* "cli", "yaml", "console", "rpc", "daemon", "lsarpc", "samr" */
     uid_t uid;          /* local uid; (uid_t)-1 for a remote (rpc) caller */
     const char *user;   /* user name ("root", "WORKGROUP\\alice") */
     const char *source; /* e.g. the YAML file name; may be NULL */

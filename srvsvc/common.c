@@ -26,10 +26,7 @@ const struct srvsvc_backend *srvsvc_backend_of(struct dcerpc_call *call)
 
 bool srvsvc_caller_is_admin(struct dcerpc_call *call)
 {
-    const struct access_token *t = dcerpc_call_token(call);
-    if (!t || t->is_anonymous || t->is_guest)
-        return false;
-    return sid_equal(&t->user, &SID_LOCAL_SYSTEM) || token_has_sid(t, &SID_BUILTIN_ADMINISTRATORS);
+    return token_is_administrator(dcerpc_call_token(call));
 }
 
 uint32_t srvsvc_net_status(NTSTATUS status)

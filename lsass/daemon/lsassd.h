@@ -16,6 +16,8 @@
 #include "lib/buf.h"
 #include "lsass/auth/auth.h"
 
+struct lsa_rpc_host;
+
 #define LSASSD_MAX_PROVIDERS 4
 
 struct lsassd {
@@ -32,6 +34,7 @@ struct lsassd {
     long context_timeout_forced;   /* --context-timeout, or -1 */
     long max_contexts_forced;      /* --max-contexts, or -1 */
     uid_t trusted_uid;             /* besides root, who may authenticate: our own uid */
+    struct lsa_rpc_host *rpc;      /* \pipe\lsarpc, \pipe\lsass, \pipe\samr (NULL: not served) */
 };
 
 /* The current settings (re-read when the registry changed). */

@@ -6,7 +6,12 @@
  * Listens on sw_run_path(db, "lsassd.sock"); writes its pid to
  * sw_run_path(db, "lsassd.pid"). Without --foreground it detaches and logs to
  * sw_run_path(db, "lsassd.log"); it returns only once the socket accepts
- * connections (exit 0) or startup failed (exit 1, reason on stderr). */
+ * connections (exit 0) or startup failed (exit 1, reason on stderr).
+ *
+ * It also serves the RPC pipes \pipe\lsarpc, \pipe\lsass and \pipe\samr
+ * through lwiod's npfs (lsass/rpc/lsa_rpc.h): lwiod usually starts after
+ * lsassd (it needs lsassd for logons), so a thread connects to it in the
+ * background and again whenever it comes back. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -26,6 +31,7 @@
 #include "lsass/client/protocol.h"
 #include "lsass/daemon/lsassd.h"
 #include "lsass/local/local_provider.h"
+#include "lsass/rpc/lsa_rpc.h"
 #include "registry/registry.h"
 
 struct options {
@@ -153,6 +159,21 @@ static int listen_socket(const char *path)
     return fd;
 }
 
+/* The RPC pipes. Failing to set them up (a registry that cannot be opened a
+ * second time) leaves logons served: lsassd's first duty. */
+static void start_rpc(struct lsassd *d)
+{
+    struct lsa_rpc_host_options options = { .instances = 8, .max_handles = 1024 };
+    uint32_t v;
+    if (NT_SUCCESS(registry_setting_get_dword(d->reg, "lsass.rpc-pipe-instances", &v)))
+        options.instances = v;
+    if (NT_SUCCESS(registry_setting_get_dword(d->reg, "lsass.rpc-max-handles", &v)))
+        options.max_handles = v;
+    NTSTATUS status = lsa_rpc_host_start(d->db_path, &options, &d->rpc);
+    if (!NT_SUCCESS(status))
+        log_error("cannot serve the RPC pipes (lsarpc, samr): %s", nt_status_name(status));
+}
+
 int main(int argc, char **argv)
 {
     struct options opt;
@@ -233,8 +254,12 @@ int main(int argc, char **argv)
         goto out;
     }
     log_info("serving %s (server name %s)", socket_path, settings.server_name);
+    start_rpc(&d);
     daemon_ready(&detach, true);
     rc = lsassd_serve(&d, listen_fd, signal_fd) == 0 ? 0 : 1;
+    /* The pipes first: their calls use the registry, not lsassd's state. */
+    lsa_rpc_host_stop(d.rpc);
+    d.rpc = NULL;
     unlink(socket_path);
     unlink(pid_path);
     /* Shared state is freed only when no connection thread can touch it. */
