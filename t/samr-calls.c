@@ -7,6 +7,7 @@
  * `samr-calls.t --serve ROLE DB` serves samr over stdin/stdout on registry DB
  * as ROLE (a SAM user name, or "anonymous"), with the session key
  * 000102...0f: the server half of t/samr-impacket.t. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,14 +54,18 @@ static int serve(const char *role, const char *db)
     if (registry_open(db, &reg) != STATUS_SUCCESS)
         return 1;
     struct access_token *token = token_for(reg, role);
-    struct samr_service *svc = samr_service_new(reg);
+    struct lsa_rpc_context ctx = { .db_path = db, .reg = reg };
+    pthread_mutex_init(&ctx.reg_lock, NULL);
     struct dcerpc_server *server = dcerpc_server_new(NULL);
-    dcerpc_server_register(server, &samr_interface, svc);
+    lsa_rpc_unregister_fn unregister = NULL;
+    void *state = NULL;
+    samr_interface_register(server, &ctx, &unregister, &state);
     struct dcerpc_caller caller = { .token = token, .session_key = session_key,
                                     .session_key_len = sizeof session_key, .endpoint = "\\PIPE\\samr" };
     NTSTATUS status = dcerpc_serve_fd(server, &caller, 0, 1);
     dcerpc_server_free(server);
-    samr_service_free(svc);
+    if (unregister)
+        unregister(state);
     token_free(token);
     registry_close(reg);
     return status == STATUS_SUCCESS ? 0 : 1;
@@ -75,16 +80,18 @@ struct conn {
     struct access_token *token;
     uint16_t ctx;
     struct ndr_arena *arena;
+    lsa_rpc_unregister_fn unregister;
+    void *state;
 };
 
-static struct samr_service *service;
+static struct lsa_rpc_context rpc_ctx = { .reg_lock = PTHREAD_MUTEX_INITIALIZER };
 
 static bool conn_open(struct conn *c, struct registry *reg, const char *role)
 {
     memset(c, 0, sizeof *c);
     c->token = token_for(reg, role);
     c->server = dcerpc_server_new(NULL);
-    dcerpc_server_register(c->server, &samr_interface, service);
+    samr_interface_register(c->server, &rpc_ctx, &c->unregister, &c->state);
     struct dcerpc_caller caller = { .token = c->token, .session_key = session_key,
                                     .session_key_len = sizeof session_key };
     struct dcerpc_client_transport t;
@@ -100,6 +107,8 @@ static void conn_close(struct conn *c)
     dcerpc_client_free(c->client);
     dcerpc_loopback_free(c->loop);
     dcerpc_server_free(c->server);
+    if (c->unregister)
+        c->unregister(c->state);
     token_free(c->token);
     ndr_arena_free(c->arena);
 }
@@ -418,10 +427,10 @@ int main(int argc, char **argv)
     sam_domain_sid(reg, &domain);
     sid_append(&bob_sid, &domain, rid);
     sam_group_add_member(reg, &actor, &admins, &bob_sid);
-    service = samr_service_new(reg);
+    rpc_ctx.reg = reg;
+    rpc_ctx.db_path = db;
     test_admin(reg);
     test_ordinary(reg);
-    samr_service_free(service);
     registry_close(reg);
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

@@ -66,8 +66,8 @@ SAMR_CALL(CreateAliasInDomain, SamrCreateInDomain)
         r->result = STATUS_INVALID_ACCOUNT_NAME;
         return 0;
     }
-    struct samr_actor who;
-    status = sam_group_add(samr_reg(call), samr_actor(call, &who), name, NULL, &r->RelativeId);
+    struct lsa_rpc_actor who;
+    status = sam_group_add(samr_reg(call), samr_actor_of(call, &who), name, NULL, &r->RelativeId);
     samr_actor_done(&who);
     if (NT_SUCCESS(status)) {
         status = open_alias(call, d, r->RelativeId, r->DesiredAccess, &r->Handle);
@@ -137,8 +137,8 @@ SAMR_CALL(SetInformationAlias, SamrSetInformationAlias)
         samr_audit_refused(call, "group.set", g.name, "access denied");
     } else if (r->AliasInformationClass == 3) {
         const char *text = samr_string(call, &r->Buffer.AdminComment);
-        struct samr_actor who;
-        status = text ? sam_group_set_description(samr_reg(call), samr_actor(call, &who), &sid, text)
+        struct lsa_rpc_actor who;
+        status = text ? sam_group_set_description(samr_reg(call), samr_actor_of(call, &who), &sid, text)
                       : STATUS_INVALID_PARAMETER;
         if (text)
             samr_actor_done(&who);
@@ -171,8 +171,8 @@ SAMR_CALL(DeleteAlias, SamrDeleteAccount)
     if (!NT_SUCCESS(status)) {
         samr_audit_refused(call, "group.del", g.name, "access denied");
     } else {
-        struct samr_actor who;
-        status = sam_group_delete(samr_reg(call), samr_actor(call, &who), &sid);
+        struct lsa_rpc_actor who;
+        status = sam_group_delete(samr_reg(call), samr_actor_of(call, &who), &sid);
         samr_actor_done(&who);
         if (NT_SUCCESS(status)) {
             dcerpc_handle_close(call, &r->Handle);
@@ -194,14 +194,14 @@ static NTSTATUS change_member(struct dcerpc_call *call, struct samr_object *obj,
     if (!ndr_sid_from_rpc(wire, &member))
         return STATUS_INVALID_SID;
     status = samr_need(obj, add ? ALIAS_ADD_MEMBER : ALIAS_REMOVE_MEMBER);
-    struct samr_actor who;
+    struct lsa_rpc_actor who;
     if (!NT_SUCCESS(status)) {
         char text[SID_STRING_MAX];
         sid_format(&sid, text, sizeof text);
         samr_audit_refused(call, add ? "group.add-member" : "group.remove-member", text, "access denied");
         return status;
     }
-    const struct audit_actor *actor = samr_actor(call, &who);
+    const struct audit_actor *actor = samr_actor_of(call, &who);
     status = add ? sam_group_add_member(samr_reg(call), actor, &sid, &member)
                  : sam_group_remove_member(samr_reg(call), actor, &sid, &member);
     samr_actor_done(&who);

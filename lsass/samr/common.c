@@ -11,22 +11,22 @@
 #include "lib/log.h"
 #include "lib/secdesc.h"
 
-struct samr_service *samr_service_new(struct registry *reg)
+static void service_free(void *state)
+{
+    free(state);
+}
+
+NTSTATUS samr_interface_register(struct dcerpc_server *server, struct lsa_rpc_context *ctx,
+                                 lsa_rpc_unregister_fn *unregister, void **state)
 {
     struct samr_service *s = calloc(1, sizeof *s);
     if (!s)
-        return NULL;
-    s->reg = reg;
-    pthread_mutex_init(&s->lock, NULL);
-    return s;
-}
-
-void samr_service_free(struct samr_service *s)
-{
-    if (!s)
-        return;
-    pthread_mutex_destroy(&s->lock);
-    free(s);
+        return STATUS_NO_MEMORY;
+    s->ctx = ctx;
+    /* The server keeps the pointer even on failure: freed at shutdown. */
+    *unregister = service_free;
+    *state = s;
+    return dcerpc_server_register(server, &samr_interface, s);
 }
 
 struct samr_service *samr_service_of(struct dcerpc_call *call)
@@ -36,14 +36,12 @@ struct samr_service *samr_service_of(struct dcerpc_call *call)
 
 struct registry *samr_reg(struct dcerpc_call *call)
 {
-    return samr_service_of(call)->reg;
+    return samr_service_of(call)->ctx->reg;
 }
 
 bool samr_caller_is_admin(struct dcerpc_call *call)
 {
-    const struct access_token *t = dcerpc_call_token(call);
-    return t && !t->is_anonymous &&
-           (token_has_sid(t, &SID_BUILTIN_ADMINISTRATORS) || sid_equal(&t->user, &SID_LOCAL_SYSTEM));
+    return token_is_administrator(dcerpc_call_token(call));
 }
 
 bool samr_caller_is(struct dcerpc_call *call, const struct sid *sid)
@@ -247,33 +245,16 @@ uint32_t samr_status(NTSTATUS status)
     }
 }
 
-const struct audit_actor *samr_actor(struct dcerpc_call *call, struct samr_actor *who)
+const struct audit_actor *samr_actor_of(struct dcerpc_call *call, struct lsa_rpc_actor *who)
 {
-    memset(who, 0, sizeof *who);
-    const struct access_token *t = dcerpc_call_token(call);
-    if (t && !t->is_anonymous) {
-        sid_format(&t->user, who->sid, sizeof who->sid);
-        who->name = sam_sid_display(samr_reg(call), &t->user);
-    } else {
-        snprintf(who->sid, sizeof who->sid, "anonymous");
-    }
-    who->actor.via = "samr";
-    who->actor.uid = (uid_t)-1;
-    who->actor.user = who->name ? who->name : who->sid;
-    return &who->actor;
-}
-
-void samr_actor_done(struct samr_actor *who)
-{
-    free(who->name);
-    who->name = NULL;
+    return lsa_rpc_actor(samr_service_of(call)->ctx, dcerpc_call_token(call), "samr", who);
 }
 
 void samr_audit_refused(struct dcerpc_call *call, const char *action, const char *object,
                         const char *reason)
 {
-    struct samr_actor who;
-    NTSTATUS status = registry_audit_refused(samr_reg(call), samr_actor(call, &who), action,
+    struct lsa_rpc_actor who;
+    NTSTATUS status = registry_audit_refused(samr_reg(call), samr_actor_of(call, &who), action,
                                              object ? object : "", reason);
     if (!NT_SUCCESS(status))
         log_warning("samr: cannot audit a refused %s: %s", action, nt_status_name(status));

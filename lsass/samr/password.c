@@ -38,8 +38,8 @@ static NTSTATUS change(struct dcerpc_call *call, const struct sam_user *u, const
         (int64_t)time(NULL) < u->password_last_set + (int64_t)min_age * 86400 &&
         !(u->flags & SAM_USER_PASSWORD_EXPIRED))
         return STATUS_PASSWORD_RESTRICTION;
-    struct samr_actor who;
-    const struct audit_actor *actor = samr_actor(call, &who);
+    struct lsa_rpc_actor who;
+    const struct audit_actor *actor = samr_actor_of(call, &who);
     if (!dcerpc_call_token(call) || dcerpc_call_token(call)->is_anonymous)
         who.actor.user = u->name; /* proven by the old password */
     NTSTATUS status = sam_user_set_password(samr_reg(call), actor, u->rid, password);

@@ -85,8 +85,7 @@ struct samr_object {
 };
 
 struct samr_service {
-    struct registry *reg;
-    pthread_mutex_t lock; /* around every use of reg */
+    struct lsa_rpc_context *ctx; /* reg, under reg_lock */
 };
 
 /* ---- helpers (common.c) ---- */
@@ -128,14 +127,10 @@ void samr_nt_time_never(struct old_large_integer *out); /* 0x7FFFFFFFFFFFFFFF */
 NTSTATUS samr_password_info(struct dcerpc_call *call, struct user_domain_password_information *out);
 /* A SAM status as the status a samr client expects. */
 uint32_t samr_status(NTSTATUS status);
-/* The audit actor for the caller (via=samr, its account name). */
-struct samr_actor {
-    struct audit_actor actor;
-    char *name;
-    char sid[SID_STRING_MAX];
-};
-const struct audit_actor *samr_actor(struct dcerpc_call *call, struct samr_actor *who);
-void samr_actor_done(struct samr_actor *who);
+/* The audit actor for the caller (via=samr, its account name):
+ * lsa_rpc_actor's. */
+const struct audit_actor *samr_actor_of(struct dcerpc_call *call, struct lsa_rpc_actor *who);
+#define samr_actor_done lsa_rpc_actor_done
 /* A refused change in the audit log (outcome refused), with the caller. */
 void samr_audit_refused(struct dcerpc_call *call, const char *action, const char *object,
                         const char *reason);
@@ -163,9 +158,9 @@ void samr_owf_encrypt(const uint8_t owf[16], const uint8_t key[16], uint8_t out[
     uint32_t samr_##name(struct dcerpc_call *call, void *r)                 \
     {                                                                       \
         struct samr_service *service = samr_service_of(call);               \
-        pthread_mutex_lock(&service->lock);                                 \
+        pthread_mutex_lock(&service->ctx->reg_lock);                        \
         uint32_t fault = name##_locked(call, r);                            \
-        pthread_mutex_unlock(&service->lock);                               \
+        pthread_mutex_unlock(&service->ctx->reg_lock);                      \
         return fault;                                                       \
     }                                                                       \
     static uint32_t name##_locked(struct dcerpc_call *call, struct T *r)

@@ -309,8 +309,8 @@ static uint32_t create_user(struct dcerpc_call *call, const struct policy_handle
     }
     /* As Windows creates it: disabled and without a password, until the
      * client sets one and enables the account (net rpc user add, MMC). */
-    struct samr_actor who;
-    status = sam_user_add(samr_reg(call), samr_actor(call, &who), name, NULL, NULL, SAM_USER_DISABLED,
+    struct lsa_rpc_actor who;
+    status = sam_user_add(samr_reg(call), samr_actor_of(call, &who), name, NULL, NULL, SAM_USER_DISABLED,
                           NULL, rid);
     samr_actor_done(&who);
     if (NT_SUCCESS(status)) {
@@ -351,8 +351,8 @@ SAMR_CALL(DeleteUser, SamrDeleteAccount)
     if (!NT_SUCCESS(status)) {
         samr_audit_refused(call, "user.del", u.name, "access denied");
     } else {
-        struct samr_actor who;
-        status = sam_user_delete(samr_reg(call), samr_actor(call, &who), obj->rid);
+        struct lsa_rpc_actor who;
+        status = sam_user_delete(samr_reg(call), samr_actor_of(call, &who), obj->rid);
         samr_actor_done(&who);
         if (NT_SUCCESS(status)) {
             dcerpc_handle_close(call, &r->Handle);

@@ -192,8 +192,8 @@ static NTSTATUS build_change(struct dcerpc_call *call, uint16_t level, const uni
 static NTSTATUS apply(struct dcerpc_call *call, uint32_t rid, struct user_change *c)
 {
     struct registry *reg = samr_reg(call);
-    struct samr_actor who;
-    const struct audit_actor *actor = samr_actor(call, &who);
+    struct lsa_rpc_actor who;
+    const struct audit_actor *actor = samr_actor_of(call, &who);
     NTSTATUS status = registry_begin(reg);
     if (NT_SUCCESS(status) && c->password)
         status = sam_user_set_password(reg, actor, rid, c->password);
