@@ -287,6 +287,47 @@ SAMR_CALL(GetMembersInAlias, SamrGetMembersInAlias)
     return 0;
 }
 
+SAMR_CALL(RemoveMemberFromForeignDomain, SamrRemoveMemberFromForeignDomain)
+{
+    uint32_t fault = 0;
+    struct samr_object *d = samr_handle_get(call, &r->DomainHandle, SAMR_DOMAIN, &fault);
+    if (!d)
+        return fault;
+    struct sid member;
+    if (!ndr_sid_from_rpc(&r->MemberSid, &member)) {
+        r->result = STATUS_INVALID_SID;
+        return 0;
+    }
+    /* [MS-SAMR] 3.1.5.8.3: the member leaves every alias of this domain
+     * (NetUserDel calls it on Builtin before deleting the account). */
+    NTSTATUS status = samr_need(d, DOMAIN_LOOKUP);
+    struct sam_group_list groups = { 0 };
+    if (NT_SUCCESS(status))
+        status = sam_group_list(samr_reg(call), &groups);
+    struct registry *reg = samr_reg(call);
+    if (NT_SUCCESS(status))
+        status = registry_begin(reg);
+    for (size_t i = 0; NT_SUCCESS(status) && i < groups.count; i++) {
+        if (groups.groups[i].builtin != d->builtin)
+            continue;
+        struct samr_object alias = { .kind = SAMR_ALIAS, .domain = d->domain, .rid = groups.groups[i].rid,
+                                     .granted = ALIAS_REMOVE_MEMBER };
+        if (!samr_caller_is_admin(call))
+            alias.granted = 0;
+        struct RPC_SID *wire = ndr_sid_to_rpc(dcerpc_call_arena(call), &member);
+        status = wire ? change_member(call, &alias, wire, false) : STATUS_NO_MEMORY;
+        if (status == STATUS_MEMBER_NOT_IN_ALIAS)
+            status = STATUS_SUCCESS;
+    }
+    if (registry_transaction_depth(reg) && NT_SUCCESS(status))
+        status = registry_commit(reg);
+    else if (registry_transaction_depth(reg))
+        registry_rollback(reg);
+    sam_group_list_free(&groups);
+    r->result = samr_status(status);
+    return 0;
+}
+
 /* ---- groups: only None ---- */
 
 SAMR_CALL(OpenGroup, SamrOpenAccount)

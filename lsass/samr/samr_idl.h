@@ -609,6 +609,12 @@ struct SamrGetMembersInAlias { /* 33 */
     uint32_t result;
 };
 
+struct SamrRemoveMemberFromForeignDomain { /* 45 */
+    struct policy_handle DomainHandle;
+    struct RPC_SID MemberSid;
+    uint32_t result;
+};
+
 struct SamrQueryInformationUser { /* 36, 47 */
     struct policy_handle UserHandle;
     uint16_t UserInformationClass;

@@ -210,6 +210,7 @@ SAMR_HANDLER(GetGroupsForUser);
 SAMR_HANDLER(QueryDisplayInformation);
 SAMR_HANDLER(GetDisplayEnumerationIndex);
 SAMR_HANDLER(GetUserDomainPasswordInformation);
+SAMR_HANDLER(RemoveMemberFromForeignDomain);
 SAMR_HANDLER(CreateUser2InDomain);
 SAMR_HANDLER(AddMultipleMembersToAlias);
 SAMR_HANDLER(RemoveMultipleMembersFromAlias);

@@ -112,6 +112,22 @@ static NTSTATUS all_change(struct dcerpc_call *call, const struct samr_user_all_
     return status;
 }
 
+#define PASSWORD_FIELDS (USER_ALL_NTPASSWORDPRESENT | USER_ALL_LMPASSWORDPRESENT | USER_ALL_PASSWORDEXPIRED)
+
+/* The access the fields of a SAMPR_USER_ALL_INFORMATION need: the account
+ * fields WRITE_ACCOUNT, the password ones FORCE_PASSWORD_CHANGE
+ * ([MS-SAMR] 3.1.5.6.4.1), so that a handle opened only to set a password
+ * (libnetapi's NetUserSetInfo 1003) may send level 25. */
+static uint32_t fields_access(uint32_t which, bool password)
+{
+    uint32_t need = password ? USER_FORCE_PASSWORD_CHANGE : 0;
+    if (which & ~PASSWORD_FIELDS)
+        need |= USER_WRITE_ACCOUNT;
+    if (which & PASSWORD_FIELDS)
+        need |= USER_FORCE_PASSWORD_CHANGE;
+    return need ? need : USER_WRITE_ACCOUNT;
+}
+
 /* The access a set level needs ([MS-SAMR] 3.1.5.6.5). */
 static uint32_t set_access(uint16_t level, const union samr_user_info_buffer *b)
 {
@@ -119,15 +135,10 @@ static uint32_t set_access(uint16_t level, const union samr_user_info_buffer *b)
     case 2: return USER_WRITE_PREFERENCES;
     case 6: case 7: case 8: case 13: case 16: case 17: case 10: case 11: case 12: case 14:
     case 20: case 4: return USER_WRITE_ACCOUNT;
-    case 21: {
-        uint32_t need = 0;
-        if (b->All.WhichFields & ~(USER_ALL_NTPASSWORDPRESENT | USER_ALL_LMPASSWORDPRESENT | USER_ALL_PASSWORDEXPIRED))
-            need |= USER_WRITE_ACCOUNT;
-        if (b->All.WhichFields & (USER_ALL_NTPASSWORDPRESENT | USER_ALL_LMPASSWORDPRESENT | USER_ALL_PASSWORDEXPIRED))
-            need |= USER_FORCE_PASSWORD_CHANGE;
-        return need ? need : USER_WRITE_ACCOUNT;
-    }
-    case 23: case 25: case 32: return USER_WRITE_ACCOUNT | USER_FORCE_PASSWORD_CHANGE;
+    case 21: return fields_access(b->All.WhichFields, false);
+    case 23: return fields_access(b->Internal4.I1.WhichFields, true);
+    case 25: return fields_access(b->Internal4New.I1.WhichFields, true);
+    case 32: return fields_access(b->Internal8.I1.WhichFields, true);
     case 24: case 26: case 31: return USER_FORCE_PASSWORD_CHANGE;
     default: return 0;
     }
