@@ -26,6 +26,11 @@ SAMR_CALL(Connect2, SamrConnect2)
     return connect_common(call, r->DesiredAccess, &r->ServerHandle, &r->result);
 }
 
+SAMR_CALL(Connect3, SamrConnect3)
+{
+    return connect_common(call, r->DesiredAccess, &r->ServerHandle, &r->result);
+}
+
 SAMR_CALL(Connect4, SamrConnect4)
 {
     return connect_common(call, r->DesiredAccess, &r->ServerHandle, &r->result);
@@ -76,7 +81,7 @@ SAMR_CALL(LookupDomainInSamServer, SamrLookupDomainInSamServer)
     r->result = samr_need(server, SAM_SERVER_LOOKUP_DOMAIN);
     if (r->result)
         return 0;
-    const char *name = samr_string(call, &r->Name);
+    const char *name = r->Name.Buffer ? samr_string(call, &r->Name) : NULL;
     struct sid sid;
     if (!name)
         r->result = STATUS_INVALID_PARAMETER;

@@ -701,9 +701,41 @@ struct SamrUnicodeChangePasswordUser2 { /* 55 */
     uint32_t result;
 };
 
+struct user_pwd_change_failure_information {
+    uint32_t ExtendedFailureReason;
+    struct RPC_UNICODE_STRING FilterModuleName;
+};
+
+struct SamrUnicodeChangePasswordUser3 { /* 63 */
+    struct RPC_UNICODE_STRING *ServerName;
+    struct RPC_UNICODE_STRING UserName;
+    struct samr_encrypted_user_password *NewPasswordEncryptedWithOldNt;
+    struct encrypted_owf_password *OldNtOwfPasswordEncryptedWithNewNt;
+    uint8_t LmPresent;
+    struct samr_encrypted_user_password *NewPasswordEncryptedWithOldLm;
+    struct encrypted_owf_password *OldLmOwfPasswordEncryptedWithNewNt;
+    struct samr_encrypted_user_password *AdditionalData;
+    struct domain_password_information *EffectivePasswordPolicy;
+    struct user_pwd_change_failure_information *PasswordChangeFailureInfo;
+    uint32_t result;
+};
+
+struct SamrTestPrivateFunctions { /* 59, 60 */
+    struct policy_handle Handle;
+    uint32_t result;
+};
+
 struct SamrGetDomainPasswordInformation { /* 56 */
     struct RPC_UNICODE_STRING *Unused;
     struct user_domain_password_information PasswordInformation;
+    uint32_t result;
+};
+
+struct SamrConnect3 { /* 61 */
+    char *ServerName;
+    uint32_t ClientRevision;
+    uint32_t DesiredAccess;
+    struct policy_handle ServerHandle;
     uint32_t result;
 };
 

@@ -169,6 +169,7 @@ void samr_owf_encrypt(const uint8_t owf[16], const uint8_t key[16], uint8_t out[
 #define SAMR_HANDLER(name) uint32_t samr_##name(struct dcerpc_call *call, void *r)
 SAMR_HANDLER(Connect);
 SAMR_HANDLER(Connect2);
+SAMR_HANDLER(Connect3);
 SAMR_HANDLER(Connect4);
 SAMR_HANDLER(Connect5);
 SAMR_HANDLER(CloseHandle);
@@ -219,5 +220,7 @@ SAMR_HANDLER(UnicodeChangePasswordUser2);
 SAMR_HANDLER(GetDomainPasswordInformation);
 SAMR_HANDLER(RidToSid);
 SAMR_HANDLER(UnicodeChangePasswordUser4);
+SAMR_HANDLER(UnicodeChangePasswordUser3);
+SAMR_HANDLER(TestPrivateFunctions);
 
 #endif

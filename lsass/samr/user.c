@@ -100,6 +100,11 @@ static NTSTATUS user_values(struct dcerpc_call *call, const struct samr_object *
     else
         samr_nt_time(v->u.password_last_set + (int64_t)max_age * 86400, &v->must_change);
     v->expires = v->never;
+    /* As Windows reports a new account: no password yet means none is
+     * required (PASSWORD_NOT_REQUIRED) and one must be set
+     * (PASSWORD_EXPIRED, from a zero pwdLastSet). */
+    if (!v->u.has_password)
+        v->u.flags |= 0x00000004u | SAM_USER_PASSWORD_EXPIRED;
     /* Logon hours: every hour of the week (the SAM has no restriction). */
     v->hours.UnitsPerWeek = LOGON_HOURS_UNITS;
     v->hours.LogonHours = ndr_arena_alloc(dcerpc_call_arena(call), 1260);

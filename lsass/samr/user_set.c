@@ -37,7 +37,7 @@
 #define UAC_NORMAL_ACCOUNT 0x00000010u
 #define UAC_PASSWORD_NOT_REQUIRED 0x00000004u
 #define UAC_ACCEPTED (SAM_USER_DISABLED | SAM_USER_PASSWORD_NEVER_EXPIRES | SAM_USER_LOCKED_OUT | \
-                      UAC_NORMAL_ACCOUNT | UAC_PASSWORD_NOT_REQUIRED)
+                      UAC_NORMAL_ACCOUNT | UAC_PASSWORD_NOT_REQUIRED | SAM_USER_PASSWORD_EXPIRED)
 
 struct user_change {
     struct sam_user_change fields;
@@ -95,7 +95,7 @@ static NTSTATUS all_change(struct dcerpc_call *call, const struct samr_user_all_
      * levels 23-26. */
     if (NT_SUCCESS(status) && (w & (USER_ALL_NTPASSWORDPRESENT | USER_ALL_LMPASSWORDPRESENT)) &&
         !password_given)
-        status = STATUS_NOT_SUPPORTED;
+        status = STATUS_INVALID_PARAMETER;
     static const struct { uint32_t bit; size_t offset; } unkept[] = {
         { USER_ALL_HOMEDIRECTORY, offsetof(struct samr_user_all_information, HomeDirectory) },
         { USER_ALL_HOMEDIRECTORYDRIVE, offsetof(struct samr_user_all_information, HomeDirectoryDrive) },
