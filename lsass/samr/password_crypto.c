@@ -85,7 +85,7 @@ static void des_key(const uint8_t in[7], DES_cblock *out)
         k[i] = (uint8_t)(k[i] << 1);
 }
 
-void samr_owf_encrypt(const uint8_t owf[16], const uint8_t key[16], uint8_t out[16])
+static void owf_crypt(const uint8_t owf[16], const uint8_t key[16], uint8_t out[16], int direction)
 {
     for (int half = 0; half < 2; half++) {
         DES_cblock k;
@@ -93,8 +93,18 @@ void samr_owf_encrypt(const uint8_t owf[16], const uint8_t key[16], uint8_t out[
         des_key(key + 7 * half, &k);
         DES_set_key_unchecked(&k, &schedule);
         DES_ecb_encrypt((const_DES_cblock *)(owf + 8 * half), (DES_cblock *)(out + 8 * half), &schedule,
-                        DES_ENCRYPT);
+                        direction);
         crypto_wipe(&k, sizeof k);
         crypto_wipe(&schedule, sizeof schedule);
     }
+}
+
+void samr_owf_encrypt(const uint8_t owf[16], const uint8_t key[16], uint8_t out[16])
+{
+    owf_crypt(owf, key, out, DES_ENCRYPT);
+}
+
+void samr_owf_decrypt(const uint8_t encrypted[16], const uint8_t key[16], uint8_t out[16])
+{
+    owf_crypt(encrypted, key, out, DES_DECRYPT);
 }

@@ -720,7 +720,7 @@ struct SamrUnicodeChangePasswordUser3 { /* 63 */
     uint32_t result;
 };
 
-struct SamrTestPrivateFunctions { /* 59, 60 */
+struct SamrTestPrivateFunctions { /* 42, 43 */
     struct policy_handle Handle;
     uint32_t result;
 };

@@ -150,6 +150,9 @@ NTSTATUS samr_decrypt_password_aes(const struct samr_encrypted_password_aes *in,
 /* The OWF check of SamrUnicodeChangePasswordUser2: the old hash encrypted
  * with the new one. */
 void samr_owf_encrypt(const uint8_t owf[16], const uint8_t key[16], uint8_t out[16]);
+/* The inverse: an OWF sent encrypted with the session key ([MS-SAMR]
+ * 2.2.11.1.4; levels 18 and 21). */
+void samr_owf_decrypt(const uint8_t encrypted[16], const uint8_t key[16], uint8_t out[16]);
 
 /* A handler body run under the service's lock (reg is one connection):
  *     SAMR_CALL(OpenUser, SamrOpenAccount) { ... r->... ; return 0; } */

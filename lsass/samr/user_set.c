@@ -43,6 +43,8 @@ struct user_change {
     struct sam_user_change fields;
     bool have_fields;
     char *password; /* malloc'd, wiped */
+    bool have_hash; /* an NT hash sent instead of a password (levels 18, 21) */
+    uint8_t nt_hash[16];
     int expire;     /* -1 leave, 0 clear, 1 set PASSWORD_EXPIRED */
 };
 
@@ -72,6 +74,20 @@ static NTSTATUS control_change(uint32_t uac, const struct sam_user *u, struct us
     return STATUS_SUCCESS;
 }
 
+/* An NT hash encrypted with the session key, as levels 18 and 21 send it. */
+static NTSTATUS session_hash(struct dcerpc_call *call, const uint8_t encrypted[16], struct user_change *c)
+{
+    size_t key_len = 0;
+    const uint8_t *key = dcerpc_call_session_key(call, &key_len);
+    if (!key || key_len < 16)
+        return STATUS_ACCESS_DENIED;
+    uint8_t wire[16];
+    memcpy(wire, encrypted, 16); /* the short blob's buffer is uint16_t: bytes in wire order */
+    samr_owf_decrypt(wire, key, c->nt_hash);
+    c->have_hash = true;
+    return STATUS_SUCCESS;
+}
+
 /* The fields of a SAMPR_USER_ALL_INFORMATION that WhichFields selects. */
 static NTSTATUS all_change(struct dcerpc_call *call, const struct samr_user_all_information *a,
                            const struct sam_user *u, bool password_given, struct user_change *c)
@@ -90,12 +106,16 @@ static NTSTATUS all_change(struct dcerpc_call *call, const struct samr_user_all_
         status = control_change(a->UserAccountControl, u, c);
     if (NT_SUCCESS(status) && (w & USER_ALL_PASSWORDEXPIRED))
         c->expire = a->PasswordExpired ? 1 : 0;
-    /* A hash given directly (NtOwfPassword, encrypted with the session
-     * key) is not accepted: every client sends the password itself at
-     * levels 23-26. */
-    if (NT_SUCCESS(status) && (w & (USER_ALL_NTPASSWORDPRESENT | USER_ALL_LMPASSWORDPRESENT)) &&
-        !password_given)
+    /* At level 21 the NT hash itself may come, encrypted with the session
+     * key (NtOwfPassword); an LM hash alone cannot set anything. */
+    if (NT_SUCCESS(status) && (w & USER_ALL_NTPASSWORDPRESENT) && !password_given) {
+        if (a->NtOwfPassword.Length != 16 || !a->NtOwfPassword.Buffer || !a->NtPasswordPresent)
+            status = STATUS_INVALID_PARAMETER;
+        else
+            status = session_hash(call, (const uint8_t *)a->NtOwfPassword.Buffer, c);
+    } else if (NT_SUCCESS(status) && (w & USER_ALL_LMPASSWORDPRESENT) && !password_given) {
         status = STATUS_INVALID_PARAMETER;
+    }
     static const struct { uint32_t bit; size_t offset; } unkept[] = {
         { USER_ALL_HOMEDIRECTORY, offsetof(struct samr_user_all_information, HomeDirectory) },
         { USER_ALL_HOMEDIRECTORYDRIVE, offsetof(struct samr_user_all_information, HomeDirectoryDrive) },
@@ -139,7 +159,7 @@ static uint32_t set_access(uint16_t level, const union samr_user_info_buffer *b)
     case 23: return fields_access(b->Internal4.I1.WhichFields, true);
     case 25: return fields_access(b->Internal4New.I1.WhichFields, true);
     case 32: return fields_access(b->Internal8.I1.WhichFields, true);
-    case 24: case 26: case 31: return USER_FORCE_PASSWORD_CHANGE;
+    case 18: case 24: case 26: case 31: return USER_FORCE_PASSWORD_CHANGE;
     default: return 0;
     }
 }
@@ -193,6 +213,11 @@ static NTSTATUS build_change(struct dcerpc_call *call, uint16_t level, const uni
     case 23: return all_change(call, &b->Internal4.I1, u, true, c);
     case 25: return all_change(call, &b->Internal4New.I1, u, true, c);
     case 32: return all_change(call, &b->Internal8.I1, u, true, c);
+    case 18:
+        if (!b->Internal1.NtPasswordPresent)
+            return STATUS_INVALID_PARAMETER; /* an LM hash alone: never kept */
+        c->expire = b->Internal1.PasswordExpired ? 1 : 0;
+        return session_hash(call, b->Internal1.EncryptedNtOwfPassword, c);
     case 24: c->expire = b->Internal5.PasswordExpired ? 1 : 0; return STATUS_SUCCESS;
     case 26: c->expire = b->Internal5New.PasswordExpired ? 1 : 0; return STATUS_SUCCESS;
     case 31: c->expire = b->Internal7.PasswordExpired ? 1 : 0; return STATUS_SUCCESS;
@@ -208,9 +233,11 @@ static NTSTATUS apply(struct dcerpc_call *call, uint32_t rid, struct user_change
     NTSTATUS status = registry_begin(reg);
     if (NT_SUCCESS(status) && c->password)
         status = sam_user_set_password(reg, actor, rid, c->password);
+    else if (NT_SUCCESS(status) && c->have_hash)
+        status = sam_user_set_nt_hash(reg, actor, rid, c->nt_hash); /* no policy check is possible */
     if (NT_SUCCESS(status) && c->expire == 1)
         c->fields.flags_set |= SAM_USER_PASSWORD_EXPIRED, c->have_fields = true;
-    else if (NT_SUCCESS(status) && c->expire == 0 && !c->password)
+    else if (NT_SUCCESS(status) && c->expire == 0 && !c->password && !c->have_hash)
         c->fields.flags_clear |= SAM_USER_PASSWORD_EXPIRED, c->have_fields = true;
     if (NT_SUCCESS(status) && c->have_fields)
         status = sam_user_update(reg, actor, rid, &c->fields);
@@ -242,7 +269,7 @@ SAMR_CALL(SetInformationUser, SamrSetInformationUser)
     }
     status = samr_need(obj, need);
     if (!NT_SUCCESS(status)) {
-        samr_audit_refused(call, level >= 23 ? "user.passwd" : "user.set", u.name, "access denied");
+        samr_audit_refused(call, level >= 18 ? "user.passwd" : "user.set", u.name, "access denied");
         sam_user_free(&u);
         r->result = status;
         return 0;
@@ -252,11 +279,13 @@ SAMR_CALL(SetInformationUser, SamrSetInformationUser)
     if (NT_SUCCESS(status))
         status = apply(call, obj->rid, &c);
     if (!NT_SUCCESS(status) && status != STATUS_INVALID_INFO_CLASS)
-        samr_audit_refused(call, c.password ? "user.passwd" : "user.set", u.name, nt_status_name(status));
+        samr_audit_refused(call, c.password || c.have_hash ? "user.passwd" : "user.set", u.name,
+                           nt_status_name(status));
     if (c.password) {
         crypto_wipe(c.password, strlen(c.password));
         free(c.password);
     }
+    crypto_wipe(c.nt_hash, sizeof c.nt_hash);
     sam_user_free(&u);
     r->result = samr_status(status);
     return 0;
