@@ -36,6 +36,7 @@ BOB_AUTH=$T/client/bob.txt
 (umask 077 && printf 'username = bob\npassword = %s\n' "$BOB_PASSWORD" > "$BOB_AUTH")
 chmod 777 "$APPLIANCE_SHARE_DIR"
 appliance_require
+appliance_wait_samr || { echo "Bail out! pipe samr is not served"; exit 1; }
 
 rpc() {
     auth=$1

@@ -21,6 +21,7 @@ printf '%s\n' "$BOB_PASSWORD" | "$LWADMIN" user add bob --password-stdin >/dev/n
     { echo "Bail out! cannot make bob an administrator"; exit 1; }
 (umask 077 && printf 'username = bob\npassword = %s\n' "$BOB_PASSWORD" > "$T/client/bob.txt")
 appliance_require
+appliance_wait_samr || { echo "Bail out! pipe samr is not served"; exit 1; }
 mkdir -p "$T/torture"
 
 torture() { # SUITE: its subunit output
