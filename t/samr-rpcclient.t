@@ -24,6 +24,7 @@ need_program rpcclient samba-common-bin
 need_program net samba-common-bin
 need_program smbpasswd samba-common-bin
 need_program smbclient smbclient
+need_python_module impacket python3-impacket
 
 appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
 APPLIANCE_PORT=445
@@ -155,5 +156,20 @@ like "$(alice "chgpasswd2 bob wrong-old Another-Pw-1")" "NT_STATUS_WRONG_PASSWOR
 like "$(alice "chgpasswd2 alice $NEW_PASSWORD simple")" "NT_STATUS_PASSWORD_RESTRICTION" \
     "a change that breaks the complexity rule: NT_STATUS_PASSWORD_RESTRICTION"
 "$LWADMIN" config set lsass.password-complexity off >/dev/null
+
+# ---- impacket ----
+/usr/bin/python3 "$SW_SRC/t/samr-impacket.py" 445 bob "$BOB_PASSWORD" alice "$NEW_PASSWORD" > "$T/impacket.tap" 2>&1
+while IFS= read -r line; do
+    case $line in
+    "ok "*) _tap_record 0 "${line#ok [0-9]* - }" ;;
+    "not ok "*) _tap_record 1 "${line#not ok [0-9]* - }" ;;
+    *) diag "$line" ;;
+    esac
+done < "$T/impacket.tap"
+like "$(cat "$T/impacket.tap")" "impacket: \\.\\.\\. and creating an alias" "impacket's checks all ran"
+like "$(smb_login eve Eve-second-Pw-2)" "IPC\\$" "eve, made over samr by impacket, logs on with smbclient"
+like "$(last_audit 8)" "samr +bob +user.passwd +eve" "impacket's changes are audited via samr"
+out=$(bob "deletedomuser eve")
+unlike "$out" "NT_STATUS" "deletedomuser eve"
 
 done_testing
