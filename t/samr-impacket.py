@@ -92,6 +92,27 @@ ok(status_of(lambda: samr.hSamrUnicodeChangePasswordUser2(dce, '\x00', 'eve', EV
    'hSamrUnicodeChangePasswordUser2: eve changes her expired password')
 ok(status_of(lambda: samr.hSamrSetNTInternal1(dce, eve, EVE_PW2)) == 0,
    'hSamrSetInformationUser level 18: the NT hash (same password) set again')
+
+# A user disabled over samr is logged off: srv re-checks its sessions'
+# accounts when the registry changes.
+from impacket.smbconnection import SMBConnection
+import time
+smb = SMBConnection('127.0.0.1', '127.0.0.1', sess_port=int(PORT))
+smb.login('eve', EVE_PW2)
+ok(len(smb.listShares()) > 0, 'eve holds an SMB session')
+buf['Control']['UserAccountControl'] = samr.USER_NORMAL_ACCOUNT | samr.USER_ACCOUNT_DISABLED
+ok(status_of(lambda: samr.hSamrSetInformationUser2(dce, eve, buf)) == 0, 'level 16: eve disabled')
+gone = False
+for _ in range(50):
+    try:
+        smb.listShares()
+        time.sleep(0.2)
+    except Exception:
+        gone = True
+        break
+ok(gone, "... and her session is logged off")
+buf['Control']['UserAccountControl'] = samr.USER_NORMAL_ACCOUNT
+ok(status_of(lambda: samr.hSamrSetInformationUser2(dce, eve, buf)) == 0, 'level 16: eve enabled again')
 samr.hSamrCloseHandle(dce, eve)
 
 dce2 = connect(USER, USER_PW)
