@@ -156,6 +156,14 @@ like "$(alice "chgpasswd2 alice wrong-old Another-Pw-1")" "NT_STATUS_WRONG_PASSW
     "chgpasswd2 with a wrong old password: NT_STATUS_WRONG_PASSWORD"
 like "$(alice "chgpasswd2 bob wrong-old Another-Pw-1")" "NT_STATUS_WRONG_PASSWORD" \
     "... and for another user's account"
+AES_PASSWORD="Sw-Aes-$(od -An -tx1 -N6 /dev/urandom | tr -d ' \n')-2Bb"
+out=$(alice "chgpasswd4 alice $NEW_PASSWORD $AES_PASSWORD")
+unlike "$out" "NT_STATUS" "chgpasswd4: SamrUnicodeChangePasswordUser4 (AES, PBKDF2 of the old hash)"
+like "$(smb_login alice "$AES_PASSWORD")" "IPC\\$" "... and alice logs on with that password"
+NEW_PASSWORD=$AES_PASSWORD
+(umask 077 && printf 'username = alice\npassword = %s\n' "$NEW_PASSWORD" > "$APPLIANCE_AUTH")
+like "$(alice "chgpasswd4 alice wrong-old Another-Pw-1")" "NT_STATUS_WRONG_PASSWORD" \
+    "chgpasswd4 with a wrong old password: NT_STATUS_WRONG_PASSWORD"
 "$LWADMIN" config set lsass.password-complexity on >/dev/null
 like "$(alice "chgpasswd2 alice $NEW_PASSWORD simple")" "NT_STATUS_PASSWORD_RESTRICTION" \
     "a change that breaks the complexity rule: NT_STATUS_PASSWORD_RESTRICTION"

@@ -148,9 +148,37 @@ SAMR_CALL(TestPrivateFunctions, SamrTestPrivateFunctions)
 
 SAMR_CALL(UnicodeChangePasswordUser4, SamrUnicodeChangePasswordUser4)
 {
-    (void)call;
-    /* Not implemented yet (docs/samr.md): clients fall back to
-     * SamrUnicodeChangePasswordUser2 on this status. */
-    r->result = STATUS_NOT_SUPPORTED;
+    /* [MS-SAMR] 3.1.5.10.4: the new password AES-encrypted with a key
+     * derived from the old NT hash; the authenticator proves the old
+     * password. */
+    const char *name = samr_string(call, &r->UserName);
+    struct sam_user u;
+    if (!name || !NT_SUCCESS(sam_user_by_name(samr_reg(call), name, &u))) {
+        r->result = name ? STATUS_WRONG_PASSWORD : STATUS_INVALID_PARAMETER;
+        return 0;
+    }
+    uint8_t old_hash[16], key[16];
+    char *password = NULL;
+    NTSTATUS status = sam_user_get_nt_hash(samr_reg(call), u.rid, old_hash);
+    if (NT_SUCCESS(status))
+        status = samr_change_key_aes(old_hash, &r->EncryptedPassword, key);
+    else
+        status = STATUS_WRONG_PASSWORD;
+    if (NT_SUCCESS(status))
+        status = samr_decrypt_password_aes(&r->EncryptedPassword, key, sizeof key, &password);
+    if (NT_SUCCESS(status) && (u.flags & SAM_USER_LOCKED_OUT))
+        status = STATUS_ACCOUNT_LOCKED_OUT;
+    if (NT_SUCCESS(status))
+        status = change(call, &u, password);
+    if (!NT_SUCCESS(status))
+        samr_audit_refused(call, "user.passwd", u.name, nt_status_name(status));
+    crypto_wipe(old_hash, sizeof old_hash);
+    crypto_wipe(key, sizeof key);
+    if (password) {
+        crypto_wipe(password, strlen(password));
+        free(password);
+    }
+    sam_user_free(&u);
+    r->result = samr_status(status);
     return 0;
 }

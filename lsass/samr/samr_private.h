@@ -147,6 +147,9 @@ NTSTATUS samr_decrypt_password(const uint8_t *buffer, size_t buffer_len, const u
  * the HMAC-SHA512 check, AES-256-CBC. */
 NTSTATUS samr_decrypt_password_aes(const struct samr_encrypted_password_aes *in,
                                    const uint8_t *key, size_t key_len, char **out);
+/* SamrUnicodeChangePasswordUser4's content key from the old NT hash. */
+NTSTATUS samr_change_key_aes(const uint8_t old_hash[16], const struct samr_encrypted_password_aes *in,
+                             uint8_t key[16]);
 /* The OWF check of SamrUnicodeChangePasswordUser2: the old hash encrypted
  * with the new one. */
 void samr_owf_encrypt(const uint8_t owf[16], const uint8_t key[16], uint8_t out[16]);
