@@ -14,11 +14,13 @@
  * well-formed request that cannot be served gets a fault and the association
  * goes on. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dcerpc/pdu.h"
+#include "dcerpc/server_private.h"
 #include "lib/crypto.h"
 #include "lib/log.h"
 
@@ -67,6 +69,8 @@ struct dcerpc_server {
     pthread_mutex_t lock; /* groups, next_group_id */
     struct assoc_group *groups;
     uint32_t next_group_id;
+    /* rpc_mgmt_inq_stats: requests served, PDUs read, replies written. */
+    atomic_uint calls_in, pkts_in, pkts_out;
 };
 
 struct presentation_context {
@@ -126,6 +130,11 @@ struct dcerpc_server *dcerpc_server_new(const struct dcerpc_server_config *confi
         server->config.max_handles = DEFAULT_MAX_HANDLES;
     pthread_mutex_init(&server->lock, NULL);
     server->next_group_id = 0x1000;
+    /* Every endpoint answers the management interface. */
+    if (dcerpc_server_register(server, &dcerpc_mgmt_interface, NULL) != STATUS_SUCCESS) {
+        dcerpc_server_free(server);
+        return NULL;
+    }
     return server;
 }
 
@@ -476,6 +485,7 @@ static void dispatch(struct dcerpc_association *a, struct buf *out)
                            fault_for(status));
         goto done;
     }
+    atomic_fetch_add(&a->server->calls_in, 1);
     struct dcerpc_call call = { a, arena, a->call_iface->ctx, a->call_opnum };
     pthread_mutex_lock(&a->group->call_lock);
     uint32_t fault = op->handler(&call, r);
@@ -618,7 +628,11 @@ NTSTATUS dcerpc_association_input(struct dcerpc_association *a, const uint8_t *d
         }
         if (a->in.len - pos < h.frag_length)
             break; /* wait for the rest */
+        size_t out_before = out->len;
         process_pdu(a, &h, pdu, out);
+        atomic_fetch_add(&a->server->pkts_in, 1);
+        if (out->len > out_before)
+            atomic_fetch_add(&a->server->pkts_out, 1);
         pos += h.frag_length;
     }
     /* Keep only the partial PDU. */
@@ -730,3 +744,22 @@ bool dcerpc_handle_close(struct dcerpc_call *call, const struct policy_handle *h
 }
 
 size_t dcerpc_handle_count(const struct dcerpc_call *call) { return call->assoc->group->handle_count; }
+
+/* ---- For the management interface ---- */
+
+size_t dcerpc_call_server_ifaces(const struct dcerpc_call *call, struct dcerpc_syntax_id *out, size_t cap)
+{
+    const struct dcerpc_server *server = call->assoc->server;
+    for (size_t i = 0; i < server->iface_count && i < cap; i++)
+        out[i] = server->ifaces[i].iface->syntax;
+    return server->iface_count;
+}
+
+void dcerpc_call_server_stats(const struct dcerpc_call *call, uint32_t stats[DCERPC_STATS_COUNT])
+{
+    struct dcerpc_server *server = call->assoc->server;
+    stats[DCERPC_STATS_CALLS_IN] = atomic_load(&server->calls_in);
+    stats[DCERPC_STATS_CALLS_OUT] = 0; /* a server makes no calls */
+    stats[DCERPC_STATS_PKTS_IN] = atomic_load(&server->pkts_in);
+    stats[DCERPC_STATS_PKTS_OUT] = atomic_load(&server->pkts_out);
+}

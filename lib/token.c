@@ -25,6 +25,24 @@ bool token_has_sid(const struct access_token *token, const struct sid *sid)
     return false;
 }
 
+uint32_t token_privilege_bit(const char *name)
+{
+    static const struct {
+        const char *name;
+        uint32_t bit;
+    } bits[] = {
+        { "SeBackupPrivilege", SE_PRIV_BACKUP },
+        { "SeRestorePrivilege", SE_PRIV_RESTORE },
+        { "SeTakeOwnershipPrivilege", SE_PRIV_TAKE_OWNERSHIP },
+        { "SeSecurityPrivilege", SE_PRIV_SECURITY },
+        { "SeChangeNotifyPrivilege", SE_PRIV_CHANGE_NOTIFY },
+    };
+    for (size_t i = 0; name && i < sizeof bits / sizeof bits[0]; i++)
+        if (strcmp(bits[i].name, name) == 0)
+            return bits[i].bit;
+    return 0;
+}
+
 bool token_is_administrator(const struct access_token *token)
 {
     if (!token || token->is_anonymous || token->is_guest)

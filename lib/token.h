@@ -21,6 +21,10 @@
 #define SE_PRIV_SECURITY        (1u << 3) /* SeSecurityPrivilege: SACLs */
 #define SE_PRIV_CHANGE_NOTIFY   (1u << 4) /* SeChangeNotifyPrivilege (traverse) */
 
+/* The SE_PRIV_* bit of a privilege's name ("SeBackupPrivilege"); 0 for any
+ * other name (a privilege the file server does not consult, a logon right). */
+uint32_t token_privilege_bit(const char *name);
+
 #define TOKEN_MAX_GROUPS 1024
 
 struct access_token {

@@ -11,6 +11,7 @@
 
 #include "dcerpc/dcerpc.h"
 #include "dcerpc/pdu.h"
+#include "dcerpc/server_private.h"
 #include "lib/sid.h"
 #include "t/tap/tap.h"
 
@@ -775,6 +776,64 @@ static void test_socketpair(void)
     pthread_join(thread, NULL);
 }
 
+/* The management interface, answered by every server without registering it. */
+static void test_mgmt(void)
+{
+    struct conn c;
+    conn_open(&c, NULL, NULL);
+    uint16_t ctx, mctx;
+    uint32_t reject, fault;
+    dcerpc_client_bind(c.client, &toy_iface, &ctx, &reject);
+    ok(dcerpc_client_bind(c.client, &dcerpc_mgmt_interface, &mctx, &reject) == STATUS_SUCCESS,
+       "mgmt: alter_context to it is accepted");
+    struct ndr_arena *arena = ndr_arena_new(1 << 20);
+    struct add_call add = { 1, 2, 0 };
+    dcerpc_client_call(c.client, ctx, &toy_iface, 0, &add, arena, &fault);
+
+    struct mgmt_inq_if_ids ids = { 0 };
+    NTSTATUS st = dcerpc_client_call(c.client, mctx, &dcerpc_mgmt_interface, 0, &ids, arena, &fault);
+    int found_toy = 0, found_mgmt = 0;
+    for (uint32_t i = 0; st == STATUS_SUCCESS && ids.if_id_vector && i < ids.if_id_vector->count; i++) {
+        const struct mgmt_if_id *id = ids.if_id_vector->if_id[i];
+        if (id && dcerpc_uuid_equal(&id->uuid, &toy_iface.syntax.uuid) && id->vers_major == 1)
+            found_toy = 1;
+        if (id && dcerpc_uuid_equal(&id->uuid, &dcerpc_mgmt_interface.syntax.uuid))
+            found_mgmt = 1;
+    }
+    ok(st == STATUS_SUCCESS && ids.status == 0 && found_toy && found_mgmt && ids.if_id_vector->count == 3,
+       "inq_if_ids lists the registered interfaces and mgmt (%s)", nt_status_name(st));
+
+    struct mgmt_inq_stats stats = { .max_count = 4 };
+    st = dcerpc_client_call(c.client, mctx, &dcerpc_mgmt_interface, 1, &stats, arena, &fault);
+    ok(st == STATUS_SUCCESS && stats.count == 4 && stats.statistics[DCERPC_STATS_CALLS_IN] >= 2 &&
+       stats.statistics[DCERPC_STATS_PKTS_IN] >= 4 && stats.statistics[DCERPC_STATS_PKTS_OUT] >= 3,
+       "inq_stats: four counters that count (%u calls, %u in, %u out)",
+       stats.count == 4 ? stats.statistics[0] : 0, stats.count == 4 ? stats.statistics[2] : 0,
+       stats.count == 4 ? stats.statistics[3] : 0);
+    struct mgmt_inq_stats two = { .max_count = 2 };
+    st = dcerpc_client_call(c.client, mctx, &dcerpc_mgmt_interface, 1, &two, arena, &fault);
+    ok(st == STATUS_SUCCESS && two.count == 2, "inq_stats: no more than max_count");
+
+    struct mgmt_is_server_listening listening = { 7, 0 };
+    st = dcerpc_client_call(c.client, mctx, &dcerpc_mgmt_interface, 2, &listening, arena, &fault);
+    ok(st == STATUS_SUCCESS && listening.status == 0 && listening.result == 1, "is_server_listening: yes");
+
+    struct mgmt_stop_server_listening stop = { 0 };
+    st = dcerpc_client_call(c.client, mctx, &dcerpc_mgmt_interface, 3, &stop, arena, &fault);
+    ok(st == STATUS_SUCCESS && stop.status == DCERPC_FAULT_ACCESS_DENIED, "stop_server_listening: refused");
+
+    /* (The client checks the reply's varying length against princ_name_len.) */
+    struct mgmt_inq_princ_name princ = { .authn_proto = 10, .princ_name_size = 100, .princ_name_len = 1 };
+    st = dcerpc_client_call(c.client, mctx, &dcerpc_mgmt_interface, 4, &princ, arena, &fault);
+    ok(st == STATUS_SUCCESS && princ.status == RPC_S_UNKNOWN_AUTHN_SERVICE && princ.princ_name &&
+       princ.princ_name[0] == 0, "inq_princ_name: no authentication service, an empty name");
+    struct mgmt_inq_princ_name zero = { .authn_proto = 10, .princ_name_size = 0 };
+    st = dcerpc_client_call(c.client, mctx, &dcerpc_mgmt_interface, 4, &zero, arena, &fault);
+    ok(st == STATUS_RPC_PROTOCOL_ERROR && fault == DCERPC_NCA_S_FAULT_INVALID_BOUND, "... a zero size faults");
+    ndr_arena_free(arena);
+    conn_close(&c);
+}
+
 int main(void)
 {
     dcerpc_uuid_parse("12345678-1234-abcd-ef00-0123456789ab", &toy_iface.syntax.uuid);
@@ -798,6 +857,7 @@ int main(void)
     dcerpc_uuid_parse("12345678-1234-abcd-ef00-0123456789b0", &handle_iface.syntax.uuid);
     dcerpc_uuid_parse("12345678-1234-abcd-ef00-0123456789b1", &handle2_iface.syntax.uuid);
     test_context_handles();
+    test_mgmt();
     dcerpc_server_free(server);
     return done_testing();
 }

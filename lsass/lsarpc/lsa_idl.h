@@ -4,7 +4,7 @@
  * [ref] pointer has no wire form, so such a parameter is its pointee here.
  * Enumerations are 16 bits on the wire (MIDL's default), so
  * POLICY_INFORMATION_CLASS, SID_NAME_USE, LSAP_LOOKUP_LEVEL and the dssetup
- * levels and roles are uint16_t. */
+ * levels and roles are uint16_t; POLICY_LSA_SERVER_ROLE is the exception. */
 #ifndef SW_LSASS_LSARPC_LSA_IDL_H
 #define SW_LSASS_LSARPC_LSA_IDL_H
 
@@ -93,8 +93,10 @@ struct LSAPR_POLICY_DOMAIN_INFO { /* PRIMARY_DOM_INFO and ACCOUNT_DOM_INFO: the 
 struct LSAPR_POLICY_PD_ACCOUNT_INFO {
     struct RPC_UNICODE_STRING Name;
 };
+/* The role is 32 bits on the wire, as Windows sends it ([v1_enum] in
+ * Samba's IDL, which clients parse it with), unlike the other enums. */
 struct POLICY_LSA_SERVER_ROLE_INFO {
-    uint16_t LsaServerRole; /* PolicyServerRolePrimary = 3 */
+    uint32_t LsaServerRole; /* PolicyServerRolePrimary = 3 */
 };
 struct LSAPR_POLICY_REPLICA_SRCE_INFO {
     struct RPC_UNICODE_STRING ReplicaSource;
@@ -229,6 +231,10 @@ struct LSAPR_TRANSLATED_NAMES_EX { /* also LSAPR_TRANSLATED_NAMES, with the othe
 };
 
 /* ---- Operations ---- */
+struct LsarDelete {
+    struct policy_handle ObjectHandle; /* [in] */
+    uint32_t Result;
+};
 struct LsarClose {
     struct policy_handle ObjectHandle; /* [in, out] */
     uint32_t Result;
@@ -320,6 +326,17 @@ struct LsarGetUserName {
     struct RPC_UNICODE_STRING **DomainName;    /* [in, out, unique] PRPC_UNICODE_STRING* */
     uint32_t Result;
 };
+struct LSAPR_TRUSTED_ENUM_BUFFER {
+    uint32_t EntriesRead;
+    struct LSAPR_TRUST_INFORMATION *Information; /* [size_is(EntriesRead)] */
+};
+struct LsarEnumerateTrustedDomains {
+    struct policy_handle PolicyHandle;
+    uint32_t EnumerationContext; /* [in, out] */
+    struct LSAPR_TRUSTED_ENUM_BUFFER EnumerationBuffer; /* [out] */
+    uint32_t PreferedMaximumLength;
+    uint32_t Result;
+};
 /* LookupNames, 2, 3, 4: one struct; the TranslatedSids member used
  * depends on the version. */
 struct LsarLookupNames {
@@ -352,12 +369,14 @@ struct LsarLookupSids {
 
 enum lsarpc_opnum {
     LSA_Close = 0,
+    LSA_Delete = 1,
     LSA_EnumeratePrivileges = 2,
     LSA_QuerySecurityObject = 3,
     LSA_OpenPolicy = 6,
     LSA_QueryInformationPolicy = 7,
     LSA_CreateAccount = 10,
     LSA_EnumerateAccounts = 11,
+    LSA_EnumerateTrustedDomains = 13,
     LSA_LookupNames = 14,
     LSA_LookupSids = 15,
     LSA_OpenAccount = 17,

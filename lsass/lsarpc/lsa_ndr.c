@@ -94,7 +94,7 @@ static const struct ndr_member pd_account_members[] = {
 };
 static NDR_STRUCT_TYPE(struct LSAPR_POLICY_PD_ACCOUNT_INFO, pd_account_type, pd_account_members);
 static const struct ndr_member server_role_members[] = {
-    M(struct POLICY_LSA_SERVER_ROLE_INFO, LsaServerRole, ndr_u16),
+    M(struct POLICY_LSA_SERVER_ROLE_INFO, LsaServerRole, ndr_u32),
 };
 static NDR_STRUCT_TYPE(struct POLICY_LSA_SERVER_ROLE_INFO, server_role_type, server_role_members);
 static const struct ndr_member replica_members[] = {
@@ -211,6 +211,12 @@ static const struct ndr_member referenced_domains_members[] = {
 };
 static NDR_STRUCT_TYPE(struct LSAPR_REFERENCED_DOMAIN_LIST, referenced_domains_type, referenced_domains_members);
 static NDR_POINTER_TYPE(referenced_domains_unique, NDR_POINTER_UNIQUE, referenced_domains_type);
+static const struct ndr_member trusted_enum_members[] = {
+    M(struct LSAPR_TRUSTED_ENUM_BUFFER, EntriesRead, ndr_u32),
+    M(struct LSAPR_TRUSTED_ENUM_BUFFER, Information, trust_information_array_unique,
+      .size_is = NDR_FIELD(struct LSAPR_TRUSTED_ENUM_BUFFER, EntriesRead)),
+};
+static NDR_STRUCT_TYPE(struct LSAPR_TRUSTED_ENUM_BUFFER, trusted_enum_type, trusted_enum_members);
 
 static const struct ndr_member translated_sid_members[] = {
     M(struct LSAPR_TRANSLATED_SID, Use, ndr_u16),
@@ -299,6 +305,9 @@ static NDR_STRUCT_TYPE(struct LSAPR_TRANSLATED_NAMES_EX, translated_names_ex_typ
 PARAMS(LsarClose, Close,
        M(struct LsarClose, ObjectHandle, ndr_policy_handle, .direction = IN | OUT),
        RESULT(LsarClose));
+PARAMS(LsarDelete, Delete,
+       M(struct LsarDelete, ObjectHandle, ndr_policy_handle, .direction = IN),
+       RESULT(LsarDelete));
 PARAMS(LsarClose, DeleteObject,
        M(struct LsarClose, ObjectHandle, ndr_policy_handle, .direction = IN | OUT),
        RESULT(LsarClose));
@@ -355,6 +364,12 @@ PARAMS(LsarEnumerateAccounts, EnumerateAccounts,
        M(struct LsarEnumerateAccounts, EnumerationBuffer, ndr_sid_array_lsat, .direction = OUT),
        M(struct LsarEnumerateAccounts, PreferedMaximumLength, ndr_u32, .direction = IN),
        RESULT(LsarEnumerateAccounts));
+PARAMS(LsarEnumerateTrustedDomains, EnumerateTrustedDomains,
+       M(struct LsarEnumerateTrustedDomains, PolicyHandle, ndr_policy_handle, .direction = IN),
+       M(struct LsarEnumerateTrustedDomains, EnumerationContext, ndr_u32, .direction = IN | OUT),
+       M(struct LsarEnumerateTrustedDomains, EnumerationBuffer, trusted_enum_type, .direction = OUT),
+       M(struct LsarEnumerateTrustedDomains, PreferedMaximumLength, ndr_u32, .direction = IN),
+       RESULT(LsarEnumerateTrustedDomains));
 PARAMS(LsarEnumerateAccounts, EnumerateAccountsWithUserRight,
        M(struct LsarEnumerateAccounts, PolicyHandle, ndr_policy_handle, .direction = IN),
        M(struct LsarEnumerateAccounts, UserRight, ndr_rpc_unicode_string_unique, .direction = IN),
@@ -487,12 +502,14 @@ PARAMS(LsarLookupSids, LookupSids3,
 #define OP(name) [LSA_##name] = { #name, &name##_params, lsarpc_##name }
 static const struct dcerpc_operation lsarpc_ops[LSA_OPNUM_COUNT] = {
     OP(Close),
+    OP(Delete),
     OP(EnumeratePrivileges),
     OP(QuerySecurityObject),
     OP(OpenPolicy),
     OP(QueryInformationPolicy),
     OP(CreateAccount),
     OP(EnumerateAccounts),
+    OP(EnumerateTrustedDomains),
     OP(LookupNames),
     OP(LookupSids),
     OP(OpenAccount),

@@ -99,6 +99,7 @@ const char *lsarpc_logon_right_name(uint32_t bit);
 /* ---- handlers ---- */
 #define LSARPC_HANDLER(name) uint32_t lsarpc_##name(struct dcerpc_call *call, void *r)
 LSARPC_HANDLER(Close);
+LSARPC_HANDLER(Delete);
 LSARPC_HANDLER(DeleteObject);
 LSARPC_HANDLER(OpenPolicy);
 LSARPC_HANDLER(OpenPolicy2);
@@ -109,6 +110,7 @@ LSARPC_HANDLER(LookupPrivilegeValue);
 LSARPC_HANDLER(LookupPrivilegeName);
 LSARPC_HANDLER(LookupPrivilegeDisplayName);
 LSARPC_HANDLER(EnumerateAccounts);
+LSARPC_HANDLER(EnumerateTrustedDomains);
 LSARPC_HANDLER(EnumerateAccountsWithUserRight);
 LSARPC_HANDLER(EnumerateAccountRights);
 LSARPC_HANDLER(AddAccountRights);

@@ -42,6 +42,31 @@ LSARPC_HANDLER(Close)
     return 0;
 }
 
+/* LsarDelete (opnum 1): obsolete; Windows answers STATUS_NOT_SUPPORTED for
+ * any live handle (LsarDeleteObject replaced it). */
+LSARPC_HANDLER(Delete)
+{
+    struct LsarDelete *c = r;
+    if (!dcerpc_handle_find(call, &c->ObjectHandle, NULL))
+        return DCERPC_NCA_S_FAULT_CONTEXT_MISMATCH;
+    c->Result = STATUS_NOT_SUPPORTED;
+    return 0;
+}
+
+/* A standalone server trusts no domain: the list is empty. */
+LSARPC_HANDLER(EnumerateTrustedDomains)
+{
+    struct LsarEnumerateTrustedDomains *c = r;
+    uint32_t fault = 0;
+    c->Result = STATUS_SUCCESS;
+    memset(&c->EnumerationBuffer, 0, sizeof c->EnumerationBuffer);
+    struct lsa_object *o = lsarpc_object(call, &c->PolicyHandle, LSA_HANDLE_POLICY, &fault, &c->Result);
+    if (!o)
+        return fault;
+    c->Result = (o->granted & POLICY_VIEW_LOCAL_INFORMATION) ? STATUS_NO_MORE_ENTRIES : STATUS_ACCESS_DENIED;
+    return 0;
+}
+
 static bool fill_domain(struct dcerpc_call *call, const char *name, const struct sid *sid,
                         struct LSAPR_POLICY_DOMAIN_INFO *out)
 {

@@ -264,6 +264,35 @@ NTSTATUS sam_alias_membership(struct registry *reg, const struct sid *sids, size
  * after adding Everyone, Authenticated Users, Network, ...). */
 NTSTATUS sam_token_add_aliases(struct registry *reg, struct access_token *token);
 
+/* ---- account rights ([MS-LSAD] account objects) ------------------------ */
+
+/* An account is a SID that holds rights: privileges ("SeBackupPrivilege")
+ * and logon rights ("SeNetworkLogonRight"), by name; the caller (lsarpc)
+ * checks the names. Tables lsa_accounts and lsa_account_rights (made by
+ * lsass/lsarpc/migrations/). Changes are atomic and audited ("rights.add",
+ * "rights.remove", "account.add", "account.del", object the SID's name).
+ * Lists are malloc'd: free with sam_strings_free / free(). */
+
+/* The rights of an account, sorted; STATUS_OBJECT_NAME_NOT_FOUND if the SID
+ * is no account. */
+NTSTATUS sam_account_rights(struct registry *reg, const struct sid *sid, char ***rights, size_t *count);
+/* A new account with no rights: STATUS_OBJECT_NAME_COLLISION if it exists. */
+NTSTATUS sam_account_add(struct registry *reg, const struct audit_actor *actor, const struct sid *sid);
+/* Deletes the account and its rights: STATUS_OBJECT_NAME_NOT_FOUND. */
+NTSTATUS sam_account_delete(struct registry *reg, const struct audit_actor *actor, const struct sid *sid);
+/* Adds rights (the account is made if missing); those held already are left. */
+NTSTATUS sam_account_grant(struct registry *reg, const struct audit_actor *actor, const struct sid *sid,
+                           const char *const *rights, size_t count);
+/* Removes rights (those not held are ignored): STATUS_OBJECT_NAME_NOT_FOUND
+ * if the SID is no account. The account stays, even with no rights. */
+NTSTATUS sam_account_revoke(struct registry *reg, const struct audit_actor *actor, const struct sid *sid,
+                            const char *const *rights, size_t count);
+/* Every account (sorted by SID string), or those holding right. */
+NTSTATUS sam_account_list(struct registry *reg, const char *right, struct sid **sids, size_t *count);
+/* The distinct rights token's user and groups hold, sorted. */
+NTSTATUS sam_token_rights(struct registry *reg, const struct access_token *token, char ***rights, size_t *count);
+void sam_strings_free(char **strings, size_t count);
+
 /* ---- principals: names <-> SIDs ------------------------------------------ */
 
 enum sam_principal_type {
