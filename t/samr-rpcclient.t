@@ -6,7 +6,7 @@
 #     enumdomains, querydominfo, enumalsgroups, queryaliasmem, querygroup,
 #     querydispinfo, createdomuser, setuserinfo2 23/24/25, deletedomuser;
 #   - net rpc user (list, add, info, password, delete) and net rpc group
-#     (add -L, addmem, members, list);
+#     (add -L, addmem, members, list; lsarpc looks the names up);
 #   - smbpasswd -r: alice changes her own password, then logs on with it;
 #   - a user made over samr logs on with smbclient; every change is in the
 #     SAM (lwadmin user show) and in the audit log (via samr, by bob);
@@ -132,11 +132,9 @@ like "$(bob_net rpc group add -L devs)" "Added alias 'devs'" "net rpc group add 
 ok "... devs is a local group in the SAM" in_group_list devs
 # net rpc group addmem and members find the group and the member with
 # lsarpc's LookupNames before they call samr.
-todo "net rpc group addmem/members need lsarpc LookupNames (lsass/lsarpc)"
 bob_net rpc group addmem devs dave >/dev/null
 like "$(bob_net rpc group members devs)" "dave" "net rpc group addmem / members: dave is in devs"
 like "$("$LWADMIN" group show devs)" "dave" "... as lwadmin shows"
-todo_end
 like "$(bob_net rpc group list)" "devs" "net rpc group list: devs"
 like "$(bob_net rpc user delete dave)" "Deleted user 'dave'" "net rpc user delete dave"
 nok "... dave is gone" in_sam dave
