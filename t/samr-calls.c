@@ -257,6 +257,29 @@ static void test_admin(struct registry *reg)
     encrypt_password("Carol-pass2", session_key, 16, s24.Buffer.Internal5.UserPassword.Buffer);
     ok(!call(&c, 58, &s24) && s24.result == 0, "level 24 sets the password");
 
+    /* The profile fields (MMC's Profile tab) at level 21, read back at 3 and 11. */
+    struct SamrSetInformationUser s21 = { .UserHandle = cu.UserHandle, .UserInformationClass = 21 };
+    s21.Buffer.All.WhichFields = 0x40 | 0x80 | 0x100 | 0x200 | 0x20; /* home, drive, script, profile, comment */
+    s21.Buffer.All.HomeDirectory = ustr(&c, "\\\\filer\\carol");
+    s21.Buffer.All.HomeDirectoryDrive = ustr(&c, "H:");
+    s21.Buffer.All.ScriptPath = ustr(&c, "logon.cmd");
+    s21.Buffer.All.ProfilePath = ustr(&c, "\\\\filer\\profiles\\carol");
+    s21.Buffer.All.UserComment = ustr(&c, "a comment");
+    ok(!call(&c, 37, &s21) && s21.result == 0, "SetInformationUser 21: home folder, drive, script, profile, comment");
+    struct SamrQueryInformationUser q3 = { .UserHandle = cu.UserHandle, .UserInformationClass = 3 };
+    ok(!call(&c, 36, &q3) && q3.result == 0 && strcmp(text_of(&c, &q3.Buffer->Logon.HomeDirectoryDrive), "H:") == 0 &&
+           strcmp(text_of(&c, &q3.Buffer->Logon.ScriptPath), "logon.cmd") == 0,
+       "  level 3 reads them back");
+    struct SamrSetInformationUser s11 = { .UserHandle = cu.UserHandle, .UserInformationClass = 11,
+                                          .Buffer.Script = ustr(&c, "other.cmd") };
+    struct SamrQueryInformationUser q11 = { .UserHandle = cu.UserHandle, .UserInformationClass = 11 };
+    ok(!call(&c, 37, &s11) && s11.result == 0 && !call(&c, 36, &q11) && q11.result == 0 &&
+           strcmp(text_of(&c, &q11.Buffer->Script), "other.cmd") == 0,
+       "  level 11 sets and reads the script");
+    struct SamrSetInformationUser s20 = { .UserHandle = cu.UserHandle, .UserInformationClass = 20,
+                                          .Buffer.Parameters = ustr(&c, "x") };
+    ok(!call(&c, 37, &s20) && s20.result == STATUS_NOT_SUPPORTED, "  parameters are not kept: refused, not lost");
+
     /* Queries a client makes. */
     static const uint16_t levels[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 20, 21 };
     for (size_t i = 0; i < sizeof levels / sizeof *levels; i++) {
@@ -393,6 +416,20 @@ static void test_ordinary(struct registry *reg)
        "  the SAM has the new password");
     sam_user_free(&a);
     ok(!call(&c, 55, &ch) && ch.result == STATUS_WRONG_PASSWORD, "  the same request again: wrong password");
+    /* History: back to the first password is refused while it is among the
+     * last two. */
+    registry_setting_set(reg, "lsass.password-history", "2", &actor, NULL);
+    encrypt_password("Alice-pass1", new_hash, 16, enc.Buffer);
+    samr_owf_encrypt(new_hash, old_hash, owf);
+    memcpy(verifier.data, owf, 16);
+    ok(!call(&c, 55, &ch) && ch.result == STATUS_PASSWORD_RESTRICTION,
+       "lsass.password-history 2: a previous password is STATUS_PASSWORD_RESTRICTION");
+    registry_setting_set(reg, "lsass.password-history", "0", &actor, NULL);
+    registry_setting_set(reg, "lsass.min-password-age", "1", &actor, NULL);
+    ok(!call(&c, 55, &ch) && ch.result == STATUS_PASSWORD_RESTRICTION,
+       "lsass.min-password-age 1: a second change the same day is STATUS_PASSWORD_RESTRICTION");
+    registry_setting_set(reg, "lsass.min-password-age", "0", &actor, NULL);
+    ok(!call(&c, 55, &ch) && ch.result == 0, "  without either, the change back is accepted");
     struct SamrGetDomainPasswordInformation gp = { 0 };
     ok(!call(&c, 56, &gp) && gp.result == 0 && gp.PasswordInformation.MinPasswordLength == 6,
        "GetDomainPasswordInformation: minimum length 6");

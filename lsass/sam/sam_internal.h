@@ -33,6 +33,9 @@ NTSTATUS sam_next_rid(struct registry *reg, uint32_t *rid);
  * this name key (ignoring the user except_user_rid, 0 for none). */
 NTSTATUS sam_name_taken(struct registry *reg, const char *name_key, uint32_t except_user_rid);
 
+/* Records a password just set in the account's history (user_details.c). */
+NTSTATUS sam_password_history_add(struct registry *reg, uint32_t rid, const uint8_t nt_hash[16]);
+
 /* Removes a SID from every group (a deleted account). */
 NTSTATUS sam_members_forget(struct registry *reg, const struct sid *member);
 

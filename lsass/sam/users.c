@@ -287,6 +287,8 @@ NTSTATUS sam_user_add(struct registry *reg, const struct audit_actor *actor, con
         }
         status = sam_exec_stmt(reg, stmt);
     }
+    if (NT_SUCCESS(status) && have_hash)
+        status = sam_password_history_add(reg, new_rid, hash);
     if (NT_SUCCESS(status)) {
         char flag_text[96], detail[160];
         flags_text(flags, flag_text, sizeof flag_text);
@@ -328,6 +330,8 @@ NTSTATUS sam_user_set_password(struct registry *reg, const struct audit_actor *a
         }
         status = sam_exec_stmt(reg, stmt);
     }
+    if (NT_SUCCESS(status))
+        status = sam_password_history_add(reg, rid, hash);
     if (NT_SUCCESS(status))
         status = registry_audit(reg, actor, "user.passwd", user.name, "password set");
     status = sam_end(reg, status);

@@ -29,21 +29,15 @@ SAMR_CALL(OemChangePasswordUser2, SamrOemChangePasswordUser2)
     return 0;
 }
 
-/* The change itself once the old password is proven: the policy
- * (length, complexity through sam_user_set_password; minimum age here, as
- * it binds the user only, not an administrator's reset). */
+/* The change itself once the old password is proven: the SAM applies the
+ * whole policy, the history and minimum age included. */
 static NTSTATUS change(struct dcerpc_call *call, const struct sam_user *u, const char *password)
 {
-    uint32_t min_age = setting(call, "lsass.min-password-age");
-    if (min_age && u->password_last_set &&
-        (int64_t)time(NULL) < u->password_last_set + (int64_t)min_age * 86400 &&
-        !(u->flags & SAM_USER_PASSWORD_EXPIRED))
-        return STATUS_PASSWORD_RESTRICTION;
     struct lsa_rpc_actor who;
     const struct audit_actor *actor = samr_actor_of(call, &who);
     if (!dcerpc_call_token(call) || dcerpc_call_token(call)->is_anonymous)
         who.actor.user = u->name; /* proven by the old password */
-    NTSTATUS status = sam_user_set_password(samr_reg(call), actor, u->rid, password);
+    NTSTATUS status = sam_user_change_password(samr_reg(call), actor, u->rid, password, (int64_t)time(NULL));
     samr_actor_done(&who);
     return status;
 }

@@ -76,6 +76,7 @@ static uint32_t setting(struct dcerpc_call *call, const char *name)
 
 struct user_values {
     struct sam_user u;
+    struct sam_user_details d;
     struct old_large_integer last_logon, last_set, can_change, must_change, expires, never;
     struct samr_logon_hours hours;
 };
@@ -86,6 +87,11 @@ static NTSTATUS user_values(struct dcerpc_call *call, const struct samr_object *
     NTSTATUS status = sam_user_by_rid(samr_reg(call), obj->rid, &v->u);
     if (!NT_SUCCESS(status))
         return status;
+    status = sam_user_details_get(samr_reg(call), obj->rid, &v->d);
+    if (!NT_SUCCESS(status)) {
+        sam_user_free(&v->u);
+        return status;
+    }
     samr_nt_time(v->u.last_logon, &v->last_logon);
     samr_nt_time(v->u.password_last_set, &v->last_set);
     uint32_t min_age = setting(call, "lsass.min-password-age");
@@ -99,7 +105,10 @@ static NTSTATUS user_values(struct dcerpc_call *call, const struct samr_object *
         v->must_change = v->never;
     else
         samr_nt_time(v->u.password_last_set + (int64_t)max_age * 86400, &v->must_change);
-    v->expires = v->never;
+    if (v->d.account_expires)
+        samr_nt_time(v->d.account_expires, &v->expires);
+    else
+        v->expires = v->never;
     /* As Windows reports a new account: no password yet means none is
      * required (PASSWORD_NOT_REQUIRED) and one must be set
      * (PASSWORD_EXPIRED, from a zero pwdLastSet). */
@@ -110,6 +119,7 @@ static NTSTATUS user_values(struct dcerpc_call *call, const struct samr_object *
     v->hours.LogonHours = ndr_arena_alloc(dcerpc_call_arena(call), 1260);
     if (!v->hours.LogonHours) {
         sam_user_free(&v->u);
+        sam_user_details_free(&v->d);
         return STATUS_NO_MEMORY;
     }
     memset(v->hours.LogonHours, 0xFF, LOGON_HOURS_UNITS / 8);
@@ -148,7 +158,7 @@ static bool fill_all(struct dcerpc_call *call, const struct user_values *v,
     a->BadPasswordCount = (uint16_t)(v->u.bad_password_count > 0xFFFF ? 0xFFFF : v->u.bad_password_count);
     a->NtPasswordPresent = v->u.has_password;
     a->PasswordExpired = (v->u.flags & SAM_USER_PASSWORD_EXPIRED) != 0;
-    return STRINGS(call, { v->u.name, &a->UserName }, { v->u.full_name, &a->FullName }, { "", &a->HomeDirectory }, { "", &a->HomeDirectoryDrive }, { "", &a->ScriptPath }, { "", &a->ProfilePath }, { v->u.description, &a->AdminComment }, { "", &a->WorkStations }, { "", &a->UserComment }, { "", &a->Parameters }, { "", &a->PrivateData });
+    return STRINGS(call, { v->u.name, &a->UserName }, { v->u.full_name, &a->FullName }, { v->d.home_directory, &a->HomeDirectory }, { v->d.home_drive, &a->HomeDirectoryDrive }, { v->d.script_path, &a->ScriptPath }, { v->d.profile_path, &a->ProfilePath }, { v->u.description, &a->AdminComment }, { v->d.workstations, &a->WorkStations }, { v->d.user_comment, &a->UserComment }, { "", &a->Parameters }, { "", &a->PrivateData });
 }
 
 /* The access each query level needs ([MS-SAMR] 3.1.5.5.5). */
@@ -192,10 +202,10 @@ SAMR_CALL(QueryInformationUser, SamrQueryInformationUser)
         switch (level) {
         case 1:
             b->General.PrimaryGroupId = SAMR_RID_DOMAIN_USERS;
-            ok = STRINGS(call, { u->name, &b->General.UserName }, { u->full_name, &b->General.FullName }, { u->description, &b->General.AdminComment }, { "", &b->General.UserComment });
+            ok = STRINGS(call, { u->name, &b->General.UserName }, { u->full_name, &b->General.FullName }, { u->description, &b->General.AdminComment }, { v.d.user_comment, &b->General.UserComment });
             break;
         case 2:
-            ok = STRINGS(call, { "", &b->Preferences.UserComment }, { "", &b->Preferences.Reserved1 });
+            ok = STRINGS(call, { v.d.user_comment, &b->Preferences.UserComment }, { "", &b->Preferences.Reserved1 });
             break;
         case 3: {
             struct samr_user_logon_information *l = &b->Logon;
@@ -208,7 +218,7 @@ SAMR_CALL(QueryInformationUser, SamrQueryInformationUser)
             l->LogonHours = v.hours;
             l->BadPasswordCount = (uint16_t)u->bad_password_count;
             l->UserAccountControl = u->flags;
-            ok = STRINGS(call, { u->name, &l->UserName }, { u->full_name, &l->FullName }, { "", &l->HomeDirectory }, { "", &l->HomeDirectoryDrive }, { "", &l->ScriptPath }, { "", &l->ProfilePath }, { "", &l->WorkStations });
+            ok = STRINGS(call, { u->name, &l->UserName }, { u->full_name, &l->FullName }, { v.d.home_directory, &l->HomeDirectory }, { v.d.home_drive, &l->HomeDirectoryDrive }, { v.d.script_path, &l->ScriptPath }, { v.d.profile_path, &l->ProfilePath }, { v.d.workstations, &l->WorkStations });
             break;
         }
         case 4: b->LogonHours = v.hours; break;
@@ -222,18 +232,18 @@ SAMR_CALL(QueryInformationUser, SamrQueryInformationUser)
             a->PasswordLastSet = v.last_set;
             a->AccountExpires = v.expires;
             a->UserAccountControl = u->flags;
-            ok = STRINGS(call, { u->name, &a->UserName }, { u->full_name, &a->FullName }, { "", &a->HomeDirectory }, { "", &a->HomeDirectoryDrive }, { "", &a->ScriptPath }, { "", &a->ProfilePath }, { u->description, &a->AdminComment }, { "", &a->WorkStations });
+            ok = STRINGS(call, { u->name, &a->UserName }, { u->full_name, &a->FullName }, { v.d.home_directory, &a->HomeDirectory }, { v.d.home_drive, &a->HomeDirectoryDrive }, { v.d.script_path, &a->ScriptPath }, { v.d.profile_path, &a->ProfilePath }, { u->description, &a->AdminComment }, { v.d.workstations, &a->WorkStations });
             break;
         }
         case 6: ok = STRINGS(call, { u->name, &b->Name.UserName }, { u->full_name, &b->Name.FullName }); break;
         case 7: ok = STRINGS(call, { u->name, &b->AccountName }); break;
         case 8: ok = STRINGS(call, { u->full_name, &b->FullName }); break;
         case 9: b->PrimaryGroupId = SAMR_RID_DOMAIN_USERS; break;
-        case 10: ok = STRINGS(call, { "", &b->Home.HomeDirectory }, { "", &b->Home.HomeDirectoryDrive }); break;
-        case 11: ok = STRINGS(call, { "", &b->Script }); break;
-        case 12: ok = STRINGS(call, { "", &b->Profile }); break;
+        case 10: ok = STRINGS(call, { v.d.home_directory, &b->Home.HomeDirectory }, { v.d.home_drive, &b->Home.HomeDirectoryDrive }); break;
+        case 11: ok = STRINGS(call, { v.d.script_path, &b->Script }); break;
+        case 12: ok = STRINGS(call, { v.d.profile_path, &b->Profile }); break;
         case 13: ok = STRINGS(call, { u->description, &b->AdminComment }); break;
-        case 14: ok = STRINGS(call, { "", &b->WorkStations }); break;
+        case 14: ok = STRINGS(call, { v.d.workstations, &b->WorkStations }); break;
         case 16: b->UserAccountControl = u->flags; break;
         case 17: b->AccountExpires = v.expires; break;
         case 20: ok = STRINGS(call, { "", &b->Parameters }); break;
@@ -241,6 +251,7 @@ SAMR_CALL(QueryInformationUser, SamrQueryInformationUser)
         }
     }
     sam_user_free(&v.u);
+    sam_user_details_free(&v.d);
     if (!ok)
         return DCERPC_NCA_S_FAULT_REMOTE_NO_MEMORY;
     r->Buffer = b;

@@ -16,11 +16,9 @@
 #define USER_ALL_NTPASSWORDPRESENT 0x01000000u
 #define USER_ALL_LMPASSWORDPRESENT 0x02000000u
 #define USER_ALL_PASSWORDEXPIRED 0x08000000u
-/* Fields Windows accepts and ignores or that change nothing here: ids and
- * counters the server keeps, times it sets itself, the code page and
- * country, and strings the SAM does not keep (user comment, parameters,
- * home directory and drive, script, profile, workstations) when they are
- * empty. */
+/* Level 21's profile fields, kept by the SAM's user details (migration
+ * 003); the ids, counters and times the server keeps are ignored on set, as
+ * Windows ignores them. */
 #define USER_ALL_HOMEDIRECTORY 0x00000040u
 #define USER_ALL_HOMEDIRECTORYDRIVE 0x00000080u
 #define USER_ALL_SCRIPTPATH 0x00000100u
@@ -28,8 +26,7 @@
 #define USER_ALL_WORKSTATIONS 0x00000400u
 #define USER_ALL_USERCOMMENT 0x00000020u
 #define USER_ALL_PARAMETERS 0x00200000u
-#define USER_ALL_READ_ONLY 0x00CDF80Cu /* USERID..., LASTLOGON, LASTLOGOFF, LOGONHOURS, counts,
-                                          can/must change, last set, expires, country, code page */
+#define USER_ALL_ACCOUNTEXPIRES 0x00080000u
 
 /* Bits of UserAccountControl the SAM keeps; the rest of a normal account's
  * bits are accepted as Windows' clients send them (PASSWORD_NOT_REQUIRED
@@ -44,6 +41,8 @@ struct user_change {
     bool have_fields;
     char *password; /* malloc'd, wiped */
     bool have_hash; /* an NT hash sent instead of a password (levels 18, 21) */
+    struct sam_user_details_change details; /* home folder, script, profile, ... */
+    bool have_details;
     uint8_t nt_hash[16];
     int expire;     /* -1 leave, 0 clear, 1 set PASSWORD_EXPIRED */
 };
@@ -72,6 +71,28 @@ static NTSTATUS control_change(uint32_t uac, const struct sam_user *u, struct us
         c->fields.flags_clear |= SAM_USER_LOCKED_OUT;
     c->have_fields = c->have_fields || c->fields.flags_set || c->fields.flags_clear;
     return STATUS_SUCCESS;
+}
+
+/* A profile field into the change (from arena text). */
+static NTSTATUS detail(struct dcerpc_call *call, const struct RPC_UNICODE_STRING *in, const char **out,
+                       struct user_change *c)
+{
+    c->have_details = true;
+    return read_text(call, in, out);
+}
+
+/* An NT time as the SAM's expiry: 0 and the largest value mean never. */
+static void expiry(const struct old_large_integer *t, struct user_change *c)
+{
+    uint64_t nt = (uint64_t)t->HighPart << 32 | t->LowPart;
+    c->details.set_account_expires = true;
+    c->have_details = true;
+    if (!nt || nt >= 0x7FFFFFFFFFFFFFFFull)
+        c->details.account_expires = 0;
+    else
+        c->details.account_expires = (int64_t)(nt / 10000000u) - 11644473600LL;
+    if (c->details.account_expires < 0)
+        c->details.account_expires = 1; /* before 1970: expired already */
 }
 
 /* An NT hash encrypted with the session key, as levels 18 and 21 send it. */
@@ -116,19 +137,24 @@ static NTSTATUS all_change(struct dcerpc_call *call, const struct samr_user_all_
     } else if (NT_SUCCESS(status) && (w & USER_ALL_LMPASSWORDPRESENT) && !password_given) {
         status = STATUS_INVALID_PARAMETER;
     }
-    static const struct { uint32_t bit; size_t offset; } unkept[] = {
-        { USER_ALL_HOMEDIRECTORY, offsetof(struct samr_user_all_information, HomeDirectory) },
-        { USER_ALL_HOMEDIRECTORYDRIVE, offsetof(struct samr_user_all_information, HomeDirectoryDrive) },
-        { USER_ALL_SCRIPTPATH, offsetof(struct samr_user_all_information, ScriptPath) },
-        { USER_ALL_PROFILEPATH, offsetof(struct samr_user_all_information, ProfilePath) },
-        { USER_ALL_WORKSTATIONS, offsetof(struct samr_user_all_information, WorkStations) },
-        { USER_ALL_USERCOMMENT, offsetof(struct samr_user_all_information, UserComment) },
-        { USER_ALL_PARAMETERS, offsetof(struct samr_user_all_information, Parameters) },
-    };
-    for (size_t i = 0; NT_SUCCESS(status) && i < sizeof unkept / sizeof *unkept; i++)
-        if ((w & unkept[i].bit) &&
-            !empty((const struct RPC_UNICODE_STRING *)((const char *)a + unkept[i].offset)))
-            status = STATUS_NOT_SUPPORTED; /* the SAM keeps no such field: refuse rather than lose it */
+    if (NT_SUCCESS(status) && (w & USER_ALL_HOMEDIRECTORY))
+        status = detail(call, &a->HomeDirectory, &c->details.home_directory, c);
+    if (NT_SUCCESS(status) && (w & USER_ALL_HOMEDIRECTORYDRIVE))
+        status = detail(call, &a->HomeDirectoryDrive, &c->details.home_drive, c);
+    if (NT_SUCCESS(status) && (w & USER_ALL_SCRIPTPATH))
+        status = detail(call, &a->ScriptPath, &c->details.script_path, c);
+    if (NT_SUCCESS(status) && (w & USER_ALL_PROFILEPATH))
+        status = detail(call, &a->ProfilePath, &c->details.profile_path, c);
+    if (NT_SUCCESS(status) && (w & USER_ALL_WORKSTATIONS))
+        status = detail(call, &a->WorkStations, &c->details.workstations, c);
+    if (NT_SUCCESS(status) && (w & USER_ALL_USERCOMMENT))
+        status = detail(call, &a->UserComment, &c->details.user_comment, c);
+    if (NT_SUCCESS(status) && (w & USER_ALL_ACCOUNTEXPIRES))
+        expiry(&a->AccountExpires, c);
+    /* Parameters (a blob Windows keeps for RAS and terminal services):
+     * the SAM keeps none, so a non-empty one is refused rather than lost. */
+    if (NT_SUCCESS(status) && (w & USER_ALL_PARAMETERS) && !empty(&a->Parameters))
+        status = STATUS_NOT_SUPPORTED;
     return status;
 }
 
@@ -190,7 +216,8 @@ static NTSTATUS build_change(struct dcerpc_call *call, uint16_t level, const uni
     if (password && !NT_SUCCESS(status = decrypt(call, level, b, &c->password)))
         return status;
     switch (level) {
-    case 2: return STATUS_SUCCESS; /* user comment, country, code page: not kept */
+    case 2: /* country and code page are not kept */
+        return detail(call, &b->Preferences.UserComment, &c->details.user_comment, c);
     case 6:
         status = read_text(call, &b->Name.UserName, &c->fields.new_name);
         if (NT_SUCCESS(status))
@@ -201,13 +228,14 @@ static NTSTATUS build_change(struct dcerpc_call *call, uint16_t level, const uni
     case 8: c->have_fields = true; return read_text(call, &b->FullName, &c->fields.full_name);
     case 13: c->have_fields = true; return read_text(call, &b->AdminComment, &c->fields.description);
     case 16: return control_change(b->UserAccountControl, u, c);
-    case 17: /* accounts never expire here: only "never" (0 or the maximum) is accepted */
-        return (!b->AccountExpires.LowPart && !b->AccountExpires.HighPart) ||
-                       (b->AccountExpires.HighPart == 0x7FFFFFFFu && b->AccountExpires.LowPart == 0xFFFFFFFFu)
-                   ? STATUS_SUCCESS
-                   : STATUS_NOT_SUPPORTED;
-    case 10: return empty(&b->Home.HomeDirectory) && empty(&b->Home.HomeDirectoryDrive) ? STATUS_SUCCESS : STATUS_NOT_SUPPORTED;
-    case 11: case 12: case 14: case 20: return empty(&b->Script) ? STATUS_SUCCESS : STATUS_NOT_SUPPORTED;
+    case 17: expiry(&b->AccountExpires, c); return STATUS_SUCCESS;
+    case 10:
+        status = detail(call, &b->Home.HomeDirectory, &c->details.home_directory, c);
+        return NT_SUCCESS(status) ? detail(call, &b->Home.HomeDirectoryDrive, &c->details.home_drive, c) : status;
+    case 11: return detail(call, &b->Script, &c->details.script_path, c);
+    case 12: return detail(call, &b->Profile, &c->details.profile_path, c);
+    case 14: return detail(call, &b->WorkStations, &c->details.workstations, c);
+    case 20: return empty(&b->Parameters) ? STATUS_SUCCESS : STATUS_NOT_SUPPORTED;
     case 4: return STATUS_SUCCESS; /* logon hours: every hour is allowed; a restriction is not kept */
     case 21: return all_change(call, &b->All, u, false, c);
     case 23: return all_change(call, &b->Internal4.I1, u, true, c);
@@ -241,6 +269,8 @@ static NTSTATUS apply(struct dcerpc_call *call, uint32_t rid, struct user_change
         c->fields.flags_clear |= SAM_USER_PASSWORD_EXPIRED, c->have_fields = true;
     if (NT_SUCCESS(status) && c->have_fields)
         status = sam_user_update(reg, actor, rid, &c->fields);
+    if (NT_SUCCESS(status) && c->have_details)
+        status = sam_user_details_set(reg, actor, rid, &c->details);
     if (NT_SUCCESS(status))
         status = registry_commit(reg);
     else
