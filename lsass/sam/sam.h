@@ -168,14 +168,19 @@ struct sam_user_details {
     char *profile_path;
     char *workstations;   /* comma-separated NetBIOS names; "" any */
     char *user_comment;
-    int64_t account_expires; /* unix seconds; 0 never */
+    char *parameters;     /* Remote Desktop Services / RAS settings */
+    uint16_t country_code, code_page;
+    int64_t account_expires; /* NT time (100 ns since 1601, as samr sends it); 0 never */
 };
 NTSTATUS sam_user_details_get(struct registry *reg, uint32_t rid, struct sam_user_details *details);
 void sam_user_details_free(struct sam_user_details *details);
 /* NULL fields are left alone; account_expires only with set_account_expires.
  * Audited as user.set with what changed. */
 struct sam_user_details_change {
-    const char *home_directory, *home_drive, *script_path, *profile_path, *workstations, *user_comment;
+    const char *home_directory, *home_drive, *script_path, *profile_path, *workstations, *user_comment,
+        *parameters;
+    bool set_codes; /* country_code and code_page */
+    uint16_t country_code, code_page;
     bool set_account_expires;
     int64_t account_expires;
 };

@@ -12,8 +12,10 @@
 
 #define SAM_HISTORY_KEPT 24 /* Windows' largest lsass.password-history */
 
-static const char *const detail_columns[] = { "home_directory", "home_drive", "script_path",
-                                              "profile_path", "workstations", "user_comment" };
+#define TEXT_FIELDS 7
+static const char *const detail_columns[TEXT_FIELDS] = { "home_directory", "home_drive", "script_path",
+                                                         "profile_path", "workstations", "user_comment",
+                                                         "parameters" };
 
 void sam_user_details_free(struct sam_user_details *d)
 {
@@ -25,6 +27,7 @@ void sam_user_details_free(struct sam_user_details *d)
     free(d->profile_path);
     free(d->workstations);
     free(d->user_comment);
+    free(d->parameters);
     memset(d, 0, sizeof *d);
 }
 
@@ -32,21 +35,23 @@ NTSTATUS sam_user_details_get(struct registry *reg, uint32_t rid, struct sam_use
 {
     memset(d, 0, sizeof *d);
     sqlite3_stmt *stmt = sam_prepare(reg, "SELECT home_directory, home_drive, script_path, profile_path, "
-                                          "workstations, user_comment, account_expires "
-                                          "FROM sam_users WHERE rid = ?1");
+                                          "workstations, user_comment, parameters, account_expires, "
+                                          "country_code, code_page FROM sam_users WHERE rid = ?1");
     if (!stmt)
         return STATUS_INTERNAL_ERROR;
     sqlite3_bind_int64(stmt, 1, rid);
     NTSTATUS status;
     int rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW) {
-        char **fields[] = { &d->home_directory, &d->home_drive, &d->script_path,
-                            &d->profile_path, &d->workstations, &d->user_comment };
+        char **fields[TEXT_FIELDS] = { &d->home_directory, &d->home_drive, &d->script_path, &d->profile_path,
+                                       &d->workstations, &d->user_comment, &d->parameters };
         status = STATUS_SUCCESS;
-        for (int i = 0; i < 6; i++)
+        for (int i = 0; i < TEXT_FIELDS; i++)
             if (!(*fields[i] = sam_column_strdup(stmt, i)))
                 status = STATUS_NO_MEMORY;
-        d->account_expires = sqlite3_column_int64(stmt, 6);
+        d->account_expires = sqlite3_column_int64(stmt, 7);
+        d->country_code = (uint16_t)sqlite3_column_int(stmt, 8);
+        d->code_page = (uint16_t)sqlite3_column_int(stmt, 9);
     } else {
         status = rc == SQLITE_DONE ? STATUS_NO_SUCH_USER : sam_sqlite_status(reg, rc);
     }
@@ -76,9 +81,9 @@ static bool text_ok(const char *text)
 NTSTATUS sam_user_details_set(struct registry *reg, const struct audit_actor *actor, uint32_t rid,
                               const struct sam_user_details_change *c)
 {
-    const char *values[6] = { c->home_directory, c->home_drive, c->script_path,
-                              c->profile_path, c->workstations, c->user_comment };
-    for (int i = 0; i < 6; i++)
+    const char *values[TEXT_FIELDS] = { c->home_directory, c->home_drive, c->script_path, c->profile_path,
+                                        c->workstations, c->user_comment, c->parameters };
+    for (int i = 0; i < TEXT_FIELDS; i++)
         if (!text_ok(values[i]))
             return STATUS_INVALID_PARAMETER;
     if (c->set_account_expires && c->account_expires < 0)
@@ -90,7 +95,7 @@ NTSTATUS sam_user_details_set(struct registry *reg, const struct audit_actor *ac
     struct buf detail;
     buf_init(&detail);
     status = sam_user_by_rid(reg, rid, &user);
-    for (int i = 0; NT_SUCCESS(status) && i < 6; i++) {
+    for (int i = 0; NT_SUCCESS(status) && i < TEXT_FIELDS; i++) {
         if (!values[i])
             continue;
         char sql[96];
@@ -118,6 +123,19 @@ NTSTATUS sam_user_details_set(struct registry *reg, const struct audit_actor *ac
         char text[48];
         snprintf(text, sizeof text, "%saccount-expires=%lld", detail.len ? " " : "",
                  (long long)c->account_expires);
+        wr_bytes(&detail, text, strlen(text));
+    }
+    if (NT_SUCCESS(status) && c->set_codes) {
+        sqlite3_stmt *stmt = sam_prepare(reg, "UPDATE sam_users SET country_code = ?2, code_page = ?3 WHERE rid = ?1");
+        if (stmt) {
+            sqlite3_bind_int64(stmt, 1, rid);
+            sqlite3_bind_int(stmt, 2, c->country_code);
+            sqlite3_bind_int(stmt, 3, c->code_page);
+        }
+        status = sam_exec_stmt(reg, stmt);
+        char text[64];
+        snprintf(text, sizeof text, "%scountry-code=%u code-page=%u", detail.len ? " " : "", c->country_code,
+                 c->code_page);
         wr_bytes(&detail, text, strlen(text));
     }
     wr_u8(&detail, 0);

@@ -105,10 +105,12 @@ static NTSTATUS user_values(struct dcerpc_call *call, const struct samr_object *
         v->must_change = v->never;
     else
         samr_nt_time(v->u.password_last_set + (int64_t)max_age * 86400, &v->must_change);
-    if (v->d.account_expires)
-        samr_nt_time(v->d.account_expires, &v->expires);
-    else
+    if (v->d.account_expires) {
+        v->expires.LowPart = (uint32_t)(uint64_t)v->d.account_expires;
+        v->expires.HighPart = (uint32_t)((uint64_t)v->d.account_expires >> 32);
+    } else {
         v->expires = v->never;
+    }
     /* As Windows reports a new account: no password yet means none is
      * required (PASSWORD_NOT_REQUIRED) and one must be set
      * (PASSWORD_EXPIRED, from a zero pwdLastSet). */
@@ -156,9 +158,11 @@ static bool fill_all(struct dcerpc_call *call, const struct user_values *v,
     a->WhichFields = 0x00FFFFFFu;
     a->LogonHours = v->hours;
     a->BadPasswordCount = (uint16_t)(v->u.bad_password_count > 0xFFFF ? 0xFFFF : v->u.bad_password_count);
+    a->CountryCode = v->d.country_code;
+    a->CodePage = v->d.code_page;
     a->NtPasswordPresent = v->u.has_password;
     a->PasswordExpired = (v->u.flags & SAM_USER_PASSWORD_EXPIRED) != 0;
-    return STRINGS(call, { v->u.name, &a->UserName }, { v->u.full_name, &a->FullName }, { v->d.home_directory, &a->HomeDirectory }, { v->d.home_drive, &a->HomeDirectoryDrive }, { v->d.script_path, &a->ScriptPath }, { v->d.profile_path, &a->ProfilePath }, { v->u.description, &a->AdminComment }, { v->d.workstations, &a->WorkStations }, { v->d.user_comment, &a->UserComment }, { "", &a->Parameters }, { "", &a->PrivateData });
+    return STRINGS(call, { v->u.name, &a->UserName }, { v->u.full_name, &a->FullName }, { v->d.home_directory, &a->HomeDirectory }, { v->d.home_drive, &a->HomeDirectoryDrive }, { v->d.script_path, &a->ScriptPath }, { v->d.profile_path, &a->ProfilePath }, { v->u.description, &a->AdminComment }, { v->d.workstations, &a->WorkStations }, { v->d.user_comment, &a->UserComment }, { v->d.parameters, &a->Parameters }, { "", &a->PrivateData });
 }
 
 /* The access each query level needs ([MS-SAMR] 3.1.5.5.5). */
@@ -205,6 +209,8 @@ SAMR_CALL(QueryInformationUser, SamrQueryInformationUser)
             ok = STRINGS(call, { u->name, &b->General.UserName }, { u->full_name, &b->General.FullName }, { u->description, &b->General.AdminComment }, { v.d.user_comment, &b->General.UserComment });
             break;
         case 2:
+            b->Preferences.CountryCode = v.d.country_code;
+            b->Preferences.CodePage = v.d.code_page;
             ok = STRINGS(call, { v.d.user_comment, &b->Preferences.UserComment }, { "", &b->Preferences.Reserved1 });
             break;
         case 3: {
@@ -246,7 +252,7 @@ SAMR_CALL(QueryInformationUser, SamrQueryInformationUser)
         case 14: ok = STRINGS(call, { v.d.workstations, &b->WorkStations }); break;
         case 16: b->UserAccountControl = u->flags; break;
         case 17: b->AccountExpires = v.expires; break;
-        case 20: ok = STRINGS(call, { "", &b->Parameters }); break;
+        case 20: ok = STRINGS(call, { v.d.parameters, &b->Parameters }); break;
         case 21: ok = fill_all(call, &v, &b->All); break;
         }
     }

@@ -27,6 +27,9 @@
 #define USER_ALL_USERCOMMENT 0x00000020u
 #define USER_ALL_PARAMETERS 0x00200000u
 #define USER_ALL_ACCOUNTEXPIRES 0x00080000u
+#define USER_ALL_LOGONHOURS 0x00002000u
+#define USER_ALL_COUNTRYCODE 0x00400000u
+#define USER_ALL_CODEPAGE 0x00800000u
 
 /* Bits of UserAccountControl the SAM keeps; the rest of a normal account's
  * bits are accepted as Windows' clients send them (PASSWORD_NOT_REQUIRED
@@ -46,11 +49,6 @@ struct user_change {
     uint8_t nt_hash[16];
     int expire;     /* -1 leave, 0 clear, 1 set PASSWORD_EXPIRED */
 };
-
-static bool empty(const struct RPC_UNICODE_STRING *s)
-{
-    return !s->Buffer || !s->Length;
-}
 
 static NTSTATUS read_text(struct dcerpc_call *call, const struct RPC_UNICODE_STRING *in, const char **out)
 {
@@ -81,18 +79,26 @@ static NTSTATUS detail(struct dcerpc_call *call, const struct RPC_UNICODE_STRING
     return read_text(call, in, out);
 }
 
-/* An NT time as the SAM's expiry: 0 and the largest value mean never. */
+/* An NT time as the SAM's expiry (NT time too, kept exactly as sent);
+ * the largest value means never, as 0 does. */
 static void expiry(const struct old_large_integer *t, struct user_change *c)
 {
     uint64_t nt = (uint64_t)t->HighPart << 32 | t->LowPart;
     c->details.set_account_expires = true;
     c->have_details = true;
-    if (!nt || nt >= 0x7FFFFFFFFFFFFFFFull)
-        c->details.account_expires = 0;
-    else
-        c->details.account_expires = (int64_t)(nt / 10000000u) - 11644473600LL;
-    if (c->details.account_expires < 0)
-        c->details.account_expires = 1; /* before 1970: expired already */
+    c->details.account_expires = nt >= 0x7FFFFFFFFFFFFFFFull ? 0 : (int64_t)nt;
+}
+
+/* Logon hours: every hour is allowed here; a restriction is neither kept
+ * nor enforced, so one is refused rather than silently lost. */
+static NTSTATUS hours_check(const struct samr_logon_hours *h)
+{
+    if (!h->LogonHours || !h->UnitsPerWeek)
+        return STATUS_SUCCESS;
+    for (unsigned i = 0; i < h->UnitsPerWeek / 8u && i < 1260; i++)
+        if (h->LogonHours[i] != 0xFF)
+            return STATUS_NOT_SUPPORTED;
+    return STATUS_SUCCESS;
 }
 
 /* An NT hash encrypted with the session key, as levels 18 and 21 send it. */
@@ -151,10 +157,19 @@ static NTSTATUS all_change(struct dcerpc_call *call, const struct samr_user_all_
         status = detail(call, &a->UserComment, &c->details.user_comment, c);
     if (NT_SUCCESS(status) && (w & USER_ALL_ACCOUNTEXPIRES))
         expiry(&a->AccountExpires, c);
-    /* Parameters (a blob Windows keeps for RAS and terminal services):
-     * the SAM keeps none, so a non-empty one is refused rather than lost. */
-    if (NT_SUCCESS(status) && (w & USER_ALL_PARAMETERS) && !empty(&a->Parameters))
-        status = STATUS_NOT_SUPPORTED;
+    if (NT_SUCCESS(status) && (w & USER_ALL_LOGONHOURS))
+        status = hours_check(&a->LogonHours);
+    if (NT_SUCCESS(status) && (w & USER_ALL_PARAMETERS))
+        status = detail(call, &a->Parameters, &c->details.parameters, c);
+    if (NT_SUCCESS(status) && (w & (USER_ALL_COUNTRYCODE | USER_ALL_CODEPAGE))) {
+        struct sam_user_details now;
+        if (NT_SUCCESS(status = sam_user_details_get(samr_reg(call), u->rid, &now))) {
+            c->details.set_codes = c->have_details = true;
+            c->details.country_code = (w & USER_ALL_COUNTRYCODE) ? a->CountryCode : now.country_code;
+            c->details.code_page = (w & USER_ALL_CODEPAGE) ? a->CodePage : now.code_page;
+            sam_user_details_free(&now);
+        }
+    }
     return status;
 }
 
@@ -216,7 +231,10 @@ static NTSTATUS build_change(struct dcerpc_call *call, uint16_t level, const uni
     if (password && !NT_SUCCESS(status = decrypt(call, level, b, &c->password)))
         return status;
     switch (level) {
-    case 2: /* country and code page are not kept */
+    case 2:
+        c->details.set_codes = true;
+        c->details.country_code = b->Preferences.CountryCode;
+        c->details.code_page = b->Preferences.CodePage;
         return detail(call, &b->Preferences.UserComment, &c->details.user_comment, c);
     case 6:
         status = read_text(call, &b->Name.UserName, &c->fields.new_name);
@@ -235,8 +253,8 @@ static NTSTATUS build_change(struct dcerpc_call *call, uint16_t level, const uni
     case 11: return detail(call, &b->Script, &c->details.script_path, c);
     case 12: return detail(call, &b->Profile, &c->details.profile_path, c);
     case 14: return detail(call, &b->WorkStations, &c->details.workstations, c);
-    case 20: return empty(&b->Parameters) ? STATUS_SUCCESS : STATUS_NOT_SUPPORTED;
-    case 4: return STATUS_SUCCESS; /* logon hours: every hour is allowed; a restriction is not kept */
+    case 20: return detail(call, &b->Parameters, &c->details.parameters, c);
+    case 4: return hours_check(&b->LogonHours);
     case 21: return all_change(call, &b->All, u, false, c);
     case 23: return all_change(call, &b->Internal4.I1, u, true, c);
     case 25: return all_change(call, &b->Internal4New.I1, u, true, c);
