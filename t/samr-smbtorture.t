@@ -5,7 +5,8 @@
 # the two broad ones, samr and samr.users, run dozens of checks that only
 # WARN and end in a skip (samr_Shutdown is "dangerous"); so this test is a
 # ratchet on both:
-#   - the subtests that pass stay passing (samr.EnumDomains, samr.Connect5);
+#   - the subtests that pass stay passing (accessmask's OpenDomain,
+#     LookupDomain, EnumDomains, Connect5; priv's caching and access);
 #   - samr, samr.users and samr.passwords.default WARN only the ways listed
 #     in t/samr-smbtorture.known (domain SIDs and source lines folded): a new
 #     kind of warning fails, one that went away is reported so the list can
@@ -15,6 +16,9 @@
 need_program smbtorture samba-testsuite
 
 appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
+# smbtorture looks the account domain up by the client's workgroup: a
+# standalone server's account domain is named after the server.
+"$LWADMIN" config set srv.server-name SAMEWISE >/dev/null
 BOB_PASSWORD="Sw-$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')-7Bb"
 printf '%s\n' "$BOB_PASSWORD" | "$LWADMIN" user add bob --password-stdin >/dev/null &&
     "$LWADMIN" group add-member Administrators bob >/dev/null ||
@@ -26,7 +30,7 @@ mkdir -p "$T/torture"
 
 torture() { # SUITE: its subunit output
     (cd "$T/torture" && timeout "$APPLIANCE_CLIENT_TIMEOUT" smbtorture -s "$APPLIANCE_CONF" \
-        -A "$T/client/bob.txt" -p "$APPLIANCE_PORT" --format=subunit ncacn_np:127.0.0.1 "$1" 2>&1)
+        -A "$T/client/bob.txt" -p "$APPLIANCE_PORT" -W SAMEWISE --format=subunit ncacn_np:127.0.0.1 "$1" 2>&1)
 }
 verdict() { # OUTPUT NAME: success, failure, error or skip
     printf '%s\n' "$1" | sed -n "s/^\\(success\\|failure\\|error\\|skip\\): $2\\( \\[\\)\\{0,1\\}\$/\\1/p" | head -n 1
@@ -38,8 +42,12 @@ warnings() {
 }
 
 out=$(torture rpc.samr.accessmask)
-for t in EnumDomains Connect5; do
+for t in OpenDomain LookupDomain EnumDomains Connect5; do
     is "$(verdict "$out" "samr.$t")" success "smbtorture rpc.samr.accessmask samr.$t"
+done
+out=$(torture rpc.samr.priv)
+for t in caching access; do
+    is "$(verdict "$out" "samr.$t")" success "smbtorture rpc.samr.priv samr.$t"
 done
 all=
 for suite in rpc.samr rpc.samr.users rpc.samr.passwords.default; do
