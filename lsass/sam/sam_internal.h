@@ -33,6 +33,10 @@ NTSTATUS sam_next_rid(struct registry *reg, uint32_t *rid);
  * this name key (ignoring the user except_user_rid, 0 for none). */
 NTSTATUS sam_name_taken(struct registry *reg, const char *name_key, uint32_t except_user_rid);
 
+/* A free text field: valid UTF-8, at most max characters, no control
+ * characters; STATUS_INVALID_PARAMETER otherwise (NULL is fine). */
+NTSTATUS sam_check_text(const char *text, size_t max);
+
 /* Records a password just set in the account's history (user_details.c). */
 NTSTATUS sam_password_history_add(struct registry *reg, uint32_t rid, const uint8_t nt_hash[16]);
 

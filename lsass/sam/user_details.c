@@ -8,7 +8,6 @@
 
 #include "lib/buf.h"
 #include "lib/crypto.h"
-#include "lib/utf16.h"
 
 #define SAM_HISTORY_KEPT 24 /* Windows' largest lsass.password-history */
 
@@ -61,30 +60,13 @@ NTSTATUS sam_user_details_get(struct registry *reg, uint32_t rid, struct sam_use
     return status;
 }
 
-/* Paths and lists an administrator types: valid UTF-8, bounded, no
- * control characters. */
-static bool text_ok(const char *text)
-{
-    if (!text)
-        return true;
-    if (!utf8_valid(text))
-        return false;
-    long units = utf8_utf16_units(text, strlen(text));
-    if (units < 0 || units > SAM_DETAIL_MAX)
-        return false;
-    for (const char *p = text; *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == 0x7F)
-            return false;
-    return true;
-}
-
 NTSTATUS sam_user_details_set(struct registry *reg, const struct audit_actor *actor, uint32_t rid,
                               const struct sam_user_details_change *c)
 {
     const char *values[TEXT_FIELDS] = { c->home_directory, c->home_drive, c->script_path, c->profile_path,
                                         c->workstations, c->user_comment, c->parameters };
     for (int i = 0; i < TEXT_FIELDS; i++)
-        if (!text_ok(values[i]))
+        if (!NT_SUCCESS(sam_check_text(values[i], SAM_DETAIL_MAX)))
             return STATUS_INVALID_PARAMETER;
     if (c->set_account_expires && c->account_expires < 0)
         return STATUS_INVALID_PARAMETER;

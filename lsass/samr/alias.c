@@ -17,6 +17,18 @@ static NTSTATUS alias_sid(const struct samr_object *obj, struct sid *sid)
     return sid_append(sid, &obj->domain, obj->rid);
 }
 
+/* The alias a handle names, and its SID; STATUS_NO_SUCH_ALIAS if it was
+ * deleted since (free *group with sam_group_free). */
+static NTSTATUS alias_load(struct dcerpc_call *call, const struct samr_object *obj, struct sid *sid,
+                           struct sam_group *group)
+{
+    memset(group, 0, sizeof *group);
+    NTSTATUS status = alias_sid(obj, sid);
+    if (NT_SUCCESS(status))
+        status = sam_group_by_sid(samr_reg(call), sid, group);
+    return NT_SUCCESS(status) ? status : STATUS_NO_SUCH_ALIAS;
+}
+
 static NTSTATUS open_alias(struct dcerpc_call *call, const struct samr_object *d, uint32_t rid,
                            uint32_t desired, struct policy_handle *out)
 {
@@ -93,11 +105,9 @@ SAMR_CALL(QueryInformationAlias, SamrQueryInformationAlias)
         return 0;
     struct sid sid;
     struct sam_group g;
-    NTSTATUS status = alias_sid(obj, &sid);
-    if (NT_SUCCESS(status))
-        status = sam_group_by_sid(samr_reg(call), &sid, &g);
+    NTSTATUS status = alias_load(call, obj, &sid, &g);
     if (!NT_SUCCESS(status)) {
-        r->result = STATUS_NO_SUCH_ALIAS;
+        r->result = status;
         return 0;
     }
     union samr_alias_info_buffer *b = SAMR_NEW(call, union samr_alias_info_buffer);
@@ -125,11 +135,9 @@ SAMR_CALL(SetInformationAlias, SamrSetInformationAlias)
         return fault;
     struct sid sid;
     struct sam_group g;
-    NTSTATUS status = alias_sid(obj, &sid);
-    if (NT_SUCCESS(status))
-        status = sam_group_by_sid(samr_reg(call), &sid, &g);
+    NTSTATUS status = alias_load(call, obj, &sid, &g);
     if (!NT_SUCCESS(status)) {
-        r->result = STATUS_NO_SUCH_ALIAS;
+        r->result = status;
         return 0;
     }
     status = samr_need(obj, ALIAS_WRITE_ACCOUNT);
@@ -160,11 +168,9 @@ SAMR_CALL(DeleteAlias, SamrDeleteAccount)
         return fault;
     struct sid sid;
     struct sam_group g;
-    NTSTATUS status = alias_sid(obj, &sid);
-    if (NT_SUCCESS(status))
-        status = sam_group_by_sid(samr_reg(call), &sid, &g);
+    NTSTATUS status = alias_load(call, obj, &sid, &g);
     if (!NT_SUCCESS(status)) {
-        r->result = STATUS_NO_SUCH_ALIAS;
+        r->result = status;
         return 0;
     }
     status = samr_need(obj, SAMR_DELETE);

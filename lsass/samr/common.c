@@ -190,6 +190,14 @@ NTSTATUS samr_need(const struct samr_object *obj, uint32_t need)
     return (obj->granted & need) == need ? STATUS_SUCCESS : STATUS_ACCESS_DENIED;
 }
 
+uint32_t samr_setting(struct dcerpc_call *call, const char *name)
+{
+    uint32_t value = 0;
+    if (!NT_SUCCESS(registry_setting_get_dword(samr_reg(call), name, &value)))
+        value = 0; /* every setting read this way documents 0 as its default */
+    return value;
+}
+
 void samr_domain_name(struct registry *reg, char *out, size_t size)
 {
     char host[256] = "";

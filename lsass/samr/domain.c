@@ -28,14 +28,6 @@ static struct samr_object *domain_of(struct dcerpc_call *call, const struct poli
     return d;
 }
 
-static uint32_t setting(struct dcerpc_call *call, const char *name)
-{
-    uint32_t v = 0;
-    if (!NT_SUCCESS(registry_setting_get_dword(samr_reg(call), name, &v)))
-        v = 0;
-    return v;
-}
-
 /* A negative delta of days as an OLD_LARGE_INTEGER (0 days: the given
  * "zero" value: never for maximum ages, 0 for minimum ages). */
 static void days_delta(uint32_t days, bool zero_is_never, struct old_large_integer *out)
@@ -115,9 +107,9 @@ static NTSTATUS general_info(struct dcerpc_call *call, const struct samr_object 
 
 static void lockout_info(struct dcerpc_call *call, uint64_t *duration, uint64_t *window, uint16_t *threshold)
 {
-    *duration = minutes_delta(setting(call, "lsass.lockout-duration"));
-    *window = minutes_delta(setting(call, "lsass.lockout-reset"));
-    *threshold = (uint16_t)setting(call, "lsass.lockout-threshold");
+    *duration = minutes_delta(samr_setting(call, "lsass.lockout-duration"));
+    *window = minutes_delta(samr_setting(call, "lsass.lockout-reset"));
+    *threshold = (uint16_t)samr_setting(call, "lsass.lockout-threshold");
 }
 
 SAMR_CALL(QueryInformationDomain, SamrQueryInformationDomain)
@@ -140,9 +132,9 @@ SAMR_CALL(QueryInformationDomain, SamrQueryInformationDomain)
         status = samr_password_info(call, &p);
         b->Password.MinPasswordLength = p.MinPasswordLength;
         b->Password.PasswordProperties = p.PasswordProperties;
-        b->Password.PasswordHistoryLength = (uint16_t)setting(call, "lsass.password-history");
-        days_delta(setting(call, "lsass.max-password-age"), true, &b->Password.MaxPasswordAge);
-        days_delta(setting(call, "lsass.min-password-age"), false, &b->Password.MinPasswordAge);
+        b->Password.PasswordHistoryLength = (uint16_t)samr_setting(call, "lsass.password-history");
+        days_delta(samr_setting(call, "lsass.max-password-age"), true, &b->Password.MaxPasswordAge);
+        days_delta(samr_setting(call, "lsass.min-password-age"), false, &b->Password.MinPasswordAge);
         break;
     }
     case 2: status = general_info(call, d, &b->General); break;

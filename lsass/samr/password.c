@@ -14,14 +14,6 @@
 #include "lib/log.h"
 #include "lib/utf16.h"
 
-static uint32_t setting(struct dcerpc_call *call, const char *name)
-{
-    uint32_t v = 0;
-    if (!NT_SUCCESS(registry_setting_get_dword(samr_reg(call), name, &v)))
-        v = 0;
-    return v;
-}
-
 SAMR_CALL(OemChangePasswordUser2, SamrOemChangePasswordUser2)
 {
     (void)call;
@@ -121,7 +113,7 @@ SAMR_CALL(UnicodeChangePasswordUser3, SamrUnicodeChangePasswordUser3)
             p->MinPasswordLength = brief.MinPasswordLength;
             p->PasswordProperties = brief.PasswordProperties;
         }
-        p->PasswordHistoryLength = (uint16_t)setting(call, "lsass.password-history");
+        p->PasswordHistoryLength = (uint16_t)samr_setting(call, "lsass.password-history");
         p->MaxPasswordAge.HighPart = 0x80000000u;
         f->ExtendedFailureReason = too_short ? SAM_PWD_CHANGE_PASSWORD_TOO_SHORT : SAM_PWD_CHANGE_NOT_COMPLEX;
         r->EffectivePasswordPolicy = p;

@@ -114,6 +114,9 @@ NTSTATUS samr_object_descriptor(struct dcerpc_call *call, const struct samr_obje
 /* STATUS_ACCESS_DENIED unless the handle was granted every bit of need. */
 NTSTATUS samr_need(const struct samr_object *obj, uint32_t need);
 
+/* A DWORD setting (lsass.password-history, lsass.lockout-threshold, ...);
+ * 0 if it cannot be read. */
+uint32_t samr_setting(struct dcerpc_call *call, const char *name);
 /* The machine's account domain name (srv.server-name, else the host name's
  * first label, upper-cased, at most 15 characters). */
 void samr_domain_name(struct registry *reg, char *out, size_t size);

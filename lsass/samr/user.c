@@ -66,14 +66,6 @@ SAMR_CALL(OpenUser, SamrOpenAccount)
 
 /* ---- query ---- */
 
-static uint32_t setting(struct dcerpc_call *call, const char *name)
-{
-    uint32_t v = 0;
-    if (!NT_SUCCESS(registry_setting_get_dword(samr_reg(call), name, &v)))
-        v = 0;
-    return v;
-}
-
 struct user_values {
     struct sam_user u;
     struct sam_user_details d;
@@ -94,8 +86,8 @@ static NTSTATUS user_values(struct dcerpc_call *call, const struct samr_object *
     }
     samr_nt_time(v->u.last_logon, &v->last_logon);
     samr_nt_time(v->u.password_last_set, &v->last_set);
-    uint32_t min_age = setting(call, "lsass.min-password-age");
-    uint32_t max_age = setting(call, "lsass.max-password-age");
+    uint32_t min_age = samr_setting(call, "lsass.min-password-age");
+    uint32_t max_age = samr_setting(call, "lsass.max-password-age");
     samr_nt_time(v->u.password_last_set ? v->u.password_last_set + (int64_t)min_age * 86400 : 0,
                  &v->can_change);
     samr_nt_time_never(&v->never);
