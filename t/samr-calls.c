@@ -356,6 +356,25 @@ static void test_admin(struct registry *reg)
     ok(!call(&c, 3, &qs) && qs.result == 0 && qs.SecurityDescriptor && qs.SecurityDescriptor->Length > 20,
        "QuerySecurityObject on a user");
 
+    /* A group as net rpc group add makes it: a local group, used by RID. */
+    struct SamrCreateInDomain cg = { .DomainHandle = domain, .Name = ustr(&c, "ops"), .DesiredAccess = 0x02000000 };
+    ok(!call(&c, 10, &cg) && cg.result == 0, "CreateGroupInDomain ops (a local group)");
+    struct SamrAddMemberToGroup ag = { .GroupHandle = cg.Handle, .MemberId = cu.RelativeId, .Attributes = 7 };
+    ok(!call(&c, 22, &ag) && ag.result == 0, "AddMemberToGroup carol");
+    ok(!call(&c, 22, &ag) && ag.result == STATUS_MEMBER_IN_GROUP, "  twice: STATUS_MEMBER_IN_GROUP");
+    struct SamrGetMembersInGroup gg = { .GroupHandle = cg.Handle };
+    ok(!call(&c, 25, &gg) && gg.result == 0 && gg.Members && gg.Members->MemberCount == 1 &&
+           gg.Members->Members[0] == cu.RelativeId,
+       "GetMembersInGroup: carol by RID");
+    struct SamrQueryInformationGroup qg = { .GroupHandle = cg.Handle, .GroupInformationClass = 1 };
+    ok(!call(&c, 20, &qg) && qg.result == 0 && strcmp(text_of(&c, &qg.Buffer->General.Name), "ops") == 0 &&
+           qg.Buffer->General.MemberCount == 1,
+       "QueryInformationGroup 1: ops, one member");
+    struct SamrDeleteAccount dg = { .Handle = cg.Handle };
+    ok(!call(&c, 23, &dg) && dg.result == 0, "DeleteGroup ops");
+    struct sam_group gone;
+    ok(sam_group_by_name(reg, "ops", &gone) == STATUS_NO_SUCH_ALIAS, "  ops is gone from the SAM");
+
     struct SamrDeleteAccount du = { .Handle = cu.UserHandle };
     ok(!call(&c, 35, &du) && du.result == 0, "DeleteUser carol");
     ok(sam_user_by_name(reg, "carol", &u) == STATUS_NO_SUCH_USER, "carol is gone from the SAM");

@@ -6,7 +6,8 @@
 #     enumdomains, querydominfo, enumalsgroups, queryaliasmem, querygroup,
 #     querydispinfo, createdomuser, setuserinfo2 23/24/25, deletedomuser;
 #   - net rpc user (list, add, info, password, delete) and net rpc group
-#     (add -L, addmem, members, list; lsarpc looks the names up);
+#     (add with and without -L, addmem, members, list, delete; lsarpc
+#     looks the names up);
 #   - smbpasswd -r: alice changes her own password, then logs on with it;
 #   - a user made over samr logs on with smbclient; every change is in the
 #     SAM (lwadmin user show) and in the audit log (via samr, by bob);
@@ -136,6 +137,13 @@ bob_net rpc group addmem devs dave >/dev/null
 like "$(bob_net rpc group members devs)" "dave" "net rpc group addmem / members: dave is in devs"
 like "$("$LWADMIN" group show devs)" "dave" "... as lwadmin shows"
 like "$(bob_net rpc group list)" "devs" "net rpc group list: devs"
+# Without -L net creates a (global) group: a standalone server makes it a
+# local group, which addmem and members then reach as an alias.
+like "$(bob_net rpc group add ops)" "Added group 'ops'" "net rpc group add ops (no -L)"
+bob_net rpc group addmem ops dave >/dev/null
+like "$(bob_net rpc group members ops)" "dave" "net rpc group addmem / members ops: dave"
+unlike "$(bob_net rpc group delete ops)" "NT_STATUS|[Ff]ailed" "net rpc group delete ops"
+nok "... ops is gone" in_group_list ops
 like "$(bob_net rpc user delete dave)" "Deleted user 'dave'" "net rpc user delete dave"
 nok "... dave is gone" in_sam dave
 
