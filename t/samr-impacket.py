@@ -113,6 +113,21 @@ for _ in range(50):
 ok(gone, "... and her session is logged off")
 buf['Control']['UserAccountControl'] = samr.USER_NORMAL_ACCOUNT
 ok(status_of(lambda: samr.hSamrSetInformationUser2(dce, eve, buf)) == 0, 'level 16: eve enabled again')
+
+# An expiry in the past (MMC's "Account expires") refuses her logon.
+exp = samr.SAMPR_USER_INFO_BUFFER()
+exp['tag'] = samr.USER_INFORMATION_CLASS.UserExpiresInformation
+exp['Expires']['AccountExpires']['LowPart'] = 0x00000001
+exp['Expires']['AccountExpires']['HighPart'] = 0x01D00000  # about 2015
+ok(status_of(lambda: samr.hSamrSetInformationUser2(dce, eve, exp)) == 0, 'level 17: an expiry in the past')
+try:
+    SMBConnection('127.0.0.1', '127.0.0.1', sess_port=int(PORT)).login('eve', EVE_PW2)
+    ok(False, '... and eve cannot log on')
+except Exception as e:
+    ok('STATUS_ACCOUNT_EXPIRED' in str(e), '... and eve cannot log on (STATUS_ACCOUNT_EXPIRED)', e)
+exp['Expires']['AccountExpires']['LowPart'] = 0xFFFFFFFF
+exp['Expires']['AccountExpires']['HighPart'] = 0x7FFFFFFF
+ok(status_of(lambda: samr.hSamrSetInformationUser2(dce, eve, exp)) == 0, 'level 17: never expires again')
 samr.hSamrCloseHandle(dce, eve)
 
 dce2 = connect(USER, USER_PW)
