@@ -17,7 +17,6 @@
 #define SID_TYPE_GROUP 2
 #define SID_TYPE_ALIAS 4
 #define SID_TYPE_UNKNOWN 8
-#define SE_GROUP_DEFAULT_ATTRIBUTES 7u /* mandatory, enabled by default, enabled */
 
 static struct samr_object *domain_of(struct dcerpc_call *call, const struct policy_handle *h,
                                      uint32_t need, uint32_t *fault, uint32_t *result)

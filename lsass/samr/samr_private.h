@@ -11,14 +11,12 @@
 #include "lsass/samr/samr.h"
 #include "registry/registry.h"
 
-/* Bounds a client can make us hold ([MS-SAMR] ranges). */
-#define SAMR_MAX_SIDS 1024        /* SAMPR_PSID_ARRAY Count [range(0, 1024)] */
+/* Bounds a client can make us hold ([MS-SAMR] ranges; SAMPR_PSID_ARRAY's
+ * 1024 is dcerpc/ndr.h's ndr_sid_array_samr). */
 #define SAMR_MAX_LOOKUP 1000      /* LookupNames/Ids Count [range(0, 1000)] */
 #define SAMR_MAX_AES_CIPHER 1024  /* a 256-character password, padded */
 
 /* Well-known RIDs. */
-#define SAMR_RID_ADMINISTRATOR 500
-#define SAMR_RID_GUEST 501
 #define SAMR_RID_DOMAIN_USERS 513 /* "None" on a standalone server */
 
 /* Access masks ([MS-SAMR] 2.2.1). */
@@ -71,7 +69,6 @@
 
 /* NTSTATUS values samr answers that lib/ntstatus.h may not name. */
 #define SAMR_STATUS_MORE_ENTRIES 0x00000105u
-#define SAMR_STATUS_SOME_NOT_MAPPED 0x00000107u
 
 /* What a handle names: its kind is the dcerpc handle kind. */
 enum samr_kind { SAMR_SERVER = 1, SAMR_DOMAIN, SAMR_USER, SAMR_GROUP, SAMR_ALIAS };

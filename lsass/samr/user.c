@@ -10,21 +10,6 @@
 #include "lib/log.h"
 
 #define USER_NORMAL_ACCOUNT 0x00000010u
-/* SAMPR_USER_ALL_INFORMATION WhichFields ([MS-SAMR] 2.2.1.8). */
-#define USER_ALL_USERNAME 0x00000001u
-#define USER_ALL_FULLNAME 0x00000002u
-#define USER_ALL_ADMINCOMMENT 0x00000010u
-#define USER_ALL_USERACCOUNTCONTROL 0x00100000u
-#define USER_ALL_NTPASSWORDPRESENT 0x01000000u
-#define USER_ALL_LMPASSWORDPRESENT 0x02000000u
-#define USER_ALL_PASSWORDEXPIRED 0x08000000u
-/* Fields the SAM stores, besides the password. */
-#define USER_ALL_STORED (USER_ALL_USERNAME | USER_ALL_FULLNAME | USER_ALL_ADMINCOMMENT | \
-                         USER_ALL_USERACCOUNTCONTROL | USER_ALL_PASSWORDEXPIRED)
-/* Fields a client may name that need no change: read-only values Windows
- * ignores on set (ids, counts, times the server keeps), and the LM hash we
- * never keep. */
-#define USER_ALL_IGNORED 0x0000C00Cu /* USERID, PRIMARYGROUPID, BADPASSWORDCOUNT, LOGONCOUNT */
 #define LOGON_HOURS_UNITS 168
 
 static struct samr_object *user_of(struct dcerpc_call *call, const struct policy_handle *h, uint32_t *fault)
