@@ -488,6 +488,12 @@ SAMR_CALL(GetAliasMembership, SamrGetAliasMembership)
 
 /* ---- display information ---- */
 
+/* An entry's wire size: the fixed part and its strings. */
+static size_t display_size(const struct account *x)
+{
+    return 40 + 2 * (strlen(x->name) + strlen(x->comment) + strlen(x->full_name));
+}
+
 SAMR_CALL(QueryDisplayInformation, SamrQueryDisplayInformation)
 {
     uint32_t fault = 0;
@@ -519,10 +525,13 @@ SAMR_CALL(QueryDisplayInformation, SamrQueryDisplayInformation)
         n = r->EntryCount;
     if (!n && first < a.count)
         n = 1;
-    size_t bytes = 0, i;
+    /* TotalAvailable and TotalReturned are bytes ([MS-SAMR] 3.1.5.3.3):
+     * the listing's size by the same estimate that pages it. */
+    size_t bytes = 0, all = 0, i;
+    for (i = 0; i < a.count; i++)
+        all += display_size(&a.items[i]);
     for (i = 0; i < n; i++) {
-        const struct account *x = &a.items[first + i];
-        size_t size = 40 + 2 * (strlen(x->name) + strlen(x->comment) + strlen(x->full_name));
+        size_t size = display_size(&a.items[first + i]);
         if (i && bytes + size > r->PreferredMaximumLength)
             break;
         bytes += size;
@@ -569,8 +578,8 @@ SAMR_CALL(QueryDisplayInformation, SamrQueryDisplayInformation)
             }
         }
     }
-    r->TotalAvailable = (uint32_t)a.count;
-    r->TotalReturned = (uint32_t)n;
+    r->TotalAvailable = all > UINT32_MAX ? UINT32_MAX : (uint32_t)all;
+    r->TotalReturned = (uint32_t)bytes;
     if (users)
         r->Buffer.UserInformation = (struct samr_display_user_buffer){ (uint32_t)n, users };
     else if (groups)
@@ -589,6 +598,10 @@ SAMR_CALL(GetDisplayEnumerationIndex, SamrGetDisplayEnumerationIndex)
     if (!d || r->result)
         return fault;
     uint16_t level = r->DisplayInformationClass;
+    if (level == 2) {
+        r->result = STATUS_NO_MORE_ENTRIES; /* no machine accounts to find */
+        return 0;
+    }
     if (level != 1 && level != 3) {
         r->result = STATUS_INVALID_INFO_CLASS;
         return 0;
