@@ -194,6 +194,16 @@ static const char *last_audit(struct registry *reg)
     return text;
 }
 
+static size_t audit_count(struct registry *reg)
+{
+    struct audit_entry *entries;
+    size_t n = 0;
+    if (registry_audit_list(reg, 0, 0, &entries, &n) != STATUS_SUCCESS)
+        return (size_t)-1;
+    registry_audit_list_free(entries, n);
+    return n;
+}
+
 static void test_admin(struct registry *reg)
 {
     struct conn c;
@@ -398,6 +408,13 @@ static void test_ordinary(struct registry *reg)
                                           .AccountType = 0x10, .DesiredAccess = 0x02000000 };
     ok(!call(&c, 50, &cu) && cu.result == STATUS_ACCESS_DENIED, "alice may not create a user");
     is_str(last_audit(reg), "samr alice user.add mallory refused", "  audited as refused");
+    registry_setting_set(reg, "lsass.samr-audit-refused-per-minute", "1", &actor, NULL);
+    size_t before = audit_count(reg);
+    struct SamrCreateUser2InDomain again = cu;
+    again.Name = ustr(&c, "mallory2");
+    ok(!call(&c, 50, &again) && again.result == STATUS_ACCESS_DENIED && audit_count(reg) == before,
+       "  past lsass.samr-audit-refused-per-minute the refusal is not recorded again");
+    registry_setting_set(reg, "lsass.samr-audit-refused-per-minute", "60", &actor, NULL);
     struct policy_handle d2;
     ok(open_domain(&c, false, 0x10, &server, &d2, &result) && result == STATUS_ACCESS_DENIED,
        "asking DOMAIN_CREATE_USER at OpenDomain: STATUS_ACCESS_DENIED");

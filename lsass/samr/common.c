@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/log.h"
@@ -261,6 +262,17 @@ const struct audit_actor *samr_actor_of(struct dcerpc_call *call, struct lsa_rpc
 void samr_audit_refused(struct dcerpc_call *call, const char *action, const char *object,
                         const char *reason)
 {
+    struct samr_service *service = samr_service_of(call);
+    int64_t now = (int64_t)time(NULL);
+    if (now - service->refused_window >= 60) {
+        service->refused_window = now;
+        service->refused_in_window = 0;
+    }
+    uint32_t limit = 60;
+    if (!NT_SUCCESS(registry_setting_get_dword(samr_reg(call), "lsass.samr-audit-refused-per-minute", &limit)))
+        limit = 60;
+    if (++service->refused_in_window > limit)
+        return;
     struct lsa_rpc_actor who;
     NTSTATUS status = registry_audit_refused(samr_reg(call), samr_actor_of(call, &who), action,
                                              object ? object : "", reason);

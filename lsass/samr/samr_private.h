@@ -83,6 +83,11 @@ struct samr_object {
 
 struct samr_service {
     struct lsa_rpc_context *ctx; /* reg, under reg_lock */
+    /* Refused changes are audited at most lsass.samr-audit-refused-per-minute
+     * a minute, so that a client repeating one cannot grow the log without
+     * end (under reg_lock, as every call runs). */
+    int64_t refused_window;
+    uint32_t refused_in_window;
 };
 
 /* ---- helpers (common.c) ---- */
@@ -131,7 +136,8 @@ uint32_t samr_status(NTSTATUS status);
  * lsa_rpc_actor's. */
 const struct audit_actor *samr_actor_of(struct dcerpc_call *call, struct lsa_rpc_actor *who);
 #define samr_actor_done lsa_rpc_actor_done
-/* A refused change in the audit log (outcome refused), with the caller. */
+/* A refused change in the audit log (outcome refused), with the caller;
+ * rate-limited per minute. */
 void samr_audit_refused(struct dcerpc_call *call, const char *action, const char *object,
                         const char *reason);
 #define SAMR_NEW(call, T) ((T *)ndr_arena_alloc(dcerpc_call_arena(call), sizeof(T)))
