@@ -128,6 +128,10 @@ except Exception as e:
 exp['Expires']['AccountExpires']['LowPart'] = 0xFFFFFFFF
 exp['Expires']['AccountExpires']['HighPart'] = 0x7FFFFFFF
 ok(status_of(lambda: samr.hSamrSetInformationUser2(dce, eve, exp)) == 0, 'level 17: never expires again')
+# Left for the shell test: a new password that must be changed at the next
+# logon (smbpasswd -r then changes it on an anonymous pipe).
+ok(status_of(lambda: samr.hSamrSetPasswordInternal4New(dce, eve, 'Eve-third-Pw-3')) == 0,
+   'level 25: eve must change her password at the next logon')
 samr.hSamrCloseHandle(dce, eve)
 
 dce2 = connect(USER, USER_PW)

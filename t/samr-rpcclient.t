@@ -185,7 +185,18 @@ while IFS= read -r line; do
     esac
 done < "$T/impacket.tap"
 like "$(cat "$T/impacket.tap")" "impacket: \\.\\.\\. and creating an alias" "impacket's checks all ran"
-like "$(smb_login eve Eve-second-Pw-2)" "IPC\\$" "eve, made over samr by impacket, logs on with smbclient"
+like "$(smb_login eve Eve-third-Pw-3)" "NT_STATUS_PASSWORD_MUST_CHANGE" \
+    "eve's password must change: smbclient is refused with NT_STATUS_PASSWORD_MUST_CHANGE"
+# smbpasswd -r: with a password that must change, smbpasswd opens \pipe\samr
+# on a null session (Windows and smbd allow those: lsass.allow-anonymous)
+# and calls SamrUnicodeChangePasswordUser3. (With a valid password it binds
+# with NTLMSSP at packet privacy, which the RPC runtime does not offer.)
+"$LWADMIN" config set lsass.allow-anonymous on >/dev/null
+out=$(printf '%s\n%s\n%s\n' Eve-third-Pw-3 Eve-fourth-Pw-4 Eve-fourth-Pw-4 |
+    timeout "$APPLIANCE_CLIENT_TIMEOUT" smbpasswd -s -r 127.0.0.1 -U eve -c "$APPLIANCE_CONF" 2>&1)
+like "$out" "Password changed for user eve" "smbpasswd -r: eve changes the password she must change"
+"$LWADMIN" config set lsass.allow-anonymous off >/dev/null
+like "$(smb_login eve Eve-fourth-Pw-4)" "IPC\\$" "eve, made over samr by impacket, logs on with smbclient"
 like "$(last_audit 8)" "samr +bob +user.passwd +eve" "impacket's changes are audited via samr"
 out=$(bob "deletedomuser eve")
 unlike "$out" "NT_STATUS" "deletedomuser eve"

@@ -29,8 +29,11 @@ static NTSTATUS check_account_policy(const struct sam_user *user, const struct l
 {
     if (user->flags & SAM_USER_DISABLED)
         return STATUS_ACCOUNT_DISABLED;
+    /* "User must change password at next logon" (set by an administrator,
+     * or by samr's PasswordExpired): Windows answers MUST_CHANGE, and
+     * clients (smbpasswd -r) then change it on a null session. */
     if (user->flags & SAM_USER_PASSWORD_EXPIRED)
-        return STATUS_PASSWORD_EXPIRED;
+        return STATUS_PASSWORD_MUST_CHANGE;
     if (settings->max_password_age_days && !(user->flags & SAM_USER_PASSWORD_NEVER_EXPIRES) &&
         user->password_last_set > 0 &&
         now - user->password_last_set > (int64_t)settings->max_password_age_days * 86400)
