@@ -30,13 +30,30 @@ static NTSTATUS check_account_policy(const struct sam_user *user, const struct l
 {
     if (user->flags & SAM_USER_DISABLED)
         return STATUS_ACCOUNT_DISABLED;
+    /* "User must change password at next logon" (set by an administrator,
+     * or by samr's PasswordExpired): Windows answers MUST_CHANGE, and
+     * clients (smbpasswd -r) then change it on a null session. */
     if (user->flags & SAM_USER_PASSWORD_EXPIRED)
-        return STATUS_PASSWORD_EXPIRED;
+        return STATUS_PASSWORD_MUST_CHANGE;
     if (settings->max_password_age_days && !(user->flags & SAM_USER_PASSWORD_NEVER_EXPIRES) &&
         user->password_last_set > 0 &&
         now - user->password_last_set > (int64_t)settings->max_password_age_days * 86400)
         return STATUS_PASSWORD_EXPIRED;
     return STATUS_SUCCESS;
+}
+
+/* An expiry set over samr (MMC's "Account expires"): an NT time, 0 never. */
+static NTSTATUS check_account_expiry(struct registry *reg, const struct sam_user *user, int64_t now)
+{
+    struct sam_user_details details;
+    NTSTATUS status = sam_user_details_get(reg, user->rid, &details);
+    if (!NT_SUCCESS(status))
+        return status;
+    int64_t now_nt = (now + 11644473600LL) * 10000000LL; /* seconds since 1970 to 100 ns since 1601 */
+    if (details.account_expires && now_nt >= details.account_expires)
+        status = STATUS_ACCOUNT_EXPIRED;
+    sam_user_details_free(&details);
+    return status;
 }
 
 /* The account rights of the user and its groups (lsarpc's "User Rights
@@ -209,6 +226,8 @@ static NTSTATUS local_logon(struct lsa_provider *p, const struct lsa_settings *s
         goto out;
     }
     status = check_account_policy(&user, settings, now);
+    if (NT_SUCCESS(status))
+        status = check_account_expiry(lp->reg, &user, now);
     if (!NT_SUCCESS(status))
         goto out;
     status = sam_user_logon_success(lp->reg, user.rid, now);

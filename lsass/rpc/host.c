@@ -10,6 +10,7 @@
 #include "lsass/lsarpc/lsarpc.h"
 #include "lsass/rpc/lsa_rpc.h"
 #include "lsass/sam/sam.h"
+#include "lsass/samr/samr.h"
 #include "lwiod/client/lwio.h"
 
 /* The interface modules lsassd serves: one line each. */
@@ -18,6 +19,7 @@ static const struct {
     lsa_rpc_register_fn register_fn;
 } modules[] = {
     { "lsarpc", lsarpc_interface_register }, /* lsarpc, dssetup */
+    { "samr", samr_interface_register },
 };
 #define MODULE_COUNT (sizeof modules / sizeof modules[0])
 

@@ -26,6 +26,8 @@ NTSTATUS sam_user_set_nt_hash(struct registry *reg, const struct audit_actor *ac
         }
         status = sam_exec_stmt(reg, stmt);
         if (NT_SUCCESS(status))
+            status = sam_password_history_add(reg, rid, nt_hash);
+        if (NT_SUCCESS(status))
             status = registry_audit(reg, actor, "user.passwd", user.name, "NT hash set");
         sam_user_free(&user);
     }

@@ -4,8 +4,8 @@
  * The tables are made by the SQL files in lsass/sam/migrations/ (registry_open
  * applies them); the password policy comes from the settings
  * lsass.min-password-length and lsass.password-complexity. Password history and
- * minimum age apply to a user changing their own password (samr), not to an
- * administrator's reset, and are not kept here yet.
+ * minimum age apply to a user changing their own password (samr:
+ * sam_user_change_password), not to an administrator's reset.
  *
  * Who uses it: lwadmin and lwconsole (administration), lsassd (authentication:
  * a user's NT hash and flags by name, bad-password and logon bookkeeping, the
@@ -161,6 +161,45 @@ void sam_user_list_free(struct sam_user_list *list);
  * STATUS_NO_SUCH_USER, or STATUS_NOT_FOUND if the account has no password. */
 NTSTATUS sam_user_get_nt_hash(struct registry *reg, uint32_t rid,
                               uint8_t nt_hash[SAM_NT_HASH_LENGTH]);
+
+/* An account's profile fields (migration 003): what MMC's Profile tab and
+ * samr's user information levels carry. Strings are "" when unset. */
+#define SAM_DETAIL_MAX 1024 /* characters of each text field */
+struct sam_user_details {
+    char *home_directory;
+    char *home_drive;     /* "H:" */
+    char *script_path;
+    char *profile_path;
+    char *workstations;   /* comma-separated NetBIOS names; "" any */
+    char *user_comment;
+    char *parameters;     /* Remote Desktop Services / RAS settings */
+    uint16_t country_code, code_page;
+    int64_t account_expires; /* NT time (100 ns since 1601, as samr sends it); 0 never */
+};
+NTSTATUS sam_user_details_get(struct registry *reg, uint32_t rid, struct sam_user_details *details);
+void sam_user_details_free(struct sam_user_details *details);
+/* NULL fields are left alone; account_expires only with set_account_expires.
+ * Audited as user.set with what changed. */
+struct sam_user_details_change {
+    const char *home_directory, *home_drive, *script_path, *profile_path, *workstations, *user_comment,
+        *parameters;
+    bool set_codes; /* country_code and code_page */
+    uint16_t country_code, code_page;
+    bool set_account_expires;
+    int64_t account_expires;
+};
+NTSTATUS sam_user_details_set(struct registry *reg, const struct audit_actor *actor, uint32_t rid,
+                              const struct sam_user_details_change *change);
+
+/* A user changing his own password (samr's SamrUnicodeChangePasswordUser2-4,
+ * once the old password is proven): sam_user_set_password's checks, and
+ * also the ones that bind the user only, as on Windows: not within
+ * lsass.min-password-age days of the last set (unless it is expired), not
+ * one of his last lsass.password-history passwords. Otherwise
+ * STATUS_PASSWORD_RESTRICTION. Every password set is recorded in the
+ * history (the newest 24). */
+NTSTATUS sam_user_change_password(struct registry *reg, const struct audit_actor *actor, uint32_t rid,
+                                  const char *password, int64_t now);
 
 /* ---- logon bookkeeping (lsassd) ----------------------------------------- */
 

@@ -40,6 +40,13 @@ NTSTATUS sam_id_for_rid(struct registry *reg, uint32_t rid, uint32_t *id);
 /* Sets sam_domain.id_base to the current range's FIRST if it has none. */
 NTSTATUS sam_id_base_init(struct registry *reg);
 
+/* A free text field: valid UTF-8, at most max characters, no control
+ * characters; STATUS_INVALID_PARAMETER otherwise (NULL is fine). */
+NTSTATUS sam_check_text(const char *text, size_t max);
+
+/* Records a password just set in the account's history (user_details.c). */
+NTSTATUS sam_password_history_add(struct registry *reg, uint32_t rid, const uint8_t nt_hash[16]);
+
 /* Removes a SID from every group (a deleted account). */
 NTSTATUS sam_members_forget(struct registry *reg, const struct sid *member);
 

@@ -223,7 +223,7 @@ NTSTATUS sam_user_get_nt_hash(struct registry *reg, uint32_t rid,
 
 /* Free text fields (full name, description): valid UTF-8, bounded, no control
  * characters (they would garble listings and logs). */
-static NTSTATUS check_text(const char *text, size_t max)
+NTSTATUS sam_check_text(const char *text, size_t max)
 {
     if (!text)
         return STATUS_SUCCESS;
@@ -273,8 +273,8 @@ NTSTATUS sam_user_add(struct registry *reg, const struct audit_actor *actor, con
     NTSTATUS status = sam_name_check(name, SAM_USER_NAME_MAX, NULL);
     if (!NT_SUCCESS(status))
         return status;
-    if (!NT_SUCCESS(check_text(full_name, SAM_FULL_NAME_MAX)) ||
-        !NT_SUCCESS(check_text(description, SAM_DESCRIPTION_MAX)) ||
+    if (!NT_SUCCESS(sam_check_text(full_name, SAM_FULL_NAME_MAX)) ||
+        !NT_SUCCESS(sam_check_text(description, SAM_DESCRIPTION_MAX)) ||
         (flags & ~(SAM_USER_DISABLED | SAM_USER_PASSWORD_NEVER_EXPIRES)))
         return STATUS_INVALID_PARAMETER;
     flags |= SAM_USER_NORMAL_ACCOUNT;
@@ -331,6 +331,8 @@ NTSTATUS sam_user_add(struct registry *reg, const struct audit_actor *actor, con
         }
         status = sam_exec_stmt(reg, stmt);
     }
+    if (NT_SUCCESS(status) && have_hash)
+        status = sam_password_history_add(reg, new_rid, hash);
     if (NT_SUCCESS(status)) {
         char flag_text[96], detail[200];
         flags_text(flags, flag_text, sizeof flag_text);
@@ -374,6 +376,8 @@ NTSTATUS sam_user_set_password(struct registry *reg, const struct audit_actor *a
         status = sam_exec_stmt(reg, stmt);
     }
     if (NT_SUCCESS(status))
+        status = sam_password_history_add(reg, rid, hash);
+    if (NT_SUCCESS(status))
         status = registry_audit(reg, actor, "user.passwd", user.name, "password set");
     status = sam_end(reg, status);
     crypto_wipe(hash, sizeof hash);
@@ -405,8 +409,8 @@ NTSTATUS sam_user_update(struct registry *reg, const struct audit_actor *actor, 
     if ((change->flags_set | change->flags_clear) & ~SAM_USER_SETTABLE_FLAGS ||
         (change->flags_set & SAM_USER_LOCKED_OUT) || (change->flags_set & change->flags_clear))
         goto out;
-    if (!NT_SUCCESS(check_text(change->full_name, SAM_FULL_NAME_MAX)) ||
-        !NT_SUCCESS(check_text(change->description, SAM_DESCRIPTION_MAX)))
+    if (!NT_SUCCESS(sam_check_text(change->full_name, SAM_FULL_NAME_MAX)) ||
+        !NT_SUCCESS(sam_check_text(change->description, SAM_DESCRIPTION_MAX)))
         goto out;
     if (change->new_name) {
         status = sam_name_check(change->new_name, SAM_USER_NAME_MAX, NULL);

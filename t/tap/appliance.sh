@@ -156,6 +156,20 @@ appliance_stop() {
 
 # For a test that needs the running instance: the test fails (Bail out!)
 # when it cannot start; a daemon that dies at start is never a skip.
+# appliance_wait_samr: waits (at most 20 s) until \pipe\samr answers an
+# rpcclient enumdomains as alice; lsassd serves its RPC pipes a moment after
+# lwiod is up, so `lwadmin start` returning does not mean they exist yet.
+appliance_wait_samr() {
+    _i=0
+    while [ $_i -lt 100 ]; do
+        timeout 10 rpcclient -s "$APPLIANCE_CONF" -A "$APPLIANCE_AUTH" -p "$APPLIANCE_PORT" \
+            127.0.0.1 -c enumdomains 2>&1 | grep -q "name:\[Builtin\]" && return 0
+        sleep 0.2
+        _i=$((_i + 1))
+    done
+    return 1
+}
+
 appliance_require() {
     appliance_available && return 0
     echo "Bail out! the appliance did not start: $APPLIANCE_WHY"
