@@ -200,7 +200,7 @@ out=$(printf '%s\n%s\n%s\n' Eve-third-Pw-3 Eve-fourth-Pw-4 Eve-fourth-Pw-4 |
 like "$out" "Password changed for user eve" "smbpasswd -r: eve changes the password she must change"
 "$LWADMIN" config set lsass.allow-anonymous off >/dev/null
 like "$(smb_login eve Eve-fourth-Pw-4)" "IPC\\$" "eve, made over samr by impacket, logs on with smbclient"
-like "$(last_audit 8)" "samr +bob +user.passwd +eve" "impacket's changes are audited via samr"
+like "$(last_audit 16)" "samr +bob +user.passwd +eve" "impacket's changes are audited via samr"
 out=$(bob "deletedomuser eve")
 unlike "$out" "NT_STATUS" "deletedomuser eve"
 
