@@ -1,7 +1,8 @@
 #!/bin/bash
 # The machine knows the SAM's users (docs/nss-pam.md): libnss_samewise.so.2
 # and pam_samewise.so against a running appliance, driven by the real
-# clients: getent, id, ls -l, and pamtester.
+# clients: getent, id, ls -l, and pamtester; and the whole chain for a
+# user made over samr (rpcclient, impacket): smbclient, getent, ls -l, pamtester.
 #
 # The machine's own configuration is never touched: every client runs in a
 # private mount namespace (unshare -m) where a test nsswitch.conf and a test
@@ -15,6 +16,8 @@
 need_program pamtester pamtester
 need_program unshare util-linux
 need_program setpriv util-linux
+need_program rpcclient samba-common-bin
+need_python_module impacket python3-impacket
 NSS_LIB=$SW_BUILD/nss/libnss_samewise.so.2
 PAM_LIB=$SW_BUILD/pam/pam_samewise.so
 [ -f "$NSS_LIB" ] && [ -f "$PAM_LIB" ] || { echo "Bail out! $NSS_LIB or $PAM_LIB not built"; exit 1; }
@@ -305,6 +308,61 @@ ok "a wrong password waits lsass.failed-logon-delay (1500 ms) as over SMB (took 
 out=$(printf '%s\n' "$DAVE_PW" | machine setpriv --reuid=65534 --regid=65534 --clear-groups \
       pamtester samewise-test dave authenticate 2>&1)
 unlike "$out" 'successfully authenticated' "an unprivileged caller cannot use the PAM module to check passwords" || diag "$out"
+
+# ---- A user made over samr is a user of the machine ------------------------------
+# The whole chain of issue 14: zoe is made and given a password over samr
+# (rpcclient, as gina, an administrator) and enabled over samr (impacket,
+# level 16); she logs on with smbclient and writes a file; getent names her,
+# ls -l shows her as the file's owner, pamtester authenticates her.
+"$LWADMIN" group add-member Administrators gina >/dev/null
+appliance_wait_samr || diag "\pipe\samr is not served yet"
+ZOE_PW=$(pw 8Zz)
+gina_rpc() {
+    timeout "$APPLIANCE_CLIENT_TIMEOUT" rpcclient -s "$APPLIANCE_CONF" -U "gina%$RESET_PW" \
+        -p "$APPLIANCE_PORT" 127.0.0.1 -c "$1" 2>&1
+}
+out=$(gina_rpc "createdomuser zoe")
+unlike "$out" 'NT_STATUS' "samr: rpcclient createdomuser zoe (gina, an administrator)" || diag "$out"
+out=$(gina_rpc "setuserinfo2 zoe 25 $ZOE_PW")
+unlike "$out" 'NT_STATUS' "  setuserinfo2 zoe 25: her password" || diag "$out"
+out=$(/usr/bin/python3 - "$APPLIANCE_PORT" gina "$RESET_PW" zoe 2>&1 <<'PY'
+import signal, sys
+from impacket.dcerpc.v5 import samr, transport
+signal.alarm(60)
+port, admin, password, name = sys.argv[1:5]
+t = transport.DCERPCTransportFactory(r'ncacn_np:127.0.0.1[\pipe\samr]')
+t.set_dport(int(port))
+t.set_credentials(admin, password)
+dce = t.get_dce_rpc()
+dce.connect()
+dce.bind(samr.MSRPC_UUID_SAMR)
+server = samr.hSamrConnect(dce)['ServerHandle']
+names = [d['Name'] for d in samr.hSamrEnumerateDomainsInSamServer(dce, server)['Buffer']['Buffer']]
+sid = samr.hSamrLookupDomainInSamServer(dce, server, [n for n in names if n != 'Builtin'][0])['DomainId']
+domain = samr.hSamrOpenDomain(dce, server, domainId=sid)['DomainHandle']
+rid = samr.hSamrLookupNamesInDomain(dce, domain, [name])['RelativeIds']['Element'][0]['Data']
+user = samr.hSamrOpenUser(dce, domain, userId=rid)['UserHandle']
+buf = samr.SAMPR_USER_INFO_BUFFER()
+buf['tag'] = samr.USER_INFORMATION_CLASS.UserControlInformation
+buf['Control']['UserAccountControl'] = samr.USER_NORMAL_ACCOUNT
+samr.hSamrSetInformationUser2(dce, user, buf)
+print('enabled')
+PY
+)
+is "$out" enabled "  impacket hSamrSetInformationUser2 level 16: zoe enabled" || diag "$out"
+chmod 0777 "$APPLIANCE_SHARE_DIR"
+"$LWADMIN" share set "$APPLIANCE_SHARE" --grant zoe:change >/dev/null
+echo "zoe's notes" > "$T/zoe.src"
+out=$(appliance_smbclient "$APPLIANCE_SHARE" -U "zoe%$ZOE_PW" -c "put $T/zoe.src zoe.txt" 2>&1)
+unlike "$out" 'NT_STATUS_' "zoe logs on with smbclient and writes zoe.txt" || diag "$out"
+line=$(machine getent passwd zoe)
+like "$line" '^zoe:x:[0-9]+:[0-9]+:' "getent passwd zoe" || diag "$line"
+ZOE_UID=$(echo "$line" | cut -d: -f3)
+is "$(stat -c %u "$APPLIANCE_SHARE_DIR/zoe.txt" 2>&1)" "$ZOE_UID" "  zoe.txt is owned by her uid on disk"
+out=$(machine ls -l "$APPLIANCE_SHARE_DIR/zoe.txt")
+like "$out" ' zoe None ' "  ls -l shows zoe (and None) as its owner" || diag "$out"
+out=$(pam zoe authenticate "$ZOE_PW\n")
+like "$out" 'successfully authenticated' "pamtester authenticates zoe with the password samr set" || diag "$out"
 
 # ---- lsassd hung, then down ---------------------------------------------------------
 LSASS_PID=$(cat "${SAMEWISE_DB%.db}.run/lsassd.pid")
