@@ -244,15 +244,18 @@ int main(int argc, char **argv)
         log_error("cannot serve the pipes (is lwiod running with npfs?): %s", nt_status_name(status));
         goto out;
     }
-    log_info("srvsvcd %s serving \\pipe\\srvsvc and \\pipe\\wkssvc (%u instances each) and \\pipe\\winreg",
-             SW_VERSION, o.instances);
+    log_event(LOG_EVENT_STARTED, LOG_LEVEL_INFO,
+              "srvsvcd %s serving \\pipe\\srvsvc and \\pipe\\wkssvc (%u instances each) and \\pipe\\winreg",
+              SW_VERSION, o.instances);
     daemon_ready(&detach, true);
 
     for (;;) {
         struct timespec tick = { RETRY_MS / 1000, (RETRY_MS % 1000) * 1000000L };
         int sig = sigtimedwait(&signals, NULL, &tick);
         if (sig == SIGTERM || sig == SIGINT) {
-            log_info("%s: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+            daemon_stopping();
+            log_event(LOG_EVENT_STOPPING, LOG_LEVEL_INFO, "%s: shutting down",
+                      sig == SIGTERM ? "SIGTERM" : "SIGINT");
             break;
         }
         if (sig == SIGHUP) {
@@ -263,7 +266,7 @@ int main(int argc, char **argv)
             settings(o.db_path, &fresh);
             if (fresh.log_level >= 0)
                 log_set_level((enum log_level)fresh.log_level);
-            log_info("SIGHUP: settings re-read");
+            log_event(LOG_EVENT_RELOADED, LOG_LEVEL_INFO, "SIGHUP: settings re-read");
         }
         if (service_lost(&service)) {
             if (service.lwio)
@@ -273,8 +276,12 @@ int main(int argc, char **argv)
                 log_info("serving the pipes again");
         }
     }
+    log_event(LOG_EVENT_STOPPED, LOG_LEVEL_INFO, "stopped");
     rc = 0;
 out:
+    if (rc != 0 && !o.stdio && !detach.told)
+        log_event(LOG_EVENT_START_FAILED, LOG_LEVEL_ERROR, "srvsvcd could not start for %s",
+                  o.db_path);
     daemon_ready(&detach, false);
     if (store)
         service_stop(&service);
