@@ -185,7 +185,7 @@ deb-check: deb
 
 install: all
 	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(prefix)/lib/samewise/drivers \
-	    $(DESTDIR)$(prefix)/share/samewise $(DESTDIR)$(prefix)/share/man/man8 \
+	    $(if $(DATA_FILES),$(DESTDIR)$(prefix)/share/samewise) $(DESTDIR)$(prefix)/share/man/man8 \
 	    $(DESTDIR)$(localstatedir)/lib/samewise $(DESTDIR)$(systemdunitdir) \
 	    $(DESTDIR)$(journalcatalogdir)
 	install -m 0755 $(PROGRAMS) $(DESTDIR)$(bindir)/
