@@ -64,11 +64,12 @@ cleanup() {
         [ "$(readlink "$link" 2>/dev/null)" = "$root" ] && kill -KILL "$pid" 2>/dev/null
     done
     for m in $mounted; do
-        umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || say "cannot unmount $m"
+        umount "$m" 2>/dev/null || umount -R "$m" 2>/dev/null || umount -l "$m" 2>/dev/null ||
+            say "cannot unmount $m"
     done
     if [ "$keep" = yes ]; then
         say "the root is kept in $root"
-    elif ! grep -q " $root/" /proc/self/mounts; then
+    elif ! grep -q " $root[/ ]" /proc/self/mounts; then
         rm -rf "$root"
     else
         say "something is still mounted under $root: not removing it"
@@ -93,12 +94,29 @@ git_ -C "$root/usr/src/samewise" checkout -q --detach "$head" >&2
 say "testing commit $(git_ -C "$src" log -1 --format='%h %s' "$head")"
 
 # Reverse order of mounting is the order of unmounting: prepend.
+# The root is a mount point of its own (first, so the others show inside
+# it), and sees the cgroup hierarchy: systemd-nspawn needs both to boot a
+# container inside it (make deb-check, which tools/test-all.sh runs). The
+# base root cache is there read-only, so make deb-check's root does not
+# debootstrap again.
+mount --bind "$root" "$root"
+mounted="$root"
 for m in proc sys dev dev/pts dev/shm; do
     [ -d "/$m" ] || continue
     mkdir -p "$root/$m"
     mount --bind "/$m" "$root/$m"
     mounted="$root/$m $mounted"
 done
+if [ -d /sys/fs/cgroup ]; then
+    mount --rbind /sys/fs/cgroup "$root/sys/fs/cgroup"
+    mounted="$root/sys/fs/cgroup $mounted"
+fi
+if [ -s "$cache/bookworm-base.tar" ]; then
+    mkdir -p "$root/var/cache/samewise-fresh"
+    mount --bind "$cache" "$root/var/cache/samewise-fresh"
+    mount -o remount,bind,ro "$root/var/cache/samewise-fresh"
+    mounted="$root/var/cache/samewise-fresh $mounted"
+fi
 
 # In the background and waited for, so that a signal to this script runs its
 # cleanup at once (bash defers traps while a foreground command runs).
