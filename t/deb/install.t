@@ -35,16 +35,25 @@ diag "package: $deb"
 root=$(mktemp -d /var/tmp/samewise-deb.XXXXXX)
 nspawn_pid=
 init_pid=
-# Cleanup: the container (SIGTERM asks nspawn for a clean halt; then KILL of
-# its init, which ends every process of its pid namespace, and of nspawn),
-# anything left running in the root, by PID, then the root itself.
-cleanup_root() {
-    if [ -n "$nspawn_pid" ] && kill -0 "$nspawn_pid" 2>/dev/null; then
+# Stops the booted container: SIGTERM asks nspawn for a clean halt (up to 30
+# s: early in the boot the container's systemd may not act on it yet), then
+# SIGKILL of its init, which ends every process of its pid namespace, and of
+# nspawn.
+stop_container() {
+    [ -n "$nspawn_pid" ] || return 0
+    if kill -0 "$nspawn_pid" 2>/dev/null; then
         kill -TERM "$nspawn_pid" 2>/dev/null
         for _ in $(seq 1 60); do kill -0 "$nspawn_pid" 2>/dev/null || break; sleep 0.5; done
         [ -z "$init_pid" ] || kill -KILL "$init_pid" 2>/dev/null
         kill -KILL "$nspawn_pid" 2>/dev/null
     fi
+    wait "$nspawn_pid" 2>/dev/null
+    nspawn_pid=
+}
+# Cleanup: the container, anything left running in the root, by PID, then the
+# root itself.
+cleanup_root() {
+    stop_container
     for link in /proc/[0-9]*/root; do
         pid=${link#/proc/}; pid=${pid%/root}
         [ "$(readlink "$link" 2>/dev/null)" = "$root" ] && kill -KILL "$pid" 2>/dev/null
@@ -94,25 +103,12 @@ in_root "set -e
 ok "lwadmin configures the installed registry (port $port, user, share)" test $? -eq 0 ||
     cat "$T/config.log"
 
-mkdir -p "$T/client"
-cat > "$T/client.conf" <<EOF
-[global]
-    workgroup = WORKGROUP
-    client min protocol = SMB2_02
-    client max protocol = SMB3
-    lock directory = $T/client
-    state directory = $T/client
-    cache directory = $T/client
-    private dir = $T/client
-    ncalrpc dir = $T/client/ncalrpc
-    disable netbios = yes
-EOF
-printf 'username = alice\npassword = %s\n' "$password" > "$T/auth.txt"
-chmod 0600 "$T/auth.txt"
-read_share() {
-    timeout 60 smbclient -s "$T/client.conf" -A "$T/auth.txt" -p "$port" -m SMB3 \
-        //127.0.0.1/data -c 'get hello.txt -' 2>&1
-}
+# The clients on this machine, through the helpers of every other test.
+. "$SW_SRC/t/tap/appliance.sh"
+APPLIANCE_PORT=$port
+APPLIANCE_PASSWORD=$password
+appliance_client_files
+read_share() { APPLIANCE_CLIENT_TIMEOUT=60 appliance_smbclient data -m SMB3 -c 'get hello.txt -' 2>&1; }
 
 # Boot it. Its init is nspawn's child whose pid in its own namespace is 1.
 systemd-nspawn -q -D "$root" -b -M "samewise-deb-$$" --register=no --keep-unit \
@@ -135,7 +131,16 @@ in_machine() {
 }
 booted=no
 if [ -n "$init_pid" ]; then
-    state=$(in_machine "systemctl is-system-running --wait" 2>&1)
+    # --wait waits for the boot to finish once the container's systemd
+    # listens on its bus. At most three minutes.
+    state=offline
+    deadline=$((SECONDS + 180))
+    while [ "$SECONDS" -lt "$deadline" ] && kill -0 "$nspawn_pid" 2>/dev/null; do
+        state=$(timeout $((deadline - SECONDS)) nsenter -t "$init_pid" -m -u -i -p -r -w \
+            /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin systemctl is-system-running --wait 2>&1)
+        # Until its bus is up systemctl says "offline" or cannot connect.
+        case "$state" in running|degraded|maintenance|stopping) break ;; *) sleep 0.5 ;; esac
+    done
     case "$state" in running|degraded) booted=yes ;; esac
     diag "the container's systemd says: $state"
     [ "$state" = degraded ] && in_machine "systemctl --failed --no-legend" | sed 's/^/#   failed: /'
@@ -221,8 +226,7 @@ else
     diag "systemd-analyze verify and the daemons started with lwadmin start instead"
     sed -n '1,20p' "$T/boot.log" | sed 's/^/#   nspawn: /'
     _tap_record 0 "# SKIP booting with systemd-nspawn -b is not possible on this machine"
-    if [ -n "$nspawn_pid" ]; then kill -TERM "$nspawn_pid" 2>/dev/null; wait "$nspawn_pid" 2>/dev/null; fi
-    nspawn_pid=
+    stop_container
     # (nspawn's own notes on its standard error are not the verdict.)
     verify=$(in_root "systemd-analyze verify --man=no /lib/systemd/system/samewise.target /lib/systemd/system/samewise-*.service 2>&1" 2>/dev/null)
     is "$verify" "" "systemd-analyze verify finds nothing wrong in the installed units"
