@@ -66,6 +66,9 @@ int daemon_detach(const char *log_path, struct daemon_detach *detach)
         _exit(n == 1 && verdict == 0 ? 0 : 1);
     }
     close(fds[0]);
+    /* A detached daemon is nobody's main process: if whoever started it
+     * runs under systemd, its readiness is not this daemon's to report. */
+    unsetenv("NOTIFY_SOCKET");
     setsid();
     if (chdir("/") != 0) {
         /* "/" always exists; carry on from wherever we are. */

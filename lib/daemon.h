@@ -31,9 +31,10 @@ struct daemon_detach {
 int daemon_detach(const char *log_path, struct daemon_detach *detach);
 
 /* Tells the parent the verdict (once) and, when ok, moves stderr to the log.
- * Under systemd ($NOTIFY_SOCKET) an ok verdict is also READY=1 with this
- * process as MAINPID, so call it only once the daemon really serves; a
- * failure before that sends STATUS= with the reason systemd shows. */
+ * Under systemd ($NOTIFY_SOCKET, kept only by a daemon that did not detach)
+ * an ok verdict is also READY=1 with this process as MAINPID, so call it
+ * only once the daemon really serves; a failure before that sends STATUS=
+ * with the reason systemd shows. */
 void daemon_ready(struct daemon_detach *detach, bool ok);
 
 /* Tells systemd (if it started us) that the daemon is shutting down. */
