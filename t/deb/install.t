@@ -33,6 +33,7 @@ deb=${SW_DEB:-$(ls "$SW_SRC"/build-deb/samewise_*.deb 2>/dev/null | head -n 1)}
 diag "package: $deb"
 
 root=$(mktemp -d /var/tmp/samewise-deb.XXXXXX)
+chroot_mounts=""
 nspawn_pid=
 init_pid=
 # Stops the booted container: SIGTERM asks nspawn for a clean halt (up to 30
@@ -58,6 +59,7 @@ cleanup_root() {
         pid=${link#/proc/}; pid=${pid%/root}
         [ "$(readlink "$link" 2>/dev/null)" = "$root" ] && kill -KILL "$pid" 2>/dev/null
     done
+    for m in $chroot_mounts; do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null; done
     grep -q " $root/" /proc/self/mounts || rm -rf "$root"
 }
 tap_at_exit cleanup_root
@@ -72,9 +74,26 @@ deb_in_root=/var/tmp/$(basename "$deb")
 
 # A command in the root without booting it (nspawn as a better chroot: it
 # mounts /proc, /sys and /dev and cleans up after itself).
+# Where nspawn cannot run at all (no container support), a chroot with
+# /proc, /sys and /dev bind-mounted does instead (unmounted at exit).
+chroot_mounts=""
+# (SW_DEB_CHECK_NO_NSPAWN=1 takes that way on purpose.)
+if [ "${SW_DEB_CHECK_NO_NSPAWN:-}" = 1 ] ||
+    ! timeout 120 systemd-nspawn -q -D "$root" --register=no --keep-unit --pipe /bin/true \
+        >/dev/null 2>&1; then
+    diag "systemd-nspawn cannot run here: the root is entered with chroot"
+    for m in proc sys dev; do
+        mount --bind "/$m" "$root/$m" && chroot_mounts="$root/$m $chroot_mounts"
+    done
+fi
 in_root() {
-    timeout 600 systemd-nspawn -q -D "$root" --register=no --keep-unit --pipe \
-        -E DEBIAN_FRONTEND=noninteractive -E LANG=C.UTF-8 /bin/sh -c "$1"
+    if [ -n "$chroot_mounts" ]; then
+        timeout 600 chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+            DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 /bin/sh -c "$1"
+    else
+        timeout 600 systemd-nspawn -q -D "$root" --register=no --keep-unit --pipe \
+            -E DEBIAN_FRONTEND=noninteractive -E LANG=C.UTF-8 /bin/sh -c "$1"
+    fi
 }
 
 in_root "apt-get update -qq && apt-get install -y -qq --no-install-recommends $deb_in_root" \
@@ -111,10 +130,14 @@ appliance_client_files
 read_share() { APPLIANCE_CLIENT_TIMEOUT=60 appliance_smbclient data -m SMB3 -c 'get hello.txt -' 2>&1; }
 
 # Boot it. Its init is nspawn's child whose pid in its own namespace is 1.
-systemd-nspawn -q -D "$root" -b -M "samewise-deb-$$" --register=no --keep-unit \
-    >"$T/boot.log" 2>&1 </dev/null &
-nspawn_pid=$!
+: > "$T/boot.log"
+if [ -z "$chroot_mounts" ]; then
+    systemd-nspawn -q -D "$root" -b -M "samewise-deb-$$" --register=no --keep-unit \
+        >"$T/boot.log" 2>&1 </dev/null &
+    nspawn_pid=$!
+fi
 for _ in $(seq 1 100); do
+    [ -n "$nspawn_pid" ] || break
     for pid in $(pgrep -P "$nspawn_pid"); do
         if awk '$1 == "NSpid:" && $NF == 1 { found = 1 } END { exit !found }' \
             "/proc/$pid/status" 2>/dev/null; then
