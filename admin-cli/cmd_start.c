@@ -132,24 +132,26 @@ static int systemd_start(struct cli *cli, const struct supervise_smb *smb, unsig
 
     const char *args[SUPERVISE_DAEMON_COUNT + 3];
     systemd_units(args, restart ? "restart" : "start");
-    char *output = NULL;
     int status = supervise_run_tool("systemctl", args,
-                                    timeout_ms * SUPERVISE_DAEMON_COUNT + 5000, &output);
+                                    timeout_ms * SUPERVISE_DAEMON_COUNT + 5000, NULL);
+    if (status == -2)
+        cli_note(cli, "systemctl did not finish within the timeout; the units may still be starting");
     for (size_t i = 0; i < SUPERVISE_DAEMON_COUNT && rc == CLI_OK; i++) {
         const char *unit = supervise_systemd_unit(i);
         char *state = supervise_systemd_state("is-active", unit);
         if (!state || strcmp(state, "active") != 0) {
-            char *tail = supervise_journal_tail(i, 20);
-            rc = cli_fail(cli, "%s could not start: systemd says %s is %s%s%s%s%s",
-                          supervise_daemon_names[i], unit, state && *state ? state : "unknown",
-                          status != 0 && output && *output ? "\n  systemctl: " : "",
-                          status != 0 && output ? output : "", tail && *tail ? "\n" : "",
-                          tail ? tail : "");
+            /* The reason is in the unit's journal (systemctl's own message
+             * only says to look there); printed after the one-line failure,
+             * whatever its length. */
+            char *tail = supervise_journal_tail(i, 15);
+            rc = cli_fail(cli, "%s could not start: systemd says %s is %s",
+                          supervise_daemon_names[i], unit, state && *state ? state : "unknown");
+            if (tail && *tail)
+                fprintf(stderr, "%s\n", tail);
             free(tail);
         }
         free(state);
     }
-    free(output);
     for (size_t i = 0; i < SUPERVISE_DAEMON_COUNT && rc == CLI_OK; i++)
         if (!NT_SUCCESS(supervise_find(db, supervise_daemon_names[i], &procs[i])) ||
             !procs[i].running)
@@ -158,12 +160,13 @@ static int systemd_start(struct cli *cli, const struct supervise_smb *smb, unsig
     const struct supervise_process *lwiod = &procs[SUPERVISE_LWIOD];
     if (rc == CLI_OK && smb->enabled &&
         !supervise_wait_port(smb->listen, (uint16_t)smb->port, lwiod->pid, timeout_ms)) {
-        char *tail = supervise_journal_tail(SUPERVISE_LWIOD, 20);
+        char *tail = supervise_journal_tail(SUPERVISE_LWIOD, 15);
         rc = cli_fail(cli,
                       "nothing accepts connections on %s port %u: the SMB server driver is "
-                      "not available yet, or it could not listen%s%s",
-                      supervise_connect_address(smb->listen), smb->port,
-                      tail && *tail ? "\n" : "", tail ? tail : "");
+                      "not available yet, or it could not listen",
+                      supervise_connect_address(smb->listen), smb->port);
+        if (tail && *tail)
+            fprintf(stderr, "%s\n", tail);
         free(tail);
     }
     if (rc != CLI_OK) {

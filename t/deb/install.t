@@ -236,6 +236,20 @@ if [ "$booted" = yes ]; then
     stopped=$(in_machine "journalctl --no-pager -o cat -u samewise-lwiod.service MESSAGE_ID=851d9a2e14114db08895500995fd158a")
     like "$stopped" "stopped" "the journal has lwiod's clean stop under its MESSAGE_ID"
 
+    # A unit that cannot start: lsassd, with no capability, cannot open a
+    # registry whose owner has no access (lwadmin, root with its
+    # capabilities, still can).
+    in_machine "chmod 000 /var/lib/samewise/registry.db"
+    out=$(in_machine "lwadmin start" 2>&1)
+    rc=$?
+    ok "lwadmin start fails when a unit cannot start" test "$rc" -ne 0
+    like "$out" "lsassd could not start: systemd says samewise-lsassd.service is" \
+        "it names the unit and its state" || diag "$out"
+    like "$out" "lsassd: .*cannot open the registry" "with the end of the unit's journal"
+    is "$(in_machine 'systemctl is-active samewise-lwiod.service samewise-srvsvcd.service' | tr '\n' ' ')" \
+        "inactive inactive " "and stops the units it started (no restarts behind the admin's back)"
+    in_machine "chmod 600 /var/lib/samewise/registry.db"
+
     out=$(in_machine "systemctl start samewise.target && lwadmin status" 2>&1)
     like "$out" "srvsvcd: +running" "systemctl start samewise.target starts them too (lwadmin status sees them)"
     in_machine "DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq samewise" >"$T/purge.log" 2>&1
