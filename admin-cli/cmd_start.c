@@ -132,8 +132,9 @@ static int systemd_start(struct cli *cli, const struct supervise_smb *smb, unsig
 
     const char *args[SUPERVISE_DAEMON_COUNT + 3];
     systemd_units(args, restart ? "restart" : "start");
+    char *output = NULL;
     int status = supervise_run_tool("systemctl", args,
-                                    timeout_ms * SUPERVISE_DAEMON_COUNT + 5000, NULL);
+                                    timeout_ms * SUPERVISE_DAEMON_COUNT + 5000, &output);
     if (status == -2)
         cli_note(cli, "systemctl did not finish within the timeout; the units may still be starting");
     for (size_t i = 0; i < SUPERVISE_DAEMON_COUNT && rc == CLI_OK; i++) {
@@ -146,12 +147,17 @@ static int systemd_start(struct cli *cli, const struct supervise_smb *smb, unsig
             char *tail = supervise_journal_tail(i, 15);
             rc = cli_fail(cli, "%s could not start: systemd says %s is %s",
                           supervise_daemon_names[i], unit, state && *state ? state : "unknown");
+            /* systemctl's own words matter when it could not ask at all
+             * (not root, no polkit agent). */
+            if (status != 0 && output && *output)
+                fprintf(stderr, "  systemctl: %s\n", output);
             if (tail && *tail)
                 fprintf(stderr, "%s\n", tail);
             free(tail);
         }
         free(state);
     }
+    free(output);
     for (size_t i = 0; i < SUPERVISE_DAEMON_COUNT && rc == CLI_OK; i++)
         if (!NT_SUCCESS(supervise_find(db, supervise_daemon_names[i], &procs[i])) ||
             !procs[i].running)
