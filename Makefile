@@ -30,9 +30,9 @@ endif
 PROVE_JOBS ?= 2
 
 PKG_CFLAGS := $(SQLITE_CFLAGS) $(YAML_CFLAGS) $(NCURSES_CFLAGS) $(KRB5_CFLAGS) \
-              $(LDAP_CFLAGS) $(OPENSSL_CFLAGS) $(JANSSON_CFLAGS) $(MICROHTTPD_CFLAGS)
+              $(LDAP_CFLAGS) $(OPENSSL_CFLAGS) $(JANSSON_CFLAGS) $(MICROHTTPD_CFLAGS) $(SYSTEMD_CFLAGS)
 PKG_LIBS   := $(SQLITE_LIBS) $(YAML_LIBS) $(NCURSES_LIBS) $(KRB5_LIBS) \
-              $(LDAP_LIBS) $(OPENSSL_LIBS) $(JANSSON_LIBS) $(MICROHTTPD_LIBS) -lpthread -ldl -lm
+              $(LDAP_LIBS) $(OPENSSL_LIBS) $(JANSSON_LIBS) $(MICROHTTPD_LIBS) $(SYSTEMD_LIBS) -lpthread -ldl -lm
 
 # -fPIC everywhere: the same objects go into programs and into driver .so files.
 SW_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC -Wall -Wextra -Werror -Wshadow \
@@ -137,12 +137,25 @@ fuzz-smoke:
 	@$(MAKE) -s FUZZ_BUILD=$(FUZZ_BUILD) fuzz >/dev/null
 	FUZZ_RUNS=$(FUZZ_RUNS) tools/fuzz-smoke.sh $(FUZZ_BUILD)/fuzz
 
-.PHONY: all check check-build run install clean distclean fuzz fuzz-binaries fuzz-smoke fresh-check
+# systemd units (systemd/*.in -> build/systemd/): the programs' and the
+# registry's installed paths filled in. make install puts them in
+# $(systemdunitdir); nothing enables them (docs/packaging.md).
+bindir ?= $(prefix)/bin
+localstatedir ?= $(prefix)/var
+systemdunitdir ?= $(prefix)/lib/systemd/system
+journalcatalogdir ?= $(prefix)/lib/systemd/catalog
+SYSTEMD_UNITS := $(patsubst systemd/%.in,$(B)/systemd/%,$(wildcard systemd/*.in))
+$(B)/systemd/%: systemd/%.in config.mk
+	@mkdir -p $(@D)
+	@echo "  GEN     $@"
+	$(Q)sed -e 's|@bindir@|$(bindir)|g' -e 's|@localstatedir@|$(localstatedir)|g' $< > $@.tmp && mv $@.tmp $@
+
+.PHONY: all check check-build run install clean distclean fuzz fuzz-binaries fuzz-smoke fresh-check deb deb-check
 .DEFAULT_GOAL := all
 # Keep objects of test programs: they are intermediates to make, not to us.
 .SECONDARY:
 
-all: $(LIBRARY_FILES) $(PROGRAMS) $(DRIVERS)
+all: $(LIBRARY_FILES) $(PROGRAMS) $(DRIVERS) $(SYSTEMD_UNITS)
 
 check-build: all $(TEST_PROGRAMS) $(FUZZ_REPLAYERS)
 
@@ -163,11 +176,26 @@ run: all
 fresh-check:
 	tools/fresh-check.sh
 
+# The Debian package (docs/packaging.md): dpkg-buildpackage on a copy of the
+# tree in build-deb/, then lintian; the result is
+# build-deb/samewise_VERSION_ARCH.deb.
+deb:
+	tools/make-deb.sh
+
+# That package installed into a fresh Debian 12 root, booted with systemd as
+# PID 1 (systemd-nspawn -b), serving a share to smbclient (root; slow: not
+# part of make check).
+deb-check: deb
+	SW_BUILD=$(abspath $(B)) SW_SRC=$(CURDIR) prove -v t/deb/*.t
+
 install: all
-	install -d $(DESTDIR)$(prefix)/bin $(DESTDIR)$(prefix)/lib/samewise/drivers \
-	    $(DESTDIR)$(prefix)/share/samewise $(DESTDIR)$(prefix)/share/man/man8 \
-	    $(DESTDIR)$(prefix)/var/lib/samewise
-	install -m 0755 $(PROGRAMS) $(DESTDIR)$(prefix)/bin/
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(prefix)/lib/samewise/drivers \
+	    $(if $(DATA_FILES),$(DESTDIR)$(prefix)/share/samewise) $(DESTDIR)$(prefix)/share/man/man8 \
+	    $(DESTDIR)$(localstatedir)/lib/samewise $(DESTDIR)$(systemdunitdir) \
+	    $(DESTDIR)$(journalcatalogdir)
+	install -m 0755 $(PROGRAMS) $(DESTDIR)$(bindir)/
+	install -m 0644 $(SYSTEMD_UNITS) $(DESTDIR)$(systemdunitdir)/
+	install -m 0644 systemd/samewise.catalog $(DESTDIR)$(journalcatalogdir)/
 	$(if $(DRIVERS),install -m 0755 $(DRIVERS) $(DESTDIR)$(prefix)/lib/samewise/drivers/)
 	$(if $(DATA_FILES),install -m 0644 $(DATA_FILES) $(DESTDIR)$(prefix)/share/samewise/)
 	install -m 0644 docs/*.8 $(DESTDIR)$(prefix)/share/man/man8/

@@ -1,7 +1,11 @@
 /* lwadmin start [--foreground] [--timeout SECONDS]: starts the instance's
  * daemons (lsassd, lwiod, srvsvcd) and returns
  * once the SMB port accepts connections; on failure it stops what it started
- * and says why, with the end of the daemon's log. docs/appliance.md. */
+ * and says why, with the end of the daemon's log. docs/appliance.md.
+ * Where systemd runs the installed registry's daemons (the Debian package's
+ * units), start and restart ask systemctl instead, with the same checks
+ * before, the same wait for the port after and the same output
+ * (docs/packaging.md). */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -90,6 +94,93 @@ static int start_daemons(struct cli *cli, const struct supervise_smb *smb, unsig
     }
     if (rc != CLI_OK) {
         cli_stop_daemons(cli, db, started, 10000);
+        memset(procs, 0, SUPERVISE_DAEMON_COUNT * sizeof *procs);
+    }
+    return rc;
+}
+
+/* The units systemctl acts on: the three services, then the target that
+ * groups them (ordering comes from the units' After=). */
+static void systemd_units(const char **args, const char *verb)
+{
+    size_t n = 0;
+    args[n++] = verb;
+    for (size_t i = 0; i < SUPERVISE_DAEMON_COUNT; i++)
+        args[n++] = supervise_systemd_unit(i);
+    args[n++] = SUPERVISE_SYSTEMD_TARGET;
+    args[n] = NULL;
+}
+
+/* Under systemd: `systemctl start` (or restart) of the units, then every
+ * unit must be active and the SMB port accept connections. A start that
+ * fails stops the units again if none of them ran before, so that
+ * Restart=on-failure does not keep trying behind the administrator's back. */
+static int systemd_start(struct cli *cli, const struct supervise_smb *smb, unsigned timeout_ms,
+                         bool restart, struct supervise_process *procs)
+{
+    const char *db = cli->db_path;
+    bool any_before = false;
+    int rc = CLI_OK;
+    for (size_t i = 0; i < SUPERVISE_DAEMON_COUNT; i++) {
+        if (!NT_SUCCESS(supervise_find(db, supervise_daemon_names[i], &procs[i])))
+            return cli_fail(cli, "out of memory");
+        any_before = any_before || procs[i].running;
+    }
+    if (!restart && !procs[SUPERVISE_LWIOD].running && smb->enabled &&
+        (rc = check_smb(cli, smb)) != CLI_OK)
+        return rc;
+
+    const char *args[SUPERVISE_DAEMON_COUNT + 3];
+    systemd_units(args, restart ? "restart" : "start");
+    char *output = NULL;
+    int status = supervise_run_tool("systemctl", args,
+                                    timeout_ms * SUPERVISE_DAEMON_COUNT + 5000, &output);
+    if (status == -2)
+        cli_note(cli, "systemctl did not finish within the timeout; the units may still be starting");
+    for (size_t i = 0; i < SUPERVISE_DAEMON_COUNT && rc == CLI_OK; i++) {
+        const char *unit = supervise_systemd_unit(i);
+        char *state = supervise_systemd_state("is-active", unit);
+        if (!state || strcmp(state, "active") != 0) {
+            /* The reason is in the unit's journal (systemctl's own message
+             * only says to look there); printed after the one-line failure,
+             * whatever its length. */
+            char *tail = supervise_journal_tail(i, 15);
+            rc = cli_fail(cli, "%s could not start: systemd says %s is %s",
+                          supervise_daemon_names[i], unit, state && *state ? state : "unknown");
+            /* systemctl's own words matter when it could not ask at all
+             * (not root, no polkit agent). */
+            if (status != 0 && output && *output)
+                fprintf(stderr, "  systemctl: %s\n", output);
+            if (tail && *tail)
+                fprintf(stderr, "%s\n", tail);
+            free(tail);
+        }
+        free(state);
+    }
+    free(output);
+    for (size_t i = 0; i < SUPERVISE_DAEMON_COUNT && rc == CLI_OK; i++)
+        if (!NT_SUCCESS(supervise_find(db, supervise_daemon_names[i], &procs[i])) ||
+            !procs[i].running)
+            rc = cli_fail(cli, "%s is active under systemd but no running %s has its pid file",
+                          supervise_daemon_names[i], supervise_daemon_names[i]);
+    const struct supervise_process *lwiod = &procs[SUPERVISE_LWIOD];
+    if (rc == CLI_OK && smb->enabled &&
+        !supervise_wait_port(smb->listen, (uint16_t)smb->port, lwiod->pid, timeout_ms)) {
+        char *tail = supervise_journal_tail(SUPERVISE_LWIOD, 15);
+        rc = cli_fail(cli,
+                      "nothing accepts connections on %s port %u: the SMB server driver is "
+                      "not available yet, or it could not listen",
+                      supervise_connect_address(smb->listen), smb->port);
+        if (tail && *tail)
+            fprintf(stderr, "%s\n", tail);
+        free(tail);
+    }
+    if (rc != CLI_OK) {
+        if (!any_before) {
+            systemd_units(args, "stop");
+            supervise_run_tool("systemctl", args, timeout_ms * SUPERVISE_DAEMON_COUNT + 5000,
+                               NULL);
+        }
         memset(procs, 0, SUPERVISE_DAEMON_COUNT * sizeof *procs);
     }
     return rc;
@@ -213,12 +304,20 @@ static int run_start(struct cli *cli, const struct cli_command *command, int arg
 
     if ((rc = read_smb_settings(cli, &smb)) != CLI_OK)
         goto out;
+    bool systemd = supervise_systemd_manages(cli->db_path);
+    if (systemd && foreground) {
+        rc = cli_fail(cli, "systemd runs the daemons of %s (%s): start them with 'lwadmin "
+                           "start' or systemctl, without --foreground",
+                      cli->db_path, SUPERVISE_SYSTEMD_TARGET);
+        goto out;
+    }
     NTSTATUS status = supervise_lock(cli->db_path, (unsigned)timeout * 1000, &lock, &error);
     if (!NT_SUCCESS(status)) {
         rc = cli_fail_status(cli, status, error, "cannot start");
         goto out;
     }
-    rc = start_daemons(cli, &smb, (unsigned)timeout * 1000, procs);
+    rc = systemd ? systemd_start(cli, &smb, (unsigned)timeout * 1000, false, procs)
+                 : start_daemons(cli, &smb, (unsigned)timeout * 1000, procs);
     supervise_unlock(lock);
     if (rc != CLI_OK)
         goto out;
@@ -274,10 +373,15 @@ static int run_restart(struct cli *cli, const struct cli_command *command, int a
         rc = cli_fail_status(cli, status, error, "cannot restart");
         goto out;
     }
-    /* Stopping waits for each daemon's clean exit (open files closed). */
-    rc = cli_stop_daemons(cli, cli->db_path, NULL, (unsigned)timeout * 1000);
-    if (rc == CLI_OK)
-        rc = start_daemons(cli, &smb, (unsigned)timeout * 1000, procs);
+    /* Stopping waits for each daemon's clean exit (open files closed);
+     * systemctl restart does the same, unit by unit. */
+    if (supervise_systemd_manages(cli->db_path)) {
+        rc = systemd_start(cli, &smb, (unsigned)timeout * 1000, true, procs);
+    } else {
+        rc = cli_stop_daemons(cli, cli->db_path, NULL, (unsigned)timeout * 1000);
+        if (rc == CLI_OK)
+            rc = start_daemons(cli, &smb, (unsigned)timeout * 1000, procs);
+    }
     supervise_unlock(lock);
     if (rc == CLI_OK)
         print_started(&smb, procs);

@@ -1,6 +1,8 @@
 /* lwadmin status: which of the instance's daemons run (pid, since when), and
  * whether the SMB port accepts connections. Exit status 0 when any daemon
- * runs, 1 when none does, so scripts can test it. */
+ * runs, 1 when none does, so scripts can test it. Where systemd runs the
+ * installed registry's daemons, one more line says so: whether
+ * samewise.target is active and enabled at boot. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,22 @@ struct smb_state {
     struct supervise_smb settings;
     bool accepting;
 };
+
+/* samewise.target's state when systemd runs this instance. */
+struct systemd_state {
+    bool manages;
+    char *active;  /* systemctl is-active: active, inactive, failed... */
+    char *enabled; /* systemctl is-enabled: enabled, disabled... */
+};
+
+static void read_systemd(const char *db_path, struct systemd_state *sd)
+{
+    sd->manages = supervise_systemd_manages(db_path);
+    if (!sd->manages)
+        return;
+    sd->active = supervise_systemd_state("is-active", SUPERVISE_SYSTEMD_TARGET);
+    sd->enabled = supervise_systemd_state("is-enabled", SUPERVISE_SYSTEMD_TARGET);
+}
 
 /* The SMB settings, from the registry if there is one (status never creates
  * a registry). */
@@ -40,7 +58,7 @@ static const char *state_name(const struct supervise_process *process, bool inst
 
 static int print_json(struct cli *cli, const char *db_path, const char *run_dir, bool any,
                       const struct supervise_process *procs, const bool *installed,
-                      const struct smb_state *smb)
+                      const struct smb_state *smb, const struct systemd_state *sd)
 {
     json_t *daemons = json_array();
     for (size_t i = 0; daemons && i < SUPERVISE_DAEMON_COUNT; i++) {
@@ -59,17 +77,22 @@ static int print_json(struct cli *cli, const char *db_path, const char *run_dir,
         smb_json = json_pack("{s:b, s:s, s:I, s:b}", "configured", settings->enabled, "listen",
                              settings->listen, "port", (json_int_t)settings->port, "accepting",
                              smb->accepting);
-    return cli_print_json(cli, json_pack("{s:s, s:s, s:b, s:o, s:o}", "registry", db_path,
+    json_t *systemd_json = json_null();
+    if (sd->manages)
+        systemd_json = json_pack("{s:s, s:s, s:s}", "unit", SUPERVISE_SYSTEMD_TARGET, "active",
+                                 sd->active ? sd->active : "", "enabled",
+                                 sd->enabled ? sd->enabled : "");
+    return cli_print_json(cli, json_pack("{s:s, s:s, s:b, s:o, s:o, s:o}", "registry", db_path,
                                          "run_dir", run_dir, "running", any, "daemons",
-                                         daemons, "smb", smb_json));
+                                         daemons, "smb", smb_json, "systemd", systemd_json));
 }
 
 static void print_text(const char *db_path, const char *run_dir,
                        const struct supervise_process *procs, const bool *installed,
-                       const struct smb_state *smb)
+                       const struct smb_state *smb, const struct systemd_state *sd)
 {
-    char lines[SUPERVISE_DAEMON_COUNT][128], since[32], smb_line[160];
-    const char *pairs[2 * SUPERVISE_DAEMON_COUNT + 8];
+    char lines[SUPERVISE_DAEMON_COUNT][128], since[32], smb_line[160], systemd_line[160];
+    const char *pairs[2 * SUPERVISE_DAEMON_COUNT + 10];
     size_t n = 0;
     pairs[n++] = "registry";
     pairs[n++] = db_path;
@@ -101,6 +124,13 @@ static void print_text(const char *db_path, const char *run_dir,
                  smb->accepting ? "accepting connections" : "not accepting connections");
     pairs[n++] = "smb";
     pairs[n++] = smb_line;
+    if (sd->manages) {
+        snprintf(systemd_line, sizeof systemd_line, "%s %s, %s at boot", SUPERVISE_SYSTEMD_TARGET,
+                 sd->active && *sd->active ? sd->active : "unknown",
+                 sd->enabled && strcmp(sd->enabled, "enabled") == 0 ? "started" : "not started");
+        pairs[n++] = "systemd";
+        pairs[n++] = systemd_line;
+    }
     pairs[n] = NULL;
     cli_print_fields(pairs);
 }
@@ -111,8 +141,10 @@ static int run_status(struct cli *cli, const struct cli_command *command, int ar
     struct supervise_process procs[SUPERVISE_DAEMON_COUNT];
     bool installed[SUPERVISE_DAEMON_COUNT], any = false;
     struct smb_state smb;
+    struct systemd_state sd;
     int c, rc;
     memset(&smb, 0, sizeof smb);
+    memset(&sd, 0, sizeof sd);
     cli_getopt_reset();
     while ((c = cli_getopt(cli, command, argc, argv, "", options)) != -1) {
         switch (c) {
@@ -136,15 +168,18 @@ static int run_status(struct cli *cli, const struct cli_command *command, int ar
     read_smb(cli, db_path, &smb);
     smb.accepting = smb.known && smb.settings.enabled && procs[SUPERVISE_LWIOD].running &&
                     supervise_port_accepts(smb.settings.listen, (uint16_t)smb.settings.port, 500);
+    read_systemd(db_path, &sd);
     if (cli->json) {
-        rc = print_json(cli, db_path, run_dir, any, procs, installed, &smb);
+        rc = print_json(cli, db_path, run_dir, any, procs, installed, &smb, &sd);
     } else {
-        print_text(db_path, run_dir, procs, installed, &smb);
+        print_text(db_path, run_dir, procs, installed, &smb, &sd);
     }
 out:
     free(db_path);
     free(run_dir);
     supervise_smb_free(&smb.settings);
+    free(sd.active);
+    free(sd.enabled);
     if (rc == CLI_OK && !any)
         rc = CLI_FAILED; /* nothing runs: said above, not an error message */
     return rc;

@@ -2,7 +2,8 @@
  * first (srvsvcd, lwiod, lsassd): SIGTERM, a bounded wait, SIGKILL as the
  * last resort. A pid file whose pid is not that daemon of this registry is
  * removed and its pid left alone. Needs no registry: an instance whose
- * registry is gone can still be stopped. */
+ * registry is gone can still be stopped. Where systemd runs the installed
+ * registry's daemons, `systemctl stop` stops them, with the same output. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -58,6 +59,47 @@ int cli_stop_instance(struct cli *cli, const char *db_path, unsigned timeout_ms)
     return rc;
 }
 
+/* Under systemd: the units stop (each within its TimeoutStopSec, then
+ * SIGKILL), then lwadmin reports what stopped as it would have. */
+static int systemd_stop(struct cli *cli, const char *db_path, unsigned timeout_ms)
+{
+    struct supervise_process before[SUPERVISE_DAEMON_COUNT];
+    bool any = false;
+    for (size_t i = 0; i < SUPERVISE_DAEMON_COUNT; i++) {
+        if (!NT_SUCCESS(supervise_find(db_path, supervise_daemon_names[i], &before[i])))
+            return cli_fail(cli, "out of memory");
+        any = any || before[i].running;
+    }
+    const char *args[SUPERVISE_DAEMON_COUNT + 3];
+    size_t n = 0;
+    args[n++] = "stop";
+    args[n++] = SUPERVISE_SYSTEMD_TARGET;
+    for (size_t i = SUPERVISE_DAEMON_COUNT; i-- > 0;)
+        args[n++] = supervise_systemd_unit(i);
+    args[n] = NULL;
+    char *output = NULL;
+    int status = supervise_run_tool("systemctl", args,
+                                    timeout_ms * SUPERVISE_DAEMON_COUNT + 5000, &output);
+    int rc = status == 0 ? CLI_OK
+                         : cli_fail(cli, "systemctl stop failed%s%s",
+                                    output && *output ? ": " : "", output ? output : "");
+    free(output);
+    for (size_t i = SUPERVISE_DAEMON_COUNT; i-- > 0;) {
+        struct supervise_process now;
+        if (!before[i].running)
+            continue;
+        if (NT_SUCCESS(supervise_find(db_path, supervise_daemon_names[i], &now)) &&
+            now.running && now.pid == before[i].pid)
+            rc = cli_fail(cli, "cannot stop %s (pid %ld): it still runs",
+                          supervise_daemon_names[i], (long)before[i].pid);
+        else
+            printf("Stopped %s (pid %ld).\n", supervise_daemon_names[i], (long)before[i].pid);
+    }
+    if (rc == CLI_OK && !any)
+        printf("Nothing was running for %s.\n", db_path);
+    return rc;
+}
+
 static int run_stop(struct cli *cli, const struct cli_command *command, int argc, char **argv)
 {
     static const struct option options[] = {
@@ -84,6 +126,11 @@ static int run_stop(struct cli *cli, const struct cli_command *command, int argc
     char *db_path = sw_db_path(cli->db_argument);
     if (!db_path)
         return cli_fail(cli, "out of memory");
+    if (supervise_systemd_manages(db_path)) {
+        int rc = systemd_stop(cli, db_path, (unsigned)timeout * 1000);
+        free(db_path);
+        return rc;
+    }
     /* No run directory: this instance never ran (do not create one to lock). */
     char *run_dir = sw_run_dir(db_path);
     struct stat st;

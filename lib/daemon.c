@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <systemd/sd-daemon.h>
+
 bool daemon_already_running(const char *pid_path)
 {
     FILE *f = fopen(pid_path, "r");
@@ -64,6 +66,9 @@ int daemon_detach(const char *log_path, struct daemon_detach *detach)
         _exit(n == 1 && verdict == 0 ? 0 : 1);
     }
     close(fds[0]);
+    /* A detached daemon is nobody's main process: if whoever started it
+     * runs under systemd, its readiness is not this daemon's to report. */
+    unsetenv("NOTIFY_SOCKET");
     setsid();
     if (chdir("/") != 0) {
         /* "/" always exists; carry on from wherever we are. */
@@ -82,6 +87,14 @@ int daemon_detach(const char *log_path, struct daemon_detach *detach)
 
 void daemon_ready(struct daemon_detach *detach, bool ok)
 {
+    if (!detach->told) {
+        /* sd_notify does nothing when systemd did not start us. */
+        if (ok)
+            sd_notifyf(0, "READY=1\nSTATUS=serving\nMAINPID=%ld", (long)getpid());
+        else
+            sd_notify(0, "STATUS=could not start (the reason is in the log)");
+        detach->told = true;
+    }
     if (ok && detach->log_fd >= 0)
         dup2(detach->log_fd, STDERR_FILENO);
     if (detach->log_fd >= 0) {
@@ -95,4 +108,9 @@ void daemon_ready(struct daemon_detach *detach, bool ok)
         close(detach->ready_fd);
         detach->ready_fd = -1;
     }
+}
+
+void daemon_stopping(void)
+{
+    sd_notify(0, "STOPPING=1\nSTATUS=stopping");
 }

@@ -1,6 +1,7 @@
 /* Process plumbing shared by the daemons (lwiod, lsassd, srvsvcd): pid files
  * and detaching with a readiness handshake, so that the process that started a
- * daemon learns whether it came up. */
+ * daemon learns whether it came up: its parent (lwadmin start) through a pipe,
+ * or systemd (Type=notify units, --foreground) through sd_notify. */
 #ifndef SW_DAEMON_H
 #define SW_DAEMON_H
 
@@ -17,6 +18,7 @@ int daemon_write_pid_file(const char *pid_path);
 struct daemon_detach {
     int ready_fd; /* the child's end of the handshake; -1 when not detached */
     int log_fd;   /* the log, put on stderr by daemon_ready(); -1 if none */
+    bool told;    /* the verdict was given (zero-initialised: not yet) */
 };
 
 /* Forks. The parent waits for the child's verdict and exits with status 0 (it
@@ -28,7 +30,14 @@ struct daemon_detach {
  * daemon_ready() on a zeroed struct with ready_fd = log_fd = -1. */
 int daemon_detach(const char *log_path, struct daemon_detach *detach);
 
-/* Tells the parent the verdict (once) and, when ok, moves stderr to the log. */
+/* Tells the parent the verdict (once) and, when ok, moves stderr to the log.
+ * Under systemd ($NOTIFY_SOCKET, kept only by a daemon that did not detach)
+ * an ok verdict is also READY=1 with this process as MAINPID, so call it
+ * only once the daemon really serves; a failure before that sends STATUS=
+ * with the reason systemd shows. */
 void daemon_ready(struct daemon_detach *detach, bool ok);
+
+/* Tells systemd (if it started us) that the daemon is shutting down. */
+void daemon_stopping(void);
 
 #endif

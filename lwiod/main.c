@@ -151,7 +151,7 @@ static bool reload(int argc, char **argv)
     memset(&fresh, 0, sizeof fresh);
     if (load_config(&fresh, argc, argv, &ignored) == 0 &&
         iomgr_reconfigure(&fresh) == STATUS_SUCCESS) {
-        log_info("settings reloaded");
+        log_event(LOG_EVENT_RELOADED, LOG_LEVEL_INFO, "settings reloaded");
         done = true;
     } else {
         log_error("settings not reloaded");
@@ -237,7 +237,7 @@ int main(int argc, char **argv)
         iomgr_shutdown();
         goto out;
     }
-    log_info("lwiod %s ready on %s", SW_VERSION, sock_path);
+    log_event(LOG_EVENT_STARTED, LOG_LEVEL_INFO, "lwiod %s ready on %s", SW_VERSION, sock_path);
     daemon_ready(&detach, true);
     /* The System event log shows each start and stop (docs/eventlog.md). */
     if (registry_audit_daemon(config.db_path, "lwiod", "daemon.start", "serving SMB") != STATUS_SUCCESS)
@@ -272,7 +272,9 @@ int main(int argc, char **argv)
                 metrics_http_apply(metrics, reg);
             continue;
         }
-        log_info("%s: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+        daemon_stopping();
+        log_event(LOG_EVENT_STOPPING, LOG_LEVEL_INFO, "%s: shutting down",
+                  sig == SIGTERM ? "SIGTERM" : "SIGINT");
         registry_audit_daemon(config.db_path, "lwiod", "daemon.stop", sig == SIGTERM ? "SIGTERM" : "SIGINT");
         break;
     }
@@ -281,9 +283,12 @@ int main(int argc, char **argv)
     server_stop(server);
     iomgr_shutdown();
     server_free(server);
-    log_info("stopped");
+    log_event(LOG_EVENT_STOPPED, LOG_LEVEL_INFO, "stopped");
     rc = 0;
 out:
+    if (rc != 0 && !detach.told)
+        log_event(LOG_EVENT_START_FAILED, LOG_LEVEL_ERROR, "lwiod could not start for %s",
+                  config.db_path ? config.db_path : "?");
     daemon_ready(&detach, false);
     if (pid_written)
         unlink(pid_path);

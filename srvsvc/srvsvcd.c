@@ -288,9 +288,10 @@ int main(int argc, char **argv)
         log_error("cannot serve the pipes (is lwiod running with npfs?): %s", nt_status_name(status));
         goto out;
     }
-    log_info("srvsvcd %s serving \\pipe\\srvsvc and \\pipe\\wkssvc (%u instances each), \\pipe\\winreg and "
-             "\\pipe\\eventlog",
-             SW_VERSION, o.instances);
+    log_event(LOG_EVENT_STARTED, LOG_LEVEL_INFO,
+              "srvsvcd %s serving \\pipe\\srvsvc and \\pipe\\wkssvc (%u instances each), \\pipe\\winreg and "
+              "\\pipe\\eventlog",
+              SW_VERSION, o.instances);
     daemon_ready(&detach, true);
     audit_daemon(o.db_path, "daemon.start", "serving srvsvc, wkssvc, winreg and eventlog");
 
@@ -298,7 +299,9 @@ int main(int argc, char **argv)
         struct timespec tick = { RETRY_MS / 1000, (RETRY_MS % 1000) * 1000000L };
         int sig = sigtimedwait(&signals, NULL, &tick);
         if (sig == SIGTERM || sig == SIGINT) {
-            log_info("%s: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+            daemon_stopping();
+            log_event(LOG_EVENT_STOPPING, LOG_LEVEL_INFO, "%s: shutting down",
+                      sig == SIGTERM ? "SIGTERM" : "SIGINT");
             audit_daemon(o.db_path, "daemon.stop", sig == SIGTERM ? "SIGTERM" : "SIGINT");
             break;
         }
@@ -310,7 +313,7 @@ int main(int argc, char **argv)
             settings(o.db_path, &fresh);
             if (fresh.log_level >= 0)
                 log_set_level((enum log_level)fresh.log_level);
-            log_info("SIGHUP: settings re-read");
+            log_event(LOG_EVENT_RELOADED, LOG_LEVEL_INFO, "SIGHUP: settings re-read");
         }
         if (service_lost(&service)) {
             if (service.lwio)
@@ -320,8 +323,12 @@ int main(int argc, char **argv)
                 log_info("serving the pipes again");
         }
     }
+    log_event(LOG_EVENT_STOPPED, LOG_LEVEL_INFO, "stopped");
     rc = 0;
 out:
+    if (rc != 0 && !o.stdio && !detach.told)
+        log_event(LOG_EVENT_START_FAILED, LOG_LEVEL_ERROR, "srvsvcd could not start for %s",
+                  o.db_path);
     daemon_ready(&detach, false);
     if (store)
         service_stop(&service);

@@ -13,6 +13,9 @@ bool supervise_read_file(const char *path, char *data, size_t cap, size_t *len);
 pid_t supervise_parse_pid(const char *text, size_t len);
 /* Milliseconds on the monotonic clock. */
 int64_t supervise_now_ms(void);
+/* In a child before exec: closes every descriptor from first on
+ * (close_range where the kernel has it). Async-signal-safe. */
+void supervise_close_from(int first);
 /* Sets *message (if message is not NULL) to a malloc'd formatted text. */
 void supervise_message(char **message, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

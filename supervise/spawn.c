@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -99,11 +98,7 @@ static void exec_daemon(const char *program, char *const *argv, int null_fd, int
     if (dup2(null_fd, STDIN_FILENO) < 0 || dup2(log_fd, STDOUT_FILENO) < 0 ||
         dup2(log_fd, STDERR_FILENO) < 0)
         _exit(127);
-#ifdef SYS_close_range
-    if (syscall(SYS_close_range, 3U, ~0U, 0U) != 0)
-#endif
-        for (int fd = 3; fd < 65536; fd++)
-            close(fd);
+    supervise_close_from(3);
     execv(program, argv);
     static const char failed[] = "lwadmin: cannot execute the daemon\n";
     ssize_t n = write(STDERR_FILENO, failed, sizeof failed - 1);

@@ -137,6 +137,34 @@ NTSTATUS supervise_lock(const char *db_path, unsigned timeout_ms, int *fd,
                         char **error_message);
 void supervise_unlock(int fd);
 
+/* systemd. When systemd runs the machine (sd_booted), the units are
+ * installed (samewise.target loads) and db_path is the registry they serve
+ * (the installed default), the daemons are systemd's: lwadmin start, stop,
+ * restart and status go through systemctl, and the daemons log to the
+ * journal. Otherwise lwadmin runs them itself, as above. The daemons keep
+ * their pid files either way, so supervise_find sees them in both cases. */
+#define SUPERVISE_SYSTEMD_TARGET "samewise.target"
+bool supervise_systemd_manages(const char *db_path);
+
+/* "samewise-NAME.service" for daemon index SUPERVISE_LSASSD... */
+const char *supervise_systemd_unit(size_t daemon);
+
+/* Runs `TOOL ARGS...` (tool "systemctl" or "journalctl", from /usr/bin or
+ * /bin) with standard output and error captured into *output (malloc'd, at
+ * most 64 KiB, trailing newlines removed; NULL if not wanted), for up to
+ * timeout_ms. Its exit status; -2 if it was killed at the deadline; -1 if
+ * it could not run. */
+int supervise_run_tool(const char *tool, const char *const *args, unsigned timeout_ms,
+                       char **output);
+
+/* `systemctl VERB UNIT` (is-active, is-enabled)'s one-word answer,
+ * malloc'd ("" or NULL if none). */
+char *supervise_systemd_state(const char *verb, const char *unit);
+
+/* The last max_lines journal lines of a daemon's unit, each prefixed with
+ * "  NAME: " as supervise_log_tail does; malloc'd ("" if none). */
+char *supervise_journal_tail(size_t daemon, unsigned max_lines);
+
 /* Sleeps up to ms milliseconds (less if a signal arrives). */
 void supervise_sleep_ms(unsigned ms);
 

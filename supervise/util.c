@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -117,4 +118,14 @@ void supervise_unlock(int fd)
 {
     if (fd >= 0)
         close(fd); /* closing drops the flock */
+}
+
+void supervise_close_from(int first)
+{
+#ifdef SYS_close_range
+    if (syscall(SYS_close_range, (unsigned)first, ~0U, 0U) == 0)
+        return;
+#endif
+    for (int fd = first; fd < 65536; fd++)
+        close(fd);
 }

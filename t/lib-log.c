@@ -1,10 +1,16 @@
 /* Rate-limited logging: a call site prints at most its burst per interval,
- * then one summary line with the count of what it held back. */
+ * then one summary line with the count of what it held back. The journal's
+ * MESSAGE_IDs: well-formed, distinct, and each explained by the catalog; and
+ * the journal is used only when standard error is the stream $JOURNAL_STREAM
+ * names. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <stdbool.h>
 
 #include "lib/log.h"
 #include "t/tap/tap.h"
@@ -27,6 +33,82 @@ static int count_lines(const char *needle, int *matches)
     if (f)
         fclose(f);
     return n;
+}
+
+/* Every event's id: 32 lower-case hex digits, none repeated, each with its
+ * "-- ID" entry in systemd/samewise.catalog, and no entry there without an
+ * event. */
+static void check_event_ids(void)
+{
+    const char *src = getenv("SW_SRC");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/systemd/samewise.catalog", src && *src ? src : ".");
+    FILE *f = fopen(path, "r");
+    ok(f != NULL, "the journal catalog %s exists", path);
+    char catalog[64][40];
+    size_t entries = 0;
+    char line[512];
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "-- ", 3) == 0 && entries < 64)
+            snprintf(catalog[entries++], sizeof catalog[0], "%.32s", line + 3);
+    if (f)
+        fclose(f);
+    ok(log_event_id(LOG_EVENT_NONE) == NULL && log_event_id(LOG_EVENT_COUNT) == NULL,
+       "ordinary lines have no MESSAGE_ID");
+    is_int((long long)entries, LOG_EVENT_COUNT - 1, "the catalog has one entry per event");
+    for (int e = LOG_EVENT_NONE + 1; e < LOG_EVENT_COUNT; e++) {
+        const char *id = log_event_id((enum log_event)e);
+        bool well_formed = id && strlen(id) == 32 && strspn(id, "0123456789abcdef") == 32;
+        ok(well_formed, "event %s: id %s is 32 lower-case hex digits", log_event_name((enum log_event)e),
+           id ? id : "(none)");
+        bool unique = true;
+        for (int other = LOG_EVENT_NONE + 1; other < e; other++)
+            unique = unique && strcmp(log_event_id((enum log_event)other), id ? id : "") != 0 &&
+                     strcmp(log_event_name((enum log_event)other), log_event_name((enum log_event)e)) != 0;
+        ok(unique, "event %s: its id and name are its own", log_event_name((enum log_event)e));
+        bool documented = false;
+        for (size_t i = 0; id && i < entries; i++)
+            documented = documented || strcmp(catalog[i], id) == 0;
+        ok(documented, "event %s: the catalog explains it", log_event_name((enum log_event)e));
+    }
+}
+
+/* $JOURNAL_STREAM naming standard error (DEV:INO, as systemd sets it) turns
+ * the journal on; naming another file leaves lines on standard error. */
+static void check_journal_choice(void)
+{
+    struct stat st;
+    fflush(stderr);
+    if (fstat(STDERR_FILENO, &st) != 0) {
+        ok(0, "fstat of standard error");
+        return;
+    }
+    char value[64];
+    snprintf(value, sizeof value, "%llu:%llu", (unsigned long long)st.st_dev,
+             (unsigned long long)st.st_ino + 1);
+    setenv("JOURNAL_STREAM", value, 1);
+    log_open("lib-log", LOG_LEVEL_WARNING, 0);
+    ok(!log_to_journal(), "JOURNAL_STREAM naming another file: not the journal");
+    int matches, before = count_lines(NULL, &matches);
+    log_event(LOG_EVENT_STARTED, LOG_LEVEL_INFO, "test: event under the threshold");
+    is_int(count_lines(NULL, &matches), before,
+           "outside the journal an event keeps the level threshold");
+    log_event(LOG_EVENT_STARTED, LOG_LEVEL_WARNING, "test: event in the log file");
+    count_lines("warning: test: event in the log file", &matches);
+    is_int(matches, 1, "and is an ordinary line in the log file");
+
+    snprintf(value, sizeof value, "%llu:%llu", (unsigned long long)st.st_dev,
+             (unsigned long long)st.st_ino);
+    setenv("JOURNAL_STREAM", value, 1);
+    log_open("lib-log", LOG_LEVEL_WARNING, 0);
+    ok(log_to_journal(), "JOURNAL_STREAM naming standard error: the journal");
+    log_event(LOG_EVENT_STARTED, LOG_LEVEL_INFO, "test: event to the journal");
+    count_lines("test: event to the journal", &matches);
+    /* (Without journald, sd_journal_sendv drops it: journald gone is the
+     * one case where a unit's standard error is not read either.) */
+    is_int(matches, 0, "the event went to the journal, not to the file");
+    unsetenv("JOURNAL_STREAM");
+    log_open("lib-log", LOG_LEVEL_WARNING, 0);
 }
 
 static void refused(int i)
@@ -75,6 +157,9 @@ int main(void)
     is_int(matches, 1, "the next interval starts with a summary of the 7 held back");
     count_lines("burst line 10", &matches);
     is_int(matches, 1, "and prints the new line");
+
+    check_event_ids();
+    check_journal_choice();
     unlink(log_path);
     return done_testing();
 }

@@ -13,6 +13,7 @@
 #      a kill by PID of anything still running in the root);
 #   2. ./tools/test-all.sh
 #
+# The root comes from tools/fresh-root.sh (shared with make deb-check).
 # The base root (debootstrap's output, before any package the README installs)
 # is cached in $SAMEWISE_FRESH_CACHE (default /var/cache/samewise-fresh) as
 # bookworm-base.tar, keyed by release; every run unpacks a new copy of it, so the
@@ -30,7 +31,6 @@
 # Needs root (debootstrap, chroot, mounts). Installs debootstrap if missing.
 set -euo pipefail
 
-release=bookworm
 cache=${SAMEWISE_FRESH_CACHE:-/var/cache/samewise-fresh}
 work_parent=${SAMEWISE_FRESH_WORK:-/var/tmp}
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -53,60 +53,6 @@ die() { say "$*"; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "must run as root (debootstrap, chroot and mounts need it)"
 export DEBIAN_FRONTEND=noninteractive
 
-# The Debian mirror this machine already uses (deb822 .sources or one-line
-# lists): the first URI serving $release itself, and the one serving
-# $release-security if any. Never another host: that one is known reachable.
-mirror_for() { # suite
-    local suite=$1 f
-    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
-        [ -f "$f" ] || continue
-        case "$f" in
-            *.sources)
-                awk -v suite="$suite" '
-                    function flush() { if (uri != "" && hit && deb) print uri; uri = ""; hit = 0; deb = 0 }
-                    /^[ \t]*$/ { flush(); next }
-                    /^[ \t]*#/ { next }
-                    tolower($1) == "types:" { for (i = 2; i <= NF; i++) if ($i == "deb") deb = 1 }
-                    tolower($1) == "uris:" { uri = $2 }
-                    tolower($1) == "suites:" { for (i = 2; i <= NF; i++) if ($i == suite) hit = 1 }
-                    tolower($1) == "enabled:" && tolower($2) == "no" { deb = 0 }
-                    END { flush() }' "$f"
-                ;;
-            *)
-                awk -v suite="$suite" '
-                    $1 == "deb" { i = 2; if ($2 ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
-                                  if ($(i + 1) == suite) print $i }' "$f"
-                ;;
-        esac
-    done | grep -E '^(https?|file)://' | head -n 1
-}
-mirror=$(mirror_for "$release")
-[ -n "$mirror" ] || die "no apt source on this machine serves Debian $release (looked in /etc/apt/sources.list*)"
-security=$(mirror_for "$release-security")
-updates=$(mirror_for "$release-updates")
-
-if ! command -v debootstrap >/dev/null 2>&1; then
-    say "installing debootstrap on this machine"
-    apt-get update -qq >&2 && apt-get install -y -qq --no-install-recommends debootstrap >&2 ||
-        die "cannot install debootstrap"
-fi
-
-# The base root: what a fresh Debian 12 installation has (debootstrap's default
-# variant: required + important packages), before anything the README installs.
-base=$cache/$release-base.tar
-if [ ! -s "$base" ]; then
-    say "building the base $release root from $mirror (cached in $base)"
-    mkdir -p "$cache"
-    staging=$(mktemp -d "$cache/.build.XXXXXX")
-    if ! debootstrap --arch="$(dpkg --print-architecture)" "$release" "$staging" "$mirror" >&2; then
-        rm -rf "$staging"
-        die "debootstrap failed (log in the output above)"
-    fi
-    chmod 0755 "$staging"
-    tar -C "$staging" -cf "$base.tmp" . && mv "$base.tmp" "$base" || { rm -rf "$staging" "$base.tmp"; die "cannot write $base"; }
-    rm -rf "$staging"
-fi
-
 root=$(mktemp -d "$work_parent/samewise-fresh.XXXXXX")
 mounted=""
 cleanup() {
@@ -118,11 +64,12 @@ cleanup() {
         [ "$(readlink "$link" 2>/dev/null)" = "$root" ] && kill -KILL "$pid" 2>/dev/null
     done
     for m in $mounted; do
-        umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || say "cannot unmount $m"
+        umount "$m" 2>/dev/null || umount -R "$m" 2>/dev/null || umount -l "$m" 2>/dev/null ||
+            say "cannot unmount $m"
     done
     if [ "$keep" = yes ]; then
         say "the root is kept in $root"
-    elif ! grep -q " $root/" /proc/self/mounts; then
+    elif ! grep -q " $root[/ ]" /proc/self/mounts; then
         rm -rf "$root"
     else
         say "something is still mounted under $root: not removing it"
@@ -134,23 +81,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 say "unpacking a fresh copy of the base root into $root"
-tar -C "$root" -xf "$base"
-# mktemp made it 0700: as the root directory of the chroot it must let every
-# user through, as / does (tests run programs as nobody).
-chmod 0755 "$root"
-
-# Apt sources like a fresh installation's: the release, its updates and its
-# security suite, from this machine's mirrors.
-{
-    echo "deb $mirror $release main"
-    [ -z "$updates" ] || echo "deb $updates $release-updates main"
-    [ -z "$security" ] || echo "deb $security $release-security main"
-} > "$root/etc/apt/sources.list"
-rm -f "$root"/etc/apt/sources.list.d/*
-cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
-# No daemon a package installs may start inside the root during apt-get install.
-printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"
-chmod 0755 "$root/usr/sbin/policy-rc.d"
+SAMEWISE_FRESH_CACHE=$cache "$src/tools/fresh-root.sh" "$root" || die "cannot make the fresh root"
 
 # A clean clone of HEAD: committed files only. In /usr/src, not /root: some
 # tests run the built programs as nobody, who cannot pass /root (0700). (The checkout may belong to
@@ -163,12 +94,29 @@ git_ -C "$root/usr/src/samewise" checkout -q --detach "$head" >&2
 say "testing commit $(git_ -C "$src" log -1 --format='%h %s' "$head")"
 
 # Reverse order of mounting is the order of unmounting: prepend.
+# The root is a mount point of its own (first, so the others show inside
+# it), and sees the cgroup hierarchy: systemd-nspawn needs both to boot a
+# container inside it (make deb-check, which tools/test-all.sh runs). The
+# base root cache is there read-only, so make deb-check's root does not
+# debootstrap again.
+mount --bind "$root" "$root"
+mounted="$root"
 for m in proc sys dev dev/pts dev/shm; do
     [ -d "/$m" ] || continue
     mkdir -p "$root/$m"
     mount --bind "/$m" "$root/$m"
     mounted="$root/$m $mounted"
 done
+if [ -d /sys/fs/cgroup ]; then
+    mount --rbind /sys/fs/cgroup "$root/sys/fs/cgroup"
+    mounted="$root/sys/fs/cgroup $mounted"
+fi
+if [ -s "$cache/bookworm-base.tar" ]; then
+    mkdir -p "$root/var/cache/samewise-fresh"
+    mount --bind "$cache" "$root/var/cache/samewise-fresh"
+    mount -o remount,bind,ro "$root/var/cache/samewise-fresh"
+    mounted="$root/var/cache/samewise-fresh $mounted"
+fi
 
 # In the background and waited for, so that a signal to this script runs its
 # cleanup at once (bash defers traps while a foreground command runs).

@@ -279,12 +279,17 @@ int main(int argc, char **argv)
         fprintf(stderr, "lsassd: cannot write %s: %s\n", pid_path, strerror(errno));
         goto out;
     }
-    log_info("serving %s (server name %s)", socket_path, settings.server_name);
+    log_event(LOG_EVENT_STARTED, LOG_LEVEL_INFO, "lsassd serving %s (server name %s)",
+              socket_path, settings.server_name);
     d.events = lsassd_events_open(d.db_path);
     start_rpc(&d);
     daemon_ready(&detach, true);
     registry_audit_daemon(d.db_path, "lsassd", "daemon.start", "serving logons");
     rc = lsassd_serve(&d, listen_fd, public_fd, signal_fd) == 0 ? 0 : 1;
+    /* lsassd_serve returns on SIGTERM or SIGINT: what is left is shutting
+     * down. */
+    daemon_stopping();
+    log_event(LOG_EVENT_STOPPING, LOG_LEVEL_INFO, "shutting down");
     /* The pipes first: their calls use the registry, not lsassd's state. */
     lsa_rpc_host_stop(d.rpc);
     d.rpc = NULL;
@@ -294,7 +299,12 @@ int main(int argc, char **argv)
     unlink(pid_path);
     /* Shared state is freed only when no connection thread can touch it. */
     all_stopped = lsassd_stop_connections(15000);
+    if (rc == 0)
+        log_event(LOG_EVENT_STOPPED, LOG_LEVEL_INFO, "stopped");
 out:
+    if (!detach.told)
+        log_event(LOG_EVENT_START_FAILED, LOG_LEVEL_ERROR, "lsassd could not start for %s",
+                  d.db_path ? d.db_path : "?");
     if (listen_fd >= 0)
         close(listen_fd);
     if (public_fd >= 0)

@@ -16,6 +16,9 @@
 #     ($T/client/smb.conf, see /work/shared/TESTING.md) and the credentials
 #     file $APPLIANCE_AUTH ($T/client/auth.txt, 0600). Settings may be changed
 #     with "$LWADMIN" config set ... before appliance_start.
+# appliance_client_files
+#     Only the client configuration and credentials (for a server this file
+#     did not set up: set APPLIANCE_PORT and APPLIANCE_PASSWORD first).
 # appliance_start
 #     `lwadmin start`; its error output is left in $T/appliance-start.err.
 #     Registers, before starting, an exit action that runs `lwadmin stop` and
@@ -84,6 +87,14 @@ appliance_init() {
             --comment "test share" --grant "$APPLIANCE_USER:full" >/dev/null \
             2> "$T/share-add.err" || { cat "$T/share-add.err" >&2; return 1; }
 
+    appliance_client_files
+}
+
+# The client configuration $APPLIANCE_CONF and the credentials file
+# $APPLIANCE_AUTH for $APPLIANCE_USER and $APPLIANCE_PASSWORD (appliance_init
+# calls it; a test whose server is not this instance's sets the password, the
+# port and calls it itself).
+appliance_client_files() {
     mkdir -p "$T/client/ncalrpc" "$T/torture" || return 1
     cat > "$APPLIANCE_CONF" <<EOF
 [global]
