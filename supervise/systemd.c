@@ -156,6 +156,12 @@ char *supervise_journal_tail(size_t daemon, unsigned max_lines)
     snprintf(lines, sizeof lines, "%u", max_lines);
     const char *const args[] = { "--no-pager", "--quiet", "--output=cat", "--lines", lines,
                                  "--unit", supervise_systemd_unit(daemon), NULL };
+    /* A daemon that failed at once wrote its reason to its stdout stream,
+     * which journald may not have read yet when systemd's own "Failed to
+     * start" is already in: --sync returns once everything written before
+     * it is stored, so the tail holds the daemon's last words. */
+    const char *const sync_args[] = { "--sync", NULL };
+    supervise_run_tool("journalctl", sync_args, 5000, NULL);
     char *text = NULL;
     if (supervise_run_tool("journalctl", args, 10000, &text) != 0 || !text) {
         free(text);
