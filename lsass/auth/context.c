@@ -57,7 +57,9 @@ void lsa_logon_result_clear(struct lsa_logon_result *r)
 void lsa_mech_result_clear(struct lsa_mech_result *m)
 {
     free(m->principal);
+    free(m->account);
     free(m->authz_data);
+    free(m->pac_groups);
     crypto_wipe(m, sizeof *m);
 }
 
@@ -317,6 +319,30 @@ out:
 
 /* ---- A provider's GSS mechanism -------------------------------------- */
 
+/* The principal a mechanism proved, to a user: the providers' principal_logon
+ * in their order, the first that does not answer STATUS_NO_SUCH_USER decides;
+ * the PAC's groups then join the token. */
+static NTSTATUS principal_logon(struct lsa_context *ctx, const struct lsa_mech_result *mech,
+                                struct lsa_logon_result *logon)
+{
+    NTSTATUS status = STATUS_NO_SUCH_USER;
+    for (size_t i = 0; i < ctx->provider_count && status == STATUS_NO_SUCH_USER; i++) {
+        struct lsa_provider *q = ctx->providers[i];
+        if (!q->ops->principal_logon)
+            continue;
+        status = q->ops->principal_logon(q, &ctx->settings, mech, logon);
+        if (!NT_SUCCESS(status))
+            lsa_logon_result_clear(logon);
+    }
+    if (!NT_SUCCESS(status))
+        return status;
+    for (size_t i = 0; i < mech->pac_group_count; i++)
+        if (!token_has_sid(logon->token, &mech->pac_groups[i]) &&
+            token_add_group(logon->token, &mech->pac_groups[i]) != 0)
+            return STATUS_NO_MEMORY;
+    return STATUS_SUCCESS;
+}
+
 static NTSTATUS gss_step(struct lsa_context *ctx, const uint8_t *in, size_t len,
                          const struct spnego_neg_token_resp *resp, struct lsa_accept_result *result)
 {
@@ -339,11 +365,18 @@ static NTSTATUS gss_step(struct lsa_context *ctx, const uint8_t *in, size_t len,
     if (!NT_SUCCESS(status))
         goto out;
     snprintf(ctx->account, sizeof ctx->account, "%s", mech.principal ? mech.principal : "");
-    status = p->ops->principal_logon ? p->ops->principal_logon(p, &ctx->settings, &mech, &result->logon)
-                                     : STATUS_LOGON_FAILURE;
+    status = principal_logon(ctx, &mech, &result->logon);
     char principal[128];
-    log_info("logon %s (%s): %s", lsa_log_safe(mech.principal ? mech.principal : "?", principal, sizeof principal),
-             p->ops->name, nt_status_name(status));
+    lsa_log_safe(mech.principal ? mech.principal : "?", principal, sizeof principal);
+    if (status == STATUS_NO_SUCH_USER) {
+        /* Authenticated, but nobody's: refused, never Guest. */
+        log_warning("logon %s (%s) refused: no user for this principal (%s)", principal, p->ops->name,
+                    mech.own_realm ? "no SAM user of that name, and no provider knows it"
+                                   : "not the machine's realm, and no provider knows it");
+        status = STATUS_LOGON_FAILURE;
+    } else {
+        log_info("logon %s (%s): %s", principal, p->ops->name, nt_status_name(status));
+    }
     if (!NT_SUCCESS(status))
         goto out;
     if (mech.session_key_len > sizeof result->session_key) {

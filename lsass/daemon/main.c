@@ -32,6 +32,7 @@
 #include "lib/paths.h"
 #include "lsass/client/protocol.h"
 #include "lsass/daemon/lsassd.h"
+#include "lsass/krb5/krb5_mech.h"
 #include "lsass/local/local_provider.h"
 #include "lsass/rpc/lsa_rpc.h"
 #include "registry/registry.h"
@@ -186,6 +187,27 @@ static void start_rpc(struct lsassd *d)
         log_error("cannot serve the RPC pipes (lsarpc, samr): %s", nt_status_name(status));
 }
 
+/* Kerberos (kerberos.*, read once: apply:restart): a mechanism after the
+ * account providers, offered first in SPNEGO. */
+static NTSTATUS lsassd_add_kerberos(struct lsassd *d)
+{
+    struct krb5_settings ks;
+    krb5_settings_load(d->reg, d->db_path, &ks);
+    if (!krb5_settings_active(&ks))
+        return STATUS_SUCCESS;
+    if (access(ks.keytab, R_OK) != 0)
+        log_warning("kerberos: the keytab %s cannot be read (lwadmin kerberos import): Kerberos logons will fail",
+                    ks.keytab);
+    NTSTATUS status = krb5_mech_new(&ks, &d->providers[d->provider_count]);
+    if (!NT_SUCCESS(status)) {
+        fprintf(stderr, "lsassd: kerberos: %s\n", nt_status_name(status));
+        return status;
+    }
+    d->provider_count++;
+    log_info("kerberos: realm %s, keytab %s", ks.realm[0] ? ks.realm : "(none)", ks.keytab);
+    return STATUS_SUCCESS;
+}
+
 int main(int argc, char **argv)
 {
     struct options opt;
@@ -252,6 +274,8 @@ int main(int argc, char **argv)
         goto out;
     }
     d.provider_count++;
+    if (!NT_SUCCESS(lsassd_add_kerberos(&d)))
+        goto out;
     d.context_timeout_forced = opt.context_timeout;
     d.max_contexts_forced = opt.max_contexts;
     d.contexts = lsa_context_table_new(settings.max_pending_logons, settings.pending_logon_timeout);
