@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <krb5.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,6 +116,15 @@ NTSTATUS krb5_keytab_import(const char *src, const char *dst, size_t *imported, 
     int fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) {
         snprintf(err, err_size, "%s: %s", dst, strerror(errno));
+        return STATUS_ACCESS_DENIED;
+    }
+    /* An empty file is no keytab to libkrb5: give a new one its format
+     * version (0x0502, the one MIT writes) before any entry. */
+    struct stat st;
+    static const uint8_t version[2] = { 0x05, 0x02 };
+    if (fstat(fd, &st) == 0 && st.st_size == 0 && write(fd, version, sizeof version) != (ssize_t)sizeof version) {
+        snprintf(err, err_size, "%s: %s", dst, strerror(errno));
+        close(fd);
         return STATUS_ACCESS_DENIED;
     }
     if (fchmod(fd, 0600) != 0 || (geteuid() == 0 && fchown(fd, 0, 0) != 0)) {

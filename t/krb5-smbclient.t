@@ -1,0 +1,130 @@
+#!/bin/sh
+# Kerberos logons end to end: a scratch MIT KDC on loopback (t/tap/kdc.sh),
+# the appliance's keytab imported with lwadmin kerberos import, then kinit and
+# smbclient --use-kerberos=required read and write the share as the KDC
+# principal alice@SW.TEST (the SAM user alice) at every dialect, with signing
+# required and with encryption required. Refused, each with its status and a
+# log line naming the cause: a principal with no user, a keytab whose key
+# version the KDC moved past, and a client clock 10 minutes ahead.
+. "$SW_SRC/t/tap/tap.sh"
+. "$SW_SRC/t/tap/appliance.sh"
+. "$SW_SRC/t/tap/kdc.sh"
+need_program smbclient smbclient
+kdc_need
+# The name the client uses for the server (smbclient refuses Kerberos to
+# "localhost" and to addresses): -I 127.0.0.1 takes it there, and krb5.conf
+# uses it as typed (t/tap/kdc.sh), so the ticket is for cifs/$SRV.
+SRV=swkrb5test
+KDC_HOSTS=$SRV
+
+
+
+kdc_start || { cat "$KDC_DIR"/*.log "$KDC_DIR/krb5kdc.out" >&2; echo "Bail out! the KDC did not start"; exit 1; }
+ok "krb5kdc serves $KDC_REALM on 127.0.0.1:$KDC_PORT" true
+
+appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
+KPASS="Krb-$(od -An -tx1 -N8 /dev/urandom | tr -d ' \n')"
+kdc_admin addprinc -pw "$KPASS" alice
+kdc_admin addprinc -pw "$KPASS" nosuchsamuser
+kdc_admin addprinc -randkey cifs/$SRV
+kdc_admin ktadd -k "$KDC_DIR/service.keytab" cifs/$SRV
+ok "kadmin.local: principals and the service keytab" [ $? -eq 0 ]
+
+"$LWADMIN" config set lsass.log-level info > /dev/null
+"$LWADMIN" config set kerberos.principals cifs/$SRV > /dev/null
+ok "kerberos.principals = cifs/$SRV" [ $? -eq 0 ]
+"$LWADMIN" kerberos import "$KDC_DIR/service.keytab" > "$T/import.out" 2>&1
+ok "lwadmin kerberos import" [ $? -eq 0 ]
+KEYTAB=$T/krb5.keytab
+is "$(stat -c '%a %u' "$KEYTAB" 2>/dev/null)" "600 $(id -u)" "the keytab is 0600 and the importer's (root's when run as root)"
+
+out=$("$LWADMIN" kerberos show 2>&1)
+like "$out" "cifs/$SRV@$KDC_REALM +2 +aes256" "kerberos show: the principal, its kvno and types"
+like "$out" "realm: +$KDC_REALM" "kerberos show: the realm (krb5.conf's default)"
+# The key itself must never appear: compare with klist -K's hex of it.
+key=$(klist -K -k "$KDC_DIR/service.keytab" 2>/dev/null | sed -n 's/.*(0x\([0-9a-f]*\)).*/\1/p' | head -1)
+[ -n "$key" ] && ! printf '%s' "$out" | grep -qi "$key"
+ok "kerberos show prints no key" [ $? -eq 0 ]
+
+out=$("$LWADMIN" kerberos check 2>&1)
+rc=$?
+[ "$(id -u)" = 0 ] && { is "$rc" 0 "kerberos check passes"; } || ok "# SKIP check's ownership finding needs root" true
+like "$out" "ok +key .*accepts the keytab" "check: the KDC accepts the keytab's key"
+like "$out" "ok +clock +clocks agree" "check: clock skew measured against the KDC"
+
+appliance_require
+LOG=$APPLIANCE_RUN_DIR/lsassd.log
+kdc_kinit alice "$KPASS"
+ok "kinit alice@$KDC_REALM" [ $? -eq 0 ]
+
+# smbclient with the ticket only: no password anywhere.
+ksmb() {
+    timeout 60 smbclient -s "$APPLIANCE_CONF" -p "$APPLIANCE_PORT" -I 127.0.0.1 --use-kerberos=required \
+        --use-krb5-ccache="${KRB5CCNAME#FILE:}" \
+        "//$SRV/$APPLIANCE_SHARE" "$@" 2>&1
+}
+chmod 0777 "$APPLIANCE_SHARE_DIR"
+for mode in sign encrypt; do
+    for d in SMB2_02 SMB2_10 SMB3_00 SMB3_11; do
+        # SMB2 has no encryption: only the SMB3 dialects are tried with it.
+        case "$mode.$d" in encrypt.SMB2_*) continue ;; esac
+        name="k-$mode-$d.txt"
+        echo "payload $mode $d $$" > "$T/$name"
+        out=$(ksmb -m "$d" --client-protection=$mode -c "put $T/$name $name; get $name $T/back-$name")
+        cmp -s "$T/$name" "$T/back-$name"
+        ok "kerberos $d $mode: write and read back" [ $? -eq 0 ] || diag "$out"
+    done
+done
+[ -f "$APPLIANCE_SHARE_DIR/k-sign-SMB3_11.txt" ]
+ok "the file is on the share" [ $? -eq 0 ]
+grep -q "logon alice@$KDC_REALM (krb5): STATUS_SUCCESS" "$LOG"
+ok "lsassd logged the Kerberos logon of alice@$KDC_REALM" [ $? -eq 0 ] || tail -5 "$LOG" | sed 's/^/# /'
+
+# A principal of the realm with no SAM user: refused, never Guest.
+kdc_kinit nosuchsamuser "$KPASS"
+out=$(ksmb -m SMB3_11 -c ls)
+like "$out" "NT_STATUS_LOGON_FAILURE" "no user for the principal: STATUS_LOGON_FAILURE"
+grep -q "nosuchsamuser@$KDC_REALM (krb5) refused: no user for this principal" "$LOG"
+ok "the log names the principal and why" [ $? -eq 0 ]
+
+# A client clock 10 minutes ahead. MIT libkrb5 keeps the KDC's time offset in
+# the ccache header (file format 4, tag 1 "DeltaTime") and, with
+# kdc_timesync = 1, applies it to every request made from that ccache. The
+# service ticket is fetched first (kvno), with the true time; then the
+# header is given a +600 s offset, so only the authenticator smbclient
+# builds for the server is 10 minutes ahead: the server sees the skew.
+kdc_kinit alice "$KPASS" && kvno cifs/$SRV > /dev/null 2>&1
+ok "kvno cifs/$SRV: the service ticket is in the ccache" [ $? -eq 0 ]
+/usr/bin/python3 - "$KDC_DIR/ccache" <<'PY'
+import struct, sys
+path = sys.argv[1]
+data = open(path, "rb").read()
+assert data[:2] == b"\x05\x04", "not a version 4 ccache"
+hlen = struct.unpack(">H", data[2:4])[0]
+header = struct.pack(">HHii", 1, 8, 600, 0)
+open(path, "wb").write(b"\x05\x04" + struct.pack(">H", len(header)) + header + data[4 + hlen:])
+PY
+ok "the ccache's time offset is +600 s" [ $? -eq 0 ]
+out=$(ksmb -m SMB3_11 -c ls)
+like "$out" "NT_STATUS_TIME_DIFFERENCE_AT_DC" "a 10-minute skew: STATUS_TIME_DIFFERENCE_AT_DC"
+grep -q "kerberos logon refused: clock skew" "$LOG"
+ok "the log says clock skew" [ $? -eq 0 ]
+
+# The service principal gets a new key (kvno 3) the appliance's keytab lacks.
+kdc_admin cpw -randkey cifs/$SRV
+kdc_kinit alice "$KPASS"
+out=$(ksmb -m SMB3_11 -c ls)
+like "$out" "NT_STATUS_LOGON_FAILURE" "a keytab behind the KDC: STATUS_LOGON_FAILURE"
+grep -q "kerberos logon refused: wrong key version" "$LOG"
+ok "the log says wrong key version" [ $? -eq 0 ] || grep "kerberos" "$LOG" | tail -3 | sed 's/^/# /'
+out=$("$LWADMIN" kerberos check 2>&1)
+like "$out" "FAIL +key .*wrong key version" "kerberos check names the wrong key version"
+
+# A current keytab imported: logons work again, without a restart.
+kdc_admin ktadd -k "$KDC_DIR/service3.keytab" cifs/$SRV
+"$LWADMIN" kerberos import "$KDC_DIR/service3.keytab" > /dev/null 2>&1
+kdc_kinit alice "$KPASS"
+out=$(ksmb -m SMB3_11 --client-protection=encrypt -c "get k-sign-SMB3_11.txt $T/again.txt")
+cmp -s "$T/k-sign-SMB3_11.txt" "$T/again.txt"
+ok "after importing the new key, Kerberos logons work again" [ $? -eq 0 ] || diag "$out"
+done_testing
