@@ -16,6 +16,9 @@ kdc_need
 # uses it as typed (t/tap/kdc.sh), so the ticket is for cifs/$SRV.
 SRV=swkrb5test
 KDC_HOSTS=$SRV
+# A short allowed skew (KDC and appliance): lets a ticket expire for good
+# within seconds for the expired-ticket case below.
+KDC_CLOCKSKEW=5
 
 
 
@@ -34,7 +37,7 @@ ok "kadmin.local: principals and the service keytab" [ $? -eq 0 ]
 # The server requires signing too: every session must prove the key it
 # derived from the GSS context (impacket signs only when required).
 "$LWADMIN" config set srv.signing required > /dev/null
-"$LWADMIN" config set kerberos.principals cifs/$SRV > /dev/null
+"$LWADMIN" config set kerberos.principals cifs/$SRV > /dev/null 2>&1
 ok "kerberos.principals = cifs/$SRV" [ $? -eq 0 ]
 "$LWADMIN" kerberos import "$KDC_DIR/service.keytab" > "$T/import.out" 2>&1
 ok "lwadmin kerberos import" [ $? -eq 0 ]
@@ -115,6 +118,76 @@ PY
     like "$out" "k-sign-SMB3_11.txt" "... that lists the share"
 elif [ "${CI:-}" = true ]; then
     ok "impacket is installed (python3-impacket; CI=true)" false
+else
+    for i in 1 2 3; do ok "# SKIP impacket is not installed (python3-impacket)" true; done
+fi
+
+# Malformed Kerberos tokens under the krb5 OID (raw SESSION_SETUPs): each
+# answered with an error, lsassd alive afterwards (later logons use it).
+if /usr/bin/python3 -c 'import impacket' 2>/dev/null; then
+    out=$(timeout 60 /usr/bin/python3 - "$SRV" "$APPLIANCE_PORT" <<'PY' 2>&1
+import os, sys
+from impacket import smb3structs as s3
+from impacket.smbconnection import SMBConnection
+from impacket.spnego import SPNEGO_NegTokenInit, TypesMech
+host, port = sys.argv[1], int(sys.argv[2])
+oid = bytes.fromhex("06092a864886f712010202")
+def gss(body):
+    inner = oid + body
+    return bytes([0x60, len(inner)]) + inner if len(inner) < 128 else bytes([0x60, 0x82]) + len(inner).to_bytes(2, "big") + inner
+tokens = [b"\x00", gss(b"\x01\x00"), gss(b"\x01\x00\x6e\x84\xff\xff\xff\xff"), gss(b"\x01\x00" + os.urandom(200)),
+          os.urandom(300), gss(b"\x01\x00\x6e\x03\x30\x01\x00")]
+for mech in ["KRB5 - Kerberos 5", "MS KRB5 - Microsoft Kerberos 5"]:
+    for token in tokens:
+        conn = SMBConnection(host, "127.0.0.1", sess_port=port, preferredDialect=s3.SMB2_DIALECT_30)
+        c = conn.getSMBServer()
+        blob = SPNEGO_NegTokenInit()
+        blob["MechTypes"] = [TypesMech[mech]]
+        blob["MechToken"] = token
+        setup = s3.SMB2SessionSetup()
+        setup["Flags"] = 0
+        setup["SecurityMode"] = s3.SMB2_NEGOTIATE_SIGNING_ENABLED
+        setup["SecurityBufferLength"] = len(blob.getData())
+        setup["Buffer"] = blob.getData()
+        packet = c.SMB_PACKET()
+        packet["Command"] = s3.SMB2_SESSION_SETUP
+        packet["Data"] = setup
+        answer = c.recvSMB(c.sendSMB(packet))
+        print("status %08x" % answer["Status"])
+        conn.close()
+PY
+)
+    n=$(printf '%s\n' "$out" | grep -c '^status c0')
+    is "$n" 12 "12 malformed Kerberos tokens, 12 error statuses" || diag "$out"
+    ok "lsassd is alive" kill -0 "$(cat "$APPLIANCE_RUN_DIR/lsassd.pid")"
+else
+    for i in 1 2; do ok "# SKIP impacket is not installed (python3-impacket)" true; done
+fi
+
+# An expired ticket. MIT clients will not use one (they fetch a new one), but
+# impacket takes the service ticket from the ccache as it is: a 4-second
+# ticket, 11 seconds later, is past its end by more than the 5-second skew.
+if /usr/bin/python3 -c 'import impacket' 2>/dev/null; then
+    kdestroy -q 2>/dev/null
+    printf '%s\n' "$KPASS" | kinit -l 4s alice > /dev/null 2>&1 && kvno "cifs/$SRV" > /dev/null 2>&1
+    ok "a 4-second service ticket" [ $? -eq 0 ]
+    sleep 11
+    out=$(KRB5CCNAME="${KRB5CCNAME#FILE:}" timeout 60 /usr/bin/python3 - "$SRV" "$APPLIANCE_PORT" "$KDC_REALM" \
+        <<'PY' 2>&1
+import sys
+from impacket.smbconnection import SMBConnection
+host, port, realm = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+conn = SMBConnection(host, "127.0.0.1", sess_port=port)
+try:
+    conn.kerberosLogin("alice", "", realm, useCache=True)
+    print("logged on")
+except Exception as e:
+    print("refused", e)
+PY
+)
+    like "$out" "refused.*STATUS_LOGON_FAILURE" "an expired ticket: STATUS_LOGON_FAILURE" || diag "$out"
+    grep -q "kerberos logon refused: expired ticket" "$LOG"
+    ok "the log says expired ticket" [ $? -eq 0 ]
 else
     for i in 1 2 3; do ok "# SKIP impacket is not installed (python3-impacket)" true; done
 fi

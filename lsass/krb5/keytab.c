@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <krb5.h>
+#include <profile.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +16,7 @@
 #include <unistd.h>
 
 #define MAX_KEYTAB_ENTRIES 4096 /* a keytab is a handful of entries; bound a hostile one */
-#define ALLOWED_SKEW       300  /* krb5.conf's clockskew default, seconds */
+#define DEFAULT_SKEW       300  /* krb5.conf's clockskew default, seconds */
 
 static void set_error(krb5_context kc, krb5_error_code code, const char *what, char *err, size_t size)
 {
@@ -182,6 +183,18 @@ done:
     return status;
 }
 
+/* The skew libkrb5 allows here: krb5.conf [libdefaults] clockskew. */
+static long allowed_skew(krb5_context kc)
+{
+    profile_t profile = NULL;
+    int seconds = DEFAULT_SKEW;
+    if (krb5_get_profile(kc, &profile) == 0) {
+        profile_get_integer(profile, "libdefaults", "clockskew", NULL, DEFAULT_SKEW, &seconds);
+        profile_release(profile);
+    }
+    return seconds;
+}
+
 /* The KDC's view: a TGT for principal from the keytab proves the keytab's
  * key is the KDC's current one, and the ticket's authtime is the KDC's
  * clock. Unreachable KDC: reported, not counted as a problem. */
@@ -204,12 +217,13 @@ static unsigned check_kdc(krb5_context kc, krb5_keytab kt, const char *principal
     krb5_error_code code = krb5_get_init_creds_keytab(kc, &creds, principal, kt, 0, NULL, opts);
     if (code == 0) {
         long skew = (long)creds.times.authtime - (long)time(NULL);
+        long allowed = allowed_skew(kc);
         snprintf(detail, sizeof detail, "the KDC accepts the keytab's key for %s", principal_text);
         report(arg, true, "key", detail);
-        bool bad = skew > ALLOWED_SKEW || skew < -ALLOWED_SKEW;
-        snprintf(detail, sizeof detail, "%s: the KDC's clock is %ld seconds %s this server's%s",
-                 bad ? "clock skew" : "clocks agree", labs(skew), skew >= 0 ? "ahead of" : "behind",
-                 bad ? " (more than 300 allowed): synchronise both with NTP" : "");
+        bool bad = skew > allowed || skew < -allowed;
+        snprintf(detail, sizeof detail, "%s: the KDC's clock is %ld seconds %s this server's (%ld allowed)%s",
+                 bad ? "clock skew" : "clocks agree", labs(skew), skew >= 0 ? "ahead of" : "behind", allowed,
+                 bad ? ": synchronise both with NTP" : "");
         report(arg, !bad, "clock", detail);
         problems += bad;
         krb5_free_cred_contents(kc, &creds);

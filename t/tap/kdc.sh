@@ -19,6 +19,7 @@ KDC_DIR=$T/kdc
 KDC_PORT=
 KDC_PID=
 KDC_HOSTS=${KDC_HOSTS:-}   # host names mapped to the realm in [domain_realm]
+KDC_CLOCKSKEW=${KDC_CLOCKSKEW:-300} # krb5.conf clockskew (seconds), for the KDC and the appliance
 
 kdc_need() {
     need_program krb5kdc krb5-kdc
@@ -40,6 +41,7 @@ kdc_start() {
     rdns = false
     noaddresses = true
     kdc_timesync = 1
+    clockskew = ${KDC_CLOCKSKEW:-300}
     udp_preference_limit = 1
 [realms]
     $KDC_REALM = {
