@@ -81,6 +81,13 @@ for mode in sign encrypt; do
         ok "kerberos $d $mode: write and read back" [ $? -eq 0 ] || diag "$out"
     done
 done
+# AES-256: its keys come from the whole GSS session key (an aes256 ticket's
+# 32 bytes, [MS-SMB2] Session.FullSessionKey), not the first 16.
+echo "payload aes256 $$" > "$T/k-aes256.txt"
+out=$(ksmb -m SMB3_11 --client-protection=encrypt --option='client smb3 encryption algorithms=AES-256-GCM' \
+    -c "put $T/k-aes256.txt k-aes256.txt; get k-aes256.txt $T/back-k-aes256.txt")
+cmp -s "$T/k-aes256.txt" "$T/back-k-aes256.txt"
+ok "kerberos SMB3_11 encrypted with AES-256-GCM: write and read back" [ $? -eq 0 ] || diag "$out"
 [ -f "$APPLIANCE_SHARE_DIR/k-sign-SMB3_11.txt" ]
 ok "the file is on the share" [ $? -eq 0 ]
 grep -q "logon alice@$KDC_REALM (krb5): STATUS_SUCCESS" "$LOG"

@@ -195,9 +195,6 @@ static NTSTATUS lsassd_add_kerberos(struct lsassd *d)
     krb5_settings_load(d->reg, d->db_path, &ks);
     if (!krb5_settings_active(&ks))
         return STATUS_SUCCESS;
-    if (access(ks.keytab, R_OK) != 0)
-        log_warning("kerberos: the keytab %s cannot be read (lwadmin kerberos import): Kerberos logons will fail",
-                    ks.keytab);
     NTSTATUS status = krb5_mech_new(&ks, &d->providers[d->provider_count]);
     if (!NT_SUCCESS(status)) {
         fprintf(stderr, "lsassd: kerberos: %s\n", nt_status_name(status));

@@ -1,6 +1,7 @@
 /* The Kerberos mechanism over MIT GSSAPI (see krb5_mech.h). */
 #include "lsass/krb5/krb5_mech.h"
 
+#include <errno.h>
 #include <gssapi/gssapi.h>
 #include <gssapi/gssapi_ext.h>
 #include <gssapi/gssapi_krb5.h>
@@ -8,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "lib/crypto.h"
 #include "lib/log.h"
@@ -284,8 +287,24 @@ static const struct lsa_provider_ops krb5_ops = {
     .free = krb5_free,
 };
 
+/* What a keytab that cannot work, or that others can read, deserves: a line
+ * in the log when lsassd starts (lwadmin kerberos check says the same). */
+static void keytab_warnings(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || access(path, R_OK) != 0)
+        log_warning("kerberos: the keytab %s cannot be read (%s): Kerberos logons will fail; "
+                    "lwadmin kerberos import KEYTAB",
+                    path, strerror(errno));
+    else if ((st.st_mode & 077) || st.st_uid != 0)
+        log_warning("kerberos: the keytab %s is mode %04o, uid %u: it holds the service's keys and must be "
+                    "0600 and root's",
+                    path, (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid);
+}
+
 NTSTATUS krb5_mech_new(const struct krb5_settings *settings, struct lsa_provider **provider)
 {
+    keytab_warnings(settings->keytab);
     struct krb5_mech *km = calloc(1, sizeof *km);
     *provider = NULL;
     if (!km)
