@@ -42,6 +42,8 @@ ok "kerberos.principals = cifs/$SRV" [ $? -eq 0 ]
 "$LWADMIN" kerberos import "$KDC_DIR/service.keytab" > "$T/import.out" 2>&1
 ok "lwadmin kerberos import" [ $? -eq 0 ]
 KEYTAB=$T/krb5.keytab
+"$LWADMIN" log 2>&1 | grep -q "kerberos.import"
+ok "the import is in the audit log" [ $? -eq 0 ]
 is "$(stat -c '%a %u' "$KEYTAB" 2>/dev/null)" "600 $(id -u)" "the keytab is 0600 and the importer's (root's when run as root)"
 
 out=$("$LWADMIN" kerberos show 2>&1)
