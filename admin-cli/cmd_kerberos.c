@@ -16,13 +16,18 @@
 #include "admin-cli/cli.h"
 #include "lsass/krb5/krb5_mech.h"
 
-static int load(struct cli *cli, struct krb5_settings *s)
+/* Every subcommand's start: its arguments, the registry, the settings as
+ * lsassd resolves them. -1: go on; otherwise the exit status. */
+static int start(struct cli *cli, const struct cli_command *command, int argc, char **argv, int positional,
+                 struct krb5_settings *s)
 {
-    int rc = cli_open(cli, false);
-    if (rc != CLI_OK)
+    int rc = cli_plain_args(cli, command, argc, argv, positional);
+    if (rc >= 0)
+        return rc;
+    if ((rc = cli_open(cli, false)) != CLI_OK)
         return rc;
     krb5_settings_load(cli->reg, cli->db_path, s);
-    return CLI_OK;
+    return -1;
 }
 
 /* The keytab's kvnos and types of one principal, "3 (aes256-cts-hmac-sha1-96, ...)". */
@@ -44,11 +49,9 @@ static void describe(const struct krb5_keytab_entry *entries, size_t count, cons
 
 static int run_show(struct cli *cli, const struct cli_command *command, int argc, char **argv)
 {
-    int rc = cli_plain_args(cli, command, argc, argv, 0);
-    if (rc >= 0)
-        return rc;
     struct krb5_settings s;
-    if ((rc = load(cli, &s)) != CLI_OK)
+    int rc = start(cli, command, argc, argv, 0, &s);
+    if (rc >= 0)
         return rc;
     struct krb5_keytab_entry *entries = NULL;
     size_t count = 0;
@@ -97,11 +100,9 @@ static int run_show(struct cli *cli, const struct cli_command *command, int argc
 
 static int run_import(struct cli *cli, const struct cli_command *command, int argc, char **argv)
 {
-    int rc = cli_plain_args(cli, command, argc, argv, 1);
-    if (rc >= 0)
-        return rc;
     struct krb5_settings s;
-    if ((rc = load(cli, &s)) != CLI_OK)
+    int rc = start(cli, command, argc, argv, 1, &s);
+    if (rc >= 0)
         return rc;
     const char *src = argv[optind];
     cli->object = src;
@@ -136,11 +137,9 @@ static void report(void *arg, bool ok, const char *what, const char *detail)
 
 static int run_check(struct cli *cli, const struct cli_command *command, int argc, char **argv)
 {
-    int rc = cli_plain_args(cli, command, argc, argv, 0);
-    if (rc >= 0)
-        return rc;
     struct krb5_settings s;
-    if ((rc = load(cli, &s)) != CLI_OK)
+    int rc = start(cli, command, argc, argv, 0, &s);
+    if (rc >= 0)
         return rc;
     struct check_out o = { cli, cli->json ? json_array() : NULL };
     unsigned problems = krb5_check(&s, report, &o);
