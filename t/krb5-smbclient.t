@@ -15,7 +15,8 @@ kdc_need
 # "localhost" and to addresses): -I 127.0.0.1 takes it there, and krb5.conf
 # uses it as typed (t/tap/kdc.sh), so the ticket is for cifs/$SRV.
 SRV=swkrb5test
-KDC_HOSTS=$SRV
+OTHER=swkrb5other # a service the KDC knows but the appliance's keytab does not
+KDC_HOSTS="$SRV $OTHER"
 # A short allowed skew (KDC and appliance): lets a ticket expire for good
 # within seconds for the expired-ticket case below.
 KDC_CLOCKSKEW=5
@@ -30,6 +31,7 @@ KPASS="Krb-$(od -An -tx1 -N8 /dev/urandom | tr -d ' \n')"
 kdc_admin addprinc -pw "$KPASS" alice
 kdc_admin addprinc -pw "$KPASS" nosuchsamuser
 kdc_admin addprinc -randkey cifs/$SRV
+kdc_admin addprinc -randkey cifs/$OTHER
 kdc_admin ktadd -k "$KDC_DIR/service.keytab" cifs/$SRV
 ok "kadmin.local: principals and the service keytab" [ $? -eq 0 ]
 
@@ -53,6 +55,19 @@ like "$out" "realm: +$KDC_REALM" "kerberos show: the realm (krb5.conf's default)
 key=$(klist -K -k "$KDC_DIR/service.keytab" 2>/dev/null | sed -n 's/.*(0x\([0-9a-f]*\)).*/\1/p' | head -1)
 [ -n "$key" ] && ! printf '%s' "$out" | grep -qi "$key"
 ok "kerberos show prints no key" [ $? -eq 0 ]
+
+kvno=$("$LWADMIN" --json kerberos show | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(d["active"], d["keytab_readable"], [(p["principal"], p["kvno"]) for p in d["principals"]])')
+like "$kvno" "^True True \[\('cifs/$SRV@$KDC_REALM', 2\)\]" "kerberos show --json"
+
+# A service principal without a key is named by check (the setting is read
+# by check at once; lsassd would take it at its next start).
+"$LWADMIN" config set kerberos.principals "cifs/$SRV,host/$SRV" > /dev/null 2>&1
+out=$("$LWADMIN" kerberos check 2>&1)
+like "$out" "FAIL +principal +host/$SRV@$KDC_REALM: no key" "check: a service principal with no key"
+"$LWADMIN" config set kerberos.principals "cifs/$SRV" > /dev/null 2>&1
 
 out=$("$LWADMIN" kerberos check 2>&1)
 rc=$?
@@ -200,6 +215,14 @@ PY
 else
     for i in 1 2 3; do ok "# SKIP impacket is not installed (python3-impacket)" true; done
 fi
+
+# A ticket for a service whose key the appliance does not hold.
+kdc_kinit alice "$KPASS"
+out=$(timeout 60 smbclient -s "$APPLIANCE_CONF" -p "$APPLIANCE_PORT" -I 127.0.0.1 --use-kerberos=required \
+    --use-krb5-ccache="${KRB5CCNAME#FILE:}" "//$OTHER/$APPLIANCE_SHARE" -m SMB3_11 -c ls 2>&1)
+like "$out" "NT_STATUS_LOGON_FAILURE" "a ticket for an unknown service principal: STATUS_LOGON_FAILURE"
+grep -q "kerberos logon refused: unknown service principal" "$LOG"
+ok "the log says unknown service principal" [ $? -eq 0 ] || grep kerberos "$LOG" | tail -2 | sed "s/^/# /"
 
 # A principal of the realm with no SAM user: refused, never Guest.
 kdc_kinit nosuchsamuser "$KPASS"

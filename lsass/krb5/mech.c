@@ -31,16 +31,28 @@ struct mech_state {
 
 static struct krb5_mech *mech_of(struct lsa_provider *p) { return p->data; }
 
-/* GSS's own words for a failure: the mechanism's (minor) message. */
-static void minor_text(OM_uint32 minor, char *out, size_t size)
+/* One GSS status code in words, appended to out. */
+static void append_status(OM_uint32 code, int type, char *out, size_t size)
 {
     OM_uint32 ctx = 0, m;
     gss_buffer_desc text = GSS_C_EMPTY_BUFFER;
-    out[0] = 0;
-    if (gss_display_status(&m, minor, GSS_C_MECH_CODE, GSS_C_NO_OID, &ctx, &text) == GSS_S_COMPLETE) {
-        snprintf(out, size, "%.*s", (int)text.length, (const char *)text.value);
+    size_t used = strlen(out);
+    if (gss_display_status(&m, code, type, GSS_C_NO_OID, &ctx, &text) == GSS_S_COMPLETE) {
+        snprintf(out + used, size - used, "%s%.*s", used ? ": " : "", (int)text.length, (const char *)text.value);
         gss_release_buffer(&m, &text);
     }
+}
+
+/* GSS's own words for a failure: the mechanism's (minor) message when it
+ * has one (libkrb5's names the principal and kvno), else the GSS (major)
+ * one. Control characters never reach the log. */
+static void status_text(OM_uint32 major, OM_uint32 minor, char *out, size_t size)
+{
+    out[0] = 0;
+    if (minor && krb5_explain((int32_t)minor, &(NTSTATUS){ 0 }))
+        append_status(minor, GSS_C_MECH_CODE, out, size);
+    else
+        append_status(GSS_ROUTINE_ERROR(major), GSS_C_GSS_CODE, out, size);
     for (char *c = out; *c; c++)
         if ((unsigned char)*c < 0x20)
             *c = '?';
@@ -51,14 +63,14 @@ static NTSTATUS accept_failure(OM_uint32 major, OM_uint32 minor)
 {
     char detail[256];
     NTSTATUS status;
-    minor_text(minor, detail, sizeof detail);
+    status_text(major, minor, detail, sizeof detail);
     const char *cause = krb5_explain((int32_t)minor, &status);
     if (!cause && GSS_ROUTINE_ERROR(major) == GSS_S_DEFECTIVE_TOKEN) {
         status = STATUS_INVALID_PARAMETER;
         cause = "malformed Kerberos token";
     }
-    log_warning("kerberos logon refused: %s (%s)", cause ? cause : "Kerberos error",
-                detail[0] ? detail : "no detail");
+    log_warning("kerberos logon refused: %s (%s; GSS major 0x%x, minor %ld)", cause ? cause : "Kerberos error",
+                detail[0] ? detail : "no detail", (unsigned)major, (long)(int32_t)minor);
     return status;
 }
 
@@ -71,7 +83,7 @@ static NTSTATUS acquire(struct krb5_mech *km, struct mech_state *st)
                                             GSS_C_ACCEPT, &store, &st->cred, NULL, NULL);
     if (GSS_ERROR(major)) {
         char detail[256];
-        minor_text(minor, detail, sizeof detail);
+        status_text(major, minor, detail, sizeof detail);
         log_warning("kerberos: cannot use the keytab %s: %s", km->settings.keytab, detail);
         return STATUS_LOGON_FAILURE;
     }
