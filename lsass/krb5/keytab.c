@@ -102,6 +102,30 @@ out:
     return status;
 }
 
+/* The destination keytab, created 0600 (root's when we are root) before a
+ * key is written to it. An empty file is no keytab to libkrb5: a new one
+ * gets its format version (0x0502, the one MIT writes) first. */
+static NTSTATUS prepare_destination(const char *dst, char *err, size_t err_size)
+{
+    int fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        snprintf(err, err_size, "%s: %s", dst, strerror(errno));
+        return STATUS_ACCESS_DENIED;
+    }
+    struct stat st;
+    static const uint8_t version[2] = { 0x05, 0x02 };
+    NTSTATUS status = STATUS_SUCCESS;
+    if (fstat(fd, &st) == 0 && st.st_size == 0 && write(fd, version, sizeof version) != (ssize_t)sizeof version) {
+        snprintf(err, err_size, "%s: %s", dst, strerror(errno));
+        status = STATUS_ACCESS_DENIED;
+    } else if (fchmod(fd, 0600) != 0 || (geteuid() == 0 && fchown(fd, 0, 0) != 0)) {
+        snprintf(err, err_size, "%s: cannot make it 0600 root's: %s", dst, strerror(errno));
+        status = STATUS_ACCESS_DENIED;
+    }
+    close(fd);
+    return status;
+}
+
 NTSTATUS krb5_keytab_import(const char *src, const char *dst, size_t *imported, char *err, size_t err_size)
 {
     krb5_context kc = NULL;
@@ -113,27 +137,6 @@ NTSTATUS krb5_keytab_import(const char *src, const char *dst, size_t *imported, 
     NTSTATUS status = STATUS_UNSUCCESSFUL;
     *imported = 0;
 
-    /* Created 0600 before a key is written to it. */
-    int fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) {
-        snprintf(err, err_size, "%s: %s", dst, strerror(errno));
-        return STATUS_ACCESS_DENIED;
-    }
-    /* An empty file is no keytab to libkrb5: give a new one its format
-     * version (0x0502, the one MIT writes) before any entry. */
-    struct stat st;
-    static const uint8_t version[2] = { 0x05, 0x02 };
-    if (fstat(fd, &st) == 0 && st.st_size == 0 && write(fd, version, sizeof version) != (ssize_t)sizeof version) {
-        snprintf(err, err_size, "%s: %s", dst, strerror(errno));
-        close(fd);
-        return STATUS_ACCESS_DENIED;
-    }
-    if (fchmod(fd, 0600) != 0 || (geteuid() == 0 && fchown(fd, 0, 0) != 0)) {
-        snprintf(err, err_size, "%s: cannot make it 0600 root's: %s", dst, strerror(errno));
-        close(fd);
-        return STATUS_ACCESS_DENIED;
-    }
-    close(fd);
     if (krb5_init_context(&kc) != 0) {
         snprintf(err, err_size, "cannot start Kerberos (krb5.conf?)");
         return STATUS_UNSUCCESSFUL;
@@ -143,6 +146,13 @@ NTSTATUS krb5_keytab_import(const char *src, const char *dst, size_t *imported, 
         set_error(kc, code, src, err, err_size);
         goto done;
     }
+    /* The source reads: only now is the destination made (a failed import
+     * must not leave an empty keytab that switches Kerberos on). */
+    if (!NT_SUCCESS(status = prepare_destination(dst, err, err_size))) {
+        krb5_kt_end_seq_get(kc, in, &cursor);
+        goto done;
+    }
+    status = STATUS_UNSUCCESSFUL;
     keytab_name(dst, name, sizeof name);
     if ((code = krb5_kt_resolve(kc, name, &out)) != 0) {
         krb5_kt_end_seq_get(kc, in, &cursor);
