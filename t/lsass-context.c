@@ -458,6 +458,54 @@ static void gss_tests(void)
     }
     fake_pac = fake_unmapped = false;
     settings.guest = false;
+
+    /* Kerberos second in the initiator's list (after NegoEx, which we do not
+     * speak): the MIC exchange is mandatory. The mechanism completes without
+     * the initiator's MIC, so ours goes with its last token (accept-incomplete)
+     * and the logon is held until the initiator's arrives. */
+    struct spnego_bytes negoex_first[3] = { SPNEGO_OID_NEGOEX, SPNEGO_OID_KRB5, SPNEGO_OID_NTLMSSP };
+    for (int good = 1; good >= 0; good--) {
+        ctx = lsa_context_new(both, 2, &settings);
+        lsa_accept_result_init(&res);
+        buf_reset(&tok);
+        spnego_write_neg_token_init(&tok, negoex_first, 3, NULL, 0);
+        NTSTATUS status = lsa_context_accept(ctx, tok.data, tok.len, &res);
+        ok(status == STATUS_MORE_PROCESSING_REQUIRED && spnego_parse(res.output.data, res.output.len, &parsed) ==
+                                                          STATUS_SUCCESS &&
+               parsed.resp.neg_state == SPNEGO_REQUEST_MIC,
+           "NegoEx first: Kerberos chosen, request-mic");
+        struct spnego_neg_token_resp leg = { .neg_state = SPNEGO_NEG_STATE_ABSENT, .has_response_token = true,
+                                             .response_token = { (const uint8_t *)"hello", 5 } };
+        buf_reset(&tok);
+        spnego_write_neg_token_resp(&tok, &leg);
+        lsa_context_accept(ctx, tok.data, tok.len, &res);
+        leg.response_token.data = (const uint8_t *)"again";
+        buf_reset(&tok);
+        spnego_write_neg_token_resp(&tok, &leg);
+        status = lsa_context_accept(ctx, tok.data, tok.len, &res);
+        ok(status == STATUS_MORE_PROCESSING_REQUIRED &&
+               spnego_parse(res.output.data, res.output.len, &parsed) == STATUS_SUCCESS &&
+               parsed.resp.neg_state == SPNEGO_ACCEPT_INCOMPLETE && parsed.resp.response_token.len == 5 &&
+               parsed.resp.mech_list_mic.len == 10 && !res.logon.token && res.session_key_len == 0,
+           "complete without the initiator's MIC: accept-incomplete with our token and MIC, nothing handed out");
+        struct spnego_neg_token_resp mic_only = { .neg_state = SPNEGO_NEG_STATE_ABSENT, .has_mech_list_mic = true,
+                                                  .mech_list_mic = { (const uint8_t *)(good ? "client-mic"
+                                                                                            : "forged-mic"),
+                                                                     10 } };
+        buf_reset(&tok);
+        spnego_write_neg_token_resp(&tok, &mic_only);
+        status = lsa_context_accept(ctx, tok.data, tok.len, &res);
+        if (good)
+            ok(status == STATUS_SUCCESS && res.logon.token && res.session_key_len == 16 &&
+                   spnego_parse(res.output.data, res.output.len, &parsed) == STATUS_SUCCESS &&
+                   parsed.resp.neg_state == SPNEGO_ACCEPT_COMPLETED,
+               "the initiator's MIC verifies: the logon, its key, accept-completed");
+        else
+            ok(status == STATUS_LOGON_FAILURE && !res.logon.token && res.session_key_len == 0,
+               "a wrong initiator MIC: STATUS_LOGON_FAILURE, nothing handed out");
+        lsa_accept_result_clear(&res);
+        lsa_context_free(ctx);
+    }
     buf_free(&tok);
     providers[1] = NULL;
 }
