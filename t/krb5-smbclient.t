@@ -271,4 +271,33 @@ kdc_kinit alice "$KPASS"
 out=$(ksmb -m SMB3_11 --client-protection=encrypt -c "get k-sign-SMB3_11.txt $T/again.txt")
 cmp -s "$T/k-sign-SMB3_11.txt" "$T/again.txt"
 ok "after importing the new key, Kerberos logons work again" [ $? -eq 0 ] || diag "$out"
+# A key in the keytab for a service SMB does not accept: host/$SRV is
+# imported, but kerberosLogin offers the host/ ticket (impacket sends
+# whatever ticket it is given) and kerberos.principals names cifs/$SRV only.
+kdc_admin addprinc -randkey "host/$SRV"
+kdc_admin ktadd -k "$KDC_DIR/host.keytab" "host/$SRV"
+"$LWADMIN" kerberos import "$KDC_DIR/host.keytab" > /dev/null 2>&1
+kdc_kinit alice "$KPASS" && kvno "host/$SRV" > /dev/null 2>&1
+ok "a ticket for host/$SRV" [ $? -eq 0 ]
+if /usr/bin/python3 -c 'import impacket' 2>/dev/null; then
+    out=$(timeout 60 /usr/bin/python3 - "$SRV" "$APPLIANCE_PORT" "$KDC_REALM" "${KRB5CCNAME#FILE:}" <<'PY' 2>&1
+import sys
+from impacket.krb5.ccache import CCache
+from impacket.smbconnection import SMBConnection
+host, port, realm, path = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+creds = CCache.loadFile(path).getCredential("host/%s@%s" % (host, realm), anySPN=False)
+conn = SMBConnection(host, "127.0.0.1", sess_port=port)
+try:
+    conn.kerberosLogin("alice", "", realm, TGS=creds.toTGS())
+    print("logged on")
+except Exception as e:
+    print("refused", e)
+PY
+)
+    like "$out" "refused.*STATUS_LOGON_FAILURE" "a ticket for a service outside kerberos.principals: refused" || diag "$out"
+    grep -q "unknown service principal: the ticket is for host/$SRV@$KDC_REALM, which is not in kerberos.principals" "$LOG"
+    ok "the log names the principal and the setting" [ $? -eq 0 ] || grep kerberos "$LOG" | tail -2 | sed 's/^/# /'
+else
+    for i in 1 2; do ok "# SKIP impacket is not installed (python3-impacket)" true; done
+fi
 done_testing
