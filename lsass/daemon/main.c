@@ -271,8 +271,6 @@ int main(int argc, char **argv)
         goto out;
     }
     d.provider_count++;
-    if (!NT_SUCCESS(lsassd_add_kerberos(&d)))
-        goto out;
     d.context_timeout_forced = opt.context_timeout;
     d.max_contexts_forced = opt.max_contexts;
     d.contexts = lsa_context_table_new(settings.max_pending_logons, settings.pending_logon_timeout);
@@ -281,6 +279,8 @@ int main(int argc, char **argv)
     pthread_mutex_lock(&d.settings_lock);
     lsassd_apply_pending_limits(&d);
     pthread_mutex_unlock(&d.settings_lock);
+    if (!NT_SUCCESS(lsassd_add_kerberos(&d)))
+        goto out;
 
     /* Signals arrive through a signalfd in the main loop; blocking them here,
      * before any thread exists, keeps them away from connection threads. */
