@@ -32,7 +32,6 @@
 #include "lib/paths.h"
 #include "lsass/client/protocol.h"
 #include "lsass/daemon/lsassd.h"
-#include "lsass/krb5/krb5_mech.h"
 #include "lsass/local/local_provider.h"
 #include "lsass/rpc/lsa_rpc.h"
 #include "registry/registry.h"
@@ -185,24 +184,6 @@ static void start_rpc(struct lsassd *d)
     NTSTATUS status = lsa_rpc_host_start(d->db_path, &options, &d->rpc);
     if (!NT_SUCCESS(status))
         log_error("cannot serve the RPC pipes (lsarpc, samr): %s", nt_status_name(status));
-}
-
-/* Kerberos (kerberos.*, read once: apply:restart): a mechanism after the
- * account providers, offered first in SPNEGO. */
-static NTSTATUS lsassd_add_kerberos(struct lsassd *d)
-{
-    struct krb5_settings ks;
-    krb5_settings_load(d->reg, d->db_path, &ks);
-    if (!krb5_settings_active(&ks))
-        return STATUS_SUCCESS;
-    NTSTATUS status = krb5_mech_new(&ks, &d->providers[d->provider_count]);
-    if (!NT_SUCCESS(status)) {
-        fprintf(stderr, "lsassd: kerberos: %s\n", nt_status_name(status));
-        return status;
-    }
-    d->provider_count++;
-    log_info("kerberos: realm %s, keytab %s", ks.realm[0] ? ks.realm : "(none)", ks.keytab);
-    return STATUS_SUCCESS;
 }
 
 int main(int argc, char **argv)
