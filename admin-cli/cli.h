@@ -83,6 +83,7 @@ extern const struct cli_command cli_command_status;
 extern const struct cli_command cli_command_session;
 extern const struct cli_command cli_command_file;
 extern const struct cli_command cli_command_stats;
+extern const struct cli_command cli_command_kerberos;
 
 /* Stops the instance's daemons, newest first (cmd_stop.c): those with
  * which[i] set (indexes of supervise_daemon_names), or all when which is

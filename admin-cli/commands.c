@@ -11,6 +11,7 @@ const struct cli_command *const cli_commands[] = {
     &cli_command_share,
     &cli_command_user,
     &cli_command_group,
+    &cli_command_kerberos,
     &cli_command_log,
     &cli_command_apply,
     &cli_command_export,

@@ -109,6 +109,7 @@ typedef uint32_t NTSTATUS;
     X(STATUS_FILE_DELETED,                   0xC0000123) \
     X(STATUS_SPECIAL_ACCOUNT,                0xC0000124) \
     X(STATUS_FILE_CLOSED,                    0xC0000128) \
+    X(STATUS_TIME_DIFFERENCE_AT_DC,          0xC0000133) \
     X(STATUS_INVALID_LEVEL,                  0xC0000148) \
     X(STATUS_PIPE_BROKEN,                    0xC000014B) \
     X(STATUS_NO_SUCH_ALIAS,                  0xC0000151) \

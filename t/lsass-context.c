@@ -92,6 +92,8 @@ static struct lsa_provider memory_provider = { &memory_ops, NULL };
 
 /* ---- a fake two-leg GSS mechanism under the Kerberos OID ---- */
 
+static bool fake_unmapped; /* fake_principal_logon knows nobody */
+static bool fake_pac;      /* the mechanism reports a PAC group */
 static NTSTATUS fake_accept(struct lsa_provider *p, void **state, const uint8_t *in, size_t len, struct buf *out,
                             struct lsa_mech_result *mech)
 {
@@ -102,7 +104,12 @@ static NTSTATUS fake_accept(struct lsa_provider *p, void **state, const uint8_t 
     }
     if (*state && len == 5 && memcmp(in, "again", 5) == 0) {
         wr_bytes(out, "done!", 5);
-        mech->principal = strdup("carol@EXAMPLE.COM");
+        mech->principal = strdup(fake_unmapped ? "nobody@ELSEWHERE" : "carol@EXAMPLE.COM");
+        if (fake_pac) {
+            mech->pac_groups = calloc(1, sizeof *mech->pac_groups);
+            sid_parse("S-1-5-21-9-9-9-1234", mech->pac_groups);
+            mech->pac_group_count = 1;
+        }
         memset(mech->session_key, 0x42, 16);
         mech->session_key_len = 16;
         return STATUS_SUCCESS;
@@ -123,6 +130,8 @@ static void fake_free(struct lsa_provider *p, void *state) { free(state); }
 static NTSTATUS fake_principal_logon(struct lsa_provider *p, const struct lsa_settings *settings,
                                      const struct lsa_mech_result *mech, struct lsa_logon_result *result)
 {
+    if (fake_unmapped)
+        return STATUS_NO_SUCH_USER;
     result->user = strdup(mech->principal);
     return build_token(settings, 1100, false, false, NULL, result);
 }
@@ -420,6 +429,83 @@ static void gss_tests(void)
        "accept-completed with the mechanism's final token and mechListMIC");
     lsa_accept_result_clear(&res);
     lsa_context_free(ctx);
+
+    /* The PAC's groups join the token; a principal nobody maps is refused,
+     * never Guest, even with Guest on. */
+    for (int variant = 0; variant < 2; variant++) {
+        fake_pac = variant == 0;
+        fake_unmapped = variant == 1;
+        settings.guest = variant == 1;
+        ctx = lsa_context_new(both, 2, &settings);
+        lsa_accept_result_init(&res);
+        buf_reset(&tok);
+        spnego_write_neg_token_init(&tok, list, 2, (const uint8_t *)"hello", 5);
+        lsa_context_accept(ctx, tok.data, tok.len, &res);
+        buf_reset(&tok);
+        spnego_write_neg_token_resp(&tok, &resp);
+        NTSTATUS status = lsa_context_accept(ctx, tok.data, tok.len, &res);
+        if (variant == 0) {
+            struct sid pac_group;
+            sid_parse("S-1-5-21-9-9-9-1234", &pac_group);
+            ok(status == STATUS_SUCCESS && res.logon.token && token_has_sid(res.logon.token, &pac_group),
+               "the PAC's group SIDs join the token");
+        } else {
+            is_int(status, STATUS_LOGON_FAILURE, "an authenticated principal no provider maps: STATUS_LOGON_FAILURE");
+            ok(!res.logon.token && !res.logon.is_guest, "... and not Guest");
+        }
+        lsa_accept_result_clear(&res);
+        lsa_context_free(ctx);
+    }
+    fake_pac = fake_unmapped = false;
+    settings.guest = false;
+
+    /* Kerberos second in the initiator's list (after NegoEx, which we do not
+     * speak): the MIC exchange is mandatory. The mechanism completes without
+     * the initiator's MIC, so ours goes with its last token (accept-incomplete)
+     * and the logon is held until the initiator's arrives. */
+    struct spnego_bytes negoex_first[3] = { SPNEGO_OID_NEGOEX, SPNEGO_OID_KRB5, SPNEGO_OID_NTLMSSP };
+    for (int good = 1; good >= 0; good--) {
+        ctx = lsa_context_new(both, 2, &settings);
+        lsa_accept_result_init(&res);
+        buf_reset(&tok);
+        spnego_write_neg_token_init(&tok, negoex_first, 3, NULL, 0);
+        NTSTATUS status = lsa_context_accept(ctx, tok.data, tok.len, &res);
+        ok(status == STATUS_MORE_PROCESSING_REQUIRED && spnego_parse(res.output.data, res.output.len, &parsed) ==
+                                                          STATUS_SUCCESS &&
+               parsed.resp.neg_state == SPNEGO_REQUEST_MIC,
+           "NegoEx first: Kerberos chosen, request-mic");
+        struct spnego_neg_token_resp leg = { .neg_state = SPNEGO_NEG_STATE_ABSENT, .has_response_token = true,
+                                             .response_token = { (const uint8_t *)"hello", 5 } };
+        buf_reset(&tok);
+        spnego_write_neg_token_resp(&tok, &leg);
+        lsa_context_accept(ctx, tok.data, tok.len, &res);
+        leg.response_token.data = (const uint8_t *)"again";
+        buf_reset(&tok);
+        spnego_write_neg_token_resp(&tok, &leg);
+        status = lsa_context_accept(ctx, tok.data, tok.len, &res);
+        ok(status == STATUS_MORE_PROCESSING_REQUIRED &&
+               spnego_parse(res.output.data, res.output.len, &parsed) == STATUS_SUCCESS &&
+               parsed.resp.neg_state == SPNEGO_ACCEPT_INCOMPLETE && parsed.resp.response_token.len == 5 &&
+               parsed.resp.mech_list_mic.len == 10 && !res.logon.token && res.session_key_len == 0,
+           "complete without the initiator's MIC: accept-incomplete with our token and MIC, nothing handed out");
+        struct spnego_neg_token_resp mic_only = { .neg_state = SPNEGO_NEG_STATE_ABSENT, .has_mech_list_mic = true,
+                                                  .mech_list_mic = { (const uint8_t *)(good ? "client-mic"
+                                                                                            : "forged-mic"),
+                                                                     10 } };
+        buf_reset(&tok);
+        spnego_write_neg_token_resp(&tok, &mic_only);
+        status = lsa_context_accept(ctx, tok.data, tok.len, &res);
+        if (good)
+            ok(status == STATUS_SUCCESS && res.logon.token && res.session_key_len == 16 &&
+                   spnego_parse(res.output.data, res.output.len, &parsed) == STATUS_SUCCESS &&
+                   parsed.resp.neg_state == SPNEGO_ACCEPT_COMPLETED,
+               "the initiator's MIC verifies: the logon, its key, accept-completed");
+        else
+            ok(status == STATUS_LOGON_FAILURE && !res.logon.token && res.session_key_len == 0,
+               "a wrong initiator MIC: STATUS_LOGON_FAILURE, nothing handed out");
+        lsa_accept_result_clear(&res);
+        lsa_context_free(ctx);
+    }
     buf_free(&tok);
     providers[1] = NULL;
 }

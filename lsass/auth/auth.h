@@ -89,6 +89,10 @@ struct lsa_mech_result {
     size_t authz_len;
     uint8_t session_key[32];
     size_t session_key_len;
+    char *account;                /* the principal without its realm ("alice") */
+    bool own_realm;               /* the realm is the machine's (kerberos.realm) */
+    struct sid *pac_groups;       /* the PAC's group SIDs (verified), added to the token */
+    size_t pac_group_count;
 };
 
 struct lsa_provider;
@@ -126,6 +130,10 @@ struct lsa_provider_ops {
     NTSTATUS (*mech_verify_mic)(struct lsa_provider *provider, void *state, const uint8_t *msg,
                                 size_t len, const uint8_t *mic, size_t mic_len);
     void (*mech_free)(struct lsa_provider *provider, void *state);
+    /* Asked of every provider in order once a mechanism has authenticated a
+     * principal: STATUS_NO_SUCH_USER means "not mine" (the next provider is
+     * asked; nobody: the logon is refused, never Guest); any other answer
+     * decides. The local provider takes mech->account when mech->own_realm. */
     NTSTATUS (*principal_logon)(struct lsa_provider *provider, const struct lsa_settings *settings,
                                 const struct lsa_mech_result *mech, struct lsa_logon_result *result);
 

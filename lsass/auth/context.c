@@ -9,6 +9,9 @@
  *   WANT_MECH_TOKEN --negTokenResp---> WANT_NTLM_AUTH / WANT_GSS
  *   WANT_NTLM_AUTH --AUTHENTICATE----> DONE (STATUS_SUCCESS) or FAILED
  *   WANT_GSS --negTokenResp----------> WANT_GSS / DONE / FAILED
+ *                                  \-> WANT_GSS_MIC    (complete, but the initiator's
+ *                                                       mechListMIC is still owed)
+ *   WANT_GSS_MIC --mechListMIC-------> DONE or FAILED
  *
  * Any error moves to FAILED, which accepts nothing more. */
 #include "lsass/auth/auth.h"
@@ -20,7 +23,7 @@
 #include "lib/log.h"
 
 enum ctx_state { CTX_START, CTX_WANT_INIT, CTX_WANT_MECH_TOKEN, CTX_WANT_NTLM_AUTH, CTX_WANT_GSS,
-                 CTX_DONE, CTX_FAILED };
+                 CTX_WANT_GSS_MIC, CTX_DONE, CTX_FAILED };
 
 struct lsa_context {
     enum ctx_state state;
@@ -37,6 +40,10 @@ struct lsa_context {
     struct ntlm_server *ntlm;
     char account[160]; /* DOMAIN\user (or principal) of the logon attempted: for the audit log */
     const char *decided_by; /* lsa_context_provider: for the metrics */
+    /* WANT_GSS_MIC: the logon made, held until the initiator's MIC verifies. */
+    struct lsa_logon_result pending;
+    uint8_t pending_key[32];
+    size_t pending_key_len;
 };
 
 static const uint8_t ntlmssp_signature[8] = { 'N', 'T', 'L', 'M', 'S', 'S', 'P', 0 };
@@ -57,7 +64,9 @@ void lsa_logon_result_clear(struct lsa_logon_result *r)
 void lsa_mech_result_clear(struct lsa_mech_result *m)
 {
     free(m->principal);
+    free(m->account);
     free(m->authz_data);
+    free(m->pac_groups);
     crypto_wipe(m, sizeof *m);
 }
 
@@ -103,6 +112,8 @@ void lsa_context_free(struct lsa_context *ctx)
         return;
     release_mechanisms(ctx);
     buf_free(&ctx->mech_types);
+    lsa_logon_result_clear(&ctx->pending);
+    crypto_wipe(ctx->pending_key, sizeof ctx->pending_key);
     free(ctx);
 }
 
@@ -317,6 +328,30 @@ out:
 
 /* ---- A provider's GSS mechanism -------------------------------------- */
 
+/* The principal a mechanism proved, to a user: the providers' principal_logon
+ * in their order, the first that does not answer STATUS_NO_SUCH_USER decides;
+ * the PAC's groups then join the token. */
+static NTSTATUS principal_logon(struct lsa_context *ctx, const struct lsa_mech_result *mech,
+                                struct lsa_logon_result *logon)
+{
+    NTSTATUS status = STATUS_NO_SUCH_USER;
+    for (size_t i = 0; i < ctx->provider_count && status == STATUS_NO_SUCH_USER; i++) {
+        struct lsa_provider *q = ctx->providers[i];
+        if (!q->ops->principal_logon)
+            continue;
+        status = q->ops->principal_logon(q, &ctx->settings, mech, logon);
+        if (!NT_SUCCESS(status))
+            lsa_logon_result_clear(logon);
+    }
+    if (!NT_SUCCESS(status))
+        return status;
+    for (size_t i = 0; i < mech->pac_group_count; i++)
+        if (!token_has_sid(logon->token, &mech->pac_groups[i]) &&
+            token_add_group(logon->token, &mech->pac_groups[i]) != 0)
+            return STATUS_NO_MEMORY;
+    return STATUS_SUCCESS;
+}
+
 static NTSTATUS gss_step(struct lsa_context *ctx, const uint8_t *in, size_t len,
                          const struct spnego_neg_token_resp *resp, struct lsa_accept_result *result)
 {
@@ -339,11 +374,18 @@ static NTSTATUS gss_step(struct lsa_context *ctx, const uint8_t *in, size_t len,
     if (!NT_SUCCESS(status))
         goto out;
     snprintf(ctx->account, sizeof ctx->account, "%s", mech.principal ? mech.principal : "");
-    status = p->ops->principal_logon ? p->ops->principal_logon(p, &ctx->settings, &mech, &result->logon)
-                                     : STATUS_LOGON_FAILURE;
+    status = principal_logon(ctx, &mech, &result->logon);
     char principal[128];
-    log_info("logon %s (%s): %s", lsa_log_safe(mech.principal ? mech.principal : "?", principal, sizeof principal),
-             p->ops->name, nt_status_name(status));
+    lsa_log_safe(mech.principal ? mech.principal : "?", principal, sizeof principal);
+    if (status == STATUS_NO_SUCH_USER) {
+        /* Authenticated, but nobody's: refused, never Guest. */
+        log_warning("logon %s (%s) refused: no user for this principal (%s)", principal, p->ops->name,
+                    mech.own_realm ? "no SAM user of that name, and no provider knows it"
+                                   : "not the machine's realm, and no provider knows it");
+        status = STATUS_LOGON_FAILURE;
+    } else {
+        log_info("logon %s (%s): %s", principal, p->ops->name, nt_status_name(status));
+    }
     if (!NT_SUCCESS(status))
         goto out;
     if (mech.session_key_len > sizeof result->session_key) {
@@ -353,6 +395,31 @@ static NTSTATUS gss_step(struct lsa_context *ctx, const uint8_t *in, size_t len,
     memcpy(result->session_key, mech.session_key, mech.session_key_len);
     result->session_key_len = mech.session_key_len;
     bool client_sent = resp && resp->has_mech_list_mic;
+    if (ctx->spnego && ctx->mic_required && !client_sent) {
+        /* A mechanism that completes in one leg (Kerberos) when it was not
+         * the initiator's first choice: our MIC goes with its last token and
+         * the initiator's comes next ([RFC 4178] 5 (d)); the logon is held
+         * until it verifies. */
+        status = p->ops->mech_get_mic ? p->ops->mech_get_mic(p, ctx->mech_state, ctx->mech_types.data,
+                                                             ctx->mech_types.len, &mic)
+                                      : STATUS_LOGON_FAILURE;
+        if (!NT_SUCCESS(status)) {
+            status = STATUS_LOGON_FAILURE;
+            goto out;
+        }
+        ctx->pending = result->logon;
+        memset(&result->logon, 0, sizeof result->logon);
+        memcpy(ctx->pending_key, result->session_key, result->session_key_len);
+        ctx->pending_key_len = result->session_key_len;
+        crypto_wipe(result->session_key, sizeof result->session_key);
+        result->session_key_len = 0;
+        status = emit(ctx, SPNEGO_ACCEPT_INCOMPLETE, &token, &mic, &result->output);
+        if (NT_SUCCESS(status)) {
+            ctx->state = CTX_WANT_GSS_MIC;
+            status = STATUS_MORE_PROCESSING_REQUIRED;
+        }
+        goto out;
+    }
     if (ctx->spnego && (client_sent || ctx->mic_required)) {
         if (!client_sent || !p->ops->mech_verify_mic || !p->ops->mech_get_mic ||
             !NT_SUCCESS(p->ops->mech_verify_mic(p, ctx->mech_state, ctx->mech_types.data, ctx->mech_types.len,
@@ -369,6 +436,33 @@ out:
     buf_free(&token);
     buf_free(&mic);
     return status;
+}
+
+/* WANT_GSS_MIC: the initiator's mechListMIC for a logon already made. */
+static NTSTATUS gss_mic_step(struct lsa_context *ctx, const uint8_t *in, size_t len, struct lsa_accept_result *result)
+{
+    struct lsa_provider *p = ctx->mech_provider;
+    struct spnego_token token;
+    NTSTATUS status = spnego_parse(in, len, &token);
+    if (!NT_SUCCESS(status))
+        return status;
+    if (token.type != SPNEGO_NEG_TOKEN_RESP || !token.resp.has_mech_list_mic ||
+        token.resp.neg_state == SPNEGO_REJECT)
+        return STATUS_INVALID_PARAMETER;
+    if (!p->ops->mech_verify_mic ||
+        !NT_SUCCESS(p->ops->mech_verify_mic(p, ctx->mech_state, ctx->mech_types.data, ctx->mech_types.len,
+                                            token.resp.mech_list_mic.data, token.resp.mech_list_mic.len)))
+        return STATUS_LOGON_FAILURE;
+    status = emit(ctx, SPNEGO_ACCEPT_COMPLETED, NULL, NULL, &result->output);
+    if (!NT_SUCCESS(status))
+        return status;
+    result->logon = ctx->pending;
+    memset(&ctx->pending, 0, sizeof ctx->pending);
+    memcpy(result->session_key, ctx->pending_key, ctx->pending_key_len);
+    result->session_key_len = ctx->pending_key_len;
+    crypto_wipe(ctx->pending_key, sizeof ctx->pending_key);
+    ctx->pending_key_len = 0;
+    return STATUS_SUCCESS;
 }
 
 /* ---- Mechanism choice and dispatch ----------------------------------- */
@@ -488,6 +582,8 @@ static NTSTATUS step(struct lsa_context *ctx, const uint8_t *in, size_t len, str
         if (!NT_SUCCESS(status))
             return status;
         return gss_step(ctx, token.resp.response_token.data, token.resp.response_token.len, &token.resp, result);
+    case CTX_WANT_GSS_MIC:
+        return gss_mic_step(ctx, in, len, result);
     case CTX_DONE:
     case CTX_FAILED:
         break;

@@ -53,6 +53,11 @@ void lsassd_audit_logon_failure(struct lsassd_events *events, const char *accoun
 /* The current settings (re-read when the registry changed). */
 void lsassd_settings(struct lsassd *d, struct lsa_settings *out);
 
+/* Appends the Kerberos mechanism to d->providers when kerberos.* make it
+ * active (kerberos.c; read once, at start). An error only when it cannot be
+ * made; a missing keytab is logged, not fatal. */
+NTSTATUS lsassd_add_kerberos(struct lsassd *d);
+
 /* Handles one request (opcode and id already read from r) from a peer with
  * uid; writes the whole response message into response. */
 void lsassd_handle(struct lsassd *d, uid_t uid, const uint8_t *message, size_t len, struct buf *response);

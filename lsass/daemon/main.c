@@ -260,6 +260,8 @@ int main(int argc, char **argv)
     pthread_mutex_lock(&d.settings_lock);
     lsassd_apply_pending_limits(&d);
     pthread_mutex_unlock(&d.settings_lock);
+    if (!NT_SUCCESS(lsassd_add_kerberos(&d)))
+        goto out;
 
     /* Signals arrive through a signalfd in the main loop; blocking them here,
      * before any thread exists, keeps them away from connection threads. */

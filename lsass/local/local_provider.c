@@ -264,6 +264,42 @@ static NTSTATUS local_password_logon(struct lsa_provider *p, const struct lsa_se
     return local_logon(p, settings, user, &proof, result);
 }
 
+/* A principal a mechanism (Kerberos) proved: name@REALM of the machine's
+ * realm is the SAM user name. The KDC checked the password; the SAM still
+ * decides whether the account may log on (locked out, disabled). */
+static NTSTATUS local_principal_logon(struct lsa_provider *p, const struct lsa_settings *settings,
+                                      const struct lsa_mech_result *mech, struct lsa_logon_result *result)
+{
+    struct local_provider *lp = local_of(p);
+    struct sam_user user;
+    struct sam_lockout_policy policy = lockout_policy(settings);
+    int64_t now = (int64_t)time(NULL);
+    if (!mech->own_realm || !mech->account || !mech->account[0] || strchr(mech->account, '/'))
+        return STATUS_NO_SUCH_USER; /* another realm's, or a service's: not a SAM user */
+    pthread_mutex_lock(&lp->lock);
+    NTSTATUS status = find_user(lp, mech->account, &user);
+    if (!NT_SUCCESS(status)) {
+        pthread_mutex_unlock(&lp->lock);
+        return status;
+    }
+    if (sam_user_is_locked_out(&user, &policy, now))
+        status = STATUS_ACCOUNT_LOCKED_OUT;
+    else if (user.flags & SAM_USER_DISABLED)
+        status = STATUS_ACCOUNT_DISABLED;
+    if (NT_SUCCESS(status))
+        status = sam_user_logon_success(lp->reg, user.rid, now);
+    if (NT_SUCCESS(status)) {
+        result->user = strdup(user.name);
+        result->domain = strdup(settings->server_name);
+        status = result->user && result->domain ? STATUS_SUCCESS : STATUS_NO_MEMORY;
+    }
+    if (NT_SUCCESS(status))
+        status = build_token(lp->reg, &user.sid, DOMAIN_RID_NONE, false, result);
+    pthread_mutex_unlock(&lp->lock);
+    sam_user_free(&user);
+    return status;
+}
+
 static NTSTATUS local_account_check(struct lsa_provider *p, const struct lsa_settings *settings, const char *name)
 {
     struct local_provider *lp = local_of(p);
@@ -366,6 +402,7 @@ static const struct lsa_provider_ops local_ops = {
     .password_logon = local_password_logon,
     .account_check = local_account_check,
     .change_password = local_change_password,
+    .principal_logon = local_principal_logon,
     .free = local_free,
 };
 
