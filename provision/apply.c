@@ -14,6 +14,7 @@
 #include "lib/crypto.h"
 #include "lib/utf16.h"
 #include "lsass/idmap/idmap.h"
+#include "lsass/ldap/ldap_provider.h"
 #include "lsass/sam/sam.h"
 #include "provision/accounts.h"
 #include "provision/share_folder.h"
@@ -787,7 +788,7 @@ static bool share_sd(struct apply *a, const struct prov_share *sh, uint8_t **sd,
         fail(a, NULL, "out of memory");
     else
         good = check(a,
-                     share_sd_from_grants(grants, sh->grant_count, sam_principal_resolver, a->reg,
+                     share_sd_from_grants(grants, sh->grant_count, ldap_sam_principal_resolver, a->reg,
                                           sd, len, &message),
                      sh->grant_count ? &sh->grants[0].at : &sh->at, what, &message);
     for (size_t i = 0; owned && i < sh->grant_count; i++)

@@ -1,0 +1,83 @@
+/* Inside the LDAP provider: its settings, the connection pool and the search
+ * helpers (ldap_conn.c), shared by the provider (ldap_provider.c) and the
+ * administration helpers (ldap_admin.c). */
+#ifndef SW_LSASS_LDAP_INTERNAL_H
+#define SW_LSASS_LDAP_INTERNAL_H
+
+#include <ldap.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/ntstatus.h"
+#include "lib/sid.h"
+
+struct registry;
+
+#define LDAP_MAX_POOL 32
+
+/* A snapshot of the ldap.* settings (and the bind password). */
+struct ldap_conf {
+    char uris[2048];        /* space-separated, as ldap_initialize takes them */
+    char user_base[1025];
+    char group_base[1025];
+    char bind_dn[1025];
+    char *bind_password;    /* NULL: none; wiped when freed */
+    bool starttls;
+    char ca_file[1025];
+    unsigned timeout;       /* seconds */
+    unsigned cache_ttl;
+    unsigned pool_size;
+    unsigned max_entries;
+    unsigned page_size;
+    struct sid domain_sid;
+    char domain_name[16];
+};
+
+/* Reads the settings (and the bind password) from reg. */
+NTSTATUS ldap_conf_load(struct registry *reg, struct ldap_conf *conf);
+void ldap_conf_clear(struct ldap_conf *conf);
+
+/* The pool: at most conf->pool_size connections, each used by one thread at
+ * a time. */
+struct ldap_pool {
+    pthread_mutex_t lock;
+    pthread_cond_t freed;
+    LDAP *conns[LDAP_MAX_POOL];
+    bool busy[LDAP_MAX_POOL];
+    int64_t down_until;     /* monotonic seconds: the directory failed, do not retry before */
+    char last_error[512];   /* why the last connection failed (for logs and `provider test`) */
+};
+void ldap_pool_init(struct ldap_pool *pool);
+/* Closes every idle connection (settings changed); busy ones close when given back. */
+void ldap_pool_reset(struct ldap_pool *pool);
+void ldap_pool_destroy(struct ldap_pool *pool);
+
+/* Opens (connects, StartTLS, binds) a new connection: LDAP_SUCCESS or the
+ * libldap error, with a description in why. */
+int ldap_dir_connect(const struct ldap_conf *conf, LDAP **ld, char *why, size_t why_size);
+
+/* One search on a pooled connection, retried once on a fresh connection when
+ * the pooled one was stale. attrs NULL-terminated; sizelimit 0: none.
+ * STATUS_SUCCESS (*res to free with ldap_msgfree; *ld_out the connection the
+ * entries belong to, given back with ldap_pool_give), STATUS_NO_LOGON_SERVERS
+ * when the directory cannot be reached, STATUS_UNSUCCESSFUL for other
+ * failures (logged). */
+NTSTATUS ldap_pool_search(struct ldap_pool *pool, const struct ldap_conf *conf, const char *base,
+                          const char *filter, char **attrs, int sizelimit, LDAP **ld_out, LDAPMessage **res);
+/* Every entry of a paged search (RFC 2696), at most max, handed to each()
+ * one by one (return false to stop). Same statuses. */
+NTSTATUS ldap_pool_search_paged(struct ldap_pool *pool, const struct ldap_conf *conf, const char *base,
+                                const char *filter, char **attrs, unsigned max,
+                                bool (*each)(LDAP *ld, LDAPMessage *entry, void *ctx), void *ctx);
+void ldap_pool_give(struct ldap_pool *pool, LDAP *ld, bool broken);
+
+/* The first value of attr in entry that check accepts (values are
+ * untrusted: see ldap_values.h). */
+bool ldap_entry_value(LDAP *ld, LDAPMessage *entry, const char *attr,
+                      bool (*check)(const char *v, size_t len, void *out, size_t out_size), void *out,
+                      size_t out_size);
+
+int64_t ldap_now(void);
+
+#endif

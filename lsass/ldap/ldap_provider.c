@@ -1,0 +1,921 @@
+/* The LDAP directory provider (see ldap_provider.h): lookups through a cache,
+ * NTLM, password and Kerberos-principal logons, tokens. */
+#include "lsass/ldap/ldap_provider.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lib/crypto.h"
+#include "lib/log.h"
+#include "lsass/ldap/ldap_internal.h"
+#include "lsass/ldap/ldap_values.h"
+#include "lsass/sam/sam.h"
+#include "registry/registry.h"
+
+#define CACHE_MAX 1024 /* users (and groups) remembered; the oldest goes first */
+
+/* One remembered account: a user (with its groups' gids and SIDs once a
+ * logon or initgroups asked) or a group. */
+struct cached {
+    bool used;
+    struct ldap_account account;
+    int64_t fetched;
+    bool groups_known;
+    uint32_t *group_gids;
+    struct sid *group_sids;
+    size_t group_count;
+};
+
+struct ldap_provider {
+    struct lsa_provider provider;
+    pthread_mutex_t lock;       /* reg, conf, the caches */
+    struct registry *reg;
+    uint64_t conf_counter;
+    bool conf_loaded;
+    struct ldap_conf conf;
+    struct ldap_pool pool;
+    struct cached users[CACHE_MAX];
+    struct cached groups[CACHE_MAX];
+};
+
+static const struct lsa_provider_ops ldap_ops;
+
+static struct ldap_provider *ldap_of(struct lsa_provider *p) { return p->data; }
+
+bool lsa_is_ldap_provider(const struct lsa_provider *p) { return p && p->ops == &ldap_ops; }
+
+void ldap_account_clear(struct ldap_account *a)
+{
+    free(a->name);
+    free(a->gecos);
+    free(a->home);
+    free(a->shell);
+    for (size_t i = 0; i < a->member_count; i++)
+        free(a->members[i]);
+    free(a->members);
+    memset(a, 0, sizeof *a);
+}
+
+void ldap_account_list_free(struct ldap_account *list, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        ldap_account_clear(&list[i]);
+    free(list);
+}
+
+static void cached_clear(struct cached *c)
+{
+    ldap_account_clear(&c->account);
+    free(c->group_gids);
+    free(c->group_sids);
+    memset(c, 0, sizeof *c);
+}
+
+static NTSTATUS account_copy(const struct ldap_account *from, struct ldap_account *to)
+{
+    memset(to, 0, sizeof *to);
+    to->id = from->id;
+    to->gid = from->gid;
+    to->sid = from->sid;
+    to->name = strdup(from->name);
+    to->gecos = strdup(from->gecos ? from->gecos : "");
+    to->home = strdup(from->home ? from->home : "");
+    to->shell = strdup(from->shell ? from->shell : "");
+    if (from->member_count) {
+        to->members = calloc(from->member_count, sizeof *to->members);
+        if (!to->members)
+            goto fail;
+        for (size_t i = 0; i < from->member_count; i++, to->member_count++)
+            if (!(to->members[i] = strdup(from->members[i])))
+                goto fail;
+    }
+    if (to->name && to->gecos && to->home && to->shell)
+        return STATUS_SUCCESS;
+fail:
+    ldap_account_clear(to);
+    return STATUS_NO_MEMORY;
+}
+
+/* The settings, re-read when the registry changed; a change of settings
+ * drops the pooled connections and the cache (lp->lock held). */
+static void refresh_conf(struct ldap_provider *lp)
+{
+    uint64_t counter = registry_change_counter(lp->reg);
+    if (lp->conf_loaded && counter == lp->conf_counter)
+        return;
+    struct ldap_conf conf;
+    if (!NT_SUCCESS(ldap_conf_load(lp->reg, &conf))) {
+        ldap_conf_clear(&conf);
+        return;
+    }
+    bool changed = !lp->conf_loaded || strcmp(conf.uris, lp->conf.uris) || strcmp(conf.user_base, lp->conf.user_base) ||
+                   strcmp(conf.group_base, lp->conf.group_base) || strcmp(conf.bind_dn, lp->conf.bind_dn) ||
+                   conf.starttls != lp->conf.starttls || strcmp(conf.ca_file, lp->conf.ca_file) ||
+                   !sid_equal(&conf.domain_sid, &lp->conf.domain_sid) ||
+                   (conf.bind_password == NULL) != (lp->conf.bind_password == NULL) ||
+                   (conf.bind_password && strcmp(conf.bind_password, lp->conf.bind_password));
+    ldap_conf_clear(&lp->conf);
+    lp->conf = conf;
+    lp->conf_counter = counter;
+    lp->conf_loaded = true;
+    if (changed) {
+        ldap_pool_reset(&lp->pool);
+        for (size_t i = 0; i < CACHE_MAX; i++) {
+            cached_clear(&lp->users[i]);
+            cached_clear(&lp->groups[i]);
+        }
+    }
+}
+
+/* A copy of the settings for one operation outside the lock (the bind
+ * password duplicated: free with ldap_conf_clear). */
+static NTSTATUS conf_snapshot(struct ldap_provider *lp, struct ldap_conf *conf)
+{
+    pthread_mutex_lock(&lp->lock);
+    refresh_conf(lp);
+    *conf = lp->conf;
+    conf->bind_password = lp->conf.bind_password ? strdup(lp->conf.bind_password) : NULL;
+    bool configured = lp->conf.uris[0] && lp->conf.user_base[0];
+    pthread_mutex_unlock(&lp->lock);
+    if (lp->conf.bind_password && !conf->bind_password)
+        return STATUS_NO_MEMORY;
+    if (!configured) {
+        ldap_conf_clear(conf);
+        return STATUS_NO_SUCH_USER; /* not configured: knows nobody */
+    }
+    return STATUS_SUCCESS;
+}
+
+/* ---- Entries ------------------------------------------------------------ */
+
+static bool check_name(const char *v, size_t len, void *out, size_t size) { return ldap_value_name(v, len, out, size); }
+static bool check_text(const char *v, size_t len, void *out, size_t size) { return ldap_value_text(v, len, out, size); }
+static bool check_id(const char *v, size_t len, void *out, size_t size) { return ldap_value_id(v, len, out); }
+static bool check_sid(const char *v, size_t len, void *out, size_t size) { return ldap_value_sid(v, len, out); }
+static bool check_hash(const char *v, size_t len, void *out, size_t size) { return ldap_value_nt_hash(v, len, out); }
+static bool check_disabled(const char *v, size_t len, void *out, size_t size)
+{
+    *(bool *)out = ldap_value_disabled(v, len);
+    return true;
+}
+
+static char *user_attrs[] = { "uid", "uidNumber", "gidNumber", "cn", "gecos", "homeDirectory", "loginShell",
+                              "sambaSID", "sambaAcctFlags", NULL };
+static char *user_attrs_hash[] = { "uid", "uidNumber", "gidNumber", "cn", "gecos", "homeDirectory", "loginShell",
+                                   "sambaSID", "sambaAcctFlags", "sambaNTPassword", NULL };
+static char *group_attrs[] = { "cn", "gidNumber", "memberUid", "sambaSID", NULL };
+
+/* The algorithmic SID of an id (ldap_provider.h "SIDs"). */
+static void algorithmic_sid(const struct ldap_conf *conf, uint32_t id, bool group, struct sid *sid)
+{
+    uint64_t rid = (uint64_t)id * 2 + (group ? 1001 : 1000);
+    if (rid > UINT32_MAX)
+        rid = UINT32_MAX; /* ids above 2^31 - 501 share one RID: documented */
+    sid_append(sid, &conf->domain_sid, (uint32_t)rid);
+}
+
+/* A posixAccount entry; false (and a log line) when it is unusable. */
+static bool parse_user(const struct ldap_conf *conf, LDAP *ld, LDAPMessage *e, struct ldap_account *a,
+                       bool *has_hash, uint8_t hash[16], bool *disabled)
+{
+    char name[LDAP_NAME_MAX + 1], text[LDAP_TEXT_MAX + 1];
+    memset(a, 0, sizeof *a);
+    if (!ldap_entry_value(ld, e, "uid", check_name, name, sizeof name) ||
+        !ldap_entry_value(ld, e, "uidNumber", check_id, &a->id, 0) ||
+        !ldap_entry_value(ld, e, "gidNumber", check_id, &a->gid, 0)) {
+        char *dn = ldap_get_dn(ld, e);
+        log_warning("ldap: ignoring user entry %.200s: no usable uid, uidNumber or gidNumber (never 0)",
+                    dn ? dn : "?");
+        ldap_memfree(dn);
+        return false;
+    }
+    a->name = strdup(name);
+    a->gecos = strdup(ldap_entry_value(ld, e, "gecos", check_text, text, sizeof text) ||
+                              ldap_entry_value(ld, e, "cn", check_text, text, sizeof text)
+                          ? text
+                          : "");
+    a->home = strdup(ldap_entry_value(ld, e, "homeDirectory", check_text, text, sizeof text) ? text : "/nonexistent");
+    a->shell = strdup(ldap_entry_value(ld, e, "loginShell", check_text, text, sizeof text) ? text
+                                                                                          : "/usr/sbin/nologin");
+    if (!ldap_entry_value(ld, e, "sambaSID", check_sid, &a->sid, 0))
+        algorithmic_sid(conf, a->id, false, &a->sid);
+    if (has_hash)
+        *has_hash = ldap_entry_value(ld, e, "sambaNTPassword", check_hash, hash, 16);
+    if (disabled) {
+        *disabled = false;
+        ldap_entry_value(ld, e, "sambaAcctFlags", check_disabled, disabled, 0);
+    }
+    if (!a->name || !a->gecos || !a->home || !a->shell) {
+        ldap_account_clear(a);
+        return false;
+    }
+    return true;
+}
+
+static bool parse_group(const struct ldap_conf *conf, LDAP *ld, LDAPMessage *e, struct ldap_account *a)
+{
+    char name[LDAP_NAME_MAX + 1];
+    memset(a, 0, sizeof *a);
+    if (!ldap_entry_value(ld, e, "cn", check_name, name, sizeof name) ||
+        !ldap_entry_value(ld, e, "gidNumber", check_id, &a->id, 0))
+        return false;
+    a->gid = a->id;
+    a->name = strdup(name);
+    a->gecos = strdup("");
+    a->home = strdup("");
+    a->shell = strdup("");
+    if (!ldap_entry_value(ld, e, "sambaSID", check_sid, &a->sid, 0))
+        algorithmic_sid(conf, a->id, true, &a->sid);
+    struct berval **values = ldap_get_values_len(ld, e, "memberUid");
+    size_t n = values ? (size_t)ldap_count_values_len(values) : 0;
+    if (n > LDAP_MAX_MEMBERS) {
+        log_warning("ldap: group %s has %zu members; only the first %d are used", name, n, LDAP_MAX_MEMBERS);
+        n = LDAP_MAX_MEMBERS;
+    }
+    a->members = n ? calloc(n, sizeof *a->members) : NULL;
+    for (size_t i = 0; i < n && a->members; i++) {
+        char member[LDAP_NAME_MAX + 1];
+        if (ldap_value_name(values[i]->bv_val, values[i]->bv_len, member, sizeof member) &&
+            (a->members[a->member_count] = strdup(member)))
+            a->member_count++;
+    }
+    ldap_value_free_len(values);
+    if (!a->name || !a->gecos || !a->home || !a->shell || (n && !a->members)) {
+        ldap_account_clear(a);
+        return false;
+    }
+    return true;
+}
+
+/* ---- The cache (lp->lock held) ------------------------------------------- */
+
+static struct cached *cache_find(struct cached *table, const char *name, uint32_t id)
+{
+    for (size_t i = 0; i < CACHE_MAX; i++) {
+        if (!table[i].used)
+            continue;
+        if (name ? strcasecmp(table[i].account.name, name) == 0 : table[i].account.id == id)
+            return &table[i];
+    }
+    return NULL;
+}
+
+static struct cached *cache_find_sid(struct cached *table, const struct sid *sid)
+{
+    for (size_t i = 0; i < CACHE_MAX; i++)
+        if (table[i].used && sid_equal(&table[i].account.sid, sid))
+            return &table[i];
+    return NULL;
+}
+
+/* Stores a copy of a (replacing the entry of the same id, or the oldest). */
+static struct cached *cache_put(struct cached *table, const struct ldap_account *a)
+{
+    struct cached *slot = cache_find(table, NULL, a->id);
+    if (!slot) {
+        slot = &table[0];
+        for (size_t i = 0; i < CACHE_MAX; i++) {
+            if (!table[i].used) {
+                slot = &table[i];
+                break;
+            }
+            if (table[i].fetched < slot->fetched)
+                slot = &table[i];
+        }
+    }
+    struct cached *by_name = cache_find(table, a->name, 0);
+    if (by_name && by_name != slot)
+        cached_clear(by_name);
+    struct ldap_account copy;
+    if (!NT_SUCCESS(account_copy(a, &copy)))
+        return NULL;
+    cached_clear(slot);
+    slot->used = true;
+    slot->account = copy;
+    slot->fetched = ldap_now();
+    return slot;
+}
+
+static void cache_forget(struct cached *table, const char *name, uint32_t id)
+{
+    struct cached *c = cache_find(table, name, id);
+    if (c)
+        cached_clear(c);
+}
+
+/* ---- Lookups ------------------------------------------------------------- */
+
+/* Fetches one user by filter from the directory. */
+static NTSTATUS fetch_user(struct ldap_provider *lp, const struct ldap_conf *conf, const char *filter,
+                           struct ldap_account *a, bool *has_hash, uint8_t hash[16], bool *disabled)
+{
+    LDAP *ld;
+    LDAPMessage *res;
+    NTSTATUS status = ldap_pool_search(&lp->pool, conf, conf->user_base, filter,
+                                       has_hash ? user_attrs_hash : user_attrs, 2, &ld, &res);
+    if (!NT_SUCCESS(status))
+        return status;
+    int entries = ldap_count_entries(ld, res);
+    status = STATUS_NO_SUCH_USER;
+    if (entries > 1) {
+        log_warning("ldap: more than one posixAccount matches %s: refused", filter);
+    } else if (entries == 1 && parse_user(conf, ld, ldap_first_entry(ld, res), a, has_hash, hash, disabled)) {
+        status = STATUS_SUCCESS;
+    }
+    ldap_msgfree(res);
+    ldap_pool_give(&lp->pool, ld, false);
+    return status;
+}
+
+static NTSTATUS fetch_group(struct ldap_provider *lp, const struct ldap_conf *conf, const char *filter,
+                            struct ldap_account *a)
+{
+    LDAP *ld;
+    LDAPMessage *res;
+    NTSTATUS status = ldap_pool_search(&lp->pool, conf, conf->group_base, filter, group_attrs, 2, &ld, &res);
+    if (!NT_SUCCESS(status))
+        return status;
+    int entries = ldap_count_entries(ld, res);
+    status = STATUS_NO_SUCH_GROUP;
+    if (entries > 1)
+        log_warning("ldap: more than one posixGroup matches %s: refused", filter);
+    else if (entries == 1 && parse_group(conf, ld, ldap_first_entry(ld, res), a))
+        status = STATUS_SUCCESS;
+    ldap_msgfree(res);
+    ldap_pool_give(&lp->pool, ld, false);
+    return status;
+}
+
+/* "(&(objectClass=CLASS)(ATTR=escaped name))" or with a number. */
+static bool make_filter(char *out, size_t size, const char *klass, const char *attr, const char *name,
+                        uint32_t id)
+{
+    char escaped[3 * LDAP_NAME_MAX + 1];
+    if (name && (strlen(name) > LDAP_NAME_MAX || !ldap_filter_escape(name, escaped, sizeof escaped)))
+        return false;
+    int n = name ? snprintf(out, size, "(&(objectClass=%s)(%s=%s))", klass, attr, escaped)
+                 : snprintf(out, size, "(&(objectClass=%s)(%s=%" PRIu32 "))", klass, attr, id);
+    return n > 0 && (size_t)n < size;
+}
+
+/* A lookup of one account through the cache. group: groups, else users. */
+static NTSTATUS lookup(struct ldap_provider *lp, bool group, const char *name, uint32_t id, struct ldap_account *out)
+{
+    NTSTATUS missing = group ? STATUS_NO_SUCH_GROUP : STATUS_NO_SUCH_USER;
+    struct ldap_conf conf;
+    memset(out, 0, sizeof *out);
+    NTSTATUS status = conf_snapshot(lp, &conf);
+    if (!NT_SUCCESS(status))
+        return status == STATUS_NO_SUCH_USER ? missing : status;
+    struct cached *table = group ? lp->groups : lp->users;
+    pthread_mutex_lock(&lp->lock);
+    struct cached *c = cache_find(table, name, id);
+    if (c && ldap_now() - c->fetched < (int64_t)conf.cache_ttl) {
+        status = account_copy(&c->account, out);
+        pthread_mutex_unlock(&lp->lock);
+        ldap_conf_clear(&conf);
+        return status;
+    }
+    pthread_mutex_unlock(&lp->lock);
+
+    char filter[1024];
+    if (!make_filter(filter, sizeof filter, group ? "posixGroup" : "posixAccount",
+                     name ? (group ? "cn" : "uid") : (group ? "gidNumber" : "uidNumber"), name, id)) {
+        ldap_conf_clear(&conf);
+        return missing;
+    }
+    struct ldap_account a;
+    status = group ? fetch_group(lp, &conf, filter, &a) : fetch_user(lp, &conf, filter, &a, NULL, NULL, NULL);
+    pthread_mutex_lock(&lp->lock);
+    if (NT_SUCCESS(status)) {
+        cache_put(table, &a);
+        *out = a;
+    } else if (status == missing) {
+        cache_forget(table, name, id);
+    } else if ((c = cache_find(table, name, id))) {
+        /* The directory is away: a known identity keeps resolving. */
+        status = account_copy(&c->account, out);
+    }
+    pthread_mutex_unlock(&lp->lock);
+    ldap_conf_clear(&conf);
+    return status;
+}
+
+NTSTATUS ldap_lookup_user(struct lsa_provider *p, const char *name, uint32_t uid, struct ldap_account *out)
+{
+    return lookup(ldap_of(p), false, name, uid, out);
+}
+
+NTSTATUS ldap_lookup_group(struct lsa_provider *p, const char *name, uint32_t gid, struct ldap_account *out)
+{
+    return lookup(ldap_of(p), true, name, gid, out);
+}
+
+/* The user's groups (memberUid, and the group of its gidNumber), fetched and
+ * cached; from the cache when the directory is away. */
+static NTSTATUS user_groups(struct ldap_provider *lp, const struct ldap_conf *conf, const struct ldap_account *user,
+                            uint32_t **gids_out, struct sid **sids_out, size_t *count_out)
+{
+    char escaped[3 * LDAP_NAME_MAX + 1], filter[1200];
+    *gids_out = NULL;
+    *sids_out = NULL;
+    *count_out = 0;
+    if (!ldap_filter_escape(user->name, escaped, sizeof escaped))
+        return STATUS_NO_SUCH_USER;
+    snprintf(filter, sizeof filter, "(&(objectClass=posixGroup)(|(memberUid=%s)(gidNumber=%" PRIu32 ")))", escaped,
+             user->gid);
+    uint32_t *gids = calloc(LDAP_MAX_USER_GROUPS + 1, sizeof *gids);
+    struct sid *sids = calloc(LDAP_MAX_USER_GROUPS + 1, sizeof *sids);
+    if (!gids || !sids) {
+        free(gids);
+        free(sids);
+        return STATUS_NO_MEMORY;
+    }
+    /* The primary group first, even without an entry. */
+    size_t n = 1;
+    gids[0] = user->gid;
+    algorithmic_sid(conf, user->gid, true, &sids[0]);
+    LDAP *ld;
+    LDAPMessage *res;
+    NTSTATUS status = ldap_pool_search(&lp->pool, conf, conf->group_base, filter, group_attrs,
+                                       LDAP_MAX_USER_GROUPS, &ld, &res);
+    if (NT_SUCCESS(status)) {
+        for (LDAPMessage *e = ldap_first_entry(ld, res); e && n <= LDAP_MAX_USER_GROUPS; e = ldap_next_entry(ld, e)) {
+            struct ldap_account g;
+            if (!parse_group(conf, ld, e, &g))
+                continue;
+            if (g.id == user->gid)
+                sids[0] = g.sid;
+            else
+                gids[n] = g.id, sids[n] = g.sid, n++;
+            pthread_mutex_lock(&lp->lock);
+            cache_put(lp->groups, &g);
+            pthread_mutex_unlock(&lp->lock);
+            ldap_account_clear(&g);
+        }
+        ldap_msgfree(res);
+        ldap_pool_give(&lp->pool, ld, false);
+    }
+    pthread_mutex_lock(&lp->lock);
+    struct cached *c = cache_find(lp->users, user->name, 0);
+    if (NT_SUCCESS(status)) {
+        if (!c)
+            c = cache_put(lp->users, user);
+        if (c) {
+            free(c->group_gids);
+            free(c->group_sids);
+            c->group_gids = malloc(n * sizeof *gids);
+            c->group_sids = malloc(n * sizeof *sids);
+            c->groups_known = c->group_gids && c->group_sids;
+            if (c->groups_known) {
+                memcpy(c->group_gids, gids, n * sizeof *gids);
+                memcpy(c->group_sids, sids, n * sizeof *sids);
+                c->group_count = n;
+            }
+        }
+    } else if (c && c->groups_known) {
+        n = c->group_count < LDAP_MAX_USER_GROUPS ? c->group_count : LDAP_MAX_USER_GROUPS;
+        memcpy(gids, c->group_gids, n * sizeof *gids);
+        memcpy(sids, c->group_sids, n * sizeof *sids);
+        status = STATUS_SUCCESS;
+    }
+    pthread_mutex_unlock(&lp->lock);
+    if (!NT_SUCCESS(status)) {
+        free(gids);
+        free(sids);
+        return status;
+    }
+    *gids_out = gids;
+    *sids_out = sids;
+    *count_out = n;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ldap_user_gids(struct lsa_provider *p, const char *name, uint32_t **gids, size_t *count)
+{
+    struct ldap_provider *lp = ldap_of(p);
+    struct ldap_account user;
+    *gids = NULL;
+    *count = 0;
+    NTSTATUS status = lookup(lp, false, name, 0, &user);
+    if (!NT_SUCCESS(status))
+        return status;
+    struct ldap_conf conf;
+    status = conf_snapshot(lp, &conf);
+    struct sid *sids = NULL;
+    if (NT_SUCCESS(status)) {
+        pthread_mutex_lock(&lp->lock);
+        struct cached *c = cache_find(lp->users, name, 0);
+        bool fresh = c && c->groups_known && ldap_now() - c->fetched < (int64_t)conf.cache_ttl;
+        if (fresh) {
+            *gids = malloc(c->group_count * sizeof **gids);
+            if (*gids) {
+                memcpy(*gids, c->group_gids, c->group_count * sizeof **gids);
+                *count = c->group_count;
+            }
+            status = *gids ? STATUS_SUCCESS : STATUS_NO_MEMORY;
+        }
+        pthread_mutex_unlock(&lp->lock);
+        if (!fresh) {
+            status = user_groups(lp, &conf, &user, gids, &sids, count);
+            free(sids);
+        }
+        ldap_conf_clear(&conf);
+    }
+    ldap_account_clear(&user);
+    return status;
+}
+
+/* ---- Enumeration --------------------------------------------------------- */
+
+struct list_ctx {
+    const struct ldap_conf *conf;
+    bool group;
+    struct ldap_account *list;
+    size_t count, capacity;
+};
+
+static bool list_add(LDAP *ld, LDAPMessage *e, void *ctx)
+{
+    struct list_ctx *l = ctx;
+    if (l->count == l->capacity) {
+        size_t capacity = l->capacity ? l->capacity * 2 : 64;
+        struct ldap_account *bigger = realloc(l->list, capacity * sizeof *bigger);
+        if (!bigger)
+            return false;
+        l->list = bigger;
+        l->capacity = capacity;
+    }
+    struct ldap_account *a = &l->list[l->count];
+    if (l->group ? parse_group(l->conf, ld, e, a) : parse_user(l->conf, ld, e, a, NULL, NULL, NULL))
+        l->count++;
+    return true;
+}
+
+static int by_id(const void *a, const void *b)
+{
+    uint32_t x = ((const struct ldap_account *)a)->id, y = ((const struct ldap_account *)b)->id;
+    return x < y ? -1 : x > y;
+}
+
+static NTSTATUS list_accounts(struct ldap_provider *lp, bool group, struct ldap_account **list, size_t *count)
+{
+    struct ldap_conf conf;
+    *list = NULL;
+    *count = 0;
+    NTSTATUS status = conf_snapshot(lp, &conf);
+    if (status == STATUS_NO_SUCH_USER)
+        return STATUS_SUCCESS; /* not configured: nobody */
+    if (!NT_SUCCESS(status))
+        return status;
+    struct list_ctx l = { .conf = &conf, .group = group };
+    status = ldap_pool_search_paged(&lp->pool, &conf, group ? conf.group_base : conf.user_base,
+                                    group ? "(objectClass=posixGroup)" : "(objectClass=posixAccount)",
+                                    group ? group_attrs : user_attrs, conf.max_entries, list_add, &l);
+    ldap_conf_clear(&conf);
+    if (!NT_SUCCESS(status)) {
+        ldap_account_list_free(l.list, l.count);
+        return status;
+    }
+    qsort(l.list, l.count, sizeof *l.list, by_id);
+    /* Ids are unique in the answer (getent pages by id): a duplicate is dropped. */
+    size_t kept = 0;
+    for (size_t i = 0; i < l.count; i++) {
+        if (kept && l.list[kept - 1].id == l.list[i].id) {
+            ldap_account_clear(&l.list[i]);
+            continue;
+        }
+        l.list[kept++] = l.list[i];
+    }
+    *list = l.list;
+    *count = kept;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ldap_list_users(struct lsa_provider *p, struct ldap_account **list, size_t *count)
+{
+    return list_accounts(ldap_of(p), false, list, count);
+}
+
+NTSTATUS ldap_list_groups(struct lsa_provider *p, struct ldap_account **list, size_t *count)
+{
+    return list_accounts(ldap_of(p), true, list, count);
+}
+
+/* ---- Names and SIDs ------------------------------------------------------ */
+
+/* "LDAP\\name" or "name": the bare name when the domain is ours (or absent). */
+static const char *strip_domain(struct ldap_provider *lp, const char *name)
+{
+    const char *slash = strchr(name, '\\');
+    if (!slash)
+        return name;
+    pthread_mutex_lock(&lp->lock);
+    refresh_conf(lp);
+    bool ours = strncasecmp(name, lp->conf.domain_name, (size_t)(slash - name)) == 0 &&
+                strlen(lp->conf.domain_name) == (size_t)(slash - name);
+    pthread_mutex_unlock(&lp->lock);
+    return ours ? slash + 1 : NULL;
+}
+
+NTSTATUS ldap_name_to_sid(struct lsa_provider *p, const char *name, struct sid *sid, bool *is_group)
+{
+    struct ldap_provider *lp = ldap_of(p);
+    const char *bare = strip_domain(lp, name);
+    if (!bare || !bare[0])
+        return STATUS_NONE_MAPPED;
+    struct ldap_account a;
+    NTSTATUS status = lookup(lp, true, bare, 0, &a);
+    bool group = NT_SUCCESS(status);
+    if (status == STATUS_NO_SUCH_GROUP)
+        status = lookup(lp, false, bare, 0, &a);
+    if (!NT_SUCCESS(status))
+        return status == STATUS_NO_SUCH_USER ? STATUS_NONE_MAPPED : status;
+    *sid = a.sid;
+    if (is_group)
+        *is_group = group;
+    ldap_account_clear(&a);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ldap_sid_to_name(struct lsa_provider *p, const struct sid *sid, char **name, bool *is_group)
+{
+    struct ldap_provider *lp = ldap_of(p);
+    *name = NULL;
+    pthread_mutex_lock(&lp->lock);
+    refresh_conf(lp);
+    struct sid domain = lp->conf.domain_sid;
+    struct cached *c = cache_find_sid(lp->users, sid);
+    bool group = false;
+    if (!c && (c = cache_find_sid(lp->groups, sid)))
+        group = true;
+    if (c)
+        *name = strdup(c->account.name);
+    pthread_mutex_unlock(&lp->lock);
+    if (c) {
+        if (is_group)
+            *is_group = group;
+        return *name ? STATUS_SUCCESS : STATUS_NO_MEMORY;
+    }
+    /* An algorithmic SID names its id; otherwise ask for the sambaSID. */
+    uint32_t rid;
+    struct ldap_account a;
+    NTSTATUS status = STATUS_NONE_MAPPED;
+    if (sid_split_rid(sid, &domain, &rid) && rid >= 1000) {
+        group = rid % 2 == 1;
+        status = lookup(lp, group, NULL, (rid - (group ? 1001 : 1000)) / 2, &a);
+        if (NT_SUCCESS(status) && !sid_equal(&a.sid, sid)) {
+            ldap_account_clear(&a);
+            status = STATUS_NONE_MAPPED;
+        }
+    } else {
+        struct ldap_conf conf;
+        char text[SID_STRING_MAX], filter[300];
+        sid_format(sid, text, sizeof text);
+        if (NT_SUCCESS(conf_snapshot(lp, &conf))) {
+            snprintf(filter, sizeof filter, "(&(objectClass=posixGroup)(sambaSID=%s))", text);
+            status = fetch_group(lp, &conf, filter, &a);
+            group = NT_SUCCESS(status);
+            if (!group) {
+                snprintf(filter, sizeof filter, "(&(objectClass=posixAccount)(sambaSID=%s))", text);
+                status = fetch_user(lp, &conf, filter, &a, NULL, NULL, NULL);
+            }
+            ldap_conf_clear(&conf);
+        }
+    }
+    if (!NT_SUCCESS(status))
+        return STATUS_NONE_MAPPED;
+    *name = a.name;
+    a.name = NULL;
+    ldap_account_clear(&a);
+    if (is_group)
+        *is_group = group;
+    return STATUS_SUCCESS;
+}
+
+/* ---- Logons -------------------------------------------------------------- */
+
+static NTSTATUS apply_rights(struct registry *reg, struct access_token *token)
+{
+    char **rights;
+    size_t count;
+    NTSTATUS status = sam_token_rights(reg, token, &rights, &count);
+    if (!NT_SUCCESS(status))
+        return status;
+    for (size_t i = 0; i < count; i++) {
+        token->privileges |= token_privilege_bit(rights[i]);
+        if (strcmp(rights[i], "SeDenyNetworkLogonRight") == 0)
+            status = STATUS_LOGON_TYPE_NOT_GRANTED;
+    }
+    sam_strings_free(rights, count);
+    return status;
+}
+
+/* The token of a directory user: its SID, its groups' SIDs (the primary
+ * group first), the logon groups, the SAM aliases that hold any of them, the
+ * rights, and its directory uid and gid. */
+static NTSTATUS build_token(struct ldap_provider *lp, const struct ldap_conf *conf, const struct ldap_account *user,
+                            struct lsa_logon_result *result)
+{
+    uint32_t *gids;
+    struct sid *sids;
+    size_t count;
+    NTSTATUS status = user_groups(lp, conf, user, &gids, &sids, &count);
+    if (!NT_SUCCESS(status))
+        return status;
+    result->token = token_new(&user->sid, &sids[0]);
+    if (!result->token)
+        status = STATUS_NO_MEMORY;
+    for (size_t i = 0; NT_SUCCESS(status) && i < count; i++)
+        if (token_add_group(result->token, &sids[i]))
+            status = STATUS_NO_MEMORY;
+    free(gids);
+    free(sids);
+    if (NT_SUCCESS(status))
+        status = lsa_token_add_logon_groups(result->token, false);
+    if (NT_SUCCESS(status)) {
+        pthread_mutex_lock(&lp->lock);
+        status = sam_token_add_aliases(lp->reg, result->token);
+        if (status == STATUS_INVALID_DEVICE_STATE)
+            status = STATUS_SUCCESS; /* no SAM: no aliases */
+        if (NT_SUCCESS(status))
+            status = apply_rights(lp->reg, result->token);
+        pthread_mutex_unlock(&lp->lock);
+    }
+    if (NT_SUCCESS(status)) {
+        result->user = strdup(user->name);
+        result->domain = strdup(conf->domain_name);
+        if (!result->user || !result->domain)
+            status = STATUS_NO_MEMORY;
+    }
+    if (NT_SUCCESS(status))
+        status = lsa_token_finish(result->token, (uid_t)user->id, (gid_t)user->gid);
+    return status;
+}
+
+/* A logon proved by NTLMv2 (req) or by the password: the user and its NT
+ * hash always come from the directory (a changed password or a disabled
+ * account applies at once). */
+static NTSTATUS ldap_logon(struct lsa_provider *p, const struct lsa_settings *settings, const char *name,
+                           const struct ntlm_logon_request *req, const char *password,
+                           struct lsa_logon_result *result)
+{
+    struct ldap_provider *lp = ldap_of(p);
+    struct ldap_conf conf;
+    char filter[1024];
+    NTSTATUS status = conf_snapshot(lp, &conf);
+    if (!NT_SUCCESS(status))
+        return status;
+    if (!make_filter(filter, sizeof filter, "posixAccount", "uid", name, 0)) {
+        ldap_conf_clear(&conf);
+        return STATUS_NO_SUCH_USER;
+    }
+    struct ldap_account user;
+    uint8_t hash[16] = { 0 }, key[16], given[16], empty[16];
+    bool has_hash = false, disabled = false;
+    status = fetch_user(lp, &conf, filter, &user, &has_hash, hash, &disabled);
+    if (status == STATUS_NO_LOGON_SERVERS) {
+        /* Not ours to say "no such user": if the directory knew this name,
+         * its logon fails here rather than falling through to Guest. */
+        pthread_mutex_lock(&lp->lock);
+        bool known = cache_find(lp->users, name, 0) != NULL;
+        pthread_mutex_unlock(&lp->lock);
+        log_warning("ldap: logon of %s: the directory is unreachable (%s)", name,
+                    known ? "a known directory user" : "unknown here");
+        ldap_conf_clear(&conf);
+        return STATUS_NO_LOGON_SERVERS;
+    }
+    if (!NT_SUCCESS(status)) {
+        ldap_conf_clear(&conf);
+        return status == STATUS_UNSUCCESSFUL ? STATUS_NO_LOGON_SERVERS : status;
+    }
+    if (!has_hash) {
+        log_info("ldap: %s has no sambaNTPassword: only a Kerberos logon can work", user.name);
+        status = STATUS_LOGON_FAILURE;
+    } else if (req) {
+        status = ntlm_ntowfv2(hash, req->user, req->domain, key);
+        if (NT_SUCCESS(status))
+            status = ntlm_v2_verify(key, req->server_challenge, req->nt_response.data, req->nt_response.len,
+                                    result->session_base_key);
+        if (status == STATUS_WRONG_PASSWORD)
+            status = STATUS_LOGON_FAILURE;
+    } else if (crypto_nt_hash(password, given) != 0) {
+        status = STATUS_NO_MEMORY;
+    } else {
+        status = crypto_memcmp(hash, given, sizeof hash) == 0 ? STATUS_SUCCESS : STATUS_LOGON_FAILURE;
+    }
+    if (NT_SUCCESS(status) && crypto_nt_hash("", empty) == 0 && memcmp(hash, empty, 16) == 0 &&
+        !settings->allow_blank_passwords)
+        status = STATUS_ACCOUNT_RESTRICTION;
+    if (NT_SUCCESS(status) && disabled)
+        status = STATUS_ACCOUNT_DISABLED;
+    crypto_wipe(hash, sizeof hash);
+    crypto_wipe(key, sizeof key);
+    crypto_wipe(given, sizeof given);
+    if (NT_SUCCESS(status)) {
+        pthread_mutex_lock(&lp->lock);
+        cache_put(lp->users, &user);
+        pthread_mutex_unlock(&lp->lock);
+        result->has_session_base_key = req != NULL;
+        status = build_token(lp, &conf, &user, result);
+    }
+    if (!NT_SUCCESS(status))
+        crypto_wipe(result->session_base_key, sizeof result->session_base_key);
+    ldap_account_clear(&user);
+    ldap_conf_clear(&conf);
+    return status;
+}
+
+static NTSTATUS ldap_ntlm_logon(struct lsa_provider *p, const struct lsa_settings *settings,
+                                const struct ntlm_logon_request *req, struct lsa_logon_result *result)
+{
+    if (!req->user || !req->user[0])
+        return STATUS_NO_SUCH_USER;
+    return ldap_logon(p, settings, req->user, req, NULL, result);
+}
+
+static NTSTATUS ldap_password_logon(struct lsa_provider *p, const struct lsa_settings *settings, const char *user,
+                                    const char *password, struct lsa_logon_result *result)
+{
+    return ldap_logon(p, settings, user, NULL, password ? password : "", result);
+}
+
+static NTSTATUS ldap_account_check(struct lsa_provider *p, const struct lsa_settings *settings, const char *name)
+{
+    struct ldap_account a;
+    NTSTATUS status = ldap_lookup_user(p, name, 0, &a);
+    if (NT_SUCCESS(status))
+        ldap_account_clear(&a);
+    return status;
+}
+
+/* A Kerberos principal of another realm (the krb5 provider asks): "name@REALM"
+ * is the directory user "name". The ticket proved who it is; the directory
+ * (or, while it is away, the cache) says which groups it has. */
+static NTSTATUS ldap_principal_logon(struct lsa_provider *p, const struct lsa_settings *settings,
+                                     const struct lsa_mech_result *mech, struct lsa_logon_result *result)
+{
+    struct ldap_provider *lp = ldap_of(p);
+    char name[LDAP_NAME_MAX + 1];
+    const char *at = mech->principal ? strrchr(mech->principal, '@') : NULL;
+    size_t len = at ? (size_t)(at - mech->principal) : (mech->principal ? strlen(mech->principal) : 0);
+    if (!ldap_value_name(mech->principal, len, name, sizeof name))
+        return STATUS_NO_SUCH_USER;
+    struct ldap_account user;
+    NTSTATUS status = ldap_lookup_user(p, name, 0, &user);
+    if (!NT_SUCCESS(status))
+        return status;
+    struct ldap_conf conf;
+    status = conf_snapshot(lp, &conf);
+    if (NT_SUCCESS(status)) {
+        status = build_token(lp, &conf, &user, result);
+        ldap_conf_clear(&conf);
+    }
+    ldap_account_clear(&user);
+    return status;
+}
+
+static void ldap_free(struct lsa_provider *p)
+{
+    struct ldap_provider *lp = ldap_of(p);
+    ldap_pool_destroy(&lp->pool);
+    for (size_t i = 0; i < CACHE_MAX; i++) {
+        cached_clear(&lp->users[i]);
+        cached_clear(&lp->groups[i]);
+    }
+    ldap_conf_clear(&lp->conf);
+    registry_close(lp->reg);
+    pthread_mutex_destroy(&lp->lock);
+    free(lp);
+}
+
+static const struct lsa_provider_ops ldap_ops = {
+    .name = "ldap",
+    .ntlm_logon = ldap_ntlm_logon,
+    .password_logon = ldap_password_logon,
+    .account_check = ldap_account_check,
+    .principal_logon = ldap_principal_logon,
+    .free = ldap_free,
+};
+
+NTSTATUS lsa_ldap_provider_new(const char *db_path, struct lsa_provider **provider)
+{
+    struct ldap_provider *lp = calloc(1, sizeof *lp);
+    *provider = NULL;
+    if (!lp)
+        return STATUS_NO_MEMORY;
+    NTSTATUS status = registry_open(db_path, &lp->reg);
+    if (!NT_SUCCESS(status)) {
+        free(lp);
+        return status;
+    }
+    pthread_mutex_init(&lp->lock, NULL);
+    ldap_pool_init(&lp->pool);
+    lp->provider.ops = &ldap_ops;
+    lp->provider.data = lp;
+    *provider = &lp->provider;
+    return STATUS_SUCCESS;
+}
