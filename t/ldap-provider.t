@@ -1,0 +1,229 @@
+#!/bin/bash
+# The LDAP directory provider (docs/ldap.md) against a real slapd on
+# loopback with a scratch database (core, cosine, nis, inetorgperson and
+# Samba's schema): NTLM logons of directory users through smbclient, an LDAP
+# group's share grant, getent through the NSS module, `lwadmin provider
+# test`, and slapd stopped and started again mid-test.
+. "$SW_SRC/t/tap/tap.sh"
+. "$SW_SRC/t/tap/appliance.sh"
+
+need_program slapd slapd
+need_program ldapadd ldap-utils
+need_program smbclient smbclient
+need_python_module impacket python3-impacket
+SAMBA_SCHEMA=/usr/share/doc/samba/examples/LDAP/samba.schema
+[ -f "$SAMBA_SCHEMA" ] || tap_missing "$SAMBA_SCHEMA is missing (Debian package samba)"
+
+# ---- slapd ------------------------------------------------------------------
+LDAP_PORT=$(tap_free_port)
+LDAP_URI=ldap://127.0.0.1:$LDAP_PORT/
+SUFFIX=dc=example,dc=test
+ROOT_DN=cn=admin,$SUFFIX
+ROOT_PW="root-$(od -An -tx1 -N8 /dev/urandom | tr -d ' \n')"
+mkdir -p "$T/slapd/db"
+cat > "$T/slapd/slapd.conf" <<EOF
+include /etc/ldap/schema/core.schema
+include /etc/ldap/schema/cosine.schema
+include /etc/ldap/schema/nis.schema
+include /etc/ldap/schema/inetorgperson.schema
+include $SAMBA_SCHEMA
+pidfile $T/slapd/slapd.pid
+modulepath /usr/lib/ldap
+moduleload back_mdb
+database mdb
+maxsize 10485760
+suffix "$SUFFIX"
+rootdn "$ROOT_DN"
+rootpw $ROOT_PW
+directory $T/slapd/db
+EOF
+SLAPD_PID=
+slapd_start() {
+    rm -f "$T/slapd/slapd.pid"
+    slapd -f "$T/slapd/slapd.conf" -h "$LDAP_URI" 2>> "$T/slapd/slapd.err" || return 1
+    local i=0
+    while [ $i -lt 100 ]; do
+        if [ -s "$T/slapd/slapd.pid" ] &&
+            ldapsearch -x -H "$LDAP_URI" -b "" -s base namingContexts >/dev/null 2>&1; then
+            SLAPD_PID=$(cat "$T/slapd/slapd.pid")
+            return 0
+        fi
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
+slapd_stop() {
+    [ -n "$SLAPD_PID" ] || return 0
+    kill "$SLAPD_PID" 2>/dev/null
+    local i=0
+    while [ $i -lt 100 ] && kill -0 "$SLAPD_PID" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+    kill -9 "$SLAPD_PID" 2>/dev/null
+    SLAPD_PID=
+}
+tap_at_exit slapd_stop
+slapd_start || { cat "$T/slapd/slapd.err" >&2; echo "Bail out! slapd did not start"; exit 1; }
+
+pw() { echo "Ld-$(od -An -tx1 -N8 /dev/urandom | tr -d ' \n')-$1"; }
+nthash() { /usr/bin/python3 -c 'import sys; from impacket.ntlm import compute_nthash; print(compute_nthash(sys.argv[1]).hex().upper())' "$1"; }
+CAROL_PW=$(pw 1Cc); DAN_PW=$(pw 2Dd); ERIK_PW=$(pw 3Ee)
+user_ldif() { # name uid gid password|"" [sid]
+    cat <<EOF
+dn: uid=$1,ou=people,$SUFFIX
+objectClass: inetOrgPerson
+objectClass: posixAccount
+objectClass: sambaSamAccount
+uid: $1
+cn: ${1^} Directory
+sn: Directory
+uidNumber: $2
+gidNumber: $3
+homeDirectory: /home/$1
+loginShell: /bin/bash
+gecos: ${1^} from LDAP
+sambaSID: ${5:-S-1-5-21-1111-2222-3333-$(( $2 * 2 + 1000 ))}
+EOF
+    [ -n "$4" ] && echo "sambaNTPassword: $(nthash "$4")"
+    echo
+}
+{
+    printf 'dn: %s\nobjectClass: dcObject\nobjectClass: organization\ndc: example\no: Example\n\n' "$SUFFIX"
+    printf 'dn: ou=people,%s\nobjectClass: organizationalUnit\nou: people\n\n' "$SUFFIX"
+    printf 'dn: ou=groups,%s\nobjectClass: organizationalUnit\nou: groups\n\n' "$SUFFIX"
+    user_ldif carol 5001 5100 "$CAROL_PW"
+    user_ldif dan 5002 5100 "$DAN_PW"
+    user_ldif erik 5003 5100 ""
+    # No sambaSID: engineers gets an algorithmic SID.
+    printf 'dn: cn=engineers,ou=groups,%s\nobjectClass: posixGroup\ncn: engineers\ngidNumber: 5200\nmemberUid: carol\n\n' "$SUFFIX"
+    printf 'dn: cn=staff,ou=groups,%s\nobjectClass: posixGroup\ncn: staff\ngidNumber: 5100\nmemberUid: carol\nmemberUid: dan\n\n' "$SUFFIX"
+    # Hostile values: a name with a filter metacharacter, uid 0: never used.
+    printf 'dn: uid=evil,ou=people,%s\nobjectClass: account\nobjectClass: posixAccount\nuid: evil\ncn: evil\nuidNumber: 0\ngidNumber: 0\nhomeDirectory: /root\n\n' "$SUFFIX"
+} > "$T/directory.ldif"
+ldapadd -x -H "$LDAP_URI" -D "$ROOT_DN" -w "$ROOT_PW" -f "$T/directory.ldif" > "$T/ldapadd.out" 2>&1 ||
+    { cat "$T/ldapadd.out" >&2; echo "Bail out! ldapadd failed"; exit 1; }
+
+# ---- the appliance ----------------------------------------------------------
+appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
+lw() { "$LWADMIN" "$@"; }
+lw provider set ldap uri "$LDAP_URI" &&
+    lw provider set ldap user-base "ou=people,$SUFFIX" &&
+    lw provider set ldap group-base "ou=groups,$SUFFIX" &&
+    lw provider set ldap bind-dn "$ROOT_DN" &&
+    lw provider set ldap timeout 3 &&
+    lw provider set ldap cache-ttl 1 &&
+    lw provider set ldap enabled on 2>/dev/null ||
+    { echo "Bail out! provider set failed"; exit 1; }
+
+# A wrong bind password: `provider test` says so.
+printf 'wrong-password\n' | lw provider set ldap bind-password - || { echo "Bail out! bind-password"; exit 1; }
+out=$(lw provider test ldap 2>&1)
+rc=$?
+ok "provider test with a wrong bind password fails" test "$rc" -eq 1
+like "$out" "bind as \"$ROOT_DN\" refused: wrong ldap.bind-dn or bind password" "  and says the bind was refused" ||
+    diag "$out"
+printf '%s\n' "$ROOT_PW" | lw provider set ldap bind-password -
+out=$(lw provider test ldap --user carol 2>&1)
+ok "provider test with the right password succeeds" test $? -eq 0
+like "$out" "found carol \\(uid 5001, gid 5100\\)" "  and finds carol" || diag "$out"
+like "$out" "NT hash: present" "  with her NT hash" || diag "$out"
+out=$(lw provider test ldap --user 'no*body)(uid=*' 2>&1)
+like "$out" "no posixAccount \"no\\*body\\)\\(uid=\\*\" found" "a name with filter metacharacters is escaped (finds nobody)" ||
+    diag "$out"
+out=$(lw provider show ldap)
+like "$out" "bind-password: +\\(set\\)" "provider show says the bind password is set" || diag "$out"
+unlike "$out" "$ROOT_PW" "  and never shows it"
+unlike "$(lw export 2>/dev/null)" "$ROOT_PW" "export never carries the bind password"
+out=$(lw provider list)
+like "$out" "ldap +yes +2" "provider list: ldap enabled, asked second" || diag "$out"
+
+# A share granted to the LDAP group engineers (carol is a member, dan is not).
+mkdir -p "$T/eng" && chmod 0777 "$T/eng"
+out=$(lw share add eng "$T/eng" --grant 'engineers:change' 2>&1)
+ok "share add --grant engineers:change (an LDAP group)" test $? -eq 0 || diag "$out"
+out=$(lw share show eng 2>&1)
+like "$out" "engineers" "share show names the LDAP group" || diag "$out"
+
+appliance_require
+
+auth_for() { (umask 077 && printf 'username = %s\npassword = %s\n' "$1" "$2" > "$T/client/$1.auth"); }
+auth_for carol "$CAROL_PW"; auth_for dan "$DAN_PW"; auth_for erik "$ERIK_PW"
+smb_as() { # user share commands
+    timeout 60 smbclient -s "$APPLIANCE_CONF" -A "$T/client/$1.auth" -p "$APPLIANCE_PORT" -m SMB3 \
+        "//127.0.0.1/$2" -c "$3" 2>&1
+}
+
+echo "hello from carol" > "$T/carol.txt"
+out=$(cd "$T" && smb_as carol eng 'put carol.txt; ls')
+like "$out" "carol.txt" "carol (LDAP, NTLM against sambaNTPassword) writes to eng" || diag "$out"
+out=$(cd "$T" && smb_as carol eng 'get carol.txt carol-back.txt')
+is "$(cat "$T/carol-back.txt" 2>/dev/null)" "hello from carol" "  and reads it back"
+is "$(stat -c %u:%g "$T/eng/carol.txt" 2>/dev/null)" "5001:5100" "  the file belongs to her directory uid and gid"
+out=$(smb_as dan eng 'ls')
+like "$out" "NT_STATUS_ACCESS_DENIED" "dan (LDAP, not in engineers) is refused on eng" || diag "$out"
+out=$(smb_as dan IPC\$ 'ls' ; smb_as dan "$APPLIANCE_SHARE" 'ls')
+unlike "$out" "NT_STATUS_LOGON_FAILURE" "  but his logon itself works" || diag "$out"
+out=$(smb_as erik eng 'ls')
+like "$out" "NT_STATUS_LOGON_FAILURE" "erik (no NT hash in the directory) cannot log on with NTLM" || diag "$out"
+(umask 077 && printf 'username = carol\npassword = wrong\n' > "$T/client/bad.auth")
+out=$(timeout 60 smbclient -s "$APPLIANCE_CONF" -A "$T/client/bad.auth" -p "$APPLIANCE_PORT" //127.0.0.1/eng -c ls 2>&1)
+like "$out" "NT_STATUS_LOGON_FAILURE" "carol with a wrong password is refused" || diag "$out"
+out=$(appliance_smbclient "$APPLIANCE_SHARE" -c 'ls')
+unlike "$out" "NT_STATUS_" "alice (local) still logs on" || diag "$out"
+
+# ---- NSS (getent in a private mount namespace, as t/nss-pam.t) --------------
+NSS_LIB=$SW_BUILD/nss/libnss_samewise.so.2
+have_nss=
+if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null && [ -f "$NSS_LIB" ]; then
+    have_nss=1
+    chmod 0711 "$T"
+    printf 'db %s\n' "$SAMEWISE_DB" > "$T/nss.conf"
+    printf 'passwd: files samewise\ngroup: files samewise\nshadow: files\nhosts: files\n' > "$T/nsswitch.conf"
+    chmod go+r "$T/nss.conf" "$T/nsswitch.conf"
+    machine() {
+        SAMEWISE_NSS_CONF=$T/nss.conf LD_LIBRARY_PATH=$SW_BUILD/nss timeout 20 unshare -m sh -c '
+            mount --bind "$1" /etc/nsswitch.conf || exit 99
+            shift
+            exec "$@"' sh "$T/nsswitch.conf" "$@"
+    }
+    is "$(machine getent passwd carol)" "carol:x:5001:5100:Carol from LDAP:/home/carol:/bin/bash" \
+        "getent passwd carol: the directory's entry"
+    is "$(machine getent passwd 5002 | cut -d: -f1)" dan "getent passwd 5002 names dan"
+    like "$(machine getent group engineers)" '^engineers:x:5200:carol$' "getent group engineers lists carol"
+    like "$(machine id carol)" 'uid=5001\(carol\) gid=5100\(staff\) groups=.*5200\(engineers\)' \
+        "id carol: her directory groups (initgroups)"
+    out=$(machine getent passwd)
+    ok "getent passwd (enumeration, paged search) lists the directory users" grep -q '^dan:x:5002:' <<< "$out"
+    unlike "$out" '^evil:' "  never a uid-0 entry from the directory"
+    is "$(machine getent passwd evil)" "" "getent passwd evil (uidNumber 0): nothing"
+else
+    for i in 1 2 3 4 5 6 7; do ok "# SKIP getent needs root, unshare and the NSS module" true; done
+fi
+
+# ---- the directory goes away ------------------------------------------------
+slapd_stop
+out=$(appliance_smbclient "$APPLIANCE_SHARE" -c 'ls')
+unlike "$out" "NT_STATUS_" "slapd stopped: alice (local) still logs on" || diag "$out"
+start=$(date +%s%3N)
+out=$(smb_as carol eng 'ls')
+elapsed=$(( $(date +%s%3N) - start ))
+like "$out" "NT_STATUS_NO_LOGON_SERVERS" "  carol's logon fails with NT_STATUS_NO_LOGON_SERVERS" || diag "$out"
+ok "  within the timeout (3 s; took ${elapsed} ms)" test "$elapsed" -lt 8000
+if [ -n "$have_nss" ]; then
+    sleep 1.2 # past ldap.cache-ttl: the cached entry is stale, the directory away
+    is "$(machine getent passwd carol | cut -d: -f3)" 5001 "  getent passwd carol still resolves (cached)"
+else
+    ok "# SKIP getent needs root, unshare and the NSS module" true
+fi
+out=$(lw log 2>/dev/null | grep -i carol | tail -3)
+like "$out" "NO_LOGON_SERVERS|logon" "  the audit log records carol's failed logon" || diag "$out"
+
+slapd_start || { echo "Bail out! slapd did not restart"; exit 1; }
+back=
+for i in $(seq 1 40); do
+    out=$(smb_as carol eng 'ls')
+    if printf '%s' "$out" | grep -q carol.txt; then back=1; break; fi
+    sleep 0.25
+done
+ok "slapd back: carol logs on again (the provider reconnected)" test -n "$back" || diag "$out"
+
+done_testing
