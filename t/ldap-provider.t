@@ -226,4 +226,36 @@ for i in $(seq 1 40); do
 done
 ok "slapd back: carol logs on again (the provider reconnected)" test -n "$back" || diag "$out"
 
+# Failover: a dead server first in ldap.uri, the live one second.
+DEAD_PORT=$(tap_free_port)
+lw provider set ldap uri "ldap://127.0.0.1:$DEAD_PORT/,$LDAP_URI"
+sleep 2.2 # past the back-off of a refused connection, if any
+out=$(smb_as carol eng 'ls')
+like "$out" "carol.txt" "ldap.uri lists a dead server first: carol logs on through the second" || diag "$out"
+
+# A server that accepts connections and never answers: the logon gives up
+# within ldap.timeout (3 s) instead of hanging.
+SILENT_PORT=$(tap_free_port)
+/usr/bin/python3 -c '
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(16)
+conns = []
+end = time.time() + 60
+while time.time() < end:
+    s.settimeout(1)
+    try: conns.append(s.accept()[0])
+    except socket.timeout: pass
+' "$SILENT_PORT" &
+SILENT_PID=$!
+tap_at_exit "kill $SILENT_PID"
+sleep 0.3
+lw provider set ldap uri "ldap://127.0.0.1:$SILENT_PORT/"
+start=$(date +%s%3N)
+out=$(smb_as carol eng 'ls')
+elapsed=$(( $(date +%s%3N) - start ))
+like "$out" "NT_STATUS_NO_LOGON_SERVERS" "a directory that never answers: NT_STATUS_NO_LOGON_SERVERS" || diag "$out"
+ok "  after about ldap.timeout (3 s; took ${elapsed} ms)" test "$elapsed" -ge 2500 -a "$elapsed" -lt 9000
+kill "$SILENT_PID" 2>/dev/null
+
 done_testing
