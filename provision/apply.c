@@ -805,7 +805,7 @@ static char *grants_text(struct registry *reg, const uint8_t *sd, size_t sd_len)
     size_t count = 0;
     if (!sd)
         return strdup("(none)");
-    if (!NT_SUCCESS(share_sd_to_grants(sd, sd_len, sam_principal_namer, reg, &grants, &count)))
+    if (!NT_SUCCESS(share_sd_to_grants(sd, sd_len, ldap_sam_principal_namer, reg, &grants, &count)))
         return NULL;
     char *text = strdup("");
     size_t len = 0;

@@ -170,6 +170,18 @@ like "$out" "NT_STATUS_LOGON_FAILURE" "carol with a wrong password is refused" |
 out=$(appliance_smbclient "$APPLIANCE_SHARE" -c 'ls')
 unlike "$out" "NT_STATUS_" "alice (local) still logs on" || diag "$out"
 
+# ---- lsarpc name lookups (rpcclient, as alice) -------------------------------
+if appliance_wait_lsass_pipes; then
+    out=$(appliance_rpcclient -c 'lookupnames carol engineers' 2>&1)
+    like "$out" "carol S-1-5-21-1111-2222-3333-11002 \(User: 1\)" "lsarpc LookupNames: carol, her sambaSID" || diag "$out"
+    like "$out" "engineers S-1-5-21-[0-9]+-[0-9]+-[0-9]+-11401 \(Domain Group: 2\)" \
+        "  engineers: an algorithmic SID (gid 5200 * 2 + 1001)" || diag "$out"
+    out=$(appliance_rpcclient -c 'lookupsids S-1-5-21-1111-2222-3333-11002' 2>&1)
+    like "$out" "LDAP\\\\carol \(1\)" "lsarpc LookupSids names carol in the LDAP domain" || diag "$out"
+else
+    ok "lsassd serves its pipes" false
+fi
+
 # ---- NSS (getent in a private mount namespace, as t/nss-pam.t) --------------
 NSS_LIB=$SW_BUILD/nss/libnss_samewise.so.2
 have_nss=

@@ -1,5 +1,6 @@
 /* The LDAP provider's administration: its secret (the bind password), the
  * `lwadmin provider test` check, and name resolution for share grants. */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -173,17 +174,41 @@ static bool ldap_enabled(struct registry *reg)
     return on;
 }
 
+/* The front ends (lwadmin, lwconsole, srvsvcd) resolve many names in a row:
+ * one provider per process (for the registry last asked about), so its
+ * pooled connection, cache and back-off serve them all, and a dead directory
+ * costs one timeout, not one per name. Used under resolver_lock. */
+static pthread_mutex_t resolver_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct lsa_provider *resolver_provider;
+static char *resolver_path;
+
+static struct lsa_provider *resolver_for(struct registry *reg)
+{
+    const char *path = registry_path(reg);
+    if (!path)
+        return NULL;
+    if (resolver_provider && resolver_path && strcmp(resolver_path, path) == 0)
+        return resolver_provider;
+    if (resolver_provider)
+        resolver_provider->ops->free(resolver_provider);
+    free(resolver_path);
+    resolver_provider = NULL;
+    resolver_path = strdup(path);
+    if (!resolver_path || !NT_SUCCESS(lsa_ldap_provider_new(path, &resolver_provider)))
+        resolver_provider = NULL;
+    return resolver_provider;
+}
+
 NTSTATUS ldap_sam_principal_resolver(void *registry, const char *name, struct sid *sid)
 {
     struct registry *reg = registry;
     NTSTATUS status = sam_principal_to_sid(reg, name, sid, NULL);
     if (status != STATUS_NONE_MAPPED || !ldap_enabled(reg))
         return status;
-    struct lsa_provider *p;
-    if (!NT_SUCCESS(lsa_ldap_provider_new(registry_path(reg), &p)))
-        return status;
-    NTSTATUS found = ldap_name_to_sid(p, name, sid, NULL);
-    p->ops->free(p);
+    pthread_mutex_lock(&resolver_lock);
+    struct lsa_provider *p = resolver_for(reg);
+    NTSTATUS found = p ? ldap_name_to_sid(p, name, sid, NULL) : STATUS_NONE_MAPPED;
+    pthread_mutex_unlock(&resolver_lock);
     return NT_SUCCESS(found) ? found : status;
 }
 
@@ -193,11 +218,68 @@ char *ldap_sam_principal_namer(void *registry, const struct sid *sid)
     char *name = sam_principal_namer(reg, sid);
     if (name || !ldap_enabled(reg))
         return name;
-    struct lsa_provider *p;
-    if (!NT_SUCCESS(lsa_ldap_provider_new(registry_path(reg), &p)))
-        return NULL;
-    if (!NT_SUCCESS(ldap_sid_to_name(p, sid, &name, NULL)))
+    pthread_mutex_lock(&resolver_lock);
+    struct lsa_provider *p = resolver_for(reg);
+    if (!p || !NT_SUCCESS(ldap_sid_to_name(p, sid, &name, NULL)))
         name = NULL;
-    p->ops->free(p);
+    pthread_mutex_unlock(&resolver_lock);
     return name;
+}
+
+/* The domain half of a directory principal (out->sid set). */
+static NTSTATUS principal_domain(struct registry *reg, struct ldap_principal *out)
+{
+    char *name = NULL;
+    out->domain_name[0] = '\0';
+    if (NT_SUCCESS(registry_setting_get_string(reg, "ldap.domain-name", &name)) && name)
+        snprintf(out->domain_name, sizeof out->domain_name, "%s", name);
+    free(name);
+    if (!out->domain_name[0])
+        snprintf(out->domain_name, sizeof out->domain_name, "LDAP");
+    if (out->sid.sub_authority_count < 1)
+        return STATUS_NONE_MAPPED;
+    out->domain_sid = out->sid;
+    out->domain_sid.sub_authority_count--;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ldap_principal_by_name(struct registry *reg, const char *name, struct ldap_principal *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!ldap_enabled(reg))
+        return STATUS_NONE_MAPPED;
+    pthread_mutex_lock(&resolver_lock);
+    struct lsa_provider *p = resolver_for(reg);
+    NTSTATUS status = p ? ldap_name_to_sid(p, name, &out->sid, &out->is_group) : STATUS_NONE_MAPPED;
+    if (NT_SUCCESS(status))
+        status = ldap_sid_to_name(p, &out->sid, &out->name, NULL);
+    pthread_mutex_unlock(&resolver_lock);
+    if (NT_SUCCESS(status))
+        status = principal_domain(reg, out);
+    if (!NT_SUCCESS(status)) {
+        free(out->name);
+        out->name = NULL;
+        return STATUS_NONE_MAPPED;
+    }
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ldap_principal_by_sid(struct registry *reg, const struct sid *sid, struct ldap_principal *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!ldap_enabled(reg))
+        return STATUS_NONE_MAPPED;
+    pthread_mutex_lock(&resolver_lock);
+    struct lsa_provider *p = resolver_for(reg);
+    NTSTATUS status = p ? ldap_sid_to_name(p, sid, &out->name, &out->is_group) : STATUS_NONE_MAPPED;
+    pthread_mutex_unlock(&resolver_lock);
+    out->sid = *sid;
+    if (NT_SUCCESS(status))
+        status = principal_domain(reg, out);
+    if (!NT_SUCCESS(status)) {
+        free(out->name);
+        out->name = NULL;
+        return STATUS_NONE_MAPPED;
+    }
+    return STATUS_SUCCESS;
 }

@@ -106,4 +106,19 @@ NTSTATUS ldap_secret_get(struct registry *reg, const char *provider, const char 
 NTSTATUS ldap_sam_principal_resolver(void *registry, const char *name, struct sid *sid);
 char *ldap_sam_principal_namer(void *registry, const struct sid *sid);
 
+/* For lsarpc's LookupNames and LookupSids: a name the SAM does not know
+ * ("carol", "LDAP\\carol") or a SID, found in the directory when
+ * lsass.providers lists ldap, with the domain it belongs to (the SID without
+ * its RID, named ldap.domain-name). STATUS_NONE_MAPPED otherwise. Free
+ * out->name. */
+struct ldap_principal {
+    struct sid sid;
+    struct sid domain_sid;
+    char domain_name[16];
+    char *name;
+    bool is_group;
+};
+NTSTATUS ldap_principal_by_name(struct registry *reg, const char *name, struct ldap_principal *out);
+NTSTATUS ldap_principal_by_sid(struct registry *reg, const struct sid *sid, struct ldap_principal *out);
+
 #endif
