@@ -121,7 +121,16 @@ rc=$?
 ok "provider test with a wrong bind password fails" test "$rc" -eq 1
 like "$out" "bind as \"$ROOT_DN\" refused: wrong ldap.bind-dn or bind password" "  and says the bind was refused" ||
     diag "$out"
-printf '%s\n' "$ROOT_PW" | lw provider set ldap bind-password -
+# The right one through YAML (providers.ldap.bind_password from a file).
+(umask 077 && printf '%s\n' "$ROOT_PW" > "$T/bind.pw")
+printf 'settings:\n  ldap.timeout: 3\nproviders:\n  ldap:\n    bind_password: {file: %s}\n' "$T/bind.pw" > "$T/ldap.yaml"
+out=$(lw apply -f "$T/ldap.yaml" --dry-run 2>&1)
+like "$out" "provider ldap" "apply --dry-run: the plan changes the ldap bind password" || diag "$out"
+unlike "$out" "$ROOT_PW" "  without showing it"
+out=$(lw apply -f "$T/ldap.yaml" 2>&1)
+ok "apply sets it" test $? -eq 0 || diag "$out"
+out=$(lw apply -f "$T/ldap.yaml" --dry-run --detailed-exitcode 2>&1)
+ok "  applying it again changes nothing" test $? -eq 0 || diag "$out"
 out=$(lw provider test ldap --user carol 2>&1)
 ok "provider test with the right password succeeds" test $? -eq 0
 like "$out" "found carol \\(uid 5001, gid 5100\\)" "  and finds carol" || diag "$out"
@@ -169,6 +178,22 @@ out=$(timeout 60 smbclient -s "$APPLIANCE_CONF" -A "$T/client/bad.auth" -p "$APP
 like "$out" "NT_STATUS_LOGON_FAILURE" "carol with a wrong password is refused" || diag "$out"
 out=$(appliance_smbclient "$APPLIANCE_SHARE" -c 'ls')
 unlike "$out" "NT_STATUS_" "alice (local) still logs on" || diag "$out"
+
+# A session of carol's, held open: `lwadmin session list` names her.
+mkfifo "$T/carol.in"
+timeout 60 smbclient -s "$APPLIANCE_CONF" -A "$T/client/carol.auth" -p "$APPLIANCE_PORT" -m SMB3 \
+    //127.0.0.1/eng < "$T/carol.in" > "$T/carol.out" 2>&1 &
+CAROL_CLIENT=$!
+tap_at_exit "kill $CAROL_CLIENT"
+exec 3> "$T/carol.in"
+i=0
+while [ $i -lt 100 ] && ! lw --json session list | grep -q '"carol"'; do sleep 0.05; i=$((i + 1)); done
+json=$(lw --json session list)
+is "$(printf '%s' "$json" | /usr/bin/python3 -c 'import json, sys
+print(" ".join(sorted(x["domain"] + "\\" + x["user"] for x in json.load(sys.stdin) if x["user"] == "carol")))')" \
+    'LDAP\carol' "session list shows carol's session in the LDAP domain" || diag "$json"
+exec 3>&-
+wait "$CAROL_CLIENT" 2>/dev/null
 
 # ---- lsarpc name lookups (rpcclient, as alice) -------------------------------
 if appliance_wait_lsass_pipes; then

@@ -130,6 +130,7 @@ void ldap_pool_reset(struct ldap_pool *pool)
             pool->conns[i] = NULL;
         }
     }
+    pool->generation++;
     pool->down_until = 0;
     pthread_mutex_unlock(&pool->lock);
 }
@@ -232,6 +233,7 @@ static NTSTATUS pool_take(struct ldap_pool *pool, const struct ldap_conf *conf, 
         }
         if (free_slot >= 0) {
             pool->busy[free_slot] = true;
+            uint64_t generation = pool->generation; /* the settings conf holds */
             pthread_mutex_unlock(&pool->lock);
             char why[256];
             LDAP *made = NULL;
@@ -253,6 +255,7 @@ static NTSTATUS pool_take(struct ldap_pool *pool, const struct ldap_conf *conf, 
                 log_warning("ldap: the directory is reachable again");
             pool->down_until = 0;
             pool->conns[free_slot] = made;
+            pool->made_in[free_slot] = generation;
             *ld = made;
             *fresh = true;
             pthread_mutex_unlock(&pool->lock);
@@ -273,7 +276,8 @@ void ldap_pool_give(struct ldap_pool *pool, LDAP *ld, bool broken)
     for (size_t i = 0; i < LDAP_MAX_POOL; i++) {
         if (pool->conns[i] == ld) {
             pool->busy[i] = false;
-            if (broken) {
+            /* Made with settings that have changed since: not reused. */
+            if (broken || pool->made_in[i] != pool->generation) {
                 ldap_unbind_ext_s(ld, NULL, NULL);
                 pool->conns[i] = NULL;
             }

@@ -45,6 +45,8 @@ struct ldap_pool {
     pthread_cond_t freed;
     LDAP *conns[LDAP_MAX_POOL];
     bool busy[LDAP_MAX_POOL];
+    uint64_t made_in[LDAP_MAX_POOL]; /* the generation a connection was made in */
+    uint64_t generation;    /* bumped by ldap_pool_reset: older connections close when given back */
     int64_t down_until;     /* monotonic seconds: the directory failed, do not retry before */
     char last_error[512];   /* why the last connection failed (for logs and `provider test`) */
 };

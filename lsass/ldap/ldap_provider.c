@@ -139,8 +139,9 @@ static NTSTATUS conf_snapshot(struct ldap_provider *lp, struct ldap_conf *conf)
     *conf = lp->conf;
     conf->bind_password = lp->conf.bind_password ? strdup(lp->conf.bind_password) : NULL;
     bool configured = lp->conf.uris[0] && lp->conf.user_base[0];
+    bool no_memory = lp->conf.bind_password && !conf->bind_password;
     pthread_mutex_unlock(&lp->lock);
-    if (lp->conf.bind_password && !conf->bind_password)
+    if (no_memory)
         return STATUS_NO_MEMORY;
     if (!configured) {
         ldap_conf_clear(conf);
