@@ -699,22 +699,6 @@ NTSTATUS ldap_sid_to_name(struct lsa_provider *p, const struct sid *sid, char **
 
 /* ---- Logons -------------------------------------------------------------- */
 
-static NTSTATUS apply_rights(struct registry *reg, struct access_token *token)
-{
-    char **rights;
-    size_t count;
-    NTSTATUS status = sam_token_rights(reg, token, &rights, &count);
-    if (!NT_SUCCESS(status))
-        return status;
-    for (size_t i = 0; i < count; i++) {
-        token->privileges |= token_privilege_bit(rights[i]);
-        if (strcmp(rights[i], "SeDenyNetworkLogonRight") == 0)
-            status = STATUS_LOGON_TYPE_NOT_GRANTED;
-    }
-    sam_strings_free(rights, count);
-    return status;
-}
-
 /* The token of a directory user: its SID, its groups' SIDs (the primary
  * group first), the logon groups, the SAM aliases that hold any of them, the
  * rights, and its directory uid and gid. */
@@ -743,7 +727,7 @@ static NTSTATUS build_token(struct ldap_provider *lp, const struct ldap_conf *co
         if (status == STATUS_INVALID_DEVICE_STATE)
             status = STATUS_SUCCESS; /* no SAM: no aliases */
         if (NT_SUCCESS(status))
-            status = apply_rights(lp->reg, result->token);
+            status = sam_token_apply_rights(lp->reg, result->token);
         pthread_mutex_unlock(&lp->lock);
     }
     if (NT_SUCCESS(status)) {
