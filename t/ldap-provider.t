@@ -228,12 +228,34 @@ if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null && [ -f "$NSS_LIB" ]; t
     like "$(machine getent group engineers)" '^engineers:x:5200:carol$' "getent group engineers lists carol"
     like "$(machine id carol)" 'uid=5001\(carol\) gid=5100\(staff\) groups=.*5200\(engineers\)' \
         "id carol: her directory groups (initgroups)"
+    # PAM (pam_samewise.so through lsassd's password_logon): carol's
+    # password compared with her sambaNTPassword.
+    PAM_LIB=$SW_BUILD/pam/pam_samewise.so
+    if command -v pamtester >/dev/null && [ -f "$PAM_LIB" ]; then
+        mkdir -p "$T/pam.d"
+        for stack in auth account password session; do
+            printf '%-9s required %s db=%s\n' "$stack" "$PAM_LIB" "$SAMEWISE_DB"
+        done > "$T/pam.d/samewise-test"
+        chmod -R go+rX "$T/pam.d"
+        pam() {
+            printf '%s\n' "$3" | SAMEWISE_NSS_CONF=$T/nss.conf LD_LIBRARY_PATH=$SW_BUILD/nss timeout 20 unshare -m sh -c '
+                mount --bind "$1" /etc/nsswitch.conf && mount --bind "$2" /etc/pam.d || exit 99
+                shift 2
+                exec "$@"' sh "$T/nsswitch.conf" "$T/pam.d" pamtester -v samewise-test "$1" "$2" 2>&1
+        }
+        like "$(pam carol authenticate "$CAROL_PW")" 'successfully authenticated' \
+            "pamtester: carol authenticates with her directory password"
+        unlike "$(pam carol authenticate wrong)" 'successfully authenticated' "  not with a wrong one"
+    else
+        ok "# SKIP pamtester or pam_samewise.so missing" true
+        ok "# SKIP pamtester or pam_samewise.so missing" true
+    fi
     out=$(machine getent passwd)
     ok "getent passwd (enumeration, paged search) lists the directory users" grep -q '^dan:x:5002:' <<< "$out"
     unlike "$out" '^evil:' "  never a uid-0 entry from the directory"
     is "$(machine getent passwd evil)" "" "getent passwd evil (uidNumber 0): nothing"
 else
-    for i in 1 2 3 4 5 6 7; do ok "# SKIP getent needs root, unshare and the NSS module" true; done
+    for i in 1 2 3 4 5 6 7 8 9; do ok "# SKIP getent needs root, unshare and the NSS module" true; done
 fi
 
 # ---- the directory goes away ------------------------------------------------
