@@ -29,6 +29,18 @@ struct cached {
     size_t group_count;
 };
 
+/* A name or id the directory said it does not have, so that `ls -l` over
+ * files of unknown uids does not search once per file (NEGATIVE_MAX kept,
+ * for at most NEGATIVE_TTL seconds or ldap.cache-ttl if shorter). */
+#define NEGATIVE_MAX 256
+#define NEGATIVE_TTL 60
+struct negative {
+    bool used, group;
+    char name[LDAP_NAME_MAX + 1]; /* "" when by id */
+    uint32_t id;
+    int64_t at;
+};
+
 struct ldap_provider {
     struct lsa_provider provider;
     pthread_mutex_t lock;       /* reg, conf, the caches */
@@ -39,6 +51,8 @@ struct ldap_provider {
     struct ldap_pool pool;
     struct cached users[CACHE_MAX];
     struct cached groups[CACHE_MAX];
+    struct negative negatives[NEGATIVE_MAX];
+    size_t negative_next;   /* the slot the next one takes (round robin) */
 };
 
 static const struct lsa_provider_ops ldap_ops;
@@ -127,6 +141,7 @@ static void refresh_conf(struct ldap_provider *lp)
             cached_clear(&lp->users[i]);
             cached_clear(&lp->groups[i]);
         }
+        memset(lp->negatives, 0, sizeof lp->negatives);
     }
 }
 
@@ -307,6 +322,31 @@ static void cache_forget(struct cached *table, const char *name, uint32_t id)
         cached_clear(c);
 }
 
+static struct negative *negative_find(struct ldap_provider *lp, bool group, const char *name, uint32_t id,
+                                      unsigned ttl)
+{
+    int64_t now = ldap_now();
+    for (size_t i = 0; i < NEGATIVE_MAX; i++) {
+        struct negative *n = &lp->negatives[i];
+        if (!n->used || n->group != group || now - n->at >= (int64_t)ttl)
+            continue;
+        if (name ? strcasecmp(n->name, name) == 0 : (!n->name[0] && n->id == id))
+            return n;
+    }
+    return NULL;
+}
+
+static void negative_add(struct ldap_provider *lp, bool group, const char *name, uint32_t id)
+{
+    if (name && strlen(name) > LDAP_NAME_MAX)
+        return;
+    struct negative *n = &lp->negatives[lp->negative_next];
+    lp->negative_next = (lp->negative_next + 1) % NEGATIVE_MAX;
+    *n = (struct negative){ .used = true, .group = group, .id = id, .at = ldap_now() };
+    if (name)
+        snprintf(n->name, sizeof n->name, "%s", name);
+}
+
 /* ---- Lookups ------------------------------------------------------------- */
 
 /* Fetches one user by filter from the directory. */
@@ -372,7 +412,13 @@ static NTSTATUS lookup(struct ldap_provider *lp, bool group, const char *name, u
     if (!NT_SUCCESS(status))
         return status == STATUS_NO_SUCH_USER ? missing : status;
     struct cached *table = group ? lp->groups : lp->users;
+    unsigned negative_ttl = conf.cache_ttl < NEGATIVE_TTL ? conf.cache_ttl : NEGATIVE_TTL;
     pthread_mutex_lock(&lp->lock);
+    if (negative_find(lp, group, name, id, negative_ttl)) {
+        pthread_mutex_unlock(&lp->lock);
+        ldap_conf_clear(&conf);
+        return missing;
+    }
     struct cached *c = cache_find(table, name, id);
     if (c && ldap_now() - c->fetched < (int64_t)conf.cache_ttl) {
         status = account_copy(&c->account, out);
@@ -396,6 +442,7 @@ static NTSTATUS lookup(struct ldap_provider *lp, bool group, const char *name, u
         *out = a;
     } else if (status == missing) {
         cache_forget(table, name, id);
+        negative_add(lp, group, name, id);
     } else if ((c = cache_find(table, name, id))) {
         /* The directory is away: a known identity keeps resolving. */
         status = account_copy(&c->account, out);
