@@ -98,6 +98,10 @@ EOF
     printf 'dn: cn=staff,ou=groups,%s\nobjectClass: posixGroup\ncn: staff\ngidNumber: 5100\nmemberUid: carol\nmemberUid: dan\n\n' "$SUFFIX"
     # Hostile values: a name with a filter metacharacter, uid 0: never used.
     printf 'dn: uid=evil,ou=people,%s\nobjectClass: account\nobjectClass: posixAccount\nuid: evil\ncn: evil\nuidNumber: 0\ngidNumber: 0\nhomeDirectory: /root\n\n' "$SUFFIX"
+    # A gecos with a newline and a forged passwd line (base64 in LDIF): the
+    # field is refused and cn used instead.
+    printf 'dn: uid=mallory,ou=people,%s\nobjectClass: account\nobjectClass: posixAccount\nuid: mallory\ncn: Mallory\nuidNumber: 5004\ngidNumber: 5100\nhomeDirectory: /home/mallory\ngecos:: %s\n\n' \
+        "$SUFFIX" "$(printf 'M\nroot2:x:0:0::/:/bin/sh' | base64 -w0)"
 } > "$T/directory.ldif"
 ldapadd -x -H "$LDAP_URI" -D "$ROOT_DN" -w "$ROOT_PW" -f "$T/directory.ldif" > "$T/ldapadd.out" 2>&1 ||
     { cat "$T/ldapadd.out" >&2; echo "Bail out! ldapadd failed"; exit 1; }
@@ -254,8 +258,10 @@ if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null && [ -f "$NSS_LIB" ]; t
     ok "getent passwd (enumeration, paged search) lists the directory users" grep -q '^dan:x:5002:' <<< "$out"
     unlike "$out" '^evil:' "  never a uid-0 entry from the directory"
     is "$(machine getent passwd evil)" "" "getent passwd evil (uidNumber 0): nothing"
+    is "$(machine getent passwd mallory)" "mallory:x:5004:5100:Mallory:/home/mallory:/usr/sbin/nologin" \
+        "a gecos with a newline is refused (cn instead): no forged passwd line"
 else
-    for i in 1 2 3 4 5 6 7 8 9; do ok "# SKIP getent needs root, unshare and the NSS module" true; done
+    for i in 1 2 3 4 5 6 7 8 9 10; do ok "# SKIP getent needs root, unshare and the NSS module" true; done
 fi
 
 # ---- the directory goes away ------------------------------------------------
