@@ -9,6 +9,7 @@
 
 need_program slapd slapd
 need_program ldapadd ldap-utils
+need_program openssl openssl
 need_program smbclient smbclient
 need_python_module impacket python3-impacket
 SAMBA_SCHEMA=/usr/share/doc/samba/examples/LDAP/samba.schema
@@ -37,10 +38,29 @@ rootdn "$ROOT_DN"
 rootpw $ROOT_PW
 directory $T/slapd/db
 EOF
+# TLS: a scratch CA and a certificate for 127.0.0.1 (StartTLS and ldaps).
+LDAPS_PORT=$(tap_free_port)
+LDAPS_URI=ldaps://127.0.0.1:$LDAPS_PORT/
+mkdir -p "$T/tls"
+have_tls=
+if command -v openssl >/dev/null &&
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=Samewise test CA" \
+        -keyout "$T/tls/ca.key" -out "$T/tls/ca.pem" >/dev/null 2>&1 &&
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$T/tls/server.key" \
+        -out "$T/tls/server.csr" >/dev/null 2>&1 &&
+    printf 'subjectAltName=IP:127.0.0.1\n' > "$T/tls/ext.cnf" &&
+    openssl x509 -req -in "$T/tls/server.csr" -CA "$T/tls/ca.pem" -CAkey "$T/tls/ca.key" \
+        -CAcreateserial -days 2 -extfile "$T/tls/ext.cnf" -out "$T/tls/server.pem" >/dev/null 2>&1; then
+    have_tls=1
+    # TLS directives are global: they go before "database".
+    { printf 'TLSCACertificateFile %s\nTLSCertificateFile %s\nTLSCertificateKeyFile %s\n' \
+        "$T/tls/ca.pem" "$T/tls/server.pem" "$T/tls/server.key"; cat "$T/slapd/slapd.conf"; } > "$T/slapd/slapd.conf.new" &&
+        mv "$T/slapd/slapd.conf.new" "$T/slapd/slapd.conf"
+fi
 SLAPD_PID=
 slapd_start() {
     rm -f "$T/slapd/slapd.pid"
-    slapd -f "$T/slapd/slapd.conf" -h "$LDAP_URI" 2>> "$T/slapd/slapd.err" || return 1
+    slapd -f "$T/slapd/slapd.conf" -h "$LDAP_URI${have_tls:+ $LDAPS_URI}" 2>> "$T/slapd/slapd.err" || return 1
     local i=0
     while [ $i -lt 100 ]; do
         if [ -s "$T/slapd/slapd.pid" ] &&
@@ -148,6 +168,27 @@ unlike "$out" "$ROOT_PW" "  and never shows it"
 unlike "$(lw export 2>/dev/null)" "$ROOT_PW" "export never carries the bind password"
 out=$(lw provider list)
 like "$out" "ldap +yes +2" "provider list: ldap enabled, asked second" || diag "$out"
+
+# TLS: StartTLS and ldaps verify the directory's certificate against ldap.ca-file.
+if [ -n "$have_tls" ]; then
+    lw provider set ldap tls starttls
+    out=$(lw provider test ldap --user carol 2>&1)
+    like "$out" "StartTLS with .* failed" "StartTLS without our CA: the certificate is refused" || diag "$out"
+    lw provider set ldap ca-file "$T/tls/ca.pem"
+    out=$(lw provider test ldap --user carol 2>&1)
+    like "$out" "StartTLS\\)" "StartTLS with ldap.ca-file: the certificate verifies" || diag "$out"
+    like "$out" "found carol" "  and carol is found" || diag "$out"
+    lw provider set ldap tls off
+    lw provider set ldap uri "$LDAPS_URI"
+    out=$(lw provider test ldap --user carol 2>&1)
+    like "$out" "found carol" "ldaps:// with ldap.ca-file works" || diag "$out"
+    lw provider set ldap ca-file ""
+    out=$(lw provider test ldap --user carol 2>&1)
+    unlike "$out" "found carol" "ldaps:// without our CA: refused" || diag "$out"
+    lw provider set ldap ca-file "$T/tls/ca.pem"
+else
+    for i in 1 2 3 4 5; do ok "# SKIP openssl could not make the test certificates" true; done
+fi
 
 # A share granted to the LDAP group engineers (carol is a member, dan is not).
 mkdir -p "$T/eng" && chmod 0777 "$T/eng"
