@@ -187,7 +187,7 @@ if [ -n "$have_tls" ]; then
     unlike "$out" "found carol" "ldaps:// without our CA: refused" || diag "$out"
     lw provider set ldap ca-file "$T/tls/ca.pem"
 else
-    for i in 1 2 3 4 5; do ok "# SKIP openssl could not make the test certificates" true; done
+    ok "openssl makes the test certificates" false
 fi
 
 # A share granted to the LDAP group engineers (carol is a member, dan is not).
