@@ -331,6 +331,13 @@ for i in $(seq 1 40); do
     sleep 0.25
 done
 ok "slapd back: carol logs on again (the provider reconnected)" test -n "$back" || diag "$out"
+if [ -n "$have_nss" ]; then
+    sleep 1.1 # past ldap.cache-ttl: the enumeration searches again
+    out=$(machine getent passwd)
+    ok "  and getent passwd lists the directory's users again" grep -q '^dan:x:5002:' <<< "$out" || diag "$out"
+else
+    ok "# SKIP getent needs root, unshare and the NSS module" true
+fi
 
 # Failover: a dead server first in ldap.uri, the live one second.
 DEAD_PORT=$(tap_free_port)

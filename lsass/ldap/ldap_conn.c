@@ -334,12 +334,15 @@ NTSTATUS ldap_pool_search(struct ldap_pool *pool, const struct ldap_conf *conf, 
     return STATUS_NO_LOGON_SERVERS;
 }
 
-NTSTATUS ldap_pool_search_paged(struct ldap_pool *pool, const struct ldap_conf *conf, const char *base,
-                                const char *filter, char **attrs, unsigned max,
-                                bool (*each)(LDAP *ld, LDAPMessage *entry, void *ctx), void *ctx)
+/* One paged search on one connection; *stale: it failed before any entry
+ * on a pooled connection the server had closed (worth one more try). */
+static NTSTATUS paged_once(struct ldap_pool *pool, const struct ldap_conf *conf, const char *base,
+                           const char *filter, char **attrs, unsigned max,
+                           bool (*each)(LDAP *ld, LDAPMessage *entry, void *ctx), void *ctx, bool *stale)
 {
     LDAP *ld;
     bool fresh;
+    *stale = false;
     NTSTATUS status = pool_take(pool, conf, &ld, &fresh);
     if (!NT_SUCCESS(status))
         return status;
@@ -401,9 +404,21 @@ NTSTATUS ldap_pool_search_paged(struct ldap_pool *pool, const struct ldap_conf *
             break;
     }
     ber_bvfree(cookie);
-    if (broken)
+    *stale = broken && !fresh && seen == 0;
+    if (broken && !*stale)
         mark_down(pool, conf, LDAP_SERVER_DOWN);
     ldap_pool_give(pool, ld, broken);
+    return status;
+}
+
+NTSTATUS ldap_pool_search_paged(struct ldap_pool *pool, const struct ldap_conf *conf, const char *base,
+                                const char *filter, char **attrs, unsigned max,
+                                bool (*each)(LDAP *ld, LDAPMessage *entry, void *ctx), void *ctx)
+{
+    bool stale;
+    NTSTATUS status = paged_once(pool, conf, base, filter, attrs, max, each, ctx, &stale);
+    if (stale)
+        status = paged_once(pool, conf, base, filter, attrs, max, each, ctx, &stale);
     return status;
 }
 

@@ -52,6 +52,11 @@ struct ldap_provider {
     struct cached users[CACHE_MAX];
     struct cached groups[CACHE_MAX];
     struct negative negatives[NEGATIVE_MAX];
+    /* The last enumeration of each kind: getent pages through it one
+     * request at a time, and each page would otherwise search it all. */
+    struct ldap_account *listed[2];
+    size_t listed_count[2];
+    int64_t listed_at[2];
     size_t negative_next;   /* the slot the next one takes (round robin) */
 };
 
@@ -142,6 +147,12 @@ static void refresh_conf(struct ldap_provider *lp)
             cached_clear(&lp->groups[i]);
         }
         memset(lp->negatives, 0, sizeof lp->negatives);
+        for (int k = 0; k < 2; k++) {
+            ldap_account_list_free(lp->listed[k], lp->listed_count[k]);
+            lp->listed[k] = NULL;
+            lp->listed_count[k] = 0;
+            lp->listed_at[k] = 0;
+        }
     }
 }
 
@@ -609,6 +620,24 @@ static int by_id(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+#define LIST_TTL 10 /* seconds an enumeration is reused (or ldap.cache-ttl if shorter) */
+
+static NTSTATUS list_copy(const struct ldap_account *from, size_t n, struct ldap_account **list, size_t *count)
+{
+    *list = n ? calloc(n, sizeof **list) : NULL;
+    if (n && !*list)
+        return STATUS_NO_MEMORY;
+    for (size_t i = 0; i < n; i++) {
+        if (!NT_SUCCESS(account_copy(&from[i], &(*list)[i]))) {
+            ldap_account_list_free(*list, i);
+            *list = NULL;
+            return STATUS_NO_MEMORY;
+        }
+    }
+    *count = n;
+    return STATUS_SUCCESS;
+}
+
 static NTSTATUS list_accounts(struct ldap_provider *lp, bool group, struct ldap_account **list, size_t *count)
 {
     struct ldap_conf conf;
@@ -619,6 +648,15 @@ static NTSTATUS list_accounts(struct ldap_provider *lp, bool group, struct ldap_
         return STATUS_SUCCESS; /* not configured: nobody */
     if (!NT_SUCCESS(status))
         return status;
+    unsigned ttl = conf.cache_ttl < LIST_TTL ? conf.cache_ttl : LIST_TTL;
+    pthread_mutex_lock(&lp->lock);
+    if (lp->listed_at[group] && ldap_now() - lp->listed_at[group] < (int64_t)ttl) {
+        status = list_copy(lp->listed[group], lp->listed_count[group], list, count);
+        pthread_mutex_unlock(&lp->lock);
+        ldap_conf_clear(&conf);
+        return status;
+    }
+    pthread_mutex_unlock(&lp->lock);
     struct list_ctx l = { .conf = &conf, .group = group };
     status = ldap_pool_search_paged(&lp->pool, &conf, group ? conf.group_base : conf.user_base,
                                     group ? "(objectClass=posixGroup)" : "(objectClass=posixAccount)",
@@ -640,6 +678,16 @@ static NTSTATUS list_accounts(struct ldap_provider *lp, bool group, struct ldap_
     }
     *list = l.list;
     *count = kept;
+    struct ldap_account *keep = NULL;
+    size_t keep_count = 0;
+    if (NT_SUCCESS(list_copy(l.list, kept, &keep, &keep_count))) {
+        pthread_mutex_lock(&lp->lock);
+        ldap_account_list_free(lp->listed[group], lp->listed_count[group]);
+        lp->listed[group] = keep;
+        lp->listed_count[group] = keep_count;
+        lp->listed_at[group] = ldap_now();
+        pthread_mutex_unlock(&lp->lock);
+    }
     return STATUS_SUCCESS;
 }
 
@@ -918,6 +966,8 @@ static void ldap_free(struct lsa_provider *p)
         cached_clear(&lp->users[i]);
         cached_clear(&lp->groups[i]);
     }
+    for (int k = 0; k < 2; k++)
+        ldap_account_list_free(lp->listed[k], lp->listed_count[k]);
     ldap_conf_clear(&lp->conf);
     registry_close(lp->reg);
     pthread_mutex_destroy(&lp->lock);
