@@ -3,7 +3,7 @@
  * The account providers lsassd asks (lsass.providers, in order): local (the
  * SAM) and ldap (a directory, docs/ldap.md). `set ldap KEY VALUE` sets the
  * setting ldap.KEY; KEY bind-password takes the secret from standard input
- * (VALUE "-"), never from argv; KEY enabled (on|off) adds the provider to or
+ * (VALUE "-"), never from argv ("none" removes it); KEY enabled (on|off) adds the provider to or
  * removes it from lsass.providers. `test ldap` connects, binds, searches one
  * user and says what is wrong. */
 #include <stdio.h>
@@ -186,13 +186,19 @@ static int run_set(struct cli *cli, const struct cli_command *command, int argc,
     if (strcmp(name, "ldap") != 0)
         return cli_fail(cli, "the local provider has no settings of its own here (see lwadmin config list lsass)");
     if (strcmp(key, "bind-password") == 0) {
+        if (strcmp(value, "none") == 0) { /* forget it (an anonymous bind needs none) */
+            NTSTATUS status = ldap_secret_set(cli->reg, &cli->actor, "ldap", "bind-password", NULL);
+            return NT_SUCCESS(status) ? CLI_OK : cli_fail_status(cli, status, NULL, "bind-password");
+        }
         if (strcmp(value, "-") != 0)
-            return cli_usage_error(cli, "bind-password is read from standard input: give '-' as VALUE");
+            return cli_usage_error(cli, "bind-password is read from standard input: give '-' as VALUE "
+                                        "('none' removes it)");
         char *password = NULL;
         if ((rc = cli_read_password(cli, true, "the LDAP bind DN", &password)) != CLI_OK)
             return rc;
-        NTSTATUS status = ldap_secret_set(cli->reg, &cli->actor, "ldap", "bind-password",
-                                          password && password[0] ? password : NULL);
+        if (!password)
+            return cli_fail(cli, "no password on standard input");
+        NTSTATUS status = ldap_secret_set(cli->reg, &cli->actor, "ldap", "bind-password", password);
         cli_password_free(password);
         return NT_SUCCESS(status) ? CLI_OK : cli_fail_status(cli, status, NULL, "bind-password");
     }
@@ -252,7 +258,7 @@ static const struct cli_command provider_subcommands[] = {
     { .name = "show", .summary = "a provider's settings (never its secrets)", .usage = "NAME\n", .run = run_show },
     { .name = "set", .summary = "change a provider's setting (bind-password: read from stdin, VALUE -)",
       .usage = "NAME KEY VALUE\n    enabled on|off        ask the provider (lsass.providers)\n"
-               "    bind-password -       the bind DN's password, from standard input\n"
+               "    bind-password -       the bind DN's password, from standard input ('none' removes it)\n"
                "    uri, user-base, ...   the setting ldap.KEY (lwadmin config list ldap)\n",
       .run = run_set },
     { .name = "test", .summary = "connect, bind and find one user; say what is wrong",
