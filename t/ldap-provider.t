@@ -166,6 +166,10 @@ out=$(lw provider show ldap)
 like "$out" "bind-password: +\\(set\\)" "provider show says the bind password is set" || diag "$out"
 unlike "$out" "$ROOT_PW" "  and never shows it"
 unlike "$(lw export 2>/dev/null)" "$ROOT_PW" "export never carries the bind password"
+out=$(lw log 2>/dev/null)
+like "$out" "provider\.secret +ldap\.bind-password +set" "the audit log records that the bind password was set" ||
+    diag "$(echo "$out" | tail -5)"
+unlike "$out" "$ROOT_PW" "  never what it is"
 out=$(lw provider list)
 like "$out" "ldap +yes +2" "provider list: ldap enabled, asked second" || diag "$out"
 
