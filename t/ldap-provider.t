@@ -113,6 +113,10 @@ EOF
     user_ldif carol 5001 5100 "$CAROL_PW"
     user_ldif dan 5002 5100 "$DAN_PW"
     user_ldif erik 5003 5100 ""
+    # A system account's uid (www-data) and a SAM account's (inside
+    # lsass.id-range): refused, whatever their password.
+    user_ldif sneaky 33 5100 "$DAN_PW"
+    user_ldif shadow 1000005 5100 "$DAN_PW"
     # No sambaSID: engineers gets an algorithmic SID.
     printf 'dn: cn=engineers,ou=groups,%s\nobjectClass: posixGroup\ncn: engineers\ngidNumber: 5200\nmemberUid: carol\n\n' "$SUFFIX"
     printf 'dn: cn=staff,ou=groups,%s\nobjectClass: posixGroup\ncn: staff\ngidNumber: 5100\nmemberUid: carol\nmemberUid: dan\n\n' "$SUFFIX"
@@ -222,6 +226,11 @@ out=$(smb_as dan IPC\$ 'ls' ; smb_as dan "$APPLIANCE_SHARE" 'ls')
 unlike "$out" "NT_STATUS_LOGON_FAILURE" "  but his logon itself works" || diag "$out"
 out=$(smb_as erik eng 'ls')
 like "$out" "NT_STATUS_LOGON_FAILURE" "erik (no NT hash in the directory) cannot log on with NTLM" || diag "$out"
+for u in sneaky shadow; do
+    auth_for $u "$DAN_PW"
+    out=$(smb_as $u IPC\$ 'ls')
+    like "$out" "NT_STATUS_LOGON_FAILURE" "$u (a uid below ldap.min-id or inside lsass.id-range) cannot log on" || diag "$out"
+done
 (umask 077 && printf 'username = carol\npassword = wrong\n' > "$T/client/bad.auth")
 out=$(timeout 60 smbclient -s "$APPLIANCE_CONF" -A "$T/client/bad.auth" -p "$APPLIANCE_PORT" //127.0.0.1/eng -c ls 2>&1)
 like "$out" "NT_STATUS_LOGON_FAILURE" "carol with a wrong password is refused" || diag "$out"
@@ -303,10 +312,12 @@ if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null && [ -f "$NSS_LIB" ]; t
     ok "getent passwd (enumeration, paged search) lists the directory users" grep -q '^dan:x:5002:' <<< "$out"
     unlike "$out" '^evil:' "  never a uid-0 entry from the directory"
     is "$(machine getent passwd evil)" "" "getent passwd evil (uidNumber 0): nothing"
+    is "$(machine getent passwd sneaky)$(machine getent passwd shadow)" "" \
+        "getent passwd: nothing for uids below ldap.min-id or inside lsass.id-range"
     is "$(machine getent passwd mallory)" "mallory:x:5004:5100:Mallory:/home/mallory:/usr/sbin/nologin" \
         "a gecos with a newline is refused (cn instead): no forged passwd line"
 else
-    for i in 1 2 3 4 5 6 7 8 9 10; do ok "# SKIP getent needs root, unshare and the NSS module" true; done
+    for i in 1 2 3 4 5 6 7 8 9 10 11; do ok "# SKIP getent needs root, unshare and the NSS module" true; done
 fi
 
 # ---- the directory goes away ------------------------------------------------

@@ -10,6 +10,7 @@
 
 #include "lib/crypto.h"
 #include "lib/log.h"
+#include "lsass/idmap/idmap.h"
 #include "lsass/ldap/ldap_provider.h"
 #include "registry/registry.h"
 
@@ -99,10 +100,24 @@ NTSTATUS ldap_conf_load(struct registry *reg, struct ldap_conf *conf)
     if (!sid[0] || !NT_SUCCESS(sid_parse(sid, &conf->domain_sid)) ||
         conf->domain_sid.sub_authority_count > SID_MAX_SUB_AUTHORITIES - 1)
         derive_domain_sid(conf->user_base, &conf->domain_sid);
+    conf->min_id = get_dword(reg, "ldap.min-id", 1000);
+    struct idmap_range range;
+    if (NT_SUCCESS(idmap_range_get(reg, &range))) {
+        conf->have_sam_range = true;
+        conf->sam_first = (uint32_t)range.first;
+        conf->sam_last = (uint32_t)range.last;
+    }
     NTSTATUS status = ldap_secret_get(reg, "ldap", "bind-password", &conf->bind_password);
     if (status == STATUS_NOT_FOUND)
         status = STATUS_SUCCESS;
     return status;
+}
+
+bool ldap_conf_id_allowed(const struct ldap_conf *conf, uint32_t id)
+{
+    if (id < conf->min_id)
+        return false;
+    return !(conf->have_sam_range && id >= conf->sam_first && id <= conf->sam_last);
 }
 
 void ldap_conf_clear(struct ldap_conf *conf)

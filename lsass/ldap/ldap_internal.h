@@ -32,7 +32,15 @@ struct ldap_conf {
     unsigned page_size;
     struct sid domain_sid;
     char domain_name[16];
+    uint32_t min_id;        /* ldap.min-id: lower uids and gids are refused */
+    bool have_sam_range;    /* the SAM's lsass.id-range, whose ids are refused too */
+    uint32_t sam_first, sam_last;
 };
+
+/* Whether a directory uid or gid may be used: at least ldap.min-id, and not
+ * one the SAM hands out (lsass.id-range): a directory entry must not make
+ * anyone act on disk as a system account or as a SAM account. */
+bool ldap_conf_id_allowed(const struct ldap_conf *conf, uint32_t id);
 
 /* Reads the settings (and the bind password) from reg. */
 NTSTATUS ldap_conf_load(struct registry *reg, struct ldap_conf *conf);

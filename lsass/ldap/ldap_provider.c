@@ -219,6 +219,11 @@ static bool parse_user(const struct ldap_conf *conf, LDAP *ld, LDAPMessage *e, s
         ldap_memfree(dn);
         return false;
     }
+    if (!ldap_conf_id_allowed(conf, a->id) || !ldap_conf_id_allowed(conf, a->gid)) {
+        log_warning("ldap: ignoring user %s: uid %u or gid %u is below ldap.min-id or inside lsass.id-range",
+                    name, (unsigned)a->id, (unsigned)a->gid);
+        return false;
+    }
     a->name = strdup(name);
     a->gecos = strdup(ldap_entry_value(ld, e, "gecos", check_text, text, sizeof text) ||
                               ldap_entry_value(ld, e, "cn", check_text, text, sizeof text)
@@ -249,6 +254,11 @@ static bool parse_group(const struct ldap_conf *conf, LDAP *ld, LDAPMessage *e, 
     if (!ldap_entry_value(ld, e, "cn", check_name, name, sizeof name) ||
         !ldap_entry_value(ld, e, "gidNumber", check_id, &a->id, 0))
         return false;
+    if (!ldap_conf_id_allowed(conf, a->id)) {
+        log_warning("ldap: ignoring group %s: gid %u is below ldap.min-id or inside lsass.id-range", name,
+                    (unsigned)a->id);
+        return false;
+    }
     a->gid = a->id;
     a->name = strdup(name);
     a->gecos = strdup("");
