@@ -117,6 +117,11 @@ EOF
     # lsass.id-range): refused, whatever their password.
     user_ldif sneaky 33 5100 "$DAN_PW"
     user_ldif shadow 1000005 5100 "$DAN_PW"
+    # Enough users for several pages of a paged search (ldap.page-size 10).
+    for i in $(seq 1 25); do
+        printf 'dn: uid=bulk%s,ou=people,%s\nobjectClass: account\nobjectClass: posixAccount\nuid: bulk%s\ncn: bulk%s\nuidNumber: %s\ngidNumber: 5100\nhomeDirectory: /home/bulk%s\n\n' \
+            "$i" "$SUFFIX" "$i" "$i" "$((6000 + i))" "$i"
+    done
     # No sambaSID: engineers gets an algorithmic SID.
     printf 'dn: cn=engineers,ou=groups,%s\nobjectClass: posixGroup\ncn: engineers\ngidNumber: 5200\nmemberUid: carol\n\n' "$SUFFIX"
     printf 'dn: cn=staff,ou=groups,%s\nobjectClass: posixGroup\ncn: staff\ngidNumber: 5100\nmemberUid: carol\nmemberUid: dan\n\n' "$SUFFIX"
@@ -139,6 +144,7 @@ lw provider set ldap uri "$LDAP_URI" &&
     lw provider set ldap bind-dn "$ROOT_DN" &&
     lw provider set ldap timeout 3 &&
     lw provider set ldap cache-ttl 1 &&
+    lw provider set ldap page-size 10 &&
     lw provider set ldap enabled on 2>/dev/null ||
     { echo "Bail out! provider set failed"; exit 1; }
 
@@ -311,13 +317,14 @@ if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null && [ -f "$NSS_LIB" ]; t
     out=$(machine getent passwd)
     ok "getent passwd (enumeration, paged search) lists the directory users" grep -q '^dan:x:5002:' <<< "$out"
     unlike "$out" '^evil:' "  never a uid-0 entry from the directory"
+    is "$(printf '%s\n' "$out" | grep -c '^bulk[0-9]*:')" 25 "  all 25 bulk users: three pages of 10 (RFC 2696 paging)"
     is "$(machine getent passwd evil)" "" "getent passwd evil (uidNumber 0): nothing"
     is "$(machine getent passwd sneaky)$(machine getent passwd shadow)" "" \
         "getent passwd: nothing for uids below ldap.min-id or inside lsass.id-range"
     is "$(machine getent passwd mallory)" "mallory:x:5004:5100:Mallory:/home/mallory:/usr/sbin/nologin" \
         "a gecos with a newline is refused (cn instead): no forged passwd line"
 else
-    for i in 1 2 3 4 5 6 7 8 9 10 11; do ok "# SKIP getent needs root, unshare and the NSS module" true; done
+    for i in 1 2 3 4 5 6 7 8 9 10 11 12; do ok "# SKIP getent needs root, unshare and the NSS module" true; done
 fi
 
 # ---- the directory goes away ------------------------------------------------
