@@ -90,4 +90,35 @@ bool ldap_entry_value(LDAP *ld, LDAPMessage *entry, const char *attr,
 
 int64_t ldap_now(void);
 
+/* ---- Entries (ldap_entries.c) ----------------------------------------------- */
+
+struct ldap_account;
+
+/* The attributes a user search asks for (with sambaNTPassword: _hash, for
+ * logons only) and a group search. NULL-terminated. */
+extern char *ldap_user_attrs[];
+extern char *ldap_user_attrs_hash[];
+extern char *ldap_group_attrs[];
+
+/* The algorithmic SID of a uid (group false) or gid (ldap_provider.h "SIDs"). */
+void ldap_algorithmic_sid(const struct ldap_conf *conf, uint32_t id, bool group, struct sid *sid);
+/* A posixAccount entry; false (and a log line) when it is unusable: no valid
+ * uid, uidNumber or gidNumber, or an id ldap_conf_id_allowed refuses.
+ * has_hash/hash and disabled may be NULL (not asked). */
+bool ldap_parse_user(const struct ldap_conf *conf, LDAP *ld, LDAPMessage *e, struct ldap_account *a,
+                     bool *has_hash, uint8_t hash[16], bool *disabled);
+/* A posixGroup entry (at most LDAP_MAX_MEMBERS members kept). */
+bool ldap_parse_group(const struct ldap_conf *conf, LDAP *ld, LDAPMessage *e, struct ldap_account *a);
+NTSTATUS ldap_account_copy(const struct ldap_account *from, struct ldap_account *to);
+/* The one entry filter finds: STATUS_NO_SUCH_USER / _GROUP when none, or
+ * more than one (refused and logged), or an unusable one; the pool's
+ * statuses otherwise. */
+NTSTATUS ldap_fetch_user(struct ldap_pool *pool, const struct ldap_conf *conf, const char *filter,
+                         struct ldap_account *a, bool *has_hash, uint8_t hash[16], bool *disabled);
+NTSTATUS ldap_fetch_group(struct ldap_pool *pool, const struct ldap_conf *conf, const char *filter,
+                          struct ldap_account *a);
+/* "(&(objectClass=KLASS)(ATTR=VALUE))": name escaped (RFC 4515), or id when
+ * name is NULL. false when name is too long or out too small. */
+bool ldap_make_filter(char *out, size_t size, const char *klass, const char *attr, const char *name, uint32_t id);
+
 #endif

@@ -93,31 +93,6 @@ static void cached_clear(struct cached *c)
     memset(c, 0, sizeof *c);
 }
 
-static NTSTATUS account_copy(const struct ldap_account *from, struct ldap_account *to)
-{
-    memset(to, 0, sizeof *to);
-    to->id = from->id;
-    to->gid = from->gid;
-    to->sid = from->sid;
-    to->name = strdup(from->name);
-    to->gecos = strdup(from->gecos ? from->gecos : "");
-    to->home = strdup(from->home ? from->home : "");
-    to->shell = strdup(from->shell ? from->shell : "");
-    if (from->member_count) {
-        to->members = calloc(from->member_count, sizeof *to->members);
-        if (!to->members)
-            goto fail;
-        for (size_t i = 0; i < from->member_count; i++, to->member_count++)
-            if (!(to->members[i] = strdup(from->members[i])))
-                goto fail;
-    }
-    if (to->name && to->gecos && to->home && to->shell)
-        return STATUS_SUCCESS;
-fail:
-    ldap_account_clear(to);
-    return STATUS_NO_MEMORY;
-}
-
 /* The settings, re-read when the registry changed; a change of settings
  * drops the pooled connections and the cache (lp->lock held). */
 static void refresh_conf(struct ldap_provider *lp)
@@ -176,117 +151,6 @@ static NTSTATUS conf_snapshot(struct ldap_provider *lp, struct ldap_conf *conf)
     return STATUS_SUCCESS;
 }
 
-/* ---- Entries ------------------------------------------------------------ */
-
-static bool check_name(const char *v, size_t len, void *out, size_t size) { return ldap_value_name(v, len, out, size); }
-static bool check_text(const char *v, size_t len, void *out, size_t size) { return ldap_value_text(v, len, out, size); }
-static bool check_id(const char *v, size_t len, void *out, size_t size) { return ldap_value_id(v, len, out); }
-static bool check_sid(const char *v, size_t len, void *out, size_t size) { return ldap_value_sid(v, len, out); }
-static bool check_hash(const char *v, size_t len, void *out, size_t size) { return ldap_value_nt_hash(v, len, out); }
-static bool check_disabled(const char *v, size_t len, void *out, size_t size)
-{
-    *(bool *)out = ldap_value_disabled(v, len);
-    return true;
-}
-
-static char *user_attrs[] = { "uid", "uidNumber", "gidNumber", "cn", "gecos", "homeDirectory", "loginShell",
-                              "sambaSID", "sambaAcctFlags", NULL };
-static char *user_attrs_hash[] = { "uid", "uidNumber", "gidNumber", "cn", "gecos", "homeDirectory", "loginShell",
-                                   "sambaSID", "sambaAcctFlags", "sambaNTPassword", NULL };
-static char *group_attrs[] = { "cn", "gidNumber", "memberUid", "sambaSID", NULL };
-
-/* The algorithmic SID of an id (ldap_provider.h "SIDs"). */
-static void algorithmic_sid(const struct ldap_conf *conf, uint32_t id, bool group, struct sid *sid)
-{
-    uint64_t rid = (uint64_t)id * 2 + (group ? 1001 : 1000);
-    if (rid > UINT32_MAX)
-        rid = UINT32_MAX; /* ids above 2^31 - 501 share one RID: documented */
-    sid_append(sid, &conf->domain_sid, (uint32_t)rid);
-}
-
-/* A posixAccount entry; false (and a log line) when it is unusable. */
-static bool parse_user(const struct ldap_conf *conf, LDAP *ld, LDAPMessage *e, struct ldap_account *a,
-                       bool *has_hash, uint8_t hash[16], bool *disabled)
-{
-    char name[LDAP_NAME_MAX + 1], text[LDAP_TEXT_MAX + 1];
-    memset(a, 0, sizeof *a);
-    if (!ldap_entry_value(ld, e, "uid", check_name, name, sizeof name) ||
-        !ldap_entry_value(ld, e, "uidNumber", check_id, &a->id, 0) ||
-        !ldap_entry_value(ld, e, "gidNumber", check_id, &a->gid, 0)) {
-        char *dn = ldap_get_dn(ld, e);
-        log_warning("ldap: ignoring user entry %.200s: no usable uid, uidNumber or gidNumber (never 0)",
-                    dn ? dn : "?");
-        ldap_memfree(dn);
-        return false;
-    }
-    if (!ldap_conf_id_allowed(conf, a->id) || !ldap_conf_id_allowed(conf, a->gid)) {
-        log_warning("ldap: ignoring user %s: uid %u or gid %u is below ldap.min-id or inside lsass.id-range",
-                    name, (unsigned)a->id, (unsigned)a->gid);
-        return false;
-    }
-    a->name = strdup(name);
-    a->gecos = strdup(ldap_entry_value(ld, e, "gecos", check_text, text, sizeof text) ||
-                              ldap_entry_value(ld, e, "cn", check_text, text, sizeof text)
-                          ? text
-                          : "");
-    a->home = strdup(ldap_entry_value(ld, e, "homeDirectory", check_text, text, sizeof text) ? text : "/nonexistent");
-    a->shell = strdup(ldap_entry_value(ld, e, "loginShell", check_text, text, sizeof text) ? text
-                                                                                          : "/usr/sbin/nologin");
-    if (!ldap_entry_value(ld, e, "sambaSID", check_sid, &a->sid, 0))
-        algorithmic_sid(conf, a->id, false, &a->sid);
-    if (has_hash)
-        *has_hash = ldap_entry_value(ld, e, "sambaNTPassword", check_hash, hash, 16);
-    if (disabled) {
-        *disabled = false;
-        ldap_entry_value(ld, e, "sambaAcctFlags", check_disabled, disabled, 0);
-    }
-    if (!a->name || !a->gecos || !a->home || !a->shell) {
-        ldap_account_clear(a);
-        return false;
-    }
-    return true;
-}
-
-static bool parse_group(const struct ldap_conf *conf, LDAP *ld, LDAPMessage *e, struct ldap_account *a)
-{
-    char name[LDAP_NAME_MAX + 1];
-    memset(a, 0, sizeof *a);
-    if (!ldap_entry_value(ld, e, "cn", check_name, name, sizeof name) ||
-        !ldap_entry_value(ld, e, "gidNumber", check_id, &a->id, 0))
-        return false;
-    if (!ldap_conf_id_allowed(conf, a->id)) {
-        log_warning("ldap: ignoring group %s: gid %u is below ldap.min-id or inside lsass.id-range", name,
-                    (unsigned)a->id);
-        return false;
-    }
-    a->gid = a->id;
-    a->name = strdup(name);
-    a->gecos = strdup("");
-    a->home = strdup("");
-    a->shell = strdup("");
-    if (!ldap_entry_value(ld, e, "sambaSID", check_sid, &a->sid, 0))
-        algorithmic_sid(conf, a->id, true, &a->sid);
-    struct berval **values = ldap_get_values_len(ld, e, "memberUid");
-    size_t n = values ? (size_t)ldap_count_values_len(values) : 0;
-    if (n > LDAP_MAX_MEMBERS) {
-        log_warning("ldap: group %s has %zu members; only the first %d are used", name, n, LDAP_MAX_MEMBERS);
-        n = LDAP_MAX_MEMBERS;
-    }
-    a->members = n ? calloc(n, sizeof *a->members) : NULL;
-    for (size_t i = 0; i < n && a->members; i++) {
-        char member[LDAP_NAME_MAX + 1];
-        if (ldap_value_name(values[i]->bv_val, values[i]->bv_len, member, sizeof member) &&
-            (a->members[a->member_count] = strdup(member)))
-            a->member_count++;
-    }
-    ldap_value_free_len(values);
-    if (!a->name || !a->gecos || !a->home || !a->shell || (n && !a->members)) {
-        ldap_account_clear(a);
-        return false;
-    }
-    return true;
-}
-
 /* ---- The cache (lp->lock held) ------------------------------------------- */
 
 static struct cached *cache_find(struct cached *table, const char *name, uint32_t id)
@@ -327,7 +191,7 @@ static struct cached *cache_put(struct cached *table, const struct ldap_account 
     if (by_name && by_name != slot)
         cached_clear(by_name);
     struct ldap_account copy;
-    if (!NT_SUCCESS(account_copy(a, &copy)))
+    if (!NT_SUCCESS(ldap_account_copy(a, &copy)))
         return NULL;
     cached_clear(slot);
     slot->used = true;
@@ -370,59 +234,6 @@ static void negative_add(struct ldap_provider *lp, bool group, const char *name,
 
 /* ---- Lookups ------------------------------------------------------------- */
 
-/* Fetches one user by filter from the directory. */
-static NTSTATUS fetch_user(struct ldap_provider *lp, const struct ldap_conf *conf, const char *filter,
-                           struct ldap_account *a, bool *has_hash, uint8_t hash[16], bool *disabled)
-{
-    LDAP *ld;
-    LDAPMessage *res;
-    NTSTATUS status = ldap_pool_search(&lp->pool, conf, conf->user_base, filter,
-                                       has_hash ? user_attrs_hash : user_attrs, 2, &ld, &res);
-    if (!NT_SUCCESS(status))
-        return status;
-    int entries = ldap_count_entries(ld, res);
-    status = STATUS_NO_SUCH_USER;
-    if (entries > 1) {
-        log_warning("ldap: more than one posixAccount matches %s: refused", filter);
-    } else if (entries == 1 && parse_user(conf, ld, ldap_first_entry(ld, res), a, has_hash, hash, disabled)) {
-        status = STATUS_SUCCESS;
-    }
-    ldap_msgfree(res);
-    ldap_pool_give(&lp->pool, ld, false);
-    return status;
-}
-
-static NTSTATUS fetch_group(struct ldap_provider *lp, const struct ldap_conf *conf, const char *filter,
-                            struct ldap_account *a)
-{
-    LDAP *ld;
-    LDAPMessage *res;
-    NTSTATUS status = ldap_pool_search(&lp->pool, conf, conf->group_base, filter, group_attrs, 2, &ld, &res);
-    if (!NT_SUCCESS(status))
-        return status;
-    int entries = ldap_count_entries(ld, res);
-    status = STATUS_NO_SUCH_GROUP;
-    if (entries > 1)
-        log_warning("ldap: more than one posixGroup matches %s: refused", filter);
-    else if (entries == 1 && parse_group(conf, ld, ldap_first_entry(ld, res), a))
-        status = STATUS_SUCCESS;
-    ldap_msgfree(res);
-    ldap_pool_give(&lp->pool, ld, false);
-    return status;
-}
-
-/* "(&(objectClass=CLASS)(ATTR=escaped name))" or with a number. */
-static bool make_filter(char *out, size_t size, const char *klass, const char *attr, const char *name,
-                        uint32_t id)
-{
-    char escaped[3 * LDAP_NAME_MAX + 1];
-    if (name && (strlen(name) > LDAP_NAME_MAX || !ldap_filter_escape(name, escaped, sizeof escaped)))
-        return false;
-    int n = name ? snprintf(out, size, "(&(objectClass=%s)(%s=%s))", klass, attr, escaped)
-                 : snprintf(out, size, "(&(objectClass=%s)(%s=%" PRIu32 "))", klass, attr, id);
-    return n > 0 && (size_t)n < size;
-}
-
 /* A lookup of one account through the cache. group: groups, else users. */
 static NTSTATUS lookup(struct ldap_provider *lp, bool group, const char *name, uint32_t id, struct ldap_account *out)
 {
@@ -442,7 +253,7 @@ static NTSTATUS lookup(struct ldap_provider *lp, bool group, const char *name, u
     }
     struct cached *c = cache_find(table, name, id);
     if (c && ldap_now() - c->fetched < (int64_t)conf.cache_ttl) {
-        status = account_copy(&c->account, out);
+        status = ldap_account_copy(&c->account, out);
         pthread_mutex_unlock(&lp->lock);
         ldap_conf_clear(&conf);
         return status;
@@ -450,13 +261,13 @@ static NTSTATUS lookup(struct ldap_provider *lp, bool group, const char *name, u
     pthread_mutex_unlock(&lp->lock);
 
     char filter[1024];
-    if (!make_filter(filter, sizeof filter, group ? "posixGroup" : "posixAccount",
+    if (!ldap_make_filter(filter, sizeof filter, group ? "posixGroup" : "posixAccount",
                      name ? (group ? "cn" : "uid") : (group ? "gidNumber" : "uidNumber"), name, id)) {
         ldap_conf_clear(&conf);
         return missing;
     }
     struct ldap_account a;
-    status = group ? fetch_group(lp, &conf, filter, &a) : fetch_user(lp, &conf, filter, &a, NULL, NULL, NULL);
+    status = group ? ldap_fetch_group(&lp->pool, &conf, filter, &a) : ldap_fetch_user(&lp->pool, &conf, filter, &a, NULL, NULL, NULL);
     pthread_mutex_lock(&lp->lock);
     if (NT_SUCCESS(status)) {
         cache_put(table, &a);
@@ -466,7 +277,7 @@ static NTSTATUS lookup(struct ldap_provider *lp, bool group, const char *name, u
         negative_add(lp, group, name, id);
     } else if ((c = cache_find(table, name, id))) {
         /* The directory is away: a known identity keeps resolving. */
-        status = account_copy(&c->account, out);
+        status = ldap_account_copy(&c->account, out);
     }
     pthread_mutex_unlock(&lp->lock);
     ldap_conf_clear(&conf);
@@ -506,15 +317,15 @@ static NTSTATUS user_groups(struct ldap_provider *lp, const struct ldap_conf *co
     /* The primary group first, even without an entry. */
     size_t n = 1;
     gids[0] = user->gid;
-    algorithmic_sid(conf, user->gid, true, &sids[0]);
+    ldap_algorithmic_sid(conf, user->gid, true, &sids[0]);
     LDAP *ld;
     LDAPMessage *res;
-    NTSTATUS status = ldap_pool_search(&lp->pool, conf, conf->group_base, filter, group_attrs,
+    NTSTATUS status = ldap_pool_search(&lp->pool, conf, conf->group_base, filter, ldap_group_attrs,
                                        LDAP_MAX_USER_GROUPS, &ld, &res);
     if (NT_SUCCESS(status)) {
         for (LDAPMessage *e = ldap_first_entry(ld, res); e && n <= LDAP_MAX_USER_GROUPS; e = ldap_next_entry(ld, e)) {
             struct ldap_account g;
-            if (!parse_group(conf, ld, e, &g))
+            if (!ldap_parse_group(conf, ld, e, &g))
                 continue;
             if (g.id == user->gid)
                 sids[0] = g.sid;
@@ -619,7 +430,7 @@ static bool list_add(LDAP *ld, LDAPMessage *e, void *ctx)
         l->capacity = capacity;
     }
     struct ldap_account *a = &l->list[l->count];
-    if (l->group ? parse_group(l->conf, ld, e, a) : parse_user(l->conf, ld, e, a, NULL, NULL, NULL))
+    if (l->group ? ldap_parse_group(l->conf, ld, e, a) : ldap_parse_user(l->conf, ld, e, a, NULL, NULL, NULL))
         l->count++;
     return true;
 }
@@ -638,7 +449,7 @@ static NTSTATUS list_copy(const struct ldap_account *from, size_t n, struct ldap
     if (n && !*list)
         return STATUS_NO_MEMORY;
     for (size_t i = 0; i < n; i++) {
-        if (!NT_SUCCESS(account_copy(&from[i], &(*list)[i]))) {
+        if (!NT_SUCCESS(ldap_account_copy(&from[i], &(*list)[i]))) {
             ldap_account_list_free(*list, i);
             *list = NULL;
             return STATUS_NO_MEMORY;
@@ -670,7 +481,7 @@ static NTSTATUS list_accounts(struct ldap_provider *lp, bool group, struct ldap_
     struct list_ctx l = { .conf = &conf, .group = group };
     status = ldap_pool_search_paged(&lp->pool, &conf, group ? conf.group_base : conf.user_base,
                                     group ? "(objectClass=posixGroup)" : "(objectClass=posixAccount)",
-                                    group ? group_attrs : user_attrs, conf.max_entries, list_add, &l);
+                                    group ? ldap_group_attrs : ldap_user_attrs, conf.max_entries, list_add, &l);
     ldap_conf_clear(&conf);
     if (!NT_SUCCESS(status)) {
         ldap_account_list_free(l.list, l.count);
@@ -783,11 +594,11 @@ NTSTATUS ldap_sid_to_name(struct lsa_provider *p, const struct sid *sid, char **
         sid_format(sid, text, sizeof text);
         if (NT_SUCCESS(conf_snapshot(lp, &conf))) {
             snprintf(filter, sizeof filter, "(&(objectClass=posixGroup)(sambaSID=%s))", text);
-            status = fetch_group(lp, &conf, filter, &a);
+            status = ldap_fetch_group(&lp->pool, &conf, filter, &a);
             group = NT_SUCCESS(status);
             if (!group) {
                 snprintf(filter, sizeof filter, "(&(objectClass=posixAccount)(sambaSID=%s))", text);
-                status = fetch_user(lp, &conf, filter, &a, NULL, NULL, NULL);
+                status = ldap_fetch_user(&lp->pool, &conf, filter, &a, NULL, NULL, NULL);
             }
             ldap_conf_clear(&conf);
         }
@@ -859,14 +670,14 @@ static NTSTATUS ldap_logon(struct lsa_provider *p, const struct lsa_settings *se
     NTSTATUS status = conf_snapshot(lp, &conf);
     if (!NT_SUCCESS(status))
         return status;
-    if (!make_filter(filter, sizeof filter, "posixAccount", "uid", name, 0)) {
+    if (!ldap_make_filter(filter, sizeof filter, "posixAccount", "uid", name, 0)) {
         ldap_conf_clear(&conf);
         return STATUS_NO_SUCH_USER;
     }
     struct ldap_account user;
     uint8_t hash[16] = { 0 }, key[16], given[16], empty[16];
     bool has_hash = false, disabled = false;
-    status = fetch_user(lp, &conf, filter, &user, &has_hash, hash, &disabled);
+    status = ldap_fetch_user(&lp->pool, &conf, filter, &user, &has_hash, hash, &disabled);
     if (status == STATUS_NO_LOGON_SERVERS) {
         /* Not ours to say "no such user": if the directory knew this name,
          * its logon fails here rather than falling through to Guest. */
