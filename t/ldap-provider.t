@@ -211,6 +211,15 @@ ok "share add --grant engineers:change (an LDAP group)" test $? -eq 0 || diag "$
 out=$(lw share show eng 2>&1)
 like "$out" "engineers" "share show names the LDAP group" || diag "$out"
 
+# A directory user in a local group (as Windows puts domain accounts into
+# local groups): the group's grant lets dan in.
+mkdir -p "$T/rd" && chmod 0777 "$T/rd"
+lw group add Readers >/dev/null && out=$(lw group add-member Readers dan 2>&1)
+ok "group add-member Readers dan (a directory user)" test $? -eq 0 || diag "$out"
+like "$(lw group show Readers)" "dan \(S-1-5-21-1111-2222-3333-11004\)" "group show names him" ||
+    diag "$(lw group show Readers)"
+lw share add rd "$T/rd" --grant 'Readers:read' >/dev/null 2>&1
+
 appliance_require
 
 auth_for() { (umask 077 && printf 'username = %s\npassword = %s\n' "$1" "$2" > "$T/client/$1.auth"); }
@@ -230,6 +239,10 @@ out=$(smb_as dan eng 'ls')
 like "$out" "NT_STATUS_ACCESS_DENIED" "dan (LDAP, not in engineers) is refused on eng" || diag "$out"
 out=$(smb_as dan IPC\$ 'ls' ; smb_as dan "$APPLIANCE_SHARE" 'ls')
 unlike "$out" "NT_STATUS_LOGON_FAILURE" "  but his logon itself works" || diag "$out"
+out=$(smb_as dan rd 'ls')
+unlike "$out" "NT_STATUS_" "dan reads rd through the local group Readers" || diag "$out"
+out=$(smb_as carol rd 'ls')
+like "$out" "NT_STATUS_ACCESS_DENIED" "  carol (not in Readers) is refused" || diag "$out"
 out=$(smb_as erik eng 'ls')
 like "$out" "NT_STATUS_LOGON_FAILURE" "erik (no NT hash in the directory) cannot log on with NTLM" || diag "$out"
 for u in sneaky shadow; do
