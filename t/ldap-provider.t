@@ -219,6 +219,11 @@ ok "group add-member Readers dan (a directory user)" test $? -eq 0 || diag "$out
 like "$(lw group show Readers)" "dan \(S-1-5-21-1111-2222-3333-11004\)" "group show names him" ||
     diag "$(lw group show Readers)"
 lw share add rd "$T/rd" --grant 'Readers:read' >/dev/null 2>&1
+# A directory group in a local group: its members get the local group's grant.
+mkdir -p "$T/bd" && chmod 0777 "$T/bd"
+lw group add Builders >/dev/null && out=$(lw group add-member Builders engineers 2>&1)
+ok "group add-member Builders engineers (a directory group)" test $? -eq 0 || diag "$out"
+lw share add bd "$T/bd" --grant 'Builders:read' >/dev/null 2>&1
 
 appliance_require
 
@@ -243,6 +248,10 @@ out=$(smb_as dan rd 'ls')
 unlike "$out" "NT_STATUS_" "dan reads rd through the local group Readers" || diag "$out"
 out=$(smb_as carol rd 'ls')
 like "$out" "NT_STATUS_ACCESS_DENIED" "  carol (not in Readers) is refused" || diag "$out"
+out=$(smb_as carol bd 'ls')
+unlike "$out" "NT_STATUS_" "carol reads bd: engineers is in the local group Builders" || diag "$out"
+out=$(smb_as dan bd 'ls')
+like "$out" "NT_STATUS_ACCESS_DENIED" "  dan (not in engineers) is refused" || diag "$out"
 out=$(smb_as erik eng 'ls')
 like "$out" "NT_STATUS_LOGON_FAILURE" "erik (no NT hash in the directory) cannot log on with NTLM" || diag "$out"
 for u in sneaky shadow; do
