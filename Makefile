@@ -106,7 +106,7 @@ FUZZ_BUILD ?= build-fuzz
 
 # Code a target needs from a program or a driver, which are not libraries:
 # its objects are linked into that target's binaries.
-FUZZ_EXTRA_lsass_request := $(B)/lsass/daemon/requests.o $(B)/lsass/daemon/events.o $(B)/lsass/daemon/lookups.o
+FUZZ_EXTRA_lsass_request := $(B)/lsass/daemon/requests.o $(B)/lsass/daemon/events.o $(B)/lsass/daemon/lookups.o $(B)/lsass/daemon/providers.o
 FUZZ_EXTRA_npfs_queue := $(B)/drivers/npfs/queue.o
 $(foreach n,lsass_request npfs_queue,$(eval \
     $(B)/fuzz/$(n)-replay $(B)/fuzz/$(n)-fuzzer: $(FUZZ_EXTRA_$(n))))

@@ -68,6 +68,7 @@ extern const struct cli_command *const cli_commands[];
 const struct cli_command *cli_find_command(const char *name);
 
 extern const struct cli_command cli_command_init;
+extern const struct cli_command cli_command_provider;
 extern const struct cli_command cli_command_config;
 extern const struct cli_command cli_command_share;
 extern const struct cli_command cli_command_user;

@@ -9,6 +9,7 @@
 
 #include "admin-cli/cli.h"
 #include "lib/sid.h"
+#include "lsass/ldap/ldap_provider.h"
 #include "lsass/sam/sam.h"
 
 enum { OPT_DESCRIPTION = 0x2101 };
@@ -37,7 +38,10 @@ static json_t *group_json(struct cli *cli, const struct sam_group *group)
         return NULL;
     }
     for (size_t i = 0; i < count; i++) {
-        char *name = sam_sid_display(cli->reg, &sids[i]);
+        /* A directory account by its name too (docs/ldap.md). */
+        char *name = ldap_sam_principal_namer(cli->reg, &sids[i]);
+        if (!name)
+            name = sam_sid_display(cli->reg, &sids[i]);
         char member_sid[SID_STRING_MAX];
         sid_format(&sids[i], member_sid, sizeof member_sid);
         json_array_append_new(members, json_pack("{s:s, s:s}", "name", name ? name : member_sid,
@@ -236,7 +240,9 @@ static int change_member(struct cli *cli, const struct cli_command *command, int
     if ((rc = find_group(cli, argv[optind], &group)) != CLI_OK)
         return rc;
     struct sid member;
-    NTSTATUS status = sam_principal_to_sid(cli->reg, member_name, &member, NULL);
+    /* A SAM account, a well-known principal, a SID, or a directory user or
+     * group (as Windows puts domain accounts into local groups). */
+    NTSTATUS status = ldap_sam_principal_resolver(cli->reg, member_name, &member);
     if (!NT_SUCCESS(status)) {
         rc = cli_fail_status(cli, status, NULL, "%s", member_name);
         goto out;

@@ -11,6 +11,7 @@
 #include "admin-cli/cli.h"
 #include "provision/share_folder.h"
 #include "lib/sid.h"
+#include "lsass/ldap/ldap_provider.h"
 #include "lsass/sam/sam.h"
 #include "share-db/share_db.h"
 
@@ -183,7 +184,7 @@ static NTSTATUS share_grants(struct cli *cli, const struct share *share, char **
     *count = 0;
     if (!share->sd || share->sd_len == 0)
         return STATUS_SUCCESS;
-    return share_sd_to_grants(share->sd, share->sd_len, sam_principal_namer, cli->reg, grants,
+    return share_sd_to_grants(share->sd, share->sd_len, ldap_sam_principal_namer, cli->reg, grants,
                               count);
 }
 
@@ -238,7 +239,7 @@ static void flags_text(const struct share *share, char *out, size_t size)
 static int build_sd(struct cli *cli, const char *const *grants, size_t count, struct share *share)
 {
     char *error = NULL;
-    NTSTATUS status = share_sd_from_grants(grants, count, sam_principal_resolver, cli->reg,
+    NTSTATUS status = share_sd_from_grants(grants, count, ldap_sam_principal_resolver, cli->reg,
                                            &share->sd, &share->sd_len, &error);
     if (!NT_SUCCESS(status))
         return cli_fail_status(cli, status, error, "--grant");

@@ -22,6 +22,7 @@ const struct cli_command *const cli_commands[] = {
     &cli_command_session,
     &cli_command_file,
     &cli_command_stats,
+    &cli_command_provider,
     &cli_command_help,
     NULL,
 };

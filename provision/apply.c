@@ -14,6 +14,7 @@
 #include "lib/crypto.h"
 #include "lib/utf16.h"
 #include "lsass/idmap/idmap.h"
+#include "lsass/ldap/ldap_provider.h"
 #include "lsass/sam/sam.h"
 #include "provision/accounts.h"
 #include "provision/share_folder.h"
@@ -327,36 +328,24 @@ static int hex_digit(char c)
     return c >= '0' && c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 }
 
-/* The password a spec user names, as an NT hash; *plain gets the password text
- * for file and environment sources (so policy can be checked), else NULL. */
-static bool user_password(struct apply *a, const struct prov_user *u, uint8_t hash[16],
-                          char **plain)
+/* A secret from a file (its first line) or an environment variable, for
+ * field (the message's "users.bob.password"); newly allocated in *plain. */
+static bool read_secret(struct apply *a, enum prov_password_kind kind, const char *source,
+                        const struct prov_origin *at, const char *field, char **plain)
 {
     *plain = NULL;
-    switch (u->password_kind) {
-    case PROV_PASSWORD_NONE:
-        return false;
-    case PROV_PASSWORD_NT_HASH:
-        for (int i = 0; i < 16; i++)
-            hash[i] = (uint8_t)(hex_digit(u->password_source[2 * i]) << 4 |
-                                hex_digit(u->password_source[2 * i + 1]));
-        return true;
-    case PROV_PASSWORD_ENV: {
-        const char *value = getenv(u->password_source);
+    if (kind == PROV_PASSWORD_ENV) {
+        const char *value = getenv(source);
         if (!value) {
-            fail(a, &u->at, "users.%s.password: the environment variable %s is not set", u->name,
-                 u->password_source);
+            fail(a, at, "%s: the environment variable %s is not set", field, source);
             return false;
         }
         *plain = strdup(value);
-        break;
-    }
-    case PROV_PASSWORD_FILE: {
-        FILE *f = fopen(u->password_source, "r");
+    } else {
+        FILE *f = fopen(source, "r");
         char line[1024];
         if (!f || !fgets(line, sizeof line, f)) {
-            fail(a, &u->at, "users.%s.password: cannot read %s: %s", u->name, u->password_source,
-                 f ? "the file is empty" : strerror(errno));
+            fail(a, at, "%s: cannot read %s: %s", field, source, f ? "the file is empty" : strerror(errno));
             if (f)
                 fclose(f);
             return false;
@@ -365,8 +354,33 @@ static bool user_password(struct apply *a, const struct prov_user *u, uint8_t ha
         line[strcspn(line, "\r\n")] = '\0';
         *plain = strdup(line);
         crypto_wipe(line, sizeof line);
-        break;
     }
+    if (!*plain)
+        fail(a, at, "out of memory");
+    return *plain != NULL;
+}
+
+/* The password a spec user names, as an NT hash; *plain gets the password text
+ * for file and environment sources (so policy can be checked), else NULL. */
+static bool user_password(struct apply *a, const struct prov_user *u, uint8_t hash[16],
+                          char **plain)
+{
+    *plain = NULL;
+    char field[96];
+    snprintf(field, sizeof field, "users.%s.password", u->name);
+    switch (u->password_kind) {
+    case PROV_PASSWORD_NONE:
+        return false;
+    case PROV_PASSWORD_NT_HASH:
+        for (int i = 0; i < 16; i++)
+            hash[i] = (uint8_t)(hex_digit(u->password_source[2 * i]) << 4 |
+                                hex_digit(u->password_source[2 * i + 1]));
+        return true;
+    case PROV_PASSWORD_ENV:
+    case PROV_PASSWORD_FILE:
+        if (!read_secret(a, u->password_kind, u->password_source, &u->at, field, plain))
+            return false;
+        break;
     }
     if (!*plain || crypto_nt_hash(*plain, hash) != 0) {
         fail(a, &u->at, "users.%s.password: not valid UTF-8", u->name);
@@ -787,7 +801,7 @@ static bool share_sd(struct apply *a, const struct prov_share *sh, uint8_t **sd,
         fail(a, NULL, "out of memory");
     else
         good = check(a,
-                     share_sd_from_grants(grants, sh->grant_count, sam_principal_resolver, a->reg,
+                     share_sd_from_grants(grants, sh->grant_count, ldap_sam_principal_resolver, a->reg,
                                           sd, len, &message),
                      sh->grant_count ? &sh->grants[0].at : &sh->at, what, &message);
     for (size_t i = 0; owned && i < sh->grant_count; i++)
@@ -804,7 +818,7 @@ static char *grants_text(struct registry *reg, const uint8_t *sd, size_t sd_len)
     size_t count = 0;
     if (!sd)
         return strdup("(none)");
-    if (!NT_SUCCESS(share_sd_to_grants(sd, sd_len, sam_principal_namer, reg, &grants, &count)))
+    if (!NT_SUCCESS(share_sd_to_grants(sd, sd_len, ldap_sam_principal_namer, reg, &grants, &count)))
         return NULL;
     char *text = strdup("");
     size_t len = 0;
@@ -999,6 +1013,39 @@ static bool folder_warnings(struct apply *a)
     return true;
 }
 
+/* ---- provider secrets ------------------------------------------------------ */
+
+/* providers.NAME.bind_password: stored (lsass/ldap ldap_secret_set) when it
+ * differs from the stored one; the plan says that it changes, never what. */
+static bool apply_providers(struct apply *a)
+{
+    for (size_t i = 0; i < a->spec->provider_count; i++) {
+        const struct prov_provider *pr = &a->spec->providers[i];
+        if (pr->bind_password_kind == PROV_PASSWORD_NONE)
+            continue;
+        char *desired = NULL, *current = NULL, field[96];
+        snprintf(field, sizeof field, "providers.%s.bind_password", pr->name);
+        if (!read_secret(a, pr->bind_password_kind, pr->bind_password_source, &pr->at, field, &desired))
+            return false;
+        NTSTATUS status = ldap_secret_get(a->reg, pr->name, "bind-password", &current);
+        bool good = true;
+        if (status == STATUS_NOT_FOUND || (NT_SUCCESS(status) && strcmp(current, desired) != 0)) {
+            struct diff d = { 0 };
+            diff_add(&d, "bind_password", NULL, NULL, true);
+            good = record_diff(a, current ? '~' : '+', "provider", pr->name, &d) &&
+                   check(a, ldap_secret_set(a->reg, a->opt->actor, pr->name, "bind-password", desired), &pr->at,
+                         field, NULL);
+        } else if (!NT_SUCCESS(status)) {
+            good = check(a, status, &pr->at, "providers", NULL);
+        }
+        free_secret(desired);
+        free_secret(current);
+        if (!good)
+            return false;
+    }
+    return true;
+}
+
 /* ---- the whole ------------------------------------------------------------ */
 
 NTSTATUS prov_apply(struct registry *reg, const struct prov_spec *spec,
@@ -1013,7 +1060,7 @@ NTSTATUS prov_apply(struct registry *reg, const struct prov_spec *spec,
             *error = NULL;
         return status;
     }
-    bool good = apply_settings(&a) && apply_groups(&a);
+    bool good = apply_settings(&a) && apply_providers(&a) && apply_groups(&a);
     for (size_t i = 0; good && i < spec->user_count; i++)
         good = apply_one_user(&a, &spec->users[i]);
     good = good && apply_memberships(&a);

@@ -5,6 +5,7 @@
 #include <yaml.h>
 
 #include "lib/crypto.h"
+#include "lsass/ldap/ldap_provider.h"
 #include "lsass/sam/sam.h"
 #include "provision/apply.h"
 #include "share-db/share_db.h"
@@ -251,7 +252,7 @@ static NTSTATUS export_shares(struct out *o, struct registry *reg, char **error)
         }
         char **grants = NULL;
         size_t grant_count = 0;
-        status = share_sd_to_grants(s->sd, s->sd_len, sam_principal_namer, reg, &grants,
+        status = share_sd_to_grants(s->sd, s->sd_len, ldap_sam_principal_namer, reg, &grants,
                                     &grant_count);
         if (NT_SUCCESS(status)) {
             scalar(o, "permissions");

@@ -13,6 +13,7 @@
 #include "drivers/pvfs/pvfs_private.h"
 #include "lib/access.h"
 #include "lib/secdesc.h"
+#include "lsass/ldap/ldap_provider.h"
 #include "lsass/sam/sam.h"
 
 static NTSTATUS append(char ***list, size_t *count, char *line)
@@ -108,7 +109,7 @@ NTSTATUS prov_share_folder_warnings(struct registry *reg, const struct share *sh
         token_free(token);
         if (can != STATUS_ACCESS_DENIED)
             continue;
-        char *who = sam_principal_namer(reg, &ace->sid);
+        char *who = ldap_sam_principal_namer(reg, &ace->sid);
         char sid_text[SID_STRING_MAX];
         sid_format(&ace->sid, sid_text, sizeof sid_text);
         char *where = folder_words(fd, share->path);
@@ -230,7 +231,7 @@ NTSTATUS prov_share_fix_permissions(struct registry *reg, const struct share *sh
         close(fd);
     free(bytes);
     if (NT_SUCCESS(status) &&
-        NT_SUCCESS(share_sd_to_grants(share->sd, share->sd_len, sam_principal_namer, reg,
+        NT_SUCCESS(share_sd_to_grants(share->sd, share->sd_len, ldap_sam_principal_namer, reg,
                                       &grants, NULL))) {
         for (size_t i = 0; grants[i]; i++) {
             char *longer = printf_new("%s%s%s", list ? list : "", i ? ", " : "", grants[i]);

@@ -497,6 +497,12 @@ static void free_share(struct prov_share *sh)
     free(sh->grants);
 }
 
+static void free_provider(struct prov_provider *pr)
+{
+    free(pr->name);
+    free(pr->bind_password_source);
+}
+
 static void free_contents(struct prov_spec *s)
 {
     for (size_t i = 0; i < s->setting_count; i++)
@@ -511,6 +517,9 @@ static void free_contents(struct prov_spec *s)
     for (size_t i = 0; i < s->share_count; i++)
         free_share(&s->shares[i]);
     free(s->shares);
+    for (size_t i = 0; i < s->provider_count; i++)
+        free_provider(&s->providers[i]);
+    free(s->providers);
 }
 
 struct prov_spec *prov_spec_new(void) { return calloc(1, sizeof(struct prov_spec)); }
@@ -557,6 +566,8 @@ static int merge(struct prov_spec *to, struct prov_spec *from)
     MERGE(to->users, to->user_count, from->users, from->user_count, struct prov_user, free_user);
     MERGE(to->shares, to->share_count, from->shares, from->share_count, struct prov_share,
           free_share);
+    MERGE(to->providers, to->provider_count, from->providers, from->provider_count, struct prov_provider,
+          free_provider);
     return 0;
 }
 
@@ -574,9 +585,59 @@ static int merge(struct prov_spec *to, struct prov_spec *from)
                 }                                                                            \
     } while (0)
 
+/* providers: {ldap: {bind_password: {file: PATH} | {env: VARIABLE}}}. The
+ * provider's other settings are ordinary settings (settings: ldap.uri ...). */
+static bool parse_providers(struct parse *p, const struct ydoc_node *node, struct prov_spec *s)
+{
+    static const char *const names[] = { "ldap", NULL };
+    static const char *const known[] = { "bind_password", NULL };
+    if (node->kind != YDOC_MAPPING) {
+        fail_at(p, node, "providers", "must be a mapping of provider name (ldap) to its secrets");
+        return false;
+    }
+    if (!only_known(p, node, "providers", names))
+        return false;
+    s->providers = calloc(node->count ? node->count : 1, sizeof *s->providers);
+    if (!s->providers)
+        return false;
+    for (size_t i = 0; i < node->count; i++) {
+        const struct ydoc_node *item = node->items[i];
+        char where[64];
+        snprintf(where, sizeof where, "providers.%s", node->keys[i]->text);
+        if (item->kind != YDOC_MAPPING) {
+            fail_at(p, item, where, "must be a mapping (bind_password)");
+            return false;
+        }
+        if (!only_known(p, item, where, known))
+            return false;
+        struct prov_provider *pr = &s->providers[s->provider_count];
+        pr->name = strdup(node->keys[i]->text);
+        pr->at = origin(p, item);
+        s->provider_count++;
+        if (!pr->name)
+            return false;
+        const struct ydoc_node *pw = ydoc_map_get(item, "bind_password");
+        if (!pw)
+            continue;
+        /* The users' password forms, without nt_hash: a bind password is
+         * sent to the directory, not a hash. */
+        struct prov_user scratch = { 0 };
+        bool good = parse_password(p, pw, where, &scratch);
+        if (good && scratch.password_kind == PROV_PASSWORD_NT_HASH) {
+            fail_at(p, pw, where, "bind_password must be {file: PATH} or {env: VARIABLE}");
+            good = false;
+        }
+        pr->bind_password_kind = good ? scratch.password_kind : PROV_PASSWORD_NONE;
+        pr->bind_password_source = scratch.password_source;
+        if (!good)
+            return false;
+    }
+    return true;
+}
+
 static int parse_document(struct parse *p, struct prov_spec *part)
 {
-    static const char *const known[] = { "settings", "groups", "users", "shares", NULL };
+    static const char *const known[] = { "settings", "groups", "users", "shares", "providers", NULL };
     const struct ydoc_node *root = p->doc->root;
     if (!root)
         return 0; /* an empty file describes nothing */
@@ -594,6 +655,8 @@ static int parse_document(struct parse *p, struct prov_spec *part)
     if ((n = ydoc_map_get(root, "users")) && !parse_users(p, n, part))
         return -1;
     if ((n = ydoc_map_get(root, "shares")) && !parse_shares(p, n, part))
+        return -1;
+    if ((n = ydoc_map_get(root, "providers")) && !parse_providers(p, n, part))
         return -1;
     CHECK_UNIQUE(p, part->groups, part->group_count, "groups", 0);
     CHECK_UNIQUE(p, part->users, part->user_count, "users", 0);

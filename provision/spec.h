@@ -76,6 +76,16 @@ struct prov_share {
     struct prov_origin at;
 };
 
+/* A provider's secret (providers.ldap.bind_password): from a file or an
+ * environment variable, never plain text in the file. name is the provider
+ * ("ldap"), so that a later file's replaces an earlier one's. */
+struct prov_provider {
+    char *name;
+    enum prov_password_kind bind_password_kind; /* NONE, FILE or ENV */
+    char *bind_password_source;
+    struct prov_origin at;
+};
+
 struct prov_spec {
     char **files;          /* names of the files merged, for audit and messages */
     size_t file_count;
@@ -87,6 +97,8 @@ struct prov_spec {
     size_t user_count;
     struct prov_share *shares;
     size_t share_count;
+    struct prov_provider *providers;
+    size_t provider_count;
 };
 
 struct prov_spec *prov_spec_new(void);

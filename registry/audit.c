@@ -58,7 +58,7 @@ struct audit_actor *audit_actor_self(struct audit_actor *actor, const char *via,
  * 005-audit-eventlog.sql applies the same rule to older rows. */
 enum audit_log registry_audit_log_of(const char *action)
 {
-    static const char *const security[] = { "user.", "group.", "share.", "logon.", "sam.", "account.", "kerberos." };
+    static const char *const security[] = { "user.", "group.", "share.", "logon.", "sam.", "account.", "kerberos.", "provider." };
     if (!action)
         return AUDIT_LOG_APPLICATION;
     if (strncmp(action, "daemon.", 7) == 0)

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lsass/ldap/ldap_provider.h"
 #include "tui/console.h"
 
 static const struct ui_keyhint hints[] = {
@@ -207,6 +208,57 @@ static void use_default(const char *name)
     app_reload();
 }
 
+/* ---- the LDAP provider (docs/ldap.md): test it, set its bind password ----------- */
+
+static void test_ldap(void)
+{
+    char report[4096];
+    ui_status(UI_STATUS_INFO, "Testing the LDAP provider (at most ldap.timeout seconds)...");
+    NTSTATUS status = ldap_provider_test(app.reg, NULL, report, sizeof report);
+    ui_message(NT_SUCCESS(status) ? "LDAP provider: working" : "LDAP provider: something is wrong", report);
+    ui_status(NT_SUCCESS(status) ? UI_STATUS_OK : UI_STATUS_INFO, "LDAP provider test %s.",
+              NT_SUCCESS(status) ? "passed" : "failed (see the report)");
+}
+
+struct bind_form {
+    struct ui_field *password;
+    bool saved;
+};
+
+static NTSTATUS save_bind_password(struct ui_form *form, void *context, char **message)
+{
+    (void)form;
+    (void)message;
+    struct bind_form *f = context;
+    char *password = ui_field_value(f->password);
+    if (!password)
+        return STATUS_NO_MEMORY;
+    NTSTATUS status = console_begin();
+    if (NT_SUCCESS(status))
+        status = console_end(ldap_secret_set(app.reg, &app.actor, "ldap", "bind-password",
+                                             *password ? password : NULL));
+    if (NT_SUCCESS(status)) {
+        f->saved = true;
+        ui_status(UI_STATUS_OK, "The LDAP bind password was %s.", *password ? "saved" : "removed");
+    }
+    ui_secret_free(password);
+    return status;
+}
+
+static void edit_bind_password(void)
+{
+    struct bind_form f = { 0 };
+    struct ui_form form;
+    ui_form_init(&form, "LDAP bind password", save_bind_password, &f);
+    form.help = "The password of ldap.bind-dn, kept in the registry like the SAM's hashes and never "
+                "shown or exported. F2 saves it (empty: removes it); Esc leaves it as it is.";
+    f.password = ui_form_password(&form, "Password", NULL);
+    ui_form_run(&form);
+    ui_form_free(&form);
+    if (f.saved)
+        app_reload();
+}
+
 static bool key(int k)
 {
     const char *selected = ui_list_selected(&list);
@@ -222,6 +274,11 @@ static bool key(int k)
         edit(name);
     } else if (k == 'u' || k == 'd' || k == UI_KEY_DC) {
         use_default(name);
+    } else if ((k == 't' || k == 'p') && strncmp(name, "ldap.", 5) == 0) {
+        if (k == 't')
+            test_ldap();
+        else
+            edit_bind_password();
     } else {
         used = false;
     }
@@ -235,7 +292,8 @@ const struct screen screen_settings = {
             "type; the lines under the list describe the selected one. Enter edits it (the "
             "value is checked as you type), u sets it back to its default after asking. "
             "/ filters the list (for example 'srv.' or 'password'). Changes apply without a "
-            "restart.",
+            "restart. On an ldap.* setting, t tests the LDAP provider (connect, bind, find "
+            "a user) and p sets its bind password.",
     .load = load,
     .draw = draw,
     .key = key,

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lsass/ldap/ldap_provider.h"
 #include "lsass/sam/sam.h"
 #include "share-db/share_db.h"
 #include "tui/console.h"
@@ -61,7 +62,7 @@ NTSTATUS share_permissions_read(const uint8_t *sd, size_t sd_len, char ***grants
         *grants = calloc(1, sizeof **grants);
         return *grants ? STATUS_SUCCESS : STATUS_NO_MEMORY;
     }
-    return share_sd_to_grants(sd, sd_len, sam_principal_namer, app.reg, grants, NULL);
+    return share_sd_to_grants(sd, sd_len, ldap_sam_principal_namer, app.reg, grants, NULL);
 }
 
 NTSTATUS share_permissions_build(char **grants, uint8_t **sd, size_t *sd_len, char **message)
@@ -74,7 +75,7 @@ NTSTATUS share_permissions_build(char **grants, uint8_t **sd, size_t *sd_len, ch
             *message = strdup("a share needs at least one permission (nobody could connect)");
         return STATUS_INVALID_PARAMETER;
     }
-    return share_sd_from_grants((const char *const *)grants, count, sam_principal_resolver,
+    return share_sd_from_grants((const char *const *)grants, count, ldap_sam_principal_resolver,
                                 app.reg, sd, sd_len, message);
 }
 

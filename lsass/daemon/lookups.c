@@ -5,12 +5,19 @@
  * so each answer is bounded: a page of an enumeration holds at most
  * LSASS_ENUM_PAGE entries or about LSASS_ENUM_PAGE_BYTES, a group at most
  * LSASS_MAX_GROUP_MEMBERS members, a user at most LSASS_MAX_USER_GROUPS
- * groups. Lookups share one registry connection (d->lookup_reg). */
+ * groups. Lookups share one registry connection (d->lookup_reg).
+ *
+ * When lsass.providers lists ldap, a name or id the SAM does not know is
+ * asked of the directory (lsass/ldap, outside the lookup lock: the directory
+ * may take its timeout), and enumerations list the directory's accounts after
+ * the SAM's, merged by id (the SAM's account wins an id both have). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "lsass/client/protocol.h"
 #include "lsass/daemon/lsassd.h"
 #include "lsass/idmap/idmap.h"
+#include "lsass/ldap/ldap_provider.h"
 
 static void put_passwd(struct buf *out, const struct idmap_passwd *pw)
 {
@@ -80,30 +87,105 @@ static void group_put(struct buf *out, const void *entries, size_t i)
     put_group(out, &((const struct idmap_group *)entries)[i]);
 }
 
-static NTSTATUS enum_passwd(struct registry *reg, uint32_t start, struct buf *out)
+static int compare_passwd_uid(const void *a, const void *b)
+{
+    uid_t x = ((const struct idmap_passwd *)a)->uid, y = ((const struct idmap_passwd *)b)->uid;
+    return x < y ? -1 : x > y;
+}
+
+static int compare_group_gid(const void *a, const void *b)
+{
+    gid_t x = ((const struct idmap_group *)a)->gid, y = ((const struct idmap_group *)b)->gid;
+    return x < y ? -1 : x > y;
+}
+
+/* Appends the directory's users to the SAM's (taking their strings), sorted
+ * by uid, an id both have kept for the SAM's. */
+static NTSTATUS merge_passwd(struct idmap_passwd **list, size_t *count, struct ldap_account *extra, size_t n)
+{
+    if (!n)
+        return STATUS_SUCCESS;
+    struct idmap_passwd *all = realloc(*list, (*count + n) * sizeof *all);
+    if (!all)
+        return STATUS_NO_MEMORY;
+    *list = all;
+    size_t sam = *count, used = *count;
+    for (size_t i = 0; i < n; i++) {
+        bool taken = false;
+        for (size_t k = 0; k < sam && !taken; k++)
+            taken = (uint32_t)all[k].uid == extra[i].id || strcmp(all[k].name, extra[i].name) == 0;
+        if (taken)
+            continue;
+        all[used++] = (struct idmap_passwd){ .name = extra[i].name, .uid = (uid_t)extra[i].id,
+                                             .gid = (gid_t)extra[i].gid, .gecos = extra[i].gecos,
+                                             .home = extra[i].home, .shell = extra[i].shell, .sid = extra[i].sid };
+        extra[i].name = extra[i].gecos = extra[i].home = extra[i].shell = NULL;
+    }
+    *count = used;
+    qsort(all, used, sizeof *all, compare_passwd_uid);
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS merge_group(struct idmap_group **list, size_t *count, struct ldap_account *extra, size_t n)
+{
+    if (!n)
+        return STATUS_SUCCESS;
+    struct idmap_group *all = realloc(*list, (*count + n) * sizeof *all);
+    if (!all)
+        return STATUS_NO_MEMORY;
+    *list = all;
+    size_t sam = *count, used = *count;
+    for (size_t i = 0; i < n; i++) {
+        bool taken = false;
+        for (size_t k = 0; k < sam && !taken; k++)
+            taken = (uint32_t)all[k].gid == extra[i].id || strcmp(all[k].name, extra[i].name) == 0;
+        if (taken)
+            continue;
+        all[used++] = (struct idmap_group){ .name = extra[i].name, .gid = (gid_t)extra[i].id, .sid = extra[i].sid,
+                                            .members = extra[i].members, .member_count = extra[i].member_count };
+        extra[i].name = NULL;
+        extra[i].members = NULL;
+        extra[i].member_count = 0;
+    }
+    *count = used;
+    qsort(all, used, sizeof *all, compare_group_gid);
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS enum_passwd(struct registry *reg, uint32_t start, struct ldap_account *extra, size_t extra_count,
+                            struct buf *out)
 {
     struct idmap_passwd *list = NULL;
     size_t count = 0;
     NTSTATUS status = idmap_passwd_list(reg, &list, &count);
     if (status == STATUS_INVALID_DEVICE_STATE) /* no SAM yet: nobody to list */
         status = STATUS_SUCCESS, list = NULL, count = 0;
-    if (!NT_SUCCESS(status))
+    if (NT_SUCCESS(status))
+        status = merge_passwd(&list, &count, extra, extra_count);
+    if (!NT_SUCCESS(status)) {
+        idmap_passwd_list_free(list, count);
         return status;
+    }
     struct sorted_list l = { list, count, passwd_id, passwd_put };
     status = put_page(&l, start, out);
     idmap_passwd_list_free(list, count);
     return status;
 }
 
-static NTSTATUS enum_group(struct registry *reg, uint32_t start, struct buf *out)
+static NTSTATUS enum_group(struct registry *reg, uint32_t start, struct ldap_account *extra, size_t extra_count,
+                           struct buf *out)
 {
     struct idmap_group *list = NULL;
     size_t count = 0;
     NTSTATUS status = idmap_group_list(reg, &list, &count);
     if (status == STATUS_INVALID_DEVICE_STATE)
         status = STATUS_SUCCESS, list = NULL, count = 0;
-    if (!NT_SUCCESS(status))
+    if (NT_SUCCESS(status))
+        status = merge_group(&list, &count, extra, extra_count);
+    if (!NT_SUCCESS(status)) {
+        idmap_group_list_free(list, count);
         return status;
+    }
     struct sorted_list l = { list, count, group_id, group_put };
     status = put_page(&l, start, out);
     idmap_group_list_free(list, count);
@@ -139,7 +221,8 @@ static bool read_id(struct buf_reader *r, uint32_t *id)
     return rd_ok(r) && rd_remaining(r) == 0;
 }
 
-static NTSTATUS lookup_locked(struct registry *reg, uint32_t opcode, struct buf_reader *r, struct buf *out)
+static NTSTATUS lookup_locked(struct registry *reg, uint32_t opcode, struct buf_reader *r, struct ldap_account *extra,
+                              size_t extra_count, struct buf *out)
 {
     struct idmap_passwd pw;
     struct idmap_group gr;
@@ -173,10 +256,10 @@ static NTSTATUS lookup_locked(struct registry *reg, uint32_t opcode, struct buf_
         status = not_found(status, STATUS_NO_SUCH_GROUP);
         break;
     case LSASS_OP_ENUM_PASSWD:
-        status = enum_passwd(reg, id, out);
+        status = enum_passwd(reg, id, extra, extra_count, out);
         break;
     case LSASS_OP_ENUM_GROUP:
-        status = enum_group(reg, id, out);
+        status = enum_group(reg, id, extra, extra_count, out);
         break;
     case LSASS_OP_INITGROUPS:
         status = initgroups(reg, name, out);
@@ -191,13 +274,90 @@ static NTSTATUS lookup_locked(struct registry *reg, uint32_t opcode, struct buf_
     return status;
 }
 
+/* The directory's answer to a lookup the SAM could not answer. */
+static NTSTATUS lookup_directory(struct lsa_provider *p, uint32_t opcode, struct buf_reader *r, struct buf *out)
+{
+    struct ldap_account a;
+    char *name = NULL;
+    uint32_t id = 0;
+    NTSTATUS status;
+    bool by_name = opcode == LSASS_OP_GETPWNAM || opcode == LSASS_OP_GETGRNAM || opcode == LSASS_OP_INITGROUPS;
+    if (by_name ? !read_name(r, &name) : !read_id(r, &id)) {
+        free(name);
+        return STATUS_INVALID_PARAMETER;
+    }
+    switch (opcode) {
+    case LSASS_OP_GETPWNAM:
+    case LSASS_OP_GETPWUID:
+        status = ldap_lookup_user(p, name, id, &a);
+        if (NT_SUCCESS(status)) {
+            lsass_put_passwd(out, a.name, a.id, a.gid, a.gecos, a.home, a.shell);
+            ldap_account_clear(&a);
+        }
+        status = not_found(status, STATUS_NO_SUCH_USER);
+        break;
+    case LSASS_OP_GETGRNAM:
+    case LSASS_OP_GETGRGID:
+        status = ldap_lookup_group(p, name, id, &a);
+        if (NT_SUCCESS(status)) {
+            struct idmap_group gr = { .name = a.name, .gid = (gid_t)a.id, .members = a.members,
+                                      .member_count = a.member_count };
+            put_group(out, &gr);
+            ldap_account_clear(&a);
+        }
+        status = not_found(status, STATUS_NO_SUCH_GROUP);
+        break;
+    case LSASS_OP_INITGROUPS: {
+        uint32_t *gids = NULL;
+        size_t count = 0;
+        status = ldap_user_gids(p, name, &gids, &count);
+        if (NT_SUCCESS(status)) {
+            if (count > LSASS_MAX_USER_GROUPS)
+                count = LSASS_MAX_USER_GROUPS;
+            wr_u32(out, (uint32_t)count);
+            for (size_t i = 0; i < count; i++)
+                wr_u32(out, gids[i]);
+        }
+        free(gids);
+        status = not_found(status, STATUS_NO_SUCH_USER);
+        break;
+    }
+    default:
+        status = STATUS_NO_SUCH_USER;
+        break;
+    }
+    free(name);
+    if (status == STATUS_NO_LOGON_SERVERS) /* unknown, and the directory is away */
+        status = opcode == LSASS_OP_GETGRNAM || opcode == LSASS_OP_GETGRGID ? STATUS_NO_SUCH_GROUP
+                                                                             : STATUS_NO_SUCH_USER;
+    if (NT_SUCCESS(status) && !wr_ok(out))
+        status = STATUS_NO_MEMORY;
+    return status;
+}
+
 NTSTATUS lsassd_lookup(struct lsassd *d, uint32_t opcode, struct buf_reader *r, struct buf *out)
 {
     if (!d->lookup_reg)
         return opcode == LSASS_OP_GETGRNAM || opcode == LSASS_OP_GETGRGID ? STATUS_NO_SUCH_GROUP
                                                                            : STATUS_NO_SUCH_USER;
+    struct lsa_provider *directory = lsassd_ldap_provider(d);
+    struct ldap_account *extra = NULL;
+    size_t extra_count = 0;
+    if (directory && (opcode == LSASS_OP_ENUM_PASSWD || opcode == LSASS_OP_ENUM_GROUP)) {
+        /* Unreachable: the enumeration lists the SAM's accounts alone. */
+        if (!NT_SUCCESS(opcode == LSASS_OP_ENUM_PASSWD ? ldap_list_users(directory, &extra, &extra_count)
+                                                       : ldap_list_groups(directory, &extra, &extra_count)))
+            extra = NULL, extra_count = 0;
+    }
+    struct buf_reader again = *r;
+    size_t mark = out->len;
     pthread_mutex_lock(&d->lookup_lock);
-    NTSTATUS status = lookup_locked(d->lookup_reg, opcode, r, out);
+    NTSTATUS status = lookup_locked(d->lookup_reg, opcode, r, extra, extra_count, out);
     pthread_mutex_unlock(&d->lookup_lock);
+    ldap_account_list_free(extra, extra_count);
+    if (directory && (status == STATUS_NO_SUCH_USER || status == STATUS_NO_SUCH_GROUP)) {
+        out->len = mark;
+        status = lookup_directory(directory, opcode, &again, out);
+    }
     return status;
 }

@@ -41,6 +41,11 @@ struct lsassd {
                                       (NULL: lookups answer STATUS_NO_SUCH_USER / _GROUP) */
 };
 
+/* Makes the providers lsass.providers lists, in order (providers.c). */
+NTSTATUS lsassd_add_providers(struct lsassd *d);
+/* The LDAP provider, or NULL when lsass.providers does not list it. */
+struct lsa_provider *lsassd_ldap_provider(struct lsassd *d);
+
 /* The audit log's view of lsassd (docs/eventlog.md): a failed logon is
  * recorded as logon.failure (Security log), at most
  * audit.logon-failures-per-minute a minute so that a guesser cannot grow the

@@ -32,7 +32,6 @@
 #include "lib/paths.h"
 #include "lsass/client/protocol.h"
 #include "lsass/daemon/lsassd.h"
-#include "lsass/local/local_provider.h"
 #include "lsass/rpc/lsa_rpc.h"
 #include "registry/registry.h"
 
@@ -246,12 +245,11 @@ int main(int argc, char **argv)
     }
     struct lsa_settings settings;
     lsassd_settings(&d, &settings);
-    status = lsa_local_provider_new(d.db_path, &d.providers[d.provider_count]);
+    status = lsassd_add_providers(&d);
     if (!NT_SUCCESS(status)) {
-        fprintf(stderr, "lsassd: local provider: %s\n", nt_status_name(status));
+        fprintf(stderr, "lsassd: providers: %s\n", nt_status_name(status));
         goto out;
     }
-    d.provider_count++;
     d.context_timeout_forced = opt.context_timeout;
     d.max_contexts_forced = opt.max_contexts;
     d.contexts = lsa_context_table_new(settings.max_pending_logons, settings.pending_logon_timeout);

@@ -56,26 +56,6 @@ static NTSTATUS check_account_expiry(struct registry *reg, const struct sam_user
     return status;
 }
 
-/* The account rights of the user and its groups (lsarpc's "User Rights
- * Assignment"): their privileges go into the token (those the file server
- * consults: backup, restore, take ownership, security, change notify), and
- * SeDenyNetworkLogonRight refuses the logon, as on Windows. */
-static NTSTATUS apply_rights(struct registry *reg, struct access_token *token)
-{
-    char **rights;
-    size_t count;
-    NTSTATUS status = sam_token_rights(reg, token, &rights, &count);
-    if (!NT_SUCCESS(status))
-        return status;
-    for (size_t i = 0; i < count; i++) {
-        token->privileges |= token_privilege_bit(rights[i]);
-        if (strcmp(rights[i], "SeDenyNetworkLogonRight") == 0)
-            status = STATUS_LOGON_TYPE_NOT_GRANTED;
-    }
-    sam_strings_free(rights, count);
-    return status;
-}
-
 static NTSTATUS build_token(struct registry *reg, const struct sid *user_sid, uint32_t primary_rid, bool guest,
                             struct lsa_logon_result *result)
 {
@@ -96,7 +76,7 @@ static NTSTATUS build_token(struct registry *reg, const struct sid *user_sid, ui
     if (NT_SUCCESS(status))
         status = sam_token_add_aliases(reg, result->token);
     if (NT_SUCCESS(status))
-        status = apply_rights(reg, result->token);
+        status = sam_token_apply_rights(reg, result->token);
     if (!NT_SUCCESS(status))
         return status;
     /* The account's own Unix identity (lsass/idmap): its uid, or the Unix

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lsass/ldap/ldap_provider.h"
 #include "lsass/lsarpc/lsarpc_private.h"
 
 #define LSA_LOOKUP_MAX_DOMAINS 8 /* account domain, BUILTIN, NT AUTHORITY, S-1-1, S-1-2, S-1-3 ... */
@@ -162,6 +163,14 @@ static void as_account(struct lookup *l, const struct sid *sid, uint16_t use, st
     t->domain = domain_of(l, sid, &dname, &domain) ? add_domain(l, dname, &domain) : -1;
 }
 
+static void as_directory(struct lookup *l, const struct ldap_principal *dp, struct translation *t)
+{
+    t->use = dp->is_group ? SidTypeGroup : SidTypeUser;
+    t->sid = dp->sid;
+    t->rid = dp->sid.sub_authority[dp->sid.sub_authority_count - 1];
+    t->domain = add_domain(l, dp->domain_name, &dp->domain_sid);
+}
+
 static void translate_name(struct lookup *l, const char *text, struct translation *t)
 {
     memset(t, 0, sizeof *t);
@@ -203,6 +212,13 @@ static void translate_name(struct lookup *l, const char *text, struct translatio
         as_account(l, &sid, use_of(type), t);
         return;
     }
+    /* A directory account (docs/ldap.md), in the directory's domain. */
+    struct ldap_principal dp;
+    if (!at && ldap_principal_by_name(l->state->ctx->reg, text, &dp) == STATUS_SUCCESS) {
+        as_directory(l, &dp, t);
+        free(dp.name);
+        return;
+    }
     /* An isolated name that is no account may be a domain's. */
     if (!slash && !at && domain_by_name(l, text, strlen(text), &canonical, &domain))
         as_domain(l, canonical, &domain, t);
@@ -236,6 +252,13 @@ static void translate_sid(struct lookup *l, const struct RPC_SID *in, struct tra
         return;
     }
     free(name);
+    struct ldap_principal dp;
+    if (ldap_principal_by_sid(l->state->ctx->reg, &t->sid, &dp) == STATUS_SUCCESS) {
+        as_directory(l, &dp, t);
+        t->name = ndr_arena_strdup(arena, dp.name);
+        free(dp.name);
+        return;
+    }
     /* Unknown: its domain if known, and the SID string as its name. */
     if (domain_of(l, &t->sid, &dname, &domain))
         t->domain = add_domain(l, dname, &domain);

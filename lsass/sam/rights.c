@@ -274,3 +274,19 @@ NTSTATUS sam_token_rights(struct registry *reg, const struct access_token *token
     *count = n;
     return STATUS_SUCCESS;
 }
+
+NTSTATUS sam_token_apply_rights(struct registry *reg, struct access_token *token)
+{
+    char **rights;
+    size_t count;
+    NTSTATUS status = sam_token_rights(reg, token, &rights, &count);
+    if (!NT_SUCCESS(status))
+        return status;
+    for (size_t i = 0; i < count; i++) {
+        token->privileges |= token_privilege_bit(rights[i]);
+        if (strcmp(rights[i], "SeDenyNetworkLogonRight") == 0)
+            status = STATUS_LOGON_TYPE_NOT_GRANTED;
+    }
+    sam_strings_free(rights, count);
+    return status;
+}

@@ -383,6 +383,11 @@ NTSTATUS sam_account_list(struct registry *reg, const char *right, struct sid **
 /* The distinct rights token's user and groups hold, sorted. */
 NTSTATUS sam_token_rights(struct registry *reg, const struct access_token *token, char ***rights, size_t *count);
 void sam_strings_free(char **strings, size_t count);
+/* What those rights do to a logon's token (every provider's): the
+ * privileges among them go into token->privileges, and
+ * SeDenyNetworkLogonRight refuses the logon (STATUS_LOGON_TYPE_NOT_GRANTED),
+ * as on Windows. */
+NTSTATUS sam_token_apply_rights(struct registry *reg, struct access_token *token);
 
 /* ---- principals: names <-> SIDs ------------------------------------------ */
 
