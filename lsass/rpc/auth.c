@@ -1,0 +1,226 @@
+/* lsassd's security package for RPC-level authentication (lsa_rpc.h):
+ * NTLMSSP, raw (auth type 10) or inside SPNEGO (9), accepted by the same
+ * security context state machine as SMB session setup (lsa_context_accept,
+ * with lsassd's providers and settings), so an RPC bind is a network logon
+ * like any other: same account policy, lockout, failed-logon delay.
+ *
+ * Signing and sealing use lsass/ntlm's keys. The context hands out the
+ * ExportedSessionKey; the negotiated flags the keys need are the
+ * AUTHENTICATE's within the CHALLENGE's ([MS-NLMP] 3.2.5.1.2), read here
+ * from the two messages as they pass. The keys start fresh (sequence 0,
+ * new RC4 handles) once the context is complete: after SPNEGO's
+ * mechListMIC exchange that is the reset [MS-SPNG] 3.3.5.1 asks for, and
+ * without it nothing was signed yet. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/log.h"
+#include "lsass/auth/auth.h"
+#include "lsass/rpc/lsa_rpc.h"
+
+struct lsa_rpc_auth {
+    struct lsa_provider *const *providers;
+    size_t count;
+    lsa_rpc_settings_fn settings;
+    void *settings_arg;
+};
+
+struct rpc_auth_ctx {
+    struct lsa_rpc_auth *auth;
+    uint8_t type;
+    unsigned legs;
+    struct lsa_context *lsa;
+    bool have_challenge, have_authenticate;
+    uint32_t challenge_flags, authenticate_flags;
+    bool keyed;
+    struct ntlm_keys keys;
+};
+
+/* At most this many legs (NTLMSSP needs three, SPNEGO's mechListMIC four). */
+#define MAX_LEGS 4
+
+struct lsa_rpc_auth *lsa_rpc_auth_new(struct lsa_provider *const *providers, size_t count,
+                                      lsa_rpc_settings_fn settings, void *settings_arg)
+{
+    struct lsa_rpc_auth *a = calloc(1, sizeof *a);
+    if (!a)
+        return NULL;
+    a->providers = providers;
+    a->count = count;
+    a->settings = settings;
+    a->settings_arg = settings_arg;
+    return a;
+}
+
+void lsa_rpc_auth_free(struct lsa_rpc_auth *auth) { free(auth); }
+
+static void *auth_start(void *arg, uint8_t auth_type, const char *client_address)
+{
+    (void)client_address;
+    struct lsa_rpc_auth *auth = arg;
+    if (auth_type != DCERPC_AUTH_TYPE_NTLMSSP && auth_type != DCERPC_AUTH_TYPE_SPNEGO)
+        return NULL;
+    struct rpc_auth_ctx *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    struct lsa_settings settings;
+    if (auth->settings)
+        auth->settings(auth->settings_arg, &settings);
+    else
+        lsa_settings_default(&settings);
+    c->auth = auth;
+    c->type = auth_type;
+    c->lsa = lsa_context_new(auth->providers, auth->count, &settings);
+    if (!c->lsa) {
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+/* The NTLM message inside a token (raw, or a SPNEGO token's mechToken or
+ * responseToken); false if there is none. */
+static bool ntlm_message(const uint8_t *token, size_t len, const uint8_t **msg, size_t *msg_len)
+{
+    static const uint8_t signature[8] = { 'N', 'T', 'L', 'M', 'S', 'S', 'P', 0 };
+    if (spnego_looks_like(token, len)) {
+        struct spnego_token t;
+        if (spnego_parse(token, len, &t) != STATUS_SUCCESS)
+            return false;
+        if (t.type == SPNEGO_NEG_TOKEN_INIT && t.init.has_mech_token) {
+            token = t.init.mech_token.data;
+            len = t.init.mech_token.len;
+        } else if (t.type == SPNEGO_NEG_TOKEN_RESP && t.resp.has_response_token) {
+            token = t.resp.response_token.data;
+            len = t.resp.response_token.len;
+        } else {
+            return false;
+        }
+    }
+    if (len < 12 || memcmp(token, signature, sizeof signature) != 0)
+        return false;
+    *msg = token;
+    *msg_len = len;
+    return true;
+}
+
+/* Notes the flags of a CHALLENGE (ours) or AUTHENTICATE (the client's). */
+static void note_flags(struct rpc_auth_ctx *c, const uint8_t *token, size_t len)
+{
+    const uint8_t *msg;
+    size_t msg_len;
+    if (!ntlm_message(token, len, &msg, &msg_len))
+        return;
+    uint32_t type = (uint32_t)msg[8] | (uint32_t)msg[9] << 8 | (uint32_t)msg[10] << 16 | (uint32_t)msg[11] << 24;
+    if (type == NtLmChallenge) {
+        struct ntlm_challenge ch;
+        if (ntlm_challenge_parse(msg, msg_len, &ch) == STATUS_SUCCESS) {
+            c->challenge_flags = ch.flags;
+            c->have_challenge = true;
+        }
+    } else if (type == NtLmAuthenticate) {
+        struct ntlm_authenticate au;
+        if (ntlm_authenticate_parse(msg, msg_len, &au) == STATUS_SUCCESS) {
+            c->authenticate_flags = au.flags;
+            c->have_authenticate = true;
+        }
+    }
+}
+
+static NTSTATUS auth_accept(void *ctx, const uint8_t *in, size_t len, struct buf *out, struct access_token **token)
+{
+    struct rpc_auth_ctx *c = ctx;
+    *token = NULL;
+    if (++c->legs > MAX_LEGS || !c->lsa)
+        return STATUS_LOGON_FAILURE;
+    /* The token must be what the auth type says: raw NTLMSSP for 10, SPNEGO
+     * for 9 (the context itself would take either). */
+    if (c->legs == 1 && spnego_looks_like(in, len) != (c->type == DCERPC_AUTH_TYPE_SPNEGO))
+        return STATUS_INVALID_PARAMETER;
+    note_flags(c, in, len);
+    struct lsa_accept_result result;
+    lsa_accept_result_init(&result);
+    NTSTATUS status = lsa_context_accept(c->lsa, in, len, &result);
+    if (result.output.len)
+        wr_bytes(out, result.output.data, result.output.len);
+    note_flags(c, result.output.data, result.output.len);
+    if (status == STATUS_SUCCESS) {
+        uint32_t flags = c->authenticate_flags & (c->challenge_flags | NTLMSSP_ANONYMOUS);
+        if (result.session_key_len == 16 && c->have_challenge && c->have_authenticate &&
+            !result.logon.is_anonymous && (flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY)) {
+            ntlm_keys_init(&c->keys, flags, result.session_key);
+            c->keyed = true;
+        }
+        *token = result.logon.token;
+        result.logon.token = NULL;
+        log_info("rpc: bind authenticated %s\\%s", result.logon.domain ? result.logon.domain : "",
+                 result.logon.user ? result.logon.user : "?");
+    }
+    if (status != STATUS_MORE_PROCESSING_REQUIRED)
+        lsa_stats_logon(lsa_context_provider(c->lsa), status);
+    lsa_accept_result_clear(&result);
+    if (!wr_ok(out)) {
+        token_free(*token);
+        *token = NULL;
+        return STATUS_NO_MEMORY;
+    }
+    return status;
+}
+
+static bool auth_can_protect(void *ctx) { return ((struct rpc_auth_ctx *)ctx)->keyed; }
+
+static void auth_sign(void *ctx, const uint8_t *pdu, size_t len, uint8_t sig[DCERPC_AUTH_SIG_SIZE])
+{
+    struct rpc_auth_ctx *c = ctx;
+    ntlm_sign(&c->keys, true, pdu, len, sig);
+}
+
+static NTSTATUS auth_verify(void *ctx, const uint8_t *pdu, size_t len, const uint8_t sig[DCERPC_AUTH_SIG_SIZE])
+{
+    struct rpc_auth_ctx *c = ctx;
+    return ntlm_verify(&c->keys, true, pdu, len, sig);
+}
+
+/* Sealing a PDU ([MS-RPCE] 3.3.1.5.2): only the stub is encrypted, but the
+ * signature covers the whole PDU as plaintext. RC4 runs over the stub
+ * before it runs over the checksum, as ntlm_seal orders them. */
+static void auth_seal(void *ctx, uint8_t *pdu, size_t len, size_t off, size_t n, uint8_t sig[DCERPC_AUTH_SIG_SIZE])
+{
+    struct rpc_auth_ctx *c = ctx;
+    struct buf plain;
+    buf_init(&plain);
+    wr_bytes(&plain, pdu, len);
+    crypto_rc4(&c->keys.server_seal, pdu + off, n);
+    if (wr_ok(&plain))
+        ntlm_sign(&c->keys, true, plain.data, plain.len, sig);
+    else
+        memset(sig, 0, DCERPC_AUTH_SIG_SIZE); /* the client will refuse it */
+    buf_free(&plain);
+}
+
+static NTSTATUS auth_unseal(void *ctx, uint8_t *pdu, size_t len, size_t off, size_t n,
+                            const uint8_t sig[DCERPC_AUTH_SIG_SIZE])
+{
+    struct rpc_auth_ctx *c = ctx;
+    crypto_rc4(&c->keys.client_seal, pdu + off, n);
+    return ntlm_verify(&c->keys, true, pdu, len, sig);
+}
+
+static void auth_free(void *ctx)
+{
+    struct rpc_auth_ctx *c = ctx;
+    lsa_context_free(c->lsa);
+    memset(&c->keys, 0, sizeof c->keys);
+    free(c);
+}
+
+const struct dcerpc_auth_ops lsa_rpc_auth_ops = {
+    .start = auth_start,
+    .accept = auth_accept,
+    .can_protect = auth_can_protect,
+    .sign = auth_sign,
+    .verify = auth_verify,
+    .seal = auth_seal,
+    .unseal = auth_unseal,
+    .free = auth_free,
+};
