@@ -7,10 +7,11 @@
  * Signing and sealing use lsass/ntlm's keys. The context hands out the
  * ExportedSessionKey; the negotiated flags the keys need are the
  * AUTHENTICATE's within the CHALLENGE's ([MS-NLMP] 3.2.5.1.2), read here
- * from the two messages as they pass. The keys start fresh (sequence 0,
- * new RC4 handles) once the context is complete: after SPNEGO's
- * mechListMIC exchange that is the reset [MS-SPNG] 3.3.5.1 asks for, and
- * without it nothing was signed yet. */
+ * from the two messages as they pass. The keys are derived afresh once the
+ * context is complete, so the RC4 handles are those the mechListMIC
+ * started from ([MS-SPNG] 3.3.5.1: the first message the application
+ * signs uses the RC4 state the mechListMIC used), while each direction's
+ * sequence number counts the mechListMIC it carried. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +32,7 @@ struct rpc_auth_ctx {
     unsigned legs;
     struct lsa_context *lsa;
     bool have_challenge, have_authenticate;
+    bool mic_in, mic_out; /* a SPNEGO mechListMIC came from the client / went to it */
     uint32_t challenge_flags, authenticate_flags;
     bool keyed;
     struct ntlm_keys keys;
@@ -80,13 +82,16 @@ static void *auth_start(void *arg, uint8_t auth_type, const char *client_address
 
 /* The NTLM message inside a token (raw, or a SPNEGO token's mechToken or
  * responseToken); false if there is none. */
-static bool ntlm_message(const uint8_t *token, size_t len, const uint8_t **msg, size_t *msg_len)
+static bool ntlm_message(const uint8_t *token, size_t len, const uint8_t **msg, size_t *msg_len, bool *mic)
 {
     static const uint8_t signature[8] = { 'N', 'T', 'L', 'M', 'S', 'S', 'P', 0 };
     if (spnego_looks_like(token, len)) {
         struct spnego_token t;
         if (spnego_parse(token, len, &t) != STATUS_SUCCESS)
             return false;
+        if ((t.type == SPNEGO_NEG_TOKEN_INIT && t.init.has_mech_list_mic) ||
+            (t.type == SPNEGO_NEG_TOKEN_RESP && t.resp.has_mech_list_mic))
+            *mic = true;
         if (t.type == SPNEGO_NEG_TOKEN_INIT && t.init.has_mech_token) {
             token = t.init.mech_token.data;
             len = t.init.mech_token.len;
@@ -104,12 +109,13 @@ static bool ntlm_message(const uint8_t *token, size_t len, const uint8_t **msg, 
     return true;
 }
 
-/* Notes the flags of a CHALLENGE (ours) or AUTHENTICATE (the client's). */
-static void note_flags(struct rpc_auth_ctx *c, const uint8_t *token, size_t len)
+/* Notes the flags of a CHALLENGE (ours) or AUTHENTICATE (the client's),
+ * and a mechListMIC either way. */
+static void note_flags(struct rpc_auth_ctx *c, const uint8_t *token, size_t len, bool *mic)
 {
     const uint8_t *msg;
     size_t msg_len;
-    if (!ntlm_message(token, len, &msg, &msg_len))
+    if (!ntlm_message(token, len, &msg, &msg_len, mic))
         return;
     uint32_t type = (uint32_t)msg[8] | (uint32_t)msg[9] << 8 | (uint32_t)msg[10] << 16 | (uint32_t)msg[11] << 24;
     if (type == NtLmChallenge) {
@@ -137,18 +143,20 @@ static NTSTATUS auth_accept(void *ctx, const uint8_t *in, size_t len, struct buf
      * for 9 (the context itself would take either). */
     if (c->legs == 1 && spnego_looks_like(in, len) != (c->type == DCERPC_AUTH_TYPE_SPNEGO))
         return STATUS_INVALID_PARAMETER;
-    note_flags(c, in, len);
+    note_flags(c, in, len, &c->mic_in);
     struct lsa_accept_result result;
     lsa_accept_result_init(&result);
     NTSTATUS status = lsa_context_accept(c->lsa, in, len, &result);
     if (result.output.len)
         wr_bytes(out, result.output.data, result.output.len);
-    note_flags(c, result.output.data, result.output.len);
+    note_flags(c, result.output.data, result.output.len, &c->mic_out);
     if (status == STATUS_SUCCESS) {
         uint32_t flags = c->authenticate_flags & (c->challenge_flags | NTLMSSP_ANONYMOUS);
         if (result.session_key_len == 16 && c->have_challenge && c->have_authenticate &&
             !result.logon.is_anonymous && (flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY)) {
             ntlm_keys_init(&c->keys, flags, result.session_key);
+            c->keys.client_seq = c->mic_in ? 1 : 0;
+            c->keys.server_seq = c->mic_out ? 1 : 0;
             c->keyed = true;
         }
         *token = result.logon.token;

@@ -1,0 +1,66 @@
+#!/bin/sh
+# RPC-level authentication (docs/dcerpc.md) against a running appliance:
+# lsassd's \pipe\samr and \pipe\lsarpc bound with NTLMSSP (and SPNEGO) at
+# packet integrity and privacy by real clients:
+#   - rpcclient's ncacn_np:127.0.0.1[sign] / [seal] bindings, raw
+#     NTLMSSP ([ntlm]) and SPNEGO ([spnego], its mechListMIC): samr and lsarpc calls answer;
+#   - a wrong password in the bind is refused (nothing is called);
+#   - impacket (t/rpc-auth-impacket.py): set_auth_level integrity and
+#     privacy on samr and lsarpc, the RPC identity being the call's (an
+#     SMB session as alice, an RPC bind as bob: bob's rights), and a
+#     request whose signature was changed gets a fault and the end of the
+#     association.
+. "$SW_SRC/t/tap/tap.sh"
+. "$SW_SRC/t/tap/appliance.sh"
+need_program rpcclient samba-common-bin
+need_python_module impacket python3-impacket
+
+appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
+BOB_PASSWORD="Sw-$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')-7Bb"
+printf '%s\n' "$BOB_PASSWORD" | "$LWADMIN" user add bob --password-stdin >/dev/null &&
+    "$LWADMIN" group add-member Administrators bob >/dev/null ||
+    { echo "Bail out! cannot make bob an administrator"; exit 1; }
+BOB_AUTH=$T/client/bob.txt
+(umask 077 && printf 'username = bob\npassword = %s\n' "$BOB_PASSWORD" > "$BOB_AUTH")
+appliance_require
+appliance_wait_samr || { echo "Bail out! pipe samr is not served"; exit 1; }
+
+rpc() { # BINDING AUTHFILE COMMAND [rpcclient options]
+    binding=$1 auth=$2 cmd=$3
+    shift 3
+    timeout "$APPLIANCE_CLIENT_TIMEOUT" rpcclient -s "$APPLIANCE_CONF" -A "$auth" \
+        -p "$APPLIANCE_PORT" "$@" "$binding" -c "$cmd" 2>&1
+}
+
+for opts in sign seal 'sign,spnego' 'seal,spnego' 'sign,ntlm' 'seal,ntlm'; do
+    out=$(rpc "ncacn_np:127.0.0.1[$opts]" "$BOB_AUTH" enumdomusers)
+    like "$out" "user:\\[alice\\] rid:\\[0x3e8\\]" "rpcclient ncacn_np:127.0.0.1[$opts] enumdomusers (samr)"
+    out=$(rpc "ncacn_np:127.0.0.1[$opts]" "$BOB_AUTH" "lookupnames alice")
+    like "$out" "alice S-1-5-21-" "rpcclient ncacn_np:127.0.0.1[$opts] lookupnames (lsarpc)"
+done
+like "$(rpc "ncacn_np:127.0.0.1[seal]" "$BOB_AUTH" "queryuser alice")" "User Name   :.alice" "rpcclient [seal] queryuser"
+# A large reply crosses fragments, each signed and sealed.
+out=$(rpc "ncacn_np:127.0.0.1[seal]" "$BOB_AUTH" "enumprivs")
+like "$out" "SeTakeOwnershipPrivilege" "rpcclient [seal] enumprivs: a reply of several fragments"
+BAD_AUTH=$T/client/bad.txt
+(umask 077 && printf 'username = bob\npassword = wrong-%s\n' "$BOB_PASSWORD" > "$BAD_AUTH")
+out=$(rpc "ncacn_np:127.0.0.1[seal]" "$BAD_AUTH" enumdomusers)
+unlike "$out" "user:\\[alice\\]" "a wrong password: nothing is answered"
+
+/usr/bin/python3 "$SW_SRC/t/rpc-auth-impacket.py" "$APPLIANCE_PORT" bob "$BOB_PASSWORD" alice \
+    "$APPLIANCE_PASSWORD" > "$T/impacket.tap" 2>&1
+while IFS= read -r line; do
+    case $line in
+    "ok "*) _tap_record 0 "${line#ok [0-9]* - }" ;;
+    "not ok "*) _tap_record 1 "${line#not ok [0-9]* - }" ;;
+    *) diag "$line" ;;
+    esac
+done < "$T/impacket.tap"
+like "$(cat "$T/impacket.tap")" "impacket: the last check" "impacket's checks all ran"
+
+stop_and_check_logs() {
+    appliance_stop >/dev/null 2>&1 || return 1
+    ! grep -q -E 'ERROR: (Address|Leak|Thread)Sanitizer|runtime error:' "$APPLIANCE_RUN_DIR"/*.log 2>/dev/null
+}
+ok "lwadmin stop stops the daemons; their logs have no sanitizer report" stop_and_check_logs
+done_testing
