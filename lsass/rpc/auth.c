@@ -1,8 +1,9 @@
-/* lsassd's security package for RPC-level authentication (lsa_rpc.h):
- * NTLMSSP, raw (auth type 10) or inside SPNEGO (9), accepted by the same
- * security context state machine as SMB session setup (lsa_context_accept,
- * with lsassd's providers and settings), so an RPC bind is a network logon
- * like any other: same account policy, lockout, failed-logon delay.
+/* The security package for RPC-level authentication (lsa_rpc.h): NTLMSSP,
+ * raw (auth type 10) or inside SPNEGO (9), accepted by the same security
+ * context state machine as SMB session setup, so an RPC bind is a network
+ * logon like any other (account policy, lockout, failed-logon delay):
+ * in lsassd, lsa_context_accept with its providers and settings; in another
+ * daemon (srvsvcd), lsassd's through the lsass client library.
  *
  * Signing and sealing use lsass/ntlm's keys. The context hands out the
  * ExportedSessionKey; the negotiated flags the keys need are the
@@ -12,25 +13,37 @@
  * started from ([MS-SPNG] 3.3.5.1: the first message the application
  * signs uses the RC4 state the mechListMIC used), while each direction's
  * sequence number counts the mechListMIC it carried. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <pthread.h>
+
 #include "lib/log.h"
 #include "lsass/auth/auth.h"
+#include "lsass/client/lsass_client.h"
 #include "lsass/rpc/lsa_rpc.h"
 
 struct lsa_rpc_auth {
+    /* In lsassd: */
     struct lsa_provider *const *providers;
     size_t count;
     lsa_rpc_settings_fn settings;
     void *settings_arg;
+    /* Elsewhere: lsassd through its client (opened at the first bind, and
+     * again after a failure: lsassd may start later). */
+    char *db_path;
+    pthread_mutex_t lock;
+    struct lsass_client *client;
 };
 
 struct rpc_auth_ctx {
     struct lsa_rpc_auth *auth;
     uint8_t type;
     unsigned legs;
-    struct lsa_context *lsa;
+    struct lsa_context *lsa;     /* in lsassd */
+    uint64_t remote;             /* lsassd's context handle (0: none) */
+    char address[64];
     bool have_challenge, have_authenticate;
     bool mic_in, mic_out; /* a SPNEGO mechListMIC came from the client / went to it */
     uint32_t challenge_flags, authenticate_flags;
@@ -51,27 +64,70 @@ struct lsa_rpc_auth *lsa_rpc_auth_new(struct lsa_provider *const *providers, siz
     a->count = count;
     a->settings = settings;
     a->settings_arg = settings_arg;
+    pthread_mutex_init(&a->lock, NULL);
     return a;
 }
 
-void lsa_rpc_auth_free(struct lsa_rpc_auth *auth) { free(auth); }
+struct lsa_rpc_auth *lsa_rpc_auth_new_client(const char *db_path)
+{
+    struct lsa_rpc_auth *a = calloc(1, sizeof *a);
+    if (!a || !(a->db_path = strdup(db_path))) {
+        free(a);
+        return NULL;
+    }
+    pthread_mutex_init(&a->lock, NULL);
+    return a;
+}
+
+void lsa_rpc_auth_free(struct lsa_rpc_auth *auth)
+{
+    if (!auth)
+        return;
+    lsass_client_close(auth->client);
+    pthread_mutex_destroy(&auth->lock);
+    free(auth->db_path);
+    free(auth);
+}
+
+/* The lsass client, connecting if need be (NULL if lsassd is not there). */
+static struct lsass_client *remote_client(struct lsa_rpc_auth *auth)
+{
+    pthread_mutex_lock(&auth->lock);
+    if (!auth->client) {
+        NTSTATUS status = lsass_client_open(auth->db_path, &auth->client);
+        if (status != STATUS_SUCCESS) {
+            log_warning("rpc: cannot reach lsassd to authenticate a bind: %s", nt_status_name(status));
+            auth->client = NULL;
+        }
+    }
+    struct lsass_client *client = auth->client;
+    pthread_mutex_unlock(&auth->lock);
+    return client;
+}
 
 static void *auth_start(void *arg, uint8_t auth_type, const char *client_address)
 {
-    (void)client_address;
     struct lsa_rpc_auth *auth = arg;
     if (auth_type != DCERPC_AUTH_TYPE_NTLMSSP && auth_type != DCERPC_AUTH_TYPE_SPNEGO)
         return NULL;
     struct rpc_auth_ctx *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
+    c->auth = auth;
+    c->type = auth_type;
+    snprintf(c->address, sizeof c->address, "%s", client_address ? client_address : "");
+    if (auth->db_path) {
+        if (!remote_client(auth)) {
+            free(c);
+            return NULL;
+        }
+        return c;
+    }
     struct lsa_settings settings;
     if (auth->settings)
         auth->settings(auth->settings_arg, &settings);
     else
         lsa_settings_default(&settings);
-    c->auth = auth;
-    c->type = auth_type;
     c->lsa = lsa_context_new(auth->providers, auth->count, &settings);
     if (!c->lsa) {
         free(c);
@@ -133,11 +189,70 @@ static void note_flags(struct rpc_auth_ctx *c, const uint8_t *token, size_t len,
     }
 }
 
+/* One leg's outcome, whichever way it was accepted. */
+struct leg {
+    struct buf output;
+    uint8_t session_key[32];
+    size_t session_key_len;
+    struct access_token *token;
+    bool is_anonymous;
+    char *user, *domain; /* borrowed from the result until leg_done */
+};
+
+/* In lsassd: the context itself. */
+static NTSTATUS accept_local(struct rpc_auth_ctx *c, const uint8_t *in, size_t len, struct leg *leg,
+                             struct lsa_accept_result *result)
+{
+    NTSTATUS status = lsa_context_accept(c->lsa, in, len, result);
+    if (result->output.len)
+        wr_bytes(&leg->output, result->output.data, result->output.len);
+    if (status == STATUS_SUCCESS) {
+        memcpy(leg->session_key, result->session_key, sizeof leg->session_key);
+        leg->session_key_len = result->session_key_len;
+        leg->token = result->logon.token;
+        result->logon.token = NULL;
+        leg->is_anonymous = result->logon.is_anonymous;
+        leg->user = result->logon.user;
+        leg->domain = result->logon.domain;
+    }
+    if (status != STATUS_MORE_PROCESSING_REQUIRED)
+        lsa_stats_logon(lsa_context_provider(c->lsa), status);
+    return status;
+}
+
+/* Elsewhere: lsassd's context through the client. */
+static NTSTATUS accept_remote(struct rpc_auth_ctx *c, const uint8_t *in, size_t len, struct leg *leg,
+                              struct lsass_logon *logon)
+{
+    struct lsass_client *client = remote_client(c->auth);
+    if (!client)
+        return STATUS_NO_LOGON_SERVERS;
+    uint8_t *out = NULL;
+    size_t out_len = 0;
+    NTSTATUS status = lsass_accept_security_context(client, &c->remote, in, len, c->address[0] ? c->address : NULL,
+                                                    &out, &out_len, logon);
+    if (out_len)
+        wr_bytes(&leg->output, out, out_len);
+    free(out);
+    if (status != STATUS_MORE_PROCESSING_REQUIRED)
+        c->remote = 0; /* finished either way: lsassd forgot it */
+    if (status == STATUS_SUCCESS) {
+        memcpy(leg->session_key, logon->session_key, sizeof leg->session_key);
+        leg->session_key_len = logon->session_key_len;
+        leg->token = logon->token;
+        logon->token = NULL;
+        leg->is_anonymous = logon->is_anonymous;
+        leg->user = logon->user;
+        leg->domain = logon->domain;
+    }
+    return status;
+}
+
 static NTSTATUS auth_accept(void *ctx, const uint8_t *in, size_t len, struct buf *out, struct access_token **token)
 {
     struct rpc_auth_ctx *c = ctx;
     *token = NULL;
-    if (++c->legs > MAX_LEGS || !c->lsa)
+    if (++c->legs > MAX_LEGS || (!c->lsa && !c->auth->db_path))
         return STATUS_LOGON_FAILURE;
     /* The token must be what the auth type says: raw NTLMSSP for 10, SPNEGO
      * for 9 (the context itself would take either). */
@@ -146,27 +261,34 @@ static NTSTATUS auth_accept(void *ctx, const uint8_t *in, size_t len, struct buf
     note_flags(c, in, len, &c->mic_in);
     struct lsa_accept_result result;
     lsa_accept_result_init(&result);
-    NTSTATUS status = lsa_context_accept(c->lsa, in, len, &result);
-    if (result.output.len)
-        wr_bytes(out, result.output.data, result.output.len);
-    note_flags(c, result.output.data, result.output.len, &c->mic_out);
+    struct lsass_logon logon;
+    memset(&logon, 0, sizeof logon);
+    struct leg leg;
+    memset(&leg, 0, sizeof leg);
+    buf_init(&leg.output);
+    NTSTATUS status = c->lsa ? accept_local(c, in, len, &leg, &result) : accept_remote(c, in, len, &leg, &logon);
+    if (leg.output.len)
+        wr_bytes(out, leg.output.data, leg.output.len);
+    note_flags(c, leg.output.data, leg.output.len, &c->mic_out);
     if (status == STATUS_SUCCESS) {
         uint32_t flags = c->authenticate_flags & (c->challenge_flags | NTLMSSP_ANONYMOUS);
-        if (result.session_key_len == 16 && c->have_challenge && c->have_authenticate &&
-            !result.logon.is_anonymous && (flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY)) {
-            ntlm_keys_init(&c->keys, flags, result.session_key);
+        if (leg.session_key_len == 16 && c->have_challenge && c->have_authenticate && !leg.is_anonymous &&
+            (flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY)) {
+            ntlm_keys_init(&c->keys, flags, leg.session_key);
             c->keys.client_seq = c->mic_in ? 1 : 0;
             c->keys.server_seq = c->mic_out ? 1 : 0;
             c->keyed = true;
         }
-        *token = result.logon.token;
-        result.logon.token = NULL;
-        log_info("rpc: bind authenticated %s\\%s", result.logon.domain ? result.logon.domain : "",
-                 result.logon.user ? result.logon.user : "?");
+        *token = leg.token;
+        leg.token = NULL;
+        char user[128], domain[64];
+        log_info("rpc: bind authenticated %s\\%s", lsa_log_safe(leg.domain ? leg.domain : "", domain, sizeof domain),
+                 lsa_log_safe(leg.user ? leg.user : "?", user, sizeof user));
     }
-    if (status != STATUS_MORE_PROCESSING_REQUIRED)
-        lsa_stats_logon(lsa_context_provider(c->lsa), status);
+    memset(leg.session_key, 0, sizeof leg.session_key);
+    buf_free(&leg.output);
     lsa_accept_result_clear(&result);
+    lsass_logon_clear(&logon);
     if (!wr_ok(out)) {
         token_free(*token);
         *token = NULL;
@@ -218,6 +340,11 @@ static void auth_free(void *ctx)
 {
     struct rpc_auth_ctx *c = ctx;
     lsa_context_free(c->lsa);
+    if (c->remote) {
+        struct lsass_client *client = remote_client(c->auth);
+        if (client)
+            lsass_delete_security_context(client, c->remote);
+    }
     memset(&c->keys, 0, sizeof c->keys);
     free(c);
 }

@@ -60,7 +60,8 @@ void lsa_rpc_actor_done(struct lsa_rpc_actor *who);
 /* ---- RPC-level authentication (auth.c) ----
  * A bind with an NTLMSSP or SPNEGO verifier is a network logon through
  * lsa_context_accept over lsassd's providers, with the settings of the
- * moment (settings fn; NULL: the defaults). The identity it gives is the
+ * moment (settings fn; NULL: the defaults), or through lsassd
+ * (lsa_rpc_auth_new_client). The identity it gives is the
  * calls' (dcerpc_call_token). Install with dcerpc_server_set_auth(server,
  * &lsa_rpc_auth_ops, auth). */
 struct lsa_provider;
@@ -70,6 +71,10 @@ struct lsa_rpc_auth;
 /* providers are borrowed: they must outlive every server using auth. */
 struct lsa_rpc_auth *lsa_rpc_auth_new(struct lsa_provider *const *providers, size_t count,
                                       lsa_rpc_settings_fn settings, void *settings_arg);
+/* The same package for a daemon other than lsassd (srvsvcd): each bind is
+ * lsassd's, through the lsass client library (docs/lsass.md), for the
+ * registry at db_path. */
+struct lsa_rpc_auth *lsa_rpc_auth_new_client(const char *db_path);
 void lsa_rpc_auth_free(struct lsa_rpc_auth *auth);
 extern const struct dcerpc_auth_ops lsa_rpc_auth_ops;
 
