@@ -4,6 +4,8 @@
 # packet integrity and privacy by real clients:
 #   - rpcclient's ncacn_np:127.0.0.1[sign] / [seal] bindings, raw
 #     NTLMSSP ([ntlm]) and SPNEGO ([spnego], its mechListMIC): samr and lsarpc calls answer;
+#   - srvsvcd's srvsvc and wkssvc the same (the bind a logon through
+#     lsassd);
 #   - a wrong password in the bind is refused (nothing is called);
 #   - impacket (t/rpc-auth-impacket.py): set_auth_level integrity and
 #     privacy on samr and lsarpc, the RPC identity being the call's (an
@@ -42,6 +44,13 @@ like "$(rpc "ncacn_np:127.0.0.1[seal]" "$BOB_AUTH" "queryuser alice")" "User Nam
 # A large reply crosses fragments, each signed and sealed.
 out=$(rpc "ncacn_np:127.0.0.1[seal]" "$BOB_AUTH" "enumprivs")
 like "$out" "SeTakeOwnershipPrivilege" "rpcclient [seal] enumprivs: a reply of several fragments"
+# srvsvcd's pipes: a bind there is a logon through lsassd.
+for opts in sign seal 'seal,spnego'; do
+    like "$(rpc "ncacn_np:127.0.0.1[$opts]" "$BOB_AUTH" netshareenum)" "netname: test" \
+        "rpcclient ncacn_np:127.0.0.1[$opts] netshareenum (srvsvc, srvsvcd)"
+done
+out=$(rpc "ncacn_np:127.0.0.1[seal]" "$BOB_AUTH" "wkssvc_wkstagetinfo 100" -d10 | sed -n '/^ *out: struct/,/^ *result  /p')
+like "$out" "platform_id +: PLATFORM_ID_NT" "rpcclient ncacn_np:127.0.0.1[seal] wkssvc_wkstagetinfo (wkssvc)"
 BAD_AUTH=$T/client/bad.txt
 (umask 077 && printf 'username = bob\npassword = wrong-%s\n' "$BOB_PASSWORD" > "$BAD_AUTH")
 out=$(rpc "ncacn_np:127.0.0.1[seal]" "$BAD_AUTH" enumdomusers)
