@@ -2,7 +2,7 @@
 # RPC-level authentication (docs/dcerpc.md) against a running appliance:
 # lsassd's \pipe\samr and \pipe\lsarpc bound with NTLMSSP (and SPNEGO) at
 # packet integrity and privacy by real clients:
-#   - rpcclient's ncacn_np:127.0.0.1[sign] / [seal] bindings, raw
+#   - rpcclient's ncacn_np:127.0.0.1[connect] / [sign] / [seal] bindings, raw
 #     NTLMSSP ([ntlm]) and SPNEGO ([spnego], its mechListMIC): samr and lsarpc calls answer;
 #   - srvsvcd's srvsvc and wkssvc the same (the bind a logon through
 #     lsassd);
@@ -41,6 +41,11 @@ for opts in sign seal 'sign,spnego' 'seal,spnego' 'sign,ntlm' 'seal,ntlm'; do
     like "$out" "alice S-1-5-21-" "rpcclient ncacn_np:127.0.0.1[$opts] lookupnames (lsarpc)"
 done
 like "$(rpc "ncacn_np:127.0.0.1[seal]" "$BOB_AUTH" "queryuser alice")" "User Name   :.alice" "rpcclient [seal] queryuser"
+# Connect level: the legs, then calls without verifiers.
+for opts in connect 'connect,spnego'; do
+    like "$(rpc "ncacn_np:127.0.0.1[$opts]" "$BOB_AUTH" enumdomusers)" "user:\\[alice\\]" \
+        "rpcclient ncacn_np:127.0.0.1[$opts] enumdomusers"
+done
 # A large reply crosses fragments, each signed and sealed.
 out=$(rpc "ncacn_np:127.0.0.1[seal]" "$BOB_AUTH" "enumprivs")
 like "$out" "SeTakeOwnershipPrivilege" "rpcclient [seal] enumprivs: a reply of several fragments"
