@@ -29,7 +29,8 @@ struct lsa_rpc_auth {
     struct lsa_provider *const *providers;
     size_t count;
     lsa_rpc_settings_fn settings;
-    void *settings_arg;
+    lsa_rpc_logon_failed_fn logon_failed;
+    void *arg;
     /* Elsewhere: lsassd through its client (opened at the first bind, and
      * again after a failure: lsassd may start later). */
     char *db_path;
@@ -55,7 +56,8 @@ struct rpc_auth_ctx {
 #define MAX_LEGS 4
 
 struct lsa_rpc_auth *lsa_rpc_auth_new(struct lsa_provider *const *providers, size_t count,
-                                      lsa_rpc_settings_fn settings, void *settings_arg)
+                                      lsa_rpc_settings_fn settings, lsa_rpc_logon_failed_fn logon_failed,
+                                      void *arg)
 {
     struct lsa_rpc_auth *a = calloc(1, sizeof *a);
     if (!a)
@@ -63,7 +65,8 @@ struct lsa_rpc_auth *lsa_rpc_auth_new(struct lsa_provider *const *providers, siz
     a->providers = providers;
     a->count = count;
     a->settings = settings;
-    a->settings_arg = settings_arg;
+    a->logon_failed = logon_failed;
+    a->arg = arg;
     pthread_mutex_init(&a->lock, NULL);
     return a;
 }
@@ -125,7 +128,7 @@ static void *auth_start(void *arg, uint8_t auth_type, const char *client_address
     }
     struct lsa_settings settings;
     if (auth->settings)
-        auth->settings(auth->settings_arg, &settings);
+        auth->settings(auth->arg, &settings);
     else
         lsa_settings_default(&settings);
     c->lsa = lsa_context_new(auth->providers, auth->count, &settings);
@@ -217,6 +220,10 @@ static NTSTATUS accept_local(struct rpc_auth_ctx *c, const uint8_t *in, size_t l
     }
     if (status != STATUS_MORE_PROCESSING_REQUIRED)
         lsa_stats_logon(lsa_context_provider(c->lsa), status);
+    if (status != STATUS_SUCCESS && status != STATUS_MORE_PROCESSING_REQUIRED && c->auth->logon_failed &&
+        lsa_context_account(c->lsa)[0])
+        c->auth->logon_failed(c->auth->arg, lsa_context_account(c->lsa), c->address[0] ? c->address : NULL,
+                              status);
     return status;
 }
 

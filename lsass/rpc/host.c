@@ -239,7 +239,7 @@ NTSTATUS lsa_rpc_host_start(const char *db_path, const struct lsa_rpc_host_optio
     }
     if (options->provider_count) {
         h->auth = lsa_rpc_auth_new(options->providers, options->provider_count, options->settings,
-                                   options->settings_arg);
+                                   options->logon_failed, options->arg);
         if (!h->auth) {
             lsa_rpc_server_free(h->rpc);
             free(h);

@@ -67,10 +67,14 @@ void lsa_rpc_actor_done(struct lsa_rpc_actor *who);
 struct lsa_provider;
 struct lsa_settings;
 typedef void (*lsa_rpc_settings_fn)(void *arg, struct lsa_settings *out);
+/* A bind's logon failed for account ("DOMAIN\\user" as sent) from client:
+ * for the audit log, as a failed SMB session setup is. */
+typedef void (*lsa_rpc_logon_failed_fn)(void *arg, const char *account, const char *client, NTSTATUS status);
 struct lsa_rpc_auth;
 /* providers are borrowed: they must outlive every server using auth. */
 struct lsa_rpc_auth *lsa_rpc_auth_new(struct lsa_provider *const *providers, size_t count,
-                                      lsa_rpc_settings_fn settings, void *settings_arg);
+                                      lsa_rpc_settings_fn settings, lsa_rpc_logon_failed_fn logon_failed,
+                                      void *arg);
 /* The same package for a daemon other than lsassd (srvsvcd): each bind is
  * lsassd's, through the lsass client library (docs/lsass.md), for the
  * registry at db_path. */
@@ -88,7 +92,8 @@ struct lsa_rpc_host_options {
     struct lsa_provider *const *providers;
     size_t provider_count;
     lsa_rpc_settings_fn settings;
-    void *settings_arg;
+    lsa_rpc_logon_failed_fn logon_failed; /* may be NULL */
+    void *arg;                            /* for settings and logon_failed */
 };
 
 struct lsa_rpc_host;
