@@ -592,21 +592,19 @@ static void handle_alter(struct dcerpc_association *a, const struct dcerpc_heade
             goto done;
         }
     }
-    {
-        /* Sizes and group were settled by the bind; the response repeats
-         * them and has no secondary address. */
-        ack->max_xmit_frag = a->max_xmit;
-        ack->max_recv_frag = a->max_recv;
-        ack->assoc_group_id = a->group->id;
-        ack->result_count = bind.context_count;
-        for (unsigned i = 0; i < bind.context_count; i++)
-            negotiate_context(a, &bind.contexts[i], &ack->results[i]);
-        size_t start = out->len;
-        dcerpc_bind_ack_write(out, DCERPC_PKT_ALTER_RESP, a->minor, h->call_id, ack);
-        if (with_auth && wr_ok(out))
-            dcerpc_auth_append(out, start, 0, a->auth_type, a->auth_level, a->auth_context_id, answer.data,
-                               answer.len);
-    }
+    /* Sizes and group were settled by the bind; the response repeats them
+     * and has no secondary address. */
+    ack->max_xmit_frag = a->max_xmit;
+    ack->max_recv_frag = a->max_recv;
+    ack->assoc_group_id = a->group->id;
+    ack->result_count = bind.context_count;
+    for (unsigned i = 0; i < bind.context_count; i++)
+        negotiate_context(a, &bind.contexts[i], &ack->results[i]);
+    size_t start = out->len;
+    dcerpc_bind_ack_write(out, DCERPC_PKT_ALTER_RESP, a->minor, h->call_id, ack);
+    if (with_auth && wr_ok(out))
+        dcerpc_auth_append(out, start, 0, a->auth_type, a->auth_level, a->auth_context_id, answer.data,
+                           answer.len);
 done:
     buf_free(&answer);
     free(ack);
