@@ -382,9 +382,19 @@ void dcerpc_fragments_write(struct buf *b, uint8_t ptype, uint8_t minor, uint32_
                             uint16_t context_id, uint16_t opnum, const uint8_t *stub,
                             size_t stub_len, uint16_t max_frag)
 {
+    dcerpc_fragments_write_auth(b, ptype, minor, call_id, context_id, opnum, stub, stub_len, max_frag, NULL);
+}
+
+void dcerpc_fragments_write_auth(struct buf *b, uint8_t ptype, uint8_t minor, uint32_t call_id,
+                                 uint16_t context_id, uint16_t opnum, const uint8_t *stub, size_t stub_len,
+                                 uint16_t max_frag, const struct dcerpc_fragment_auth *auth)
+{
     /* Both request and response headers are 24 bytes; a non-last fragment
-     * carries a multiple of 8 stub bytes so the next one stays aligned. */
-    size_t room = max_frag > 24 + 8 ? ((size_t)max_frag - 24) & ~(size_t)7 : 8;
+     * carries a multiple of 8 stub bytes so the next one stays aligned, of
+     * 16 with a verifier (the stub padded to 16 before the sec_trailer). */
+    size_t overhead = 24 + (auth ? DCERPC_SEC_TRAILER_LEN + DCERPC_AUTH_SIG_SIZE : 0);
+    size_t align = auth ? 16 : 8;
+    size_t room = max_frag > overhead + align ? ((size_t)max_frag - overhead) & ~(align - 1) : align;
     size_t offset = 0;
     do {
         size_t chunk = stub_len - offset < room ? stub_len - offset : room;
@@ -405,7 +415,21 @@ void dcerpc_fragments_write(struct buf *b, uint8_t ptype, uint8_t minor, uint32_
         }
         if (chunk)
             wr_bytes(b, stub + offset, chunk);
-        dcerpc_pdu_end(b, start);
+        if (auth) {
+            static const uint8_t zeros[DCERPC_AUTH_SIG_SIZE];
+            uint8_t pad = (uint8_t)((16 - chunk % 16) % 16);
+            wr_zeros(b, pad);
+            dcerpc_auth_append(b, start, pad, auth->auth_type, auth->auth_level, auth->auth_context_id, zeros,
+                               sizeof zeros);
+            if (!wr_ok(b))
+                return;
+            /* The signature covers everything before it. */
+            uint8_t *pdu = b->data + start;
+            size_t signed_len = b->len - start - DCERPC_AUTH_SIG_SIZE;
+            auth->protect(auth->arg, pdu, signed_len, 24, chunk + pad, pdu + signed_len);
+        } else {
+            dcerpc_pdu_end(b, start);
+        }
         offset += chunk;
     } while (offset < stub_len && wr_ok(b));
 }

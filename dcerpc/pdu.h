@@ -186,5 +186,18 @@ void dcerpc_fault_write(struct buf *b, uint8_t minor, uint32_t call_id, uint16_t
 void dcerpc_fragments_write(struct buf *b, uint8_t ptype, uint8_t minor, uint32_t call_id,
                             uint16_t context_id, uint16_t opnum, const uint8_t *stub,
                             size_t stub_len, uint16_t max_frag);
+/* The same with a verifier on each fragment: the stub padded to 16, a
+ * sec_trailer, and the signature protect writes (into sig) over the
+ * len bytes before it, having sealed pdu[stub_off, +stub_n) if it seals. */
+struct dcerpc_fragment_auth {
+    uint8_t auth_type;
+    uint8_t auth_level;
+    uint32_t auth_context_id;
+    void (*protect)(void *arg, uint8_t *pdu, size_t len, size_t stub_off, size_t stub_n, uint8_t *sig);
+    void *arg;
+};
+void dcerpc_fragments_write_auth(struct buf *b, uint8_t ptype, uint8_t minor, uint32_t call_id,
+                                 uint16_t context_id, uint16_t opnum, const uint8_t *stub, size_t stub_len,
+                                 uint16_t max_frag, const struct dcerpc_fragment_auth *auth);
 
 #endif

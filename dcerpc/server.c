@@ -623,54 +623,23 @@ static uint32_t fault_for(NTSTATUS status)
     }
 }
 
-/* A response at level call and above: fragments whose stub is padded to 16
- * bytes, each with a sec_trailer and the signature over all before it (the
- * stub and its padding sealed first at privacy). */
+/* A response fragment's verifier: signed, and sealed at privacy. */
+static void protect_response(void *arg, uint8_t *pdu, size_t len, size_t stub_off, size_t stub_n, uint8_t *sig)
+{
+    struct dcerpc_association *a = arg;
+    const struct dcerpc_auth_ops *ops = a->server->config.auth;
+    if (a->auth_level == DCERPC_AUTH_LEVEL_PRIVACY)
+        ops->seal(a->auth_ctx, pdu, len, stub_off, stub_n, sig);
+    else
+        ops->sign(a->auth_ctx, pdu, len, sig);
+}
+
+/* A response, with verifiers at level call and above. */
 static void write_response(struct dcerpc_association *a, struct buf *out, const uint8_t *stub, size_t stub_len)
 {
-    if (!auth_protects(a)) {
-        dcerpc_fragments_write(out, DCERPC_PKT_RESPONSE, a->minor, a->call_id, a->call_context, 0, stub,
-                               stub_len, a->max_xmit);
-        return;
-    }
-    const struct dcerpc_auth_ops *ops = a->server->config.auth;
-    static const uint8_t zeros[DCERPC_AUTH_SIG_SIZE];
-    /* max_xmit is at least 1432: room for the 24-byte header, trailer and
-     * signature with whole 16-byte blocks of stub. */
-    size_t overhead = 24 + DCERPC_SEC_TRAILER_LEN + DCERPC_AUTH_SIG_SIZE;
-    size_t room = ((size_t)a->max_xmit - overhead) & ~(size_t)15;
-    size_t offset = 0;
-    do {
-        size_t chunk = stub_len - offset < room ? stub_len - offset : room;
-        uint8_t flags = 0;
-        if (offset == 0)
-            flags |= DCERPC_PFC_FIRST_FRAG;
-        if (offset + chunk == stub_len)
-            flags |= DCERPC_PFC_LAST_FRAG;
-        size_t start = dcerpc_pdu_begin(out, DCERPC_PKT_RESPONSE, a->minor, flags, a->call_id);
-        size_t remaining = stub_len - offset;
-        wr_u32(out, remaining > UINT32_MAX ? UINT32_MAX : (uint32_t)remaining); /* alloc_hint */
-        wr_u16(out, a->call_context);
-        wr_u8(out, 0); /* cancel_count */
-        wr_u8(out, 0);
-        if (chunk)
-            wr_bytes(out, stub + offset, chunk);
-        uint8_t pad = (uint8_t)((16 - chunk % 16) % 16);
-        wr_zeros(out, pad);
-        dcerpc_auth_append(out, start, pad, a->auth_type, a->auth_level, a->auth_context_id, zeros,
-                           sizeof zeros);
-        if (!wr_ok(out))
-            return;
-        uint8_t *pdu = out->data + start;
-        size_t signed_len = out->len - start - DCERPC_AUTH_SIG_SIZE;
-        uint8_t sig[DCERPC_AUTH_SIG_SIZE];
-        if (a->auth_level == DCERPC_AUTH_LEVEL_PRIVACY)
-            ops->seal(a->auth_ctx, pdu, signed_len, 24, chunk + pad, sig);
-        else
-            ops->sign(a->auth_ctx, pdu, signed_len, sig);
-        memcpy(pdu + signed_len, sig, sizeof sig);
-        offset += chunk;
-    } while (offset < stub_len);
+    struct dcerpc_fragment_auth auth = { a->auth_type, a->auth_level, a->auth_context_id, protect_response, a };
+    dcerpc_fragments_write_auth(out, DCERPC_PKT_RESPONSE, a->minor, a->call_id, a->call_context, 0, stub, stub_len,
+                                a->max_xmit, auth_protects(a) ? &auth : NULL);
 }
 
 static void dispatch(struct dcerpc_association *a, struct buf *out)
