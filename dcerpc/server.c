@@ -29,6 +29,10 @@
 #define DEFAULT_CALL_MEMORY (16u << 20)
 #define DEFAULT_MAX_HANDLES 1024u
 #define MAX_CONTEXTS 64
+/* Authentication legs one association may take (NTLMSSP needs three,
+ * SPNEGO's mechListMIC a fourth): a package that never finishes cannot keep
+ * an association in legs for ever. */
+#define MAX_AUTH_LEGS 6
 /* What one bind PDU may make the parser allocate (its contexts). */
 #define BIND_PARSE_MEMORY (256u << 10)
 /* Feature bits this server grants: it never closes a connection because of
@@ -108,6 +112,7 @@ struct dcerpc_association {
     uint8_t auth_type;
     uint8_t auth_level;
     uint32_t auth_context_id;
+    unsigned auth_legs;
     struct access_token *auth_token;
     struct buf in; /* bytes received, not yet a whole PDU */
     /* The request being reassembled (no concurrent multiplexing). */
@@ -428,6 +433,8 @@ static bool auth_matches(const struct dcerpc_association *a, const struct dcerpc
 static NTSTATUS auth_leg_done(struct dcerpc_association *a, NTSTATUS status, struct access_token *token)
 {
     const struct dcerpc_auth_ops *ops = a->server->config.auth;
+    if (status == STATUS_MORE_PROCESSING_REQUIRED && ++a->auth_legs >= MAX_AUTH_LEGS)
+        status = STATUS_LOGON_FAILURE;
     if (status == STATUS_MORE_PROCESSING_REQUIRED) {
         token_free(token);
         a->auth_state = AUTH_LEGS;

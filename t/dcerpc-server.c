@@ -860,6 +860,10 @@ static NTSTATUS toy_accept(void *ctx, const uint8_t *in, size_t len, struct buf 
         wr_bytes(out, "CHALLENGE", 9);
         return STATUS_MORE_PROCESSING_REQUIRED;
     }
+    if (len == 4 && memcmp(in, "MORE", 4) == 0) { /* a package that never finishes */
+        wr_bytes(out, "AGAIN", 5);
+        return STATUS_MORE_PROCESSING_REQUIRED;
+    }
     if (len == 4 && memcmp(in, "GOOD", 4) == 0) {
         struct sid user;
         sid_parse("S-1-5-21-1-2-3-1001", &user);
@@ -1196,6 +1200,29 @@ static void test_auth(void)
                 dcerpc_auth_read(pdu, h.frag_length, &auth) == STATUS_SUCCESS && auth.token_len == 4 &&
                 memcmp(auth.token, "DONE", 4) == 0;
     ok(good, "the last leg in alter_context: its answer in the alter_context_resp");
+    {
+        struct dcerpc_association *b = dcerpc_association_new(server, &caller);
+        struct buf legs, answers;
+        buf_init(&legs);
+        buf_init(&answers);
+        auth_bind(&legs, DCERPC_PKT_BIND, 1, DCERPC_AUTH_TYPE_NTLMSSP, c.level, "HELLO");
+        for (uint32_t i = 0; i < 20; i++)
+            auth_bind(&legs, DCERPC_PKT_ALTER, 2 + i, DCERPC_AUTH_TYPE_NTLMSSP, c.level, "MORE");
+        NTSTATUS lst = dcerpc_association_input(b, legs.data, legs.len, &answers);
+        size_t lpos = 0, alters = 0;
+        struct dcerpc_header lh;
+        const uint8_t *lpdu;
+        bool faulted = false;
+        while (next_pdu(&answers, &lpos, &lh, &lpdu)) {
+            alters += lh.ptype == DCERPC_PKT_ALTER_RESP;
+            faulted |= lh.ptype == DCERPC_PKT_FAULT;
+        }
+        ok(lst == STATUS_CONNECTION_DISCONNECTED && faulted && alters < 6,
+           "legs are bounded: after %zu alter_context legs, a fault and the end", alters);
+        buf_free(&legs);
+        buf_free(&answers);
+        dcerpc_association_free(b);
+    }
     ok(next_pdu(&out, &pos, &h, &pdu) && h.ptype == DCERPC_PKT_RESPONSE && auth_response(&c, pdu, h.frag_length, &stub) &&
        stub.len == 4 && stub.data[0] == 42, "... then sealed calls");
     buf_free(&stub);
