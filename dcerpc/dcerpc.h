@@ -110,6 +110,11 @@ struct dcerpc_auth_ops {
     /* After success, whether the context can sign and seal (an anonymous
      * or Guest logon has no key: connect level only). */
     bool (*can_protect)(void *ctx);
+    /* After success, the context's session key (NTLMSSP: the 16-byte
+     * ExportedSessionKey) into key (32 bytes), its length; 0 for none. A
+     * client of an authenticated pipe encrypts with it, not the SMB
+     * session's (samr's passwords at levels 23-26). NULL: none. */
+    size_t (*session_key)(void *ctx, uint8_t key[32]);
     /* Integrity: the signature of pdu (the PDU up to its verifier). */
     void (*sign)(void *ctx, const uint8_t *pdu, size_t len, uint8_t sig[DCERPC_AUTH_SIG_SIZE]);
     NTSTATUS (*verify)(void *ctx, const uint8_t *pdu, size_t len, const uint8_t sig[DCERPC_AUTH_SIG_SIZE]);
@@ -180,6 +185,8 @@ struct ndr_arena *dcerpc_call_arena(struct dcerpc_call *call);
 const struct access_token *dcerpc_call_token(const struct dcerpc_call *call);
 /* The RPC authentication level of the call's association (0: none). */
 uint8_t dcerpc_call_auth_level(const struct dcerpc_call *call);
+/* The session key: the RPC security context's if the association
+ * authenticated with one that has a key, else the transport's (SMB). */
 const uint8_t *dcerpc_call_session_key(const struct dcerpc_call *call, size_t *len);
 const char *dcerpc_call_client_address(const struct dcerpc_call *call); /* may be NULL */
 uint16_t dcerpc_call_opnum(const struct dcerpc_call *call);

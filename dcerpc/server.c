@@ -114,6 +114,8 @@ struct dcerpc_association {
     uint32_t auth_context_id;
     unsigned auth_legs;
     struct access_token *auth_token;
+    uint8_t auth_session_key[32];
+    size_t auth_session_key_len;
     struct buf in; /* bytes received, not yet a whole PDU */
     /* The request being reassembled (no concurrent multiplexing). */
     bool in_call;
@@ -294,6 +296,7 @@ void dcerpc_association_free(struct dcerpc_association *a)
     if (a->auth_ctx)
         a->server->config.auth->free(a->auth_ctx);
     token_free(a->auth_token);
+    memset(a->auth_session_key, 0, sizeof a->auth_session_key);
     token_free(a->token);
     if (a->session_key)
         memset(a->session_key, 0, a->session_key_len);
@@ -446,6 +449,10 @@ static NTSTATUS auth_leg_done(struct dcerpc_association *a, NTSTATUS status, str
     if (status == STATUS_SUCCESS) {
         a->auth_token = token;
         a->auth_state = AUTH_DONE;
+        if (ops->session_key) {
+            size_t len = ops->session_key(a->auth_ctx, a->auth_session_key);
+            a->auth_session_key_len = len <= sizeof a->auth_session_key ? len : 0;
+        }
         return status;
     }
     log_debug("dcerpc: %s: RPC authentication failed: %s", a->endpoint, nt_status_name(status));
@@ -902,6 +909,10 @@ uint16_t dcerpc_call_opnum(const struct dcerpc_call *call) { return call->opnum;
 
 const uint8_t *dcerpc_call_session_key(const struct dcerpc_call *call, size_t *len)
 {
+    if (call->assoc->auth_session_key_len) {
+        *len = call->assoc->auth_session_key_len;
+        return call->assoc->auth_session_key;
+    }
     *len = call->assoc->session_key_len;
     return call->assoc->session_key;
 }

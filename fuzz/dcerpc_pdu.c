@@ -97,7 +97,8 @@ static NTSTATUS sec_unseal(void *ctx, uint8_t *pdu, size_t len, size_t off, size
     return sec_verify(ctx, pdu, len, sig);
 }
 static const struct dcerpc_auth_ops fuzz_auth = {
-    sec_start, sec_accept, sec_can_protect, sec_sign, sec_verify, sec_seal, sec_unseal, free,
+    .start = sec_start, .accept = sec_accept, .can_protect = sec_can_protect, .sign = sec_sign,
+    .verify = sec_verify, .seal = sec_seal, .unseal = sec_unseal, .free = free,
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -876,6 +876,13 @@ static NTSTATUS toy_accept(void *ctx, const uint8_t *in, size_t len, struct buf 
 
 static bool toy_can_protect(void *ctx) { return ctx != NULL; }
 
+static size_t toy_session_key(void *ctx, uint8_t key[32])
+{
+    (void)ctx;
+    memset(key, 0x11, 24); /* not the SMB session's 16 */
+    return 24;
+}
+
 static void toy_sig(char dir, uint32_t seq, const uint8_t *pdu, size_t len, uint8_t sig[16])
 {
     uint32_t sum = 0;
@@ -920,7 +927,8 @@ static NTSTATUS toy_unseal(void *ctx, uint8_t *pdu, size_t len, size_t off, size
 }
 
 static const struct dcerpc_auth_ops toy_auth = {
-    toy_start, toy_accept, toy_can_protect, toy_sign, toy_verify, toy_seal, toy_unseal, free,
+    .start = toy_start, .accept = toy_accept, .can_protect = toy_can_protect, .session_key = toy_session_key,
+    .sign = toy_sign, .verify = toy_verify, .seal = toy_seal, .unseal = toy_unseal, .free = free,
 };
 
 /* The client's side of the toy. */
@@ -1003,7 +1011,9 @@ static void test_auth(void)
     struct sid smb_user;
     sid_parse("S-1-5-21-1-2-3-1000", &smb_user);
     struct access_token *smb_token = token_new(&smb_user, &smb_user);
-    struct dcerpc_caller caller = { .token = smb_token, .endpoint = "\\PIPE\\toy" };
+    static const uint8_t smb_key[16] = { 1 };
+    struct dcerpc_caller caller = { .token = smb_token, .session_key = smb_key, .session_key_len = 16,
+                                    .endpoint = "\\PIPE\\toy" };
     static const uint8_t add_stub[8] = { 40, 0, 0, 0, 2, 0, 0, 0 };
 
     for (uint8_t level = DCERPC_AUTH_LEVEL_INTEGRITY; level <= DCERPC_AUTH_LEVEL_PRIVACY; level++) {
@@ -1046,6 +1056,7 @@ static void test_auth(void)
         good = good && ndr_pull(arena, stub.data, stub.len, &whoami_params, &who, NDR_OUT) == STATUS_SUCCESS;
         ok(good && who.user && strcmp(who.user, "S-1-5-21-1-2-3-1001") == 0,
            "%s: the call's identity is the bind's, not the SMB session's", name);
+        ok(good && who.key_len == 24, "%s: and so is its session key", name);
         ndr_arena_free(arena);
         /* A large answer: every fragment padded to 16 and signed in sequence. */
         buf_reset(&in);

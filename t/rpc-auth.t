@@ -4,6 +4,8 @@
 # packet integrity and privacy by real clients:
 #   - rpcclient's ncacn_np:127.0.0.1[connect] / [sign] / [seal] bindings, raw
 #     NTLMSSP ([ntlm]) and SPNEGO ([spnego], its mechListMIC): samr and lsarpc calls answer;
+#   - a password set at level 25 over a sealed pipe (encrypted with the
+#     RPC session key) is the one a logon then takes;
 #   - srvsvcd's srvsvc and wkssvc the same (the bind a logon through
 #     lsassd);
 #   - impacket (t/rpc-auth-impacket.py): set_auth_level integrity and
@@ -48,6 +50,17 @@ done
 # A large reply crosses fragments, each signed and sealed.
 out=$(rpc "ncacn_np:127.0.0.1[seal]" "$BOB_AUTH" "enumprivs")
 like "$out" "SeTakeOwnershipPrivilege" "rpcclient [seal] enumprivs: a reply of several fragments"
+# A password set at level 25 over a sealed pipe: encrypted with the session
+# key the client takes for an authenticated pipe.
+for opts in seal 'seal,spnego'; do
+    name=carol$(printf '%s' "$opts" | tr -dc a-z | cut -c1-6)
+    rpc "ncacn_np:127.0.0.1[$opts]" "$BOB_AUTH" "createdomuser $name" >/dev/null
+    out=$(rpc "ncacn_np:127.0.0.1[$opts]" "$BOB_AUTH" "setuserinfo2 $name 25 Carol-Pw-25x")
+    unlike "$out" "NT_STATUS" "rpcclient [$opts] setuserinfo2 $name 25"
+    "$LWADMIN" user set "$name" --enable >/dev/null
+    like "$(timeout "$APPLIANCE_CLIENT_TIMEOUT" smbclient -s "$APPLIANCE_CONF" -U "$name%Carol-Pw-25x" \
+        -p "$APPLIANCE_PORT" -L 127.0.0.1 2>&1)" "IPC\\$" "... $name logs on with the password set"
+done
 # srvsvcd's pipes: a bind there is a logon through lsassd.
 for opts in sign seal 'seal,spnego'; do
     like "$(rpc "ncacn_np:127.0.0.1[$opts]" "$BOB_AUTH" netshareenum)" "netname: test" \

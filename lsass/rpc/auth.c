@@ -50,6 +50,8 @@ struct rpc_auth_ctx {
     uint32_t challenge_flags, authenticate_flags;
     bool keyed;
     struct ntlm_keys keys;
+    uint8_t session_key[32];
+    size_t session_key_len;
 };
 
 /* At most this many legs (NTLMSSP needs three, SPNEGO's mechListMIC four). */
@@ -288,6 +290,8 @@ static NTSTATUS auth_accept(void *ctx, const uint8_t *in, size_t len, struct buf
         }
         *token = leg.token;
         leg.token = NULL;
+        memcpy(c->session_key, leg.session_key, sizeof c->session_key);
+        c->session_key_len = leg.session_key_len <= sizeof c->session_key ? leg.session_key_len : 0;
         char user[128], domain[64];
         log_info("rpc: bind authenticated %s\\%s", lsa_log_safe(leg.domain ? leg.domain : "", domain, sizeof domain),
                  lsa_log_safe(leg.user ? leg.user : "?", user, sizeof user));
@@ -305,6 +309,13 @@ static NTSTATUS auth_accept(void *ctx, const uint8_t *in, size_t len, struct buf
 }
 
 static bool auth_can_protect(void *ctx) { return ((struct rpc_auth_ctx *)ctx)->keyed; }
+
+static size_t auth_session_key(void *ctx, uint8_t key[32])
+{
+    struct rpc_auth_ctx *c = ctx;
+    memcpy(key, c->session_key, c->session_key_len);
+    return c->session_key_len;
+}
 
 static void auth_sign(void *ctx, const uint8_t *pdu, size_t len, uint8_t sig[DCERPC_AUTH_SIG_SIZE])
 {
@@ -353,6 +364,7 @@ static void auth_free(void *ctx)
             lsass_delete_security_context(client, c->remote);
     }
     memset(&c->keys, 0, sizeof c->keys);
+    memset(c->session_key, 0, sizeof c->session_key);
     free(c);
 }
 
@@ -360,6 +372,7 @@ const struct dcerpc_auth_ops lsa_rpc_auth_ops = {
     .start = auth_start,
     .accept = auth_accept,
     .can_protect = auth_can_protect,
+    .session_key = auth_session_key,
     .sign = auth_sign,
     .verify = auth_verify,
     .seal = auth_seal,
