@@ -56,6 +56,7 @@ bool dcerpc_uuid_equal(const struct dcerpc_uuid *a, const struct dcerpc_uuid *b)
 #define DCERPC_FAULT_ACCESS_DENIED       0x00000005u
 #define DCERPC_FAULT_CANT_PERFORM        0x000006D8u
 #define DCERPC_FAULT_NDR                 0x000006F7u /* the stub received bad data */
+#define DCERPC_FAULT_SEC_PKG_ERROR       0x00000721u /* a verifier did not check */
 
 /* ---- Interfaces ---- */
 
@@ -81,6 +82,50 @@ struct dcerpc_interface {
     size_t op_count;
 };
 
+/* ---- RPC-level authentication ([MS-RPCE] 2.2.1.1.7, 2.2.1.1.8, 2.2.2.11) ---- */
+
+#define DCERPC_AUTH_TYPE_SPNEGO  9  /* RPC_C_AUTHN_GSS_NEGOTIATE */
+#define DCERPC_AUTH_TYPE_NTLMSSP 10 /* RPC_C_AUTHN_WINNT */
+#define DCERPC_AUTH_LEVEL_CONNECT   2
+#define DCERPC_AUTH_LEVEL_CALL      3 /* served as PKT, as Windows does */
+#define DCERPC_AUTH_LEVEL_PKT       4
+#define DCERPC_AUTH_LEVEL_INTEGRITY 5
+#define DCERPC_AUTH_LEVEL_PRIVACY   6
+/* The verifier of a request or response: an NTLMSSP signature. */
+#define DCERPC_AUTH_SIG_SIZE 16
+
+/* The security package the transport host plugs in, so the runtime needs
+ * no knowledge of accounts or of NTLM: lsassd gives its own acceptor
+ * (lsass/rpc/auth.c). One context per association; its calls are made by
+ * the association's thread only. */
+struct dcerpc_auth_ops {
+    /* A new context for auth_type (DCERPC_AUTH_TYPE_*), for a client at
+     * client_address (may be NULL); NULL if the type is not served. */
+    void *(*start)(void *arg, uint8_t auth_type, const char *client_address);
+    /* One leg: the client's token in, ours appended to out. Returns
+     * STATUS_MORE_PROCESSING_REQUIRED, STATUS_SUCCESS with *token the
+     * authenticated identity (the caller owns it), or an error. */
+    NTSTATUS (*accept)(void *ctx, const uint8_t *in, size_t len, struct buf *out,
+                       struct access_token **token);
+    /* After success, whether the context can sign and seal (an anonymous
+     * or Guest logon has no key: connect level only). */
+    bool (*can_protect)(void *ctx);
+    /* After success, the context's session key (NTLMSSP: the 16-byte
+     * ExportedSessionKey) into key (32 bytes), its length; 0 for none. A
+     * client of an authenticated pipe encrypts with it, not the SMB
+     * session's (samr's passwords at levels 23-26). NULL: none. */
+    size_t (*session_key)(void *ctx, uint8_t key[32]);
+    /* Integrity: the signature of pdu (the PDU up to its verifier). */
+    void (*sign)(void *ctx, const uint8_t *pdu, size_t len, uint8_t sig[DCERPC_AUTH_SIG_SIZE]);
+    NTSTATUS (*verify)(void *ctx, const uint8_t *pdu, size_t len, const uint8_t sig[DCERPC_AUTH_SIG_SIZE]);
+    /* Privacy: encrypts pdu[off, off+n) in place and signs the whole of pdu
+     * as it was before (plaintext); unseal decrypts, then verifies. */
+    void (*seal)(void *ctx, uint8_t *pdu, size_t len, size_t off, size_t n, uint8_t sig[DCERPC_AUTH_SIG_SIZE]);
+    NTSTATUS (*unseal)(void *ctx, uint8_t *pdu, size_t len, size_t off, size_t n,
+                       const uint8_t sig[DCERPC_AUTH_SIG_SIZE]);
+    void (*free)(void *ctx);
+};
+
 /* ---- Server ---- */
 
 struct dcerpc_server_config {
@@ -89,6 +134,10 @@ struct dcerpc_server_config {
     size_t call_memory;       /* per-call arena cap: [in] data plus the reply's (default 16 MiB) */
     unsigned max_handles;     /* context handles one association group may hold (default 1024;
                                  lsassd: setting lsass.rpc-max-handles) */
+    /* RPC-level authentication (NULL: a bind with a verifier gets bind_nak
+     * authentication_type_not_recognized). auth_arg goes to auth->start. */
+    const struct dcerpc_auth_ops *auth;
+    void *auth_arg;
 };
 
 struct dcerpc_server;
@@ -97,6 +146,8 @@ struct dcerpc_server *dcerpc_server_new(const struct dcerpc_server_config *confi
 NTSTATUS dcerpc_server_register(struct dcerpc_server *server, const struct dcerpc_interface *iface,
                                 void *iface_ctx);
 void dcerpc_server_free(struct dcerpc_server *server);
+/* Sets the security package after creation (before any association). */
+void dcerpc_server_set_auth(struct dcerpc_server *server, const struct dcerpc_auth_ops *auth, void *auth_arg);
 
 /* Who is at the other end of an association: from the transport (for
  * ncacn_np, the SMB session behind the pipe open). Copied at creation. */
@@ -128,7 +179,14 @@ NTSTATUS dcerpc_serve_fd(struct dcerpc_server *server, const struct dcerpc_calle
 /* Inside a handler. */
 void *dcerpc_call_iface_ctx(const struct dcerpc_call *call);
 struct ndr_arena *dcerpc_call_arena(struct dcerpc_call *call);
-const struct access_token *dcerpc_call_token(const struct dcerpc_call *call); /* NULL: anonymous */
+/* The caller: the identity the association authenticated at the RPC level
+ * if it did (as Windows' RpcImpersonateClient impersonates it), else the
+ * transport's (the SMB session's). NULL: anonymous. */
+const struct access_token *dcerpc_call_token(const struct dcerpc_call *call);
+/* The RPC authentication level of the call's association (0: none). */
+uint8_t dcerpc_call_auth_level(const struct dcerpc_call *call);
+/* The session key: the RPC security context's if the association
+ * authenticated with one that has a key, else the transport's (SMB). */
 const uint8_t *dcerpc_call_session_key(const struct dcerpc_call *call, size_t *len);
 const char *dcerpc_call_client_address(const struct dcerpc_call *call); /* may be NULL */
 uint16_t dcerpc_call_opnum(const struct dcerpc_call *call);

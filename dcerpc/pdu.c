@@ -382,9 +382,19 @@ void dcerpc_fragments_write(struct buf *b, uint8_t ptype, uint8_t minor, uint32_
                             uint16_t context_id, uint16_t opnum, const uint8_t *stub,
                             size_t stub_len, uint16_t max_frag)
 {
+    dcerpc_fragments_write_auth(b, ptype, minor, call_id, context_id, opnum, stub, stub_len, max_frag, NULL);
+}
+
+void dcerpc_fragments_write_auth(struct buf *b, uint8_t ptype, uint8_t minor, uint32_t call_id,
+                                 uint16_t context_id, uint16_t opnum, const uint8_t *stub, size_t stub_len,
+                                 uint16_t max_frag, const struct dcerpc_fragment_auth *auth)
+{
     /* Both request and response headers are 24 bytes; a non-last fragment
-     * carries a multiple of 8 stub bytes so the next one stays aligned. */
-    size_t room = max_frag > 24 + 8 ? ((size_t)max_frag - 24) & ~(size_t)7 : 8;
+     * carries a multiple of 8 stub bytes so the next one stays aligned, of
+     * 16 with a verifier (the stub padded to 16 before the sec_trailer). */
+    size_t overhead = 24 + (auth ? DCERPC_SEC_TRAILER_LEN + DCERPC_AUTH_SIG_SIZE : 0);
+    size_t align = auth ? 16 : 8;
+    size_t room = max_frag > overhead + align ? ((size_t)max_frag - overhead) & ~(align - 1) : align;
     size_t offset = 0;
     do {
         size_t chunk = stub_len - offset < room ? stub_len - offset : room;
@@ -405,7 +415,69 @@ void dcerpc_fragments_write(struct buf *b, uint8_t ptype, uint8_t minor, uint32_
         }
         if (chunk)
             wr_bytes(b, stub + offset, chunk);
-        dcerpc_pdu_end(b, start);
+        if (auth) {
+            static const uint8_t zeros[DCERPC_AUTH_SIG_SIZE];
+            uint8_t pad = (uint8_t)((16 - chunk % 16) % 16);
+            wr_zeros(b, pad);
+            dcerpc_auth_append(b, start, pad, auth->auth_type, auth->auth_level, auth->auth_context_id, zeros,
+                               sizeof zeros);
+            if (!wr_ok(b))
+                return;
+            /* The signature covers everything before it. */
+            uint8_t *pdu = b->data + start;
+            size_t signed_len = b->len - start - DCERPC_AUTH_SIG_SIZE;
+            auth->protect(auth->arg, pdu, signed_len, 24, chunk + pad, pdu + signed_len);
+        } else {
+            dcerpc_pdu_end(b, start);
+        }
         offset += chunk;
     } while (offset < stub_len && wr_ok(b));
+}
+
+NTSTATUS dcerpc_auth_read(const uint8_t *data, size_t len, struct dcerpc_auth *auth)
+{
+    struct dcerpc_header h;
+    NTSTATUS status = dcerpc_header_read(data, len, &h);
+    if (status != STATUS_SUCCESS)
+        return status;
+    /* dcerpc_header_read checked that the trailer and verifier fit after
+     * the header. */
+    if (h.frag_length != len || !h.auth_length)
+        return STATUS_DATA_ERROR;
+    auth->trailer_offset = len - h.auth_length - DCERPC_SEC_TRAILER_LEN;
+    struct buf_reader r;
+    rd_init(&r, data, len);
+    rd_seek(&r, auth->trailer_offset);
+    auth->auth_type = rd_u8(&r);
+    auth->auth_level = rd_u8(&r);
+    auth->auth_pad_length = rd_u8(&r);
+    rd_skip(&r, 1); /* auth_reserved */
+    auth->auth_context_id = rd_u32(&r);
+    auth->token_len = h.auth_length;
+    auth->token = rd_bytes(&r, auth->token_len);
+    return auth->token && rd_ok(&r) ? STATUS_SUCCESS : STATUS_DATA_ERROR;
+}
+
+void dcerpc_auth_append(struct buf *b, size_t start, uint8_t pad_before, uint8_t auth_type,
+                        uint8_t auth_level, uint32_t auth_context_id, const uint8_t *token, size_t len)
+{
+    /* The sec_trailer starts 4-aligned ([MS-RPCE] 2.2.2.11). */
+    size_t rem = (b->len - start) % 4;
+    uint8_t pad = (uint8_t)(pad_before + (rem ? 4 - rem : 0));
+    if (rem)
+        wr_zeros(b, 4 - rem);
+    wr_u8(b, auth_type);
+    wr_u8(b, auth_level);
+    wr_u8(b, pad);
+    wr_u8(b, 0);
+    wr_u32(b, auth_context_id);
+    if (len)
+        wr_bytes(b, token, len);
+    if (len > UINT16_MAX) {
+        b->failed = true;
+        return;
+    }
+    if (wr_ok(b))
+        wr_put_u16_at(b, start + 10, (uint16_t)len);
+    dcerpc_pdu_end(b, start);
 }

@@ -143,6 +143,26 @@ NTSTATUS dcerpc_request_read(const uint8_t *data, size_t len, struct dcerpc_requ
 NTSTATUS dcerpc_response_read(const uint8_t *data, size_t len, struct dcerpc_response *response);
 NTSTATUS dcerpc_fault_read(const uint8_t *data, size_t len, struct dcerpc_fault *fault);
 
+/* The sec_trailer ([MS-RPCE] 2.2.2.11) and the auth_length bytes after it,
+ * which end the PDU. */
+#define DCERPC_SEC_TRAILER_LEN 8
+struct dcerpc_auth {
+    uint8_t auth_type;
+    uint8_t auth_level;
+    uint8_t auth_pad_length;
+    uint32_t auth_context_id;
+    size_t trailer_offset; /* where the sec_trailer starts in the PDU */
+    const uint8_t *token;
+    size_t token_len;
+};
+/* The PDU must have auth_length != 0 (STATUS_DATA_ERROR otherwise). */
+NTSTATUS dcerpc_auth_read(const uint8_t *data, size_t len, struct dcerpc_auth *auth);
+/* Appends to the PDU begun at start: pad to 4 (counted in the trailer's
+ * auth_pad_length with pad_before bytes already written), the sec_trailer,
+ * token; patches auth_length and frag_length. */
+void dcerpc_auth_append(struct buf *b, size_t start, uint8_t pad_before, uint8_t auth_type,
+                        uint8_t auth_level, uint32_t auth_context_id, const uint8_t *token, size_t len);
+
 /* Builders: begin writes a header (rpc_vers 5.minor, little-endian drep) and
  * returns the PDU's start offset in b; end patches frag_length (and fails the
  * writer past 65535 bytes). */
@@ -166,5 +186,18 @@ void dcerpc_fault_write(struct buf *b, uint8_t minor, uint32_t call_id, uint16_t
 void dcerpc_fragments_write(struct buf *b, uint8_t ptype, uint8_t minor, uint32_t call_id,
                             uint16_t context_id, uint16_t opnum, const uint8_t *stub,
                             size_t stub_len, uint16_t max_frag);
+/* The same with a verifier on each fragment: the stub padded to 16, a
+ * sec_trailer, and the signature protect writes (into sig) over the
+ * len bytes before it, having sealed pdu[stub_off, +stub_n) if it seals. */
+struct dcerpc_fragment_auth {
+    uint8_t auth_type;
+    uint8_t auth_level;
+    uint32_t auth_context_id;
+    void (*protect)(void *arg, uint8_t *pdu, size_t len, size_t stub_off, size_t stub_n, uint8_t *sig);
+    void *arg;
+};
+void dcerpc_fragments_write_auth(struct buf *b, uint8_t ptype, uint8_t minor, uint32_t call_id,
+                                 uint16_t context_id, uint16_t opnum, const uint8_t *stub, size_t stub_len,
+                                 uint16_t max_frag, const struct dcerpc_fragment_auth *auth);
 
 #endif

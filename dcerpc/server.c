@@ -29,10 +29,15 @@
 #define DEFAULT_CALL_MEMORY (16u << 20)
 #define DEFAULT_MAX_HANDLES 1024u
 #define MAX_CONTEXTS 64
+/* Authentication legs one association may take (NTLMSSP needs three,
+ * SPNEGO's mechListMIC a fourth): a package that never finishes cannot keep
+ * an association in legs for ever. */
+#define MAX_AUTH_LEGS 6
 /* What one bind PDU may make the parser allocate (its contexts). */
 #define BIND_PARSE_MEMORY (256u << 10)
 /* Feature bits this server grants: it never closes a connection because of
- * an orphaned PDU; it has no security contexts to multiplex. */
+ * an orphaned PDU; it has one security context per association, so nothing
+ * to multiplex. */
 #define SUPPORTED_FEATURES DCERPC_BTFN_KEEP_CONNECTION_ON_ORPHAN
 
 struct registered_iface {
@@ -73,6 +78,11 @@ struct dcerpc_server {
     atomic_uint calls_in, pkts_in, pkts_out;
 };
 
+/* RPC-level authentication of an association ([MS-RPCE] 3.3.1.5.2): none;
+ * legs under way (bind done, AUTH3 or alter_context legs expected); done;
+ * failed (every request is refused). */
+enum auth_state { AUTH_NONE, AUTH_LEGS, AUTH_DONE, AUTH_FAILED };
+
 struct presentation_context {
     uint16_t id;
     const struct registered_iface *iface;
@@ -95,6 +105,17 @@ struct dcerpc_association {
     uint16_t max_recv;
     struct presentation_context contexts[MAX_CONTEXTS];
     size_t context_count;
+    /* The one security context (auth_ctx from config.auth), its type,
+     * level and id as the bind set them, and who it authenticated. */
+    enum auth_state auth_state;
+    void *auth_ctx;
+    uint8_t auth_type;
+    uint8_t auth_level;
+    uint32_t auth_context_id;
+    unsigned auth_legs;
+    struct access_token *auth_token;
+    uint8_t auth_session_key[32];
+    size_t auth_session_key_len;
     struct buf in; /* bytes received, not yet a whole PDU */
     /* The request being reassembled (no concurrent multiplexing). */
     bool in_call;
@@ -161,6 +182,12 @@ static void group_free(struct assoc_group *group)
     free(group->handles);
     pthread_mutex_destroy(&group->call_lock);
     free(group);
+}
+
+void dcerpc_server_set_auth(struct dcerpc_server *server, const struct dcerpc_auth_ops *auth, void *auth_arg)
+{
+    server->config.auth = auth;
+    server->config.auth_arg = auth_arg;
 }
 
 void dcerpc_server_free(struct dcerpc_server *server)
@@ -266,6 +293,10 @@ void dcerpc_association_free(struct dcerpc_association *a)
     if (!a)
         return;
     group_leave(a->server, a->group);
+    if (a->auth_ctx)
+        a->server->config.auth->free(a->auth_ctx);
+    token_free(a->auth_token);
+    memset(a->auth_session_key, 0, sizeof a->auth_session_key);
     token_free(a->token);
     if (a->session_key)
         memset(a->session_key, 0, a->session_key_len);
@@ -376,22 +407,128 @@ static void negotiate_context(struct dcerpc_association *a, const struct dcerpc_
     r->transfer = dcerpc_ndr20_syntax;
 }
 
+/* ---- RPC-level authentication ([MS-RPCE] 3.3.1.5.2) ----
+ * The bind's verifier starts the association's one security context (its
+ * answer rides in the bind_ack); the client finishes it with AUTH3 (raw
+ * NTLMSSP: no answer) or with alter_context legs (SPNEGO, whose last answer
+ * carries the mechListMIC). Until it is done, requests are refused; once
+ * done, every request and response at level call, packet, integrity or
+ * privacy carries a signature over the whole PDU up to the signature (with
+ * the stub sealed at privacy), in sequence: a verifier that does not check
+ * gets a fault and ends the association, as the sequence is lost. */
+
+static bool auth_protects(const struct dcerpc_association *a)
+{
+    return a->auth_state == AUTH_DONE && a->auth_level >= DCERPC_AUTH_LEVEL_CALL;
+}
+
+/* A later verifier must name the context the bind set up: there is one per
+ * association (no security context multiplexing). */
+static bool auth_matches(const struct dcerpc_association *a, const struct dcerpc_auth *auth)
+{
+    return auth->auth_type == a->auth_type && auth->auth_level == a->auth_level &&
+           auth->auth_context_id == a->auth_context_id;
+}
+
+/* Records a leg's outcome: legs still to come, done (the identity kept), or
+ * failed. Returns status, or an error if the context cannot give the level
+ * asked for. */
+static NTSTATUS auth_leg_done(struct dcerpc_association *a, NTSTATUS status, struct access_token *token)
+{
+    const struct dcerpc_auth_ops *ops = a->server->config.auth;
+    if (status == STATUS_MORE_PROCESSING_REQUIRED && ++a->auth_legs >= MAX_AUTH_LEGS)
+        status = STATUS_LOGON_FAILURE;
+    if (status == STATUS_MORE_PROCESSING_REQUIRED) {
+        token_free(token);
+        a->auth_state = AUTH_LEGS;
+        return status;
+    }
+    if (status == STATUS_SUCCESS && (!token || (a->auth_level > DCERPC_AUTH_LEVEL_CONNECT &&
+                                                !(ops->can_protect && ops->can_protect(a->auth_ctx)))))
+        status = STATUS_ACCESS_DENIED; /* nothing to sign with: connect level only */
+    if (status == STATUS_SUCCESS) {
+        a->auth_token = token;
+        a->auth_state = AUTH_DONE;
+        if (ops->session_key) {
+            size_t len = ops->session_key(a->auth_ctx, a->auth_session_key);
+            a->auth_session_key_len = len <= sizeof a->auth_session_key ? len : 0;
+        }
+        return status;
+    }
+    log_debug("dcerpc: %s: RPC authentication failed: %s", a->endpoint, nt_status_name(status));
+    token_free(token);
+    a->auth_state = AUTH_FAILED;
+    return status;
+}
+
+/* The bind's leg. *nak says why when it fails. */
+static NTSTATUS auth_first_leg(struct dcerpc_association *a, const uint8_t *pdu, size_t len, struct buf *answer,
+                               uint16_t *nak)
+{
+    const struct dcerpc_auth_ops *ops = a->server->config.auth;
+    struct dcerpc_auth auth;
+    *nak = DCERPC_NAK_AUTHENTICATION_TYPE_NOT_RECOGNIZED;
+    if (!ops || dcerpc_auth_read(pdu, len, &auth) != STATUS_SUCCESS)
+        return STATUS_NOT_SUPPORTED;
+    if (auth.auth_level < DCERPC_AUTH_LEVEL_CONNECT || auth.auth_level > DCERPC_AUTH_LEVEL_PRIVACY) {
+        *nak = DCERPC_NAK_REASON_NOT_SPECIFIED;
+        return STATUS_INVALID_PARAMETER;
+    }
+    a->auth_ctx = ops->start(a->server->config.auth_arg, auth.auth_type, a->client_address);
+    if (!a->auth_ctx)
+        return STATUS_NOT_SUPPORTED;
+    a->auth_type = auth.auth_type;
+    a->auth_level = auth.auth_level;
+    a->auth_context_id = auth.auth_context_id;
+    struct access_token *token = NULL;
+    NTSTATUS status = ops->accept(a->auth_ctx, auth.token, auth.token_len, answer, &token);
+    status = auth_leg_done(a, status, token);
+    if (!NT_SUCCESS(status) && status != STATUS_MORE_PROCESSING_REQUIRED)
+        *nak = DCERPC_NAK_REASON_NOT_SPECIFIED;
+    return status;
+}
+
+/* AUTH3 ([MS-RPCE] 2.2.2.10): the last leg, never answered. A failure
+ * shows at the next request (fault access denied). */
+static void handle_auth3(struct dcerpc_association *a, const struct dcerpc_header *h, const uint8_t *pdu,
+                         struct buf *out)
+{
+    struct dcerpc_auth auth;
+    if (a->auth_state != AUTH_LEGS || !h->auth_length ||
+        dcerpc_auth_read(pdu, h->frag_length, &auth) != STATUS_SUCCESS) {
+        protocol_error(a, h->call_id, out);
+        return;
+    }
+    struct access_token *token = NULL;
+    NTSTATUS status = STATUS_ACCESS_DENIED;
+    struct buf ignored;
+    buf_init(&ignored);
+    if (auth_matches(a, &auth))
+        status = a->server->config.auth->accept(a->auth_ctx, auth.token, auth.token_len, &ignored, &token);
+    buf_free(&ignored);
+    if (status == STATUS_MORE_PROCESSING_REQUIRED)
+        status = STATUS_LOGON_FAILURE; /* no leg can follow an AUTH3 */
+    auth_leg_done(a, status, token);
+}
+
 static void handle_bind(struct dcerpc_association *a, const struct dcerpc_header *h,
                         const uint8_t *pdu, struct buf *out)
 {
     struct ndr_arena *arena = ndr_arena_new(BIND_PARSE_MEMORY);
     struct dcerpc_bind_ack *ack = calloc(1, sizeof *ack);
     struct dcerpc_bind bind;
+    struct buf answer;
+    buf_init(&answer);
     uint16_t nak = DCERPC_NAK_REASON_NOT_SPECIFIED;
     bool ok = false;
     if (!arena || !ack)
         goto done;
     if (dcerpc_bind_read(pdu, h->frag_length, arena, &bind) != STATUS_SUCCESS)
         goto done;
-    /* No RPC-level authentication: the pipe's SMB session authenticates. */
     if (h->auth_length) {
-        nak = DCERPC_NAK_AUTHENTICATION_TYPE_NOT_RECOGNIZED;
-        goto done;
+        NTSTATUS status = auth_first_leg(a, pdu, h->frag_length, &answer, &nak);
+        if (!NT_SUCCESS(status) && status != STATUS_MORE_PROCESSING_REQUIRED)
+            goto done;
     }
     if (bind.max_xmit_frag < DCERPC_MUST_RECV_FRAG_SIZE || bind.max_recv_frag < DCERPC_MUST_RECV_FRAG_SIZE) {
         nak = DCERPC_NAK_LOCAL_LIMIT_EXCEEDED;
@@ -412,13 +549,23 @@ static void handle_bind(struct dcerpc_association *a, const struct dcerpc_header
     ack->result_count = bind.context_count;
     for (unsigned i = 0; i < bind.context_count; i++)
         negotiate_context(a, &bind.contexts[i], &ack->results[i]);
+    size_t start = out->len;
     dcerpc_bind_ack_write(out, DCERPC_PKT_BIND_ACK, a->minor, h->call_id, ack);
+    if (h->auth_length && wr_ok(out)) {
+        /* NTLMSSP signs the whole PDU anyway: header signing is granted
+         * whenever asked for ([MS-RPCE] 3.3.1.5.2.1). */
+        if (h->pfc_flags & DCERPC_PFC_PENDING_CANCEL)
+            out->data[start + 3] |= DCERPC_PFC_PENDING_CANCEL;
+        dcerpc_auth_append(out, start, 0, a->auth_type, a->auth_level, a->auth_context_id, answer.data,
+                           answer.len);
+    }
     ok = true;
 done:
     if (!ok) {
         dcerpc_bind_nak_write(out, h->rpc_vers_minor, h->call_id, nak);
         a->closed = true;
     }
+    buf_free(&answer);
     free(ack);
     ndr_arena_free(arena);
 }
@@ -429,20 +576,51 @@ static void handle_alter(struct dcerpc_association *a, const struct dcerpc_heade
     struct ndr_arena *arena = ndr_arena_new(BIND_PARSE_MEMORY);
     struct dcerpc_bind_ack *ack = calloc(1, sizeof *ack);
     struct dcerpc_bind bind;
-    if (!arena || !ack || h->auth_length ||
-        dcerpc_bind_read(pdu, h->frag_length, arena, &bind) != STATUS_SUCCESS) {
+    struct dcerpc_auth auth;
+    struct buf answer;
+    buf_init(&answer);
+    bool with_auth = false;
+    if (!arena || !ack || dcerpc_bind_read(pdu, h->frag_length, arena, &bind) != STATUS_SUCCESS ||
+        (h->auth_length && dcerpc_auth_read(pdu, h->frag_length, &auth) != STATUS_SUCCESS)) {
         protocol_error(a, h->call_id, out);
-    } else {
-        /* Sizes and group were settled by the bind; the response repeats
-         * them and has no secondary address. */
-        ack->max_xmit_frag = a->max_xmit;
-        ack->max_recv_frag = a->max_recv;
-        ack->assoc_group_id = a->group->id;
-        ack->result_count = bind.context_count;
-        for (unsigned i = 0; i < bind.context_count; i++)
-            negotiate_context(a, &bind.contexts[i], &ack->results[i]);
-        dcerpc_bind_ack_write(out, DCERPC_PKT_ALTER_RESP, a->minor, h->call_id, ack);
+        goto done;
     }
+    if (h->auth_length) {
+        /* A leg of the bind's context (SPNEGO's third), or the finished
+         * context named again; nothing else (no second context). */
+        if (a->auth_state == AUTH_LEGS) {
+            struct access_token *token = NULL;
+            NTSTATUS status = STATUS_ACCESS_DENIED;
+            if (auth_matches(a, &auth))
+                status = a->server->config.auth->accept(a->auth_ctx, auth.token, auth.token_len, &answer, &token);
+            status = auth_leg_done(a, status, token);
+            if (!NT_SUCCESS(status) && status != STATUS_MORE_PROCESSING_REQUIRED) {
+                dcerpc_fault_write(out, a->minor, h->call_id, 0, DCERPC_PFC_DID_NOT_EXECUTE,
+                                   DCERPC_FAULT_ACCESS_DENIED);
+                a->closed = true;
+                goto done;
+            }
+            with_auth = true;
+        } else if (a->auth_state != AUTH_DONE || !auth_matches(a, &auth)) {
+            protocol_error(a, h->call_id, out);
+            goto done;
+        }
+    }
+    /* Sizes and group were settled by the bind; the response repeats them
+     * and has no secondary address. */
+    ack->max_xmit_frag = a->max_xmit;
+    ack->max_recv_frag = a->max_recv;
+    ack->assoc_group_id = a->group->id;
+    ack->result_count = bind.context_count;
+    for (unsigned i = 0; i < bind.context_count; i++)
+        negotiate_context(a, &bind.contexts[i], &ack->results[i]);
+    size_t start = out->len;
+    dcerpc_bind_ack_write(out, DCERPC_PKT_ALTER_RESP, a->minor, h->call_id, ack);
+    if (with_auth && wr_ok(out))
+        dcerpc_auth_append(out, start, 0, a->auth_type, a->auth_level, a->auth_context_id, answer.data,
+                           answer.len);
+done:
+    buf_free(&answer);
     free(ack);
     ndr_arena_free(arena);
 }
@@ -457,6 +635,25 @@ static uint32_t fault_for(NTSTATUS status)
     case STATUS_NO_MEMORY: return DCERPC_NCA_S_FAULT_REMOTE_NO_MEMORY;
     default: return DCERPC_FAULT_NDR;
     }
+}
+
+/* A response fragment's verifier: signed, and sealed at privacy. */
+static void protect_response(void *arg, uint8_t *pdu, size_t len, size_t stub_off, size_t stub_n, uint8_t *sig)
+{
+    struct dcerpc_association *a = arg;
+    const struct dcerpc_auth_ops *ops = a->server->config.auth;
+    if (a->auth_level == DCERPC_AUTH_LEVEL_PRIVACY)
+        ops->seal(a->auth_ctx, pdu, len, stub_off, stub_n, sig);
+    else
+        ops->sign(a->auth_ctx, pdu, len, sig);
+}
+
+/* A response, with verifiers at level call and above. */
+static void write_response(struct dcerpc_association *a, struct buf *out, const uint8_t *stub, size_t stub_len)
+{
+    struct dcerpc_fragment_auth auth = { a->auth_type, a->auth_level, a->auth_context_id, protect_response, a };
+    dcerpc_fragments_write_auth(out, DCERPC_PKT_RESPONSE, a->minor, a->call_id, a->call_context, 0, stub, stub_len,
+                                a->max_xmit, auth_protects(a) ? &auth : NULL);
 }
 
 static void dispatch(struct dcerpc_association *a, struct buf *out)
@@ -503,20 +700,66 @@ static void dispatch(struct dcerpc_association *a, struct buf *out)
                                                           : DCERPC_FAULT_CANT_PERFORM);
         goto done;
     }
-    dcerpc_fragments_write(out, DCERPC_PKT_RESPONSE, a->minor, a->call_id, a->call_context, 0,
-                           reply.data, reply.len, a->max_xmit);
+    write_response(a, out, reply.data, reply.len);
 done:
     buf_free(&reply);
     ndr_arena_free(arena);
     end_call(a);
 }
 
-static void handle_request(struct dcerpc_association *a, const struct dcerpc_header *h,
-                           const uint8_t *pdu, struct buf *out)
+/* Checks a request fragment's verifier (and unseals its stub in place);
+ * req->stub_len loses the padding. */
+static NTSTATUS check_request(struct dcerpc_association *a, const struct dcerpc_header *h, uint8_t *pdu,
+                              struct dcerpc_request *req)
+{
+    const struct dcerpc_auth_ops *ops = a->server->config.auth;
+    struct dcerpc_auth auth;
+    if (!h->auth_length || dcerpc_auth_read(pdu, h->frag_length, &auth) != STATUS_SUCCESS ||
+        !auth_matches(a, &auth) || auth.token_len != DCERPC_AUTH_SIG_SIZE ||
+        auth.auth_pad_length > req->stub_len)
+        return STATUS_ACCESS_DENIED;
+    size_t signed_len = auth.trailer_offset + DCERPC_SEC_TRAILER_LEN;
+    size_t stub_off = (size_t)(req->stub - pdu);
+    NTSTATUS status;
+    if (a->auth_level == DCERPC_AUTH_LEVEL_PRIVACY)
+        status = ops->unseal(a->auth_ctx, pdu, signed_len, stub_off, req->stub_len, auth.token);
+    else
+        status = ops->verify(a->auth_ctx, pdu, signed_len, auth.token);
+    if (status != STATUS_SUCCESS)
+        return status;
+    req->stub_len -= auth.auth_pad_length;
+    return STATUS_SUCCESS;
+}
+
+static void handle_request(struct dcerpc_association *a, const struct dcerpc_header *h, uint8_t *pdu,
+                           struct buf *out)
 {
     struct dcerpc_request req;
-    if (h->auth_length || dcerpc_request_read(pdu, h->frag_length, &req) != STATUS_SUCCESS) {
+    if (dcerpc_request_read(pdu, h->frag_length, &req) != STATUS_SUCCESS) {
         protocol_error(a, h->call_id, out);
+        return;
+    }
+    if (a->auth_state == AUTH_LEGS || a->auth_state == AUTH_FAILED) {
+        /* Authentication was asked for and did not succeed. */
+        dcerpc_fault_write(out, a->minor, h->call_id, req.context_id, DCERPC_PFC_DID_NOT_EXECUTE,
+                           DCERPC_FAULT_ACCESS_DENIED);
+        a->closed = true;
+        end_call(a);
+        return;
+    }
+    if (auth_protects(a)) {
+        NTSTATUS status = check_request(a, h, pdu, &req);
+        if (status != STATUS_SUCCESS) {
+            log_info("dcerpc: %s: a request's verifier does not check (%s): ending the association",
+                     a->endpoint, nt_status_name(status));
+            dcerpc_fault_write(out, a->minor, h->call_id, req.context_id, DCERPC_PFC_DID_NOT_EXECUTE,
+                               DCERPC_FAULT_SEC_PKG_ERROR);
+            a->closed = true;
+            end_call(a);
+            return;
+        }
+    } else if (h->auth_length) {
+        protocol_error(a, h->call_id, out); /* a verifier nothing negotiated */
         return;
     }
     if (h->pfc_flags & DCERPC_PFC_FIRST_FRAG) {
@@ -561,8 +804,8 @@ static void handle_request(struct dcerpc_association *a, const struct dcerpc_hea
     }
 }
 
-static void process_pdu(struct dcerpc_association *a, const struct dcerpc_header *h,
-                        const uint8_t *pdu, struct buf *out)
+static void process_pdu(struct dcerpc_association *a, const struct dcerpc_header *h, uint8_t *pdu,
+                        struct buf *out)
 {
     switch (h->ptype) {
     case DCERPC_PKT_BIND:
@@ -591,10 +834,14 @@ static void process_pdu(struct dcerpc_association *a, const struct dcerpc_header
             end_call(a);
         return;
     case DCERPC_PKT_CO_CANCEL:
-    case DCERPC_PKT_AUTH3:
-        /* Calls run to completion at once, and there is no authentication
-         * to finish: nothing to do. */
+        /* Calls run to completion at once: nothing to cancel. */
         if (!a->bound)
+            protocol_error(a, h->call_id, out);
+        return;
+    case DCERPC_PKT_AUTH3:
+        if (a->bound)
+            handle_auth3(a, h, pdu, out);
+        else
             protocol_error(a, h->call_id, out);
         return;
     default:
@@ -616,7 +863,7 @@ NTSTATUS dcerpc_association_input(struct dcerpc_association *a, const uint8_t *d
     size_t pos = 0;
     while (!a->closed && a->in.len - pos >= DCERPC_HEADER_LEN) {
         struct dcerpc_header h;
-        const uint8_t *pdu = a->in.data + pos;
+        uint8_t *pdu = a->in.data + pos;
         if (dcerpc_header_read(pdu, a->in.len - pos, &h) != STATUS_SUCCESS) {
             a->closed = true; /* cannot even tell where the PDU ends */
             break;
@@ -649,12 +896,23 @@ NTSTATUS dcerpc_association_input(struct dcerpc_association *a, const uint8_t *d
 
 void *dcerpc_call_iface_ctx(const struct dcerpc_call *call) { return call->iface_ctx; }
 struct ndr_arena *dcerpc_call_arena(struct dcerpc_call *call) { return call->arena; }
-const struct access_token *dcerpc_call_token(const struct dcerpc_call *call) { return call->assoc->token; }
+const struct access_token *dcerpc_call_token(const struct dcerpc_call *call)
+{
+    return call->assoc->auth_token ? call->assoc->auth_token : call->assoc->token;
+}
+uint8_t dcerpc_call_auth_level(const struct dcerpc_call *call)
+{
+    return call->assoc->auth_state == AUTH_DONE ? call->assoc->auth_level : 0;
+}
 const char *dcerpc_call_client_address(const struct dcerpc_call *call) { return call->assoc->client_address; }
 uint16_t dcerpc_call_opnum(const struct dcerpc_call *call) { return call->opnum; }
 
 const uint8_t *dcerpc_call_session_key(const struct dcerpc_call *call, size_t *len)
 {
+    if (call->assoc->auth_session_key_len) {
+        *len = call->assoc->auth_session_key_len;
+        return call->assoc->auth_session_key;
+    }
     *len = call->assoc->session_key_len;
     return call->assoc->session_key;
 }

@@ -30,6 +30,7 @@
 #include "lib/daemon.h"
 #include "lib/log.h"
 #include "lib/paths.h"
+#include "lsass/rpc/lsa_rpc.h"
 #include "lwiod/client/lwio.h"
 #include "registry/registry.h"
 #include "srvsvc/srvsvc.h"
@@ -217,6 +218,7 @@ int main(int argc, char **argv)
     struct srvsvc_store *store = NULL;
     struct eventlog_store *events = NULL;
     struct dcerpc_server *server = NULL;
+    struct lsa_rpc_auth *auth = NULL;
     struct service service;
     memset(&service, 0, sizeof service);
 
@@ -240,6 +242,13 @@ int main(int argc, char **argv)
     if (!server || srvsvc_register(server, &backend) != STATUS_SUCCESS ||
         eventlog_register(server, &event_backend) != STATUS_SUCCESS)
         goto out;
+    /* RPC-level authentication (an NTLMSSP bind): a logon through lsassd,
+     * as an SMB session setup is (docs/dcerpc.md). */
+    if (!o.stdio) {
+        if (!(auth = lsa_rpc_auth_new_client(o.db_path)))
+            goto out;
+        dcerpc_server_set_auth(server, &lsa_rpc_auth_ops, auth);
+    }
     if (o.stdio) {
         rc = serve_stdio(server);
         goto out;
@@ -335,6 +344,7 @@ out:
     if (pid_written)
         unlink(pid_path);
     dcerpc_server_free(server);
+    lsa_rpc_auth_free(auth); /* after the server: no association uses it */
     srvsvc_store_close(store);
     eventlog_store_close(events);
     free(pid_path);

@@ -1,8 +1,9 @@
 /* The connection-oriented runtimes against each other and against raw PDUs:
  * bind/alter negotiation (several contexts, NDR64 refused, bind time feature
  * negotiation, association groups, fragment sizes), fragmented requests and
- * responses, faults for what cannot be served, and associations that end on
- * protocol violations. */
+ * responses, faults for what cannot be served, associations that end on
+ * protocol violations, and RPC-level authentication (legs, signed and
+ * sealed PDUs, what is refused) through a toy security package. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -834,6 +835,417 @@ static void test_mgmt(void)
     conn_close(&c);
 }
 
+/* ---- RPC-level authentication, with a toy security package ----
+ * The runtime's part is tested here (legs, verifiers in sequence, padding,
+ * what is refused); NTLMSSP itself is lsass/ntlm's, and real clients check
+ * the two together (t/rpc-auth.t). The toy's "signature" is the direction,
+ * the sequence number and a byte sum; its "sealing" XORs with 0x5A. */
+struct toy_sec {
+    unsigned legs;
+    uint32_t seq_in, seq_out;
+};
+
+static void *toy_start(void *arg, uint8_t auth_type, const char *address)
+{
+    (void)arg, (void)address;
+    return auth_type == DCERPC_AUTH_TYPE_NTLMSSP ? calloc(1, sizeof(struct toy_sec)) : NULL;
+}
+
+static NTSTATUS toy_accept(void *ctx, const uint8_t *in, size_t len, struct buf *out, struct access_token **token)
+{
+    struct toy_sec *t = ctx;
+    if (++t->legs == 1) {
+        if (len != 5 || memcmp(in, "HELLO", 5) != 0)
+            return STATUS_INVALID_PARAMETER;
+        wr_bytes(out, "CHALLENGE", 9);
+        return STATUS_MORE_PROCESSING_REQUIRED;
+    }
+    if (len == 4 && memcmp(in, "MORE", 4) == 0) { /* a package that never finishes */
+        wr_bytes(out, "AGAIN", 5);
+        return STATUS_MORE_PROCESSING_REQUIRED;
+    }
+    if (len == 4 && memcmp(in, "GOOD", 4) == 0) {
+        struct sid user;
+        sid_parse("S-1-5-21-1-2-3-1001", &user);
+        *token = token_new(&user, &user);
+        wr_bytes(out, "DONE", 4);
+        return STATUS_SUCCESS;
+    }
+    return STATUS_LOGON_FAILURE;
+}
+
+static bool toy_can_protect(void *ctx) { return ctx != NULL; }
+
+static size_t toy_session_key(void *ctx, uint8_t key[32])
+{
+    (void)ctx;
+    memset(key, 0x11, 24); /* not the SMB session's 16 */
+    return 24;
+}
+
+static void toy_sig(char dir, uint32_t seq, const uint8_t *pdu, size_t len, uint8_t sig[16])
+{
+    uint32_t sum = 0;
+    for (size_t i = 0; i < len; i++)
+        sum = sum * 31 + pdu[i];
+    memset(sig, 0, 16);
+    sig[0] = (uint8_t)dir;
+    memcpy(sig + 4, &seq, 4);
+    memcpy(sig + 8, &sum, 4);
+}
+
+static void toy_sign(void *ctx, const uint8_t *pdu, size_t len, uint8_t sig[16])
+{
+    struct toy_sec *t = ctx;
+    toy_sig('S', t->seq_out++, pdu, len, sig);
+}
+
+static NTSTATUS toy_verify(void *ctx, const uint8_t *pdu, size_t len, const uint8_t sig[16])
+{
+    struct toy_sec *t = ctx;
+    uint8_t want[16];
+    toy_sig('C', t->seq_in++, pdu, len, want);
+    return memcmp(want, sig, 16) == 0 ? STATUS_SUCCESS : STATUS_ACCESS_DENIED;
+}
+
+static void toy_xor(uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        p[i] ^= 0x5A;
+}
+
+static void toy_seal(void *ctx, uint8_t *pdu, size_t len, size_t off, size_t n, uint8_t sig[16])
+{
+    toy_sign(ctx, pdu, len, sig);
+    toy_xor(pdu + off, n);
+}
+
+static NTSTATUS toy_unseal(void *ctx, uint8_t *pdu, size_t len, size_t off, size_t n, const uint8_t sig[16])
+{
+    toy_xor(pdu + off, n);
+    return toy_verify(ctx, pdu, len, sig);
+}
+
+static const struct dcerpc_auth_ops toy_auth = {
+    .start = toy_start, .accept = toy_accept, .can_protect = toy_can_protect, .session_key = toy_session_key,
+    .sign = toy_sign, .verify = toy_verify, .seal = toy_seal, .unseal = toy_unseal, .free = free,
+};
+
+/* The client's side of the toy. */
+struct toy_client {
+    uint8_t level;
+    uint32_t seq_out, seq_in;
+};
+
+static void auth_bind(struct buf *b, uint8_t ptype, uint32_t call_id, uint8_t type, uint8_t level, const char *token)
+{
+    struct dcerpc_syntax_id ndr20 = dcerpc_ndr20_syntax;
+    struct dcerpc_context_elem e = elem(0, &toy_iface.syntax, &ndr20, 1);
+    size_t start = b->len;
+    bind_pdu(b, ptype, call_id, 2048, 0, &e, 1);
+    dcerpc_auth_append(b, start, 0, type, level, 77, (const uint8_t *)token, strlen(token));
+}
+
+static void auth3(struct buf *b, uint8_t level, const char *token)
+{
+    size_t start = dcerpc_pdu_begin(b, DCERPC_PKT_AUTH3, 0, DCERPC_PFC_FIRST_FRAG | DCERPC_PFC_LAST_FRAG, 2);
+    wr_u32(b, 0); /* pad */
+    dcerpc_auth_append(b, start, 0, DCERPC_AUTH_TYPE_NTLMSSP, level, 77, (const uint8_t *)token, strlen(token));
+}
+
+/* A request fragment with a verifier; tamper changes a signed byte after
+ * signing; extra_pad claims more padding than there is stub. */
+static void auth_request(struct buf *b, struct toy_client *c, uint32_t call_id, uint16_t opnum, uint8_t flags,
+                         const uint8_t *stub, size_t len, bool tamper, uint8_t extra_pad)
+{
+    static const uint8_t zeros[16];
+    size_t start = dcerpc_pdu_begin(b, DCERPC_PKT_REQUEST, 0, flags, call_id);
+    wr_u32(b, (uint32_t)len);
+    wr_u16(b, 0);
+    wr_u16(b, opnum);
+    if (len)
+        wr_bytes(b, stub, len);
+    uint8_t pad = (uint8_t)((16 - len % 16) % 16);
+    wr_zeros(b, pad);
+    dcerpc_auth_append(b, start, pad, DCERPC_AUTH_TYPE_NTLMSSP, c->level, 77, zeros, 16);
+    uint8_t *pdu = b->data + start;
+    size_t signed_len = b->len - start - 16;
+    pdu[signed_len - 6] += extra_pad; /* auth_pad_length */
+    uint8_t sig[16];
+    toy_sig('C', c->seq_out++, pdu, signed_len, sig);
+    if (c->level == DCERPC_AUTH_LEVEL_PRIVACY)
+        toy_xor(pdu + 24, len + pad);
+    if (tamper)
+        pdu[20] ^= 1;
+    memcpy(pdu + signed_len, sig, 16);
+}
+
+/* Checks a response fragment's verifier and appends its stub to stub. */
+static bool auth_response(struct toy_client *c, const uint8_t *pdu, size_t len, struct buf *stub)
+{
+    struct dcerpc_auth auth;
+    if (dcerpc_auth_read(pdu, len, &auth) != STATUS_SUCCESS || auth.token_len != 16 ||
+        auth.auth_level != c->level || auth.auth_context_id != 77 || auth.trailer_offset < 24 ||
+        (auth.trailer_offset - 24) % 16 != 0 || auth.auth_pad_length > auth.trailer_offset - 24)
+        return false;
+    uint8_t *copy = malloc(len);
+    memcpy(copy, pdu, len);
+    size_t n = auth.trailer_offset - 24;
+    if (c->level == DCERPC_AUTH_LEVEL_PRIVACY)
+        toy_xor(copy + 24, n);
+    uint8_t want[16];
+    toy_sig('S', c->seq_in++, copy, auth.trailer_offset + 8, want);
+    bool good = memcmp(want, auth.token, 16) == 0;
+    if (n - auth.auth_pad_length)
+        wr_bytes(stub, copy + 24, n - auth.auth_pad_length);
+    free(copy);
+    return good;
+}
+
+static void test_auth(void)
+{
+    struct dcerpc_server *plain = server;
+    server = dcerpc_server_new(NULL);
+    dcerpc_server_register(server, &toy_iface, NULL);
+    dcerpc_server_set_auth(server, &toy_auth, NULL);
+    struct sid smb_user;
+    sid_parse("S-1-5-21-1-2-3-1000", &smb_user);
+    struct access_token *smb_token = token_new(&smb_user, &smb_user);
+    static const uint8_t smb_key[16] = { 1 };
+    struct dcerpc_caller caller = { .token = smb_token, .session_key = smb_key, .session_key_len = 16,
+                                    .endpoint = "\\PIPE\\toy" };
+    static const uint8_t add_stub[8] = { 40, 0, 0, 0, 2, 0, 0, 0 };
+
+    for (uint8_t level = DCERPC_AUTH_LEVEL_INTEGRITY; level <= DCERPC_AUTH_LEVEL_PRIVACY; level++) {
+        const char *name = level == DCERPC_AUTH_LEVEL_PRIVACY ? "privacy" : "integrity";
+        struct dcerpc_association *a = dcerpc_association_new(server, &caller);
+        struct toy_client c = { level, 0, 0 };
+        struct buf in, out;
+        buf_init(&in);
+        buf_init(&out);
+        auth_bind(&in, DCERPC_PKT_BIND, 1, DCERPC_AUTH_TYPE_NTLMSSP, level, "HELLO");
+        dcerpc_association_input(a, in.data, in.len, &out);
+        size_t pos = 0;
+        struct dcerpc_header h;
+        const uint8_t *pdu;
+        struct dcerpc_auth auth;
+        ok(next_pdu(&out, &pos, &h, &pdu) && h.ptype == DCERPC_PKT_BIND_ACK && h.auth_length == 9 &&
+           dcerpc_auth_read(pdu, h.frag_length, &auth) == STATUS_SUCCESS && auth.auth_level == level &&
+           auth.auth_context_id == 77 && memcmp(auth.token, "CHALLENGE", 9) == 0 && auth.trailer_offset % 4 == 0,
+           "%s: the bind_ack carries the package's answer in a sec_trailer", name);
+        buf_reset(&in);
+        buf_reset(&out);
+        /* A request before the last leg is refused. */
+        auth3(&in, level, "GOOD");
+        auth_request(&in, &c, 3, 0, DCERPC_PFC_FIRST_FRAG | DCERPC_PFC_LAST_FRAG, add_stub, 8, false, 0);
+        /* Whoami: the identity is the bind's. */
+        auth_request(&in, &c, 4, 2, DCERPC_PFC_FIRST_FRAG | DCERPC_PFC_LAST_FRAG, NULL, 0, false, 0);
+        NTSTATUS st = dcerpc_association_input(a, in.data, in.len, &out);
+        pos = 0;
+        struct buf stub;
+        buf_init(&stub);
+        bool good = st == STATUS_SUCCESS && next_pdu(&out, &pos, &h, &pdu) && h.ptype == DCERPC_PKT_RESPONSE &&
+                    h.call_id == 3 && auth_response(&c, pdu, h.frag_length, &stub);
+        ok(good && stub.len == 4 && stub.data[0] == 42, "%s: AUTH3 finishes; a signed request, a signed answer",
+           name);
+        buf_reset(&stub);
+        good = next_pdu(&out, &pos, &h, &pdu) && h.ptype == DCERPC_PKT_RESPONSE && h.call_id == 4 &&
+               auth_response(&c, pdu, h.frag_length, &stub);
+        struct ndr_arena *arena = ndr_arena_new(1 << 16);
+        struct whoami_call who = { 0 };
+        good = good && ndr_pull(arena, stub.data, stub.len, &whoami_params, &who, NDR_OUT) == STATUS_SUCCESS;
+        ok(good && who.user && strcmp(who.user, "S-1-5-21-1-2-3-1001") == 0,
+           "%s: the call's identity is the bind's, not the SMB session's", name);
+        ok(good && who.key_len == 24, "%s: and so is its session key", name);
+        ndr_arena_free(arena);
+        /* A large answer: every fragment padded to 16 and signed in sequence. */
+        buf_reset(&in);
+        buf_reset(&out);
+        buf_reset(&stub);
+        struct buf echo;
+        buf_init(&echo);
+        wr_u32(&echo, 5000); /* len, then the array's max_count */
+        wr_u32(&echo, 5000);
+        for (int i = 0; i < 5000; i++)
+            wr_u8(&echo, (uint8_t)i);
+        auth_request(&in, &c, 5, 1, DCERPC_PFC_FIRST_FRAG, echo.data, 2000, false, 0);
+        auth_request(&in, &c, 5, 1, 0, echo.data + 2000, 2000, false, 0);
+        auth_request(&in, &c, 5, 1, DCERPC_PFC_LAST_FRAG, echo.data + 4000, echo.len - 4000, false, 0);
+        st = dcerpc_association_input(a, in.data, in.len, &out);
+        pos = 0;
+        size_t frags = 0;
+        good = st == STATUS_SUCCESS;
+        while (good && next_pdu(&out, &pos, &h, &pdu)) {
+            frags++;
+            good = h.ptype == DCERPC_PKT_RESPONSE && h.frag_length <= 2048 &&
+                   auth_response(&c, pdu, h.frag_length, &stub);
+        }
+        good = good && stub.len == 4 + 4 + 5000;
+        for (int i = 0; good && i < 5000; i++)
+            good = stub.data[8 + i] == (uint8_t)(i ^ 0xFF);
+        ok(good && frags >= 3, "%s: a fragmented request and a %zu-fragment answer, each verified", name, frags);
+        buf_free(&echo);
+        /* A changed byte: fault sec_pkg_error, and the association ends. */
+        buf_reset(&in);
+        buf_reset(&out);
+        auth_request(&in, &c, 6, 0, DCERPC_PFC_FIRST_FRAG | DCERPC_PFC_LAST_FRAG, add_stub, 8, true, 0);
+        st = dcerpc_association_input(a, in.data, in.len, &out);
+        pos = 0;
+        struct dcerpc_fault f;
+        ok(st == STATUS_CONNECTION_DISCONNECTED && next_pdu(&out, &pos, &h, &pdu) && h.ptype == DCERPC_PKT_FAULT &&
+           dcerpc_fault_read(pdu, h.frag_length, &f) == STATUS_SUCCESS && f.status == DCERPC_FAULT_SEC_PKG_ERROR,
+           "%s: a changed signed byte: fault sec_pkg_error, association over", name);
+        buf_free(&stub);
+        buf_free(&in);
+        buf_free(&out);
+        dcerpc_association_free(a);
+    }
+
+    /* What is refused. */
+    for (int which = 0; which < 6; which++) {
+        const char *what = "";
+        struct dcerpc_association *a = dcerpc_association_new(server, &caller);
+        struct toy_client c = { DCERPC_AUTH_LEVEL_INTEGRITY, 0, 0 };
+        struct buf in, out;
+        buf_init(&in);
+        buf_init(&out);
+        uint32_t want = DCERPC_FAULT_ACCESS_DENIED;
+        auth_bind(&in, DCERPC_PKT_BIND, 1, DCERPC_AUTH_TYPE_NTLMSSP, c.level, "HELLO");
+        switch (which) {
+        case 0:
+            what = "a wrong password in AUTH3: the next request";
+            auth3(&in, c.level, "BAD!");
+            auth_request(&in, &c, 3, 0, DCERPC_PFC_FIRST_FRAG | DCERPC_PFC_LAST_FRAG, add_stub, 8, false, 0);
+            break;
+        case 1:
+            what = "a request before the last leg";
+            auth_request(&in, &c, 3, 0, DCERPC_PFC_FIRST_FRAG | DCERPC_PFC_LAST_FRAG, add_stub, 8, false, 0);
+            break;
+        case 2:
+            what = "a request without a verifier at integrity";
+            auth3(&in, c.level, "GOOD");
+            dcerpc_fragments_write(&in, DCERPC_PKT_REQUEST, 0, 3, 0, 0, add_stub, 8, 2048);
+            want = DCERPC_FAULT_SEC_PKG_ERROR;
+            break;
+        case 3:
+            what = "auth_pad_length beyond the stub";
+            auth3(&in, c.level, "GOOD");
+            auth_request(&in, &c, 3, 0, DCERPC_PFC_FIRST_FRAG | DCERPC_PFC_LAST_FRAG, add_stub, 8, false, 40);
+            want = DCERPC_FAULT_SEC_PKG_ERROR;
+            break;
+        case 4:
+            what = "AUTH3 naming another context id";
+            {
+                size_t start = in.len;
+                auth3(&in, c.level, "GOOD");
+                in.data[in.len - 8] = 78; /* auth_context_id's low byte */
+                (void)start;
+            }
+            auth_request(&in, &c, 3, 0, DCERPC_PFC_FIRST_FRAG | DCERPC_PFC_LAST_FRAG, add_stub, 8, false, 0);
+            break;
+        case 5:
+            what = "the signature of a request replayed";
+            auth3(&in, c.level, "GOOD");
+            c.seq_out = 1; /* out of sequence */
+            auth_request(&in, &c, 3, 0, DCERPC_PFC_FIRST_FRAG | DCERPC_PFC_LAST_FRAG, add_stub, 8, false, 0);
+            want = DCERPC_FAULT_SEC_PKG_ERROR;
+            break;
+        }
+        NTSTATUS st = dcerpc_association_input(a, in.data, in.len, &out);
+        size_t pos = 0;
+        struct dcerpc_header h;
+        const uint8_t *pdu;
+        struct dcerpc_fault f = { 0 };
+        bool faulted = false;
+        while (next_pdu(&out, &pos, &h, &pdu))
+            if (h.ptype == DCERPC_PKT_FAULT && dcerpc_fault_read(pdu, h.frag_length, &f) == STATUS_SUCCESS)
+                faulted = true;
+        ok(st == STATUS_CONNECTION_DISCONNECTED && faulted && f.status == want,
+           "%s: fault 0x%x, association over", what, (unsigned)f.status);
+        buf_free(&in);
+        buf_free(&out);
+        dcerpc_association_free(a);
+    }
+
+    /* Binds: an unknown auth type, a first leg refused, a server with no
+     * package; the third leg in alter_context (SPNEGO's way). */
+    for (int which = 0; which < 3; which++) {
+        struct dcerpc_server *s = which == 2 ? plain : server;
+        struct dcerpc_association *a = dcerpc_association_new(s, &caller);
+        struct buf in, out;
+        buf_init(&in);
+        buf_init(&out);
+        auth_bind(&in, DCERPC_PKT_BIND, 1, which == 0 ? 99 : DCERPC_AUTH_TYPE_NTLMSSP, DCERPC_AUTH_LEVEL_PRIVACY,
+                  which == 1 ? "HOWDY" : "HELLO");
+        NTSTATUS st = dcerpc_association_input(a, in.data, in.len, &out);
+        size_t pos = 0;
+        struct dcerpc_header h;
+        const uint8_t *pdu;
+        uint16_t reason = 0xFFFF;
+        ok(st == STATUS_CONNECTION_DISCONNECTED && next_pdu(&out, &pos, &h, &pdu) &&
+           h.ptype == DCERPC_PKT_BIND_NAK && dcerpc_bind_nak_read(pdu, h.frag_length, &reason) == STATUS_SUCCESS &&
+           reason == (which == 1 ? DCERPC_NAK_REASON_NOT_SPECIFIED : DCERPC_NAK_AUTHENTICATION_TYPE_NOT_RECOGNIZED),
+           "%s: bind_nak", which == 0 ? "an unknown auth type" : which == 1 ? "a first leg refused" :
+           "no security package");
+        buf_free(&in);
+        buf_free(&out);
+        dcerpc_association_free(a);
+    }
+    struct dcerpc_association *a = dcerpc_association_new(server, &caller);
+    struct toy_client c = { DCERPC_AUTH_LEVEL_PRIVACY, 0, 0 };
+    struct buf in, out;
+    buf_init(&in);
+    buf_init(&out);
+    auth_bind(&in, DCERPC_PKT_BIND, 1, DCERPC_AUTH_TYPE_NTLMSSP, c.level, "HELLO");
+    auth_bind(&in, DCERPC_PKT_ALTER, 2, DCERPC_AUTH_TYPE_NTLMSSP, c.level, "GOOD");
+    auth_request(&in, &c, 3, 0, DCERPC_PFC_FIRST_FRAG | DCERPC_PFC_LAST_FRAG, add_stub, 8, false, 0);
+    NTSTATUS st = dcerpc_association_input(a, in.data, in.len, &out);
+    size_t pos = 0;
+    struct dcerpc_header h;
+    const uint8_t *pdu;
+    struct dcerpc_auth auth;
+    struct buf stub;
+    buf_init(&stub);
+    bool good = st == STATUS_SUCCESS && next_pdu(&out, &pos, &h, &pdu) && h.ptype == DCERPC_PKT_BIND_ACK &&
+                next_pdu(&out, &pos, &h, &pdu) && h.ptype == DCERPC_PKT_ALTER_RESP &&
+                dcerpc_auth_read(pdu, h.frag_length, &auth) == STATUS_SUCCESS && auth.token_len == 4 &&
+                memcmp(auth.token, "DONE", 4) == 0;
+    ok(good, "the last leg in alter_context: its answer in the alter_context_resp");
+    {
+        struct dcerpc_association *b = dcerpc_association_new(server, &caller);
+        struct buf legs, answers;
+        buf_init(&legs);
+        buf_init(&answers);
+        auth_bind(&legs, DCERPC_PKT_BIND, 1, DCERPC_AUTH_TYPE_NTLMSSP, c.level, "HELLO");
+        for (uint32_t i = 0; i < 20; i++)
+            auth_bind(&legs, DCERPC_PKT_ALTER, 2 + i, DCERPC_AUTH_TYPE_NTLMSSP, c.level, "MORE");
+        NTSTATUS lst = dcerpc_association_input(b, legs.data, legs.len, &answers);
+        size_t lpos = 0, alters = 0;
+        struct dcerpc_header lh;
+        const uint8_t *lpdu;
+        bool faulted = false;
+        while (next_pdu(&answers, &lpos, &lh, &lpdu)) {
+            alters += lh.ptype == DCERPC_PKT_ALTER_RESP;
+            faulted |= lh.ptype == DCERPC_PKT_FAULT;
+        }
+        ok(lst == STATUS_CONNECTION_DISCONNECTED && faulted && alters < 6,
+           "legs are bounded: after %zu alter_context legs, a fault and the end", alters);
+        buf_free(&legs);
+        buf_free(&answers);
+        dcerpc_association_free(b);
+    }
+    ok(next_pdu(&out, &pos, &h, &pdu) && h.ptype == DCERPC_PKT_RESPONSE && auth_response(&c, pdu, h.frag_length, &stub) &&
+       stub.len == 4 && stub.data[0] == 42, "... then sealed calls");
+    buf_free(&stub);
+    buf_free(&in);
+    buf_free(&out);
+    dcerpc_association_free(a);
+
+    token_free(smb_token);
+    dcerpc_server_free(server);
+    server = plain;
+}
+
 int main(void)
 {
     dcerpc_uuid_parse("12345678-1234-abcd-ef00-0123456789ab", &toy_iface.syntax.uuid);
@@ -858,6 +1270,7 @@ int main(void)
     dcerpc_uuid_parse("12345678-1234-abcd-ef00-0123456789b1", &handle2_iface.syntax.uuid);
     test_context_handles();
     test_mgmt();
+    test_auth();
     dcerpc_server_free(server);
     return done_testing();
 }

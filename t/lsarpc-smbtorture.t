@@ -30,14 +30,16 @@ done
 result() { # the subunit verdict of one subtest
     printf '%s\n' "$out" | sed -n "s/^\\(success\\|failure\\|error\\|skip\\): $1\\( \\[\\)\\{0,1\\}\$/\\1/p" | head -n 1
 }
+# rpc.bind's ntlm,sign ... spnego,sign,seal: RPC-level authentication
+# (docs/dcerpc.md).
 for t in mgmt dssetup.DsRoleGetPrimaryDomainInformation lsa.LookupSidsReply lsa.LookupNames lsa.Privileges \
-    lsa-getuser lsarpc; do
+    lsa-getuser lsarpc 'ntlm,sign' 'ntlm,sign,seal' 'spnego,sign' 'spnego,sign,seal'; do
     is "$(result "$t")" success "smbtorture $t" ||
         diag "$(printf '%s\n' "$out" | grep -A3 "^failure: $t")"
 done
 todo "docs/CONFORMANCE.md says why each fails"
-for t in lsa lsarpc-shared samr mixed-shared random-assoc drsuapi 'ntlm,sign' 'spnego,sign,seal' \
-    'bigendian,ntlm,sign' assoc_group_handles_external; do
+for t in lsa lsarpc-shared samr mixed-shared random-assoc drsuapi 'bigendian,ntlm,sign' \
+    assoc_group_handles_external; do
     is "$(result "$t")" success "smbtorture $t"
 done
 todo_end

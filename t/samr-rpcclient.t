@@ -8,7 +8,8 @@
 #   - net rpc user (list, add, info, password, delete) and net rpc group
 #     (add with and without -L, addmem, members, list, delete; lsarpc
 #     looks the names up);
-#   - smbpasswd -r: alice changes her own password, then logs on with it;
+#   - smbpasswd -r: alice changes her valid password (an NTLMSSP bind at
+#     packet privacy), then logs on with it; a wrong old one is refused;
 #   - a user made over samr logs on with smbclient; every change is in the
 #     SAM (lwadmin user show) and in the audit log (via samr, by bob);
 #   - alice's refusals (create, delete, reset) change nothing.
@@ -151,9 +152,8 @@ like "$(bob_net rpc user delete dave)" "Deleted user 'dave'" "net rpc user delet
 nok "... dave is gone" in_sam dave
 
 # ---- alice's own change: SamrUnicodeChangePasswordUser2 ----
-# (smbpasswd -r binds \pipe\samr with NTLMSSP at packet privacy, which the
-# RPC runtime does not offer yet: docs/samr.md; rpcclient's chgpasswd2 makes
-# the same call on an SMB-authenticated pipe.)
+# (rpcclient's chgpasswd2 makes it on an SMB-authenticated pipe; smbpasswd
+# -r below binds \pipe\samr with NTLMSSP at packet privacy.)
 NEW_PASSWORD="Sw-New-$(od -An -tx1 -N6 /dev/urandom | tr -d ' \n')-1Aa"
 out=$(alice "chgpasswd2 alice $APPLIANCE_PASSWORD $NEW_PASSWORD")
 unlike "$out" "NT_STATUS" "chgpasswd2: alice changes her own password"
@@ -173,6 +173,26 @@ NEW_PASSWORD=$AES_PASSWORD
 (umask 077 && printf 'username = alice\npassword = %s\n' "$NEW_PASSWORD" > "$APPLIANCE_AUTH")
 like "$(alice "chgpasswd4 alice wrong-old Another-Pw-1")" "NT_STATUS_WRONG_PASSWORD" \
     "chgpasswd4 with a wrong old password: NT_STATUS_WRONG_PASSWORD"
+
+# ---- smbpasswd -r with a valid password ----
+# An anonymous SMB session, then \pipe\samr bound with NTLMSSP at packet
+# privacy as alice (RPC-level authentication: docs/dcerpc.md), and her own
+# change over the sealed pipe.
+smbpasswd_r() { # USER OLD NEW
+    printf '%s\n%s\n%s\n' "$2" "$3" "$3" |
+        timeout "$APPLIANCE_CLIENT_TIMEOUT" smbpasswd -s -r 127.0.0.1 -U "$1" -c "$APPLIANCE_CONF" 2>&1
+}
+SMBPW_PASSWORD="Sw-Smbpw-$(od -An -tx1 -N6 /dev/urandom | tr -d ' \n')-3Cc"
+out=$(smbpasswd_r alice "$NEW_PASSWORD" "$SMBPW_PASSWORD")
+like "$out" "Password changed for user alice" "smbpasswd -r: alice changes her valid password"
+like "$(last_audit 4)" "samr +alice +user.passwd +alice" "... audited via samr, by alice (the bind's identity)"
+like "$(smb_login alice "$SMBPW_PASSWORD")" "IPC\\$" "... and logs on with the new one"
+like "$(smb_login alice "$NEW_PASSWORD")" "NT_STATUS_LOGON_FAILURE" "... not with the old one"
+NEW_PASSWORD=$SMBPW_PASSWORD
+(umask 077 && printf 'username = alice\npassword = %s\n' "$NEW_PASSWORD" > "$APPLIANCE_AUTH")
+out=$(smbpasswd_r alice wrong-old-Pw-1 Another-Pw-1a)
+unlike "$out" "Password changed" "smbpasswd -r with a wrong old password: refused"
+like "$(smb_login alice "$NEW_PASSWORD")" "IPC\\$" "... and alice's password is unchanged"
 "$LWADMIN" config set lsass.password-complexity on >/dev/null
 like "$(alice "chgpasswd2 alice $NEW_PASSWORD simple")" "NT_STATUS_PASSWORD_RESTRICTION" \
     "a change that breaks the complexity rule: NT_STATUS_PASSWORD_RESTRICTION"
@@ -193,7 +213,7 @@ like "$(smb_login eve Eve-third-Pw-3)" "NT_STATUS_PASSWORD_MUST_CHANGE" \
 # smbpasswd -r: with a password that must change, smbpasswd opens \pipe\samr
 # on a null session (Windows and smbd allow those: lsass.allow-anonymous)
 # and calls SamrUnicodeChangePasswordUser3. (With a valid password it binds
-# with NTLMSSP at packet privacy, which the RPC runtime does not offer.)
+# with NTLMSSP at packet privacy: above.)
 "$LWADMIN" config set lsass.allow-anonymous on >/dev/null
 out=$(printf '%s\n%s\n%s\n' Eve-third-Pw-3 Eve-fourth-Pw-4 Eve-fourth-Pw-4 |
     timeout "$APPLIANCE_CLIENT_TIMEOUT" smbpasswd -s -r 127.0.0.1 -U eve -c "$APPLIANCE_CONF" 2>&1)

@@ -170,11 +170,22 @@ static int listen_socket(const char *path, mode_t mode)
     return fd;
 }
 
+static void rpc_settings(void *arg, struct lsa_settings *out) { lsassd_settings(arg, out); }
+static void rpc_logon_failed(void *arg, const char *account, const char *client, NTSTATUS status)
+{
+    struct lsassd *d = arg;
+    lsassd_audit_logon_failure(d->events, account, client, status);
+}
+
 /* The RPC pipes. Failing to set them up (a registry that cannot be opened a
  * second time) leaves logons served: lsassd's first duty. */
 static void start_rpc(struct lsassd *d)
 {
-    struct lsa_rpc_host_options options = { .instances = 8, .max_handles = 1024 };
+    /* RPC-level authentication (an NTLMSSP bind) logs on through the same
+     * providers and settings as an SMB session setup. */
+    struct lsa_rpc_host_options options = { .instances = 8, .max_handles = 1024, .providers = d->providers,
+                                            .provider_count = d->provider_count, .settings = rpc_settings,
+                                            .logon_failed = rpc_logon_failed, .arg = d };
     uint32_t v;
     if (NT_SUCCESS(registry_setting_get_dword(d->reg, "lsass.rpc-pipe-instances", &v)))
         options.instances = v;

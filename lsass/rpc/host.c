@@ -124,6 +124,7 @@ struct dcerpc_server *lsa_rpc_server_dcerpc(struct lsa_rpc_server *s) { return s
 
 struct lsa_rpc_host {
     struct lsa_rpc_server *rpc;
+    struct lsa_rpc_auth *auth;
     struct lsa_rpc_host_options options;
     pthread_t thread;
     pthread_mutex_t lock;
@@ -236,6 +237,16 @@ NTSTATUS lsa_rpc_host_start(const char *db_path, const struct lsa_rpc_host_optio
         free(h);
         return status;
     }
+    if (options->provider_count) {
+        h->auth = lsa_rpc_auth_new(options->providers, options->provider_count, options->settings,
+                                   options->logon_failed, options->arg);
+        if (!h->auth) {
+            lsa_rpc_server_free(h->rpc);
+            free(h);
+            return STATUS_NO_MEMORY;
+        }
+        dcerpc_server_set_auth(h->rpc->server, &lsa_rpc_auth_ops, h->auth);
+    }
     pthread_mutex_init(&h->lock, NULL);
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);
@@ -245,6 +256,7 @@ NTSTATUS lsa_rpc_host_start(const char *db_path, const struct lsa_rpc_host_optio
         pthread_cond_destroy(&h->wake);
         pthread_mutex_destroy(&h->lock);
         lsa_rpc_server_free(h->rpc);
+        lsa_rpc_auth_free(h->auth);
         free(h);
         return STATUS_INSUFFICIENT_RESOURCES;
     }
@@ -272,5 +284,6 @@ void lsa_rpc_host_stop(struct lsa_rpc_host *h)
     pthread_cond_destroy(&h->wake);
     pthread_mutex_destroy(&h->lock);
     lsa_rpc_server_free(h->rpc);
+    lsa_rpc_auth_free(h->auth); /* after the server: no association uses it */
     free(h);
 }

@@ -57,11 +57,43 @@ const struct audit_actor *lsa_rpc_actor(struct lsa_rpc_context *ctx, const struc
                                         const char *via, struct lsa_rpc_actor *who);
 void lsa_rpc_actor_done(struct lsa_rpc_actor *who);
 
+/* ---- RPC-level authentication (auth.c) ----
+ * A bind with an NTLMSSP or SPNEGO verifier is a network logon through
+ * lsa_context_accept over lsassd's providers, with the settings of the
+ * moment (settings fn; NULL: the defaults), or through lsassd
+ * (lsa_rpc_auth_new_client). The identity it gives is the
+ * calls' (dcerpc_call_token). Install with dcerpc_server_set_auth(server,
+ * &lsa_rpc_auth_ops, auth). */
+struct lsa_provider;
+struct lsa_settings;
+typedef void (*lsa_rpc_settings_fn)(void *arg, struct lsa_settings *out);
+/* A bind's logon failed for account ("DOMAIN\\user" as sent) from client:
+ * for the audit log, as a failed SMB session setup is. */
+typedef void (*lsa_rpc_logon_failed_fn)(void *arg, const char *account, const char *client, NTSTATUS status);
+struct lsa_rpc_auth;
+/* providers are borrowed: they must outlive every server using auth. */
+struct lsa_rpc_auth *lsa_rpc_auth_new(struct lsa_provider *const *providers, size_t count,
+                                      lsa_rpc_settings_fn settings, lsa_rpc_logon_failed_fn logon_failed,
+                                      void *arg);
+/* The same package for a daemon other than lsassd (srvsvcd): each bind is
+ * lsassd's, through the lsass client library (docs/lsass.md), for the
+ * registry at db_path. */
+struct lsa_rpc_auth *lsa_rpc_auth_new_client(const char *db_path);
+void lsa_rpc_auth_free(struct lsa_rpc_auth *auth);
+extern const struct dcerpc_auth_ops lsa_rpc_auth_ops;
+
 /* ---- The host (lsassd) ---- */
 
 struct lsa_rpc_host_options {
     unsigned instances;   /* server ends per pipe (lsass.rpc-pipe-instances) */
     unsigned max_handles; /* context handles per association group (lsass.rpc-max-handles) */
+    /* RPC-level authentication's providers and settings (provider_count 0:
+     * binds with a verifier are refused). */
+    struct lsa_provider *const *providers;
+    size_t provider_count;
+    lsa_rpc_settings_fn settings;
+    lsa_rpc_logon_failed_fn logon_failed; /* may be NULL */
+    void *arg;                            /* for settings and logon_failed */
 };
 
 struct lsa_rpc_host;
