@@ -1,6 +1,7 @@
 /* kerberos.* settings (see krb5_mech.h). */
 #include "lsass/krb5/krb5_mech.h"
 
+#include <limits.h>
 #include <krb5.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,7 +62,7 @@ NTSTATUS krb5_settings_load(struct registry *reg, const char *db_path, struct kr
     if (!s->keytab[0])
         default_keytab(db_path, s->keytab, sizeof s->keytab);
     if (s->principal_count == 0) {
-        char host[256] = "";
+        char host[HOST_NAME_MAX + 1] = ""; /* so "cifs/" + host fits a principal */
         if (gethostname(host, sizeof host - 1) != 0 || !host[0])
             snprintf(host, sizeof host, "localhost");
         snprintf(s->principals[0], sizeof s->principals[0], "cifs/%s", host);
