@@ -443,6 +443,8 @@ LSARPC_HANDLER(GetUserName)
     struct lsarpc_names names;
     pthread_mutex_lock(&state->ctx->reg_lock);
     lsarpc_names_load(state, &names);
+    /* domain may point into l's copy of the names: l lives as long as it. */
+    struct lookup l = { .names = names };
     if (!t || t->is_anonymous) {
         user = strdup("ANONYMOUS LOGON");
     } else {
@@ -453,7 +455,6 @@ LSARPC_HANDLER(GetUserName)
         }
         const char *dname;
         struct sid dsid;
-        struct lookup l = { .names = names };
         if (user && domain_of(&l, &t->user, &dname, &dsid))
             domain = dname;
         if (!user) { /* an account the SAM does not name: its SID */
