@@ -270,7 +270,12 @@ if wait_status "http://127.0.0.1:9922/metrics" 200 &&
    $SCRAPE --listening "$(lwiod_pid)" | grep -qx 9922; then
     ok "on: listens on loopback 9922" true
 else
-    # Another program may hold 9922 on this machine: lwiod must then say so.
+    # Another program may hold 9922 on this machine: lwiod must then say so
+    # (once it has seen the change: at most 10 s).
+    i=0
+    while [ $i -lt 100 ] && ! grep -q "cannot listen on 127.0.0.1 port 9922" "$T/registry.run/lwiod.log"; do
+        sleep 0.1; i=$((i + 1))
+    done
     ok "on: 9922 taken by someone else, and lwiod's log says it cannot listen" \
         grep -q "cannot listen on 127.0.0.1 port 9922" "$T/registry.run/lwiod.log" ||
         diag "$(tail -5 "$T/registry.run/lwiod.log")"

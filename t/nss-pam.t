@@ -366,6 +366,12 @@ like "$out" 'successfully authenticated' "pamtester authenticates zoe with the p
 
 # ---- lsassd hung, then down ---------------------------------------------------------
 LSASS_PID=$(cat "${SAMEWISE_DB%.db}.run/lsassd.pid")
+# What the namespace, getent and a files answer cost by themselves (tens of
+# milliseconds; more on a loaded machine or under a sanitizer): the module's
+# own wait is what is over that.
+t0=$(ms_now)
+machine getent passwd root >/dev/null
+base=$(( $(ms_now) - t0 ))
 kill -STOP "$LSASS_PID"
 t0=$(ms_now)
 machine getent passwd dave >/dev/null
@@ -373,7 +379,7 @@ rc=$?
 took=$(( $(ms_now) - t0 ))
 kill -CONT "$LSASS_PID"
 is "$rc" 2 "lsassd hung (SIGSTOP): getent answers not found"
-ok "  within a second ($took ms)" test "$took" -lt 1000
+ok "  within a second ($took ms, of which $base ms are getent's own)" test $((took - base)) -lt 1000
 t0=$(ms_now)
 machine id dave >/dev/null 2>&1
 took=$(( $(ms_now) - t0 ))
