@@ -34,10 +34,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "drivers/srv/bufpool.h"
 #include "drivers/srv/server.h"
 #include "drivers/srv/smb2/smb2.h"
 #include "lib/log.h"
 
+/* A frame waiting to be sent: bytes [sent, len) of the block data (which
+ * may have unused header room before the frame). */
 struct chunk {
     struct chunk *next;
     uint8_t *data;
@@ -87,7 +90,7 @@ static void free_chunks(struct sock *s)
     while (s->head) {
         struct chunk *c = s->head;
         s->head = c->next;
-        free(c->data);
+        srv_bufpool_put(c->data);
         free(c);
     }
     s->tail = NULL;
@@ -115,7 +118,7 @@ static bool flush_locked(struct sock *s)
         s->head = c->next;
         if (!s->head)
             s->tail = NULL;
-        free(c->data);
+        srv_bufpool_put(c->data);
         free(c);
     }
     return true;
@@ -171,34 +174,60 @@ static bool reading_paused(struct srv_conn *conn, struct sock *s)
     return paused;
 }
 
-static void sock_send(struct srv_conn *conn, uint8_t *data, size_t len)
+/* Sends at once what the socket takes when nothing is queued before it (no
+ * chunk allocated then: the usual case); queues the rest. */
+static void sock_send_at(struct srv_conn *conn, uint8_t *block, size_t start, size_t len)
 {
     struct sock *s = conn->transport_state;
     bool failed = false;
     pthread_mutex_lock(&s->send_lock);
     if (s->closed) {
-        free(data);
-    } else {
-        struct chunk *c = malloc(sizeof *c);
-        if (!c) {
-            free(data);
-            failed = true;
-        } else {
-            *c = (struct chunk){ .data = data, .len = len };
-            if (s->tail)
-                s->tail->next = c;
-            else
-                s->head = c;
-            s->tail = c;
-            s->queued += len;
-            failed = !flush_locked(s);
-            if (!failed)
-                update_interest_locked(conn, s);
-        }
+        srv_bufpool_put(block);
+        goto out;
     }
+    size_t sent = start, end = start + len;
+    while (!s->head && sent < end) {
+        ssize_t n = send(s->fd, block + sent, end - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                failed = true;
+            break;
+        }
+        sent += (size_t)n;
+    }
+    if (failed || sent == end) {
+        srv_bufpool_put(block);
+        if (!failed && s->reading_paused)
+            update_interest_locked(conn, s);
+        goto out;
+    }
+    struct chunk *c = malloc(sizeof *c);
+    if (!c) {
+        srv_bufpool_put(block);
+        failed = true;
+        goto out;
+    }
+    *c = (struct chunk){ .data = block, .len = end, .sent = sent };
+    if (s->tail)
+        s->tail->next = c;
+    else
+        s->head = c;
+    s->tail = c;
+    s->queued += end - sent;
+    failed = !flush_locked(s);
+    if (!failed)
+        update_interest_locked(conn, s);
+out:
     pthread_mutex_unlock(&s->send_lock);
     if (failed)
         srv_conn_disconnect(conn, "send failed");
+}
+
+static void sock_send(struct srv_conn *conn, uint8_t *data, size_t len)
+{
+    sock_send_at(conn, data, 0, len);
 }
 
 static void sock_shutdown(struct srv_conn *conn)
@@ -221,7 +250,7 @@ static void sock_release(struct srv_conn *conn)
     struct sock *s = conn->transport_state;
     struct srv_engine *e = s->engine;
     free_chunks(s);
-    free(s->frame);
+    srv_bufpool_put(s->frame);
     if (s->fd >= 0) {
         close(s->fd);
         /* A descriptor is free: if accepting paused for want of one, the
@@ -252,6 +281,7 @@ static const struct srv_transport sock_transport = {
     .shutdown = sock_shutdown,
     .release = sock_release,
     .inflight_released = sock_inflight_released,
+    .send_at = sock_send_at,
 };
 
 /* ---- Network thread ----------------------------------------------------- */
@@ -510,7 +540,10 @@ static bool read_frames(struct srv_conn *conn, const char **why)
                 *why = s->hdr[0] != 0 ? "not a direct TCP frame" : "frame length out of range";
                 return false;
             }
-            s->frame = malloc(len);
+            /* A large WRITE lands in a cached block and is written to the
+             * file from there (no copy on the way). */
+            size_t usable;
+            s->frame = srv_bufpool_get(len, &usable);
             if (!s->frame) {
                 *why = "out of memory";
                 return false;
@@ -666,6 +699,7 @@ static void *net_main(void *arg)
         }
         if (srv_monotonic_seconds() != last_limits_sweep) {
             limits_sweep(e);
+            srv_bufpool_sweep();
             last_limits_sweep = srv_monotonic_seconds();
         }
         maybe_resume_accepting(e);
@@ -766,6 +800,7 @@ static int listen_socket(const char *address, uint16_t port, uint16_t *bound)
 
 NTSTATUS srv_net_start(struct srv_engine *e)
 {
+    srv_bufpool_init();
     e->listen_fd = listen_socket(e->config.listen_address, e->config.port, &e->port);
     if (e->listen_fd < 0) {
         log_error("srv: cannot listen on %s port %u: %s", e->config.listen_address,
