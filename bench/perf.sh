@@ -154,6 +154,9 @@ run() {
     work=$(printf '%s' "$out" | /usr/bin/python3 -c "import json,sys; d=json.loads(sys.stdin.read().strip().splitlines()[-1]); print(d.get('$per', 0))" 2>/dev/null)
     [ -n "$val" ] || { echo "bench: $s: $metric: no result" >&2; return; }
     emit "{\"server\": \"$s\", \"metric\": \"$metric\", \"unit\": \"$field\", \"better\": \"higher\", \"value\": $val, \"cpu_s\": $(awk -v t=$((after - before)) -v hz="$HZ" 'BEGIN {print t / hz}'), \"work\": ${work:-0}, \"per\": \"$per\"}"
+    local p99
+    p99=$(printf '%s' "$out" | /usr/bin/python3 -c "import json,sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1]).get('p99_us', ''))" 2>/dev/null)
+    [ -z "$p99" ] || emit "{\"server\": \"$s\", \"metric\": \"$metric: p99 latency\", \"unit\": \"us\", \"better\": \"lower\", \"value\": $p99}"
 }
 
 # smbclient: a whole get or put of the file, MB/s from its wall time.
@@ -189,11 +192,10 @@ torture_echo() { # SERVER
         -U "alice%$APPLIANCE_PASSWORD" --option=torture:timelimit="$echo_secs" \
         --option=torture:nprocs=64 smb2.bench.echo 2>&1)
     printf '%s\n' "$out" > "$T/echo.out"
-    # "echo: N requests in T seconds (R/s)" is not a stable format across
-    # versions: the total count is taken from the line that reports it.
-    printf '%s\n' "$out" | awk -v secs="$echo_secs" '
-        /[Tt]otal/ && match($0, /[0-9]+/) { n = substr($0, RSTART, RLENGTH) }
-        END { if (n) printf "{\"ops_per_s\": %.1f, \"ops\": %d}\n", n / secs, n; else exit 1 }' ||
+    # It prints "echo[num/s=N,avslat=...]" once a second: their mean.
+    printf '%s\n' "$out" | grep -o 'num/s=[0-9]*' | awk -F= -v secs="$echo_secs" '
+        { sum += $2; n++ }
+        END { if (n) printf "{\"ops_per_s\": %.1f, \"ops\": %d}\n", sum / n, sum / n * secs; else exit 1 }' ||
         { tail -5 "$T/echo.out" >&2; return 1; }
 }
 

@@ -26,11 +26,14 @@
 #include <fcntl.h>
 #include <libsmbclient.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <stdbool.h>
 #include <time.h>
 #include <unistd.h>
@@ -179,16 +182,16 @@ static int sequential(bool reading)
 }
 
 /* Small I/O: count connections at once, each writing and reading 4 KiB
- * at random offsets of its own 1 MiB file. */
+ * at random offsets of its own 1 MiB file. One process a connection:
+ * Debian's libsmbclient does not export its thread hooks, and its talloc
+ * stack frames are not safe in threads without them. */
 struct worker {
     int id;
-    double *lat;
-    int failed;
+    double *lat;   /* in shared memory: the parent sorts them */
 };
 
-static void *small_worker(void *arg)
+static int small_worker(struct worker *w, int ready, int go)
 {
-    struct worker *w = arg;
     SMBCCTX *c = context();
     char name[256], u[512];
     snprintf(name, sizeof name, "%s.%d", file, w->id);
@@ -196,10 +199,12 @@ static void *small_worker(void *arg)
     SMBCFILE *fh = smbc_getFunctionOpen(c)(c, u, O_RDWR | O_CREAT, 0644);
     if (!fh) {
         fprintf(stderr, "smbload: open %s: %s\n", u, strerror(errno));
-        w->failed = 1;
-        context_free(c);
-        return NULL;
+        return 1;
     }
+    /* Logged on and open: tell the parent, wait for the start. */
+    char b = 1;
+    if (write(ready, &b, 1) != 1 || read(go, &b, 1) < 0)
+        return 1;
     uint8_t buf[4096];
     memset(buf, w->id, sizeof buf);
     unsigned seed = (unsigned)w->id * 2654435761u;
@@ -210,15 +215,14 @@ static void *small_worker(void *arg)
             (i % 2 ? smbc_getFunctionRead(c)(c, fh, buf, sizeof buf)
                    : smbc_getFunctionWrite(c)(c, fh, buf, sizeof buf)) < 0) {
             fprintf(stderr, "smbload: %s %s: %s\n", i % 2 ? "read" : "write", u, strerror(errno));
-            w->failed = 1;
-            break;
+            return 1;
         }
         w->lat[i] = now() - t0;
     }
     smbc_getFunctionClose(c)(c, fh);
     smbc_getFunctionUnlink(c)(c, u);
     context_free(c);
-    return NULL;
+    return 0;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -229,29 +233,55 @@ static int cmp_double(const void *a, const void *b)
 
 static int small(void)
 {
-    struct worker *w = calloc((size_t)count, sizeof *w);
-    pthread_t *th = calloc((size_t)count, sizeof *th);
-    double *lat = calloc((size_t)count * (size_t)ops, sizeof *lat);
-    if (!w || !th || !lat)
-        die("calloc");
-    double t0 = now();
+    size_t n = (size_t)count * (size_t)ops;
+    double *lat = mmap(NULL, n * sizeof *lat, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                       -1, 0);
+    pid_t *pids = calloc((size_t)count, sizeof *pids);
+    if (lat == MAP_FAILED || !pids)
+        die("memory");
+    /* Every connection starts together: each child logs on and opens its
+     * file, says so on ready, then waits for go to close. */
+    int go[2], ready[2];
+    if (pipe(go) != 0 || pipe(ready) != 0)
+        die("pipe");
     for (int i = 0; i < count; i++) {
-        w[i] = (struct worker){ .id = i, .lat = lat + (size_t)i * (size_t)ops };
-        if (pthread_create(&th[i], NULL, small_worker, &w[i]) != 0)
-            die("pthread_create");
+        pids[i] = fork();
+        if (pids[i] < 0)
+            die("fork");
+        if (pids[i] == 0) {
+            close(go[1]);
+            close(ready[0]);
+            struct worker w = { .id = i, .lat = lat + (size_t)i * (size_t)ops };
+            _exit(small_worker(&w, ready[1], go[0]));
+        }
     }
+    close(go[0]);
+    close(ready[1]);
+    /* A child that fails before it is ready closes its end: end of file
+     * before count bytes, and the run fails below. */
+    for (int have = 0; have < count;) {
+        char b[64];
+        ssize_t r = read(ready[0], b, sizeof b);
+        if (r <= 0)
+            break;
+        have += (int)r;
+    }
+    close(ready[0]);
+    double t0 = now();
+    close(go[1]); /* end of file: every child starts */
     int failed = 0;
     for (int i = 0; i < count; i++) {
-        pthread_join(th[i], NULL);
-        failed |= w[i].failed;
+        int st;
+        if (waitpid(pids[i], &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+            failed = 1;
     }
     double t = now() - t0;
-    size_t n = (size_t)count * (size_t)ops;
     qsort(lat, n, sizeof *lat, cmp_double);
     printf("{\"op\": \"small\", \"connections\": %d, \"ops\": %zu, \"seconds\": %.4f, "
            "\"ops_per_s\": %.1f, \"p50_us\": %.1f, \"p99_us\": %.1f}\n",
            count, n, t, n / t, lat[n / 2] * 1e6, lat[n * 99 / 100] * 1e6);
-    free(w), free(th), free(lat);
+    munmap(lat, n * sizeof *lat);
+    free(pids);
     return failed;
 }
 
