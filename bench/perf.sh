@@ -44,7 +44,8 @@ case $size in ''|*[!0-9]*|0) echo "bench: --size wants MiB" >&2; exit 2 ;; esac
 case $runs in ''|*[!0-9]*|0) echo "bench: --runs wants a count" >&2; exit 2 ;; esac
 
 die() { echo "bench: $*" >&2; exit 1; }
-LOAD=$SW_BUILD/bench/smbload
+# SMBLOAD: the load generator of another build (comparing builds with one client).
+LOAD=${SMBLOAD:-$SW_BUILD/bench/smbload}
 [ -x "$SW_BUILD/bin/lwadmin" ] || die "$SW_BUILD/bin/lwadmin is missing: build first (make)"
 [ -x "$LOAD" ] || die "$LOAD is missing: make $SW_BUILD/bench/smbload (needs libsmbclient-dev)"
 command -v smbclient >/dev/null || die "needs smbclient"
