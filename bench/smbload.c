@@ -331,7 +331,7 @@ int main(int argc, char **argv)
         default: fprintf(stderr, "smbload: see the comment at the top of bench/smbload.c\n"); return 2;
         }
     }
-    if (optind != argc - 1 || count < 1 || count > 1024 || ops < 1 || ops > 10000000 ||
+    if (optind != argc - 1 || count < 1 || count > 1000000 || ops < 1 || ops > 10000000 ||
         request_kib < 1 || request_kib > 16384 || port < 1 || port > 65535) {
         fprintf(stderr, "smbload: usage: smbload [options] read|write|small|meta\n");
         return 2;
@@ -350,6 +350,10 @@ int main(int argc, char **argv)
     if (strcmp(what, "write") == 0)
         return sequential(false);
     if (strcmp(what, "small") == 0) {
+        if (count > 1024) {
+            fprintf(stderr, "smbload: small: at most 1024 connections\n");
+            return 2;
+        }
         return small();
     }
     if (strcmp(what, "meta") == 0)
