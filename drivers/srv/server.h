@@ -104,6 +104,12 @@ struct srv_engine {
     pthread_cond_t rebind_cond;
     pthread_t net_thread;
     bool net_running;
+    /* The event loops (net.c): loop 0 is the thread above, with epoll_fd
+     * and wake_fd; each accepted connection lives on one loop, chosen in
+     * turn. */
+    struct srv_net_loop *loops;
+    unsigned loop_count;
+    unsigned next_loop;            /* loop 0's thread only */
     atomic_bool stopping;
     /* Accepting paused because descriptors ran out (EMFILE/ENFILE): the
      * listening socket is out of the epoll set until a connection's
@@ -151,6 +157,7 @@ uint64_t srv_filetime_now(void);
 /* Seconds on the monotonic clock. */
 uint64_t srv_monotonic_seconds(void);
 
+struct srv_net_loop;
 /* net.c: the listener and the network thread. srv_net_release closes what
  * stop leaves for the connections still finishing (engine destroy, once
  * they are gone). */
