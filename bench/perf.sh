@@ -70,6 +70,9 @@ tap_at_exit "rm -rf '$B'"
 chmod 0755 "$B"
 for d in samewise smbd smbd-best; do mkdir -m 0777 "$B/$d"; chmod 0777 "$B/$d"; done
 "$LWADMIN" share set test --path "$B/samewise" >/dev/null || die "cannot move the share"
+# One core for the server: one event loop (srv.network-threads; a build
+# without the setting ignores it).
+"$LWADMIN" config set srv.network-threads 1 >/dev/null 2>&1
 appliance_available || die "Samewise cannot start: $APPLIANCE_WHY"
 password_file=$T/alice.password
 

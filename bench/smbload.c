@@ -203,7 +203,11 @@ static int small_worker(struct worker *w, int ready, int go)
     }
     /* Logged on and open: tell the parent, wait for the start. */
     char b = 1;
-    if (write(ready, &b, 1) != 1 || read(go, &b, 1) < 0)
+    bool told = write(ready, &b, 1) == 1;
+    /* Closed at once: the parent sees end of file once every child has
+     * either said it is ready or died, never waits for one that failed. */
+    close(ready);
+    if (!told || read(go, &b, 1) < 0)
         return 1;
     uint8_t buf[4096];
     memset(buf, w->id, sizeof buf);
