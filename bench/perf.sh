@@ -229,6 +229,15 @@ sleep 3 # longer than the large-buffer cache's idle period (srv bufpool)
 for s in $servers; do set -- $(pss "$s")
     emit "{\"server\": \"$s\", \"metric\": \"PSS idle after the runs\", \"unit\": \"MiB\", \"better\": \"lower\", \"value\": $(awk -v k="$1" 'BEGIN {print k / 1024}'), \"procs\": $2}"
 done
+# The largest process alone (Samewise: lwiod, which holds srv).
+for s in $servers; do
+    big=0
+    for p in $(pids_of "$s"); do
+        v=$(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null)
+        [ "${v:-0}" -gt "$big" ] && big=$v
+    done
+    emit "{\"server\": \"$s\", \"metric\": \"PSS idle after the runs, largest process\", \"unit\": \"MiB\", \"better\": \"lower\", \"value\": $(awk -v k="$big" 'BEGIN {print k / 1024}')}"
+done
 
 asan=no
 ldd "$SW_BUILD/bin/lwiod" 2>/dev/null | grep -q libasan && asan=yes
