@@ -356,26 +356,22 @@ NTSTATUS smb2_transform_parse(const uint8_t *frame, size_t len, struct smb2_tran
 NTSTATUS smb2_decrypt(uint16_t cipher, const uint8_t *key, const uint8_t *frame, size_t len,
                       uint8_t **plain, size_t *plain_len)
 {
-    struct smb2_transform t;
-    NTSTATUS status = smb2_transform_parse(frame, len, &t);
     *plain = NULL;
     *plain_len = 0;
-    if (status != STATUS_SUCCESS)
-        return status;
-    if (!cipher_of(cipher))
-        return STATUS_INVALID_PARAMETER;
-    uint8_t *out = malloc(t.original_size);
-    if (!out)
+    uint8_t *copy = malloc(len ? len : 1);
+    if (!copy)
         return STATUS_NO_MEMORY;
-    status = aead(false, cipher, key, t.nonce, frame + SMB2_TRANSFORM_AAD_OFFSET,
-                  frame + SMB2_TRANSFORM_HEADER_SIZE, t.original_size, out, t.signature);
+    memcpy(copy, frame, len);
+    uint8_t *body;
+    size_t body_len;
+    NTSTATUS status = smb2_decrypt_in_place(cipher, key, copy, len, &body, &body_len);
     if (status != STATUS_SUCCESS) {
-        OPENSSL_cleanse(out, t.original_size);
-        free(out);
+        free(copy);
         return status;
     }
-    *plain = out;
-    *plain_len = t.original_size;
+    memmove(copy, body, body_len);
+    *plain = copy;
+    *plain_len = body_len;
     return STATUS_SUCCESS;
 }
 
