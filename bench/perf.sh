@@ -54,9 +54,9 @@ command -v taskset >/dev/null || die "needs taskset (util-linux)"
 
 if [ -n "$quick" ]; then
     runs=1; [ "$size" = 512 ] && size=32
-    small_ops=200; meta_files=200; echo_secs=3
+    small_ops=200; meta_files=200; echo_secs=3; idle_conns=50
 else
-    small_ops=2000; meta_files=2000; echo_secs=10
+    small_ops=2000; meta_files=2000; echo_secs=10; idle_conns=500
 fi
 
 . "$here/bench/smbd.sh"
@@ -73,6 +73,8 @@ for d in samewise smbd smbd-best; do mkdir -m 0777 "$B/$d"; chmod 0777 "$B/$d"; 
 # One core for the server: one event loop (srv.network-threads; a build
 # without the setting ignores it).
 "$LWADMIN" config set srv.network-threads 1 >/dev/null 2>&1
+# The idle-connection measurement opens hundreds from 127.0.0.1.
+"$LWADMIN" config set srv.max-connections-per-address 0 >/dev/null 2>&1
 appliance_available || die "Samewise cannot start: $APPLIANCE_WHY"
 password_file=$T/alice.password
 
@@ -229,6 +231,30 @@ sleep 3 # longer than the large-buffer cache's idle period (srv bufpool)
 for s in $servers; do set -- $(pss "$s")
     emit "{\"server\": \"$s\", \"metric\": \"PSS idle after the runs\", \"unit\": \"MiB\", \"better\": \"lower\", \"value\": $(awk -v k="$1" 'BEGIN {print k / 1024}'), \"procs\": $2}"
 done
+# What an idle logged-on connection (with a tree connect) costs: the PSS
+# summed over the server's processes with idle_conns of them open, less
+# before, per connection.
+mkfifo "$T/idle.fifo" || die "mkfifo"
+for s in $servers; do
+    set -- $(pss "$s"); before=$1
+    : > "$T/idle.out"
+    timeout 600 taskset -c 1 $(L "$s") -n "$idle_conns" idle < "$T/idle.fifo" > "$T/idle.out" 2>"$T/client.err" &
+    lpid=$!
+    exec 7> "$T/idle.fifo"
+    i=0
+    while [ $i -lt 1200 ] && [ ! -s "$T/idle.out" ] && kill -0 "$lpid" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+    if [ -s "$T/idle.out" ]; then
+        sleep 1
+        set -- $(pss "$s")
+        emit "{\"server\": \"$s\", \"metric\": \"PSS per idle logged-on connection ($idle_conns open)\", \"unit\": \"KiB\", \"better\": \"lower\", \"value\": $(awk -v a="$before" -v b="$1" -v n="$idle_conns" 'BEGIN {print (b - a) / n}')}"
+    else
+        echo "bench: $s: $idle_conns idle connections failed: $(tail -2 "$T/client.err" | tr '\n' ' ')" >&2
+    fi
+    exec 7>&-
+    wait "$lpid" 2>/dev/null
+done
+sleep 2
+
 # The largest process alone (Samewise: lwiod, which holds srv).
 for s in $servers; do
     big=0

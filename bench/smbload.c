@@ -2,14 +2,14 @@
  * bench/perf.sh (docs/benchmarks.md). A Python client is slower than the
  * server it measures; this one costs the client core little per request.
  *
- *   smbload [options] read|write|small|meta
+ *   smbload [options] read|write|small|meta|idle
  *
  *   -H host -P port -s share -U user -p password-file
  *   -e none|sign|encrypt   what the client asks for (default none)
  *   -c cipher              AES-128-GCM, AES-256-GCM ... (with -e encrypt)
  *   -m MiB                 read/write: the file's size (default 256)
  *   -r KiB                 read/write: bytes per call (default 1024)
- *   -n N                   small: connections (threads), meta: files
+ *   -n N                   small, idle: connections; meta: files
  *   -o N                   small: operations per connection
  *   -f name                the file (read/write), name prefix (small/meta)
  *
@@ -314,6 +314,34 @@ static int meta(void)
     return 0;
 }
 
+/* Idle: count connections logged on with a tree connect (a stat of the
+ * share's root), kept open until standard input closes (or five minutes):
+ * what an idle client costs the server. Prints one line when all are up. */
+static int idle(void)
+{
+    SMBCCTX **c = calloc((size_t)count, sizeof *c);
+    if (!c)
+        die("calloc");
+    char u[512];
+    snprintf(u, sizeof u, "smb://%s/%s/", host, share);
+    for (int i = 0; i < count; i++) {
+        struct stat st;
+        c[i] = context();
+        if (smbc_getFunctionStat(c[i])(c[i], u, &st) < 0)
+            die(u);
+    }
+    printf("{\"op\": \"idle\", \"connections\": %d}\n", count);
+    fflush(stdout);
+    alarm(300);
+    char b[64];
+    while (read(0, b, sizeof b) > 0)
+        ;
+    for (int i = 0; i < count; i++)
+        context_free(c[i]);
+    free(c);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *password_file = NULL;
@@ -362,6 +390,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(what, "meta") == 0)
         return meta();
+    if (strcmp(what, "idle") == 0)
+        return idle();
     fprintf(stderr, "smbload: unknown workload %s\n", what);
     return 2;
 }
