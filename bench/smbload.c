@@ -244,39 +244,47 @@ static int small(void)
     if (lat == MAP_FAILED || !pids)
         die("memory");
     /* Every connection starts together: each child logs on and opens its
-     * file, says so on ready, then waits for go to close. */
-    int go[2], ready[2];
-    if (pipe(go) != 0 || pipe(ready) != 0)
+     * file, says so, then waits for go to close. */
+    int go[2];
+    if (pipe(go) != 0)
         die("pipe");
+    /* One logon at a time (a burst of 64 connects overflows smbd's listen
+     * backlog of 50): each child is ready before the next is made. Each has
+     * its own ready pipe, so a child that dies first is seen as end of
+     * file, and the run fails below. */
     for (int i = 0; i < count; i++) {
+        int rp[2];
+        if (pipe(rp) != 0)
+            die("pipe");
         pids[i] = fork();
         if (pids[i] < 0)
             die("fork");
         if (pids[i] == 0) {
             close(go[1]);
-            close(ready[0]);
+            close(rp[0]);
             struct worker w = { .id = i, .lat = lat + (size_t)i * (size_t)ops };
-            _exit(small_worker(&w, ready[1], go[0]));
+            _exit(small_worker(&w, rp[1], go[0]));
+        }
+        close(rp[1]);
+        char b;
+        ssize_t r = read(rp[0], &b, 1);
+        close(rp[0]);
+        if (r != 1) {
+            /* Not ready: start the others now (they fail or finish), the
+             * exit status says the run failed. */
+            for (int j = i + 1; j < count; j++)
+                pids[j] = -1;
+            break;
         }
     }
     close(go[0]);
-    close(ready[1]);
-    /* A child that fails before it is ready closes its end: end of file
-     * before count bytes, and the run fails below. */
-    for (int have = 0; have < count;) {
-        char b[64];
-        ssize_t r = read(ready[0], b, sizeof b);
-        if (r <= 0)
-            break;
-        have += (int)r;
-    }
-    close(ready[0]);
     double t0 = now();
     close(go[1]); /* end of file: every child starts */
     int failed = 0;
     for (int i = 0; i < count; i++) {
         int st;
-        if (waitpid(pids[i], &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        if (pids[i] < 0 || waitpid(pids[i], &st, 0) < 0 || !WIFEXITED(st) ||
+            WEXITSTATUS(st) != 0)
             failed = 1;
     }
     double t = now() - t0;
