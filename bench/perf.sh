@@ -333,6 +333,6 @@ if sys.argv[2]:
             "Rates: higher is better; server CPU: lower is better. See docs/benchmarks.md.",
             ""]
     with open(sys.argv[2], "w") as out:
-        out.write("\n".join(head) + table + "\n")
+        out.write("\n".join(head) + "\n" + table + "\n")
     print("wrote", sys.argv[2])
 PY
