@@ -137,6 +137,19 @@ fuzz-smoke:
 	@$(MAKE) -s FUZZ_BUILD=$(FUZZ_BUILD) fuzz >/dev/null
 	FUZZ_RUNS=$(FUZZ_RUNS) tools/fuzz-smoke.sh $(FUZZ_BUILD)/fuzz
 
+# The benchmark against smbd (bench/perf.sh, docs/benchmarks.md): never part
+# of `make check`. Its load generator links libsmbclient (libsmbclient-dev),
+# probed here rather than by configure: nothing else needs it.
+# BENCH_ARGS=--quick for a smoke run of the benchmark itself.
+$(B)/bench/smbload: bench/smbload.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror $$(pkg-config --cflags smbclient) \
+	    -o $@ $< $$(pkg-config --libs smbclient) -lpthread
+
+bench: all $(B)/bench/smbload
+	SW_BUILD=$(abspath $(B)) bench/perf.sh $(BENCH_ARGS)
+
+
 # systemd units (systemd/*.in -> build/systemd/): the programs' and the
 # registry's installed paths filled in. make install puts them in
 # $(systemdunitdir); nothing enables them (docs/packaging.md).
@@ -150,7 +163,7 @@ $(B)/systemd/%: systemd/%.in config.mk
 	@echo "  GEN     $@"
 	$(Q)sed -e 's|@bindir@|$(bindir)|g' -e 's|@localstatedir@|$(localstatedir)|g' $< > $@.tmp && mv $@.tmp $@
 
-.PHONY: all check check-build run install clean distclean fuzz fuzz-binaries fuzz-smoke fresh-check deb deb-check
+.PHONY: all check check-build run install clean distclean fuzz fuzz-binaries fuzz-smoke fresh-check deb deb-check bench
 .DEFAULT_GOAL := all
 # Keep objects of test programs: they are intermediates to make, not to us.
 .SECONDARY:

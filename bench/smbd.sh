@@ -13,6 +13,9 @@
 # share "test" on SHARE_DIR. nss_wrapper gives smbd the Unix account USER
 # (uid 65534: what a Samewise user without a Unix account acts as) without
 # touching /etc/passwd. Needs the Debian packages samba and libnss-wrapper.
+# SMBD_SHARE_EXTRA, if set before smbd_setup, is added to the share section
+# (one option a line). One instance at a time: bench/perf.sh keeps two by
+# saving and restoring the SMBD_* variables.
 
 SMBD_DIR=
 SMBD_CONF=
@@ -20,6 +23,8 @@ SMBD_PORT=
 SMBD_PID=
 SMBD_WHY=
 SMBD_NSS_WRAPPER=
+# Extra lines for the share section (bench/perf.sh: smbd at its best).
+SMBD_SHARE_EXTRA=
 
 smbd_available() {
     SMBD_NSS_WRAPPER=$(ls /usr/lib/*/libnss_wrapper.so /usr/lib/libnss_wrapper.so 2>/dev/null | head -1)
@@ -75,6 +80,7 @@ smbd_setup() { # DIR SHARE_DIR USER PASSWORD
     path = $share
     read only = no
     comment = test share
+$SMBD_SHARE_EXTRA
 EOF
     {
         getent passwd root

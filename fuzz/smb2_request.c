@@ -26,7 +26,7 @@ static void cap_send(struct srv_conn *conn, uint8_t *frame, size_t len)
 static void cap_shutdown(struct srv_conn *conn) {}
 static void cap_release(struct srv_conn *conn) {}
 
-static const struct srv_transport transport = { cap_send, cap_shutdown, cap_release, NULL };
+static const struct srv_transport transport = { cap_send, cap_shutdown, cap_release, NULL, NULL };
 
 static NTSTATUS auth_begin(void *ctx, const char *peer, void **x)
 {

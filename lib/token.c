@@ -71,6 +71,7 @@ struct access_token *token_copy(const struct access_token *token)
     if (!t)
         return NULL;
     *t = *token;
+    atomic_init(&t->extra_refs, 0);
     t->groups = NULL;
     if (token->group_count) {
         t->groups = malloc(token->group_count * sizeof *t->groups);
@@ -83,9 +84,24 @@ struct access_token *token_copy(const struct access_token *token)
     return t;
 }
 
+struct access_token *token_ref(const struct access_token *token)
+{
+    if (!token)
+        return NULL;
+    /* The count lives in the token; sharing it is what const promises
+     * callers it will not be changed for. */
+    struct access_token *t = (struct access_token *)token;
+    atomic_fetch_add(&t->extra_refs, 1);
+    return t;
+}
+
 void token_free(struct access_token *token)
 {
     if (!token)
+        return;
+    /* Another holder remains: drop this reference only (the count wraps
+     * below zero only for the last one, which frees). */
+    if (atomic_fetch_sub(&token->extra_refs, 1) != 0)
         return;
     free(token->groups);
     free(token);

@@ -5,6 +5,7 @@
 #ifndef SW_TOKEN_H
 #define SW_TOKEN_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -43,6 +44,9 @@ struct access_token {
      * token no Unix User/Group SIDs). Every account normally has its own
      * (lsass/idmap/idmap.h), Guest and anonymous included. */
     bool unix_id_shared;
+    /* References beyond the first (token_ref); zero for a token with one
+     * owner, which is what calloc and token_copy give. */
+    atomic_uint extra_refs;
 };
 
 /* A new empty token for user; groups are added with token_add_group. */
@@ -54,6 +58,10 @@ bool token_has_sid(const struct access_token *token, const struct sid *sid);
  * who may administer the machine over RPC. NULL is false. */
 bool token_is_administrator(const struct access_token *token);
 struct access_token *token_copy(const struct access_token *token);
+/* Another reference to the same token (no copy): what a call carries while
+ * it runs. A token with more than one reference is never changed; token_free
+ * drops one reference and frees the token with the last. */
+struct access_token *token_ref(const struct access_token *token);
 void token_free(struct access_token *token);
 /* The SYSTEM token (root callers of lwiod): S-1-5-18 with Administrators and
  * every privilege. */

@@ -24,7 +24,9 @@ struct irp *irp_new(enum io_irp_type type, struct io_file *file, const struct ac
     if (!irp)
         return NULL;
     if (token) {
-        irp->token = token_copy(token);
+        /* Shared, not copied: the caller's token outlives the call
+         * unchanged (a copy per READ was two allocations for nothing). */
+        irp->token = token_ref(token);
         if (!irp->token) {
             free(irp);
             return NULL;

@@ -46,7 +46,7 @@ static void cap_clear(struct capture *c)
 
 static void cap_release(struct srv_conn *conn) { cap_clear(conn->transport_state); }
 
-static const struct srv_transport capture_transport = { cap_send, cap_shutdown, cap_release, NULL };
+static const struct srv_transport capture_transport = { cap_send, cap_shutdown, cap_release, NULL, NULL };
 
 /* ---- Test doubles ----------------------------------------------------------
  * Leg 1: any token -> "CHALLENGE". Leg 2: "GOOD" logs on alice, "BOB" logs

@@ -267,6 +267,30 @@ static void test_aes256(void)
            "%s decryption round trip", i == 0 ? "AES-256-GCM" : "AES-256-CCM");
         free(out);
         buf_free(&b);
+        /* In place (what srv does with a received frame): the plain message
+         * lies right after the header; a changed byte fails the tag and
+         * leaves no plaintext behind. */
+        uint8_t copy[256];
+        memcpy(copy, frame, frame_len);
+        ok(smb2_decrypt_in_place(v[i].cipher, keys.encryption, copy, frame_len, &out,
+                                 &out_len) == STATUS_SUCCESS &&
+               out == copy + SMB2_TRANSFORM_HEADER_SIZE && out_len == plain_len &&
+               memcmp(out, plain, plain_len) == 0,
+           "%s decryption in place", i == 0 ? "AES-256-GCM" : "AES-256-CCM");
+        memcpy(copy, frame, frame_len);
+        copy[frame_len - 1] ^= 1;
+        uint8_t zeros[256] = { 0 };
+        ok(smb2_decrypt_in_place(v[i].cipher, keys.encryption, copy, frame_len, &out,
+                                 &out_len) == STATUS_ACCESS_DENIED &&
+               out == NULL && memcmp(copy + SMB2_TRANSFORM_HEADER_SIZE, zeros, plain_len) == 0,
+           "%s in place: a bad tag is refused and the bytes wiped",
+           i == 0 ? "AES-256-GCM" : "AES-256-CCM");
+        /* Encryption in place gives the same frame as the copying call. */
+        memcpy(copy + SMB2_TRANSFORM_HEADER_SIZE, plain, plain_len);
+        ok(smb2_encrypt_in_place(v[i].cipher, keys.encryption, nonce, 0x100000000025ull, copy,
+                                 plain_len) == STATUS_SUCCESS &&
+               memcmp(copy, frame, frame_len) == 0,
+           "%s encryption in place matches", i == 0 ? "AES-256-GCM" : "AES-256-CCM");
     }
 }
 

@@ -57,7 +57,7 @@ static void cap_release(struct srv_conn *conn)
     cap_clear(conn->transport_state);
 }
 
-static const struct srv_transport capture_transport = { cap_send, cap_shutdown, cap_release, NULL };
+static const struct srv_transport capture_transport = { cap_send, cap_shutdown, cap_release, NULL, NULL };
 
 /* ---- Test doubles: auth, shares, a deferred work queue ------------------- */
 

@@ -19,7 +19,7 @@ static void no_send(struct srv_conn *conn, uint8_t *data, size_t len)
 }
 static void no_shutdown(struct srv_conn *conn) { (void)conn; }
 static void no_release(struct srv_conn *conn) { (void)conn; }
-static const struct srv_transport transport = { no_send, no_shutdown, no_release, NULL };
+static const struct srv_transport transport = { no_send, no_shutdown, no_release, NULL, NULL };
 
 /* The engine wants an authenticator and a share lookup; nothing calls them. */
 static NTSTATUS auth_begin(void *ctx, const char *peer, void **x)

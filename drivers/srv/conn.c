@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "drivers/srv/bufpool.h"
 #include "drivers/srv/server.h"
 #include "drivers/srv/smb2/request.h"
 #include "lib/log.h"
@@ -182,6 +183,31 @@ void srv_conn_send_message(struct srv_conn *conn, const uint8_t *msg, size_t len
     frame[3] = (uint8_t)len;
     memcpy(frame + SMB2_TRANSPORT_HEADER_SIZE, msg, len);
     conn->transport->send(conn, frame, len + SMB2_TRANSPORT_HEADER_SIZE);
+}
+
+void srv_conn_send_block(struct srv_conn *conn, uint8_t *block, size_t start, size_t len)
+{
+    if (len > SMB2_TRANSPORT_MAX_LENGTH || start < SMB2_TRANSPORT_HEADER_SIZE) {
+        srv_bufpool_put(block);
+        srv_conn_disconnect(conn, "response larger than the transport allows");
+        return;
+    }
+    if (srv_conn_is_dead(conn)) {
+        srv_bufpool_put(block);
+        return;
+    }
+    uint8_t *frame = block + start - SMB2_TRANSPORT_HEADER_SIZE;
+    frame[0] = 0;
+    frame[1] = (uint8_t)(len >> 16);
+    frame[2] = (uint8_t)(len >> 8);
+    frame[3] = (uint8_t)len;
+    size_t frame_len = len + SMB2_TRANSPORT_HEADER_SIZE;
+    if (conn->transport->send_at) {
+        conn->transport->send_at(conn, block, start - SMB2_TRANSPORT_HEADER_SIZE, frame_len);
+    } else {
+        memmove(block, frame, frame_len);
+        conn->transport->send(conn, block, frame_len);
+    }
 }
 
 /* ---- The session table -------------------------------------------------- */

@@ -136,9 +136,11 @@ static NTSTATUS load_config(struct io_driver *driver, struct registry *reg, stru
         { "unauthenticated-timeout", offsetof(struct srv_config, unauthenticated_timeout), 1 },
         { "frame-timeout", offsetof(struct srv_config, frame_timeout), 1 },
         { "max-send-queue", offsetof(struct srv_config, max_send_queue), 1024 * 1024 },
+        { "network-threads", offsetof(struct srv_config, network_threads), 1 },
         { "max-opens-per-session", offsetof(struct srv_config, max_opens_per_session), 1 },
         { "max-opens-per-user", offsetof(struct srv_config, max_opens_per_user), 1 },
     };
+    _Static_assert(sizeof c->network_threads == sizeof(uint32_t), "written as a uint32_t");
     for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
         if ((v = setting(driver, reg, numbers[i].name))) {
             unsigned long n = strtoul(v, NULL, 0);

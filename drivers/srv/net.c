@@ -1,14 +1,21 @@
-/* The network side: a TCP listener and one epoll thread that accepts,
- * reads direct-TCP frames ([MS-SMB2] 2.1) and writes what could not be sent
- * at once.
+/* The network side: a TCP listener and event loops (epoll threads) that
+ * accept, read direct-TCP frames ([MS-SMB2] 2.1) and write what could not be
+ * sent at once.
  *
- * The network thread never blocks: sockets are non-blocking, frames are
- * handed to the dispatcher, which parks anything slow. Any thread may send;
- * a send that would block is queued and finished here on EPOLLOUT. Only this
- * thread removes a socket from the epoll set and drops the epoll set's
- * reference on its connection, so an event in hand never points at freed
- * memory; other threads end a connection with shutdown(2), which this thread
- * then sees as end of file.
+ * There are srv.network-threads loops (default: one per CPU lwiod may run
+ * on). Loop 0 also owns the listener and the once-a-second sweeps; each
+ * accepted connection is handed to one loop in turn and lives there: only
+ * that loop's thread reads it, runs the dispatcher on its frames (so frames
+ * of different connections are parsed, verified, decrypted and answered on
+ * different cores) and removes it from the loop's epoll set.
+ *
+ * A loop never blocks: sockets are non-blocking, frames are handed to the
+ * dispatcher, which parks anything slow. Any thread may send; a send that
+ * would block is queued and finished by the connection's loop on EPOLLOUT.
+ * Only that loop removes a socket from its epoll set and drops the epoll
+ * set's reference on the connection, so an event in hand never points at
+ * freed memory; other threads end a connection with shutdown(2), which the
+ * loop then sees as end of file.
  *
  * What a client can make this side hold is bounded (docs/srv.md, "Limits"):
  * connections (srv.max-connections, srv.max-connections-per-address; when
@@ -24,6 +31,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,19 +42,33 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "drivers/srv/bufpool.h"
 #include "drivers/srv/server.h"
 #include "drivers/srv/smb2/smb2.h"
 #include "lib/log.h"
 
+/* A frame waiting to be sent: bytes [sent, len) of the block data (which
+ * may have unused header room before the frame). */
 struct chunk {
     struct chunk *next;
     uint8_t *data;
     size_t len, sent;
 };
 
+/* One event loop: its epoll set, its wake descriptor, its thread. */
+struct srv_net_loop {
+    struct srv_engine *engine;
+    unsigned index;
+    int epoll_fd, wake_fd;
+    pthread_t thread;
+    bool started;
+};
+
 struct sock {
     int fd;
     struct srv_engine *engine;
+    struct srv_net_loop *loop;  /* the loop it lives on (set before it joins
+                                   the loop's epoll set, never changed) */
     char host[INET6_ADDRSTRLEN]; /* the client's address, for the per-address cap */
     uint64_t accepted_at;       /* monotonic seconds */
     bool registered;            /* in the epoll set (network thread only) */
@@ -87,7 +109,7 @@ static void free_chunks(struct sock *s)
     while (s->head) {
         struct chunk *c = s->head;
         s->head = c->next;
-        free(c->data);
+        srv_bufpool_put(c->data);
         free(c);
     }
     s->tail = NULL;
@@ -115,7 +137,7 @@ static bool flush_locked(struct sock *s)
         s->head = c->next;
         if (!s->head)
             s->tail = NULL;
-        free(c->data);
+        srv_bufpool_put(c->data);
         free(c);
     }
     return true;
@@ -156,8 +178,8 @@ static void update_interest_locked(struct srv_conn *conn, struct sock *s)
         return;
     struct epoll_event ev = { .events = events, .data.ptr = conn };
     /* EPOLL_CTL_MOD is safe from any thread; it fails harmlessly once the
-     * network thread has removed the socket. */
-    if (epoll_ctl(s->engine->epoll_fd, EPOLL_CTL_MOD, s->fd, &ev) == 0)
+     * loop has removed the socket. */
+    if (epoll_ctl(s->loop->epoll_fd, EPOLL_CTL_MOD, s->fd, &ev) == 0)
         s->events = events;
 }
 
@@ -171,34 +193,60 @@ static bool reading_paused(struct srv_conn *conn, struct sock *s)
     return paused;
 }
 
-static void sock_send(struct srv_conn *conn, uint8_t *data, size_t len)
+/* Sends at once what the socket takes when nothing is queued before it (no
+ * chunk allocated then: the usual case); queues the rest. */
+static void sock_send_at(struct srv_conn *conn, uint8_t *block, size_t start, size_t len)
 {
     struct sock *s = conn->transport_state;
     bool failed = false;
     pthread_mutex_lock(&s->send_lock);
     if (s->closed) {
-        free(data);
-    } else {
-        struct chunk *c = malloc(sizeof *c);
-        if (!c) {
-            free(data);
-            failed = true;
-        } else {
-            *c = (struct chunk){ .data = data, .len = len };
-            if (s->tail)
-                s->tail->next = c;
-            else
-                s->head = c;
-            s->tail = c;
-            s->queued += len;
-            failed = !flush_locked(s);
-            if (!failed)
-                update_interest_locked(conn, s);
-        }
+        srv_bufpool_put(block);
+        goto out;
     }
+    size_t sent = start, end = start + len;
+    while (!s->head && sent < end) {
+        ssize_t n = send(s->fd, block + sent, end - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                failed = true;
+            break;
+        }
+        sent += (size_t)n;
+    }
+    if (failed || sent == end) {
+        srv_bufpool_put(block);
+        if (!failed && s->reading_paused)
+            update_interest_locked(conn, s);
+        goto out;
+    }
+    struct chunk *c = malloc(sizeof *c);
+    if (!c) {
+        srv_bufpool_put(block);
+        failed = true;
+        goto out;
+    }
+    *c = (struct chunk){ .data = block, .len = end, .sent = sent };
+    if (s->tail)
+        s->tail->next = c;
+    else
+        s->head = c;
+    s->tail = c;
+    s->queued += end - sent;
+    failed = !flush_locked(s);
+    if (!failed)
+        update_interest_locked(conn, s);
+out:
     pthread_mutex_unlock(&s->send_lock);
     if (failed)
         srv_conn_disconnect(conn, "send failed");
+}
+
+static void sock_send(struct srv_conn *conn, uint8_t *data, size_t len)
+{
+    sock_send_at(conn, data, 0, len);
 }
 
 static void sock_shutdown(struct srv_conn *conn)
@@ -221,7 +269,7 @@ static void sock_release(struct srv_conn *conn)
     struct sock *s = conn->transport_state;
     struct srv_engine *e = s->engine;
     free_chunks(s);
-    free(s->frame);
+    srv_bufpool_put(s->frame);
     if (s->fd >= 0) {
         close(s->fd);
         /* A descriptor is free: if accepting paused for want of one, the
@@ -252,6 +300,7 @@ static const struct srv_transport sock_transport = {
     .shutdown = sock_shutdown,
     .release = sock_release,
     .inflight_released = sock_inflight_released,
+    .send_at = sock_send_at,
 };
 
 /* ---- Network thread ----------------------------------------------------- */
@@ -259,9 +308,10 @@ static const struct srv_transport sock_transport = {
 static void close_conn(struct srv_engine *e, struct srv_conn *conn, const char *why)
 {
     struct sock *s = conn->transport_state;
+    (void)e;
     srv_conn_disconnect(conn, why);
     if (s->registered) {
-        epoll_ctl(e->epoll_fd, EPOLL_CTL_DEL, s->fd, NULL);
+        epoll_ctl(s->loop->epoll_fd, EPOLL_CTL_DEL, s->fd, NULL);
         s->registered = false;
         srv_conn_unref(conn); /* the epoll set's reference */
     }
@@ -292,12 +342,14 @@ static void idle_sweep(struct srv_engine *e, uint32_t idle_timeout)
     }
 }
 
-/* Closes connections that overstayed srv.unauthenticated-timeout (no
- * SESSION_SETUP succeeded on them) or whose frame in progress is older than
- * srv.frame-timeout. Runs on the network thread once a second; the
- * disconnect shuts the socket, and the epoll loop then drops it. */
-static void limits_sweep(struct srv_engine *e)
+/* Closes the loop's connections that overstayed srv.unauthenticated-timeout
+ * (no SESSION_SETUP succeeded on them) or whose frame in progress is older
+ * than srv.frame-timeout. Runs on each loop once a second, for the
+ * connections that live there (their receive state is the loop's alone);
+ * the disconnect shuts the socket, and the loop then drops it. */
+static void limits_sweep(struct srv_net_loop *loop)
 {
+    struct srv_engine *e = loop->engine;
     const struct srv_config *settings = srv_settings_hold(e);
     uint32_t unauthenticated = settings->unauthenticated_timeout;
     uint32_t frame = settings->frame_timeout;
@@ -312,6 +364,8 @@ static void limits_sweep(struct srv_engine *e)
         if (c->transport != &sock_transport)
             continue;
         struct sock *s = c->transport_state;
+        if (s->loop != loop)
+            continue;
         pthread_mutex_lock(&c->lock);
         bool logged_on = c->has_valid_session, dead = c->dead;
         pthread_mutex_unlock(&c->lock);
@@ -449,19 +503,24 @@ static void accept_some(struct srv_engine *e)
         s->events = EPOLLIN | EPOLLRDHUP;
         atomic_init(&s->logged_on, false);
         pthread_mutex_init(&s->send_lock, NULL);
+        /* The loops in turn (this thread is loop 0's: next_loop is its). */
+        s->loop = &e->loops[e->next_loop++ % e->loop_count];
         struct srv_conn *conn = srv_conn_new(e, &sock_transport, s, peer);
         if (!conn) {
             sock_release(&(struct srv_conn){ .transport_state = s });
             continue;
         }
-        /* The caller's reference becomes the epoll set's. */
+        /* The caller's reference becomes the epoll set's. Registered before
+         * the socket joins the set: from then on the connection's loop may
+         * see an event for it (and drop it) at any moment. */
+        s->registered = true;
         struct epoll_event ev = { .events = s->events, .data.ptr = conn };
-        if (epoll_ctl(e->epoll_fd, EPOLL_CTL_ADD, fd, &ev) != 0) {
+        if (epoll_ctl(s->loop->epoll_fd, EPOLL_CTL_ADD, fd, &ev) != 0) {
+            s->registered = false;
             srv_conn_disconnect(conn, "epoll");
             srv_conn_unref(conn);
             continue;
         }
-        s->registered = true;
         log_ratelimited(LOG_LEVEL_INFO, "srv: %s: connected", peer);
     }
 }
@@ -510,7 +569,10 @@ static bool read_frames(struct srv_conn *conn, const char **why)
                 *why = s->hdr[0] != 0 ? "not a direct TCP frame" : "frame length out of range";
                 return false;
             }
-            s->frame = malloc(len);
+            /* A large WRITE lands in a cached block and is written to the
+             * file from there (no copy on the way). */
+            size_t usable;
+            s->frame = srv_bufpool_get(len, &usable);
             if (!s->frame) {
                 *why = "out of memory";
                 return false;
@@ -642,7 +704,9 @@ NTSTATUS srv_net_rebind(struct srv_engine *e, const char *address, uint16_t port
 
 static void *net_main(void *arg)
 {
-    struct srv_engine *e = arg;
+    struct srv_net_loop *loop = arg;
+    struct srv_engine *e = loop->engine;
+    bool first = loop->index == 0; /* the listener and the engine-wide sweeps */
     struct epoll_event events[64];
     uint64_t last_sweep = srv_monotonic_seconds(), last_limits_sweep = last_sweep;
     while (!atomic_load(&e->stopping)) {
@@ -657,25 +721,32 @@ static void *net_main(void *arg)
             sweep_ms = (int)(period < 1 ? 1 : period > 60 ? 60 : period) * 1000;
         }
         /* Oplock breaks time out in seconds: look at least every second. */
-        int n = epoll_wait(e->epoll_fd, events, 64,
+        int n = epoll_wait(loop->epoll_fd, events, 64,
                            sweep_ms < 0 || sweep_ms > 1000 ? 1000 : sweep_ms);
-        srv_oplock_sweep(e);
-        if (sweep_ms > 0 && srv_monotonic_seconds() - last_sweep >= (uint64_t)sweep_ms / 1000) {
-            idle_sweep(e, idle_timeout);
-            last_sweep = srv_monotonic_seconds();
+        if (first) {
+            srv_oplock_sweep(e);
+            if (sweep_ms > 0 &&
+                srv_monotonic_seconds() - last_sweep >= (uint64_t)sweep_ms / 1000) {
+                idle_sweep(e, idle_timeout);
+                last_sweep = srv_monotonic_seconds();
+            }
         }
         if (srv_monotonic_seconds() != last_limits_sweep) {
-            limits_sweep(e);
+            limits_sweep(loop);
+            if (first)
+                srv_bufpool_sweep();
             last_limits_sweep = srv_monotonic_seconds();
         }
-        maybe_resume_accepting(e);
+        if (first)
+            maybe_resume_accepting(e);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
             log_error("srv: epoll_wait: %s", strerror(errno));
             break;
         }
-        rebind_if_asked(e);
+        if (first)
+            rebind_if_asked(e);
         for (int i = 0; i < n; i++) {
             void *p = events[i].data.ptr;
             if (p == &listen_marker) {
@@ -685,7 +756,7 @@ static void *net_main(void *arg)
             }
             if (p == &wake_marker) {
                 uint64_t v;
-                if (read(e->wake_fd, &v, sizeof v) < 0 && errno != EAGAIN)
+                if (read(loop->wake_fd, &v, sizeof v) < 0 && errno != EAGAIN)
                     log_ratelimited(LOG_LEVEL_WARNING, "srv: wake: %s", strerror(errno));
                 continue;
             }
@@ -716,12 +787,13 @@ static void *net_main(void *arg)
                 close_conn(e, conn, why);
         }
     }
-    /* Stopping: drop every connection still in the epoll set. */
+    /* Stopping: drop every connection still in this loop's epoll set. */
     for (;;) {
         struct srv_conn *conn = NULL;
         pthread_mutex_lock(&e->lock);
         for (struct srv_conn *c = e->conns; c && !conn; c = c->next)
             if (c->transport == &sock_transport &&
+                ((struct sock *)c->transport_state)->loop == loop &&
                 ((struct sock *)c->transport_state)->registered)
                 conn = c;
         if (conn)
@@ -764,28 +836,67 @@ static int listen_socket(const char *address, uint16_t port, uint16_t *bound)
     return fd;
 }
 
+/* srv.network-threads, or one loop per CPU this process may run on (so a
+ * daemon pinned with taskset gets as many loops as CPUs it was given). */
+static unsigned loops_wanted(const struct srv_config *c)
+{
+    long n = c->network_threads;
+    if (n == 0) {
+        cpu_set_t set;
+        n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
+                                                        : sysconf(_SC_NPROCESSORS_ONLN);
+    }
+    return n < 1 ? 1u : n > 256 ? 256u : (unsigned)n;
+}
+
 NTSTATUS srv_net_start(struct srv_engine *e)
 {
+    srv_bufpool_init();
     e->listen_fd = listen_socket(e->config.listen_address, e->config.port, &e->port);
     if (e->listen_fd < 0) {
         log_error("srv: cannot listen on %s port %u: %s", e->config.listen_address,
                   e->config.port, strerror(errno));
         return STATUS_INVALID_PARAMETER;
     }
-    e->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-    e->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    struct epoll_event lev = { .events = EPOLLIN, .data.ptr = &listen_marker };
-    struct epoll_event wev = { .events = EPOLLIN, .data.ptr = &wake_marker };
-    if (e->epoll_fd < 0 || e->wake_fd < 0 ||
-        epoll_ctl(e->epoll_fd, EPOLL_CTL_ADD, e->listen_fd, &lev) != 0 ||
-        epoll_ctl(e->epoll_fd, EPOLL_CTL_ADD, e->wake_fd, &wev) != 0 ||
-        pthread_create(&e->net_thread, NULL, net_main, e) != 0) {
+    unsigned count = loops_wanted(&e->config);
+    e->loops = calloc(count, sizeof *e->loops);
+    if (!e->loops) {
         srv_net_stop(e);
         return STATUS_INSUFFICIENT_RESOURCES;
     }
+    e->loop_count = count;
+    for (unsigned i = 0; i < count; i++)
+        e->loops[i].epoll_fd = e->loops[i].wake_fd = -1;
+    bool ok = true;
+    for (unsigned i = 0; i < count && ok; i++) {
+        struct srv_net_loop *l = &e->loops[i];
+        l->engine = e;
+        l->index = i;
+        l->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+        l->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+        struct epoll_event wev = { .events = EPOLLIN, .data.ptr = &wake_marker };
+        ok = l->epoll_fd >= 0 && l->wake_fd >= 0 &&
+             epoll_ctl(l->epoll_fd, EPOLL_CTL_ADD, l->wake_fd, &wev) == 0;
+    }
+    /* Loop 0's descriptors are the engine's (the listener, rebinding, the
+     * wake of a paused accept). */
+    e->epoll_fd = e->loops[0].epoll_fd;
+    e->wake_fd = e->loops[0].wake_fd;
+    struct epoll_event lev = { .events = EPOLLIN, .data.ptr = &listen_marker };
+    ok = ok && epoll_ctl(e->epoll_fd, EPOLL_CTL_ADD, e->listen_fd, &lev) == 0;
+    for (unsigned i = 0; i < count && ok; i++) {
+        ok = pthread_create(&e->loops[i].thread, NULL, net_main, &e->loops[i]) == 0;
+        e->loops[i].started = ok;
+    }
+    if (!ok) {
+        srv_net_stop(e);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    e->net_thread = e->loops[0].thread;
     e->net_running = true;
     snprintf(e->listen_address, sizeof e->listen_address, "%s", e->config.listen_address);
-    log_info("srv: listening on %s port %u", e->config.listen_address, e->port);
+    log_info("srv: listening on %s port %u with %u network thread%s", e->config.listen_address,
+             e->port, count, count == 1 ? "" : "s");
     struct rlimit lim;
     if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY &&
         (e->config.max_connections == 0 ||
@@ -800,13 +911,17 @@ NTSTATUS srv_net_start(struct srv_engine *e)
 void srv_net_stop(struct srv_engine *e)
 {
     atomic_store(&e->stopping, true);
-    if (e->net_running) {
+    for (unsigned i = 0; i < e->loop_count; i++) {
+        struct srv_net_loop *l = &e->loops[i];
+        if (!l->started)
+            continue;
         uint64_t one = 1;
-        if (write(e->wake_fd, &one, sizeof one) < 0)
+        if (write(l->wake_fd, &one, sizeof one) < 0)
             log_warning("srv: wake: %s", strerror(errno));
-        pthread_join(e->net_thread, NULL);
-        e->net_running = false;
+        pthread_join(l->thread, NULL);
+        l->started = false;
     }
+    e->net_running = false;
     atomic_store(&e->accept_paused, false);
     if (e->listen_fd >= 0)
         close(e->listen_fd);
@@ -818,9 +933,14 @@ void srv_net_stop(struct srv_engine *e)
 
 void srv_net_release(struct srv_engine *e)
 {
-    if (e->wake_fd >= 0)
-        close(e->wake_fd);
-    if (e->epoll_fd >= 0)
-        close(e->epoll_fd);
+    for (unsigned i = 0; i < e->loop_count; i++) {
+        if (e->loops[i].wake_fd >= 0)
+            close(e->loops[i].wake_fd);
+        if (e->loops[i].epoll_fd >= 0)
+            close(e->loops[i].epoll_fd);
+    }
+    free(e->loops);
+    e->loops = NULL;
+    e->loop_count = 0;
     e->wake_fd = e->epoll_fd = -1;
 }

@@ -104,6 +104,12 @@ struct srv_engine {
     pthread_cond_t rebind_cond;
     pthread_t net_thread;
     bool net_running;
+    /* The event loops (net.c): loop 0 is the thread above, with epoll_fd
+     * and wake_fd; each accepted connection lives on one loop, chosen in
+     * turn. */
+    struct srv_net_loop *loops;
+    unsigned loop_count;
+    unsigned next_loop;            /* loop 0's thread only */
     atomic_bool stopping;
     /* Accepting paused because descriptors ran out (EMFILE/ENFILE): the
      * listening socket is out of the epoll set until a connection's
@@ -151,6 +157,7 @@ uint64_t srv_filetime_now(void);
 /* Seconds on the monotonic clock. */
 uint64_t srv_monotonic_seconds(void);
 
+struct srv_net_loop;
 /* net.c: the listener and the network thread. srv_net_release closes what
  * stop leaves for the connections still finishing (engine destroy, once
  * they are gone). */
@@ -185,6 +192,12 @@ struct srv_transport {
     /* conn->inflight_bytes dropped: reading may resume (back-pressure,
      * net.c). Any thread, no srv lock held. May be NULL. */
     void (*inflight_released)(struct srv_conn *conn);
+    /* Sends bytes [start, start + len) of block, a frame with its 4-byte
+     * length; takes ownership of block (srv_bufpool_put frees it). What lets
+     * a response built behind reserved header room go out without being
+     * moved. May be NULL: the frame is then moved to the block's start and
+     * given to send. */
+    void (*send_at)(struct srv_conn *conn, uint8_t *block, size_t start, size_t len);
 };
 
 struct srv_conn {
@@ -247,6 +260,10 @@ bool srv_conn_is_idle(struct srv_conn *conn);
 size_t srv_conn_max_frame(struct srv_conn *conn);
 /* Sends a complete SMB2 message (compound); adds the 4-byte length. */
 void srv_conn_send_message(struct srv_conn *conn, const uint8_t *msg, size_t len);
+/* Sends the message at block + start (len bytes) without copying it: the
+ * 4-byte length goes into the SMB2_TRANSPORT_HEADER_SIZE bytes before start,
+ * which the caller left free. Takes ownership of block (malloc'd). */
+void srv_conn_send_block(struct srv_conn *conn, uint8_t *block, size_t start, size_t len);
 /* The most a frame may carry before a logon on the connection: a NEGOTIATE
  * or a SESSION_SETUP, whose security buffer has a 16-bit length. */
 #define SRV_MAX_FRAME_BEFORE_LOGON (68 * 1024)
@@ -375,6 +392,9 @@ struct srv_conn *srv_engine_find_conn(struct srv_engine *engine, uint64_t id);
  * or NULL if the session has none. */
 struct srv_conn *srv_session_live_conn(struct srv_session *session, struct srv_conn *conn);
 /* Encrypts a message for the session into out (transform header added). */
+/* The same in place: frame has SMB2_TRANSFORM_HEADER_SIZE bytes of room,
+ * then the len-byte message, encrypted where it lies. */
+NTSTATUS srv_session_encrypt_in_place(struct srv_session *session, uint8_t *frame, size_t len);
 NTSTATUS srv_session_encrypt(struct srv_session *session, const uint8_t *msg, size_t len,
                              struct buf *out);
 

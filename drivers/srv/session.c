@@ -98,26 +98,50 @@ void srv_session_kill(struct srv_session *s)
         atomic_fetch_sub(&s->engine->sessions_valid, 1);
 }
 
+/* Takes the session's cipher, key and next nonce; false if it cannot
+ * encrypt (no keys, nonces spent). */
+static bool encryption_params(struct srv_session *s, uint16_t *cipher,
+                              uint8_t key[SMB2_CIPHER_KEY_MAX],
+                              uint8_t nonce[SMB2_TRANSFORM_NONCE_FIELD_SIZE])
+{
+    memset(nonce, 0, SMB2_TRANSFORM_NONCE_FIELD_SIZE);
+    pthread_mutex_lock(&s->lock);
+    bool ok = s->has_keys && s->keys.cipher_key_len > 0 && s->nonce_counter < UINT64_MAX;
+    *cipher = s->cipher;
+    uint64_t counter = s->nonce_counter++;
+    memcpy(key, s->keys.encryption, SMB2_CIPHER_KEY_MAX);
+    pthread_mutex_unlock(&s->lock);
+    if (ok) {
+        /* A nonce is never reused under one key: a per-session counter, with
+         * random salt in the remaining bytes the cipher uses. */
+        size_t nonce_len = smb2_cipher_nonce_size(*cipher);
+        le64_store(nonce, counter);
+        memcpy(nonce + 8, s->nonce_salt, nonce_len - 8);
+    }
+    return ok;
+}
+
 NTSTATUS srv_session_encrypt(struct srv_session *s, const uint8_t *msg, size_t len,
                              struct buf *out)
 {
     uint8_t key[SMB2_CIPHER_KEY_MAX];
-    uint8_t nonce[SMB2_TRANSFORM_NONCE_FIELD_SIZE] = { 0 };
-    pthread_mutex_lock(&s->lock);
-    bool ok = s->has_keys && s->keys.cipher_key_len > 0 && s->nonce_counter < UINT64_MAX;
-    uint16_t cipher = s->cipher;
-    uint64_t counter = s->nonce_counter++;
-    memcpy(key, s->keys.encryption, sizeof key);
-    pthread_mutex_unlock(&s->lock);
+    uint8_t nonce[SMB2_TRANSFORM_NONCE_FIELD_SIZE];
+    uint16_t cipher;
     NTSTATUS status = STATUS_ENCRYPTION_FAILED;
-    if (ok) {
-        /* A nonce is never reused under one key: a per-session counter, with
-         * random salt in the remaining bytes the cipher uses. */
-        size_t nonce_len = smb2_cipher_nonce_size(cipher);
-        le64_store(nonce, counter);
-        memcpy(nonce + 8, s->nonce_salt, nonce_len - 8);
+    if (encryption_params(s, &cipher, key, nonce))
         status = smb2_encrypt(cipher, key, nonce, s->id, msg, len, out);
-    }
+    OPENSSL_cleanse(key, sizeof key);
+    return status;
+}
+
+NTSTATUS srv_session_encrypt_in_place(struct srv_session *s, uint8_t *frame, size_t len)
+{
+    uint8_t key[SMB2_CIPHER_KEY_MAX];
+    uint8_t nonce[SMB2_TRANSFORM_NONCE_FIELD_SIZE];
+    uint16_t cipher;
+    NTSTATUS status = STATUS_ENCRYPTION_FAILED;
+    if (encryption_params(s, &cipher, key, nonce))
+        status = smb2_encrypt_in_place(cipher, key, nonce, s->id, frame, len);
     OPENSSL_cleanse(key, sizeof key);
     return status;
 }

@@ -140,7 +140,8 @@ struct srv_config {
      * "Restart"; lwiod: srv-durable.state in the run directory); NULL:
      * nowhere, they end with the engine. Owned by the caller. */
     const char *durable_state_path;
-    unsigned network_threads;    /* 1 today */
+    unsigned network_threads;    /* event loops (net.c); 0: one per CPU the process
+                                    may run on (read at start, srv.network-threads) */
     unsigned worker_threads;     /* srv's own pool, when queue_work is NULL */
     struct srv_auth auth;
     struct srv_shares shares;

@@ -294,33 +294,44 @@ out:
     return status;
 }
 
+NTSTATUS smb2_encrypt_in_place(uint16_t cipher, const uint8_t *key, const uint8_t nonce_field[16],
+                               uint64_t session_id, uint8_t *frame, size_t plain_len)
+{
+    if (!cipher_of(cipher) || plain_len > UINT32_MAX)
+        return STATUS_INVALID_PARAMETER;
+    uint8_t *h = frame;
+    memcpy(h, SMB2_TRANSFORM_PROTOCOL_ID, 4);
+    memset(h + SMB2_TRANSFORM_OFF_SIGNATURE, 0, 16); /* filled in below */
+    memcpy(h + 20, nonce_field, 16);
+    le32_store(h + 36, (uint32_t)plain_len);
+    le16_store(h + 40, 0);
+    le16_store(h + 42, SMB2_TRANSFORM_FLAG_ENCRYPTED);
+    le64_store(h + 44, session_id);
+    uint8_t tag[16];
+    /* OpenSSL's AEAD ciphers take the same buffer as input and output. */
+    uint8_t *body = frame + SMB2_TRANSFORM_HEADER_SIZE;
+    NTSTATUS status = aead(true, cipher, key, nonce_field, frame + SMB2_TRANSFORM_AAD_OFFSET, body,
+                           plain_len, body, tag);
+    if (status == STATUS_SUCCESS)
+        memcpy(h + SMB2_TRANSFORM_OFF_SIGNATURE, tag, 16);
+    return status;
+}
+
 NTSTATUS smb2_encrypt(uint16_t cipher, const uint8_t *key, const uint8_t nonce_field[16],
                       uint64_t session_id, const uint8_t *plain, size_t plain_len,
                       struct buf *out)
 {
     if (!cipher_of(cipher) || plain_len > UINT32_MAX)
         return STATUS_INVALID_PARAMETER;
-    size_t start = out->len;
-    wr_bytes(out, SMB2_TRANSFORM_PROTOCOL_ID, 4);
-    wr_zeros(out, 16); /* Signature, filled in below */
-    wr_bytes(out, nonce_field, 16);
-    wr_u32(out, (uint32_t)plain_len);
-    wr_u16(out, 0);
-    wr_u16(out, SMB2_TRANSFORM_FLAG_ENCRYPTED);
-    wr_u64(out, session_id);
-    size_t body = wr_reserve(out, plain_len);
+    size_t start = wr_reserve(out, SMB2_TRANSFORM_HEADER_SIZE);
+    wr_bytes(out, plain, plain_len);
     if (!wr_ok(out))
         return STATUS_NO_MEMORY;
-    uint8_t tag[16];
-    uint8_t *frame = out->data + start;
-    NTSTATUS status = aead(true, cipher, key, nonce_field, frame + SMB2_TRANSFORM_AAD_OFFSET,
-                           plain, plain_len, out->data + body, tag);
-    if (status != STATUS_SUCCESS) {
+    NTSTATUS status = smb2_encrypt_in_place(cipher, key, nonce_field, session_id,
+                                            out->data + start, plain_len);
+    if (status != STATUS_SUCCESS)
         out->len = start;
-        return status;
-    }
-    memcpy(out->data + start + SMB2_TRANSFORM_OFF_SIGNATURE, tag, 16);
-    return STATUS_SUCCESS;
+    return status;
 }
 
 NTSTATUS smb2_transform_parse(const uint8_t *frame, size_t len, struct smb2_transform *t)
@@ -345,6 +356,28 @@ NTSTATUS smb2_transform_parse(const uint8_t *frame, size_t len, struct smb2_tran
 NTSTATUS smb2_decrypt(uint16_t cipher, const uint8_t *key, const uint8_t *frame, size_t len,
                       uint8_t **plain, size_t *plain_len)
 {
+    *plain = NULL;
+    *plain_len = 0;
+    uint8_t *copy = malloc(len ? len : 1);
+    if (!copy)
+        return STATUS_NO_MEMORY;
+    memcpy(copy, frame, len);
+    uint8_t *body;
+    size_t body_len;
+    NTSTATUS status = smb2_decrypt_in_place(cipher, key, copy, len, &body, &body_len);
+    if (status != STATUS_SUCCESS) {
+        free(copy);
+        return status;
+    }
+    memmove(copy, body, body_len);
+    *plain = copy;
+    *plain_len = body_len;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS smb2_decrypt_in_place(uint16_t cipher, const uint8_t *key, uint8_t *frame, size_t len,
+                               uint8_t **plain, size_t *plain_len)
+{
     struct smb2_transform t;
     NTSTATUS status = smb2_transform_parse(frame, len, &t);
     *plain = NULL;
@@ -353,17 +386,15 @@ NTSTATUS smb2_decrypt(uint16_t cipher, const uint8_t *key, const uint8_t *frame,
         return status;
     if (!cipher_of(cipher))
         return STATUS_INVALID_PARAMETER;
-    uint8_t *out = malloc(t.original_size);
-    if (!out)
-        return STATUS_NO_MEMORY;
-    status = aead(false, cipher, key, t.nonce, frame + SMB2_TRANSFORM_AAD_OFFSET,
-                  frame + SMB2_TRANSFORM_HEADER_SIZE, t.original_size, out, t.signature);
+    uint8_t *body = frame + SMB2_TRANSFORM_HEADER_SIZE;
+    status = aead(false, cipher, key, t.nonce, frame + SMB2_TRANSFORM_AAD_OFFSET, body,
+                  t.original_size, body, t.signature);
     if (status != STATUS_SUCCESS) {
-        OPENSSL_cleanse(out, t.original_size);
-        free(out);
+        /* Whatever was decrypted before the tag failed is not to be used. */
+        OPENSSL_cleanse(body, t.original_size);
         return status;
     }
-    *plain = out;
+    *plain = body;
     *plain_len = t.original_size;
     return STATUS_SUCCESS;
 }

@@ -71,6 +71,13 @@ NTSTATUS smb2_encrypt(uint16_t cipher, const uint8_t *key, const uint8_t nonce_f
                       uint64_t session_id, const uint8_t *plain, size_t plain_len,
                       struct buf *out);
 
+/* The same in place: frame holds SMB2_TRANSFORM_HEADER_SIZE bytes of room
+ * and then the plain message of plain_len bytes; the header is written into
+ * the room and the message encrypted where it is (no copy of a large READ
+ * response). */
+NTSTATUS smb2_encrypt_in_place(uint16_t cipher, const uint8_t *key, const uint8_t nonce_field[16],
+                               uint64_t session_id, uint8_t *frame, size_t plain_len);
+
 /* The fields of a received TRANSFORM_HEADER. */
 struct smb2_transform {
     uint8_t signature[16];
@@ -89,5 +96,10 @@ NTSTATUS smb2_transform_parse(const uint8_t *frame, size_t len, struct smb2_tran
  * authentication tag does not match. */
 NTSTATUS smb2_decrypt(uint16_t cipher, const uint8_t *key, const uint8_t *frame, size_t len,
                       uint8_t **plain, size_t *plain_len);
+/* The same in place: the message is decrypted where it lies and *plain
+ * points into frame, right after the header (nothing allocated). On a bad
+ * tag the decrypted bytes are wiped. */
+NTSTATUS smb2_decrypt_in_place(uint16_t cipher, const uint8_t *key, uint8_t *frame, size_t len,
+                               uint8_t **plain, size_t *plain_len);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include <openssl/crypto.h>
 
+#include "drivers/srv/bufpool.h"
 #include "drivers/srv/smb2/request.h"
 #include "lib/log.h"
 
@@ -22,7 +23,15 @@ static void run_chain(struct smb2_request *req);
 
 /* ---- Request objects ---------------------------------------------------- */
 
-static struct smb2_request *request_new(struct srv_conn *conn, uint8_t *msg, size_t len)
+/* Empties req->out down to its header room. */
+static void out_reset(struct smb2_request *req)
+{
+    buf_reset(&req->out);
+    wr_reserve(&req->out, SMB2_RSP_HEADROOM);
+}
+
+static struct smb2_request *request_new(struct srv_conn *conn, uint8_t *block, uint8_t *msg,
+                                        size_t len)
 {
     struct smb2_request *req = calloc(1, sizeof *req);
     if (!req)
@@ -30,10 +39,12 @@ static struct smb2_request *request_new(struct srv_conn *conn, uint8_t *msg, siz
     atomic_init(&req->refs, 1);
     srv_conn_ref(conn);
     req->conn = conn;
+    req->msg_block = block;
     req->msg = msg;
     req->msg_len = len;
     req->related_status = STATUS_SUCCESS;
     buf_init(&req->out);
+    out_reset(req);
     return req;
 }
 
@@ -73,8 +84,8 @@ void smb2_request_unref(struct smb2_request *req)
     OPENSSL_cleanse(req->elems, sizeof req->elems);
     OPENSSL_cleanse(req->elsewhere_key, sizeof req->elsewhere_key);
     srv_conn_unref(req->conn);
-    free(req->msg);
-    buf_free(&req->out);
+    srv_bufpool_put(req->msg_block);
+    srv_bufpool_put(buf_steal(&req->out, NULL));
     free(req);
 }
 
@@ -87,6 +98,28 @@ void *smb2_request_alloc(struct smb2_request *req, size_t size, void (*cleanup)(
     a->next = req->allocations;
     req->allocations = a;
     return a->data;
+}
+
+uint8_t *smb2_rsp_room(struct smb2_request *req, size_t len)
+{
+    struct buf *out = &req->out;
+    if (!wr_ok(out) || len > SIZE_MAX - out->len)
+        return NULL;
+    size_t need = out->len + len;
+    if (need > out->cap) {
+        /* Exactly what is needed (no doubling of a megabyte), from the
+         * cache; the few bytes built so far move into it. */
+        size_t usable;
+        uint8_t *block = srv_bufpool_get(need, &usable);
+        if (!block)
+            return NULL;
+        if (out->len)
+            memcpy(block, out->data, out->len);
+        srv_bufpool_put(out->data);
+        out->data = block;
+        out->cap = usable;
+    }
+    return out->data + out->len;
 }
 
 size_t smb2_rsp_offset(const struct smb2_request *req)
@@ -407,18 +440,21 @@ static void send_out(struct smb2_request *req)
             pthread_mutex_unlock(&e->preauth_session->lock);
         }
     }
+    /* Framed (and encrypted) where it was built: the room in front of the
+     * message takes the TRANSFORM_HEADER and the transport length, and the
+     * block itself goes to the socket. */
+    size_t msg_len = out->len - SMB2_RSP_HEADROOM;
     if (req->encrypt_session) {
-        struct buf enc;
-        buf_init(&enc);
-        if (srv_session_encrypt(req->encrypt_session, out->data, out->len, &enc) ==
+        uint8_t *frame = out->data + SMB2_TRANSPORT_HEADER_SIZE;
+        if (srv_session_encrypt_in_place(req->encrypt_session, frame, msg_len) ==
             STATUS_SUCCESS) {
             srv_stats_event(&conn->engine->stats, SRV_STAT_MESSAGES_ENCRYPTED);
-            srv_conn_send_message(conn, enc.data, enc.len);
+            srv_conn_send_block(conn, buf_steal(out, NULL), SMB2_TRANSPORT_HEADER_SIZE,
+                                SMB2_TRANSFORM_HEADER_SIZE + msg_len);
         } else
             srv_conn_disconnect(conn, "cannot encrypt a response");
-        buf_free(&enc);
     } else {
-        srv_conn_send_message(conn, out->data, out->len);
+        srv_conn_send_block(conn, buf_steal(out, NULL), SMB2_RSP_HEADROOM, msg_len);
     }
 done:
     for (size_t i = 0; i < req->elem_count; i++)
@@ -426,7 +462,7 @@ done:
             srv_session_unref(req->elems[i].preauth_session);
     OPENSSL_cleanse(req->elems, sizeof req->elems);
     req->elem_count = 0;
-    buf_reset(out);
+    out_reset(req);
 }
 
 void smb2_request_go_async(struct smb2_request *req)
@@ -742,11 +778,13 @@ void smb2_request_resume(struct smb2_request *req, NTSTATUS status)
 
 /* ---- Frames ------------------------------------------------------------- */
 
-/* Decrypts a TRANSFORM_HEADER frame (3.3.5.2.1); NULL session on failure. */
-static struct srv_session *decrypt_frame(struct srv_conn *conn, uint8_t **data, size_t *len)
+/* Decrypts a TRANSFORM_HEADER frame (3.3.5.2.1) where it lies: *msg and
+ * *len become the plain message inside data. NULL session on failure. */
+static struct srv_session *decrypt_frame(struct srv_conn *conn, uint8_t *data, uint8_t **msg,
+                                         size_t *len)
 {
     struct smb2_transform t;
-    if (smb2_transform_parse(*data, *len, &t) != STATUS_SUCCESS)
+    if (smb2_transform_parse(data, *len, &t) != STATUS_SUCCESS)
         return NULL;
     pthread_mutex_lock(&conn->lock);
     bool can = conn->negotiated && SMB2_DIALECT_IS_3(conn->dialect) && conn->cipher != 0;
@@ -764,15 +802,14 @@ static struct srv_session *decrypt_frame(struct srv_conn *conn, uint8_t **data, 
     pthread_mutex_unlock(&s->lock);
     uint8_t *plain = NULL;
     size_t plain_len = 0;
-    if (ok && smb2_decrypt(cipher, key, *data, *len, &plain, &plain_len) == STATUS_SUCCESS &&
+    if (ok && smb2_decrypt_in_place(cipher, key, data, *len, &plain, &plain_len) ==
+                  STATUS_SUCCESS &&
         plain_len >= 4 && memcmp(plain, SMB2_PROTOCOL_ID, 4) == 0) {
         log_debug("srv: %s: decrypted a frame of session 0x%llx (cipher %u)", conn->peer,
                   (unsigned long long)s->id, cipher);
-        free(*data);
-        *data = plain;
+        *msg = plain;
         *len = plain_len;
     } else {
-        free(plain);
         srv_session_unref(s);
         s = NULL;
     }
@@ -783,34 +820,35 @@ static struct srv_session *decrypt_frame(struct srv_conn *conn, uint8_t **data, 
 void srv_conn_receive(struct srv_conn *conn, uint8_t *data, size_t len)
 {
     struct srv_session *encrypt_session = NULL;
+    uint8_t *msg = data;
     atomic_store(&conn->last_activity, srv_monotonic_seconds());
     if (srv_conn_is_dead(conn) || len < 4) {
-        free(data);
+        srv_bufpool_put(data);
         if (len < 4)
             srv_conn_disconnect(conn, "runt frame");
         return;
     }
     if (memcmp(data, SMB2_TRANSFORM_PROTOCOL_ID, 4) == 0) {
-        encrypt_session = decrypt_frame(conn, &data, &len);
+        encrypt_session = decrypt_frame(conn, data, &msg, &len);
         if (!encrypt_session) {
-            free(data);
+            srv_bufpool_put(data);
             srv_conn_disconnect(conn, "cannot decrypt a frame");
             return;
         }
     } else if (memcmp(data, SMB1_PROTOCOL_ID, 4) == 0) {
         bool ok = smb1_negotiate(conn, data, len);
-        free(data);
+        srv_bufpool_put(data);
         if (!ok)
             srv_conn_disconnect(conn, "SMB1 request other than a first NEGOTIATE");
         return;
     } else if (memcmp(data, SMB2_PROTOCOL_ID, 4) != 0) {
-        free(data);
+        srv_bufpool_put(data);
         srv_conn_disconnect(conn, "not an SMB2 frame");
         return;
     }
-    struct smb2_request *req = request_new(conn, data, len);
+    struct smb2_request *req = request_new(conn, data, msg, len);
     if (!req) {
-        free(data);
+        srv_bufpool_put(data);
         if (encrypt_session)
             srv_session_unref(encrypt_session);
         srv_conn_disconnect(conn, "out of memory");

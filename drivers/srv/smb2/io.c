@@ -77,7 +77,9 @@ NTSTATUS smb2_io_begin(struct smb2_request *req, struct srv_open *open, smb2_io_
     io->done = done;
     struct srv_session *s = req->session;
     pthread_mutex_lock(&s->lock);
-    io->token = s->token ? token_copy(s->token) : NULL;
+    /* A reference: a re-authentication replaces s->token but the one in
+     * use stays valid until this call drops it. */
+    io->token = token_ref(s->token);
     pthread_mutex_unlock(&s->lock);
     if (!io->token)
         return STATUS_ACCESS_DENIED;

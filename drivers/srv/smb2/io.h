@@ -1,7 +1,7 @@
 /* One I/O manager call made for a request element (smb2/io.c).
  *
  * A handler prepares it with smb2_io_begin (the request is parked, the
- * session's token copied, an I/O counted on the open), makes the Io* call with
+ * session's token referenced, an I/O counted on the open), makes the Io* call with
  * &io->async and &io->iosb, and hands the call's return value to
  * smb2_io_issued. Then io->done(io) runs exactly once, on whatever thread
  * finished the call (possibly before smb2_io_issued returns); it writes the
@@ -22,7 +22,7 @@ typedef void (*smb2_io_done_fn)(struct smb2_io *io);
 struct smb2_io {
     struct smb2_request *req;
     struct srv_open *open;          /* reference with a counted I/O; NULL for CREATE */
-    struct access_token *token;     /* copy of the session's token */
+    struct access_token *token;     /* reference to the session's token */
     struct io_async_control async;
     struct io_status_block iosb;
     smb2_io_done_fn done;

@@ -1,8 +1,17 @@
 /* SMB2 READ ([MS-SMB2] 2.2.19, 2.2.20, 3.3.5.12). A pipe read may wait for
- * data indefinitely; a CANCEL or the pipe's CLOSE ends it. */
+ * data indefinitely; a CANCEL or the pipe's CLOSE ends it.
+ *
+ * The driver reads straight into the response: room for the fixed part and
+ * Length bytes is made in req->out (smb2_rsp_room) before the call, the data
+ * lands where it will be signed, encrypted and sent from, and the response
+ * is then only closed around it. Nothing else writes to req->out while the
+ * call is in flight (the request is parked). */
 #include "drivers/srv/smb2/io.h"
 
 #define SMB2_READ_RESPONSE_SIZE 17
+
+/* StructureSize .. Reserved2: the data follows at once. */
+#define SMB2_READ_FIXED 16
 
 struct read_state {
     uint32_t minimum;
@@ -15,8 +24,8 @@ static void read_done(struct smb2_io *io)
     struct read_state *st = io->state;
     NTSTATUS status = io->iosb.status;
     uint64_t n = io->iosb.information;
-    if (n > io->buffer_size)
-        n = io->buffer_size;
+    if (n > st->length)
+        n = st->length;
     /* A zero-length read succeeds anywhere, even past the end, unless a
      * minimum was asked for (3.3.5.12); fewer bytes than MinimumCount, or
      * none when some were asked, is the end of the file. STATUS_BUFFER_OVERFLOW
@@ -34,9 +43,14 @@ static void read_done(struct smb2_io *io)
         wr_u32(out, (uint32_t)n);
         wr_u32(out, 0); /* DataRemaining */
         wr_u32(out, 0);
-        wr_bytes(out, io->buffer, (size_t)n);
+        /* The data is already in place behind the fixed part (the room
+         * smb2_rsp_room made holds it): only the length moves. */
         if (n == 0)
             wr_u8(out, 0);
+        else if (wr_ok(out) && out->cap - out->len >= n)
+            out->len += (size_t)n;
+        else
+            status = STATUS_INSUFFICIENT_RESOURCES;
     }
     smb2_io_finish(io, status);
 }
@@ -68,16 +82,19 @@ NTSTATUS smb2_read(struct smb2_request *req)
         return STATUS_INVALID_PARAMETER;
     }
     struct read_state *st = smb2_request_alloc(req, sizeof *st, NULL);
+    /* The handler runs right after the element's header was reserved, so
+     * the data goes at DataOffset = header + fixed part. */
+    uint8_t *room = st ? smb2_rsp_room(req, SMB2_READ_FIXED + (length ? length : 1)) : NULL;
     struct smb2_io *io = NULL;
-    status = st ? smb2_io_begin(req, open, read_done, length ? length : 1, &io)
-                : STATUS_INSUFFICIENT_RESOURCES;
+    status = room ? smb2_io_begin(req, open, read_done, 0, &io) : STATUS_INSUFFICIENT_RESOURCES;
     if (status == STATUS_SUCCESS) {
         st->minimum = minimum;
         st->length = length;
         st->is_pipe = open->is_pipe;
         io->state = st;
-        smb2_io_issued(io, IoReadFile(open->file, &io->async, &io->iosb, io->token, io->buffer,
-                                      length, open->is_pipe ? NULL : &offset, 0));
+        smb2_io_issued(io, IoReadFile(open->file, &io->async, &io->iosb, io->token,
+                                      room + SMB2_READ_FIXED, length,
+                                      open->is_pipe ? NULL : &offset, 0));
     }
     srv_open_unref(open);
     return status == STATUS_SUCCESS ? STATUS_PENDING : status;

@@ -76,9 +76,15 @@ struct smb2_allocation {
     _Alignas(16) uint8_t data[];
 };
 
+/* req->out starts with this much room for the 4-byte transport length and a
+ * TRANSFORM_HEADER, so a response is framed and encrypted where it was
+ * built (a multiple of 8: the elements' alignment is kept). */
+#define SMB2_RSP_HEADROOM (SMB2_TRANSPORT_HEADER_SIZE + SMB2_TRANSFORM_HEADER_SIZE)
+
 struct smb2_request {
     atomic_int refs;
     struct srv_conn *conn;              /* reference */
+    uint8_t *msg_block;                 /* the received block msg lies in (owned) */
     uint8_t *msg;                       /* the whole (decrypted) compound */
     size_t msg_len;
     bool encrypted;                     /* arrived in a TRANSFORM_HEADER */
@@ -109,7 +115,7 @@ struct smb2_request {
     bool related_has_file;
     NTSTATUS related_status;
 
-    /* The response being built. */
+    /* The response being built, after SMB2_RSP_HEADROOM bytes of room. */
     struct buf out;
     size_t rsp_offset;                  /* current element's header in out */
     struct smb2_response_element elems[SMB2_MAX_COMPOUND];
@@ -183,6 +189,11 @@ uint64_t smb2_request_payload(const uint8_t *elem, size_t len);
 /* The current offset in the response element, counted from its header: what
  * a handler writes into a *Offset field before appending the data. */
 size_t smb2_rsp_offset(const struct smb2_request *req);
+/* Makes room in req->out for len more bytes without changing its length
+ * (a large READ response: from the cached large blocks, bufpool.h) and
+ * returns where they start, or NULL when memory is short. Until the bytes
+ * are appended nothing else may be written to req->out. */
+uint8_t *smb2_rsp_room(struct smb2_request *req, size_t len);
 /* A sub-reader over an offset/length area of the request element (offset
  * counted from the element's header, as the wire fields are). */
 struct buf_reader smb2_req_area(const struct smb2_request *req, size_t offset, size_t len);
