@@ -17,6 +17,7 @@
 need_program smbclient smbclient
 kdc_need
 slapd_need
+need_program ldapmodify ldap-utils
 # smbclient refuses Kerberos to "localhost": it names the server $SRV and
 # reaches it with -I 127.0.0.1; the ticket is for cifs/$SRV (t/tap/kdc.sh).
 SRV=swkrbldap
@@ -173,5 +174,19 @@ while [ $i -lt 100 ] && ! ksmb eng -c ls > /dev/null 2>&1; do sleep 0.1; i=$((i 
 out=$(ksmb eng -c "put $T/alice.txt alice-dir.txt")
 is "$(stat -c %u:%g "$T/eng/alice-dir.txt" 2>/dev/null)" "5110:5100" \
     "lsass.providers = ldap,local: alice@$KDC_REALM is the directory's alice (writes eng as 5110)" || diag "$out"
+
+# ---- slapd stopped: a known directory user keeps logging on ----------------
+# The cache is lsassd's memory (the restart above emptied it): frank logs
+# on once while the directory is there.
+kdc_kinit frank "$KPASS"
+out=$(ksmb eng -c ls)
+like "$out" "frank.txt" "frank logs on again after the restart" || diag "$out"
+slapd_stop
+out=$(ksmb eng -c "get frank.txt $T/frank-away.txt")
+cmp -s "$T/frank.txt" "$T/frank-away.txt"
+ok "slapd stopped: frank (cached) still logs on with Kerberos and reads eng" [ $? -eq 0 ] || diag "$out"
+kdc_kinit ghost "$KPASS"
+out=$(ksmb eng -c ls)
+like "$out" "NT_STATUS_NO_LOGON_SERVERS" "  ghost (never seen): STATUS_NO_LOGON_SERVERS, not a guess" || diag "$out"
 
 done_testing
