@@ -7,37 +7,18 @@
 . "$SW_SRC/t/tap/tap.sh"
 . "$SW_SRC/t/tap/appliance.sh"
 
-need_program slapd slapd
-need_program ldapadd ldap-utils
+. "$SW_SRC/t/tap/slapd.sh"
+
+slapd_need
 need_program openssl openssl
 need_program smbclient smbclient
 need_python_module impacket python3-impacket
-SAMBA_SCHEMA=/usr/share/doc/samba/examples/LDAP/samba.schema
-[ -f "$SAMBA_SCHEMA" ] || tap_missing "$SAMBA_SCHEMA is missing (Debian package samba)"
 
-# ---- slapd ------------------------------------------------------------------
-LDAP_PORT=$(tap_free_port)
-LDAP_URI=ldap://127.0.0.1:$LDAP_PORT/
-SUFFIX=dc=example,dc=test
-ROOT_DN=cn=admin,$SUFFIX
-ROOT_PW="root-$(od -An -tx1 -N8 /dev/urandom | tr -d ' \n')"
-mkdir -p "$T/slapd/db"
-cat > "$T/slapd/slapd.conf" <<EOF
-include /etc/ldap/schema/core.schema
-include /etc/ldap/schema/cosine.schema
-include /etc/ldap/schema/nis.schema
-include /etc/ldap/schema/inetorgperson.schema
-include $SAMBA_SCHEMA
-pidfile $T/slapd/slapd.pid
-modulepath /usr/lib/ldap
-moduleload back_mdb
-database mdb
-maxsize 10485760
-suffix "$SUFFIX"
-rootdn "$ROOT_DN"
-rootpw $ROOT_PW
-directory $T/slapd/db
-EOF
+# ---- slapd (t/tap/slapd.sh) -------------------------------------------------
+slapd_init || { echo "Bail out! slapd_init failed"; exit 1; }
+SUFFIX=$LDAP_SUFFIX
+ROOT_DN=$LDAP_ROOT_DN
+ROOT_PW=$LDAP_ROOT_PW
 # TLS: a scratch CA and a certificate for 127.0.0.1 (StartTLS and ldaps).
 LDAPS_PORT=$(tap_free_port)
 LDAPS_URI=ldaps://127.0.0.1:$LDAPS_PORT/
@@ -52,37 +33,11 @@ if command -v openssl >/dev/null &&
     openssl x509 -req -in "$T/tls/server.csr" -CA "$T/tls/ca.pem" -CAkey "$T/tls/ca.key" \
         -CAcreateserial -days 2 -extfile "$T/tls/ext.cnf" -out "$T/tls/server.pem" >/dev/null 2>&1; then
     have_tls=1
-    # TLS directives are global: they go before "database".
-    { printf 'TLSCACertificateFile %s\nTLSCertificateFile %s\nTLSCertificateKeyFile %s\n' \
-        "$T/tls/ca.pem" "$T/tls/server.pem" "$T/tls/server.key"; cat "$T/slapd/slapd.conf"; } > "$T/slapd/slapd.conf.new" &&
-        mv "$T/slapd/slapd.conf.new" "$T/slapd/slapd.conf"
+    SLAPD_EXTRA_URIS=$LDAPS_URI
+    slapd_conf_prepend "TLSCACertificateFile $T/tls/ca.pem" "TLSCertificateFile $T/tls/server.pem" \
+        "TLSCertificateKeyFile $T/tls/server.key"
 fi
-SLAPD_PID=
-slapd_start() {
-    rm -f "$T/slapd/slapd.pid"
-    slapd -f "$T/slapd/slapd.conf" -h "$LDAP_URI${have_tls:+ $LDAPS_URI}" 2>> "$T/slapd/slapd.err" || return 1
-    local i=0
-    while [ $i -lt 100 ]; do
-        if [ -s "$T/slapd/slapd.pid" ] &&
-            ldapsearch -x -H "$LDAP_URI" -b "" -s base namingContexts >/dev/null 2>&1; then
-            SLAPD_PID=$(cat "$T/slapd/slapd.pid")
-            return 0
-        fi
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
-slapd_stop() {
-    [ -n "$SLAPD_PID" ] || return 0
-    kill "$SLAPD_PID" 2>/dev/null
-    local i=0
-    while [ $i -lt 100 ] && kill -0 "$SLAPD_PID" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
-    kill -9 "$SLAPD_PID" 2>/dev/null
-    SLAPD_PID=
-}
-tap_at_exit slapd_stop
-slapd_start || { cat "$T/slapd/slapd.err" >&2; echo "Bail out! slapd did not start"; exit 1; }
+slapd_start || { cat "$SLAPD_DIR/slapd.err" >&2; echo "Bail out! slapd did not start"; exit 1; }
 
 pw() { echo "Ld-$(od -An -tx1 -N8 /dev/urandom | tr -d ' \n')-$1"; }
 nthash() { /usr/bin/python3 -c 'import sys; from impacket.ntlm import compute_nthash; print(compute_nthash(sys.argv[1]).hex().upper())' "$1"; }
@@ -132,8 +87,7 @@ EOF
     printf 'dn: uid=mallory,ou=people,%s\nobjectClass: account\nobjectClass: posixAccount\nuid: mallory\ncn: Mallory\nuidNumber: 5004\ngidNumber: 5100\nhomeDirectory: /home/mallory\ngecos:: %s\n\n' \
         "$SUFFIX" "$(printf 'M\nroot2:x:0:0::/:/bin/sh' | base64 -w0)"
 } > "$T/directory.ldif"
-ldapadd -x -H "$LDAP_URI" -D "$ROOT_DN" -w "$ROOT_PW" -f "$T/directory.ldif" > "$T/ldapadd.out" 2>&1 ||
-    { cat "$T/ldapadd.out" >&2; echo "Bail out! ldapadd failed"; exit 1; }
+slapd_load "$T/directory.ldif" || { cat "$SLAPD_DIR/ldapadd.out" >&2; echo "Bail out! ldapadd failed"; exit 1; }
 
 # ---- the appliance ----------------------------------------------------------
 appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }

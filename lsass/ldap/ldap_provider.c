@@ -753,29 +753,56 @@ static NTSTATUS ldap_account_check(struct lsa_provider *p, const struct lsa_sett
     return status;
 }
 
-/* A Kerberos principal of another realm (the krb5 provider asks): "name@REALM"
- * is the directory user "name". The ticket proved who it is; the directory
- * (or, while it is away, the cache) says which groups it has. */
+/* A Kerberos principal (the krb5 mechanism asks, after the SAM for one of the
+ * machine's realm): "name@REALM" is the directory user "name". The ticket
+ * proved who it is; the directory says whether the account may log on and
+ * which groups it has. As for NTLM, the entry is read from the directory at
+ * each logon, so a disabled account (sambaAcctFlags) is refused at once, not
+ * after ldap.cache-ttl; only while the directory is away does the cache
+ * answer (a known identity keeps working, its groups as last seen). */
 static NTSTATUS ldap_principal_logon(struct lsa_provider *p, const struct lsa_settings *settings,
                                      const struct lsa_mech_result *mech, struct lsa_logon_result *result)
 {
+    (void)settings;
     struct ldap_provider *lp = ldap_of(p);
-    char name[LDAP_NAME_MAX + 1];
+    char name[LDAP_NAME_MAX + 1], filter[1024];
     const char *at = mech->principal ? strrchr(mech->principal, '@') : NULL;
     size_t len = at ? (size_t)(at - mech->principal) : (mech->principal ? strlen(mech->principal) : 0);
     if (!ldap_value_name(mech->principal, len, name, sizeof name))
         return STATUS_NO_SUCH_USER;
-    struct ldap_account user;
-    NTSTATUS status = ldap_lookup_user(p, name, 0, &user);
+    struct ldap_conf conf;
+    NTSTATUS status = conf_snapshot(lp, &conf);
     if (!NT_SUCCESS(status))
         return status;
-    struct ldap_conf conf;
-    status = conf_snapshot(lp, &conf);
-    if (NT_SUCCESS(status)) {
-        status = build_token(lp, &conf, &user, result);
+    if (!ldap_make_filter(filter, sizeof filter, "posixAccount", "uid", name, 0)) {
         ldap_conf_clear(&conf);
+        return STATUS_NO_SUCH_USER;
     }
+    struct ldap_account user;
+    bool disabled = false;
+    memset(&user, 0, sizeof user);
+    status = ldap_fetch_user(&lp->pool, &conf, filter, &user, NULL, NULL, &disabled);
+    pthread_mutex_lock(&lp->lock);
+    if (NT_SUCCESS(status)) {
+        cache_put(lp->users, &user);
+    } else if (status == STATUS_NO_SUCH_USER) {
+        cache_forget(lp->users, name, 0); /* gone from the directory: gone here */
+    } else if (status == STATUS_NO_LOGON_SERVERS || status == STATUS_UNSUCCESSFUL) {
+        /* The directory is away: a user it knew keeps logging on. */
+        struct cached *c = cache_find(lp->users, name, 0);
+        status = c ? ldap_account_copy(&c->account, &user) : STATUS_NO_LOGON_SERVERS;
+        if (!c)
+            log_warning("ldap: Kerberos logon of %s: the directory is unreachable", name);
+    }
+    pthread_mutex_unlock(&lp->lock);
+    if (NT_SUCCESS(status) && disabled) {
+        log_info("ldap: %s is disabled (sambaAcctFlags): Kerberos logon refused", user.name);
+        status = STATUS_ACCOUNT_DISABLED;
+    }
+    if (NT_SUCCESS(status))
+        status = build_token(lp, &conf, &user, result);
     ldap_account_clear(&user);
+    ldap_conf_clear(&conf);
     return status;
 }
 

@@ -8,8 +8,9 @@
  *   are those naming it in memberUid, plus the group of its gidNumber.
  *   NTLM (and PAM) logons compare with the NT hash in sambaNTPassword (32 hex
  *   digits); a user without one can log on only with Kerberos
- *   (principal_logon, called by the krb5 provider for principals of other
- *   realms). sambaAcctFlags with 'D' disables an account.
+ *   (principal_logon: the krb5 mechanism's principal NAME@REALM, any realm,
+ *   when no provider before this one took it). sambaAcctFlags with 'D'
+ *   disables an account, for NTLM and Kerberos alike.
  *
  * SIDs
  *   sambaSID when the entry has a valid one; otherwise an algorithmic SID
