@@ -34,6 +34,9 @@ static const struct {
     [LOG_EVENT_STOPPING] = { "d579d8ee4d454d938177baad2d50680b", "stopping" },
     [LOG_EVENT_STOPPED] = { "851d9a2e14114db08895500995fd158a", "stopped" },
     [LOG_EVENT_RELOADED] = { "78cb77b6a1f6458593af7e4f7439cbd5", "reloaded" },
+    [LOG_EVENT_LOGON] = { "c31aeef5c45a458094ff32ec166f6ecb", "logon" },
+    [LOG_EVENT_LOGON_FAILED] = { "67d26bc71e654a6fb472b7fe2fb2a6d0", "logon-failed" },
+    [LOG_EVENT_LOCKOUT] = { "49f4b8a34d8b4b20b94f6912e97742b2", "lockout" },
 };
 
 const char *log_event_id(enum log_event event)

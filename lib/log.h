@@ -36,6 +36,9 @@ enum log_event {
     LOG_EVENT_STOPPING,     /* a daemon was asked to stop (SIGTERM, SIGINT) */
     LOG_EVENT_STOPPED,      /* a daemon stopped cleanly */
     LOG_EVENT_RELOADED,     /* a daemon re-read its settings (SIGHUP or a registry change) */
+    LOG_EVENT_LOGON,        /* lsassd: a logon succeeded (SMB, RPC bind or PAM) */
+    LOG_EVENT_LOGON_FAILED, /* lsassd: a logon was refused (the status says why) */
+    LOG_EVENT_LOCKOUT,      /* lsassd: an account was locked out by bad passwords */
     LOG_EVENT_COUNT
 };
 

@@ -307,7 +307,8 @@ static NTSTATUS ntlm_authenticate_step(struct lsa_context *ctx, const uint8_t *i
         lsa_gate_leave(gate, lsa_failed_logon_delay(status, &ctx->settings), ctx->settings.max_delayed_logons);
     }
     char domain[64], user[64], workstation[64];
-    log_info("logon %s\\%s from %s: %s%s", lsa_log_safe(req->domain, domain, sizeof domain),
+    log_event(NT_SUCCESS(status) ? LOG_EVENT_LOGON : LOG_EVENT_LOGON_FAILED, LOG_LEVEL_INFO,
+              "logon %s\\%s from %s: %s%s", lsa_log_safe(req->domain, domain, sizeof domain),
              lsa_log_safe(req->user, user, sizeof user), lsa_log_safe(req->workstation, workstation, sizeof workstation),
              nt_status_name(status), NT_SUCCESS(status) && logon->is_guest ? " (as Guest)" : "");
     if (!NT_SUCCESS(status))
@@ -379,12 +380,14 @@ static NTSTATUS gss_step(struct lsa_context *ctx, const uint8_t *in, size_t len,
     lsa_log_safe(mech.principal ? mech.principal : "?", principal, sizeof principal);
     if (status == STATUS_NO_SUCH_USER) {
         /* Authenticated, but nobody's: refused, never Guest. */
-        log_warning("logon %s (%s) refused: no user for this principal (%s)", principal, p->ops->name,
+        log_event(LOG_EVENT_LOGON_FAILED, LOG_LEVEL_WARNING,
+                  "logon %s (%s) refused: no user for this principal (%s)", principal, p->ops->name,
                     mech.own_realm ? "no SAM user of that name, and no provider knows it"
                                    : "not the machine's realm, and no provider knows it");
         status = STATUS_LOGON_FAILURE;
     } else {
-        log_info("logon %s (%s): %s", principal, p->ops->name, nt_status_name(status));
+        log_event(NT_SUCCESS(status) ? LOG_EVENT_LOGON : LOG_EVENT_LOGON_FAILED, LOG_LEVEL_INFO,
+                  "logon %s (%s): %s", principal, p->ops->name, nt_status_name(status));
     }
     if (!NT_SUCCESS(status))
         goto out;

@@ -192,7 +192,8 @@ static NTSTATUS handle_pam_authenticate(struct lsassd *d, struct buf_reader *r, 
     lsassd_settings(d, &settings);
     status = lsa_password_logon(d->providers, d->provider_count, &settings, field[0], field[1], &logon);
     char user[64], service[64], host[64];
-    log_info("local logon %s (pam service %s%s%s): %s", lsa_log_safe(field[0], user, sizeof user),
+    log_event(NT_SUCCESS(status) ? LOG_EVENT_LOGON : LOG_EVENT_LOGON_FAILED, LOG_LEVEL_INFO,
+              "local logon %s (pam service %s%s%s): %s", lsa_log_safe(field[0], user, sizeof user),
              lsa_log_safe(field[2], service, sizeof service), field[3][0] ? " from " : "",
              lsa_log_safe(field[3], host, sizeof host), nt_status_name(status));
     if (NT_SUCCESS(status))

@@ -153,7 +153,7 @@ static void record_bad_password(struct local_provider *lp, const struct sam_user
     if (!NT_SUCCESS(recorded))
         log_error("local: cannot record a bad password for %s: %s", user->name, nt_status_name(recorded));
     else if (locked) {
-        log_warning("local: account %s is now locked out", user->name);
+        log_event(LOG_EVENT_LOCKOUT, LOG_LEVEL_WARNING, "local: account %s is now locked out", user->name);
         lsa_stats_lockout("local");
     }
 }
