@@ -536,9 +536,12 @@ NTSTATUS pvfs_set_information(struct pvfs_file *file, uint32_t info_class, const
         file->mode = (file->mode & ~PVFS_SETTABLE_MODE) | in.mode;
         pthread_mutex_unlock(&file->lock);
         return STATUS_SUCCESS;
+    /* A size change breaks level II oplocks ([MS-FSA] 2.1.5.14.1, .2). */
     case FileAllocationInformation:
+        pvfs_oplock_break_level2(file);
         return set_size(file, in.value, true);
     case FileEndOfFileInformation:
+        pvfs_oplock_break_level2(file);
         return set_size(file, in.value, false);
     default:
         pvfs_set_info_input_clear(&in);
