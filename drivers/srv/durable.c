@@ -188,8 +188,8 @@ bool srv_durable_detach(struct srv_open *o)
     if (!durable && !resilient)
         return false;
     /* A durable open is only worth keeping while it holds its batch oplock
-     * (a broken one caches nothing the client could lose); a resilient one
-     * is kept anyway, without its oplock. */
+     * or a lease with handle caching (a broken one caches nothing the
+     * client could lose); a resilient one is kept anyway, without it. */
     bool kept = durable && srv_oplock_detach(o, true);
     if (!kept && resilient) {
         srv_oplock_detach(o, false); /* kept, without its oplock */
