@@ -218,15 +218,14 @@ static bool break_lease(struct pvfs_volume *volume, struct pvfs_lease *l, uint32
     return true;
 }
 
-/* Every level II oplock of node but skip's breaks to none, and with leases
- * every read lease but skip's lease. */
+/* Every level II oplock of node breaks to none (the writer's own too, as
+ * Windows breaks it), and with leases every read lease but the writer's. */
 static void break_level2(struct pvfs_volume *volume, struct pvfs_node *node,
-                         const struct pvfs_file *skip, bool leases, struct pvfs_oplock_work *work)
+                         const struct pvfs_file *writer, bool leases,
+                         struct pvfs_oplock_work *work)
 {
     for (struct pvfs_file *h = node->opens; h; h = h->node_next) {
-        if (h == skip)
-            continue;
-        if (leases && h->lease && (!skip || h->lease != skip->lease) &&
+        if (leases && h->lease && (!writer || h->lease != writer->lease) &&
             (h->lease->state & PVFS_LEASE_R)) {
             break_lease(volume, h->lease, 0, work);
             continue;
