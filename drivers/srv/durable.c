@@ -229,6 +229,13 @@ NTSTATUS srv_durable_reclaim(struct srv_engine *e, const struct srv_durable_recl
          * reclaim a v2 open too, as with Windows). */
     } else if (strcasecmp(o->tree->share.name, r->share_name) != 0) {
         /* Another share: that name is not open there. */
+    } else if (o->lease_req.present != (r->lease_key != NULL) ||
+               (r->lease_key && memcmp(o->lease_req.key, r->lease_key, 16) != 0)) {
+        /* 3.3.5.9.7: a lease open comes back with its key, an oplock one
+         * without a lease (lease_req is set before the open is shared and
+         * never changes; a durable open that asked for a lease holds one). */
+    } else if (r->lease_key && (!r->name || strcasecmp(o->path, r->name) != 0)) {
+        status = STATUS_INVALID_PARAMETER; /* the right key, another name */
     } else if (!sid_equal(&o->owner, r->user)) {
         status = STATUS_ACCESS_DENIED; /* 3.3.5.9.7: Open.DurableOwner */
     } else {

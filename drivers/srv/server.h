@@ -641,6 +641,11 @@ struct srv_durable_reclaim {
     const struct sid *user;
     const char *share_name;
     uint64_t session_id;
+    /* The request's lease context (its key) and name (share-relative): an
+     * open with a lease is reclaimed only with its key (else not found)
+     * and its name (else STATUS_INVALID_PARAMETER), 3.3.5.9.7. */
+    const uint8_t *lease_key;       /* NULL: no lease context */
+    const char *name;
 };
 NTSTATUS srv_durable_reclaim(struct srv_engine *engine, const struct srv_durable_reclaim *r,
                              struct srv_open **open);

@@ -495,6 +495,7 @@ NTSTATUS smb2_create(struct smb2_request *req)
     if (contexts_status == STATUS_SUCCESS) {
         contexts_status = smb2_create_durable_contexts(req, st);
         if (contexts_status == STATUS_SUCCESS && (st->dhnc || st->dh2c)) {
+            st->reclaim_name = name;
             NTSTATUS status = smb2_create_reclaim(req, st);
             if (status != STATUS_MORE_PROCESSING_REQUIRED)
                 return status;
