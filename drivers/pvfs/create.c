@@ -468,6 +468,10 @@ static NTSTATUS attach(struct create_state *s, struct pvfs_file *file)
                 status = pvfs_oplock_open_check(volume, node, &opener, &work);
             if (status != STATUS_PENDING)
                 break;
+            if (a->oplock_no_wait) {
+                status = STATUS_MORE_PROCESSING_REQUIRED;
+                break;
+            }
             if (a->oplock_ready) {
                 status = pvfs_oplock_wait_register(volume, node, a->oplock_ready,
                                                    a->oplock_ready_context);

@@ -109,6 +109,11 @@ static NTSTATUS do_create(struct pvfs_driver *drv, struct io_irp *irp,
         free(beneath);
         return STATUS_INVALID_PARAMETER;
     }
+    bool no_wait = false;
+    if (IoEcpListFind(p->ecps, PVFS_ECP_OPLOCK_NO_WAIT, &data, &size) == STATUS_SUCCESS) {
+        no_wait = size == 1 && *(const uint8_t *)data != 0;
+        IoEcpAcknowledge(p->ecps, PVFS_ECP_OPLOCK_NO_WAIT);
+    }
     struct pvfs_create_args args = {
         .path = p->path,
         .maximal_access = want_maximal ? &maximal_access : NULL,
@@ -130,6 +135,7 @@ static NTSTATUS do_create(struct pvfs_driver *drv, struct io_irp *irp,
         .oplock_granted = &granted,
         .oplock_ready = ready,
         .oplock_ready_context = ready_context,
+        .oplock_no_wait = no_wait,
     };
     struct pvfs_file *file = NULL;
     uint32_t action = 0;

@@ -136,6 +136,11 @@ struct pvfs_oplock_break {
  * type (1), flags (1: 0x01 the lease is breaking), 2 zero bytes, lease
  * state (4). */
 #define PVFS_ECP_OPLOCK "samewise.pvfs.oplock"
+/* ECP (1 byte): non-zero asks a create that must wait for an oplock or
+ * lease break to start the break and fail with
+ * STATUS_MORE_PROCESSING_REQUIRED instead (nothing done), so the caller can
+ * tell its client it waits (srv's interim response) and ask again with 0. */
+#define PVFS_ECP_OPLOCK_NO_WAIT "samewise.pvfs.oplock-no-wait"
 #define PVFS_ECP_OPLOCK_SIZE 40
 #define PVFS_ECP_OPLOCK_ANSWER_SIZE 8
 /* Private FSCTLs (function numbers 0xB00 and up of FILE_DEVICE_FILE_SYSTEM,
@@ -196,6 +201,9 @@ struct pvfs_create_args {
      * create waits for it in place. */
     pvfs_oplock_ready_fn oplock_ready;
     void *oplock_ready_context;
+    /* PVFS_ECP_OPLOCK_NO_WAIT: fail with STATUS_MORE_PROCESSING_REQUIRED
+     * instead of waiting (the breaks are started). */
+    bool oplock_no_wait;
 };
 
 /* Opens or creates; on success *file is the new open and *create_action

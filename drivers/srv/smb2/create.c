@@ -285,7 +285,8 @@ static bool write_response(struct smb2_io *io, struct srv_open *open, const uint
         uint8_t data[52] = { 0 };
         memcpy(data, lr->key, 16);
         le32_store(data + 16, lease_state);
-        le32_store(data + 20, lr->version == 2 ? lease_flags : 0);
+        /* v1 knows BREAK_IN_PROGRESS too; only v2 has a parent key. */
+        le32_store(data + 20, lr->version == 2 ? lease_flags : lease_flags & 0x02u);
         if (lr->version == 2) {
             if (lr->has_parent)
                 memcpy(data + 32, lr->parent_key, 16);
@@ -343,6 +344,21 @@ static void create_done(struct smb2_io *io)
     struct smb2_request *req = io->req;
     struct create_state *st = io->state;
     NTSTATUS status = io->iosb.status;
+    if (status == STATUS_MORE_PROCESSING_REQUIRED && st->ecps &&
+        IoEcpIsAcknowledged(st->ecps, PVFS_ECP_OPLOCK_NO_WAIT)) {
+        /* Another open's oplock or lease is breaking: the client hears
+         * that its CREATE waits (an interim response, with credits, so it
+         * may cancel it and does not time out), then pvfs waits. */
+        const uint8_t wait = 0;
+        if (IoEcpListAdd(st->ecps, PVFS_ECP_OPLOCK_NO_WAIT, &wait, 1) == STATUS_SUCCESS) {
+            if (!req->async_id)
+                smb2_request_go_async(req);
+            smb2_io_again(io, create_done);
+            smb2_create_issue(st);
+            return;
+        }
+        status = STATUS_INSUFFICIENT_RESOURCES;
+    }
     if (status != STATUS_SUCCESS) {
         /* No longer an open of the file before the client hears so: the
          * request (and its cleanup) may outlive the response, and the
@@ -430,6 +446,11 @@ static NTSTATUS add_disk_ecps(const struct srv_tree *tree, struct create_state *
     uint8_t oplock[PVFS_ECP_OPLOCK_SIZE];
     if (srv_oplock_ecp(st->open, st->requested_oplock, oplock) &&
         IoEcpListAdd(st->ecps, PVFS_ECP_OPLOCK, oplock, sizeof oplock) != STATUS_SUCCESS)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    /* A CREATE that must wait for a break is told so first (create_done
+     * answers it with an interim response and asks again, waiting). */
+    const uint8_t no_wait = 1;
+    if (IoEcpListAdd(st->ecps, PVFS_ECP_OPLOCK_NO_WAIT, &no_wait, 1) != STATUS_SUCCESS)
         return STATUS_INSUFFICIENT_RESOURCES;
     return STATUS_SUCCESS;
 }
