@@ -231,6 +231,17 @@ static void waiting_in_place(void)
     NTSTATUS st = open_with("w.txt", FILE_GENERIC_READ, SHARE_ALL, FILE_OPEN, &batch, &got, true,
                             &holder);
     ok(st == STATUS_SUCCESS && got.type == PVFS_OPLOCK_BATCH, "batch granted");
+    /* Asked not to wait: the break starts, the create says so. */
+    struct pvfs_create_args a = args_of("w.txt", FILE_GENERIC_READ, SHARE_ALL, FILE_OPEN, 0);
+    a.oplock_no_wait = true;
+    uint32_t action;
+    other = NULL;
+    st = pvfs_create(vol, alice, &a, &other, &action);
+    ok(st == STATUS_MORE_PROCESSING_REQUIRED && !other,
+       "asked not to wait, a create that must wait says so (%s)", nt_status_name(st));
+    struct pvfs_oplock_granted now;
+    pvfs_oplock_query(holder, &now);
+    ok(now.breaking, "and the holder's break has started");
     pthread_t t;
     pthread_create(&t, NULL, late_ack, holder);
     struct timespec t0, t1;
@@ -245,8 +256,8 @@ static void waiting_in_place(void)
        nt_status_name(st), waited);
     struct pvfs_oplock_break brk;
     ok(pvfs_oplock_break_wait(holder, on_break, NULL, &brk) == STATUS_SUCCESS && !brk.lease &&
-           brk.level == PVFS_OPLOCK_NONE,
-       "the break not heard yet is told at the next wait: to none (overwrite)");
+           brk.level == PVFS_OPLOCK_LEVEL_II && brk.ack_required,
+       "the break not heard yet is told at the next wait (to level II, the first target)");
     pvfs_close(other);
     pvfs_close(holder);
 }

@@ -16,7 +16,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "drivers/pvfs/input.h"
 #include "drivers/pvfs/pvfs.h"
+#include "lib/buf.h"
 #include "lib/log.h"
 #include "lwiod/driver.h"
 
@@ -41,31 +43,6 @@ static bool short_names_on(struct io_driver *driver)
     }
     free(value);
     return on;
-}
-
-static uint32_t le32(const uint8_t *b)
-{
-    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-}
-
-static void put_le32(uint8_t *b, uint32_t v)
-{
-    b[0] = (uint8_t)v;
-    b[1] = (uint8_t)(v >> 8);
-    b[2] = (uint8_t)(v >> 16);
-    b[3] = (uint8_t)(v >> 24);
-}
-
-/* PVFS_ECP_OPLOCK (pvfs.h): false if it is malformed. */
-static bool oplock_ecp(const void *data, size_t size, struct pvfs_oplock_request *req)
-{
-    const uint8_t *b = data;
-    if (size != PVFS_ECP_OPLOCK_SIZE || b[0] > PVFS_OPLOCK_LEASE)
-        return false;
-    req->type = b[0];
-    req->lease_state = le32(b + 4);
-    memcpy(req->lease_key, b + 8, PVFS_LEASE_KEY_SIZE);
-    return true;
 }
 
 static NTSTATUS do_create(struct pvfs_driver *drv, struct io_irp *irp,
@@ -105,7 +82,7 @@ static NTSTATUS do_create(struct pvfs_driver *drv, struct io_irp *irp,
     struct pvfs_oplock_request oplock;
     struct pvfs_oplock_granted granted = { 0 };
     bool want_oplock = IoEcpListFind(p->ecps, PVFS_ECP_OPLOCK, &data, &size) == STATUS_SUCCESS;
-    if (want_oplock && !oplock_ecp(data, size, &oplock)) {
+    if (want_oplock && pvfs_oplock_request_decode(data, size, &oplock) != STATUS_SUCCESS) {
         free(beneath);
         return STATUS_INVALID_PARAMETER;
     }
@@ -153,7 +130,7 @@ static NTSTATUS do_create(struct pvfs_driver *drv, struct io_irp *irp,
                 STATUS_SUCCESS)
             IoEcpAcknowledge(p->ecps, PVFS_ECP_MAXIMAL_ACCESS);
         uint8_t got[PVFS_ECP_OPLOCK_ANSWER_SIZE] = { granted.type, granted.breaking ? 1 : 0 };
-        put_le32(got + 4, granted.lease_state);
+        le32_store(got + 4, granted.lease_state);
         /* Without memory for the answer the open says it got nothing, and
          * so it must hold nothing. */
         if (want_oplock) {
@@ -310,8 +287,8 @@ static void break_done(void *context, NTSTATUS status, const struct pvfs_oplock_
         memset(out, 0, PVFS_OPLOCK_BREAK_WAIT_SIZE);
         out[0] = (uint8_t)((brk->lease ? 0x01 : 0) | (brk->ack_required ? 0x02 : 0));
         out[1] = brk->level;
-        put_le32(out + 4, brk->lease_from);
-        put_le32(out + 8, brk->lease_to);
+        le32_store(out + 4, brk->lease_from);
+        le32_store(out + 8, brk->lease_to);
         irp->status_block.information = PVFS_OPLOCK_BREAK_WAIT_SIZE;
     }
     IoIrpComplete(irp);
@@ -339,11 +316,14 @@ static NTSTATUS oplock_control(struct io_irp *irp)
             break_done(irp, status, status == STATUS_SUCCESS ? &brk : NULL);
         return STATUS_PENDING;
     }
-    const uint8_t *in = irp->args.io_control.input_buffer;
-    if (irp->args.io_control.input_length != PVFS_OPLOCK_ACK_SIZE)
-        return STATUS_INVALID_PARAMETER;
-    uint8_t kept = 0;
-    NTSTATUS status = pvfs_oplock_ack(file, in[0], in[1], le32(in + 4), &kept);
+    uint8_t what, level, kept = 0;
+    uint32_t state;
+    NTSTATUS status = pvfs_oplock_ack_decode(irp->args.io_control.input_buffer,
+                                             irp->args.io_control.input_length, &what, &level,
+                                             &state);
+    if (status != STATUS_SUCCESS)
+        return status;
+    status = pvfs_oplock_ack(file, what, level, state, &kept);
     irp->status_block.information = 0;
     if (irp->args.io_control.output_length >= 1) {
         *(uint8_t *)irp->args.io_control.output_buffer = kept;
