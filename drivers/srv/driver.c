@@ -138,6 +138,7 @@ static NTSTATUS load_config(struct io_driver *driver, struct registry *reg, stru
         { "max-send-queue", offsetof(struct srv_config, max_send_queue), 1024 * 1024 },
         { "max-opens-per-session", offsetof(struct srv_config, max_opens_per_session), 1 },
         { "max-opens-per-user", offsetof(struct srv_config, max_opens_per_user), 1 },
+        { "durable-max-timeout", offsetof(struct srv_config, durable_max_timeout), 1 },
     };
     for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
         if ((v = setting(driver, reg, numbers[i].name))) {

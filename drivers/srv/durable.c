@@ -24,11 +24,11 @@ struct srv_restored_open {
 };
 
 /* Windows keeps a v1 durable open 16 minutes ([MS-SMB2] 3.3.5.9.6 note);
- * a v2 one the Timeout asked, 60 s when 0, at most 300 s (as Windows and
- * Samba: smbtorture's durable-v2-open expects 300000 for UINT32_MAX). */
+ * a v2 one the Timeout asked, 60 s when 0, at most srv.durable-max-timeout
+ * (300 s by default, as Windows and Samba: smbtorture's durable-v2-open
+ * expects 300000 for UINT32_MAX). */
 #define DURABLE_V1_TIMEOUT_MS (16u * 60u * 1000u)
 #define DURABLE_V2_DEFAULT_MS 60000u
-#define DURABLE_V2_MAX_MS 300000u
 /* Disconnected opens closed per pass of one lock hold. */
 #define CLOSE_BATCH 32
 
@@ -138,11 +138,14 @@ uint32_t srv_durable_grant(struct srv_open *o, bool v2, uint32_t timeout_ms,
                            const uint8_t *create_guid, const uint8_t client_guid[16],
                            const struct sid *owner)
 {
-    uint32_t granted = !v2 ? DURABLE_V1_TIMEOUT_MS
-                       : timeout_ms == 0 ? DURABLE_V2_DEFAULT_MS
-                       : timeout_ms > DURABLE_V2_MAX_MS ? DURABLE_V2_MAX_MS
-                                                        : timeout_ms;
     struct srv_engine *e = o->engine;
+    const struct srv_config *settings = srv_settings_hold(e);
+    uint32_t max_ms = settings->durable_max_timeout ? settings->durable_max_timeout * 1000u
+                                                    : 300000u;
+    srv_settings_release(settings);
+    if (timeout_ms == 0)
+        timeout_ms = DURABLE_V2_DEFAULT_MS;
+    uint32_t granted = !v2 ? DURABLE_V1_TIMEOUT_MS : timeout_ms > max_ms ? max_ms : timeout_ms;
     pthread_mutex_lock(&e->durable_lock);
     o->durable = true;
     o->durable_v2 = v2;
