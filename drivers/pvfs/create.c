@@ -452,6 +452,7 @@ static NTSTATUS attach(struct create_state *s, struct pvfs_file *file)
         .stat_open = !(s->desired & ~(uint32_t)(SYNCHRONIZE | FILE_READ_ATTRIBUTES |
                                                  FILE_WRITE_ATTRIBUTES)),
         .overwrite = s->truncate,
+        .delete_on_close = (a->create_options & FILE_DELETE_ON_CLOSE) != 0,
         .request = a->oplock,
     };
     struct pvfs_oplock_work work = { 0 };

@@ -255,6 +255,43 @@ void pvfs_oplock_break_level2(struct pvfs_file *file)
     pvfs_oplock_run(&work);
 }
 
+/* [MS-FSA] 2.1.4.12 for a rename or a delete disposition through file:
+ * other opens' exclusive and batch oplocks break to none, other keys'
+ * leases lose H (their holders may keep a handle open that would stop the
+ * name going). Waits in place for the acknowledgments (the caller is a
+ * worker; at most the break timeout). */
+void pvfs_oplock_break_handles(struct pvfs_file *file)
+{
+    struct pvfs_volume *volume = file->volume;
+    struct pvfs_oplock_work work = { 0 };
+    pthread_mutex_lock(&volume->lock);
+    struct pvfs_node *node = file->node;
+    bool wait = false;
+    for (struct pvfs_file *h = node->opens; h; h = h->node_next) {
+        if (h == file || (h->oplock != PVFS_OPLOCK_EXCLUSIVE && h->oplock != PVFS_OPLOCK_BATCH))
+            continue;
+        wait = true;
+        if (!h->oplock_breaking) {
+            oplock_breaking(volume, h, PVFS_OPLOCK_NONE);
+            struct pvfs_oplock_break brk = { .level = PVFS_OPLOCK_NONE, .ack_required = true };
+            tell_file(h, &brk, &work);
+        }
+    }
+    for (struct pvfs_lease *l = node->leases; l; l = l->next)
+        if (l != file->lease && (l->state & PVFS_LEASE_H) &&
+            break_lease(volume, l, l->state & ~PVFS_LEASE_H, &work))
+            wait = true;
+    if (wait && work.events) {
+        pthread_mutex_unlock(&volume->lock);
+        pvfs_oplock_run(&work);
+        pthread_mutex_lock(&volume->lock);
+    }
+    if (wait)
+        pvfs_oplock_wait_here(volume, node);
+    pthread_mutex_unlock(&volume->lock);
+    pvfs_oplock_run(&work);
+}
+
 /* ---- A create meets the node ---- */
 
 static struct pvfs_lease *find_lease(struct pvfs_volume *volume, const uint8_t *key)
@@ -305,6 +342,10 @@ NTSTATUS pvfs_oplock_open_check(struct pvfs_volume *volume, struct pvfs_node *no
         for (struct pvfs_file *h = node->opens; h; h = h->node_next)
             if (h->lease == l && share_conflict(o->granted, o->share, h))
                 to &= ~PVFS_LEASE_H;
+        /* The name is to go when this open closes: cached handles would
+         * keep it (as a rename or delete disposition breaks H). */
+        if (o->delete_on_close)
+            to &= ~PVFS_LEASE_H;
         if (o->overwrite)
             to = 0;
         if (break_lease(volume, l, to, work))

@@ -462,6 +462,7 @@ struct pvfs_oplock_opener {
     uint32_t share;
     bool stat_open;
     bool overwrite;                /* OVERWRITE(_IF) or SUPERSEDE */
+    bool delete_on_close;          /* FILE_DELETE_ON_CLOSE: handle caching must go */
     const struct pvfs_oplock_request *request; /* or NULL */
 };
 /* Before the share check (volume->lock held): starts the breaks this open
@@ -488,6 +489,10 @@ void pvfs_oplock_close(struct pvfs_volume *volume, struct pvfs_file *file,
 void pvfs_oplock_break_level2_locked(struct pvfs_volume *volume, struct pvfs_file *file,
                                      struct pvfs_oplock_work *work);
 void pvfs_oplock_break_level2(struct pvfs_file *file);
+/* A rename or delete disposition through file: other opens' exclusive and
+ * batch oplocks and other keys' H leases break; waits (in place, at most
+ * the break timeout) for their acknowledgments. No lock held. */
+void pvfs_oplock_break_handles(struct pvfs_file *file);
 void pvfs_oplock_run(struct pvfs_oplock_work *work);
 /* volume.c: stops the timer thread. */
 void pvfs_oplock_shutdown(struct pvfs_volume *volume);

@@ -220,7 +220,7 @@ static bool write_response(struct smb2_io *io, struct srv_open *open, const uint
             lease_answer = reused_lease(open, &lease_state, &lease_epoch, &lease_flags);
     } else {
         /* pvfs's answer (none for a directory or an open it refused an
-         * oplock); a lease context is answered anyway (3.3.5.9.8,
+         * oplock); a lease context on a file is answered anyway (3.3.5.9.8,
          * 3.3.5.9.11: state none when no lease is granted). */
         const void *answer = NULL;
         size_t answer_size = 0;
@@ -231,7 +231,10 @@ static bool write_response(struct smb2_io *io, struct srv_open *open, const uint
                      ? srv_oplock_granted(open, answer, answer_size, req->conn, req->session,
                                           &lease_state, &lease_epoch, &lease_flags)
                      : SMB2_OPLOCK_LEVEL_NONE;
-        if (st->requested_oplock == SMB2_OPLOCK_LEVEL_LEASE && open->lease_req.present) {
+        /* Not for a directory (no directory leases): no context, no
+         * oplock, as Windows without directory leasing answers. */
+        if (st->requested_oplock == SMB2_OPLOCK_LEVEL_LEASE && open->lease_req.present &&
+            !(have_info && (le32_load(info + 48) & FILE_ATTRIBUTE_DIRECTORY))) {
             lease_answer = true;
             oplock = SMB2_OPLOCK_LEVEL_LEASE;
         }
