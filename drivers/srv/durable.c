@@ -46,6 +46,12 @@ static uint64_t wall_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+static bool guid_is_zero(const uint8_t guid[16])
+{
+    static const uint8_t zero[16];
+    return memcmp(guid, zero, 16) == 0;
+}
+
 static uint32_t bucket_of(uint64_t persistent)
 {
     return (uint32_t)((persistent * 0x9E3779B97F4A7C15ull) >> 54) % SRV_OPEN_BUCKETS;
@@ -226,12 +232,15 @@ NTSTATUS srv_durable_reclaim(struct srv_engine *e, const struct srv_durable_recl
     struct srv_open *o = find_locked(e, r->persistent);
     if (!o || !o->disconnected || !(o->durable || o->resilient)) {
         /* Unknown, still in use by its session, or never durable. */
-    } else if (r->v2 && (!o->durable_v2 || !o->has_create_guid ||
-                         memcmp(o->create_guid, r->create_guid, 16) != 0)) {
+    } else if (r->v2 && (o->has_create_guid ? memcmp(o->create_guid, r->create_guid, 16) != 0
+                                            : !guid_is_zero(r->create_guid))) {
         /* 3.3.5.9.12: the CreateGuid must match (a DHnC, with none, may
-         * reclaim a v2 open too, as with Windows). */
+         * reclaim a v2 open too, as with Windows; a DH2C with a zero one a
+         * v1 open, which has none, as smbd lets it). */
     } else if (strcasecmp(o->tree->share.name, r->share_name) != 0) {
         /* Another share: that name is not open there. */
+    } else if (o->lease_req.present && memcmp(o->client_guid, r->client_guid, 16) != 0) {
+        /* 3.3.5.9.7: a lease belongs to its client (ClientGuid). */
     } else if (o->lease_req.present != (r->lease_key != NULL) ||
                (r->lease_key && memcmp(o->lease_req.key, r->lease_key, 16) != 0)) {
         /* 3.3.5.9.7: a lease open comes back with its key, an oplock one
