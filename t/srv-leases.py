@@ -17,19 +17,7 @@ RWH, RH, R = 7, 3, 1
 LEASE_LEVEL, BATCH = 0xFF, 9
 
 
-def context(name, data):
-    # SMB2_CREATE_CONTEXT (2.2.13.2): name at 16, data at 24, 8-aligned
-    c = struct.pack('<IHHHHI', 0, 16, 4, 0, 24, len(data)) + name + b'\0' * 4 + data
-    return c + b'\0' * (-len(c) % 8)
-
-
-def chain(contexts):
-    out = b''
-    for i, c in enumerate(contexts):
-        if i + 1 < len(contexts):
-            c = struct.pack('<I', len(c)) + c[4:]
-        out += c
-    return out
+context, chain = srv_raw.create_context, srv_raw.context_chain
 
 
 def lease(key, state):

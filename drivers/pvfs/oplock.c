@@ -83,24 +83,34 @@ static bool share_conflict(uint32_t access, uint32_t share, const struct pvfs_fi
 
 /* ---- Telling a holder ---- */
 
+/* Ends file's break wait with status (and brk): queued onto work; false,
+ * the wait still armed, without memory for it. */
+static bool end_wait(struct pvfs_file *file, NTSTATUS status, const struct pvfs_oplock_break *brk,
+                     struct pvfs_oplock_work *work)
+{
+    struct pvfs_oplock_event *e = calloc(1, sizeof *e);
+    if (!e)
+        return false;
+    e->break_fn = file->break_fn;
+    e->context = file->break_context;
+    e->status = status;
+    e->has_break = brk != NULL;
+    if (brk)
+        e->brk = *brk;
+    add_event(work, e);
+    file->break_fn = NULL;
+    file->break_context = NULL;
+    return true;
+}
+
 /* The break goes to whoever waits on file, or waits for the next wait. A
  * break not heard yet is merged: from the first state, to the last one. */
 static void tell_file(struct pvfs_file *file, const struct pvfs_oplock_break *brk,
                       struct pvfs_oplock_work *work)
 {
     if (file->break_fn) {
-        struct pvfs_oplock_event *e = calloc(1, sizeof *e);
-        if (e) {
-            e->break_fn = file->break_fn;
-            e->context = file->break_context;
-            e->status = STATUS_SUCCESS;
-            e->has_break = true;
-            e->brk = *brk;
-            add_event(work, e);
-            file->break_fn = NULL;
-            file->break_context = NULL;
+        if (end_wait(file, STATUS_SUCCESS, brk, work))
             return;
-        }
         log_ratelimited(LOG_LEVEL_ERROR, "pvfs: no memory to tell of an oplock break");
     }
     struct pvfs_oplock_break merged = *brk;
@@ -508,16 +518,8 @@ static void lease_leave(struct pvfs_volume *volume, struct pvfs_file *file,
 void pvfs_oplock_close(struct pvfs_volume *volume, struct pvfs_file *file,
                        struct pvfs_oplock_work *work)
 {
-    if (file->break_fn) {
-        struct pvfs_oplock_event *e = calloc(1, sizeof *e);
-        if (e) {
-            e->break_fn = file->break_fn;
-            e->context = file->break_context;
-            e->status = STATUS_FILE_CLOSED;
-            add_event(work, e);
-        }
-        file->break_fn = NULL;
-    }
+    if (file->break_fn && !end_wait(file, STATUS_FILE_CLOSED, NULL, work))
+        file->break_fn = NULL; /* no memory: nobody is left to tell anyway */
     oplock_break_over(volume, file);
     file->oplock = PVFS_OPLOCK_NONE;
     lease_leave(volume, file, work);
