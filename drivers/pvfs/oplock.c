@@ -222,6 +222,7 @@ static bool break_lease(struct pvfs_volume *volume, struct pvfs_lease *l, uint32
     }
     l->breaking = true;
     l->break_to = to;
+    l->told_to = to;
     l->deadline_ms = now_ms() + PVFS_OPLOCK_BREAK_TIMEOUT_MS;
     volume->oplock_breaks++;
     timer_kick(volume);
@@ -590,12 +591,17 @@ NTSTATUS pvfs_oplock_ack(struct pvfs_file *file, uint8_t what, uint8_t level, ui
             status = STATUS_OBJECT_NAME_NOT_FOUND;
         else if (!l->breaking)
             status = STATUS_UNSUCCESSFUL;
-        else if (state & ~l->break_to)
+        else if (state & ~l->told_to)
             status = STATUS_REQUEST_NOT_ACCEPTED;
         else {
+            /* Within what the holder was told; a later break that lowered
+             * the target while this one was outstanding is told now
+             * (breaking again, as Windows does). */
+            uint32_t target = l->break_to;
             l->state = state;
             lease_break_over(volume, l);
-            wake_waiters(volume, file->node, &work);
+            if (!break_lease(volume, l, target, &work))
+                wake_waiters(volume, file->node, &work);
         }
     } else if (what != PVFS_OPLOCK_ACK_OPLOCK) {
         status = STATUS_INVALID_PARAMETER;

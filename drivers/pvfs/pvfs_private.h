@@ -76,7 +76,8 @@ struct pvfs_lease {
     uint8_t key[PVFS_LEASE_KEY_SIZE];
     uint32_t state;                /* PVFS_LEASE_* */
     bool breaking;                 /* acknowledgment awaited */
-    uint32_t break_to;
+    uint32_t break_to;             /* lowered by later breaks while breaking */
+    uint32_t told_to;              /* the target the holder was told */
     uint64_t deadline_ms;          /* monotonic: the break counts as acknowledged then */
     bool untold;                   /* a break no open of the lease was waiting to hear */
     struct pvfs_oplock_break untold_break;
