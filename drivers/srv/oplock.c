@@ -238,24 +238,42 @@ static void watch_done(void *context)
     watch_issue(w);
 }
 
-/* Waits for the next break (the watch keeps its reference on the open). */
+/* Waits for the next break (the watch keeps its reference on the open).
+ * The call is counted as I/O on the open (srv_open_begin_io) while it is
+ * being issued, so the file stays valid meanwhile, not while it pends: a
+ * pending watch must not hold the open's close back (the close cancels
+ * it). */
 static void watch_issue(struct srv_oplock_watch *w)
 {
+    struct srv_open *o = w->open;
+    if (!srv_open_begin_io(o)) {
+        w->iosb.status = STATUS_FILE_CLOSED;
+        w->iosb.information = 0;
+        watch_done(w);
+        return;
+    }
+    srv_open_ref(o); /* for end_io: w and its reference may be gone by then */
     w->async.callback = watch_done;
     w->async.context = w;
     w->async.cancel = NULL;
     memset(&w->iosb, 0, sizeof w->iosb);
-    NTSTATUS status = IoFsControlFile(w->open->file, &w->async, &w->iosb, oplock_token(),
+    NTSTATUS status = IoFsControlFile(o->file, &w->async, &w->iosb, oplock_token(),
                                       PVFS_FSCTL_OPLOCK_BREAK_WAIT, NULL, 0, w->out,
                                       sizeof w->out);
-    if (status == STATUS_PENDING)
-        return;
-    /* Finished at once: a break was waiting, or the open holds nothing. */
-    w->iosb.status = status;
-    if (status == STATUS_SUCCESS)
-        w->iosb.information = sizeof w->out;
-    watch_done(w);
+    srv_open_end_io(o);
+    if (status != STATUS_PENDING) {
+        /* Finished at once (the callback is not called): a break was
+         * waiting, or the open holds nothing. */
+        w->iosb.status = status;
+        if (status == STATUS_SUCCESS)
+            w->iosb.information = sizeof w->out;
+        watch_done(w);
+    }
+    srv_open_unref(o);
 }
+
+static NTSTATUS send_ack(struct srv_open *o, uint8_t what, uint8_t level, uint32_t state,
+                         uint8_t *kept);
 
 static void watch_start(struct srv_open *o)
 {
@@ -263,10 +281,7 @@ static void watch_start(struct srv_open *o)
     if (!w) {
         /* Nobody would hear of a break: give the oplock up instead. */
         log_ratelimited(LOG_LEVEL_ERROR, "srv: no memory to watch the oplock of %s", o->path);
-        uint8_t in[PVFS_OPLOCK_ACK_SIZE] = { PVFS_OPLOCK_ACK_RELEASE };
-        struct io_status_block iosb;
-        (void)IoFsControlFile(o->file, NULL, &iosb, oplock_token(), PVFS_FSCTL_OPLOCK_ACK, in, sizeof in,
-                              NULL, 0);
+        (void)send_ack(o, PVFS_OPLOCK_ACK_RELEASE, 0, 0, NULL);
         return;
     }
     srv_open_ref(o);
@@ -331,9 +346,14 @@ static NTSTATUS send_ack(struct srv_open *o, uint8_t what, uint8_t level, uint32
     le32_store(in + 4, state);
     uint8_t out = 0;
     struct io_status_block iosb;
-    /* Answered in pvfs's dispatch, with no wait: fine on this thread. */
-    NTSTATUS status = IoFsControlFile(o->file, NULL, &iosb, oplock_token(), PVFS_FSCTL_OPLOCK_ACK, in,
-                                      sizeof in, &out, sizeof out);
+    /* As any I/O on the open: not once its close has begun (the file may
+     * be gone). Answered in pvfs's dispatch, with no wait: fine on this
+     * thread. */
+    if (!srv_open_begin_io(o))
+        return STATUS_FILE_CLOSED;
+    NTSTATUS status = IoFsControlFile(o->file, NULL, &iosb, oplock_token(), PVFS_FSCTL_OPLOCK_ACK,
+                                      in, sizeof in, &out, sizeof out);
+    srv_open_end_io(o);
     if (kept)
         *kept = out;
     return status;
@@ -361,9 +381,16 @@ NTSTATUS srv_oplock_ack(struct srv_open *o, uint8_t level, uint8_t *new_level)
 NTSTATUS srv_lease_ack(struct srv_engine *e, const uint8_t client_guid[16], const uint8_t key[16],
                        uint32_t state)
 {
+    /* Through any open of the lease that is not closing. */
     pthread_mutex_lock(&e->oplock_lock);
     struct srv_lease *l = srv_lease_find_locked(e, client_guid, key);
-    struct srv_open *via = l ? l->opens : NULL;
+    struct srv_open *via = NULL;
+    for (struct srv_open *o = l ? l->opens : NULL; o && !via; o = o->lease_next) {
+        pthread_mutex_lock(&o->lock);
+        if (!o->closed)
+            via = o;
+        pthread_mutex_unlock(&o->lock);
+    }
     if (via)
         srv_open_ref(via);
     pthread_mutex_unlock(&e->oplock_lock);

@@ -17,7 +17,9 @@
  *     engine->lock -> conn->lock -> session->lock -> tree->lock -> open->lock
  *
  * and conn->send_lock and engine->oplock_lock are leaves: nothing is taken
- * (and nothing called out of srv) while one is held. No lock
+ * (and nothing called out of srv) while one is held, except that under
+ * engine->oplock_lock an open's lock may be taken to see whether it is
+ * closing (open->lock holders never take oplock_lock). No lock
  * is held while calling out of srv (srv_auth, srv_shares, the I/O manager,
  * queue_work) or while calling a request's completion, so those may call back
  * into srv on any thread. Reference counts are plain atomics and need no lock;
