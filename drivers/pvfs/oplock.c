@@ -430,8 +430,10 @@ void pvfs_oplock_grant(struct pvfs_volume *volume, struct pvfs_file *file,
             if (h == file)
                 continue;
             alone = false;
+            /* A lease caching handles leaves no room for an oplock (as
+             * Windows: smbtorture's smb2.lease.oplock). */
             if (h->oplock == PVFS_OPLOCK_EXCLUSIVE || h->oplock == PVFS_OPLOCK_BATCH ||
-                (h->lease && (h->lease->state & PVFS_LEASE_W)))
+                (h->lease && (h->lease->state & (PVFS_LEASE_W | PVFS_LEASE_H))))
                 exclusive_held = true;
         }
         uint8_t granted = alone ? req->type : !exclusive_held ? PVFS_OPLOCK_LEVEL_II
@@ -452,11 +454,13 @@ void pvfs_oplock_grant(struct pvfs_volume *volume, struct pvfs_file *file,
     /* Other opens that are not this lease's: no W beside them, nothing
      * beside an exclusive or batch oplock or another W lease. Stat opens
      * do not count. */
-    bool others = false, blocked = false;
+    bool others = false, blocked = false, oplocked = false;
     for (struct pvfs_file *h = node->opens; h; h = h->node_next) {
         if (h == file || (l && h->lease == l) || h->stat_open)
             continue;
         others = true;
+        if (h->oplock != PVFS_OPLOCK_NONE)
+            oplocked = true; /* beside an oplock a lease caches reads only */
         if (h->oplock == PVFS_OPLOCK_EXCLUSIVE || h->oplock == PVFS_OPLOCK_BATCH ||
             (h->lease && h->lease != l && (h->lease->state & PVFS_LEASE_W)))
             blocked = true;
@@ -478,7 +482,8 @@ void pvfs_oplock_grant(struct pvfs_volume *volume, struct pvfs_file *file,
      * of its state while it is the file's only user and no break is
      * outstanding (never a sidegrade or a downgrade). */
     if (!l->opens)
-        l->state = others ? requested & ~PVFS_LEASE_W : requested;
+        l->state = (others ? requested & ~PVFS_LEASE_W : requested) &
+                   ~(oplocked ? PVFS_LEASE_H : 0u);
     else if (!others && !l->breaking && (requested & l->state) == l->state)
         l->state = requested;
     l->opens++;
