@@ -2,7 +2,8 @@
  * classes) and for the FSCTLs it implements (drivers/pvfs/input.c). Input:
  * one selector byte, then the buffer. Selectors below SET_INFO_CLASSES pick
  * an information class (every class pvfs sets, and one it does not); the
- * others an FSCTL decoder. What decodes must obey the rules the file
+ * others an FSCTL decoder (and the oplock ECP and acknowledgment srv
+ * sends). What decodes must obey the rules the file
  * operations rely on: a rename name is non-empty UTF-8 that converts back to
  * exactly the UTF-16 the client sent, positions and ranges stay within
  * INT64_MAX, only settable mode bits pass. */
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "drivers/pvfs/input.h"
+#include "drivers/pvfs/pvfs.h"
 #include "lib/utf16.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -70,7 +72,22 @@ static void check_fsctl(unsigned which, const uint8_t *buf, uint32_t len)
 {
     uint64_t a, b;
     bool sparse;
-    switch (which % 3) {
+    struct pvfs_oplock_request req;
+    uint8_t what, level;
+    uint32_t state;
+    switch (which % 5) {
+    case 3:
+        if (pvfs_oplock_request_decode(buf, len, &req) == STATUS_SUCCESS &&
+            (len != PVFS_ECP_OPLOCK_SIZE || req.type > PVFS_OPLOCK_LEASE ||
+             (req.lease_state & ~7u)))
+            abort();
+        break;
+    case 4:
+        if (pvfs_oplock_ack_decode(buf, len, &what, &level, &state) == STATUS_SUCCESS &&
+            (len != PVFS_OPLOCK_ACK_SIZE || what > PVFS_OPLOCK_ACK_RELEASE ||
+             level > PVFS_OPLOCK_BATCH))
+            abort();
+        break;
     case 0:
         if (pvfs_sparse_input_decode(buf, len, &sparse) != STATUS_SUCCESS ||
             sparse != !(len >= 1 && buf[0] == 0))

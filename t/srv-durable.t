@@ -12,13 +12,15 @@
 need_python_module impacket python3-impacket
 
 . "$SW_SRC/t/srv-appliance.sh"
-appliance_start
+# Disconnected v2 opens are kept 2 s at most, whatever Timeout they ask.
+appliance_start --set srv.durable-max-timeout=2
 echo 'Bob-Pass1' | "$LWADMIN" --db "$DB" user add bob --password-stdin >/dev/null
 printf 'durable data\n' > "$SHARE/kept.txt"
 printf 'short lived\n' > "$SHARE/short.txt"
 printf 'contended\n' > "$SHARE/contended.txt"
 printf 'resilient data\n' > "$SHARE/resilient.txt"
 printf 'breaking\n' > "$SHARE/breaking.txt"
+printf 'capped\n' > "$SHARE/capped.txt"
 chmod 666 "$SHARE"/*.txt
 
 # The client: one command a run, results on stdout as KEY=VALUE lines.
@@ -200,7 +202,7 @@ drop() {
     sleep 0.3
 }
 
-plan 23
+plan 24
 
 # 1. v1 durable open, killed client, reconnect, read.
 hold v1 kept.txt
@@ -231,6 +233,9 @@ i=0
 while [ $i -lt 80 ] && lwiod_has_open short.txt; do sleep 0.1; i=$((i + 1)); done
 ok "closed within a few seconds of its timeout" sh -c "! ls -l /proc/$LWIOD/fd | grep -q '$SHARE/short.txt'"
 like "$(client reclaim short.txt "$FILEID")" "status=0xc0000034" "and no longer reclaimable"
+hold v2 capped.txt 600000
+like "$(cat "$T/capped.txt.out")" "timeout=2000" "a longer one is cut to srv.durable-max-timeout"
+kill "$HOLDER" 2>/dev/null; wait "$HOLDER" 2>/dev/null
 
 # 3. A CREATE that needs the batch oplock of a disconnected durable open.
 hold v1 contended.txt

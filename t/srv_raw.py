@@ -1,5 +1,5 @@
 """A raw SMB 2.1 client for tests that misbehave on purpose (t/srv-flood.t,
-t/srv-slow.t): every byte on the wire is the test's, with NTLMv2 from
+t/srv-slow.t) or build what a library hides (t/srv-leases.py): every byte on the wire is the test's, with NTLMv2 from
 impacket's ntlm module for the logon. Every wait is bounded by the socket
 timeout."""
 import os
@@ -34,6 +34,22 @@ def closed_within(s, seconds):
     except socket.timeout:
         return False
     return False
+
+
+def create_context(name, data):
+    """One SMB2_CREATE_CONTEXT (2.2.13.2): name at 16, data at 24, padded
+    to 8 bytes; context_chain links several."""
+    c = struct.pack("<IHHHHI", 0, 16, 4, 0, 24, len(data)) + name + b"\0" * 4 + data
+    return c + b"\0" * (-len(c) % 8)
+
+
+def context_chain(contexts):
+    out = b""
+    for i, c in enumerate(contexts):
+        if i + 1 < len(contexts):
+            c = struct.pack("<I", len(c)) + c[4:]
+        out += c
+    return out
 
 
 # ---- What the attack tests measure: lwiod's use, and a normal client ----

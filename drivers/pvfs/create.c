@@ -436,39 +436,90 @@ static void undo_create(struct create_state *s)
         (void)pvfs_stream_remove(s->fd, s->stream);
 }
 
+/* The open joins its node: delete pending, the oplocks and leases that must
+ * break first (STATUS_PENDING: the create waits for that and starts again,
+ * having done nothing), the share modes, then what it is granted. */
 static NTSTATUS attach(struct create_state *s, struct pvfs_file *file)
 {
     struct stat st;
     if (fstat(file->fd, &st) != 0)
         return nt_status_from_errno(errno);
     struct pvfs_volume *volume = s->volume;
+    const struct pvfs_create_args *a = s->args;
+    struct pvfs_oplock_opener opener = {
+        .granted = s->granted,
+        .share = a->share_access,
+        .stat_open = !(s->desired & ~(uint32_t)(SYNCHRONIZE | FILE_READ_ATTRIBUTES |
+                                                 FILE_WRITE_ATTRIBUTES)),
+        .overwrite = s->truncate,
+        .delete_on_close = (a->create_options & FILE_DELETE_ON_CLOSE) != 0,
+        .request = a->oplock,
+    };
+    struct pvfs_oplock_work work = { 0 };
+    struct pvfs_oplock_granted granted = { 0 };
     NTSTATUS status;
     pthread_mutex_lock(&volume->lock);
     struct pvfs_node *node;
     status = pvfs_node_get(volume, st.st_dev, st.st_ino, file->stream, &node);
     if (status == STATUS_SUCCESS) {
-        if (node->delete_pending || (node->base && node->base->delete_pending))
-            status = STATUS_DELETE_PENDING;
-        else
-            status = pvfs_share_check(volume, node, s->granted, s->args->share_access);
+        for (;;) {
+            if (node->delete_pending || (node->base && node->base->delete_pending))
+                status = STATUS_DELETE_PENDING;
+            else
+                status = pvfs_oplock_open_check(volume, node, &opener, &work);
+            if (status != STATUS_PENDING)
+                break;
+            if (a->oplock_no_wait) {
+                status = STATUS_MORE_PROCESSING_REQUIRED;
+                break;
+            }
+            if (a->oplock_ready) {
+                status = pvfs_oplock_wait_register(volume, node, a->oplock_ready,
+                                                   a->oplock_ready_context);
+                if (status == STATUS_SUCCESS)
+                    status = STATUS_PENDING;
+                break;
+            }
+            /* No one to call back: wait here, then look again. The
+             * breaks found are told first. */
+            if (work.events) {
+                pthread_mutex_unlock(&volume->lock);
+                pvfs_oplock_run(&work);
+                pthread_mutex_lock(&volume->lock);
+            }
+            pvfs_oplock_wait_here(volume, node);
+            if (volume->oplock_stopping) {
+                status = STATUS_CANCELLED;
+                break;
+            }
+        }
+        if (status == STATUS_SUCCESS)
+            status = pvfs_share_check(volume, node, s->granted, a->share_access);
         if (status == STATUS_SUCCESS) {
             file->node = node;
             pvfs_node_add_open(node, file);
+            pvfs_oplock_grant(volume, file, &opener, &granted);
         } else {
             pvfs_node_put(volume, node);
         }
     }
     pthread_mutex_unlock(&volume->lock);
+    pvfs_oplock_run(&work);
+    if (status == STATUS_SUCCESS && a->oplock_granted)
+        *a->oplock_granted = granted;
     return status;
 }
 
 static void detach(struct pvfs_file *file)
 {
     struct pvfs_volume *volume = file->volume;
+    struct pvfs_oplock_work work = { 0 };
     pthread_mutex_lock(&volume->lock);
+    pvfs_oplock_close(volume, file, &work);
     pvfs_node_remove_open(file->node, file);
     pvfs_node_put(volume, file->node);
     pthread_mutex_unlock(&volume->lock);
+    pvfs_oplock_run(&work);
     file->node = NULL;
 }
 
@@ -771,8 +822,10 @@ void pvfs_close(struct pvfs_file *file)
     struct pvfs_lock_waiter *done = NULL;
     struct pvfs_notify_request *notify_done = NULL;
     pvfs_notify_close(file);
+    struct pvfs_oplock_work work = { 0 };
     pthread_mutex_lock(&volume->lock);
     struct pvfs_node *node = file->node;
+    pvfs_oplock_close(volume, file, &work);
     pvfs_lock_release_file(file, &done);
     pvfs_node_remove_open(node, file);
     if (file->delete_on_close && !node->delete_pending &&
@@ -785,6 +838,7 @@ void pvfs_close(struct pvfs_file *file)
     pvfs_node_put(volume, node);
     file->node = NULL;
     pthread_mutex_unlock(&volume->lock);
+    pvfs_oplock_run(&work);
     pvfs_lock_complete(done);
     pvfs_notify_complete(notify_done);
     file_free(file);

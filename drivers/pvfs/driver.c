@@ -16,7 +16,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "drivers/pvfs/input.h"
 #include "drivers/pvfs/pvfs.h"
+#include "lib/buf.h"
 #include "lib/log.h"
 #include "lwiod/driver.h"
 
@@ -43,7 +45,8 @@ static bool short_names_on(struct io_driver *driver)
     return on;
 }
 
-static NTSTATUS do_create(struct pvfs_driver *drv, struct io_irp *irp)
+static NTSTATUS do_create(struct pvfs_driver *drv, struct io_irp *irp,
+                          pvfs_oplock_ready_fn ready, void *ready_context)
 {
     const struct io_create_params *p = &irp->args.create;
     char *beneath = NULL;
@@ -76,6 +79,18 @@ static NTSTATUS do_create(struct pvfs_driver *drv, struct io_irp *irp)
     uint32_t maximal_access = 0;
     bool want_maximal = IoEcpListFind(p->ecps, PVFS_ECP_MAXIMAL_ACCESS, &data, &size) ==
                         STATUS_SUCCESS;
+    struct pvfs_oplock_request oplock;
+    struct pvfs_oplock_granted granted = { 0 };
+    bool want_oplock = IoEcpListFind(p->ecps, PVFS_ECP_OPLOCK, &data, &size) == STATUS_SUCCESS;
+    if (want_oplock && pvfs_oplock_request_decode(data, size, &oplock) != STATUS_SUCCESS) {
+        free(beneath);
+        return STATUS_INVALID_PARAMETER;
+    }
+    bool no_wait = false;
+    if (IoEcpListFind(p->ecps, PVFS_ECP_OPLOCK_NO_WAIT, &data, &size) == STATUS_SUCCESS) {
+        no_wait = size == 1 && *(const uint8_t *)data != 0;
+        IoEcpAcknowledge(p->ecps, PVFS_ECP_OPLOCK_NO_WAIT);
+    }
     struct pvfs_create_args args = {
         .path = p->path,
         .maximal_access = want_maximal ? &maximal_access : NULL,
@@ -93,6 +108,11 @@ static NTSTATUS do_create(struct pvfs_driver *drv, struct io_irp *irp)
         .security_descriptor_size = p->security_descriptor_size,
         .ea_buffer = p->ea_buffer,
         .ea_size = p->ea_size,
+        .oplock = want_oplock ? &oplock : NULL,
+        .oplock_granted = &granted,
+        .oplock_ready = ready,
+        .oplock_ready_context = ready_context,
+        .oplock_no_wait = no_wait,
     };
     struct pvfs_file *file = NULL;
     uint32_t action = 0;
@@ -109,14 +129,41 @@ static NTSTATUS do_create(struct pvfs_driver *drv, struct io_irp *irp)
             IoEcpListAdd(p->ecps, PVFS_ECP_MAXIMAL_ACCESS, answer, sizeof answer) ==
                 STATUS_SUCCESS)
             IoEcpAcknowledge(p->ecps, PVFS_ECP_MAXIMAL_ACCESS);
+        uint8_t got[PVFS_ECP_OPLOCK_ANSWER_SIZE] = { granted.type, granted.breaking ? 1 : 0 };
+        le32_store(got + 4, granted.lease_state);
+        /* Without memory for the answer the open says it got nothing, and
+         * so it must hold nothing. */
+        if (want_oplock) {
+            if (IoEcpListAdd(p->ecps, PVFS_ECP_OPLOCK, got, sizeof got) == STATUS_SUCCESS)
+                IoEcpAcknowledge(p->ecps, PVFS_ECP_OPLOCK);
+            else
+                (void)pvfs_oplock_ack(file, PVFS_OPLOCK_ACK_RELEASE, 0, 0, NULL);
+        }
     }
     return status;
 }
 
-static NTSTATUS run(struct pvfs_driver *drv, struct io_irp *irp)
+struct work {
+    struct pvfs_driver *drv;
+    struct io_irp *irp;
+};
+
+static void work_run(void *context);
+
+/* A create that waited for an oplock break goes again, on a worker. */
+static void create_ready(void *context)
+{
+    struct work *w = context;
+    if (IoWorkQueue(work_run, w) != STATUS_SUCCESS)
+        work_run(w);
+}
+
+/* STATUS_PENDING only for a create waiting on a break (create_ready
+ * follows). */
+static NTSTATUS run(struct pvfs_driver *drv, struct io_irp *irp, struct work *w)
 {
     if (irp->type == IRP_TYPE_CREATE)
-        return do_create(drv, irp);
+        return do_create(drv, irp, w ? create_ready : NULL, w);
     struct pvfs_file *file = IoIrpGetFileContext(irp);
     if (!file)
         return STATUS_INVALID_HANDLE;
@@ -198,16 +245,13 @@ static NTSTATUS run(struct pvfs_driver *drv, struct io_irp *irp)
     return status;
 }
 
-struct work {
-    struct pvfs_driver *drv;
-    struct io_irp *irp;
-};
-
 static void work_run(void *context)
 {
     struct work *w = context;
     struct io_irp *irp = w->irp;
-    NTSTATUS status = run(w->drv, irp);
+    NTSTATUS status = run(w->drv, irp, w);
+    if (status == STATUS_PENDING)
+        return; /* waits for a break; create_ready runs it again */
     free(w);
     irp->status_block.status = status;
     IoIrpComplete(irp);
@@ -223,13 +267,69 @@ static NTSTATUS queue(struct pvfs_driver *drv, struct io_irp *irp)
         IoIrpMarkPending(irp, NULL, NULL);
         if (IoWorkQueue(work_run, w) == STATUS_SUCCESS)
             return STATUS_PENDING;
-        free(w);
         /* Marked pending already: finish it here and say so by completing. */
-        irp->status_block.status = run(drv, irp);
-        IoIrpComplete(irp);
+        work_run(w);
         return STATUS_PENDING;
     }
-    return run(drv, irp);
+    return run(drv, irp, NULL);
+}
+
+/* ---- Oplock breaks: the wait pends with no thread, the answer is memory ---- */
+
+static void break_done(void *context, NTSTATUS status, const struct pvfs_oplock_break *brk)
+{
+    struct io_irp *irp = context;
+    irp->status_block.status = status;
+    irp->status_block.information = 0;
+    if (status == STATUS_SUCCESS && brk &&
+        irp->args.io_control.output_length >= PVFS_OPLOCK_BREAK_WAIT_SIZE) {
+        uint8_t *out = irp->args.io_control.output_buffer;
+        memset(out, 0, PVFS_OPLOCK_BREAK_WAIT_SIZE);
+        out[0] = (uint8_t)((brk->lease ? 0x01 : 0) | (brk->ack_required ? 0x02 : 0));
+        out[1] = brk->level;
+        le32_store(out + 4, brk->lease_from);
+        le32_store(out + 8, brk->lease_to);
+        irp->status_block.information = PVFS_OPLOCK_BREAK_WAIT_SIZE;
+    }
+    IoIrpComplete(irp);
+}
+
+static void break_cancel(struct io_irp *irp, void *context)
+{
+    (void)pvfs_oplock_break_cancel(context, irp);
+}
+
+static NTSTATUS oplock_control(struct io_irp *irp)
+{
+    struct pvfs_file *file = IoIrpGetFileContext(irp);
+    if (!file)
+        return STATUS_INVALID_HANDLE;
+    if (irp->args.io_control.control_code == PVFS_FSCTL_OPLOCK_BREAK_WAIT) {
+        if (irp->args.io_control.output_length < PVFS_OPLOCK_BREAK_WAIT_SIZE)
+            return STATUS_BUFFER_TOO_SMALL;
+        /* Pending first: a break on another thread may complete it before
+         * the engine call returns. */
+        IoIrpMarkPending(irp, break_cancel, file);
+        struct pvfs_oplock_break brk;
+        NTSTATUS status = pvfs_oplock_break_wait(file, break_done, irp, &brk);
+        if (status != STATUS_PENDING)
+            break_done(irp, status, status == STATUS_SUCCESS ? &brk : NULL);
+        return STATUS_PENDING;
+    }
+    uint8_t what, level, kept = 0;
+    uint32_t state;
+    NTSTATUS status = pvfs_oplock_ack_decode(irp->args.io_control.input_buffer,
+                                             irp->args.io_control.input_length, &what, &level,
+                                             &state);
+    if (status != STATUS_SUCCESS)
+        return status;
+    status = pvfs_oplock_ack(file, what, level, state, &kept);
+    irp->status_block.information = 0;
+    if (irp->args.io_control.output_length >= 1) {
+        *(uint8_t *)irp->args.io_control.output_buffer = kept;
+        irp->status_block.information = 1;
+    }
+    return status;
 }
 
 /* ---- Byte-range locks: no worker, maybe no thread at all ---- */
@@ -317,6 +417,11 @@ static NTSTATUS pvfs_dispatch(struct io_device *device, struct io_irp *irp)
         return lock_control(irp);
     case IRP_TYPE_READ_DIRECTORY_CHANGE:
         return read_directory_change(irp);
+    case IRP_TYPE_FS_CONTROL:
+        if (irp->args.io_control.control_code == PVFS_FSCTL_OPLOCK_BREAK_WAIT ||
+            irp->args.io_control.control_code == PVFS_FSCTL_OPLOCK_ACK)
+            return oplock_control(irp);
+        return queue(drv, irp);
     case IRP_TYPE_DEVICE_IO_CONTROL:
     case IRP_TYPE_SET_VOLUME_INFORMATION:
         return STATUS_INVALID_DEVICE_REQUEST;

@@ -1,6 +1,8 @@
 /* Decoding of set-information and FSCTL input buffers (see input.h). */
 #include "drivers/pvfs/input.h"
 
+#include "drivers/pvfs/pvfs.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,6 +135,40 @@ NTSTATUS pvfs_range_input_decode(const void *input, uint32_t length, uint64_t *o
     if (!rd_ok(&r))
         return STATUS_INVALID_PARAMETER;
     if (*offset > (uint64_t)INT64_MAX || *range_length > (uint64_t)INT64_MAX - *offset)
+        return STATUS_INVALID_PARAMETER;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS pvfs_oplock_request_decode(const void *data, size_t size,
+                                    struct pvfs_oplock_request *req)
+{
+    struct buf_reader r;
+    if (size != PVFS_ECP_OPLOCK_SIZE)
+        return STATUS_INVALID_PARAMETER;
+    rd_init(&r, data, size);
+    req->type = rd_u8(&r);
+    uint8_t pad[3];
+    rd_copy(&r, pad, sizeof pad);
+    req->lease_state = rd_u32(&r);
+    rd_copy(&r, req->lease_key, sizeof req->lease_key);
+    if (!rd_ok(&r) || req->type > PVFS_OPLOCK_LEASE || pad[0] || pad[1] || pad[2] ||
+        (req->lease_state & ~(uint32_t)(PVFS_LEASE_R | PVFS_LEASE_H | PVFS_LEASE_W)))
+        return STATUS_INVALID_PARAMETER;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS pvfs_oplock_ack_decode(const void *input, uint32_t length, uint8_t *what,
+                                uint8_t *level, uint32_t *state)
+{
+    struct buf_reader r;
+    if (length != PVFS_OPLOCK_ACK_SIZE)
+        return STATUS_INVALID_PARAMETER;
+    rd_init(&r, input, length);
+    *what = rd_u8(&r);
+    *level = rd_u8(&r);
+    rd_skip(&r, 2);
+    *state = rd_u32(&r);
+    if (!rd_ok(&r) || *what > PVFS_OPLOCK_ACK_RELEASE || *level > PVFS_OPLOCK_BATCH)
         return STATUS_INVALID_PARAMETER;
     return STATUS_SUCCESS;
 }

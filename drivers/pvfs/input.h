@@ -10,6 +10,7 @@
 #define SW_DRIVERS_PVFS_INPUT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lib/ntstatus.h"
@@ -60,5 +61,14 @@ NTSTATUS pvfs_zero_data_input_decode(const void *input, uint32_t length, uint64_
  * length, whose sum stays within INT64_MAX. */
 NTSTATUS pvfs_range_input_decode(const void *input, uint32_t length, uint64_t *offset,
                                  uint64_t *range_length);
+
+/* PVFS_ECP_OPLOCK's data (pvfs.h): exactly PVFS_ECP_OPLOCK_SIZE bytes, a
+ * known type, zero padding. */
+struct pvfs_oplock_request;
+NTSTATUS pvfs_oplock_request_decode(const void *data, size_t size,
+                                    struct pvfs_oplock_request *req);
+/* PVFS_FSCTL_OPLOCK_ACK's input: what, level, lease state. */
+NTSTATUS pvfs_oplock_ack_decode(const void *input, uint32_t length, uint8_t *what,
+                                uint8_t *level, uint32_t *state);
 
 #endif

@@ -98,6 +98,7 @@ NTSTATUS pvfs_lock(struct pvfs_file *file, uint64_t offset, uint64_t length, uin
         return STATUS_ACCESS_DENIED;
     if (length > 0 && offset + (length - 1) < offset)
         return STATUS_INVALID_LOCK_RANGE;
+    pvfs_oplock_break_level2(file); /* [MS-FSA] 2.1.5.7: a lock breaks level II */
     struct pvfs_lock_range want = { offset, length, key, (flags & SL_EXCLUSIVE_LOCK) != 0, file };
     struct pvfs_volume *volume = file->volume;
     struct pvfs_node *node = file->node;

@@ -108,7 +108,7 @@ void pvfs_node_remove_open(struct pvfs_node *node, struct pvfs_file *file)
  * attributes or security alone neither conflicts nor is conflicted with. */
 #define SHARING_RIGHTS (FILE_READ_DATA | FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_EXECUTE | DELETE)
 
-static bool conflicts(uint32_t access, uint32_t share, const struct pvfs_file *other)
+bool pvfs_share_conflicts(uint32_t access, uint32_t share, const struct pvfs_file *other)
 {
     uint32_t oa = other->granted_access, os = other->share_access;
     if (!(oa & SHARING_RIGHTS))
@@ -134,7 +134,7 @@ NTSTATUS pvfs_share_check(struct pvfs_volume *volume, struct pvfs_node *node, ui
     if (!(access & SHARING_RIGHTS))
         return STATUS_SUCCESS;
     for (const struct pvfs_file *f = node->opens; f; f = f->node_next)
-        if (conflicts(access, share, f))
+        if (pvfs_share_conflicts(access, share, f))
             return STATUS_SHARING_VIOLATION;
     /* Deleting a file removes its streams: every open stream must share
      * delete too (as NTFS and Samba check). */

@@ -84,6 +84,85 @@ NTSTATUS pvfs_volume_open(const char *root, struct pvfs_volume **volume);
 void pvfs_volume_close(struct pvfs_volume *volume);
 
 /* NtCreateFile's arguments (see struct io_create_params). */
+/* ---- Oplocks and leases ([MS-FSA] 2.1.5.17, 2.1.4.12; [MS-SMB2] 3.3.1.4) ----
+ *
+ * They live on the node (the file or stream, by device and inode), beside
+ * share modes and byte-range locks, so renames, hard links and opens from
+ * any I/O manager client meet them. An open asks for one with its create
+ * (pvfs_create_args.oplock; the ECP PVFS_ECP_OPLOCK through the driver) and
+ * learns what it got in the same call. A create that another open's
+ * oplock or lease stands in the way of starts that break and waits for its
+ * acknowledgment (at most PVFS_OPLOCK_BREAK_TIMEOUT_MS, then the break is
+ * taken as acknowledged), then is tried again. The holder learns of a break
+ * through pvfs_oplock_break_wait (the FSCTL PVFS_FSCTL_OPLOCK_BREAK_WAIT,
+ * pending until a break) and answers with pvfs_oplock_ack
+ * (PVFS_FSCTL_OPLOCK_ACK). */
+#define PVFS_OPLOCK_NONE 0
+#define PVFS_OPLOCK_LEVEL_II 1
+#define PVFS_OPLOCK_EXCLUSIVE 2
+#define PVFS_OPLOCK_BATCH 3
+#define PVFS_OPLOCK_LEASE 4
+#define PVFS_LEASE_R 0x01u /* read caching */
+#define PVFS_LEASE_H 0x02u /* handle caching */
+#define PVFS_LEASE_W 0x04u /* write caching */
+#define PVFS_LEASE_KEY_SIZE 32 /* the opener's key: SMB2 ClientGuid + LeaseKey */
+#define PVFS_OPLOCK_BREAK_TIMEOUT_MS 35000u /* Windows' */
+
+struct pvfs_oplock_request {
+    uint8_t type;                 /* PVFS_OPLOCK_* */
+    uint32_t lease_state;         /* PVFS_LEASE_* asked, with PVFS_OPLOCK_LEASE */
+    /* With PVFS_OPLOCK_LEASE: opens giving one key share one lease and never
+     * break it; a key already leasing another file is STATUS_INVALID_PARAMETER. */
+    uint8_t lease_key[PVFS_LEASE_KEY_SIZE];
+};
+
+struct pvfs_oplock_granted {
+    uint8_t type;                 /* PVFS_OPLOCK_*: what the open holds */
+    uint32_t lease_state;         /* the lease's state (PVFS_OPLOCK_LEASE) */
+    bool breaking;                /* the lease has a break outstanding */
+};
+
+/* A break as its holder learns it. */
+struct pvfs_oplock_break {
+    bool lease;
+    uint8_t level;                /* an oplock's new level (NONE or LEVEL_II) */
+    uint32_t lease_from, lease_to; /* a lease's state and the state it breaks to */
+    bool ack_required;            /* pvfs_oplock_ack must follow (else done) */
+};
+
+/* ECP of a create asking for an oplock or lease (PVFS_ECP_OPLOCK_SIZE bytes):
+ * type (1), 3 zero bytes, lease state (4, little endian), lease key (32).
+ * On success pvfs acknowledges it and replaces its data with the answer:
+ * type (1), flags (1: 0x01 the lease is breaking), 2 zero bytes, lease
+ * state (4). */
+#define PVFS_ECP_OPLOCK "samewise.pvfs.oplock"
+/* ECP (1 byte): non-zero asks a create that must wait for an oplock or
+ * lease break to start the break and fail with
+ * STATUS_MORE_PROCESSING_REQUIRED instead (nothing done), so the caller can
+ * tell its client it waits (srv's interim response) and ask again with 0. */
+#define PVFS_ECP_OPLOCK_NO_WAIT "samewise.pvfs.oplock-no-wait"
+#define PVFS_ECP_OPLOCK_SIZE 40
+#define PVFS_ECP_OPLOCK_ANSWER_SIZE 8
+/* Private FSCTLs (function numbers 0xB00 and up of FILE_DEVICE_FILE_SYSTEM,
+ * which no Windows FSCTL uses; srv never forwards them from a client).
+ * BREAK_WAIT: no input; pends until the open's oplock or lease breaks;
+ * output (12 bytes): flags (1: 0x01 lease, 0x02 acknowledgment required),
+ * level (1), 2 zero bytes, lease state from (4), to (4).
+ * ACK: input (8 bytes): what (1: 0 oplock acknowledgment, 1 lease
+ * acknowledgment, 2 give the oplock up), level (1), 2 zero bytes, lease
+ * state (4); output (1 byte, optional): the oplock level kept. */
+#define PVFS_FSCTL_OPLOCK_BREAK_WAIT 0x00092C00u
+#define PVFS_FSCTL_OPLOCK_ACK 0x00092C04u
+#define PVFS_OPLOCK_BREAK_WAIT_SIZE 12
+#define PVFS_OPLOCK_ACK_SIZE 8
+#define PVFS_OPLOCK_ACK_OPLOCK 0
+#define PVFS_OPLOCK_ACK_LEASE 1
+#define PVFS_OPLOCK_ACK_RELEASE 2
+
+typedef void (*pvfs_oplock_ready_fn)(void *context);
+typedef void (*pvfs_oplock_break_fn)(void *context, NTSTATUS status,
+                                     const struct pvfs_oplock_break *brk);
+
 struct pvfs_create_args {
     const char *path;
     const char *beneath;            /* PVFS_ECP_BENEATH, or NULL */
@@ -111,6 +190,20 @@ struct pvfs_create_args {
      * file. */
     const void *ea_buffer;
     size_t ea_size;
+    /* An oplock or lease to ask for (NULL: none); what was granted goes to
+     * *oplock_granted (may be NULL). */
+    const struct pvfs_oplock_request *oplock;
+    struct pvfs_oplock_granted *oplock_granted;
+    /* When another open's oplock or lease must break first: with ready,
+     * pvfs_create starts the break and returns STATUS_PENDING having done
+     * nothing; ready(ready_context) runs once (on some thread, no lock
+     * held) when the create should be called again. Without ready the
+     * create waits for it in place. */
+    pvfs_oplock_ready_fn oplock_ready;
+    void *oplock_ready_context;
+    /* PVFS_ECP_OPLOCK_NO_WAIT: fail with STATUS_MORE_PROCESSING_REQUIRED
+     * instead of waiting (the breaks are started). */
+    bool oplock_no_wait;
 };
 
 /* Opens or creates; on success *file is the new open and *create_action
@@ -120,6 +213,29 @@ struct pvfs_create_args {
 NTSTATUS pvfs_create(struct pvfs_volume *volume, const struct access_token *token,
                      const struct pvfs_create_args *args, struct pvfs_file **file,
                      uint32_t *create_action);
+
+/* The holder's side of a break. pvfs_oplock_break_wait: STATUS_SUCCESS and
+ * *brk when a break is waiting to be told, else STATUS_PENDING and fn(context,
+ * STATUS_SUCCESS, brk) at the next break (or fn(context, STATUS_CANCELLED
+ * or STATUS_FILE_CLOSED, NULL) through pvfs_oplock_break_cancel or the
+ * close); STATUS_INVALID_DEVICE_STATE if one already waits on the open,
+ * STATUS_INVALID_OPLOCK_PROTOCOL if the open holds nothing. */
+NTSTATUS pvfs_oplock_break_wait(struct pvfs_file *file, pvfs_oplock_break_fn fn, void *context,
+                                struct pvfs_oplock_break *brk);
+/* Completes the wait registered with context (STATUS_CANCELLED); false if
+ * there was none. */
+bool pvfs_oplock_break_cancel(struct pvfs_file *file, void *context);
+/* what: PVFS_OPLOCK_ACK_*. An oplock acknowledgment to level (NONE, or
+ * LEVEL_II when the break was to it): STATUS_INVALID_OPLOCK_PROTOCOL when
+ * no break is outstanding or the level is too high (the oplock is gone
+ * then). A lease acknowledgment to state (a subset of the state broken
+ * to): STATUS_UNSUCCESSFUL when no break is outstanding,
+ * STATUS_REQUEST_NOT_ACCEPTED for a state beyond it. RELEASE drops the
+ * open's oplock or leaves its lease. *kept: the oplock level kept. */
+NTSTATUS pvfs_oplock_ack(struct pvfs_file *file, uint8_t what, uint8_t level, uint32_t state,
+                         uint8_t *kept);
+/* The open's oplock or lease now (for tests and the driver). */
+void pvfs_oplock_query(struct pvfs_file *file, struct pvfs_oplock_granted *out);
 
 /* Cleanup and close in one: releases the open's byte-range locks (waking
  * locks that waited for them), completes its own waiting locks with

@@ -54,6 +54,34 @@ struct pvfs_volume {
      * before the descriptor is stored (no lock held). NULL in lwiod. */
     void (*test_created_hook)(void *arg, const char *name);
     void *test_created_arg;
+    /* oplock.c, under lock: creates waiting for a break to end, the count
+     * of breaks awaiting acknowledgment, every lease (by key), and the
+     * thread that ends breaks nobody acknowledged in time (started with
+     * the first break; oplock_cond wakes it and in-place waiters). */
+    struct pvfs_oplock_waiter *oplock_waiters;
+    unsigned oplock_breaks;
+    struct pvfs_lease *leases;
+    pthread_cond_t oplock_cond;
+    pthread_t oplock_timer;
+    bool oplock_timer_started;
+    bool oplock_stopping;
+};
+
+/* A lease ([MS-FSA] Oplock with a lease key): shared by the opens that gave
+ * one key, on one node; freed with its last open. Under volume->lock. */
+struct pvfs_lease {
+    struct pvfs_lease *next;       /* node->leases */
+    struct pvfs_lease *volume_next; /* volume->leases */
+    struct pvfs_node *node;
+    uint8_t key[PVFS_LEASE_KEY_SIZE];
+    uint32_t state;                /* PVFS_LEASE_* */
+    bool breaking;                 /* acknowledgment awaited */
+    uint32_t break_to;             /* lowered by later breaks while breaking */
+    uint32_t told_to;              /* the target the holder was told */
+    uint64_t deadline_ms;          /* monotonic: the break counts as acknowledged then */
+    bool untold;                   /* a break no open of the lease was waiting to hear */
+    struct pvfs_oplock_break untold_break;
+    unsigned opens;
 };
 
 struct pvfs_lock_range {
@@ -88,6 +116,7 @@ struct pvfs_node {
     size_t lock_count;
     size_t lock_capacity;
     struct pvfs_lock_waiter *waiters; /* FIFO */
+    struct pvfs_lease *leases;        /* oplock.c: the leases of this node */
 };
 
 struct pvfs_dir_entry {
@@ -141,6 +170,19 @@ struct pvfs_file {
     size_t next_ea;           /* [MS-FSA] Open.NextEaEntry: index of the next EA a scan returns */
     struct pvfs_dir_cursor dir;
     struct pvfs_notify_open *notify; /* armed change notify (notify.c, notify_lock) */
+    /* oplock.c, under volume->lock: the oplock held (PVFS_OPLOCK_NONE,
+     * LEVEL_II, EXCLUSIVE, BATCH) or the lease joined, the break
+     * outstanding, and who hears of the next break. */
+    uint8_t oplock;
+    bool oplock_breaking;
+    uint8_t oplock_break_to;
+    uint64_t oplock_deadline_ms;
+    struct pvfs_lease *lease;
+    bool stat_open;                /* attributes/synchronize only: breaks nothing */
+    pvfs_oplock_break_fn break_fn;
+    void *break_context;
+    bool untold;
+    struct pvfs_oplock_break untold_break;
 };
 
 static inline const char *pvfs_file_path(const struct pvfs_file *file)
@@ -226,6 +268,9 @@ void pvfs_node_put(struct pvfs_volume *volume, struct pvfs_node *node);
  * file's default stream, against the opens of its named streams. */
 NTSTATUS pvfs_share_check(struct pvfs_volume *volume, struct pvfs_node *node, uint32_t access,
                           uint32_t share);
+/* The one sharing rule: whether an open for access with share mode share
+ * and the existing open other refuse each other. */
+bool pvfs_share_conflicts(uint32_t access, uint32_t share, const struct pvfs_file *other);
 void pvfs_node_add_open(struct pvfs_node *node, struct pvfs_file *file);
 /* Makes node delete-pending, to be removed as `path` beneath the
  * confinement directory `beneath` (both root-relative; volume->lock held). */
@@ -402,6 +447,55 @@ NTSTATUS pvfs_lock_check_io(struct pvfs_file *file, uint64_t offset, uint64_t le
 /* Drops file's locks and waiters; collects the waiters to complete into
  * *done_list (called with volume->lock held; complete after unlocking). */
 void pvfs_lock_release_file(struct pvfs_file *file, struct pvfs_lock_waiter **done_list);
+
+/* ---- oplock.c: oplocks and leases on the node ----
+ * Work found under volume->lock (breaks to tell, creates to wake) is
+ * collected in a pvfs_oplock_work and run by pvfs_oplock_run once the lock
+ * is released. */
+struct pvfs_oplock_event;
+struct pvfs_oplock_work {
+    struct pvfs_oplock_event *events;
+};
+/* What a create that is about to join node brings. */
+struct pvfs_oplock_opener {
+    uint32_t granted;              /* the access it gets */
+    uint32_t share;
+    bool stat_open;
+    bool overwrite;                /* OVERWRITE(_IF) or SUPERSEDE */
+    bool delete_on_close;          /* FILE_DELETE_ON_CLOSE: handle caching must go */
+    const struct pvfs_oplock_request *request; /* or NULL */
+};
+/* Before the share check (volume->lock held): starts the breaks this open
+ * needs. STATUS_PENDING: wait for them (pvfs_oplock_wait_register or
+ * pvfs_oplock_wait_here) and try again; STATUS_INVALID_PARAMETER: the
+ * lease key leases another file. */
+NTSTATUS pvfs_oplock_open_check(struct pvfs_volume *volume, struct pvfs_node *node,
+                                const struct pvfs_oplock_opener *opener,
+                                struct pvfs_oplock_work *work);
+/* fn(context) once a break on node ends (or the node loses an open). */
+NTSTATUS pvfs_oplock_wait_register(struct pvfs_volume *volume, struct pvfs_node *node,
+                                   pvfs_oplock_ready_fn fn, void *context);
+/* Waits (volume->lock held, given up meanwhile) until node has no break
+ * outstanding, or a little beyond the break timeout. */
+void pvfs_oplock_wait_here(struct pvfs_volume *volume, struct pvfs_node *node);
+/* After the open joined node (volume->lock held): what it is granted. */
+void pvfs_oplock_grant(struct pvfs_volume *volume, struct pvfs_file *file,
+                       const struct pvfs_oplock_opener *opener, struct pvfs_oplock_granted *out);
+/* The open leaves its node (volume->lock held). */
+void pvfs_oplock_close(struct pvfs_volume *volume, struct pvfs_file *file,
+                       struct pvfs_oplock_work *work);
+/* A write, lock or size change through file: other opens' level II
+ * oplocks and read leases break (volume->lock held). */
+void pvfs_oplock_break_level2_locked(struct pvfs_volume *volume, struct pvfs_file *file,
+                                     struct pvfs_oplock_work *work);
+void pvfs_oplock_break_level2(struct pvfs_file *file);
+/* A rename or delete disposition through file: other opens' exclusive and
+ * batch oplocks and other keys' H leases break; waits (in place, at most
+ * the break timeout) for their acknowledgments. No lock held. */
+void pvfs_oplock_break_handles(struct pvfs_file *file);
+void pvfs_oplock_run(struct pvfs_oplock_work *work);
+/* volume.c: stops the timer thread. */
+void pvfs_oplock_shutdown(struct pvfs_volume *volume);
 void pvfs_lock_complete(struct pvfs_lock_waiter *done_list);
 
 /* ---- short_name.c: 8.3 names (computed from the long name, never stored) ---- */

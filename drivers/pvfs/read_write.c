@@ -129,6 +129,7 @@ NTSTATUS pvfs_write(struct pvfs_file *file, const void *buffer, uint32_t length,
     uint32_t g = file->granted_access;
     if (!(g & (FILE_WRITE_DATA | FILE_APPEND_DATA)))
         return STATUS_ACCESS_DENIED;
+    pvfs_oplock_break_level2(file); /* [MS-FSA] 2.1.5.3: a write breaks level II */
     /* An append-only open writes at the end, whatever offset it names. */
     bool at_end = (offset && *offset == FILE_WRITE_TO_END_OF_FILE) ||
                   !(g & FILE_WRITE_DATA);

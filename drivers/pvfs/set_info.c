@@ -94,6 +94,7 @@ static NTSTATUS set_disposition(struct pvfs_file *file, bool delete, bool on_clo
         NTSTATUS status = check_deletable(file);
         if (status != STATUS_SUCCESS)
             return status;
+        pvfs_oplock_break_handles(file);
     } else if (!(file->granted_access & DELETE)) {
         return STATUS_ACCESS_DENIED;
     }
@@ -258,6 +259,8 @@ static NTSTATUS rename_or_link(struct pvfs_file *file, struct pvfs_set_info_inpu
         free(a.name);
         return STATUS_ACCESS_DENIED; /* a share's root keeps its name */
     }
+    if (!link)
+        pvfs_oplock_break_handles(file);
     if (link && file->is_directory) {
         free(a.name);
         return STATUS_FILE_IS_A_DIRECTORY;
@@ -536,9 +539,12 @@ NTSTATUS pvfs_set_information(struct pvfs_file *file, uint32_t info_class, const
         file->mode = (file->mode & ~PVFS_SETTABLE_MODE) | in.mode;
         pthread_mutex_unlock(&file->lock);
         return STATUS_SUCCESS;
+    /* A size change breaks level II oplocks ([MS-FSA] 2.1.5.14.1, .2). */
     case FileAllocationInformation:
+        pvfs_oplock_break_level2(file);
         return set_size(file, in.value, true);
     case FileEndOfFileInformation:
+        pvfs_oplock_break_level2(file);
         return set_size(file, in.value, false);
     default:
         pvfs_set_info_input_clear(&in);

@@ -61,6 +61,11 @@ NTSTATUS pvfs_volume_open(const char *root, struct pvfs_volume **out)
     if (cond_ok) {
         cond_ok = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 &&
                   pthread_cond_init(&v->creating_done, &ca) == 0;
+        /* And so are oplock breaks (oplock.c). */
+        if (cond_ok && pthread_cond_init(&v->oplock_cond, &ca) != 0) {
+            pthread_cond_destroy(&v->creating_done);
+            cond_ok = false;
+        }
         pthread_condattr_destroy(&ca);
     }
     if (!cond_ok) {
@@ -85,6 +90,8 @@ void pvfs_volume_close(struct pvfs_volume *v)
     if (!v)
         return;
     pvfs_notify_shutdown(v);
+    pvfs_oplock_shutdown(v);
+    pthread_cond_destroy(&v->oplock_cond);
     pthread_mutex_destroy(&v->notify_lock);
     pthread_cond_destroy(&v->creating_done);
     pthread_mutex_destroy(&v->lock);

@@ -139,6 +139,7 @@ static NTSTATUS load_config(struct io_driver *driver, struct registry *reg, stru
         { "network-threads", offsetof(struct srv_config, network_threads), 1 },
         { "max-opens-per-session", offsetof(struct srv_config, max_opens_per_session), 1 },
         { "max-opens-per-user", offsetof(struct srv_config, max_opens_per_user), 1 },
+        { "durable-max-timeout", offsetof(struct srv_config, durable_max_timeout), 1 },
     };
     _Static_assert(sizeof c->network_threads == sizeof(uint32_t), "written as a uint32_t");
     for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {

@@ -24,11 +24,11 @@ struct srv_restored_open {
 };
 
 /* Windows keeps a v1 durable open 16 minutes ([MS-SMB2] 3.3.5.9.6 note);
- * a v2 one the Timeout asked, 60 s when 0, at most 300 s (as Windows and
- * Samba: smbtorture's durable-v2-open expects 300000 for UINT32_MAX). */
+ * a v2 one the Timeout asked, 60 s when 0, at most srv.durable-max-timeout
+ * (300 s by default, as Windows and Samba: smbtorture's durable-v2-open
+ * expects 300000 for UINT32_MAX). */
 #define DURABLE_V1_TIMEOUT_MS (16u * 60u * 1000u)
 #define DURABLE_V2_DEFAULT_MS 60000u
-#define DURABLE_V2_MAX_MS 300000u
 /* Disconnected opens closed per pass of one lock hold. */
 #define CLOSE_BATCH 32
 
@@ -44,6 +44,12 @@ static uint64_t wall_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static bool guid_is_zero(const uint8_t guid[16])
+{
+    static const uint8_t zero[16];
+    return memcmp(guid, zero, 16) == 0;
 }
 
 static uint32_t bucket_of(uint64_t persistent)
@@ -138,11 +144,14 @@ uint32_t srv_durable_grant(struct srv_open *o, bool v2, uint32_t timeout_ms,
                            const uint8_t *create_guid, const uint8_t client_guid[16],
                            const struct sid *owner)
 {
-    uint32_t granted = !v2 ? DURABLE_V1_TIMEOUT_MS
-                       : timeout_ms == 0 ? DURABLE_V2_DEFAULT_MS
-                       : timeout_ms > DURABLE_V2_MAX_MS ? DURABLE_V2_MAX_MS
-                                                        : timeout_ms;
     struct srv_engine *e = o->engine;
+    const struct srv_config *settings = srv_settings_hold(e);
+    uint32_t max_ms = settings->durable_max_timeout ? settings->durable_max_timeout * 1000u
+                                                    : 300000u;
+    srv_settings_release(settings);
+    if (timeout_ms == 0)
+        timeout_ms = DURABLE_V2_DEFAULT_MS;
+    uint32_t granted = !v2 ? DURABLE_V1_TIMEOUT_MS : timeout_ms > max_ms ? max_ms : timeout_ms;
     pthread_mutex_lock(&e->durable_lock);
     o->durable = true;
     o->durable_v2 = v2;
@@ -188,8 +197,8 @@ bool srv_durable_detach(struct srv_open *o)
     if (!durable && !resilient)
         return false;
     /* A durable open is only worth keeping while it holds its batch oplock
-     * (a broken one caches nothing the client could lose); a resilient one
-     * is kept anyway, without its oplock. */
+     * or a lease with handle caching (a broken one caches nothing the
+     * client could lose); a resilient one is kept anyway, without it. */
     bool kept = durable && srv_oplock_detach(o, true);
     if (!kept && resilient) {
         srv_oplock_detach(o, false); /* kept, without its oplock */
@@ -223,12 +232,22 @@ NTSTATUS srv_durable_reclaim(struct srv_engine *e, const struct srv_durable_recl
     struct srv_open *o = find_locked(e, r->persistent);
     if (!o || !o->disconnected || !(o->durable || o->resilient)) {
         /* Unknown, still in use by its session, or never durable. */
-    } else if (r->v2 && (!o->durable_v2 || !o->has_create_guid ||
-                         memcmp(o->create_guid, r->create_guid, 16) != 0)) {
+    } else if (r->v2 && (o->has_create_guid ? memcmp(o->create_guid, r->create_guid, 16) != 0
+                                            : !guid_is_zero(r->create_guid))) {
         /* 3.3.5.9.12: the CreateGuid must match (a DHnC, with none, may
-         * reclaim a v2 open too, as with Windows). */
+         * reclaim a v2 open too, as with Windows; a DH2C with a zero one a
+         * v1 open, which has none, as smbd lets it). */
     } else if (strcasecmp(o->tree->share.name, r->share_name) != 0) {
         /* Another share: that name is not open there. */
+    } else if (o->lease_req.present && memcmp(o->client_guid, r->client_guid, 16) != 0) {
+        /* 3.3.5.9.7: a lease belongs to its client (ClientGuid). */
+    } else if (o->lease_req.present != (r->lease_key != NULL) ||
+               (r->lease_key && memcmp(o->lease_req.key, r->lease_key, 16) != 0)) {
+        /* 3.3.5.9.7: a lease open comes back with its key, an oplock one
+         * without a lease (lease_req is set before the open is shared and
+         * never changes; a durable open that asked for a lease holds one). */
+    } else if (r->lease_key && (!r->name || strcasecmp(o->path, r->name) != 0)) {
+        status = STATUS_INVALID_PARAMETER; /* the right key, another name */
     } else if (!sid_equal(&o->owner, r->user)) {
         status = STATUS_ACCESS_DENIED; /* 3.3.5.9.7: Open.DurableOwner */
     } else {

@@ -46,6 +46,7 @@ void srv_config_defaults(struct srv_config *c)
     c->unauthenticated_timeout = 30;
     c->frame_timeout = 30;
     c->max_send_queue = 16u * 1024 * 1024; /* two 8 MiB READs */
+    c->durable_max_timeout = 300; /* Windows' and Samba's bound on a v2 Timeout */
     c->network_threads = 0; /* one event loop per CPU (net.c) */
     c->worker_threads = 2;
 }

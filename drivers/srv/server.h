@@ -17,7 +17,9 @@
  *     engine->lock -> conn->lock -> session->lock -> tree->lock -> open->lock
  *
  * and conn->send_lock and engine->oplock_lock are leaves: nothing is taken
- * (and nothing called out of srv) while one is held. No lock
+ * (and nothing called out of srv) while one is held, except that under
+ * engine->oplock_lock an open's lock may be taken to see whether it is
+ * closing (open->lock holders never take oplock_lock). No lock
  * is held while calling out of srv (srv_auth, srv_shares, the I/O manager,
  * queue_work) or while calling a request's completion, so those may call back
  * into srv on any thread. Reference counts are plain atomics and need no lock;
@@ -50,10 +52,8 @@ struct smb2_request;
 struct srv_conn;
 struct srv_open;
 struct srv_workers;
-struct srv_oplock_waiter;
 struct srv_lease;
-
-#define SRV_OPLOCK_BUCKETS 4096
+struct srv_oplock_watch;
 #define SRV_OPEN_BUCKETS 1024
 
 /* ---- Engine ------------------------------------------------------------- */
@@ -119,12 +119,9 @@ struct srv_engine {
     atomic_uint_fast64_t descriptors_freed;
     uint64_t accept_paused_ms;     /* network thread: when, and the count */
     uint64_t freed_at_pause;       /* of descriptors freed then */
-    /* oplock.c: every disk open (from just before its IoCreateFile until its
-     * close completes) and the CREATEs waiting for an oplock break. */
+    /* oplock.c, lease.c: what srv knows of its opens' oplocks and leases
+     * (which open conflicts with which is pvfs's, on the file's node). */
     pthread_mutex_t oplock_lock;
-    struct srv_open *oplock_opens[SRV_OPLOCK_BUCKETS]; /* by a hash of the path */
-    unsigned oplock_breaks;        /* opens with a break outstanding */
-    struct srv_oplock_waiter *oplock_waiters;
     struct srv_lease *leases;      /* lease.c: LeaseTable, under oplock_lock */
     /* durable.c: GlobalOpenTable, every open by its persistent FileId (a
      * leaf lock), and the durable opens that lost their session. */
@@ -477,8 +474,10 @@ struct srv_lease_request {
     uint16_t epoch;
 };
 
-/* A lease (Lease in 3.3.1.4): one file, shared by the opens of one client
- * that give its key; under engine->oplock_lock, freed with its last open. */
+/* A lease (Lease in 3.3.1.4) as SMB knows it: its key, version, epoch and
+ * the state last told to the client; shared by the opens of one client
+ * that give its key; under engine->oplock_lock, freed with its last open.
+ * pvfs keeps the lease itself (which opens it conflicts with, breaks). */
 struct srv_lease {
     struct srv_lease *next;         /* engine->leases */
     uint8_t client_guid[16];
@@ -489,10 +488,7 @@ struct srv_lease {
     uint16_t epoch;
     uint32_t state;                 /* SRV_LEASE_* */
     bool breaking;                  /* break sent, acknowledgment awaited */
-    uint32_t break_to;
-    uint64_t break_deadline;        /* monotonic seconds */
-    unsigned opens;
-    char *file_key;                 /* the I/O manager path */
+    struct srv_open *opens;         /* through open->lease_next */
 };
 
 /* ---- Opens -------------------------------------------------------------- */
@@ -526,20 +522,14 @@ struct srv_open {
     unsigned inflight;
     srv_open_closed_fn closed_fn;   /* who waits for the close (CLOSE) */
     void *closed_context;
-    /* Under engine->oplock_lock (oplock.c). */
-    bool oplock_listed;             /* in engine->oplock_opens[oplock_bucket] */
-    uint32_t oplock_bucket;
-    struct srv_open *oplock_prev, *oplock_next;
-    char *oplock_key;               /* the I/O manager path */
+    /* Under engine->oplock_lock (oplock.c): what pvfs granted the open
+     * and who hears of its breaks. */
     uint8_t oplock_level;           /* SMB2_OPLOCK_LEVEL_* held */
     bool oplock_breaking;           /* break sent, no acknowledgment yet */
-    uint8_t oplock_break_to;        /* the level a break outstanding is to */
-    uint32_t share_access;          /* ShareAccess of the CREATE (set before enter) */
-    bool stat_open;                 /* attributes/synchronize only: breaks nothing */
-    bool overwrite;                 /* OVERWRITE(_IF)/SUPERSEDE: breaks to none */
-    struct srv_lease_request lease_req; /* the CREATE's RqLs (set before enter) */
+    uint32_t share_access;          /* ShareAccess of the CREATE */
+    struct srv_lease_request lease_req; /* the CREATE's RqLs */
     struct srv_lease *lease;        /* the lease the open belongs to, or NULL */
-    uint64_t oplock_break_deadline; /* monotonic seconds */
+    struct srv_open *lease_next;    /* lease->opens */
     struct srv_conn *oplock_conn;   /* holder's connection and session (references) */
     struct srv_session *oplock_session;
     /* Under engine->durable_lock (durable.c): GlobalOpenTable membership
@@ -578,61 +568,46 @@ void srv_open_end_io(struct srv_open *open);
  * flight, then fn(context, status) runs (fn may be NULL). Idempotent. */
 void srv_open_close(struct srv_open *open, srv_open_closed_fn fn, void *context);
 
-/* ---- Oplocks (oplock.c, [MS-SMB2] 3.3.1.10, 3.3.4.6, 3.3.5.22.1) ----------
+/* ---- Oplocks and leases (oplock.c, lease.c; [MS-SMB2] 3.3.1.10, 3.3.4.6,
+ * 3.3.4.7, 3.3.5.22) -----------------------------------------------------------
  *
- * Level II, exclusive and batch oplocks, only on files of disk shares:
- * exclusive or batch when the file has no other srv open, level II when it
- * has others but none holds exclusive or batch. Files are known by their
- * I/O manager path, compared case-insensitively (so two names of one file by
- * a hard link are not seen as one: no oplock protects against that). A
- * CREATE (not a stat open: attributes and synchronize only) of a file whose
- * open holds exclusive or batch first breaks it, to level II ([MS-FSA]
- * 2.1.5.1.2; to none when the CREATE overwrites or supersedes), and waits
- * for the acknowledgment, the holder's close, or 35 seconds; an exclusive
- * holder whose share mode refuses the new open is not broken (the CREATE
- * fails with a sharing violation). A write, byte-range lock or size change
- * through any open, and an overwriting CREATE, break every level II oplock
- * of the file to none at once, with no acknowledgment awaited. */
-typedef void (*srv_oplock_wake_fn)(void *context);
-/* Before a disk CREATE's IoCreateFile: lists the open under key (a copy is
- * kept) and returns false, or, when another open of that file holds an
- * oplock, starts its break, remembers fn(context) to run once it is over
- * (on any thread; it should call this again) and returns true. */
-bool srv_oplock_enter(struct srv_open *open, const char *key, srv_oplock_wake_fn fn,
-                      void *context);
-/* After the CREATE succeeded: the oplock granted for requested (0 = none). */
-uint8_t srv_oplock_grant(struct srv_open *open, uint8_t requested, struct srv_conn *conn,
-                         struct srv_session *session);
-/* The open's file is closed (or its CREATE failed): unlisted, waiters woken. */
-void srv_oplock_leave(struct srv_open *open);
+ * pvfs arbitrates them on the file's node (drivers/pvfs/pvfs.h): a disk
+ * CREATE asks through the ECP samewise.pvfs.oplock and learns what it got;
+ * a CREATE that must wait for a break pends in pvfs. srv keeps, per open,
+ * what it was granted and who hears of its breaks (the connection and
+ * session it was granted on), and one pending PVFS_FSCTL_OPLOCK_BREAK_WAIT
+ * per open holding something (the watch); a break coming back through it
+ * becomes an OPLOCK_BREAK or LEASE_BREAK notification, and the client's
+ * acknowledgment a PVFS_FSCTL_OPLOCK_ACK. */
+/* The ECP data asking for requested (an SMB2_OPLOCK_LEVEL_*, with the
+ * open's lease_req for a lease): false when nothing is asked. */
+bool srv_oplock_ecp(const struct srv_open *open, uint8_t requested, uint8_t data[40]);
+/* After the CREATE succeeded: reads pvfs's answer from the ECP data (NULL:
+ * none), records what the open holds and starts its watch; returns the
+ * SMB2 oplock level (SMB2_OPLOCK_LEVEL_LEASE for a lease answer; then
+ * *lease_state, *epoch, *flags for the response context). */
+uint8_t srv_oplock_granted(struct srv_open *open, const uint8_t *answer, size_t answer_size,
+                           struct srv_conn *conn, struct srv_session *session,
+                           uint32_t *lease_state, uint16_t *epoch, uint32_t *flags);
 /* OPLOCK_BREAK acknowledgment: STATUS_SUCCESS and the new level, or
  * STATUS_INVALID_OPLOCK_PROTOCOL. */
 NTSTATUS srv_oplock_ack(struct srv_open *open, uint8_t level, uint8_t *new_level);
-/* A write, lock or size change through open: every level II oplock of its
- * file (its own too) is broken to none, without waiting. */
-void srv_oplock_break_level2(struct srv_open *open);
-/* After the CREATE succeeded with a lease request: the state granted (0:
- * none; *epoch and *flags for the response context). */
-uint32_t srv_lease_grant(struct srv_open *open, struct srv_conn *conn, struct srv_session *session,
-                         uint16_t *epoch, uint32_t *flags);
-/* Before a CREATE with a lease request: STATUS_INVALID_PARAMETER if the
- * client's key names a lease of another file (3.3.5.9.8). */
-NTSTATUS srv_lease_check(struct srv_engine *engine, const struct srv_lease_request *req,
-                         const char *path);
 /* LEASE_BREAK acknowledgment (3.3.5.22.2): STATUS_SUCCESS, or
  * STATUS_OBJECT_NAME_NOT_FOUND (no such lease), STATUS_UNSUCCESSFUL (no
  * break outstanding), STATUS_REQUEST_NOT_ACCEPTED (state above the break). */
 NTSTATUS srv_lease_ack(struct srv_engine *engine, const uint8_t client_guid[16],
                        const uint8_t key[16], uint32_t state);
-/* Internal to oplock.c and lease.c (engine->oplock_lock held where
- * _locked): the CREATEs waiting on key move to *woken; srv_oplock_wake
- * runs them (unlocked). A lease loses an open (freed with its last). */
-void srv_oplock_take_waiters(struct srv_engine *engine, const char *key,
-                             struct srv_oplock_waiter **woken);
-void srv_oplock_wake(struct srv_oplock_waiter *woken);
-void srv_lease_release_locked(struct srv_engine *engine, struct srv_lease *lease);
-bool srv_lease_matches(const struct srv_lease *lease, const struct srv_lease_request *req);
-/* Ends breaks whose holder did not answer in time (network thread). */
+/* The open is gone: it leaves its lease (lease.c) and drops its holder
+ * references. */
+void srv_oplock_leave(struct srv_open *open);
+/* lease.c (engine->oplock_lock held): the open joins the lease of its key
+ * with the state pvfs granted; the lease an acknowledgment goes through. */
+struct srv_lease *srv_lease_join_locked(struct srv_engine *engine, struct srv_open *open,
+                                        uint32_t state);
+void srv_lease_leave_locked(struct srv_engine *engine, struct srv_open *open);
+struct srv_lease *srv_lease_find_locked(struct srv_engine *engine, const uint8_t client_guid[16],
+                                        const uint8_t key[16]);
+/* Ends what waits on time (network thread): disconnected durable opens. */
 void srv_oplock_sweep(struct srv_engine *engine);
 
 /* ---- Change notification (smb2/change_notify.c) ---------------------------
@@ -691,6 +666,11 @@ struct srv_durable_reclaim {
     const struct sid *user;
     const char *share_name;
     uint64_t session_id;
+    /* The request's lease context (its key) and name (share-relative): an
+     * open with a lease is reclaimed only with its key (else not found)
+     * and its name (else STATUS_INVALID_PARAMETER), 3.3.5.9.7. */
+    const uint8_t *lease_key;       /* NULL: no lease context */
+    const char *name;
 };
 NTSTATUS srv_durable_reclaim(struct srv_engine *engine, const struct srv_durable_reclaim *r,
                              struct srv_open **open);
@@ -740,10 +720,10 @@ NTSTATUS srv_durable_take_restored(struct srv_engine *engine, const struct srv_d
 void srv_durable_register_as(struct srv_open *open, uint64_t persistent);
 /* Closes every disconnected open (engine shutdown). */
 void srv_durable_close_all(struct srv_engine *engine);
-/* oplock.c: the session is gone. keep: the open keeps its batch oplock,
- * with nobody to break it to (true), unless it has none or a break is
- * outstanding (false: the caller closes it). !keep: the open stays but
- * loses its oplock (false). */
+/* oplock.c: the session is gone. keep: the open keeps its batch oplock or
+ * its lease with handle caching, with nobody to break it to (true), unless
+ * it has none or a break is outstanding (false: the caller closes it).
+ * !keep: the open stays but gives its oplock up (false). */
 bool srv_oplock_detach(struct srv_open *open, bool keep);
 /* oplock.c: a reclaimed open's oplock belongs to its new connection;
  * returns the level held. */

@@ -133,6 +133,9 @@ struct srv_config {
     uint32_t frame_timeout;      /* seconds a frame may take to arrive once begun
                                     (after a logon: without progress); 0: forever
                                     (default 30) */
+    uint32_t durable_max_timeout; /* srv.durable-max-timeout: seconds a disconnected
+                                    durable v2 open is kept at most, whatever
+                                    Timeout it asked (default 300, as Windows) */
     uint32_t max_send_queue;     /* bytes of responses a connection may have queued
                                     or in flight before srv stops reading its requests
                                     (default 16 MiB) */

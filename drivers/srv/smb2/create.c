@@ -12,6 +12,7 @@
 #include <openssl/crypto.h>
 
 #include "drivers/srv/smb2/create.h"
+#include "drivers/pvfs/pvfs.h"
 #include "lib/access.h"
 #include "lib/log.h"
 
@@ -184,6 +185,21 @@ static void maximal_access_answer(const struct srv_tree *tree, const struct crea
     *maximal = le32_load(data) & st->access_ceiling & ~(uint32_t)ACCESS_SYSTEM_SECURITY;
 }
 
+/* A reconnected open's lease, answered as it stands. */
+static bool reused_lease(struct srv_open *open, uint32_t *state, uint16_t *epoch, uint32_t *flags)
+{
+    struct srv_engine *e = open->engine;
+    pthread_mutex_lock(&e->oplock_lock);
+    const struct srv_lease *l = open->lease;
+    if (l) {
+        *state = l->state;
+        *epoch = l->version == 2 ? l->epoch : 0;
+        *flags = l->has_parent && l->version == 2 ? 0x04u : 0;
+    }
+    pthread_mutex_unlock(&e->oplock_lock);
+    return l != NULL;
+}
+
 /* False (nothing written) when a record of the previous run cannot get
  * its oplock back: another open of the file got in between. */
 static bool write_response(struct smb2_io *io, struct srv_open *open, const uint8_t *info,
@@ -192,8 +208,6 @@ static bool write_response(struct smb2_io *io, struct srv_open *open, const uint
     struct smb2_request *req = io->req;
     struct create_state *st = io->state;
     struct buf *out = &req->out;
-    /* An oplock for a file (not a directory) of a disk share: the one asked
-     * if nobody else has it open, else level II if nobody holds more. */
     uint8_t oplock = SMB2_OPLOCK_LEVEL_NONE;
     if (have_info)
         open->is_directory = le32_load(info + 48) & FILE_ATTRIBUTE_DIRECTORY;
@@ -202,24 +216,36 @@ static bool write_response(struct smb2_io *io, struct srv_open *open, const uint
     uint16_t lease_epoch = 0;
     if (st->reused) {
         oplock = st->reused_oplock;
-    } else if (st->requested_oplock == SMB2_OPLOCK_LEVEL_LEASE && open->lease_req.present) {
-        /* 3.3.5.9.8, 3.3.5.9.11: a lease context is answered (state none
-         * for a directory: no directory leases). */
-        lease_answer = true;
-        oplock = SMB2_OPLOCK_LEVEL_LEASE;
-        if (have_info && !(le32_load(info + 48) & FILE_ATTRIBUTE_DIRECTORY) &&
-            open->tree->share.type == SRV_SHARE_DISK)
-            lease_state = srv_lease_grant(open, req->conn, req->session, &lease_epoch,
-                                          &lease_flags);
-    } else if (have_info && !(le32_load(info + 48) & FILE_ATTRIBUTE_DIRECTORY) &&
-               open->tree->share.type == SRV_SHARE_DISK) {
-        oplock = srv_oplock_grant(open, st->requested_oplock, req->conn, req->session);
+        if (oplock == SMB2_OPLOCK_LEVEL_LEASE)
+            lease_answer = reused_lease(open, &lease_state, &lease_epoch, &lease_flags);
+    } else {
+        /* pvfs's answer (none for a directory or an open it refused an
+         * oplock); a lease context on a file is answered anyway (3.3.5.9.8,
+         * 3.3.5.9.11: state none when no lease is granted). */
+        const void *answer = NULL;
+        size_t answer_size = 0;
+        if (!st->ecps || !IoEcpIsAcknowledged(st->ecps, PVFS_ECP_OPLOCK) ||
+            IoEcpListFind(st->ecps, PVFS_ECP_OPLOCK, &answer, &answer_size) != STATUS_SUCCESS)
+            answer = NULL;
+        oplock = open->tree->share.type == SRV_SHARE_DISK
+                     ? srv_oplock_granted(open, answer, answer_size, req->conn, req->session,
+                                          &lease_state, &lease_epoch, &lease_flags)
+                     : SMB2_OPLOCK_LEVEL_NONE;
+        /* Not for a directory (no directory leases): no context, no
+         * oplock, as Windows without directory leasing answers. */
+        if (st->requested_oplock == SMB2_OPLOCK_LEVEL_LEASE && open->lease_req.present &&
+            !(have_info && (le32_load(info + 48) & FILE_ATTRIBUTE_DIRECTORY))) {
+            lease_answer = true;
+            oplock = SMB2_OPLOCK_LEVEL_LEASE;
+        }
     }
     if (st->restored && oplock != st->restored_record.oplock_level)
         return false;
-    /* 3.3.5.9.6, 3.3.5.9.10: durable only with a batch oplock (no leases). */
-    if (!st->reused && oplock == SMB2_OPLOCK_LEVEL_BATCH && (st->dhnq || st->dh2q) &&
-        st->have_user) {
+    /* 3.3.5.9.6, 3.3.5.9.10: durable with a batch oplock, or with a lease
+     * that caches the handle (as Windows grants it with DH2Q and RWH). */
+    bool durable_oplock = oplock == SMB2_OPLOCK_LEVEL_BATCH ||
+                          (oplock == SMB2_OPLOCK_LEVEL_LEASE && (lease_state & SRV_LEASE_H));
+    if (!st->reused && durable_oplock && (st->dhnq || st->dh2q) && st->have_user) {
         st->durable_granted = true;
         st->durable_timeout = srv_durable_grant(open, st->dh2q, st->dh2q_timeout,
                                                 st->dh2q ? st->create_guid : NULL,
@@ -262,7 +288,8 @@ static bool write_response(struct smb2_io *io, struct srv_open *open, const uint
         uint8_t data[52] = { 0 };
         memcpy(data, lr->key, 16);
         le32_store(data + 16, lease_state);
-        le32_store(data + 20, lr->version == 2 ? lease_flags : 0);
+        /* v1 knows BREAK_IN_PROGRESS too; only v2 has a parent key. */
+        le32_store(data + 20, lr->version == 2 ? lease_flags : lease_flags & 0x02u);
         if (lr->version == 2) {
             if (lr->has_parent)
                 memcpy(data + 32, lr->parent_key, 16);
@@ -320,6 +347,21 @@ static void create_done(struct smb2_io *io)
     struct smb2_request *req = io->req;
     struct create_state *st = io->state;
     NTSTATUS status = io->iosb.status;
+    if (status == STATUS_MORE_PROCESSING_REQUIRED && st->ecps &&
+        IoEcpIsAcknowledged(st->ecps, PVFS_ECP_OPLOCK_NO_WAIT)) {
+        /* Another open's oplock or lease is breaking: the client hears
+         * that its CREATE waits (an interim response, with credits, so it
+         * may cancel it and does not time out), then pvfs waits. */
+        const uint8_t wait = 0;
+        if (IoEcpListAdd(st->ecps, PVFS_ECP_OPLOCK_NO_WAIT, &wait, 1) == STATUS_SUCCESS) {
+            if (!req->async_id)
+                smb2_request_go_async(req);
+            smb2_io_again(io, create_done);
+            smb2_create_issue(st);
+            return;
+        }
+        status = STATUS_INSUFFICIENT_RESOURCES;
+    }
     if (status != STATUS_SUCCESS) {
         /* No longer an open of the file before the client hears so: the
          * request (and its cleanup) may outlive the response, and the
@@ -388,7 +430,9 @@ static const char *beneath_of(const struct srv_tree *tree)
 /* What confines an open on a disk share: the share's directory
  * (samewise.pvfs.beneath) and its permissions (samewise.pvfs.access-ceiling,
  * drivers/pvfs/pvfs.h); and, for an MxAc context, the question for the
- * file's maximal access (samewise.pvfs.maximal-access, answered in place). */
+ * file's maximal access (samewise.pvfs.maximal-access, answered in place);
+ * and the oplock or lease asked for (samewise.pvfs.oplock, answered in
+ * place: pvfs arbitrates them on the file). */
 static NTSTATUS add_disk_ecps(const struct srv_tree *tree, struct create_state *st)
 {
     const char *beneath = beneath_of(tree);
@@ -401,6 +445,15 @@ static NTSTATUS add_disk_ecps(const struct srv_tree *tree, struct create_state *
             STATUS_SUCCESS ||
         (st->want_maximal_access &&
          IoEcpListAdd(st->ecps, MAXIMAL_ACCESS_ECP, ceiling, sizeof ceiling) != STATUS_SUCCESS))
+        return STATUS_INSUFFICIENT_RESOURCES;
+    uint8_t oplock[PVFS_ECP_OPLOCK_SIZE];
+    if (srv_oplock_ecp(st->open, st->requested_oplock, oplock) &&
+        IoEcpListAdd(st->ecps, PVFS_ECP_OPLOCK, oplock, sizeof oplock) != STATUS_SUCCESS)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    /* A CREATE that must wait for a break is told so first (create_done
+     * answers it with an interim response and asks again, waiting). */
+    const uint8_t no_wait = 1;
+    if (IoEcpListAdd(st->ecps, PVFS_ECP_OPLOCK_NO_WAIT, &no_wait, 1) != STATUS_SUCCESS)
         return STATUS_INSUFFICIENT_RESOURCES;
     return STATUS_SUCCESS;
 }
@@ -426,15 +479,12 @@ static NTSTATUS add_pipe_ecps(struct smb2_request *req, struct create_state *st)
     return status == STATUS_SUCCESS ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;
 }
 
-/* Opens the file, once no other open's oplock stands in the way (called
- * again by the oplock code after a break, on any thread). */
+/* Opens the file (pvfs waits, the IRP pending, while another open's oplock
+ * or lease breaks first). */
 void smb2_create_issue(void *context)
 {
     struct create_state *st = context;
     struct smb2_io *io = st->io;
-    if (io->req->tree->share.type == SRV_SHARE_DISK &&
-        srv_oplock_enter(st->open, st->path, smb2_create_issue, st))
-        return;
     smb2_io_issued(io, IoCreateFile(&st->file, &io->async, &io->iosb, io->token, &st->params));
 }
 
@@ -469,6 +519,7 @@ NTSTATUS smb2_create(struct smb2_request *req)
     if (contexts_status == STATUS_SUCCESS) {
         contexts_status = smb2_create_durable_contexts(req, st);
         if (contexts_status == STATUS_SUCCESS && (st->dhnc || st->dh2c)) {
+            st->reclaim_name = name;
             NTSTATUS status = smb2_create_reclaim(req, st);
             if (status != STATUS_MORE_PROCESSING_REQUIRED)
                 return status;
@@ -542,21 +593,14 @@ NTSTATUS smb2_create(struct smb2_request *req)
                 st->open->lease_req.version = 1;
                 st->open->lease_req.has_parent = false;
             }
+            /* A key that leases another file: pvfs refuses the open
+             * (STATUS_INVALID_PARAMETER, 3.3.5.9.8). */
             memcpy(st->open->lease_req.client_guid, st->client_guid, 16);
-            status = srv_lease_check(req->conn->engine, &st->open->lease_req, st->path);
-            if (status != STATUS_SUCCESS)
-                return status;
         }
     }
     st->open->access = access_map_generic(desired_access, &file_generic_mapping);
     st->open->create_options = options;
-    /* What the open breaks ([MS-FSA] 2.1.5.1.2): a stat open nothing, an
-     * overwrite level II too. */
     st->open->share_access = share_access;
-    st->open->stat_open =
-        !(st->open->access & ~(SYNCHRONIZE | FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES));
-    st->open->overwrite = disposition == FILE_SUPERSEDE || disposition == FILE_OVERWRITE ||
-                          disposition == FILE_OVERWRITE_IF;
     if (contexts_status != STATUS_SUCCESS)
         return contexts_status;
     if (st->dh2q && !st->restored && tree->share.type == SRV_SHARE_DISK) {
@@ -598,7 +642,6 @@ NTSTATUS smb2_create(struct smb2_request *req)
         srv_durable_close_app_instance(req->conn->engine, st->app_instance_id, &st->user,
                                        smb2_create_app_instance_closed, st))
         return STATUS_PENDING;
-    /* The request stays parked while another open's oplock is broken. */
     smb2_create_issue(st);
     return STATUS_PENDING;
 }

@@ -24,6 +24,7 @@ struct create_state {
     /* Durable contexts (2.2.13.2.3, .4, .11, .12). */
     bool dhnq, dhnc, dh2q, dh2c;
     uint64_t reclaim_persistent;
+    struct buf_reader reclaim_name; /* the CREATE's name, for a lease reconnect's check */
     uint32_t dh2q_timeout;
     uint8_t create_guid[16];
     uint8_t client_guid[16];

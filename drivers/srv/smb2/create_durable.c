@@ -2,6 +2,7 @@
  * 3.3.5.9.10, 3.3.5.9.12, 3.3.5.9.13): the DHnQ, DHnC, DH2Q, DH2C and
  * AppInstanceId contexts, reclaiming a disconnected durable open, and
  * answering a replayed CREATE. The opens themselves are durable.c's. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "drivers/srv/smb2/create.h"
@@ -155,8 +156,18 @@ NTSTATUS smb2_create_reclaim(struct smb2_request *req, struct create_state *st)
     };
     memcpy(r.create_guid, st->create_guid, 16);
     memcpy(r.client_guid, st->client_guid, 16);
+    /* The name as srv keeps it (share-relative), for a lease open's check. */
+    char *path = NULL, *relative = NULL;
+    struct buf_reader name = st->reclaim_name;
+    if (st->lease.present) {
+        r.lease_key = st->lease.key;
+        if (smb2_share_path(req->tree, &name, &path, &relative) == STATUS_SUCCESS)
+            r.name = relative;
+    }
     struct srv_open *open;
     NTSTATUS status = srv_durable_reclaim(req->conn->engine, &r, &open);
+    free(path);
+    free(relative);
     if (status == STATUS_OBJECT_NAME_NOT_FOUND)
         return reclaim_restored(req, st, &r);
     if (status != STATUS_SUCCESS)

@@ -1,6 +1,7 @@
 /* SMB2 IOCTL on an open: the FSCTL goes to the file's driver through
  * IoFsControlFile (FSCTL_PIPE_TRANSCEIVE on a pipe carries an RPC call and
  * may return STATUS_BUFFER_OVERFLOW with the first part of a long answer). */
+#include "drivers/pvfs/pvfs.h"
 #include "drivers/srv/smb2/io.h"
 
 struct ioctl_state {
@@ -25,6 +26,10 @@ static void ioctl_done(struct smb2_io *io)
 NTSTATUS smb2_ioctl_file(struct smb2_request *req, uint32_t ctl_code, uint64_t persistent,
                          uint64_t volatile_id, struct buf_reader *input, uint32_t max_output)
 {
+    /* pvfs's private oplock FSCTLs are srv's own conversation with the
+     * file system: a client acknowledges with OPLOCK_BREAK. */
+    if (ctl_code == PVFS_FSCTL_OPLOCK_BREAK_WAIT || ctl_code == PVFS_FSCTL_OPLOCK_ACK)
+        return STATUS_INVALID_DEVICE_REQUEST;
     struct srv_open *open;
     NTSTATUS status = smb2_lookup_open(req, persistent, volatile_id, &open);
     if (status != STATUS_SUCCESS)

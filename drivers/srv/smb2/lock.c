@@ -230,8 +230,6 @@ NTSTATUS smb2_lock(struct smb2_request *req)
     struct lock_element first;
     element_at(st, 0, &first);
     st->unlocking = first.flags & SMB2_LOCKFLAG_UNLOCK;
-    if (!st->unlocking)
-        srv_oplock_break_level2(io->open); /* [MS-FSA] 2.1.5.7: a lock breaks level II */
     /* A lock that may wait gets its interim response now: the wait has no
      * bound (3.3.4.2). */
     if (!st->unlocking && count == 1 && check_element(st, &first) == STATUS_SUCCESS &&

@@ -43,10 +43,6 @@ NTSTATUS smb2_set_info(struct smb2_request *req)
     if (status == STATUS_SUCCESS) {
         const uint8_t *buffer = rd_bytes(&data, length);
         NTSTATUS call;
-        /* A size change breaks level II oplocks ([MS-FSA] 2.1.5.14.1, .2). */
-        if (info_type == SMB2_0_INFO_FILE && (info_class == FileEndOfFileInformation ||
-                                              info_class == FileAllocationInformation))
-            srv_oplock_break_level2(open);
         if (info_type == SMB2_0_INFO_FILE)
             call = IoSetInformationFile(open->file, &io->async, &io->iosb, io->token, buffer,
                                         length, info_class);

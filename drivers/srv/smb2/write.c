@@ -50,8 +50,6 @@ NTSTATUS smb2_write(struct smb2_request *req)
         srv_open_unref(open);
         return STATUS_INVALID_PARAMETER;
     }
-    if (!open->is_pipe)
-        srv_oplock_break_level2(open); /* [MS-FSA] 2.1.5.3: a write breaks level II */
     struct smb2_io *io;
     status = smb2_io_begin(req, open, write_done, 0, &io);
     if (status == STATUS_SUCCESS)
