@@ -1,0 +1,13 @@
+# drivers/rdr: the SMB2/3 client driver (rdr.so, loaded by lwiod).
+#
+# The SMB2 cryptography (signing, key derivation, preauth hash, encryption)
+# is the server's drivers/srv/smb2/crypto.c, compiled into rdr.so as well:
+# one implementation for both halves, and srv.so and rdr.so stay independent
+# (a driver resolves its own symbols first, lwiod loads each RTLD_LOCAL).
+RDR_SOURCES := $(sort $(wildcard drivers/rdr/*.c)) drivers/srv/smb2/crypto.c
+$(eval $(call add_driver,rdr,$(RDR_SOURCES)))
+$(B)/drivers/rdr.so: SW_LDFLAGS += -Wl,--no-as-needed $(OPENSSL_LIBS) -lpthread
+
+# The response parsers' fuzz target links the wire code directly.
+FUZZ_EXTRA_rdr_response := $(B)/drivers/rdr/wire.o
+$(B)/fuzz/rdr_response-replay $(B)/fuzz/rdr_response-fuzzer: $(FUZZ_EXTRA_rdr_response)
