@@ -383,6 +383,8 @@ static bool deliver(struct rdr_conn *conn, uint8_t *msg, size_t len, bool was_en
         free(msg);
         return true;
     }
+    if (h.status != STATUS_SUCCESS)
+        log_debug("rdr: %s: command %u: %s", conn->host, h.command, nt_status_name(h.status));
     unlink_pending(conn, call);
     conn->in_flight -= call->charge;
     call->rsp = msg;

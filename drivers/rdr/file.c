@@ -141,7 +141,7 @@ NTSTATUS rdr_create(struct io_irp *irp)
     }
     /* Security descriptors and EAs at create need create contexts rdr does
      * not send yet: refuse rather than create a file without them. */
-    if (p->security_descriptor || p->ea_buffer) {
+    if (p->security_descriptor_size || p->ea_size) {
         free_file(f);
         return STATUS_NOT_SUPPORTED;
     }

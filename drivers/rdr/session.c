@@ -75,9 +75,12 @@ static NTSTATUS session_setup_step(struct rdr_conn *conn, struct rdr_call *call,
 {
     rdr_call_init(call, SMB2_SESSION_SETUP, 0);
     rdr_session_setup_write(&call->req, SMB2_NEGOTIATE_SIGNING_ENABLED, token->data, token->len);
-    if (conn->dialect == SMB2_DIALECT_311)
+    NTSTATUS status = rdr_call_send(conn, call);
+    /* The hash covers the request as sent (ids and credits filled in). */
+    if (status == STATUS_SUCCESS && conn->dialect == SMB2_DIALECT_311)
         smb2_preauth_update(preauth, call->req.data, call->req.len);
-    NTSTATUS status = rdr_call_run(conn, call, NULL);
+    if (status == STATUS_SUCCESS)
+        status = rdr_call_wait(conn, call, NULL);
     if (status)
         return status;
     /* The session id arrives with the first answer and is used from then on. */
@@ -163,17 +166,25 @@ static NTSTATUS authenticate(struct rdr_conn *conn, const struct rdr_credentials
         status = smb2_derive_keys(conn->dialect, conn->cipher, keys->exported_session_key, 16,
                                   preauth, &conn->keys);
         /* [MS-SMB2] 3.2.5.3.1: sign when the server requires it, unless the
-         * session is a guest's or anonymous (it has no key). */
-        conn->signing = !guest && (conn->server_security_mode & SMB2_NEGOTIATE_SIGNING_REQUIRED);
+         * session is a guest's or anonymous (it has no key). 3.1.1 sessions
+         * always sign: the tree connect must be signed (3.2.4.1.1) and
+         * Samba requires every request of an authenticated 3.1.1 session
+         * to be. */
+        conn->signing = !guest && ((conn->server_security_mode & SMB2_NEGOTIATE_SIGNING_REQUIRED) ||
+                                   conn->dialect == SMB2_DIALECT_311);
         conn->encrypt = !guest && (rsp.session_flags & SMB2_SESSION_FLAG_ENCRYPT_DATA);
-        if (conn->encrypt && conn->cipher == 0)
-            status = STATUS_ACCESS_DENIED; /* asks for encryption we cannot do */
+        if (conn->encrypt && conn->cipher == 0) {
+            log_warning("rdr: %s: the server asks for encryption without a cipher", conn->host);
+            status = STATUS_ACCESS_DENIED;
+        }
         /* The final answer of an authenticated session is signed with the new
          * key (3.1.1 always); check it so a man in the middle cannot have
          * stripped the negotiation. */
         if (status == STATUS_SUCCESS && !guest && (second.hdr.flags & SMB2_FLAGS_SIGNED) &&
-            !smb2_verify(conn->signing_alg, conn->keys.signing, second.rsp, second.rsp_len))
+            !smb2_verify(conn->signing_alg, conn->keys.signing, second.rsp, second.rsp_len)) {
+            log_warning("rdr: %s: the session setup answer's signature is wrong", conn->host);
             status = STATUS_ACCESS_DENIED;
+        }
     }
     rdr_call_free(&first);
     rdr_call_free(&second);
