@@ -1,6 +1,7 @@
 /* lwio-tool [--db PATH] COMMAND ARGS...: file and pipe operations on lwiod
  * through the lwio client library. Paths are lwiod paths: /pvfs/etc/hosts or
- * \pvfs\etc\hosts, /npfs/NAME. */
+ * \pvfs\etc\hosts, /npfs/NAME, /rdr/HOST[:PORT]/SHARE/path (an SMB server
+ * through the rdr driver). */
 #include <stdio.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@ static const struct {
     { "ls", cmd_ls, 1, 1, "ls PATH                       list a directory" },
     { "stat", cmd_stat, 1, 1, "stat PATH                     show attributes, size and times" },
     { "write", cmd_write, 1, 1, "write PATH                    replace a file with standard input" },
+    { "cp", cmd_cp, 2, 2, "cp PATH NEWPATH               copy a file (any devices: /pvfs to /rdr ...)" },
     { "mkdir", cmd_mkdir, 1, 1, "mkdir PATH                    create a directory" },
     { "rm", cmd_rm, 1, 1, "rm PATH                       delete a file or an empty directory" },
     { "mv", cmd_mv, 2, 2, "mv PATH NEWPATH               rename (within one device)" },
