@@ -1,0 +1,83 @@
+#!/bin/bash
+# rdr against Samba's smbd (private configuration on loopback, bench/smbd.sh):
+# lwio-tool cat, ls of a large directory, stat, write and read back a
+# multi-MiB file, cp, mkdir/mv/rm, a DCE/RPC bind over \IPC$\srvsvc, a wrong
+# password, then smbd restarted with signing required and with encryption
+# required (rdr reconnects on its own and keeps working).
+. "$SW_SRC/t/tap/tap.sh"
+. "$SW_SRC/t/rdr-lib.sh"
+. "$SW_SRC/bench/smbd.sh"
+need_program smbd samba
+need_program smbpasswd samba
+need_program sha256sum coreutils
+smbd_available || tap_missing "$SMBD_WHY"
+plan 26
+
+mkdir -p "$T/share/many"
+chmod 755 "$T"   # smbd serves the share as alice (uid 65534)
+chmod 777 "$T/share"
+printf 'hello through rdr\n' > "$T/share/hello.txt"
+for i in $(seq 1 1500); do : > "$T/share/many/entry-$i.dat"; done
+head -c 12582912 /dev/urandom > "$T/big.bin"   # 12 MiB: several multi-credit requests
+want=$(sha256sum < "$T/big.bin")
+
+smbd_setup "$T/smbd" "$T/share" alice 'Rdr-Passw0rd' || tap_missing "$SMBD_WHY"
+smbd_start || { _tap_record 1 "smbd starts: $SMBD_WHY"; exit 1; }
+tap_at_exit smbd_stop
+S=/rdr/127.0.0.1:$SMBD_PORT/test
+
+rdr_creds "$T/creds" "127.0.0.1:$SMBD_PORT" 'WORKGROUP\alice' 'Rdr-Passw0rd'
+rdr_lwiod "$T/creds"
+
+is "$(rdr_tool cat $S/hello.txt)" "hello through rdr" "cat of a file through /rdr"
+out=$(rdr_tool ls $S)
+like "$out" "^d .* many$" "ls of the share root shows the directory"
+like "$out" "-  +18 .* hello.txt" "and the file with its size"
+is "$(rdr_tool ls $S/many | grep -c 'entry-')" 1500 "ls of a directory with 1500 entries lists them all"
+like "$(rdr_tool stat $S/hello.txt)" "size: 18" "stat: size"
+
+rdr_tool write $S/big.bin < "$T/big.bin"
+is "$(sha256sum < "$T/share/big.bin")" "$want" "write of 12 MiB lands intact on the server"
+is "$(rdr_tool cat $S/big.bin | sha256sum)" "$want" "and reads back with the same checksum"
+ok "cp from /rdr to /rdr" rdr_tool cp $S/big.bin $S/copy.bin
+is "$(sha256sum < "$T/share/copy.bin")" "$want" "the copy matches"
+ok "mkdir" rdr_tool mkdir $S/newdir
+ok "mv (rename within the share)" rdr_tool mv $S/copy.bin $S/newdir/moved.bin
+ok "the file moved on the server" test -f "$T/share/newdir/moved.bin" -a ! -e "$T/share/copy.bin"
+ok "rm" rdr_tool rm $S/newdir/moved.bin
+ok "the file is gone" test ! -e "$T/share/newdir/moved.bin"
+like "$(rdr_tool cat $S/missing.txt 2>&1)" "STATUS_OBJECT_NAME_NOT_FOUND" "a missing file: the server's status"
+
+reply=$(rdr_bind_pdu | rdr_tool pipe-transceive "/rdr/127.0.0.1:$SMBD_PORT/IPC\$/srvsvc" | od -An -tx1 -N3 | tr -d ' \n')
+is "$reply" "05000c" "a DCE/RPC bind over \\IPC\$\\srvsvc gets a bind_ack"
+
+# Another server name (the same smbd by another address), a wrong password.
+rdr_creds "$T/creds" "127.0.0.1:$SMBD_PORT" 'WORKGROUP\alice' 'wrong'
+like "$(rdr_tool cat /rdr/localhost:$SMBD_PORT/test/hello.txt 2>&1)" "STATUS_LOGON_FAILURE|STATUS_ACCESS_DENIED" \
+    "a wrong password is refused"
+rdr_creds "$T/creds" "*" 'WORKGROUP\alice' 'Rdr-Passw0rd'
+
+restart_smbd_with() { # smb.conf [global] lines
+    smbd_stop
+    sed -i '/^\[test\]/i\'"$1" "$SMBD_CONF"
+    smbd_start
+}
+
+restart_smbd_with '    server signing = mandatory'
+is "$(rdr_tool cat $S/hello.txt)" "hello through rdr" "signing required: cat (after a reconnect)"
+rdr_tool write $S/signed.bin < "$T/big.bin"
+is "$(rdr_tool cat $S/signed.bin | sha256sum)" "$want" "signing required: 12 MiB round trip"
+like "$(grep -a "rdr:" "$T/lwiod.log")" "connection lost" "rdr noticed the dropped connection"
+
+restart_smbd_with '    server smb encrypt = required'
+is "$(rdr_tool cat $S/hello.txt)" "hello through rdr" "encryption required: cat"
+rdr_tool write $S/sealed.bin < "$T/big.bin"
+is "$(sha256sum < "$T/share/sealed.bin")" "$want" "encryption required: write"
+is "$(rdr_tool cat $S/sealed.bin | sha256sum)" "$want" "encryption required: read back"
+is "$(rdr_tool ls $S/many | grep -c 'entry-')" 1500 "encryption required: large listing"
+
+ok "lwiod is still running" kill -0 "$RDR_LWIOD"
+kill "$RDR_LWIOD"
+i=0
+while kill -0 "$RDR_LWIOD" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+nok "lwiod stops on SIGTERM with rdr connections open" kill -0 "$RDR_LWIOD"
