@@ -23,6 +23,7 @@
 #define RDR_CREDIT_EXTRA 32u
 /* After a cancelled async call, how long to wait for the server's answer. */
 #define RDR_CANCEL_GRACE_SECONDS 10
+#define RDR_CONNECT_ATTEMPTS 5
 
 void rdr_call_init(struct rdr_call *call, uint16_t command, uint32_t tree_id)
 {
@@ -459,6 +460,8 @@ static int connect_bounded(const char *host, uint16_t port, int timeout_seconds)
                   getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &elen) == 0 && error == 0)
                      ? 0
                      : -1;
+            if (rc != 0)
+                errno = error ? error : ETIMEDOUT;
         }
         if (rc != 0) {
             close(fd);
@@ -500,8 +503,16 @@ NTSTATUS rdr_conn_open(const char *host, uint16_t port, int timeout_seconds,
         rdr_conn_free(conn);
         return STATUS_INSUFFICIENT_RESOURCES;
     }
-    conn->fd = connect_bounded(host, port, timeout_seconds);
+    /* A server that is restarting refuses for a moment: try a few times
+     * (about a second in all) before calling it unreachable. */
+    for (int attempt = 0; attempt < RDR_CONNECT_ATTEMPTS; attempt++) {
+        conn->fd = connect_bounded(host, port, timeout_seconds);
+        if (conn->fd >= 0 || errno != ECONNREFUSED)
+            break;
+        usleep(200000);
+    }
     if (conn->fd < 0) {
+        log_info("rdr: cannot connect to %s port %u: %s", host, port, strerror(errno));
         rdr_conn_free(conn);
         return STATUS_BAD_NETWORK_PATH;
     }

@@ -9,7 +9,7 @@
 
 struct rdr rdr = { .lock = PTHREAD_MUTEX_INITIALIZER, .reaper_cond = PTHREAD_COND_INITIALIZER };
 
-static NTSTATUS run(struct io_irp *irp)
+static NTSTATUS run_once(struct io_irp *irp)
 {
     if (irp->type == IRP_TYPE_CREATE)
         return rdr_create(irp);
@@ -42,6 +42,22 @@ static NTSTATUS run(struct io_irp *irp)
     default:
         return STATUS_NOT_SUPPORTED;
     }
+}
+
+/* A connection that drops under a request (a server restart, a network
+ * outage) fails it with STATUS_CONNECTION_DISCONNECTED and is marked dead;
+ * the request runs once more, which reconnects (and reopens the file by
+ * name). Requests are repeatable here: reads and writes carry their offset,
+ * the position only moves on success. */
+static NTSTATUS run(struct io_irp *irp)
+{
+    NTSTATUS status = run_once(irp);
+    if (status == STATUS_CONNECTION_DISCONNECTED && irp->type != IRP_TYPE_CLOSE &&
+        !IoIrpIsCancelled(irp)) {
+        irp->status_block.information = 0;
+        status = run_once(irp);
+    }
+    return status;
 }
 
 static void work(void *context)
