@@ -397,21 +397,27 @@ static bool deliver(struct rdr_conn *conn, uint8_t *msg, size_t len, bool was_en
     return true;
 }
 
-static bool receive_one(struct rdr_conn *conn)
+/* One frame: STATUS_SUCCESS, STATUS_CONNECTION_DISCONNECTED when the
+ * transport ends, STATUS_INVALID_NETWORK_RESPONSE when the server broke the
+ * protocol (then the pending calls fail with that, and are not retried). */
+static NTSTATUS receive_one(struct rdr_conn *conn)
 {
     uint8_t nbss[4];
-    if (!recv_all(conn->fd, nbss, 4) || nbss[0] != 0)
-        return false;
+    if (!recv_all(conn->fd, nbss, 4))
+        return STATUS_CONNECTION_DISCONNECTED;
     size_t len = ((size_t)nbss[1] << 16) | ((size_t)nbss[2] << 8) | nbss[3];
-    if (len < SMB2_HEADER_SIZE || len > RDR_MAX_FRAME)
-        return false;
+    if (nbss[0] != 0 || len < SMB2_HEADER_SIZE || len > RDR_MAX_FRAME)
+        return STATUS_INVALID_NETWORK_RESPONSE;
     uint8_t *frame = malloc(len);
-    if (!frame || !recv_all(conn->fd, frame, len)) {
+    if (!frame)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    if (!recv_all(conn->fd, frame, len)) {
         free(frame);
-        return false;
+        return STATUS_CONNECTION_DISCONNECTED;
     }
     if (memcmp(frame, SMB2_TRANSFORM_PROTOCOL_ID, 4) != 0)
-        return deliver(conn, frame, len, false);
+        return deliver(conn, frame, len, false) ? STATUS_SUCCESS
+                                                : STATUS_INVALID_NETWORK_RESPONSE;
     struct smb2_transform t;
     uint8_t *plain = NULL;
     size_t plain_len = 0;
@@ -422,19 +428,25 @@ static bool receive_one(struct rdr_conn *conn)
                            &plain_len) == STATUS_SUCCESS;
     free(frame);
     if (!ok)
-        return false;
-    return deliver(conn, plain, plain_len, true);
+        return STATUS_INVALID_NETWORK_RESPONSE;
+    return deliver(conn, plain, plain_len, true) ? STATUS_SUCCESS
+                                                 : STATUS_INVALID_NETWORK_RESPONSE;
 }
 
 static void *receiver_main(void *arg)
 {
     struct rdr_conn *conn = arg;
-    while (receive_one(conn)) {
+    NTSTATUS status;
+    while ((status = receive_one(conn)) == STATUS_SUCCESS) {
     }
-    bool was_dead = rdr_conn_is_dead(conn);
-    if (!was_dead)
-        log_info("rdr: %s: connection lost", conn->host);
-    rdr_conn_kill(conn, STATUS_CONNECTION_DISCONNECTED);
+    if (!rdr_conn_is_dead(conn)) {
+        if (status == STATUS_CONNECTION_DISCONNECTED)
+            log_info("rdr: %s: connection lost", conn->host);
+        else
+            log_warning("rdr: %s: %s from the server; dropping the connection", conn->host,
+                        nt_status_name(status));
+    }
+    rdr_conn_kill(conn, status);
     return NULL;
 }
 
