@@ -11,3 +11,10 @@ $(B)/drivers/rdr.so: SW_LDFLAGS += -Wl,--no-as-needed $(OPENSSL_LIBS) -lpthread
 # The response parsers' fuzz target links the wire code directly.
 FUZZ_EXTRA_rdr_response := $(B)/drivers/rdr/wire.o
 $(B)/fuzz/rdr_response-replay $(B)/fuzz/rdr_response-fuzzer: $(FUZZ_EXTRA_rdr_response)
+
+# t/rdr-*.c unit tests link the driver's objects that do not need lwiod.
+RDR_TEST_OBJECTS := $(B)/drivers/rdr/wire.o $(B)/drivers/rdr/creds.o
+$(B)/t/rdr-%.t: $(B)/t/rdr-%.o $(B)/t/tap/tap.o $(RDR_TEST_OBJECTS) $(LIBRARY_FILES)
+	@mkdir -p $(@D)
+	$(CC) $(SW_LDFLAGS) -rdynamic -o $@ $< $(B)/t/tap/tap.o $(RDR_TEST_OBJECTS) \
+	    -Wl,--start-group $(LIBRARY_FILES) -Wl,--end-group $(PKG_LIBS)
