@@ -1,0 +1,64 @@
+#!/bin/sh
+# rdr against a Samewise appliance (t/tap/appliance.sh): a second lwiod, the
+# client, loads rdr and reaches the appliance's srv through
+# /rdr/127.0.0.1:PORT/test: cat, ls of a large directory, a multi-MiB write
+# and read back with matching checksums, cp, then the appliance with
+# srv.signing=required and with srv.encryption=required, and an appliance
+# restart under the client (rdr reconnects on its own).
+. "$SW_SRC/t/tap/tap.sh"
+. "$SW_SRC/t/tap/appliance.sh"
+. "$SW_SRC/t/rdr-lib.sh"
+need_program sha256sum coreutils
+appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
+appliance_require
+plan 17
+
+chmod 0777 "$APPLIANCE_SHARE_DIR"   # alice writes there as her own uid
+printf 'hello from samewise\n' > "$APPLIANCE_SHARE_DIR/hello.txt"
+mkdir -p "$APPLIANCE_SHARE_DIR/many"
+i=1
+while [ $i -le 1200 ]; do : > "$APPLIANCE_SHARE_DIR/many/entry-$i.dat"; i=$((i + 1)); done
+head -c 10485760 /dev/urandom > "$T/big.bin"   # 10 MiB
+want=$(sha256sum < "$T/big.bin")
+S=/rdr/127.0.0.1:$APPLIANCE_PORT/$APPLIANCE_SHARE
+
+rdr_creds "$T/rdr-creds" "127.0.0.1:$APPLIANCE_PORT" "alice" "$APPLIANCE_PASSWORD"
+rdr_lwiod "$T/rdr-creds"
+
+is "$(rdr_tool cat "$S/hello.txt" 2>&1)" "hello from samewise" "cat of a file through /rdr"
+is "$(rdr_tool ls "$S/many" | grep -c 'entry-')" 1200 "ls of a directory with 1200 entries"
+rdr_tool write "$S/big.bin" < "$T/big.bin"
+is "$(sha256sum < "$APPLIANCE_SHARE_DIR/big.bin")" "$want" "write of 10 MiB lands intact"
+is "$(rdr_tool cat "$S/big.bin" | sha256sum)" "$want" "and reads back with the same checksum"
+ok "cp within the share" rdr_tool cp "$S/big.bin" "$S/copy.bin"
+is "$(sha256sum < "$APPLIANCE_SHARE_DIR/copy.bin")" "$want" "the copy matches"
+like "$(rdr_tool stat "$S/copy.bin")" "size: 10485760" "stat through /rdr"
+
+restart_client() {
+    kill "$RDR_LWIOD"
+    i=0
+    while kill -0 "$RDR_LWIOD" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+    rdr_lwiod "$T/rdr-creds"
+}
+
+"$LWADMIN" config set srv.signing required >/dev/null
+restart_client
+is "$(rdr_tool cat "$S/hello.txt" 2>&1)" "hello from samewise" "signing required: cat"
+rdr_tool write "$S/signed.bin" < "$T/big.bin"
+is "$(rdr_tool cat "$S/signed.bin" | sha256sum)" "$want" "signing required: 10 MiB round trip"
+"$LWADMIN" config set srv.signing enabled >/dev/null
+
+"$LWADMIN" config set srv.encryption required >/dev/null
+restart_client
+is "$(rdr_tool cat "$S/hello.txt" 2>&1)" "hello from samewise" "encryption required: cat"
+rdr_tool write "$S/sealed.bin" < "$T/big.bin"
+is "$(sha256sum < "$APPLIANCE_SHARE_DIR/sealed.bin")" "$want" "encryption required: write"
+is "$(rdr_tool cat "$S/sealed.bin" | sha256sum)" "$want" "encryption required: read back"
+is "$(rdr_tool ls "$S/many" | grep -c 'entry-')" 1200 "encryption required: large listing"
+
+"$LWADMIN" stop >/dev/null
+like "$(rdr_tool cat "$S/hello.txt" 2>&1)" "STATUS_" "appliance stopped: an error status, not a hang"
+appliance_start >/dev/null
+is "$(rdr_tool cat "$S/hello.txt" 2>&1)" "hello from samewise" "appliance restarted: rdr reconnects"
+ok "the client lwiod is still running" kill -0 "$RDR_LWIOD"
+like "$(grep -a 'rdr:' "$T/lwiod.log")" "connection lost" "rdr noticed the dropped connection"
