@@ -11,7 +11,7 @@ need_program smbd samba
 need_program smbpasswd samba
 need_program sha256sum coreutils
 smbd_available || tap_missing "$SMBD_WHY"
-plan 26
+plan 27
 
 mkdir -p "$T/share/many"
 chmod 755 "$T"   # smbd serves the share as alice (uid 65534)
@@ -22,6 +22,8 @@ head -c 12582912 /dev/urandom > "$T/big.bin"   # 12 MiB: several multi-credit re
 want=$(sha256sum < "$T/big.bin")
 
 smbd_setup "$T/smbd" "$T/share" alice 'Rdr-Passw0rd' || tap_missing "$SMBD_WHY"
+# 1 MiB I/O (smbd's default is 8 MiB), so that a 4 MiB read must be split.
+sed -i '/^\[test\]/i\    smb2 max read = 1048576\n    smb2 max write = 1048576' "$SMBD_CONF"
 smbd_start || { _tap_record 1 "smbd starts: $SMBD_WHY"; exit 1; }
 tap_at_exit smbd_stop
 S=/rdr/127.0.0.1:$SMBD_PORT/test
@@ -41,6 +43,8 @@ is "$(sha256sum < "$T/share/big.bin")" "$want" "write of 12 MiB lands intact on 
 is "$(rdr_tool cat $S/big.bin | sha256sum)" "$want" "and reads back with the same checksum"
 ok "cp from /rdr to /rdr" rdr_tool cp $S/big.bin $S/copy.bin
 is "$(sha256sum < "$T/share/copy.bin")" "$want" "the copy matches"
+like "$(grep -a 'rdr: read of 4194304 bytes' "$T/lwiod.log")" "[2-9][0-9]* requests of up to [0-9]+ in flight" \
+    "a 4 MiB read goes out as several requests in flight"
 ok "mkdir" rdr_tool mkdir $S/newdir
 ok "mv (rename within the share)" rdr_tool mv $S/copy.bin $S/newdir/moved.bin
 ok "the file moved on the server" test -f "$T/share/newdir/moved.bin" -a ! -e "$T/share/copy.bin"

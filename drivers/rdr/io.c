@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "drivers/rdr/rdr.h"
+#include "lib/log.h"
 
 /* Requests one IRP keeps in flight at once. */
 #define RDR_WINDOW 16u
@@ -62,6 +63,8 @@ NTSTATUS rdr_read(struct io_irp *irp, struct rdr_file *f)
             at += len;
         }
         uint32_t sent = send_chunks(&h, chunks, n);
+        log_debug("rdr: read of %u bytes: %u requests of up to %u in flight", length - done, sent,
+                  chunk_size);
         for (uint32_t i = 0; i < n; i++) {
             NTSTATUS s = i < sent ? rdr_call_wait(h.conn, &chunks[i].call, irp) : chunks[i].sent;
             if (i < sent)
@@ -128,6 +131,8 @@ NTSTATUS rdr_write(struct io_irp *irp, struct rdr_file *f)
             at += len;
         }
         uint32_t sent = send_chunks(&h, chunks, n);
+        log_debug("rdr: write of %u bytes: %u requests of up to %u in flight", length - done,
+                  sent, chunk_size);
         for (uint32_t i = 0; i < n; i++) {
             NTSTATUS s = i < sent ? rdr_call_wait(h.conn, &chunks[i].call, irp) : chunks[i].sent;
             if (i < sent)
