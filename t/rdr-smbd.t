@@ -11,7 +11,7 @@ need_program smbd samba
 need_program smbpasswd samba
 need_program sha256sum coreutils
 smbd_available || tap_missing "$SMBD_WHY"
-plan 27
+plan 31
 
 mkdir -p "$T/share/many"
 chmod 755 "$T"   # smbd serves the share as alice (uid 65534)
@@ -67,7 +67,26 @@ restart_smbd_with() { # smb.conf [global] lines
     smbd_start || diag "$SMBD_WHY"
 }
 
+# A file held open (build/t/rdr-hold) while smbd restarts under it.
+printf 'held-content\n' > "$T/share/held.txt"
+chmod 666 "$T/share/held.txt"
+coproc HOLD { exec "$SW_BUILD/t/rdr-hold" "$RDR_DB" "$S/held.txt" 2>"$T/hold.err"; }
+hold_pid=$HOLD_PID
+tap_at_exit "kill $hold_pid"
+hold() { # COMMAND: one line to the helper, its one-line answer on stdout
+    echo "$1" >&"${HOLD[1]}"
+    local answer=
+    read -t 60 -r answer <&"${HOLD[0]}"
+    printf '%s' "$answer"
+}
+read -t 60 -r line <&"${HOLD[0]}"
+is "$line $(hold 'read 0 12')" "opened ok held-content" "a file held open reads"
+
 restart_smbd_with '    server signing = mandatory'
+is "$(hold 'read 5 7')" "ok content" "smbd restarted (now signing): the open file still reads (reopened)"
+is "$(hold 'write 0 HELD')" "ok 4" "and writes"
+is "$(head -c 12 "$T/share/held.txt")" "HELD-content" "the write reached the server"
+hold quit >/dev/null
 is "$(rdr_tool cat $S/hello.txt 2>&1)" "hello through rdr" "signing required: cat (after a reconnect)"
 rdr_tool write $S/signed.bin < "$T/big.bin"
 is "$(rdr_tool cat $S/signed.bin | sha256sum)" "$want" "signing required: 12 MiB round trip"
@@ -80,7 +99,6 @@ is "$(sha256sum < "$T/share/sealed.bin")" "$want" "encryption required: write"
 is "$(rdr_tool cat $S/sealed.bin | sha256sum)" "$want" "encryption required: read back"
 is "$(rdr_tool ls $S/many | grep -c 'entry-')" 1500 "encryption required: large listing"
 
-grep -a "rdr:" "$T/lwiod.log" | grep -av "command 1:" | sed "s/^/# /"
 ok "lwiod is still running" kill -0 "$RDR_LWIOD"
 kill "$RDR_LWIOD"
 i=0

@@ -18,3 +18,10 @@ $(B)/t/rdr-%.t: $(B)/t/rdr-%.o $(B)/t/tap/tap.o $(RDR_TEST_OBJECTS) $(LIBRARY_FI
 	@mkdir -p $(@D)
 	$(CC) $(SW_LDFLAGS) -rdynamic -o $@ $< $(B)/t/tap/tap.o $(RDR_TEST_OBJECTS) \
 	    -Wl,--start-group $(LIBRARY_FILES) -Wl,--end-group $(PKG_LIBS)
+
+# The open-file helper of t/rdr-smbd.t (see drivers/rdr/test/rdr-hold.c).
+$(B)/t/rdr-hold: $(B)/drivers/rdr/test/rdr-hold.o $(LIBRARY_FILES)
+	@mkdir -p $(@D)
+	$(CC) $(SW_LDFLAGS) -o $@ $< -Wl,--start-group $(LIBRARY_FILES) -Wl,--end-group $(PKG_LIBS)
+
+check-build: $(B)/t/rdr-hold
