@@ -11,7 +11,7 @@ need_program smbd samba
 need_program smbpasswd samba
 need_program sha256sum coreutils
 smbd_available || tap_missing "$SMBD_WHY"
-plan 31
+plan 36
 
 mkdir -p "$T/share/many"
 chmod 755 "$T"   # smbd serves the share as alice (uid 65534)
@@ -86,6 +86,24 @@ restart_smbd_with '    server signing = mandatory'
 is "$(hold 'read 5 7')" "ok content" "smbd restarted (now signing): the open file still reads (reopened)"
 is "$(hold 'write 0 HELD')" "ok 4" "and writes"
 is "$(head -c 12 "$T/share/held.txt")" "HELD-content" "the write reached the server"
+# Byte-range locks between two opens of the file.
+coproc HOLD2 { exec "$SW_BUILD/t/rdr-hold" "$RDR_DB" "$S/held.txt" 2>>"$T/hold.err"; }
+hold2_pid=$HOLD2_PID
+tap_at_exit "kill $hold2_pid"
+hold2() {
+    echo "$1" >&"${HOLD2[1]}"
+    local answer=
+    read -t 60 -r answer <&"${HOLD2[0]}"
+    printf '%s' "$answer"
+}
+read -t 60 -r line <&"${HOLD2[0]}"
+is "$(hold 'lock 0 4')" "ok" "an exclusive byte-range lock"
+like "$(hold2 'lock 2 4')" "error STATUS_(LOCK_NOT_GRANTED|FILE_LOCK_CONFLICT)" \
+    "another open's overlapping lock is refused"
+like "$(hold2 'read 0 4')" "error STATUS_FILE_LOCK_CONFLICT" "and its read of the locked range"
+is "$(hold 'unlock 0 4')" "ok" "unlock"
+is "$(hold2 'lock 2 4')" "ok" "then the other open gets its lock"
+hold2 quit >/dev/null
 hold quit >/dev/null
 is "$(rdr_tool cat $S/hello.txt 2>&1)" "hello through rdr" "signing required: cat (after a reconnect)"
 rdr_tool write $S/signed.bin < "$T/big.bin"

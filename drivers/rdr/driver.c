@@ -39,6 +39,8 @@ static NTSTATUS run_once(struct io_irp *irp)
         return rdr_set_security(irp, f);
     case IRP_TYPE_FS_CONTROL:
         return rdr_fs_control(irp, f);
+    case IRP_TYPE_LOCK_CONTROL:
+        return rdr_lock(irp, f);
     default:
         return STATUS_NOT_SUPPORTED;
     }

@@ -177,3 +177,31 @@ NTSTATUS rdr_flush(struct io_irp *irp, struct rdr_file *f)
     rdr_handle_put(&h);
     return status;
 }
+
+/* NtLockFile/NtUnlockFile as SMB2 LOCK. A lock that must wait makes the
+ * server answer STATUS_PENDING first: the worker waits for the final answer,
+ * and a cancelled IRP sends SMB2 CANCEL (rdr_call_wait). */
+NTSTATUS rdr_lock(struct io_irp *irp, struct rdr_file *f)
+{
+    uint32_t flags;
+    if (irp->args.lock_control.operation == IO_LOCK_CONTROL_UNLOCK) {
+        flags = SMB2_LOCKFLAG_UNLOCK;
+    } else {
+        flags = (irp->args.lock_control.flags & SL_EXCLUSIVE_LOCK) ? SMB2_LOCKFLAG_EXCLUSIVE_LOCK
+                                                                   : SMB2_LOCKFLAG_SHARED_LOCK;
+        if (irp->args.lock_control.flags & SL_FAIL_IMMEDIATELY)
+            flags |= SMB2_LOCKFLAG_FAIL_IMMEDIATELY;
+    }
+    struct rdr_handle h;
+    NTSTATUS status = rdr_handle_get(f, irp->token, &h);
+    if (status)
+        return status;
+    struct rdr_call call;
+    rdr_handle_call_init(&h, &call, SMB2_LOCK);
+    rdr_lock_write(&call.req, h.file_id, irp->args.lock_control.offset,
+                   irp->args.lock_control.length, flags);
+    status = rdr_call_status(rdr_call_run(h.conn, &call, irp), &call);
+    rdr_call_free(&call);
+    rdr_handle_put(&h);
+    return status;
+}

@@ -198,6 +198,7 @@ NTSTATUS rdr_close(struct io_irp *irp, struct rdr_file *f);
 NTSTATUS rdr_read(struct io_irp *irp, struct rdr_file *f);
 NTSTATUS rdr_write(struct io_irp *irp, struct rdr_file *f);
 NTSTATUS rdr_flush(struct io_irp *irp, struct rdr_file *f);
+NTSTATUS rdr_lock(struct io_irp *irp, struct rdr_file *f);
 /* info.c */
 NTSTATUS rdr_query_information(struct io_irp *irp, struct rdr_file *f);
 NTSTATUS rdr_set_information(struct io_irp *irp, struct rdr_file *f);

@@ -432,6 +432,21 @@ NTSTATUS rdr_write_parse(const uint8_t *msg, size_t len, uint32_t *count)
     return rd_ok(&r) ? STATUS_SUCCESS : BAD;
 }
 
+/* ---- LOCK ---- */
+
+void rdr_lock_write(struct buf *b, const uint8_t file_id[16], uint64_t offset, uint64_t length,
+                    uint32_t flags)
+{
+    wr_u16(b, SMB2_LOCK_REQUEST_SIZE);
+    wr_u16(b, 1);           /* LockCount */
+    wr_u32(b, 0);           /* LockSequenceNumber/Index: not resilient */
+    wr_bytes(b, file_id, 16);
+    wr_u64(b, offset);
+    wr_u64(b, length);
+    wr_u32(b, flags);
+    wr_u32(b, 0);
+}
+
 /* ---- QUERY_INFO, SET_INFO, QUERY_DIRECTORY ---- */
 
 void rdr_query_info_write(struct buf *b, const uint8_t file_id[16], uint8_t info_type,

@@ -139,6 +139,14 @@ void rdr_write_write(struct buf *b, const uint8_t file_id[16], uint64_t offset, 
                      uint32_t length);
 NTSTATUS rdr_write_parse(const uint8_t *msg, size_t len, uint32_t *count);
 
+/* ---- LOCK (one range per request) ---- */
+#define SMB2_LOCKFLAG_SHARED_LOCK 0x01u
+#define SMB2_LOCKFLAG_EXCLUSIVE_LOCK 0x02u
+#define SMB2_LOCKFLAG_UNLOCK 0x04u
+#define SMB2_LOCKFLAG_FAIL_IMMEDIATELY 0x10u
+void rdr_lock_write(struct buf *b, const uint8_t file_id[16], uint64_t offset, uint64_t length,
+                    uint32_t flags);
+
 /* ---- QUERY_INFO, SET_INFO, QUERY_DIRECTORY ---- */
 #define SMB2_0_INFO_FILE 0x01
 #define SMB2_0_INFO_FILESYSTEM 0x02
