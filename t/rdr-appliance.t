@@ -11,7 +11,7 @@
 need_program sha256sum coreutils
 appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
 appliance_require
-plan 19
+plan 22
 
 chmod 0777 "$APPLIANCE_SHARE_DIR"   # alice writes there as her own uid
 printf 'hello from samewise\n' > "$APPLIANCE_SHARE_DIR/hello.txt"
@@ -33,16 +33,14 @@ is "$(rdr_tool cat "$S/big.bin" | sha256sum)" "$want" "and reads back with the s
 ok "cp within the share" rdr_tool cp "$S/big.bin" "$S/copy.bin"
 is "$(sha256sum < "$APPLIANCE_SHARE_DIR/copy.bin")" "$want" "the copy matches"
 like "$(rdr_tool stat "$S/copy.bin")" "size: 10485760" "stat through /rdr"
-like "$(grep -a 'rdr: write of 4194304 bytes' "$T/lwiod.log")" "[2-9][0-9]* requests of up to [0-9]+ in flight" \
-    "a 4 MiB write goes out as several requests in flight"
 reply=$(rdr_bind_pdu | rdr_tool pipe-transceive "/rdr/127.0.0.1:$APPLIANCE_PORT/IPC\$/srvsvc" | od -An -tx1 -N3 | tr -d ' \n')
 is "$reply" "05000c" "a DCE/RPC bind over \\IPC\$\\srvsvc gets a bind_ack (srvsvcd through srv and npfs)"
 
-restart_client() {
+restart_client() { # [--set ...]
     kill "$RDR_LWIOD"
     i=0
     while kill -0 "$RDR_LWIOD" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-    rdr_lwiod "$T/rdr-creds"
+    rdr_lwiod "$T/rdr-creds" "$@"
 }
 
 "$LWADMIN" config set srv.signing required >/dev/null
@@ -66,3 +64,12 @@ appliance_start >/dev/null
 is "$(rdr_tool cat "$S/hello.txt" 2>&1)" "hello from samewise" "appliance restarted: rdr reconnects"
 ok "the client lwiod is still running" kill -0 "$RDR_LWIOD"
 like "$(grep -a 'rdr:' "$T/lwiod.log")" "connection lost" "rdr noticed the dropped connection"
+
+# Idle close: with rdr.idle-timeout=1 the session is logged off soon after use.
+restart_client --set rdr.idle-timeout=1
+is "$(rdr_tool cat "$S/hello.txt" 2>&1)" "hello from samewise" "idle timeout 1 s: cat"
+i=0
+while [ $i -lt 100 ] && "$LWADMIN" --json session list | grep -q '"user"'; do sleep 0.1; i=$((i + 1)); done
+is "$("$LWADMIN" --json session list)" "[]" "the server sees the idle session logged off"
+like "$(grep -a 'rdr: closing' "$T/lwiod.log")" "closing the connection to 127.0.0.1" "rdr closed it"
+is "$(rdr_tool cat "$S/hello.txt" 2>&1)" "hello from samewise" "the next use connects again"
