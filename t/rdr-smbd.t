@@ -11,7 +11,7 @@ need_program smbd samba
 need_program smbpasswd samba
 need_program sha256sum coreutils
 smbd_available || tap_missing "$SMBD_WHY"
-plan 36
+plan 37
 
 mkdir -p "$T/share/many"
 chmod 755 "$T"   # smbd serves the share as alice (uid 65534)
@@ -98,9 +98,18 @@ is "$(hold 'lock 0 4')" "ok" "an exclusive byte-range lock"
 like "$(hold2 'lock 2 4')" "error STATUS_(LOCK_NOT_GRANTED|FILE_LOCK_CONFLICT)" \
     "another open's overlapping lock is refused"
 like "$(hold2 'read 0 4')" "error STATUS_FILE_LOCK_CONFLICT" "and its read of the locked range"
+# A lock that waits (STATUS_PENDING from smbd), its client gone: lwiod
+# cancels the IRP and rdr sends SMB2 CANCEL.
+echo 'lockwait 0 4' >&"${HOLD2[1]}"
+sleep 1
+kill "$hold2_pid"
+i=0
+while [ $i -lt 100 ] && ! grep -aq 'sending CANCEL' "$T/lwiod.log"; do sleep 0.1; i=$((i + 1)); done
+i=0
+while [ $i -lt 100 ] && ! grep -aq "command 10: STATUS_CANCELLED" "$T/lwiod.log"; do sleep 0.1; i=$((i + 1)); done
+like "$(grep -a "sending CANCEL\|command 10: STATUS_CANCELLED" "$T/lwiod.log")" "command 10: STATUS_CANCELLED" "a waiting lock whose caller left is cancelled on the server (SMB2 CANCEL, then STATUS_CANCELLED)"
 is "$(hold 'unlock 0 4')" "ok" "unlock"
-is "$(hold2 'lock 2 4')" "ok" "then the other open gets its lock"
-hold2 quit >/dev/null
+is "$(hold 'lock 0 4')" "ok" "the cancelled wait took nothing: the range locks again"
 hold quit >/dev/null
 is "$(rdr_tool cat $S/hello.txt 2>&1)" "hello through rdr" "signing required: cat (after a reconnect)"
 rdr_tool write $S/signed.bin < "$T/big.bin"

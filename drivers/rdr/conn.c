@@ -224,25 +224,29 @@ NTSTATUS rdr_call_send(struct rdr_conn *conn, struct rdr_call *call)
     return STATUS_SUCCESS;
 }
 
-/* SMB2 CANCEL for an async call ([MS-SMB2] 3.2.4.24): no credits, the
- * original message id, signed like any request. */
+/* SMB2 CANCEL ([MS-SMB2] 3.2.4.24): no credits, the original message id,
+ * and the async id once the server gave one (else the tree id, the
+ * synchronous form); signed or encrypted like any request. */
 static void send_cancel(struct rdr_conn *conn, const struct rdr_call *call)
 {
     struct buf b;
     buf_init(&b);
-    rdr_header_write(&b, SMB2_CANCEL, 0);
+    rdr_header_write(&b, SMB2_CANCEL, le32_load(call->req.data + SMB2_HDR_OFF_TREE_ID));
     rdr_empty_body_write(&b);
     if (!wr_ok(&b)) {
         buf_free(&b);
         return;
     }
-    uint32_t flags = SMB2_FLAGS_ASYNC_COMMAND;
+    uint32_t flags = call->async ? SMB2_FLAGS_ASYNC_COMMAND : 0;
+    log_debug("rdr: %s: sending CANCEL for message %llu", conn->host,
+              (unsigned long long)call->message_id);
     le64_store(b.data + SMB2_HDR_OFF_MESSAGE_ID, call->message_id);
-    le64_store(b.data + SMB2_HDR_OFF_ASYNC_ID, call->async_id);
+    if (call->async)
+        le64_store(b.data + SMB2_HDR_OFF_ASYNC_ID, call->async_id);
     le64_store(b.data + SMB2_HDR_OFF_SESSION_ID, conn->session_id);
     pthread_mutex_lock(&conn->send_lock);
     bool ok;
-    if (conn->encrypt || call->encrypt) {
+    if ((conn->encrypt || call->encrypt) && conn->session_id != 0) {
         le32_store(b.data + SMB2_HDR_OFF_FLAGS, flags);
         struct buf out;
         buf_init(&out);
@@ -250,13 +254,11 @@ static void send_cancel(struct rdr_conn *conn, const struct rdr_call *call)
              send_frame(conn, out.data, out.len);
         buf_free(&out);
     } else {
-        if (conn->signing) {
+        if (conn->signing)
             flags |= SMB2_FLAGS_SIGNED;
-            le32_store(b.data + SMB2_HDR_OFF_FLAGS, flags);
+        le32_store(b.data + SMB2_HDR_OFF_FLAGS, flags);
+        if (conn->signing)
             smb2_sign(conn->signing_alg, conn->keys.signing, b.data, b.len);
-        } else {
-            le32_store(b.data + SMB2_HDR_OFF_FLAGS, flags);
-        }
         ok = send_frame(conn, b.data, b.len);
     }
     pthread_mutex_unlock(&conn->send_lock);
@@ -289,20 +291,19 @@ NTSTATUS rdr_call_wait(struct rdr_conn *conn, struct rdr_call *call, struct io_i
         if (call->done)
             break;
         time_t now = time(NULL);
-        if (call->async) {
-            /* The server said it will answer later (a pipe read, a lock):
-             * no deadline, but a cancelled IRP sends CANCEL and then waits
-             * a bounded time for the final answer. */
-            if (irp && IoIrpIsCancelled(irp) && !cancel_sent) {
-                cancel_sent = true;
-                cancel_at = now;
-                pthread_mutex_unlock(&conn->lock);
-                send_cancel(conn, call);
-                pthread_mutex_lock(&conn->lock);
-            } else if (cancel_sent && now - cancel_at > RDR_CANCEL_GRACE_SECONDS) {
-                break;
-            }
-        } else if (now - started > conn->request_timeout) {
+        /* A cancelled IRP sends CANCEL and then waits a bounded time for
+         * the final answer. Otherwise an async request (the server said it
+         * will answer later: a pipe read, a lock) has no deadline, and a
+         * synchronous one has the request timeout. */
+        if (irp && IoIrpIsCancelled(irp) && !cancel_sent) {
+            cancel_sent = true;
+            cancel_at = now;
+            pthread_mutex_unlock(&conn->lock);
+            send_cancel(conn, call);
+            pthread_mutex_lock(&conn->lock);
+        } else if (cancel_sent && now - cancel_at > RDR_CANCEL_GRACE_SECONDS) {
+            break;
+        } else if (!call->async && !cancel_sent && now - started > conn->request_timeout) {
             break;
         }
     }

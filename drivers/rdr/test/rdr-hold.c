@@ -6,6 +6,7 @@
  *   read OFFSET LENGTH   -> "ok TEXT" (the bytes read) or "error STATUS"
  *   write OFFSET TEXT    -> "ok N" or "error STATUS"
  *   lock OFFSET LENGTH   -> an exclusive lock, failing at once: "ok" or "error STATUS"
+ *   lockwait OFFSET LENGTH -> an exclusive lock that waits until granted
  *   unlock OFFSET LENGTH -> "ok" or "error STATUS"
  *   quit                 -> closes the file and exits 0
  * Standard input at end also quits, so the helper never outlives its test. */
@@ -65,6 +66,9 @@ int main(int argc, char **argv)
                 printf("ok %llu\n", (unsigned long long)sb.information);
         } else if (sscanf(line, "lock %llu %u", &offset, &length) == 2) {
             status = LwNtLockFile(file, NULL, &sb, offset, length, 0, true, true);
+            printf(status ? "error %s\n" : "ok%s\n", status ? nt_status_name(status) : "");
+        } else if (sscanf(line, "lockwait %llu %u", &offset, &length) == 2) {
+            status = LwNtLockFile(file, NULL, &sb, offset, length, 0, false, true);
             printf(status ? "error %s\n" : "ok%s\n", status ? nt_status_name(status) : "");
         } else if (sscanf(line, "unlock %llu %u", &offset, &length) == 2) {
             status = LwNtUnlockFile(file, NULL, &sb, offset, length, 0);
