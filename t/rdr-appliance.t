@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # rdr against a Samewise appliance (t/tap/appliance.sh): a second lwiod, the
 # client, loads rdr and reaches the appliance's srv through
 # /rdr/127.0.0.1:PORT/test: cat, ls of a large directory, a multi-MiB write
@@ -11,7 +11,7 @@
 need_program sha256sum coreutils
 appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
 appliance_require
-plan 22
+plan 25
 
 chmod 0777 "$APPLIANCE_SHARE_DIR"   # alice writes there as her own uid
 printf 'hello from samewise\n' > "$APPLIANCE_SHARE_DIR/hello.txt"
@@ -64,6 +64,24 @@ appliance_start >/dev/null
 is "$(rdr_tool cat "$S/hello.txt" 2>&1)" "hello from samewise" "appliance restarted: rdr reconnects"
 ok "the client lwiod is still running" kill -0 "$RDR_LWIOD"
 like "$(grep -a 'rdr:' "$T/lwiod.log")" "connection lost" "rdr noticed the dropped connection"
+
+# An administrator logs the session off under an open file: rdr makes a new
+# session and reopens the file.
+printf 'held-content\n' > "$APPLIANCE_SHARE_DIR/held.txt"
+chmod 666 "$APPLIANCE_SHARE_DIR/held.txt"
+mkfifo "$T/hold.in" "$T/hold.out"
+"$SW_BUILD/t/rdr-hold" "$RDR_DB" "$S/held.txt" < "$T/hold.in" > "$T/hold.out" 2>"$T/hold.err" &
+hold_pid=$!
+tap_at_exit "kill $hold_pid"
+exec 7>"$T/hold.in" 8<"$T/hold.out"
+hold() { echo "$1" >&7; answer=; read -t 60 -r answer <&8; printf "%s" "$answer"; }
+read -t 60 -r line <&8
+is "$line $(hold 'read 0 4')" "opened ok held" "a file held open on the appliance reads"
+id=$("$LWADMIN" --json session list | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+ok "lwadmin session close logs rdr's session off" "$LWADMIN" session close "$id"
+is "$(hold 'read 5 7')" "ok content" "the open file still reads (new session, reopened)"
+hold quit >/dev/null
+exec 7>&- 8<&-
 
 # Idle close: with rdr.idle-timeout=1 the session is logged off soon after use.
 restart_client --set rdr.idle-timeout=1

@@ -387,14 +387,28 @@ static bool deliver(struct rdr_conn *conn, uint8_t *msg, size_t len, bool was_en
     }
     if (h.status != STATUS_SUCCESS)
         log_debug("rdr: %s: command %u: %s", conn->host, h.command, nt_status_name(h.status));
+    /* The server logged the session off (an administrator closed it, it
+     * expired) or removed the tree: the connection is no more use. Drop it
+     * and report a disconnect, so the request is run again on a new one. */
+    bool session_gone = h.command != SMB2_SESSION_SETUP && h.command != SMB2_LOGOFF &&
+                        (h.status == STATUS_USER_SESSION_DELETED ||
+                         h.status == STATUS_NETWORK_SESSION_EXPIRED ||
+                         h.status == STATUS_NETWORK_NAME_DELETED);
     unlink_pending(conn, call);
     conn->in_flight -= call->charge;
     call->rsp = msg;
     call->rsp_len = len;
     call->hdr = h;
     call->done = true;
+    if (session_gone)
+        call->transport = STATUS_CONNECTION_DISCONNECTED;
     pthread_cond_broadcast(&conn->cond);
     pthread_mutex_unlock(&conn->lock);
+    if (session_gone) {
+        log_info("rdr: %s: %s; dropping the connection", conn->host, nt_status_name(h.status));
+        rdr_conn_kill(conn, STATUS_CONNECTION_DISCONNECTED);
+        return false;
+    }
     return true;
 }
 
