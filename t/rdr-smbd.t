@@ -11,7 +11,7 @@ need_program smbd samba
 need_program smbpasswd samba
 need_program sha256sum coreutils
 smbd_available || tap_missing "$SMBD_WHY"
-plan 37
+plan 45
 
 mkdir -p "$T/share/many"
 chmod 755 "$T"   # smbd serves the share as alice (uid 65534)
@@ -122,6 +122,22 @@ rdr_tool write $S/sealed.bin < "$T/big.bin"
 is "$(sha256sum < "$T/share/sealed.bin")" "$want" "encryption required: write"
 is "$(rdr_tool cat $S/sealed.bin | sha256sum)" "$want" "encryption required: read back"
 is "$(rdr_tool ls $S/many | grep -c 'entry-')" 1500 "encryption required: large listing"
+
+# Every dialect rdr offers, with the integrity each one has: 2.x signing
+# (HMAC-SHA256), 3.0 and 3.0.2 encryption (AES-128-CCM, fixed-label keys).
+head -c 3145728 /dev/urandom > "$T/mid.bin"
+mid=$(sha256sum < "$T/mid.bin")
+for phase in "SMB2_02 server signing = mandatory" "SMB2_10 server signing = mandatory" \
+             "SMB3_00 server smb encrypt = required" "SMB3_02 server smb encrypt = required"; do
+    proto=${phase%% *}
+    smbd_stop
+    sed -i '/server max protocol/d; /server smb encrypt/d' "$SMBD_CONF"
+    sed -i '/^\[test\]/i\    server max protocol = '"$proto"'\n    '"${phase#* }" "$SMBD_CONF"
+    smbd_start || diag "$SMBD_WHY"
+    is "$(rdr_tool cat $S/hello.txt 2>&1)" "hello through rdr" "$proto, ${phase#* }: cat"
+    rdr_tool write "$S/$proto.bin" < "$T/mid.bin"
+    is "$(rdr_tool cat "$S/$proto.bin" | sha256sum)" "$mid" "$proto: 3 MiB written and read back"
+done
 
 ok "lwiod is still running" kill -0 "$RDR_LWIOD"
 kill "$RDR_LWIOD"
