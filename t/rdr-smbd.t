@@ -11,7 +11,7 @@ need_program smbd samba
 need_program smbpasswd samba
 need_program sha256sum coreutils
 smbd_available || tap_missing "$SMBD_WHY"
-plan 45
+plan 48
 
 mkdir -p "$T/share/many"
 chmod 755 "$T"   # smbd serves the share as alice (uid 65534)
@@ -124,11 +124,14 @@ is "$(rdr_tool cat $S/sealed.bin | sha256sum)" "$want" "encryption required: rea
 is "$(rdr_tool ls $S/many | grep -c 'entry-')" 1500 "encryption required: large listing"
 
 # Every dialect rdr offers, with the integrity each one has: 2.x signing
-# (HMAC-SHA256), 3.0 and 3.0.2 encryption (AES-128-CCM, fixed-label keys).
+# (HMAC-SHA256), 3.0 and 3.0.2 encryption (AES-128-CCM, fixed-label keys),
+# 3.0.2 signing (AES-CMAC; the 3.1.1 tests above sign with what smbd picks
+# from rdr's signing capabilities, AES-GMAC).
 head -c 3145728 /dev/urandom > "$T/mid.bin"
 mid=$(sha256sum < "$T/mid.bin")
 for phase in "SMB2_02 server signing = mandatory" "SMB2_10 server signing = mandatory" \
-             "SMB3_00 server smb encrypt = required" "SMB3_02 server smb encrypt = required"; do
+             "SMB3_00 server smb encrypt = required" "SMB3_02 server smb encrypt = required" \
+             "SMB3_02 server signing = mandatory"; do
     proto=${phase%% *}
     smbd_stop
     sed -i '/server max protocol/d; /server smb encrypt/d' "$SMBD_CONF"
@@ -139,6 +142,8 @@ for phase in "SMB2_02 server signing = mandatory" "SMB2_10 server signing = mand
     is "$(rdr_tool cat "$S/$proto.bin" | sha256sum)" "$mid" "$proto: 3 MiB written and read back"
 done
 
+like "$(grep -a 'dialect 0x0311' "$T/lwiod.log" | head -1)" "signing algorithm 2, cipher 2" \
+    "3.1.1 with smbd: AES-GMAC signing and AES-128-GCM negotiated"
 ok "lwiod is still running" kill -0 "$RDR_LWIOD"
 kill "$RDR_LWIOD"
 i=0

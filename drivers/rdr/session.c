@@ -19,6 +19,9 @@ static const uint16_t dialects[] = { SMB2_DIALECT_202, SMB2_DIALECT_210, SMB2_DI
 /* GCM first: it is the faster where both are offered. */
 static const uint16_t ciphers[] = { SMB2_ENCRYPTION_AES128_GCM, SMB2_ENCRYPTION_AES128_CCM,
                                     SMB2_ENCRYPTION_AES256_GCM, SMB2_ENCRYPTION_AES256_CCM };
+/* 3.1.1 signing: GMAC is the cheaper; CMAC is what a server without the
+ * context uses anyway. */
+static const uint16_t signing_algorithms[] = { SMB2_SIGNING_AES_GMAC, SMB2_SIGNING_AES_CMAC };
 
 static NTSTATUS negotiate(struct rdr_conn *conn)
 {
@@ -29,6 +32,8 @@ static NTSTATUS negotiate(struct rdr_conn *conn)
         .dialect_count = sizeof dialects / sizeof dialects[0],
         .ciphers = ciphers,
         .cipher_count = sizeof ciphers / sizeof ciphers[0],
+        .signing_algorithms = signing_algorithms,
+        .signing_count = sizeof signing_algorithms / sizeof signing_algorithms[0],
     };
     if (crypto_random(req.client_guid, sizeof req.client_guid) ||
         crypto_random(req.salt, sizeof req.salt))
@@ -63,7 +68,17 @@ static NTSTATUS negotiate(struct rdr_conn *conn)
         }
         conn->signing_alg = SMB2_DIALECT_IS_3(rsp.dialect) ? SMB2_SIGNING_AES_CMAC
                                                            : SMB2_SIGNING_HMAC_SHA256;
+        if (rsp.dialect == SMB2_DIALECT_311 && rsp.has_signing) {
+            if (rsp.signing_algorithm != SMB2_SIGNING_AES_GMAC &&
+                rsp.signing_algorithm != SMB2_SIGNING_AES_CMAC)
+                status = STATUS_INVALID_NETWORK_RESPONSE; /* one we did not offer */
+            conn->signing_alg = rsp.signing_algorithm;
+        }
     }
+    if (status == STATUS_SUCCESS)
+        log_debug("rdr: %s: dialect 0x%04x, signing algorithm %u, cipher %u, max read %u write %u",
+                  conn->host, conn->dialect, conn->signing_alg, conn->cipher, conn->max_read,
+                  conn->max_write);
     rdr_call_free(&call);
     return status;
 }

@@ -137,6 +137,14 @@ void rdr_negotiate_write(struct buf *b, const struct rdr_negotiate_request *req)
         context_end(b, at);
         count++;
     }
+    if (req->signing_count) {
+        context_begin(b, SMB2_SIGNING_CAPABILITIES, &at);
+        wr_u16(b, (uint16_t)req->signing_count);
+        for (size_t i = 0; i < req->signing_count; i++)
+            wr_u16(b, req->signing_algorithms[i]);
+        context_end(b, at);
+        count++;
+    }
     wr_put_u16_at(b, context_count_at, count);
 }
 

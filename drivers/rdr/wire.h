@@ -62,6 +62,8 @@ struct rdr_negotiate_request {
     uint8_t salt[32];          /* preauth salt (3.1.1 offered) */
     const uint16_t *ciphers;   /* encryption context (3.1.1) */
     size_t cipher_count;
+    const uint16_t *signing_algorithms; /* signing capabilities context (3.1.1) */
+    size_t signing_count;
 };
 void rdr_negotiate_write(struct buf *b, const struct rdr_negotiate_request *req);
 
