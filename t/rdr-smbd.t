@@ -11,7 +11,7 @@ need_program smbd samba
 need_program smbpasswd samba
 need_program sha256sum coreutils
 smbd_available || tap_missing "$SMBD_WHY"
-plan 48
+plan 50
 
 mkdir -p "$T/share/many"
 chmod 755 "$T"   # smbd serves the share as alice (uid 65534)
@@ -110,6 +110,9 @@ while [ $i -lt 100 ] && ! grep -aq "command 10: STATUS_CANCELLED" "$T/lwiod.log"
 like "$(grep -a "sending CANCEL\|command 10: STATUS_CANCELLED" "$T/lwiod.log")" "command 10: STATUS_CANCELLED" "a waiting lock whose caller left is cancelled on the server (SMB2 CANCEL, then STATUS_CANCELLED)"
 is "$(hold 'unlock 0 4')" "ok" "unlock"
 is "$(hold 'lock 0 4')" "ok" "the cancelled wait took nothing: the range locks again"
+is "$(hold 'easet RdrTag from-rdr')" "ok" "an extended attribute set through SET_INFO"
+is "$(/usr/bin/python3 -c 'import os,sys; print(os.getxattr(sys.argv[1], "user.RdrTag").decode())' "$T/share/held.txt" 2>&1)" \
+    "from-rdr" "smbd stored it (user.RdrTag)"
 hold quit >/dev/null
 is "$(rdr_tool cat $S/hello.txt 2>&1)" "hello through rdr" "signing required: cat (after a reconnect)"
 rdr_tool write $S/signed.bin < "$T/big.bin"
@@ -137,7 +140,8 @@ for phase in "SMB2_02 server signing = mandatory" "SMB2_10 server signing = mand
     sed -i '/server max protocol/d; /server smb encrypt/d' "$SMBD_CONF"
     sed -i '/^\[test\]/i\    server max protocol = '"$proto"'\n    '"${phase#* }" "$SMBD_CONF"
     smbd_start || diag "$SMBD_WHY"
-    is "$(rdr_tool cat $S/hello.txt 2>&1)" "hello through rdr" "$proto, ${phase#* }: cat"
+    is "$(rdr_tool cat $S/hello.txt 2>&1)" "hello through rdr" "$proto, ${phase#* }: cat" ||
+        diag "$(grep -a 'rdr:' "$T/lwiod.log" | tail -12)"
     rdr_tool write "$S/$proto.bin" < "$T/mid.bin"
     is "$(rdr_tool cat "$S/$proto.bin" | sha256sum)" "$mid" "$proto: 3 MiB written and read back"
 done

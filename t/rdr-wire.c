@@ -64,6 +64,23 @@ static void test_negotiate(void)
     ok(1, "every truncation of it is refused");
 }
 
+static void test_query_info_input(void)
+{
+    static const uint8_t file_id[16] = { 1, 2, 3 };
+    struct buf b;
+    buf_init(&b);
+    rdr_header_write(&b, SMB2_QUERY_INFO, 5);
+    rdr_query_info_input_write(&b, file_id, SMB2_0_INFO_FILE, FileFullEaInformation, 4096, 3,
+                               SL_INDEX_SPECIFIED, "\0\0\0\0\3ABC", 9);
+    ok(wr_ok(&b) && b.len == 64 + 40 + 9, "QUERY_INFO with an input buffer: 40 bytes + the list");
+    is_int(le16_load(b.data + 64 + 8), 104, "InputBufferOffset right after the fixed part");
+    is_int(le32_load(b.data + 64 + 12), 9, "InputBufferLength");
+    is_int(le32_load(b.data + 64 + 16), 3, "AdditionalInformation: the EA index");
+    is_int(le32_load(b.data + 64 + 20), SL_INDEX_SPECIFIED, "Flags");
+    is_mem(b.data + 104, 9, "\0\0\0\0\3ABC", 9, "the EA name list");
+    buf_free(&b);
+}
+
 static void test_read(void)
 {
     uint8_t msg[4096];
@@ -143,6 +160,7 @@ int main(void)
     if (!mkdtemp(dir))
         return 1;
     test_negotiate();
+    test_query_info_input();
     test_read();
     test_output_buffer();
     test_header();

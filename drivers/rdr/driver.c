@@ -41,6 +41,8 @@ static NTSTATUS run_once(struct io_irp *irp)
         return rdr_fs_control(irp, f);
     case IRP_TYPE_LOCK_CONTROL:
         return rdr_lock(irp, f);
+    case IRP_TYPE_QUERY_EA:
+        return rdr_query_ea(irp, f);
     default:
         return STATUS_NOT_SUPPORTED;
     }

@@ -83,6 +83,37 @@ NTSTATUS rdr_query_information(struct io_irp *irp, struct rdr_file *f)
     return query(irp, f, SMB2_0_INFO_FILE, (uint8_t)info_class, 0, buffer, length);
 }
 
+/* NtQueryEaFile as QUERY_INFO FileFullEaInformation: the EA name list is
+ * the input buffer, the index the AdditionalInformation ([MS-SMB2] 2.2.37). */
+NTSTATUS rdr_query_ea(struct io_irp *irp, struct rdr_file *f)
+{
+    struct rdr_handle h;
+    NTSTATUS status = rdr_handle_get(f, irp->token, &h);
+    if (status)
+        return status;
+    if (irp->args.query_ea.ea_list_length > h.conn->max_transact) {
+        rdr_handle_put(&h);
+        return STATUS_INVALID_PARAMETER;
+    }
+    uint32_t limit = output_limit(&h, irp->args.query_ea.length);
+    uint32_t flags = (irp->args.query_ea.restart_scan ? SL_RESTART_SCAN : 0) |
+                     (irp->args.query_ea.return_single_entry ? SL_RETURN_SINGLE_ENTRY : 0) |
+                     (irp->args.query_ea.has_ea_index ? SL_INDEX_SPECIFIED : 0);
+    struct rdr_call call;
+    rdr_handle_call_init(&h, &call, SMB2_QUERY_INFO);
+    rdr_query_info_input_write(&call.req, h.file_id, SMB2_0_INFO_FILE, FileFullEaInformation,
+                               limit, irp->args.query_ea.has_ea_index ? irp->args.query_ea.ea_index
+                                                                      : 0,
+                               flags, irp->args.query_ea.ea_list,
+                               irp->args.query_ea.ea_list_length);
+    uint32_t got;
+    status = run_output_call(irp, &h, &call, limit, irp->args.query_ea.buffer, &got);
+    irp->status_block.information = got;
+    rdr_call_free(&call);
+    rdr_handle_put(&h);
+    return status;
+}
+
 NTSTATUS rdr_query_security(struct io_irp *irp, struct rdr_file *f)
 {
     return query(irp, f, SMB2_0_INFO_SECURITY, 0, irp->args.query_security.security_information,

@@ -204,6 +204,7 @@ NTSTATUS rdr_query_information(struct io_irp *irp, struct rdr_file *f);
 NTSTATUS rdr_set_information(struct io_irp *irp, struct rdr_file *f);
 NTSTATUS rdr_query_directory(struct io_irp *irp, struct rdr_file *f);
 NTSTATUS rdr_query_security(struct io_irp *irp, struct rdr_file *f);
+NTSTATUS rdr_query_ea(struct io_irp *irp, struct rdr_file *f);
 NTSTATUS rdr_set_security(struct io_irp *irp, struct rdr_file *f);
 NTSTATUS rdr_fs_control(struct io_irp *irp, struct rdr_file *f);
 

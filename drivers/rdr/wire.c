@@ -457,21 +457,32 @@ void rdr_lock_write(struct buf *b, const uint8_t file_id[16], uint64_t offset, u
 
 /* ---- QUERY_INFO, SET_INFO, QUERY_DIRECTORY ---- */
 
-void rdr_query_info_write(struct buf *b, const uint8_t file_id[16], uint8_t info_type,
-                          uint8_t info_class, uint32_t output_length,
-                          uint32_t additional_information)
+void rdr_query_info_input_write(struct buf *b, const uint8_t file_id[16], uint8_t info_type,
+                                uint8_t info_class, uint32_t output_length,
+                                uint32_t additional_information, uint32_t flags,
+                                const void *input, uint32_t input_length)
 {
     wr_u16(b, SMB2_QUERY_INFO_REQUEST_SIZE);
     wr_u8(b, info_type);
     wr_u8(b, info_class);
     wr_u32(b, output_length);
-    wr_u16(b, 0);           /* InputBufferOffset */
+    wr_u16(b, input_length ? SMB2_HEADER_SIZE + 40 : 0); /* InputBufferOffset */
     wr_u16(b, 0);
-    wr_u32(b, 0);           /* InputBufferLength */
+    wr_u32(b, input_length);
     wr_u32(b, additional_information);
-    wr_u32(b, 0);           /* Flags */
+    wr_u32(b, flags);
     wr_bytes(b, file_id, 16);
-    wr_u8(b, 0);
+    wr_bytes(b, input, input_length);
+    if (input_length == 0)
+        wr_u8(b, 0);
+}
+
+void rdr_query_info_write(struct buf *b, const uint8_t file_id[16], uint8_t info_type,
+                          uint8_t info_class, uint32_t output_length,
+                          uint32_t additional_information)
+{
+    rdr_query_info_input_write(b, file_id, info_type, info_class, output_length,
+                               additional_information, 0, NULL, 0);
 }
 
 void rdr_set_info_write(struct buf *b, const uint8_t file_id[16], uint8_t info_type,

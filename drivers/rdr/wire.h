@@ -159,6 +159,12 @@ void rdr_lock_write(struct buf *b, const uint8_t file_id[16], uint64_t offset, u
 void rdr_query_info_write(struct buf *b, const uint8_t file_id[16], uint8_t info_type,
                           uint8_t info_class, uint32_t output_length,
                           uint32_t additional_information);
+/* With an input buffer (FileFullEaInformation's EA name list) and Flags
+ * (SL_RESTART_SCAN, SL_RETURN_SINGLE_ENTRY, SL_INDEX_SPECIFIED). */
+void rdr_query_info_input_write(struct buf *b, const uint8_t file_id[16], uint8_t info_type,
+                                uint8_t info_class, uint32_t output_length,
+                                uint32_t additional_information, uint32_t flags,
+                                const void *input, uint32_t input_length);
 void rdr_set_info_write(struct buf *b, const uint8_t file_id[16], uint8_t info_type,
                         uint8_t info_class, uint32_t additional_information, const void *data,
                         uint32_t length);

@@ -8,6 +8,7 @@
  *   lock OFFSET LENGTH   -> an exclusive lock, failing at once: "ok" or "error STATUS"
  *   lockwait OFFSET LENGTH -> an exclusive lock that waits until granted
  *   unlock OFFSET LENGTH -> "ok" or "error STATUS"
+ *   easet NAME VALUE     -> sets one extended attribute: "ok" or "error STATUS"
  *   quit                 -> closes the file and exits 0
  * Standard input at end also quits, so the helper never outlives its test. */
 #include <stdio.h>
@@ -72,6 +73,24 @@ int main(int argc, char **argv)
             printf(status ? "error %s\n" : "ok%s\n", status ? nt_status_name(status) : "");
         } else if (sscanf(line, "unlock %llu %u", &offset, &length) == 2) {
             status = LwNtUnlockFile(file, NULL, &sb, offset, length, 0);
+            printf(status ? "error %s\n" : "ok%s\n", status ? nt_status_name(status) : "");
+        } else if (strncmp(line, "easet ", 6) == 0 && strchr(line + 6, ' ')) {
+            /* One FILE_FULL_EA_INFORMATION entry ([MS-FSCC] 2.4.15). */
+            char *name = line + 6, *value = strchr(name, ' ');
+            *value++ = 0;
+            size_t name_len = strlen(name), value_len = strlen(value);
+            uint8_t ea[600] = { 0 };
+            if (name_len > 255 || value_len > 255) {
+                printf("error too long\n");
+                continue;
+            }
+            ea[5] = (uint8_t)name_len;
+            ea[6] = (uint8_t)value_len;
+            memcpy(ea + 8, name, name_len + 1);
+            memcpy(ea + 8 + name_len + 1, value, value_len);
+            status = LwNtSetInformationFile(file, NULL, &sb, ea,
+                                            (uint32_t)(8 + name_len + 1 + value_len),
+                                            FileFullEaInformation);
             printf(status ? "error %s\n" : "ok%s\n", status ? nt_status_name(status) : "");
         } else if (strcmp(line, "quit") == 0) {
             break;
