@@ -11,7 +11,7 @@ need_program smbd samba
 need_program smbpasswd samba
 need_program sha256sum coreutils
 smbd_available || tap_missing "$SMBD_WHY"
-plan 50
+plan 52
 
 mkdir -p "$T/share/many"
 chmod 755 "$T"   # smbd serves the share as alice (uid 65534)
@@ -59,6 +59,14 @@ is "$reply" "05000c" "a DCE/RPC bind over \\IPC\$\\srvsvc gets a bind_ack"
 rdr_creds "$T/creds" "localhost:$SMBD_PORT" 'WORKGROUP\alice' 'wrong'
 like "$(rdr_tool cat /rdr/localhost:$SMBD_PORT/test/hello.txt 2>&1)" "STATUS_LOGON_FAILURE" \
     "a wrong password is refused"
+# The caller's own credentials (an ECP on each create: lwio-tool --credentials)
+# win over the credentials file.
+(umask 077; printf 'WORKGROUP\\alice Rdr-Passw0rd\n' > "$T/mine")
+is "$(rdr_tool --credentials "$T/mine" cat /rdr/localhost:$SMBD_PORT/test/hello.txt 2>&1)" \
+    "hello through rdr" "lwio-tool --credentials: the caller's credentials log on"
+(umask 077; printf 'alice not-her-password\n' > "$T/mine")
+like "$(rdr_tool --credentials "$T/mine" cat /rdr/localhost:$SMBD_PORT/test/hello.txt 2>&1)" \
+    "STATUS_LOGON_FAILURE" "and wrong ones are refused (not served by the earlier session)"
 rdr_creds "$T/creds" "*" 'WORKGROUP\alice' 'Rdr-Passw0rd'
 
 restart_smbd_with() { # smb.conf [global] lines

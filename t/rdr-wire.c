@@ -152,6 +152,20 @@ static void test_credentials(const char *dir)
     ok(rdr_credentials_find("", "server", 445, &c) == STATUS_SUCCESS && c.anonymous,
        "no file: anonymous");
     unlink(path);
+
+    static const char good[] = "DOM\0bob\0pw\0";
+    ok(rdr_credentials_from_ecp(good, sizeof good - 1, &c) == STATUS_SUCCESS &&
+           strcmp(c.domain, "DOM") == 0 && strcmp(c.user, "bob") == 0 && !c.anonymous,
+       "credentials ECP: domain, user, password");
+    crypto_nt_hash("pw", hash);
+    ok(memcmp(c.nt_hash, hash, 16) == 0, "credentials ECP: the password's NT hash");
+    rdr_credentials_clear(&c);
+    ok(rdr_credentials_from_ecp(good, sizeof good - 2, &c) == STATUS_INVALID_PARAMETER,
+       "credentials ECP without its last NUL: refused");
+    ok(rdr_credentials_from_ecp(good, sizeof good, &c) == STATUS_INVALID_PARAMETER,
+       "credentials ECP with bytes after the password: refused");
+    ok(rdr_credentials_from_ecp("\0\0pw\0", 5, &c) == STATUS_INVALID_PARAMETER,
+       "credentials ECP with no user: refused");
 }
 
 int main(void)

@@ -120,3 +120,50 @@ NTSTATUS rdr_credentials_find(const char *path, const char *host, uint16_t port,
     fclose(f);
     return status;
 }
+
+NTSTATUS rdr_credentials_copy(const struct rdr_credentials *from, struct rdr_credentials *to)
+{
+    memset(to, 0, sizeof *to);
+    to->anonymous = from->anonymous;
+    memcpy(to->nt_hash, from->nt_hash, sizeof to->nt_hash);
+    to->user = from->user ? strdup(from->user) : NULL;
+    to->domain = from->domain ? strdup(from->domain) : NULL;
+    if ((from->user && !to->user) || (from->domain && !to->domain)) {
+        rdr_credentials_clear(to);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    return STATUS_SUCCESS;
+}
+
+/* One NUL-ended string of the ECP, bounded by its size. */
+static const char *ecp_string(const char **at, const char *end)
+{
+    const char *s = *at;
+    const char *nul = s < end ? memchr(s, 0, (size_t)(end - s)) : NULL;
+    if (!nul)
+        return NULL;
+    *at = nul + 1;
+    return s;
+}
+
+NTSTATUS rdr_credentials_from_ecp(const void *data, size_t size, struct rdr_credentials *out)
+{
+    memset(out, 0, sizeof *out);
+    const char *at = data, *end = at + size;
+    const char *domain = ecp_string(&at, end);
+    const char *user = domain ? ecp_string(&at, end) : NULL;
+    const char *password = user ? ecp_string(&at, end) : NULL;
+    if (!password || at != end || !*user || strlen(user) > 256 || strlen(domain) > 256)
+        return STATUS_INVALID_PARAMETER;
+    out->domain = strdup(domain);
+    out->user = strdup(user);
+    if (!out->domain || !out->user) {
+        rdr_credentials_clear(out);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    if (crypto_nt_hash(password, out->nt_hash) != 0) {
+        rdr_credentials_clear(out);
+        return STATUS_INVALID_PARAMETER;
+    }
+    return STATUS_SUCCESS;
+}

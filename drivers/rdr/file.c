@@ -36,6 +36,7 @@ static void free_file(struct rdr_file *f)
     free(f->host);
     free(f->share);
     free(f->name);
+    rdr_credentials_clear(&f->credentials);
     pthread_mutex_destroy(&f->lock);
     free(f);
 }
@@ -111,7 +112,8 @@ static NTSTATUS open_on_new_connection(struct rdr_file *f, const struct access_t
 {
     struct rdr_conn *conn;
     struct rdr_tree *tree;
-    NTSTATUS status = rdr_conn_get(f->host, f->port, token, &conn);
+    NTSTATUS status = rdr_conn_get(f->host, f->port, token,
+                                   f->has_credentials ? &f->credentials : NULL, &conn);
     if (status)
         return status;
     status = rdr_tree_get(conn, f->share, &tree);
@@ -149,6 +151,17 @@ NTSTATUS rdr_create(struct io_irp *irp)
     if (status) {
         free_file(f);
         return status;
+    }
+    const void *ecp;
+    size_t ecp_size;
+    if (IoEcpListFind(p->ecps, IO_ECP_TYPE_RDR_CREDENTIALS, &ecp, &ecp_size) == STATUS_SUCCESS) {
+        status = rdr_credentials_from_ecp(ecp, ecp_size, &f->credentials);
+        if (status) {
+            free_file(f);
+            return status;
+        }
+        f->has_credentials = true;
+        IoEcpAcknowledge(p->ecps, IO_ECP_TYPE_RDR_CREDENTIALS);
     }
     f->desired_access = p->desired_access;
     f->share_access = p->share_access;

@@ -102,6 +102,14 @@ struct rdr_conn {
     struct rdr_tree *trees;   /* under setup_lock */
 };
 
+/* Who rdr logs on as (creds.c). */
+struct rdr_credentials {
+    char *user;
+    char *domain;
+    uint8_t nt_hash[16];
+    bool anonymous;
+};
+
 /* The driver's state. */
 struct rdr {
     pthread_mutex_t lock;
@@ -138,10 +146,12 @@ void rdr_call_free(struct rdr_call *call);
 uint32_t rdr_conn_io_size(struct rdr_conn *conn, uint32_t server_max);
 
 /* ---- session.c: negotiate, session setup, tree connect, the cache ---- */
-/* The connection for (host, port, token's user), made and authenticated if
- * needed; one reference for the caller (rdr_conn_put). */
+/* The connection for (host, port, token's user, and the explicit
+ * credentials' user if any), made and authenticated if needed (with creds,
+ * or else the credentials file); one reference for the caller
+ * (rdr_conn_put). */
 NTSTATUS rdr_conn_get(const char *host, uint16_t port, const struct access_token *token,
-                      struct rdr_conn **out);
+                      const struct rdr_credentials *creds, struct rdr_conn **out);
 void rdr_conn_put(struct rdr_conn *conn);
 NTSTATUS rdr_tree_get(struct rdr_conn *conn, const char *share, struct rdr_tree **out);
 /* Logs off and closes connections idle longer than the idle timeout (all
@@ -149,17 +159,15 @@ NTSTATUS rdr_tree_get(struct rdr_conn *conn, const char *share, struct rdr_tree 
 void rdr_reap(bool force);
 
 /* ---- creds.c: the credentials file ---- */
-struct rdr_credentials {
-    char *user;
-    char *domain;
-    uint8_t nt_hash[16];
-    bool anonymous;
-};
 /* The credentials for host[:port] from the file named by rdr.credentials-file
  * (docs/rdr.md): the first line whose server matches, else anonymous. */
 NTSTATUS rdr_credentials_find(const char *path, const char *host, uint16_t port,
                               struct rdr_credentials *out);
 void rdr_credentials_clear(struct rdr_credentials *creds);
+/* The credentials of an IO_ECP_TYPE_RDR_CREDENTIALS ECP;
+ * STATUS_INVALID_PARAMETER if malformed. */
+NTSTATUS rdr_credentials_from_ecp(const void *data, size_t size, struct rdr_credentials *out);
+NTSTATUS rdr_credentials_copy(const struct rdr_credentials *from, struct rdr_credentials *to);
 
 /* ---- file.c: opens ---- */
 struct rdr_file {
@@ -175,6 +183,8 @@ struct rdr_file {
     struct rdr_tree *tree;
     uint8_t file_id[16];
     bool is_pipe;
+    bool has_credentials;     /* the create's ECP, kept for reconnects */
+    struct rdr_credentials credentials;
 };
 /* An IRP's view of its open: a reference to a live connection (reopening
  * the file on a new connection if the old one died), the tree and file id. */

@@ -229,7 +229,8 @@ char *rdr_setting(const char *name)
     return rdr.driver ? IoDriverGetSetting(rdr.driver, name) : NULL;
 }
 
-static NTSTATUS conn_create(const char *host, uint16_t port, struct rdr_conn **out)
+static NTSTATUS conn_create(const char *host, uint16_t port, const struct rdr_credentials *given,
+                            struct rdr_conn **out)
 {
     int timeout = rdr_setting_int("request-timeout", 60, 1, 3600);
     struct rdr_conn *conn;
@@ -237,7 +238,9 @@ static NTSTATUS conn_create(const char *host, uint16_t port, struct rdr_conn **o
     if (status)
         return status;
     status = negotiate(conn);
-    if (status == STATUS_SUCCESS) {
+    if (status == STATUS_SUCCESS && given) {
+        status = authenticate(conn, given);
+    } else if (status == STATUS_SUCCESS) {
         struct rdr_credentials creds;
         char *path = rdr_setting("credentials-file");
         status = rdr_credentials_find(path, host, port, &creds);
@@ -257,13 +260,23 @@ static NTSTATUS conn_create(const char *host, uint16_t port, struct rdr_conn **o
 }
 
 NTSTATUS rdr_conn_get(const char *host, uint16_t port, const struct access_token *token,
-                      struct rdr_conn **out)
+                      const struct rdr_credentials *creds, struct rdr_conn **out)
 {
     char sid[192] = "";
     if (token)
         sid_format(&token->user, sid, sizeof sid);
-    char key[512];
-    if ((size_t)snprintf(key, sizeof key, "%s:%u|%s", host, port, sid) >= sizeof key)
+    /* Explicit credentials get their own session: the key names their user
+     * (and a hash of the password, so a wrong one is not reused for a right
+     * one); the credentials file's sessions have none. */
+    char key[1024];
+    int n;
+    if (creds)
+        n = snprintf(key, sizeof key, "%s:%u|%s|%s\\%s|%02x%02x%02x%02x", host, port, sid,
+                     creds->domain, creds->user, creds->nt_hash[0], creds->nt_hash[1],
+                     creds->nt_hash[2], creds->nt_hash[3]);
+    else
+        n = snprintf(key, sizeof key, "%s:%u|%s", host, port, sid);
+    if (n < 0 || (size_t)n >= sizeof key)
         return STATUS_OBJECT_NAME_INVALID;
     pthread_mutex_lock(&rdr.lock);
     for (struct rdr_conn *c = rdr.conns; c; c = c->next) {
@@ -279,7 +292,7 @@ NTSTATUS rdr_conn_get(const char *host, uint16_t port, const struct access_token
      * Two callers racing here make two connections; the loser's is used once
      * and reaped when idle. */
     struct rdr_conn *conn;
-    NTSTATUS status = conn_create(host, port, &conn);
+    NTSTATUS status = conn_create(host, port, creds, &conn);
     if (status)
         return status;
     conn->key = strdup(key);

@@ -2,8 +2,11 @@
  * through the lwio client library. Paths are lwiod paths: /pvfs/etc/hosts or
  * \pvfs\etc\hosts, /npfs/NAME, /rdr/HOST[:PORT]/SHARE/path (an SMB server
  * through the rdr driver). */
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lwiod/tool/tool.h"
 
@@ -32,9 +35,56 @@ static const struct {
 
 static void usage(FILE *out)
 {
-    fprintf(out, "Usage: lwio-tool [--db PATH] COMMAND ARGS...\n\nCommands:\n");
+    fprintf(out, "Usage: lwio-tool [--db PATH] [--credentials FILE] COMMAND ARGS...\n\n"
+                 "  --credentials FILE  log on to /rdr servers as the \"[DOMAIN\\]USER PASSWORD\"\n"
+                 "                      line of FILE (0600)\n\nCommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %s\n", commands[i].usage);
+}
+
+/* --credentials FILE: the IO_ECP_TYPE_RDR_CREDENTIALS ECP every create
+ * carries (rdr logs on with it; other drivers ignore it). */
+static struct lwio_ecp credentials_ecp;
+static char credentials_data[1024];
+
+/* FILE holds one line "[DOMAIN\]USER PASSWORD" (the password is the rest of
+ * the line) and must not be readable by others. */
+static int load_credentials(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    struct stat st;
+    if (!f || fstat(fileno(f), &st) != 0 || (st.st_mode & 077)) {
+        fprintf(stderr, "lwio-tool: %s: %s\n", path,
+                f ? "readable by others (chmod 600 it)" : strerror(errno));
+        if (f)
+            fclose(f);
+        return -1;
+    }
+    char line[512] = "";
+    bool got = fgets(line, sizeof line, f) != NULL;
+    fclose(f);
+    line[strcspn(line, "\r\n")] = 0;
+    char *space = strchr(line, ' ');
+    if (!got || !space || space == line) {
+        fprintf(stderr, "lwio-tool: %s: want one line \"[DOMAIN\\]USER PASSWORD\"\n", path);
+        return -1;
+    }
+    *space = 0;
+    char *user = line, *domain = "", *slash = strchr(line, '\\');
+    if (slash) {
+        *slash = 0;
+        domain = line;
+        user = slash + 1;
+    }
+    int n = snprintf(credentials_data, sizeof credentials_data, "%s%c%s%c%s%c", domain, 0, user,
+                     0, space + 1, 0);
+    explicit_bzero(line, sizeof line);
+    if (n < 0 || (size_t)n >= sizeof credentials_data)
+        return -1;
+    credentials_ecp.type = IO_ECP_TYPE_RDR_CREDENTIALS;
+    credentials_ecp.data = credentials_data;
+    credentials_ecp.size = (size_t)n;
+    return 0;
 }
 
 int tool_fail(const char *what, NTSTATUS status)
@@ -54,6 +104,8 @@ NTSTATUS tool_open(struct lwio_context *lwio, const char *path, uint32_t access,
         .create_disposition = disposition,
         .create_options = options,
         .file_attributes = FILE_ATTRIBUTE_NORMAL,
+        .ecps = credentials_ecp.type ? &credentials_ecp : NULL,
+        .ecp_count = credentials_ecp.type ? 1 : 0,
     };
     return LwNtCreateFile(lwio, file, NULL, &status, &params);
 }
@@ -76,6 +128,10 @@ int main(int argc, char **argv)
         } else if (strncmp(argv[i], "--db=", 5) == 0) {
             db = argv[i] + 5;
             i++;
+        } else if (strcmp(argv[i], "--credentials") == 0 && i + 1 < argc) {
+            if (load_credentials(argv[i + 1]) != 0)
+                return TOOL_USAGE;
+            i += 2;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
             return TOOL_OK;
