@@ -11,7 +11,7 @@
 need_program sha256sum coreutils
 appliance_init || { echo "Bail out! appliance_init failed"; exit 1; }
 appliance_require
-plan 28
+plan 30
 
 chmod 0777 "$APPLIANCE_SHARE_DIR"   # alice writes there as her own uid
 printf 'hello from samewise\n' > "$APPLIANCE_SHARE_DIR/hello.txt"
@@ -36,6 +36,9 @@ like "$(rdr_tool stat "$S/copy.bin")" "size: 10485760" "stat through /rdr"
 like "$(rdr_tool getsd "$S/hello.txt" 2>&1)" "^O:S-1-[0-9-]+G:S-1-[0-9-]+D:\\(A;" "getsd: the descriptor through QUERY_INFO (security)"
 ok "setsd: a new DACL through SET_INFO (security)" rdr_tool setsd "$S/copy.bin" 'D:(A;;FA;;;WD)'
 like "$(rdr_tool getsd "$S/copy.bin" 2>&1)" "D:.*\(A;;FA;;;WD\)" "and it reads back"
+out=$(timeout 60 "$SW_BUILD/t/rdr-shares" "$RDR_DB" "/rdr/127.0.0.1:$APPLIANCE_PORT/IPC\$/srvsvc" 2>&1)
+like "$out" "$APPLIANCE_SHARE 0x00000000" "the DCE/RPC client runtime over rdr: NetrShareEnum lists the share"
+like "$out" "IPC\\$ 0x80000003" "and IPC$"
 reply=$(rdr_bind_pdu | rdr_tool pipe-transceive "/rdr/127.0.0.1:$APPLIANCE_PORT/IPC\$/srvsvc" | od -An -tx1 -N3 | tr -d ' \n')
 is "$reply" "05000c" "a DCE/RPC bind over \\IPC\$\\srvsvc gets a bind_ack (srvsvcd through srv and npfs)"
 

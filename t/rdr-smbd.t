@@ -11,7 +11,7 @@ need_program smbd samba
 need_program smbpasswd samba
 need_program sha256sum coreutils
 smbd_available || tap_missing "$SMBD_WHY"
-plan 52
+plan 54
 
 mkdir -p "$T/share/many"
 chmod 755 "$T"   # smbd serves the share as alice (uid 65534)
@@ -52,6 +52,9 @@ ok "rm" rdr_tool rm $S/newdir/moved.bin
 ok "the file is gone" test ! -e "$T/share/newdir/moved.bin"
 like "$(rdr_tool cat $S/missing.txt 2>&1)" "STATUS_OBJECT_NAME_NOT_FOUND" "a missing file: the server's status"
 
+out=$(timeout 60 "$SW_BUILD/t/rdr-shares" "$RDR_DB" "/rdr/127.0.0.1:$SMBD_PORT/IPC\$/srvsvc" 2>&1)
+like "$out" "test 0x00000000" "the DCE/RPC client runtime over rdr: NetrShareEnum lists the share"
+like "$out" "IPC\\$ 0x80000003" "and IPC$"
 reply=$(rdr_bind_pdu | rdr_tool pipe-transceive "/rdr/127.0.0.1:$SMBD_PORT/IPC\$/srvsvc" | od -An -tx1 -N3 | tr -d ' \n')
 is "$reply" "05000c" "a DCE/RPC bind over \\IPC\$\\srvsvc gets a bind_ack"
 

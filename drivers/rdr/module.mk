@@ -24,4 +24,9 @@ $(B)/t/rdr-hold: $(B)/drivers/rdr/test/rdr-hold.o $(LIBRARY_FILES)
 	@mkdir -p $(@D)
 	$(CC) $(SW_LDFLAGS) -o $@ $< -Wl,--start-group $(LIBRARY_FILES) -Wl,--end-group $(PKG_LIBS)
 
-check-build: $(B)/t/rdr-hold
+# ... and the DCE/RPC-over-rdr helper (drivers/rdr/test/rdr-shares.c).
+$(B)/t/rdr-shares: $(B)/drivers/rdr/test/rdr-shares.o $(LIBRARY_FILES)
+	@mkdir -p $(@D)
+	$(CC) $(SW_LDFLAGS) -o $@ $< -Wl,--start-group $(LIBRARY_FILES) -Wl,--end-group $(PKG_LIBS)
+
+check-build: $(B)/t/rdr-hold $(B)/t/rdr-shares
