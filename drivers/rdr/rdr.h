@@ -21,10 +21,13 @@
  * one READ/WRITE IRP sends several requests before waiting: several requests
  * are in flight per connection, bounded by the server's credits.
  *
- * Lock order: rdr.lock (the connection list) -> conn->setup_lock (tree
+ * Lock order: file->lock (an open's connection and file id; held across a
+ * reconnect, so the open's other IRPs wait for it) -> rdr.lock (the
+ * connection list and reference counts) -> conn->setup_lock (tree
  * connects) -> conn->send_lock (the socket's write side) -> conn->lock
- * (credits, message ids, pending calls, the dead flag). No lock is held
- * while waiting for a response or while completing an IRP. */
+ * (credits, message ids, pending calls, the dead flag). Only file->lock and
+ * setup_lock are held while waiting for a response (a reconnect, a tree
+ * connect); none while completing an IRP. */
 #ifndef SW_RDR_H
 #define SW_RDR_H
 
