@@ -11,7 +11,7 @@ need_program smbd samba
 need_program smbpasswd samba
 need_program sha256sum coreutils
 smbd_available || tap_missing "$SMBD_WHY"
-plan 54
+plan 56
 
 mkdir -p "$T/share/many"
 chmod 755 "$T"   # smbd serves the share as alice (uid 65534)
@@ -37,6 +37,9 @@ like "$out" "^d .* many$" "ls of the share root shows the directory"
 like "$out" "-  +18 .* hello.txt" "and the file with its size"
 is "$(rdr_tool ls $S/many | grep -c 'entry-')" 1500 "ls of a directory with 1500 entries lists them all"
 like "$(rdr_tool stat $S/hello.txt)" "size: 18" "stat: size"
+is "$(rdr_tool ls "$S/many/entry-1?.dat" | grep -c 'entry-1[0-9]\.dat$')" 10 \
+    "ls with a wildcard: the server matches the pattern (entry-10 to entry-19)"
+is "$(rdr_tool ls "$S/many/*.zzz" 2>&1)" "" "a pattern that matches nothing lists nothing"
 
 rdr_tool write $S/big.bin < "$T/big.bin"
 is "$(sha256sum < "$T/share/big.bin")" "$want" "write of 12 MiB lands intact on the server"

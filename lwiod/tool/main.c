@@ -17,7 +17,7 @@ static const struct {
     const char *usage;
 } commands[] = {
     { "cat", cmd_cat, 1, 1, "cat PATH                      print a file" },
-    { "ls", cmd_ls, 1, 1, "ls PATH                       list a directory" },
+    { "ls", cmd_ls, 1, 1, "ls PATH                       list a directory (PATH/*.txt: matching entries)" },
     { "stat", cmd_stat, 1, 1, "stat PATH                     show attributes, size and times" },
     { "write", cmd_write, 1, 1, "write PATH                    replace a file with standard input" },
     { "cp", cmd_cp, 2, 2, "cp PATH NEWPATH               copy a file (any devices: /pvfs to /rdr ...)" },
