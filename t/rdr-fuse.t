@@ -1,7 +1,8 @@
 #!/bin/bash
 # lwio-fuse: a FUSE mount of an smbd share (bench/smbd.sh on loopback)
 # through lwiod's rdr: cat, ls of 1500 entries, a 12 MiB cp in and out with
-# checksums, cp -a of a source tree and tar x with diff -r, mkdir/mv/rm/
+# checksums, cp -a, tar x and rsync -a of a source tree with diff -r, a git
+# clone and git fsck, an fio verify job, mkdir/mv/rm/
 # rmdir, truncate, timestamps, statfs, what does not map (chown, symlinks),
 # two mounts seeing each other's changes, a dead lwiod giving EIO (never a
 # hang), and fusermount3 -u.
@@ -11,10 +12,13 @@
 need_program smbd samba
 need_program fusermount3 fuse3
 need_program sha256sum coreutils
+need_program git git
+need_program rsync rsync
+need_program fio fio
 [ -c /dev/fuse ] || tap_missing "no /dev/fuse on this machine"
 smbd_available || tap_missing "$SMBD_WHY"
 [ -x "$BIN/lwio-fuse" ] || { _tap_record 1 "lwio-fuse is built"; exit 1; }
-plan 24
+plan 29
 
 chmod 755 "$T"
 mkdir -p "$T/share/many"
@@ -59,6 +63,16 @@ tar cf "$T/tree.tar" -C "$T/tree" rdr
 mkdir "$M/untar"
 ok "tar x into the mount" timeout 60 tar xf "$T/tree.tar" -C "$M/untar"
 ok "diff -r: the extracted tree matches" diff -r "$T/tree/rdr" "$M/untar/rdr"
+
+ok "rsync -a of the tree into the mount" timeout 60 rsync -a "$T/tree/rdr/" "$M/rsynced/"
+ok "diff -r: the rsync copy matches" diff -r "$T/tree/rdr" "$M/rsynced"
+git init -q "$T/repo" && cp -r "$T/tree/rdr" "$T/repo/" && git -C "$T/repo" add -A &&
+    git -C "$T/repo" -c user.email=t@example.invalid -c user.name=t commit -qm tree
+ok "git clone of a local repository onto the mount" timeout 60 git clone -q "$T/repo" "$M/clone"
+ok "git fsck of the clone" timeout 60 git -C "$M/clone" fsck --no-progress
+ok "an fio verify job (write 8 MiB, read back, crc32c)" timeout 120 fio --name=verify \
+    --directory="$M" --rw=write --bs=64k --size=8m --verify=crc32c --do_verify=1 \
+    --ioengine=psync --output="$T/fio.out"
 
 ok "mkdir" mkdir "$M/dir"
 printf 'abcdefghij' > "$M/dir/file.txt"
