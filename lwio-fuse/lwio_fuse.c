@@ -541,43 +541,15 @@ static const struct fuse_operations operations = {
     .statfs = fs_statfs,
 };
 
-/* The credentials file: one line "[DOMAIN\]USER PASSWORD", readable by its
- * owner only (as lwio-tool --credentials). */
+/* -o credentials=FILE: the rdr credentials ECP every open carries. */
 static int load_credentials(const char *path)
 {
-    FILE *f = fopen(path, "r");
-    struct stat st;
-    if (!f || fstat(fileno(f), &st) != 0 || (st.st_mode & 077)) {
-        fprintf(stderr, "lwio-fuse: %s: %s\n", path,
-                f ? "readable by others (chmod 600 it)" : strerror(errno));
-        if (f)
-            fclose(f);
+    NTSTATUS status = LwIoRdrCredentialsFromFile(path, fs.ecp_data, sizeof fs.ecp_data, &fs.ecp);
+    if (status) {
+        fprintf(stderr, "lwio-fuse: %s: %s (want one line \"[DOMAIN\\]USER PASSWORD\", mode 0600)\n",
+                path, nt_status_name(status));
         return -1;
     }
-    char line[512] = "";
-    bool got = fgets(line, sizeof line, f) != NULL;
-    fclose(f);
-    line[strcspn(line, "\r\n")] = 0;
-    char *space = strchr(line, ' ');
-    if (!got || !space || space == line) {
-        fprintf(stderr, "lwio-fuse: %s: want one line \"[DOMAIN\\]USER PASSWORD\"\n", path);
-        return -1;
-    }
-    *space = 0;
-    char *user = line, *domain = "", *slash = strchr(line, '\\');
-    if (slash) {
-        *slash = 0;
-        domain = line;
-        user = slash + 1;
-    }
-    int n = snprintf(fs.ecp_data, sizeof fs.ecp_data, "%s%c%s%c%s%c", domain, 0, user, 0,
-                     space + 1, 0);
-    explicit_bzero(line, sizeof line);
-    if (n < 0 || (size_t)n >= sizeof fs.ecp_data)
-        return -1;
-    fs.ecp.type = IO_ECP_TYPE_RDR_CREDENTIALS;
-    fs.ecp.data = fs.ecp_data;
-    fs.ecp.size = (size_t)n;
     fs.has_ecp = true;
     return 0;
 }

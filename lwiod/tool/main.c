@@ -2,11 +2,8 @@
  * through the lwio client library. Paths are lwiod paths: /pvfs/etc/hosts or
  * \pvfs\etc\hosts, /npfs/NAME, /rdr/HOST[:PORT]/SHARE/path (an SMB server
  * through the rdr driver). */
-#include <errno.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "lwiod/tool/tool.h"
 
@@ -47,43 +44,15 @@ static void usage(FILE *out)
 static struct lwio_ecp credentials_ecp;
 static char credentials_data[1024];
 
-/* FILE holds one line "[DOMAIN\]USER PASSWORD" (the password is the rest of
- * the line) and must not be readable by others. */
 static int load_credentials(const char *path)
 {
-    FILE *f = fopen(path, "r");
-    struct stat st;
-    if (!f || fstat(fileno(f), &st) != 0 || (st.st_mode & 077)) {
-        fprintf(stderr, "lwio-tool: %s: %s\n", path,
-                f ? "readable by others (chmod 600 it)" : strerror(errno));
-        if (f)
-            fclose(f);
+    NTSTATUS status =
+        LwIoRdrCredentialsFromFile(path, credentials_data, sizeof credentials_data, &credentials_ecp);
+    if (status) {
+        fprintf(stderr, "lwio-tool: %s: %s (want one line \"[DOMAIN\\]USER PASSWORD\", mode 0600)\n",
+                path, nt_status_name(status));
         return -1;
     }
-    char line[512] = "";
-    bool got = fgets(line, sizeof line, f) != NULL;
-    fclose(f);
-    line[strcspn(line, "\r\n")] = 0;
-    char *space = strchr(line, ' ');
-    if (!got || !space || space == line) {
-        fprintf(stderr, "lwio-tool: %s: want one line \"[DOMAIN\\]USER PASSWORD\"\n", path);
-        return -1;
-    }
-    *space = 0;
-    char *user = line, *domain = "", *slash = strchr(line, '\\');
-    if (slash) {
-        *slash = 0;
-        domain = line;
-        user = slash + 1;
-    }
-    int n = snprintf(credentials_data, sizeof credentials_data, "%s%c%s%c%s%c", domain, 0, user,
-                     0, space + 1, 0);
-    explicit_bzero(line, sizeof line);
-    if (n < 0 || (size_t)n >= sizeof credentials_data)
-        return -1;
-    credentials_ecp.type = IO_ECP_TYPE_RDR_CREDENTIALS;
-    credentials_ecp.data = credentials_data;
-    credentials_ecp.size = (size_t)n;
     return 0;
 }
 
