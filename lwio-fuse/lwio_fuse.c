@@ -546,7 +546,8 @@ static int load_credentials(const char *path)
 {
     NTSTATUS status = LwIoRdrCredentialsFromFile(path, fs.ecp_data, sizeof fs.ecp_data, &fs.ecp);
     if (status) {
-        fprintf(stderr, "lwio-fuse: %s: %s (want one line \"[DOMAIN\\]USER PASSWORD\", mode 0600)\n",
+        fprintf(stderr,
+                "lwio-fuse: %s: %s (want one line \"[DOMAIN\\]USER PASSWORD\", mode 0600)\n",
                 path, nt_status_name(status));
         return -1;
     }

@@ -117,7 +117,8 @@ static void test_header(void)
     ok(rdr_header_parse(msg, len, &h) == STATUS_SUCCESS && h.command == SMB2_CREATE &&
            h.tree_id == 5 && h.session_id == 0x77, "header fields");
     msg[16] &= (uint8_t)~SMB2_FLAGS_SERVER_TO_REDIR;
-    ok(rdr_header_parse(msg, len, &h) != STATUS_SUCCESS, "a request (no SERVER_TO_REDIR) is refused");
+    ok(rdr_header_parse(msg, len, &h) != STATUS_SUCCESS,
+       "a request (no SERVER_TO_REDIR) is refused");
     struct rdr_create_response c;
     ok(rdr_create_parse(msg, len, &c) == STATUS_SUCCESS && c.end_of_file == 100,
        "CREATE answer: end of file");

@@ -315,7 +315,8 @@ NTSTATUS rdr_call_wait(struct rdr_conn *conn, struct rdr_call *call, struct io_i
         call->done = true;
         call->transport = STATUS_IO_TIMEOUT;
         pthread_mutex_unlock(&conn->lock);
-        log_ratelimited(LOG_LEVEL_WARNING, "rdr: %s: no response in time; dropping the connection", conn->host);
+        log_ratelimited(LOG_LEVEL_WARNING,
+                        "rdr: %s: no response in time; dropping the connection", conn->host);
         rdr_conn_kill(conn, STATUS_IO_TIMEOUT);
         return STATUS_IO_TIMEOUT;
     }
@@ -405,7 +406,9 @@ static bool deliver(struct rdr_conn *conn, uint8_t *msg, size_t len, bool was_en
     pthread_cond_broadcast(&conn->cond);
     pthread_mutex_unlock(&conn->lock);
     if (session_gone) {
-        log_ratelimited(LOG_LEVEL_INFO, "rdr: %s: %s; dropping the connection", conn->host, nt_status_name(h.status));
+        log_ratelimited(LOG_LEVEL_INFO,
+                        "rdr: %s: %s; dropping the connection", conn->host,
+                        nt_status_name(h.status));
         rdr_conn_kill(conn, STATUS_CONNECTION_DISCONNECTED);
         return false;
     }
@@ -458,7 +461,8 @@ static void *receiver_main(void *arg)
         if (status == STATUS_CONNECTION_DISCONNECTED)
             log_ratelimited(LOG_LEVEL_INFO, "rdr: %s: connection lost", conn->host);
         else
-            log_ratelimited(LOG_LEVEL_WARNING, "rdr: %s: %s from the server; dropping the connection", conn->host,
+            log_ratelimited(LOG_LEVEL_WARNING,
+                            "rdr: %s: %s from the server; dropping the connection", conn->host,
                         nt_status_name(status));
     }
     rdr_conn_kill(conn, status);
@@ -539,7 +543,8 @@ NTSTATUS rdr_conn_open(const char *host, uint16_t port, int timeout_seconds,
         usleep(200000);
     }
     if (conn->fd < 0) {
-        log_ratelimited(LOG_LEVEL_INFO, "rdr: cannot connect to %s port %u: %s", host, port, strerror(errno));
+        log_ratelimited(LOG_LEVEL_INFO,
+                        "rdr: cannot connect to %s port %u: %s", host, port, strerror(errno));
         rdr_conn_free(conn);
         return STATUS_BAD_NETWORK_PATH;
     }

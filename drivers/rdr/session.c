@@ -189,7 +189,8 @@ static NTSTATUS authenticate(struct rdr_conn *conn, const struct rdr_credentials
                                    conn->dialect == SMB2_DIALECT_311);
         conn->encrypt = !guest && (rsp.session_flags & SMB2_SESSION_FLAG_ENCRYPT_DATA);
         if (conn->encrypt && conn->cipher == 0) {
-            log_ratelimited(LOG_LEVEL_WARNING, "rdr: %s: the server asks for encryption without a cipher", conn->host);
+            log_ratelimited(LOG_LEVEL_WARNING,
+                            "rdr: %s: the server asks for encryption without a cipher", conn->host);
             status = STATUS_ACCESS_DENIED;
         }
         /* The final answer of an authenticated session is signed with the new
@@ -197,7 +198,8 @@ static NTSTATUS authenticate(struct rdr_conn *conn, const struct rdr_credentials
          * stripped the negotiation. */
         if (status == STATUS_SUCCESS && !guest && (second.hdr.flags & SMB2_FLAGS_SIGNED) &&
             !smb2_verify(conn->signing_alg, conn->keys.signing, second.rsp, second.rsp_len)) {
-            log_ratelimited(LOG_LEVEL_WARNING, "rdr: %s: the session setup answer's signature is wrong", conn->host);
+            log_ratelimited(LOG_LEVEL_WARNING,
+                            "rdr: %s: the session setup answer's signature is wrong", conn->host);
             status = STATUS_ACCESS_DENIED;
         }
     }

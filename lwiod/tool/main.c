@@ -14,10 +14,10 @@ static const struct {
     const char *usage;
 } commands[] = {
     { "cat", cmd_cat, 1, 1, "cat PATH                      print a file" },
-    { "ls", cmd_ls, 1, 1, "ls PATH                       list a directory (PATH/*.txt: matching entries)" },
+    { "ls", cmd_ls, 1, 1, "ls PATH                       list a directory (or DIR/PATTERN)" },
     { "stat", cmd_stat, 1, 1, "stat PATH                     show attributes, size and times" },
     { "write", cmd_write, 1, 1, "write PATH                    replace a file with standard input" },
-    { "cp", cmd_cp, 2, 2, "cp PATH NEWPATH               copy a file (any devices: /pvfs to /rdr ...)" },
+    { "cp", cmd_cp, 2, 2, "cp PATH NEWPATH               copy a file (between any devices)" },
     { "mkdir", cmd_mkdir, 1, 1, "mkdir PATH                    create a directory" },
     { "rm", cmd_rm, 1, 1, "rm PATH                       delete a file or an empty directory" },
     { "mv", cmd_mv, 2, 2, "mv PATH NEWPATH               rename (within one device)" },
@@ -46,10 +46,11 @@ static char credentials_data[1024];
 
 static int load_credentials(const char *path)
 {
-    NTSTATUS status =
-        LwIoRdrCredentialsFromFile(path, credentials_data, sizeof credentials_data, &credentials_ecp);
+    NTSTATUS status = LwIoRdrCredentialsFromFile(path, credentials_data,
+                                                 sizeof credentials_data, &credentials_ecp);
     if (status) {
-        fprintf(stderr, "lwio-tool: %s: %s (want one line \"[DOMAIN\\]USER PASSWORD\", mode 0600)\n",
+        fprintf(stderr,
+                "lwio-tool: %s: %s (want one line \"[DOMAIN\\]USER PASSWORD\", mode 0600)\n",
                 path, nt_status_name(status));
         return -1;
     }
