@@ -332,6 +332,10 @@ enum fs_information_class {
 #define IO_ECP_TYPE_SESSION_KEY     "samewise.session-key"
 /* The network address of that user, as text ("127.0.0.1:50001"). */
 #define IO_ECP_TYPE_PEER_ADDRESS    "samewise.peer-address"
+/* Credentials for rdr to log on to the server of a \rdr\HOST\SHARE create
+ * with, instead of rdr.credentials-file (docs/rdr.md): three UTF-8 strings,
+ * each ended by a NUL: domain (may be empty), user, password. */
+#define IO_ECP_TYPE_RDR_CREDENTIALS "samewise.rdr-credentials"
 
 /* The decoded named pipe ECP. */
 struct io_ecp_named_pipe {

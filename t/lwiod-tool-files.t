@@ -3,7 +3,7 @@
 # setsd) through lwiod on pvfs. Skipped in a tree without the pvfs driver.
 . "$SW_SRC/t/tap/tap.sh"
 [ -f "$SW_BUILD/drivers/pvfs.so" ] || skip_all "no pvfs driver in this tree"
-plan 14
+plan 15
 
 TOOL=$BIN/lwio-tool
 DB=$T/registry.db
@@ -22,6 +22,7 @@ is "$(t cat /pvfs/a.txt)" "hello world" "cat"
 out=$(t ls /pvfs)
 like "$out" "^d .* sub$" "ls shows the directory" 
 like "$out" "-  +12 .* a.txt" "and the file with its size"
+is "$(t ls '/pvfs/*.txt' | grep -c .)" 1 "ls with a wildcard lists the matching entries only"
 out=$(t stat /pvfs/a.txt)
 like "$out" "size: 12" "stat: size"
 like "$out" "type: file" "stat: type"

@@ -67,6 +67,13 @@ struct lwio_create_params {
  * installed default), or to a socket path. */
 NTSTATUS LwIoConnect(const char *db_path, struct lwio_context **context);
 NTSTATUS LwIoConnectSocket(const char *socket_path, struct lwio_context **context);
+/* Reads an rdr credentials file (one line "[DOMAIN\]USER PASSWORD", not
+ * readable by group or others) into *ecp, an IO_ECP_TYPE_RDR_CREDENTIALS ECP
+ * whose bytes live in buffer (wipe it after use). STATUS_OBJECT_NAME_NOT_FOUND,
+ * STATUS_ACCESS_DENIED (unreadable, or readable by others), or
+ * STATUS_INVALID_PARAMETER (not such a line). */
+NTSTATUS LwIoRdrCredentialsFromFile(const char *path, char *buffer, size_t size,
+                                    struct lwio_ecp *ecp);
 /* Drops the connection: calls in flight finish with
  * STATUS_CONNECTION_DISCONNECTED (their callbacks run before this returns),
  * lwiod closes the files still open, and their lwio_file objects are freed.

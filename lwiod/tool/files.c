@@ -82,18 +82,33 @@ static bool print_entry(struct buf_reader *r)
 
 int cmd_ls(struct lwio_context *lwio, int argc, char **argv)
 {
+    /* A last component with wildcards ("ls /pvfs/logs/a?.txt") is the
+     * pattern, matched by the driver (by the server, through rdr). */
+    char *path = strdup(argv[1]);
+    const char *pattern = NULL;
+    char *slash = path ? strrchr(path, '/') : NULL;
+    char *backslash = path ? strrchr(path, '\\') : NULL;
+    if (backslash > slash)
+        slash = backslash;
+    if (slash && strpbrk(slash + 1, "*?<>\"")) {
+        *slash = 0;
+        pattern = slash + 1;
+    }
     struct lwio_file *dir;
-    NTSTATUS status = tool_open(lwio, argv[1], FILE_LIST_DIRECTORY | FILE_READ_ATTRIBUTES,
-                                FILE_OPEN, FILE_DIRECTORY_FILE, &dir);
-    if (status)
+    NTSTATUS status = path ? tool_open(lwio, path, FILE_LIST_DIRECTORY | FILE_READ_ATTRIBUTES,
+                                       FILE_OPEN, FILE_DIRECTORY_FILE, &dir)
+                           : STATUS_INSUFFICIENT_RESOURCES;
+    if (status) {
+        free(path);
         return tool_fail(argv[1], status);
+    }
     uint8_t *buffer = malloc(CHUNK);
     int rc = TOOL_OK;
     for (bool first = true;; first = false) {
         struct io_status_block sb;
         status = LwNtQueryDirectoryFile(dir, NULL, &sb, buffer, CHUNK,
-                                        FileIdBothDirectoryInformation, false, NULL, first);
-        if (status == STATUS_NO_MORE_FILES)
+                                        FileIdBothDirectoryInformation, false, pattern, first);
+        if (status == STATUS_NO_MORE_FILES || (first && pattern && status == STATUS_NO_SUCH_FILE))
             break;
         if (status) {
             rc = tool_fail(argv[1], status);
@@ -124,6 +139,7 @@ int cmd_ls(struct lwio_context *lwio, int argc, char **argv)
             break;
     }
     free(buffer);
+    free(path);
     tool_close(dir);
     return rc;
 }

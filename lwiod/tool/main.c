@@ -1,6 +1,7 @@
 /* lwio-tool [--db PATH] COMMAND ARGS...: file and pipe operations on lwiod
  * through the lwio client library. Paths are lwiod paths: /pvfs/etc/hosts or
- * \pvfs\etc\hosts, /npfs/NAME. */
+ * \pvfs\etc\hosts, /npfs/NAME, /rdr/HOST[:PORT]/SHARE/path (an SMB server
+ * through the rdr driver). */
 #include <stdio.h>
 #include <string.h>
 
@@ -13,9 +14,10 @@ static const struct {
     const char *usage;
 } commands[] = {
     { "cat", cmd_cat, 1, 1, "cat PATH                      print a file" },
-    { "ls", cmd_ls, 1, 1, "ls PATH                       list a directory" },
+    { "ls", cmd_ls, 1, 1, "ls PATH                       list a directory (or DIR/PATTERN)" },
     { "stat", cmd_stat, 1, 1, "stat PATH                     show attributes, size and times" },
     { "write", cmd_write, 1, 1, "write PATH                    replace a file with standard input" },
+    { "cp", cmd_cp, 2, 2, "cp PATH NEWPATH               copy a file (between any devices)" },
     { "mkdir", cmd_mkdir, 1, 1, "mkdir PATH                    create a directory" },
     { "rm", cmd_rm, 1, 1, "rm PATH                       delete a file or an empty directory" },
     { "mv", cmd_mv, 2, 2, "mv PATH NEWPATH               rename (within one device)" },
@@ -30,9 +32,29 @@ static const struct {
 
 static void usage(FILE *out)
 {
-    fprintf(out, "Usage: lwio-tool [--db PATH] COMMAND ARGS...\n\nCommands:\n");
+    fprintf(out, "Usage: lwio-tool [--db PATH] [--credentials FILE] COMMAND ARGS...\n\n"
+                 "  --credentials FILE  log on to /rdr servers as the \"[DOMAIN\\]USER PASSWORD\"\n"
+                 "                      line of FILE (0600)\n\nCommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %s\n", commands[i].usage);
+}
+
+/* --credentials FILE: the IO_ECP_TYPE_RDR_CREDENTIALS ECP every create
+ * carries (rdr logs on with it; other drivers ignore it). */
+static struct lwio_ecp credentials_ecp;
+static char credentials_data[1024];
+
+static int load_credentials(const char *path)
+{
+    NTSTATUS status = LwIoRdrCredentialsFromFile(path, credentials_data,
+                                                 sizeof credentials_data, &credentials_ecp);
+    if (status) {
+        fprintf(stderr,
+                "lwio-tool: %s: %s (want one line \"[DOMAIN\\]USER PASSWORD\", mode 0600)\n",
+                path, nt_status_name(status));
+        return -1;
+    }
+    return 0;
 }
 
 int tool_fail(const char *what, NTSTATUS status)
@@ -52,6 +74,8 @@ NTSTATUS tool_open(struct lwio_context *lwio, const char *path, uint32_t access,
         .create_disposition = disposition,
         .create_options = options,
         .file_attributes = FILE_ATTRIBUTE_NORMAL,
+        .ecps = credentials_ecp.type ? &credentials_ecp : NULL,
+        .ecp_count = credentials_ecp.type ? 1 : 0,
     };
     return LwNtCreateFile(lwio, file, NULL, &status, &params);
 }
@@ -74,6 +98,10 @@ int main(int argc, char **argv)
         } else if (strncmp(argv[i], "--db=", 5) == 0) {
             db = argv[i] + 5;
             i++;
+        } else if (strcmp(argv[i], "--credentials") == 0 && i + 1 < argc) {
+            if (load_credentials(argv[i + 1]) != 0)
+                return TOOL_USAGE;
+            i += 2;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
             return TOOL_OK;

@@ -20,6 +20,7 @@ int cmd_cat(struct lwio_context *lwio, int argc, char **argv);
 int cmd_ls(struct lwio_context *lwio, int argc, char **argv);
 int cmd_stat(struct lwio_context *lwio, int argc, char **argv);
 int cmd_write(struct lwio_context *lwio, int argc, char **argv);
+int cmd_cp(struct lwio_context *lwio, int argc, char **argv);
 int cmd_mkdir(struct lwio_context *lwio, int argc, char **argv);
 int cmd_rm(struct lwio_context *lwio, int argc, char **argv);
 int cmd_mv(struct lwio_context *lwio, int argc, char **argv);
