@@ -47,6 +47,7 @@ int daemon_write_pid_file(const char *pid_path)
 int daemon_detach(const char *log_path, struct daemon_detach *detach)
 {
     detach->ready_fd = detach->log_fd = -1;
+    detach->told = false; /* the caller's struct may be uninitialised */
     int fds[2];
     if (pipe(fds) != 0)
         return -1;
