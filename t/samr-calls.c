@@ -483,6 +483,124 @@ static void test_ordinary(struct registry *reg)
     conn_close(&c);
 }
 
+static struct old_large_integer nt_delta(int64_t v)
+{
+    return (struct old_large_integer){ (uint32_t)(uint64_t)v, (uint32_t)((uint64_t)v >> 32) };
+}
+
+static uint32_t setting_of(struct registry *reg, const char *name)
+{
+    uint32_t v = 0xFFFFFFFFu;
+    registry_setting_get_dword(reg, name, &v);
+    return v;
+}
+
+/* SetInformationDomain 1 and 12 onto the lsass.* settings, as secpol and
+ * net accounts set them; QueryInformationDomain gives them back. */
+static void test_domain_policy(struct registry *reg)
+{
+    struct conn c;
+    struct policy_handle server, domain, builtin;
+    uint32_t result = 1;
+    const int64_t day = 86400ll * 10000000, minute = 60ll * 10000000;
+    ok(conn_open(&c, reg, "bob"), "bob binds samr (domain policy)");
+    ok(open_domain(&c, false, 0x02000000, &server, &domain, &result) && result == 0, "  opens the domain");
+    size_t before = audit_count(reg);
+    struct SamrSetInformationDomain s1 = { .DomainHandle = domain, .DomainInformationClass = 1 };
+    s1.DomainInformation.Password = (struct domain_password_information){
+        .MinPasswordLength = 8, .PasswordHistoryLength = 5, .PasswordProperties = 1,
+        .MaxPasswordAge = nt_delta(-42 * day), .MinPasswordAge = nt_delta(-1 * day) };
+    ok(!call(&c, 9, &s1) && s1.result == 0, "SetInformationDomain 1: 8 chars, history 5, 42/1 days, complex");
+    ok(setting_of(reg, "lsass.min-password-length") == 8 && setting_of(reg, "lsass.password-history") == 5 &&
+           setting_of(reg, "lsass.max-password-age") == 42 && setting_of(reg, "lsass.min-password-age") == 1,
+       "  the lsass.* settings have them");
+    bool complex = false;
+    registry_setting_get_bool(reg, "lsass.password-complexity", &complex);
+    ok(complex, "  lsass.password-complexity on");
+    ok(audit_count(reg) == before + 5, "  five setting.set records (%zu)", audit_count(reg) - before);
+    ok(strncmp(last_audit(reg), "samr bob setting.set lsass.", 27) == 0, "  by bob via samr: %s", last_audit(reg));
+    struct SamrQueryInformationDomain q1 = { .DomainHandle = domain, .DomainInformationClass = 1 };
+    ok(!call(&c, 8, &q1) && q1.result == 0 && q1.Buffer && q1.Buffer->Password.MinPasswordLength == 8 &&
+           q1.Buffer->Password.PasswordHistoryLength == 5 && q1.Buffer->Password.PasswordProperties == 1 &&
+           q1.Buffer->Password.MaxPasswordAge.HighPart == nt_delta(-42 * day).HighPart &&
+           q1.Buffer->Password.MaxPasswordAge.LowPart == nt_delta(-42 * day).LowPart &&
+           q1.Buffer->Password.MinPasswordAge.LowPart == nt_delta(-day).LowPart,
+       "  QueryInformationDomain 1 gives them back");
+    before = audit_count(reg);
+    ok(!call(&c, 9, &s1) && s1.result == 0 && audit_count(reg) == before, "  the same again: nothing recorded");
+
+    struct SamrSetInformationDomain bad = s1;
+    bad.DomainInformation.Password.MinPasswordAge = nt_delta(-50 * day);
+    ok(!call(&c, 9, &bad) && bad.result == STATUS_INVALID_PARAMETER, "minimum age over the maximum: invalid");
+    bad = s1;
+    bad.DomainInformation.Password.MinPasswordLength = 15;
+    bad.DomainInformation.Password.PasswordHistoryLength = 7;
+    ok(!call(&c, 9, &bad) && bad.result == STATUS_INVALID_PARAMETER &&
+           setting_of(reg, "lsass.password-history") == 5,
+       "length 15 (over 14): invalid, and the history in the same request is not set either");
+    bad = s1;
+    bad.DomainInformation.Password.PasswordProperties = 0x10;
+    ok(!call(&c, 9, &bad) && bad.result == STATUS_NOT_SUPPORTED, "reversible storage: not supported");
+    bad = s1;
+    bad.DomainInformation.Password.MaxPasswordAge = nt_delta(day);
+    ok(!call(&c, 9, &bad) && bad.result == STATUS_INVALID_PARAMETER, "a positive age: invalid");
+
+    struct SamrSetInformationDomain never = s1;
+    never.DomainInformation.Password = (struct domain_password_information){
+        .MaxPasswordAge = nt_delta(INT64_MIN) };
+    ok(!call(&c, 9, &never) && never.result == 0 && setting_of(reg, "lsass.max-password-age") == 0 &&
+           setting_of(reg, "lsass.min-password-length") == 0,
+       "back: maximum age never (0x8000000000000000) is lsass.max-password-age 0");
+    ok(!call(&c, 8, &q1) && q1.result == 0 && q1.Buffer->Password.MaxPasswordAge.HighPart == 0x80000000u &&
+           q1.Buffer->Password.MaxPasswordAge.LowPart == 0,
+       "  and reads back as never");
+
+    struct SamrSetInformationDomain s12 = { .DomainHandle = domain, .DomainInformationClass = 12 };
+    s12.DomainInformation.Lockout = (struct samr_domain_lockout_information){
+        .LockoutDuration = (uint64_t)(-30 * minute), .LockoutObservationWindow = (uint64_t)(-15 * minute),
+        .LockoutThreshold = 4 };
+    ok(!call(&c, 9, &s12) && s12.result == 0 && setting_of(reg, "lsass.lockout-duration") == 30 &&
+           setting_of(reg, "lsass.lockout-reset") == 15 && setting_of(reg, "lsass.lockout-threshold") == 4,
+       "SetInformationDomain 12: 30 minutes, window 15, threshold 4");
+    struct SamrQueryInformationDomain q12 = { .DomainHandle = domain, .DomainInformationClass = 12 };
+    ok(!call(&c, 8, &q12) && q12.result == 0 && q12.Buffer &&
+           q12.Buffer->Lockout.LockoutDuration == (uint64_t)(-30 * minute) &&
+           q12.Buffer->Lockout.LockoutObservationWindow == (uint64_t)(-15 * minute) &&
+           q12.Buffer->Lockout.LockoutThreshold == 4,
+       "  QueryInformationDomain 12 gives them back");
+    bad = s12;
+    bad.DomainInformation.Lockout.LockoutDuration = (uint64_t)(-5 * minute);
+    ok(!call(&c, 9, &bad) && bad.result == STATUS_INVALID_PARAMETER, "a duration under the window: invalid");
+    bad.DomainInformation.Lockout.LockoutThreshold = 1000;
+    bad.DomainInformation.Lockout.LockoutDuration = (uint64_t)(-30 * minute);
+    ok(!call(&c, 9, &bad) && bad.result == STATUS_INVALID_PARAMETER &&
+           setting_of(reg, "lsass.lockout-threshold") == 4,
+       "threshold 1000: invalid, nothing changed");
+    struct SamrSetInformationDomain s4 = { .DomainHandle = domain, .DomainInformationClass = 4 };
+    s4.DomainInformation.Oem = ustr(&c, "x");
+    ok(!call(&c, 9, &s4) && s4.result == STATUS_NOT_SUPPORTED, "level 4 (OEM text): not supported");
+    struct SamrSetInformationDomain s2 = { .DomainHandle = domain, .DomainInformationClass = 2 };
+    ok(!call(&c, 9, &s2) && s2.result == STATUS_INVALID_INFO_CLASS, "level 2: invalid class");
+    ok(open_domain(&c, true, 0x02000000, &server, &builtin, &result) && result == 0, "Builtin opened");
+    struct SamrSetInformationDomain sb = s12;
+    sb.DomainHandle = builtin;
+    ok(!call(&c, 9, &sb) && sb.result == STATUS_NOT_SUPPORTED, "  its policy is the account domain's");
+    conn_close(&c);
+
+    ok(conn_open(&c, reg, "alice"), "alice binds samr (domain policy)");
+    ok(open_domain(&c, false, 0x02000000, &server, &domain, &result) && result == 0, "  opens the domain");
+    s12.DomainHandle = domain;
+    s12.DomainInformation.Lockout.LockoutThreshold = 0;
+    ok(!call(&c, 9, &s12) && s12.result == STATUS_ACCESS_DENIED && setting_of(reg, "lsass.lockout-threshold") == 4,
+       "alice may not set the lockout policy");
+    ok(strncmp(last_audit(reg), "samr alice setting.set ", 23) == 0 && strstr(last_audit(reg), " refused"),
+       "  audited as refused: %s", last_audit(reg));
+    conn_close(&c);
+    registry_setting_unset(reg, "lsass.lockout-duration", &actor, NULL);
+    registry_setting_unset(reg, "lsass.lockout-reset", &actor, NULL);
+    registry_setting_unset(reg, "lsass.lockout-threshold", &actor, NULL);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--serve") == 0)
@@ -508,6 +626,7 @@ int main(int argc, char **argv)
     rpc_ctx.db_path = db;
     test_admin(reg);
     test_ordinary(reg);
+    test_domain_policy(reg);
     registry_close(reg);
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

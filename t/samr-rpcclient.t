@@ -221,6 +221,31 @@ like "$out" "Password changed for user eve" "smbpasswd -r: eve changes the passw
 "$LWADMIN" config set lsass.allow-anonymous off >/dev/null
 like "$(smb_login eve Eve-fourth-Pw-4)" "IPC\\$" "eve, made over samr by impacket, logs on with smbclient"
 like "$(last_audit 16)" "samr +bob +user.passwd +eve" "impacket's changes are audited via samr"
+# ---- the domain policy over samr (SetInformationDomain 1 and 12) ----
+impacket_tap() { # SCRIPT ARGS...: its TAP lines into this test's
+    /usr/bin/python3 "$@" > "$T/impacket-policy.tap" 2>&1
+    while IFS= read -r line; do
+        case $line in
+        "ok "*) _tap_record 0 "${line#ok [0-9]* - }" ;;
+        "not ok "*) _tap_record 1 "${line#not ok [0-9]* - }" ;;
+        *) diag "$line" ;;
+        esac
+    done < "$T/impacket-policy.tap"
+}
+impacket_tap "$SW_SRC/t/samr-policy-impacket.py" 445 bob "$BOB_PASSWORD" alice "$NEW_PASSWORD" set
+got=""
+for s in min-password-length password-history max-password-age min-password-age password-complexity \
+    lockout-duration lockout-reset lockout-threshold; do
+    got="$got $("$LWADMIN" config get lsass.$s 2>&1)"
+done
+is "$got" " 12 4 30 2 on 45 20 7" "lwadmin config get agrees with what impacket set over samr"
+like "$(last_audit 12)" "samr +bob +setting.set +lsass.min-password-length" "the changes are setting.set records via samr by bob"
+like "$(bob getdompwinfo)" "min_password_length: 12" "rpcclient getdompwinfo: 12 at once (live)"
+like "$(alice "chgpasswd2 alice $NEW_PASSWORD Sh0rt-pw1")" "NT_STATUS_PASSWORD_RESTRICTION" \
+    "a 9-character change is refused at once: NT_STATUS_PASSWORD_RESTRICTION"
+impacket_tap "$SW_SRC/t/samr-policy-impacket.py" 445 bob "$BOB_PASSWORD" alice "$NEW_PASSWORD" reset
+is "$("$LWADMIN" config get lsass.min-password-length 2>&1) $("$LWADMIN" config get lsass.max-password-age 2>&1)" \
+    "0 0" "back to no minimum length and no maximum age"
 out=$(bob "deletedomuser eve")
 unlike "$out" "NT_STATUS" "deletedomuser eve"
 

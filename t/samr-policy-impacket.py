@@ -1,0 +1,115 @@
+#!/usr/bin/python3
+# impacket's hSamrSetInformationDomain against the appliance (run by
+# t/samr-rpcclient.t with: PORT ADMIN ADMIN_PASSWORD USER USER_PASSWORD MODE).
+# MODE set: the administrator sets the password policy (level 1: 12
+# characters, history 4, maximum age 30 days, minimum 2, complexity) and the
+# lockout policy (level 12: 45 minutes, window 20, threshold 7) and reads
+# them back; the ordinary user is refused. MODE reset: back to no policy
+# (lsass.* defaults but the lockout ones). Prints TAP lines without a plan.
+import signal
+import sys
+
+from impacket.dcerpc.v5 import samr, transport
+from impacket.dcerpc.v5.rpcrt import DCERPCException
+
+signal.alarm(120)
+PORT, ADMIN, ADMIN_PW, USER, USER_PW, MODE = sys.argv[1:7]
+DAY = 86400 * 10000000
+MINUTE = 60 * 10000000
+NEVER = -0x8000000000000000
+n = 0
+
+
+def ok(cond, name, diag=None):
+    global n
+    n += 1
+    print(('ok' if cond else 'not ok') + ' %d - impacket policy: %s' % (n, name))
+    if not cond and diag is not None:
+        for line in str(diag).splitlines():
+            print('# ' + line)
+    sys.stdout.flush()
+    return cond
+
+
+def connect(user, password):
+    t = transport.DCERPCTransportFactory(r'ncacn_np:127.0.0.1[\pipe\samr]')
+    t.set_dport(int(PORT))
+    t.set_credentials(user, password)
+    dce = t.get_dce_rpc()
+    dce.connect()
+    dce.bind(samr.MSRPC_UUID_SAMR)
+    server = samr.hSamrConnect(dce)['ServerHandle']
+    domains = samr.hSamrEnumerateDomainsInSamServer(dce, server)['Buffer']['Buffer']
+    name = [d['Name'] for d in domains if d['Name'] != 'Builtin'][0]
+    sid = samr.hSamrLookupDomainInSamServer(dce, server, name)['DomainId']
+    return dce, samr.hSamrOpenDomain(dce, server, domainId=sid)['DomainHandle']
+
+
+def split(value):
+    # impacket's OLD_LARGE_INTEGER has a signed HighPart (LONG)
+    return value & 0xFFFFFFFF, value >> 32
+
+
+def password_buffer(length, history, props, max_age, min_age):
+    b = samr.SAMPR_DOMAIN_INFO_BUFFER()
+    b['tag'] = samr.DOMAIN_INFORMATION_CLASS.DomainPasswordInformation
+    p = b['Password']
+    p['MinPasswordLength'] = length
+    p['PasswordHistoryLength'] = history
+    p['PasswordProperties'] = props
+    p['MaxPasswordAge']['LowPart'], p['MaxPasswordAge']['HighPart'] = split(max_age)
+    p['MinPasswordAge']['LowPart'], p['MinPasswordAge']['HighPart'] = split(min_age)
+    return b
+
+
+def lockout_buffer(duration, window, threshold):
+    b = samr.SAMPR_DOMAIN_INFO_BUFFER()
+    b['tag'] = samr.DOMAIN_INFORMATION_CLASS.DomainLockoutInformation
+    b['Lockout']['LockoutDuration'] = duration
+    b['Lockout']['LockoutObservationWindow'] = window
+    b['Lockout']['LockoutThreshold'] = threshold
+    return b
+
+
+def status_of(call):
+    try:
+        call()
+        return 0
+    except DCERPCException as e:
+        return e.get_error_code()
+
+
+def as_int(old_large):
+    return (old_large['HighPart'] << 32) | old_large['LowPart']
+
+
+dce, domain = connect(ADMIN, ADMIN_PW)
+if MODE == 'set':
+    st = status_of(lambda: samr.hSamrSetInformationDomain(dce, domain, password_buffer(12, 4, 1, -30 * DAY, -2 * DAY)))
+    ok(st == 0, 'hSamrSetInformationDomain 1: 12 characters, history 4, ages 30/2 days, complex', hex(st))
+    st = status_of(lambda: samr.hSamrSetInformationDomain(dce, domain, lockout_buffer(-45 * MINUTE, -20 * MINUTE, 7)))
+    ok(st == 0, 'hSamrSetInformationDomain 12: 45 minutes, window 20, threshold 7', hex(st))
+    p = samr.hSamrQueryInformationDomain(dce, domain, samr.DOMAIN_INFORMATION_CLASS.DomainPasswordInformation)
+    p = p['Buffer']['Password']
+    ok(p['MinPasswordLength'] == 12 and p['PasswordHistoryLength'] == 4 and p['PasswordProperties'] == 1 and
+       as_int(p['MaxPasswordAge']) == -30 * DAY and as_int(p['MinPasswordAge']) == -2 * DAY,
+       'hSamrQueryInformationDomain 1 gives them back',
+       [p['MinPasswordLength'], p['PasswordHistoryLength'], p['PasswordProperties'],
+        as_int(p['MaxPasswordAge']), as_int(p['MinPasswordAge'])])
+    lo = samr.hSamrQueryInformationDomain(dce, domain, samr.DOMAIN_INFORMATION_CLASS.DomainLockoutInformation)
+    lo = lo['Buffer']['Lockout']
+    ok(lo['LockoutDuration'] == -45 * MINUTE and lo['LockoutObservationWindow'] == -20 * MINUTE and
+       lo['LockoutThreshold'] == 7, 'hSamrQueryInformationDomain 12 gives them back',
+       [lo['LockoutDuration'], lo['LockoutObservationWindow'], lo['LockoutThreshold']])
+    st = status_of(lambda: samr.hSamrSetInformationDomain(dce, domain, lockout_buffer(-5 * MINUTE, -20 * MINUTE, 7)))
+    ok(st == 0xC000000D, 'a lockout shorter than its window: STATUS_INVALID_PARAMETER', hex(st))
+    dce2, domain2 = connect(USER, USER_PW)
+    st = status_of(lambda: samr.hSamrSetInformationDomain(dce2, domain2, lockout_buffer(0, -1 * MINUTE, 0)))
+    ok(st == 0xC0000022, 'an ordinary user: hSamrSetInformationDomain is STATUS_ACCESS_DENIED', hex(st))
+    dce2.disconnect()
+else:
+    st = status_of(lambda: samr.hSamrSetInformationDomain(dce, domain, password_buffer(0, 0, 0, NEVER, 0)))
+    ok(st == 0, 'hSamrSetInformationDomain 1: no policy again (maximum age never)', hex(st))
+    st = status_of(lambda: samr.hSamrSetInformationDomain(dce, domain, lockout_buffer(-10 * MINUTE, -10 * MINUTE, 10)))
+    ok(st == 0, 'hSamrSetInformationDomain 12: the default lockout again', hex(st))
+dce.disconnect()
