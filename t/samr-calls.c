@@ -15,6 +15,7 @@
 
 #include "dcerpc/dcerpc.h"
 #include "lib/crypto.h"
+#include "lib/secdesc.h"
 #include "lib/utf16.h"
 #include "lsass/sam/sam.h"
 #include "lsass/samr/samr.h"
@@ -601,6 +602,112 @@ static void test_domain_policy(struct registry *reg)
     registry_setting_unset(reg, "lsass.lockout-threshold", &actor, NULL);
 }
 
+/* The DACL MMC writes for "User cannot change password": USER_CHANGE_PASSWORD
+ * denied to Everyone and SELF first, then the usual grants. */
+static struct samr_sr_security_descriptor user_dacl(struct conn *c, const struct sid *user, bool deny)
+{
+    static const struct sid self = { 1, 1, { 0, 0, 0, 0, 0, 5 }, { 10 } };
+    struct security_descriptor sd;
+    secdesc_init(&sd);
+    struct acl *dacl = acl_new();
+    if (deny) {
+        acl_add_simple(dacl, ACCESS_DENIED_ACE_TYPE, 0, 0x40, &SID_EVERYONE);
+        acl_add_simple(dacl, ACCESS_DENIED_ACE_TYPE, 0, 0x40, &self);
+    }
+    acl_add_simple(dacl, ACCESS_ALLOWED_ACE_TYPE, 0, 0x0002035B, &SID_EVERYONE);
+    acl_add_simple(dacl, ACCESS_ALLOWED_ACE_TYPE, 0, 0x000F07FF, &SID_BUILTIN_ADMINISTRATORS);
+    acl_add_simple(dacl, ACCESS_ALLOWED_ACE_TYPE, 0, 0x00020044, user);
+    secdesc_set_dacl(&sd, dacl);
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    secdesc_to_bytes(&sd, &bytes, &len);
+    secdesc_free(&sd);
+    struct samr_sr_security_descriptor out = { (uint32_t)len, ndr_arena_alloc(c->arena, len) };
+    memcpy(out.SecurityDescriptor, bytes, len);
+    free(bytes);
+    return out;
+}
+
+/* Alice changes her own password from `from` to `to`: the result. */
+static uint32_t own_change(struct conn *c, const char *from, const char *to)
+{
+    uint8_t old_hash[16], new_hash[16], owf[16];
+    crypto_nt_hash(from, old_hash);
+    crypto_nt_hash(to, new_hash);
+    struct samr_encrypted_user_password *enc = ndr_arena_alloc(c->arena, sizeof *enc);
+    struct encrypted_owf_password *verifier = ndr_arena_alloc(c->arena, sizeof *verifier);
+    encrypt_password(to, old_hash, 16, enc->Buffer);
+    extern void samr_owf_encrypt(const uint8_t owf[16], const uint8_t key[16], uint8_t out[16]);
+    samr_owf_encrypt(old_hash, new_hash, owf);
+    memcpy(verifier->data, owf, 16);
+    struct SamrUnicodeChangePasswordUser2 ch = { .UserName = ustr(c, "alice"),
+                                                 .NewPasswordEncryptedWithOldNt = enc,
+                                                 .OldNtOwfPasswordEncryptedWithNewNt = verifier };
+    return call(c, 55, &ch) ? 0xFFFFFFFFu : ch.result;
+}
+
+/* SetSecurityObject on a user: MMC's "User cannot change password". */
+static void test_user_descriptor(struct registry *reg)
+{
+    struct conn c, a;
+    struct policy_handle server, domain, adomain;
+    uint32_t result = 1;
+    struct sam_user alice;
+    sam_user_by_name(reg, "alice", &alice);
+    ok(conn_open(&c, reg, "bob"), "bob binds samr (user descriptor)");
+    ok(open_domain(&c, false, 0x02000000, &server, &domain, &result) && result == 0, "  opens the domain");
+    struct SamrOpenAccount ou = { .DomainHandle = domain, .DesiredAccess = 0x02000000, .Id = alice.rid };
+    ok(!call(&c, 34, &ou) && ou.result == 0, "  opens alice");
+    struct SamrSetSecurityObject ss = { .ObjectHandle = ou.Handle, .SecurityInformation = 4,
+                                        .SecurityDescriptor = user_dacl(&c, &alice.sid, true) };
+    ok(!call(&c, 2, &ss) && ss.result == 0, "SetSecurityObject DACL: Everyone and SELF denied the change");
+    ok(strstr(last_audit(reg), "samr bob user.set alice ok") != NULL, "  audited: %s", last_audit(reg));
+    struct SamrQuerySecurityObject qs = { .ObjectHandle = ou.Handle, .SecurityInformation = 4 };
+    struct security_descriptor got;
+    ok(!call(&c, 3, &qs) && qs.result == 0 && qs.SecurityDescriptor &&
+           secdesc_parse(qs.SecurityDescriptor->SecurityDescriptor, qs.SecurityDescriptor->Length, &got) == 0 &&
+           got.dacl && got.dacl->count == 5 && got.dacl->aces[0].type == ACCESS_DENIED_ACE_TYPE &&
+           got.dacl->aces[0].mask == 0x40,
+       "QuerySecurityObject gives the stored DACL back");
+    secdesc_free(&got);
+    struct SamrQuerySecurityObject qo = { .ObjectHandle = ou.Handle, .SecurityInformation = 1 };
+    ok(!call(&c, 3, &qo) && qo.result == 0 && qo.SecurityDescriptor &&
+           secdesc_parse(qo.SecurityDescriptor->SecurityDescriptor, qo.SecurityDescriptor->Length, &got) == 0 &&
+           got.has_owner && sid_equal(&got.owner, &SID_BUILTIN_ADMINISTRATORS),
+       "  the owner is still Administrators (only the DACL was set)");
+    secdesc_free(&got);
+
+    ok(conn_open(&a, reg, "alice"), "alice binds samr");
+    ok(own_change(&a, "Alice-pass1", "Alice-pass3") == STATUS_ACCESS_DENIED,
+       "alice's own change: STATUS_ACCESS_DENIED");
+    uint8_t hash[16], want[16];
+    crypto_nt_hash("Alice-pass1", want);
+    ok(sam_user_get_nt_hash(reg, alice.rid, hash) == 0 && memcmp(hash, want, 16) == 0, "  her password is unchanged");
+    ok(open_domain(&a, false, 0x02000000, &server, &adomain, &result) && result == 0, "alice opens the domain");
+    struct SamrOpenAccount ao = { .DomainHandle = adomain, .DesiredAccess = 0x02000000, .Id = alice.rid };
+    ok(!call(&a, 34, &ao) && ao.result == 0, "  and herself");
+    struct SamrSetSecurityObject as = { .ObjectHandle = ao.Handle, .SecurityInformation = 4,
+                                        .SecurityDescriptor = user_dacl(&a, &alice.sid, false) };
+    ok(!call(&a, 2, &as) && as.result == STATUS_ACCESS_DENIED, "  but may not change her descriptor");
+
+    ss.SecurityDescriptor = user_dacl(&c, &alice.sid, false);
+    ok(!call(&c, 2, &ss) && ss.result == 0, "bob takes the deny out again");
+    ok(own_change(&a, "Alice-pass1", "Alice-pass3") == 0, "  alice's own change is accepted");
+    ok(own_change(&a, "Alice-pass3", "Alice-pass1") == 0, "  and back");
+    struct SamrSetSecurityObject bad = ss;
+    bad.SecurityDescriptor.Length = 7;
+    ok(!call(&c, 2, &bad) && bad.result == STATUS_INVALID_PARAMETER, "a truncated descriptor: invalid");
+    bad = ss;
+    bad.SecurityInformation = 0;
+    ok(!call(&c, 2, &bad) && bad.result == STATUS_INVALID_PARAMETER, "no security information: invalid");
+    struct SamrSetSecurityObject sd = { .ObjectHandle = domain, .SecurityInformation = 4,
+                                        .SecurityDescriptor = user_dacl(&c, &alice.sid, false) };
+    ok(!call(&c, 2, &sd) && sd.result == STATUS_NOT_SUPPORTED, "a domain's descriptor: not supported");
+    conn_close(&a);
+    conn_close(&c);
+    sam_user_free(&alice);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--serve") == 0)
@@ -627,6 +734,7 @@ int main(int argc, char **argv)
     test_admin(reg);
     test_ordinary(reg);
     test_domain_policy(reg);
+    test_user_descriptor(reg);
     registry_close(reg);
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

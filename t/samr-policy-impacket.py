@@ -5,8 +5,14 @@
 # characters, history 4, maximum age 30 days, minimum 2, complexity) and the
 # lockout policy (level 12: 45 minutes, window 20, threshold 7) and reads
 # them back; the ordinary user is refused. MODE reset: back to no policy
-# (lsass.* defaults but the lockout ones). Prints TAP lines without a plan.
+# (lsass.* defaults but the lockout ones). MODE cannot-change: the
+# administrator sets on the user the DACL MMC's "User cannot change
+# password" writes (hSamrSetSecurityObject), the user's own change
+# (hSamrUnicodeChangePasswordUser2) is refused with STATUS_ACCESS_DENIED;
+# the deny taken out, it is accepted (and changed back). Prints TAP lines
+# without a plan.
 import signal
+import struct
 import sys
 
 from impacket.dcerpc.v5 import samr, transport
@@ -83,8 +89,63 @@ def as_int(old_large):
     return (old_large['HighPart'] << 32) | old_large['LowPart']
 
 
+def sid_bytes(text):
+    parts = text.split('-')
+    subs = [int(x) for x in parts[3:]]
+    return struct.pack('<BB', 1, len(subs)) + int(parts[2]).to_bytes(6, 'big') + \
+        b''.join(struct.pack('<I', x) for x in subs)
+
+
+def ace(kind, mask, sid):
+    body = struct.pack('<I', mask) + sid_bytes(sid)
+    return struct.pack('<BBH', kind, 0, 4 + len(body)) + body
+
+
+def dacl_descriptor(user_sid, deny):
+    """A self-relative descriptor with a DACL only, as MMC writes it."""
+    aces = []
+    if deny:  # USER_CHANGE_PASSWORD denied to Everyone and SELF, first
+        aces += [ace(1, 0x40, 'S-1-1-0'), ace(1, 0x40, 'S-1-5-10')]
+    aces += [ace(0, 0x0002035B, 'S-1-1-0'), ace(0, 0x000F07FF, 'S-1-5-32-544'), ace(0, 0x00020044, user_sid)]
+    body = b''.join(aces)
+    acl = struct.pack('<BBHHH', 2, 0, 8 + len(body), len(aces), 0) + body
+    sd = struct.pack('<BBHIIII', 1, 0, 0x8004, 0, 0, 0, 20) + acl
+    b = samr.SAMPR_SR_SECURITY_DESCRIPTOR()
+    b['Length'] = len(sd)
+    b['SecurityDescriptor'] = sd
+    return b
+
+
+def own_change(old, new):
+    t = transport.DCERPCTransportFactory(r'ncacn_np:127.0.0.1[\pipe\samr]')
+    t.set_dport(int(PORT))
+    t.set_credentials(USER, old)  # logged on with the password he has
+    d = t.get_dce_rpc()
+    d.connect()
+    d.bind(samr.MSRPC_UUID_SAMR)
+    st = status_of(lambda: samr.hSamrUnicodeChangePasswordUser2(d, '\x00', USER, old, new))
+    d.disconnect()
+    return st
+
+
 dce, domain = connect(ADMIN, ADMIN_PW)
-if MODE == 'set':
+if MODE == 'cannot-change':
+    r = samr.hSamrLookupNamesInDomain(dce, domain, [USER])
+    rid = r['RelativeIds']['Element'][0]['Data']
+    user = samr.hSamrOpenUser(dce, domain, userId=rid)['UserHandle']
+    sid = samr.hSamrRidToSid(dce, domain, rid)['Sid'].formatCanonical()
+    st = status_of(lambda: samr.hSamrSetSecurityObject(dce, user, 4, dacl_descriptor(sid, True)))
+    ok(st == 0, 'hSamrSetSecurityObject: %s cannot change password (deny Everyone and SELF)' % USER, hex(st))
+    sd = b''.join(samr.hSamrQuerySecurityObject(dce, user, 4)['SecurityDescriptor']['SecurityDescriptor'])
+    ok(sid_bytes('S-1-5-10') in sd and sd[20 + 8] == 1, 'hSamrQuerySecurityObject: the deny ACEs are kept')
+    st = own_change(USER_PW, USER_PW + 'x')
+    ok(st == 0xC0000022, "%s's own change (hSamrUnicodeChangePasswordUser2): STATUS_ACCESS_DENIED" % USER, hex(st))
+    st = status_of(lambda: samr.hSamrSetSecurityObject(dce, user, 4, dacl_descriptor(sid, False)))
+    ok(st == 0, 'hSamrSetSecurityObject: the deny taken out', hex(st))
+    st = own_change(USER_PW, USER_PW + 'x')
+    ok(st == 0, "%s's own change is accepted" % USER, hex(st))
+    ok(own_change(USER_PW + 'x', USER_PW) == 0, '... and back')
+elif MODE == 'set':
     st = status_of(lambda: samr.hSamrSetInformationDomain(dce, domain, password_buffer(12, 4, 1, -30 * DAY, -2 * DAY)))
     ok(st == 0, 'hSamrSetInformationDomain 1: 12 characters, history 4, ages 30/2 days, complex', hex(st))
     st = status_of(lambda: samr.hSamrSetInformationDomain(dce, domain, lockout_buffer(-45 * MINUTE, -20 * MINUTE, 7)))

@@ -246,6 +246,11 @@ like "$(alice "chgpasswd2 alice $NEW_PASSWORD Sh0rt-pw1")" "NT_STATUS_PASSWORD_R
 impacket_tap "$SW_SRC/t/samr-policy-impacket.py" 445 bob "$BOB_PASSWORD" alice "$NEW_PASSWORD" reset
 is "$("$LWADMIN" config get lsass.min-password-length 2>&1) $("$LWADMIN" config get lsass.max-password-age 2>&1)" \
     "0 0" "back to no minimum length and no maximum age"
+# MMC's "User cannot change password" (a deny in alice's descriptor)
+impacket_tap "$SW_SRC/t/samr-policy-impacket.py" 445 bob "$BOB_PASSWORD" alice "$NEW_PASSWORD" cannot-change
+like "$(last_audit 12)" "samr +bob +user.set +alice .*security descriptor \\(cannot change password\\)" \
+    "the descriptor change is audited via samr by bob"
+like "$(smb_login alice "$NEW_PASSWORD")" "IPC\\$" "alice's password is what it was"
 out=$(bob "deletedomuser eve")
 unlike "$out" "NT_STATUS" "deletedomuser eve"
 

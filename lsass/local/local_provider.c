@@ -330,6 +330,13 @@ static NTSTATUS local_change_password(struct lsa_provider *p, const struct lsa_s
             else if (NT_SUCCESS(status) && (user.flags & SAM_USER_DISABLED))
                 status = STATUS_ACCOUNT_DISABLED;
         }
+        bool denied = false;
+        if (NT_SUCCESS(status))
+            status = sam_user_may_change_password(lp->reg, user.rid, &user.sid, &denied);
+        if (NT_SUCCESS(status) && denied) {
+            status = STATUS_ACCESS_DENIED; /* "User cannot change password" */
+            *why = "the account's descriptor denies the user a change of his own password";
+        }
         crypto_wipe(unused, sizeof unused);
     }
     if (NT_SUCCESS(status) && new_password) {

@@ -201,6 +201,24 @@ NTSTATUS sam_user_details_set(struct registry *reg, const struct audit_actor *ac
 NTSTATUS sam_user_change_password(struct registry *reg, const struct audit_actor *actor, uint32_t rid,
                                   const char *password, int64_t now);
 
+/* A user's own security descriptor (self-relative bytes, migration 004),
+ * set over samr (SetSecurityObject: MMC's "User cannot change password").
+ * get: *bytes NULL when the account has the default (free() it otherwise);
+ * STATUS_NO_SUCH_USER. set: NULL bytes go back to the default; a descriptor
+ * that does not parse or is over SAM_DESCRIPTOR_MAX bytes is
+ * STATUS_INVALID_PARAMETER; audited as user.set. */
+#define SAM_DESCRIPTOR_MAX 65536
+NTSTATUS sam_user_get_descriptor(struct registry *reg, uint32_t rid, uint8_t **bytes, size_t *len);
+NTSTATUS sam_user_set_descriptor(struct registry *reg, const struct audit_actor *actor, uint32_t rid,
+                                 const uint8_t *bytes, size_t len);
+/* Whether the account's descriptor denies its user USER_CHANGE_PASSWORD on
+ * himself (as himself, SELF, Everyone, Authenticated Users; the first ACE
+ * naming the right decides, none denies, no DACL allows). The default
+ * allows. sam_user_change_password and the local provider's own change
+ * refuse with STATUS_ACCESS_DENIED when *denied. */
+NTSTATUS sam_user_may_change_password(struct registry *reg, uint32_t rid, const struct sid *user_sid,
+                                      bool *denied);
+
 /* ---- logon bookkeeping (lsassd) ----------------------------------------- */
 
 /* Account lockout policy, as lsassd reads it from its settings. */

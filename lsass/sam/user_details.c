@@ -182,6 +182,14 @@ NTSTATUS sam_user_change_password(struct registry *reg, const struct audit_actor
     NTSTATUS status = sam_user_by_rid(reg, rid, &user);
     if (!NT_SUCCESS(status))
         return status;
+    bool denied = false;
+    status = sam_user_may_change_password(reg, rid, &user.sid, &denied);
+    if (NT_SUCCESS(status) && denied)
+        status = STATUS_ACCESS_DENIED; /* "User cannot change password" */
+    if (!NT_SUCCESS(status)) {
+        sam_user_free(&user);
+        return status;
+    }
     if (!NT_SUCCESS(registry_setting_get_dword(reg, "lsass.password-history", &history)))
         history = 0;
     if (!NT_SUCCESS(registry_setting_get_dword(reg, "lsass.min-password-age", &min_age)))
