@@ -9,17 +9,23 @@
 # administrator sets on the user the DACL MMC's "User cannot change
 # password" writes (hSamrSetSecurityObject), the user's own change
 # (hSamrUnicodeChangePasswordUser2) is refused with STATUS_ACCESS_DENIED;
-# the deny taken out, it is accepted (and changed back). Prints TAP lines
-# without a plan.
+# the deny taken out, it is accepted (and changed back). MODE hours-deny /
+# hours-allow: the user's logon hours (level 4, 168 units) become every hour
+# but the present one (UTC) / every hour, read back at level 4.
+# MODE workstations LIST: his workstations list (level 14). Prints TAP
+# lines without a plan.
 import signal
 import struct
 import sys
+import time
 
 from impacket.dcerpc.v5 import samr, transport
 from impacket.dcerpc.v5.rpcrt import DCERPCException
 
 signal.alarm(120)
 PORT, ADMIN, ADMIN_PW, USER, USER_PW, MODE = sys.argv[1:7]
+ARG = sys.argv[7] if len(sys.argv) > 7 else ''
+
 DAY = 86400 * 10000000
 MINUTE = 60 * 10000000
 NEVER = -0x8000000000000000
@@ -82,7 +88,8 @@ def status_of(call):
         call()
         return 0
     except DCERPCException as e:
-        return e.get_error_code()
+        code = e.get_error_code()
+        return code if code is not None else str(e)
 
 
 def as_int(old_large):
@@ -128,28 +135,63 @@ def own_change(old, new):
     return st
 
 
+def open_user(dce, domain):
+    r = samr.hSamrLookupNamesInDomain(dce, domain, [USER])
+    rid = r['RelativeIds']['Element'][0]['Data']
+    return samr.hSamrOpenUser(dce, domain, userId=rid)['UserHandle']
+
+
 dce, domain = connect(ADMIN, ADMIN_PW)
-if MODE == 'cannot-change':
+if MODE in ('hours-deny', 'hours-allow'):
+    user = open_user(dce, domain)
+    hours = bytearray(b'\xff' * 21)
+    if MODE == 'hours-deny':
+        # hour of the week in UTC from Sunday 00:00 (1970-01-01 was a Thursday)
+        h = (int(time.time()) // 3600 + 4 * 24) % 168
+        hours[h // 8] &= ~(1 << (h % 8)) & 0xFF
+    b = samr.SAMPR_USER_INFO_BUFFER()
+    b['tag'] = samr.USER_INFORMATION_CLASS.UserLogonHoursInformation
+    b['LogonHours']['LogonHours']['UnitsPerWeek'] = 168
+    b['LogonHours']['LogonHours']['LogonHours'] = list(hours)
+    # The IDL's [size_is(1260)]: the conformance on the wire is 1260 (impacket
+    # would send the data's length, which the server's NDR refuses).
+    b['LogonHours']['LogonHours'].fields['LogonHours'].fields['Data'].fields['MaximumCount'] = 1260
+    st = status_of(lambda: samr.hSamrSetInformationUser2(dce, user, b))
+    ok(st == 0, 'hSamrSetInformationUser2 level 4: %s' % ('every hour but this one' if MODE == 'hours-deny'
+                                                           else 'every hour'), st if isinstance(st, str) else hex(st))
+    got = samr.hSamrQueryInformationUser2(dce, user, samr.USER_INFORMATION_CLASS.UserLogonHoursInformation)
+    got = got['Buffer']['LogonHours']['LogonHours']
+    got_hours = b''.join(got['LogonHours'])
+    ok(got['UnitsPerWeek'] == 168 and got_hours == bytes(hours),
+       'hSamrQueryInformationUser2 level 4 gives them back', got_hours.hex())
+elif MODE == 'workstations':
+    user = open_user(dce, domain)
+    b = samr.SAMPR_USER_INFO_BUFFER()
+    b['tag'] = samr.USER_INFORMATION_CLASS.UserWorkStationsInformation
+    b['WorkStations']['WorkStations'] = ARG
+    st = status_of(lambda: samr.hSamrSetInformationUser2(dce, user, b))
+    ok(st == 0, "hSamrSetInformationUser2 level 14: workstations '%s'" % ARG, st if isinstance(st, str) else hex(st))
+elif MODE == 'cannot-change':
     r = samr.hSamrLookupNamesInDomain(dce, domain, [USER])
     rid = r['RelativeIds']['Element'][0]['Data']
     user = samr.hSamrOpenUser(dce, domain, userId=rid)['UserHandle']
     sid = samr.hSamrRidToSid(dce, domain, rid)['Sid'].formatCanonical()
     st = status_of(lambda: samr.hSamrSetSecurityObject(dce, user, 4, dacl_descriptor(sid, True)))
-    ok(st == 0, 'hSamrSetSecurityObject: %s cannot change password (deny Everyone and SELF)' % USER, hex(st))
+    ok(st == 0, 'hSamrSetSecurityObject: %s cannot change password (deny Everyone and SELF)' % USER, st if isinstance(st, str) else hex(st))
     sd = b''.join(samr.hSamrQuerySecurityObject(dce, user, 4)['SecurityDescriptor']['SecurityDescriptor'])
     ok(sid_bytes('S-1-5-10') in sd and sd[20 + 8] == 1, 'hSamrQuerySecurityObject: the deny ACEs are kept')
     st = own_change(USER_PW, USER_PW + 'x')
-    ok(st == 0xC0000022, "%s's own change (hSamrUnicodeChangePasswordUser2): STATUS_ACCESS_DENIED" % USER, hex(st))
+    ok(st == 0xC0000022, "%s's own change (hSamrUnicodeChangePasswordUser2): STATUS_ACCESS_DENIED" % USER, st if isinstance(st, str) else hex(st))
     st = status_of(lambda: samr.hSamrSetSecurityObject(dce, user, 4, dacl_descriptor(sid, False)))
-    ok(st == 0, 'hSamrSetSecurityObject: the deny taken out', hex(st))
+    ok(st == 0, 'hSamrSetSecurityObject: the deny taken out', st if isinstance(st, str) else hex(st))
     st = own_change(USER_PW, USER_PW + 'x')
-    ok(st == 0, "%s's own change is accepted" % USER, hex(st))
+    ok(st == 0, "%s's own change is accepted" % USER, st if isinstance(st, str) else hex(st))
     ok(own_change(USER_PW + 'x', USER_PW) == 0, '... and back')
 elif MODE == 'set':
     st = status_of(lambda: samr.hSamrSetInformationDomain(dce, domain, password_buffer(12, 4, 1, -30 * DAY, -2 * DAY)))
-    ok(st == 0, 'hSamrSetInformationDomain 1: 12 characters, history 4, ages 30/2 days, complex', hex(st))
+    ok(st == 0, 'hSamrSetInformationDomain 1: 12 characters, history 4, ages 30/2 days, complex', st if isinstance(st, str) else hex(st))
     st = status_of(lambda: samr.hSamrSetInformationDomain(dce, domain, lockout_buffer(-45 * MINUTE, -20 * MINUTE, 7)))
-    ok(st == 0, 'hSamrSetInformationDomain 12: 45 minutes, window 20, threshold 7', hex(st))
+    ok(st == 0, 'hSamrSetInformationDomain 12: 45 minutes, window 20, threshold 7', st if isinstance(st, str) else hex(st))
     p = samr.hSamrQueryInformationDomain(dce, domain, samr.DOMAIN_INFORMATION_CLASS.DomainPasswordInformation)
     p = p['Buffer']['Password']
     ok(p['MinPasswordLength'] == 12 and p['PasswordHistoryLength'] == 4 and p['PasswordProperties'] == 1 and
@@ -163,14 +205,14 @@ elif MODE == 'set':
        lo['LockoutThreshold'] == 7, 'hSamrQueryInformationDomain 12 gives them back',
        [lo['LockoutDuration'], lo['LockoutObservationWindow'], lo['LockoutThreshold']])
     st = status_of(lambda: samr.hSamrSetInformationDomain(dce, domain, lockout_buffer(-5 * MINUTE, -20 * MINUTE, 7)))
-    ok(st == 0xC000000D, 'a lockout shorter than its window: STATUS_INVALID_PARAMETER', hex(st))
+    ok(st == 0xC000000D, 'a lockout shorter than its window: STATUS_INVALID_PARAMETER', st if isinstance(st, str) else hex(st))
     dce2, domain2 = connect(USER, USER_PW)
     st = status_of(lambda: samr.hSamrSetInformationDomain(dce2, domain2, lockout_buffer(0, -1 * MINUTE, 0)))
-    ok(st == 0xC0000022, 'an ordinary user: hSamrSetInformationDomain is STATUS_ACCESS_DENIED', hex(st))
+    ok(st == 0xC0000022, 'an ordinary user: hSamrSetInformationDomain is STATUS_ACCESS_DENIED', st if isinstance(st, str) else hex(st))
     dce2.disconnect()
 else:
     st = status_of(lambda: samr.hSamrSetInformationDomain(dce, domain, password_buffer(0, 0, 0, NEVER, 0)))
-    ok(st == 0, 'hSamrSetInformationDomain 1: no policy again (maximum age never)', hex(st))
+    ok(st == 0, 'hSamrSetInformationDomain 1: no policy again (maximum age never)', st if isinstance(st, str) else hex(st))
     st = status_of(lambda: samr.hSamrSetInformationDomain(dce, domain, lockout_buffer(-10 * MINUTE, -10 * MINUTE, 10)))
-    ok(st == 0, 'hSamrSetInformationDomain 12: the default lockout again', hex(st))
+    ok(st == 0, 'hSamrSetInformationDomain 12: the default lockout again', st if isinstance(st, str) else hex(st))
 dce.disconnect()

@@ -222,8 +222,9 @@ like "$out" "Password changed for user eve" "smbpasswd -r: eve changes the passw
 like "$(smb_login eve Eve-fourth-Pw-4)" "IPC\\$" "eve, made over samr by impacket, logs on with smbclient"
 like "$(last_audit 16)" "samr +bob +user.passwd +eve" "impacket's changes are audited via samr"
 # ---- the domain policy over samr (SetInformationDomain 1 and 12) ----
-impacket_tap() { # SCRIPT ARGS...: its TAP lines into this test's
+impacket_tap() { # SCRIPT ARGS...: its TAP lines into this test's, and that it ran to its end
     /usr/bin/python3 "$@" > "$T/impacket-policy.tap" 2>&1
+    rc=$?
     while IFS= read -r line; do
         case $line in
         "ok "*) _tap_record 0 "${line#ok [0-9]* - }" ;;
@@ -231,6 +232,7 @@ impacket_tap() { # SCRIPT ARGS...: its TAP lines into this test's
         *) diag "$line" ;;
         esac
     done < "$T/impacket-policy.tap"
+    is "$rc" 0 "impacket $(shift 5; echo "$*"): the script ran to its end"
 }
 impacket_tap "$SW_SRC/t/samr-policy-impacket.py" 445 bob "$BOB_PASSWORD" alice "$NEW_PASSWORD" set
 got=""
@@ -251,6 +253,25 @@ impacket_tap "$SW_SRC/t/samr-policy-impacket.py" 445 bob "$BOB_PASSWORD" alice "
 like "$(last_audit 12)" "samr +bob +user.set +alice .*security descriptor \\(cannot change password\\)" \
     "the descriptor change is audited via samr by bob"
 like "$(smb_login alice "$NEW_PASSWORD")" "IPC\\$" "alice's password is what it was"
+# Logon hours (MMC's "Logon Hours...") and the workstations list ("Log On
+# To..."), enforced at logon
+policy_tool() { impacket_tap "$SW_SRC/t/samr-policy-impacket.py" 445 bob "$BOB_PASSWORD" alice "$NEW_PASSWORD" "$@"; }
+policy_tool hours-deny
+like "$(smb_login alice "$NEW_PASSWORD")" "NT_STATUS_INVALID_LOGON_HOURS" \
+    "outside her logon hours (UTC): smbclient is refused with NT_STATUS_INVALID_LOGON_HOURS"
+like "$(smb_login alice wrong-password)" "NT_STATUS_LOGON_FAILURE" "  a wrong password still says so first"
+policy_tool hours-allow
+like "$(smb_login alice "$NEW_PASSWORD")" "IPC\\$" "every hour again: smbclient logs on"
+policy_tool workstations "PC1,FILER2"
+smb_login_from() { # WORKSTATION USER PASSWORD
+    timeout "$APPLIANCE_CLIENT_TIMEOUT" smbclient -s "$APPLIANCE_CONF" --netbiosname "$1" -U "$2%$3" -p 445 \
+        -L 127.0.0.1 2>&1
+}
+like "$(smb_login_from OTHERPC alice "$NEW_PASSWORD")" "NT_STATUS_INVALID_WORKSTATION" \
+    "from a workstation not in her list: NT_STATUS_INVALID_WORKSTATION"
+like "$(smb_login_from pc1 alice "$NEW_PASSWORD")" "IPC\\$" "from one in it (any case): she logs on"
+policy_tool workstations ""
+like "$(smb_login_from OTHERPC alice "$NEW_PASSWORD")" "IPC\\$" "an empty list: from anywhere"
 out=$(bob "deletedomuser eve")
 unlike "$out" "NT_STATUS" "deletedomuser eve"
 

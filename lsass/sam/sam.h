@@ -219,6 +219,20 @@ NTSTATUS sam_user_set_descriptor(struct registry *reg, const struct audit_actor 
 NTSTATUS sam_user_may_change_password(struct registry *reg, uint32_t rid, const struct sid *user_sid,
                                       bool *denied);
 
+/* Logon hours (migration 004): 168 bits, hour n of the week (UTC, from
+ * Sunday 00:00) in bit n%8 of byte n/8, as [MS-SAMR] SAMPR_LOGON_HOURS
+ * carries them at 168 units a week. get: every hour (all 0xFF,
+ * *restricted false) unless set. set: all 0xFF (or NULL) takes the
+ * restriction away; audited as user.set. allow: whether time now (seconds
+ * since 1970) falls in an allowed hour; a logon outside them is
+ * STATUS_INVALID_LOGON_HOURS. */
+#define SAM_LOGON_HOURS_BYTES 21
+NTSTATUS sam_user_get_logon_hours(struct registry *reg, uint32_t rid, uint8_t hours[SAM_LOGON_HOURS_BYTES],
+                                  bool *restricted);
+NTSTATUS sam_user_set_logon_hours(struct registry *reg, const struct audit_actor *actor, uint32_t rid,
+                                  const uint8_t *hours);
+bool sam_logon_hours_allow(const uint8_t hours[SAM_LOGON_HOURS_BYTES], int64_t now);
+
 /* ---- logon bookkeeping (lsassd) ----------------------------------------- */
 
 /* Account lockout policy, as lsassd reads it from its settings. */

@@ -1,7 +1,9 @@
 /* A user's stored security descriptor (migration 004) and the one right the
- * SAM takes from it: USER_CHANGE_PASSWORD for the user's own change. */
+ * SAM takes from it, USER_CHANGE_PASSWORD for the user's own change; and his
+ * logon hours (migration 004 too), which every logon checks. */
 #include "lsass/sam/sam_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,4 +141,70 @@ NTSTATUS sam_user_may_change_password(struct registry *reg, uint32_t rid, const 
     }
     secdesc_free(&sd);
     return STATUS_SUCCESS;
+}
+
+NTSTATUS sam_user_get_logon_hours(struct registry *reg, uint32_t rid, uint8_t hours[SAM_LOGON_HOURS_BYTES],
+                                  bool *restricted)
+{
+    memset(hours, 0xFF, SAM_LOGON_HOURS_BYTES);
+    *restricted = false;
+    sqlite3_stmt *stmt = sam_prepare(reg, "SELECT logon_hours FROM sam_users WHERE rid = ?1");
+    if (!stmt)
+        return STATUS_INTERNAL_ERROR;
+    sqlite3_bind_int64(stmt, 1, rid);
+    NTSTATUS status = STATUS_SUCCESS;
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+        const void *blob = sqlite3_column_blob(stmt, 0);
+        if (blob && sqlite3_column_bytes(stmt, 0) == SAM_LOGON_HOURS_BYTES) {
+            memcpy(hours, blob, SAM_LOGON_HOURS_BYTES);
+            *restricted = true;
+        }
+    } else {
+        status = rc == SQLITE_DONE ? STATUS_NO_SUCH_USER : sam_sqlite_status(reg, rc);
+    }
+    sqlite3_finalize(stmt);
+    return status;
+}
+
+NTSTATUS sam_user_set_logon_hours(struct registry *reg, const struct audit_actor *actor, uint32_t rid,
+                                  const uint8_t *hours)
+{
+    bool every = true;
+    for (unsigned i = 0; hours && i < SAM_LOGON_HOURS_BYTES; i++)
+        every = every && hours[i] == 0xFF;
+    struct sam_user user;
+    NTSTATUS status = sam_begin(reg);
+    if (!NT_SUCCESS(status))
+        return status;
+    status = sam_user_by_rid(reg, rid, &user);
+    if (NT_SUCCESS(status)) {
+        sqlite3_stmt *stmt = sam_prepare(reg, "UPDATE sam_users SET logon_hours = ?2 WHERE rid = ?1");
+        if (stmt) {
+            sqlite3_bind_int64(stmt, 1, rid);
+            if (every)
+                sqlite3_bind_null(stmt, 2); /* every hour: no restriction to keep */
+            else
+                sqlite3_bind_blob(stmt, 2, hours, SAM_LOGON_HOURS_BYTES, SQLITE_TRANSIENT);
+        }
+        status = sam_exec_stmt(reg, stmt);
+        unsigned allowed = 0;
+        for (unsigned i = 0; i < SAM_LOGON_HOURS_BYTES * 8; i++)
+            allowed += every || (hours[i / 8] >> (i % 8) & 1);
+        char detail[64];
+        snprintf(detail, sizeof detail, "logon-hours=%u of 168", allowed);
+        if (NT_SUCCESS(status))
+            status = registry_audit(reg, actor, "user.set", user.name, detail);
+        sam_user_free(&user);
+    }
+    return sam_end(reg, status);
+}
+
+bool sam_logon_hours_allow(const uint8_t hours[SAM_LOGON_HOURS_BYTES], int64_t now)
+{
+    /* 1970-01-01 was a Thursday: day 4 of a week that starts on Sunday. */
+    int64_t hour_of_week = ((now / 3600) + 4 * 24) % 168;
+    if (hour_of_week < 0)
+        hour_of_week += 168;
+    return hours[hour_of_week / 8] >> (hour_of_week % 8) & 1;
 }
