@@ -708,6 +708,53 @@ static void test_user_descriptor(struct registry *reg)
     sam_user_free(&alice);
 }
 
+/* SamrChangePasswordUser (opnum 38): the NT hash pair on a user handle. */
+static void test_change_hashes(struct registry *reg)
+{
+    struct conn c;
+    struct policy_handle server, domain;
+    uint32_t result = 1;
+    struct sam_user alice;
+    sam_user_by_name(reg, "alice", &alice);
+    ok(conn_open(&c, reg, "alice"), "alice binds samr (opnum 38)");
+    ok(open_domain(&c, false, 0x02000000, &server, &domain, &result) && result == 0, "  opens the domain");
+    struct SamrOpenAccount ou = { .DomainHandle = domain, .DesiredAccess = 0x02000000, .Id = alice.rid };
+    ok(!call(&c, 34, &ou) && ou.result == 0, "  and herself");
+    extern void samr_owf_encrypt(const uint8_t owf[16], const uint8_t key[16], uint8_t out[16]);
+    uint8_t old_hash[16], new_hash[16], hash[16];
+    crypto_nt_hash("Alice-pass1", old_hash);
+    crypto_nt_hash("Alice-pass5", new_hash);
+    struct encrypted_owf_password old_with_new, new_with_old;
+    samr_owf_encrypt(old_hash, new_hash, old_with_new.data);
+    samr_owf_encrypt(new_hash, old_hash, new_with_old.data);
+    struct SamrChangePasswordUser ch = { .UserHandle = ou.Handle, .NtPresent = 1,
+                                         .OldNtEncryptedWithNewNt = &old_with_new,
+                                         .NewNtEncryptedWithOldNt = &new_with_old };
+    registry_setting_set(reg, "lsass.min-password-length", "6", &actor, NULL);
+    ok(!call(&c, 38, &ch) && ch.result == STATUS_PASSWORD_RESTRICTION,
+       "with a minimum length set: STATUS_PASSWORD_RESTRICTION (a hash shows no length)");
+    registry_setting_set(reg, "lsass.min-password-length", "0", &actor, NULL);
+    ok(!call(&c, 38, &ch) && ch.result == 0, "without: ChangePasswordUser sets the new hash");
+    ok(sam_user_get_nt_hash(reg, alice.rid, hash) == 0 && memcmp(hash, new_hash, 16) == 0, "  the SAM has it");
+    ok(strstr(last_audit(reg), "samr alice user.passwd alice ok") != NULL, "  audited: %s", last_audit(reg));
+    ok(!call(&c, 38, &ch) && ch.result == STATUS_WRONG_PASSWORD, "  the same again: STATUS_WRONG_PASSWORD");
+    /* With the LM pair too (as smbtorture sends it): not supported. */
+    struct encrypted_owf_password lm1 = { { 1 } }, lm2 = { { 2 } };
+    struct SamrChangePasswordUser with_lm = ch;
+    with_lm.LmPresent = 1;
+    with_lm.OldLmEncryptedWithNewLm = &lm1;
+    with_lm.NewLmEncryptedWithOldLm = &lm2;
+    ok(!call(&c, 38, &with_lm) && with_lm.result == STATUS_NOT_SUPPORTED, "with the LM pair: not supported");
+    struct SamrChangePasswordUser lm_only = { .UserHandle = ou.Handle, .LmPresent = 1 };
+    ok(!call(&c, 38, &lm_only) && lm_only.result == STATUS_INVALID_PARAMETER, "LM only: invalid parameter");
+    /* back to Alice-pass1 */
+    samr_owf_encrypt(new_hash, old_hash, old_with_new.data);
+    samr_owf_encrypt(old_hash, new_hash, new_with_old.data);
+    ok(!call(&c, 38, &ch) && ch.result == 0, "and back");
+    conn_close(&c);
+    sam_user_free(&alice);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--serve") == 0)
@@ -735,6 +782,7 @@ int main(int argc, char **argv)
     test_ordinary(reg);
     test_domain_policy(reg);
     test_user_descriptor(reg);
+    test_change_hashes(reg);
     registry_close(reg);
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

@@ -171,6 +171,17 @@ elif MODE == 'workstations':
     b['WorkStations']['WorkStations'] = ARG
     st = status_of(lambda: samr.hSamrSetInformationUser2(dce, user, b))
     ok(st == 0, "hSamrSetInformationUser2 level 14: workstations '%s'" % ARG, st if isinstance(st, str) else hex(st))
+elif MODE == 'change-hash':
+    # SamrChangePasswordUser (opnum 38) as the user himself: the NT hash pair
+    dce2, domain2 = connect(USER, USER_PW)
+    me = open_user(dce2, domain2)
+    st = status_of(lambda: samr.hSamrChangePasswordUser(dce2, me, USER_PW + 'x', USER_PW + 'y'))
+    ok(st == 0xC000006A, 'hSamrChangePasswordUser with a wrong old password: STATUS_WRONG_PASSWORD', st)
+    st = status_of(lambda: samr.hSamrChangePasswordUser(dce2, me, USER_PW, USER_PW + 'y'))
+    ok(st == 0, 'hSamrChangePasswordUser: %s changes his own password with the hashes' % USER, st)
+    st = status_of(lambda: samr.hSamrChangePasswordUser(dce2, me, USER_PW + 'y', USER_PW))
+    ok(st == 0, '... and back', st)
+    dce2.disconnect()
 elif MODE == 'cannot-change':
     r = samr.hSamrLookupNamesInDomain(dce, domain, [USER])
     rid = r['RelativeIds']['Element'][0]['Data']

@@ -253,9 +253,12 @@ impacket_tap "$SW_SRC/t/samr-policy-impacket.py" 445 bob "$BOB_PASSWORD" alice "
 like "$(last_audit 12)" "samr +bob +user.set +alice .*security descriptor \\(cannot change password\\)" \
     "the descriptor change is audited via samr by bob"
 like "$(smb_login alice "$NEW_PASSWORD")" "IPC\\$" "alice's password is what it was"
+# SamrChangePasswordUser (opnum 38, NT hashes only)
+policy_tool() { impacket_tap "$SW_SRC/t/samr-policy-impacket.py" 445 bob "$BOB_PASSWORD" alice "$NEW_PASSWORD" "$@"; }
+policy_tool change-hash
+like "$(smb_login alice "$NEW_PASSWORD")" "IPC\\$" "alice's password is hers again"
 # Logon hours (MMC's "Logon Hours...") and the workstations list ("Log On
 # To..."), enforced at logon
-policy_tool() { impacket_tap "$SW_SRC/t/samr-policy-impacket.py" 445 bob "$BOB_PASSWORD" alice "$NEW_PASSWORD" "$@"; }
 policy_tool hours-deny
 like "$(smb_login alice "$NEW_PASSWORD")" "NT_STATUS_INVALID_LOGON_HOURS" \
     "outside her logon hours (UTC): smbclient is refused with NT_STATUS_INVALID_LOGON_HOURS"

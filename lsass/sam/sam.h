@@ -200,6 +200,13 @@ NTSTATUS sam_user_details_set(struct registry *reg, const struct audit_actor *ac
  * history (the newest 24). */
 NTSTATUS sam_user_change_password(struct registry *reg, const struct audit_actor *actor, uint32_t rid,
                                   const char *password, int64_t now);
+/* The same own change with the new NT hash only (samr's SamrChangePasswordUser,
+ * opnum 38): the descriptor, minimum age and history apply; since a hash
+ * cannot show its password's length or complexity, it is
+ * STATUS_PASSWORD_RESTRICTION while lsass.min-password-length or
+ * lsass.password-complexity is set. */
+NTSTATUS sam_user_change_nt_hash(struct registry *reg, const struct audit_actor *actor, uint32_t rid,
+                                 const uint8_t nt_hash[16], int64_t now);
 
 /* A user's own security descriptor (self-relative bytes, migration 004),
  * set over samr (SetSecurityObject: MMC's "User cannot change password").

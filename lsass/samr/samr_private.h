@@ -232,6 +232,7 @@ SAMR_HANDLER(CreateUser2InDomain);
 SAMR_HANDLER(AddMultipleMembersToAlias);
 SAMR_HANDLER(RemoveMultipleMembersFromAlias);
 SAMR_HANDLER(OemChangePasswordUser2);
+SAMR_HANDLER(ChangePasswordUser);
 SAMR_HANDLER(UnicodeChangePasswordUser2);
 SAMR_HANDLER(GetDomainPasswordInformation);
 SAMR_HANDLER(RidToSid);
