@@ -14,13 +14,17 @@
 # but the present one (UTC) / every hour, read back at level 4.
 # MODE workstations LIST: his workstations list (level 14). Prints TAP
 # lines without a plan.
+import os
 import signal
 import struct
 import sys
 import time
 
-from impacket.dcerpc.v5 import samr, transport
-from impacket.dcerpc.v5.rpcrt import DCERPCException
+from impacket.dcerpc.v5 import samr
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import samr_tap  # noqa: E402
+from samr_tap import Tap, status_of  # noqa: E402
 
 signal.alarm(120)
 PORT, ADMIN, ADMIN_PW, USER, USER_PW, MODE = sys.argv[1:7]
@@ -29,27 +33,12 @@ ARG = sys.argv[7] if len(sys.argv) > 7 else ''
 DAY = 86400 * 10000000
 MINUTE = 60 * 10000000
 NEVER = -0x8000000000000000
-n = 0
-
-
-def ok(cond, name, diag=None):
-    global n
-    n += 1
-    print(('ok' if cond else 'not ok') + ' %d - impacket policy: %s' % (n, name))
-    if not cond and diag is not None:
-        for line in str(diag).splitlines():
-            print('# ' + line)
-    sys.stdout.flush()
-    return cond
+tap = Tap('impacket policy')
+ok = tap.ok
 
 
 def connect(user, password):
-    t = transport.DCERPCTransportFactory(r'ncacn_np:127.0.0.1[\pipe\samr]')
-    t.set_dport(int(PORT))
-    t.set_credentials(user, password)
-    dce = t.get_dce_rpc()
-    dce.connect()
-    dce.bind(samr.MSRPC_UUID_SAMR)
+    dce = samr_tap.connect(PORT, user, password)
     server = samr.hSamrConnect(dce)['ServerHandle']
     domains = samr.hSamrEnumerateDomainsInSamServer(dce, server)['Buffer']['Buffer']
     name = [d['Name'] for d in domains if d['Name'] != 'Builtin'][0]
@@ -81,15 +70,6 @@ def lockout_buffer(duration, window, threshold):
     b['Lockout']['LockoutObservationWindow'] = window
     b['Lockout']['LockoutThreshold'] = threshold
     return b
-
-
-def status_of(call):
-    try:
-        call()
-        return 0
-    except DCERPCException as e:
-        code = e.get_error_code()
-        return code if code is not None else str(e)
 
 
 def as_int(old_large):
@@ -124,12 +104,7 @@ def dacl_descriptor(user_sid, deny):
 
 
 def own_change(old, new):
-    t = transport.DCERPCTransportFactory(r'ncacn_np:127.0.0.1[\pipe\samr]')
-    t.set_dport(int(PORT))
-    t.set_credentials(USER, old)  # logged on with the password he has
-    d = t.get_dce_rpc()
-    d.connect()
-    d.bind(samr.MSRPC_UUID_SAMR)
+    d = samr_tap.connect(PORT, USER, old)  # logged on with the password he has
     st = status_of(lambda: samr.hSamrUnicodeChangePasswordUser2(d, '\x00', USER, old, new))
     d.disconnect()
     return st
