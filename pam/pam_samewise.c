@@ -17,6 +17,9 @@
  *   STATUS_ACCOUNT_LOCKED_OUT     PAM_MAXTRIES      PAM_PERM_DENIED    PAM_PERM_DENIED
  *   STATUS_ACCOUNT_DISABLED       PAM_AUTH_ERR      PAM_PERM_DENIED    PAM_PERM_DENIED
  *   STATUS_ACCOUNT_EXPIRED        PAM_AUTH_ERR      PAM_ACCT_EXPIRED   PAM_PERM_DENIED
+ *   STATUS_INVALID_LOGON_HOURS    PAM_AUTH_ERR      PAM_PERM_DENIED    PAM_PERM_DENIED
+ *   STATUS_ACCESS_DENIED          -                 -                  PAM_PERM_DENIED
+ *     ("User cannot change password")
  *   STATUS_PASSWORD_EXPIRED,
  *     STATUS_PASSWORD_MUST_CHANGE PAM_SUCCESS (*)   PAM_NEW_AUTHTOK_REQD -
  *   STATUS_PASSWORD_RESTRICTION   -                 -                  PAM_AUTHTOK_ERR (reason shown)
@@ -93,6 +96,8 @@ static void explain(pam_handle_t *pamh, const struct options *o, uint32_t status
     case STATUS_ACCOUNT_LOCKED_OUT: why = "The account is locked out after too many bad passwords."; break;
     case STATUS_ACCOUNT_DISABLED: why = "The account is disabled."; break;
     case STATUS_ACCOUNT_EXPIRED: why = "The account has expired."; break;
+    case STATUS_INVALID_LOGON_HOURS: why = "The account may not log on at this time of the week."; break;
+    case STATUS_ACCESS_DENIED: why = "The user may not change this account's password."; break;
     case STATUS_PASSWORD_EXPIRED:
     case STATUS_PASSWORD_MUST_CHANGE: why = "The password has expired: change it now."; break;
     }
@@ -197,6 +202,7 @@ EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const ch
         return PAM_MAXTRIES;
     case STATUS_ACCOUNT_DISABLED:
     case STATUS_ACCOUNT_EXPIRED:
+    case STATUS_INVALID_LOGON_HOURS:
         explain(pamh, &o, status);
         return PAM_AUTH_ERR;
     case STATUS_LOGON_FAILURE:
@@ -233,6 +239,7 @@ EXPORT int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char 
         return PAM_USER_UNKNOWN;
     case STATUS_ACCOUNT_LOCKED_OUT:
     case STATUS_ACCOUNT_DISABLED:
+    case STATUS_INVALID_LOGON_HOURS:
         return PAM_PERM_DENIED;
     case STATUS_ACCOUNT_EXPIRED:
         return PAM_ACCT_EXPIRED;
@@ -261,6 +268,8 @@ static int change_result(pam_handle_t *pamh, const struct options *o, uint32_t s
     case STATUS_ACCOUNT_LOCKED_OUT:
     case STATUS_ACCOUNT_DISABLED:
     case STATUS_ACCOUNT_EXPIRED:
+    case STATUS_INVALID_LOGON_HOURS:
+    case STATUS_ACCESS_DENIED:
         return PAM_PERM_DENIED;
     case STATUS_PASSWORD_RESTRICTION:
         snprintf(text, sizeof text, "The new password does not meet the password policy%s%s.",

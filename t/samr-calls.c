@@ -15,6 +15,7 @@
 
 #include "dcerpc/dcerpc.h"
 #include "lib/crypto.h"
+#include "lib/secdesc.h"
 #include "lib/utf16.h"
 #include "lsass/sam/sam.h"
 #include "lsass/samr/samr.h"
@@ -483,6 +484,277 @@ static void test_ordinary(struct registry *reg)
     conn_close(&c);
 }
 
+static struct old_large_integer nt_delta(int64_t v)
+{
+    return (struct old_large_integer){ (uint32_t)(uint64_t)v, (uint32_t)((uint64_t)v >> 32) };
+}
+
+static uint32_t setting_of(struct registry *reg, const char *name)
+{
+    uint32_t v = 0xFFFFFFFFu;
+    registry_setting_get_dword(reg, name, &v);
+    return v;
+}
+
+/* SetInformationDomain 1 and 12 onto the lsass.* settings, as secpol and
+ * net accounts set them; QueryInformationDomain gives them back. */
+static void test_domain_policy(struct registry *reg)
+{
+    struct conn c;
+    struct policy_handle server, domain, builtin;
+    uint32_t result = 1;
+    const int64_t day = 86400ll * 10000000, minute = 60ll * 10000000;
+    ok(conn_open(&c, reg, "bob"), "bob binds samr (domain policy)");
+    ok(open_domain(&c, false, 0x02000000, &server, &domain, &result) && result == 0, "  opens the domain");
+    size_t before = audit_count(reg);
+    struct SamrSetInformationDomain s1 = { .DomainHandle = domain, .DomainInformationClass = 1 };
+    s1.DomainInformation.Password = (struct domain_password_information){
+        .MinPasswordLength = 8, .PasswordHistoryLength = 5, .PasswordProperties = 1,
+        .MaxPasswordAge = nt_delta(-42 * day), .MinPasswordAge = nt_delta(-1 * day) };
+    ok(!call(&c, 9, &s1) && s1.result == 0, "SetInformationDomain 1: 8 chars, history 5, 42/1 days, complex");
+    ok(setting_of(reg, "lsass.min-password-length") == 8 && setting_of(reg, "lsass.password-history") == 5 &&
+           setting_of(reg, "lsass.max-password-age") == 42 && setting_of(reg, "lsass.min-password-age") == 1,
+       "  the lsass.* settings have them");
+    bool complex = false;
+    registry_setting_get_bool(reg, "lsass.password-complexity", &complex);
+    ok(complex, "  lsass.password-complexity on");
+    ok(audit_count(reg) == before + 5, "  five setting.set records (%zu)", audit_count(reg) - before);
+    ok(strncmp(last_audit(reg), "samr bob setting.set lsass.", 27) == 0, "  by bob via samr: %s", last_audit(reg));
+    struct SamrQueryInformationDomain q1 = { .DomainHandle = domain, .DomainInformationClass = 1 };
+    ok(!call(&c, 8, &q1) && q1.result == 0 && q1.Buffer && q1.Buffer->Password.MinPasswordLength == 8 &&
+           q1.Buffer->Password.PasswordHistoryLength == 5 && q1.Buffer->Password.PasswordProperties == 1 &&
+           q1.Buffer->Password.MaxPasswordAge.HighPart == nt_delta(-42 * day).HighPart &&
+           q1.Buffer->Password.MaxPasswordAge.LowPart == nt_delta(-42 * day).LowPart &&
+           q1.Buffer->Password.MinPasswordAge.LowPart == nt_delta(-day).LowPart,
+       "  QueryInformationDomain 1 gives them back");
+    before = audit_count(reg);
+    ok(!call(&c, 9, &s1) && s1.result == 0 && audit_count(reg) == before, "  the same again: nothing recorded");
+
+    struct SamrSetInformationDomain bad = s1;
+    bad.DomainInformation.Password.MinPasswordAge = nt_delta(-50 * day);
+    ok(!call(&c, 9, &bad) && bad.result == STATUS_INVALID_PARAMETER, "minimum age over the maximum: invalid");
+    bad = s1;
+    bad.DomainInformation.Password.MinPasswordLength = 15;
+    bad.DomainInformation.Password.PasswordHistoryLength = 7;
+    ok(!call(&c, 9, &bad) && bad.result == STATUS_INVALID_PARAMETER &&
+           setting_of(reg, "lsass.password-history") == 5,
+       "length 15 (over 14): invalid, and the history in the same request is not set either");
+    bad = s1;
+    bad.DomainInformation.Password.PasswordProperties = 0x10;
+    ok(!call(&c, 9, &bad) && bad.result == STATUS_NOT_SUPPORTED, "reversible storage: not supported");
+    bad = s1;
+    bad.DomainInformation.Password.MaxPasswordAge = nt_delta(day);
+    ok(!call(&c, 9, &bad) && bad.result == STATUS_INVALID_PARAMETER, "a positive age: invalid");
+
+    struct SamrSetInformationDomain never = s1;
+    never.DomainInformation.Password = (struct domain_password_information){
+        .MaxPasswordAge = nt_delta(INT64_MIN) };
+    ok(!call(&c, 9, &never) && never.result == 0 && setting_of(reg, "lsass.max-password-age") == 0 &&
+           setting_of(reg, "lsass.min-password-length") == 0,
+       "back: maximum age never (0x8000000000000000) is lsass.max-password-age 0");
+    ok(!call(&c, 8, &q1) && q1.result == 0 && q1.Buffer->Password.MaxPasswordAge.HighPart == 0x80000000u &&
+           q1.Buffer->Password.MaxPasswordAge.LowPart == 0,
+       "  and reads back as never");
+
+    struct SamrSetInformationDomain s12 = { .DomainHandle = domain, .DomainInformationClass = 12 };
+    s12.DomainInformation.Lockout = (struct samr_domain_lockout_information){
+        .LockoutDuration = (uint64_t)(-30 * minute), .LockoutObservationWindow = (uint64_t)(-15 * minute),
+        .LockoutThreshold = 4 };
+    ok(!call(&c, 9, &s12) && s12.result == 0 && setting_of(reg, "lsass.lockout-duration") == 30 &&
+           setting_of(reg, "lsass.lockout-reset") == 15 && setting_of(reg, "lsass.lockout-threshold") == 4,
+       "SetInformationDomain 12: 30 minutes, window 15, threshold 4");
+    struct SamrQueryInformationDomain q12 = { .DomainHandle = domain, .DomainInformationClass = 12 };
+    ok(!call(&c, 8, &q12) && q12.result == 0 && q12.Buffer &&
+           q12.Buffer->Lockout.LockoutDuration == (uint64_t)(-30 * minute) &&
+           q12.Buffer->Lockout.LockoutObservationWindow == (uint64_t)(-15 * minute) &&
+           q12.Buffer->Lockout.LockoutThreshold == 4,
+       "  QueryInformationDomain 12 gives them back");
+    bad = s12;
+    bad.DomainInformation.Lockout.LockoutDuration = (uint64_t)(-5 * minute);
+    ok(!call(&c, 9, &bad) && bad.result == STATUS_INVALID_PARAMETER, "a duration under the window: invalid");
+    bad.DomainInformation.Lockout.LockoutThreshold = 1000;
+    bad.DomainInformation.Lockout.LockoutDuration = (uint64_t)(-30 * minute);
+    ok(!call(&c, 9, &bad) && bad.result == STATUS_INVALID_PARAMETER &&
+           setting_of(reg, "lsass.lockout-threshold") == 4,
+       "threshold 1000: invalid, nothing changed");
+    struct SamrSetInformationDomain s4 = { .DomainHandle = domain, .DomainInformationClass = 4 };
+    s4.DomainInformation.Oem = ustr(&c, "x");
+    ok(!call(&c, 9, &s4) && s4.result == STATUS_NOT_SUPPORTED, "level 4 (OEM text): not supported");
+    struct SamrSetInformationDomain s2 = { .DomainHandle = domain, .DomainInformationClass = 2 };
+    ok(!call(&c, 9, &s2) && s2.result == STATUS_INVALID_INFO_CLASS, "level 2: invalid class");
+    ok(open_domain(&c, true, 0x02000000, &server, &builtin, &result) && result == 0, "Builtin opened");
+    struct SamrSetInformationDomain sb = s12;
+    sb.DomainHandle = builtin;
+    ok(!call(&c, 9, &sb) && sb.result == STATUS_NOT_SUPPORTED, "  its policy is the account domain's");
+    conn_close(&c);
+
+    ok(conn_open(&c, reg, "alice"), "alice binds samr (domain policy)");
+    ok(open_domain(&c, false, 0x02000000, &server, &domain, &result) && result == 0, "  opens the domain");
+    s12.DomainHandle = domain;
+    s12.DomainInformation.Lockout.LockoutThreshold = 0;
+    ok(!call(&c, 9, &s12) && s12.result == STATUS_ACCESS_DENIED && setting_of(reg, "lsass.lockout-threshold") == 4,
+       "alice may not set the lockout policy");
+    ok(strncmp(last_audit(reg), "samr alice setting.set ", 23) == 0 && strstr(last_audit(reg), " refused"),
+       "  audited as refused: %s", last_audit(reg));
+    conn_close(&c);
+    registry_setting_unset(reg, "lsass.lockout-duration", &actor, NULL);
+    registry_setting_unset(reg, "lsass.lockout-reset", &actor, NULL);
+    registry_setting_unset(reg, "lsass.lockout-threshold", &actor, NULL);
+}
+
+/* The DACL MMC writes for "User cannot change password": USER_CHANGE_PASSWORD
+ * denied to Everyone and SELF first, then the usual grants. */
+static struct samr_sr_security_descriptor user_dacl(struct conn *c, const struct sid *user, bool deny)
+{
+    static const struct sid self = { 1, 1, { 0, 0, 0, 0, 0, 5 }, { 10 } };
+    struct security_descriptor sd;
+    secdesc_init(&sd);
+    struct acl *dacl = acl_new();
+    if (deny) {
+        acl_add_simple(dacl, ACCESS_DENIED_ACE_TYPE, 0, 0x40, &SID_EVERYONE);
+        acl_add_simple(dacl, ACCESS_DENIED_ACE_TYPE, 0, 0x40, &self);
+    }
+    acl_add_simple(dacl, ACCESS_ALLOWED_ACE_TYPE, 0, 0x0002035B, &SID_EVERYONE);
+    acl_add_simple(dacl, ACCESS_ALLOWED_ACE_TYPE, 0, 0x000F07FF, &SID_BUILTIN_ADMINISTRATORS);
+    acl_add_simple(dacl, ACCESS_ALLOWED_ACE_TYPE, 0, 0x00020044, user);
+    secdesc_set_dacl(&sd, dacl);
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    secdesc_to_bytes(&sd, &bytes, &len);
+    secdesc_free(&sd);
+    struct samr_sr_security_descriptor out = { (uint32_t)len, ndr_arena_alloc(c->arena, len) };
+    memcpy(out.SecurityDescriptor, bytes, len);
+    free(bytes);
+    return out;
+}
+
+/* Alice changes her own password from `from` to `to`: the result. */
+static uint32_t own_change(struct conn *c, const char *from, const char *to)
+{
+    uint8_t old_hash[16], new_hash[16], owf[16];
+    crypto_nt_hash(from, old_hash);
+    crypto_nt_hash(to, new_hash);
+    struct samr_encrypted_user_password *enc = ndr_arena_alloc(c->arena, sizeof *enc);
+    struct encrypted_owf_password *verifier = ndr_arena_alloc(c->arena, sizeof *verifier);
+    encrypt_password(to, old_hash, 16, enc->Buffer);
+    extern void samr_owf_encrypt(const uint8_t owf[16], const uint8_t key[16], uint8_t out[16]);
+    samr_owf_encrypt(old_hash, new_hash, owf);
+    memcpy(verifier->data, owf, 16);
+    struct SamrUnicodeChangePasswordUser2 ch = { .UserName = ustr(c, "alice"),
+                                                 .NewPasswordEncryptedWithOldNt = enc,
+                                                 .OldNtOwfPasswordEncryptedWithNewNt = verifier };
+    return call(c, 55, &ch) ? 0xFFFFFFFFu : ch.result;
+}
+
+/* SetSecurityObject on a user: MMC's "User cannot change password". */
+static void test_user_descriptor(struct registry *reg)
+{
+    struct conn c, a;
+    struct policy_handle server, domain, adomain;
+    uint32_t result = 1;
+    struct sam_user alice;
+    sam_user_by_name(reg, "alice", &alice);
+    ok(conn_open(&c, reg, "bob"), "bob binds samr (user descriptor)");
+    ok(open_domain(&c, false, 0x02000000, &server, &domain, &result) && result == 0, "  opens the domain");
+    struct SamrOpenAccount ou = { .DomainHandle = domain, .DesiredAccess = 0x02000000, .Id = alice.rid };
+    ok(!call(&c, 34, &ou) && ou.result == 0, "  opens alice");
+    struct SamrSetSecurityObject ss = { .ObjectHandle = ou.Handle, .SecurityInformation = 4,
+                                        .SecurityDescriptor = user_dacl(&c, &alice.sid, true) };
+    ok(!call(&c, 2, &ss) && ss.result == 0, "SetSecurityObject DACL: Everyone and SELF denied the change");
+    ok(strstr(last_audit(reg), "samr bob user.set alice ok") != NULL, "  audited: %s", last_audit(reg));
+    struct SamrQuerySecurityObject qs = { .ObjectHandle = ou.Handle, .SecurityInformation = 4 };
+    struct security_descriptor got;
+    ok(!call(&c, 3, &qs) && qs.result == 0 && qs.SecurityDescriptor &&
+           secdesc_parse(qs.SecurityDescriptor->SecurityDescriptor, qs.SecurityDescriptor->Length, &got) == 0 &&
+           got.dacl && got.dacl->count == 5 && got.dacl->aces[0].type == ACCESS_DENIED_ACE_TYPE &&
+           got.dacl->aces[0].mask == 0x40,
+       "QuerySecurityObject gives the stored DACL back");
+    secdesc_free(&got);
+    struct SamrQuerySecurityObject qo = { .ObjectHandle = ou.Handle, .SecurityInformation = 1 };
+    ok(!call(&c, 3, &qo) && qo.result == 0 && qo.SecurityDescriptor &&
+           secdesc_parse(qo.SecurityDescriptor->SecurityDescriptor, qo.SecurityDescriptor->Length, &got) == 0 &&
+           got.has_owner && sid_equal(&got.owner, &SID_BUILTIN_ADMINISTRATORS),
+       "  the owner is still Administrators (only the DACL was set)");
+    secdesc_free(&got);
+
+    ok(conn_open(&a, reg, "alice"), "alice binds samr");
+    ok(own_change(&a, "Alice-pass1", "Alice-pass3") == STATUS_ACCESS_DENIED,
+       "alice's own change: STATUS_ACCESS_DENIED");
+    uint8_t hash[16], want[16];
+    crypto_nt_hash("Alice-pass1", want);
+    ok(sam_user_get_nt_hash(reg, alice.rid, hash) == 0 && memcmp(hash, want, 16) == 0, "  her password is unchanged");
+    ok(open_domain(&a, false, 0x02000000, &server, &adomain, &result) && result == 0, "alice opens the domain");
+    struct SamrOpenAccount ao = { .DomainHandle = adomain, .DesiredAccess = 0x02000000, .Id = alice.rid };
+    ok(!call(&a, 34, &ao) && ao.result == 0, "  and herself");
+    struct SamrSetSecurityObject as = { .ObjectHandle = ao.Handle, .SecurityInformation = 4,
+                                        .SecurityDescriptor = user_dacl(&a, &alice.sid, false) };
+    ok(!call(&a, 2, &as) && as.result == STATUS_ACCESS_DENIED, "  but may not change her descriptor");
+
+    ss.SecurityDescriptor = user_dacl(&c, &alice.sid, false);
+    ok(!call(&c, 2, &ss) && ss.result == 0, "bob takes the deny out again");
+    ok(own_change(&a, "Alice-pass1", "Alice-pass3") == 0, "  alice's own change is accepted");
+    ok(own_change(&a, "Alice-pass3", "Alice-pass1") == 0, "  and back");
+    struct SamrSetSecurityObject bad = ss;
+    bad.SecurityDescriptor.Length = 7;
+    ok(!call(&c, 2, &bad) && bad.result == STATUS_INVALID_PARAMETER, "a truncated descriptor: invalid");
+    bad = ss;
+    bad.SecurityInformation = 0;
+    ok(!call(&c, 2, &bad) && bad.result == STATUS_INVALID_PARAMETER, "no security information: invalid");
+    struct SamrSetSecurityObject sd = { .ObjectHandle = domain, .SecurityInformation = 4,
+                                        .SecurityDescriptor = user_dacl(&c, &alice.sid, false) };
+    ok(!call(&c, 2, &sd) && sd.result == STATUS_NOT_SUPPORTED, "a domain's descriptor: not supported");
+    conn_close(&a);
+    conn_close(&c);
+    sam_user_free(&alice);
+}
+
+/* SamrChangePasswordUser (opnum 38): the NT hash pair on a user handle. */
+static void test_change_hashes(struct registry *reg)
+{
+    struct conn c;
+    struct policy_handle server, domain;
+    uint32_t result = 1;
+    struct sam_user alice;
+    sam_user_by_name(reg, "alice", &alice);
+    ok(conn_open(&c, reg, "alice"), "alice binds samr (opnum 38)");
+    ok(open_domain(&c, false, 0x02000000, &server, &domain, &result) && result == 0, "  opens the domain");
+    struct SamrOpenAccount ou = { .DomainHandle = domain, .DesiredAccess = 0x02000000, .Id = alice.rid };
+    ok(!call(&c, 34, &ou) && ou.result == 0, "  and herself");
+    extern void samr_owf_encrypt(const uint8_t owf[16], const uint8_t key[16], uint8_t out[16]);
+    uint8_t old_hash[16], new_hash[16], hash[16];
+    crypto_nt_hash("Alice-pass1", old_hash);
+    crypto_nt_hash("Alice-pass5", new_hash);
+    struct encrypted_owf_password old_with_new, new_with_old;
+    samr_owf_encrypt(old_hash, new_hash, old_with_new.data);
+    samr_owf_encrypt(new_hash, old_hash, new_with_old.data);
+    struct SamrChangePasswordUser ch = { .UserHandle = ou.Handle, .NtPresent = 1,
+                                         .OldNtEncryptedWithNewNt = &old_with_new,
+                                         .NewNtEncryptedWithOldNt = &new_with_old };
+    registry_setting_set(reg, "lsass.min-password-length", "6", &actor, NULL);
+    ok(!call(&c, 38, &ch) && ch.result == STATUS_PASSWORD_RESTRICTION,
+       "with a minimum length set: STATUS_PASSWORD_RESTRICTION (a hash shows no length)");
+    registry_setting_set(reg, "lsass.min-password-length", "0", &actor, NULL);
+    ok(!call(&c, 38, &ch) && ch.result == 0, "without: ChangePasswordUser sets the new hash");
+    ok(sam_user_get_nt_hash(reg, alice.rid, hash) == 0 && memcmp(hash, new_hash, 16) == 0, "  the SAM has it");
+    ok(strstr(last_audit(reg), "samr alice user.passwd alice ok") != NULL, "  audited: %s", last_audit(reg));
+    ok(!call(&c, 38, &ch) && ch.result == STATUS_WRONG_PASSWORD, "  the same again: STATUS_WRONG_PASSWORD");
+    /* With the LM pair too (as smbtorture sends it): not supported. */
+    struct encrypted_owf_password lm1 = { { 1 } }, lm2 = { { 2 } };
+    struct SamrChangePasswordUser with_lm = ch;
+    with_lm.LmPresent = 1;
+    with_lm.OldLmEncryptedWithNewLm = &lm1;
+    with_lm.NewLmEncryptedWithOldLm = &lm2;
+    ok(!call(&c, 38, &with_lm) && with_lm.result == STATUS_NOT_SUPPORTED, "with the LM pair: not supported");
+    struct SamrChangePasswordUser lm_only = { .UserHandle = ou.Handle, .LmPresent = 1 };
+    ok(!call(&c, 38, &lm_only) && lm_only.result == STATUS_INVALID_PARAMETER, "LM only: invalid parameter");
+    /* back to Alice-pass1 */
+    samr_owf_encrypt(new_hash, old_hash, old_with_new.data);
+    samr_owf_encrypt(old_hash, new_hash, new_with_old.data);
+    ok(!call(&c, 38, &ch) && ch.result == 0, "and back");
+    conn_close(&c);
+    sam_user_free(&alice);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--serve") == 0)
@@ -508,6 +780,9 @@ int main(int argc, char **argv)
     rpc_ctx.db_path = db;
     test_admin(reg);
     test_ordinary(reg);
+    test_domain_policy(reg);
+    test_user_descriptor(reg);
+    test_change_hashes(reg);
     registry_close(reg);
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

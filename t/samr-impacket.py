@@ -6,45 +6,26 @@
 # SamrUnicodeChangePasswordUser2; the level-18 NT hash; an ordinary user's
 # refusals. Prints TAP lines without a plan (the shell test counts them).
 # The new user eve is left for the shell test to log on with and delete.
+import os
 import signal
 import sys
 
-from impacket.dcerpc.v5 import samr, transport
+from impacket.dcerpc.v5 import samr
 from impacket.dcerpc.v5.rpcrt import DCERPCException
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import samr_tap  # noqa: E402
+from samr_tap import Tap, status_of  # noqa: E402
 
 signal.alarm(120)
 PORT, ADMIN, ADMIN_PW, USER, USER_PW = sys.argv[1:6]
 EVE_PW1, EVE_PW2 = 'Eve-first-Pw-1', 'Eve-second-Pw-2'
-n = 0
-
-
-def ok(cond, name, diag=None):
-    global n
-    n += 1
-    print(('ok' if cond else 'not ok') + ' %d - impacket: %s' % (n, name))
-    if not cond and diag is not None:
-        for line in str(diag).splitlines():
-            print('# ' + line)
-    sys.stdout.flush()
-    return cond
+tap = Tap('impacket')
+ok = tap.ok
 
 
 def connect(user, password):
-    t = transport.DCERPCTransportFactory(r'ncacn_np:127.0.0.1[\pipe\samr]')
-    t.set_dport(int(PORT))
-    t.set_credentials(user, password)
-    dce = t.get_dce_rpc()
-    dce.connect()
-    dce.bind(samr.MSRPC_UUID_SAMR)
-    return dce
-
-
-def status_of(call):
-    try:
-        call()
-        return 0
-    except DCERPCException as e:
-        return e.get_error_code()
+    return samr_tap.connect(PORT, user, password)
 
 
 def account_domain(dce):

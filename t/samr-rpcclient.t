@@ -221,6 +221,60 @@ like "$out" "Password changed for user eve" "smbpasswd -r: eve changes the passw
 "$LWADMIN" config set lsass.allow-anonymous off >/dev/null
 like "$(smb_login eve Eve-fourth-Pw-4)" "IPC\\$" "eve, made over samr by impacket, logs on with smbclient"
 like "$(last_audit 16)" "samr +bob +user.passwd +eve" "impacket's changes are audited via samr"
+# ---- the domain policy over samr (SetInformationDomain 1 and 12) ----
+impacket_tap() { # SCRIPT ARGS...: its TAP lines into this test's, and that it ran to its end
+    /usr/bin/python3 "$@" > "$T/impacket-policy.tap" 2>&1
+    rc=$?
+    while IFS= read -r line; do
+        case $line in
+        "ok "*) _tap_record 0 "${line#ok [0-9]* - }" ;;
+        "not ok "*) _tap_record 1 "${line#not ok [0-9]* - }" ;;
+        *) diag "$line" ;;
+        esac
+    done < "$T/impacket-policy.tap"
+    is "$rc" 0 "impacket $(shift 5; echo "$*"): the script ran to its end"
+}
+impacket_tap "$SW_SRC/t/samr-policy-impacket.py" 445 bob "$BOB_PASSWORD" alice "$NEW_PASSWORD" set
+got=""
+for s in min-password-length password-history max-password-age min-password-age password-complexity \
+    lockout-duration lockout-reset lockout-threshold; do
+    got="$got $("$LWADMIN" config get lsass.$s 2>&1)"
+done
+is "$got" " 12 4 30 2 on 45 20 7" "lwadmin config get agrees with what impacket set over samr"
+like "$(last_audit 12)" "samr +bob +setting.set +lsass.min-password-length" "the changes are setting.set records via samr by bob"
+like "$(bob getdompwinfo)" "min_password_length: 12" "rpcclient getdompwinfo: 12 at once (live)"
+like "$(alice "chgpasswd2 alice $NEW_PASSWORD Sh0rt-pw1")" "NT_STATUS_PASSWORD_RESTRICTION" \
+    "a 9-character change is refused at once: NT_STATUS_PASSWORD_RESTRICTION"
+impacket_tap "$SW_SRC/t/samr-policy-impacket.py" 445 bob "$BOB_PASSWORD" alice "$NEW_PASSWORD" reset
+is "$("$LWADMIN" config get lsass.min-password-length 2>&1) $("$LWADMIN" config get lsass.max-password-age 2>&1)" \
+    "0 0" "back to no minimum length and no maximum age"
+# MMC's "User cannot change password" (a deny in alice's descriptor)
+impacket_tap "$SW_SRC/t/samr-policy-impacket.py" 445 bob "$BOB_PASSWORD" alice "$NEW_PASSWORD" cannot-change
+like "$(last_audit 12)" "samr +bob +user.set +alice .*security descriptor \\(cannot change password\\)" \
+    "the descriptor change is audited via samr by bob"
+like "$(smb_login alice "$NEW_PASSWORD")" "IPC\\$" "alice's password is what it was"
+# SamrChangePasswordUser (opnum 38, NT hashes only)
+policy_tool() { impacket_tap "$SW_SRC/t/samr-policy-impacket.py" 445 bob "$BOB_PASSWORD" alice "$NEW_PASSWORD" "$@"; }
+policy_tool change-hash
+like "$(smb_login alice "$NEW_PASSWORD")" "IPC\\$" "alice's password is hers again"
+# Logon hours (MMC's "Logon Hours...") and the workstations list ("Log On
+# To..."), enforced at logon
+policy_tool hours-deny
+like "$(smb_login alice "$NEW_PASSWORD")" "NT_STATUS_INVALID_LOGON_HOURS" \
+    "outside her logon hours (UTC): smbclient is refused with NT_STATUS_INVALID_LOGON_HOURS"
+like "$(smb_login alice wrong-password)" "NT_STATUS_LOGON_FAILURE" "  a wrong password still says so first"
+policy_tool hours-allow
+like "$(smb_login alice "$NEW_PASSWORD")" "IPC\\$" "every hour again: smbclient logs on"
+policy_tool workstations "PC1,FILER2"
+smb_login_from() { # WORKSTATION USER PASSWORD
+    timeout "$APPLIANCE_CLIENT_TIMEOUT" smbclient -s "$APPLIANCE_CONF" --netbiosname "$1" -U "$2%$3" -p 445 \
+        -L 127.0.0.1 2>&1
+}
+like "$(smb_login_from OTHERPC alice "$NEW_PASSWORD")" "NT_STATUS_INVALID_WORKSTATION" \
+    "from a workstation not in her list: NT_STATUS_INVALID_WORKSTATION"
+like "$(smb_login_from pc1 alice "$NEW_PASSWORD")" "IPC\\$" "from one in it (any case): she logs on"
+policy_tool workstations ""
+like "$(smb_login_from OTHERPC alice "$NEW_PASSWORD")" "IPC\\$" "an empty list: from anywhere"
 out=$(bob "deletedomuser eve")
 unlike "$out" "NT_STATUS" "deletedomuser eve"
 

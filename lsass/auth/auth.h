@@ -146,14 +146,17 @@ struct lsa_provider_ops {
 
     /* The account's state, no password involved (PAM account management):
      * STATUS_SUCCESS, STATUS_ACCOUNT_LOCKED_OUT, STATUS_ACCOUNT_DISABLED,
-     * STATUS_PASSWORD_EXPIRED, or STATUS_NO_SUCH_USER. NULL: none. */
+     * STATUS_PASSWORD_EXPIRED, STATUS_INVALID_LOGON_HOURS (outside the
+     * account's logon hours), or STATUS_NO_SUCH_USER. NULL: none. */
     NTSTATUS (*account_check)(struct lsa_provider *provider, const struct lsa_settings *settings,
                               const char *user);
 
     /* A password change (PAM's chauthtok). With old_password, the user's own
      * change: locked out -> STATUS_ACCOUNT_LOCKED_OUT, a wrong old password ->
      * STATUS_WRONG_PASSWORD (counted towards the lockout like a bad logon);
-     * an expired password may be changed. old_password NULL: an
+     * an expired password may be changed; a user his account's descriptor
+     * denies the change ("User cannot change password") ->
+     * STATUS_ACCESS_DENIED. old_password NULL: an
      * administrator's reset. new_password NULL: only check the old one. The
      * password policy applies (STATUS_PASSWORD_RESTRICTION, *why a static
      * reason). actor is who asked, for the audit log. Called with the

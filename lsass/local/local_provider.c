@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "lib/crypto.h"
@@ -54,6 +55,46 @@ static NTSTATUS check_account_expiry(struct registry *reg, const struct sam_user
         status = STATUS_ACCOUNT_EXPIRED;
     sam_user_details_free(&details);
     return status;
+}
+
+/* Logon hours and the workstations list set over samr (MMC's "Logon
+ * Hours...", "Log On To..."): outside the hours (UTC, as Windows computes
+ * them) STATUS_INVALID_LOGON_HOURS; from a workstation the list does not
+ * name, STATUS_INVALID_WORKSTATION. The workstation is known only for NTLM
+ * (the name in AUTHENTICATE); NULL skips that check. */
+static NTSTATUS check_logon_restrictions(struct registry *reg, const struct sam_user *user, int64_t now,
+                                         const char *workstation)
+{
+    uint8_t hours[SAM_LOGON_HOURS_BYTES];
+    bool restricted = false;
+    NTSTATUS status = sam_user_get_logon_hours(reg, user->rid, hours, &restricted);
+    if (!NT_SUCCESS(status))
+        return status;
+    if (restricted && !sam_logon_hours_allow(hours, now))
+        return STATUS_INVALID_LOGON_HOURS;
+    if (!workstation || !workstation[0])
+        return STATUS_SUCCESS;
+    struct sam_user_details details;
+    status = sam_user_details_get(reg, user->rid, &details);
+    if (!NT_SUCCESS(status))
+        return status;
+    /* The list is comma-separated NetBIOS names ([MS-SAMR] 2.2.6.1
+     * WorkStations); empty: any. */
+    const char *list = details.workstations ? details.workstations : "";
+    bool listed = !list[0];
+    size_t want = strlen(workstation);
+    for (const char *p = list; *p && !listed;) {
+        while (*p == ',' || *p == ' ')
+            p++;
+        size_t n = strcspn(p, ",");
+        size_t m = n;
+        while (m && p[m - 1] == ' ')
+            m--;
+        listed = m && m == want && strncasecmp(p, workstation, m) == 0;
+        p += n;
+    }
+    sam_user_details_free(&details);
+    return listed ? STATUS_SUCCESS : STATUS_INVALID_WORKSTATION;
 }
 
 static NTSTATUS build_token(struct registry *reg, const struct sid *user_sid, uint32_t primary_rid, bool guest,
@@ -208,6 +249,8 @@ static NTSTATUS local_logon(struct lsa_provider *p, const struct lsa_settings *s
     status = check_account_policy(&user, settings, now);
     if (NT_SUCCESS(status))
         status = check_account_expiry(lp->reg, &user, now);
+    if (NT_SUCCESS(status))
+        status = check_logon_restrictions(lp->reg, &user, now, proof->ntlm ? proof->ntlm->workstation : NULL);
     if (!NT_SUCCESS(status))
         goto out;
     status = sam_user_logon_success(lp->reg, user.rid, now);
@@ -267,6 +310,8 @@ static NTSTATUS local_principal_logon(struct lsa_provider *p, const struct lsa_s
     else if (user.flags & SAM_USER_DISABLED)
         status = STATUS_ACCOUNT_DISABLED;
     if (NT_SUCCESS(status))
+        status = check_logon_restrictions(lp->reg, &user, now, NULL);
+    if (NT_SUCCESS(status))
         status = sam_user_logon_success(lp->reg, user.rid, now);
     if (NT_SUCCESS(status)) {
         result->user = strdup(user.name);
@@ -291,6 +336,8 @@ static NTSTATUS local_account_check(struct lsa_provider *p, const struct lsa_set
     if (NT_SUCCESS(status)) {
         status = sam_user_is_locked_out(&user, &policy, now) ? STATUS_ACCOUNT_LOCKED_OUT
                                                              : check_account_policy(&user, settings, now);
+        if (NT_SUCCESS(status))
+            status = check_logon_restrictions(lp->reg, &user, now, NULL);
         sam_user_free(&user);
     }
     pthread_mutex_unlock(&lp->lock);
@@ -329,6 +376,13 @@ static NTSTATUS local_change_password(struct lsa_provider *p, const struct lsa_s
                 record_bad_password(lp, &user, &policy, now);
             else if (NT_SUCCESS(status) && (user.flags & SAM_USER_DISABLED))
                 status = STATUS_ACCOUNT_DISABLED;
+        }
+        bool denied = false;
+        if (NT_SUCCESS(status))
+            status = sam_user_may_change_password(lp->reg, user.rid, &user.sid, &denied);
+        if (NT_SUCCESS(status) && denied) {
+            status = STATUS_ACCESS_DENIED; /* "User cannot change password" */
+            *why = "the account's descriptor denies the user a change of his own password";
         }
         crypto_wipe(unused, sizeof unused);
     }

@@ -200,6 +200,45 @@ NTSTATUS sam_user_details_set(struct registry *reg, const struct audit_actor *ac
  * history (the newest 24). */
 NTSTATUS sam_user_change_password(struct registry *reg, const struct audit_actor *actor, uint32_t rid,
                                   const char *password, int64_t now);
+/* The same own change with the new NT hash only (samr's SamrChangePasswordUser,
+ * opnum 38): the descriptor, minimum age and history apply; since a hash
+ * cannot show its password's length or complexity, it is
+ * STATUS_PASSWORD_RESTRICTION while lsass.min-password-length or
+ * lsass.password-complexity is set. */
+NTSTATUS sam_user_change_nt_hash(struct registry *reg, const struct audit_actor *actor, uint32_t rid,
+                                 const uint8_t nt_hash[16], int64_t now);
+
+/* A user's own security descriptor (self-relative bytes, migration 004),
+ * set over samr (SetSecurityObject: MMC's "User cannot change password").
+ * get: *bytes NULL when the account has the default (free() it otherwise);
+ * STATUS_NO_SUCH_USER. set: NULL bytes go back to the default; a descriptor
+ * that does not parse or is over SAM_DESCRIPTOR_MAX bytes is
+ * STATUS_INVALID_PARAMETER; audited as user.set. */
+#define SAM_DESCRIPTOR_MAX 65536
+NTSTATUS sam_user_get_descriptor(struct registry *reg, uint32_t rid, uint8_t **bytes, size_t *len);
+NTSTATUS sam_user_set_descriptor(struct registry *reg, const struct audit_actor *actor, uint32_t rid,
+                                 const uint8_t *bytes, size_t len);
+/* Whether the account's descriptor denies its user USER_CHANGE_PASSWORD on
+ * himself (as himself, SELF, Everyone, Authenticated Users; the first ACE
+ * naming the right decides, none denies, no DACL allows). The default
+ * allows. sam_user_change_password and the local provider's own change
+ * refuse with STATUS_ACCESS_DENIED when *denied. */
+NTSTATUS sam_user_may_change_password(struct registry *reg, uint32_t rid, const struct sid *user_sid,
+                                      bool *denied);
+
+/* Logon hours (migration 004): 168 bits, hour n of the week (UTC, from
+ * Sunday 00:00) in bit n%8 of byte n/8, as [MS-SAMR] SAMPR_LOGON_HOURS
+ * carries them at 168 units a week. get: every hour (all 0xFF,
+ * *restricted false) unless set. set: all 0xFF (or NULL) takes the
+ * restriction away; audited as user.set. allow: whether time now (seconds
+ * since 1970) falls in an allowed hour; a logon outside them is
+ * STATUS_INVALID_LOGON_HOURS. */
+#define SAM_LOGON_HOURS_BYTES 21
+NTSTATUS sam_user_get_logon_hours(struct registry *reg, uint32_t rid, uint8_t hours[SAM_LOGON_HOURS_BYTES],
+                                  bool *restricted);
+NTSTATUS sam_user_set_logon_hours(struct registry *reg, const struct audit_actor *actor, uint32_t rid,
+                                  const uint8_t *hours);
+bool sam_logon_hours_allow(const uint8_t hours[SAM_LOGON_HOURS_BYTES], int64_t now);
 
 /* ---- logon bookkeeping (lsassd) ----------------------------------------- */
 

@@ -174,12 +174,16 @@ static NTSTATUS in_history(struct registry *reg, uint32_t rid, uint32_t depth, c
     return status;
 }
 
-NTSTATUS sam_user_change_password(struct registry *reg, const struct audit_actor *actor, uint32_t rid,
-                                  const char *password, int64_t now)
+/* The checks that bind a user's own change only: his descriptor, the
+ * minimum age, the history (hash: the new NT hash). */
+static NTSTATUS own_change_checks(struct registry *reg, const struct sam_user *user, const uint8_t hash[16],
+                                  int64_t now)
 {
-    struct sam_user user;
     uint32_t history = 0, min_age = 0;
-    NTSTATUS status = sam_user_by_rid(reg, rid, &user);
+    bool denied = false;
+    NTSTATUS status = sam_user_may_change_password(reg, user->rid, &user->sid, &denied);
+    if (NT_SUCCESS(status) && denied)
+        return STATUS_ACCESS_DENIED; /* "User cannot change password" */
     if (!NT_SUCCESS(status))
         return status;
     if (!NT_SUCCESS(registry_setting_get_dword(reg, "lsass.password-history", &history)))
@@ -188,22 +192,54 @@ NTSTATUS sam_user_change_password(struct registry *reg, const struct audit_actor
         min_age = 0;
     /* Minimum age: not while the password is expired (the user must be able
      * to change it), nor for one never set. */
-    if (min_age && user.password_last_set && !(user.flags & SAM_USER_PASSWORD_EXPIRED) &&
-        now < user.password_last_set + (int64_t)min_age * 86400)
-        status = STATUS_PASSWORD_RESTRICTION;
-    uint8_t hash[16];
+    if (min_age && user->password_last_set && !(user->flags & SAM_USER_PASSWORD_EXPIRED) &&
+        now < user->password_last_set + (int64_t)min_age * 86400)
+        return STATUS_PASSWORD_RESTRICTION;
     bool reused = false;
-    if (NT_SUCCESS(status) && history) {
-        if (crypto_nt_hash(password, hash) != 0)
-            status = STATUS_PASSWORD_RESTRICTION;
-        else
-            status = in_history(reg, rid, history, hash, &reused);
+    if (history) {
+        status = in_history(reg, user->rid, history, hash, &reused);
         if (NT_SUCCESS(status) && reused)
             status = STATUS_PASSWORD_RESTRICTION;
     }
+    return status;
+}
+
+NTSTATUS sam_user_change_password(struct registry *reg, const struct audit_actor *actor, uint32_t rid,
+                                  const char *password, int64_t now)
+{
+    struct sam_user user;
+    NTSTATUS status = sam_user_by_rid(reg, rid, &user);
+    if (!NT_SUCCESS(status))
+        return status;
+    uint8_t hash[16];
+    if (crypto_nt_hash(password, hash) != 0)
+        status = STATUS_PASSWORD_RESTRICTION;
+    else
+        status = own_change_checks(reg, &user, hash, now);
     crypto_wipe(hash, sizeof hash);
     sam_user_free(&user);
     if (!NT_SUCCESS(status))
         return status;
     return sam_user_set_password(reg, actor, rid, password);
+}
+
+NTSTATUS sam_user_change_nt_hash(struct registry *reg, const struct audit_actor *actor, uint32_t rid,
+                                 const uint8_t nt_hash[16], int64_t now)
+{
+    struct sam_user user;
+    NTSTATUS status = sam_user_by_rid(reg, rid, &user);
+    if (!NT_SUCCESS(status))
+        return status;
+    status = own_change_checks(reg, &user, nt_hash, now);
+    sam_user_free(&user);
+    /* A hash proves nothing of length or complexity: with either rule on,
+     * refuse rather than let the rules be bypassed. */
+    struct sam_password_policy policy;
+    if (NT_SUCCESS(status))
+        status = sam_password_policy_load(reg, &policy);
+    if (NT_SUCCESS(status) && (policy.min_length || policy.complexity))
+        status = STATUS_PASSWORD_RESTRICTION;
+    if (!NT_SUCCESS(status))
+        return status;
+    return sam_user_set_nt_hash(reg, actor, rid, nt_hash);
 }

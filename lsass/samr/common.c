@@ -122,8 +122,7 @@ NTSTATUS samr_grant(struct dcerpc_call *call, enum samr_kind kind, bool self, ui
 /* The descriptor Windows gives each kind, reduced to what samr enforces:
  * owner and group Administrators; Everyone gets what an ordinary caller may
  * have, Administrators everything; a user's own account adds the user. */
-NTSTATUS samr_object_descriptor(struct dcerpc_call *call, const struct samr_object *obj,
-                                uint32_t secinfo, uint8_t **bytes, size_t *len)
+static NTSTATUS default_descriptor(const struct samr_object *obj, struct security_descriptor *full)
 {
     struct secdesc_entry entries[3];
     size_t n = 0;
@@ -134,9 +133,34 @@ NTSTATUS samr_object_descriptor(struct dcerpc_call *call, const struct samr_obje
         if (NT_SUCCESS(sid_append(&entries[n].sid, &obj->domain, obj->rid)))
             n++;
     }
+    return secdesc_build_simple(full, &SID_BUILTIN_ADMINISTRATORS, &SID_BUILTIN_ADMINISTRATORS, entries, n);
+}
+
+/* A user's stored descriptor (SetSecurityObject) if he has one, else the
+ * default. */
+NTSTATUS samr_object_descriptor_full(struct dcerpc_call *call, const struct samr_object *obj,
+                                     struct security_descriptor *full)
+{
+    if (obj->kind == SAMR_USER && !obj->builtin) {
+        uint8_t *stored = NULL;
+        size_t len = 0;
+        NTSTATUS status = sam_user_get_descriptor(samr_reg(call), obj->rid, &stored, &len);
+        if (!NT_SUCCESS(status))
+            return status;
+        if (stored) {
+            status = secdesc_parse(stored, len, full);
+            free(stored);
+            return NT_SUCCESS(status) ? status : STATUS_INTERNAL_ERROR;
+        }
+    }
+    return default_descriptor(obj, full);
+}
+
+NTSTATUS samr_object_descriptor(struct dcerpc_call *call, const struct samr_object *obj,
+                                uint32_t secinfo, uint8_t **bytes, size_t *len)
+{
     struct security_descriptor full, selected;
-    NTSTATUS status = secdesc_build_simple(&full, &SID_BUILTIN_ADMINISTRATORS,
-                                           &SID_BUILTIN_ADMINISTRATORS, entries, n);
+    NTSTATUS status = samr_object_descriptor_full(call, obj, &full);
     if (!NT_SUCCESS(status))
         return status;
     status = secdesc_select(&selected, &full, secinfo);

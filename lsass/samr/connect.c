@@ -2,8 +2,11 @@
  * account domain and Builtin), security descriptors, RidToSid. */
 #include "lsass/samr/samr_private.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "lib/secdesc.h"
 
 static uint32_t connect_common(struct dcerpc_call *call, uint32_t desired, struct policy_handle *out,
                                uint32_t *result)
@@ -192,16 +195,63 @@ SAMR_CALL(QuerySecurityObject, SamrQuerySecurityObject)
     return 0;
 }
 
+/* [MS-SAMR] 3.1.5.12.1. A user's descriptor is stored (MMC's "User cannot
+ * change password" denies him USER_CHANGE_PASSWORD in it, which his own
+ * change honours: sam_user_may_change_password); the rest of his access
+ * still follows the fixed rules above. Other objects keep no descriptor of
+ * their own, so a change to them cannot be honoured. */
 SAMR_CALL(SetSecurityObject, SamrSetSecurityObject)
 {
     uint32_t kind = 0;
     struct samr_object *obj = dcerpc_handle_find(call, &r->ObjectHandle, &kind);
     if (!obj)
         return DCERPC_NCA_S_FAULT_CONTEXT_MISMATCH;
-    /* The SAM keeps no per-object descriptors: access follows the fixed
-     * rules above, so a change cannot be honoured. */
-    r->result = samr_need(obj, SAMR_WRITE_DAC);
-    if (!r->result)
+    uint32_t secinfo = r->SecurityInformation;
+    uint32_t need = 0;
+    if (secinfo & (OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION))
+        need |= SAMR_WRITE_OWNER;
+    if (secinfo & DACL_SECURITY_INFORMATION)
+        need |= SAMR_WRITE_DAC;
+    if (secinfo & SACL_SECURITY_INFORMATION)
+        need |= SAMR_ACCESS_SYSTEM_SECURITY;
+    if (!need || !r->SecurityDescriptor.SecurityDescriptor || !r->SecurityDescriptor.Length) {
+        r->result = STATUS_INVALID_PARAMETER;
+        return 0;
+    }
+    r->result = samr_need(obj, need);
+    if (r->result) {
+        samr_audit_refused(call, "user.set", "security descriptor", "access denied");
+        return 0;
+    }
+    if (obj->kind != SAMR_USER) {
         r->result = STATUS_NOT_SUPPORTED;
+        return 0;
+    }
+    struct security_descriptor update, full;
+    NTSTATUS status = secdesc_parse(r->SecurityDescriptor.SecurityDescriptor, r->SecurityDescriptor.Length,
+                                    &update);
+    if (!NT_SUCCESS(status)) {
+        r->result = STATUS_INVALID_PARAMETER;
+        return 0;
+    }
+    status = samr_object_descriptor_full(call, obj, &full);
+    if (NT_SUCCESS(status)) {
+        status = secdesc_merge(&full, &update, secinfo);
+        uint8_t *bytes = NULL;
+        size_t len = 0;
+        if (NT_SUCCESS(status))
+            status = secdesc_to_bytes(&full, &bytes, &len);
+        if (NT_SUCCESS(status)) {
+            struct lsa_rpc_actor who;
+            status = sam_user_set_descriptor(samr_reg(call), samr_actor_of(call, &who), obj->rid, bytes, len);
+            samr_actor_done(&who);
+        }
+        free(bytes);
+        secdesc_free(&full);
+    }
+    secdesc_free(&update);
+    if (status == STATUS_NO_MEMORY)
+        return DCERPC_NCA_S_FAULT_REMOTE_NO_MEMORY;
+    r->result = samr_status(status);
     return 0;
 }

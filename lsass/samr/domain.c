@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/log.h"
 #include "lib/utf16.h"
 
 #define DOMAIN_PASSWORD_COMPLEX 0x1u
@@ -172,6 +173,129 @@ SAMR_CALL(QueryInformationDomain, SamrQueryInformationDomain)
     return 0;
 }
 
+/* ---- SetInformationDomain: the policy levels onto lsass.* settings ---- */
+
+#define NT_TICKS_PER_SECOND 10000000ll
+#define NT_NEVER INT64_MIN /* 0x8000000000000000: "never" / "forever" */
+
+static int64_t old_large(const struct old_large_integer *v)
+{
+    return (int64_t)(((uint64_t)v->HighPart << 32) | v->LowPart);
+}
+
+/* A negative NT delta as whole units of unit_seconds (rounded to the
+ * nearest), 0 for "never" and for 0 itself: the settings' 0 means never
+ * (maximum password age) or at once / until an administrator unlocks (the
+ * others). A positive delta is no delta at all: STATUS_INVALID_PARAMETER. */
+static NTSTATUS delta_units(int64_t delta, int64_t unit_seconds, uint32_t *out)
+{
+    if (delta == NT_NEVER || delta == 0) {
+        *out = 0;
+        return STATUS_SUCCESS;
+    }
+    if (delta > 0)
+        return STATUS_INVALID_PARAMETER;
+    uint64_t ticks = (uint64_t)-delta;
+    uint64_t unit = (uint64_t)unit_seconds * NT_TICKS_PER_SECOND;
+    uint64_t units = (ticks + unit / 2) / unit;
+    if (units == 0)
+        units = 1; /* a delta under half a unit is not "never" */
+    if (units > UINT32_MAX)
+        return STATUS_INVALID_PARAMETER;
+    *out = (uint32_t)units;
+    return STATUS_SUCCESS;
+}
+
+struct policy_change {
+    const char *name;
+    char value[16];
+};
+
+/* Sets each setting whose value differs, in the caller's transaction; the
+ * schema checks the ranges (STATUS_INVALID_PARAMETER) and each change is a
+ * setting.set audit record by the samr caller. */
+static NTSTATUS set_changed(struct dcerpc_call *call, const struct audit_actor *actor,
+                            const struct policy_change *c, size_t n)
+{
+    struct registry *reg = samr_reg(call);
+    for (size_t i = 0; i < n; i++) {
+        char *now = NULL;
+        bool same = NT_SUCCESS(registry_setting_get_text(reg, c[i].name, &now, NULL)) && now &&
+                    strcmp(now, c[i].value) == 0;
+        free(now);
+        if (same)
+            continue;
+        char *error = NULL;
+        NTSTATUS status = registry_setting_set(reg, c[i].name, c[i].value, actor, &error);
+        if (!NT_SUCCESS(status)) {
+            log_info("samr: SetInformationDomain: %s=%s refused: %s", c[i].name, c[i].value,
+                     error ? error : nt_status_name(status));
+            free(error);
+            return status == STATUS_OBJECT_NAME_NOT_FOUND ? STATUS_INTERNAL_ERROR
+                                                          : STATUS_INVALID_PARAMETER;
+        }
+        free(error);
+    }
+    return STATUS_SUCCESS;
+}
+
+/* [MS-SAMR] 3.1.5.6.1: level 1, the password policy. The minimum age must
+ * not exceed the maximum (unless the maximum is never). Of the properties
+ * only DOMAIN_PASSWORD_COMPLEX is kept; the others (no anonymous change,
+ * no clear change, lockout of administrators, reversible storage, refuse
+ * changes) are not implemented and are refused rather than dropped. */
+static NTSTATUS password_policy_changes(const struct domain_password_information *p,
+                                        struct policy_change *c, size_t *n)
+{
+    uint32_t max_days, min_days;
+    int64_t max_age = old_large(&p->MaxPasswordAge), min_age = old_large(&p->MinPasswordAge);
+    if (p->PasswordProperties & ~DOMAIN_PASSWORD_COMPLEX)
+        return STATUS_NOT_SUPPORTED;
+    NTSTATUS status = delta_units(max_age, 86400, &max_days);
+    if (NT_SUCCESS(status))
+        status = delta_units(min_age, 86400, &min_days);
+    if (!NT_SUCCESS(status))
+        return status;
+    if (max_days && min_days >= max_days)
+        return STATUS_INVALID_PARAMETER; /* a password could never be changed in time */
+    *n = 0;
+    c[*n].name = "lsass.min-password-length";
+    snprintf(c[(*n)++].value, sizeof c->value, "%u", p->MinPasswordLength);
+    c[*n].name = "lsass.password-history";
+    snprintf(c[(*n)++].value, sizeof c->value, "%u", p->PasswordHistoryLength);
+    c[*n].name = "lsass.max-password-age";
+    snprintf(c[(*n)++].value, sizeof c->value, "%u", max_days);
+    c[*n].name = "lsass.min-password-age";
+    snprintf(c[(*n)++].value, sizeof c->value, "%u", min_days);
+    c[*n].name = "lsass.password-complexity";
+    snprintf(c[(*n)++].value, sizeof c->value, "%s",
+             (p->PasswordProperties & DOMAIN_PASSWORD_COMPLEX) ? "on" : "off");
+    return STATUS_SUCCESS;
+}
+
+/* Level 12, the lockout policy: the duration must be at least the
+ * observation window (unless accounts stay locked until unlocked). */
+static NTSTATUS lockout_policy_changes(const struct samr_domain_lockout_information *l,
+                                       struct policy_change *c, size_t *n)
+{
+    uint32_t duration, window;
+    NTSTATUS status = delta_units((int64_t)l->LockoutDuration, 60, &duration);
+    if (NT_SUCCESS(status))
+        status = delta_units((int64_t)l->LockoutObservationWindow, 60, &window);
+    if (!NT_SUCCESS(status))
+        return status;
+    if (duration && duration < window)
+        return STATUS_INVALID_PARAMETER;
+    *n = 0;
+    c[*n].name = "lsass.lockout-duration";
+    snprintf(c[(*n)++].value, sizeof c->value, "%u", duration);
+    c[*n].name = "lsass.lockout-reset";
+    snprintf(c[(*n)++].value, sizeof c->value, "%u", window);
+    c[*n].name = "lsass.lockout-threshold";
+    snprintf(c[(*n)++].value, sizeof c->value, "%u", l->LockoutThreshold);
+    return STATUS_SUCCESS;
+}
+
 SAMR_CALL(SetInformationDomain, SamrSetInformationDomain)
 {
     uint32_t fault = 0;
@@ -179,11 +303,55 @@ SAMR_CALL(SetInformationDomain, SamrSetInformationDomain)
     uint32_t need = level == 1 || level == 12 ? DOMAIN_WRITE_PASSWORD_PARAMS
                                                : DOMAIN_WRITE_OTHER_PARAMETERS;
     struct samr_object *d = domain_of(call, &r->DomainHandle, need, &fault, &r->result);
-    if (!d || r->result)
+    if (!d || r->result) {
+        if (d)
+            samr_audit_refused(call, "setting.set", "samr domain policy", "access denied");
         return fault;
-    /* The policy lives in lsass.* settings, changed with lwadmin config set
-     * (they are checked there against their ranges and audited). */
-    r->result = STATUS_NOT_SUPPORTED;
+    }
+    union samr_domain_info_buffer *b = &r->DomainInformation;
+    struct policy_change c[5];
+    size_t n = 0;
+    NTSTATUS status;
+    switch (level) {
+    case 1: status = password_policy_changes(&b->Password, c, &n); break;
+    case 12: status = lockout_policy_changes(&b->Lockout, c, &n); break;
+    case 3:
+        /* Forced logoff is not implemented: only "never" is what the
+         * server already does. */
+        status = old_large(&b->Logoff) == NT_NEVER ? STATUS_SUCCESS : STATUS_NOT_SUPPORTED;
+        break;
+    case 4:
+    case 6:
+    case 7:
+    case 9:
+        /* OEM text, replica source, role and state: nothing a standalone
+         * server keeps. */
+        status = STATUS_NOT_SUPPORTED;
+        break;
+    default: r->result = STATUS_INVALID_INFO_CLASS; return 0;
+    }
+    if (NT_SUCCESS(status) && n) {
+        if (d->builtin) {
+            /* Builtin's policy is the account domain's: one set of settings. */
+            status = STATUS_NOT_SUPPORTED;
+        } else {
+            struct registry *reg = samr_reg(call);
+            struct lsa_rpc_actor who;
+            const struct audit_actor *actor = samr_actor_of(call, &who);
+            status = registry_begin(reg);
+            if (NT_SUCCESS(status)) {
+                status = set_changed(call, actor, c, n);
+                if (NT_SUCCESS(status))
+                    status = registry_commit(reg);
+                else
+                    registry_rollback(reg);
+            }
+            samr_actor_done(&who);
+        }
+    }
+    if (!NT_SUCCESS(status))
+        samr_audit_refused(call, "setting.set", "samr domain policy", nt_status_name(status));
+    r->result = samr_status(status);
     return 0;
 }
 

@@ -85,6 +85,66 @@ static NTSTATUS change_own(struct dcerpc_call *call, const struct RPC_UNICODE_ST
     return status;
 }
 
+/* [MS-SAMR] 3.1.5.10.1: the old NT hash proves the caller (the new one
+ * encrypted with it, the old one encrypted with the new); the handle needs
+ * USER_CHANGE_PASSWORD. The SAM keeps no LM hash, so the NT pair is
+ * required, and a request that also carries the LM pair (LmPresent) is
+ * STATUS_NOT_SUPPORTED: its LM and cross proofs cannot be checked, and
+ * accepting it on the NT pair alone would tell such a client (smbtorture)
+ * a change succeeded that it meant to fail. */
+SAMR_CALL(ChangePasswordUser, SamrChangePasswordUser)
+{
+    uint32_t fault = 0;
+    struct samr_object *obj = samr_handle_get(call, &r->UserHandle, SAMR_USER, &fault);
+    if (!obj)
+        return fault;
+    r->result = samr_need(obj, USER_CHANGE_PASSWORD);
+    if (r->result)
+        return 0;
+    if (!r->NtPresent || !r->OldNtEncryptedWithNewNt || !r->NewNtEncryptedWithOldNt) {
+        r->result = STATUS_INVALID_PARAMETER;
+        return 0;
+    }
+    if (r->LmPresent) {
+        r->result = STATUS_NOT_SUPPORTED;
+        return 0;
+    }
+    struct sam_user u;
+    NTSTATUS status = sam_user_by_rid(samr_reg(call), obj->rid, &u);
+    if (!NT_SUCCESS(status)) {
+        r->result = samr_status(status);
+        return 0;
+    }
+    uint8_t old_hash[16], new_hash[16], check[16];
+    status = sam_user_get_nt_hash(samr_reg(call), u.rid, old_hash);
+    if (NT_SUCCESS(status)) {
+        samr_owf_decrypt(r->NewNtEncryptedWithOldNt->data, old_hash, new_hash);
+        samr_owf_encrypt(old_hash, new_hash, check);
+        if (crypto_memcmp(check, r->OldNtEncryptedWithNewNt->data, 16) != 0)
+            status = STATUS_WRONG_PASSWORD;
+    } else if (status != STATUS_NO_MEMORY) {
+        status = STATUS_WRONG_PASSWORD; /* no password set: nothing proves the caller */
+    }
+    if (NT_SUCCESS(status) && (u.flags & SAM_USER_LOCKED_OUT))
+        status = STATUS_ACCOUNT_LOCKED_OUT;
+    if (NT_SUCCESS(status)) {
+        struct lsa_rpc_actor who;
+        const struct audit_actor *actor = samr_actor_of(call, &who);
+        if (!dcerpc_call_token(call) || dcerpc_call_token(call)->is_anonymous)
+            who.actor.user = u.name; /* proven by the old hash */
+        status = sam_user_change_nt_hash(samr_reg(call), actor, u.rid, new_hash, (int64_t)time(NULL));
+        samr_actor_done(&who);
+    }
+    if (!NT_SUCCESS(status))
+        samr_audit_refused(call, "user.passwd", u.name, nt_status_name(status));
+    crypto_wipe(old_hash, sizeof old_hash);
+    crypto_wipe(new_hash, sizeof new_hash);
+    crypto_wipe(check, sizeof check);
+    sam_user_free(&u);
+    r->result = samr_status(status);
+    return 0;
+}
+
 SAMR_CALL(UnicodeChangePasswordUser2, SamrUnicodeChangePasswordUser2)
 {
     bool too_short;

@@ -690,6 +690,21 @@ struct encrypted_owf_password {
     uint8_t data[16];
 };
 
+struct SamrChangePasswordUser { /* 38: [MS-SAMR] 3.1.5.10.1 */
+    struct policy_handle UserHandle;
+    uint8_t LmPresent;
+    struct encrypted_owf_password *OldLmEncryptedWithNewLm;
+    struct encrypted_owf_password *NewLmEncryptedWithOldLm;
+    uint8_t NtPresent;
+    struct encrypted_owf_password *OldNtEncryptedWithNewNt;
+    struct encrypted_owf_password *NewNtEncryptedWithOldNt;
+    uint8_t NtCrossEncryptionPresent;
+    struct encrypted_owf_password *NewNtEncryptedWithNewLm;
+    uint8_t LmCrossEncryptionPresent;
+    struct encrypted_owf_password *NewLmEncryptedWithNewNt;
+    uint32_t result;
+};
+
 struct SamrUnicodeChangePasswordUser2 { /* 55 */
     struct RPC_UNICODE_STRING *ServerName;
     struct RPC_UNICODE_STRING UserName;

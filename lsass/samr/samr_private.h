@@ -111,6 +111,10 @@ struct samr_object *samr_handle_get(struct dcerpc_call *call, const struct polic
                                     enum samr_kind kind, uint32_t *fault);
 /* The descriptor of obj as samr enforces it (the parts secinfo selects),
  * self-relative, from the call's arena. */
+struct security_descriptor;
+/* The whole descriptor of obj: a user's stored one or the default. */
+NTSTATUS samr_object_descriptor_full(struct dcerpc_call *call, const struct samr_object *obj,
+                                     struct security_descriptor *full);
 NTSTATUS samr_object_descriptor(struct dcerpc_call *call, const struct samr_object *obj,
                                 uint32_t secinfo, uint8_t **bytes, size_t *len);
 /* STATUS_ACCESS_DENIED unless the handle was granted every bit of need. */
@@ -228,6 +232,7 @@ SAMR_HANDLER(CreateUser2InDomain);
 SAMR_HANDLER(AddMultipleMembersToAlias);
 SAMR_HANDLER(RemoveMultipleMembersFromAlias);
 SAMR_HANDLER(OemChangePasswordUser2);
+SAMR_HANDLER(ChangePasswordUser);
 SAMR_HANDLER(UnicodeChangePasswordUser2);
 SAMR_HANDLER(GetDomainPasswordInformation);
 SAMR_HANDLER(RidToSid);

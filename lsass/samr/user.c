@@ -93,16 +93,18 @@ static NTSTATUS user_values(struct dcerpc_call *call, const struct samr_object *
      * (PASSWORD_EXPIRED, from a zero pwdLastSet). */
     if (!v->u.has_password)
         v->u.flags |= 0x00000004u | SAM_USER_PASSWORD_EXPIRED;
-    /* Logon hours: every hour of the week (the SAM has no restriction). */
+    /* Logon hours: the SAM's (every hour unless restricted). */
     v->hours.UnitsPerWeek = LOGON_HOURS_UNITS;
     v->hours.LogonHours = ndr_arena_alloc(dcerpc_call_arena(call), 1260);
-    if (!v->hours.LogonHours) {
+    bool restricted = false;
+    status = v->hours.LogonHours
+                 ? sam_user_get_logon_hours(samr_reg(call), v->u.rid, v->hours.LogonHours, &restricted)
+                 : STATUS_NO_MEMORY;
+    if (!NT_SUCCESS(status)) {
         sam_user_free(&v->u);
         sam_user_details_free(&v->d);
-        return STATUS_NO_MEMORY;
     }
-    memset(v->hours.LogonHours, 0xFF, LOGON_HOURS_UNITS / 8);
-    return STATUS_SUCCESS;
+    return status;
 }
 
 /* Sets each counted string to its text (NULL: empty). */

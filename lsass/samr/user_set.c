@@ -48,6 +48,8 @@ struct user_change {
     bool have_details;
     uint8_t nt_hash[16];
     int expire;     /* -1 leave, 0 clear, 1 set PASSWORD_EXPIRED */
+    bool have_hours;
+    uint8_t hours[SAM_LOGON_HOURS_BYTES];
 };
 
 static NTSTATUS read_text(struct dcerpc_call *call, const struct RPC_UNICODE_STRING *in, const char **out)
@@ -89,15 +91,24 @@ static void expiry(const struct old_large_integer *t, struct user_change *c)
     c->details.account_expires = nt >= 0x7FFFFFFFFFFFFFFFull ? 0 : (int64_t)nt;
 }
 
-/* Logon hours: every hour is allowed here; a restriction is neither kept
- * nor enforced, so one is refused rather than silently lost. */
-static NTSTATUS hours_check(const struct samr_logon_hours *h)
+/* Logon hours (MMC's "Logon Hours...", net user /times): kept at 168 units
+ * a week, as Windows keeps them; no array (or no units) leaves them alone.
+ * A restriction in other units (minutes, days) is refused rather than
+ * rounded. */
+static NTSTATUS hours_change(const struct samr_logon_hours *h, struct user_change *c)
 {
     if (!h->LogonHours || !h->UnitsPerWeek)
         return STATUS_SUCCESS;
-    for (unsigned i = 0; i < h->UnitsPerWeek / 8u && i < 1260; i++)
-        if (h->LogonHours[i] != 0xFF)
-            return STATUS_NOT_SUPPORTED;
+    unsigned bytes = (h->UnitsPerWeek + 7u) / 8u;
+    if (h->UnitsPerWeek != SAM_LOGON_HOURS_BYTES * 8) {
+        for (unsigned i = 0; i < bytes && i < 1260; i++)
+            if (h->LogonHours[i] != 0xFF)
+                return STATUS_INVALID_PARAMETER;
+        memset(c->hours, 0xFF, sizeof c->hours); /* every unit allowed: no restriction */
+    } else {
+        memcpy(c->hours, h->LogonHours, sizeof c->hours);
+    }
+    c->have_hours = true;
     return STATUS_SUCCESS;
 }
 
@@ -158,7 +169,7 @@ static NTSTATUS all_change(struct dcerpc_call *call, const struct samr_user_all_
     if (NT_SUCCESS(status) && (w & USER_ALL_ACCOUNTEXPIRES))
         expiry(&a->AccountExpires, c);
     if (NT_SUCCESS(status) && (w & USER_ALL_LOGONHOURS))
-        status = hours_check(&a->LogonHours);
+        status = hours_change(&a->LogonHours, c);
     if (NT_SUCCESS(status) && (w & USER_ALL_PARAMETERS))
         status = detail(call, &a->Parameters, &c->details.parameters, c);
     if (NT_SUCCESS(status) && (w & (USER_ALL_COUNTRYCODE | USER_ALL_CODEPAGE))) {
@@ -254,7 +265,7 @@ static NTSTATUS build_change(struct dcerpc_call *call, uint16_t level, const uni
     case 12: return detail(call, &b->Profile, &c->details.profile_path, c);
     case 14: return detail(call, &b->WorkStations, &c->details.workstations, c);
     case 20: return detail(call, &b->Parameters, &c->details.parameters, c);
-    case 4: return hours_check(&b->LogonHours);
+    case 4: return hours_change(&b->LogonHours, c);
     case 21: return all_change(call, &b->All, u, false, c);
     case 23: return all_change(call, &b->Internal4.I1, u, true, c);
     case 25: return all_change(call, &b->Internal4New.I1, u, true, c);
@@ -289,6 +300,8 @@ static NTSTATUS apply(struct dcerpc_call *call, uint32_t rid, struct user_change
         status = sam_user_update(reg, actor, rid, &c->fields);
     if (NT_SUCCESS(status) && c->have_details)
         status = sam_user_details_set(reg, actor, rid, &c->details);
+    if (NT_SUCCESS(status) && c->have_hours)
+        status = sam_user_set_logon_hours(reg, actor, rid, c->hours);
     if (NT_SUCCESS(status))
         status = registry_commit(reg);
     else
