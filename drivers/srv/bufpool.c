@@ -112,6 +112,19 @@ void srv_bufpool_sweep(void)
         malloc_trim(0);
 }
 
+void srv_bufpool_drain(void)
+{
+    void *drop[POOL_MAX_BLOCKS];
+    pthread_mutex_lock(&pool_lock);
+    size_t n = count;
+    for (size_t i = 0; i < n; i++)
+        drop[i] = blocks[i];
+    count = cached = 0;
+    pthread_mutex_unlock(&pool_lock);
+    for (size_t i = 0; i < n; i++)
+        free(drop[i]);
+}
+
 size_t srv_bufpool_cached_bytes(void)
 {
     pthread_mutex_lock(&pool_lock);

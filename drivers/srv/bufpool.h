@@ -27,6 +27,9 @@ void srv_bufpool_put(void *block);
 /* Called about once a second: frees the cached blocks when none was asked
  * for since the last call, and then trims the malloc arenas once. */
 void srv_bufpool_sweep(void);
+/* Frees every cached block at once: when the server stops (the cache lives in
+ * srv.so's statics, which are gone once lwiod unloads the driver). */
+void srv_bufpool_drain(void);
 /* Bytes held in the cache now (for tests and the docs' measurements). */
 size_t srv_bufpool_cached_bytes(void);
 

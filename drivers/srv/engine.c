@@ -9,6 +9,7 @@
 
 #include <openssl/rand.h>
 
+#include "drivers/srv/bufpool.h"
 #include "drivers/srv/server.h"
 #include "drivers/srv/smb2/smb2.h"
 #include "lib/log.h"
@@ -314,6 +315,8 @@ void srv_engine_stop(struct srv_engine *engine)
         return;
     srv_net_stop(engine);
     srv_engine_destroy(engine);
+    /* Nothing of this server needs a buffer any more. */
+    srv_bufpool_drain();
 }
 
 void srv_engine_get_stats(struct srv_engine *e, struct srv_engine_stats *stats)
