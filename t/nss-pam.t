@@ -286,6 +286,14 @@ out=$(printf '%s\n%s\n' "$RESET_PW" "$RESET_PW" | machine pamtester -v samewise-
 like "$out" 'altered successfully' "root resets gina's password without the old one (passwd gina)" || diag "$out"
 out=$(pam gina authenticate "$RESET_PW\n")
 like "$out" 'successfully authenticated' "  the new one works" || diag "$out"
+# Her own change is bound by the history as samr's is (root's reset is not).
+"$LWADMIN" config set lsass.password-history 5 >/dev/null
+out=$(printf '%s\n%s\n%s\n' "$RESET_PW" "$RESET_PW" "$RESET_PW" |
+      machine pamtester -v samewise-test gina 'chauthtok(PAM_CHANGE_EXPIRED_AUTHTOK)' 2>&1)
+unlike "$out" 'altered successfully' "chauthtok to one of her last passwords is refused (lsass.password-history)" ||
+    diag "$out"
+like "$out" 'password-history' "  saying why" || diag "$out"
+"$LWADMIN" config unset lsass.password-history >/dev/null
 like "$("$LWADMIN" log | grep user.passwd | tail -2)" 'pam' "the changes are in the audit log, via pam"
 
 # A password older than lsass.max-password-age: expired the same way.

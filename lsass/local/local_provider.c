@@ -391,8 +391,16 @@ static NTSTATUS local_change_password(struct lsa_provider *p, const struct lsa_s
         status = sam_password_policy_load(lp->reg, &pw_policy);
         if (NT_SUCCESS(status))
             status = sam_password_check(&pw_policy, user.name, user.full_name, new_password, why);
-        if (NT_SUCCESS(status))
+        /* A user's own change (he proved the old password) is bound by the
+         * minimum age and the history too, as samr's; root's reset is not. */
+        if (NT_SUCCESS(status) && old_password) {
+            status = sam_user_change_password(lp->reg, actor, user.rid, new_password, now);
+            if (status == STATUS_PASSWORD_RESTRICTION && !*why)
+                *why = "changed too recently (lsass.min-password-age), or one of the last passwords "
+                       "(lsass.password-history)";
+        } else if (NT_SUCCESS(status)) {
             status = sam_user_set_password(lp->reg, actor, user.rid, new_password);
+        }
     }
     pthread_mutex_unlock(&lp->lock);
     sam_user_free(&user);
