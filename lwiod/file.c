@@ -144,6 +144,10 @@ struct irp *file_irp_done(struct io_file *file, struct irp *irp)
  * lock while a driver's cancel routine runs. */
 static void file_cancel_in_flight(struct io_file *file)
 {
+    /* The last cancelled IRP may complete at once, which runs the close,
+     * and the IRP's reference was what kept the file: hold one of our own
+     * until the loop is done with file->lock. */
+    file_ref(file);
     for (;;) {
         struct irp *victim = NULL;
         pthread_mutex_lock(&file->lock);
@@ -156,10 +160,11 @@ static void file_cancel_in_flight(struct io_file *file)
         }
         pthread_mutex_unlock(&file->lock);
         if (!victim)
-            return;
+            break;
         irp_cancel(victim);
         irp_unref(victim);
     }
+    file_unref(file);
 }
 
 /* Splits "\device\rest" into the device and "rest". */
