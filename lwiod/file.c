@@ -292,8 +292,17 @@ NTSTATUS IoCloseFile(struct io_file *file, struct io_async_control *async,
         file->close_dispatched = true;
     pthread_mutex_unlock(&file->lock);
 
-    if (!dispatch_now)
+    if (!dispatch_now) {
+        /* Cancelling may complete the last IRP in flight, which dispatches
+         * the close; an asynchronous close may then be complete already and
+         * its caller's reference released by its callback: the IRP is not
+         * ours to touch any more. (A synchronous caller's reference is ours,
+         * held until irp_run has waited.) */
+        bool asynchronous = async != NULL;
         file_cancel_in_flight(file);
+        if (asynchronous)
+            return STATUS_PENDING;
+    }
     return irp_run(irp, dispatch_now);
 
 fail:
