@@ -226,6 +226,7 @@ void srv_engine_destroy(struct srv_engine *e)
     pthread_mutex_destroy(&e->settings_lock);
     pthread_mutex_destroy(&e->lock);
     pthread_mutex_destroy(&e->oplock_lock);
+    token_free(atomic_load(&e->oplock_token));
     srv_open_quotas_free(e);
     pthread_mutex_destroy(&e->quota_lock);
     pthread_mutex_destroy(&e->durable_lock);

@@ -31,20 +31,23 @@ struct srv_oplock_watch {
     uint8_t out[PVFS_OPLOCK_BREAK_WAIT_SIZE];
 };
 
-/* The identity srv's own oplock IRPs go under (the I/O manager wants one;
- * pvfs checks none for them): made once, kept for the process. */
-static pthread_once_t system_once = PTHREAD_ONCE_INIT;
-static struct access_token *system_token;
-
-static void make_system_token(void)
+/* The identity srv's own oplock IRPs go under: the engine's, made on first
+ * use (whoever loses the race frees his copy). It lives with the engine, not
+ * in srv.so's statics, which lwiod unloads. */
+static const struct access_token *oplock_token(struct srv_engine *e)
 {
-    system_token = token_new_system();
-}
-
-static const struct access_token *oplock_token(void)
-{
-    pthread_once(&system_once, make_system_token);
-    return system_token;
+    struct access_token *token = atomic_load(&e->oplock_token);
+    if (token)
+        return token;
+    struct access_token *made = token_new_system();
+    if (!made)
+        return NULL;
+    struct access_token *expected = NULL;
+    if (!atomic_compare_exchange_strong(&e->oplock_token, &expected, made)) {
+        token_free(made);
+        return expected;
+    }
+    return made;
 }
 
 static uint8_t level_to_pvfs(uint8_t smb2)
@@ -259,7 +262,7 @@ static void watch_issue(struct srv_oplock_watch *w)
     w->async.context = w;
     w->async.cancel = NULL;
     memset(&w->iosb, 0, sizeof w->iosb);
-    NTSTATUS status = IoFsControlFile(o->file, &w->async, &w->iosb, oplock_token(),
+    NTSTATUS status = IoFsControlFile(o->file, &w->async, &w->iosb, oplock_token(o->engine),
                                       PVFS_FSCTL_OPLOCK_BREAK_WAIT, NULL, 0, w->out,
                                       sizeof w->out);
     srv_open_end_io(o);
@@ -353,7 +356,7 @@ static NTSTATUS send_ack(struct srv_open *o, uint8_t what, uint8_t level, uint32
      * thread. */
     if (!srv_open_begin_io(o))
         return STATUS_FILE_CLOSED;
-    NTSTATUS status = IoFsControlFile(o->file, NULL, &iosb, oplock_token(), PVFS_FSCTL_OPLOCK_ACK,
+    NTSTATUS status = IoFsControlFile(o->file, NULL, &iosb, oplock_token(o->engine), PVFS_FSCTL_OPLOCK_ACK,
                                       in, sizeof in, &out, sizeof out);
     srv_open_end_io(o);
     if (kept)

@@ -122,6 +122,10 @@ struct srv_engine {
     /* oplock.c, lease.c: what srv knows of its opens' oplocks and leases
      * (which open conflicts with which is pvfs's, on the file's node). */
     pthread_mutex_t oplock_lock;
+    /* The identity srv's own oplock IRPs go under (the I/O manager wants
+     * one; pvfs checks none for them): made on first use (oplock.c), freed
+     * with the engine. */
+    _Atomic(struct access_token *) oplock_token;
     struct srv_lease *leases;      /* lease.c: LeaseTable, under oplock_lock */
     /* durable.c: GlobalOpenTable, every open by its persistent FileId (a
      * leaf lock), and the durable opens that lost their session. */
